@@ -48,3 +48,128 @@ export interface SimMarket {
   start(): void;
   stop(): void;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The venue: accounts, orders, matching, fees. Synchronous: an order is validated, matched and
+// settled in one call, so balances and holds change atomically.
+
+export type OrderSide = 'buy' | 'sell';
+export type OrderStatus = 'pending' | 'open' | 'closed' | 'canceled' | 'expired';
+
+export interface OrderRequest {
+  /** Pair by v1 wsname, v2 symbol, REST id or altname. */
+  pair: string;
+  type: OrderSide;
+  ordertype: 'limit' | 'market';
+  /** Decimal strings exactly as the client sent them (validated for decimals and tick size). */
+  price?: string;
+  volume: string;
+  timeinforce?: 'GTC' | 'IOC' | 'GTD';
+  userref?: number;
+  clOrdId?: string;
+  oflags?: string;
+  validate?: boolean;
+}
+
+export interface SimOrder {
+  txid: string;
+  userref: number;
+  clOrdId?: string;
+  pairIndex: number;
+  type: OrderSide;
+  ordertype: 'limit' | 'market';
+  /** Limit price (0 for market). */
+  price: number;
+  volume: number;
+  volExec: number;
+  /** Quote currency. */
+  cost: number;
+  fee: number;
+  avgPrice: number;
+  status: OrderStatus;
+  timeinforce: 'GTC' | 'IOC' | 'GTD';
+  oflags: string;
+  /** Epoch seconds with µs. */
+  opentm: number;
+  closetm: number;
+  /** Kraken's cancel reason, e.g. `User requested`, `Order would not fill (IOC)`. */
+  reason?: string;
+  descr: string;
+}
+
+export interface SimTrade {
+  tradeId: string;
+  ordertxid: string;
+  pairIndex: number;
+  /** Epoch seconds with µs. */
+  time: number;
+  type: OrderSide;
+  ordertype: 'limit' | 'market';
+  price: number;
+  vol: number;
+  cost: number;
+  fee: number;
+  userref: number;
+  clOrdId?: string;
+}
+
+export type VenueEvent =
+  | { kind: 'order'; apiKey: string; order: Readonly<SimOrder>; fields: ReadonlyArray<keyof SimOrder> }
+  | { kind: 'trade'; apiKey: string; trade: Readonly<SimTrade> };
+
+export type VenueResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface SimVenue {
+  readonly market: SimMarket;
+  systemStatus(): SystemStatus;
+  setSystemStatus(status: SystemStatus): void;
+  /** Validates, matches and settles at once. `error` is Kraken's exact string, e.g. `EOrder:Insufficient funds`. */
+  addOrder(apiKey: string, req: OrderRequest): VenueResult<{ txid: string; descr: string }>;
+  /** By txid, userref (as string) or cl_ord_id. */
+  cancelOrder(apiKey: string, ref: string): VenueResult<{ count: number }>;
+  /** Asset id → balance. */
+  balances(apiKey: string): ReadonlyMap<string, { balance: number; hold: number }>;
+  openOrders(apiKey: string): readonly SimOrder[];
+  closedOrders(apiKey: string): readonly SimOrder[];
+  order(apiKey: string, txid: string): SimOrder | undefined;
+  trades(apiKey: string): readonly SimTrade[];
+  /** 30-day volume in USD and the taker/maker percent for a pair at that volume. */
+  feeFor(apiKey: string, pairIndex: number): { volumeUsd: number; takerPct: number; makerPct: number };
+  onEvent(listener: (event: VenueEvent) => void): () => void;
+  /** WebSocket tokens (GetWebSocketsToken); `expireTokens` is a fault. */
+  issueToken(apiKey: string): { token: string; expires: number };
+  apiKeyForToken(token: string): string | undefined;
+  expireTokens(): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults and timing, shared by every server of one simulator.
+
+export interface SimFaults {
+  /** Drop every WS connection (public and private) now; the servers implement the effect. */
+  dropConnections(which: 'public' | 'private' | 'all'): void;
+  /** Public feeds send nothing (not even heartbeats) until this monotonic ms time. */
+  stallUntilMs: number;
+  /** Number of garbage frames to inject into each public connection, consumed by the servers. */
+  garbageFrames: number;
+  /** The next order is rejected with this Kraken error string (then cleared). */
+  rejectNextOrder: string | null;
+  /** The next order's processing is delayed by this many ms (then cleared). */
+  delayNextOrderMs: number;
+  /** Every addOrder/add_order acknowledgement is delayed by this many ms. */
+  ackDelayMs: number;
+  /** REST private calls answer `EAPI:Rate limit exceeded` while this is true. */
+  rateLimited: boolean;
+  /** Every REST answer is delayed by this many ms. */
+  restDelayMs: number;
+}
+
+/** Monotonic (process.hrtime.bigint as ns) timestamps for each dislocation: the benchmark's clock. */
+export interface DislocationTiming {
+  id: number;
+  pairIndex: number;
+  /** The side of the book the dislocation makes cheap (an ask to buy). */
+  openedAtNs: bigint;
+  firstFrameWrittenNs: bigint | null;
+  firstOrderArrivedNs: bigint | null;
+}
