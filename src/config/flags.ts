@@ -1,0 +1,117 @@
+/**
+ * Command-line flags. Unknown flags and bad values are collected as problems, never thrown,
+ * so the user sees every mistake at once.
+ */
+export interface Flags {
+  trade: boolean;
+  colocated: boolean;
+  debug: boolean;
+  sim: boolean;
+  demo: boolean;
+  spin: boolean;
+  help: boolean;
+  wsApi: 'v1' | 'v2' | undefined;
+  listeners: number | undefined;
+  durationS: number | undefined;
+  recordFile: string | undefined;
+  simRate: number | undefined;
+  simDislocationsPerMin: number | undefined;
+  simCoins: number | undefined;
+  simSeed: number | undefined;
+}
+
+export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/main.js [flags])
+
+  --trade                 send real orders (default: evaluation mode, never sends an order)
+  --colocated             use Kraken's colocation WebSocket endpoints (London)
+  --debug                 log at debug level
+  --sim                   start the built-in Kraken simulator and point every endpoint and credential at it
+  --demo                  with --sim: dislocations on, so opportunities and trades show within seconds
+  --ws-api v1|v2          WebSocket API for feed and order entry (default v1)
+  --listeners N           listener threads (default 6, or LISTENERS)
+  --duration SECONDS      run this long, then shut down cleanly
+  --record FILE           write every public frame with its receive time (for the simulator's --replay)
+  --spin                  trader busy-polls the opportunity slot (for machines with a dedicated core)
+  --sim-rate N            simulator: updates per second (default 2000)
+  --sim-dislocations N    simulator: dislocations per minute (default 0; 30 with --demo)
+  --sim-coins N           simulator: number of coins (default 520)
+  --sim-seed N            simulator: seed (default 1)
+  --help                  this text
+
+Every other setting comes from the environment or .env (see .env.example and README.md).`;
+
+const NUMBER_FLAGS = {
+  '--listeners': 'listeners',
+  '--duration': 'durationS',
+  '--sim-rate': 'simRate',
+  '--sim-dislocations': 'simDislocationsPerMin',
+  '--sim-coins': 'simCoins',
+  '--sim-seed': 'simSeed',
+} as const;
+
+const BOOLEAN_FLAGS = {
+  '--trade': 'trade',
+  '--colocated': 'colocated',
+  '--debug': 'debug',
+  '--sim': 'sim',
+  '--demo': 'demo',
+  '--spin': 'spin',
+  '--help': 'help',
+  '-h': 'help',
+} as const;
+
+export function parseFlags(argv: readonly string[]): { flags: Flags; problems: string[] } {
+  const flags: Flags = {
+    trade: false,
+    colocated: false,
+    debug: false,
+    sim: false,
+    demo: false,
+    spin: false,
+    help: false,
+    wsApi: undefined,
+    listeners: undefined,
+    durationS: undefined,
+    recordFile: undefined,
+    simRate: undefined,
+    simDislocationsPerMin: undefined,
+    simCoins: undefined,
+    simSeed: undefined,
+  };
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const takeValue = (): string | undefined => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) return undefined;
+      i++;
+      return next;
+    };
+    if (name in BOOLEAN_FLAGS) {
+      flags[BOOLEAN_FLAGS[name as keyof typeof BOOLEAN_FLAGS]] = true;
+    } else if (name in NUMBER_FLAGS) {
+      const value = takeValue();
+      const n = value === undefined ? NaN : Number(value);
+      if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) {
+        problems.push(`${name} needs a non-negative number`);
+      } else {
+        flags[NUMBER_FLAGS[name as keyof typeof NUMBER_FLAGS]] = n;
+      }
+    } else if (name === '--ws-api') {
+      const value = takeValue();
+      if (value === 'v1' || value === 'v2') flags.wsApi = value;
+      else problems.push('--ws-api must be v1 or v2');
+    } else if (name === '--record') {
+      const value = takeValue();
+      if (value === undefined || value === '') problems.push('--record needs a file name');
+      else flags.recordFile = value;
+    } else {
+      problems.push(`unknown flag ${name} (see --help)`);
+    }
+  }
+  return { flags, problems };
+}

@@ -1,0 +1,58 @@
+/**
+ * Every configuration variable, once: name, default, whether it is a secret, and what it means.
+ * `.env.example` and the README's table are checked against this list by a test.
+ */
+export type VariableKind = 'string' | 'secret' | 'url' | 'number' | 'integer' | 'tier' | 'duration';
+
+export interface VariableSpec {
+  name: string;
+  kind: VariableKind;
+  default: string;
+  help: string;
+  /** Lower/upper bounds for numbers. */
+  min?: number;
+  max?: number;
+}
+
+export const VARIABLES: readonly VariableSpec[] = [
+  // Kraken credentials and endpoints
+  { name: 'KRAKEN_KEY', kind: 'secret', default: '', help: 'Kraken API key (trade mode only; needs Query Funds, Create & Modify Orders, WebSocket interface)' },
+  { name: 'KRAKEN_SECRET', kind: 'secret', default: '', help: 'Kraken API secret (base64), trade mode only' },
+  { name: 'KRAKEN_REST_URL', kind: 'url', default: '', help: 'Override the REST base URL (default https://api.kraken.com)' },
+  { name: 'KRAKEN_WS_URL', kind: 'url', default: '', help: 'Override the public WebSocket URL of the selected API version' },
+  { name: 'KRAKEN_WS_AUTH_URL', kind: 'url', default: '', help: 'Override the private WebSocket URL of the selected API version' },
+  { name: 'KRAKEN_API_TIER', kind: 'tier', default: 'starter', help: 'Account tier for rate limits: starter, intermediate or pro' },
+  // Strategy
+  { name: 'MIN_ROI', kind: 'number', default: '1.0', min: 0.5, max: 2, help: 'Trade only when ROI after fees is strictly greater than this' },
+  { name: 'MAX_LOCAL_AGE_MS', kind: 'number', default: '1.5', min: 0, max: 60000, help: 'Largest age, by the local receive clock, of the update that opened an opportunity, checked again just before the buy is sent' },
+  { name: 'MAX_EXCHANGE_AGE_MS', kind: 'number', default: '10000', min: 0, max: 86400000, help: "Largest gap, by Kraken's timestamps, between the triggering update and the oldest of the other three legs' quotes" },
+  { name: 'FILL_TIMEOUT_MS', kind: 'integer', default: '1000', min: 1, max: 60000, help: 'How long to wait for the buy to be acknowledged and closed before its outcome is unknown and reconciled over REST' },
+  { name: 'POST_TRADE_PAUSE_MS', kind: 'integer', default: '500', min: 0, max: 600000, help: 'Pause after each trade before the trader takes the next opportunity' },
+  { name: 'LISTENERS', kind: 'integer', default: '6', min: 1, max: 64, help: 'Listener threads (public WebSocket connections)' },
+  { name: 'MAX_ORDER_VALUE', kind: 'number', default: '1000', min: 0, max: 1e9, help: 'Largest buy, in the quote currency it is paid in (USD or EUR)' },
+  // Risk
+  { name: 'MAX_TRADES_PER_MINUTE', kind: 'integer', default: '20', min: 1, max: 100000, help: 'Trading stops when more trades than this start within a minute' },
+  { name: 'MAX_DAILY_LOSS', kind: 'number', default: '100', min: 0, max: 1e9, help: 'Trading stops when realised PnL for the UTC day falls below minus this (USD)' },
+  { name: 'MAX_CONSECUTIVE_FAILURES', kind: 'integer', default: '3', min: 1, max: 1000, help: 'Trading stops after this many failed or stranded trades in a row' },
+  { name: 'SELL_RETRIES', kind: 'integer', default: '3', min: 0, max: 20, help: 'Retries of a failed market sell, with backoff, before the inventory is recorded as stranded' },
+  // InfluxDB
+  { name: 'INFLUXDB_HOST', kind: 'string', default: '', help: 'InfluxDB 1.x host; empty writes line-protocol files under metrics/ instead' },
+  { name: 'INFLUXDB_PORT', kind: 'integer', default: '8086', min: 1, max: 65535, help: 'InfluxDB HTTP port' },
+  { name: 'DB_NAME', kind: 'string', default: 'kraken_arb', help: 'InfluxDB database' },
+  { name: 'DB_USER', kind: 'string', default: '', help: 'InfluxDB user with read and write on DB_NAME' },
+  { name: 'DB_PASSWORD', kind: 'secret', default: '', help: 'Password of DB_USER' },
+  { name: 'DB_ADMIN_USER', kind: 'string', default: '', help: 'InfluxDB admin user (setup script only)' },
+  { name: 'DB_ADMIN_PASSWORD', kind: 'secret', default: '', help: 'Password of DB_ADMIN_USER (setup script only)' },
+  { name: 'RP_NAME', kind: 'string', default: 'kraken_arb_rp', help: 'Retention policy, made the default of DB_NAME by the setup script' },
+  { name: 'RP_DURATION', kind: 'duration', default: '30d', help: 'Retention of RP_NAME (InfluxQL duration, e.g. 30d, 12w, INF)' },
+  // Telegram
+  { name: 'TELEGRAM_BOT_TOKEN', kind: 'secret', default: '', help: 'Telegram bot token; alerts go to the log only without it' },
+  { name: 'TELEGRAM_CHAT_ID', kind: 'string', default: '', help: 'Telegram chat to alert' },
+  { name: 'TELEGRAM_API_URL', kind: 'url', default: 'https://api.telegram.org', help: 'Telegram Bot API base URL' },
+  // Files
+  { name: 'LOG_DIR', kind: 'string', default: 'logs', help: 'Where arbitrage_log_<timestamp>.log and the run summary go' },
+  { name: 'JOURNAL_DIR', kind: 'string', default: 'journal', help: 'Where the durable trade journal (JSONL) goes' },
+  { name: 'METRICS_DIR', kind: 'string', default: 'metrics', help: 'Where line-protocol files go when INFLUXDB_HOST is empty' },
+];
+
+export const SECRET_NAMES: ReadonlySet<string> = new Set(VARIABLES.filter((v) => v.kind === 'secret').map((v) => v.name));
