@@ -1,0 +1,215 @@
+/**
+ * Evaluate both directions of one coin after an update, exactly as ORIGINAL.md:
+ *   k = (1 − f) / (1 + f), f = coin taker fee
+ *   USD→EUR roi = (X/EUR.bid × USDT/USD.bid) / (X/USD.ask × USDT/EUR.ask) × k   (spend USD, buy X/USD, sell X/EUR)
+ *   EUR→USD roi = (X/USD.bid × USDT/EUR.bid) / (X/EUR.ask × USDT/USD.ask) × k   (spend EUR, buy X/EUR, sell X/USD)
+ * then guards and sizing. Pure and allocation-free: callable per message in a tight loop.
+ *
+ * Order of checks: params → legs online → legs have good quotes → ROI (return EVAL_NONE unless
+ * roi > minRoi) → payload written → local age → exchange age → sizing. So every roi > minRoi
+ * leaves a full payload in `out` (ORIGINAL logs every such opportunity before its guardrails),
+ * with OPP_CODE saying whether it passed. For EVAL_NONE and the codes before the ROI step, `out`
+ * is not written.
+ */
+import {
+  DROP_BAD_PARAMS,
+  DROP_BAD_QUOTE,
+  DROP_PAIR_OFFLINE,
+  DROP_STALE_EXCHANGE,
+  DROP_STALE_LOCAL,
+  EVAL_NONE,
+  type EvalCode,
+} from './eval-codes.js';
+import { isFresh, legsInSync } from './guards.js';
+import {
+  DIR_EUR_TO_USD,
+  DIR_USD_TO_EUR,
+  OPP_BUY_BID,
+  OPP_BUY_PAIR,
+  OPP_CODE,
+  OPP_COIN,
+  OPP_DIRECTION,
+  OPP_EVAL_NOW_US,
+  OPP_FEE,
+  OPP_OLDEST_LEG_EXCH_TS,
+  OPP_ROI,
+  OPP_SELL_BID,
+  OPP_SELL_PAIR,
+  OPP_TRIGGER_EXCH_TS,
+  OPP_TRIGGER_PAIR,
+  OPP_TRIGGER_RECV_US,
+  OPP_USDT_EUR_BID,
+  OPP_USDT_USD_BID,
+  OPP_VOLUME,
+} from './opportunity.js';
+import { USDT_EUR_INDEX, USDT_USD_INDEX, eurPairIndex, usdPairIndex } from './pair-index.js';
+import type { PairMeta } from './pair-meta.js';
+import type { QuoteTable } from './quote-table.js';
+import { sizeOrder } from './sizing.js';
+
+/** Kraken's base taker fee for ordinary crypto pairs (kraken-api.md §6), as a fraction. */
+export const DEFAULT_TAKER_FEE = 0.004;
+/** ORIGINAL trades when roi > 1.0, strictly, no margin. */
+export const DEFAULT_MIN_ROI = 1.0;
+/** ORIGINAL's staleness guard: 1.5 ms (here on the local clock only). */
+export const DEFAULT_MAX_LOCAL_AGE_US = 1_500;
+/**
+ * The spread channel only publishes changes, so a quiet leg keeps an old Kraken timestamp while
+ * still being current: the default only refuses legs a minute apart in market time.
+ */
+export const DEFAULT_MAX_EXCHANGE_AGE_MS = 60_000;
+
+/**
+ * Inputs that change slowly (fees, balances, config). Keep one mutable instance per listener and
+ * update its fields in place from the shared state; evaluate() only reads it.
+ */
+export interface EvalParams {
+  /** Coin taker fee fraction f (0.004 = 0.40 %), in [0, 1). */
+  takerFee: number;
+  /** Spendable balances (full precision, quote units). */
+  balanceUsd: number;
+  balanceEur: number;
+  /** Trade only when roi > minRoi (strict). */
+  minRoi: number;
+  /** Cap on the buy's notional (volume × price, fee excluded), in the spending currency; Infinity = none. */
+  maxOrderValueUsd: number;
+  maxOrderValueEur: number;
+  /** Max local age of the triggering update, µs. */
+  maxLocalAgeUs: number;
+  /** Max Kraken-time gap between the trigger and the oldest other leg, ms. */
+  maxExchangeAgeMs: number;
+}
+
+export function createEvalParams(overrides: Partial<EvalParams> = {}): EvalParams {
+  return {
+    takerFee: DEFAULT_TAKER_FEE,
+    balanceUsd: 0,
+    balanceEur: 0,
+    minRoi: DEFAULT_MIN_ROI,
+    maxOrderValueUsd: Infinity,
+    maxOrderValueEur: Infinity,
+    maxLocalAgeUs: DEFAULT_MAX_LOCAL_AGE_US,
+    maxExchangeAgeMs: DEFAULT_MAX_EXCHANGE_AGE_MS,
+    ...overrides,
+  };
+}
+
+/** The fee factor k = (1 − f) / (1 + f). */
+export function feeFactor(fee: number): number {
+  return (1 - fee) / (1 + fee);
+}
+
+/** USD→EUR roi from raw prices (exported for tests, reports and the simulator's dislocation check). */
+export function roiUsdToEur(xUsdAsk: number, xEurBid: number, usdtUsdBid: number, usdtEurAsk: number, fee: number): number {
+  return ((xEurBid * usdtUsdBid) / (xUsdAsk * usdtEurAsk)) * feeFactor(fee);
+}
+
+/** EUR→USD roi from raw prices. */
+export function roiEurToUsd(xEurAsk: number, xUsdBid: number, usdtEurBid: number, usdtUsdAsk: number, fee: number): number {
+  return ((xUsdBid * usdtEurBid) / (xEurAsk * usdtUsdAsk)) * feeFactor(fee);
+}
+
+function copyQuote(table: QuoteTable, i: number, out: Float64Array, at: number): void {
+  out[at] = table.bid[i] as number;
+  out[at + 1] = table.ask[i] as number;
+  out[at + 2] = table.bidVol[i] as number;
+  out[at + 3] = table.askVol[i] as number;
+}
+
+function legOk(table: QuoteTable, i: number): boolean {
+  const bid = table.bid[i] as number;
+  const ask = table.ask[i] as number;
+  // The table already refuses such quotes; re-checked because a bad trade costs more than 4 compares.
+  return table.valid[i] === 1 && bid > 0 && ask > bid && ask < Infinity;
+}
+
+/**
+ * Evaluate coin `coin` (LOCAL coin index in `table`) after an update of local pair `triggerPair`.
+ * Writes the opportunity payload at `out[off ...]` (see file comment) and returns EVAL_NONE,
+ * EVAL_OPPORTUNITY or a DROP_* code. `nowUs` is the local epoch-µs clock, the same one that
+ * stamped `table.recvUs`.
+ */
+export function evaluate(
+  table: QuoteTable,
+  meta: PairMeta,
+  coin: number,
+  triggerPair: number,
+  params: EvalParams,
+  nowUs: number,
+  out: Float64Array,
+  off: number,
+): EvalCode {
+  const usdI = usdPairIndex(coin);
+  const eurI = eurPairIndex(coin);
+  const fee = params.takerFee;
+  if (!(coin >= 0 && eurI < table.size && eurI < meta.size) || (coin | 0) !== coin) return DROP_BAD_PARAMS;
+  if (!(triggerPair >= 0 && triggerPair < table.size) || !(fee >= 0 && fee < 1) || params.minRoi !== params.minRoi) {
+    return DROP_BAD_PARAMS;
+  }
+  const on = table.online;
+  if (!table.feedOnline || on[usdI] !== 1 || on[eurI] !== 1 || on[USDT_USD_INDEX] !== 1 || on[USDT_EUR_INDEX] !== 1) {
+    return DROP_PAIR_OFFLINE;
+  }
+  if (!legOk(table, usdI) || !legOk(table, eurI) || !legOk(table, USDT_USD_INDEX) || !legOk(table, USDT_EUR_INDEX)) {
+    return DROP_BAD_QUOTE;
+  }
+
+  const roi0 = roiUsdToEur(
+    table.ask[usdI] as number,
+    table.bid[eurI] as number,
+    table.bid[USDT_USD_INDEX] as number,
+    table.ask[USDT_EUR_INDEX] as number,
+    fee,
+  );
+  const roi1 = roiEurToUsd(
+    table.ask[eurI] as number,
+    table.bid[usdI] as number,
+    table.bid[USDT_EUR_INDEX] as number,
+    table.ask[USDT_USD_INDEX] as number,
+    fee,
+  );
+  // Both cannot exceed 1 in a market with non-negative spreads and f ≥ 0 (their product ≤ k² ≤ 1).
+  const dir = roi1 > roi0 ? DIR_EUR_TO_USD : DIR_USD_TO_EUR;
+  const roi = dir === DIR_EUR_TO_USD ? roi1 : roi0;
+  if (!(roi > params.minRoi)) return EVAL_NONE;
+
+  const buyI = dir === DIR_USD_TO_EUR ? usdI : eurI;
+  const sellI = dir === DIR_USD_TO_EUR ? eurI : usdI;
+  const g = meta.globalIndex;
+  out[off + OPP_DIRECTION] = dir;
+  out[off + OPP_COIN] = ((g[usdI] as number) - 2) >> 1;
+  out[off + OPP_BUY_PAIR] = g[buyI] as number;
+  out[off + OPP_SELL_PAIR] = g[sellI] as number;
+  out[off + OPP_ROI] = roi;
+  out[off + OPP_FEE] = fee;
+  copyQuote(table, buyI, out, off + OPP_BUY_BID);
+  copyQuote(table, sellI, out, off + OPP_SELL_BID);
+  copyQuote(table, USDT_USD_INDEX, out, off + OPP_USDT_USD_BID);
+  copyQuote(table, USDT_EUR_INDEX, out, off + OPP_USDT_EUR_BID);
+  const triggerTs = table.exchTs[triggerPair] as number;
+  const triggerRecv = table.recvUs[triggerPair] as number;
+  out[off + OPP_TRIGGER_PAIR] = g[triggerPair] as number;
+  out[off + OPP_TRIGGER_EXCH_TS] = triggerTs;
+  out[off + OPP_TRIGGER_RECV_US] = triggerRecv;
+  out[off + OPP_EVAL_NOW_US] = nowUs;
+  // Oldest Kraken timestamp among the legs other than the trigger.
+  let oldest = Infinity;
+  const ts = table.exchTs;
+  if (usdI !== triggerPair && (ts[usdI] as number) < oldest) oldest = ts[usdI] as number;
+  if (eurI !== triggerPair && (ts[eurI] as number) < oldest) oldest = ts[eurI] as number;
+  if (USDT_USD_INDEX !== triggerPair && (ts[USDT_USD_INDEX] as number) < oldest) oldest = ts[USDT_USD_INDEX] as number;
+  if (USDT_EUR_INDEX !== triggerPair && (ts[USDT_EUR_INDEX] as number) < oldest) oldest = ts[USDT_EUR_INDEX] as number;
+  out[off + OPP_OLDEST_LEG_EXCH_TS] = oldest;
+  // Sizing fields are cleared/overwritten by sizeOrder; guards below may return before it runs.
+  out[off + OPP_VOLUME] = 0;
+
+  const balance = dir === DIR_USD_TO_EUR ? params.balanceUsd : params.balanceEur;
+  const maxOrderValue = dir === DIR_USD_TO_EUR ? params.maxOrderValueUsd : params.maxOrderValueEur;
+  let code: EvalCode;
+  if (!(maxOrderValue > 0)) code = DROP_BAD_PARAMS;
+  else if (!isFresh(triggerRecv, nowUs, params.maxLocalAgeUs)) code = DROP_STALE_LOCAL;
+  else if (!legsInSync(triggerTs, oldest, params.maxExchangeAgeMs)) code = DROP_STALE_EXCHANGE;
+  else code = sizeOrder(table, meta, buyI, sellI, fee, balance, maxOrderValue, out, off);
+  out[off + OPP_CODE] = code;
+  return code;
+}
