@@ -1,0 +1,295 @@
+/**
+ * Zero-allocation scanner for Kraken v1 spread frames, straight from the socket's Buffer:
+ *   [chanID,["bid","ask","ts","bidVol","askVol"],"spread","PAIR"]   (kraken-api.md §1.6)
+ * 3 inner elements (old feeds: no volumes) are accepted; the volumes are then NaN.
+ *
+ * Why: JSON.parse + parseFloat costs ≈1 µs and ≈290 B per frame; a byte scanner into a
+ * preallocated Float64Array costs ≈0.1 µs and allocates nothing (node-latency.md §2).
+ * Objects (`{…}`: events) are recognised by their first byte and left to the caller's slow path.
+ * Malformed input never throws: `scan` returns SCAN_REJECTED, sets `lastReject` and counts it.
+ * On rejection `out` keeps the previous good values (results go to a scratch array first).
+ */
+import { MAX_PAIR_NAME_BYTES, PairTable } from './pair-table.js';
+
+/** Indices into `SpreadScanner.out`. RECV_US is filled by the feed client, not by the scanner. */
+export const SPREAD_BID = 0;
+export const SPREAD_ASK = 1;
+/** Kraken timestamp, epoch seconds with µs. */
+export const SPREAD_TS = 2;
+export const SPREAD_BID_VOL = 3;
+export const SPREAD_ASK_VOL = 4;
+/** Local receive time, epoch µs (set by public-v1). */
+export const SPREAD_RECV_US = 5;
+export const SPREAD_OUT_LENGTH = 6;
+
+/** scan() results other than a pair index (≥ 0). */
+export const SCAN_EVENT = -1;
+export const SCAN_REJECTED = -2;
+
+/** Reject reason codes; names in SPREAD_REJECT_NAMES. */
+export const SpreadReject = {
+  NONE: 0,
+  EMPTY: 1,
+  OVERSIZED: 2,
+  NOT_ARRAY: 3,
+  TRUNCATED: 4,
+  BAD_CHANNEL_ID: 5,
+  NOT_INNER_ARRAY: 6,
+  WRONG_TYPE: 7,
+  NON_NUMERIC: 8,
+  NAN_INFINITY: 9,
+  NEGATIVE: 10,
+  TOO_FEW_ELEMENTS: 11,
+  TOO_MANY_ELEMENTS: 12,
+  NOT_SPREAD: 13,
+  UNKNOWN_PAIR: 14,
+  TRAILING_DATA: 15,
+  BAD_SYNTAX: 16,
+} as const;
+export type SpreadRejectCode = (typeof SpreadReject)[keyof typeof SpreadReject];
+export const SPREAD_REJECT_NAMES: readonly string[] = [
+  'none', 'empty', 'oversized', 'not-array', 'truncated', 'bad-channel-id', 'not-inner-array',
+  'wrong-type', 'non-numeric', 'nan-infinity', 'negative', 'too-few-elements', 'too-many-elements',
+  'not-spread', 'unknown-pair', 'trailing-data', 'bad-syntax',
+];
+
+/** A spread frame is ≈100 bytes; anything far larger is hostile or not a spread. */
+export const DEFAULT_MAX_SPREAD_FRAME_BYTES = 1024;
+const MAX_CHANNEL_ID_DIGITS = 15;
+const TWO_POW_53 = 9007199254740992;
+/** Exact powers of ten as doubles (10^0 … 10^22): Clinger's fast path bound. */
+const POW10 = new Float64Array(23);
+for (let p = 0, v = 1; p <= 22; p++, v *= 10) POW10[p] = v;
+
+const QUOTE = 0x22, COMMA = 0x2c, DOT = 0x2e, MINUS = 0x2d, BACKSLASH = 0x5c;
+const LBRACKET = 0x5b, RBRACKET = 0x5d, LBRACE = 0x7b;
+const SPREAD_BYTES = Uint8Array.from([0x73, 0x70, 0x72, 0x65, 0x61, 0x64]); // "spread"
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+function isNanInfStart(c: number): boolean {
+  return c === 0x4e || c === 0x6e || c === 0x49 || c === 0x69; // N n I i
+}
+
+export class SpreadScanner {
+  /** Last accepted frame: bid, ask, ts, bidVol, askVol (+ RECV_US slot for the caller). */
+  readonly out = new Float64Array(SPREAD_OUT_LENGTH);
+  /** Per reason code, how many frames were rejected. */
+  readonly rejectCounts = new Float64Array(SPREAD_REJECT_NAMES.length);
+  readonly pairs: PairTable;
+  readonly maxFrameBytes: number;
+  accepted = 0;
+  events = 0;
+  /** Conversions that needed the parseFloat fallback (> 2^53 mantissa or > 22 decimals): these allocate. */
+  slowConversions = 0;
+  lastReject: SpreadRejectCode = SpreadReject.NONE;
+  /** Of the last accepted frame. */
+  pairIndex = -1;
+  channelId = -1;
+  innerCount = 0;
+  private readonly scratch = new Float64Array(5);
+
+  constructor(pairNames: readonly string[] | PairTable, maxFrameBytes = DEFAULT_MAX_SPREAD_FRAME_BYTES) {
+    this.pairs = pairNames instanceof PairTable ? pairNames : new PairTable(pairNames);
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  get rejected(): number {
+    let s = 0;
+    for (let i = 0; i < this.rejectCounts.length; i++) s += this.rejectCounts[i] as number;
+    return s;
+  }
+
+  /** Pair index (≥ 0) and `out` filled; SCAN_EVENT for a JSON object; SCAN_REJECTED otherwise. */
+  scan(buf: Uint8Array): number {
+    const n = buf.length;
+    let i = 0;
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return this.reject(SpreadReject.EMPTY);
+    let c = buf[i] as number;
+    if (c === LBRACE) {
+      this.events++;
+      return SCAN_EVENT;
+    }
+    if (c !== LBRACKET) return this.reject(SpreadReject.NOT_ARRAY);
+    if (n > this.maxFrameBytes) return this.reject(SpreadReject.OVERSIZED);
+    i++;
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    // Channel id: a non-negative integer (deprecated by Kraken, kept for diagnostics).
+    let chan = 0;
+    let chanDigits = 0;
+    while (i < n) {
+      c = buf[i] as number;
+      if (c < 0x30 || c > 0x39) break;
+      chan = chan * 10 + (c - 0x30);
+      if (++chanDigits > MAX_CHANNEL_ID_DIGITS) return this.reject(SpreadReject.BAD_CHANNEL_ID);
+      i++;
+    }
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    if (chanDigits === 0) return this.reject(c === RBRACKET ? SpreadReject.TOO_FEW_ELEMENTS : SpreadReject.BAD_CHANNEL_ID);
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    c = buf[i] as number;
+    if (c !== COMMA) return this.reject(c === RBRACKET ? SpreadReject.TOO_FEW_ELEMENTS : SpreadReject.BAD_CHANNEL_ID);
+    i++;
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    if ((buf[i] as number) !== LBRACKET) return this.reject(SpreadReject.NOT_INNER_ARRAY);
+    i++;
+    // Inner array of 3 or 5 decimal strings.
+    let count = 0;
+    for (;;) {
+      while (i < n && isWs(buf[i] as number)) i++;
+      if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+      c = buf[i] as number;
+      if (c !== QUOTE) {
+        if (c === RBRACKET && count === 0) return this.reject(SpreadReject.TOO_FEW_ELEMENTS);
+        // Bare NaN / Infinity tokens (not JSON, but what a sloppy encoder emits).
+        return this.reject(c === 0x4e || c === 0x49 ? SpreadReject.NAN_INFINITY : SpreadReject.WRONG_TYPE);
+      }
+      if (count === 5) return this.reject(SpreadReject.TOO_MANY_ELEMENTS);
+      const r = this.decimal(buf, i + 1, n, count);
+      if (r < 0) return this.reject(-r as SpreadRejectCode);
+      i = r;
+      count++;
+      while (i < n && isWs(buf[i] as number)) i++;
+      if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+      c = buf[i] as number;
+      i++;
+      if (c === RBRACKET) break;
+      if (c !== COMMA) return this.reject(SpreadReject.BAD_SYNTAX);
+    }
+    if (count !== 3 && count !== 5) return this.reject(SpreadReject.TOO_FEW_ELEMENTS);
+    // Channel name: must be exactly "spread".
+    i = this.expectComma(buf, i, n);
+    if (i < 0) return this.reject(-i as SpreadRejectCode);
+    if ((buf[i] as number) !== QUOTE) return this.reject(SpreadReject.NOT_SPREAD);
+    i++;
+    let j = 0;
+    while (i < n && j < SPREAD_BYTES.length && buf[i] === SPREAD_BYTES[j]) {
+      i++;
+      j++;
+    }
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    if (j !== SPREAD_BYTES.length || (buf[i] as number) !== QUOTE) return this.reject(SpreadReject.NOT_SPREAD);
+    i++;
+    // Pair name → local index, hashed byte by byte.
+    i = this.expectComma(buf, i, n);
+    if (i < 0) return this.reject(-i as SpreadRejectCode);
+    if ((buf[i] as number) !== QUOTE) return this.reject(SpreadReject.WRONG_TYPE);
+    i++;
+    const start = i;
+    let h = 0x811c9dc5;
+    while (i < n) {
+      c = buf[i] as number;
+      if (c === QUOTE || c === BACKSLASH || i - start > MAX_PAIR_NAME_BYTES) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      i++;
+    }
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    if (c !== QUOTE) return this.reject(SpreadReject.UNKNOWN_PAIR);
+    const pair = this.pairs.lookup(buf, start, i, h >>> 0);
+    if (pair < 0) return this.reject(SpreadReject.UNKNOWN_PAIR);
+    i++;
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
+    c = buf[i] as number;
+    if (c === COMMA) return this.reject(SpreadReject.TOO_MANY_ELEMENTS);
+    if (c !== RBRACKET) return this.reject(SpreadReject.BAD_SYNTAX);
+    i++;
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i < n) return this.reject(SpreadReject.TRAILING_DATA);
+    // Commit.
+    const out = this.out, s = this.scratch;
+    out[SPREAD_BID] = s[0] as number;
+    out[SPREAD_ASK] = s[1] as number;
+    out[SPREAD_TS] = s[2] as number;
+    out[SPREAD_BID_VOL] = count === 5 ? (s[3] as number) : NaN;
+    out[SPREAD_ASK_VOL] = count === 5 ? (s[4] as number) : NaN;
+    this.pairIndex = pair;
+    this.channelId = chan;
+    this.innerCount = count;
+    this.accepted++;
+    return pair;
+  }
+
+  /** Skip whitespace, a comma, whitespace; index of the next token or -reason. */
+  private expectComma(buf: Uint8Array, i: number, n: number): number {
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return -SpreadReject.TRUNCATED;
+    const c = buf[i] as number;
+    if (c !== COMMA) return c === RBRACKET ? -SpreadReject.TOO_FEW_ELEMENTS : -SpreadReject.BAD_SYNTAX;
+    i++;
+    while (i < n && isWs(buf[i] as number)) i++;
+    if (i >= n) return -SpreadReject.TRUNCATED;
+    return i;
+  }
+
+  /**
+   * Decimal string body starting at i (after the opening quote) → scratch[slot].
+   * Returns the index after the closing quote, or -reason. Digits accumulate into an integer
+   * mantissa m with zeros deferred (so trailing zeros cost nothing); the value is m·10^e computed
+   * with one exact power of ten, which is correctly rounded — bit-identical to parseFloat — while
+   * m < 2^53 and |e| ≤ 22. Otherwise it falls back to parseFloat on the bytes (allocates; counted).
+   */
+  private decimal(buf: Uint8Array, i: number, n: number, slot: number): number {
+    if (i >= n) return -SpreadReject.TRUNCATED;
+    let c = buf[i] as number;
+    if (c === MINUS) {
+      return i + 1 < n && isNanInfStart(buf[i + 1] as number) ? -SpreadReject.NAN_INFINITY : -SpreadReject.NEGATIVE;
+    }
+    if (isNanInfStart(c)) return -SpreadReject.NAN_INFINITY;
+    const start = i;
+    let m = 0, k = 0, zeros = 0, digits = 0;
+    let dot = false, exact = true;
+    for (; i < n; i++) {
+      c = buf[i] as number;
+      if (c >= 0x30 && c <= 0x39) {
+        digits++;
+        if (dot) k++;
+        if (c === 0x30) {
+          if (m !== 0) zeros++; // leading zeros do not scale a zero mantissa
+        } else if (exact) {
+          if (zeros > 0) {
+            if (zeros > 22) exact = false;
+            else m *= POW10[zeros] as number;
+            zeros = 0;
+          }
+          m = m * 10 + (c - 0x30);
+          if (m >= TWO_POW_53) exact = false;
+        }
+      } else if (c === DOT) {
+        if (dot) return -SpreadReject.NON_NUMERIC;
+        dot = true;
+      } else if (c === QUOTE) {
+        break;
+      } else {
+        return -SpreadReject.NON_NUMERIC;
+      }
+    }
+    if (i >= n) return -SpreadReject.TRUNCATED;
+    if (digits === 0) return -SpreadReject.NON_NUMERIC;
+    let v: number;
+    const e = zeros - k;
+    if (exact && m === 0) v = 0;
+    else if (exact && e >= 0 && e <= 22 && m * (POW10[e] as number) < TWO_POW_53) v = m * (POW10[e] as number);
+    else if (exact && e < 0 && e >= -22) v = m / (POW10[-e] as number);
+    else v = this.slowDecimal(buf, start, i);
+    this.scratch[slot] = v;
+    return i + 1;
+  }
+
+  /** Rare path (≥ 16 significant digits or > 22 decimals): exact, but allocates a string. */
+  private slowDecimal(buf: Uint8Array, start: number, end: number): number {
+    this.slowConversions++;
+    return parseFloat(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
+  }
+
+  private reject(code: SpreadRejectCode): number {
+    this.lastReject = code;
+    this.rejectCounts[code] = (this.rejectCounts[code] as number) + 1;
+    return SCAN_REJECTED;
+  }
+}
