@@ -1,0 +1,220 @@
+/**
+ * The one SharedArrayBuffer every thread shares, and typed views on it. The main thread calls
+ * createSharedState() and passes `state.handle` (structured-clonable) in each Worker's workerData;
+ * each worker calls attachSharedState(handle). Same layout everywhere, computed from the options.
+ *
+ * Blocks, each starting on its own cache line (shared-layout.ts):
+ *   flags     Int32: trader busy · trading enabled · shutdown requested · risk-stop code
+ *   feed      Int32 per listener: feed status (FEED_*), written by that listener
+ *   lastFrame Float64 per listener: local receive time of its last frame (epoch µs)
+ *   slot      the capacity-1 opportunity slot (slot.ts)
+ *   balances  seqlock (seqlock.ts) of BALANCE_ASSETS, written by the fetcher
+ *   fees      seqlock of FEE_FIELDS, written by the fetcher
+ *   counters  one row per listener (shared-counters.ts)
+ */
+import { OpportunitySlot } from './slot.js';
+import { Seqlock } from './seqlock.js';
+import { SharedCounters } from './shared-counters.js';
+import { alignUp, CACHE_LINE_BYTES } from './shared-layout.js';
+
+/** Balance slots, by asset (Kraken's ZUSD/ZEUR normalised). Add an asset here, not ad hoc. */
+export const BALANCE_ASSETS = ['USD', 'EUR', 'USDT', 'USDC', 'XBT', 'ETH'] as const;
+export type BalanceAsset = (typeof BALANCE_ASSETS)[number];
+export const BAL_USD = 0;
+export const BAL_EUR = 1;
+export const BAL_USDT = 2;
+export const BAL_USDC = 3;
+export const BAL_XBT = 4;
+export const BAL_ETH = 5;
+export const BALANCE_FIELDS = BALANCE_ASSETS.length;
+
+/** Fee fields, fractions (0.004 = 0.40 %): the coin taker fee (XBT/USD's) and the stablecoin fee (USDT/USD's). */
+export const FEE_COIN_TAKER = 0;
+export const FEE_STABLE_TAKER = 1;
+export const FEE_FIELDS = 2;
+
+/** Feed status of one listener (systemStatus + connection state). */
+export const FEED_DISCONNECTED = 0;
+export const FEED_CONNECTING = 1;
+export const FEED_ONLINE = 2;
+export const FEED_MAINTENANCE = 3;
+export const FEED_CANCEL_ONLY = 4;
+export const FEED_POST_ONLY = 5;
+export const FEED_LIMIT_ONLY = 6;
+export const FEED_STATUS_NAMES: readonly string[] = [
+  'disconnected',
+  'connecting',
+  'online',
+  'maintenance',
+  'cancel_only',
+  'post_only',
+  'limit_only',
+];
+
+const FLAG_TRADER_BUSY = 0;
+const FLAG_TRADING_ENABLED = 1;
+const FLAG_SHUTDOWN = 2;
+const FLAG_RISK_STOP_CODE = 3;
+const FLAG_INTS = 4;
+
+export interface SharedStateOptions {
+  /** Listener threads (rows of counters, feed statuses). */
+  readonly listeners: number;
+  /** Float64 fields of the opportunity payload (OPPORTUNITY_FIELDS from src/core/opportunity.ts). */
+  readonly opportunityFields: number;
+  /** Evaluation codes to count per listener (EVAL_CODE_COUNT from src/core/eval-codes.ts). */
+  readonly evalCodes: number;
+}
+
+/** What crosses to a worker in workerData. */
+export interface SharedStateHandle {
+  readonly buffer: SharedArrayBuffer;
+  readonly options: SharedStateOptions;
+}
+
+export class SharedStateError extends Error {
+  constructor(
+    readonly code: 'E_SHARED_STATE_OPTIONS' | 'E_SHARED_STATE_BUFFER',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SharedStateError';
+  }
+}
+
+interface Layout {
+  flags: number;
+  feed: number;
+  lastFrame: number;
+  slot: number;
+  balances: number;
+  fees: number;
+  counters: number;
+  total: number;
+}
+
+function computeLayout(o: SharedStateOptions): Layout {
+  const line = (bytes: number): number => alignUp(bytes, CACHE_LINE_BYTES);
+  let at = 0;
+  const take = (bytes: number): number => {
+    const start = at;
+    at += line(bytes);
+    return start;
+  };
+  const flags = take(FLAG_INTS * 4);
+  const feed = take(o.listeners * 4);
+  const lastFrame = take(o.listeners * 8);
+  const slot = take(OpportunitySlot.byteLength(o.opportunityFields));
+  const balances = take(Seqlock.byteLength(BALANCE_FIELDS));
+  const fees = take(Seqlock.byteLength(FEE_FIELDS));
+  const counters = take(SharedCounters.byteLength(o.listeners, o.evalCodes));
+  return { flags, feed, lastFrame, slot, balances, fees, counters, total: at };
+}
+
+function checkOptions(o: SharedStateOptions): void {
+  const ok = (n: number, min: number): boolean => Number.isInteger(n) && n >= min && n <= 1 << 16;
+  if (!ok(o.listeners, 1) || !ok(o.opportunityFields, 1) || !ok(o.evalCodes, 0)) {
+    throw new SharedStateError(
+      'E_SHARED_STATE_OPTIONS',
+      `bad shared state options: listeners=${o.listeners} opportunityFields=${o.opportunityFields} evalCodes=${o.evalCodes}`,
+    );
+  }
+}
+
+export class SharedState {
+  readonly handle: SharedStateHandle;
+  readonly slot: OpportunitySlot;
+  /** Balances by BAL_* index; fetcher writes, everyone reads (seqlock, with updatedAtUs). */
+  readonly balances: Seqlock;
+  /** Fees by FEE_* index; fetcher writes, everyone reads. */
+  readonly fees: Seqlock;
+  readonly counters: SharedCounters;
+  private readonly flags: Int32Array;
+  private readonly feed: Int32Array;
+  private readonly lastFrame: Float64Array;
+
+  constructor(handle: SharedStateHandle) {
+    const o = handle.options;
+    checkOptions(o);
+    const L = computeLayout(o);
+    if (!(handle.buffer instanceof SharedArrayBuffer) || handle.buffer.byteLength < L.total) {
+      throw new SharedStateError('E_SHARED_STATE_BUFFER', `shared buffer missing or smaller than the layout (${L.total} bytes)`);
+    }
+    const b = handle.buffer;
+    this.handle = handle;
+    this.flags = new Int32Array(b, L.flags, FLAG_INTS);
+    this.feed = new Int32Array(b, L.feed, o.listeners);
+    this.lastFrame = new Float64Array(b, L.lastFrame, o.listeners);
+    this.slot = new OpportunitySlot(b, L.slot, o.opportunityFields);
+    this.balances = new Seqlock(b, L.balances, BALANCE_FIELDS);
+    this.fees = new Seqlock(b, L.fees, FEE_FIELDS);
+    this.counters = new SharedCounters(b, L.counters, o.listeners, o.evalCodes);
+  }
+
+  static byteLength(options: SharedStateOptions): number {
+    checkOptions(options);
+    return computeLayout(options).total;
+  }
+
+  // Trader-busy: set by the trader for the whole life of a trade; listeners read it to skip work.
+  isTraderBusy(): boolean {
+    return Atomics.load(this.flags, FLAG_TRADER_BUSY) !== 0;
+  }
+  setTraderBusy(busy: boolean): void {
+    Atomics.store(this.flags, FLAG_TRADER_BUSY, busy ? 1 : 0);
+  }
+
+  // Trading-enabled: cleared by a risk stop (or at shutdown); listeners stop publishing, trader stops taking.
+  isTradingEnabled(): boolean {
+    return Atomics.load(this.flags, FLAG_TRADING_ENABLED) !== 0;
+  }
+  setTradingEnabled(enabled: boolean): void {
+    Atomics.store(this.flags, FLAG_TRADING_ENABLED, enabled ? 1 : 0);
+  }
+  /** Disable trading with a reason code (caller-defined, non-zero); the first stop's code is kept. */
+  riskStop(code: number): void {
+    Atomics.compareExchange(this.flags, FLAG_RISK_STOP_CODE, 0, code | 0);
+    Atomics.store(this.flags, FLAG_TRADING_ENABLED, 0);
+  }
+  riskStopCode(): number {
+    return Atomics.load(this.flags, FLAG_RISK_STOP_CODE);
+  }
+
+  // Shutdown: main sets it; workers finish what is in flight and stop.
+  isShutdownRequested(): boolean {
+    return Atomics.load(this.flags, FLAG_SHUTDOWN) !== 0;
+  }
+  requestShutdown(): void {
+    Atomics.store(this.flags, FLAG_SHUTDOWN, 1);
+    Atomics.store(this.flags, FLAG_TRADING_ENABLED, 0);
+    // Wake anything parked on the flags word (Atomics.wait on index FLAG_SHUTDOWN).
+    Atomics.notify(this.flags, FLAG_SHUTDOWN);
+  }
+
+  // Feed status per listener (FEED_*), written by the listener, read by main and the listener itself.
+  feedStatus(listener: number): number {
+    return Atomics.load(this.feed, listener);
+  }
+  setFeedStatus(listener: number, status: number): void {
+    Atomics.store(this.feed, listener, status);
+  }
+
+  /** Local receive time of the listener's last frame (epoch µs; 0 = none yet). Plain access: advisory. */
+  lastFrameUs(listener: number): number {
+    return this.lastFrame[listener] ?? 0;
+  }
+  setLastFrameUs(listener: number, us: number): void {
+    this.lastFrame[listener] = us;
+  }
+}
+
+/** Main thread: allocate and initialise (trading disabled until main enables it). */
+export function createSharedState(options: SharedStateOptions): SharedState {
+  const buffer = new SharedArrayBuffer(SharedState.byteLength(options));
+  return new SharedState({ buffer, options: { ...options } });
+}
+
+/** Worker: views over the buffer received in workerData. Validates the handle. */
+export function attachSharedState(handle: SharedStateHandle): SharedState {
+  return new SharedState(handle);
+}

@@ -1,0 +1,82 @@
+/**
+ * `--sim`: the Kraken simulator as a child process (its own event loop and core, as a real venue
+ * would be), started with the CLI and read from its single JSON "ready" line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface SimEndpoints {
+  rest: string;
+  wsPublic: string;
+  wsPrivate: string;
+  wsPublicV2?: string;
+  wsPrivateV2?: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface SimProcess {
+  endpoints: SimEndpoints;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const SIM_READY_TIMEOUT_MS = 20_000;
+const SIM_STOP_TIMEOUT_MS = 5_000;
+
+export function simCliPath(): string {
+  return fileURLToPath(new URL('../sim/cli.js', import.meta.url));
+}
+
+export function startSimProcess(args: readonly string[], onStderr?: (line: string) => void): Promise<SimProcess> {
+  const child = spawn(process.execPath, [simCliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let settled = false;
+    const timer = setTimeout(() => fail(new Error(`simulator did not report ready within ${SIM_READY_TIMEOUT_MS} ms`)), SIM_READY_TIMEOUT_MS);
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(err);
+    };
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim() !== '') onStderr?.(line);
+    });
+    child.on('error', (err) => fail(new Error(`simulator failed to start: ${err.message}`)));
+    child.on('exit', (code, signal) => fail(new Error(`simulator exited before it was ready (code ${code}, signal ${signal})`)));
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (settled) return;
+      stdout += chunk;
+      const nl = stdout.indexOf('\n');
+      if (nl < 0) return;
+      let endpoints: SimEndpoints;
+      try {
+        endpoints = JSON.parse(stdout.slice(0, nl)) as SimEndpoints;
+        if (typeof endpoints.rest !== 'string' || typeof endpoints.wsPublic !== 'string') throw new Error('missing URLs');
+      } catch (err) {
+        fail(new Error(`simulator printed an unreadable ready line: ${(err as Error).message}`));
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ endpoints, child, stop: () => stopChild(child) });
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), SIM_STOP_TIMEOUT_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
