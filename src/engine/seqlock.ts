@@ -66,7 +66,8 @@ export class Seqlock {
   /** Writer side. ONE writer per seqlock (the fetcher); two concurrent writers would corrupt it. */
   write(src: Float64Array, updatedAtUs: number): void {
     const n = this.fields;
-    if (src.length < n) throw new SeqlockError('E_SEQLOCK_LENGTH', `source has ${src.length} fields, seqlock needs ${n}`);
+    if (src.length < n)
+      throw new SeqlockError('E_SEQLOCK_LENGTH', `source has ${src.length} fields, seqlock needs ${n}`);
     const a = this.ints;
     // `| 0` keeps the counter an Int32 when it wraps; parity survives the wrap (2^32 is even).
     const s = Atomics.load(a, SEQ);
@@ -83,7 +84,8 @@ export class Seqlock {
    */
   read(dst: Float64Array): SeqReadStatus {
     const n = this.fields;
-    if (dst.length < n) throw new SeqlockError('E_SEQLOCK_LENGTH', `destination has ${dst.length} fields, seqlock needs ${n}`);
+    if (dst.length < n)
+      throw new SeqlockError('E_SEQLOCK_LENGTH', `destination has ${dst.length} fields, seqlock needs ${n}`);
     const a = this.ints;
     for (let attempt = 0; attempt < this.maxRetries; attempt++) {
       const s1 = Atomics.load(a, SEQ);

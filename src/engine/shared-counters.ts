@@ -73,7 +73,8 @@ export class SharedCounters {
     this.columns = CTR_FIXED_COLUMNS + evalCodes;
     const stride = SharedCounters.rowBytes(evalCodes);
     this.rowsArr = [];
-    for (let r = 0; r < rows; r++) this.rowsArr.push(new Float64Array(buffer, byteOffset + r * stride, this.columns));
+    for (let r = 0; r < rows; r++)
+      this.rowsArr.push(new Float64Array(buffer, byteOffset + r * stride, this.columns));
   }
 
   /** The row a listener writes; fetch it once at start-up and index it on the hot path. */

@@ -138,7 +138,10 @@ export class SharedState {
     checkOptions(o);
     const L = computeLayout(o);
     if (!(handle.buffer instanceof SharedArrayBuffer) || handle.buffer.byteLength < L.total) {
-      throw new SharedStateError('E_SHARED_STATE_BUFFER', `shared buffer missing or smaller than the layout (${L.total} bytes)`);
+      throw new SharedStateError(
+        'E_SHARED_STATE_BUFFER',
+        `shared buffer missing or smaller than the layout (${L.total} bytes)`,
+      );
     }
     const b = handle.buffer;
     this.handle = handle;

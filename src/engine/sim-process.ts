@@ -28,12 +28,18 @@ export function simCliPath(): string {
   return fileURLToPath(new URL('../sim/cli.js', import.meta.url));
 }
 
-export function startSimProcess(args: readonly string[], onStderr?: (line: string) => void): Promise<SimProcess> {
+export function startSimProcess(
+  args: readonly string[],
+  onStderr?: (line: string) => void,
+): Promise<SimProcess> {
   const child = spawn(process.execPath, [simCliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`simulator did not report ready within ${SIM_READY_TIMEOUT_MS} ms`)), SIM_READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`simulator did not report ready within ${SIM_READY_TIMEOUT_MS} ms`)),
+      SIM_READY_TIMEOUT_MS,
+    );
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
@@ -46,7 +52,9 @@ export function startSimProcess(args: readonly string[], onStderr?: (line: strin
       for (const line of chunk.split('\n')) if (line.trim() !== '') onStderr?.(line);
     });
     child.on('error', (err) => fail(new Error(`simulator failed to start: ${err.message}`)));
-    child.on('exit', (code, signal) => fail(new Error(`simulator exited before it was ready (code ${code}, signal ${signal})`)));
+    child.on('exit', (code, signal) =>
+      fail(new Error(`simulator exited before it was ready (code ${code}, signal ${signal})`)),
+    );
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
       if (settled) return;
@@ -56,7 +64,8 @@ export function startSimProcess(args: readonly string[], onStderr?: (line: strin
       let endpoints: SimEndpoints;
       try {
         endpoints = JSON.parse(stdout.slice(0, nl)) as SimEndpoints;
-        if (typeof endpoints.rest !== 'string' || typeof endpoints.wsPublic !== 'string') throw new Error('missing URLs');
+        if (typeof endpoints.rest !== 'string' || typeof endpoints.wsPublic !== 'string')
+          throw new Error('missing URLs');
       } catch (err) {
         fail(new Error(`simulator printed an unreadable ready line: ${(err as Error).message}`));
         return;

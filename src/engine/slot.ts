@@ -24,7 +24,8 @@ export type SlotState = typeof SLOT_EMPTY | typeof SLOT_WRITING | typeof SLOT_FU
 /** What a wait ended with: 'full' = something may be there now (call tryTake); 'timed-out' = nothing came. */
 export type SlotWaitResult = 'full' | 'timed-out';
 
-type WaitAsyncResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+type WaitAsyncResult =
+  { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 type WaitAsyncFn = (ta: Int32Array, index: number, value: number, timeoutMs?: number) => WaitAsyncResult;
 // Node 20 has Atomics.waitAsync (V8 11.3), but TypeScript's ES2023 lib does not declare it.
 const waitAsync: WaitAsyncFn | undefined = (Atomics as unknown as { waitAsync?: WaitAsyncFn }).waitAsync;
@@ -71,7 +72,8 @@ export class OpportunitySlot {
    */
   tryPublish(src: Float64Array): boolean {
     const n = this.fields;
-    if (src.length < n) throw new SlotError('E_SLOT_PAYLOAD_LENGTH', `payload has ${src.length} fields, slot needs ${n}`);
+    if (src.length < n)
+      throw new SlotError('E_SLOT_PAYLOAD_LENGTH', `payload has ${src.length} fields, slot needs ${n}`);
     const st = this.state;
     // Plain load first: a failed CAS costs a cache-line write; most drops are "slot full".
     if (Atomics.load(st, 0) !== SLOT_EMPTY) return false;
@@ -86,7 +88,8 @@ export class OpportunitySlot {
   /** Consumer side (the one trader). Copies the payload into `dst` and empties the slot; false when not FULL. */
   tryTake(dst: Float64Array): boolean {
     const n = this.fields;
-    if (dst.length < n) throw new SlotError('E_SLOT_PAYLOAD_LENGTH', `destination has ${dst.length} fields, slot needs ${n}`);
+    if (dst.length < n)
+      throw new SlotError('E_SLOT_PAYLOAD_LENGTH', `destination has ${dst.length} fields, slot needs ${n}`);
     const st = this.state;
     if (Atomics.compareExchange(st, 0, SLOT_FULL, SLOT_READING) !== SLOT_FULL) return false;
     const p = this.payload;

@@ -16,7 +16,13 @@ export interface SupervisedWorkerOptions {
   /** Extra worker options (resourceLimits, execArgv...). */
   options?: Omit<WorkerOptions, 'workerData'>;
   onMessage(message: WorkerToMain, name: string): void;
-  onExit(info: { name: string; code: number; error: Error | null; restarting: boolean; restarts: number }): void;
+  onExit(info: {
+    name: string;
+    code: number;
+    error: Error | null;
+    restarting: boolean;
+    restarts: number;
+  }): void;
 }
 
 export class SupervisedWorker {
@@ -39,9 +45,18 @@ export class SupervisedWorker {
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
       const restarting = !this.stopping;
-      this.opts.onExit({ name: this.opts.name, code, error: this.lastError, restarting, restarts: this.restarts });
+      this.opts.onExit({
+        name: this.opts.name,
+        code,
+        error: this.lastError,
+        restarting,
+        restarts: this.restarts,
+      });
       if (restarting) {
-        const delay = Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_BASE_MS * 2 ** Math.min(this.restarts, 10));
+        const delay = Math.min(
+          RESTART_BACKOFF_MAX_MS,
+          RESTART_BACKOFF_BASE_MS * 2 ** Math.min(this.restarts, 10),
+        );
         this.restarts++;
         this.restartTimer = setTimeout(() => {
           this.restartTimer = null;

@@ -1,7 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { holdEventLoop, OpportunitySlot, SLOT_EMPTY, SLOT_FULL, SlotError } from '../../src/engine/slot.js';
-import { Seqlock, SEQ_READ_OK, SEQ_READ_NEVER_WRITTEN, SEQ_READ_CONTENDED } from '../../src/engine/seqlock.js';
+import {
+  Seqlock,
+  SEQ_READ_OK,
+  SEQ_READ_NEVER_WRITTEN,
+  SEQ_READ_CONTENDED,
+} from '../../src/engine/seqlock.js';
 import {
   attachSharedState,
   createSharedState,
@@ -15,7 +20,8 @@ import {
 } from '../../src/engine/shared-state.js';
 import { CTR_UPDATES, CTR_FIXED_COLUMNS } from '../../src/engine/shared-counters.js';
 
-const payload = (n: number, base: number): Float64Array => Float64Array.from({ length: n }, (_, i) => base + i);
+const payload = (n: number, base: number): Float64Array =>
+  Float64Array.from({ length: n }, (_, i) => base + i);
 
 describe('opportunity slot', () => {
   test('publish then take copies the payload and empties the slot', () => {
@@ -42,9 +48,15 @@ describe('opportunity slot', () => {
 
   test('short arrays are rejected with a code; a longer source copies only the payload', () => {
     const slot = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(4)), 0, 4);
-    assert.throws(() => slot.tryPublish(new Float64Array(3)), (e: unknown) => e instanceof SlotError && e.code === 'E_SLOT_PAYLOAD_LENGTH');
+    assert.throws(
+      () => slot.tryPublish(new Float64Array(3)),
+      (e: unknown) => e instanceof SlotError && e.code === 'E_SLOT_PAYLOAD_LENGTH',
+    );
     assert.equal(slot.tryPublish(payload(6, 0)), true);
-    assert.throws(() => slot.tryTake(new Float64Array(2)), (e: unknown) => e instanceof SlotError && e.code === 'E_SLOT_PAYLOAD_LENGTH');
+    assert.throws(
+      () => slot.tryTake(new Float64Array(2)),
+      (e: unknown) => e instanceof SlotError && e.code === 'E_SLOT_PAYLOAD_LENGTH',
+    );
     assert.equal(slot.currentState(), SLOT_FULL, 'a rejected take leaves the slot full');
   });
 
@@ -152,9 +164,18 @@ describe('shared state', () => {
 
   test('bad options and a too-small buffer are refused with codes', () => {
     const isCode = (code: string) => (e: unknown) => e instanceof SharedStateError && e.code === code;
-    assert.throws(() => createSharedState({ listeners: 0, opportunityFields: 4, evalCodes: 0 }), isCode('E_SHARED_STATE_OPTIONS'));
-    assert.throws(() => createSharedState({ listeners: 1, opportunityFields: 1.5, evalCodes: 0 }), isCode('E_SHARED_STATE_OPTIONS'));
+    assert.throws(
+      () => createSharedState({ listeners: 0, opportunityFields: 4, evalCodes: 0 }),
+      isCode('E_SHARED_STATE_OPTIONS'),
+    );
+    assert.throws(
+      () => createSharedState({ listeners: 1, opportunityFields: 1.5, evalCodes: 0 }),
+      isCode('E_SHARED_STATE_OPTIONS'),
+    );
     const options = { listeners: 1, opportunityFields: 4, evalCodes: 0 };
-    assert.throws(() => attachSharedState({ buffer: new SharedArrayBuffer(64), options }), isCode('E_SHARED_STATE_BUFFER'));
+    assert.throws(
+      () => attachSharedState({ buffer: new SharedArrayBuffer(64), options }),
+      isCode('E_SHARED_STATE_BUFFER'),
+    );
   });
 });

@@ -55,8 +55,23 @@ async function waitOnWord(a: Int32Array, i: number, v: number, t: number): Promi
   if (r.async) await r.value;
 }
 
-function spawn(role: string, id: number, handle: unknown, control: SharedArrayBuffer, maxAttempts: number, budgetMs: number): Worker {
-  const w = startFixture('stress-worker', { role, id, producers: PRODUCERS, handle, control, maxAttempts, budgetMs });
+function spawn(
+  role: string,
+  id: number,
+  handle: unknown,
+  control: SharedArrayBuffer,
+  maxAttempts: number,
+  budgetMs: number,
+): Worker {
+  const w = startFixture('stress-worker', {
+    role,
+    id,
+    producers: PRODUCERS,
+    handle,
+    control,
+    maxAttempts,
+    budgetMs,
+  });
   workers.push(w);
   return w;
 }
@@ -85,7 +100,11 @@ test('producers, a consumer and a seqlock writer: nothing torn, per-producer ord
   assert.ok(published > 0, 'no publish ever succeeded');
   assert.equal(c.taken, published, 'every accepted publish is taken exactly once');
   ps.forEach((p, id) => {
-    assert.equal(p.published + p.dropped, p.attempts, `producer ${id}: every attempt is published or dropped`);
+    assert.equal(
+      p.published + p.dropped,
+      p.attempts,
+      `producer ${id}: every attempt is published or dropped`,
+    );
     assert.equal(p.seqlock.torn, 0, `producer ${id}: torn balance snapshot`);
     assert.ok((c.last[id] ?? 0) <= p.attempts, `producer ${id}: consumer saw a seq never produced`);
   });
@@ -95,7 +114,9 @@ test('producers, a consumer and a seqlock writer: nothing torn, per-producer ord
   assert.ok(okReads > 0, 'no seqlock read ever succeeded');
   // Diagnostics only (rates depend on the machine): drops show a full slot never queues.
   const dropped = ps.reduce((s, p) => s + p.dropped, 0);
-  console.log(`stress: published=${published} dropped=${dropped} taken=${c.taken} balanceWrites=${w.writes} okReads=${okReads}`);
+  console.log(
+    `stress: published=${published} dropped=${dropped} taken=${c.taken} balanceWrites=${w.writes} okReads=${okReads}`,
+  );
 });
 
 test('waitAsync consumer receives every item of a steady producer, in order (no lost wake-up)', async () => {
@@ -121,6 +142,10 @@ test('waitAsync consumer receives every item of a steady producer, in order (no 
     // The producer worker keeps this process alive; a real trader holds its socket or holdEventLoop().
     if ((await state.slot.waitForPublish(WAIT_MS)) === 'timed-out') timeouts++;
   }
-  assert.equal(timeouts, 0, `waited ${WAIT_MS} ms with the producer still running: lost wake-up at item ${expected}`);
+  assert.equal(
+    timeouts,
+    0,
+    `waited ${WAIT_MS} ms with the producer still running: lost wake-up at item ${expected}`,
+  );
   assert.equal((await pResult).published, ITEMS);
 });

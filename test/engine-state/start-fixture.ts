@@ -17,7 +17,10 @@ export function startFixture(name: string, workerData: unknown): Worker {
 /** Resolves with the worker's first message; rejects on error, early exit or after `deadlineMs`. */
 export function firstMessage<T>(w: Worker, deadlineMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker gave no result within ${deadlineMs} ms`)), deadlineMs);
+    const timer = setTimeout(
+      () => reject(new Error(`worker gave no result within ${deadlineMs} ms`)),
+      deadlineMs,
+    );
     const done = (): void => clearTimeout(timer);
     w.once('message', (m: T) => {
       done();
