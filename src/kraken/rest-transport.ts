@@ -1,0 +1,245 @@
+/**
+ * Kraken REST transport over Node's fetch (kraken-api.md §4, §5.1); typed methods are in rest.ts. Public calls are GETs, private
+ * calls signed form-encoded POSTs. Retries only retryable errors, with capped jittered backoff and
+ * bounded attempts. Order-changing calls are NEVER retried: a lost AddOrder answer becomes
+ * KrakenUnknownOutcomeError and the caller reconciles, since a blind retry could trade twice.
+ */
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import {
+  KrakenError, KrakenResponseError, KrakenTransportError, KrakenUnknownOutcomeError, errorKind, isKrakenWarning,
+  parseKrakenError, type ErrorKind,
+} from './errors.js';
+import { KRAKEN_REST_URL } from './endpoints.js';
+import { NonceGenerator } from './nonce.js';
+import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost, systemClock, type KrakenTier, type LimiterClock } from './rate-limiter.js';
+import { decodeApiSecret, signRequest } from './sign.js';
+
+export type RestParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface KrakenRestClientOptions {
+  /** REST base (KRAKEN_REST_URL), without `/0`. Default https://api.kraken.com. */
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  /** Base64 secret as Kraken shows it; decoded and checked once, here. */
+  readonly apiSecret?: string;
+  /** Share one generator (same SharedArrayBuffer) among every thread that uses this key. */
+  readonly nonce?: NonceGenerator;
+  /** REST counter tier for the client-side limiter; default 'starter' (the most conservative). */
+  readonly tier?: KrakenTier;
+  /** Overrides the limiter built from `tier`; null disables client-side limiting. */
+  readonly rateLimiter?: RestRateLimiter | null;
+  /** Per-attempt timeout covering connect, headers and body. */
+  readonly timeoutMs?: number;
+  /** Attempts for retryable errors, first included; order-changing calls always get exactly one. */
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffPolicy;
+  /** Time and sleeping for the limiter and backoff (tests inject a fake). */
+  readonly clock?: LimiterClock;
+  readonly random?: () => number;
+  readonly userAgent?: string;
+  readonly fetch?: typeof fetch;
+  /** `W...` strings in the envelope (not errors); count them. */
+  readonly onWarning?: (method: string, warning: string) => void;
+  /** Called before each retry; count them. */
+  readonly onRetry?: (method: string, attempt: number, error: Error, delayMs: number) => void;
+}
+
+export const DEFAULT_REST_TIMEOUT_MS = 10_000;
+export const DEFAULT_REST_MAX_ATTEMPTS = 3;
+const DEFAULT_USER_AGENT = 'kraken-arb/0.1';
+const MAX_BODY_SNIPPET_CHARS = 80;
+
+/** Calls that change orders: never retried, and a lost answer means "unknown outcome". */
+export const ORDER_CHANGING_METHODS: ReadonlySet<string> = new Set([
+  'AddOrder', 'AddOrderBatch', 'CancelOrder', 'CancelOrderBatch', 'CancelAll', 'CancelAllOrdersAfter',
+  'EditOrder', 'AmendOrder',
+]);
+/** Kraken answers that do not say whether an order call took effect. */
+const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set(['EGeneral:Internal error', 'EDatabase:Internal error']);
+const KIND_SEVERITY: Readonly<Record<ErrorKind, number>> = { retryable: 0, 'not-retryable': 1, fatal: 2 };
+
+/** Thrown before sending when a private call is made without credentials. */
+export class KrakenCredentialsError extends Error {
+  readonly code = 'KRAKEN_NO_CREDENTIALS';
+  readonly kind: ErrorKind = 'fatal';
+  constructor(method: string) {
+    super(`Kraken ${method}: private call without API key/secret`);
+    this.name = 'KrakenCredentialsError';
+  }
+}
+
+interface Attempt {
+  readonly url: string;
+  readonly init: RequestInit;
+}
+
+export class KrakenRestTransport {
+  readonly baseUrl: string;
+  readonly nonce: NonceGenerator;
+  readonly limiter: RestRateLimiter | null;
+  private readonly apiKey: string | undefined;
+  private readonly secret: Buffer | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly clock: LimiterClock;
+  private readonly random: () => number;
+  private readonly userAgent: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly onWarning: ((method: string, warning: string) => void) | undefined;
+  private readonly onRetry: KrakenRestClientOptions['onRetry'];
+
+  constructor(options: KrakenRestClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? KRAKEN_REST_URL).replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.secret = options.apiSecret === undefined ? undefined : decodeApiSecret(options.apiSecret);
+    this.nonce = options.nonce ?? new NonceGenerator();
+    this.clock = options.clock ?? systemClock;
+    this.limiter =
+      options.rateLimiter === undefined
+        ? new RestRateLimiter(KRAKEN_REST_TIERS[options.tier ?? 'starter'], this.clock)
+        : options.rateLimiter;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS));
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.random = options.random ?? Math.random;
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.onWarning = options.onWarning;
+    this.onRetry = options.onRetry;
+  }
+
+  /** GET /0/public/<method>; resolves to the envelope's `result`. */
+  publicRequest(method: string, params: RestParams = {}, signal?: AbortSignal): Promise<unknown> {
+    const query = formEncode(params);
+    const url = `${this.baseUrl}/0/public/${method}${query === '' ? '' : `?${query}`}`;
+    return this.run(method, false, signal, () => ({
+      url,
+      init: { method: 'GET', headers: { 'User-Agent': this.userAgent } },
+    }));
+  }
+
+  /** Signed POST /0/private/<method>; a fresh nonce and signature per attempt. */
+  privateRequest(method: string, params: RestParams = {}, signal?: AbortSignal): Promise<unknown> {
+    const apiKey = this.apiKey;
+    const secret = this.secret;
+    if (apiKey === undefined || secret === undefined) return Promise.reject(new KrakenCredentialsError(method));
+    const path = `/0/private/${method}`;
+    return this.run(method, true, signal, () => {
+      const nonce = this.nonce.next().toString();
+      const body = formEncode({ nonce, ...params });
+      return {
+        url: `${this.baseUrl}${path}`,
+        init: {
+          method: 'POST',
+          headers: {
+            'User-Agent': this.userAgent,
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'API-Key': apiKey,
+            'API-Sign': signRequest(path, nonce, body, secret),
+          },
+          body,
+        },
+      };
+    });
+  }
+
+  private async run(method: string, isPrivate: boolean, signal: AbortSignal | undefined, build: () => Attempt): Promise<unknown> {
+    const orderChanging = ORDER_CHANGING_METHODS.has(method);
+    const attempts = orderChanging ? 1 : this.maxAttempts;
+    const cost = isPrivate ? restCallCost(method) : 0;
+    for (let attempt = 1; ; attempt++) {
+      if (this.limiter !== null && cost > 0) await this.limiter.acquire(cost, signal);
+      signal?.throwIfAborted();
+      try {
+        return await this.once(method, build(), signal);
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        if (err instanceof KrakenError && err.code === 'EAPI:Rate limit exceeded') this.limiter?.saturate();
+        if (orderChanging && outcomeUnknown(err)) throw new KrakenUnknownOutcomeError(method, err);
+        if (errorKind(err) !== 'retryable' || attempt >= attempts) throw err;
+        const retryAfter = err instanceof KrakenError ? err.retryAfterMs : undefined;
+        const delayMs = retryAfter ?? backoffDelayMs(this.backoff, attempt, this.random);
+        this.onRetry?.(method, attempt, err, delayMs);
+        await this.clock.sleep(delayMs, signal);
+      }
+    }
+  }
+
+  /** One HTTP exchange → `result`, or a typed error. The timeout covers the body too. */
+  private async once(method: string, attempt: Attempt, signal: AbortSignal | undefined): Promise<unknown> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const combined = signal === undefined ? timeout.signal : AbortSignal.any([signal, timeout.signal]);
+    let status = 0;
+    let text: string;
+    try {
+      const res = await this.fetchImpl(attempt.url, { ...attempt.init, signal: combined });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      if (timeout.signal.aborted) {
+        throw new KrakenTransportError('KRAKEN_TIMEOUT', method, `no complete answer within ${this.timeoutMs} ms`, undefined, { cause: err });
+      }
+      if (signal?.aborted === true) throw new KrakenTransportError('KRAKEN_ABORTED', method, 'aborted by caller', undefined, { cause: err });
+      throw new KrakenTransportError('KRAKEN_NETWORK', method, networkMessage(err), undefined, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.parseEnvelope(method, status, text);
+  }
+
+  private parseEnvelope(method: string, status: number, text: string): unknown {
+    const httpOk = status >= 200 && status < 300;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // A proxy or Cloudflare page instead of Kraken JSON: report status and a short, single-line snippet.
+      if (!httpOk) throw new KrakenTransportError('KRAKEN_HTTP_STATUS', method, `HTTP ${status}`, status);
+      const snippet = text.slice(0, MAX_BODY_SNIPPET_CHARS).replace(/\s+/g, ' ');
+      throw new KrakenTransportError('KRAKEN_BAD_JSON', method, `unparseable body (${text.length} bytes): ${JSON.stringify(snippet)}`, status);
+    }
+    const env = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+    const errors = env?.['error'];
+    if (env === undefined || !Array.isArray(errors)) {
+      if (!httpOk) throw new KrakenTransportError('KRAKEN_HTTP_STATUS', method, `HTTP ${status}`, status);
+      throw new KrakenResponseError(method, env === undefined ? 'body' : 'error', 'expected {error: [...], result}');
+    }
+    let worst: KrakenError | undefined;
+    for (const e of errors) {
+      if (typeof e !== 'string') throw new KrakenResponseError(method, 'error', 'error entries must be strings');
+      if (isKrakenWarning(e)) {
+        this.onWarning?.(method, e);
+        continue;
+      }
+      const ke = parseKrakenError(e, method);
+      if (worst === undefined || KIND_SEVERITY[ke.kind] > KIND_SEVERITY[worst.kind]) worst = ke;
+    }
+    if (worst !== undefined) throw worst;
+    if (!httpOk) throw new KrakenTransportError('KRAKEN_HTTP_STATUS', method, `HTTP ${status}`, status);
+    if (env['result'] === undefined) throw new KrakenResponseError(method, 'result', 'missing');
+    return env['result'];
+  }
+}
+
+function outcomeUnknown(err: Error): boolean {
+  if (err instanceof KrakenError) return OUTCOME_UNKNOWN_CODES.has(err.code);
+  // Aborted before anything was sent is "not sent"; the run loop checks that before calling once().
+  return err instanceof KrakenTransportError || err instanceof KrakenResponseError;
+}
+
+function networkMessage(err: unknown): string {
+  // undici wraps the socket error as `cause`; its code (ECONNREFUSED, ...) is what an operator needs.
+  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const base = err instanceof Error ? err.message : String(err);
+  return code === undefined ? base : `${base} (${code})`;
+}
+
+/** application/x-www-form-urlencoded, skipping undefined values; insertion order kept (nonce first). */
+export function formEncode(params: RestParams): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) p.append(k, String(v));
+  return p.toString();
+}
