@@ -1,0 +1,210 @@
+/**
+ * The delivery loop both sinks share: a bounded buffer, batches of `batchSize` lines or whatever is
+ * there when the flush interval fires (whichever comes first), one batch in flight at a time, retry
+ * with capped exponential backoff, and a count of every line that could not be delivered.
+ */
+import { LineBuffer } from './line-buffer.js';
+import type { Precision } from './line-protocol.js';
+import type { MetricsSink, MetricsSinkStats, SinkDropReason, SinkLog } from './sink.js';
+
+export interface BatchingOptions {
+  /** Lines per request; the seed batched 2,500 and InfluxDB recommends 5,000 or fewer. */
+  readonly batchSize?: number;
+  readonly flushIntervalMs?: number;
+  /** Most lines held while the target is slow or away (memory bound: about 250 B per line). */
+  readonly maxBufferedLines?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly log?: SinkLog;
+}
+
+export const defaultBatchSize = 2500;
+export const defaultFlushIntervalMs = 1000;
+export const defaultMaxBufferedLines = 200_000;
+export const defaultRetryBaseMs = 250;
+export const defaultRetryMaxMs = 30_000;
+export const defaultCloseTimeoutMs = 5000;
+
+export type SendResult =
+  | { readonly ok: true }
+  /** retry: the same batch is sent again after a backoff; else `rejected` lines are dropped for good. */
+  | { readonly ok: false; readonly retry: boolean; readonly rejected: number; readonly error: string };
+
+export abstract class BatchingSink implements MetricsSink {
+  abstract readonly kind: 'influx' | 'file';
+  private readonly buffer: LineBuffer;
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  protected readonly log: SinkLog;
+  private inFlight: string[] | null = null;
+  private pumping: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private kickScheduled = false;
+  private failures = 0; // consecutive
+  private retryAt = 0;
+  private closed = false;
+  /** Set when close() has counted what is left: a late answer must not count it again. */
+  private finished = false;
+  private accepted = 0;
+  private written = 0;
+  private retries = 0;
+  private rejected = 0;
+  private shutdownDropped = 0;
+  private lastError: string | null = null;
+
+  constructor(
+    readonly precision: Precision,
+    opts: BatchingOptions,
+  ) {
+    this.batchSize = opts.batchSize ?? defaultBatchSize;
+    this.flushIntervalMs = opts.flushIntervalMs ?? defaultFlushIntervalMs;
+    this.retryBaseMs = opts.retryBaseMs ?? defaultRetryBaseMs;
+    this.retryMaxMs = opts.retryMaxMs ?? defaultRetryMaxMs;
+    this.buffer = new LineBuffer(opts.maxBufferedLines ?? defaultMaxBufferedLines);
+    this.log = opts.log ?? (() => undefined);
+    this.timer = setInterval(() => this.kick(), this.flushIntervalMs);
+    this.timer.unref(); // the owner closes the sink; an idle sink must not keep the process alive
+  }
+
+  /** Sends one batch; must not throw (a throw is treated as a retryable failure anyway). */
+  protected abstract send(lines: readonly string[]): Promise<SendResult>;
+
+  /** Secrets to strip from any error text before it is logged or stored. */
+  protected abstract scrub(text: string): string;
+
+  write(line: string): void {
+    if (this.closed) {
+      this.shutdownDropped++;
+      return;
+    }
+    this.accepted++;
+    this.buffer.push(line);
+    if (this.buffer.size >= this.batchSize && !this.kickScheduled) {
+      this.kickScheduled = true;
+      setImmediate(() => {
+        this.kickScheduled = false;
+        this.kick();
+      });
+    }
+  }
+
+  stats(): MetricsSinkStats {
+    const dropped: Record<SinkDropReason, number> = {
+      buffer_full: this.buffer.overwritten,
+      rejected: this.rejected,
+      shutdown: this.shutdownDropped,
+    };
+    return {
+      accepted: this.accepted,
+      written: this.written,
+      dropped,
+      retries: this.retries,
+      pending: this.buffer.size + (this.inFlight?.length ?? 0),
+      lastError: this.lastError,
+    };
+  }
+
+  async flush(): Promise<void> {
+    await this.drain(Number.POSITIVE_INFINITY, false);
+  }
+
+  async close(timeoutMs = defaultCloseTimeoutMs): Promise<MetricsSinkStats> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    if (!this.closed) {
+      this.closed = true;
+      // A request hanging past the deadline must not hold shutdown: race it against a timer.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+      await Promise.race([this.drain(Date.now() + timeoutMs, true), deadline]);
+      clearTimeout(timer);
+      this.finished = true;
+      const left = this.buffer.take(this.buffer.size).length + (this.inFlight?.length ?? 0);
+      this.inFlight = null;
+      this.shutdownDropped += left;
+      if (left > 0) this.log('warn', `${this.kind} metrics sink closed with ${left} lines undelivered`);
+      await this.onClose();
+    }
+    return this.stats();
+  }
+
+  protected async onClose(): Promise<void> {
+    // nothing by default; FileSink closes its file
+  }
+
+  /** Pumps until empty, a failure (unless `ignoreBackoff` keeps retrying), or the deadline. */
+  private async drain(deadline: number, ignoreBackoff: boolean): Promise<void> {
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      if (this.pumping !== null) {
+        await this.pumping;
+        continue;
+      }
+      if (this.inFlight === null && this.buffer.size === 0) return;
+      if (Date.now() >= deadline) return;
+      const failuresBefore = this.failures;
+      if (!ignoreBackoff && this.failures > 0 && Date.now() < this.retryAt) return;
+      this.pumping = this.pumpOnce();
+      await this.pumping;
+      if (this.failures > failuresBefore) {
+        if (!ignoreBackoff) return;
+        // close(): keep trying until the deadline, but not in a tight loop
+        const wait = Math.min(this.retryAt - Date.now(), deadline - Date.now());
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private kick(): void {
+    if (this.pumping !== null || this.closed) return;
+    if (this.failures > 0 && Date.now() < this.retryAt) return;
+    if (this.inFlight === null && this.buffer.size === 0) return;
+    this.pumping = this.pumpOnce();
+    void this.pumping.then(() => {
+      // catch up: keep going while there is a backlog and the last attempt succeeded
+      if (this.failures === 0 && this.buffer.size >= this.batchSize) setImmediate(() => this.kick());
+    });
+  }
+
+  private async pumpOnce(): Promise<void> {
+    try {
+      if (this.inFlight === null) this.inFlight = this.buffer.take(this.batchSize);
+      const batch = this.inFlight;
+      let result: SendResult;
+      try {
+        result = await this.send(batch);
+      } catch (err) {
+        result = { ok: false, retry: true, rejected: 0, error: err instanceof Error ? err.message : String(err) };
+      }
+      if (this.finished) return;
+      if (result.ok) {
+        this.written += batch.length;
+        this.inFlight = null;
+        if (this.failures > 0) this.log('info', `${this.kind} metrics writes recovered after ${this.failures} failed attempts`);
+        this.failures = 0;
+        this.lastError = null;
+        return;
+      }
+      const error = this.scrub(result.error);
+      this.lastError = error;
+      if (!result.retry) {
+        const rejected = Math.min(batch.length, Math.max(0, result.rejected));
+        this.rejected += rejected;
+        this.written += batch.length - rejected;
+        this.inFlight = null;
+        this.log('error', `${this.kind} metrics batch of ${batch.length} lines refused, ${rejected} dropped: ${error}`);
+        return;
+      }
+      if (this.failures === 0) this.log('warn', `${this.kind} metrics write failing, buffering and retrying: ${error}`);
+      this.failures++;
+      this.retries++;
+      const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
+      // jitter (half to full backoff) so several writers do not retry in lockstep
+      this.retryAt = Date.now() + backoff * (0.5 + Math.random() * 0.5);
+      if (!this.closed) setTimeout(() => this.kick(), this.retryAt - Date.now()).unref();
+    } finally {
+      this.pumping = null;
+    }
+  }
+}
