@@ -14,7 +14,7 @@
 /** Largest lot/price decimals we accept (Kraken uses ≤ 10). */
 export const MAX_DECIMALS = 15;
 /** Grid integers stay below this so every grid value prints back exactly (see file comment). */
-const MAX_GRID_INT = 2 ** 52 - 1;
+export const MAX_GRID_INT = 2 ** 50 - 1;
 
 const POW10 = new Float64Array(MAX_DECIMALS + 1);
 for (let d = 0; d <= MAX_DECIMALS; d++) POW10[d] = 10 ** d;
@@ -72,7 +72,7 @@ export class DecimalFormatError extends RangeError {
  * Decimal string for an order field: exactly `decimals` digits after the point, never exponent
  * notation, "-0" normalised to "0". The value is rounded to the nearest grid point, so pass values
  * already floored/ceiled with the functions above. Throws DecimalFormatError on NaN, ±Infinity,
- * bad decimals or magnitudes beyond the exact grid (|x| · 10^decimals ≥ 2^52).
+ * bad decimals or magnitudes beyond the exact grid (|x| · 10^decimals ≥ 2^50).
  */
 export function formatDecimal(value: number, decimals: number): string {
   const s = scaleOf(decimals);
