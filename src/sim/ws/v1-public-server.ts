@@ -1,0 +1,204 @@
+/**
+ * WS API v1 public endpoint (kraken-api.md §1): systemStatus on connect, subscribe/unsubscribe with
+ * one subscriptionStatus per pair and Kraken's error strings, ping/pong, heartbeats on idle
+ * subscribed connections, and the fault effects (drop, stall, garbage frames).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { SimMarket, SimFaults, SystemStatus } from '../contracts.js';
+import {
+  HEARTBEAT_FRAME,
+  V1_ERRORS,
+  echoSubscription,
+  errorFrame,
+  newConnectionId,
+  pairFormatError,
+  parseRequest,
+  pongFrame,
+  reqidOf,
+  systemStatusFrame,
+  withReqid,
+  type V1Request,
+} from './v1-messages.js';
+import { V1Conn, V1Output } from './v1-output.js';
+import { V1PublicFeed, V1_BOOK_DEPTHS, V1_DEFAULT_BOOK_DEPTH, type V1Channel, type V1PublicChannel } from './v1-public-feed.js';
+
+const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book']);
+const PRIVATE_CHANNELS = new Set(['ownTrades', 'openOrders']);
+const PRIVATE_EVENTS = new Set(['addOrder', 'cancelOrder', 'cancelAll', 'cancelAllOrdersAfter', 'editOrder']);
+/** Letters and digits on both sides of one slash, as every wsname is (`XBT/USD`, `1INCH/EUR`). */
+const PAIR_FORMAT = /^[A-Z0-9]+\/[A-Z0-9]+$/;
+
+/** Malformed frames sent by the garbage fault: cut JSON, wrong shapes, not JSON at all. */
+const GARBAGE_FRAMES = ['[0,["5698.4","57', '{"event":"heartbeat"', 'not json at all', '[null,{"a":[["x"]]},"book-10"]', '\u0000\u0001\u0002'];
+
+export interface V1PublicServerOptions {
+  market: SimMarket;
+  faults: SimFaults;
+  systemStatus: () => SystemStatus;
+  /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
+  nowMs: () => number;
+  maxBufferedBytes?: number;
+  onDislocationFrameWritten?: (id: number, ns: bigint) => void;
+}
+
+export class V1PublicServer {
+  readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  readonly out: V1Output;
+  readonly feed: V1PublicFeed;
+  readonly conns = new Set<V1Conn>();
+  badInput = 0;
+  garbageSent = 0;
+  connectionsTotal = 0;
+  private nextConnId = 1;
+  private readonly connIds = new Map<V1Conn, string>();
+
+  constructor(private readonly o: V1PublicServerOptions) {
+    this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes, onDislocationFrameWritten: o.onDislocationFrameWritten });
+    this.feed = new V1PublicFeed(o.market, this.out, () => this.stalled());
+  }
+
+  stalled(): boolean {
+    return this.o.faults.stallUntilMs > 0 && this.o.nowMs() < this.o.faults.stallUntilMs;
+  }
+
+  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+  };
+
+  private onConnection(ws: WebSocket): void {
+    const conn = new V1Conn(ws, this.nextConnId++);
+    const connectionId = newConnectionId();
+    this.conns.add(conn);
+    this.connIds.set(conn, connectionId);
+    this.connectionsTotal++;
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+    ws.on('close', () => {
+      this.conns.delete(conn);
+      this.connIds.delete(conn);
+      this.feed.removeConn(conn);
+    });
+    ws.on('error', () => {
+      // A socket error is followed by 'close', which cleans up; count it as bad input from the peer.
+      this.badInput++;
+    });
+    this.out.send(conn, systemStatusFrame(connectionId, this.o.systemStatus()));
+  }
+
+  /** Every connection hears the new status (maintenance, online...). */
+  announceStatus(status: SystemStatus): void {
+    for (const c of this.conns) this.out.send(c, systemStatusFrame(this.connIds.get(c) ?? '0', status));
+  }
+
+  /** Heartbeat tick: connections with subscriptions that got nothing since the last tick. */
+  heartbeat(): void {
+    if (this.stalled()) return;
+    for (const c of this.conns) {
+      if (c.subCount > 0 && !c.sentSinceTick) this.out.send(c, HEARTBEAT_FRAME);
+      c.sentSinceTick = false;
+    }
+  }
+
+  /** Consumes `faults.garbageFrames` and sends that many malformed frames to every connection. */
+  injectGarbageIfAsked(): void {
+    const n = this.o.faults.garbageFrames;
+    if (!(n > 0)) return;
+    this.o.faults.garbageFrames = 0;
+    for (const c of this.conns) {
+      for (let i = 0; i < n; i++) {
+        if (this.out.send(c, GARBAGE_FRAMES[i % GARBAGE_FRAMES.length] as string)) this.garbageSent++;
+      }
+    }
+  }
+
+  dropAll(): void {
+    for (const c of this.conns) c.ws.terminate();
+  }
+
+  private onMessage(conn: V1Conn, data: RawData, isBinary: boolean): void {
+    const msg = isBinary ? null : parseRequest(data);
+    if (msg === null) {
+      this.badInput++;
+      this.out.send(conn, errorFrame(V1_ERRORS.malformed, undefined));
+      return;
+    }
+    const reqid = reqidOf(msg);
+    const event = msg['event'];
+    if (event === 'ping') {
+      this.out.send(conn, pongFrame(reqid));
+    } else if (event === 'subscribe' || event === 'unsubscribe') {
+      this.onSubscription(conn, msg, event, reqid);
+    } else if (typeof event === 'string' && PRIVATE_EVENTS.has(event)) {
+      this.badInput++;
+      this.out.send(conn, errorFrame(V1_ERRORS.privateOnPublic, reqid));
+    } else {
+      this.badInput++;
+      this.out.send(conn, errorFrame(V1_ERRORS.eventNotFound, reqid));
+    }
+  }
+
+  private statusError(conn: V1Conn, message: string, sub: unknown, reqid: number | undefined, pair?: string): void {
+    this.badInput++;
+    const obj: Record<string, unknown> = { errorMessage: message, event: 'subscriptionStatus' };
+    if (pair !== undefined) obj['pair'] = pair;
+    obj['status'] = 'error';
+    obj['subscription'] = echoSubscription(sub);
+    this.out.send(conn, withReqid(obj, reqid));
+  }
+
+  private onSubscription(conn: V1Conn, msg: V1Request, event: 'subscribe' | 'unsubscribe', reqid: number | undefined): void {
+    const sub = msg['subscription'];
+    if (typeof sub !== 'object' || sub === null || Array.isArray(sub)) return this.statusError(conn, V1_ERRORS.malformed, sub, reqid);
+    const s = sub as Record<string, unknown>;
+    const name = s['name'];
+    if (typeof name !== 'string') return this.statusError(conn, V1_ERRORS.nameInvalid, sub, reqid);
+    if (PRIVATE_CHANNELS.has(name)) return this.statusError(conn, V1_ERRORS.privateOnPublic, sub, reqid);
+    if (!PUBLIC_CHANNELS.has(name)) return this.statusError(conn, V1_ERRORS.nameInvalid, sub, reqid);
+    const kind = name as V1PublicChannel;
+    const pairs = msg['pair'];
+    if (!Array.isArray(pairs)) return this.statusError(conn, V1_ERRORS.pairNotArray, sub, reqid);
+    if (pairs.length === 0) return this.statusError(conn, V1_ERRORS.pairNotFound, sub, reqid);
+    const rawDepth = s['depth'];
+    const depth = kind === 'book' ? (rawDepth === undefined ? V1_DEFAULT_BOOK_DEPTH : rawDepth) : 0;
+    for (const p of pairs) {
+      if (typeof p !== 'string' || !PAIR_FORMAT.test(p)) {
+        this.statusError(conn, pairFormatError(String(p)), sub, reqid, typeof p === 'string' ? p : undefined);
+        continue;
+      }
+      const idx = this.o.market.pairIndex(p);
+      if (idx < 0 || this.o.market.pairs[idx]?.wsname !== p) {
+        this.statusError(conn, V1_ERRORS.pairNotFound, sub, reqid, p);
+        continue;
+      }
+      if (kind === 'book' && (typeof depth !== 'number' || !V1_BOOK_DEPTHS.includes(depth))) {
+        this.statusError(conn, V1_ERRORS.depthNotSupported, sub, reqid, p);
+        continue;
+      }
+      const d = depth as number;
+      if (event === 'subscribe') {
+        const ch = this.feed.subscribe(conn, idx, kind, d, (c) => this.statusOk(conn, c, p, 'subscribed', kind, d, reqid));
+        if (ch === null) this.statusError(conn, V1_ERRORS.alreadySubscribed, sub, reqid, p);
+      } else {
+        const ch = this.feed.unsubscribe(conn, idx, kind, d);
+        if (ch === null) this.statusError(conn, V1_ERRORS.subscriptionNotFound, sub, reqid, p);
+        else this.statusOk(conn, ch, p, 'unsubscribed', kind, d, reqid);
+      }
+    }
+  }
+
+  private statusOk(conn: V1Conn, ch: V1Channel, pair: string, status: string, kind: V1PublicChannel, depth: number, reqid: number | undefined): void {
+    const subscription: Record<string, unknown> = kind === 'book' ? { depth, name: kind } : { name: kind };
+    const obj: Record<string, unknown> = { channelID: ch.id, channelName: ch.name, event: 'subscriptionStatus', pair };
+    if (reqid !== undefined) obj['reqid'] = reqid;
+    obj['status'] = status;
+    obj['subscription'] = subscription;
+    this.out.send(conn, JSON.stringify(obj));
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns) c.ws.terminate();
+    this.conns.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
