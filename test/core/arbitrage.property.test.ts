@@ -20,7 +20,6 @@ function onGrid(x: number, decimals: number): boolean {
   return Number(formatDecimal(x, decimals)) === x;
 }
 
-const ticks = (d: number, min: number, max: number) => fc.integer({ min: Math.ceil(min * 10 ** d), max: Math.floor(max * 10 ** d) }).map((n) => n / 10 ** d);
 
 /** Spread over orders of magnitude (fc.double alone piles up at the extremes), with arbitrary low digits. */
 function logUniform(min: number, max: number) {
