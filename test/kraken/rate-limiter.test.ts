@@ -1,0 +1,89 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost } from '../../src/kraken/rate-limiter.js';
+import { FakeClock, flushMicrotasks } from './fixtures/fake-clock.js';
+
+describe('restCallCost', () => {
+  test('history +2, trading 0, others +1', () => {
+    assert.equal(restCallCost('Balance'), 1);
+    assert.equal(restCallCost('TradeVolume'), 1);
+    assert.equal(restCallCost('TradesHistory'), 2);
+    assert.equal(restCallCost('ClosedOrders'), 2);
+    assert.equal(restCallCost('Ledgers'), 2);
+    assert.equal(restCallCost('AddOrder'), 0);
+    assert.equal(restCallCost('CancelOrder'), 0);
+  });
+
+  test('tiers as documented', () => {
+    assert.deepEqual(KRAKEN_REST_TIERS.starter, { maxCounter: 15, decayPerSec: 0.33 });
+    assert.deepEqual(KRAKEN_REST_TIERS.intermediate, { maxCounter: 20, decayPerSec: 0.5 });
+    assert.deepEqual(KRAKEN_REST_TIERS.pro, { maxCounter: 20, decayPerSec: 1 });
+  });
+});
+
+describe('RestRateLimiter', () => {
+  test('takes up to the maximum at once, then reports the wait', () => {
+    const clock = new FakeClock(false);
+    const lim = new RestRateLimiter(KRAKEN_REST_TIERS.pro, clock);
+    for (let i = 0; i < 20; i++) assert.equal(lim.tryAcquire(1), 0);
+    assert.equal(lim.tryAcquire(1), 1000);
+    assert.equal(lim.tryAcquire(2), 2000);
+    clock.advance(1000);
+    assert.equal(lim.tryAcquire(1), 0);
+    assert.equal(lim.level(), 20);
+  });
+
+  test('acquire waits for decay, in arrival order', async () => {
+    const clock = new FakeClock(false);
+    const lim = new RestRateLimiter({ maxCounter: 2, decayPerSec: 1 }, clock);
+    await lim.acquire(1);
+    await lim.acquire(1);
+    const order: string[] = [];
+    const a = lim.acquire(1).then(() => order.push('a'));
+    const b = lim.acquire(1).then(() => order.push('b'));
+    await flushMicrotasks();
+    assert.deepEqual(order, []);
+    clock.advance(500);
+    await flushMicrotasks();
+    assert.deepEqual(order, [], 'half a unit of decay is not enough room');
+    clock.advance(500);
+    await flushMicrotasks();
+    assert.deepEqual(order, ['a']);
+    clock.advance(1000);
+    await Promise.all([a, b]);
+    assert.deepEqual(order, ['a', 'b']);
+  });
+
+  test('saturate fills the counter (Kraken said rate limit exceeded)', () => {
+    const clock = new FakeClock(false);
+    const lim = new RestRateLimiter(KRAKEN_REST_TIERS.starter, clock);
+    lim.saturate();
+    assert.equal(lim.level(), 15);
+    assert.ok(lim.tryAcquire(1) > 3000);
+  });
+
+  test('a cost above the maximum passes once the counter is empty', () => {
+    const lim = new RestRateLimiter({ maxCounter: 1, decayPerSec: 1 }, new FakeClock(false));
+    assert.equal(lim.tryAcquire(2), 0);
+  });
+
+  test('aborting a waiting acquire rejects it and does not block the next caller', async () => {
+    const clock = new FakeClock(false);
+    const lim = new RestRateLimiter({ maxCounter: 1, decayPerSec: 1 }, clock);
+    await lim.acquire(1);
+    const ac = new AbortController();
+    const waiting = lim.acquire(1, ac.signal);
+    ac.abort(new Error('stop'));
+    clock.advance(0);
+    await flushMicrotasks();
+    clock.advance(1000);
+    await assert.rejects(waiting);
+    const next = lim.acquire(1);
+    clock.advance(1000);
+    await next;
+  });
+
+  test('rejects nonsense limits', () => {
+    assert.throws(() => new RestRateLimiter({ maxCounter: 0, decayPerSec: 1 }), RangeError);
+  });
+});
