@@ -1,0 +1,307 @@
+/**
+ * One trade's life as pure transitions: a state and an event in, a new state out. The trader feeds
+ * it Kraken's words (acks, rejects, every fill, order closed/canceled), its own timeouts, and REST
+ * reconciliations, and acts on the resulting phase. Nothing here throws: an event that does not fit
+ * the phase, or carries bad numbers, returns `{ ok: false }` with the state unchanged, for the caller to log.
+ *
+ *   idle ─buy-sent→ buy-sent ─ack→ buy-acked
+ *   buy-sent/buy-acked ─timeout|socket-lost→ buy-unknown ─reconciled→ (whatever REST says)
+ *   buy-sent/buy-unknown ─reject→ rejected ■            (an order is "rejected" only on Kraken's word)
+ *   buy-* ─fill→ same phase, totals summed (every fill of the IOC, not just the first: defect 5)
+ *   buy-* ─order-closed|order-canceled→ not-filled ■ | filled | partially-filled | stranded ■ (below ordermin)
+ *   filled/partially-filled/sell-retry ─sell-sent→ sell-sent ─sell-ack→ sell-acked
+ *   sell-sent/sell-acked ─timeout|socket-lost→ sell-unknown ─reconciled→ …
+ *   sell-* ─sell-fill→ same phase;  sell-reject | sell-closed/-canceled with a sellable remainder →
+ *       sell-retry (attempts left) | stranded ■;  everything sold → sold ■
+ *   any non-terminal except idle ─give-up→ stranded ■
+ */
+import { floorToDecimals, roundToDecimals } from './decimals.js';
+
+export type TradePhase =
+  | 'idle'
+  | 'buy-sent'
+  | 'buy-acked'
+  | 'buy-unknown'
+  | 'rejected'
+  | 'not-filled'
+  | 'filled'
+  | 'partially-filled'
+  | 'sell-sent'
+  | 'sell-acked'
+  | 'sell-unknown'
+  | 'sell-retry'
+  | 'sold'
+  | 'stranded';
+
+export const TERMINAL_PHASES: ReadonlySet<TradePhase> = new Set(['rejected', 'not-filled', 'sold', 'stranded']);
+
+export function isTerminal(phase: TradePhase): boolean {
+  return TERMINAL_PHASES.has(phase);
+}
+
+/** Cumulative figures of one leg: base volume, quote cost (Σ volume × price), fee (quote currency). */
+export interface FillTotals {
+  readonly volume: number;
+  readonly cost: number;
+  readonly fee: number;
+}
+
+export interface TradeConfig {
+  /** Lot decimals of the buy pair (fills arrive on this grid). */
+  readonly buyLotDecimals: number;
+  /** Lot decimals and ordermin of the sell pair. */
+  readonly sellLotDecimals: number;
+  readonly sellOrdermin: number;
+  /** Sell orders allowed in total (first attempt included). */
+  readonly maxSellAttempts: number;
+}
+
+export interface TradeState {
+  readonly phase: TradePhase;
+  readonly config: TradeConfig;
+  readonly requestedVolume: number;
+  readonly limitPrice: number;
+  readonly buyTxid: string | undefined;
+  readonly buy: FillTotals;
+  /** Total volume to sell: filled buy volume floored to the sell pair's lot decimals. */
+  readonly sellTarget: number;
+  /** Sub-lot remainder of the buy that no sell order can carry. */
+  readonly dust: number;
+  readonly sellTxid: string | undefined;
+  readonly sellAttempts: number;
+  /** Volume of the sell order in flight (or last sent). */
+  readonly sellOrderVolume: number;
+  /** Totals of finished sell orders. */
+  readonly sellDone: FillTotals;
+  /** Totals of the sell order in flight. */
+  readonly sellCurrent: FillTotals;
+  /** Trade ids already counted (ownTrades can replay a fill after a resubscribe). */
+  readonly seenTradeIds: readonly string[];
+  /** Why the trade ended as rejected/stranded, or the last sell error. */
+  readonly reason: string | undefined;
+}
+
+export type TradeEvent =
+  | { readonly type: 'buy-sent'; readonly volume: number; readonly price: number }
+  | { readonly type: 'ack'; readonly txid: string }
+  | { readonly type: 'reject'; readonly error: string }
+  | { readonly type: 'fill'; readonly volume: number; readonly price: number; readonly fee: number; readonly tradeId?: string }
+  /** IOC over. `totals` (vol_exec, cost, fee from openOrders/executions) wins over summed fills when larger. */
+  | { readonly type: 'order-closed'; readonly totals?: FillTotals }
+  | { readonly type: 'order-canceled'; readonly totals?: FillTotals }
+  | { readonly type: 'timeout' }
+  | { readonly type: 'socket-lost' }
+  /** REST's answer for the leg in doubt; its totals replace ours (authoritative). */
+  | {
+      readonly type: 'reconciled';
+      readonly leg: 'buy' | 'sell';
+      readonly status: 'open' | 'closed' | 'canceled' | 'not-found';
+      readonly totals: FillTotals;
+      readonly txid?: string;
+    }
+  | { readonly type: 'sell-sent'; readonly volume: number }
+  | { readonly type: 'sell-ack'; readonly txid: string }
+  | { readonly type: 'sell-reject'; readonly error: string }
+  | { readonly type: 'sell-fill'; readonly volume: number; readonly price: number; readonly fee: number; readonly tradeId?: string }
+  | { readonly type: 'sell-closed'; readonly totals?: FillTotals }
+  | { readonly type: 'sell-canceled'; readonly totals?: FillTotals }
+  | { readonly type: 'give-up'; readonly reason: string };
+
+export type TransitionErrorCode = 'E_TRADE_INVALID_TRANSITION' | 'E_TRADE_BAD_EVENT';
+
+export type TransitionResult =
+  | { readonly ok: true; readonly state: TradeState }
+  | {
+      readonly ok: false;
+      readonly state: TradeState;
+      readonly error: { readonly code: TransitionErrorCode; readonly phase: TradePhase; readonly event: string; readonly message: string };
+    };
+
+const ZERO: FillTotals = { volume: 0, cost: 0, fee: 0 };
+
+export function createTrade(config: TradeConfig): TradeState {
+  return {
+    phase: 'idle',
+    config,
+    requestedVolume: 0,
+    limitPrice: 0,
+    buyTxid: undefined,
+    buy: ZERO,
+    sellTarget: 0,
+    dust: 0,
+    sellTxid: undefined,
+    sellAttempts: 0,
+    sellOrderVolume: 0,
+    sellDone: ZERO,
+    sellCurrent: ZERO,
+    seenTradeIds: [],
+    reason: undefined,
+  };
+}
+
+/** Total sold so far (finished orders plus the one in flight). */
+export function soldTotals(s: TradeState): FillTotals {
+  return addTotals(s.sellDone, s.sellCurrent);
+}
+
+/** Volume the next sell order should carry: what is left of sellTarget, on the sell pair's grid. */
+export function nextSellVolume(s: TradeState): number {
+  const left = roundToDecimals(s.sellTarget - soldTotals(s).volume, s.config.sellLotDecimals);
+  return left > 0 ? left : 0;
+}
+
+function addTotals(a: FillTotals, b: FillTotals): FillTotals {
+  return { volume: a.volume + b.volume, cost: a.cost + b.cost, fee: a.fee + b.fee };
+}
+
+function finiteNonNeg(x: unknown): x is number {
+  return typeof x === 'number' && x >= 0 && x < Infinity;
+}
+
+function validTotals(t: unknown): t is FillTotals {
+  if (typeof t !== 'object' || t === null) return false;
+  const o = t as Record<string, unknown>;
+  return finiteNonNeg(o.volume) && finiteNonNeg(o.cost) && finiteNonNeg(o.fee);
+}
+
+/** Larger-volume totals win: a close message may know fills we have not seen yet, never fewer. */
+function mergeTotals(ours: FillTotals, theirs: FillTotals | undefined): FillTotals {
+  return theirs !== undefined && theirs.volume > ours.volume ? theirs : ours;
+}
+
+function invalid(s: TradeState, event: string, message: string, code: TransitionErrorCode = 'E_TRADE_INVALID_TRANSITION'): TransitionResult {
+  return { ok: false, state: s, error: { code, phase: s.phase, event, message } };
+}
+
+function ok(state: TradeState): TransitionResult {
+  return { ok: true, state };
+}
+
+/** The buy is over: decide between not-filled, filled, partially-filled and stranded. */
+function finishBuy(s: TradeState, buy: FillTotals): TradeState {
+  const c = s.config;
+  const filled = roundToDecimals(buy.volume, c.buyLotDecimals);
+  const b = { ...buy, volume: filled };
+  if (!(filled > 0)) return { ...s, buy: b, phase: 'not-filled' };
+  const sellTarget = floorToDecimals(filled, c.sellLotDecimals);
+  const dust = roundToDecimals(filled - sellTarget, c.buyLotDecimals);
+  if (!(sellTarget > 0) || sellTarget < c.sellOrdermin) {
+    return { ...s, buy: b, sellTarget, dust, phase: 'stranded', reason: 'filled volume below the sell pair ordermin' };
+  }
+  const full = filled >= roundToDecimals(s.requestedVolume, c.buyLotDecimals);
+  return { ...s, buy: b, sellTarget, dust, phase: full ? 'filled' : 'partially-filled' };
+}
+
+/** A sell order is over (or never existed): sold, retry or stranded. */
+function finishSell(s: TradeState, current: FillTotals, reason: string | undefined): TradeState {
+  const sellDone = addTotals(s.sellDone, current);
+  const next: TradeState = { ...s, sellDone, sellCurrent: ZERO, reason: reason ?? s.reason };
+  const left = nextSellVolume(next);
+  if (!(left > 0)) return { ...next, phase: 'sold' };
+  if (left < s.config.sellOrdermin) {
+    return { ...next, phase: 'stranded', reason: `unsold ${left} below ordermin${reason ? ` (${reason})` : ''}` };
+  }
+  if (s.sellAttempts >= s.config.maxSellAttempts) {
+    return { ...next, phase: 'stranded', reason: `sell attempts exhausted${reason ? ` (${reason})` : ''}` };
+  }
+  return { ...next, phase: 'sell-retry' };
+}
+
+function withFill(s: TradeState, ev: { volume: number; price: number; fee: number; tradeId?: string }, leg: 'buy' | 'sell'): TransitionResult {
+  if (!finiteNonNeg(ev.volume) || !(ev.price > 0 && ev.price < Infinity) || !finiteNonNeg(ev.fee)) {
+    return invalid(s, `${leg}-fill`, 'fill with NaN, infinite, zero-price or negative figures', 'E_TRADE_BAD_EVENT');
+  }
+  const id = ev.tradeId;
+  if (id !== undefined && s.seenTradeIds.includes(id)) return ok(s); // replayed fill: already counted
+  const seenTradeIds = id === undefined ? s.seenTradeIds : [...s.seenTradeIds, id];
+  const add: FillTotals = { volume: ev.volume, cost: ev.volume * ev.price, fee: ev.fee };
+  return leg === 'buy'
+    ? ok({ ...s, seenTradeIds, buy: addTotals(s.buy, add) })
+    : ok({ ...s, seenTradeIds, sellCurrent: addTotals(s.sellCurrent, add) });
+}
+
+const BUY_LIVE: ReadonlySet<TradePhase> = new Set(['buy-sent', 'buy-acked', 'buy-unknown']);
+const SELL_LIVE: ReadonlySet<TradePhase> = new Set(['sell-sent', 'sell-acked', 'sell-unknown']);
+const SELL_READY: ReadonlySet<TradePhase> = new Set(['filled', 'partially-filled', 'sell-retry']);
+
+/** Pure transition; never throws. */
+export function transition(s: TradeState, event: TradeEvent): TransitionResult {
+  if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
+    return invalid(s, String(event), 'not an event object', 'E_TRADE_BAD_EVENT');
+  }
+  const p = s.phase;
+  if (isTerminal(p)) return invalid(s, event.type, `trade already ended (${p})`);
+  switch (event.type) {
+    case 'buy-sent':
+      if (p !== 'idle') break;
+      if (!(event.volume > 0 && event.volume < Infinity) || !(event.price > 0 && event.price < Infinity)) {
+        return invalid(s, event.type, 'buy volume and price must be finite and > 0', 'E_TRADE_BAD_EVENT');
+      }
+      return ok({ ...s, phase: 'buy-sent', requestedVolume: event.volume, limitPrice: event.price });
+    case 'ack':
+      if (p === 'buy-sent') return ok({ ...s, phase: 'buy-acked', buyTxid: event.txid });
+      if (p === 'buy-unknown') return ok({ ...s, phase: 'buy-acked', buyTxid: event.txid });
+      break;
+    case 'reject':
+      if (p === 'buy-sent' || p === 'buy-unknown') return ok({ ...s, phase: 'rejected', reason: event.error });
+      break;
+    case 'fill':
+      if (BUY_LIVE.has(p)) return withFill(s, event, 'buy');
+      break;
+    case 'order-closed':
+    case 'order-canceled':
+      if (!BUY_LIVE.has(p)) break;
+      if (event.totals !== undefined && !validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      return ok(finishBuy(s, mergeTotals(s.buy, event.totals)));
+    case 'timeout':
+    case 'socket-lost':
+      if (BUY_LIVE.has(p)) return ok({ ...s, phase: 'buy-unknown' });
+      if (SELL_LIVE.has(p)) return ok({ ...s, phase: 'sell-unknown' });
+      break;
+    case 'reconciled': {
+      if (!validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      if (event.leg === 'buy' && BUY_LIVE.has(p)) {
+        const buyTxid = event.txid ?? s.buyTxid;
+        if (event.status === 'open') return ok({ ...s, buyTxid, buy: event.totals, phase: 'buy-acked' });
+        if (event.status === 'not-found') return ok({ ...s, buyTxid, buy: ZERO, phase: 'not-filled', reason: 'order not found by REST' });
+        return ok(finishBuy({ ...s, buyTxid }, event.totals));
+      }
+      if (event.leg === 'sell' && SELL_LIVE.has(p)) {
+        const sellTxid = event.txid ?? s.sellTxid;
+        if (event.status === 'open') return ok({ ...s, sellTxid, sellCurrent: event.totals, phase: 'sell-acked' });
+        if (event.status === 'not-found') return ok(finishSell({ ...s, sellTxid }, ZERO, 'sell order not found by REST'));
+        return ok(finishSell({ ...s, sellTxid }, event.totals, undefined));
+      }
+      break;
+    }
+    case 'sell-sent': {
+      if (!SELL_READY.has(p)) break;
+      const left = nextSellVolume(s);
+      if (!(event.volume > 0) || event.volume > left) {
+        return invalid(s, event.type, `sell volume ${String(event.volume)} must be > 0 and ≤ unsold ${left}`, 'E_TRADE_BAD_EVENT');
+      }
+      if (s.sellAttempts >= s.config.maxSellAttempts) return invalid(s, event.type, 'no sell attempts left');
+      return ok({ ...s, phase: 'sell-sent', sellAttempts: s.sellAttempts + 1, sellOrderVolume: event.volume, sellTxid: undefined });
+    }
+    case 'sell-ack':
+      if (p === 'sell-sent' || p === 'sell-unknown') return ok({ ...s, phase: 'sell-acked', sellTxid: event.txid });
+      break;
+    case 'sell-reject':
+      if (p === 'sell-sent' || p === 'sell-unknown') return ok(finishSell(s, s.sellCurrent, event.error));
+      break;
+    case 'sell-fill':
+      if (SELL_LIVE.has(p)) return withFill(s, event, 'sell');
+      break;
+    case 'sell-closed':
+    case 'sell-canceled':
+      if (!SELL_LIVE.has(p)) break;
+      if (event.totals !== undefined && !validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      return ok(finishSell(s, mergeTotals(s.sellCurrent, event.totals), undefined));
+    case 'give-up':
+      if (p === 'idle') break;
+      return ok({ ...s, phase: 'stranded', reason: `gave up: ${event.reason}` });
+    default:
+      return invalid(s, String((event as { type: unknown }).type), 'unknown event type', 'E_TRADE_BAD_EVENT');
+  }
+  return invalid(s, event.type, `event ${event.type} not allowed in phase ${p}`);
+}
