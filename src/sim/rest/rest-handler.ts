@@ -1,0 +1,137 @@
+/**
+ * Kraken's REST API on node:http (kraken-api.md §4): `/0/public/<Method>` (GET or POST) and
+ * `/0/private/<Method>` (POST, signed). Envelope `{error:[...], result}`, HTTP 200 for API errors.
+ * Faults applied here: slow REST (every answer), rate-limited (private), delay-next-order and
+ * ack-delay (AddOrder). Every answer is counted; no input can crash the handler.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimFaultsControl } from '../faults.js';
+import type { TimingRegistry } from '../timing.js';
+import type { SimCounters } from '../control/counters.js';
+import { DecayingCounter, REST_COUNTER_LIMITS, type Tier } from '../venue/rate-counter.js';
+import type { VenueImpl } from '../venue/venue.js';
+import { authenticate, NonceTracker } from './auth.js';
+import { parseParams, readBody, type Params } from './body.js';
+import { privateMethod, PRIVATE_METHODS, restCounterCost } from './private-endpoints.js';
+import { publicMethod, type Answer } from './public-endpoints.js';
+
+export interface RestHandlerOptions {
+  venue: VenueImpl;
+  faults: SimFaultsControl;
+  counters: SimCounters;
+  /** API key → decoded secret bytes. */
+  secrets: ReadonlyMap<string, Buffer>;
+  timing?: TimingRegistry;
+  /** REST call counter tier (§5.1); default `pro` so a client polling Balance every 2 s stays within it. */
+  restTier?: Tier;
+  /** Epoch ms for Time/SystemStatus and the call counter. */
+  nowMs?: () => number;
+}
+
+export interface RestHandler {
+  /** Handles a request whose path starts with `/0/`. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): void;
+  /** Cancels pending fault delays (their responses are dropped with the connections). */
+  close(): void;
+}
+
+const PUBLIC_PREFIX = '/0/public/';
+const PRIVATE_PREFIX = '/0/private/';
+
+export function createRestHandler(o: RestHandlerOptions): RestHandler {
+  const nowMs = o.nowMs ?? (() => Date.now());
+  const limits = REST_COUNTER_LIMITS[o.restTier ?? 'pro'];
+  const nonces = new NonceTracker();
+  const callCounters = new Map<string, DecayingCounter>();
+  const timers = new Set<NodeJS.Timeout>();
+  const { counters, faults, venue } = o;
+
+  const delay = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            resolve();
+          }, ms);
+          timers.add(t);
+        });
+
+  const send = (res: ServerResponse, a: Answer): void => {
+    if ('error' in a) counters.inc(`rest.error.${a.error}`);
+    const body = JSON.stringify('error' in a ? { error: [a.error] } : { error: [], result: a.result });
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+  function callCounter(apiKey: string): DecayingCounter {
+    let c = callCounters.get(apiKey);
+    if (c === undefined) {
+      c = new DecayingCounter(limits.max, limits.decayPerSec);
+      callCounters.set(apiKey, c);
+    }
+    return c;
+  }
+
+  async function answer(req: IncomingMessage, url: URL, arrivedNs: bigint): Promise<Answer> {
+    const path = url.pathname;
+    const isPublic = path.startsWith(PUBLIC_PREFIX);
+    const isPrivate = path.startsWith(PRIVATE_PREFIX);
+    const method = isPublic ? path.slice(PUBLIC_PREFIX.length) : isPrivate ? path.slice(PRIVATE_PREFIX.length) : '';
+    const body = await readBody(req);
+    if (!body.ok) return { error: body.error };
+    const parsed = parseParams(body.raw, req.headers['content-type'], isPublic ? url.searchParams : new URLSearchParams());
+    if (!parsed.ok) return { error: parsed.error };
+    if (!isPublic && !isPrivate) return { error: 'EGeneral:Unknown method' };
+    counters.inc(`rest.${isPublic ? 'public' : 'private'}.${method.length <= 40 ? method : 'long'}`);
+    if (isPublic) {
+      if (req.method !== 'GET' && req.method !== 'POST') return { error: 'EGeneral:Invalid arguments:method' };
+      return publicMethod({ market: venue.market, systemStatus: () => venue.systemStatus(), nowMs }, method, parsed.params);
+    }
+    if (req.method !== 'POST') return { error: 'EGeneral:Invalid arguments:private methods need POST' };
+    if (!PRIVATE_METHODS.has(method)) return { error: 'EGeneral:Unknown method' };
+    const auth = authenticate(req.headers, path, parsed.raw, parsed.params, o.secrets, nonces);
+    if (!auth.ok) return { error: auth.error };
+    if (faults.rateLimited) return { error: 'EAPI:Rate limit exceeded' };
+    const cost = restCounterCost(method);
+    if (cost > 0 && !callCounter(auth.apiKey).tryAdd(cost, nowMs())) return { error: 'EAPI:Rate limit exceeded' };
+    if (method === 'AddOrder') return addOrder(auth.apiKey, parsed.params, arrivedNs);
+    return privateMethod(venue, auth.apiKey, method, parsed.params);
+  }
+
+  async function addOrder(apiKey: string, params: Params, arrivedNs: bigint): Promise<Answer> {
+    // Stamp arrival before any fault delay: the benchmark measures when the order reached us.
+    const pairIndex = params['pair'] === undefined ? -1 : venue.market.pairIndex(params['pair']);
+    const type = params['type'];
+    if (o.timing !== undefined && pairIndex >= 0 && (type === 'buy' || type === 'sell')) {
+      const limit = params['ordertype'] === 'limit' ? Number(params['price']) : type === 'buy' ? Infinity : 0;
+      o.timing.orderArrived(pairIndex, type, limit, arrivedNs);
+    }
+    await delay(faults.takeDelayNextOrderMs());
+    const a = privateMethod(venue, apiKey, 'AddOrder', params);
+    await delay(faults.ackDelayMs);
+    return a;
+  }
+
+  return {
+    handle(req, res, url) {
+      const arrivedNs = process.hrtime.bigint();
+      counters.inc('rest.requests');
+      answer(req, url, arrivedNs)
+        .then(async (a) => {
+          await delay(faults.restDelayMs);
+          send(res, a);
+        })
+        .catch((err: unknown) => {
+          counters.inc('rest.internalErrors');
+          process.stderr.write(`sim rest: internal error on ${url.pathname}: ${err instanceof Error ? err.message : String(err)}\n`);
+          send(res, { error: 'EGeneral:Internal error' });
+        });
+    },
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * Composition of one Kraken simulator: market + venue + faults + timing behind ONE HTTP server on
+ * one port, serving REST (`/0/...`), the control API (`/_sim/...`) and WebSocket upgrades
+ * (`/ws/v1/public`, `/ws/v1/private`, routed by src/sim/ws/upgrade-router.ts).
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { decodeApiSecret } from '../kraken/sign.js';
+import type { BookChange, SimMarket } from './contracts.js';
+import { SimCounters } from './control/counters.js';
+import { createControlHandler } from './control/control-api.js';
+import { createFaults, type SimFaultsControl } from './faults.js';
+import { createRestHandler } from './rest/rest-handler.js';
+import { createTimingRegistry, type TimingRegistry } from './timing.js';
+import type { Tier } from './venue/rate-counter.js';
+import { createVenue, type VenueImpl } from './venue/venue.js';
+import { attachWsV1, WS_V1_PRIVATE_PATH, WS_V1_PUBLIC_PATH, type WsV1Handle } from './ws/attach-ws-v1.js';
+import { createMarket, type SimMarketModel } from './market/market.js';
+
+/** Deterministic test credentials: a 56-character key and a base64 secret of 64 bytes, like Kraken's. */
+export const DEFAULT_API_KEY = createHash('sha256').update('kraken-arb simulator api key').digest('base64').slice(0, 43) + 'SIMKEY0000000';
+export const DEFAULT_API_SECRET = createHash('sha512').update('kraken-arb simulator api secret').digest('base64');
+
+/** The market model's default dislocation lifetime (src/sim/market/market-params.ts). */
+const DEFAULT_DISLOCATION_LIFETIME_MS = 300;
+const TIMING_GRACE_MS = 1000;
+
+/** Starting balances of the default account. */
+export const DEFAULT_BALANCES: Readonly<Record<string, number>> = { ZUSD: 250_000, ZEUR: 250_000, USDT: 50_000 };
+
+export interface SimulatorOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  seed?: number;
+  coins?: number;
+  updatesPerSecond?: number;
+  dislocationsPerMinute?: number;
+  dislocationBps?: number;
+  dislocationLifetimeMs?: number;
+  replayFile?: string;
+  apiKey?: string;
+  /** Base64 of 64 bytes. */
+  apiSecret?: string;
+  /** Default account's starting balances (asset id → amount). */
+  balances?: Readonly<Record<string, number>>;
+  /** Default account's starting 30-day volume in USD. */
+  volumeUsd?: number;
+  /** More accounts (each with its own key and secret). */
+  extraAccounts?: ReadonlyArray<{ apiKey: string; apiSecret: string; balances: Readonly<Record<string, number>>; volumeUsd?: number }>;
+  /** Trading-limit tier (§5.2); default starter. */
+  tier?: Tier;
+  /** REST call-counter tier (§5.1); default pro. */
+  restTier?: Tier;
+  /** Use this market instead of creating one (tests); the simulator still starts and stops it. */
+  market?: SimMarket;
+}
+
+export interface RunningSimulator {
+  urls: { rest: string; wsPublic: string; wsPrivate: string; control: string };
+  apiKey: string;
+  apiSecret: string;
+  port: number;
+  venue: VenueImpl;
+  market: SimMarket;
+  faults: SimFaultsControl;
+  timing: TimingRegistry;
+  counters: SimCounters;
+  server: Server;
+  /** Closes the server, every socket and timer, and stops the market. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export class SimulatorError extends Error {
+  constructor(
+    readonly code: 'SIM_BAD_OPTION' | 'SIM_LISTEN_FAILED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimulatorError';
+  }
+}
+
+/** Registers a dislocation in the timing registry from the change that opens it (side = the side it moved). */
+function registerFromChange(timing: TimingRegistry, change: BookChange): void {
+  if (change.dislocationId === undefined) return;
+  const ask = change.asks.find((l) => l.qty > 0);
+  const bid = change.bids.find((l) => l.qty > 0);
+  if (ask !== undefined) timing.registerDislocation(change.dislocationId, change.pairIndex, 'ask', ask.price);
+  else if (bid !== undefined) timing.registerDislocation(change.dislocationId, change.pairIndex, 'bid', bid.price);
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.replayFile !== undefined) {
+    // The market model (src/sim/market/) has no replay source yet; refuse rather than ignore the file.
+    throw new SimulatorError('SIM_BAD_OPTION', 'replay files are not supported by the market model yet');
+  }
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
+  const secrets = new Map<string, Buffer>();
+  for (const [k, s] of [[apiKey, apiSecret], ...(options.extraAccounts ?? []).map((a) => [a.apiKey, a.apiSecret])] as Array<[string, string]>) {
+    let bytes: Buffer;
+    try {
+      bytes = decodeApiSecret(s);
+    } catch {
+      throw new SimulatorError('SIM_BAD_OPTION', `API secret for a simulator account is not valid base64`);
+    }
+    if (bytes.length !== 64) throw new SimulatorError('SIM_BAD_OPTION', `API secret must be base64 of 64 bytes (got ${bytes.length} bytes)`);
+    secrets.set(k, bytes);
+  }
+
+  const market =
+    options.market ??
+    createMarket({
+      seed: options.seed,
+      coins: options.coins,
+      updatesPerSecond: options.updatesPerSecond,
+      dislocationsPerMinute: options.dislocationsPerMinute,
+      dislocationBps: options.dislocationBps,
+      dislocationLifetimeMs: options.dislocationLifetimeMs,
+    });
+  const faults = createFaults();
+  // Closes come from the market; the lifetime is only a fallback for markets that never report them.
+  const timing = createTimingRegistry({ lifetimeMs: (options.dislocationLifetimeMs ?? DEFAULT_DISLOCATION_LIFETIME_MS) + TIMING_GRACE_MS });
+  const counters = new SimCounters();
+  const venue = createVenue({
+    market,
+    faults,
+    timing,
+    seed: options.seed ?? 1,
+    tier: options.tier,
+    accounts: [
+      { apiKey, balances: options.balances ?? DEFAULT_BALANCES, volumeUsd: options.volumeUsd },
+      ...(options.extraAccounts ?? []).map((a) => ({ apiKey: a.apiKey, balances: a.balances, volumeUsd: a.volumeUsd })),
+    ],
+  });
+  const monotonicMs = (): number => performance.now();
+  // Subscribed before the WS servers so a dislocation is registered before its first frame is written.
+  const model = market as Partial<SimMarketModel>;
+  const offDislocations =
+    typeof model.onDislocation === 'function'
+      ? model.onDislocation.call(market, (d, phase) => {
+          if (phase === 'open') timing.registerDislocation(d.id, d.pairIndex, d.side, d.price, d.openedAtNs);
+          else if (phase === 'closed') timing.closeDislocation(d.id);
+        })
+      : market.onChange((c) => registerFromChange(timing, c));
+
+  const rest = createRestHandler({ venue, faults, counters, secrets, timing, restTier: options.restTier });
+  let ws: WsV1Handle | undefined;
+  const control = createControlHandler({
+    venue,
+    faults,
+    counters,
+    timing,
+    apiKeys: () => [...secrets.keys()],
+    monotonicMs,
+    wsState: () => ws?.stats() ?? null,
+    dislocate: typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
+  });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sim.invalid');
+    } catch {
+      counters.inc('http.badUrl');
+      res.writeHead(400).end();
+      return;
+    }
+    if (url.pathname.startsWith('/0/')) rest.handle(req, res, url);
+    else if (url.pathname.startsWith('/_sim/')) control(req, res, url);
+    else {
+      counters.inc('http.notFound');
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":["EGeneral:Unknown method"]}');
+    }
+  });
+  server.on('clientError', (_err, socket) => {
+    counters.inc('http.clientErrors');
+    socket.destroy();
+  });
+  ws = attachWsV1(server, { market, venue, faults, timing, nowMs: monotonicMs });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await ws.close();
+    offDislocations();
+    throw new SimulatorError('SIM_LISTEN_FAILED', `cannot listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  market.start();
+
+  const port = (server.address() as AddressInfo).port;
+  const hostUrl = host.includes(':') ? `[${host}]` : host;
+  let stopped: Promise<void> | null = null;
+  return {
+    urls: {
+      rest: `http://${hostUrl}:${port}`,
+      wsPublic: `ws://${hostUrl}:${port}${WS_V1_PUBLIC_PATH}`,
+      wsPrivate: `ws://${hostUrl}:${port}${WS_V1_PRIVATE_PATH}`,
+      control: `http://${hostUrl}:${port}/_sim`,
+    },
+    apiKey,
+    apiSecret,
+    port,
+    venue,
+    market,
+    faults,
+    timing,
+    counters,
+    server,
+    stop() {
+      if (stopped !== null) return stopped;
+      stopped = (async () => {
+        market.stop();
+        offDislocations();
+        rest.close();
+        await ws?.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+      })();
+      return stopped;
+    },
+  };
+}
