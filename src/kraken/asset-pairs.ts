@@ -29,7 +29,13 @@ export interface AssetPairsParseResult {
 /** v1/REST currency codes that WS v2 spells differently (kraken-api.md §8). */
 const V2_CODE_RENAMES: Readonly<Record<string, string>> = { XBT: 'BTC', XDG: 'DOGE' };
 const KNOWN_STATUSES: ReadonlySet<string> = new Set([
-  'online', 'cancel_only', 'post_only', 'limit_only', 'reduce_only', 'maintenance', 'delisted',
+  'online',
+  'cancel_only',
+  'post_only',
+  'limit_only',
+  'reduce_only',
+  'maintenance',
+  'delisted',
 ]);
 const MAX_DECIMALS = 18;
 const CODE_RE = /^[A-Za-z0-9.]{1,24}$/;
@@ -49,7 +55,8 @@ export function v2Symbol(wsname: string): string {
 
 function decimals(r: WireReader, o: WireRecord, key: string, path: string): number {
   const v = r.number(o, key, path);
-  if (!Number.isInteger(v) || v < 0 || v > MAX_DECIMALS) r.fail(`${path}.${key}`, `expected an integer 0..${MAX_DECIMALS}, got ${v}`);
+  if (!Number.isInteger(v) || v < 0 || v > MAX_DECIMALS)
+    r.fail(`${path}.${key}`, `expected an integer 0..${MAX_DECIMALS}, got ${v}`);
   return v;
 }
 
@@ -61,9 +68,11 @@ function schedule(r: WireReader, o: WireRecord, key: string, path: string): Arra
     const a = r.array(row, p);
     const volume = a[0];
     const percent = a[1];
-    if (a.length !== 2 || typeof volume !== 'number' || typeof percent !== 'number') return r.fail(p, 'expected [volume, percent]');
+    if (a.length !== 2 || typeof volume !== 'number' || typeof percent !== 'number')
+      return r.fail(p, 'expected [volume, percent]');
     if (!Number.isFinite(volume) || volume <= lastVolume) r.fail(p, 'volumes must be finite and ascending');
-    if (!Number.isFinite(percent) || percent < 0 || percent >= MAX_FEE_PERCENT) r.fail(p, `bad fee percent ${percent}`);
+    if (!Number.isFinite(percent) || percent < 0 || percent >= MAX_FEE_PERCENT)
+      r.fail(p, `bad fee percent ${percent}`);
     lastVolume = volume;
     return [volume, percent] as const;
   });
@@ -78,7 +87,8 @@ function parseOne(r: WireReader, id: string, raw: unknown): KrakenPairInfo {
   const parts = wsname.split('/');
   const base = parts[0] ?? '';
   const quote = parts[1] ?? '';
-  if (parts.length !== 2 || !CODE_RE.test(base) || !CODE_RE.test(quote)) r.fail(`${p}.wsname`, `expected BASE/QUOTE, got ${JSON.stringify(wsname.slice(0, 40))}`);
+  if (parts.length !== 2 || !CODE_RE.test(base) || !CODE_RE.test(quote))
+    r.fail(`${p}.wsname`, `expected BASE/QUOTE, got ${JSON.stringify(wsname.slice(0, 40))}`);
   const baseId = r.string(o, 'base', p);
   const quoteId = r.string(o, 'quote', p);
   if (!CODE_RE.test(baseId)) r.fail(`${p}.base`, 'bad asset id');
@@ -92,13 +102,33 @@ function parseOne(r: WireReader, id: string, raw: unknown): KrakenPairInfo {
   if (!(tickSize > 0)) r.fail(`${p}.tick_size`, 'must be positive');
   const rawStatus = r.optString(o, 'status', p);
   // Older AssetPairs answers had no status; those pairs were tradable.
-  const status: PairStatus = rawStatus === undefined ? 'online' : KNOWN_STATUSES.has(rawStatus) ? (rawStatus as PairStatus) : 'unknown';
+  const status: PairStatus =
+    rawStatus === undefined
+      ? 'online'
+      : KNOWN_STATUSES.has(rawStatus)
+        ? (rawStatus as PairStatus)
+        : 'unknown';
   const takerFees = schedule(r, o, 'fees', p);
   if (takerFees.length === 0) r.fail(`${p}.fees`, 'empty fee schedule');
   const makerFees = o['fees_maker'] === undefined ? [] : schedule(r, o, 'fees_maker', p);
   return {
-    id, altname, wsname, symbol: `${v2AssetCode(base)}/${v2AssetCode(quote)}`, base, quote, baseId, quoteId,
-    pairDecimals, lotDecimals, costDecimals, ordermin, costmin, tickSize, status, takerFees, makerFees,
+    id,
+    altname,
+    wsname,
+    symbol: `${v2AssetCode(base)}/${v2AssetCode(quote)}`,
+    base,
+    quote,
+    baseId,
+    quoteId,
+    pairDecimals,
+    lotDecimals,
+    costDecimals,
+    ordermin,
+    costmin,
+    tickSize,
+    status,
+    takerFees,
+    makerFees,
   };
 }
 
@@ -115,7 +145,10 @@ export function parseAssetPairs(result: unknown): AssetPairsParseResult {
   let darkPoolSkipped = 0;
   for (const [id, raw] of entries) {
     const altname = typeof raw === 'object' && raw !== null ? (raw as WireRecord)['altname'] : undefined;
-    if (id.endsWith(DARK_POOL_SUFFIX) || (typeof altname === 'string' && altname.endsWith(DARK_POOL_SUFFIX))) {
+    if (
+      id.endsWith(DARK_POOL_SUFFIX) ||
+      (typeof altname === 'string' && altname.endsWith(DARK_POOL_SUFFIX))
+    ) {
       darkPoolSkipped++;
       continue;
     }

@@ -9,15 +9,22 @@ export type KrakenWsApi = 'v1' | 'v2';
 export const KRAKEN_REST_URL = 'https://api.kraken.com';
 
 /** Public internet WebSocket hosts per API version. */
-export const KRAKEN_WS_URLS: Readonly<Record<KrakenWsApi, { readonly public: string; readonly private: string }>> = {
+export const KRAKEN_WS_URLS: Readonly<
+  Record<KrakenWsApi, { readonly public: string; readonly private: string }>
+> = {
   v1: { public: 'wss://ws.kraken.com', private: 'wss://ws-auth.kraken.com' },
   v2: { public: 'wss://ws.kraken.com/v2', private: 'wss://ws-auth.kraken.com/v2' },
 };
 
 /** Colocated (Beeks / cross-connect, London) WebSocket hosts per API version. */
-export const KRAKEN_COLO_WS_URLS: Readonly<Record<KrakenWsApi, { readonly public: string; readonly private: string }>> = {
+export const KRAKEN_COLO_WS_URLS: Readonly<
+  Record<KrakenWsApi, { readonly public: string; readonly private: string }>
+> = {
   v1: { public: 'wss://colo-london.vip-ws.kraken.com', private: 'wss://colo-london.vip-ws-auth.kraken.com' },
-  v2: { public: 'wss://colo-london.vip-ws.kraken.com/v2', private: 'wss://colo-london.vip-ws-auth.kraken.com/v2' },
+  v2: {
+    public: 'wss://colo-london.vip-ws.kraken.com/v2',
+    private: 'wss://colo-london.vip-ws-auth.kraken.com/v2',
+  },
 };
 
 export interface EndpointOptions {
@@ -54,7 +61,11 @@ const MAX_ECHOED_CHARS = 120;
  * Checks one URL; returns a problem description naming `variable`, or null when the URL is fine.
  * URLs with credentials are rejected without echoing them (they may carry a password).
  */
-export function checkEndpointUrl(variable: string, value: string, protocols: readonly string[]): string | null {
+export function checkEndpointUrl(
+  variable: string,
+  value: string,
+  protocols: readonly string[],
+): string | null {
   let url: URL;
   try {
     url = new URL(value);
@@ -84,7 +95,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 /** Resolves the three URLs the system talks to; throws EndpointConfigError listing every bad override. */
 export function resolveEndpoints(options: EndpointOptions): KrakenEndpoints {
   const ws = options.colocated ? KRAKEN_COLO_WS_URLS[options.wsApi] : KRAKEN_WS_URLS[options.wsApi];
-  if (ws === undefined) throw new EndpointConfigError([`unknown WS API version ${JSON.stringify(options.wsApi)}`]);
+  if (ws === undefined)
+    throw new EndpointConfigError([`unknown WS API version ${JSON.stringify(options.wsApi)}`]);
   const rest = nonEmpty(options.restUrl) ?? KRAKEN_REST_URL;
   const wsPublic = nonEmpty(options.wsUrl) ?? ws.public;
   const wsPrivate = nonEmpty(options.wsAuthUrl) ?? ws.private;

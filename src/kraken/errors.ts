@@ -92,7 +92,17 @@ export const KRAKEN_ERROR_TABLE: Readonly<Record<string, Rule>> = {
 };
 
 const CATEGORIES: ReadonlySet<string> = new Set([
-  'General', 'Auth', 'API', 'Query', 'Order', 'Trade', 'Funding', 'Service', 'Account', 'BM', 'Database',
+  'General',
+  'Auth',
+  'API',
+  'Query',
+  'Order',
+  'Trade',
+  'Funding',
+  'Service',
+  'Account',
+  'BM',
+  'Database',
 ]);
 
 /** Upper bound for a server-suggested wait, so a bogus timestamp cannot park the client for hours. */
@@ -174,7 +184,16 @@ export function parseKrakenError(raw: string, method?: string, nowMs: number = D
   const rule = KRAKEN_ERROR_TABLE[stem] as Rule;
   const detail = text.length > stem.length ? text.slice(stem.length + 1).trim() : undefined;
   const retryAfterMs = rule.retryAtDetail === true ? retryAfterFromTimestamp(detail, nowMs) : undefined;
-  return new KrakenError({ code: stem, category, kind: rule.kind, known: true, detail, raw: text, retryAfterMs, method });
+  return new KrakenError({
+    code: stem,
+    category,
+    kind: rule.kind,
+    known: true,
+    detail,
+    raw: text,
+    retryAfterMs,
+    method,
+  });
 }
 
 /** `W...` strings in the envelope are warnings, not failures. */
@@ -183,11 +202,7 @@ export function isKrakenWarning(raw: string): boolean {
 }
 
 export type KrakenTransportCode =
-  | 'KRAKEN_TIMEOUT'
-  | 'KRAKEN_NETWORK'
-  | 'KRAKEN_HTTP_STATUS'
-  | 'KRAKEN_BAD_JSON'
-  | 'KRAKEN_ABORTED';
+  'KRAKEN_TIMEOUT' | 'KRAKEN_NETWORK' | 'KRAKEN_HTTP_STATUS' | 'KRAKEN_BAD_JSON' | 'KRAKEN_ABORTED';
 
 /** The request did not get a usable Kraken answer: timeout, network, non-2xx HTTP, unparseable body. */
 export class KrakenTransportError extends Error {

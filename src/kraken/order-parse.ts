@@ -83,7 +83,12 @@ const STATUSES: ReadonlySet<string> = new Set(['pending', 'open', 'closed', 'can
 
 /** Form fields for AddOrder (nonce is added by the client). */
 export function buildAddOrderParams(req: AddOrderRequest): Record<string, string> {
-  const p: Record<string, string> = { ordertype: req.ordertype, type: req.type, volume: req.volume, pair: req.pair };
+  const p: Record<string, string> = {
+    ordertype: req.ordertype,
+    type: req.type,
+    volume: req.volume,
+    pair: req.pair,
+  };
   if (req.price !== undefined) p['price'] = req.price;
   if (req.timeinforce !== undefined) p['timeinforce'] = req.timeinforce;
   if (req.oflags !== undefined && req.oflags.length > 0) p['oflags'] = req.oflags.join(',');
@@ -102,10 +107,12 @@ export function parseAddOrder(result: unknown, validate: boolean): AddOrderResul
   if (o['txid'] !== undefined || !validate) {
     const arr = r.array(o['txid'], 'result.txid');
     arr.forEach((t, i) => {
-      if (typeof t !== 'string' || t.length === 0) return r.fail(`result.txid[${i}]`, 'expected a non-empty string');
+      if (typeof t !== 'string' || t.length === 0)
+        return r.fail(`result.txid[${i}]`, 'expected a non-empty string');
       txids.push(t);
     });
-    if (!validate && txids.length === 0) r.fail('result.txid', 'no txid for an order that was not a validation');
+    if (!validate && txids.length === 0)
+      r.fail('result.txid', 'no txid for an order that was not a validation');
   }
   return {
     txids,
@@ -134,10 +141,13 @@ export function parseOrderInfo(r: WireReader, txid: string, raw: unknown, path: 
   const status = r.string(o, 'status', path);
   if (!STATUSES.has(status)) r.fail(`${path}.status`, `unknown status ${JSON.stringify(status)}`);
   const userref = o['userref'] === null || o['userref'] === undefined ? null : r.number(o, 'userref', path);
-  const trades = o['trades'] === undefined ? [] : r.array(o['trades'], `${path}.trades`).map((t, i) => {
-    if (typeof t !== 'string') r.fail(`${path}.trades[${i}]`, 'expected a string');
-    return t;
-  });
+  const trades =
+    o['trades'] === undefined
+      ? []
+      : r.array(o['trades'], `${path}.trades`).map((t, i) => {
+          if (typeof t !== 'string') r.fail(`${path}.trades[${i}]`, 'expected a string');
+          return t;
+        });
   return {
     txid,
     userref,
@@ -164,7 +174,8 @@ export function parseOrderInfo(r: WireReader, txid: string, raw: unknown, path: 
 
 function orderMap(r: WireReader, raw: unknown, path: string): Record<string, OrderInfo> {
   const out: Record<string, OrderInfo> = {};
-  for (const [txid, o] of Object.entries(r.record(raw, path))) out[txid] = parseOrderInfo(r, txid, o, `${path}.${txid}`);
+  for (const [txid, o] of Object.entries(r.record(raw, path)))
+    out[txid] = parseOrderInfo(r, txid, o, `${path}.${txid}`);
   return out;
 }
 

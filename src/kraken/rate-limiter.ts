@@ -22,12 +22,22 @@ export const KRAKEN_REST_TIERS: Readonly<Record<KrakenTier, RestCounterLimits>> 
 /** Counter cost of history calls (§5.1: "+2 for ledger/trade-history calls"). */
 const HISTORY_CALL_COST = 2;
 const HISTORY_METHODS: ReadonlySet<string> = new Set([
-  'TradesHistory', 'QueryTrades', 'Ledgers', 'QueryLedgers', 'ClosedOrders',
+  'TradesHistory',
+  'QueryTrades',
+  'Ledgers',
+  'QueryLedgers',
+  'ClosedOrders',
 ]);
 /** Order entry counts against the per-pair matching-engine limiter (§5.2), not this counter. */
 const TRADING_METHODS: ReadonlySet<string> = new Set([
-  'AddOrder', 'AddOrderBatch', 'CancelOrder', 'CancelOrderBatch', 'CancelAll', 'CancelAllOrdersAfter',
-  'EditOrder', 'AmendOrder',
+  'AddOrder',
+  'AddOrderBatch',
+  'CancelOrder',
+  'CancelOrderBatch',
+  'CancelAll',
+  'CancelAllOrdersAfter',
+  'EditOrder',
+  'AmendOrder',
 ]);
 
 /** Counter cost of one private REST method; 0 for trading calls. */

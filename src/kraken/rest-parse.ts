@@ -142,7 +142,13 @@ export function parseBalanceEx(result: unknown): Record<string, BalanceExEntry> 
     const holdTrade = r.optDecimal(o, 'hold_trade', p, true) ?? 0;
     const credit = r.optDecimal(o, 'credit', p, true) ?? 0;
     const creditUsed = r.optDecimal(o, 'credit_used', p, true) ?? 0;
-    out[asset] = { balance, holdTrade, credit, creditUsed, available: balance + credit - creditUsed - holdTrade };
+    out[asset] = {
+      balance,
+      holdTrade,
+      credit,
+      creditUsed,
+      available: balance + credit - creditUsed - holdTrade,
+    };
   }
   return out;
 }

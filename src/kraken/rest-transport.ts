@@ -6,12 +6,25 @@
  */
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import {
-  KrakenError, KrakenResponseError, KrakenTransportError, KrakenUnknownOutcomeError, errorKind, isKrakenWarning,
-  parseKrakenError, type ErrorKind,
+  KrakenError,
+  KrakenResponseError,
+  KrakenTransportError,
+  KrakenUnknownOutcomeError,
+  errorKind,
+  isKrakenWarning,
+  parseKrakenError,
+  type ErrorKind,
 } from './errors.js';
 import { KRAKEN_REST_URL } from './endpoints.js';
 import { NonceGenerator } from './nonce.js';
-import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost, systemClock, type KrakenTier, type LimiterClock } from './rate-limiter.js';
+import {
+  KRAKEN_REST_TIERS,
+  RestRateLimiter,
+  restCallCost,
+  systemClock,
+  type KrakenTier,
+  type LimiterClock,
+} from './rate-limiter.js';
 import { decodeApiSecret, signRequest } from './sign.js';
 
 export type RestParams = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -51,11 +64,20 @@ const MAX_BODY_SNIPPET_CHARS = 80;
 
 /** Calls that change orders: never retried, and a lost answer means "unknown outcome". */
 export const ORDER_CHANGING_METHODS: ReadonlySet<string> = new Set([
-  'AddOrder', 'AddOrderBatch', 'CancelOrder', 'CancelOrderBatch', 'CancelAll', 'CancelAllOrdersAfter',
-  'EditOrder', 'AmendOrder',
+  'AddOrder',
+  'AddOrderBatch',
+  'CancelOrder',
+  'CancelOrderBatch',
+  'CancelAll',
+  'CancelAllOrdersAfter',
+  'EditOrder',
+  'AmendOrder',
 ]);
 /** Kraken answers that do not say whether an order call took effect. */
-const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set(['EGeneral:Internal error', 'EDatabase:Internal error']);
+const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set([
+  'EGeneral:Internal error',
+  'EDatabase:Internal error',
+]);
 const KIND_SEVERITY: Readonly<Record<ErrorKind, number>> = { retryable: 0, 'not-retryable': 1, fatal: 2 };
 
 /** Thrown before sending when a private call is made without credentials. */
@@ -123,7 +145,8 @@ export class KrakenRestTransport {
   privateRequest(method: string, params: RestParams = {}, signal?: AbortSignal): Promise<unknown> {
     const apiKey = this.apiKey;
     const secret = this.secret;
-    if (apiKey === undefined || secret === undefined) return Promise.reject(new KrakenCredentialsError(method));
+    if (apiKey === undefined || secret === undefined)
+      return Promise.reject(new KrakenCredentialsError(method));
     const path = `/0/private/${method}`;
     return this.run(method, true, signal, () => {
       const nonce = this.nonce.next().toString();
@@ -144,7 +167,12 @@ export class KrakenRestTransport {
     });
   }
 
-  private async run(method: string, isPrivate: boolean, signal: AbortSignal | undefined, build: () => Attempt): Promise<unknown> {
+  private async run(
+    method: string,
+    isPrivate: boolean,
+    signal: AbortSignal | undefined,
+    build: () => Attempt,
+  ): Promise<unknown> {
     const orderChanging = ORDER_CHANGING_METHODS.has(method);
     const attempts = orderChanging ? 1 : this.maxAttempts;
     const cost = isPrivate ? restCallCost(method) : 0;
@@ -179,10 +207,21 @@ export class KrakenRestTransport {
       text = await res.text();
     } catch (err) {
       if (timeout.signal.aborted) {
-        throw new KrakenTransportError('KRAKEN_TIMEOUT', method, `no complete answer within ${this.timeoutMs} ms`, undefined, { cause: err });
+        throw new KrakenTransportError(
+          'KRAKEN_TIMEOUT',
+          method,
+          `no complete answer within ${this.timeoutMs} ms`,
+          undefined,
+          { cause: err },
+        );
       }
-      if (signal?.aborted === true) throw new KrakenTransportError('KRAKEN_ABORTED', method, 'aborted by caller', undefined, { cause: err });
-      throw new KrakenTransportError('KRAKEN_NETWORK', method, networkMessage(err), undefined, { cause: err });
+      if (signal?.aborted === true)
+        throw new KrakenTransportError('KRAKEN_ABORTED', method, 'aborted by caller', undefined, {
+          cause: err,
+        });
+      throw new KrakenTransportError('KRAKEN_NETWORK', method, networkMessage(err), undefined, {
+        cause: err,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -198,17 +237,30 @@ export class KrakenRestTransport {
       // A proxy or Cloudflare page instead of Kraken JSON: report status and a short, single-line snippet.
       if (!httpOk) throw new KrakenTransportError('KRAKEN_HTTP_STATUS', method, `HTTP ${status}`, status);
       const snippet = text.slice(0, MAX_BODY_SNIPPET_CHARS).replace(/\s+/g, ' ');
-      throw new KrakenTransportError('KRAKEN_BAD_JSON', method, `unparseable body (${text.length} bytes): ${JSON.stringify(snippet)}`, status);
+      throw new KrakenTransportError(
+        'KRAKEN_BAD_JSON',
+        method,
+        `unparseable body (${text.length} bytes): ${JSON.stringify(snippet)}`,
+        status,
+      );
     }
-    const env = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+    const env =
+      typeof json === 'object' && json !== null && !Array.isArray(json)
+        ? (json as Record<string, unknown>)
+        : undefined;
     const errors = env?.['error'];
     if (env === undefined || !Array.isArray(errors)) {
       if (!httpOk) throw new KrakenTransportError('KRAKEN_HTTP_STATUS', method, `HTTP ${status}`, status);
-      throw new KrakenResponseError(method, env === undefined ? 'body' : 'error', 'expected {error: [...], result}');
+      throw new KrakenResponseError(
+        method,
+        env === undefined ? 'body' : 'error',
+        'expected {error: [...], result}',
+      );
     }
     let worst: KrakenError | undefined;
     for (const e of errors) {
-      if (typeof e !== 'string') throw new KrakenResponseError(method, 'error', 'error entries must be strings');
+      if (typeof e !== 'string')
+        throw new KrakenResponseError(method, 'error', 'error entries must be strings');
       if (isKrakenWarning(e)) {
         this.onWarning?.(method, e);
         continue;
@@ -231,7 +283,8 @@ function outcomeUnknown(err: Error): boolean {
 
 function networkMessage(err: unknown): string {
   // undici wraps the socket error as `cause`; its code (ECONNREFUSED, ...) is what an operator needs.
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const cause =
+    err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const base = err instanceof Error ? err.message : String(err);
   return code === undefined ? base : `${base} (${code})`;

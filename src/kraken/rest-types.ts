@@ -74,7 +74,12 @@ export type KrakenBalance = Record<string, string>;
 /** POST /0/private/BalanceEx: asset id → balances (strings; the OAS example uses numbers, accept both). */
 export type KrakenBalanceEx = Record<
   string,
-  { balance: string | number; hold_trade?: string | number; credit?: string | number; credit_used?: string | number }
+  {
+    balance: string | number;
+    hold_trade?: string | number;
+    credit?: string | number;
+    credit_used?: string | number;
+  }
 >;
 
 /** One fee entry of TradeVolume; values are percent strings. Both key spellings occur (§4.6). */

@@ -5,12 +5,33 @@
 import { parseAssetPairs, type AssetPairsParseResult } from './asset-pairs.js';
 import { KrakenResponseError, KrakenUnknownOutcomeError } from './errors.js';
 import {
-  buildAddOrderParams, parseAddOrder, parseCancelOrder, parseClosedOrders, parseOpenOrders, parseQueryOrders,
-  parseTradesHistory, type AddOrderRequest, type AddOrderResult, type CancelOrderResult, type OrderInfo, type TradeInfo,
+  buildAddOrderParams,
+  parseAddOrder,
+  parseCancelOrder,
+  parseClosedOrders,
+  parseOpenOrders,
+  parseQueryOrders,
+  parseTradesHistory,
+  type AddOrderRequest,
+  type AddOrderResult,
+  type CancelOrderResult,
+  type OrderInfo,
+  type TradeInfo,
 } from './order-parse.js';
 import {
-  parseBalance, parseBalanceEx, parseSystemStatus, parseTicker, parseTime, parseTradeVolume, parseWebSocketsToken,
-  type BalanceExEntry, type ServerTime, type SystemStatusInfo, type TickerInfo, type TradeVolumeInfo, type WebSocketsToken,
+  parseBalance,
+  parseBalanceEx,
+  parseSystemStatus,
+  parseTicker,
+  parseTime,
+  parseTradeVolume,
+  parseWebSocketsToken,
+  type BalanceExEntry,
+  type ServerTime,
+  type SystemStatusInfo,
+  type TickerInfo,
+  type TradeVolumeInfo,
+  type WebSocketsToken,
 } from './rest-parse.js';
 import { KrakenRestTransport } from './rest-transport.js';
 
@@ -87,7 +108,10 @@ export class KrakenRestClient extends KrakenRestTransport {
     return parseOrUnknown('CancelOrder', () => parseCancelOrder(result));
   }
 
-  async openOrders(options: OpenOrdersOptions = {}, signal?: AbortSignal): Promise<Record<string, OrderInfo>> {
+  async openOrders(
+    options: OpenOrdersOptions = {},
+    signal?: AbortSignal,
+  ): Promise<Record<string, OrderInfo>> {
     const params = { trades: options.trades, userref: options.userref, cl_ord_id: options.clOrdId };
     return parseOpenOrders(await this.privateRequest('OpenOrders', params, signal));
   }

@@ -32,7 +32,12 @@ function secretKey(secret: string | Uint8Array): Uint8Array {
  * Computes API-Sign. `secret` is the base64 text from Kraken or, better, the bytes from decodeApiSecret.
  * `nonce` must be the same digits that appear as `nonce=` in `postData`.
  */
-export function signRequest(uriPath: string, nonce: string | bigint, postData: string, secret: string | Uint8Array): string {
+export function signRequest(
+  uriPath: string,
+  nonce: string | bigint,
+  postData: string,
+  secret: string | Uint8Array,
+): string {
   const digest = createHash('sha256').update(`${nonce}${postData}`, 'utf8').digest();
   return createHmac('sha512', secretKey(secret))
     .update(Buffer.from(uriPath, 'utf8'))

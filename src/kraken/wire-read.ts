@@ -11,7 +11,12 @@ const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MAX_SHOWN = 40;
 
 function show(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
+  const s =
+    typeof v === 'string'
+      ? JSON.stringify(v)
+      : v === undefined
+        ? 'undefined'
+        : (JSON.stringify(v) ?? String(v));
   return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s;
 }
 
@@ -23,7 +28,8 @@ export class WireReader {
   }
 
   record(v: unknown, path: string): WireRecord {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${show(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      this.fail(path, `expected an object, got ${show(v)}`);
     return v as WireRecord;
   }
 
@@ -46,7 +52,8 @@ export class WireReader {
   /** A JSON number (integers and timestamps Kraken sends unquoted). */
   number(o: WireRecord, key: string, path: string): number {
     const v = o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`${path}.${key}`, `expected a finite number, got ${show(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      this.fail(`${path}.${key}`, `expected a finite number, got ${show(v)}`);
     return v;
   }
 

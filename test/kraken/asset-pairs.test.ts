@@ -6,13 +6,57 @@ import { parseTradeVolume } from '../../src/kraken/rest-parse.js';
 
 // The documented example, kraken-api.md §4.5.
 const XXBTZUSD = {
-  altname: 'XBTUSD', wsname: 'XBT/USD', aclass_base: 'currency', base: 'XXBT', aclass_quote: 'currency', quote: 'ZUSD',
-  lot: 'unit', cost_decimals: 5, pair_decimals: 1, lot_decimals: 8, lot_multiplier: 1,
-  leverage_buy: [2, 3, 4, 5], leverage_sell: [2, 3, 4, 5],
-  fees: [[0, 0.4], [10000, 0.35], [50000, 0.24], [100000, 0.22], [250000, 0.2], [500000, 0.18], [1000000, 0.16], [2500000, 0.14], [5000000, 0.12], [10000000, 0.1], [100000000, 0.08], [500000000, 0.05]],
-  fees_maker: [[0, 0.25], [10000, 0.2], [50000, 0.14], [100000, 0.12], [250000, 0.1], [500000, 0.08], [1000000, 0.06], [2500000, 0.04], [5000000, 0.02], [10000000, 0.0], [100000000, 0.0], [500000000, 0.0]],
-  fee_volume_currency: 'ZUSD', margin_call: 80, margin_stop: 40, ordermin: '0.00005', costmin: '0.5',
-  tick_size: '0.1', status: 'online', execution_venue: 'international', long_position_limit: 350, short_position_limit: 250,
+  altname: 'XBTUSD',
+  wsname: 'XBT/USD',
+  aclass_base: 'currency',
+  base: 'XXBT',
+  aclass_quote: 'currency',
+  quote: 'ZUSD',
+  lot: 'unit',
+  cost_decimals: 5,
+  pair_decimals: 1,
+  lot_decimals: 8,
+  lot_multiplier: 1,
+  leverage_buy: [2, 3, 4, 5],
+  leverage_sell: [2, 3, 4, 5],
+  fees: [
+    [0, 0.4],
+    [10000, 0.35],
+    [50000, 0.24],
+    [100000, 0.22],
+    [250000, 0.2],
+    [500000, 0.18],
+    [1000000, 0.16],
+    [2500000, 0.14],
+    [5000000, 0.12],
+    [10000000, 0.1],
+    [100000000, 0.08],
+    [500000000, 0.05],
+  ],
+  fees_maker: [
+    [0, 0.25],
+    [10000, 0.2],
+    [50000, 0.14],
+    [100000, 0.12],
+    [250000, 0.1],
+    [500000, 0.08],
+    [1000000, 0.06],
+    [2500000, 0.04],
+    [5000000, 0.02],
+    [10000000, 0.0],
+    [100000000, 0.0],
+    [500000000, 0.0],
+  ],
+  fee_volume_currency: 'ZUSD',
+  margin_call: 80,
+  margin_stop: 40,
+  ordermin: '0.00005',
+  costmin: '0.5',
+  tick_size: '0.1',
+  status: 'online',
+  execution_venue: 'international',
+  long_position_limit: 350,
+  short_position_limit: 250,
 };
 
 function variant(patch: Record<string, unknown>): Record<string, unknown> {
@@ -57,12 +101,17 @@ describe('parseAssetPairs', () => {
       XDGUSD: variant({ altname: 'XDGUSD', wsname: 'XDG/USD', base: 'XXDG' }),
       USDTZUSD: variant({ altname: 'USDTUSD', wsname: 'USDT/USD', base: 'USDT', fees_maker: undefined }),
     });
-    assert.deepEqual(pairs.map((p) => p.symbol), ['DOGE/USD', 'USDT/USD']);
+    assert.deepEqual(
+      pairs.map((p) => p.symbol),
+      ['DOGE/USD', 'USDT/USD'],
+    );
     assert.deepEqual(pairs[1]?.makerFees, []);
   });
 
   test('optional fields default: no costmin → 0, no tick_size → 10^-pair_decimals, no status → online', () => {
-    const { pairs } = parseAssetPairs({ XXBTZUSD: variant({ costmin: undefined, tick_size: undefined, status: undefined }) });
+    const { pairs } = parseAssetPairs({
+      XXBTZUSD: variant({ costmin: undefined, tick_size: undefined, status: undefined }),
+    });
     assert.equal(pairs[0]?.costmin, 0);
     assert.equal(pairs[0]?.tickSize, 0.1);
     assert.equal(pairs[0]?.status, 'online');
@@ -70,7 +119,10 @@ describe('parseAssetPairs', () => {
   });
 
   test('dark pool pairs are skipped and counted', () => {
-    const r = parseAssetPairs({ XXBTZUSD, 'XXBTZUSD.d': variant({ altname: 'XBTUSD.d', wsname: 'XBT/USD' }) });
+    const r = parseAssetPairs({
+      XXBTZUSD,
+      'XXBTZUSD.d': variant({ altname: 'XBTUSD.d', wsname: 'XBT/USD' }),
+    });
     assert.equal(r.pairs.length, 1);
     assert.equal(r.darkPoolSkipped, 1);
     assert.deepEqual(r.rejected, []);
@@ -98,7 +150,16 @@ describe('parseAssetPairs', () => {
     ['fees empty', variant({ fees: [] }), /fees/],
     ['fees row malformed', variant({ fees: [[0]] }), /fees\[0\]/],
     ['fees percent as string', variant({ fees: [[0, '0.4']] }), /fees\[0\]/],
-    ['fees not ascending', variant({ fees: [[0, 0.4], [0, 0.3]] }), /ascending/],
+    [
+      'fees not ascending',
+      variant({
+        fees: [
+          [0, 0.4],
+          [0, 0.3],
+        ],
+      }),
+      /ascending/,
+    ],
     ['fees percent absurd', variant({ fees: [[0, 250]] }), /percent/],
     ['fees_maker negative', variant({ fees_maker: [[0, -0.1]] }), /fees_maker/],
   ];
@@ -131,11 +192,32 @@ describe('pickFeeFractions', () => {
       currency: 'ZUSD',
       volume: '200709587.4223',
       fees: {
-        XXBTZUSD: { fee: '0.1000', minfee: '0.1000', maxfee: '0.2600', nextfee: null, nextvolume: null, tiervolume: '10000000.0000' },
-        USDTZUSD: { fee: '0.2000', min_fee: '0.0000', max_fee: '0.2000', next_fee: '0.1600', next_volume: '50000.0000', tier_volume: '0.0000' },
+        XXBTZUSD: {
+          fee: '0.1000',
+          minfee: '0.1000',
+          maxfee: '0.2600',
+          nextfee: null,
+          nextvolume: null,
+          tiervolume: '10000000.0000',
+        },
+        USDTZUSD: {
+          fee: '0.2000',
+          min_fee: '0.0000',
+          max_fee: '0.2000',
+          next_fee: '0.1600',
+          next_volume: '50000.0000',
+          tier_volume: '0.0000',
+        },
       },
       fees_maker: {
-        XXBTZUSD: { fee: '0.0000', minfee: '0.0000', maxfee: '0.1600', nextfee: null, nextvolume: null, tiervolume: '10000000.0000' },
+        XXBTZUSD: {
+          fee: '0.0000',
+          minfee: '0.0000',
+          maxfee: '0.1600',
+          nextfee: null,
+          nextvolume: null,
+          tiervolume: '10000000.0000',
+        },
       },
     });
     assert.equal(tv.volume, 200709587.4223);

@@ -35,16 +35,30 @@ describe('resolveEndpoints', () => {
       wsUrl: 'ws://127.0.0.1:8081/v2',
       wsAuthUrl: 'ws://127.0.0.1:8082/v2',
     });
-    assert.deepEqual(e, { rest: 'http://127.0.0.1:8080', wsPublic: 'ws://127.0.0.1:8081/v2', wsPrivate: 'ws://127.0.0.1:8082/v2' });
+    assert.deepEqual(e, {
+      rest: 'http://127.0.0.1:8080',
+      wsPublic: 'ws://127.0.0.1:8081/v2',
+      wsPrivate: 'ws://127.0.0.1:8082/v2',
+    });
   });
 
   test('empty overrides mean "not set"', () => {
-    assert.equal(resolveEndpoints({ colocated: false, wsApi: 'v1', restUrl: '', wsUrl: '  ' }).wsPublic, 'wss://ws.kraken.com');
+    assert.equal(
+      resolveEndpoints({ colocated: false, wsApi: 'v1', restUrl: '', wsUrl: '  ' }).wsPublic,
+      'wss://ws.kraken.com',
+    );
   });
 
   test('every bad variable is named, all at once', () => {
     assert.throws(
-      () => resolveEndpoints({ colocated: false, wsApi: 'v1', restUrl: 'ws://x', wsUrl: 'not a url', wsAuthUrl: 'https://x' }),
+      () =>
+        resolveEndpoints({
+          colocated: false,
+          wsApi: 'v1',
+          restUrl: 'ws://x',
+          wsUrl: 'not a url',
+          wsAuthUrl: 'https://x',
+        }),
       (err: unknown) => {
         assert.ok(err instanceof EndpointConfigError);
         assert.equal(err.code, 'KRAKEN_ENDPOINT_INVALID');
@@ -60,7 +74,10 @@ describe('resolveEndpoints', () => {
   test('credentials in a URL are rejected without being echoed', () => {
     assert.throws(
       () => resolveEndpoints({ colocated: false, wsApi: 'v1', restUrl: 'https://user:hunter2@example.com' }),
-      (err: unknown) => err instanceof EndpointConfigError && /KRAKEN_REST_URL must not contain credentials/.test(err.message) && !err.message.includes('hunter2'),
+      (err: unknown) =>
+        err instanceof EndpointConfigError &&
+        /KRAKEN_REST_URL must not contain credentials/.test(err.message) &&
+        !err.message.includes('hunter2'),
     );
   });
 });

@@ -1,8 +1,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KRAKEN_ERROR_TABLE, KrakenError, KrakenResponseError, KrakenTransportError, KrakenUnknownOutcomeError, MAX_RETRY_AFTER_MS,
-  errorKind, isKrakenWarning, parseKrakenError, type ErrorKind,
+  KRAKEN_ERROR_TABLE,
+  KrakenError,
+  KrakenResponseError,
+  KrakenTransportError,
+  KrakenUnknownOutcomeError,
+  MAX_RETRY_AFTER_MS,
+  errorKind,
+  isKrakenWarning,
+  parseKrakenError,
+  type ErrorKind,
 } from '../../src/kraken/errors.js';
 
 // Every string of kraken-api.md §4.1 with the kind we promise for it.
@@ -90,7 +98,10 @@ describe('parseKrakenError: appended detail', () => {
   });
 
   test('longest stem wins: Index unavailable is its own entry', () => {
-    assert.equal(parseKrakenError('EGeneral:Invalid arguments:Index unavailable').code, 'EGeneral:Invalid arguments:Index unavailable');
+    assert.equal(
+      parseKrakenError('EGeneral:Invalid arguments:Index unavailable').code,
+      'EGeneral:Invalid arguments:Index unavailable',
+    );
   });
 
   test('Internal error with a code', () => {
@@ -107,7 +118,10 @@ describe('parseKrakenError: appended detail', () => {
     assert.equal(e.detail, '1700000003');
     assert.equal(e.retryAfterMs, 3000);
     assert.equal(parseKrakenError('EService:Throttled:1699999990', undefined, now).retryAfterMs, 0);
-    assert.equal(parseKrakenError('EService:Throttled: 1800000000', undefined, now).retryAfterMs, MAX_RETRY_AFTER_MS);
+    assert.equal(
+      parseKrakenError('EService:Throttled: 1800000000', undefined, now).retryAfterMs,
+      MAX_RETRY_AFTER_MS,
+    );
     assert.equal(parseKrakenError('EService:Throttled: soon', undefined, now).retryAfterMs, undefined);
     assert.equal(parseKrakenError('EService:Throttled', undefined, now).retryAfterMs, undefined);
   });
@@ -152,7 +166,10 @@ describe('other error classes', () => {
   test('errorKind covers every class and defaults to not-retryable', () => {
     assert.equal(errorKind(parseKrakenError('EAPI:Invalid key')), 'fatal');
     assert.equal(errorKind(new KrakenResponseError('Balance', 'result', 'x')), 'not-retryable');
-    const unknown = new KrakenUnknownOutcomeError('AddOrder', new KrakenTransportError('KRAKEN_TIMEOUT', 'AddOrder', 'x'));
+    const unknown = new KrakenUnknownOutcomeError(
+      'AddOrder',
+      new KrakenTransportError('KRAKEN_TIMEOUT', 'AddOrder', 'x'),
+    );
     assert.equal(errorKind(unknown), 'not-retryable');
     assert.equal(unknown.code, 'KRAKEN_UNKNOWN_OUTCOME');
     assert.equal(errorKind(new Error('bug')), 'not-retryable');

@@ -80,6 +80,9 @@ describe('NonceGenerator', () => {
       }
     }
     assert.equal(seen.size, perWorker * (workerCount + 1), 'duplicate nonces across threads');
-    assert.equal(main.last(), [...seen].reduce((m, v) => (v > m ? v : m), 0n));
+    assert.equal(
+      main.last(),
+      [...seen].reduce((m, v) => (v > m ? v : m), 0n),
+    );
   });
 });

@@ -4,10 +4,20 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { KrakenRestClient } from '../../src/kraken/rest.js';
 import { KrakenCredentialsError } from '../../src/kraken/rest-transport.js';
-import { KrakenError, KrakenResponseError, KrakenTransportError, KrakenUnknownOutcomeError } from '../../src/kraken/errors.js';
+import {
+  KrakenError,
+  KrakenResponseError,
+  KrakenTransportError,
+  KrakenUnknownOutcomeError,
+} from '../../src/kraken/errors.js';
 import { RestRateLimiter } from '../../src/kraken/rate-limiter.js';
 import { FakeClock } from './fixtures/fake-clock.js';
-import { startRestServer, type Reply, type SeenRequest, type TestServer } from './fixtures/rest-test-server.js';
+import {
+  startRestServer,
+  type Reply,
+  type SeenRequest,
+  type TestServer,
+} from './fixtures/rest-test-server.js';
 
 const API_KEY = 'test-api-key';
 const SECRET = 'kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==';
@@ -23,10 +33,14 @@ after(async () => {
   await server.close();
 });
 
-function setup(answers: ReadonlyArray<Reply> | ((req: SeenRequest) => Reply), extra: { timeoutMs?: number; maxAttempts?: number } = {}) {
+function setup(
+  answers: ReadonlyArray<Reply> | ((req: SeenRequest) => Reply),
+  extra: { timeoutMs?: number; maxAttempts?: number } = {},
+) {
   server.requests.length = 0;
   let i = 0;
-  script = typeof answers === 'function' ? answers : () => answers[Math.min(i++, answers.length - 1)] as Reply;
+  script =
+    typeof answers === 'function' ? answers : () => answers[Math.min(i++, answers.length - 1)] as Reply;
   const clock = new FakeClock(true);
   const warnings: string[] = [];
   const retries: number[] = [];
@@ -49,7 +63,8 @@ function assertNoSecrets(err: unknown, requests: readonly SeenRequest[]): void {
   const text = err instanceof Error ? `${err.message} ${String(err.stack)}` : String(err);
   assert.ok(!text.includes(SECRET), 'secret leaked into an error');
   assert.ok(!text.includes(API_KEY), 'API key leaked into an error');
-  for (const r of requests) if (r.apiSign !== undefined) assert.ok(!text.includes(r.apiSign), 'API-Sign leaked into an error');
+  for (const r of requests)
+    if (r.apiSign !== undefined) assert.ok(!text.includes(r.apiSign), 'API-Sign leaked into an error');
 }
 
 describe('private requests', () => {
@@ -75,7 +90,9 @@ describe('private requests', () => {
   });
 
   test('public calls are unsigned GETs with a query string', async () => {
-    const { client, requests } = setup([{ json: { error: [], result: { unixtime: 1688669448, rfc1123: 'x' } } }]);
+    const { client, requests } = setup([
+      { json: { error: [], result: { unixtime: 1688669448, rfc1123: 'x' } } },
+    ]);
     await client.publicRequest('Time', { pair: 'XBTUSD,ETHUSD', skip: undefined });
     assert.equal(requests[0]?.httpMethod, 'GET');
     assert.equal(requests[0]?.path, '/0/public/Time');
@@ -87,15 +104,24 @@ describe('private requests', () => {
 
 describe('envelope', () => {
   test('error with result absent, and with result {}', async () => {
-    for (const json of [{ error: ['EGeneral:Invalid arguments:pair'] }, { error: ['EGeneral:Invalid arguments:pair'], result: {} }]) {
+    for (const json of [
+      { error: ['EGeneral:Invalid arguments:pair'] },
+      { error: ['EGeneral:Invalid arguments:pair'], result: {} },
+    ]) {
       const { client, requests } = setup([{ json }]);
-      await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenError && e.code === 'EGeneral:Invalid arguments' && e.detail === 'pair');
+      await assert.rejects(
+        client.balance(),
+        (e: unknown) =>
+          e instanceof KrakenError && e.code === 'EGeneral:Invalid arguments' && e.detail === 'pair',
+      );
       assert.equal(requests.length, 1, 'not-retryable errors are not retried');
     }
   });
 
   test('warnings are reported, not errors', async () => {
-    const { client, warnings } = setup([{ json: { error: ['WGeneral:Something odd'], result: { ZUSD: '1' } } }]);
+    const { client, warnings } = setup([
+      { json: { error: ['WGeneral:Something odd'], result: { ZUSD: '1' } } },
+    ]);
     assert.deepEqual(await client.balance(), { ZUSD: 1 });
     assert.deepEqual(warnings, ['WGeneral:Something odd']);
   });
@@ -121,37 +147,57 @@ describe('envelope', () => {
 
   test('malformed result is a typed error naming the field', async () => {
     const { client } = setup([{ json: { error: [], result: { ZUSD: 'lots' } } }]);
-    await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenResponseError && /result\.ZUSD/.test(e.message));
+    await assert.rejects(
+      client.balance(),
+      (e: unknown) => e instanceof KrakenResponseError && /result\.ZUSD/.test(e.message),
+    );
   });
 });
 
 describe('retries', () => {
   test('HTTP 5xx is retried with backoff, then succeeds', async () => {
-    const { client, requests, clock, retries } = setup([{ text: '<html>bad gateway</html>', status: 502 }, { json: { error: ['EService:Unavailable'] } }, OK_BALANCE]);
+    const { client, requests, clock, retries } = setup([
+      { text: '<html>bad gateway</html>', status: 502 },
+      { json: { error: ['EService:Unavailable'] } },
+      OK_BALANCE,
+    ]);
     assert.deepEqual(await client.balance(), { ZUSD: 100.5 });
     assert.equal(requests.length, 3);
     assert.deepEqual(retries, [1, 2]);
     // random 0.5 → 3/4 of the exponential step: 250 → 188, 500 → 375.
     assert.deepEqual(clock.sleeps, [188, 375]);
-    assert.ok(requests.every((r) => r.signatureValid === true), 'each attempt is re-signed with a fresh nonce');
+    assert.ok(
+      requests.every((r) => r.signatureValid === true),
+      'each attempt is re-signed with a fresh nonce',
+    );
     assert.equal(new Set(requests.map((r) => r.nonce)).size, 3);
   });
 
   test('attempts are bounded', async () => {
     const { client, requests } = setup([{ text: 'oops', status: 503 }]);
-    await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenTransportError && e.code === 'KRAKEN_HTTP_STATUS' && e.status === 503);
+    await assert.rejects(
+      client.balance(),
+      (e: unknown) =>
+        e instanceof KrakenTransportError && e.code === 'KRAKEN_HTTP_STATUS' && e.status === 503,
+    );
     assert.equal(requests.length, 3);
   });
 
   test('HTTP 4xx without a Kraken envelope is not retried', async () => {
     const { client, requests } = setup([{ text: 'forbidden', status: 403 }]);
-    await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenTransportError && e.kind === 'not-retryable');
+    await assert.rejects(
+      client.balance(),
+      (e: unknown) => e instanceof KrakenTransportError && e.kind === 'not-retryable',
+    );
     assert.equal(requests.length, 1);
   });
 
   test('bad JSON on 200 is retried, then reported', async () => {
     const { client, requests } = setup([{ text: '{"error": [' }]);
-    await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenTransportError && e.code === 'KRAKEN_BAD_JSON');
+    await assert.rejects(
+      client.balance(),
+      (e: unknown) => e instanceof KrakenTransportError && e.code === 'KRAKEN_BAD_JSON',
+    );
     assert.equal(requests.length, 3);
   });
 
@@ -176,7 +222,10 @@ describe('retries', () => {
 
   test('timeout is a retryable transport error', async () => {
     const { client, requests } = setup([{ hang: true }], { timeoutMs: 100, maxAttempts: 2 });
-    const err = await client.balance().then(() => assert.fail('should time out'), (e: unknown) => e);
+    const err = await client.balance().then(
+      () => assert.fail('should time out'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof KrakenTransportError && err.code === 'KRAKEN_TIMEOUT', String(err));
     assert.equal(requests.length, 2);
     assertNoSecrets(err, requests);
@@ -187,8 +236,18 @@ describe('retries', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const client = new KrakenRestClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: API_KEY, apiSecret: SECRET, clock: new FakeClock(true), maxAttempts: 2, rateLimiter: null });
-    const err = await client.balance().then(() => assert.fail('should fail'), (e: unknown) => e);
+    const client = new KrakenRestClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKey: API_KEY,
+      apiSecret: SECRET,
+      clock: new FakeClock(true),
+      maxAttempts: 2,
+      rateLimiter: null,
+    });
+    const err = await client.balance().then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof KrakenTransportError && err.code === 'KRAKEN_NETWORK', String(err));
     assert.match(err.message, /ECONNREFUSED/);
     assertNoSecrets(err, []);
@@ -200,7 +259,10 @@ describe('order calls are never retried', () => {
 
   test('a timeout on AddOrder is an unknown outcome after exactly one request', async () => {
     const { client, requests } = setup([{ hang: true }], { timeoutMs: 100 });
-    const err = await client.addOrder(order).then(() => assert.fail('should fail'), (e: unknown) => e);
+    const err = await client.addOrder(order).then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof KrakenUnknownOutcomeError, String(err));
     assert.ok(err.cause instanceof KrakenTransportError && err.cause.code === 'KRAKEN_TIMEOUT');
     assert.equal(requests.length, 1);
@@ -214,7 +276,10 @@ describe('order calls are never retried', () => {
     ['missing txid', { json: { error: [], result: { descr: { order: 'buy' } } } }],
   ] as const) {
     test(`${name} on AddOrder → unknown outcome, one request`, async () => {
-      const { client, requests } = setup([reply, { json: { error: [], result: { descr: { order: 'x' }, txid: ['O1'] } } }]);
+      const { client, requests } = setup([
+        reply,
+        { json: { error: [], result: { descr: { order: 'x' }, txid: ['O1'] } } },
+      ]);
       await assert.rejects(client.addOrder(order), KrakenUnknownOutcomeError);
       assert.equal(requests.length, 1);
     });
@@ -222,13 +287,22 @@ describe('order calls are never retried', () => {
 
   test("Kraken's refusal of AddOrder is a rejection, not unknown", async () => {
     const { client, requests } = setup([{ json: { error: ['EOrder:Insufficient funds'] } }]);
-    await assert.rejects(client.addOrder(order), (e: unknown) => e instanceof KrakenError && e.code === 'EOrder:Insufficient funds');
+    await assert.rejects(
+      client.addOrder(order),
+      (e: unknown) => e instanceof KrakenError && e.code === 'EOrder:Insufficient funds',
+    );
     assert.equal(requests.length, 1);
   });
 
   test('a retryable Kraken error on AddOrder is still not retried', async () => {
-    const { client, requests } = setup([{ json: { error: ['EService:Unavailable'] } }, { json: { error: [], result: { descr: { order: 'x' }, txid: ['O1'] } } }]);
-    await assert.rejects(client.addOrder(order), (e: unknown) => e instanceof KrakenError && e.code === 'EService:Unavailable');
+    const { client, requests } = setup([
+      { json: { error: ['EService:Unavailable'] } },
+      { json: { error: [], result: { descr: { order: 'x' }, txid: ['O1'] } } },
+    ]);
+    await assert.rejects(
+      client.addOrder(order),
+      (e: unknown) => e instanceof KrakenError && e.code === 'EService:Unavailable',
+    );
     assert.equal(requests.length, 1);
   });
 
@@ -250,7 +324,13 @@ describe('client-side rate limit', () => {
           ? { json: { error: [], result: { unixtime: 1, rfc1123: 'x' } } }
           : OK_BALANCE;
     const limiter = new RestRateLimiter({ maxCounter: 3, decayPerSec: 1 }, clock);
-    const client = new KrakenRestClient({ baseUrl: server.url, apiKey: API_KEY, apiSecret: SECRET, clock, rateLimiter: limiter });
+    const client = new KrakenRestClient({
+      baseUrl: server.url,
+      apiKey: API_KEY,
+      apiSecret: SECRET,
+      clock,
+      rateLimiter: limiter,
+    });
     await client.balance();
     await client.balance();
     await client.balance();
@@ -270,7 +350,14 @@ describe('client-side rate limit', () => {
     let n = 0;
     script = () => (n++ === 0 ? { json: { error: ['EAPI:Rate limit exceeded'] } } : OK_BALANCE);
     const limiter = new RestRateLimiter({ maxCounter: 10, decayPerSec: 1 }, clock);
-    const client = new KrakenRestClient({ baseUrl: server.url, apiKey: API_KEY, apiSecret: SECRET, clock, rateLimiter: limiter, random: () => 0 });
+    const client = new KrakenRestClient({
+      baseUrl: server.url,
+      apiKey: API_KEY,
+      apiSecret: SECRET,
+      clock,
+      rateLimiter: limiter,
+      random: () => 0,
+    });
     await client.balance();
     assert.equal(server.requests.length, 2);
     // backoff 125 ms, then the limiter waits for one unit of decay from full (less the 125 ms).

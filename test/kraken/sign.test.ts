@@ -9,8 +9,10 @@ const NONCE = '1616492376594';
 const BODY = 'nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25';
 const PATH = '/0/private/AddOrder';
 const EXPECTED = '4/dpxb3iT4tp/ZCVEwSnEsLxx0bqyhLpdfOpc6fn7OR8+UClSV5n9E6aSS8MPtnRfp32bAb0nmbRn6H8ndwLUQ==';
-const WRONG_UTF8_SECRET = 'zA0LsmBEQjAhiVXDC0d286hCa9i387Mf1ZKLsYKEAfzW+x3m5FeiAkR7eoNxQ7ykM1KedtbCWKAZ4wyKRSmgfQ==';
-const WRONG_HEX_SHA = 'zo+vrOtmhw2LH1Fh3GAqpXIqhgnLDTHJUiD6oiKNvJ4z8K6XEtgTTwr9ob8wbAF2rCRgTCD6KZSUz3JYQiekzg==';
+const WRONG_UTF8_SECRET =
+  'zA0LsmBEQjAhiVXDC0d286hCa9i387Mf1ZKLsYKEAfzW+x3m5FeiAkR7eoNxQ7ykM1KedtbCWKAZ4wyKRSmgfQ==';
+const WRONG_HEX_SHA =
+  'zo+vrOtmhw2LH1Fh3GAqpXIqhgnLDTHJUiD6oiKNvJ4z8K6XEtgTTwr9ob8wbAF2rCRgTCD6KZSUz3JYQiekzg==';
 
 describe('signRequest', () => {
   test('reproduces the published vector (string secret, decoded secret, bigint nonce)', () => {
@@ -26,7 +28,14 @@ describe('signRequest', () => {
   });
 
   test('the payload is what URLSearchParams builds', () => {
-    const body = new URLSearchParams({ nonce: NONCE, ordertype: 'limit', pair: 'XBTUSD', price: '37500', type: 'buy', volume: '1.25' }).toString();
+    const body = new URLSearchParams({
+      nonce: NONCE,
+      ordertype: 'limit',
+      pair: 'XBTUSD',
+      price: '37500',
+      type: 'buy',
+      volume: '1.25',
+    }).toString();
     assert.equal(body, BODY);
   });
 
@@ -66,7 +75,10 @@ describe('decodeApiSecret', () => {
 
   test('signRequest with a bad secret throws the same clear error', () => {
     const secret = 'this is not base64 at all';
-    assert.throws(() => signRequest(PATH, NONCE, BODY, secret), (e: unknown) => e instanceof KrakenSecretError && !e.message.includes(secret));
+    assert.throws(
+      () => signRequest(PATH, NONCE, BODY, secret),
+      (e: unknown) => e instanceof KrakenSecretError && !e.message.includes(secret),
+    );
   });
 });
 
