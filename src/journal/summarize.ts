@@ -1,0 +1,185 @@
+/**
+ * Pure PnL summary of journal records: cash flows per currency from the fills themselves (never
+ * from what the trader expected), per route (buy pair → sell pair) and in total.
+ *
+ * A buy fill on X/USD costs USD (price × volume + fee) and yields X; a sell fill on X/EUR yields
+ * EUR (price × volume − fee) and costs X. So one USD→EUR trade shows as −USD and +EUR: the
+ * "PnL in USD and EUR" is that pair of net flows, and whatever X was bought but not sold is
+ * stranded inventory, reported per asset. Fees are taken in the quote currency (Kraken's default).
+ */
+import type { JournalRecord } from './journal-record.js';
+
+export interface FlowTotals {
+  /** Net cash flow by currency code (USD, EUR, …): fills' proceeds minus costs, fees included. */
+  readonly pnl: Readonly<Record<string, number>>;
+  /** Fees paid by currency code. */
+  readonly fees: Readonly<Record<string, number>>;
+  /** Bought minus sold, by base asset; only non-zero entries. */
+  readonly stranded: Readonly<Record<string, number>>;
+  readonly trades: number;
+  readonly buyFills: number;
+  readonly sellFills: number;
+  readonly rejects: number;
+  readonly sellFailures: number;
+  /** Trades with an `unknown` record not followed by `reconciled`. */
+  readonly unresolvedUnknown: number;
+}
+
+export interface RouteSummary extends FlowTotals {
+  /** `buyPair>sellPair`, e.g. `XBT/USD>XBT/EUR`; `?` when the intent is missing. */
+  readonly route: string;
+}
+
+export interface JournalSummary extends FlowTotals {
+  readonly pnlUsd: number;
+  readonly pnlEur: number;
+  readonly routes: readonly RouteSummary[];
+  readonly riskStops: number;
+  /** Fill records lacking a usable pair/price/volume (counted, not summed). */
+  readonly invalidFills: number;
+  /** Same fillId seen again (counted once). */
+  readonly duplicateFills: number;
+  readonly firstTs: number | undefined;
+  readonly lastTs: number | undefined;
+}
+
+/** Amounts smaller than this are rounding noise, not stranded inventory. */
+const STRANDED_EPSILON = 1e-12;
+
+interface Acc {
+  pnl: Record<string, number>;
+  fees: Record<string, number>;
+  inventory: Record<string, number>;
+  trades: Set<string>;
+  buyFills: number;
+  sellFills: number;
+  rejects: number;
+  sellFailures: number;
+  unknown: Set<string>;
+}
+
+const newAcc = (): Acc => ({
+  pnl: {},
+  fees: {},
+  inventory: {},
+  trades: new Set(),
+  buyFills: 0,
+  sellFills: 0,
+  rejects: 0,
+  sellFailures: 0,
+  unknown: new Set(),
+});
+
+const add = (m: Record<string, number>, k: string, v: number): void => {
+  m[k] = (m[k] ?? 0) + v;
+};
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+interface Fill {
+  base: string;
+  quote: string;
+  volume: number;
+  cost: number;
+  fee: number;
+}
+
+/** Pair `X/Q` gives base and quote when the record does not name them. */
+function parseFill(r: JournalRecord): Fill | undefined {
+  const [pb, pq] = (str(r.pair) ?? '').split('/');
+  const base = str(r.base) ?? pb;
+  const quote = str(r.quote) ?? pq;
+  const price = num(r.price);
+  const volume = num(r.volume);
+  if (base === undefined || base === '' || quote === undefined || quote === '' || price === undefined || volume === undefined || volume < 0) return undefined;
+  const cost = num(r.cost) ?? price * volume;
+  return { base, quote, volume, cost, fee: num(r.fee) ?? 0 };
+}
+
+function finish(a: Acc): FlowTotals {
+  const stranded: Record<string, number> = {};
+  for (const [k, v] of Object.entries(a.inventory)) if (Math.abs(v) > STRANDED_EPSILON) stranded[k] = v;
+  return {
+    pnl: a.pnl,
+    fees: a.fees,
+    stranded,
+    trades: a.trades.size,
+    buyFills: a.buyFills,
+    sellFills: a.sellFills,
+    rejects: a.rejects,
+    sellFailures: a.sellFailures,
+    unresolvedUnknown: a.unknown.size,
+  };
+}
+
+export function summarize(records: readonly JournalRecord[]): JournalSummary {
+  const routeOf = new Map<string, string>();
+  for (const r of records) {
+    if (r.kind !== 'intent') continue;
+    routeOf.set(r.tradeId, `${str(r.buyPair) ?? '?'}>${str(r.sellPair) ?? '?'}`);
+  }
+  const total = newAcc();
+  const perRoute = new Map<string, Acc>();
+  const seenFills = new Set<string>();
+  let riskStops = 0;
+  let invalidFills = 0;
+  let duplicateFills = 0;
+  let firstTs: number | undefined;
+  let lastTs: number | undefined;
+
+  const ordered = [...records].sort((x, y) => x.seq - y.seq);
+  for (const r of ordered) {
+    firstTs = firstTs === undefined ? r.ts : Math.min(firstTs, r.ts);
+    lastTs = lastTs === undefined ? r.ts : Math.max(lastTs, r.ts);
+    if (r.kind === 'risk-stop') {
+      riskStops++;
+      continue;
+    }
+    if (r.tradeId === '') continue;
+    const route = routeOf.get(r.tradeId) ?? '?';
+    let ra = perRoute.get(route);
+    if (ra === undefined) perRoute.set(route, (ra = newAcc()));
+    for (const a of [total, ra]) {
+      a.trades.add(r.tradeId);
+      if (r.kind === 'reject') a.rejects++;
+      else if (r.kind === 'sell-failed') a.sellFailures++;
+      else if (r.kind === 'unknown') a.unknown.add(r.tradeId);
+      else if (r.kind === 'reconciled') a.unknown.delete(r.tradeId);
+    }
+    if (r.kind !== 'fill' && r.kind !== 'sell-fill') continue;
+    const fillId = str(r.fillId);
+    if (fillId !== undefined) {
+      const key = `${r.kind}:${fillId}`;
+      if (seenFills.has(key)) {
+        duplicateFills++;
+        continue;
+      }
+      seenFills.add(key);
+    }
+    const f = parseFill(r);
+    if (f === undefined) {
+      invalidFills++;
+      continue;
+    }
+    const buy = r.kind === 'fill';
+    for (const a of [total, ra]) {
+      if (buy) a.buyFills++;
+      else a.sellFills++;
+      add(a.pnl, f.quote, buy ? -(f.cost + f.fee) : f.cost - f.fee);
+      add(a.fees, f.quote, f.fee);
+      add(a.inventory, f.base, buy ? f.volume : -f.volume);
+    }
+  }
+  const t = finish(total);
+  return {
+    ...t,
+    pnlUsd: t.pnl.USD ?? 0,
+    pnlEur: t.pnl.EUR ?? 0,
+    routes: [...perRoute.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([route, a]) => ({ route, ...finish(a) })),
+    riskStops,
+    invalidFills,
+    duplicateFills,
+    firstTs,
+    lastTs,
+  };
+}
