@@ -268,6 +268,16 @@ export class KrakenSecretError extends Error {
   }
 }
 
+/** Thrown before sending when a private call is made without credentials. */
+export class KrakenCredentialsError extends Error {
+  readonly code = 'KRAKEN_NO_CREDENTIALS';
+  readonly kind: ErrorKind = 'fatal';
+  constructor(method: string) {
+    super(`Kraken ${method}: private call without API key/secret`);
+    this.name = 'KrakenCredentialsError';
+  }
+}
+
 /** The kind of any error this adapter throws; anything else (a bug) counts as not-retryable. */
 export function errorKind(err: unknown): ErrorKind {
   if (
@@ -275,7 +285,8 @@ export function errorKind(err: unknown): ErrorKind {
     err instanceof KrakenTransportError ||
     err instanceof KrakenResponseError ||
     err instanceof KrakenUnknownOutcomeError ||
-    err instanceof KrakenSecretError
+    err instanceof KrakenSecretError ||
+    err instanceof KrakenCredentialsError
   ) {
     return err.kind;
   }

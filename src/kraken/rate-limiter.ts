@@ -3,7 +3,7 @@
  * docs.kraken.com/api/docs/guides/spot-rest-ratelimits): +1 per private call (+2 for ledger/trade
  * history), the counter decays continuously, and a call that would exceed the tier maximum gets
  * `EAPI:Rate limit exceeded`. We wait for room instead of letting Kraken refuse the call.
- * One limiter per client; threads that share a key should route REST through one client.
+ * Threads that use one key share one limiter state through a SharedArrayBuffer (see RestRateLimiter).
  */
 
 export type KrakenTier = 'starter' | 'intermediate' | 'pro';
@@ -52,8 +52,12 @@ export interface LimiterClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * Epoch-based milliseconds (timeOrigin + monotonic now): monotonic within a thread and on one
+ * timebase across worker threads, which a shared limiter needs (bare performance.now() is per-thread).
+ */
 export const systemClock: LimiterClock = {
-  nowMs: () => performance.now(),
+  nowMs: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted === true) return reject(signal.reason);
@@ -69,39 +73,73 @@ export const systemClock: LimiterClock = {
     }),
 };
 
-export class RestRateLimiter {
-  private counter = 0;
-  private updatedMs: number;
-  /** Callers are served in arrival order: each acquire chains onto the previous one. */
-  private tail: Promise<void> = Promise.resolve();
+/** Bytes of shared limiter state; give every thread that uses one API key the same buffer. */
+export const RATE_LIMITER_BUFFER_BYTES = 8;
 
+export function createRateLimiterBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(RATE_LIMITER_BUFFER_BYTES);
+}
+
+const US_PER_MS = 1000;
+const MS_PER_SEC = 1000;
+/** CAS retries before giving up; only reachable under pathological contention. */
+const MAX_CAS_ATTEMPTS = 1_000_000;
+
+function toUs(ms: number): bigint {
+  return BigInt(Math.round(ms * US_PER_MS));
+}
+
+/**
+ * The counter is kept as one number, the time at which it will have decayed to zero (GCRA), so one
+ * Atomics.compareExchange updates it: lock-free and shareable across threads via a SharedArrayBuffer.
+ * counter(now) = max(0, emptyAt − now) × decayPerSec.
+ */
+export class RestRateLimiter {
+  private readonly emptyAt: BigInt64Array;
+  /** Within one thread, callers are served in arrival order: each acquire chains onto the previous. */
+  private tail: Promise<void> = Promise.resolve();
+  private readonly msPerUnit: number;
+
+  /**
+   * @param buffer shared state from createRateLimiterBuffer(); omit for a limiter private to this object.
+   */
   constructor(
     readonly limits: RestCounterLimits,
     private readonly clock: LimiterClock = systemClock,
+    buffer?: SharedArrayBuffer,
   ) {
     if (!(limits.maxCounter > 0) || !(limits.decayPerSec > 0)) {
       throw new RangeError('rate limiter needs maxCounter > 0 and decayPerSec > 0');
     }
-    this.updatedMs = clock.nowMs();
+    if (buffer !== undefined && buffer.byteLength < RATE_LIMITER_BUFFER_BYTES) {
+      throw new RangeError(`rate limiter buffer needs ${RATE_LIMITER_BUFFER_BYTES} bytes`);
+    }
+    this.emptyAt = new BigInt64Array(buffer ?? new ArrayBuffer(RATE_LIMITER_BUFFER_BYTES), 0, 1);
+    this.msPerUnit = MS_PER_SEC / limits.decayPerSec;
   }
 
   /** Current counter estimate after decay. */
   level(): number {
-    this.decay();
-    return this.counter;
+    const backlogUs = Atomics.load(this.emptyAt, 0) - toUs(this.clock.nowMs());
+    return backlogUs > 0n ? Number(backlogUs) / US_PER_MS / this.msPerUnit : 0;
   }
 
   /** Takes `cost` now if there is room and returns 0; otherwise takes nothing and returns the ms to wait. */
   tryAcquire(cost: number): number {
-    this.decay();
     if (cost <= 0) return 0;
     // A cost above the maximum can never fit; let it through once the counter is empty.
-    const room = this.limits.maxCounter - Math.min(cost, this.limits.maxCounter);
-    if (this.counter <= room) {
-      this.counter += cost;
-      return 0;
+    const fitUs = toUs(Math.min(cost, this.limits.maxCounter) * this.msPerUnit);
+    const capUs = toUs(this.limits.maxCounter * this.msPerUnit);
+    const costUs = toUs(cost * this.msPerUnit);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const nowUs = toUs(this.clock.nowMs());
+      const emptyAt = Atomics.load(this.emptyAt, 0);
+      const base = emptyAt > nowUs ? emptyAt : nowUs;
+      const overUs = base - nowUs + fitUs - capUs;
+      if (overUs > 0n) return Math.max(1, Math.ceil(Number(overUs) / US_PER_MS));
+      if (Atomics.compareExchange(this.emptyAt, 0, emptyAt, base + costUs) === emptyAt) return 0;
     }
-    return Math.max(1, Math.ceil(((this.counter - room) / this.limits.decayPerSec) * 1000));
+    throw new RangeError('rate limiter CAS did not settle');
   }
 
   /** Waits (in arrival order) until `cost` fits, then takes it. Rejects only if `signal` aborts. */
@@ -125,16 +163,11 @@ export class RestRateLimiter {
 
   /** Kraken said `EAPI:Rate limit exceeded`: our estimate was low (another client?); assume full. */
   saturate(): void {
-    this.decay();
-    this.counter = this.limits.maxCounter;
-  }
-
-  private decay(): void {
-    const now = this.clock.nowMs();
-    const elapsedMs = now - this.updatedMs;
-    if (elapsedMs > 0) {
-      this.counter = Math.max(0, this.counter - (elapsedMs / 1000) * this.limits.decayPerSec);
-      this.updatedMs = now;
+    const fullUs = toUs(this.limits.maxCounter * this.msPerUnit);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const emptyAt = Atomics.load(this.emptyAt, 0);
+      const target = toUs(this.clock.nowMs()) + fullUs;
+      if (emptyAt >= target || Atomics.compareExchange(this.emptyAt, 0, emptyAt, target) === emptyAt) return;
     }
   }
 }

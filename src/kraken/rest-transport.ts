@@ -6,6 +6,7 @@
  */
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import {
+  KrakenCredentialsError,
   KrakenError,
   KrakenResponseError,
   KrakenTransportError,
@@ -39,6 +40,8 @@ export interface KrakenRestClientOptions {
   readonly nonce?: NonceGenerator;
   /** REST counter tier for the client-side limiter; default 'starter' (the most conservative). */
   readonly tier?: KrakenTier;
+  /** Shared limiter state (createRateLimiterBuffer) so every thread using this key counts together. */
+  readonly rateLimiterBuffer?: SharedArrayBuffer;
   /** Overrides the limiter built from `tier`; null disables client-side limiting. */
   readonly rateLimiter?: RestRateLimiter | null;
   /** Per-attempt timeout covering connect, headers and body. */
@@ -80,16 +83,6 @@ const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set([
 ]);
 const KIND_SEVERITY: Readonly<Record<ErrorKind, number>> = { retryable: 0, 'not-retryable': 1, fatal: 2 };
 
-/** Thrown before sending when a private call is made without credentials. */
-export class KrakenCredentialsError extends Error {
-  readonly code = 'KRAKEN_NO_CREDENTIALS';
-  readonly kind: ErrorKind = 'fatal';
-  constructor(method: string) {
-    super(`Kraken ${method}: private call without API key/secret`);
-    this.name = 'KrakenCredentialsError';
-  }
-}
-
 interface Attempt {
   readonly url: string;
   readonly init: RequestInit;
@@ -119,7 +112,11 @@ export class KrakenRestTransport {
     this.clock = options.clock ?? systemClock;
     this.limiter =
       options.rateLimiter === undefined
-        ? new RestRateLimiter(KRAKEN_REST_TIERS[options.tier ?? 'starter'], this.clock)
+        ? new RestRateLimiter(
+            KRAKEN_REST_TIERS[options.tier ?? 'starter'],
+            this.clock,
+            options.rateLimiterBuffer,
+          )
         : options.rateLimiter;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS));

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { KrakenRestClient } from '../../src/kraken/rest.js';
-import { KrakenCredentialsError } from '../../src/kraken/rest-transport.js';
+
 import {
+  KrakenCredentialsError,
   KrakenError,
   KrakenResponseError,
   KrakenTransportError,
   KrakenUnknownOutcomeError,
 } from '../../src/kraken/errors.js';
-import { RestRateLimiter } from '../../src/kraken/rate-limiter.js';
+import { RestRateLimiter, createRateLimiterBuffer } from '../../src/kraken/rate-limiter.js';
 import { FakeClock } from './fixtures/fake-clock.js';
 import {
   startRestServer,
@@ -342,6 +343,31 @@ describe('client-side rate limit', () => {
     await client.time();
     assert.deepEqual(clock.sleeps, [1000, 2000], 'public calls do not use the private counter');
     assert.equal(server.requests.length, 6);
+  });
+
+  test('two clients given one limiter buffer count together (as threads sharing a key do)', async () => {
+    const clock = new FakeClock(true);
+    server.requests.length = 0;
+    script = () => OK_BALANCE;
+    const rateLimiterBuffer = createRateLimiterBuffer();
+    const make = (): KrakenRestClient =>
+      new KrakenRestClient({
+        baseUrl: server.url,
+        apiKey: API_KEY,
+        apiSecret: SECRET,
+        clock,
+        tier: 'pro',
+        rateLimiterBuffer,
+      });
+    const a = make();
+    const b = make();
+    for (let i = 0; i < 10; i++) {
+      await a.balance();
+      await b.balance();
+    }
+    assert.deepEqual(clock.sleeps, []);
+    await b.balance();
+    assert.deepEqual(clock.sleeps, [1000]);
   });
 
   test('EAPI:Rate limit exceeded saturates the limiter before the retry', async () => {
