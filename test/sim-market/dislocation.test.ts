@@ -43,7 +43,10 @@ describe('dislocations', () => {
       assertBook(m.levels(d.pairIndex, 'bid'), m.levels(d.pairIndex, 'ask'), p.pairDecimals, p.lotDecimals, p.wsname);
     });
     m.onChange((c) => {
-      if (c.dislocationId !== undefined) opening.push(c);
+      if (c.dislocationId === undefined) return;
+      opening.push(c);
+      // 'open' is announced before the opening frame, so the timing registry knows the id first.
+      assert.deepEqual(events.at(-1), [c.dislocationId, 'open']);
     });
     m.step(10_000);
     const s = m.stats();

@@ -154,8 +154,10 @@ export class Dislocations {
     s.frozen[coin] = id;
     this.open.push(d);
     s.counters.dislocationsOpened++;
-    s.emit({ pairIndex, bids, asks, ts, dislocationId: id });
+    // Listeners hear of it before the frame exists, so the timing registry knows the id when a
+    // server stamps the first frame written.
     this.notify(d, 'open');
+    s.emit({ pairIndex, bids, asks, ts, dislocationId: id });
     return d;
   }
 
