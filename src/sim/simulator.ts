@@ -150,7 +150,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       : market.onChange((c) => registerFromChange(timing, c));
 
   const rest = createRestHandler({ venue, faults, counters, secrets, timing, restTier: options.restTier });
-  let ws: WsV1Handle | undefined;
   const control = createControlHandler({
     venue,
     faults,
@@ -158,7 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     timing,
     apiKeys: () => [...secrets.keys()],
     monotonicMs,
-    wsState: () => ws?.stats() ?? null,
+    wsState: () => ws.stats(),
     dislocate: typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
   });
 
@@ -182,7 +181,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     counters.inc('http.clientErrors');
     socket.destroy();
   });
-  ws = attachWsV1(server, { market, venue, faults, timing, nowMs: monotonicMs });
+  const ws: WsV1Handle = attachWsV1(server, { market, venue, faults, timing, nowMs: monotonicMs });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -224,7 +223,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         market.stop();
         offDislocations();
         rest.close();
-        await ws?.close();
+        await ws.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
