@@ -66,7 +66,10 @@ export function checksumDigits(decimal: string): string {
 export type V1LevelStrings = readonly [string, string, ...unknown[]];
 
 /** v1 checksum from wire strings; asks best (lowest) first, bids best (highest) first. */
-export function bookChecksumV1(asks: ReadonlyArray<V1LevelStrings>, bids: ReadonlyArray<V1LevelStrings>): number {
+export function bookChecksumV1(
+  asks: ReadonlyArray<V1LevelStrings>,
+  bids: ReadonlyArray<V1LevelStrings>,
+): number {
   let c = CRC_INIT;
   const na = Math.min(CHECKSUM_DEPTH, asks.length);
   for (let i = 0; i < na; i++) {
@@ -101,12 +104,18 @@ export function bookChecksumV2(
   const na = Math.min(CHECKSUM_DEPTH, asks.length);
   for (let i = 0; i < na; i++) {
     const l = asks[i] as NumericLevel;
-    c = crc32UpdateDigits(crc32UpdateDigits(c, formatDecimal(l.price, pricePrecision)), formatDecimal(l.qty, qtyPrecision));
+    c = crc32UpdateDigits(
+      crc32UpdateDigits(c, formatDecimal(l.price, pricePrecision)),
+      formatDecimal(l.qty, qtyPrecision),
+    );
   }
   const nb = Math.min(CHECKSUM_DEPTH, bids.length);
   for (let i = 0; i < nb; i++) {
     const l = bids[i] as NumericLevel;
-    c = crc32UpdateDigits(crc32UpdateDigits(c, formatDecimal(l.price, pricePrecision)), formatDecimal(l.qty, qtyPrecision));
+    c = crc32UpdateDigits(
+      crc32UpdateDigits(c, formatDecimal(l.price, pricePrecision)),
+      formatDecimal(l.qty, qtyPrecision),
+    );
   }
   return crc32Final(c);
 }

@@ -1,6 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bookChecksumV1, bookChecksumV2, checksumDigits, crc32, type V1LevelStrings } from '../../src/kraken/book-checksum.js';
+import {
+  bookChecksumV1,
+  bookChecksumV2,
+  checksumDigits,
+  crc32,
+  type V1LevelStrings,
+} from '../../src/kraken/book-checksum.js';
 
 describe('crc32', () => {
   test('standard check values (IEEE / zlib)', () => {
@@ -15,9 +21,18 @@ describe('v1 book checksum (kraken-api.md §1.9)', () => {
   const vol = '0.00000500';
   const asks: V1LevelStrings[] = [];
   for (let i = 0; i < 10; i++) asks.push([(0.05005 + i * 0.00005).toFixed(5), vol, '1534614248.123678']);
-  const bids: V1LevelStrings[] = ['0.05000', '0.04995', '0.04990', '0.04980', '0.04975', '0.04970', '0.04965', '0.04960', '0.04955', '0.04950'].map(
-    (p) => [p, vol, '1534614248.765567'] as const,
-  );
+  const bids: V1LevelStrings[] = [
+    '0.05000',
+    '0.04995',
+    '0.04990',
+    '0.04980',
+    '0.04975',
+    '0.04970',
+    '0.04965',
+    '0.04960',
+    '0.04955',
+    '0.04950',
+  ].map((p) => [p, vol, '1534614248.765567'] as const);
 
   test('published vector → 974947235', () => {
     assert.equal(bookChecksumV1(asks, bids), 974947235);

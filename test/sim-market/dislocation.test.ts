@@ -11,7 +11,11 @@ const EPOCH_MS = 1_700_000_000_000;
 
 function roiOf(m: SimMarketModel, coin: number): { usdToEur: number; eurToUsd: number } {
   const c = m.coins[coin]!;
-  return coinRoi((i, s) => m.levels(i, s), { usdIndex: c.usdIndex, eurIndex: c.eurIndex, usdtUsdIndex: 0, usdtEurIndex: 1 }, 0.4);
+  return coinRoi(
+    (i, s) => m.levels(i, s),
+    { usdIndex: c.usdIndex, eurIndex: c.eurIndex, usdtUsdIndex: 0, usdtEurIndex: 1 },
+    0.4,
+  );
 }
 
 function assertTakeable(m: SimMarketModel, d: Readonly<Dislocation>): void {
@@ -26,7 +30,15 @@ function assertTakeable(m: SimMarketModel, d: Readonly<Dislocation>): void {
 
 describe('dislocations', () => {
   test('scheduled dislocations give roi > 1 after fees with enough volume, then expire', () => {
-    const m = createMarket({ seed: 9, epochMs: EPOCH_MS, coins: 60, updatesPerSecond: 2_000, dislocationsPerMinute: 600, dislocationBps: 80, dislocationLifetimeMs: 300 });
+    const m = createMarket({
+      seed: 9,
+      epochMs: EPOCH_MS,
+      coins: 60,
+      updatesPerSecond: 2_000,
+      dislocationsPerMinute: 600,
+      dislocationBps: 80,
+      dislocationLifetimeMs: 300,
+    });
     const events: Array<[number, DislocationPhase]> = [];
     const opening: BookChange[] = [];
     m.onDislocation((d, phase) => {
@@ -40,7 +52,13 @@ describe('dislocations', () => {
       assert.equal(m.levels(d.pairIndex, d.side)[0]!.price, d.price);
       assertTakeable(m, d);
       const p = m.pairs[d.pairIndex]!;
-      assertBook(m.levels(d.pairIndex, 'bid'), m.levels(d.pairIndex, 'ask'), p.pairDecimals, p.lotDecimals, p.wsname);
+      assertBook(
+        m.levels(d.pairIndex, 'bid'),
+        m.levels(d.pairIndex, 'ask'),
+        p.pairDecimals,
+        p.lotDecimals,
+        p.wsname,
+      );
     });
     m.onChange((c) => {
       if (c.dislocationId === undefined) return;
@@ -62,8 +80,13 @@ describe('dislocations', () => {
     const d0 = m.dislocationHistory()[0]!;
     const ch0 = opening.find((c) => c.dislocationId === d0.id)!;
     assert.equal(ch0.pairIndex, d0.pairIndex);
-    assert.ok((d0.side === 'ask' ? ch0.asks : ch0.bids).some((l) => l.price === d0.price && l.qty === d0.qty));
-    assert.deepEqual(events.filter(([id]) => id === d0.id).map(([, p]) => p), ['open', 'closed']);
+    assert.ok(
+      (d0.side === 'ask' ? ch0.asks : ch0.bids).some((l) => l.price === d0.price && l.qty === d0.qty),
+    );
+    assert.deepEqual(
+      events.filter(([id]) => id === d0.id).map(([, p]) => p),
+      ['open', 'closed'],
+    );
     // After expiry the coin is consistent again.
     m.step(10_400);
     const r = roiOf(m, d0.coin);
@@ -116,7 +139,13 @@ describe('dislocations', () => {
 
 describe('take and replenishment', () => {
   test('take consumes levels up to the limit, emits the change, and the book refills', () => {
-    const m = createMarket({ seed: 13, epochMs: EPOCH_MS, coins: 20, updatesPerSecond: 100, refillDelayMs: 25 });
+    const m = createMarket({
+      seed: 13,
+      epochMs: EPOCH_MS,
+      coins: 20,
+      updatesPerSecond: 100,
+      refillDelayMs: 25,
+    });
     const pair = m.pairIndex('ETH/USD');
     const asks = m.levels(pair, 'ask');
     const best = asks[0]!.price;
@@ -190,7 +219,14 @@ describe('timer driver', () => {
 
   test('catch-up after a stall is capped (injected clock)', async (t) => {
     let clock = 0;
-    const m = createMarket({ seed: 1, epochMs: EPOCH_MS, coins: 10, updatesPerSecond: 10_000, maxCatchUpMs: 20, clockMs: () => clock });
+    const m = createMarket({
+      seed: 1,
+      epochMs: EPOCH_MS,
+      coins: 10,
+      updatesPerSecond: 10_000,
+      maxCatchUpMs: 20,
+      clockMs: () => clock,
+    });
     t.after(() => m.stop());
     m.start();
     // A 1 s stall: the next tick sees the clock 1000 ms later.

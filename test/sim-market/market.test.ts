@@ -11,7 +11,11 @@ const EPOCH_MS = 1_700_000_000_000;
 
 function roiOf(m: SimMarketModel, coin: number): { usdToEur: number; eurToUsd: number } {
   const c = m.coins[coin]!;
-  return coinRoi((i, s) => m.levels(i, s), { usdIndex: c.usdIndex, eurIndex: c.eurIndex, usdtUsdIndex: 0, usdtEurIndex: 1 }, 0.4);
+  return coinRoi(
+    (i, s) => m.levels(i, s),
+    { usdIndex: c.usdIndex, eurIndex: c.eurIndex, usdtUsdIndex: 0, usdtEurIndex: 1 },
+    0.4,
+  );
 }
 
 function firstChanges(seed: number, n: number): BookChange[] {
@@ -72,7 +76,9 @@ describe('market: consistent feed', () => {
     });
     for (let t = 100; t <= 3_000; t += 100) {
       m.step(t);
-      m.pairs.forEach((p, i) => assertBook(m.levels(i, 'bid'), m.levels(i, 'ask'), p.pairDecimals, p.lotDecimals, p.wsname));
+      m.pairs.forEach((p, i) =>
+        assertBook(m.levels(i, 'bid'), m.levels(i, 'ask'), p.pairDecimals, p.lotDecimals, p.wsname),
+      );
     }
     assert.ok(checked > 30_000, `only ${checked} checks`);
     assert.ok(worst <= 1, `roi ${worst} > 1 in a consistent market`);
@@ -103,7 +109,10 @@ describe('market: consistent feed', () => {
     const median = sorted[Math.floor(sorted.length / 2)]!;
     assert.ok(perPair[0]! > 20 * Math.max(1, median), `USDT/USD ${perPair[0]} vs median ${median}`);
     assert.ok(perPair[1]! > 10 * Math.max(1, median), `USDT/EUR ${perPair[1]} vs median ${median}`);
-    const top10 = [...perPair].sort((a, b) => b - a).slice(0, 10).reduce((a, b) => a + b, 0);
+    const top10 = [...perPair]
+      .sort((a, b) => b - a)
+      .slice(0, 10)
+      .reduce((a, b) => a + b, 0);
     assert.ok(top10 > 0.3 * m.stats().updates, 'a few hot pairs carry a large share');
   });
 

@@ -12,44 +12,69 @@ type Op =
 
 const side = fc.constantFrom<Side>('bid', 'ask');
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), side, ticks: fc.integer({ min: 1, max: 400 }), lots: fc.integer({ min: 0, max: 5000 }) }),
-  fc.record({ kind: fc.constant('take' as const), side, lots: fc.integer({ min: 1, max: 20_000 }), limit: fc.integer({ min: 1, max: 400 }) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    side,
+    ticks: fc.integer({ min: 1, max: 400 }),
+    lots: fc.integer({ min: 0, max: 5000 }),
+  }),
+  fc.record({
+    kind: fc.constant('take' as const),
+    side,
+    lots: fc.integer({ min: 1, max: 20_000 }),
+    limit: fc.integer({ min: 1, max: 400 }),
+  }),
   fc.record({ kind: fc.constant('clear' as const), side, ticks: fc.integer({ min: 1, max: 400 }) }),
 );
 
 describe('OrderBook', () => {
   test('property: sorted, grid-aligned, and takes respect limit and size', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 120 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 8 }), (ops, pd, ld) => {
-        const book = new OrderBook(pd, ld);
-        for (const o of ops) {
-          const out: BookLevel[] = [];
-          if (o.kind === 'set') {
-            // Keep the book uncrossed the way the market does: never set a level through the other side.
-            const other = o.side === 'bid' ? book.bestTicks('ask') : book.bestTicks('bid');
-            if (other === other && (o.side === 'bid' ? o.ticks >= other : o.ticks <= other)) continue;
-            const changed = book.set(o.side, o.ticks, o.lots, 1, out);
-            assert.equal(changed, out.length === 1);
-          } else if (o.kind === 'clear') {
-            book.removeBetterThan(o.side, o.ticks, 1, out);
-            const best = book.bestTicks(o.side);
-            if (best === best) assert.ok(o.side === 'ask' ? best >= o.ticks : best <= o.ticks);
-          } else {
-            const before = book.levels(o.side).reduce((a, l) => a + Math.round(l.qty * book.lotScale), 0);
-            const fills: Fill[] = [];
-            const got = book.take(o.side, o.lots, o.limit, 1, fills, out);
-            assert.ok(got <= o.lots);
-            const filled = fills.reduce((a, f) => a + Math.round(f.qty * book.lotScale), 0);
-            assert.equal(filled, got);
-            for (const f of fills) assert.ok(o.side === 'ask' ? f.price <= o.limit / book.priceScale : f.price >= o.limit / book.priceScale);
-            const after = book.levels(o.side).reduce((a, l) => a + Math.round(l.qty * book.lotScale), 0);
-            assert.equal(before - after, got);
-            // Fills walk the book best first.
-            for (let i = 1; i < fills.length; i++) assert.ok(o.side === 'ask' ? fills[i]!.price > fills[i - 1]!.price : fills[i]!.price < fills[i - 1]!.price);
+      fc.property(
+        fc.array(op, { maxLength: 120 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 8 }),
+        (ops, pd, ld) => {
+          const book = new OrderBook(pd, ld);
+          for (const o of ops) {
+            const out: BookLevel[] = [];
+            if (o.kind === 'set') {
+              // Keep the book uncrossed the way the market does: never set a level through the other side.
+              const other = o.side === 'bid' ? book.bestTicks('ask') : book.bestTicks('bid');
+              if (other === other && (o.side === 'bid' ? o.ticks >= other : o.ticks <= other)) continue;
+              const changed = book.set(o.side, o.ticks, o.lots, 1, out);
+              assert.equal(changed, out.length === 1);
+            } else if (o.kind === 'clear') {
+              book.removeBetterThan(o.side, o.ticks, 1, out);
+              const best = book.bestTicks(o.side);
+              if (best === best) assert.ok(o.side === 'ask' ? best >= o.ticks : best <= o.ticks);
+            } else {
+              const before = book.levels(o.side).reduce((a, l) => a + Math.round(l.qty * book.lotScale), 0);
+              const fills: Fill[] = [];
+              const got = book.take(o.side, o.lots, o.limit, 1, fills, out);
+              assert.ok(got <= o.lots);
+              const filled = fills.reduce((a, f) => a + Math.round(f.qty * book.lotScale), 0);
+              assert.equal(filled, got);
+              for (const f of fills)
+                assert.ok(
+                  o.side === 'ask'
+                    ? f.price <= o.limit / book.priceScale
+                    : f.price >= o.limit / book.priceScale,
+                );
+              const after = book.levels(o.side).reduce((a, l) => a + Math.round(l.qty * book.lotScale), 0);
+              assert.equal(before - after, got);
+              // Fills walk the book best first.
+              for (let i = 1; i < fills.length; i++)
+                assert.ok(
+                  o.side === 'ask'
+                    ? fills[i]!.price > fills[i - 1]!.price
+                    : fills[i]!.price < fills[i - 1]!.price,
+                );
+            }
+            assertBook(book.levels('bid'), book.levels('ask'), pd, ld);
           }
-          assertBook(book.levels('bid'), book.levels('ask'), pd, ld);
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });

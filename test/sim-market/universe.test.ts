@@ -22,7 +22,10 @@ describe('universe', () => {
     assert.equal(u.pairs[u.usdtUsdIndex]!.id, 'USDTZUSD');
     assert.equal(u.pairs[u.usdtEurIndex]!.id, 'USDTEUR');
     const eurusd = u.pairs[u.eurUsdIndex]!;
-    assert.deepEqual([eurusd.id, eurusd.altname, eurusd.wsname, eurusd.baseId, eurusd.quoteId], ['ZEURZUSD', 'EURUSD', 'EUR/USD', 'ZEUR', 'ZUSD']);
+    assert.deepEqual(
+      [eurusd.id, eurusd.altname, eurusd.wsname, eurusd.baseId, eurusd.quoteId],
+      ['ZEURZUSD', 'EURUSD', 'EUR/USD', 'ZEUR', 'ZUSD'],
+    );
     // Layout shared with src/core/pair-index.ts.
     assert.equal(u.usdtUsdIndex, 0);
     assert.equal(u.usdtEurIndex, 1);
@@ -35,7 +38,10 @@ describe('universe', () => {
   test('majors carry Kraken legacy ids and v2 symbols', () => {
     const byId = new Map(u.pairs.map((p) => [p.id, p]));
     const btc = byId.get('XXBTZUSD')!;
-    assert.deepEqual([btc.altname, btc.wsname, btc.symbol, btc.baseId, btc.quoteId, btc.base], ['XBTUSD', 'XBT/USD', 'BTC/USD', 'XXBT', 'ZUSD', 'XBT']);
+    assert.deepEqual(
+      [btc.altname, btc.wsname, btc.symbol, btc.baseId, btc.quoteId, btc.base],
+      ['XBTUSD', 'XBT/USD', 'BTC/USD', 'XXBT', 'ZUSD', 'XBT'],
+    );
     assert.equal(byId.get('XXBTZEUR')!.symbol, 'BTC/EUR');
     assert.ok(byId.has('XETHZUSD'));
     const doge = byId.get('XXDGZUSD')!;
@@ -70,7 +76,10 @@ describe('universe', () => {
         assert.equal(p.makerFees[0]?.[1], 0.25);
         // ordermin is on the lot grid and worth a few USD.
         const lots = p.ordermin * 10 ** p.lotDecimals;
-        assert.ok(Math.abs(lots - Math.round(lots)) < 1e-6, `${p.wsname} ordermin ${p.ordermin} off the lot grid`);
+        assert.ok(
+          Math.abs(lots - Math.round(lots)) < 1e-6,
+          `${p.wsname} ordermin ${p.ordermin} off the lot grid`,
+        );
         const worth = p.ordermin * c.priceUsd;
         assert.ok(worth >= 0.5 && worth <= 20, `${p.wsname} ordermin worth ${worth} USD`);
         // 5–6 significant price digits (ticks of 0.1–10 bps) for generated coins.

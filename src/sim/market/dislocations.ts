@@ -85,7 +85,8 @@ export class Dislocations {
     const rng = s.dislocationRng;
     const coins = s.universe.coins;
     let coin = req.coin ?? rng.int(coins.length);
-    for (let i = 0; req.coin === undefined && i < MAX_COIN_DRAWS && s.frozen[coin] !== 0; i++) coin = rng.int(coins.length);
+    for (let i = 0; req.coin === undefined && i < MAX_COIN_DRAWS && s.frozen[coin] !== 0; i++)
+      coin = rng.int(coins.length);
     const c = coins[coin];
     if (c === undefined || s.frozen[coin] !== 0) return this.fail();
     const direction: ArbDirection = req.direction ?? (rng.next() < 0.5 ? 'usd-to-eur' : 'eur-to-usd');
@@ -103,7 +104,10 @@ export class Dislocations {
     const pairIndex = leg === 'buy' ? buyPair : sellPair;
     const side: Side = leg === 'buy' ? 'ask' : 'bid';
     const book = s.books[pairIndex]!;
-    const raw = leg === 'buy' ? (best(sellPair, 'bid') * sellConv * k) / (buyConv * target) : (target * best(buyPair, 'ask') * buyConv) / (sellConv * k);
+    const raw =
+      leg === 'buy'
+        ? (best(sellPair, 'bid') * sellConv * k) / (buyConv * target)
+        : (target * best(buyPair, 'ask') * buyConv) / (sellConv * k);
     const ticks = leg === 'buy' ? Math.floor(raw * book.priceScale) : Math.ceil(raw * book.priceScale);
     if (!(ticks >= 1) || !Number.isFinite(ticks)) return this.fail();
 
@@ -116,7 +120,13 @@ export class Dislocations {
     if (other.lotsAt(otherSide, 0) < otherShape.minLots) {
       const bids: BookLevel[] = [];
       const asks: BookLevel[] = [];
-      other.set(otherSide, other.bestTicks(otherSide), randomLots(otherShape, s.bookRng), ts, otherSide === 'bid' ? bids : asks);
+      other.set(
+        otherSide,
+        other.bestTicks(otherSide),
+        randomLots(otherShape, s.bookRng),
+        ts,
+        otherSide === 'bid' ? bids : asks,
+      );
       s.emit({ pairIndex: otherPair, bids, asks, ts });
     }
 
@@ -131,7 +141,16 @@ export class Dislocations {
     // Keep the thinned side's depth (levels behind the removed ones).
     refillBehind(s, pairIndex, side === 'ask' ? 'bid' : 'ask', ticks, ts, side === 'ask' ? bids : asks);
     const id = this.nextId++;
-    const roi = coinRoi((i, sd) => s.books[i]!.levels(sd), { usdIndex: c.usdIndex, eurIndex: c.eurIndex, usdtUsdIndex: u.usdtUsdIndex, usdtEurIndex: u.usdtEurIndex }, s.params.takerFeePct);
+    const roi = coinRoi(
+      (i, sd) => s.books[i]!.levels(sd),
+      {
+        usdIndex: c.usdIndex,
+        eurIndex: c.eurIndex,
+        usdtUsdIndex: u.usdtUsdIndex,
+        usdtEurIndex: u.usdtEurIndex,
+      },
+      s.params.takerFeePct,
+    );
     const d: Dislocation = {
       id,
       coin,
@@ -162,7 +181,12 @@ export class Dislocations {
   }
 
   /** Called by take() with the fills it made on `pairIndex`/`side` at `nowMs`. */
-  onFills(pairIndex: number, side: Side, fills: ReadonlyArray<{ price: number; qty: number }>, nowMs: number): void {
+  onFills(
+    pairIndex: number,
+    side: Side,
+    fills: ReadonlyArray<{ price: number; qty: number }>,
+    nowMs: number,
+  ): void {
     for (const d of this.open) {
       if (d.pairIndex !== pairIndex || d.side !== side) continue;
       let got = 0;
@@ -177,7 +201,8 @@ export class Dislocations {
       }
       const book = this.s.books[pairIndex]!;
       // Fully consumed: restore at the next step (not inside take(), which the venue is running).
-      if (book.find(side, Math.round(d.price * book.priceScale)) < 0) d.expiresAtMs = Math.min(d.expiresAtMs, nowMs);
+      if (book.find(side, Math.round(d.price * book.priceScale)) < 0)
+        d.expiresAtMs = Math.min(d.expiresAtMs, nowMs);
     }
   }
 
@@ -201,7 +226,14 @@ export class Dislocations {
 }
 
 /** After removing levels to make room for a dislocated level, pad the other side behind it. */
-function refillBehind(s: MarketState, pairIndex: number, side: Side, dislocatedTicks: number, ts: number, out: BookLevel[]): void {
+function refillBehind(
+  s: MarketState,
+  pairIndex: number,
+  side: Side,
+  dislocatedTicks: number,
+  ts: number,
+  out: BookLevel[],
+): void {
   const book = s.books[pairIndex]!;
   const shape = s.shapes[pairIndex]!;
   if (book.depth(side) === 0) {

@@ -67,7 +67,8 @@ export class Feed {
       }
       return this.deepChange(rng.next() < 0.6 ? coin.usdIndex : coin.eurIndex);
     }
-    const pair = src === SRC_USDT_USD ? u.usdtUsdIndex : src === SRC_USDT_EUR ? u.usdtEurIndex : u.eurUsdIndex;
+    const pair =
+      src === SRC_USDT_USD ? u.usdtUsdIndex : src === SRC_USDT_EUR ? u.usdtEurIndex : u.eurUsdIndex;
     if (r < P_TOUCH_SIZE) return this.touchSize(pair);
     if (r < P_TOUCH_SIZE + P_PRICE_MOVE) {
       // The peg moves both USDT legs; the FX rate moves EUR/USD and USDT/EUR; USDT/EUR alone re-quotes its noise.
@@ -94,7 +95,8 @@ export class Feed {
     const asks: BookLevel[] = [];
     const ts = krakenTs(s.params, s.nowMs);
     retarget(s.books[pairIndex]!, s.shapes[pairIndex]!, fair, s.feedRng, ts, bids, asks);
-    if (bids.length === 0 && asks.length === 0) this.resizeLevel(pairIndex, s.feedRng.next() < 0.5 ? 'bid' : 'ask', 0, ts, bids, asks);
+    if (bids.length === 0 && asks.length === 0)
+      this.resizeLevel(pairIndex, s.feedRng.next() < 0.5 ? 'bid' : 'ask', 0, ts, bids, asks);
     s.emit({ pairIndex, bids, asks, ts });
     return 1;
   }
@@ -124,7 +126,14 @@ export class Feed {
   }
 
   /** New random size for one level (always different from the old one, so the change is real). */
-  private resizeLevel(pairIndex: number, side: Side, index: number, ts: number, bids: BookLevel[], asks: BookLevel[]): void {
+  private resizeLevel(
+    pairIndex: number,
+    side: Side,
+    index: number,
+    ts: number,
+    bids: BookLevel[],
+    asks: BookLevel[],
+  ): void {
     const book = this.s.books[pairIndex]!;
     const shape = this.s.shapes[pairIndex]!;
     const ticks = book.ticksAt(side, index);

@@ -26,10 +26,20 @@ export interface PairShape {
   meanGapTicks: number;
 }
 
-export function makeShape(book: OrderBook, price: number, levelValueQuote: number, halfSpread: number, ordermin: number, costmin: number): PairShape {
+export function makeShape(
+  book: OrderBook,
+  price: number,
+  levelValueQuote: number,
+  halfSpread: number,
+  ordermin: number,
+  costmin: number,
+): PairShape {
   const minLots = Math.max(1, Math.ceil(Math.max(ordermin, (2 * costmin) / price) * 1.5 * book.lotScale));
   const levelLots = Math.max(2 * minLots, Math.round((levelValueQuote / price) * book.lotScale));
-  const meanGapTicks = Math.max(1, Math.round((BOOK_SPAN_FRACTION * price * book.priceScale) / BOOK_DEPTH_MIN));
+  const meanGapTicks = Math.max(
+    1,
+    Math.round((BOOK_SPAN_FRACTION * price * book.priceScale) / BOOK_DEPTH_MIN),
+  );
   return { halfSpread, levelLots, minLots, meanGapTicks };
 }
 
@@ -53,7 +63,15 @@ export function touchTicks(book: OrderBook, shape: PairShape, fair: number): { b
  * Move the touch to `fair`: levels that would now be inside the spread are removed, a level is
  * added at the new touch when the side's best is behind it, then the depth is padded and trimmed.
  */
-export function retarget(book: OrderBook, shape: PairShape, fair: number, rng: Prng, ts: number, bids: BookLevel[], asks: BookLevel[]): void {
+export function retarget(
+  book: OrderBook,
+  shape: PairShape,
+  fair: number,
+  rng: Prng,
+  ts: number,
+  bids: BookLevel[],
+  asks: BookLevel[],
+): void {
   const t = touchTicks(book, shape, fair);
   book.removeBetterThan('ask', t.ask, ts, asks);
   book.removeBetterThan('bid', t.bid, ts, bids);
@@ -63,7 +81,14 @@ export function retarget(book: OrderBook, shape: PairShape, fair: number, rng: P
 }
 
 /** Fill each side out to BOOK_DEPTH_MIN levels behind its worst level, then trim to BOOK_DEPTH_MAX. */
-export function pad(book: OrderBook, shape: PairShape, rng: Prng, ts: number, bids: BookLevel[], asks: BookLevel[]): void {
+export function pad(
+  book: OrderBook,
+  shape: PairShape,
+  rng: Prng,
+  ts: number,
+  bids: BookLevel[],
+  asks: BookLevel[],
+): void {
   while (book.depth('ask') < BOOK_DEPTH_MIN) {
     const worst = book.worstTicks('ask');
     const base = worst === worst ? worst : book.bestTicks('bid') + 1;

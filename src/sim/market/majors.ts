@@ -18,6 +18,7 @@ export interface MajorCoin {
   readonly levelUsd: number;
 }
 
+// prettier-ignore
 export const MAJORS: readonly MajorCoin[] = [
   { name: 'XBT', symbolName: 'BTC', legacyBaseId: 'XXBT', priceUsd: 90_000, pairDecimals: 1, lotDecimals: 8, ordermin: 0.00005, levelUsd: 40_000 },
   { name: 'ETH', symbolName: 'ETH', legacyBaseId: 'XETH', priceUsd: 3_000, pairDecimals: 2, lotDecimals: 8, ordermin: 0.002, levelUsd: 30_000 },

@@ -106,17 +106,29 @@ export function resolveParams(o: MarketOptions): MarketParams {
     if (!ok) problems.push(msg);
   };
   check(Number.isInteger(p.seed), 'seed must be an integer');
-  check(p.updatesPerSecond >= 0 && p.updatesPerSecond <= MAX_UPDATES_PER_SECOND, `updatesPerSecond must be in 0..${MAX_UPDATES_PER_SECOND}`);
-  check(p.dislocationsPerMinute >= 0 && Number.isFinite(p.dislocationsPerMinute), 'dislocationsPerMinute must be ≥ 0');
+  check(
+    p.updatesPerSecond >= 0 && p.updatesPerSecond <= MAX_UPDATES_PER_SECOND,
+    `updatesPerSecond must be in 0..${MAX_UPDATES_PER_SECOND}`,
+  );
+  check(
+    p.dislocationsPerMinute >= 0 && Number.isFinite(p.dislocationsPerMinute),
+    'dislocationsPerMinute must be ≥ 0',
+  );
   check(p.dislocationBps > 0 && p.dislocationBps < 5_000, 'dislocationBps must be in (0, 5000)');
-  check(p.dislocationLifetimeMs > 0 && Number.isFinite(p.dislocationLifetimeMs), 'dislocationLifetimeMs must be > 0');
+  check(
+    p.dislocationLifetimeMs > 0 && Number.isFinite(p.dislocationLifetimeMs),
+    'dislocationLifetimeMs must be > 0',
+  );
   check(p.skew >= 0 && p.skew <= 5, 'skew must be in 0..5');
   check(p.noiseBps >= 0, 'noiseBps must be ≥ 0');
   check(p.takerFeePct >= 0 && p.takerFeePct < 10, 'takerFeePct must be in 0..10');
   check(p.maxCatchUpMs > 0 && p.refillDelayMs >= 0, 'maxCatchUpMs must be > 0 and refillDelayMs ≥ 0');
   const budgetBps = (1 - feeFactor(p.takerFeePct)) * 1e4 - SAFETY_MARGIN_BPS;
   const usedBps = 2 * (p.eurUsdBandBps + p.usdtBandBps + p.noiseBps + p.stableNoiseBps);
-  check(usedBps < budgetBps, `noiseBps ${p.noiseBps} leaves no room: the consistent market would show arbitrage after a ${p.takerFeePct}% fee`);
+  check(
+    usedBps < budgetBps,
+    `noiseBps ${p.noiseBps} leaves no room: the consistent market would show arbitrage after a ${p.takerFeePct}% fee`,
+  );
   if (problems.length > 0) throw new MarketOptionsError(problems.join('; '));
   return p;
 }

@@ -72,7 +72,11 @@ export function krakenTs(params: MarketParams, simMs: number): number {
   return Math.round((params.epochMs + simMs) * 1000) / 1e6;
 }
 
-export function buildState(params: MarketParams, universe: SimUniverse, emit: (c: BookChange) => void): MarketState {
+export function buildState(
+  params: MarketParams,
+  universe: SimUniverse,
+  emit: (c: BookChange) => void,
+): MarketState {
   const n = universe.pairs.length;
   const coinOfPair = new Int32Array(n).fill(-1);
   universe.coins.forEach((c, k) => {
@@ -101,7 +105,14 @@ export function buildState(params: MarketParams, universe: SimUniverse, emit: (c
     } else {
       const c = universe.coins[coin]!;
       const half = coin < 5 ? MAJOR_HALF_SPREAD : bookRng.range(1, 4) * 1e-4;
-      shape = makeShape(book, fair, (c.levelUsd * fair) / fundamentals.coinUsd(coin), half, pair.ordermin, pair.costmin);
+      shape = makeShape(
+        book,
+        fair,
+        (c.levelUsd * fair) / fundamentals.coinUsd(coin),
+        half,
+        pair.ordermin,
+        pair.costmin,
+      );
     }
     retarget(book, shape, fair, bookRng, ts, scratch, scratch);
     scratch.length = 0;

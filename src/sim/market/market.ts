@@ -8,7 +8,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BookChange, BookLevel, SimMarket, SimPair, Side } from '../contracts.js';
-import { type Dislocation, type DislocationListener, type DislocationRequest, Dislocations } from './dislocations.js';
+import {
+  type Dislocation,
+  type DislocationListener,
+  type DislocationRequest,
+  Dislocations,
+} from './dislocations.js';
 import { Feed } from './feed.js';
 import { retarget } from './liquidity.js';
 import { type MarketOptions, resolveParams } from './market-params.js';
@@ -118,7 +123,15 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
       const bids: BookLevel[] = [];
       const asks: BookLevel[] = [];
       const ts = krakenTs(params, nowMs);
-      retarget(state.books[pairIndex]!, state.shapes[pairIndex]!, state.fundamentals.fair(pairIndex, coin), state.bookRng, ts, bids, asks);
+      retarget(
+        state.books[pairIndex]!,
+        state.shapes[pairIndex]!,
+        state.fundamentals.fair(pairIndex, coin),
+        state.bookRng,
+        ts,
+        bids,
+        asks,
+      );
       state.counters.refills++;
       if (bids.length > 0 || asks.length > 0) emit({ pairIndex, bids, asks, ts });
     }
@@ -171,13 +184,24 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
 
   function take(pairIndex: number, side: Side, qty: number, limit: number): Fill[] {
     const book = state.books[pairIndex];
-    if (book === undefined || (side !== 'bid' && side !== 'ask') || !(qty > 0) || !Number.isFinite(qty) || limit !== limit) {
+    if (
+      book === undefined ||
+      (side !== 'bid' && side !== 'ask') ||
+      !(qty > 0) ||
+      !Number.isFinite(qty) ||
+      limit !== limit
+    ) {
       state.counters.badTakes++;
       return [];
     }
     // Volumes arrive on the lot grid; the epsilon only absorbs the binary error of qty × 10^d.
     const lots = Math.floor(qty * book.lotScale + 1e-6);
-    const limitTicks = limit === Infinity ? Infinity : side === 'ask' ? Math.floor(limit * book.priceScale + 1e-6) : Math.ceil(limit * book.priceScale - 1e-6);
+    const limitTicks =
+      limit === Infinity
+        ? Infinity
+        : side === 'ask'
+          ? Math.floor(limit * book.priceScale + 1e-6)
+          : Math.ceil(limit * book.priceScale - 1e-6);
     const fills: Fill[] = [];
     if (lots <= 0) return fills;
     const nowMs = currentMs();
@@ -188,7 +212,11 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
     state.counters.takes++;
     dislocations.onFills(pairIndex, side, fills, nowMs);
     if (!refillDue.has(pairIndex)) refillDue.set(pairIndex, nowMs + params.refillDelayMs);
-    emit(side === 'bid' ? { pairIndex, bids: changed, asks: [], ts } : { pairIndex, bids: [], asks: changed, ts });
+    emit(
+      side === 'bid'
+        ? { pairIndex, bids: changed, asks: [], ts }
+        : { pairIndex, bids: [], asks: changed, ts },
+    );
     return fills;
   }
 

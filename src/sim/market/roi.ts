@@ -37,8 +37,12 @@ export function coinRoi(levels: LevelsOf, legs: RoiLegs, takerFeePct: number): C
   const k = feeFactor(takerFeePct);
   return {
     usdToEur:
-      ((best(legs.eurIndex, 'bid') * best(legs.usdtUsdIndex, 'bid')) / (best(legs.usdIndex, 'ask') * best(legs.usdtEurIndex, 'ask'))) * k,
+      ((best(legs.eurIndex, 'bid') * best(legs.usdtUsdIndex, 'bid')) /
+        (best(legs.usdIndex, 'ask') * best(legs.usdtEurIndex, 'ask'))) *
+      k,
     eurToUsd:
-      ((best(legs.usdIndex, 'bid') * best(legs.usdtEurIndex, 'bid')) / (best(legs.eurIndex, 'ask') * best(legs.usdtUsdIndex, 'ask'))) * k,
+      ((best(legs.usdIndex, 'bid') * best(legs.usdtEurIndex, 'bid')) /
+        (best(legs.eurIndex, 'ask') * best(legs.usdtUsdIndex, 'ask'))) *
+      k,
   };
 }

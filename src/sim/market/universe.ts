@@ -60,6 +60,7 @@ export interface UniverseOptions {
 }
 
 /** Names a generated coin must never take (real codes, fiat, legacy ids). */
+// prettier-ignore
 const RESERVED = new Set([
   'USD', 'EUR', 'GBP', 'JPY', 'CAD', 'CHF', 'AUD', 'USDT', 'USDC', 'DAI', 'BTC', 'XBT', 'DOGE', 'XDG',
   'ZUSD', 'ZEUR', 'KFEE', 'NAN', 'INF',
@@ -67,7 +68,8 @@ const RESERVED = new Set([
 
 export function generateUniverse(options: UniverseOptions): SimUniverse {
   const total = options.coins ?? DEFAULT_COIN_COUNT;
-  if (!Number.isInteger(total) || total < 1) throw new RangeError(`E_SIM_UNIVERSE: coins must be a positive integer, got ${String(total)}`);
+  if (!Number.isInteger(total) || total < 1)
+    throw new RangeError(`E_SIM_UNIVERSE: coins must be a positive integer, got ${String(total)}`);
   const rng = new Prng((options.seed ^ UNIVERSE_STREAM) >>> 0);
   const eurUsd = BASE_EURUSD * (1 + rng.range(-0.02, 0.02));
   const pairs: SimPair[] = [];
@@ -87,20 +89,16 @@ export function generateUniverse(options: UniverseOptions): SimUniverse {
     const name = freshName(rng, used);
     const priceUsd = rng.logRange(MIN_COIN_PRICE_USD, MAX_COIN_PRICE_USD);
     const lotDecimals = priceUsd >= 0.1 ? 8 : priceUsd >= 0.001 ? 5 : 2;
-    addCoin(
-      pairs,
-      coins,
-      {
-        name,
-        symbolName: name,
-        legacyBaseId: null,
-        priceUsd,
-        pairDecimals: decimalsForPrice(priceUsd),
-        lotDecimals,
-        ordermin: orderminFor(rng.range(ORDERMIN_USD_LO, ORDERMIN_USD_HI) / priceUsd, lotDecimals),
-        levelUsd: rng.logRange(LEVEL_USD_LO, LEVEL_USD_HI),
-      },
-    );
+    addCoin(pairs, coins, {
+      name,
+      symbolName: name,
+      legacyBaseId: null,
+      priceUsd,
+      pairDecimals: decimalsForPrice(priceUsd),
+      lotDecimals,
+      ordermin: orderminFor(rng.range(ORDERMIN_USD_LO, ORDERMIN_USD_HI) / priceUsd, lotDecimals),
+      levelUsd: rng.logRange(LEVEL_USD_LO, LEVEL_USD_HI),
+    });
   }
   const eurUsdIndex = pairs.length;
   pairs.push(stablePair('ZEURZUSD', 'EURUSD', 'EUR', 'USD', 'ZEUR', 'ZUSD', 5, 5));
@@ -191,7 +189,8 @@ function stablePair(
 /** Two significant digits, rounded up onto the lot grid (so it is always a valid volume). */
 function orderminFor(baseUnits: number, lotDecimals: number): number {
   const e = Math.floor(Math.log10(baseUnits)) - 1;
-  const twoSig = e >= 0 ? Math.round(baseUnits / 10 ** e) * 10 ** e : Math.round(baseUnits * 10 ** -e) / 10 ** -e;
+  const twoSig =
+    e >= 0 ? Math.round(baseUnits / 10 ** e) * 10 ** e : Math.round(baseUnits * 10 ** -e) / 10 ** -e;
   return ceilToDecimals(Math.max(twoSig, 1 / 10 ** lotDecimals), lotDecimals);
 }
 
