@@ -60,7 +60,9 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | 'help' {
       const text = takeValue();
       const v = Number(text);
       if (text.trim() === '' || !Number.isFinite(v) || v < num.min || (num.integer && !Number.isInteger(v))) {
-        throw new UsageError(`${name} must be ${num.integer ? 'an integer' : 'a number'} ≥ ${num.min}, got "${text}"`);
+        throw new UsageError(
+          `${name} must be ${num.integer ? 'an integer' : 'a number'} ≥ ${num.min}, got "${text}"`,
+        );
       }
       if (name === '--port' && v > MAX_PORT) throw new UsageError(`--port must be ≤ ${MAX_PORT}, got ${v}`);
       (o as Record<string, unknown>)[num.key] = v;
@@ -70,7 +72,8 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | 'help' {
       o.host = takeValue();
     } else if (name === '--tier') {
       const t = takeValue();
-      if (t !== 'starter' && t !== 'intermediate' && t !== 'pro') throw new UsageError(`--tier must be starter, intermediate or pro, got "${t}"`);
+      if (t !== 'starter' && t !== 'intermediate' && t !== 'pro')
+        throw new UsageError(`--tier must be starter, intermediate or pro, got "${t}"`);
       o.tier = t;
     } else {
       throw new UsageError(`unknown option: ${arg}`);
@@ -95,7 +98,8 @@ async function main(): Promise<void> {
   try {
     sim = await startSimulator(options);
   } catch (err) {
-    const bad = err instanceof MarketOptionsError || (err instanceof SimulatorError && err.code === 'SIM_BAD_OPTION');
+    const bad =
+      err instanceof MarketOptionsError || (err instanceof SimulatorError && err.code === 'SIM_BAD_OPTION');
     process.stderr.write(`sim: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(bad ? 2 : 1);
   }
@@ -115,7 +119,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   const { rest, wsPublic, wsPrivate } = sim.urls;
-  process.stdout.write(`${JSON.stringify({ rest, wsPublic, wsPrivate, apiKey: sim.apiKey, apiSecret: sim.apiSecret })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rest, wsPublic, wsPrivate, apiKey: sim.apiKey, apiSecret: sim.apiSecret })}\n`,
+  );
   process.stderr.write(`sim: ready on port ${sim.port} (${sim.market.pairs.length} pairs)\n`);
 }
 

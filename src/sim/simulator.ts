@@ -20,15 +20,22 @@ import { attachWsV1, WS_V1_PRIVATE_PATH, WS_V1_PUBLIC_PATH, type WsV1Handle } fr
 import { createMarket, type SimMarketModel } from './market/market.js';
 
 /** Deterministic test credentials: a 56-character key and a base64 secret of 64 bytes, like Kraken's. */
-export const DEFAULT_API_KEY = createHash('sha256').update('kraken-arb simulator api key').digest('base64').slice(0, 43) + 'SIMKEY0000000';
-export const DEFAULT_API_SECRET = createHash('sha512').update('kraken-arb simulator api secret').digest('base64');
+export const DEFAULT_API_KEY =
+  createHash('sha256').update('kraken-arb simulator api key').digest('base64').slice(0, 43) + 'SIMKEY0000000';
+export const DEFAULT_API_SECRET = createHash('sha512')
+  .update('kraken-arb simulator api secret')
+  .digest('base64');
 
 /** The market model's default dislocation lifetime (src/sim/market/market-params.ts). */
 const DEFAULT_DISLOCATION_LIFETIME_MS = 300;
 const TIMING_GRACE_MS = 1000;
 
 /** Starting balances of the default account. */
-export const DEFAULT_BALANCES: Readonly<Record<string, number>> = { ZUSD: 250_000, ZEUR: 250_000, USDT: 50_000 };
+export const DEFAULT_BALANCES: Readonly<Record<string, number>> = {
+  ZUSD: 250_000,
+  ZEUR: 250_000,
+  USDT: 50_000,
+};
 
 export interface SimulatorOptions {
   /** 0 (default) = a free port. */
@@ -50,7 +57,12 @@ export interface SimulatorOptions {
   /** Default account's starting 30-day volume in USD. */
   volumeUsd?: number;
   /** More accounts (each with its own key and secret). */
-  extraAccounts?: ReadonlyArray<{ apiKey: string; apiSecret: string; balances: Readonly<Record<string, number>>; volumeUsd?: number }>;
+  extraAccounts?: ReadonlyArray<{
+    apiKey: string;
+    apiSecret: string;
+    balances: Readonly<Record<string, number>>;
+    volumeUsd?: number;
+  }>;
   /** Trading-limit tier (§5.2); default starter. */
   tier?: Tier;
   /** REST call-counter tier (§5.1); default pro. */
@@ -90,7 +102,8 @@ function registerFromChange(timing: TimingRegistry, change: BookChange): void {
   const ask = change.asks.find((l) => l.qty > 0);
   const bid = change.bids.find((l) => l.qty > 0);
   if (ask !== undefined) timing.registerDislocation(change.dislocationId, change.pairIndex, 'ask', ask.price);
-  else if (bid !== undefined) timing.registerDislocation(change.dislocationId, change.pairIndex, 'bid', bid.price);
+  else if (bid !== undefined)
+    timing.registerDislocation(change.dislocationId, change.pairIndex, 'bid', bid.price);
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -102,14 +115,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
   const secrets = new Map<string, Buffer>();
-  for (const [k, s] of [[apiKey, apiSecret], ...(options.extraAccounts ?? []).map((a) => [a.apiKey, a.apiSecret])] as Array<[string, string]>) {
+  for (const [k, s] of [
+    [apiKey, apiSecret],
+    ...(options.extraAccounts ?? []).map((a) => [a.apiKey, a.apiSecret]),
+  ] as Array<[string, string]>) {
     let bytes: Buffer;
     try {
       bytes = decodeApiSecret(s);
     } catch {
       throw new SimulatorError('SIM_BAD_OPTION', `API secret for a simulator account is not valid base64`);
     }
-    if (bytes.length !== 64) throw new SimulatorError('SIM_BAD_OPTION', `API secret must be base64 of 64 bytes (got ${bytes.length} bytes)`);
+    if (bytes.length !== 64)
+      throw new SimulatorError(
+        'SIM_BAD_OPTION',
+        `API secret must be base64 of 64 bytes (got ${bytes.length} bytes)`,
+      );
     secrets.set(k, bytes);
   }
 
@@ -125,7 +145,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
   const faults = createFaults();
   // Closes come from the market; the lifetime is only a fallback for markets that never report them.
-  const timing = createTimingRegistry({ lifetimeMs: (options.dislocationLifetimeMs ?? DEFAULT_DISLOCATION_LIFETIME_MS) + TIMING_GRACE_MS });
+  const timing = createTimingRegistry({
+    lifetimeMs: (options.dislocationLifetimeMs ?? DEFAULT_DISLOCATION_LIFETIME_MS) + TIMING_GRACE_MS,
+  });
   const counters = new SimCounters();
   const venue = createVenue({
     market,
@@ -135,7 +157,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     tier: options.tier,
     accounts: [
       { apiKey, balances: options.balances ?? DEFAULT_BALANCES, volumeUsd: options.volumeUsd },
-      ...(options.extraAccounts ?? []).map((a) => ({ apiKey: a.apiKey, balances: a.balances, volumeUsd: a.volumeUsd })),
+      ...(options.extraAccounts ?? []).map((a) => ({
+        apiKey: a.apiKey,
+        balances: a.balances,
+        volumeUsd: a.volumeUsd,
+      })),
     ],
   });
   const monotonicMs = (): number => performance.now();
@@ -158,7 +184,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     apiKeys: () => [...secrets.keys()],
     monotonicMs,
     wsState: () => ws.stats(),
-    dislocate: typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
+    dislocate:
+      typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -194,7 +221,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   } catch (err) {
     await ws.close();
     offDislocations();
-    throw new SimulatorError('SIM_LISTEN_FAILED', `cannot listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new SimulatorError(
+      'SIM_LISTEN_FAILED',
+      `cannot listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   market.start();
 

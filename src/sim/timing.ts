@@ -47,7 +47,8 @@ export function createTimingRegistry(options: TimingOptions = {}): TimingRegistr
   const byId = new Map<number, DislocationRecord>();
   let open: DislocationRecord[] = [];
 
-  const isOpen = (r: DislocationRecord, now: bigint): boolean => r.closedAtNs === null && now - r.openedAtNs <= lifetimeNs;
+  const isOpen = (r: DislocationRecord, now: bigint): boolean =>
+    r.closedAtNs === null && now - r.openedAtNs <= lifetimeNs;
 
   return {
     registerDislocation(id, pairIndex, side, price, openedAtNs) {
@@ -76,7 +77,8 @@ export function createTimingRegistry(options: TimingOptions = {}): TimingRegistr
     },
     frameWritten(id, ns) {
       const r = byId.get(id);
-      if (r !== undefined && (r.firstFrameWrittenNs === null || ns < r.firstFrameWrittenNs)) r.firstFrameWrittenNs = ns;
+      if (r !== undefined && (r.firstFrameWrittenNs === null || ns < r.firstFrameWrittenNs))
+        r.firstFrameWrittenNs = ns;
     },
     orderArrived(pairIndex, type, price, ns) {
       if (open.length === 0) return;
@@ -88,8 +90,10 @@ export function createTimingRegistry(options: TimingOptions = {}): TimingRegistr
           continue;
         }
         if (r.pairIndex !== pairIndex) continue;
-        const takes = type === 'buy' ? r.side === 'ask' && price >= r.price : r.side === 'bid' && price <= r.price;
-        if (takes && (r.firstOrderArrivedNs === null || ns < r.firstOrderArrivedNs)) r.firstOrderArrivedNs = ns;
+        const takes =
+          type === 'buy' ? r.side === 'ask' && price >= r.price : r.side === 'bid' && price <= r.price;
+        if (takes && (r.firstOrderArrivedNs === null || ns < r.firstOrderArrivedNs))
+          r.firstOrderArrivedNs = ns;
       }
       if (stale) open = open.filter((r) => isOpen(r, now));
     },

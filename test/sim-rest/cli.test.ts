@@ -23,7 +23,9 @@ function run(args: string[]): Run {
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
@@ -52,7 +54,10 @@ test('npm run sim: one JSON line, serves REST, stops cleanly on SIGTERM', async 
   const line = await firstLine(r);
   const info = JSON.parse(line) as Record<string, string>;
   assert.deepEqual(Object.keys(info), ['rest', 'wsPublic', 'wsPrivate', 'apiKey', 'apiSecret']);
-  const time = (await (await fetch(`${info['rest']}/0/public/Time`)).json()) as { error: string[]; result: { unixtime: number } };
+  const time = (await (await fetch(`${info['rest']}/0/public/Time`)).json()) as {
+    error: string[];
+    result: { unixtime: number };
+  };
   assert.deepEqual(time.error, []);
   assert.ok(time.result.unixtime > 0);
   r.child.kill('SIGTERM');
@@ -66,7 +71,17 @@ test('--help documents every option; bad options exit 2', async (t) => {
   const cancelH = killOnTimeout(h);
   t.after(cancelH);
   assert.equal((await h.exit).code, 0);
-  for (const opt of ['--port', '--seed', '--coins', '--rate', '--dislocations', '--dislocation-bps', '--dislocation-ms', '--replay', '--help']) {
+  for (const opt of [
+    '--port',
+    '--seed',
+    '--coins',
+    '--rate',
+    '--dislocations',
+    '--dislocation-bps',
+    '--dislocation-ms',
+    '--replay',
+    '--help',
+  ]) {
     assert.ok(h.stdout().includes(opt), `help mentions ${opt}`);
   }
   for (const bad of [['--port', 'abc'], ['--bogus'], ['--coins', '0'], ['--seed']]) {

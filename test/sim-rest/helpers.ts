@@ -16,8 +16,12 @@ export async function startFakeSim(options: SimulatorOptions = {}): Promise<Runn
 }
 
 export function sign(path: string, nonce: string, body: string, secret: string): string {
-  const digest = createHash('sha256').update(nonce + body).digest();
-  return createHmac('sha512', Buffer.from(secret, 'base64')).update(Buffer.concat([Buffer.from(path), digest])).digest('base64');
+  const digest = createHash('sha256')
+    .update(nonce + body)
+    .digest();
+  return createHmac('sha512', Buffer.from(secret, 'base64'))
+    .update(Buffer.concat([Buffer.from(path), digest]))
+    .digest('base64');
 }
 
 export async function publicCall(sim: RunningSimulator, method: string, query = ''): Promise<Envelope> {
@@ -40,7 +44,12 @@ export interface PrivateOptions {
   signature?: string;
 }
 
-export async function privateCall(sim: RunningSimulator, method: string, params: Record<string, string> = {}, o: PrivateOptions = {}): Promise<Envelope> {
+export async function privateCall(
+  sim: RunningSimulator,
+  method: string,
+  params: Record<string, string> = {},
+  o: PrivateOptions = {},
+): Promise<Envelope> {
   const path = `/0/private/${method}`;
   const nonce = o.nonce === undefined ? nextNonce() : o.nonce;
   const all = nonce === null ? params : { nonce, ...params };
@@ -55,8 +64,17 @@ export async function privateCall(sim: RunningSimulator, method: string, params:
   return (await r.json()) as Envelope;
 }
 
-export async function control(sim: RunningSimulator, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const r = await fetch(`${sim.urls.rest}/_sim/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+export async function control(
+  sim: RunningSimulator,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const r = await fetch(
+    `${sim.urls.rest}/_sim/${path}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
   return { status: r.status, json: await r.json() };
 }
 

@@ -12,7 +12,14 @@ describe('REST orders against the fake market', () => {
   });
   after(() => sim.stop());
 
-  const add = (p: Record<string, string>) => privateCall(sim, 'AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', timeinforce: 'IOC', ...p });
+  const add = (p: Record<string, string>) =>
+    privateCall(sim, 'AddOrder', {
+      pair: 'XBTUSD',
+      type: 'buy',
+      ordertype: 'limit',
+      timeinforce: 'IOC',
+      ...p,
+    });
 
   test('each order error string over REST', async () => {
     const cases: Array<[Record<string, string>, string]> = [
@@ -35,7 +42,9 @@ describe('REST orders against the fake market', () => {
   });
 
   test('validate=true answers descr without txid', async () => {
-    const r = resultOf<Record<string, unknown>>(await add({ price: '50010.0', volume: '0.1', validate: 'true' }));
+    const r = resultOf<Record<string, unknown>>(
+      await add({ price: '50010.0', volume: '0.1', validate: 'true' }),
+    );
     assert.deepEqual(r, { descr: { order: 'buy 0.10000000 XBTUSD @ limit 50010.0' } });
   });
 
@@ -49,11 +58,22 @@ describe('REST orders against the fake market', () => {
     assert.equal(o?.['vol_exec'], '1.50000000');
     assert.equal(o?.['reason'], 'Order would not fill (IOC)');
     // Market buy walks the rest of the book: 0.3 at 50050.
-    const mkt = resultOf<{ txid: string[] }>(await privateCall(sim, 'AddOrder', { pair: 'XXBTZUSD', type: 'buy', ordertype: 'market', volume: '0.3' }));
+    const mkt = resultOf<{ txid: string[] }>(
+      await privateCall(sim, 'AddOrder', {
+        pair: 'XXBTZUSD',
+        type: 'buy',
+        ordertype: 'market',
+        volume: '0.3',
+      }),
+    );
     const th = resultOf<{ trades: Orders; count: number }>(await privateCall(sim, 'TradesHistory'));
     assert.equal(th.count, 3);
     const trades = Object.values(th.trades);
-    assert.deepEqual(trades.map((t) => [t['price'], t['vol']]).reverse(), [['50010.0', '0.50000000'], ['50020.0', '1.00000000'], ['50050.0', '0.30000000']]);
+    assert.deepEqual(trades.map((t) => [t['price'], t['vol']]).reverse(), [
+      ['50010.0', '0.50000000'],
+      ['50020.0', '1.00000000'],
+      ['50050.0', '0.30000000'],
+    ]);
     assert.ok(trades.some((t) => t['ordertxid'] === mkt.txid[0]));
     const after = resultOf<Record<string, string>>(await privateCall(sim, 'Balance'));
     // Exact in integer units of 1e-5 USD (cost_decimals) and 1e-8 XBT.
@@ -61,21 +81,37 @@ describe('REST orders against the fake market', () => {
     const spent = trades.reduce((s, t) => s + usd(t['cost'] as string) + usd(t['fee'] as string), 0);
     assert.equal(usd(before['ZUSD']) - usd(after['ZUSD']), spent);
     const xbt = (s: string | undefined) => Math.round(Number(s) * 1e8);
-    assert.equal(xbt(after['XXBT']) - xbt(before['XXBT']), trades.reduce((s, t) => s + xbt(t['vol'] as string), 0));
+    assert.equal(
+      xbt(after['XXBT']) - xbt(before['XXBT']),
+      trades.reduce((s, t) => s + xbt(t['vol'] as string), 0),
+    );
     // The venue's state agrees with the wire.
-    const state = (await control(sim, `state?key=${encodeURIComponent(sim.apiKey)}`)).json as { accounts: Record<string, { trades: unknown[]; balances: Record<string, { balance: number }> }> };
+    const state = (await control(sim, `state?key=${encodeURIComponent(sim.apiKey)}`)).json as {
+      accounts: Record<string, { trades: unknown[]; balances: Record<string, { balance: number }> }>;
+    };
     assert.equal(state.accounts[sim.apiKey]?.trades.length, 3);
     assert.equal(state.accounts[sim.apiKey]?.balances['XXBT']?.balance, 2.8);
   });
 
   test('control: reject next order, maintenance, expire tokens', async () => {
-    assert.equal((await control(sim, 'faults', { rejectNextOrder: 'EOrder:Insufficient funds' })).status, 200);
-    assert.deepEqual((await add({ type: 'sell', price: '40000.0', volume: '0.1' })).error, ['EOrder:Insufficient funds']);
-    assert.deepEqual((await add({ type: 'sell', price: '40000.0', volume: '0.1', validate: 'true' })).error, [], 'only the next one');
+    assert.equal(
+      (await control(sim, 'faults', { rejectNextOrder: 'EOrder:Insufficient funds' })).status,
+      200,
+    );
+    assert.deepEqual((await add({ type: 'sell', price: '40000.0', volume: '0.1' })).error, [
+      'EOrder:Insufficient funds',
+    ]);
+    assert.deepEqual(
+      (await add({ type: 'sell', price: '40000.0', volume: '0.1', validate: 'true' })).error,
+      [],
+      'only the next one',
+    );
 
     await control(sim, 'faults', { systemStatus: 'maintenance' });
     assert.equal(resultOf<{ status: string }>(await publicCall(sim, 'SystemStatus')).status, 'maintenance');
-    assert.deepEqual((await add({ type: 'sell', price: '40000.0', volume: '0.1' })).error, ['EService:Unavailable']);
+    assert.deepEqual((await add({ type: 'sell', price: '40000.0', volume: '0.1' })).error, [
+      'EService:Unavailable',
+    ]);
     await control(sim, 'faults', { systemStatus: 'online' });
     assert.equal(resultOf<{ status: string }>(await publicCall(sim, 'SystemStatus')).status, 'online');
 
@@ -103,7 +139,13 @@ describe('REST orders against the fake market', () => {
     await control(sim, 'faults', { restDelayMs: 0 });
     assert.deepEqual((await publicCall(sim, 'Time')).error, []);
 
-    for (const bad of [{ restDelayMs: -1 }, { systemStatus: 'weird' }, { nope: 1 }, { rejectNextOrder: 'free text' }, [1]]) {
+    for (const bad of [
+      { restDelayMs: -1 },
+      { systemStatus: 'weird' },
+      { nope: 1 },
+      { rejectNextOrder: 'free text' },
+      [1],
+    ]) {
       assert.equal((await control(sim, 'faults', bad)).status, 400, JSON.stringify(bad));
     }
     const f = (await control(sim, 'faults')).json as Record<string, unknown>;
@@ -114,7 +156,11 @@ describe('REST orders against the fake market', () => {
   });
 
   test('control: state, counters and timing are JSON', async () => {
-    const st = (await control(sim, 'state')).json as { systemStatus: string; accounts: Record<string, unknown>; ws: unknown };
+    const st = (await control(sim, 'state')).json as {
+      systemStatus: string;
+      accounts: Record<string, unknown>;
+      ws: unknown;
+    };
     assert.equal(st.systemStatus, 'online');
     assert.ok(sim.apiKey in st.accounts);
     assert.ok(st.ws !== undefined);

@@ -45,7 +45,9 @@ describe('startSimulator with the real market and WS servers', () => {
   });
 
   test('an order that could take a dislocation has its arrival stamped', async () => {
-    const r = (await control(sim, 'dislocate', { leg: 'buy' })).json as { dislocation: { id: number; pairIndex: number; side: string; price: number } | null };
+    const r = (await control(sim, 'dislocate', { leg: 'buy' })).json as {
+      dislocation: { id: number; pairIndex: number; side: string; price: number } | null;
+    };
     assert.ok(r.dislocation, 'a dislocation opened');
     const d = r.dislocation;
     const pair = sim.market.pairs[d.pairIndex];
@@ -61,7 +63,9 @@ describe('startSimulator with the real market and WS servers', () => {
     });
     // Funds or minimums may refuse it; the arrival counts either way.
     void add;
-    const t = (await control(sim, 'timing')).json as { dislocations: Array<{ id: number; openedAtNs: string; firstOrderArrivedNs: string | null }> };
+    const t = (await control(sim, 'timing')).json as {
+      dislocations: Array<{ id: number; openedAtNs: string; firstOrderArrivedNs: string | null }>;
+    };
     const rec = t.dislocations.find((x) => x.id === d.id);
     assert.ok(rec, 'registered from the market');
     assert.ok(rec.firstOrderArrivedNs !== null);

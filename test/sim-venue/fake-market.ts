@@ -34,7 +34,10 @@ const FLAT: ReadonlyArray<readonly [number, number]> = [
   [100000, 0.12],
 ];
 
-function pair(p: Partial<SimPair> & Pick<SimPair, 'id' | 'altname' | 'wsname' | 'symbol' | 'base' | 'quote' | 'baseId' | 'quoteId'>): SimPair {
+function pair(
+  p: Partial<SimPair> &
+    Pick<SimPair, 'id' | 'altname' | 'wsname' | 'symbol' | 'base' | 'quote' | 'baseId' | 'quoteId'>,
+): SimPair {
   return {
     pairDecimals: 1,
     lotDecimals: 8,
@@ -50,10 +53,62 @@ function pair(p: Partial<SimPair> & Pick<SimPair, 'id' | 'altname' | 'wsname' | 
 }
 
 export const FAKE_PAIRS: readonly SimPair[] = [
-  pair({ id: 'XXBTZUSD', altname: 'XBTUSD', wsname: 'XBT/USD', symbol: 'BTC/USD', base: 'XBT', quote: 'USD', baseId: 'XXBT', quoteId: 'ZUSD' }),
-  pair({ id: 'XXBTZEUR', altname: 'XBTEUR', wsname: 'XBT/EUR', symbol: 'BTC/EUR', base: 'XBT', quote: 'EUR', baseId: 'XXBT', quoteId: 'ZEUR' }),
-  pair({ id: 'USDTZUSD', altname: 'USDTUSD', wsname: 'USDT/USD', symbol: 'USDT/USD', base: 'USDT', quote: 'USD', baseId: 'USDT', quoteId: 'ZUSD', pairDecimals: 5, lotDecimals: 8, costDecimals: 5, ordermin: 5, costmin: 5, tickSize: 0.00001, takerFees: FLAT, makerFees: FLAT }),
-  pair({ id: 'USDTEUR', altname: 'USDTEUR', wsname: 'USDT/EUR', symbol: 'USDT/EUR', base: 'USDT', quote: 'EUR', baseId: 'USDT', quoteId: 'ZEUR', pairDecimals: 4, lotDecimals: 8, costDecimals: 5, ordermin: 5, costmin: 5, tickSize: 0.0001, takerFees: FLAT, makerFees: FLAT }),
+  pair({
+    id: 'XXBTZUSD',
+    altname: 'XBTUSD',
+    wsname: 'XBT/USD',
+    symbol: 'BTC/USD',
+    base: 'XBT',
+    quote: 'USD',
+    baseId: 'XXBT',
+    quoteId: 'ZUSD',
+  }),
+  pair({
+    id: 'XXBTZEUR',
+    altname: 'XBTEUR',
+    wsname: 'XBT/EUR',
+    symbol: 'BTC/EUR',
+    base: 'XBT',
+    quote: 'EUR',
+    baseId: 'XXBT',
+    quoteId: 'ZEUR',
+  }),
+  pair({
+    id: 'USDTZUSD',
+    altname: 'USDTUSD',
+    wsname: 'USDT/USD',
+    symbol: 'USDT/USD',
+    base: 'USDT',
+    quote: 'USD',
+    baseId: 'USDT',
+    quoteId: 'ZUSD',
+    pairDecimals: 5,
+    lotDecimals: 8,
+    costDecimals: 5,
+    ordermin: 5,
+    costmin: 5,
+    tickSize: 0.00001,
+    takerFees: FLAT,
+    makerFees: FLAT,
+  }),
+  pair({
+    id: 'USDTEUR',
+    altname: 'USDTEUR',
+    wsname: 'USDT/EUR',
+    symbol: 'USDT/EUR',
+    base: 'USDT',
+    quote: 'EUR',
+    baseId: 'USDT',
+    quoteId: 'ZEUR',
+    pairDecimals: 4,
+    lotDecimals: 8,
+    costDecimals: 5,
+    ordermin: 5,
+    costmin: 5,
+    tickSize: 0.0001,
+    takerFees: FLAT,
+    makerFees: FLAT,
+  }),
 ];
 
 const TS = 1700000000.123456;
@@ -61,7 +116,10 @@ const lv = (price: number, qty: number): BookLevel => ({ price, qty, ts: TS });
 
 function initialBooks(): Array<{ bid: BookLevel[]; ask: BookLevel[] }> {
   return [
-    { bid: [lv(50000.0, 1), lv(49990.0, 2), lv(49980.0, 5)], ask: [lv(50010.0, 0.5), lv(50020.0, 1), lv(50050.0, 3)] },
+    {
+      bid: [lv(50000.0, 1), lv(49990.0, 2), lv(49980.0, 5)],
+      ask: [lv(50010.0, 0.5), lv(50020.0, 1), lv(50050.0, 3)],
+    },
     { bid: [lv(46000.0, 1), lv(45990.0, 2)], ask: [lv(46010.0, 1), lv(46020.0, 2)] },
     { bid: [lv(0.9999, 100000), lv(0.9998, 200000)], ask: [lv(1.0001, 100000), lv(1.0002, 200000)] },
     { bid: [lv(0.9199, 100000)], ask: [lv(0.9201, 100000)] },
@@ -82,7 +140,9 @@ export function createFakeMarket(): FakeMarket {
     pairs: FAKE_PAIRS,
     takes: [],
     pairIndex(name) {
-      return FAKE_PAIRS.findIndex((p) => p.id === name || p.altname === name || p.wsname === name || p.symbol === name);
+      return FAKE_PAIRS.findIndex(
+        (p) => p.id === name || p.altname === name || p.wsname === name || p.symbol === name,
+      );
     },
     levels(pairIndex, side) {
       return books[pairIndex]?.[side] ?? [];

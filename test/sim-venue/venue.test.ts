@@ -18,14 +18,28 @@ function setup(opts: { balances?: Record<string, number>; volumeUsd?: number; cl
     faults,
     seed: 7,
     nowMs,
-    accounts: [{ apiKey: KEY, balances: opts.balances ?? { ZUSD: 250000, ZEUR: 250000, USDT: 10000, XXBT: 2 }, volumeUsd: opts.volumeUsd ?? 0 }],
+    accounts: [
+      {
+        apiKey: KEY,
+        balances: opts.balances ?? { ZUSD: 250000, ZEUR: 250000, USDT: 10000, XXBT: 2 },
+        volumeUsd: opts.volumeUsd ?? 0,
+      },
+    ],
   });
   const events: VenueEvent[] = [];
   venue.onEvent((e) => events.push(e));
   return { market, venue, faults, events, advance: (ms: number) => (t += ms) };
 }
 
-const buy = (extra: Partial<OrderRequest> = {}): OrderRequest => ({ pair: 'XBTUSD', type: 'buy', ordertype: 'limit', price: '50010.0', volume: '0.1', timeinforce: 'IOC', ...extra });
+const buy = (extra: Partial<OrderRequest> = {}): OrderRequest => ({
+  pair: 'XBTUSD',
+  type: 'buy',
+  ordertype: 'limit',
+  price: '50010.0',
+  volume: '0.1',
+  timeinforce: 'IOC',
+  ...extra,
+});
 const bal = (v: VenueImpl, id: string) => v.balances(KEY).get(id) ?? { balance: 0, hold: 0 };
 const errorOf = (v: VenueImpl, req: OrderRequest): string => {
   const r = v.addOrder(KEY, req);
@@ -48,7 +62,11 @@ describe('venue order validation: Kraken error strings', () => {
     ['below ordermin', { volume: '0.00005' }, 'EOrder:Order minimum not met'],
     ['below costmin', { price: '1.0', volume: '0.1' }, 'EOrder:Cost minimum not met'],
     ['insufficient quote for a buy', { volume: '5' }, 'EOrder:Insufficient funds'],
-    ['insufficient base for a sell', { type: 'sell', price: '50000.0', volume: '3' }, 'EOrder:Insufficient funds'],
+    [
+      'insufficient base for a sell',
+      { type: 'sell', price: '50000.0', volume: '3' },
+      'EOrder:Insufficient funds',
+    ],
   ];
   for (const [name, extra, expected] of cases) {
     test(name, () => {
@@ -96,9 +114,14 @@ describe('venue order validation: Kraken error strings', () => {
   test('trading rate counter per pair, starter threshold 60, decays 1/s', () => {
     const { venue, advance } = setup();
     // Orders that fail validation still count (the fixed +1 of §5.2).
-    for (let i = 0; i < 60; i++) assert.equal(errorOf(venue, buy({ volume: 'x' })), 'EGeneral:Invalid arguments:volume');
+    for (let i = 0; i < 60; i++)
+      assert.equal(errorOf(venue, buy({ volume: 'x' })), 'EGeneral:Invalid arguments:volume');
     assert.equal(errorOf(venue, buy()), 'EOrder:Rate limit exceeded');
-    assert.equal(venue.addOrder(KEY, buy({ pair: 'XBTEUR', price: '46010.0' })).ok, true, 'another pair has its own counter');
+    assert.equal(
+      venue.addOrder(KEY, buy({ pair: 'XBTEUR', price: '46010.0' })).ok,
+      true,
+      'another pair has its own counter',
+    );
     advance(1500);
     assert.equal(venue.addOrder(KEY, buy()).ok, true);
   });
@@ -106,8 +129,15 @@ describe('venue order validation: Kraken error strings', () => {
   test('open orders cap per pair', () => {
     let t = 0;
     const { venue } = setup({ clock: () => (t += 10_000) }); // decay keeps the rate counter low
-    for (let i = 0; i < 60; i++) assert.equal(venue.addOrder(KEY, buy({ price: '40000.0', volume: '0.001', timeinforce: 'GTC' })).ok, true);
-    assert.equal(errorOf(venue, buy({ price: '40000.0', volume: '0.001', timeinforce: 'GTC' })), 'EOrder:Orders limit exceeded');
+    for (let i = 0; i < 60; i++)
+      assert.equal(
+        venue.addOrder(KEY, buy({ price: '40000.0', volume: '0.001', timeinforce: 'GTC' })).ok,
+        true,
+      );
+    assert.equal(
+      errorOf(venue, buy({ price: '40000.0', volume: '0.001', timeinforce: 'GTC' })),
+      'EOrder:Orders limit exceeded',
+    );
   });
 
   test('reject-next-order fault is consumed once', () => {
@@ -156,7 +186,13 @@ describe('venue matching and settlement', () => {
     const r = venue.addOrder(KEY, { pair: 'XBT/USD', type: 'buy', ordertype: 'market', volume: '1.2' });
     assert.ok(r.ok);
     const trades = venue.trades(KEY);
-    assert.deepEqual(trades.map((t) => [t.price, t.vol]), [[50010, 0.5], [50020, 0.7]]);
+    assert.deepEqual(
+      trades.map((t) => [t.price, t.vol]),
+      [
+        [50010, 0.5],
+        [50020, 0.7],
+      ],
+    );
     assert.equal(market.takes.at(-1)?.limit, 50020, 'take is bounded by the planned worst price');
     const spent = trades.reduce((s, t) => s + t.cost + t.fee, 0);
     const got = trades.reduce((s, t) => s + t.vol, 0);
@@ -183,7 +219,13 @@ describe('venue matching and settlement', () => {
     const r = venue.addOrder(KEY, { pair: 'XXBTZUSD', type: 'sell', ordertype: 'market', volume: '1.5' });
     assert.ok(r.ok);
     const trades = venue.trades(KEY);
-    assert.deepEqual(trades.map((t) => [t.price, t.vol]), [[50000, 1], [49990, 0.5]]);
+    assert.deepEqual(
+      trades.map((t) => [t.price, t.vol]),
+      [
+        [50000, 1],
+        [49990, 0.5],
+      ],
+    );
     const net = trades.reduce((s, t) => s + t.cost - t.fee, 0);
     assert.equal(Math.round((bal(venue, 'ZUSD').balance - usd0) * 1e8), Math.round(net * 1e8));
     assert.equal(bal(venue, 'XXBT').balance, 0.5);
@@ -214,7 +256,10 @@ describe('venue matching and settlement', () => {
     assert.equal(venue.openOrders(KEY).length, 1);
     assert.equal(bal(venue, 'ZUSD').hold, 40160, '40000 + 0.40 % taker fee');
     // The hold counts against funds.
-    assert.equal(errorOf(venue, buy({ price: '40000.0', volume: '5.3', timeinforce: 'GTC' })), 'EOrder:Insufficient funds');
+    assert.equal(
+      errorOf(venue, buy({ price: '40000.0', volume: '5.3', timeinforce: 'GTC' })),
+      'EOrder:Insufficient funds',
+    );
     assert.deepEqual(venue.cancelOrder(KEY, '9'), { ok: true, value: { count: 1 } });
     assert.equal(bal(venue, 'ZUSD').hold, 0);
     assert.equal(venue.order(KEY, r.value.txid)?.reason, CANCEL_REASON.user);
@@ -224,9 +269,20 @@ describe('venue matching and settlement', () => {
 
   test('sell GTC holds base; post-only that would cross is canceled', () => {
     const { venue } = setup();
-    assert.ok(venue.addOrder(KEY, { pair: 'XBTUSD', type: 'sell', ordertype: 'limit', price: '60000.0', volume: '1.5' }).ok);
+    assert.ok(
+      venue.addOrder(KEY, {
+        pair: 'XBTUSD',
+        type: 'sell',
+        ordertype: 'limit',
+        price: '60000.0',
+        volume: '1.5',
+      }).ok,
+    );
     assert.equal(bal(venue, 'XXBT').hold, 1.5);
-    assert.equal(errorOf(venue, { pair: 'XBTUSD', type: 'sell', ordertype: 'market', volume: '1' }), 'EOrder:Insufficient funds');
+    assert.equal(
+      errorOf(venue, { pair: 'XBTUSD', type: 'sell', ordertype: 'market', volume: '1' }),
+      'EOrder:Insufficient funds',
+    );
     const p = venue.addOrder(KEY, buy({ price: '50010.0', timeinforce: 'GTC', oflags: 'post' }));
     assert.ok(p.ok);
     const o = venue.order(KEY, p.value.txid);
@@ -241,7 +297,10 @@ describe('venue matching and settlement', () => {
     venue.onEvent(() => seen.push(bal(venue, 'ZUSD').balance));
     assert.ok(venue.addOrder(KEY, buy({ volume: '0.5' })).ok);
     assert.ok(seen.length >= 4);
-    assert.ok(seen.every((b) => b === seen[0]), 'every listener sees the final balance');
+    assert.ok(
+      seen.every((b) => b === seen[0]),
+      'every listener sees the final balance',
+    );
   });
 
   test('ids are deterministic from the seed', () => {

@@ -41,7 +41,11 @@ export interface ControlOptions {
   /** WS servers' connections and subscriptions, when available. */
   wsState?: () => unknown;
   /** Opens a dislocation now (market model's `dislocate`), when available. */
-  dislocate?: (req: { coin?: number; direction?: 'usd-to-eur' | 'eur-to-usd'; leg?: 'buy' | 'sell' }) => unknown;
+  dislocate?: (req: {
+    coin?: number;
+    direction?: 'usd-to-eur' | 'eur-to-usd';
+    leg?: 'buy' | 'sell';
+  }) => unknown;
   /** WS servers' counters, when available. */
   wsCounters?: () => Record<string, number>;
 }
@@ -53,19 +57,28 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-const isMs = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= MAX_FAULT_MS;
+const isMs = (x: unknown): x is number =>
+  typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= MAX_FAULT_MS;
 
 function dislocateError(b: unknown): string | undefined {
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return 'body must be a JSON object';
   const r = b as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (k !== 'coin' && k !== 'direction' && k !== 'leg') return `unknown field: ${k.slice(0, 40)}`;
-  if (r['coin'] !== undefined && !(typeof r['coin'] === 'number' && Number.isInteger(r['coin']) && r['coin'] >= 0)) return 'coin must be a non-negative integer';
-  if (r['direction'] !== undefined && r['direction'] !== 'usd-to-eur' && r['direction'] !== 'eur-to-usd') return 'direction must be usd-to-eur or eur-to-usd';
+  for (const k of Object.keys(r))
+    if (k !== 'coin' && k !== 'direction' && k !== 'leg') return `unknown field: ${k.slice(0, 40)}`;
+  if (
+    r['coin'] !== undefined &&
+    !(typeof r['coin'] === 'number' && Number.isInteger(r['coin']) && r['coin'] >= 0)
+  )
+    return 'coin must be a non-negative integer';
+  if (r['direction'] !== undefined && r['direction'] !== 'usd-to-eur' && r['direction'] !== 'eur-to-usd')
+    return 'direction must be usd-to-eur or eur-to-usd';
   if (r['leg'] !== undefined && r['leg'] !== 'buy' && r['leg'] !== 'sell') return 'leg must be buy or sell';
   return undefined;
 }
 
-export function createControlHandler(o: ControlOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
+export function createControlHandler(
+  o: ControlOptions,
+): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
   const { venue, faults, counters } = o;
 
   const faultView = () => ({
@@ -80,7 +93,9 @@ export function createControlHandler(o: ControlOptions): (req: IncomingMessage, 
   });
 
   const keyState = (k: string) => ({
-    balances: Object.fromEntries([...venue.balances(k)].map(([id, b]) => [id, { balance: b.balance, hold: b.hold }])),
+    balances: Object.fromEntries(
+      [...venue.balances(k)].map(([id, b]) => [id, { balance: b.balance, hold: b.hold }]),
+    ),
     fee: venue.feeFor(k, 0),
     openOrders: venue.openOrders(k),
     closedOrders: venue.closedOrders(k).slice(-STATE_HISTORY),
@@ -91,16 +106,34 @@ export function createControlHandler(o: ControlOptions): (req: IncomingMessage, 
   function applyFaults(body: unknown): string | undefined {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
     const b = body as Record<string, unknown>;
-    const known = new Set(['dropConnections', 'stallFeedMs', 'garbageFrames', 'systemStatus', 'rejectNextOrder', 'delayNextOrderMs', 'ackDelayMs', 'expireTokens', 'rateLimited', 'restDelayMs', 'reset']);
+    const known = new Set([
+      'dropConnections',
+      'stallFeedMs',
+      'garbageFrames',
+      'systemStatus',
+      'rejectNextOrder',
+      'delayNextOrderMs',
+      'ackDelayMs',
+      'expireTokens',
+      'rateLimited',
+      'restDelayMs',
+      'reset',
+    ]);
     for (const k of Object.keys(b)) if (!known.has(k)) return `unknown fault: ${k.slice(0, 40)}`;
-    if (b['dropConnections'] !== undefined && !DROP_TARGETS.has(b['dropConnections'] as DropTarget)) return 'dropConnections must be public, private or all';
-    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs']) if (b[k] !== undefined && !isMs(b[k])) return `${k} must be a number of ms in [0, ${MAX_FAULT_MS}]`;
+    if (b['dropConnections'] !== undefined && !DROP_TARGETS.has(b['dropConnections'] as DropTarget))
+      return 'dropConnections must be public, private or all';
+    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs'])
+      if (b[k] !== undefined && !isMs(b[k])) return `${k} must be a number of ms in [0, ${MAX_FAULT_MS}]`;
     const g = b['garbageFrames'];
-    if (g !== undefined && !(typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= 1000)) return 'garbageFrames must be an integer in [0, 1000]';
-    if (b['systemStatus'] !== undefined && !STATUSES.has(b['systemStatus'] as SystemStatus)) return 'systemStatus must be online, maintenance, cancel_only or post_only';
+    if (g !== undefined && !(typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= 1000))
+      return 'garbageFrames must be an integer in [0, 1000]';
+    if (b['systemStatus'] !== undefined && !STATUSES.has(b['systemStatus'] as SystemStatus))
+      return 'systemStatus must be online, maintenance, cancel_only or post_only';
     const r = b['rejectNextOrder'];
-    if (r !== undefined && r !== null && !(typeof r === 'string' && /^[EW][A-Za-z]+:.{1,200}$/.test(r))) return 'rejectNextOrder must be a Kraken error string like EOrder:Insufficient funds, or null';
-    for (const k of ['expireTokens', 'rateLimited', 'reset']) if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`;
+    if (r !== undefined && r !== null && !(typeof r === 'string' && /^[EW][A-Za-z]+:.{1,200}$/.test(r)))
+      return 'rejectNextOrder must be a Kraken error string like EOrder:Insufficient funds, or null';
+    for (const k of ['expireTokens', 'rateLimited', 'reset'])
+      if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`;
 
     if (b['reset'] === true) {
       faults.reset();
@@ -186,7 +219,9 @@ export function createControlHandler(o: ControlOptions): (req: IncomingMessage, 
   return (req, res, url) => {
     handle(req, res, url).catch((err: unknown) => {
       counters.inc('control.internalErrors');
-      process.stderr.write(`sim control: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `sim control: internal error: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
     });
   };

@@ -11,9 +11,12 @@ const JSON_NONCE_RE = /"nonce"\s*:\s*"?(\d+)"?/;
 
 export type Params = Record<string, string>;
 
-export type BodyResult = { ok: true; raw: string; params: Params; json: boolean } | { ok: false; error: string };
+export type BodyResult =
+  { ok: true; raw: string; params: Params; json: boolean } | { ok: false; error: string };
 
-export function readBody(req: IncomingMessage): Promise<{ ok: true; raw: string } | { ok: false; error: string }> {
+export function readBody(
+  req: IncomingMessage,
+): Promise<{ ok: true; raw: string } | { ok: false; error: string }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -53,13 +56,18 @@ function fromJson(raw: string): Params | undefined {
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (typeof x === 'string') out[k] = x;
     else if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') out[k] = String(x);
-    else if (Array.isArray(x) && x.every((e) => typeof e === 'string' || typeof e === 'number')) out[k] = x.join(',');
+    else if (Array.isArray(x) && x.every((e) => typeof e === 'string' || typeof e === 'number'))
+      out[k] = x.join(',');
     else if (x !== null) return undefined;
   }
   return out;
 }
 
-export function parseParams(raw: string, contentType: string | undefined, query: URLSearchParams): BodyResult {
+export function parseParams(
+  raw: string,
+  contentType: string | undefined,
+  query: URLSearchParams,
+): BodyResult {
   const json = (contentType ?? '').toLowerCase().startsWith('application/json');
   const params: Params = {};
   for (const [k, v] of query) params[k] = v;

@@ -35,7 +35,13 @@ export const PRIVATE_METHODS = new Set([
 /** §5.1: trading calls use the matching-engine limiter instead of the REST counter. */
 export function restCounterCost(method: string): number {
   if (method === 'AddOrder' || method === 'CancelOrder') return 0;
-  if (method === 'TradesHistory' || method === 'QueryTrades' || method === 'Ledgers' || method === 'QueryLedgers') return 2;
+  if (
+    method === 'TradesHistory' ||
+    method === 'QueryTrades' ||
+    method === 'Ledgers' ||
+    method === 'QueryLedgers'
+  )
+    return 2;
   return 1;
 }
 
@@ -156,8 +162,12 @@ export function privateMethod(venue: VenueImpl, apiKey: string, method: string, 
       return { result: { closed: ordersObject(venue, all.slice(ofs, ofs + PAGE_SIZE)), count: all.length } };
     }
     case 'QueryOrders': {
-      const ids = (q['txid'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-      if (ids.length === 0 || ids.length > QUERY_ORDERS_MAX) return { error: 'EGeneral:Invalid arguments:txid' };
+      const ids = (q['txid'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      if (ids.length === 0 || ids.length > QUERY_ORDERS_MAX)
+        return { error: 'EGeneral:Invalid arguments:txid' };
       const found: SimOrder[] = [];
       for (const id of ids) {
         const o = venue.order(apiKey, id);

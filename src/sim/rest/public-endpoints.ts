@@ -16,6 +16,8 @@ export interface PublicContext {
   nowMs(): number;
 }
 
+export const PUBLIC_METHODS = new Set(['Time', 'SystemStatus', 'Assets', 'AssetPairs', 'Ticker', 'Depth']);
+
 const DEPTH_DEFAULT = 100;
 const DEPTH_MAX = 500;
 const INFO_KINDS = new Set(['info', 'leverage', 'fees', 'margin']);
@@ -78,7 +80,12 @@ export function publicMethod(ctx: PublicContext, method: string, q: Params): Ans
       return { result: { unixtime: Math.floor(now / 1000), rfc1123: rfc1123(new Date(now)) } };
     }
     case 'SystemStatus':
-      return { result: { status: ctx.systemStatus(), timestamp: new Date(ctx.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+      return {
+        result: {
+          status: ctx.systemStatus(),
+          timestamp: new Date(ctx.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        },
+      };
     case 'Assets': {
       const all = assets(market);
       let ids = [...all.keys()];
@@ -93,7 +100,13 @@ export function publicMethod(ctx: PublicContext, method: string, q: Params): Ans
       const result: Record<string, unknown> = {};
       for (const id of ids) {
         const d = assetDecimals(id);
-        result[id] = { aclass: 'currency', altname: all.get(id), decimals: d, display_decimals: Math.min(d, 5), status: 'enabled' };
+        result[id] = {
+          aclass: 'currency',
+          altname: all.get(id),
+          decimals: d,
+          display_decimals: Math.min(d, 5),
+          status: 'enabled',
+        };
       }
       return { result };
     }
@@ -121,17 +134,22 @@ export function publicMethod(ctx: PublicContext, method: string, q: Params): Ans
     }
     case 'Depth': {
       const name = q['pair'];
-      if (name === undefined || name === '' || name.includes(',')) return { error: 'EGeneral:Invalid arguments:pair' };
+      if (name === undefined || name === '' || name.includes(','))
+        return { error: 'EGeneral:Invalid arguments:pair' };
       const i = market.pairIndex(name);
       const p = market.pairs[i];
       if (p === undefined) return { error: 'EQuery:Unknown asset pair' };
       let count = DEPTH_DEFAULT;
       if (q['count'] !== undefined) {
         count = Number(q['count']);
-        if (!Number.isInteger(count) || count < 1 || count > DEPTH_MAX) return { error: 'EGeneral:Invalid arguments:count' };
+        if (!Number.isInteger(count) || count < 1 || count > DEPTH_MAX)
+          return { error: 'EGeneral:Invalid arguments:count' };
       }
       const side = (s: 'bid' | 'ask') =>
-        market.levels(i, s).slice(0, count).map((l) => [fixed(l.price, p.pairDecimals), fixed(l.qty, p.lotDecimals), Math.floor(l.ts)]);
+        market
+          .levels(i, s)
+          .slice(0, count)
+          .map((l) => [fixed(l.price, p.pairDecimals), fixed(l.qty, p.lotDecimals), Math.floor(l.ts)]);
       return { result: { [p.id]: { asks: side('ask'), bids: side('bid') } } };
     }
     default:

@@ -13,7 +13,7 @@ import type { VenueImpl } from '../venue/venue.js';
 import { authenticate, NonceTracker } from './auth.js';
 import { parseParams, readBody, type Params } from './body.js';
 import { privateMethod, PRIVATE_METHODS, restCounterCost } from './private-endpoints.js';
-import { publicMethod, type Answer } from './public-endpoints.js';
+import { publicMethod, PUBLIC_METHODS, type Answer } from './public-endpoints.js';
 
 export interface RestHandlerOptions {
   venue: VenueImpl;
@@ -78,16 +78,31 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
     const path = url.pathname;
     const isPublic = path.startsWith(PUBLIC_PREFIX);
     const isPrivate = path.startsWith(PRIVATE_PREFIX);
-    const method = isPublic ? path.slice(PUBLIC_PREFIX.length) : isPrivate ? path.slice(PRIVATE_PREFIX.length) : '';
+    const method = isPublic
+      ? path.slice(PUBLIC_PREFIX.length)
+      : isPrivate
+        ? path.slice(PRIVATE_PREFIX.length)
+        : '';
     const body = await readBody(req);
     if (!body.ok) return { error: body.error };
-    const parsed = parseParams(body.raw, req.headers['content-type'], isPublic ? url.searchParams : new URLSearchParams());
+    const parsed = parseParams(
+      body.raw,
+      req.headers['content-type'],
+      isPublic ? url.searchParams : new URLSearchParams(),
+    );
     if (!parsed.ok) return { error: parsed.error };
     if (!isPublic && !isPrivate) return { error: 'EGeneral:Unknown method' };
-    counters.inc(`rest.${isPublic ? 'public' : 'private'}.${method.length <= 40 ? method : 'long'}`);
+    // Counter names only for known methods: garbage paths must not grow the counter map.
+    const known = isPublic ? PUBLIC_METHODS.has(method) : PRIVATE_METHODS.has(method);
+    counters.inc(known ? `rest.${isPublic ? 'public' : 'private'}.${method}` : 'rest.unknownMethod');
     if (isPublic) {
-      if (req.method !== 'GET' && req.method !== 'POST') return { error: 'EGeneral:Invalid arguments:method' };
-      return publicMethod({ market: venue.market, systemStatus: () => venue.systemStatus(), nowMs }, method, parsed.params);
+      if (req.method !== 'GET' && req.method !== 'POST')
+        return { error: 'EGeneral:Invalid arguments:method' };
+      return publicMethod(
+        { market: venue.market, systemStatus: () => venue.systemStatus(), nowMs },
+        method,
+        parsed.params,
+      );
     }
     if (req.method !== 'POST') return { error: 'EGeneral:Invalid arguments:private methods need POST' };
     if (!PRIVATE_METHODS.has(method)) return { error: 'EGeneral:Unknown method' };
@@ -95,7 +110,8 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
     if (!auth.ok) return { error: auth.error };
     if (faults.rateLimited) return { error: 'EAPI:Rate limit exceeded' };
     const cost = restCounterCost(method);
-    if (cost > 0 && !callCounter(auth.apiKey).tryAdd(cost, nowMs())) return { error: 'EAPI:Rate limit exceeded' };
+    if (cost > 0 && !callCounter(auth.apiKey).tryAdd(cost, nowMs()))
+      return { error: 'EAPI:Rate limit exceeded' };
     if (method === 'AddOrder') return addOrder(auth.apiKey, parsed.params, arrivedNs);
     return privateMethod(venue, auth.apiKey, method, parsed.params);
   }
@@ -125,7 +141,9 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
         })
         .catch((err: unknown) => {
           counters.inc('rest.internalErrors');
-          process.stderr.write(`sim rest: internal error on ${url.pathname}: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.stderr.write(
+            `sim rest: internal error on ${url.pathname}: ${err instanceof Error ? err.message : String(err)}\n`,
+          );
           send(res, { error: 'EGeneral:Internal error' });
         });
     },

@@ -19,7 +19,8 @@ export class Account {
   volumeUsd: number;
 
   constructor(initial: Readonly<Record<string, number>>, initialVolumeUsd = 0) {
-    for (const [id, amount] of Object.entries(initial)) this.assets.set(id, { balance: roundTo(amount, BALANCE_DECIMALS), hold: 0 });
+    for (const [id, amount] of Object.entries(initial))
+      this.assets.set(id, { balance: roundTo(amount, BALANCE_DECIMALS), hold: 0 });
     this.volumeUsd = initialVolumeUsd;
   }
 

@@ -18,7 +18,8 @@ export interface FeeTier {
 }
 
 export function feeTier(schedule: FeeSchedule, volumeUsd: number): FeeTier {
-  if (schedule.length === 0) return { pct: 0, tierVolume: 0, nextPct: null, nextVolume: null, minPct: 0, maxPct: 0 };
+  if (schedule.length === 0)
+    return { pct: 0, tierVolume: 0, nextPct: null, nextVolume: null, minPct: 0, maxPct: 0 };
   let idx = 0;
   for (let i = 0; i < schedule.length; i++) {
     const row = schedule[i];

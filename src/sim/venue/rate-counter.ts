@@ -14,7 +14,9 @@ export const REST_COUNTER_LIMITS: Readonly<Record<Tier, { max: number; decayPerS
 };
 
 /** §5.2 matching-engine trading counter per pair, and the open-order cap per pair. */
-export const TRADING_LIMITS: Readonly<Record<Tier, { threshold: number; decayPerSec: number; maxOpenOrders: number }>> = {
+export const TRADING_LIMITS: Readonly<
+  Record<Tier, { threshold: number; decayPerSec: number; maxOpenOrders: number }>
+> = {
   starter: { threshold: 60, decayPerSec: 1, maxOpenOrders: 60 },
   intermediate: { threshold: 125, decayPerSec: 2.34, maxOpenOrders: 80 },
   pro: { threshold: 180, decayPerSec: 3.75, maxOpenOrders: 225 },

@@ -25,7 +25,8 @@ const KNOWN_OFLAGS = new Set(['post', 'fcib', 'fciq', 'nompp']);
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
 /** Kraken: free text up to 18 ASCII characters, or a UUID (36 with dashes, 32 without). */
-const CL_ORD_ID_RE = /^(?:[\x20-\x7e]{1,18}|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$/;
+const CL_ORD_ID_RE =
+  /^(?:[\x20-\x7e]{1,18}|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$/;
 
 const invalid = (field: string): Parsed => ({ ok: false, error: `EGeneral:Invalid arguments:${field}` });
 
@@ -50,7 +51,10 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
   // GTD needs expiretm, which this simulator does not model: refuse it clearly rather than pretend.
   if (tif === 'GTD') return invalid('expiretm');
 
-  const flags = (req.oflags ?? '').split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+  const flags = (req.oflags ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
   for (const f of flags) if (!KNOWN_OFLAGS.has(f)) return invalid('oflags');
   const post = flags.includes('post');
   if (post && (req.ordertype !== 'limit' || tif === 'IOC')) return invalid('oflags');

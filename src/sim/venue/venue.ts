@@ -76,7 +76,12 @@ export interface VenueImpl extends SimVenue {
   rateCount(apiKey: string, pairIndex: number): number;
   readonly tradingLimits: { threshold: number; decayPerSec: number; maxOpenOrders: number };
   /** Totals for the control API. */
-  stats(): { ordersAccepted: number; ordersRejected: number; trades: number; rejectsByError: Record<string, number> };
+  stats(): {
+    ordersAccepted: number;
+    ordersRejected: number;
+    trades: number;
+    rejectsByError: Record<string, number>;
+  };
 }
 
 interface KeyState {
@@ -102,7 +107,12 @@ export function createVenue(options: VenueOptions): VenueImpl {
   const listeners = new Set<(e: VenueEvent) => void>();
   const statusListeners = new Set<(s: SystemStatus) => void>();
   let status: SystemStatus = 'online';
-  const stats = { ordersAccepted: 0, ordersRejected: 0, trades: 0, rejectsByError: {} as Record<string, number> };
+  const stats = {
+    ordersAccepted: 0,
+    ordersRejected: 0,
+    trades: 0,
+    rejectsByError: {} as Record<string, number>,
+  };
 
   const nowSec = (): number => roundTo(nowMs() / 1000, 6);
   const reject = <T>(error: string): VenueResult<T> => {
@@ -155,7 +165,9 @@ export function createVenue(options: VenueOptions): VenueImpl {
 
   function describe(pair: SimPair, type: string, ordertype: string, volume: number, price: number): string {
     const v = fixed(volume, pair.lotDecimals);
-    return ordertype === 'market' ? `${type} ${v} ${pair.altname} @ market` : `${type} ${v} ${pair.altname} @ limit ${fixed(price, pair.pairDecimals)}`;
+    return ordertype === 'market'
+      ? `${type} ${v} ${pair.altname} @ market`
+      : `${type} ${v} ${pair.altname} @ limit ${fixed(price, pair.pairDecimals)}`;
   }
 
   function addOrder(apiKey: string, req: OrderRequest): VenueResult<{ txid: string; descr: string }> {
@@ -184,7 +196,8 @@ export function createVenue(options: VenueOptions): VenueImpl {
     const takeSide = o.type === 'buy' ? 'ask' : 'bid';
     const book = market.levels(pairIndex, takeSide);
     const refPrice = o.ordertype === 'limit' ? o.price : (book[0]?.price ?? 0);
-    if (pair.costmin > 0 && refPrice > 0 && refPrice * o.volume < pair.costmin) return reject('EOrder:Cost minimum not met');
+    if (pair.costmin > 0 && refPrice > 0 && refPrice * o.volume < pair.costmin)
+      return reject('EOrder:Cost minimum not met');
     let openOnPair = 0;
     for (const x of ks.open.values()) if (x.pairIndex === pairIndex) openOnPair++;
     if (openOnPair >= limits.maxOpenOrders) return reject('EOrder:Orders limit exceeded');
@@ -193,8 +206,10 @@ export function createVenue(options: VenueOptions): VenueImpl {
     const feeFactor = 1 + takerPct / 100;
     const acct = ks.account;
     if (o.type === 'buy') {
-      const need = o.ordertype === 'limit' ? o.price * o.volume * feeFactor : estimateCost(book, o.volume) * feeFactor;
-      if (acct.available(pair.quoteId) < roundTo(need, BALANCE_DECIMALS)) return reject('EOrder:Insufficient funds');
+      const need =
+        o.ordertype === 'limit' ? o.price * o.volume * feeFactor : estimateCost(book, o.volume) * feeFactor;
+      if (acct.available(pair.quoteId) < roundTo(need, BALANCE_DECIMALS))
+        return reject('EOrder:Insufficient funds');
     } else if (acct.available(pair.baseId) < o.volume) {
       return reject('EOrder:Insufficient funds');
     }
@@ -227,13 +242,20 @@ export function createVenue(options: VenueOptions): VenueImpl {
     if (o.clOrdId !== undefined) order.clOrdId = o.clOrdId;
     ks.orders.set(order.txid, order);
     ks.open.set(order.txid, order);
-    events.push({ kind: 'order', apiKey, order: snapshot(order), fields: Object.keys(order) as Array<keyof SimOrder> });
+    events.push({
+      kind: 'order',
+      apiKey,
+      order: snapshot(order),
+      fields: Object.keys(order) as Array<keyof SimOrder>,
+    });
     order.status = 'open';
     events.push({ kind: 'order', apiKey, order: snapshot(order), fields: ['status'] });
 
     let reason: string | undefined;
     const best = book[0];
-    const crosses = best !== undefined && (o.ordertype === 'market' || (o.type === 'buy' ? best.price <= o.price : best.price >= o.price));
+    const crosses =
+      best !== undefined &&
+      (o.ordertype === 'market' || (o.type === 'buy' ? best.price <= o.price : best.price >= o.price));
     if (o.post && crosses) {
       reason = CANCEL_REASON.postOnly;
     } else if (crosses) {
@@ -282,7 +304,12 @@ export function createVenue(options: VenueOptions): VenueImpl {
         if (ks.trades.length > MAX_HISTORY) ks.trades.shift();
         stats.trades++;
         events.push({ kind: 'trade', apiKey, trade });
-        events.push({ kind: 'order', apiKey, order: snapshot(order), fields: ['volExec', 'cost', 'fee', 'avgPrice'] });
+        events.push({
+          kind: 'order',
+          apiKey,
+          order: snapshot(order),
+          fields: ['volExec', 'cost', 'fee', 'avgPrice'],
+        });
       }
     }
 
@@ -291,17 +318,22 @@ export function createVenue(options: VenueOptions): VenueImpl {
       order.status = 'closed';
     } else if (reason !== undefined || o.ordertype === 'market' || o.timeinforce === 'IOC') {
       order.status = 'canceled';
-      order.reason = reason ?? (o.ordertype === 'market' ? CANCEL_REASON.noLiquidity : CANCEL_REASON.iocRemainder);
+      order.reason =
+        reason ?? (o.ordertype === 'market' ? CANCEL_REASON.noLiquidity : CANCEL_REASON.iocRemainder);
     } else {
       // Rests: hold what the remainder could cost (quote incl. taker fee for buys, base for sells).
-      const h = o.type === 'buy' ? { assetId: pair.quoteId, amount: roundTo(remaining * o.price * feeFactor, BALANCE_DECIMALS) } : { assetId: pair.baseId, amount: remaining };
+      const h =
+        o.type === 'buy'
+          ? { assetId: pair.quoteId, amount: roundTo(remaining * o.price * feeFactor, BALANCE_DECIMALS) }
+          : { assetId: pair.baseId, amount: remaining };
       acct.addHold(h.assetId, h.amount);
       ks.holds.set(order.txid, h);
     }
     if (order.status !== 'open') {
       order.closetm = nowSec();
       archive(ks, order);
-      const fields: Array<keyof SimOrder> = order.reason === undefined ? ['status', 'closetm'] : ['status', 'closetm', 'reason'];
+      const fields: Array<keyof SimOrder> =
+        order.reason === undefined ? ['status', 'closetm'] : ['status', 'closetm', 'reason'];
       events.push({ kind: 'order', apiKey, order: snapshot(order), fields });
     }
     emitAll(events);
