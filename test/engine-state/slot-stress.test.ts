@@ -36,6 +36,7 @@ interface ConsumerResult {
   timedOut: boolean;
   last: number[];
   seqlock: SeqlockStats;
+  iterations: number;
 }
 
 /** Waits (without blocking the loop) until `n` workers have checked in on control word 3, then releases them. */
@@ -112,10 +113,11 @@ test('producers, a consumer and a seqlock writer: nothing torn, per-producer ord
   assert.ok(w.writes > 0, 'the seqlock writer never wrote');
   const okReads = c.seqlock.ok + ps.reduce((s, p) => s + p.seqlock.ok, 0);
   assert.ok(okReads > 0, 'no seqlock read ever succeeded');
-  // Diagnostics only (rates depend on the machine): drops show a full slot never queues.
+  // Diagnostics only (rates depend on the machine). With more spinning threads than free cores,
+  // hand-offs happen mostly at context switches, so `published` can be small on a loaded box.
   const dropped = ps.reduce((s, p) => s + p.dropped, 0);
   console.log(
-    `stress: published=${published} dropped=${dropped} taken=${c.taken} balanceWrites=${w.writes} okReads=${okReads}`,
+    `stress: published=${published} dropped=${dropped} taken=${c.taken} balanceWrites=${w.writes} okReads=${okReads} consumerIterations=${c.iterations}`,
   );
 });
 
