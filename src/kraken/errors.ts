@@ -21,22 +21,22 @@ export type KrakenErrorCategory =
   | 'Database'
   | 'Unknown';
 
-interface Rule {
+export interface KrakenErrorRule {
   readonly kind: ErrorKind;
   /** The detail after the stem is a unix timestamp (seconds) to retry after. */
   readonly retryAtDetail?: boolean;
 }
 
-const R: Rule = { kind: 'retryable' };
-const N: Rule = { kind: 'not-retryable' };
-const F: Rule = { kind: 'fatal' };
+const R: KrakenErrorRule = { kind: 'retryable' };
+const N: KrakenErrorRule = { kind: 'not-retryable' };
+const F: KrakenErrorRule = { kind: 'fatal' };
 
 /**
  * Every documented string (stem). Kraken appends detail after a further `:` to some of them
  * (`EGeneral:Invalid arguments:volume`, `EGeneral:Internal error:12`, `EService:Throttled: 1700000000`);
  * those match by longest stem prefix.
  */
-export const KRAKEN_ERROR_TABLE: Readonly<Record<string, Rule>> = {
+export const KRAKEN_ERROR_TABLE: Readonly<Record<string, KrakenErrorRule>> = {
   'EGeneral:Invalid arguments': N,
   'EGeneral:Invalid arguments:Index unavailable': N,
   // Caused by repeated invalid-key errors: the key setup is wrong, retrying prolongs the lockout.
@@ -181,7 +181,7 @@ export function parseKrakenError(raw: string, method?: string, nowMs: number = D
     const kind: ErrorKind = category === 'Service' || category === 'Database' ? 'retryable' : 'not-retryable';
     return new KrakenError({ code: text, category, kind, known: false, raw: text, method });
   }
-  const rule = KRAKEN_ERROR_TABLE[stem] as Rule;
+  const rule = KRAKEN_ERROR_TABLE[stem] as KrakenErrorRule;
   const detail = text.length > stem.length ? text.slice(stem.length + 1).trim() : undefined;
   const retryAfterMs = rule.retryAtDetail === true ? retryAfterFromTimestamp(detail, nowMs) : undefined;
   return new KrakenError({
