@@ -30,7 +30,7 @@ export const HEADER_DOUBLES = 3 + SECTION_COUNT;
 
 export interface RecorderBatch {
   readonly kind: typeof recorderBatchKind;
-  readonly data: Float64Array;
+  readonly data: Float64Array<ArrayBuffer>;
 }
 
 export interface MetricsRecorderOptions {
