@@ -5,6 +5,8 @@
  */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
+/** Hashes are folded to 30 bits (see hash()). */
+export const HASH_MASK = 0x3fffffff;
 /** Longest pair name accepted (Kraken wsnames are ≤ ~16 bytes). */
 export const MAX_PAIR_NAME_BYTES = 32;
 
@@ -62,14 +64,18 @@ export class PairTable {
     return this.names.length;
   }
 
-  /** FNV-1a, 32-bit, over buf[start, end). */
+  /**
+   * FNV-1a over buf[start, end), folded to 30 bits. Why 30: the value must stay a small integer
+   * (Smi) when passed between functions; a uint32 above 2^31 would be boxed into a HeapNumber,
+   * i.e. one allocation per frame (seen with --trace-gc before this fold).
+   */
   static hash(buf: Uint8Array, start: number, end: number): number {
     let h = FNV_OFFSET;
     for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), FNV_PRIME);
-    return h >>> 0;
+    return h & HASH_MASK;
   }
 
-  /** Index of the name whose bytes equal buf[start, end) and whose hash is `hash`; -1 if none. */
+  /** Index of the name whose bytes equal buf[start, end); `hash` = PairTable.hash of those bytes. -1 if none. */
   lookup(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     let s = hash & this.mask;

@@ -9,7 +9,7 @@
  * Malformed input never throws: `scan` returns SCAN_REJECTED, sets `lastReject` and counts it.
  * On rejection `out` keeps the previous good values (results go to a scratch array first).
  */
-import { MAX_PAIR_NAME_BYTES, PairTable } from './pair-table.js';
+import { HASH_MASK, MAX_PAIR_NAME_BYTES, PairTable } from './pair-table.js';
 
 /** Indices into `SpreadScanner.out`. RECV_US is filled by the feed client, not by the scanner. */
 export const SPREAD_BID = 0;
@@ -190,7 +190,7 @@ export class SpreadScanner {
     }
     if (i >= n) return this.reject(SpreadReject.TRUNCATED);
     if (c !== QUOTE) return this.reject(SpreadReject.UNKNOWN_PAIR);
-    const pair = this.pairs.lookup(buf, start, i, h >>> 0);
+    const pair = this.pairs.lookup(buf, start, i, h & HASH_MASK);
     if (pair < 0) return this.reject(SpreadReject.UNKNOWN_PAIR);
     i++;
     while (i < n && isWs(buf[i] as number)) i++;
@@ -206,8 +206,15 @@ export class SpreadScanner {
     out[SPREAD_BID] = s[0] as number;
     out[SPREAD_ASK] = s[1] as number;
     out[SPREAD_TS] = s[2] as number;
-    out[SPREAD_BID_VOL] = count === 5 ? (s[3] as number) : NaN;
-    out[SPREAD_ASK_VOL] = count === 5 ? (s[4] as number) : NaN;
+    // Plain if/else, not `?:`: the ternary merged a double with the NaN constant as a tagged value
+    // and boxed a HeapNumber per frame (16 B each, found with heapUsed deltas).
+    if (count === 5) {
+      out[SPREAD_BID_VOL] = s[3] as number;
+      out[SPREAD_ASK_VOL] = s[4] as number;
+    } else {
+      out[SPREAD_BID_VOL] = NaN;
+      out[SPREAD_ASK_VOL] = NaN;
+    }
     this.pairIndex = pair;
     this.channelId = chan;
     this.innerCount = count;
