@@ -203,13 +203,17 @@ describe('take and replenishment', () => {
 
 describe('timer driver', () => {
   test('start() emits at the configured rate from a monotonic clock; stop() clears the timer', async (t) => {
-    const m = createMarket({ seed: 1, epochMs: EPOCH_MS, coins: 10, updatesPerSecond: 5_000 });
+    const m = createMarket({ seed: 1, coins: 10, updatesPerSecond: 5_000 });
     t.after(() => m.stop());
+    let lastTs = 0;
+    m.onChange((c) => (lastTs = c.ts));
     m.start();
     assert.ok(m.running);
     const deadline = Date.now() + 5_000;
     while (m.stats().updates < 50 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     assert.ok(m.stats().updates >= 50, 'updates flow while started');
+    // Without an explicit epoch, Kraken timestamps follow the wall clock (epoch seconds with µs).
+    assert.ok(Math.abs(lastTs - Date.now() / 1000) < 60, `ts ${lastTs}`);
     m.stop();
     assert.ok(!m.running);
     const after = m.stats().updates;

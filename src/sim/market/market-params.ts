@@ -32,7 +32,10 @@ export interface MarketOptions {
   noiseBps?: number;
   /** Taker fee used for the no-arbitrage budget and dislocation sizing, percent; default 0.40. */
   takerFeePct?: number;
-  /** Epoch ms that sim time 0 maps to (Kraken timestamps); default Date.now() at creation. */
+  /**
+   * Epoch ms that sim time 0 maps to (Kraken timestamps). Default: Date.now() at creation, and
+   * re-anchored by start() so timestamps follow the wall clock while the timer drives the market.
+   */
   epochMs?: number;
   /** Timer driver: at most this much sim time is caught up after a stall, ms; default 20. */
   maxCatchUpMs?: number;

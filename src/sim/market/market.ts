@@ -238,6 +238,8 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
     start() {
       if (timer !== null) return;
       anchorMs = clockMs() - state.nowMs;
+      // Kraken timestamps follow the wall clock from here on, however long ago the market was built.
+      if (options.epochMs === undefined) params.epochMs = Date.now() - state.nowMs;
       timer = setTimeout(tick, TICK_MS);
     },
     stop() {
