@@ -124,7 +124,7 @@ export async function startInfluxd(opts: { auth?: boolean } = {}): Promise<Influ
     const c = child;
     if (c === null) return;
     child = null;
-    if (c.exitCode !== null || c.signalCode !== null) return;
+    if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
     const exited = new Promise<void>((r) => c.once('exit', () => r()));
     c.kill('SIGTERM');
     const timer = setTimeout(() => c.kill('SIGKILL'), influxdStopDeadlineMs);
@@ -137,6 +137,10 @@ export async function startInfluxd(opts: { auth?: boolean } = {}): Promise<Influ
     stderr = '';
     const c = spawn('influxd', ['run', '-config', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = c;
+    let spawnError: Error | null = null;
+    c.once('error', (err) => {
+      spawnError = err; // e.g. ENOENT: influxd not installed (apt-get install influxdb)
+    });
     c.stderr?.setEncoding('utf8');
     c.stderr?.on('data', (d: string) => {
       if (stderr.length < 20_000) stderr += d;
@@ -144,6 +148,7 @@ export async function startInfluxd(opts: { auth?: boolean } = {}): Promise<Influ
     try {
       await waitFor(
         async () => {
+          if (spawnError !== null) throw new Error(`cannot start influxd (install the Debian package influxdb): ${String(spawnError)}`);
           if (c.exitCode !== null) throw new Error(`influxd exited with ${c.exitCode}: ${stderr.slice(-2000)}`);
           return ping(url);
         },
