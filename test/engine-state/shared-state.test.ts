@@ -1,6 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { holdEventLoop, OpportunitySlot, SLOT_EMPTY, SLOT_FULL, SlotError } from '../../src/engine/slot.js';
+import {
+  holdEventLoop,
+  OpportunitySlot,
+  SLOT_EMPTY,
+  SLOT_FULL,
+  SLOT_READING,
+  SLOT_WRITING,
+  SlotError,
+} from '../../src/engine/slot.js';
 import {
   Seqlock,
   SEQ_READ_OK,
@@ -44,6 +52,25 @@ describe('opportunity slot', () => {
     assert.equal(slot.tryTake(out), true);
     assert.deepEqual(Array.from(out), [1, 2, 3]);
     assert.equal(slot.tryTake(out), false, 'nothing was queued behind it');
+  });
+
+  test('a publisher mid-write (WRITING) or the trader mid-copy (READING) excludes the other side', () => {
+    const buf = new SharedArrayBuffer(OpportunitySlot.byteLength(2));
+    const slot = new OpportunitySlot(buf, 0, 2);
+    const state = new Int32Array(buf, 0, 1); // the state word is the first Int32 of the slot block
+    const out = new Float64Array(2);
+    Atomics.store(state, 0, SLOT_WRITING);
+    assert.equal(slot.tryPublish(payload(2, 1)), false, 'second publisher must not interleave');
+    assert.equal(slot.tryTake(out), false, 'trader must not read a half-written payload');
+    Atomics.store(state, 0, SLOT_READING);
+    assert.equal(
+      slot.tryPublish(payload(2, 1)),
+      false,
+      'publisher must not overwrite while the trader copies',
+    );
+    assert.equal(slot.tryTake(out), false);
+    Atomics.store(state, 0, SLOT_EMPTY);
+    assert.equal(slot.tryPublish(payload(2, 1)), true);
   });
 
   test('short arrays are rejected with a code; a longer source copies only the payload', () => {
