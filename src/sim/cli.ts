@@ -23,7 +23,9 @@ Options:
   --dislocation-bps B    edge of a dislocation in basis points after fees (default 80)
   --dislocation-ms MS    lifetime of an untaken dislocation in ms (default 300)
   --replay FILE          replay recorded market data (not supported by the market model yet)
-  --tier T               trading-limit tier: starter | intermediate | pro (default starter)
+  --tier T               trading-limit tier (per-pair order counter, open-order cap):
+                         starter | intermediate | pro (default starter)
+  --rest-tier T          REST call-counter tier: starter | intermediate | pro (default pro)
   --help                 this text
 
 Exit codes: 0 stopped by a signal, 1 could not start, 2 bad options.
@@ -70,11 +72,12 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | 'help' {
       o.replayFile = takeValue();
     } else if (name === '--host') {
       o.host = takeValue();
-    } else if (name === '--tier') {
+    } else if (name === '--tier' || name === '--rest-tier') {
       const t = takeValue();
       if (t !== 'starter' && t !== 'intermediate' && t !== 'pro')
-        throw new UsageError(`--tier must be starter, intermediate or pro, got "${t}"`);
-      o.tier = t;
+        throw new UsageError(`${name} must be starter, intermediate or pro, got "${t}"`);
+      if (name === '--tier') o.tier = t;
+      else o.restTier = t;
     } else {
       throw new UsageError(`unknown option: ${arg}`);
     }

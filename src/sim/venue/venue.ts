@@ -23,27 +23,21 @@ import type {
   VenueResult,
 } from '../contracts.js';
 import { Account, BALANCE_DECIMALS } from './accounts.js';
-import { fixed, roundTo } from './decimal.js';
+import { roundTo } from './decimal.js';
 import { feeTier, isStableOrFxPair } from './fees.js';
 import { createIdGenerator } from './ids.js';
 import { estimateCost, planFundedBuy } from './matching.js';
+import { CANCEL_REASON, describeOrder, settleFill, statusError } from './order-rules.js';
 import { cancelPenalty, DecayingCounter, TRADING_LIMITS, type Tier } from './rate-counter.js';
 import { TokenStore } from './tokens.js';
 import { parseOrder } from './validate-order.js';
 import { usdRate } from './valuation.js';
 import type { TimingRegistry } from '../timing.js';
 
-/** Kraken's cancel reasons (v1 openOrders `cancel_reason`); exact live wording is [U]. */
-export const CANCEL_REASON = {
-  user: 'User requested',
-  iocRemainder: 'Order would not fill (IOC)',
-  postOnly: 'Post only order',
-  noLiquidity: 'Insufficient liquidity',
-  fundsExhausted: 'Insufficient funds',
-} as const;
-
 /** Per key, orders and trades kept for the history endpoints; the oldest are dropped past this. */
 const MAX_HISTORY = 50_000;
+
+export { CANCEL_REASON } from './order-rules.js';
 
 export interface VenueAccountSpec {
   apiKey: string;
@@ -152,24 +146,6 @@ export function createVenue(options: VenueOptions): VenueImpl {
     ks.holds.delete(txid);
   };
 
-  function statusError(pair: SimPair, req: OrderRequest): string | undefined {
-    const post = req.ordertype === 'limit' && (req.oflags ?? '').split(',').includes('post');
-    const st = pair.status;
-    if (status === 'maintenance' || st === 'maintenance') return 'EService:Unavailable';
-    if (st === 'delisted') return 'EQuery:Unknown asset pair';
-    if (status === 'cancel_only' || st === 'cancel_only') return 'EService:Market in cancel_only mode';
-    if ((status === 'post_only' || st === 'post_only') && !post) return 'EService:Market in post_only mode';
-    if (st === 'limit_only' && req.ordertype !== 'limit') return 'EService:Market in limit_only mode';
-    return undefined;
-  }
-
-  function describe(pair: SimPair, type: string, ordertype: string, volume: number, price: number): string {
-    const v = fixed(volume, pair.lotDecimals);
-    return ordertype === 'market'
-      ? `${type} ${v} ${pair.altname} @ market`
-      : `${type} ${v} ${pair.altname} @ limit ${fixed(price, pair.pairDecimals)}`;
-  }
-
   function addOrder(apiKey: string, req: OrderRequest): VenueResult<{ txid: string; descr: string }> {
     const arrivedNs = process.hrtime.bigint();
     const forced = options.faults?.takeRejectNextOrder?.() ?? null;
@@ -183,7 +159,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
       const limit = req.ordertype === 'limit' ? Number(req.price) : req.type === 'buy' ? Infinity : 0;
       options.timing.orderArrived(pairIndex, req.type, limit, arrivedNs);
     }
-    const stErr = statusError(pair, req);
+    const stErr = statusError(status, pair, req);
     if (stErr !== undefined) return reject(stErr);
     const now = nowMs();
     // §5.2: the fixed +1 applies even when validation then fails.
@@ -213,7 +189,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     } else if (acct.available(pair.baseId) < o.volume) {
       return reject('EOrder:Insufficient funds');
     }
-    const descr = describe(pair, o.type, o.ordertype, o.volume, o.price);
+    const descr = describeOrder(pair, o.type, o.ordertype, o.volume, o.price);
     if (req.validate === true) return { ok: true, value: { txid: '', descr } };
 
     // ---- accepted: create, match, settle; events go out at the end.
@@ -272,20 +248,8 @@ export function createVenue(options: VenueOptions): VenueImpl {
         const remaining = roundTo(o.volume - order.volExec, pair.lotDecimals);
         const q = Math.min(roundTo(f.qty, pair.lotDecimals), remaining);
         if (!(q > 0) || !(f.price > 0) || !Number.isFinite(f.price)) continue;
-        const cost = roundTo(f.price * q, pair.costDecimals);
-        const fee = roundTo((cost * takerPct) / 100, pair.costDecimals);
-        if (o.type === 'buy') {
-          acct.debit(pair.quoteId, cost + fee);
-          acct.credit(pair.baseId, q);
-        } else {
-          acct.debit(pair.baseId, q);
-          acct.credit(pair.quoteId, cost - fee);
-        }
+        const { cost, fee } = settleFill(acct, pair, order, f.price, q, takerPct);
         if (!isStableOrFxPair(pair.base)) acct.volumeUsd += cost * usdRate(market, pair.quoteId);
-        order.volExec = roundTo(order.volExec + q, pair.lotDecimals);
-        order.cost = roundTo(order.cost + cost, pair.costDecimals);
-        order.fee = roundTo(order.fee + fee, pair.costDecimals);
-        order.avgPrice = roundTo(order.cost / order.volExec, BALANCE_DECIMALS);
         const trade: SimTrade = {
           tradeId: ids.tradeId(),
           ordertxid: order.txid,

@@ -1,0 +1,71 @@
+/**
+ * Small rules of the venue, kept apart from its state: which system/pair status refuses an order,
+ * Kraken's order description text, cancel reasons, and how one fill moves money.
+ */
+import type { OrderRequest, SimOrder, SimPair, SystemStatus } from '../contracts.js';
+import type { Account } from './accounts.js';
+import { BALANCE_DECIMALS } from './accounts.js';
+import { fixed, roundTo } from './decimal.js';
+
+/** Kraken's cancel reasons (v1 openOrders `cancel_reason`); exact live wording is [U]. */
+export const CANCEL_REASON = {
+  user: 'User requested',
+  iocRemainder: 'Order would not fill (IOC)',
+  postOnly: 'Post only order',
+  noLiquidity: 'Insufficient liquidity',
+  fundsExhausted: 'Insufficient funds',
+} as const;
+
+/** Kraken's refusal for the engine-wide status and the pair's own status; undefined = allowed. */
+export function statusError(system: SystemStatus, pair: SimPair, req: OrderRequest): string | undefined {
+  const post = req.ordertype === 'limit' && (req.oflags ?? '').split(',').includes('post');
+  const st = pair.status;
+  if (system === 'maintenance' || st === 'maintenance') return 'EService:Unavailable';
+  if (st === 'delisted') return 'EQuery:Unknown asset pair';
+  if (system === 'cancel_only' || st === 'cancel_only') return 'EService:Market in cancel_only mode';
+  if ((system === 'post_only' || st === 'post_only') && !post) return 'EService:Market in post_only mode';
+  if (st === 'limit_only' && req.ordertype !== 'limit') return 'EService:Market in limit_only mode';
+  return undefined;
+}
+
+/** `buy 1.25000000 XBTUSD @ limit 37500.0` / `sell 0.50000000 XBTUSD @ market`. */
+export function describeOrder(
+  pair: SimPair,
+  type: string,
+  ordertype: string,
+  volume: number,
+  price: number,
+): string {
+  const v = fixed(volume, pair.lotDecimals);
+  return ordertype === 'market'
+    ? `${type} ${v} ${pair.altname} @ market`
+    : `${type} ${v} ${pair.altname} @ limit ${fixed(price, pair.pairDecimals)}`;
+}
+
+/**
+ * Settles one taker fill: cost and fee rounded to cost_decimals (fee in quote, as Kraken reports
+ * it), the buyer pays cost + fee, the seller receives cost − fee; the order's totals follow.
+ */
+export function settleFill(
+  acct: Account,
+  pair: SimPair,
+  order: SimOrder,
+  price: number,
+  qty: number,
+  takerPct: number,
+): { cost: number; fee: number } {
+  const cost = roundTo(price * qty, pair.costDecimals);
+  const fee = roundTo((cost * takerPct) / 100, pair.costDecimals);
+  if (order.type === 'buy') {
+    acct.debit(pair.quoteId, cost + fee);
+    acct.credit(pair.baseId, qty);
+  } else {
+    acct.debit(pair.baseId, qty);
+    acct.credit(pair.quoteId, cost - fee);
+  }
+  order.volExec = roundTo(order.volExec + qty, pair.lotDecimals);
+  order.cost = roundTo(order.cost + cost, pair.costDecimals);
+  order.fee = roundTo(order.fee + fee, pair.costDecimals);
+  order.avgPrice = roundTo(order.cost / order.volExec, BALANCE_DECIMALS);
+  return { cost, fee };
+}
