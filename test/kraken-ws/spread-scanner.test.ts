@@ -182,3 +182,26 @@ describe('spread scanner vs JSON.parse + parseFloat (property)', () => {
     assert.equal(sc.out[SPREAD_BID], 12345678901234567.8);
   });
 });
+
+describe('pair table', () => {
+  test('600 generated pair names all resolve to their own index; near misses do not', () => {
+    const names: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const coin = 'C' + i.toString(36).toUpperCase();
+      names.push(coin + '/USD', coin + '/EUR');
+    }
+    const sc = new SpreadScanner(names);
+    for (let i = 0; i < names.length; i++) {
+      assert.equal(sc.scan(b(`[0,["1.0","2.0","3.0","4.0","5.0"],"spread","${names[i]}"]`)), i);
+      assert.equal(sc.pairs.indexOf(names[i] as string), i);
+    }
+    assert.equal(sc.pairs.indexOf('C0/GBP'), -1);
+    assert.equal(sc.pairs.indexOf('C0/USDX'), -1);
+  });
+
+  test('invalid pair lists are refused at construction', () => {
+    assert.throws(() => new SpreadScanner(['XBT/USD', 'XBT/USD']), RangeError);
+    assert.throws(() => new SpreadScanner(['']), RangeError);
+    assert.throws(() => new SpreadScanner(['A"B']), RangeError);
+  });
+});

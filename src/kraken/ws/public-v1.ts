@@ -166,6 +166,12 @@ export class KrakenPublicV1 {
         return;
       }
       case 'subscriptionStatus':
+        // Only our channel decides pair status; anything else is unexpected on this socket.
+        if (ev.name !== undefined && ev.name !== 'spread') {
+          this.stats.unknownPairStatus++;
+          this.handlers.onProtocolError?.('SUBSCRIPTION_ERROR', 'status for channel ' + ev.name);
+          return;
+        }
         this.onSubscriptionStatus(ev.status, ev.pair, ev.errorMessage);
         return;
       case 'error':
