@@ -6,8 +6,9 @@
 #
 # Reads .env (or --env-file) and the environment; the environment wins. Variables:
 #   INFLUXDB_HOST (default 127.0.0.1)  INFLUXDB_PORT (default 8086)  INFLUXDB_PROTOCOL (http|https, default http)
-#   DB_NAME  DB_ADMIN_USER  DB_ADMIN_PASSWORD  DB_USER  DB_PASSWORD      (all required)
-#   RP_NAME (default kraken_arb)  RP_DURATION (default 30d; INF = keep forever)
+#   DB_NAME (default kraken_arb)
+#   DB_ADMIN_USER  DB_ADMIN_PASSWORD  DB_USER  DB_PASSWORD             (required)
+#   RP_NAME (default kraken_arb_rp)  RP_DURATION (default 30d; INF = keep forever)
 #
 # It creates: the database; the admin user (all privileges); the regular user (read and write on the
 # database); the retention policy RP_NAME for RP_DURATION as the database's DEFAULT policy, so the
@@ -19,7 +20,7 @@
 # Needs curl. Passwords go to curl on stdin (never on a command line) and never to the output.
 set -euo pipefail
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 env_file=.env
 drop=0
@@ -52,17 +53,25 @@ fi
 host=${INFLUXDB_HOST:-127.0.0.1}
 port=${INFLUXDB_PORT:-8086}
 protocol=${INFLUXDB_PROTOCOL:-http}
-rp=${RP_NAME:-kraken_arb}
+rp=${RP_NAME:-kraken_arb_rp}
 rp_duration=${RP_DURATION:-30d}
 missing=()
-for v in DB_NAME DB_ADMIN_USER DB_ADMIN_PASSWORD DB_USER DB_PASSWORD; do
+for v in DB_ADMIN_USER DB_ADMIN_PASSWORD DB_USER DB_PASSWORD; do
   [ -n "${!v:-}" ] || missing+=("$v")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup_influxdb: missing settings: ${missing[*]} (set them in $env_file or the environment)" >&2
   exit 2
 fi
-db=$DB_NAME
+db=${DB_NAME:-kraken_arb}
+# Durations go into InfluxQL unquoted: accept only InfluxQL duration literals.
+duration_re='^([0-9]+(ns|u|µ|ms|s|m|h|d|w))+$'
+if ! [[ "$rp_duration" =~ $duration_re || "$rp_duration" == INF ]]; then
+  echo "setup_influxdb: RP_DURATION must be an InfluxQL duration such as 30d or INF, got: $rp_duration" >&2; exit 2
+fi
+if [ -n "$backfill" ] && ! [[ "$backfill" =~ $duration_re ]]; then
+  echo "setup_influxdb: --backfill needs a duration such as 7d, got: $backfill" >&2; exit 2
+fi
 base="$protocol://$host:$port"
 
 # The latency and speed measurements and the field each aggregates; keep in step with

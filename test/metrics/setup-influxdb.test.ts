@@ -138,6 +138,37 @@ describe('setup_influxdb.sh', () => {
     assert.ok(Math.abs((ev[0]?.p90_duration as number) - 90e-6) < 1e-12);
   });
 
+  test('the stored continuous query itself, run over a time range, aggregates listener_loop_speed', async () => {
+    const sink = new InfluxWriter({ host: '127.0.0.1', port: srv.port, db: 'arb_env', ...regular });
+    const hub = new MetricsHub({ sink, pairName: () => undefined });
+    const rec = new MetricsRecorder({ source: 1 });
+    const windowUs = 5 * 60 * 1e6;
+    const startUs = (Math.floor((Date.now() * 1e3) / windowUs) - 3) * windowUs;
+    for (let i = 1; i <= 10; i++) rec.loop(startUs + i, i * 10); // 10…100 µs
+    hub.acceptBatch(rec.takeBatch());
+    assert.equal((await hub.close()).written, 10);
+    const cq = rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).find((r) => r.name === 'cq_listener_loop_speed_aggregates');
+    const body = /BEGIN (.*) END$/.exec(String(cq?.query))?.[1] ?? '';
+    const at = body.indexOf(' GROUP BY ');
+    assert.ok(at > 0, body);
+    // What InfluxDB does when the CQ fires for that window: the same SELECT … INTO bounded to it.
+    const ranged = `${body.slice(0, at)} WHERE time >= ${startUs}u AND time < ${startUs + windowUs}u${body.slice(at)}`;
+    const res = await srv.query(ranged, { db: 'arb_env', ...A() });
+    assert.equal(res[0]?.error, undefined);
+    const agg = rows(await srv.query('SELECT * FROM arb_env.arb_rp.listener_loop_speed_aggregates', { db: 'arb_env', ...regular }));
+    assert.equal(agg.length, 1);
+    assert.equal(agg[0]?.count_duration, 10);
+    assert.ok(Math.abs((agg[0]?.min_duration as number) - 10e-6) < 1e-12);
+    assert.ok(Math.abs((agg[0]?.max_duration as number) - 100e-6) < 1e-12);
+    assert.ok(Math.abs((agg[0]?.p50_duration as number) - 50e-6) < 1e-12);
+  });
+
+  test('a duration that is not InfluxQL is refused before anything runs', () => {
+    const r = runSetup([], env({ RP_DURATION: '30d; DROP DATABASE x' }));
+    assert.equal(r.status, 2);
+    assert.match(r.out, /RP_DURATION must be an InfluxQL duration/);
+  });
+
   test('--drop-database drops the data; without it the data stays', async () => {
     assert.equal(runSetup([], env()).status, 0);
     assert.equal(rows(await srv.query('SELECT count(latency) FROM kraken_ingestion_latency', { db: 'arb_env', ...A() }))[0]?.count, 100);
