@@ -35,6 +35,8 @@ export interface TimingOptions {
   lifetimeMs?: number;
   /** Records kept (oldest dropped first): bounds memory on long runs. */
   maxRecords?: number;
+  /** Monotonic ns clock (default process.hrtime.bigint); injectable for tests. */
+  nowNs?: () => bigint;
 }
 
 const DEFAULT_LIFETIME_MS = 2000;
@@ -43,6 +45,7 @@ const DEFAULT_MAX_RECORDS = 100_000;
 export function createTimingRegistry(options: TimingOptions = {}): TimingRegistry {
   const lifetimeNs = BigInt(Math.round((options.lifetimeMs ?? DEFAULT_LIFETIME_MS) * 1e6));
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+  const nowNs = options.nowNs ?? (() => process.hrtime.bigint());
   const all: DislocationRecord[] = [];
   const byId = new Map<number, DislocationRecord>();
   let open: DislocationRecord[] = [];
@@ -58,7 +61,7 @@ export function createTimingRegistry(options: TimingOptions = {}): TimingRegistr
         pairIndex,
         side,
         price,
-        openedAtNs: openedAtNs ?? process.hrtime.bigint(),
+        openedAtNs: openedAtNs ?? nowNs(),
         firstFrameWrittenNs: null,
         firstOrderArrivedNs: null,
         closedAtNs: null,
@@ -73,7 +76,7 @@ export function createTimingRegistry(options: TimingOptions = {}): TimingRegistr
     },
     closeDislocation(id, ns) {
       const r = byId.get(id);
-      if (r !== undefined && r.closedAtNs === null) r.closedAtNs = ns ?? process.hrtime.bigint();
+      if (r !== undefined && r.closedAtNs === null) r.closedAtNs = ns ?? nowNs();
     },
     frameWritten(id, ns) {
       const r = byId.get(id);
@@ -82,7 +85,7 @@ export function createTimingRegistry(options: TimingOptions = {}): TimingRegistr
     },
     orderArrived(pairIndex, type, price, ns) {
       if (open.length === 0) return;
-      const now = process.hrtime.bigint();
+      const now = nowNs();
       let stale = false;
       for (const r of open) {
         if (!isOpen(r, now)) {
