@@ -199,10 +199,15 @@ test('openOrders snapshot and deltas are merged', async (t) => {
   const server = await authServer();
   t.after(() => server.close());
   const orders: Array<[string | undefined, number | undefined, boolean]> = [];
-  const c = new KrakenPrivateV1({ url: server.url, getToken: async () => 'tok' }, { onOrder: (o, _d, snap) => orders.push([o.status, o.vol_exec, snap]) });
+  const snapshots: Array<[PrivateChannel, number]> = [];
+  const c = new KrakenPrivateV1(
+    { url: server.url, getToken: async () => 'tok' },
+    { onOrder: (o, _d, snap) => orders.push([o.status, o.vol_exec, snap]), onSnapshot: (ch, n) => snapshots.push([ch, n]) },
+  );
   t.after(() => c.close());
   c.start();
-  await waitFor(() => c.ready, 'ready');
+  await waitFor(() => c.ready && snapshots.length === 2, 'ready with both (empty) snapshots');
+  assert.deepEqual(snapshots.sort(), [['openOrders', 0], ['ownTrades', 0]]);
   const ws = server.sockets[0] as WebSocket;
   ws.send('[[{"OX1":{"status":"pending","vol":"2.0","vol_exec":"0","userref":5,"descr":{"pair":"XBT/USD","type":"buy"}}}],"openOrders",{"sequence":2}]');
   ws.send('[[{"OX1":{"status":"open"}}],"openOrders",{"sequence":3}]');

@@ -51,6 +51,8 @@ export interface PrivateV1Options {
 export interface PrivateV1Handlers {
   /** `snapshot` = historical trade from the subscription snapshot: NOT a new fill. */
   onTrade?(trade: OwnTrade, snapshot: boolean): void;
+  /** A subscription snapshot arrived (possibly empty): everything before it is superseded. */
+  onSnapshot?(channel: PrivateChannel, items: number): void;
   /** Merged order after applying `delta`. */
   onOrder?(order: OpenOrderState, delta: OpenOrderDelta, snapshot: boolean): void;
   /** Data may be missing: the channel is being resubscribed; reconcile over REST. */
@@ -313,6 +315,7 @@ export class KrakenPrivateV1 {
       this.resync(f.channel);
     }
     st.expectSeq = f.sequence + 1;
+    if (snapshot) this.handlers.onSnapshot?.(f.channel, f.channel === 'ownTrades' ? f.trades.length : f.orders.length);
     if (f.channel === 'ownTrades') {
       for (const t of f.trades) {
         if (snapshot) this.stats.snapshotTrades++;

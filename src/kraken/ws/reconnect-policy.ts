@@ -3,9 +3,10 @@
  * sliding-window budget of connection attempts.
  *
  * Why a budget: Kraken (Cloudflare) allows ≈150 connection attempts per rolling 10 minutes per IP
- * and bans the IP for 10 minutes when exceeded (kraken-api.md §1.1, §5.3). Several listener
- * sockets share one IP, so each connection gets its own, smaller budget (default 40 / 10 min;
- * 6 listeners + the private socket stay under 150 even when all of them flap).
+ * and bans the IP for 10 minutes when exceeded (kraken-api.md §1.1, §5.3). Several sockets
+ * share one IP, so each connection gets its own, smaller budget: default 20 / 10 min, so the
+ * default 6 listeners + the private socket (7 × 20 = 140) stay under 150 even when all flap.
+ * Run more sockets per IP ⇒ lower `budgetAttempts` to 140 / sockets.
  * After a `maintenance` system status Kraken asks for no more than one attempt every 5 s.
  */
 
@@ -28,7 +29,7 @@ export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicyOptions> = {
   initialDelayMs: 250,
   maxDelayMs: 30_000,
   multiplier: 2,
-  budgetAttempts: 40,
+  budgetAttempts: 20,
   budgetWindowMs: 600_000,
   maintenanceMinIntervalMs: 5_000,
   stableAfterMs: 10_000,
