@@ -175,13 +175,19 @@ export abstract class BatchingSink implements MetricsSink {
       try {
         result = await this.send(batch);
       } catch (err) {
-        result = { ok: false, retry: true, rejected: 0, error: err instanceof Error ? err.message : String(err) };
+        result = {
+          ok: false,
+          retry: true,
+          rejected: 0,
+          error: err instanceof Error ? err.message : String(err),
+        };
       }
       if (this.finished) return;
       if (result.ok) {
         this.written += batch.length;
         this.inFlight = null;
-        if (this.failures > 0) this.log('info', `${this.kind} metrics writes recovered after ${this.failures} failed attempts`);
+        if (this.failures > 0)
+          this.log('info', `${this.kind} metrics writes recovered after ${this.failures} failed attempts`);
         this.failures = 0;
         this.lastError = null;
         return;
@@ -193,10 +199,14 @@ export abstract class BatchingSink implements MetricsSink {
         this.rejected += rejected;
         this.written += batch.length - rejected;
         this.inFlight = null;
-        this.log('error', `${this.kind} metrics batch of ${batch.length} lines refused, ${rejected} dropped: ${error}`);
+        this.log(
+          'error',
+          `${this.kind} metrics batch of ${batch.length} lines refused, ${rejected} dropped: ${error}`,
+        );
         return;
       }
-      if (this.failures === 0) this.log('warn', `${this.kind} metrics write failing, buffering and retrying: ${error}`);
+      if (this.failures === 0)
+        this.log('warn', `${this.kind} metrics write failing, buffering and retrying: ${error}`);
       this.failures++;
       this.retries++;
       const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));

@@ -18,5 +18,11 @@ export interface MetricsSinkConfig extends Omit<InfluxConfig, 'host'> {
 export function createMetricsSink(config: MetricsSinkConfig, opts: BatchingOptions = {}): MetricsSink {
   const host = config.host?.trim();
   if (host) return new InfluxWriter({ ...config, host }, opts);
-  return new FileSink({ ...opts, dir: config.fileDir ?? 'metrics', db: config.db, rp: config.rp, precision: config.precision });
+  return new FileSink({
+    ...opts,
+    dir: config.fileDir ?? 'metrics',
+    db: config.db,
+    rp: config.rp,
+    precision: config.precision,
+  });
 }

@@ -69,7 +69,8 @@ export class FileSink extends BatchingSink {
     const body = lines.join('\n') + '\n';
     const bytes = Buffer.byteLength(body);
     try {
-      if (this.file === null || (this.fileLines > 0 && this.fileBytes + bytes > this.maxFileBytes)) await this.rotate();
+      if (this.file === null || (this.fileLines > 0 && this.fileBytes + bytes > this.maxFileBytes))
+        await this.rotate();
       const f = this.file;
       if (f === null) throw new Error('metrics file not open');
       await f.write(body);
@@ -80,7 +81,12 @@ export class FileSink extends BatchingSink {
       // Disk full or unwritable dir: keep the lines buffered (bounded) and retry with backoff.
       // Drop the handle so the next attempt reopens a fresh file rather than appending half a line.
       await this.closeFile();
-      return { ok: false, retry: true, rejected: 0, error: `metrics file: ${err instanceof Error ? err.message : String(err)}` };
+      return {
+        ok: false,
+        retry: true,
+        rejected: 0,
+        error: `metrics file: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   }
 
@@ -106,7 +112,10 @@ export class FileSink extends BatchingSink {
     await this.closeFile();
     await mkdir(this.dir, { recursive: true });
     const stamp = new Date(this.nowMs()).toISOString().replace(/[:.]/g, '-');
-    const path = join(this.dir, `${metricsFilePrefix}${stamp}-${String(this.seq++).padStart(4, '0')}${metricsFileSuffix}`);
+    const path = join(
+      this.dir,
+      `${metricsFilePrefix}${stamp}-${String(this.seq++).padStart(4, '0')}${metricsFileSuffix}`,
+    );
     const f = await open(path, 'wx'); // never append to a file from another run
     this.file = f;
     const header = importHeader(this.db, this.rp);
@@ -124,7 +133,10 @@ export class FileSink extends BatchingSink {
       try {
         await unlink(join(this.dir, n));
       } catch (err) {
-        this.log('warn', `could not delete old metrics file ${n}: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(
+          'warn',
+          `could not delete old metrics file ${n}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
   }

@@ -10,7 +10,8 @@ export class LineBuffer {
   overwritten = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LineBuffer capacity must be ≥ 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`LineBuffer capacity must be ≥ 1, got ${capacity}`);
     this.ring = new Array<string | undefined>(capacity);
   }
 

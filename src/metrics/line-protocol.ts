@@ -92,7 +92,8 @@ export function formatFieldValue(v: FieldValue): string | null {
  * Nanoseconds exceed 2^53, so they are built as text: whole µs followed by "000".
  */
 export function formatTimestamp(epochUs: number, precision: Precision): string {
-  if (!Number.isFinite(epochUs) || epochUs < 0) throw new LineProtocolError(`invalid timestamp ${epochUs} µs`);
+  if (!Number.isFinite(epochUs) || epochUs < 0)
+    throw new LineProtocolError(`invalid timestamp ${epochUs} µs`);
   switch (precision) {
     case 'ns': {
       const us = Math.round(epochUs);

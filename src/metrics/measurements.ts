@@ -65,11 +65,21 @@ export function tradePoint(t: TradeOutcomePoint, atUs: number, mode: string): Po
 
 /** Inventory left over by a trade whose sell leg did not complete (volume 0 once resolved). */
 export function strandedInventoryPoint(asset: string, volume: number, tradeId: string, atUs: number): Point {
-  return { measurement: M_STRANDED_INVENTORY, tags: { asset }, fields: { volume, trade_id: tradeId }, timestampUs: atUs };
+  return {
+    measurement: M_STRANDED_INVENTORY,
+    tags: { asset },
+    fields: { volume, trade_id: tradeId },
+    timestampUs: atUs,
+  };
 }
 
 /** Opportunities the engine dropped since the last report, by reason (counter deltas). */
-export function opportunityDroppedPoint(reason: string, listener: number, count: number, atUs: number): Point {
+export function opportunityDroppedPoint(
+  reason: string,
+  listener: number,
+  count: number,
+  atUs: number,
+): Point {
   return {
     measurement: M_OPPORTUNITY_DROPPED,
     tags: { reason, listener: String(listener) },
@@ -87,7 +97,12 @@ export function reconnectPoint(socket: string, count: number, atUs: number, down
   };
 }
 
-export function workerRestartPoint(worker: string, reason: string, exitCode: number | null, atUs: number): Point {
+export function workerRestartPoint(
+  worker: string,
+  reason: string,
+  exitCode: number | null,
+  atUs: number,
+): Point {
   return {
     measurement: M_WORKER_RESTART,
     tags: { worker, reason },
@@ -97,9 +112,19 @@ export function workerRestartPoint(worker: string, reason: string, exitCode: num
 }
 
 export function fetchFailurePoint(endpoint: string, code: string, atUs: number): Point {
-  return { measurement: M_FETCH_FAILURE, tags: { endpoint, code }, fields: { count: int(1) }, timestampUs: atUs };
+  return {
+    measurement: M_FETCH_FAILURE,
+    tags: { endpoint, code },
+    fields: { count: int(1) },
+    timestampUs: atUs,
+  };
 }
 
 export function pointsDroppedPoint(sink: string, reason: string, count: number, atUs: number): Point {
-  return { measurement: M_POINTS_DROPPED, tags: { sink, reason }, fields: { count: int(count) }, timestampUs: atUs };
+  return {
+    measurement: M_POINTS_DROPPED,
+    tags: { sink, reason },
+    fields: { count: int(count) },
+    timestampUs: atUs,
+  };
 }

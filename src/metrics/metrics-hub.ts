@@ -4,13 +4,15 @@
  * (recorder overflow, invalid input, sink drops) as `metric_points_dropped`. Never throws to callers.
  */
 import { performance } from 'node:perf_hooks';
+import { DIR_EUR_TO_USD, LIMIT_BALANCE, readOpportunity, type Opportunity } from '../core/opportunity.js';
 import {
-  DIR_EUR_TO_USD,
-  LIMIT_BALANCE,
-  readOpportunity,
-  type Opportunity,
-} from '../core/opportunity.js';
-import { encodePoint, escapeKey, escapeMeasurement, formatFloat, formatTimestamp, type Point } from './line-protocol.js';
+  encodePoint,
+  escapeKey,
+  escapeMeasurement,
+  formatFloat,
+  formatTimestamp,
+  type Point,
+} from './line-protocol.js';
 import {
   fetchFailurePoint,
   M_EVALUATION_SPEED,
@@ -54,7 +56,12 @@ export interface MetricsHubOptions {
 
 export const defaultReportIntervalMs = 10_000;
 const usPerSecond = 1e6;
-const speedMeasurements: readonly string[] = ['', M_EVALUATION_SPEED, M_LOOP_SPEED, M_TRADE_MESSAGE_RECEIVE_SPEED];
+const speedMeasurements: readonly string[] = [
+  '',
+  M_EVALUATION_SPEED,
+  M_LOOP_SPEED,
+  M_TRADE_MESSAGE_RECEIVE_SPEED,
+];
 
 export type HubDropReason = 'recorder_full' | 'invalid';
 
@@ -101,7 +108,8 @@ export class MetricsHub {
         let line: string | null = null;
         if (s === SEC_INGESTION) line = this.ingestionLine(source, data, at, precision);
         else if (s === SEC_OPPORTUNITY) line = this.opportunityLine(readOpportunity(data, at));
-        else if (s === SEC_EVALUATION || s === SEC_LOOP || s === SEC_TRADE_RECEIVE) line = this.speedLine(s, source, data, at);
+        else if (s === SEC_EVALUATION || s === SEC_LOOP || s === SEC_TRADE_RECEIVE)
+          line = this.speedLine(s, source, data, at);
         if (line === null) this.own.invalid++;
         else this.sink.write(line);
       }
@@ -110,7 +118,8 @@ export class MetricsHub {
 
   trade(t: TradeOutcomePoint, atUs = this.nowUs()): void {
     this.point(tradePoint(t, atUs, this.mode));
-    if (t.strandedVolume > 0) this.point(strandedInventoryPoint(t.strandedAsset, t.strandedVolume, t.tradeId, atUs));
+    if (t.strandedVolume > 0)
+      this.point(strandedInventoryPoint(t.strandedAsset, t.strandedVolume, t.tradeId, atUs));
   }
 
   /** Inventory left by a trade (volume 0 when it has been unwound). */
@@ -120,7 +129,8 @@ export class MetricsHub {
 
   /** Counter deltas since the last call, e.g. from the listeners' shared counters, by reason name. */
   opportunityDrops(listener: number, deltas: Readonly<Record<string, number>>, atUs = this.nowUs()): void {
-    for (const [reason, n] of Object.entries(deltas)) if (n > 0) this.point(opportunityDroppedPoint(reason, listener, n, atUs));
+    for (const [reason, n] of Object.entries(deltas))
+      if (n > 0) this.point(opportunityDroppedPoint(reason, listener, n, atUs));
   }
 
   reconnect(socket: string, count = 1, downtimeUs?: number, atUs = this.nowUs()): void {
@@ -141,7 +151,10 @@ export class MetricsHub {
       this.sink.write(encodePoint(p, this.sink.precision));
     } catch (err) {
       this.own.invalid++;
-      this.log('warn', `metrics: point ${p.measurement} dropped: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(
+        'warn',
+        `metrics: point ${p.measurement} dropped: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -178,7 +191,12 @@ export class MetricsHub {
     return this.sink.close(timeoutMs);
   }
 
-  private ingestionLine(source: number, d: Float64Array, at: number, precision: MetricsSink['precision']): string | null {
+  private ingestionLine(
+    source: number,
+    d: Float64Array,
+    at: number,
+    precision: MetricsSink['precision'],
+  ): string | null {
     const pair = d[at] as number;
     const krakenTs = d[at + 1] as number;
     const recvUs = d[at + 2] as number;
@@ -223,7 +241,12 @@ export class MetricsHub {
       return encodePoint(
         {
           measurement: M_OPPORTUNITY,
-          tags: { pair1, pair2, direction: o.direction === DIR_EUR_TO_USD ? 'eur_to_usd' : 'usd_to_eur', listener: String(o.listener) },
+          tags: {
+            pair1,
+            pair2,
+            direction: o.direction === DIR_EUR_TO_USD ? 'eur_to_usd' : 'usd_to_eur',
+            listener: String(o.listener),
+          },
           fields: {
             ...q('pair1', o.buyQuote),
             ...q('pair2', o.sellQuote),

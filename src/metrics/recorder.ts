@@ -65,7 +65,13 @@ export class MetricsRecorder {
   constructor(opts: MetricsRecorderOptions) {
     this.source = opts.source;
     const speed = opts.speedCapacity ?? defaultSpeedCapacity;
-    this.capacities = [opts.ingestionCapacity ?? defaultIngestionCapacity, speed, speed, speed, opts.opportunityCapacity ?? defaultOpportunityCapacity];
+    this.capacities = [
+      opts.ingestionCapacity ?? defaultIngestionCapacity,
+      speed,
+      speed,
+      speed,
+      opts.opportunityCapacity ?? defaultOpportunityCapacity,
+    ];
     this.sections = this.capacities.map((cap, s) => new Float64Array(cap * (sectionStride[s] as number)));
     this.evalEvery = Math.max(1, Math.floor(opts.evaluationSampleEvery ?? 1));
     this.loopEvery = Math.max(1, Math.floor(opts.loopSampleEvery ?? 1));
@@ -120,7 +126,8 @@ export class MetricsRecorder {
   takeBatch(): RecorderBatch | null {
     if (this.pending === 0 && this.droppedSinceBatch === 0) return null;
     let doubles = HEADER_DOUBLES;
-    for (let s = 0; s < SECTION_COUNT; s++) doubles += (this.counts[s] as number) * (sectionStride[s] as number);
+    for (let s = 0; s < SECTION_COUNT; s++)
+      doubles += (this.counts[s] as number) * (sectionStride[s] as number);
     const data = new Float64Array(doubles);
     data[0] = recorderBatchVersion;
     data[1] = this.source;

@@ -6,7 +6,11 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
   let out = text;
   for (const s of secrets) {
     if (s === undefined || s.length === 0) continue;
-    for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ x: s }).toString().slice(2)])) {
+    for (const form of new Set([
+      s,
+      encodeURIComponent(s),
+      new URLSearchParams({ x: s }).toString().slice(2),
+    ])) {
       out = out.split(form).join('***');
     }
   }

@@ -97,7 +97,11 @@ export class AlertPolicy {
     for (const w of this.windows.values()) if (w.held > 0) out.push(summary(w, this.dedupeWindowMs));
     this.windows.clear();
     if (this.rateLimited > 0) {
-      out.push({ key: 'alerts-rate-limited', severity: this.rateLimitedSeverity, text: `${this.rateLimited} more alerts held back by the rate limit; see the log` });
+      out.push({
+        key: 'alerts-rate-limited',
+        severity: this.rateLimitedSeverity,
+        text: `${this.rateLimited} more alerts held back by the rate limit; see the log`,
+      });
       this.rateLimited = 0;
     }
     return out;

@@ -20,11 +20,19 @@ export function socketFailureAlert(socket: string, error: string): Alert {
 }
 
 export function socketGaveUpAlert(socket: string, attempts: number, error: string): Alert {
-  return { key: `socket-gave-up:${socket}`, severity: 'critical', text: `${socket} socket: giving up after ${attempts} failed connects: ${error}` };
+  return {
+    key: `socket-gave-up:${socket}`,
+    severity: 'critical',
+    text: `${socket} socket: giving up after ${attempts} failed connects: ${error}`,
+  };
 }
 
 export function socketRecoveredAlert(socket: string, downMs: number): Alert {
-  return { key: `socket-recovered:${socket}`, severity: 'info', text: `${socket} socket recovered after ${(downMs / 1000).toFixed(1)} s` };
+  return {
+    key: `socket-recovered:${socket}`,
+    severity: 'info',
+    text: `${socket} socket recovered after ${(downMs / 1000).toFixed(1)} s`,
+  };
 }
 
 export interface TradeAlertInput {
@@ -51,19 +59,35 @@ export function tradeAlert(t: TradeAlertInput): Alert {
   ];
   if (stranded) lines.push(`STRANDED ${t.strandedVolume} ${t.strandedAsset}: needs attention`);
   if (t.reason) lines.push(`reason: ${t.reason}`);
-  return { key: `trade:${t.tradeId}`, severity: stranded ? 'critical' : bad ? 'warning' : 'info', text: lines.join('\n') };
+  return {
+    key: `trade:${t.tradeId}`,
+    severity: stranded ? 'critical' : bad ? 'warning' : 'info',
+    text: lines.join('\n'),
+  };
 }
 
 export function riskLimitAlert(limit: string, detail: string): Alert {
-  return { key: `risk-limit:${limit}`, severity: 'critical', text: `risk limit reached (${limit}): ${detail}; trading stopped` };
+  return {
+    key: `risk-limit:${limit}`,
+    severity: 'critical',
+    text: `risk limit reached (${limit}): ${detail}; trading stopped`,
+  };
 }
 
 export function workerRestartAlert(worker: string, reason: string, restarts: number): Alert {
-  return { key: `worker-restart:${worker}`, severity: 'warning', text: `worker ${worker} restarted (${reason}); ${restarts} restart(s) so far` };
+  return {
+    key: `worker-restart:${worker}`,
+    severity: 'warning',
+    text: `worker ${worker} restarted (${reason}); ${restarts} restart(s) so far`,
+  };
 }
 
 export function fetchFailingAlert(endpoint: string, failures: number, error: string): Alert {
-  return { key: `fetch-failing:${endpoint}`, severity: 'warning', text: `${endpoint} fetch failing (${failures} in a row): ${error}` };
+  return {
+    key: `fetch-failing:${endpoint}`,
+    severity: 'warning',
+    text: `${endpoint} fetch failing (${failures} in a row): ${error}`,
+  };
 }
 
 export function fetchRecoveredAlert(endpoint: string): Alert {

@@ -17,7 +17,9 @@ export class LogOnlyNotifier implements Notifier {
       logAlert(this.log, alert);
     } catch (err) {
       // a broken logger must not take the caller down; there is nowhere left to report it but stderr
-      process.stderr.write(`alert could not be logged: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `alert could not be logged: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
     }
   }
 

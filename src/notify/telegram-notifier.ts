@@ -56,7 +56,9 @@ export class TelegramNotifier implements Notifier {
   private readonly url: string;
   private readonly policy: AlertPolicy;
   private readonly queue: Queued[] = [];
-  private readonly o: Required<Omit<TelegramNotifierOptions, 'policy' | 'label' | 'apiUrl'>> & { label: string };
+  private readonly o: Required<Omit<TelegramNotifierOptions, 'policy' | 'label' | 'apiUrl'>> & {
+    label: string;
+  };
   private readonly tick: NodeJS.Timeout;
   private sending: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -201,7 +203,8 @@ export class TelegramNotifier implements Notifier {
       });
     } catch (err) {
       const cause = err instanceof Error ? (err as { cause?: { code?: string } }).cause?.code : undefined;
-      const msg = err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err);
+      const msg =
+        err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err);
       return { ok: false, retryAfterMs: this.backoff(alert), error: this.scrub(`sendMessage: ${msg}`) };
     }
     let body: { ok?: unknown; description?: unknown; parameters?: { retry_after?: unknown } } = {};
@@ -215,7 +218,11 @@ export class TelegramNotifier implements Notifier {
     const error = this.scrub(`sendMessage: HTTP ${res.status} ${description}`.trim());
     if (res.status === 429) {
       const s = Number(body.parameters?.retry_after);
-      return { ok: false, retryAfterMs: Number.isFinite(s) && s >= 0 ? s * 1000 : this.backoff(alert), error };
+      return {
+        ok: false,
+        retryAfterMs: Number.isFinite(s) && s >= 0 ? s * 1000 : this.backoff(alert),
+        error,
+      };
     }
     if (res.status >= 500 || res.ok) return { ok: false, retryAfterMs: this.backoff(alert), error };
     return { ok: false, retryAfterMs: null, error }; // 4xx: bad token, chat not found, blocked: not retried

@@ -101,7 +101,11 @@ async function ping(url: string): Promise<boolean> {
   }
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  deadlineMs: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     if (await cond()) return;
@@ -148,8 +152,12 @@ export async function startInfluxd(opts: { auth?: boolean } = {}): Promise<Influ
     try {
       await waitFor(
         async () => {
-          if (spawnError !== null) throw new Error(`cannot start influxd (install the Debian package influxdb): ${String(spawnError)}`);
-          if (c.exitCode !== null) throw new Error(`influxd exited with ${c.exitCode}: ${stderr.slice(-2000)}`);
+          if (spawnError !== null)
+            throw new Error(
+              `cannot start influxd (install the Debian package influxdb): ${String(spawnError)}`,
+            );
+          if (c.exitCode !== null)
+            throw new Error(`influxd exited with ${c.exitCode}: ${stderr.slice(-2000)}`);
           return ping(url);
         },
         influxdStartDeadlineMs,
@@ -173,7 +181,10 @@ export async function startInfluxd(opts: { auth?: boolean } = {}): Promise<Influ
       auth.set('q', q);
       res = await fetch(`${url}/query?${auth.toString()}`);
     } else {
-      res = await fetch(`${url}/query?${auth.toString()}`, { method: 'POST', body: new URLSearchParams({ q }) });
+      res = await fetch(`${url}/query?${auth.toString()}`, {
+        method: 'POST',
+        body: new URLSearchParams({ q }),
+      });
     }
     const body = (await res.json()) as { results?: InfluxStatementResult[]; error?: string };
     if (body.error !== undefined) throw new Error(`influx query failed (${res.status}): ${body.error}`);

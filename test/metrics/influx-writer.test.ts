@@ -43,7 +43,10 @@ after(async () => {
 describe('InfluxWriter against InfluxDB 1.x', () => {
   test('points are queryable with their tags and values, hostile names survive', async () => {
     await createDb('t1');
-    const w = new InfluxWriter({ host: '127.0.0.1', port: srv.port, db: 't1', ...writerUser, precision: 'ns' }, { log });
+    const w = new InfluxWriter(
+      { host: '127.0.0.1', port: srv.port, db: 't1', ...writerUser, precision: 'ns' },
+      { log },
+    );
     const hostile = ['XBT/USD', 'a b', 'c,d', 'e=f', 'g"h', "i'j", 'ü€', 'k\\l', 'm\\ n', 'o\np', 'q\\'];
     // InfluxDB 1.x cannot hold a newline in a tag, nor a backslash before a separator or at the end:
     // those are the documented, deliberate changes; everything else arrives exactly.
@@ -54,7 +57,13 @@ describe('InfluxWriter against InfluxDB 1.x', () => {
           {
             measurement: 'kraken_ingestion_latency',
             tags: { pair, listener: '0' },
-            fields: { kraken_ts: 1750000000.5, ingestion_ts: 1750000000.5002, latency: 0.0002, seq: int(i), note: `q"\\${pair}` },
+            fields: {
+              kraken_ts: 1750000000.5,
+              ingestion_ts: 1750000000.5002,
+              latency: 0.0002,
+              seq: int(i),
+              note: `q"\\${pair}`,
+            },
             timestampUs: baseUs + i,
           },
           'ns',
@@ -65,7 +74,9 @@ describe('InfluxWriter against InfluxDB 1.x', () => {
     const stats = await w.close();
     assert.equal(stats.written, hostile.length);
     assert.equal(stats.lastError, null);
-    const r = rows(await srv.query('SELECT * FROM kraken_ingestion_latency ORDER BY time', { db: 't1', ...admin }));
+    const r = rows(
+      await srv.query('SELECT * FROM kraken_ingestion_latency ORDER BY time', { db: 't1', ...admin }),
+    );
     assert.equal(r.length, hostile.length);
     r.forEach((row, i) => {
       assert.equal(row.pair, stored[i]);
@@ -92,7 +103,15 @@ describe('InfluxWriter against InfluxDB 1.x', () => {
     const cap = 1500;
     const w = new InfluxWriter(
       { host: '127.0.0.1', port: srv.port, db: 't3', ...writerUser },
-      { log, batchSize: 500, maxBufferedLines: cap, retryBaseMs: 20, retryMaxMs: 200, flushIntervalMs: 50, requestTimeoutMs: 2000 },
+      {
+        log,
+        batchSize: 500,
+        maxBufferedLines: cap,
+        retryBaseMs: 20,
+        retryMaxMs: 200,
+        flushIntervalMs: 50,
+        requestTimeoutMs: 2000,
+      },
     );
     let n = 0;
     const writeSome = (k: number): void => {
@@ -157,7 +176,17 @@ describe('FileSink', () => {
       await createDb('t5');
       const sink = new FileSink({ dir, db: 't5', precision: 'u', maxFileBytes: 4096, batchSize: 100 });
       for (let i = 0; i < 500; i++) {
-        sink.write(encodePoint({ measurement: 'trade_message_receive_speed', tags: { note: 'x y' }, fields: { duration: i / 1e6 }, timestampUs: baseUs + i }, 'u'));
+        sink.write(
+          encodePoint(
+            {
+              measurement: 'trade_message_receive_speed',
+              tags: { note: 'x y' },
+              fields: { duration: i / 1e6 },
+              timestampUs: baseUs + i,
+            },
+            'u',
+          ),
+        );
       }
       const stats = await sink.close();
       assert.equal(stats.written, 500);
@@ -168,8 +197,21 @@ describe('FileSink', () => {
         assert.ok(text.startsWith('# DML\n# CONTEXT-DATABASE: t5\n'), f);
         const r = spawnSync(
           'influx',
-          ['-host', '127.0.0.1', '-port', String(srv.port), '-import', '-path', join(dir, f), '-precision', 'u'],
-          { encoding: 'utf8', env: { ...process.env, INFLUX_USERNAME: admin.user, INFLUX_PASSWORD: admin.password } },
+          [
+            '-host',
+            '127.0.0.1',
+            '-port',
+            String(srv.port),
+            '-import',
+            '-path',
+            join(dir, f),
+            '-precision',
+            'u',
+          ],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, INFLUX_USERNAME: admin.user, INFLUX_PASSWORD: admin.password },
+          },
         );
         assert.equal(r.status, 0, `influx -import ${f}: ${r.stdout} ${r.stderr}`);
       }

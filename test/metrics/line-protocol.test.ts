@@ -73,7 +73,10 @@ describe('line protocol escaping', () => {
             i++;
             continue;
           }
-          assert.ok(e[i] !== ',' && e[i] !== ' ' && e[i] !== '=', `unescaped separator in ${JSON.stringify(e)}`);
+          assert.ok(
+            e[i] !== ',' && e[i] !== ' ' && e[i] !== '=',
+            `unescaped separator in ${JSON.stringify(e)}`,
+          );
         }
         assert.ok(!e.endsWith('\\') || e.endsWith('\\ ') || e.endsWith('\\,') || e.endsWith('\\='));
       }),
@@ -142,10 +145,16 @@ describe('encodePoint', () => {
     );
   });
   test('no tags, no timestamp', () => {
-    assert.equal(encodePoint({ measurement: 'm', fields: { duration: 0.000012 } }, 'u'), 'm duration=0.000012');
+    assert.equal(
+      encodePoint({ measurement: 'm', fields: { duration: 0.000012 } }, 'u'),
+      'm duration=0.000012',
+    );
   });
   test('empty tag values are left out', () => {
-    assert.equal(encodePoint({ measurement: 'm', tags: { a: '', b: 'x' }, fields: { f: false } }, 'u'), 'm,b=x f=f');
+    assert.equal(
+      encodePoint({ measurement: 'm', tags: { a: '', b: 'x' }, fields: { f: false } }, 'u'),
+      'm,b=x f=f',
+    );
   });
   test('a point with no writable field throws a coded error', () => {
     assert.throws(

@@ -41,7 +41,14 @@ class MemorySink implements MetricsSink {
     return this.stats();
   }
   stats(): MetricsSinkStats {
-    return { accepted: this.lines.length, written: this.lines.length, dropped: this.dropped, retries: 0, pending: 0, lastError: null };
+    return {
+      accepted: this.lines.length,
+      written: this.lines.length,
+      dropped: this.dropped,
+      retries: 0,
+      pending: 0,
+      lastError: null,
+    };
   }
 }
 
@@ -89,12 +96,21 @@ describe('MetricsRecorder → MetricsHub', () => {
     hub.acceptBatch(msg.batch);
     await hub.close();
     const [ing1, ing2, ev, loop, trade, opp] = sink.lines;
-    assert.equal(ing1, `kraken_ingestion_latency,listener=2,pair=SOL/USD ingestion_ts=1750000000,kraken_ts=1749999999.9985,latency=0.0015 ${t0}`);
-    assert.match(ing2 ?? '', /^kraken_ingestion_latency,listener=2,pair=A\\ B\\,C\\=D ingestion_ts=1750000000.001,kraken_ts=[\d.]+,latency=0\.000[12]\d* 1750000000001000$/);
+    assert.equal(
+      ing1,
+      `kraken_ingestion_latency,listener=2,pair=SOL/USD ingestion_ts=1750000000,kraken_ts=1749999999.9985,latency=0.0015 ${t0}`,
+    );
+    assert.match(
+      ing2 ?? '',
+      /^kraken_ingestion_latency,listener=2,pair=A\\ B\\,C\\=D ingestion_ts=1750000000.001,kraken_ts=[\d.]+,latency=0\.000[12]\d* 1750000000001000$/,
+    );
     assert.equal(ev, `arbitrage_evaluation_speed,listener=2 duration=0.0000035 ${t0 + 10}`);
     assert.equal(loop, `listener_loop_speed,listener=2 duration=0.000012 ${t0 + 20}`);
     assert.equal(trade, `trade_message_receive_speed,listener=2 duration=0.00004 ${t0 + 30}`);
-    assert.match(opp ?? '', /^arbitrage_opportunity,direction=eur_to_usd,listener=2,pair1=SOL\/EUR,pair2=SOL\/USD /);
+    assert.match(
+      opp ?? '',
+      /^arbitrage_opportunity,direction=eur_to_usd,listener=2,pair1=SOL\/EUR,pair2=SOL\/USD /,
+    );
     assert.match(opp ?? '', /[ ,]pair1_ask=150\.5[, ]/);
     assert.match(opp ?? '', /[ ,]pair2_bid=170\.25[, ]/);
     assert.match(opp ?? '', /[ ,]roi=1\.0042[, ]/);
@@ -134,7 +150,14 @@ describe('MetricsRecorder → MetricsHub', () => {
   test('bad batches and bad records are counted, never thrown', async () => {
     const sink = new MemorySink();
     const hub = new MetricsHub({ sink, pairName, reportIntervalMs: 3_600_000 });
-    for (const bad of [null, 42, 'x', {}, { kind: 'kraken-arb-metrics', data: new Float64Array(3) }, { kind: 'kraken-arb-metrics', data: new Float64Array([1, 0, 0, 5, 0, 0, 0, 0]) }]) {
+    for (const bad of [
+      null,
+      42,
+      'x',
+      {},
+      { kind: 'kraken-arb-metrics', data: new Float64Array(3) },
+      { kind: 'kraken-arb-metrics', data: new Float64Array([1, 0, 0, 5, 0, 0, 0, 0]) },
+    ]) {
       hub.acceptBatch(bad);
     }
     const rec = new MetricsRecorder({ source: 0 });
@@ -145,8 +168,26 @@ describe('MetricsRecorder → MetricsHub', () => {
     assert.equal(sink.lines.length, 0);
     assert.equal(hub.droppedCounts().invalid, 6 + 2);
     assert.equal(hub.droppedCounts().recorder_full, 1);
-    hub.trade({ tradeId: 't1', status: 'sold', buyPair: 'SOL/USD', sellPair: 'SOL/EUR', boughtVolume: 1, soldVolume: 1, pnlUsd: 0.12, pnlEur: 0, strandedVolume: 0, strandedAsset: 'SOL', decisionToSendUs: 35 }, t0);
-    assert.equal(sink.lines[0], `trade,buy_pair=SOL/USD,mode=evaluation,sell_pair=SOL/EUR,status=sold trade_id="t1",bought_volume=1,sold_volume=1,pnl_usd=0.12,pnl_eur=0,stranded_volume=0,decision_to_send=0.000035 ${t0}`);
+    hub.trade(
+      {
+        tradeId: 't1',
+        status: 'sold',
+        buyPair: 'SOL/USD',
+        sellPair: 'SOL/EUR',
+        boughtVolume: 1,
+        soldVolume: 1,
+        pnlUsd: 0.12,
+        pnlEur: 0,
+        strandedVolume: 0,
+        strandedAsset: 'SOL',
+        decisionToSendUs: 35,
+      },
+      t0,
+    );
+    assert.equal(
+      sink.lines[0],
+      `trade,buy_pair=SOL/USD,mode=evaluation,sell_pair=SOL/EUR,status=sold trade_id="t1",bought_volume=1,sold_volume=1,pnl_usd=0.12,pnl_eur=0,stranded_volume=0,decision_to_send=0.000035 ${t0}`,
+    );
     await hub.close();
   });
 

@@ -13,7 +13,7 @@ import { latencyMeasurements } from '../../src/metrics/measurements.js';
 import { rows, startInfluxd, type InfluxdServer } from '../helpers/influxd.js';
 
 const script = join(process.cwd(), 'scripts', 'setup_influxdb.sh');
-const admin = { user: 'arb_admin', password: "adm'in \"pw\" $x" };
+const admin = { user: 'arb_admin', password: 'adm\'in "pw" $x' };
 const regular = { user: 'arb_user', password: 'us er&pw=1' };
 let srv: InfluxdServer;
 let dir: string;
@@ -33,7 +33,11 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function runSetup(args: string[], e: NodeJS.ProcessEnv): { status: number | null; out: string } {
-  const r = spawnSync('bash', [script, '--env-file', join(dir, '.env'), ...args], { encoding: 'utf8', env: e, timeout: 60_000 });
+  const r = spawnSync('bash', [script, '--env-file', join(dir, '.env'), ...args], {
+    encoding: 'utf8',
+    env: e,
+    timeout: 60_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -41,7 +45,10 @@ before(async () => {
   srv = await startInfluxd({ auth: true });
   dir = mkdtempSync(join(tmpdir(), 'kraken-arb-setup-'));
   // The file says arb_file and 1d; the environment's DB_NAME must win, RP_* come from the file.
-  writeFileSync(join(dir, '.env'), ['# settings', 'DB_NAME=arb_file', 'RP_NAME="arb_rp"', "RP_DURATION='7d'", ''].join('\n'));
+  writeFileSync(
+    join(dir, '.env'),
+    ['# settings', 'DB_NAME=arb_file', 'RP_NAME="arb_rp"', "RP_DURATION='7d'", ''].join('\n'),
+  );
 });
 after(async () => {
   await srv?.dispose();
@@ -71,7 +78,9 @@ describe('setup_influxdb.sh', () => {
     const rp = rps.find((r) => r.name === 'arb_rp');
     assert.equal(rp?.default, true);
     assert.equal(rp?.duration, '168h0m0s');
-    const cqs = rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).filter((r) => typeof r.name === 'string');
+    const cqs = rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).filter(
+      (r) => typeof r.name === 'string',
+    );
     const names = cqs.map((r) => r.name).sort();
     assert.deepEqual(names, latencyMeasurements.map((m) => `cq_${m.measurement}_aggregates`).sort());
     for (const m of latencyMeasurements) {
@@ -105,7 +114,7 @@ describe('setup_influxdb.sh', () => {
     const hub = new MetricsHub({ sink, pairName: (i) => ['USDT/USD', 'USDT/EUR', 'XBT/USD', 'XBT/EUR'][i] });
     const rec = new MetricsRecorder({ source: 3 });
     const windowUs = 5 * 60 * 1e6;
-    const startUs = (Math.floor(Date.now() * 1e3 / windowUs) - 2) * windowUs; // a whole, recent 5-minute window
+    const startUs = (Math.floor((Date.now() * 1e3) / windowUs) - 2) * windowUs; // a whole, recent 5-minute window
     for (let i = 1; i <= 100; i++) {
       rec.ingestion(2, (startUs + i * 1000) / 1e6 - i / 1e4, startUs + i * 1000); // latency i×100 µs
       rec.evaluation(startUs + i * 1000, i); // i µs
@@ -113,19 +122,30 @@ describe('setup_influxdb.sh', () => {
     hub.acceptBatch(rec.takeBatch());
     const stats = await hub.close();
     assert.equal(stats.written, 200, stats.lastError ?? '');
-    const raw = rows(await srv.query('SELECT count(latency) FROM arb_env.arb_rp.kraken_ingestion_latency', { db: 'arb_env', ...regular }));
+    const raw = rows(
+      await srv.query('SELECT count(latency) FROM arb_env.arb_rp.kraken_ingestion_latency', {
+        db: 'arb_env',
+        ...regular,
+      }),
+    );
     assert.equal(raw[0]?.count, 100);
 
     // Backfill runs the CQs' own SELECT … INTO over existing data (a CQ would only run at the next 5-minute boundary).
     const r = runSetup(['--backfill', '1d'], env());
     assert.equal(r.status, 0, r.out);
-    const agg = rows(await srv.query('SELECT * FROM arb_env.arb_rp.kraken_ingestion_latency_aggregates', { db: 'arb_env', ...regular }));
+    const agg = rows(
+      await srv.query('SELECT * FROM arb_env.arb_rp.kraken_ingestion_latency_aggregates', {
+        db: 'arb_env',
+        ...regular,
+      }),
+    );
     assert.equal(agg.length, 1);
     const a = agg[0] as Record<string, number | string>;
     assert.equal(a.pair, 'XBT/USD');
     assert.equal(a.count_latency, 100);
     // Kraken's timestamps are epoch seconds in a double: about 0.2 µs of rounding in each latency.
-    const near = (v: unknown, want: number): void => assert.ok(Math.abs((v as number) - want) < 1e-6, `${String(v)} vs ${want}`);
+    const near = (v: unknown, want: number): void =>
+      assert.ok(Math.abs((v as number) - want) < 1e-6, `${String(v)} vs ${want}`);
     near(a.min_latency, 1e-4);
     near(a.max_latency, 1e-2);
     near(a.mean_latency, 50.5e-4);
@@ -133,7 +153,12 @@ describe('setup_influxdb.sh', () => {
     near(a.p50_latency, 50e-4);
     near(a.p99_latency, 99e-4);
     assert.equal(a.time, startUs);
-    const ev = rows(await srv.query('SELECT * FROM arb_env.arb_rp.arbitrage_evaluation_speed_aggregates', { db: 'arb_env', ...regular }));
+    const ev = rows(
+      await srv.query('SELECT * FROM arb_env.arb_rp.arbitrage_evaluation_speed_aggregates', {
+        db: 'arb_env',
+        ...regular,
+      }),
+    );
     assert.equal(ev[0]?.count_duration, 100);
     assert.ok(Math.abs((ev[0]?.p90_duration as number) - 90e-6) < 1e-12);
   });
@@ -147,7 +172,9 @@ describe('setup_influxdb.sh', () => {
     for (let i = 1; i <= 10; i++) rec.loop(startUs + i, i * 10); // 10…100 µs
     hub.acceptBatch(rec.takeBatch());
     assert.equal((await hub.close()).written, 10);
-    const cq = rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).find((r) => r.name === 'cq_listener_loop_speed_aggregates');
+    const cq = rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).find(
+      (r) => r.name === 'cq_listener_loop_speed_aggregates',
+    );
     const body = /BEGIN (.*) END$/.exec(String(cq?.query))?.[1] ?? '';
     const at = body.indexOf(' GROUP BY ');
     assert.ok(at > 0, body);
@@ -155,7 +182,12 @@ describe('setup_influxdb.sh', () => {
     const ranged = `${body.slice(0, at)} WHERE time >= ${startUs}u AND time < ${startUs + windowUs}u${body.slice(at)}`;
     const res = await srv.query(ranged, { db: 'arb_env', ...A() });
     assert.equal(res[0]?.error, undefined);
-    const agg = rows(await srv.query('SELECT * FROM arb_env.arb_rp.listener_loop_speed_aggregates', { db: 'arb_env', ...regular }));
+    const agg = rows(
+      await srv.query('SELECT * FROM arb_env.arb_rp.listener_loop_speed_aggregates', {
+        db: 'arb_env',
+        ...regular,
+      }),
+    );
     assert.equal(agg.length, 1);
     assert.equal(agg[0]?.count_duration, 10);
     assert.ok(Math.abs((agg[0]?.min_duration as number) - 10e-6) < 1e-12);
@@ -171,10 +203,22 @@ describe('setup_influxdb.sh', () => {
 
   test('--drop-database drops the data; without it the data stays', async () => {
     assert.equal(runSetup([], env()).status, 0);
-    assert.equal(rows(await srv.query('SELECT count(latency) FROM kraken_ingestion_latency', { db: 'arb_env', ...A() }))[0]?.count, 100);
+    assert.equal(
+      rows(
+        await srv.query('SELECT count(latency) FROM kraken_ingestion_latency', { db: 'arb_env', ...A() }),
+      )[0]?.count,
+      100,
+    );
     const r = runSetup(['--drop-database'], env());
     assert.equal(r.status, 0, r.out);
-    assert.equal(rows(await srv.query('SELECT count(latency) FROM kraken_ingestion_latency', { db: 'arb_env', ...A() })).length, 0);
-    assert.equal(rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).filter((x) => typeof x.name === 'string').length, latencyMeasurements.length);
+    assert.equal(
+      rows(await srv.query('SELECT count(latency) FROM kraken_ingestion_latency', { db: 'arb_env', ...A() }))
+        .length,
+      0,
+    );
+    assert.equal(
+      rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).filter((x) => typeof x.name === 'string').length,
+      latencyMeasurements.length,
+    );
   });
 });

@@ -2,7 +2,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertPolicy, type Alert } from '../../src/notify/alert-policy.js';
 
-const a = (key: string, text = key, severity: Alert['severity'] = 'warning'): Alert => ({ key, severity, text });
+const a = (key: string, text = key, severity: Alert['severity'] = 'warning'): Alert => ({
+  key,
+  severity,
+  text,
+});
 
 describe('AlertPolicy', () => {
   test('first alert of a key goes out at once', () => {

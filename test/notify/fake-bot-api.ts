@@ -47,7 +47,11 @@ export async function startFakeBotApi(token: string, chatId: string): Promise<Fa
     req.on('end', () => {
       state.requests++;
       if (req.method !== 'POST' || req.url !== `/bot${token}/sendMessage`) {
-        reply(res, req.url?.startsWith('/bot') ? 401 : 404, { ok: false, error_code: 401, description: 'Unauthorized' });
+        reply(res, req.url?.startsWith('/bot') ? 401 : 404, {
+          ok: false,
+          error_code: 401,
+          description: 'Unauthorized',
+        });
         return;
       }
       const next = state.script.shift();
@@ -71,11 +75,22 @@ export async function startFakeBotApi(token: string, chatId: string): Promise<Fa
         return;
       }
       if (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 4096) {
-        reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty or too long' });
+        reply(res, 400, {
+          ok: false,
+          error_code: 400,
+          description: 'Bad Request: message text is empty or too long',
+        });
         return;
       }
-      state.messages.push({ chatId: body.chat_id, text: body.text, contentType: req.headers['content-type'] });
-      reply(res, 200, { ok: true, result: { message_id: state.messages.length, chat: { id: Number(chatId) }, text: body.text } });
+      state.messages.push({
+        chatId: body.chat_id,
+        text: body.text,
+        contentType: req.headers['content-type'],
+      });
+      reply(res, 200, {
+        ok: true,
+        result: { message_id: state.messages.length, chat: { id: Number(chatId) }, text: body.text },
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -86,6 +101,14 @@ export async function startFakeBotApi(token: string, chatId: string): Promise<Fa
 
 export const tooManyRequests = (retryAfterS: number): Scripted => ({
   status: 429,
-  body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfterS}`, parameters: { retry_after: retryAfterS } },
+  body: {
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${retryAfterS}`,
+    parameters: { retry_after: retryAfterS },
+  },
 });
-export const serverError: Scripted = { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } };
+export const serverError: Scripted = {
+  status: 500,
+  body: { ok: false, error_code: 500, description: 'Internal Server Error' },
+};

@@ -32,8 +32,20 @@ after(async () => {
   for (const s of servers) await s.close();
 });
 
-function notifier(s: FakeBotApi, log: NotifyLog, extra: Partial<ConstructorParameters<typeof TelegramNotifier>[0]> = {}): TelegramNotifier {
-  return new TelegramNotifier({ token, chatId, apiUrl: s.url, log, retryBaseMs: 10, retryMaxMs: 50, ...extra });
+function notifier(
+  s: FakeBotApi,
+  log: NotifyLog,
+  extra: Partial<ConstructorParameters<typeof TelegramNotifier>[0]> = {},
+): TelegramNotifier {
+  return new TelegramNotifier({
+    token,
+    chatId,
+    apiUrl: s.url,
+    log,
+    retryBaseMs: 10,
+    retryMaxMs: 50,
+    ...extra,
+  });
 }
 
 describe('TelegramNotifier', () => {
@@ -99,7 +111,8 @@ describe('TelegramNotifier', () => {
     const stats = await n.close();
     assert.equal(s.requests, 1);
     assert.match(stats.lastError ?? '', /HTTP 400 Bad Request: chat not found/);
-    for (const l of [...log.lines, stats.lastError ?? '']) assert.ok(!l.includes(token) && !l.includes('ABC-secret'), l);
+    for (const l of [...log.lines, stats.lastError ?? ''])
+      assert.ok(!l.includes(token) && !l.includes('ABC-secret'), l);
   });
 
   test('Telegram down: notify never throws or blocks; errors name no token; queue stays bounded', async () => {
@@ -108,7 +121,17 @@ describe('TelegramNotifier', () => {
     await s.close();
     servers.splice(servers.indexOf(s), 1);
     const log = memLog();
-    const n = new TelegramNotifier({ token, chatId, apiUrl: url, log, maxQueue: 5, retryBaseMs: 5, retryMaxMs: 20, maxAttempts: 2, policy: { maxPerWindow: 1000 } });
+    const n = new TelegramNotifier({
+      token,
+      chatId,
+      apiUrl: url,
+      log,
+      maxQueue: 5,
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      maxAttempts: 2,
+      policy: { maxPerWindow: 1000 },
+    });
     for (let i = 0; i < 50; i++) n.notify({ key: `k${i}`, severity: 'warning', text: `t${i}` });
     assert.ok(n.stats().queued <= 5);
     await waitFor(() => n.stats().queued === 0, 10_000, 'queue to empty');
@@ -123,7 +146,20 @@ describe('TelegramNotifier', () => {
     const s = await api();
     s.script.push('hang');
     const n = notifier(s, memLog());
-    n.notify(tradeAlert({ tradeId: 't1', status: 'stranded', buyPair: 'SOL/USD', sellPair: 'SOL/EUR', boughtVolume: 1, soldVolume: 0, pnlUsd: 0, pnlEur: 0, strandedVolume: 1, strandedAsset: 'SOL' }));
+    n.notify(
+      tradeAlert({
+        tradeId: 't1',
+        status: 'stranded',
+        buyPair: 'SOL/USD',
+        sellPair: 'SOL/EUR',
+        boughtVolume: 1,
+        soldVolume: 0,
+        pnlUsd: 0,
+        pnlEur: 0,
+        strandedVolume: 1,
+        strandedAsset: 'SOL',
+      }),
+    );
     await waitFor(() => s.requests === 1, 5000, 'request to arrive');
     const stats = await n.close(200);
     assert.equal(stats.failed, 1);
@@ -136,15 +172,33 @@ describe('without Telegram settings', () => {
     const log = memLog();
     const n = createNotifier({ telegramBotToken: '', telegramChatId: chatId }, log);
     assert.ok(n instanceof LogOnlyNotifier);
-    n.notify(tradeAlert({ tradeId: 't9', status: 'stranded', buyPair: 'SOL/USD', sellPair: 'SOL/EUR', boughtVolume: 2, soldVolume: 1, pnlUsd: -0.5, pnlEur: 0, strandedVolume: 1, strandedAsset: 'SOL' }));
+    n.notify(
+      tradeAlert({
+        tradeId: 't9',
+        status: 'stranded',
+        buyPair: 'SOL/USD',
+        sellPair: 'SOL/EUR',
+        boughtVolume: 2,
+        soldVolume: 1,
+        pnlUsd: -0.5,
+        pnlEur: 0,
+        strandedVolume: 1,
+        strandedAsset: 'SOL',
+      }),
+    );
     const stats = await n.close();
     assert.equal(stats.raised, 1);
-    assert.ok(log.lines.some((l) => l.startsWith('error alert: trade t9 stranded') && l.includes('STRANDED 1 SOL')));
+    assert.ok(
+      log.lines.some((l) => l.startsWith('error alert: trade t9 stranded') && l.includes('STRANDED 1 SOL')),
+    );
   });
 
   test('createNotifier uses Telegram and the API URL override when both settings are there', async () => {
     const s = await api();
-    const n = createNotifier({ telegramBotToken: token, telegramChatId: chatId, telegramApiUrl: `${s.url}/` }, memLog());
+    const n = createNotifier(
+      { telegramBotToken: token, telegramChatId: chatId, telegramApiUrl: `${s.url}/` },
+      memLog(),
+    );
     assert.equal(n.kind, 'telegram');
     n.notify(startAlert('sim'));
     await waitFor(() => s.messages.length === 1, 5000, 'message');
