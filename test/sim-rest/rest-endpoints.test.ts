@@ -209,6 +209,14 @@ describe('REST endpoint shapes (kraken-api.md §4)', () => {
       order: 'buy 0.50000000 XBTUSD @ limit 40000.0',
       close: '',
     });
+    assert.deepEqual(
+      Object.keys(resultOf<{ open: object }>(await privateCall(sim, 'OpenOrders', { userref: '78' })).open),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(resultOf<{ open: object }>(await privateCall(sim, 'OpenOrders', { userref: '77' })).open),
+      [txid],
+    );
     const bx = resultOf<Record<string, { hold_trade: string }>>(await privateCall(sim, 'BalanceEx'));
     assert.equal(bx['ZUSD']?.hold_trade, '20080.0000');
     assert.deepEqual(resultOf(await privateCall(sim, 'CancelOrder', { txid })), { count: 1 });

@@ -77,6 +77,17 @@ function ordersObject(venue: VenueImpl, list: readonly SimOrder[]): Record<strin
   return out;
 }
 
+/** Kraken's optional `userref` / `cl_ord_id` filters on OpenOrders and ClosedOrders; undefined = bad userref. */
+function byRef(list: readonly SimOrder[], q: Params): readonly SimOrder[] | undefined {
+  const ref = q['userref'];
+  const cl = q['cl_ord_id'];
+  if (ref !== undefined && !/^-?\d{1,10}$/.test(ref)) return undefined;
+  if (ref === undefined && cl === undefined) return list;
+  return list.filter(
+    (o) => (ref === undefined || String(o.userref) === ref) && (cl === undefined || o.clOrdId === cl),
+  );
+}
+
 function offset(q: Params): number | undefined {
   if (q['ofs'] === undefined) return 0;
   const n = Number(q['ofs']);
@@ -153,12 +164,17 @@ export function privateMethod(venue: VenueImpl, apiKey: string, method: string, 
       const r = venue.cancelOrder(apiKey, ref);
       return r.ok ? { result: { count: r.value.count } } : { error: r.error };
     }
-    case 'OpenOrders':
-      return { result: { open: ordersObject(venue, venue.openOrders(apiKey)) } };
+    case 'OpenOrders': {
+      const mine = byRef(venue.openOrders(apiKey), q);
+      if (mine === undefined) return { error: 'EGeneral:Invalid arguments:userref' };
+      return { result: { open: ordersObject(venue, mine) } };
+    }
     case 'ClosedOrders': {
       const ofs = offset(q);
       if (ofs === undefined) return { error: 'EGeneral:Invalid arguments:ofs' };
-      const all = [...venue.closedOrders(apiKey)].reverse();
+      const mine = byRef(venue.closedOrders(apiKey), q);
+      if (mine === undefined) return { error: 'EGeneral:Invalid arguments:userref' };
+      const all = [...mine].reverse();
       return { result: { closed: ordersObject(venue, all.slice(ofs, ofs + PAGE_SIZE)), count: all.length } };
     }
     case 'QueryOrders': {
