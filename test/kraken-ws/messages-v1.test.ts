@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  buildAddOrder, buildCancelOrder, buildPrivateSubscribe, buildPublicSubscribe, KrakenWsBuildError,
+  buildAddOrder, buildCancelOrder, buildPing, buildPrivateSubscribe, buildPrivateUnsubscribe, buildPublicSubscribe,
+  buildPublicUnsubscribe, KrakenWsBuildError,
 } from '../../src/kraken/ws/messages-v1.js';
 
 test('public subscribe for spread', () => {
@@ -9,6 +10,10 @@ test('public subscribe for spread', () => {
     event: 'subscribe', reqid: 3, pair: ['XBT/USD', 'XBT/EUR'], subscription: { name: 'spread' },
   });
   assert.throws(() => buildPublicSubscribe(1, [], 'spread'), KrakenWsBuildError);
+  assert.deepEqual(JSON.parse(buildPublicUnsubscribe(4, ['XBT/USD'], 'spread')), {
+    event: 'unsubscribe', reqid: 4, pair: ['XBT/USD'], subscription: { name: 'spread' },
+  });
+  assert.deepEqual(JSON.parse(buildPing(42)), { event: 'ping', reqid: 42 });
   assert.throws(() => buildPublicSubscribe(1, ['XBT"USD'], 'spread'), KrakenWsBuildError);
 });
 
@@ -44,5 +49,8 @@ test('cancelOrder and private subscribe', () => {
   assert.throws(() => buildCancelOrder(7, 'tok', []), KrakenWsBuildError);
   assert.deepEqual(JSON.parse(buildPrivateSubscribe(2, 'openOrders', 'tok')), {
     event: 'subscribe', reqid: 2, subscription: { name: 'openOrders', token: 'tok', snapshot: true, ratecounter: true },
+  });
+  assert.deepEqual(JSON.parse(buildPrivateUnsubscribe(3, 'ownTrades', 'tok')), {
+    event: 'unsubscribe', reqid: 3, subscription: { name: 'ownTrades', token: 'tok' },
   });
 });

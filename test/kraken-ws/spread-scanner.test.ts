@@ -34,6 +34,20 @@ describe('spread scanner: documented frames', () => {
     assert.equal(sc.accepted, 2);
   });
 
+  test('documented frames of channels we do not subscribe (§1.7–1.9) are cleanly refused', () => {
+    const sc = new SpreadScanner(PAIRS);
+    const ticker = '[0, {"a":["5525.40000",1,"1.000"], "b":["5525.10000",1,"1.000"], "c":["5525.10000","0.00398963"], "v":["2634.11501494","3591.17907851"], "p":["5631.44067","5653.78939"], "t":[11493,16267], "l":["5505.00000","5505.00000"], "h":["5783.00000","5783.00000"], "o":["5760.70000","5763.40000"]}, "ticker", "XBT/USD"]';
+    const trade = '[0, [["5541.20000","0.15850568","1534614057.321597","s","l",""], ["6060.00000","0.02455000","1534614057.324998","b","l",""]], "trade", "XBT/USD"]';
+    const book = '[1234, {"a":[["5541.30000","2.50700000","1534614248.456738"],["5542.50000","0.40100000","1534614248.456738"]], "c":"974942666"}, "book-10", "XBT/USD"]';
+    assert.equal(sc.scan(b(ticker)), SCAN_REJECTED);
+    assert.equal(sc.lastReject, SpreadReject.NOT_INNER_ARRAY);
+    assert.equal(sc.scan(b(trade)), SCAN_REJECTED);
+    assert.equal(sc.lastReject, SpreadReject.WRONG_TYPE);
+    assert.equal(sc.scan(b(book)), SCAN_REJECTED);
+    assert.equal(sc.lastReject, SpreadReject.NOT_INNER_ARRAY);
+    assert.equal(sc.accepted, 0);
+  });
+
   test('event objects go to the slow path', () => {
     const sc = new SpreadScanner(PAIRS);
     for (const e of [
