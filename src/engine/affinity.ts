@@ -77,7 +77,10 @@ export function parseCpuList(list: string): number[] {
   return out;
 }
 
-/** CPUs the calling thread may run on (Linux: its affinity mask; elsewhere 0..n-1). */
+/**
+ * CPUs the calling thread may run on (Linux: its affinity mask; elsewhere 0..n-1). Call it on the
+ * main thread at start-up (never pinned by us) and give the result to planCores.
+ */
 export function availableCpus(): number[] {
   if (process.platform === 'linux') {
     const fromProc = readCpusAllowed();
@@ -137,13 +140,8 @@ export function pinCurrentThread(cpu: number, name: string, options: PinOptions 
     return { pinned: false, method: 'none', reason: `thread pinning is Linux-only (${process.platform})` };
   if (!Number.isInteger(cpu) || cpu < 0)
     return { pinned: false, method: 'none', reason: `invalid CPU ${cpu}` };
-  const allowed = availableCpus();
-  if (!allowed.includes(cpu))
-    return {
-      pinned: false,
-      method: 'none',
-      reason: `CPU ${cpu} not available (allowed: ${allowed.join(',')})`,
-    };
+  // No pre-check against the current mask: a thread started under `taskset -c 0` may still move
+  // itself to CPU 1 (the kernel checks the cpuset). The mask is only quoted when pinning fails.
   const reasons: string[] = [];
   for (const method of options.methods ?? ['addon', 'taskset']) {
     if (method === 'taskset') {
@@ -170,5 +168,7 @@ export function pinCurrentThread(cpu: number, name: string, options: PinOptions 
     }
     return { pinned: true, method: 'addon' };
   }
-  return { pinned: false, method: 'none', reason: reasons.join('; ') };
+  const mask = availableCpus();
+  const hint = mask.includes(cpu) ? '' : ` (CPU ${cpu} is not in this thread's mask ${mask.join(',')})`;
+  return { pinned: false, method: 'none', reason: reasons.join('; ') + hint };
 }

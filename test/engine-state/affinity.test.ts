@@ -60,11 +60,13 @@ describe('pinCurrentThread', () => {
     assert.ok(r.reason !== undefined && r.reason.length > 0);
   });
 
+  // CPU 0, then CPU 1 when this process may use it: a pinned thread can move itself again.
+  const targets = readCpusAllowed().includes(1) ? [0, 1] : [0];
   const pinIn = async (methods: Array<'addon' | 'taskset'>, name: string) => {
     const before = readCpusAllowed();
-    const w = startFixture('pin-worker', { cpu: 0, name, methods });
+    const w = startFixture('pin-worker', { cpus: targets, name, methods });
     workers.push(w);
-    const m = await firstMessage<{ result: PinResult; allowed: number[]; threadName: string }>(
+    const m = await firstMessage<{ results: PinResult[]; allowedAfter: number[][]; threadName: string }>(
       w,
       RESULT_DEADLINE_MS,
     );
@@ -75,21 +77,34 @@ describe('pinCurrentThread', () => {
   const addonSkip =
     skip ||
     (loadAffinityAddon().addon === undefined ? `addon not built: ${loadAffinityAddon().reason}` : false);
-  test('addon: a worker pins itself to CPU 0 and is named', { skip: addonSkip }, async () => {
+  test('addon: a worker pins itself to CPU 0 (then 1) and is named', { skip: addonSkip }, async () => {
     const m = await pinIn(['addon'], 'listener-0');
-    assert.deepEqual(m.result, { pinned: true, method: 'addon' });
-    assert.deepEqual(m.allowed, [0]);
+    assert.deepEqual(
+      m.results,
+      targets.map(() => ({ pinned: true, method: 'addon' })),
+    );
+    assert.deepEqual(
+      m.allowedAfter,
+      targets.map((c) => [c]),
+    );
     assert.equal(m.threadName, 'listener-0');
   });
 
-  test('taskset fallback: a worker pins itself to CPU 0', { skip }, async (t) => {
+  test('taskset fallback: a worker pins itself to CPU 0 (then 1)', { skip }, async (t) => {
     const m = await pinIn(['taskset'], 'trader');
-    if (!m.result.pinned && /taskset failed/.test(m.result.reason ?? '')) {
-      t.skip(`taskset unusable here: ${m.result.reason}`);
+    const first = m.results[0];
+    if (first !== undefined && !first.pinned && /taskset failed/.test(first.reason ?? '')) {
+      t.skip(`taskset unusable here: ${first.reason}`);
       return;
     }
-    assert.deepEqual(m.result, { pinned: true, method: 'taskset' });
-    assert.deepEqual(m.allowed, [0]);
+    assert.deepEqual(
+      m.results,
+      targets.map(() => ({ pinned: true, method: 'taskset' })),
+    );
+    assert.deepEqual(
+      m.allowedAfter,
+      targets.map((c) => [c]),
+    );
     assert.equal(m.threadName, 'trader');
   });
 });
