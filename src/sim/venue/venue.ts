@@ -10,6 +10,7 @@
  * Simple by design (documented limits): resting GTC orders hold funds but are never matched later
  * by market moves; they rest until canceled. GTD and relative prices are refused as invalid.
  */
+import { performance } from 'node:perf_hooks';
 import type {
   OrderRequest,
   SimFaults,
@@ -93,7 +94,8 @@ const err = <T>(error: string): VenueResult<T> => ({ ok: false, error });
 
 export function createVenue(options: VenueOptions): VenueImpl {
   const { market } = options;
-  const nowMs = options.nowMs ?? (() => Date.now());
+  // Epoch ms with µs resolution: opentm/closetm/trade times carry microseconds like Kraken's.
+  const nowMs = options.nowMs ?? (() => performance.timeOrigin + performance.now());
   const limits = TRADING_LIMITS[options.tier ?? 'starter'];
   const ids = createIdGenerator(options.seed ?? 1);
   const tokens = new TokenStore(ids.token);
