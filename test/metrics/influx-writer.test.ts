@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxWriter } from '../../src/metrics/influx-writer.js';
 import { FileSink } from '../../src/metrics/file-sink.js';
+import fc from 'fast-check';
 import { encodePoint, int } from '../../src/metrics/line-protocol.js';
 import { rows, startInfluxd, waitFor, type InfluxdServer } from '../helpers/influxd.js';
 
@@ -86,6 +87,54 @@ describe('InfluxWriter against InfluxDB 1.x', () => {
       assert.equal(row.note, `q"\\${hostile[i]}`);
       assert.equal(row.time, baseUs + i);
     });
+  });
+
+  test('random Unicode names, tags and strings round-trip through InfluxDB as documented', async () => {
+    await createDb('t6');
+    // The documented changes for names and tags (line-protocol.ts); string fields must come back exactly.
+    const tagAsStored = (v: string): string => v.replace(/[\r\n]/g, ' ').replace(/\\+(?=[,= ]|$)/g, '');
+    // Biased towards the characters line protocol treats specially, mixed with any Unicode.
+    const nasty = (c: { minLength?: number; maxLength: number }): fc.Arbitrary<string> =>
+      fc.stringOf(
+        fc.oneof(
+          fc.constantFrom(',', '=', ' ', '\\', '"', '\n', '\r', "'", '#', '\t', 'é'),
+          fc.fullUnicode(),
+        ),
+        c,
+      );
+    const samples = fc.sample(
+      fc.record({ tag: nasty({ minLength: 1, maxLength: 12 }), text: nasty({ maxLength: 20 }) }),
+      { numRuns: 150, seed: 20261125 },
+    );
+    const usable = samples.filter(
+      (x) => tagAsStored(x.tag).length > 0 && !x.tag.includes('\0') && !x.text.includes('\0'),
+    );
+    const w = new InfluxWriter({ host: '127.0.0.1', port: srv.port, db: 't6', ...writerUser }, { log });
+    usable.forEach((x, i) =>
+      w.write(
+        encodePoint(
+          {
+            measurement: 'rt',
+            tags: { t: x.tag },
+            fields: { s: x.text, i: int(i) },
+            timestampUs: baseUs + i,
+          },
+          'u',
+        ),
+      ),
+    );
+    await w.flush();
+    const stats = await w.close();
+    assert.equal(stats.written, usable.length, stats.lastError ?? '');
+    assert.equal(stats.dropped.rejected, 0, stats.lastError ?? '');
+    const r = rows(await srv.query('SELECT * FROM rt ORDER BY time', { db: 't6', ...admin }));
+    assert.equal(r.length, usable.length);
+    for (const row of r) {
+      const x = usable[row.i as number];
+      assert.ok(x !== undefined);
+      assert.equal(row.t, tagAsStored(x.tag), JSON.stringify(x.tag));
+      assert.equal(row.s, x.text, JSON.stringify(x.text));
+    }
   });
 
   test('batches of 2,500: 6,001 lines arrive whole', async () => {
