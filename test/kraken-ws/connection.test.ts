@@ -41,7 +41,10 @@ test('idle ping is sent, and the watchdog kills a silent socket and reconnects',
   );
   t.after(() => conn.close());
   conn.start();
-  await waitFor(() => conn.stats.watchdogKills >= 1 && conn.stats.connects >= 2, 'watchdog kill and reconnect');
+  await waitFor(
+    () => conn.stats.watchdogKills >= 1 && conn.stats.connects >= 2,
+    'watchdog kill and reconnect',
+  );
   assert.equal(reasons[0], 'watchdog');
   assert.ok(conn.stats.pingsSent >= 1);
   const ping = server.received[0]?.[0] ?? '';
@@ -53,8 +56,14 @@ test('a chatty socket is never killed by the watchdog', async (t) => {
   const server = await startServer((ws) => {
     timer = setInterval(() => ws.send('{"event":"heartbeat"}'), 10);
   });
-  t.after(() => { clearInterval(timer); return server.close(); });
-  const conn = new WsConnection({ url: server.url, watchdogMs: 300, pingIdleMs: 200 }, { onFrame: () => undefined });
+  t.after(() => {
+    clearInterval(timer);
+    return server.close();
+  });
+  const conn = new WsConnection(
+    { url: server.url, watchdogMs: 300, pingIdleMs: 200 },
+    { onFrame: () => undefined },
+  );
   t.after(() => conn.close());
   conn.start();
   await waitFor(() => conn.stats.framesReceived >= 60, '60 heartbeats');
@@ -67,8 +76,19 @@ test('connect failures back off under the attempt budget (fake clock)', async (t
   const timers = new ManualTimers();
   const delays: number[] = [];
   const conn = new WsConnection(
-    { url, timers, reconnect: { initialDelayMs: 100, maxDelayMs: 400, budgetAttempts: 3, budgetWindowMs: 60_000 }, random: () => 0 },
-    { onFrame: () => undefined, onReconnecting: (d, r) => { assert.equal(r, 'connect-failed'); delays.push(d); } },
+    {
+      url,
+      timers,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 400, budgetAttempts: 3, budgetWindowMs: 60_000 },
+      random: () => 0,
+    },
+    {
+      onFrame: () => undefined,
+      onReconnecting: (d, r) => {
+        assert.equal(r, 'connect-failed');
+        delays.push(d);
+      },
+    },
   );
   t.after(() => conn.close());
   conn.start();

@@ -13,7 +13,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(onConnection?: (ws: WebSocket, index: number) => void): Promise<TestServer> {
+export async function startServer(
+  onConnection?: (ws: WebSocket, index: number) => void,
+): Promise<TestServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
@@ -78,7 +80,8 @@ export class ManualTimers implements Timers {
   /** Advance to the earliest timer and run it; returns its delay, or -1 if none. */
   fireNext(): number {
     let best: number | undefined;
-    for (const [id, t] of this.pending) if (best === undefined || t.due < (this.pending.get(best)?.due ?? Infinity)) best = id;
+    for (const [id, t] of this.pending)
+      if (best === undefined || t.due < (this.pending.get(best)?.due ?? Infinity)) best = id;
     if (best === undefined) return -1;
     const t = this.pending.get(best);
     this.pending.delete(best);
@@ -91,7 +94,8 @@ export class ManualTimers implements Timers {
     const target = this.nowMs + ms;
     for (let guard = 0; guard < 10_000; guard++) {
       let next: [number, { due: number; fn: () => void }] | undefined;
-      for (const e of this.pending) if (e[1].due <= target && (next === undefined || e[1].due < next[1].due)) next = e;
+      for (const e of this.pending)
+        if (e[1].due <= target && (next === undefined || e[1].due < next[1].due)) next = e;
       if (next === undefined) break;
       this.pending.delete(next[0]);
       this.nowMs = next[1].due;

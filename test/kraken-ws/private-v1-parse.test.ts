@@ -19,9 +19,20 @@ test('documented ownTrades example (kraken-api.md §2.4)', () => {
   assert.equal(r.frame.sequence, 1);
   assert.ok(r.frame.channel === 'ownTrades');
   assert.deepEqual(r.frame.trades[0], {
-    tradeId: 'TT5UC3-GOIRW-6AZZ6R', ordertxid: 'OTLAS3-RRHUF-NDWH5A', postxid: 'TKH2SE-M7IF5-CFI7LT', pair: 'XBT/USDT',
-    time: 1586822919.335498, type: 'sell', ordertype: 'market', price: 6851.50005, cost: 1493.90107, fee: 3.88415,
-    vol: 0.21804, margin: 0, userref: undefined, cl_ord_id: undefined,
+    tradeId: 'TT5UC3-GOIRW-6AZZ6R',
+    ordertxid: 'OTLAS3-RRHUF-NDWH5A',
+    postxid: 'TKH2SE-M7IF5-CFI7LT',
+    pair: 'XBT/USDT',
+    time: 1586822919.335498,
+    type: 'sell',
+    ordertype: 'market',
+    price: 6851.50005,
+    cost: 1493.90107,
+    fee: 3.88415,
+    vol: 0.21804,
+    margin: 0,
+    userref: undefined,
+    cl_ord_id: undefined,
   });
 });
 
@@ -33,12 +44,20 @@ test('documented openOrders snapshot item and status-only update (kraken-api.md 
   assert.equal(order?.vol, 10.00345345);
   assert.equal(order?.userref, 0);
   assert.equal(order?.descr?.pair, 'XBT/EUR');
-  const upd = parsePrivateData(JSON.parse('[[{"OGTT3Y-C6I3P-XRI6HX":{"status":"closed"}}], "openOrders", {"sequence":59342}]') as unknown[]);
+  const upd = parsePrivateData(
+    JSON.parse(
+      '[[{"OGTT3Y-C6I3P-XRI6HX":{"status":"closed"}}], "openOrders", {"sequence":59342}]',
+    ) as unknown[],
+  );
   assert.ok(upd.ok && upd.frame.channel === 'openOrders');
   assert.equal(upd.frame.sequence, 59342);
   const state = new OpenOrdersState();
   state.apply(order as NonNullable<typeof order>);
-  const fill = parsePrivateData(JSON.parse('[[{"OGTT3Y-C6I3P-XRI6HX":{"vol_exec":"1.5","cost":"51.75","fee":"0.1","avg_price":"34.5"}}],"openOrders",{"sequence":2}]') as unknown[]);
+  const fill = parsePrivateData(
+    JSON.parse(
+      '[[{"OGTT3Y-C6I3P-XRI6HX":{"vol_exec":"1.5","cost":"51.75","fee":"0.1","avg_price":"34.5"}}],"openOrders",{"sequence":2}]',
+    ) as unknown[],
+  );
   assert.ok(fill.ok && fill.frame.channel === 'openOrders');
   const merged = state.apply(fill.frame.orders[0] as NonNullable<(typeof fill.frame.orders)[0]>);
   assert.equal(merged.status, 'open');
@@ -52,8 +71,10 @@ test('documented openOrders snapshot item and status-only update (kraken-api.md 
 });
 
 test('malformed private frames are rejected with a reason', () => {
-  const trade = (body: string): unknown[] => JSON.parse(`[[{"TT5UC3-GOIRW-6AZZ6R":${body}}],"ownTrades",{"sequence":3}]`) as unknown[];
-  const good = '{"cost":"1","fee":"0","ordertxid":"O1","ordertype":"limit","pair":"XBT/USD","price":"1","time":"1.5","type":"buy","vol":"1"}';
+  const trade = (body: string): unknown[] =>
+    JSON.parse(`[[{"TT5UC3-GOIRW-6AZZ6R":${body}}],"ownTrades",{"sequence":3}]`) as unknown[];
+  const good =
+    '{"cost":"1","fee":"0","ordertxid":"O1","ordertype":"limit","pair":"XBT/USD","price":"1","time":"1.5","type":"buy","vol":"1"}';
   assert.ok(parsePrivateData(trade(good)).ok);
   const bad: unknown[][] = [
     trade(good.replace('"price":"1"', '"price":"-1"')),

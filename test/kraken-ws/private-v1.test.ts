@@ -1,12 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
-import { KrakenPrivateV1, type AddOrderResult, type CancelOrderResult, type GapReason } from '../../src/kraken/ws/private-v1.js';
+import {
+  KrakenPrivateV1,
+  type AddOrderResult,
+  type CancelOrderResult,
+  type GapReason,
+} from '../../src/kraken/ws/private-v1.js';
 import { OrderNotSentError, OrderOutcomeUnknownError } from '../../src/kraken/ws/order-errors.js';
 import type { OwnTrade, PrivateChannel } from '../../src/kraken/ws/private-v1-parse.js';
 import { startServer, waitFor, type TestServer } from './helpers.js';
 
-type Msg = Record<string, unknown> & { event: string; reqid?: number; subscription?: { name: string; token: string } };
+type Msg = Record<string, unknown> & {
+  event: string;
+  reqid?: number;
+  subscription?: { name: string; token: string };
+};
 
 const trade = (id: string, order: string, vol: string): string =>
   `{"${id}":{"cost":"10.0","fee":"0.04","ordertxid":"${order}","ordertype":"limit","pair":"XBT/USD","price":"50000.0","time":"1764000000.5","type":"buy","vol":"${vol}","userref":7}}`;
@@ -29,19 +38,51 @@ async function authServer(o: AuthOptions = {}): Promise<TestServer & { tokens: s
         const { name, token } = m.subscription;
         tokens.push(token);
         if (o.badTokens?.has(token)) {
-          ws.send(JSON.stringify({ errorMessage: 'EGeneral:Invalid token', event: 'subscriptionStatus', status: 'error', subscription: { name } }));
+          ws.send(
+            JSON.stringify({
+              errorMessage: 'EGeneral:Invalid token',
+              event: 'subscriptionStatus',
+              status: 'error',
+              subscription: { name },
+            }),
+          );
           return;
         }
-        ws.send(JSON.stringify({ channelName: name, event: 'subscriptionStatus', status: 'subscribed', reqid: m.reqid, subscription: { name } }));
+        ws.send(
+          JSON.stringify({
+            channelName: name,
+            event: 'subscriptionStatus',
+            status: 'subscribed',
+            reqid: m.reqid,
+            subscription: { name },
+          }),
+        );
         const items = name === 'ownTrades' ? (o.tradesSnapshot ?? []) : [];
         ws.send(`[[${items.join(',')}],"${name}",{"sequence":1}]`);
       } else if (m.event === 'unsubscribe' && m.subscription) {
-        ws.send(JSON.stringify({ channelName: m.subscription.name, event: 'subscriptionStatus', status: 'unsubscribed', subscription: { name: m.subscription.name } }));
+        ws.send(
+          JSON.stringify({
+            channelName: m.subscription.name,
+            event: 'subscriptionStatus',
+            status: 'unsubscribed',
+            subscription: { name: m.subscription.name },
+          }),
+        );
       } else if (m.event === 'addOrder') {
         if (o.onAddOrder) o.onAddOrder(ws, m);
-        else ws.send(JSON.stringify({ descr: 'buy', event: 'addOrderStatus', status: 'ok', txid: 'OAAAAA-BBBBB-CCCCCC', reqid: m.reqid }));
+        else
+          ws.send(
+            JSON.stringify({
+              descr: 'buy',
+              event: 'addOrderStatus',
+              status: 'ok',
+              txid: 'OAAAAA-BBBBB-CCCCCC',
+              reqid: m.reqid,
+            }),
+          );
       } else if (m.event === 'cancelOrder') {
-        for (const _ of m.txid as string[]) ws.send(JSON.stringify({ event: 'cancelOrderStatus', status: 'ok', reqid: m.reqid }));
+        for (const _ of m.txid as string[])
+          ws.send(JSON.stringify({ event: 'cancelOrderStatus', status: 'ok', reqid: m.reqid }));
       }
     });
   });
@@ -60,7 +101,10 @@ function client(server: TestServer, extra: Partial<ConstructorParameters<typeof 
   const c = new KrakenPrivateV1(
     {
       url: server.url,
-      getToken: async () => { events.tokenCalls++; return 'tok-' + ++n; },
+      getToken: async () => {
+        events.tokenCalls++;
+        return 'tok-' + ++n;
+      },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
       ...extra,
     },
@@ -74,13 +118,23 @@ function client(server: TestServer, extra: Partial<ConstructorParameters<typeof 
   return { c, events };
 }
 
-const ORDER = { ordertype: 'limit' as const, type: 'buy' as const, pair: 'XBT/USD', price: '50000.0', volume: '0.001', timeinforce: 'IOC' as const };
+const ORDER = {
+  ordertype: 'limit' as const,
+  type: 'buy' as const,
+  pair: 'XBT/USD',
+  price: '50000.0',
+  volume: '0.001',
+  timeinforce: 'IOC' as const,
+};
 
 test('addOrder before connecting is not sent (not an unknown outcome)', async () => {
   const server = await authServer();
   try {
     const { c } = client(server);
-    await assert.rejects(c.addOrder(ORDER), (e: Error) => e instanceof OrderNotSentError && e.code === 'NOT_CONNECTED');
+    await assert.rejects(
+      c.addOrder(ORDER),
+      (e: Error) => e instanceof OrderNotSentError && e.code === 'NOT_CONNECTED',
+    );
     c.close();
   } finally {
     await server.close();
@@ -92,9 +146,27 @@ test('snapshot trades are marked; live trades are not; acks correlate by reqid o
   const server = await authServer({
     tradesSnapshot: [trade('TA', 'OA', '1.0'), trade('TB', 'OB', '2.0')],
     onAddOrder: (ws, m) => {
-      if (held === undefined) { held = m; return; }
-      ws.send(JSON.stringify({ errorMessage: 'EOrder:Insufficient funds', event: 'addOrderStatus', status: 'error', reqid: m.reqid }));
-      ws.send(JSON.stringify({ descr: 'buy 0.001 XBTUSD', event: 'addOrderStatus', status: 'ok', txid: 'OFIRST-AAAAA-BBBBBB', reqid: held.reqid }));
+      if (held === undefined) {
+        held = m;
+        return;
+      }
+      ws.send(
+        JSON.stringify({
+          errorMessage: 'EOrder:Insufficient funds',
+          event: 'addOrderStatus',
+          status: 'error',
+          reqid: m.reqid,
+        }),
+      );
+      ws.send(
+        JSON.stringify({
+          descr: 'buy 0.001 XBTUSD',
+          event: 'addOrderStatus',
+          status: 'ok',
+          txid: 'OFIRST-AAAAA-BBBBBB',
+          reqid: held.reqid,
+        }),
+      );
     },
   });
   t.after(() => server.close());
@@ -102,13 +174,24 @@ test('snapshot trades are marked; live trades are not; acks correlate by reqid o
   t.after(() => c.close());
   c.start();
   await waitFor(() => c.ready && events.trades.length === 2, 'ready with snapshot');
-  assert.deepEqual(events.trades.map(([tr, snap]) => [tr.tradeId, tr.userref, snap]), [['TA', 7, true], ['TB', 7, true]]);
+  assert.deepEqual(
+    events.trades.map(([tr, snap]) => [tr.tradeId, tr.userref, snap]),
+    [
+      ['TA', 7, true],
+      ['TB', 7, true],
+    ],
+  );
   assert.deepEqual(server.tokens, ['tok-1', 'tok-1']);
   const first = c.addOrder(ORDER);
   await waitFor(() => held !== undefined, 'first order at the server');
   const second = c.addOrder({ ...ORDER, type: 'sell' });
   const [r1, r2] = await Promise.all([first, second]);
-  assert.deepEqual(r1, { status: 'ok', reqid: held?.reqid, txid: 'OFIRST-AAAAA-BBBBBB', descr: 'buy 0.001 XBTUSD' });
+  assert.deepEqual(r1, {
+    status: 'ok',
+    reqid: held?.reqid,
+    txid: 'OFIRST-AAAAA-BBBBBB',
+    descr: 'buy 0.001 XBTUSD',
+  });
   assert.equal(r2.status, 'error');
   assert.equal(r2.status === 'error' && r2.errorMessage, 'EOrder:Insufficient funds');
   assert.equal(held?.token, 'tok-1');
@@ -126,16 +209,25 @@ test('snapshot trades are marked; live trades are not; acks correlate by reqid o
 
 test('no ack within ackTimeoutMs ⇒ outcome unknown; a late ack is reported', async (t) => {
   let pending: [WebSocket, Msg] | undefined;
-  const server = await authServer({ onAddOrder: (ws, m) => { pending = [ws, m]; } });
+  const server = await authServer({
+    onAddOrder: (ws, m) => {
+      pending = [ws, m];
+    },
+  });
   t.after(() => server.close());
   const { c, events } = client(server, { ackTimeoutMs: 30 });
   t.after(() => c.close());
   c.start();
   await waitFor(() => c.ready, 'ready');
-  await assert.rejects(c.addOrder(ORDER), (e: Error) => e instanceof OrderOutcomeUnknownError && e.code === 'ACK_TIMEOUT');
+  await assert.rejects(
+    c.addOrder(ORDER),
+    (e: Error) => e instanceof OrderOutcomeUnknownError && e.code === 'ACK_TIMEOUT',
+  );
   assert.equal(c.unknownOutcomes, 1);
   const [ws, m] = pending as [WebSocket, Msg];
-  ws.send(JSON.stringify({ event: 'addOrderStatus', status: 'ok', txid: 'OLATE1-AAAAA-BBBBBB', reqid: m.reqid }));
+  ws.send(
+    JSON.stringify({ event: 'addOrderStatus', status: 'ok', txid: 'OLATE1-AAAAA-BBBBBB', reqid: m.reqid }),
+  );
   await waitFor(() => events.late.length === 1, 'late ack');
   const late = events.late[0];
   assert.ok(late !== undefined && 'txid' in late);
@@ -150,7 +242,10 @@ test('socket drop before the ack ⇒ outcome unknown; reconnect fetches a new to
   t.after(() => c.close());
   c.start();
   await waitFor(() => c.ready, 'ready');
-  await assert.rejects(c.addOrder(ORDER), (e: Error) => e instanceof OrderOutcomeUnknownError && e.code === 'DISCONNECTED');
+  await assert.rejects(
+    c.addOrder(ORDER),
+    (e: Error) => e instanceof OrderOutcomeUnknownError && e.code === 'DISCONNECTED',
+  );
   assert.equal(c.ready, false);
   await waitFor(() => c.ready && server.sockets.length === 2, 'ready again');
   assert.equal(events.tokenCalls, 2);
@@ -170,8 +265,13 @@ test('sequence gap ⇒ counted, gap event, unsubscribe + subscribe, next snapsho
   await waitFor(() => events.gaps.length === 1, 'gap');
   assert.deepEqual(events.gaps[0], ['ownTrades', 3, 4, 'sequence']);
   assert.equal(c.stats.sequenceGaps, 1);
-  await waitFor(() => (server.received[0] ?? []).filter((s) => s.includes('"ownTrades"')).length === 3 && c.ready, 'resubscribed');
-  const sent = (server.received[0] ?? []).filter((s) => s.includes('"ownTrades"')).map((s) => (JSON.parse(s) as Msg).event);
+  await waitFor(
+    () => (server.received[0] ?? []).filter((s) => s.includes('"ownTrades"')).length === 3 && c.ready,
+    'resubscribed',
+  );
+  const sent = (server.received[0] ?? [])
+    .filter((s) => s.includes('"ownTrades"'))
+    .map((s) => (JSON.parse(s) as Msg).event);
   assert.deepEqual(sent, ['subscribe', 'unsubscribe', 'subscribe']);
   ws.send(`[[${trade('T9', 'O9', '1')}],"ownTrades",{"sequence":2}]`);
   await waitFor(() => events.trades.some(([tr]) => tr.tradeId === 'T9'), 'post-resync update');
@@ -190,9 +290,15 @@ test('malformed private data is counted, skipped and triggers a resync', async (
   ws.send('[[{"O1":{"status":"open"}}],"openOrders"');
   ws.send('[[],"mystery",{"sequence":1}]');
   await waitFor(() => c.stats.malformedFrames === 3, 'counted');
-  assert.deepEqual(events.gaps.map((g) => [g[0], g[3]]), [['ownTrades', 'malformed']]);
+  assert.deepEqual(
+    events.gaps.map((g) => [g[0], g[3]]),
+    [['ownTrades', 'malformed']],
+  );
   assert.equal(events.trades.length, 0);
-  await waitFor(() => c.ready && (server.received[0] ?? []).some((s) => s.includes('"unsubscribe"')), 'resync');
+  await waitFor(
+    () => c.ready && (server.received[0] ?? []).some((s) => s.includes('"unsubscribe"')),
+    'resync',
+  );
 });
 
 test('openOrders snapshot and deltas are merged', async (t) => {
@@ -202,18 +308,32 @@ test('openOrders snapshot and deltas are merged', async (t) => {
   const snapshots: Array<[PrivateChannel, number]> = [];
   const c = new KrakenPrivateV1(
     { url: server.url, getToken: async () => 'tok' },
-    { onOrder: (o, _d, snap) => orders.push([o.status, o.vol_exec, snap]), onSnapshot: (ch, n) => snapshots.push([ch, n]) },
+    {
+      onOrder: (o, _d, snap) => orders.push([o.status, o.vol_exec, snap]),
+      onSnapshot: (ch, n) => snapshots.push([ch, n]),
+    },
   );
   t.after(() => c.close());
   c.start();
   await waitFor(() => c.ready && snapshots.length === 2, 'ready with both (empty) snapshots');
-  assert.deepEqual(snapshots.sort(), [['openOrders', 0], ['ownTrades', 0]]);
+  assert.deepEqual(snapshots.sort(), [
+    ['openOrders', 0],
+    ['ownTrades', 0],
+  ]);
   const ws = server.sockets[0] as WebSocket;
-  ws.send('[[{"OX1":{"status":"pending","vol":"2.0","vol_exec":"0","userref":5,"descr":{"pair":"XBT/USD","type":"buy"}}}],"openOrders",{"sequence":2}]');
+  ws.send(
+    '[[{"OX1":{"status":"pending","vol":"2.0","vol_exec":"0","userref":5,"descr":{"pair":"XBT/USD","type":"buy"}}}],"openOrders",{"sequence":2}]',
+  );
   ws.send('[[{"OX1":{"status":"open"}}],"openOrders",{"sequence":3}]');
-  ws.send('[[{"OX1":{"vol_exec":"1.0","cost":"50.0","fee":"0.2","avg_price":"50.0"}}],"openOrders",{"sequence":4}]');
+  ws.send(
+    '[[{"OX1":{"vol_exec":"1.0","cost":"50.0","fee":"0.2","avg_price":"50.0"}}],"openOrders",{"sequence":4}]',
+  );
   await waitFor(() => orders.length === 3, 'updates');
-  assert.deepEqual(orders, [['pending', 0, false], ['open', 0, false], ['open', 1, false]]);
+  assert.deepEqual(orders, [
+    ['pending', 0, false],
+    ['open', 0, false],
+    ['open', 1, false],
+  ]);
   assert.equal(c.openOrders.get('OX1')?.userref, 5);
   ws.send('[[{"OX1":{"status":"canceled","cancel_reason":"User requested"}}],"openOrders",{"sequence":5}]');
   await waitFor(() => orders.length === 4, 'final');
@@ -232,7 +352,10 @@ test('a token error from Kraken ⇒ new token ⇒ resubscribe', async (t) => {
   assert.ok(c.stats.subscriptionErrors >= 1);
   assert.ok(server.tokens.includes('tok-2'));
   assert.ok(events.errors.some((e) => e.startsWith('SUBSCRIPTION_ERROR')));
-  assert.ok(events.errors.every((e) => !e.includes('tok-')), 'tokens never appear in errors');
+  assert.ok(
+    events.errors.every((e) => !e.includes('tok-')),
+    'tokens never appear in errors',
+  );
 });
 
 test('getToken failure is reported and retried through the backoff', async (t) => {
@@ -243,7 +366,10 @@ test('getToken failure is reported and retried through the backoff', async (t) =
   const c = new KrakenPrivateV1(
     {
       url: server.url,
-      getToken: async () => { if (++calls === 1) throw new Error('EAPI:Invalid nonce'); return 'tok'; },
+      getToken: async () => {
+        if (++calls === 1) throw new Error('EAPI:Invalid nonce');
+        return 'tok';
+      },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
     },
     { onError: (code) => errors.push(code) },

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
 import { KrakenPublicV1, type PublicV1ErrorCode } from '../../src/kraken/ws/public-v1.js';
 import {
-  SPREAD_ASK, SPREAD_BID, SPREAD_RECV_US, SPREAD_REJECT_NAMES, SPREAD_TS, SpreadReject,
+  SPREAD_ASK,
+  SPREAD_BID,
+  SPREAD_RECV_US,
+  SPREAD_REJECT_NAMES,
+  SPREAD_TS,
+  SpreadReject,
 } from '../../src/kraken/ws/spread-scanner.js';
 import { startServer, waitFor } from './helpers.js';
 
@@ -12,16 +17,36 @@ const PAIRS = ['XBT/USD', 'XBT/EUR', 'USDT/USD', 'USDT/EUR'];
 /** Minimal Kraken v1 public behaviour: systemStatus on connect, one subscriptionStatus per pair. */
 function krakenLike(opts: { failPair?: string; status?: string } = {}) {
   return (ws: WebSocket): void => {
-    ws.send(`{"connectionID":8628615390848610000,"event":"systemStatus","status":"${opts.status ?? 'online'}","version":"1.9.1"}`);
+    ws.send(
+      `{"connectionID":8628615390848610000,"event":"systemStatus","status":"${opts.status ?? 'online'}","version":"1.9.1"}`,
+    );
     ws.on('message', (data: Buffer) => {
       const m = JSON.parse(data.toString()) as { event: string; reqid?: number; pair?: string[] };
       if (m.event === 'ping') ws.send(JSON.stringify({ event: 'pong', reqid: m.reqid }));
       if (m.event !== 'subscribe') return;
       for (const pair of m.pair ?? []) {
         if (pair === opts.failPair) {
-          ws.send(JSON.stringify({ errorMessage: 'Pair(s) not found', event: 'subscriptionStatus', pair, status: 'error', subscription: { name: 'spread' } }));
+          ws.send(
+            JSON.stringify({
+              errorMessage: 'Pair(s) not found',
+              event: 'subscriptionStatus',
+              pair,
+              status: 'error',
+              subscription: { name: 'spread' },
+            }),
+          );
         } else {
-          ws.send(JSON.stringify({ channelID: 1, channelName: 'spread', event: 'subscriptionStatus', pair, reqid: m.reqid, status: 'subscribed', subscription: { name: 'spread' } }));
+          ws.send(
+            JSON.stringify({
+              channelID: 1,
+              channelName: 'spread',
+              event: 'subscriptionStatus',
+              pair,
+              reqid: m.reqid,
+              status: 'subscribed',
+              subscription: { name: 'spread' },
+            }),
+          );
         }
       }
     });
@@ -42,15 +67,31 @@ test('subscribes, tracks status, delivers spreads with both clocks, taps raw fra
   const feed = new KrakenPublicV1(
     { url: server.url, pairs: PAIRS, clockMicros: () => 42 },
     {
-      onSpread: (i, out) => got.push([i, out[SPREAD_BID] as number, out[SPREAD_ASK] as number, out[SPREAD_TS] as number, out[SPREAD_RECV_US] as number]),
+      onSpread: (i, out) =>
+        got.push([
+          i,
+          out[SPREAD_BID] as number,
+          out[SPREAD_ASK] as number,
+          out[SPREAD_TS] as number,
+          out[SPREAD_RECV_US] as number,
+        ]),
       onProtocolError: (c, m) => errors.push([c, m]),
-      onPairStatus: (_i, online, _s, msg) => { if (!online && msg !== undefined) pairErrors.push(msg); },
+      onPairStatus: (_i, online, _s, msg) => {
+        if (!online && msg !== undefined) pairErrors.push(msg);
+      },
       onRawFrame: (d, us) => taps.push([d.toString(), us]),
     },
   );
   t.after(() => feed.close());
   feed.start();
-  await waitFor(() => feed.pairOnline[0] === 1 && feed.pairOnline[1] === 1 && feed.pairOnline[2] === 1 && pairErrors.length === 1, 'subscribed');
+  await waitFor(
+    () =>
+      feed.pairOnline[0] === 1 &&
+      feed.pairOnline[1] === 1 &&
+      feed.pairOnline[2] === 1 &&
+      pairErrors.length === 1,
+    'subscribed',
+  );
   assert.equal(feed.online, true);
   assert.equal(feed.pairOnline[3], 0);
   assert.deepEqual(pairErrors, ['Pair(s) not found']);
@@ -75,7 +116,11 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
   const rejects: string[] = [];
   const feed = new KrakenPublicV1(
     { url: server.url, pairs: PAIRS },
-    { onSpread: () => spreads++, onProtocolError: (c) => codes.push(c), onRejectedFrame: (r) => rejects.push(SPREAD_REJECT_NAMES[r] ?? '?') },
+    {
+      onSpread: () => spreads++,
+      onProtocolError: (c) => codes.push(c),
+      onRejectedFrame: (r) => rejects.push(SPREAD_REJECT_NAMES[r] ?? '?'),
+    },
   );
   t.after(() => feed.close());
   feed.start();
@@ -98,7 +143,16 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
   for (const h of hostile) ws.send(h);
   ws.send(spread('XBT/USD', '1.5', '1.6'));
   await waitFor(() => spreads === 1, 'the good frame after the hostile ones');
-  assert.deepEqual(rejects, ['truncated', 'not-array', 'nan-infinity', 'nan-infinity', 'negative', 'wrong-type', 'oversized', 'unknown-pair']);
+  assert.deepEqual(rejects, [
+    'truncated',
+    'not-array',
+    'nan-infinity',
+    'nan-infinity',
+    'negative',
+    'wrong-type',
+    'oversized',
+    'unknown-pair',
+  ]);
   assert.equal(feed.scanner.rejectCounts[SpreadReject.NAN_INFINITY], 2);
   assert.deepEqual(codes, ['UNKNOWN_EVENT', 'BAD_EVENT', 'RATE_LIMITED', 'KRAKEN_ERROR']);
   assert.equal(feed.stats.rateLimitErrors, 1);
@@ -119,7 +173,10 @@ test('server drop ⇒ all pairs offline ⇒ reconnect ⇒ resubscribe ⇒ online
   server.sockets[0]?.terminate();
   await waitFor(() => feedStates.length >= 2, 'offline');
   assert.equal(feedStates[1], false);
-  await waitFor(() => server.received.length === 2 && feed.pairOnline.every((x) => x === 1) && feed.online, 'resubscribed');
+  await waitFor(
+    () => server.received.length === 2 && feed.pairOnline.every((x) => x === 1) && feed.online,
+    'resubscribed',
+  );
   assert.deepEqual((JSON.parse(server.received[1]?.[0] ?? '{}') as { pair: string[] }).pair, PAIRS);
   assert.deepEqual(feedStates, [true, false, true]);
 });
@@ -146,11 +203,22 @@ test('after "Exceeded msg rate" the offline pairs are requested again', async (t
         ws.send('{"Error":"Exceeded msg rate"}');
         return;
       }
-      for (const pair of m.pair) ws.send(JSON.stringify({ event: 'subscriptionStatus', pair, status: 'subscribed', subscription: { name: 'spread' } }));
+      for (const pair of m.pair)
+        ws.send(
+          JSON.stringify({
+            event: 'subscriptionStatus',
+            pair,
+            status: 'subscribed',
+            subscription: { name: 'spread' },
+          }),
+        );
     });
   });
   t.after(() => server.close());
-  const feed = new KrakenPublicV1({ url: server.url, pairs: PAIRS, rateLimitRetryMs: 10 }, { onSpread: () => undefined });
+  const feed = new KrakenPublicV1(
+    { url: server.url, pairs: PAIRS, rateLimitRetryMs: 10 },
+    { onSpread: () => undefined },
+  );
   t.after(() => feed.close());
   feed.start();
   await waitFor(() => feed.pairOnline.every((x) => x === 1), 'subscribed after retry');

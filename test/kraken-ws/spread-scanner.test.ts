@@ -2,8 +2,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  SCAN_EVENT, SCAN_REJECTED, SPREAD_ASK, SPREAD_ASK_VOL, SPREAD_BID, SPREAD_BID_VOL, SPREAD_REJECT_NAMES,
-  SPREAD_TS, SpreadReject, SpreadScanner,
+  SCAN_EVENT,
+  SCAN_REJECTED,
+  SPREAD_ASK,
+  SPREAD_ASK_VOL,
+  SPREAD_BID,
+  SPREAD_BID_VOL,
+  SPREAD_REJECT_NAMES,
+  SPREAD_TS,
+  SpreadReject,
+  SpreadScanner,
 } from '../../src/kraken/ws/spread-scanner.js';
 
 const PAIRS = ['XBT/USD', 'XBT/EUR', 'USDT/USD', 'USDT/EUR', 'ETH/USD', 'XDG/USD'];
@@ -12,7 +20,8 @@ const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 describe('spread scanner: documented frames', () => {
   test('kraken-api.md §1.6 example (with spaces) parses bit-identically', () => {
     const sc = new SpreadScanner(PAIRS);
-    const frame = '[0, ["5698.40000","5700.00000","1542057299.545897","1.01234567","0.98765432"], "spread", "XBT/USD"]';
+    const frame =
+      '[0, ["5698.40000","5700.00000","1542057299.545897","1.01234567","0.98765432"], "spread", "XBT/USD"]';
     assert.equal(sc.scan(b(frame)), 0);
     assert.equal(sc.out[SPREAD_BID], parseFloat('5698.40000'));
     assert.equal(sc.out[SPREAD_ASK], parseFloat('5700.00000'));
@@ -25,7 +34,10 @@ describe('spread scanner: documented frames', () => {
 
   test('compact live form and 3-element legacy form', () => {
     const sc = new SpreadScanner(PAIRS);
-    assert.equal(sc.scan(b('[1234,["0.05005","0.05010","1542057299.545897","10.5","3"],"spread","XDG/USD"]')), 5);
+    assert.equal(
+      sc.scan(b('[1234,["0.05005","0.05010","1542057299.545897","10.5","3"],"spread","XDG/USD"]')),
+      5,
+    );
     assert.equal(sc.channelId, 1234);
     assert.equal(sc.out[SPREAD_ASK_VOL], 3);
     assert.equal(sc.scan(b('[0,["5698.40000","5700.00000","1542057299.545897"],"spread","XBT/EUR"]')), 1);
@@ -36,9 +48,12 @@ describe('spread scanner: documented frames', () => {
 
   test('documented frames of channels we do not subscribe (§1.7–1.9) are cleanly refused', () => {
     const sc = new SpreadScanner(PAIRS);
-    const ticker = '[0, {"a":["5525.40000",1,"1.000"], "b":["5525.10000",1,"1.000"], "c":["5525.10000","0.00398963"], "v":["2634.11501494","3591.17907851"], "p":["5631.44067","5653.78939"], "t":[11493,16267], "l":["5505.00000","5505.00000"], "h":["5783.00000","5783.00000"], "o":["5760.70000","5763.40000"]}, "ticker", "XBT/USD"]';
-    const trade = '[0, [["5541.20000","0.15850568","1534614057.321597","s","l",""], ["6060.00000","0.02455000","1534614057.324998","b","l",""]], "trade", "XBT/USD"]';
-    const book = '[1234, {"a":[["5541.30000","2.50700000","1534614248.456738"],["5542.50000","0.40100000","1534614248.456738"]], "c":"974942666"}, "book-10", "XBT/USD"]';
+    const ticker =
+      '[0, {"a":["5525.40000",1,"1.000"], "b":["5525.10000",1,"1.000"], "c":["5525.10000","0.00398963"], "v":["2634.11501494","3591.17907851"], "p":["5631.44067","5653.78939"], "t":[11493,16267], "l":["5505.00000","5505.00000"], "h":["5783.00000","5783.00000"], "o":["5760.70000","5763.40000"]}, "ticker", "XBT/USD"]';
+    const trade =
+      '[0, [["5541.20000","0.15850568","1534614057.321597","s","l",""], ["6060.00000","0.02455000","1534614057.324998","b","l",""]], "trade", "XBT/USD"]';
+    const book =
+      '[1234, {"a":[["5541.30000","2.50700000","1534614248.456738"],["5542.50000","0.40100000","1534614248.456738"]], "c":"974942666"}, "book-10", "XBT/USD"]';
     assert.equal(sc.scan(b(ticker)), SCAN_REJECTED);
     assert.equal(sc.lastReject, SpreadReject.NOT_INNER_ARRAY);
     assert.equal(sc.scan(b(trade)), SCAN_REJECTED);
@@ -55,7 +70,8 @@ describe('spread scanner: documented frames', () => {
       '{"event":"heartbeat"}',
       '  {"event":"pong","reqid":42}',
       '{"Error":"Exceeded msg rate"}',
-    ]) assert.equal(sc.scan(b(e)), SCAN_EVENT);
+    ])
+      assert.equal(sc.scan(b(e)), SCAN_EVENT);
     assert.equal(sc.events, 4);
     assert.equal(sc.rejected, 0);
   });
@@ -74,10 +90,22 @@ describe('spread scanner: hostile frames are counted rejections', () => {
     ['channel id negative', good.replace('[0,', '[-1,'), SpreadReject.BAD_CHANNEL_ID],
     ['channel id string', good.replace('[0,', '["0",'), SpreadReject.BAD_CHANNEL_ID],
     ['channel id huge', good.replace('[0,', '[12345678901234567890,'), SpreadReject.BAD_CHANNEL_ID],
-    ['ticker object payload', '[0,{"a":["5525.4",1,"1.000"]},"ticker","XBT/USD"]', SpreadReject.NOT_INNER_ARRAY],
-    ['number instead of string', '[0,[5698.4,"5700.0","1542057299.5"],"spread","XBT/USD"]', SpreadReject.WRONG_TYPE],
+    [
+      'ticker object payload',
+      '[0,{"a":["5525.4",1,"1.000"]},"ticker","XBT/USD"]',
+      SpreadReject.NOT_INNER_ARRAY,
+    ],
+    [
+      'number instead of string',
+      '[0,[5698.4,"5700.0","1542057299.5"],"spread","XBT/USD"]',
+      SpreadReject.WRONG_TYPE,
+    ],
     ['null element', '[0,[null,"5700.0","1542057299.5"],"spread","XBT/USD"]', SpreadReject.WRONG_TYPE],
-    ['nested array element', '[0,[["1"],"5700.0","1542057299.5"],"spread","XBT/USD"]', SpreadReject.WRONG_TYPE],
+    [
+      'nested array element',
+      '[0,[["1"],"5700.0","1542057299.5"],"spread","XBT/USD"]',
+      SpreadReject.WRONG_TYPE,
+    ],
     ['letters', good.replace('"5698.4"', '"abc"'), SpreadReject.NON_NUMERIC],
     ['two dots', good.replace('"5698.4"', '"5.69.8"'), SpreadReject.NON_NUMERIC],
     ['exponent', good.replace('"5698.4"', '"5.6e3"'), SpreadReject.NON_NUMERIC],
@@ -92,7 +120,11 @@ describe('spread scanner: hostile frames are counted rejections', () => {
     ['negative price', good.replace('"5698.4"', '"-5698.4"'), SpreadReject.NEGATIVE],
     ['negative volume', good.replace('"0.9"', '"-0.9"'), SpreadReject.NEGATIVE],
     ['six inner elements', good.replace('"0.9"]', '"0.9","1"]'), SpreadReject.TOO_MANY_ELEMENTS],
-    ['huge inner array', '[0,[' + Array(120).fill('"1.0"').join(',') + '],"spread","XBT/USD"]', SpreadReject.TOO_MANY_ELEMENTS],
+    [
+      'huge inner array',
+      '[0,[' + Array(120).fill('"1.0"').join(',') + '],"spread","XBT/USD"]',
+      SpreadReject.TOO_MANY_ELEMENTS,
+    ],
     ['four inner elements', '[0,["1","2","3","4"],"spread","XBT/USD"]', SpreadReject.TOO_FEW_ELEMENTS],
     ['two inner elements', '[0,["1","2"],"spread","XBT/USD"]', SpreadReject.TOO_FEW_ELEMENTS],
     ['empty inner', '[0,[],"spread","XBT/USD"]', SpreadReject.TOO_FEW_ELEMENTS],
@@ -142,7 +174,8 @@ describe('spread scanner: hostile frames are counted rejections', () => {
     for (let len = 1; len < good.length; len++) {
       assert.equal(sc.scan(b(good.slice(0, len))), SCAN_REJECTED);
       assert.ok(
-        sc.lastReject === SpreadReject.TRUNCATED || sc.lastReject === SpreadReject.UNKNOWN_PAIR ||
+        sc.lastReject === SpreadReject.TRUNCATED ||
+          sc.lastReject === SpreadReject.UNKNOWN_PAIR ||
           sc.lastReject === SpreadReject.NOT_SPREAD,
         `len ${len}: ${SPREAD_REJECT_NAMES[sc.lastReject]}`,
       );
@@ -153,8 +186,13 @@ describe('spread scanner: hostile frames are counted rejections', () => {
 describe('spread scanner vs JSON.parse + parseFloat (property)', () => {
   const decimalText = fc
     .tuple(
-      fc.stringOf(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), { minLength: 1, maxLength: 20 }),
-      fc.option(fc.stringOf(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), { maxLength: 26 })),
+      fc.stringOf(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), {
+        minLength: 1,
+        maxLength: 20,
+      }),
+      fc.option(
+        fc.stringOf(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), { maxLength: 26 }),
+      ),
     )
     .map(([i, f]) => (f === null ? i : i + '.' + f));
   const fromDouble = fc
@@ -166,7 +204,14 @@ describe('spread scanner vs JSON.parse + parseFloat (property)', () => {
     const sc = new SpreadScanner(PAIRS);
     fc.assert(
       fc.property(
-        fc.constantFrom(...PAIRS), fc.nat(), num, num, num, num, num, fc.boolean(),
+        fc.constantFrom(...PAIRS),
+        fc.nat(),
+        num,
+        num,
+        num,
+        num,
+        num,
+        fc.boolean(),
         (pair, chan, bid, ask, ts, bv, av, five) => {
           const inner = five ? [bid, ask, ts, bv, av] : [bid, ask, ts];
           const frame = JSON.stringify([chan, inner, 'spread', pair]);
@@ -188,7 +233,9 @@ describe('spread scanner vs JSON.parse + parseFloat (property)', () => {
 
   test('Kraken-shaped decimals take the allocation-free path', () => {
     const sc = new SpreadScanner(PAIRS);
-    sc.scan(b('[0,["98765.43210","0.00000001","1764000000.123456","123456.78901234","0.0"],"spread","ETH/USD"]'));
+    sc.scan(
+      b('[0,["98765.43210","0.00000001","1764000000.123456","123456.78901234","0.0"],"spread","ETH/USD"]'),
+    );
     assert.equal(sc.slowConversions, 0);
     assert.equal(sc.out[SPREAD_BID_VOL], 123456.78901234);
     sc.scan(b('[0,["12345678901234567.8","1","2"],"spread","ETH/USD"]'));

@@ -78,8 +78,16 @@ const MIN_CHECK_PERIOD_MS = 5;
 
 export class WsConnection {
   readonly stats: WsConnectionStats = {
-    attempts: 0, connects: 0, disconnects: 0, connectFailures: 0, watchdogKills: 0,
-    pingsSent: 0, framesReceived: 0, errors: 0, budgetWaits: 0, maintenanceWaits: 0,
+    attempts: 0,
+    connects: 0,
+    disconnects: 0,
+    connectFailures: 0,
+    watchdogKills: 0,
+    pingsSent: 0,
+    framesReceived: 0,
+    errors: 0,
+    budgetWaits: 0,
+    maintenanceWaits: 0,
   };
   readonly policy: ReconnectPolicy;
   private readonly url: string;
@@ -173,7 +181,9 @@ export class WsConnection {
     if (ws !== null) {
       ws.removeAllListeners();
       // Keep an error listener: a late socket error must not become an uncaught exception.
-      ws.on('error', () => { this.stats.errors++; });
+      ws.on('error', () => {
+        this.stats.errors++;
+      });
       if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'client closing');
       else ws.terminate();
     }

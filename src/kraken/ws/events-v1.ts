@@ -31,7 +31,12 @@ export type KrakenV1Event =
       descr: string | undefined;
       errorMessage: string | undefined;
     }
-  | { kind: 'cancelOrderStatus'; status: 'ok' | 'error'; reqid: number | undefined; errorMessage: string | undefined }
+  | {
+      kind: 'cancelOrderStatus';
+      status: 'ok' | 'error';
+      reqid: number | undefined;
+      errorMessage: string | undefined;
+    }
   | { kind: 'unknownEvent'; event: string };
 
 export type EventInvalidReason = 'bad-json' | 'not-object' | 'bad-field' | 'oversized';
@@ -42,10 +47,17 @@ export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 const MAX_MESSAGE_CHARS = 200;
 
 /** Parse a JSON text (Buffer or string) as a JSON value, or an invalid result. */
-export function parseJsonFrame(data: Buffer | string, maxBytes: number): { ok: true; value: unknown } | { ok: false; reason: EventInvalidReason; detail: string } {
-  if (data.length > maxBytes) return { ok: false, reason: 'oversized', detail: `${data.length} bytes > ${maxBytes}` };
+export function parseJsonFrame(
+  data: Buffer | string,
+  maxBytes: number,
+): { ok: true; value: unknown } | { ok: false; reason: EventInvalidReason; detail: string } {
+  if (data.length > maxBytes)
+    return { ok: false, reason: 'oversized', detail: `${data.length} bytes > ${maxBytes}` };
   try {
-    return { ok: true, value: JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as unknown };
+    return {
+      ok: true,
+      value: JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as unknown,
+    };
   } catch (err) {
     return { ok: false, reason: 'bad-json', detail: (err as Error).message.slice(0, MAX_MESSAGE_CHARS) };
   }
@@ -75,7 +87,8 @@ export function parseEventObject(value: unknown): ParsedEvent {
   const o = value as Record<string, unknown>;
   const ev = o.event;
   if (ev === undefined) {
-    if (typeof o.Error === 'string') return { kind: 'rateLimited', message: o.Error.slice(0, MAX_MESSAGE_CHARS) };
+    if (typeof o.Error === 'string')
+      return { kind: 'rateLimited', message: o.Error.slice(0, MAX_MESSAGE_CHARS) };
     return invalid('object without event');
   }
   if (typeof ev !== 'string') return invalid('event is not a string');
@@ -90,15 +103,18 @@ export function parseEventObject(value: unknown): ParsedEvent {
       return { kind: 'pong', reqid };
     case 'systemStatus': {
       const version = optString(o, 'version');
-      if (typeof o.status !== 'string' || version === null) return invalid('systemStatus.status is not a string');
+      if (typeof o.status !== 'string' || version === null)
+        return invalid('systemStatus.status is not a string');
       return { kind: 'systemStatus', status: o.status, version };
     }
     case 'subscriptionStatus': {
       const st = o.status;
-      if (st !== 'subscribed' && st !== 'unsubscribed' && st !== 'error' && st !== 'ok') return invalid('subscriptionStatus.status is invalid');
+      if (st !== 'subscribed' && st !== 'unsubscribed' && st !== 'error' && st !== 'ok')
+        return invalid('subscriptionStatus.status is invalid');
       const pair = optString(o, 'pair');
       const channelName = optString(o, 'channelName');
-      if (pair === null || channelName === null) return invalid('subscriptionStatus pair/channelName is not a string');
+      if (pair === null || channelName === null)
+        return invalid('subscriptionStatus pair/channelName is not a string');
       let name: string | undefined;
       const sub = o.subscription;
       if (sub !== undefined) {
@@ -107,7 +123,8 @@ export function parseEventObject(value: unknown): ParsedEvent {
         if (n !== undefined && typeof n !== 'string') return invalid('subscription.name is not a string');
         name = n;
       }
-      if (st === 'error' && errorMessage === undefined) return invalid('subscriptionStatus error without errorMessage');
+      if (st === 'error' && errorMessage === undefined)
+        return invalid('subscriptionStatus error without errorMessage');
       return { kind: 'subscriptionStatus', status: st, name, channelName, pair, reqid, errorMessage };
     }
     case 'error':
@@ -118,8 +135,10 @@ export function parseEventObject(value: unknown): ParsedEvent {
       const descr = optString(o, 'descr');
       if (st !== 'ok' && st !== 'error') return invalid('addOrderStatus.status is invalid');
       if (txid === null || descr === null) return invalid('addOrderStatus txid/descr is not a string');
-      if (st === 'ok' && (txid === undefined || txid.length === 0)) return invalid('addOrderStatus ok without txid');
-      if (st === 'error' && errorMessage === undefined) return invalid('addOrderStatus error without errorMessage');
+      if (st === 'ok' && (txid === undefined || txid.length === 0))
+        return invalid('addOrderStatus ok without txid');
+      if (st === 'error' && errorMessage === undefined)
+        return invalid('addOrderStatus error without errorMessage');
       return { kind: 'addOrderStatus', status: st, reqid, txid, descr, errorMessage };
     }
     case 'cancelOrderStatus': {

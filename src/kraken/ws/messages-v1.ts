@@ -23,8 +23,15 @@ const PAIR_RE = /^[A-Za-z0-9.]{1,16}\/[A-Za-z0-9.]{1,16}$/;
 const CL_ORD_ID_RE = /^[A-Za-z0-9-]{1,36}$/;
 
 export type KrakenOrderType =
-  | 'limit' | 'market' | 'stop-loss' | 'stop-loss-limit' | 'take-profit' | 'take-profit-limit'
-  | 'trailing-stop' | 'trailing-stop-limit' | 'settle-position';
+  | 'limit'
+  | 'market'
+  | 'stop-loss'
+  | 'stop-loss-limit'
+  | 'take-profit'
+  | 'take-profit-limit'
+  | 'trailing-stop'
+  | 'trailing-stop-limit'
+  | 'settle-position';
 export type KrakenTimeInForce = 'GTC' | 'IOC' | 'GTD';
 
 export interface AddOrderParams {
@@ -56,19 +63,28 @@ function need(ok: boolean, what: string): void {
 }
 
 export function checkToken(token: string): void {
-  need(typeof token === 'string' && token.length > 0 && token.length <= 512 && !/["\\\s]/.test(token), 'token is empty or malformed');
+  need(
+    typeof token === 'string' && token.length > 0 && token.length <= 512 && !/["\\\s]/.test(token),
+    'token is empty or malformed',
+  );
 }
 
 /** `{"event":"subscribe","reqid":n,"pair":[...],"subscription":{"name":...}}` for a public channel. */
 export function buildPublicSubscribe(reqid: number, pairs: readonly string[], name: string): string {
   need(Number.isSafeInteger(reqid) && reqid >= 0, 'reqid must be a non-negative integer');
-  need(pairs.length > 0 && pairs.every((p) => PAIR_RE.test(p)), 'pairs must be non-empty wsnames like XBT/USD');
+  need(
+    pairs.length > 0 && pairs.every((p) => PAIR_RE.test(p)),
+    'pairs must be non-empty wsnames like XBT/USD',
+  );
   return JSON.stringify({ event: 'subscribe', reqid, pair: pairs, subscription: { name } });
 }
 
 export function buildPublicUnsubscribe(reqid: number, pairs: readonly string[], name: string): string {
   need(Number.isSafeInteger(reqid) && reqid >= 0, 'reqid must be a non-negative integer');
-  need(pairs.length > 0 && pairs.every((p) => PAIR_RE.test(p)), 'pairs must be non-empty wsnames like XBT/USD');
+  need(
+    pairs.length > 0 && pairs.every((p) => PAIR_RE.test(p)),
+    'pairs must be non-empty wsnames like XBT/USD',
+  );
   return JSON.stringify({ event: 'unsubscribe', reqid, pair: pairs, subscription: { name } });
 }
 
@@ -96,17 +112,39 @@ export function buildAddOrder(reqid: number, token: string, p: AddOrderParams): 
   need(p.type === 'buy' || p.type === 'sell', 'type must be buy or sell');
   need(typeof p.ordertype === 'string' && /^[a-z-]{4,24}$/.test(p.ordertype), 'ordertype is invalid');
   need(typeof p.pair === 'string' && PAIR_RE.test(p.pair), 'pair must be a wsname like XBT/USD');
-  need(typeof p.volume === 'string' && DECIMAL_RE.test(p.volume) && Number(p.volume) > 0, 'volume must be a positive decimal string');
+  need(
+    typeof p.volume === 'string' && DECIMAL_RE.test(p.volume) && Number(p.volume) > 0,
+    'volume must be a positive decimal string',
+  );
   if (p.ordertype !== 'market') need(p.price !== undefined, 'price is required for ' + p.ordertype);
-  if (p.price !== undefined) need(typeof p.price === 'string' && PRICE_RE.test(p.price), 'price must be a decimal string');
-  if (p.price2 !== undefined) need(typeof p.price2 === 'string' && PRICE_RE.test(p.price2), 'price2 must be a decimal string');
-  if (p.timeinforce !== undefined) need(p.timeinforce === 'GTC' || p.timeinforce === 'IOC' || p.timeinforce === 'GTD', 'timeinforce is invalid');
+  if (p.price !== undefined)
+    need(typeof p.price === 'string' && PRICE_RE.test(p.price), 'price must be a decimal string');
+  if (p.price2 !== undefined)
+    need(typeof p.price2 === 'string' && PRICE_RE.test(p.price2), 'price2 must be a decimal string');
+  if (p.timeinforce !== undefined)
+    need(
+      p.timeinforce === 'GTC' || p.timeinforce === 'IOC' || p.timeinforce === 'GTD',
+      'timeinforce is invalid',
+    );
   if (p.oflags !== undefined) need(/^[a-z]+(,[a-z]+)*$/.test(p.oflags), 'oflags must be a comma list');
-  if (p.userref !== undefined) need(Number.isInteger(p.userref) && p.userref >= -2147483648 && p.userref <= 2147483647, 'userref must be a 32-bit integer');
+  if (p.userref !== undefined)
+    need(
+      Number.isInteger(p.userref) && p.userref >= -2147483648 && p.userref <= 2147483647,
+      'userref must be a 32-bit integer',
+    );
   if (p.cl_ord_id !== undefined) need(CL_ORD_ID_RE.test(p.cl_ord_id), 'cl_ord_id is invalid');
-  need(!(p.userref !== undefined && p.cl_ord_id !== undefined), 'userref and cl_ord_id are mutually exclusive');
+  need(
+    !(p.userref !== undefined && p.cl_ord_id !== undefined),
+    'userref and cl_ord_id are mutually exclusive',
+  );
   const msg: Record<string, unknown> = {
-    event: 'addOrder', token, reqid, ordertype: p.ordertype, type: p.type, pair: p.pair, volume: p.volume,
+    event: 'addOrder',
+    token,
+    reqid,
+    ordertype: p.ordertype,
+    type: p.type,
+    pair: p.pair,
+    volume: p.volume,
   };
   if (p.price !== undefined) msg.price = p.price;
   if (p.price2 !== undefined) msg.price2 = p.price2;
@@ -125,6 +163,9 @@ export function buildAddOrder(reqid: number, token: string, p: AddOrderParams): 
 export function buildCancelOrder(reqid: number, token: string, txids: readonly string[]): string {
   checkToken(token);
   need(Number.isSafeInteger(reqid) && reqid >= 0, 'reqid must be a non-negative integer');
-  need(txids.length > 0 && txids.every((t) => typeof t === 'string' && TXID_RE.test(t)), 'txids must be non-empty order ids');
+  need(
+    txids.length > 0 && txids.every((t) => typeof t === 'string' && TXID_RE.test(t)),
+    'txids must be non-empty order ids',
+  );
   return JSON.stringify({ event: 'cancelOrder', token, reqid, txid: txids });
 }

@@ -32,7 +32,8 @@ export class OpenOrdersState {
   apply(delta: OpenOrderDelta): OpenOrderState {
     const prev = this.orders.get(delta.orderId);
     const merged: OpenOrderState = prev === undefined ? { ...delta } : { ...prev, ...delta };
-    if (prev?.descr !== undefined && delta.descr !== undefined) merged.descr = { ...prev.descr, ...delta.descr };
+    if (prev?.descr !== undefined && delta.descr !== undefined)
+      merged.descr = { ...prev.descr, ...delta.descr };
     if (merged.status !== undefined && FINAL.has(merged.status)) this.orders.delete(delta.orderId);
     else this.orders.set(delta.orderId, merged);
     return { ...merged };

@@ -26,11 +26,14 @@ export class PairTable {
       const n = names[i] as string;
       const b = encoded[i] as Buffer;
       if (b.length === 0 || b.length > MAX_PAIR_NAME_BYTES) {
-        throw new RangeError(`PairTable: pair name length must be 1..${MAX_PAIR_NAME_BYTES} bytes (index ${i})`);
+        throw new RangeError(
+          `PairTable: pair name length must be 1..${MAX_PAIR_NAME_BYTES} bytes (index ${i})`,
+        );
       }
       for (const c of b) {
         // Names are matched against raw JSON string bytes: forbid what JSON would escape.
-        if (c < 0x20 || c === 0x22 || c === 0x5c) throw new RangeError(`PairTable: pair name ${i} has a character JSON escapes`);
+        if (c < 0x20 || c === 0x22 || c === 0x5c)
+          throw new RangeError(`PairTable: pair name ${i} has a character JSON escapes`);
       }
       if (seen.has(n)) throw new RangeError(`PairTable: duplicate pair name ${n}`);
       seen.add(n);

@@ -17,7 +17,10 @@ export class PendingRequests<T> {
   timeouts = 0;
   failedOnDrop = 0;
 
-  constructor(private readonly timers: Timers, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timers: Timers,
+    private readonly timeoutMs: number,
+  ) {}
 
   get size(): number {
     return this.map.size;
@@ -40,7 +43,13 @@ export class PendingRequests<T> {
       const timer = this.timers.setTimeout(() => {
         if (!this.map.delete(reqid)) return;
         this.timeouts++;
-        reject(new OrderOutcomeUnknownError('ACK_TIMEOUT', reqid, `${what} reqid ${reqid}: no ack within ${this.timeoutMs} ms`));
+        reject(
+          new OrderOutcomeUnknownError(
+            'ACK_TIMEOUT',
+            reqid,
+            `${what} reqid ${reqid}: no ack within ${this.timeoutMs} ms`,
+          ),
+        );
       }, this.timeoutMs);
       this.map.set(reqid, { resolve, reject, timer, what });
     });

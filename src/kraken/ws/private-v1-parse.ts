@@ -70,7 +70,8 @@ export type PrivateDataFrame =
   | { channel: 'ownTrades'; sequence: number; trades: OwnTrade[] }
   | { channel: 'openOrders'; sequence: number; orders: OpenOrderDelta[] };
 
-export type PrivateParseResult = { ok: true; frame: PrivateDataFrame } | { ok: false; channel: PrivateChannel | undefined; error: string };
+export type PrivateParseResult =
+  { ok: true; frame: PrivateDataFrame } | { ok: false; channel: PrivateChannel | undefined; error: string };
 
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 const ID_RE = /^[A-Za-z0-9-]{1,64}$/;
@@ -169,7 +170,17 @@ function parseOrder(item: unknown): OpenOrderDelta {
     if (typeof o.status !== 'string' || !STATUSES.has(o.status)) fail('status is invalid');
     d.status = o.status as OrderStatus;
   }
-  for (const key of ['vol', 'vol_exec', 'cost', 'fee', 'avg_price', 'limitprice', 'stopprice', 'opentm', 'lastupdated'] as const) {
+  for (const key of [
+    'vol',
+    'vol_exec',
+    'cost',
+    'fee',
+    'avg_price',
+    'limitprice',
+    'stopprice',
+    'opentm',
+    'lastupdated',
+  ] as const) {
     const n = decimal(o, key, false);
     if (n !== undefined) d[key] = n;
   }
@@ -190,15 +201,18 @@ function parseOrder(item: unknown): OpenOrderDelta {
 /** Parse an already JSON-decoded private data frame (an array). */
 export function parsePrivateData(value: readonly unknown[]): PrivateParseResult {
   const name = value[1];
-  const channel: PrivateChannel | undefined = name === 'ownTrades' || name === 'openOrders' ? name : undefined;
+  const channel: PrivateChannel | undefined =
+    name === 'ownTrades' || name === 'openOrders' ? name : undefined;
   try {
     if (channel === undefined) fail('unknown channel');
     if (value.length !== 3) fail('frame must have 3 elements');
     const list = value[0];
     if (!Array.isArray(list) || list.length > MAX_ITEMS) fail('item list is not an array (or too long)');
     const seq = record(value[2], 'sequence object').sequence;
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) fail('sequence is not a non-negative integer');
-    if (channel === 'ownTrades') return { ok: true, frame: { channel, sequence: seq, trades: list.map(parseTrade) } };
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
+      fail('sequence is not a non-negative integer');
+    if (channel === 'ownTrades')
+      return { ok: true, frame: { channel, sequence: seq, trades: list.map(parseTrade) } };
     return { ok: true, frame: { channel, sequence: seq, orders: list.map(parseOrder) } };
   } catch (err) {
     if (err instanceof FieldError) return { ok: false, channel, error: err.message };

@@ -10,11 +10,22 @@
  */
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
 import { parseEventObject, parseJsonFrame } from './events-v1.js';
-import { buildAddOrder, buildCancelOrder, buildPrivateSubscribe, buildPrivateUnsubscribe, type AddOrderParams } from './messages-v1.js';
+import {
+  buildAddOrder,
+  buildCancelOrder,
+  buildPrivateSubscribe,
+  buildPrivateUnsubscribe,
+  type AddOrderParams,
+} from './messages-v1.js';
 import { OpenOrdersState, type OpenOrderState } from './open-orders-state.js';
 import { OrderNotSentError } from './order-errors.js';
 import { PendingRequests } from './pending-requests.js';
-import { parsePrivateData, type OpenOrderDelta, type OwnTrade, type PrivateChannel } from './private-v1-parse.js';
+import {
+  parsePrivateData,
+  type OpenOrderDelta,
+  type OwnTrade,
+  type PrivateChannel,
+} from './private-v1-parse.js';
 import { realTimers, type Timers } from './timers.js';
 
 export type AddOrderResult =
@@ -102,9 +113,20 @@ export class KrakenPrivateV1 {
   readonly connection: WsConnection;
   readonly openOrders = new OpenOrdersState();
   readonly stats: PrivateV1Stats = {
-    tokenFetches: 0, tokenErrors: 0, tokenRefreshes: 0, subscriptionErrors: 0, sequenceGaps: 0,
-    malformedFrames: 0, trades: 0, snapshotTrades: 0, orderUpdates: 0, ordersSent: 0, cancelsSent: 0,
-    unmatchedAcks: 0, krakenErrors: 0, rateLimitErrors: 0,
+    tokenFetches: 0,
+    tokenErrors: 0,
+    tokenRefreshes: 0,
+    subscriptionErrors: 0,
+    sequenceGaps: 0,
+    malformedFrames: 0,
+    trades: 0,
+    snapshotTrades: 0,
+    orderUpdates: 0,
+    ordersSent: 0,
+    cancelsSent: 0,
+    unmatchedAcks: 0,
+    krakenErrors: 0,
+    rateLimitErrors: 0,
   };
   systemStatus = 'disconnected';
   private readonly handlers: PrivateV1Handlers;
@@ -149,7 +171,12 @@ export class KrakenPrivateV1 {
 
   /** Socket open, token held and both channels subscribed. */
   get ready(): boolean {
-    return this.connection.isOpen() && this.token !== null && this.channels.ownTrades.subscribed && this.channels.openOrders.subscribed;
+    return (
+      this.connection.isOpen() &&
+      this.token !== null &&
+      this.channels.ownTrades.subscribed &&
+      this.channels.openOrders.subscribed
+    );
   }
 
   /** Ack timeouts / drops that left an order's outcome unknown (both kinds of request). */
@@ -174,7 +201,9 @@ export class KrakenPrivateV1 {
    */
   addOrder(params: AddOrderParams): Promise<AddOrderResult> {
     if (this.token === null || !this.connection.isOpen()) {
-      return Promise.reject(new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'));
+      return Promise.reject(
+        new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'),
+      );
     }
     const reqid = ++this.reqid;
     let msg: string;
@@ -192,7 +221,9 @@ export class KrakenPrivateV1 {
   /** cancelOrder for txids (or userrefs). Resolves after one status per txid or the first error. */
   cancelOrder(txids: readonly string[]): Promise<CancelOrderResult> {
     if (this.token === null || !this.connection.isOpen()) {
-      return Promise.reject(new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'));
+      return Promise.reject(
+        new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'),
+      );
     }
     const reqid = ++this.reqid;
     let msg: string;
@@ -217,7 +248,8 @@ export class KrakenPrivateV1 {
     let token: string;
     try {
       token = await this.getToken();
-      if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned an empty token');
+      if (typeof token !== 'string' || token.length === 0)
+        throw new Error('getToken returned an empty token');
     } catch (err) {
       this.stats.tokenErrors++;
       this.handlers.onError?.('TOKEN_ERROR', (err as Error).message);
@@ -273,9 +305,10 @@ export class KrakenPrivateV1 {
         return this.onSubscriptionStatus(ev.name ?? ev.channelName, ev.status, ev.errorMessage);
       case 'addOrderStatus': {
         const reqid = ev.reqid ?? -1;
-        const result: AddOrderResult = ev.status === 'ok'
-          ? { status: 'ok', reqid, txid: ev.txid as string, descr: ev.descr }
-          : { status: 'error', reqid, errorMessage: ev.errorMessage ?? '' };
+        const result: AddOrderResult =
+          ev.status === 'ok'
+            ? { status: 'ok', reqid, txid: ev.txid as string, descr: ev.descr }
+            : { status: 'error', reqid, errorMessage: ev.errorMessage ?? '' };
         if (result.status === 'error' && TOKEN_RE.test(result.errorMessage)) this.refreshToken();
         if (!this.adds.resolve(reqid, result)) this.unmatched(result);
         return;
@@ -286,8 +319,13 @@ export class KrakenPrivateV1 {
         this.stats.krakenErrors++;
         if (TOKEN_RE.test(ev.errorMessage)) this.refreshToken();
         // A request-level error answering an order is Kraken's rejection of that order.
-        if (ev.reqid !== undefined && this.adds.resolve(ev.reqid, { status: 'error', reqid: ev.reqid, errorMessage: ev.errorMessage })) return;
-        if (ev.reqid !== undefined && this.cancels.has(ev.reqid)) return this.onCancelStatus(ev.reqid, 'error', ev.errorMessage);
+        if (
+          ev.reqid !== undefined &&
+          this.adds.resolve(ev.reqid, { status: 'error', reqid: ev.reqid, errorMessage: ev.errorMessage })
+        )
+          return;
+        if (ev.reqid !== undefined && this.cancels.has(ev.reqid))
+          return this.onCancelStatus(ev.reqid, 'error', ev.errorMessage);
         this.handlers.onError?.('KRAKEN_ERROR', ev.errorMessage);
         return;
       }
@@ -315,7 +353,8 @@ export class KrakenPrivateV1 {
       this.resync(f.channel);
     }
     st.expectSeq = f.sequence + 1;
-    if (snapshot) this.handlers.onSnapshot?.(f.channel, f.channel === 'ownTrades' ? f.trades.length : f.orders.length);
+    if (snapshot)
+      this.handlers.onSnapshot?.(f.channel, f.channel === 'ownTrades' ? f.trades.length : f.orders.length);
     if (f.channel === 'ownTrades') {
       for (const t of f.trades) {
         if (snapshot) this.stats.snapshotTrades++;
@@ -332,7 +371,11 @@ export class KrakenPrivateV1 {
     }
   }
 
-  private onSubscriptionStatus(name: string | undefined, status: string, errorMessage: string | undefined): void {
+  private onSubscriptionStatus(
+    name: string | undefined,
+    status: string,
+    errorMessage: string | undefined,
+  ): void {
     if (name !== 'ownTrades' && name !== 'openOrders') {
       this.stats.subscriptionErrors += status === 'error' ? 1 : 0;
       return this.malformed(undefined, 'subscriptionStatus for unknown channel ' + String(name));
@@ -368,9 +411,10 @@ export class KrakenPrivateV1 {
   private onCancelStatus(reqid: number, status: 'ok' | 'error', errorMessage: string | undefined): void {
     const prog = this.cancelProgress.get(reqid);
     if (prog === undefined) {
-      const late: CancelOrderResult = status === 'ok'
-        ? { status: 'ok', reqid, cancelled: 1 }
-        : { status: 'error', reqid, cancelled: 0, errorMessage: errorMessage ?? '' };
+      const late: CancelOrderResult =
+        status === 'ok'
+          ? { status: 'ok', reqid, cancelled: 1 }
+          : { status: 'error', reqid, cancelled: 0, errorMessage: errorMessage ?? '' };
       return this.unmatched(late);
     }
     if (status === 'ok') {
@@ -378,7 +422,12 @@ export class KrakenPrivateV1 {
       if (prog.ok >= prog.expected) this.cancels.resolve(reqid, { status: 'ok', reqid, cancelled: prog.ok });
       return;
     }
-    this.cancels.resolve(reqid, { status: 'error', reqid, cancelled: prog.ok, errorMessage: errorMessage ?? '' });
+    this.cancels.resolve(reqid, {
+      status: 'error',
+      reqid,
+      cancelled: prog.ok,
+      errorMessage: errorMessage ?? '',
+    });
   }
 
   private unmatched(ack: AddOrderResult | CancelOrderResult): void {

@@ -5,7 +5,12 @@
  * Slow path (objects): systemStatus, subscriptionStatus, heartbeat, pong, errors.
  * State it owns: system status, per-pair online flags; all offline while disconnected.
  */
-import { WsConnection, type DisconnectReason, type WsConnectionError, type WsConnectionOptions } from './connection.js';
+import {
+  WsConnection,
+  type DisconnectReason,
+  type WsConnectionError,
+  type WsConnectionOptions,
+} from './connection.js';
 import { parseEventFrame, DEFAULT_MAX_EVENT_BYTES } from './events-v1.js';
 import { buildPublicSubscribe } from './messages-v1.js';
 import { SCAN_EVENT, SPREAD_RECV_US, SpreadScanner, type SpreadRejectCode } from './spread-scanner.js';
@@ -69,8 +74,16 @@ export class KrakenPublicV1 {
   /** 1 = subscribed and online, by local pair index. */
   readonly pairOnline: Uint8Array;
   readonly stats: PublicV1Stats = {
-    spreads: 0, heartbeats: 0, pongs: 0, subscribeRequests: 0, subscriptionErrors: 0, krakenErrors: 0,
-    rateLimitErrors: 0, badEvents: 0, unknownEvents: 0, unknownPairStatus: 0,
+    spreads: 0,
+    heartbeats: 0,
+    pongs: 0,
+    subscribeRequests: 0,
+    subscriptionErrors: 0,
+    krakenErrors: 0,
+    rateLimitErrors: 0,
+    badEvents: 0,
+    unknownEvents: 0,
+    unknownPairStatus: 0,
   };
   /** Kraken's last systemStatus, or `disconnected`. */
   systemStatus = 'disconnected';
@@ -198,16 +211,25 @@ export class KrakenPublicV1 {
     }
   }
 
-  private onSubscriptionStatus(status: string, pair: string | undefined, errorMessage: string | undefined): void {
+  private onSubscriptionStatus(
+    status: string,
+    pair: string | undefined,
+    errorMessage: string | undefined,
+  ): void {
     const idx = pair === undefined ? undefined : this.pairIndexByName.get(pair);
     if (status === 'error') this.stats.subscriptionErrors++;
     if (idx === undefined) {
       this.stats.unknownPairStatus++;
-      if (status === 'error') this.handlers.onProtocolError?.('SUBSCRIPTION_ERROR', (pair ?? '(no pair)') + ': ' + (errorMessage ?? ''));
+      if (status === 'error')
+        this.handlers.onProtocolError?.(
+          'SUBSCRIPTION_ERROR',
+          (pair ?? '(no pair)') + ': ' + (errorMessage ?? ''),
+        );
       return;
     }
     // "Already subscribed" after a retry means the pair is live.
-    const online = status === 'subscribed' || (status === 'error' && ALREADY_SUBSCRIBED_RE.test(errorMessage ?? ''));
+    const online =
+      status === 'subscribed' || (status === 'error' && ALREADY_SUBSCRIBED_RE.test(errorMessage ?? ''));
     const was = this.pairOnline[idx] === 1;
     this.pairOnline[idx] = online ? 1 : 0;
     if (was !== online || status === 'error') this.handlers.onPairStatus?.(idx, online, status, errorMessage);

@@ -48,9 +48,23 @@ export const SpreadReject = {
 } as const;
 export type SpreadRejectCode = (typeof SpreadReject)[keyof typeof SpreadReject];
 export const SPREAD_REJECT_NAMES: readonly string[] = [
-  'none', 'empty', 'oversized', 'not-array', 'truncated', 'bad-channel-id', 'not-inner-array',
-  'wrong-type', 'non-numeric', 'nan-infinity', 'negative', 'too-few-elements', 'too-many-elements',
-  'not-spread', 'unknown-pair', 'trailing-data', 'bad-syntax',
+  'none',
+  'empty',
+  'oversized',
+  'not-array',
+  'truncated',
+  'bad-channel-id',
+  'not-inner-array',
+  'wrong-type',
+  'non-numeric',
+  'nan-infinity',
+  'negative',
+  'too-few-elements',
+  'too-many-elements',
+  'not-spread',
+  'unknown-pair',
+  'trailing-data',
+  'bad-syntax',
 ];
 
 /** A spread frame is ≈100 bytes; anything far larger is hostile or not a spread. */
@@ -61,8 +75,14 @@ const TWO_POW_53 = 9007199254740992;
 const POW10 = new Float64Array(23);
 for (let p = 0, v = 1; p <= 22; p++, v *= 10) POW10[p] = v;
 
-const QUOTE = 0x22, COMMA = 0x2c, DOT = 0x2e, MINUS = 0x2d, BACKSLASH = 0x5c;
-const LBRACKET = 0x5b, RBRACKET = 0x5d, LBRACE = 0x7b;
+const QUOTE = 0x22,
+  COMMA = 0x2c,
+  DOT = 0x2e,
+  MINUS = 0x2d,
+  BACKSLASH = 0x5c;
+const LBRACKET = 0x5b,
+  RBRACKET = 0x5d,
+  LBRACE = 0x7b;
 const SPREAD_BYTES = Uint8Array.from([0x73, 0x70, 0x72, 0x65, 0x61, 0x64]); // "spread"
 
 function isWs(c: number): boolean {
@@ -128,11 +148,13 @@ export class SpreadScanner {
       i++;
     }
     if (i >= n) return this.reject(SpreadReject.TRUNCATED);
-    if (chanDigits === 0) return this.reject(c === RBRACKET ? SpreadReject.TOO_FEW_ELEMENTS : SpreadReject.BAD_CHANNEL_ID);
+    if (chanDigits === 0)
+      return this.reject(c === RBRACKET ? SpreadReject.TOO_FEW_ELEMENTS : SpreadReject.BAD_CHANNEL_ID);
     while (i < n && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(SpreadReject.TRUNCATED);
     c = buf[i] as number;
-    if (c !== COMMA) return this.reject(c === RBRACKET ? SpreadReject.TOO_FEW_ELEMENTS : SpreadReject.BAD_CHANNEL_ID);
+    if (c !== COMMA)
+      return this.reject(c === RBRACKET ? SpreadReject.TOO_FEW_ELEMENTS : SpreadReject.BAD_CHANNEL_ID);
     i++;
     while (i < n && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(SpreadReject.TRUNCATED);
@@ -173,7 +195,8 @@ export class SpreadScanner {
       j++;
     }
     if (i >= n) return this.reject(SpreadReject.TRUNCATED);
-    if (j !== SPREAD_BYTES.length || (buf[i] as number) !== QUOTE) return this.reject(SpreadReject.NOT_SPREAD);
+    if (j !== SPREAD_BYTES.length || (buf[i] as number) !== QUOTE)
+      return this.reject(SpreadReject.NOT_SPREAD);
     i++;
     // Pair name → local index, hashed byte by byte.
     i = this.expectComma(buf, i, n);
@@ -202,7 +225,8 @@ export class SpreadScanner {
     while (i < n && isWs(buf[i] as number)) i++;
     if (i < n) return this.reject(SpreadReject.TRAILING_DATA);
     // Commit.
-    const out = this.out, s = this.scratch;
+    const out = this.out,
+      s = this.scratch;
     out[SPREAD_BID] = s[0] as number;
     out[SPREAD_ASK] = s[1] as number;
     out[SPREAD_TS] = s[2] as number;
@@ -245,12 +269,18 @@ export class SpreadScanner {
     if (i >= n) return -SpreadReject.TRUNCATED;
     let c = buf[i] as number;
     if (c === MINUS) {
-      return i + 1 < n && isNanInfStart(buf[i + 1] as number) ? -SpreadReject.NAN_INFINITY : -SpreadReject.NEGATIVE;
+      return i + 1 < n && isNanInfStart(buf[i + 1] as number)
+        ? -SpreadReject.NAN_INFINITY
+        : -SpreadReject.NEGATIVE;
     }
     if (isNanInfStart(c)) return -SpreadReject.NAN_INFINITY;
     const start = i;
-    let m = 0, k = 0, zeros = 0, digits = 0;
-    let dot = false, exact = true;
+    let m = 0,
+      k = 0,
+      zeros = 0,
+      digits = 0;
+    let dot = false,
+      exact = true;
     for (; i < n; i++) {
       c = buf[i] as number;
       if (c >= 0x30 && c <= 0x39) {
@@ -281,7 +311,8 @@ export class SpreadScanner {
     let v: number;
     const e = zeros - k;
     if (exact && m === 0) v = 0;
-    else if (exact && e >= 0 && e <= 22 && m * (POW10[e] as number) < TWO_POW_53) v = m * (POW10[e] as number);
+    else if (exact && e >= 0 && e <= 22 && m * (POW10[e] as number) < TWO_POW_53)
+      v = m * (POW10[e] as number);
     else if (exact && e < 0 && e >= -22) v = m / (POW10[-e] as number);
     else v = this.slowDecimal(buf, start, i);
     this.scratch[slot] = v;
