@@ -1,0 +1,190 @@
+/**
+ * Fetcher: keeps balances (every 2 s) and fees (every 5 min) fresh in seqlocked shared memory.
+ * Failures are retried on the next tick, logged and alerted, and never fatal: listeners see the last
+ * good values and their age. Without credentials (evaluation mode) it publishes the notional
+ * balances and the public first-tier fees once.
+ */
+import type { KrakenRestClient } from '../kraken/rest.js';
+import type { Logger } from '../log/logger.js';
+import type { AlertEvent } from './messages.js';
+import {
+  BAL_EUR,
+  BAL_ETH,
+  BAL_USD,
+  BAL_USDC,
+  BAL_USDT,
+  BAL_XBT,
+  BALANCE_FIELDS,
+  FEE_COIN_TAKER,
+  FEE_FIELDS,
+  FEE_STABLE_TAKER,
+  type SharedState,
+} from './shared-state.js';
+import { errorText } from './worker-context.js';
+
+export const BALANCE_INTERVAL_MS = 2_000;
+export const FEE_INTERVAL_MS = 300_000;
+const FEE_RETRY_MS = 30_000;
+/** After this many failures in a row a fetch failure is alerted (one blip is normal). */
+const ALERT_AFTER_FAILURES = 3;
+
+/** Kraken asset ids (legacy and new) → shared balance slot. */
+const ASSET_SLOTS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [BAL_USD, ['ZUSD', 'USD']],
+  [BAL_EUR, ['ZEUR', 'EUR']],
+  [BAL_USDT, ['USDT']],
+  [BAL_USDC, ['USDC']],
+  [BAL_XBT, ['XXBT', 'XBT']],
+  [BAL_ETH, ['XETH', 'ETH']],
+];
+
+export interface FetcherOptions {
+  shared: SharedState;
+  rest: KrakenRestClient | null;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  /** Pair ids whose taker fee is the coin fee and the stablecoin fee (TradeVolume `pair`). */
+  coinFeePairId: string;
+  stableFeePairId: string;
+  /** Fees to publish until TradeVolume answers (public AssetPairs first tier), as fractions. */
+  fallbackFees: { coin: number; stable: number };
+  /** Balances to publish when there are no credentials (evaluation mode). */
+  notionalBalances: { USD: number; EUR: number };
+  balanceIntervalMs?: number;
+  feeIntervalMs?: number;
+  nowUs: () => number;
+}
+
+export class Fetcher {
+  private readonly balances = new Float64Array(BALANCE_FIELDS);
+  private readonly fees = new Float64Array(FEE_FIELDS);
+  private balanceTimer: NodeJS.Timeout | null = null;
+  private feeTimer: NodeJS.Timeout | null = null;
+  private balanceFailures = 0;
+  private feeFailures = 0;
+  private stopped = false;
+  balanceFetches = 0;
+  feeFetches = 0;
+
+  constructor(private readonly o: FetcherOptions) {}
+
+  async start(): Promise<void> {
+    this.fees[FEE_COIN_TAKER] = this.o.fallbackFees.coin;
+    this.fees[FEE_STABLE_TAKER] = this.o.fallbackFees.stable;
+    this.o.shared.fees.write(this.fees, this.o.nowUs());
+    if (this.o.rest === null) {
+      this.o.log.info('no credentials: notional balances and public fees', {
+        balances: this.o.notionalBalances,
+        fees: this.o.fallbackFees,
+      });
+      await this.fetchBalances();
+      this.scheduleBalances();
+      return;
+    }
+    await Promise.all([this.fetchBalances(), this.fetchFees()]);
+    this.scheduleBalances();
+    this.scheduleFees();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.balanceTimer) clearTimeout(this.balanceTimer);
+    if (this.feeTimer) clearTimeout(this.feeTimer);
+  }
+
+  private scheduleBalances(): void {
+    if (this.stopped) return;
+    this.balanceTimer = setTimeout(() => {
+      void this.fetchBalances().finally(() => this.scheduleBalances());
+    }, this.o.balanceIntervalMs ?? BALANCE_INTERVAL_MS);
+  }
+
+  private scheduleFees(): void {
+    if (this.stopped) return;
+    this.feeTimer = setTimeout(
+      () => {
+        void this.fetchFees().finally(() => this.scheduleFees());
+        // A failed fee fetch is retried sooner than the 5-minute cadence.
+      },
+      this.feeFailures > 0 ? FEE_RETRY_MS : (this.o.feeIntervalMs ?? FEE_INTERVAL_MS),
+    );
+  }
+
+  /** Available = balance − hold (BalanceEx), so money held by open orders is never spent twice. */
+  async fetchBalances(): Promise<boolean> {
+    const rest = this.o.rest;
+    if (!rest) {
+      // Re-written on the same cadence so readers' freshness checks hold in evaluation mode too.
+      this.balances.fill(0);
+      this.balances[BAL_USD] = this.o.notionalBalances.USD;
+      this.balances[BAL_EUR] = this.o.notionalBalances.EUR;
+      this.o.shared.balances.write(this.balances, this.o.nowUs());
+      return true;
+    }
+    try {
+      const ex = await rest.balanceEx();
+      this.balances.fill(0);
+      for (const [slot, ids] of ASSET_SLOTS) {
+        let total = 0;
+        for (const id of ids) total += ex[id]?.available ?? 0;
+        this.balances[slot] = total;
+      }
+      this.o.shared.balances.write(this.balances, this.o.nowUs());
+      this.balanceFetches++;
+      if (this.balanceFailures >= ALERT_AFTER_FAILURES) {
+        this.o.alert({ key: 'fetch-balance', severity: 'info', text: 'Balance fetch recovered' });
+      }
+      this.balanceFailures = 0;
+      return true;
+    } catch (err) {
+      this.balanceFailures++;
+      this.o.log.warn('balance fetch failed', { error: errorText(err), failures: this.balanceFailures });
+      if (this.balanceFailures === ALERT_AFTER_FAILURES) {
+        this.o.alert({
+          key: 'fetch-balance',
+          severity: 'warning',
+          text: `Balance fetch failing: ${errorText(err)}`,
+        });
+      }
+      return false;
+    }
+  }
+
+  async fetchFees(): Promise<boolean> {
+    const rest = this.o.rest;
+    if (!rest) return false;
+    try {
+      const tv = await rest.tradeVolume([this.o.coinFeePairId, this.o.stableFeePairId]);
+      const coin = tv.fees[this.o.coinFeePairId]?.fee;
+      const stable = tv.fees[this.o.stableFeePairId]?.fee;
+      if (coin === undefined || !Number.isFinite(coin) || coin < 0 || coin >= 0.1) {
+        throw new Error(`TradeVolume gave no usable taker fee for ${this.o.coinFeePairId}`);
+      }
+      this.fees[FEE_COIN_TAKER] = coin;
+      this.fees[FEE_STABLE_TAKER] =
+        stable !== undefined && Number.isFinite(stable) && stable >= 0 ? stable : coin;
+      this.o.shared.fees.write(this.fees, this.o.nowUs());
+      this.feeFetches++;
+      this.feeFailures = 0;
+      this.o.log.info('fees updated', {
+        coinTaker: this.fees[FEE_COIN_TAKER],
+        stableTaker: this.fees[FEE_STABLE_TAKER],
+      });
+      return true;
+    } catch (err) {
+      this.feeFailures++;
+      this.o.log.warn('fee fetch failed; keeping the last fees', {
+        error: errorText(err),
+        failures: this.feeFailures,
+      });
+      if (this.feeFailures === ALERT_AFTER_FAILURES) {
+        this.o.alert({
+          key: 'fetch-fees',
+          severity: 'warning',
+          text: `Fee fetch failing: ${errorText(err)}`,
+        });
+      }
+      return false;
+    }
+  }
+}

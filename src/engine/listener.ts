@@ -1,0 +1,171 @@
+/**
+ * One listener: its feed's spread updates → quote table → evaluation of both directions → the
+ * capacity-1 slot. Everything per update is typed-array work with no allocation (see
+ * node-latency.md §2–3); balances and fees are re-read from their seqlocks only when the fetcher
+ * has written new ones (one Atomics.load per update to notice).
+ */
+import { QuoteTable, UPDATE_ACCEPTED, UPDATE_STALE } from '../core/quote-table.js';
+import { buildPairMeta, type PairMeta } from '../core/pair-meta.js';
+import { createEvalParams, evaluate, type EvalParams } from '../core/arbitrage.js';
+import { EVAL_OPPORTUNITY } from '../core/eval-codes.js';
+import { DIR_EUR_TO_USD, OPP_DIRECTION, OPPORTUNITY_FIELDS, stampOpportunity } from '../core/opportunity.js';
+import { coinOfPairIndex } from '../core/pair-index.js';
+import type { ListenerPairs } from '../core/pair-universe.js';
+import {
+  BAL_EUR,
+  BAL_USD,
+  BALANCE_FIELDS,
+  FEE_COIN_TAKER,
+  FEE_FIELDS,
+  type SharedState,
+} from './shared-state.js';
+import { SEQ_READ_OK } from './seqlock.js';
+import {
+  CTR_DROP_BALANCE_UNAVAILABLE,
+  CTR_DROP_SLOT_FULL,
+  CTR_DROP_TRADER_BUSY,
+  CTR_DROP_TRADING_DISABLED,
+  CTR_MALFORMED,
+  CTR_OPP_EUR_TO_USD,
+  CTR_OPP_USD_TO_EUR,
+  CTR_OUT_OF_ORDER,
+  CTR_PUBLISHED,
+  CTR_UPDATES,
+} from './shared-counters.js';
+import { SPREAD_ASK, SPREAD_ASK_VOL, SPREAD_BID, SPREAD_BID_VOL, SPREAD_RECV_US, SPREAD_TS } from '../kraken/ws/spread-scanner.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
+
+export interface ListenerStrategy {
+  minRoi: number;
+  maxLocalAgeMs: number;
+  maxExchangeAgeMs: number;
+  /** Largest buy in its quote currency (USD or EUR). */
+  maxOrderValue: number;
+}
+
+/** Balances older than this are not trusted for sizing (the fetcher writes every 2 s). */
+export const MAX_BALANCE_AGE_US = 30_000_000;
+
+/** Counter rows are per-listener Float64Arrays in shared memory; only this listener writes its row. */
+function bump(row: Float64Array, column: number): void {
+  row[column] = (row[column] as number) + 1;
+}
+
+export class Listener {
+  readonly table: QuoteTable;
+  readonly meta: PairMeta;
+  private readonly params: EvalParams;
+  private readonly scratch = new Float64Array(OPPORTUNITY_FIELDS);
+  private readonly balances = new Float64Array(BALANCE_FIELDS);
+  private readonly fees = new Float64Array(FEE_FIELDS);
+  private readonly row: Float64Array;
+  private readonly evalColumn0: number;
+  private balanceWrites = -1;
+  private feeWrites = -1;
+  private balancesOk = false;
+  private seq = 0;
+
+  constructor(
+    readonly index: number,
+    readonly pairs: ListenerPairs,
+    private readonly shared: SharedState,
+    strategy: ListenerStrategy,
+    private readonly recorder: MetricsRecorder | null,
+    private readonly nowUs: () => number,
+  ) {
+    this.table = new QuoteTable(pairs.pairs.length);
+    this.meta = buildPairMeta(pairs.pairs, pairs.localToGlobal);
+    this.params = createEvalParams({
+      minRoi: strategy.minRoi,
+      maxLocalAgeUs: strategy.maxLocalAgeMs * 1000,
+      maxExchangeAgeMs: strategy.maxExchangeAgeMs,
+      maxOrderValueUsd: strategy.maxOrderValue,
+      maxOrderValueEur: strategy.maxOrderValue,
+    });
+    this.row = shared.counters.row(index);
+    this.evalColumn0 = shared.counters.evalCodeColumn(0);
+  }
+
+  /** Hot path: one parsed spread update for local pair `i` (`out` laid out by the spread scanner). */
+  onSpread(i: number, out: Float64Array): void {
+    const row = this.row;
+    const recvUs = out[SPREAD_RECV_US] as number;
+    const ts = out[SPREAD_TS] as number;
+    const code = this.table.update(
+      i,
+      out[SPREAD_BID] as number,
+      out[SPREAD_ASK] as number,
+      ts,
+      out[SPREAD_BID_VOL] as number,
+      out[SPREAD_ASK_VOL] as number,
+      recvUs,
+    );
+    if (code !== UPDATE_ACCEPTED) {
+      if (code === UPDATE_STALE) bump(row, CTR_OUT_OF_ORDER);
+      else bump(row, CTR_MALFORMED);
+      return;
+    }
+    bump(row, CTR_UPDATES);
+    this.shared.setLastFrameUs(this.index, recvUs);
+    const rec = this.recorder;
+    if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, ts, recvUs);
+    // USDT/USD and USDT/EUR are stored but never trigger an evaluation (they are in every coin's ROI).
+    if (i < 2) return;
+    this.refreshAccount();
+    const t0 = this.nowUs();
+    const params = this.params;
+    const r = evaluate(this.table, this.meta, coinOfPairIndex(i), i, params, t0, this.scratch, 0);
+    const t1 = this.nowUs();
+    if (rec !== null) rec.evaluation(t1, t1 - t0);
+    bump(row, this.evalColumn0 + r);
+    if (r !== EVAL_OPPORTUNITY) return;
+    const s = this.scratch;
+    bump(row, s[OPP_DIRECTION] === DIR_EUR_TO_USD ? CTR_OPP_EUR_TO_USD : CTR_OPP_USD_TO_EUR);
+    stampOpportunity(s, 0, ++this.seq, t1, this.index);
+    // The seed writes every roi > 1 to metrics before the guardrails: so do we.
+    if (rec !== null) rec.opportunity(s, 0);
+    if (!this.balancesOk) {
+      bump(row, CTR_DROP_BALANCE_UNAVAILABLE);
+      return;
+    }
+    const shared = this.shared;
+    if (!shared.isTradingEnabled()) {
+      bump(row, CTR_DROP_TRADING_DISABLED);
+      return;
+    }
+    if (shared.isTraderBusy()) {
+      bump(row, CTR_DROP_TRADER_BUSY);
+      return;
+    }
+    if (shared.slot.tryPublish(s)) bump(row, CTR_PUBLISHED);
+    else bump(row, CTR_DROP_SLOT_FULL);
+  }
+
+  /** Re-reads balances and fees only when the fetcher has written since the last read. */
+  private refreshAccount(): void {
+    const shared = this.shared;
+    const bw = shared.balances.writes();
+    if (bw !== this.balanceWrites) {
+      if (shared.balances.read(this.balances) === SEQ_READ_OK) {
+        this.balanceWrites = bw;
+        this.params.balanceUsd = this.balances[BAL_USD] as number;
+        this.params.balanceEur = this.balances[BAL_EUR] as number;
+      }
+    }
+    const fw = shared.fees.writes();
+    if (fw !== this.feeWrites && shared.fees.read(this.fees) === SEQ_READ_OK) {
+      this.feeWrites = fw;
+      this.params.takerFee = this.fees[FEE_COIN_TAKER] as number;
+    }
+    this.balancesOk =
+      this.balanceWrites >= 0 && this.feeWrites >= 0 && this.nowUs() - shared.balances.updatedAtUs <= MAX_BALANCE_AGE_US;
+  }
+
+  setFeedOnline(online: boolean): void {
+    this.table.feedOnline = online;
+  }
+
+  setPairOnline(i: number, online: boolean): void {
+    this.table.setOnline(i, online);
+  }
+}
