@@ -69,7 +69,25 @@ export interface SimulatorOptions {
   restTier?: Tier;
   /** Use this market instead of creating one (tests); the simulator still starts and stops it. */
   market?: SimMarket;
+  /**
+   * INTEGRATION POINT for more WebSocket servers (e.g. v2 at `/ws/v2/public`, `/ws/v2/private`):
+   * each attacher registers its paths on the server's shared upgrade router
+   * (`upgradeRouterFor(server)` in src/sim/ws/upgrade-router.ts) and is closed by stop().
+   */
+  wsAttachers?: readonly WsAttacher[];
 }
+
+/** What an extra WS server needs; everything is shared with REST and WS v1. */
+export interface WsDeps {
+  market: SimMarket;
+  venue: VenueImpl;
+  faults: SimFaultsControl;
+  timing: TimingRegistry;
+  /** The monotonic ms clock `faults.stallUntilMs` uses. */
+  nowMs: () => number;
+}
+
+export type WsAttacher = (server: Server, deps: WsDeps) => { close(): Promise<void>; stats?(): unknown };
 
 export interface RunningSimulator {
   urls: { rest: string; wsPublic: string; wsPrivate: string; control: string };
@@ -183,7 +201,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     timing,
     apiKeys: () => [...secrets.keys()],
     monotonicMs,
-    wsState: () => ws.stats(),
+    wsState: () => ({ v1: ws.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) }),
     dislocate:
       typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
   });
@@ -209,6 +227,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     socket.destroy();
   });
   const ws: WsV1Handle = attachWsV1(server, { market, venue, faults, timing, nowMs: monotonicMs });
+  const extraWs = (options.wsAttachers ?? []).map((attach) =>
+    attach(server, { market, venue, faults, timing, nowMs: monotonicMs }),
+  );
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -219,7 +240,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       });
     });
   } catch (err) {
-    await ws.close();
+    await Promise.all([ws.close(), ...extraWs.map((x) => x.close())]);
     offDislocations();
     throw new SimulatorError(
       'SIM_LISTEN_FAILED',
@@ -253,7 +274,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         market.stop();
         offDislocations();
         rest.close();
-        await ws.close();
+        await Promise.all([ws.close(), ...extraWs.map((x) => x.close())]);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;

@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
-import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
+import WebSocket, { WebSocketServer } from 'ws';
+import { upgradeRouterFor } from '../../src/sim/ws/upgrade-router.js';
+import { startSimulator, type RunningSimulator, type WsAttacher } from '../../src/sim/simulator.js';
 import { control, privateCall, publicCall, resultOf } from './helpers.js';
 
 /** Waits for `cond` with a deadline (no sleeps in tests). */
@@ -70,6 +71,41 @@ describe('startSimulator with the real market and WS servers', () => {
     assert.ok(rec, 'registered from the market');
     assert.ok(rec.firstOrderArrivedNs !== null);
     assert.ok(BigInt(rec.firstOrderArrivedNs) > BigInt(rec.openedAtNs));
+  });
+
+  test('extra WS servers plug in through wsAttachers and are closed by stop()', async () => {
+    let closed = 0;
+    const attach: WsAttacher = (server, deps) => {
+      assert.equal(deps.venue.systemStatus(), 'online');
+      const wss = new WebSocketServer({ noServer: true });
+      upgradeRouterFor(server).route('/ws/v2/public', (req, socket, head) =>
+        wss.handleUpgrade(req, socket, head, (c) => c.send('{"channel":"status"}')),
+      );
+      return {
+        close: async () => {
+          closed++;
+          for (const c of wss.clients) c.terminate();
+          await new Promise<void>((r) => wss.close(() => r()));
+        },
+        stats: () => ({ v2: true }),
+      };
+    };
+    const s2 = await startSimulator({ seed: 3, coins: 2, updatesPerSecond: 10, wsAttachers: [attach] });
+    try {
+      const c = new WebSocket(`ws://127.0.0.1:${s2.port}/ws/v2/public`);
+      let msg: string | undefined;
+      let failed = false;
+      c.on('message', (d) => (msg = String(d)));
+      c.on('error', () => (failed = true));
+      await until(() => msg !== undefined || failed, 'the v2 route to answer');
+      assert.equal(msg, '{"channel":"status"}');
+      c.terminate();
+      const st = (await control(s2, 'state')).json as { ws: { extra: unknown[] } };
+      assert.deepEqual(st.ws.extra, [{ v2: true }]);
+    } finally {
+      await s2.stop();
+    }
+    assert.equal(closed, 1);
   });
 
   test('stop() is idempotent and closes the port', async () => {
