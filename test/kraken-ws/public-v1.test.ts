@@ -114,12 +114,16 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
   let spreads = 0;
   const codes: PublicV1ErrorCode[] = [];
   const rejects: string[] = [];
+  const rejectPairs: number[] = [];
   const feed = new KrakenPublicV1(
     { url: server.url, pairs: PAIRS },
     {
       onSpread: () => spreads++,
       onProtocolError: (c) => codes.push(c),
-      onRejectedFrame: (r) => rejects.push(SPREAD_REJECT_NAMES[r] ?? '?'),
+      onRejectedFrame: (r, pair) => {
+        rejects.push(SPREAD_REJECT_NAMES[r] ?? '?');
+        rejectPairs.push(pair);
+      },
     },
   );
   t.after(() => feed.close());
@@ -153,6 +157,7 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
     'oversized',
     'unknown-pair',
   ]);
+  assert.deepEqual(rejectPairs, [-1, -1, 0, 0, 0, 0, 0, -1], 'value errors name the pair to distrust');
   assert.equal(feed.scanner.rejectCounts[SpreadReject.NAN_INFINITY], 2);
   assert.deepEqual(codes, ['UNKNOWN_EVENT', 'BAD_EVENT', 'RATE_LIMITED', 'KRAKEN_ERROR']);
   assert.equal(feed.stats.rateLimitErrors, 1);

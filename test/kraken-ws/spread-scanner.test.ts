@@ -266,3 +266,17 @@ describe('pair table', () => {
     assert.throws(() => new SpreadScanner(['A"B']), RangeError);
   });
 });
+
+test('pairOfRejected names the pair of a value-level rejection, -1 when it cannot', () => {
+  const sc = new SpreadScanner(PAIRS);
+  const f = (s: string): number => sc.pairOfRejected(b(s));
+  assert.equal(f('[0,["NaN","1","2"],"spread","XBT/EUR"]'), 1);
+  assert.equal(f('[0,["-1","1","2"],"spread","XDG/USD"]  \n'), 5);
+  assert.equal(f('[0,["1","1","2"],"spread","XBT\\"EUR"]'), -1);
+  assert.equal(f('[0,["1","1","2"],"spread","GBP/USD"]'), -1);
+  assert.equal(f('[0,["1","1","2"],"spread",7]'), -1);
+  assert.equal(f('"]'), -1);
+  assert.equal(f(']'), -1);
+  assert.equal(f(''), -1);
+  assert.equal(f('"' + 'X'.repeat(100) + '"]'), -1);
+});

@@ -46,7 +46,9 @@ export interface PublicV1Handlers {
   onFeedStatus?(online: boolean, status: string): void;
   onPairStatus?(pairIndex: number, online: boolean, status: string, errorMessage: string | undefined): void;
   onProtocolError?(code: PublicV1ErrorCode, message: string): void;
-  onRejectedFrame?(reason: SpreadRejectCode): void;
+  /** A frame the scanner refused (counted in scanner.rejectCounts). `pairIndex` is best effort
+   * (the pair named at the end of the frame, -1 if none): mark that quote unusable. */
+  onRejectedFrame?(reason: SpreadRejectCode, pairIndex: number): void;
   onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
   /** Raw tap (e.g. a `--record` file): every frame with its local receive time. */
   onRawFrame?(data: Buffer, recvUs: number): void;
@@ -152,7 +154,8 @@ export class KrakenPublicV1 {
     } else if (r === SCAN_EVENT) {
       this.onEvent(data);
     } else {
-      this.handlers.onRejectedFrame?.(sc.lastReject);
+      const onReject = this.handlers.onRejectedFrame;
+      if (onReject !== undefined) onReject(sc.lastReject, sc.pairOfRejected(data));
     }
   }
 

@@ -325,6 +325,31 @@ export class SpreadScanner {
     return parseFloat(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
   }
 
+  /**
+   * Best effort, for a rejected frame: the pair named by its last element (`…,"PAIR"]`), or -1.
+   * Lets the caller mark that pair's quote unusable after a NaN/negative/garbled update
+   * (DESIGN.md §3). Reads the bytes backwards; allocates nothing.
+   */
+  pairOfRejected(buf: Uint8Array): number {
+    let i = buf.length - 1;
+    while (i >= 0 && isWs(buf[i] as number)) i--;
+    if (i < 0 || (buf[i] as number) !== RBRACKET) return -1;
+    i--;
+    while (i >= 0 && isWs(buf[i] as number)) i--;
+    if (i < 0 || (buf[i] as number) !== QUOTE) return -1;
+    const end = i;
+    i--;
+    while (i >= 0 && end - i <= MAX_PAIR_NAME_BYTES + 1) {
+      const c = buf[i] as number;
+      if (c === QUOTE) {
+        if (i > 0 && (buf[i - 1] as number) === BACKSLASH) return -1;
+        return this.pairs.lookup(buf, i + 1, end, PairTable.hash(buf, i + 1, end));
+      }
+      i--;
+    }
+    return -1;
+  }
+
   private reject(code: SpreadRejectCode): number {
     this.lastReject = code;
     this.rejectCounts[code] = (this.rejectCounts[code] as number) + 1;
