@@ -303,6 +303,17 @@ describe('venue matching and settlement', () => {
     );
   });
 
+  test('a throwing event listener neither fails the order nor starves other listeners', () => {
+    const { venue, events } = setup();
+    venue.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    const r = venue.addOrder(KEY, buy());
+    assert.ok(r.ok);
+    assert.ok(events.length >= 4, 'the first listener still got every event');
+    assert.ok(venue.stats().listenerErrors >= 4);
+  });
+
   test('ids are deterministic from the seed', () => {
     const a = setup().venue.addOrder(KEY, buy());
     const b = setup().venue.addOrder(KEY, buy());

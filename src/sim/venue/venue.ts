@@ -75,6 +75,7 @@ export interface VenueImpl extends SimVenue {
     ordersAccepted: number;
     ordersRejected: number;
     trades: number;
+    listenerErrors: number;
     rejectsByError: Record<string, number>;
   };
 }
@@ -107,6 +108,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     ordersAccepted: 0,
     ordersRejected: 0,
     trades: 0,
+    listenerErrors: 0,
     rejectsByError: {} as Record<string, number>,
   };
 
@@ -129,8 +131,21 @@ export function createVenue(options: VenueOptions): VenueImpl {
     const makerPct = pair.makerFees.length > 0 ? feeTier(pair.makerFees, ks.account.volumeUsd).pct : takerPct;
     return { takerPct, makerPct };
   };
+  // The order is already settled when events go out: a throwing listener must not turn a placed
+  // order into an error for the caller, nor starve the other listeners. Counted and reported.
   const emitAll = (events: VenueEvent[]): void => {
-    for (const e of events) for (const l of listeners) l(e);
+    for (const e of events) {
+      for (const l of listeners) {
+        try {
+          l(e);
+        } catch (error) {
+          stats.listenerErrors++;
+          process.stderr.write(
+            `sim venue: event listener failed: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+        }
+      }
+    }
   };
   const snapshot = (o: SimOrder): SimOrder => ({ ...o });
   const archive = (ks: KeyState, o: SimOrder): void => {
