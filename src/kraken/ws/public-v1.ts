@@ -50,7 +50,8 @@ export interface PublicV1Handlers {
    * (the pair named at the end of the frame, -1 if none): mark that quote unusable. */
   onRejectedFrame?(reason: SpreadRejectCode, pairIndex: number): void;
   onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
-  /** Raw tap (e.g. a `--record` file): every frame with its local receive time. */
+  /** Raw tap (e.g. a `--record` file): every frame with its local receive time. The Buffer may be a
+   * view into ws's receive buffer: copy it (or write it out) before returning. */
   onRawFrame?(data: Buffer, recvUs: number): void;
 }
 
