@@ -63,7 +63,15 @@ export abstract class BatchingSink implements MetricsSink {
     this.retryBaseMs = opts.retryBaseMs ?? defaultRetryBaseMs;
     this.retryMaxMs = opts.retryMaxMs ?? defaultRetryMaxMs;
     this.buffer = new LineBuffer(opts.maxBufferedLines ?? defaultMaxBufferedLines);
-    this.log = opts.log ?? (() => undefined);
+    const log = opts.log ?? (() => undefined);
+    // A throwing logger must not break delivery (or escape as an unhandled rejection from the pump).
+    this.log = (level, message) => {
+      try {
+        log(level, message);
+      } catch (err) {
+        process.stderr.write(`metrics log failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    };
     this.timer = setInterval(() => this.kick(), this.flushIntervalMs);
     this.timer.unref(); // the owner closes the sink; an idle sink must not keep the process alive
   }
@@ -213,6 +221,9 @@ export abstract class BatchingSink implements MetricsSink {
       // jitter (half to full backoff) so several writers do not retry in lockstep
       this.retryAt = Date.now() + backoff * (0.5 + Math.random() * 0.5);
       if (!this.closed) setTimeout(() => this.kick(), this.retryAt - Date.now()).unref();
+    } catch (err) {
+      // Nothing above should throw; if it does, the lines stay queued and the error is kept, not raised.
+      this.lastError = this.scrub(`metrics sink error: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.pumping = null;
     }

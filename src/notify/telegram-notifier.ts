@@ -90,9 +90,13 @@ export class TelegramNotifier implements Notifier {
   }
 
   notify(alert: Alert): void {
+    this.raised++;
     try {
-      this.raised++;
       logAlert(this.o.log, alert); // the log always has every alert, whatever Telegram does
+    } catch (err) {
+      process.stderr.write(`alert could not be logged: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    try {
       if (this.closed) return;
       this.enqueue(this.policy.offer(alert, this.o.nowMs()));
     } catch (err) {
@@ -176,7 +180,7 @@ export class TelegramNotifier implements Notifier {
         return;
       }
       const delay = r.retryAfterMs;
-      this.o.log.warn(`Telegram send failed, retrying in ${delay} ms: ${r.error}`);
+      this.warn(`Telegram send failed, retrying in ${delay} ms: ${r.error}`);
       if (!this.closed) {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;
@@ -186,6 +190,11 @@ export class TelegramNotifier implements Notifier {
       } else if (delay > 0) {
         await new Promise((res) => setTimeout(res, delay).unref()); // close(): its deadline bounds this
       }
+    } catch (err) {
+      // Nothing above should throw; if it does, the message is not lost (still queued) and nothing escapes.
+      this.lastError = this.scrub(
+        `Telegram sender error: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       this.sending = null;
     }
@@ -235,6 +244,14 @@ export class TelegramNotifier implements Notifier {
 
   private scrub(text: string): string {
     return redact(text, [this.o.token]);
+  }
+
+  private warn(message: string): void {
+    try {
+      this.o.log.warn(message);
+    } catch (err) {
+      process.stderr.write(`notifier log failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
   }
 
   private fail(message: string, n = 1): void {

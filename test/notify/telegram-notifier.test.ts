@@ -142,6 +142,23 @@ describe('TelegramNotifier', () => {
     for (const l of log.lines) assert.ok(!l.includes(token), l);
   });
 
+  test('a logger that throws breaks nothing', async () => {
+    const s = await api();
+    s.script.push(tooManyRequests(0), {
+      status: 400,
+      body: { ok: false, error_code: 400, description: 'Bad Request' },
+    });
+    const boom = (): never => {
+      throw new Error('log down');
+    };
+    const n = notifier(s, { info: boom, warn: boom, error: boom });
+    assert.doesNotThrow(() => n.notify(startAlert('evaluation')));
+    await waitFor(() => n.stats().failed === 1, 5000, 'refusal after a 429');
+    n.notify(stopAlert('SIGINT', '')); // another key: the 'start' key is held by dedupe now
+    await waitFor(() => s.messages.length === 1, 5000, 'next message still delivered');
+    await n.close();
+  });
+
   test('a hanging server does not hold shutdown past its timeout', async () => {
     const s = await api();
     s.script.push('hang');
