@@ -94,7 +94,9 @@ export class TelegramNotifier implements Notifier {
     try {
       logAlert(this.o.log, alert); // the log always has every alert, whatever Telegram does
     } catch (err) {
-      process.stderr.write(`alert could not be logged: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `alert could not be logged: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
     }
     try {
       if (this.closed) return;
