@@ -122,3 +122,11 @@ test('maintenance spaces reconnects ≥ 5 s (fake clock)', async (t) => {
   assert.equal(delays[0], 5000);
   assert.equal(conn.stats.maintenanceWaits, 1);
 });
+
+test('invalid URLs are refused at construction', () => {
+  assert.throws(() => new WsConnection({ url: 'not a url' }, { onFrame: () => undefined }), RangeError);
+  assert.throws(
+    () => new WsConnection({ url: 'http://127.0.0.1:1' }, { onFrame: () => undefined }),
+    RangeError,
+  );
+});

@@ -21,7 +21,7 @@ export type DisconnectReason =
   | 'watchdog' // no frame for watchdogMs: we terminated it
   | 'requested'; // reconnect() called by the owner (e.g. a fatal protocol state)
 
-export type WsConnectionErrorCode = 'WS_SOCKET_ERROR' | 'WS_SEND_FAILED';
+export type WsConnectionErrorCode = 'WS_SOCKET_ERROR' | 'WS_SEND_FAILED' | 'WS_CONNECT_THREW';
 
 export class WsConnectionError extends Error {
   readonly code: WsConnectionErrorCode;
@@ -113,6 +113,16 @@ export class WsConnection {
   private endReason: DisconnectReason | null = null;
 
   constructor(options: WsConnectionOptions, handlers: WsConnectionHandlers) {
+    // A bad URL is a configuration error: refuse it now rather than fail in a timer later.
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new RangeError('WsConnection: url is not a valid URL');
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new RangeError('WsConnection: url must be ws:// or wss://');
+    }
     this.url = options.url;
     this.name = options.name ?? 'ws';
     this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
@@ -208,11 +218,21 @@ export class WsConnection {
     this.policy.recordAttempt(this.timers.now());
     this.endReason = null;
     let opened = false;
-    const ws = new WebSocket(this.url, {
-      perMessageDeflate: false,
-      skipUTF8Validation: true,
-      handshakeTimeout: this.connectTimeoutMs,
-    });
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url, {
+        perMessageDeflate: false,
+        skipUTF8Validation: true,
+        handshakeTimeout: this.connectTimeoutMs,
+      });
+    } catch (err) {
+      // Never let a throw escape a timer callback: count it and retry through the policy.
+      this.stats.connectFailures++;
+      this.reportError('WS_CONNECT_THREW', err as Error);
+      this.currentState = 'waiting';
+      this.scheduleAttempt(this.policy.nextDelay(this.timers.now()), 'connect-failed');
+      return;
+    }
     this.ws = ws;
     ws.on('open', () => {
       if (this.ws !== ws) return;
