@@ -180,7 +180,7 @@ export class WsConnection {
     this.policy.maintenance = on;
   }
 
-  /** Stop for good: cancel timers, close the socket, no more events after the close event. */
+  /** Stop for good: cancel timers, close the socket; no handler is called after this returns. */
   close(): void {
     if (this.currentState === 'closed') return;
     this.currentState = 'closed';
