@@ -21,6 +21,8 @@ export type WorkerToMain =
   | { type: 'metrics'; batch: unknown }
   /** A finished trade's outcome for the live status and the summary. */
   | { type: 'trade'; outcome: TradeOutcomeMessage }
+  /** The trader's own counters (cumulative), every second. */
+  | { type: 'trader-stats'; counters: Record<string, number> }
   /** Raw public frames for `--record`: receive time (epoch µs) and the frame text. */
   | { type: 'frames'; listener: number; recvUs: Float64Array; text: string[] };
 

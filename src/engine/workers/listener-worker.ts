@@ -16,6 +16,7 @@ export interface ListenerWorkerData {
   pairs: ListenerPairs;
   shared: SharedStateHandle;
   wsUrl: string;
+  wsApi: 'v1' | 'v2';
   strategy: ListenerStrategy;
   logLevel: LogLevel;
   cpu: number | null;
@@ -51,6 +52,7 @@ let recordFrames: string[] = [];
 let recordDropped = 0;
 let wasOnline = false;
 let downSinceMs = 0;
+let shuttingDown = false;
 
 shared.setFeedStatus(data.index, FEED_CONNECTING);
 const feed = new KrakenPublicV1(
@@ -66,7 +68,7 @@ const feed = new KrakenPublicV1(
           alert({ key: `feed-${data.index}`, severity: 'info', text: `${name}: feed recovered after ${Date.now() - downSinceMs} ms` });
         }
         downSinceMs = 0;
-      } else if (!online && wasOnline) {
+      } else if (!online && wasOnline && !shuttingDown) {
         downSinceMs = Date.now();
         log.warn('feed offline', { status });
         alert({ key: `feed-${data.index}`, severity: 'warning', text: `${name}: feed ${status}` });
@@ -114,6 +116,7 @@ const flushTimer = setInterval(() => {
 }, FLUSH_INTERVAL_MS);
 
 onShutdownMessage(() => {
+  shuttingDown = true;
   clearInterval(flushTimer);
   feed.close();
   const batch = recorder.takeBatch();

@@ -1,0 +1,228 @@
+/**
+ * The trader: takes opportunities from the capacity-1 slot and, in trade mode, runs each to its
+ * end (trade-runner.ts) under the risk limits; in evaluation mode it only counts and logs them and
+ * never sends an order. Busy is set from the moment an opportunity is taken until the post-trade
+ * pause is over, so listeners drop (and count) what arrives meanwhile instead of queueing it.
+ */
+import { OPPORTUNITY_FIELDS, readOpportunity, type Opportunity } from '../core/opportunity.js';
+import type { PairInfo } from '../core/pair.js';
+import { isFresh } from '../core/guards.js';
+import { checkBeforeTrade, initialRisk, recordTradeEnd, recordTradeStart, RISK_STOP_CODES, type RiskLimits, type RiskState, type RiskStopReason } from '../core/risk-limits.js';
+import type { SharedState } from './shared-state.js';
+import { FEE_FIELDS, FEE_STABLE_TAKER } from './shared-state.js';
+import { SEQ_READ_OK } from './seqlock.js';
+import { holdEventLoop } from './slot.js';
+import type { Logger } from '../log/logger.js';
+import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
+import { runTrade, type TradeDeps, type TradeResult } from './trade-runner.js';
+
+export interface TraderOptions {
+  mode: 'evaluate' | 'trade';
+  shared: SharedState;
+  /** Every pair by GLOBAL index. */
+  pairs: readonly PairInfo[];
+  deps: TradeDeps | null;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  onOutcome: (o: TradeOutcomeMessage) => void;
+  fillTimeoutMs: number;
+  postTradePauseMs: number;
+  maxLocalAgeMs: number;
+  sellRetries: number;
+  risk: RiskLimits;
+  /** Busy-poll the slot (a dedicated core) instead of parking in Atomics.waitAsync. */
+  spin: boolean;
+  nowUs: () => number;
+}
+
+/** Drops the trader itself decides (the listeners count theirs in shared memory). */
+export interface TraderCounters {
+  taken: number;
+  evaluated: number;
+  staleAtTrader: number;
+  tradingDisabled: number;
+  privateNotReady: number;
+  riskRefused: number;
+  trades: number;
+}
+
+/** Parked waits wake at least this often to notice shutdown. */
+const WAIT_SLICE_MS = 250;
+const SPINS_PER_TURN = 20_000;
+
+export class Trader {
+  readonly counters: TraderCounters = { taken: 0, evaluated: 0, staleAtTrader: 0, tradingDisabled: 0, privateNotReady: 0, riskRefused: 0, trades: 0 };
+  private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
+  private readonly feeBuf = new Float64Array(FEE_FIELDS);
+  private risk: RiskState;
+  private stopped = false;
+  private lastEvalLogMs = 0;
+
+  constructor(private readonly o: TraderOptions) {
+    this.risk = initialRisk(Date.now());
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Runs until stop() or shutdown; resolves after the trade in flight (if any) has finished. */
+  async run(): Promise<void> {
+    const release = holdEventLoop();
+    const slot = this.o.shared.slot;
+    try {
+      while (!this.stopped && !this.o.shared.isShutdownRequested()) {
+        let took: boolean;
+        if (this.o.spin) {
+          took = slot.spinTake(this.buf, SPINS_PER_TURN);
+          // Let the event loop run (private socket, timers) between spin turns.
+          if (!took) await new Promise<void>((r) => setImmediate(r));
+        } else {
+          took = slot.tryTake(this.buf);
+          if (!took) {
+            await slot.waitForPublish(WAIT_SLICE_MS);
+            took = slot.tryTake(this.buf);
+          }
+        }
+        if (took) await this.handle();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async handle(): Promise<void> {
+    const shared = this.o.shared;
+    this.counters.taken++;
+    const opp = readOpportunity(this.buf);
+    if (this.o.mode === 'evaluate') {
+      this.counters.evaluated++;
+      this.logOpportunity(opp);
+      return;
+    }
+    shared.setTraderBusy(true);
+    try {
+      if (!shared.isTradingEnabled()) {
+        this.counters.tradingDisabled++;
+        return;
+      }
+      if (!isFresh(opp.triggerRecvUs, this.o.nowUs(), this.o.maxLocalAgeMs * 1000)) {
+        this.counters.staleAtTrader++;
+        return;
+      }
+      const deps = this.o.deps;
+      if (deps === null || !deps.gateway.isReady()) {
+        this.counters.privateNotReady++;
+        return;
+      }
+      const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
+      if (refused !== null) {
+        this.counters.riskRefused++;
+        this.riskStop(refused, deps);
+        return;
+      }
+      const buy = this.o.pairs[opp.buyPair];
+      const sell = this.o.pairs[opp.sellPair];
+      if (buy === undefined || sell === undefined) {
+        this.o.log.error('opportunity names an unknown pair', { buyPair: opp.buyPair, sellPair: opp.sellPair });
+        return;
+      }
+      this.risk = recordTradeStart(this.risk, Date.now());
+      this.counters.trades++;
+      let result: TradeResult;
+      try {
+        result = await runTrade(opp, buy, sell, this.tradeSettings(), deps);
+      } catch (err) {
+        // A journal write failure or a bug: nothing more may be traded until a human looks.
+        this.o.log.error('trade failed unexpectedly; trading stopped', { error: err instanceof Error ? err.stack : String(err) });
+        this.o.alert({ key: 'trade-crash', severity: 'critical', text: `Trade failed unexpectedly, trading stopped: ${String(err)}` });
+        shared.riskStop(99);
+        return;
+      }
+      this.afterTrade(result, opp, buy, sell, deps);
+      if (this.o.postTradePauseMs > 0) await deps.sleep(this.o.postTradePauseMs);
+    } finally {
+      shared.setTraderBusy(false);
+    }
+  }
+
+  private tradeSettings(): { fillTimeoutMs: number; maxLocalAgeUs: number; sellRetries: number; stableFee: number } {
+    const ok = this.o.shared.fees.read(this.feeBuf) === SEQ_READ_OK;
+    return {
+      fillTimeoutMs: this.o.fillTimeoutMs,
+      maxLocalAgeUs: this.o.maxLocalAgeMs * 1000,
+      sellRetries: this.o.sellRetries,
+      stableFee: ok ? (this.feeBuf[FEE_STABLE_TAKER] as number) : 0.002,
+    };
+  }
+
+  private afterTrade(r: TradeResult, opp: Opportunity, buy: PairInfo, sell: PairInfo, deps: TradeDeps): void {
+    const pnlUsd = r.pnl?.pnlUsd ?? 0;
+    const failed = r.status === 'stranded' || r.status === 'unknown' || r.status === 'failed' || r.status === 'rejected';
+    const sold = r.state.sellDone.volume + r.state.sellCurrent.volume;
+    const stranded = r.status === 'stranded' || r.status === 'unknown' ? Math.max(0, r.state.buy.volume - sold) : 0;
+    this.o.onOutcome({
+      tradeId: r.tradeId,
+      status: r.status === 'stale' ? 'not-filled' : r.status,
+      buyPair: buy.wsname,
+      sellPair: sell.wsname,
+      boughtVolume: r.state.buy.volume,
+      soldVolume: sold,
+      pnlUsd,
+      pnlEur: r.pnl?.pnlEur ?? 0,
+      strandedVolume: stranded,
+      strandedAsset: buy.base,
+      reason: r.reason,
+      decisionToSendUs: r.decisionToSendUs,
+    });
+    const level = failed ? 'warn' : 'info';
+    this.o.log[level]('trade finished', {
+      tradeId: r.tradeId,
+      status: r.status,
+      buy: buy.wsname,
+      sell: sell.wsname,
+      roi: opp.roi,
+      bought: r.state.buy.volume,
+      sold,
+      pnlUsd,
+      reason: r.reason,
+      decisionToSendUs: r.decisionToSendUs,
+    });
+    if (r.status === 'sold') {
+      this.o.alert({ key: 'trade', severity: 'info', text: `Trade ${buy.wsname}→${sell.wsname} done: ${sold} ${buy.base}, PnL ${pnlUsd.toFixed(4)} USD` });
+    } else if (r.status === 'stranded' || r.status === 'unknown') {
+      this.o.alert({ key: 'trade-stranded', severity: 'critical', text: `Trade ${r.tradeId} ${r.status}: ${stranded} ${buy.base} unsold (${r.reason ?? 'no reason'})` });
+    } else if (r.status === 'rejected' || r.status === 'failed') {
+      this.o.alert({ key: 'trade-failed', severity: 'warning', text: `Trade ${r.tradeId} ${r.status}: ${r.reason ?? ''}` });
+    }
+    const end = recordTradeEnd(this.risk, this.o.risk, Date.now(), pnlUsd, failed);
+    this.risk = end.state;
+    if (end.stop !== null) this.riskStop(end.stop, deps);
+  }
+
+  private riskStop(reason: RiskStopReason, deps: TradeDeps): void {
+    if (!this.o.shared.isTradingEnabled()) return;
+    this.o.shared.riskStop(RISK_STOP_CODES[reason]);
+    deps.journal.append('risk-stop', '', { reason });
+    this.o.log.error('risk limit reached: trading stopped (evaluation continues)', { reason });
+    this.o.alert({ key: 'risk-stop', severity: 'critical', text: `Risk limit reached (${reason}): trading stopped, evaluation continues` });
+  }
+
+  private logOpportunity(opp: Opportunity): void {
+    const now = Date.now();
+    // Evaluation mode can see many; log at most one a second at info (all at debug).
+    const level = now - this.lastEvalLogMs >= 1000 ? 'info' : 'debug';
+    if (level === 'info') this.lastEvalLogMs = now;
+    const buy = this.o.pairs[opp.buyPair];
+    const sell = this.o.pairs[opp.sellPair];
+    this.o.log[level]('opportunity (evaluation mode: no order sent)', {
+      buy: buy?.wsname,
+      sell: sell?.wsname,
+      roi: opp.roi,
+      volume: opp.volume,
+      buyPrice: opp.buyPrice,
+      sellPrice: opp.sellPrice,
+      ageUs: this.o.nowUs() - opp.triggerRecvUs,
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/** Worker entry: the trader (see ../trader.ts). Evaluation mode opens no private socket at all. */
+import { workerData } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { attachSharedState, type SharedStateHandle } from '../shared-state.js';
+import { Trader } from '../trader.js';
+import { OrderTracker } from '../order-tracker.js';
+import { OrderGatewayV1 } from '../order-gateway-v1.js';
+import type { OrderGateway } from '../order-gateway.js';
+import { pinCurrentThread } from '../affinity.js';
+import { alert, errorText, onShutdownMessage, post, restClient, workerLogger, type RestAccess } from '../worker-context.js';
+import { JournalWriter } from '../../journal/journal-writer.js';
+import type { PairInfo } from '../../core/pair.js';
+import type { RiskLimits } from '../../core/risk-limits.js';
+import type { LogLevel } from '../../log/logger.js';
+import type { TradeDeps } from '../trade-runner.js';
+
+export interface TraderWorkerData {
+  mode: 'evaluate' | 'trade';
+  wsApi: 'v1' | 'v2';
+  shared: SharedStateHandle;
+  pairs: PairInfo[];
+  rest: RestAccess;
+  wsPrivateUrl: string;
+  journalDir: string;
+  logLevel: LogLevel;
+  cpu: number | null;
+  spin: boolean;
+  fillTimeoutMs: number;
+  postTradePauseMs: number;
+  maxLocalAgeMs: number;
+  sellRetries: number;
+  risk: RiskLimits;
+}
+
+const STATS_INTERVAL_MS = 1000;
+// TEMPORARY until the v2 gateway lands: a plain string keeps tsc from resolving it.
+const V2_GATEWAY_MODULE: string = '../order-gateway-v2.js';
+
+const data = workerData as TraderWorkerData;
+const log = workerLogger(data.logLevel, 'trader');
+if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
+const shared = attachSharedState(data.shared);
+const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+
+let gateway: OrderGateway | null = null;
+let journal: JournalWriter | null = null;
+let deps: TradeDeps | null = null;
+
+async function makeGateway(tracker: OrderTracker): Promise<OrderGateway> {
+  const rest = restClient(data.rest);
+  const getToken = async (): Promise<string> => (await rest.getWebSocketsToken()).token;
+  const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
+  if (data.wsApi === 'v2') {
+    const { OrderGatewayV2 } = (await import(V2_GATEWAY_MODULE)) as { OrderGatewayV2: new (o: unknown) => OrderGateway };
+    return new OrderGatewayV2({ url: data.wsPrivateUrl, getToken, ackTimeoutMs: data.fillTimeoutMs, tracker, log, alert, onGap });
+  }
+  return new OrderGatewayV1({ url: data.wsPrivateUrl, getToken, ackTimeoutMs: data.fillTimeoutMs, tracker, log, alert, onGap });
+}
+
+async function main(): Promise<void> {
+  if (data.mode === 'trade') {
+    const tracker = new OrderTracker();
+    journal = JournalWriter.open({ dir: data.journalDir, onWarning: (w) => log.warn('journal recovery', { ...w }) });
+    gateway = await makeGateway(tracker);
+    gateway.start();
+    deps = { gateway, tracker, rest: restClient(data.rest), journal, log, nowUs, sleep: (ms) => sleep(ms).then(() => undefined) };
+  }
+  const trader = new Trader({
+    mode: data.mode,
+    shared,
+    pairs: data.pairs,
+    deps,
+    log,
+    alert,
+    onOutcome: (outcome) => post({ type: 'trade', outcome }),
+    fillTimeoutMs: data.fillTimeoutMs,
+    postTradePauseMs: data.postTradePauseMs,
+    maxLocalAgeMs: data.maxLocalAgeMs,
+    sellRetries: data.sellRetries,
+    risk: data.risk,
+    spin: data.spin,
+    nowUs,
+  });
+  const statsTimer = setInterval(() => post({ type: 'trader-stats', counters: { ...trader.counters } }), STATS_INTERVAL_MS);
+  onShutdownMessage(() => trader.stop());
+  post({ type: 'ready', detail: { mode: data.mode } });
+  await trader.run();
+  clearInterval(statsTimer);
+  post({ type: 'trader-stats', counters: { ...trader.counters } });
+  gateway?.close();
+  journal?.close();
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  log.error('trader failed', { error: errorText(err) });
+  journal?.close();
+  // Exit non-zero: the supervisor restarts the trader.
+  process.exit(1);
+});

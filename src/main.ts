@@ -1,0 +1,391 @@
+/**
+ * Composition root: configuration, pair discovery, shared memory, the worker threads and their
+ * supervision, metrics, alerts, logs, and a clean shutdown. The only process.exit of the program.
+ */
+import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, describeConfig, type Config } from './config/config.js';
+import { readEnvFile } from './config/env-file.js';
+import { FLAG_HELP } from './config/flags.js';
+import { FileLogger, makeRedactor, type LogLevel } from './log/logger.js';
+import { resolveEndpoints } from './kraken/endpoints.js';
+import { KrakenRestClient } from './kraken/rest.js';
+import { createNonceBuffer } from './kraken/nonce.js';
+import { createRateLimiterBuffer } from './kraken/rate-limiter.js';
+import { selectUniverse, splitUniverse, type PairUniverse } from './core/pair-universe.js';
+import { OPPORTUNITY_FIELDS } from './core/opportunity.js';
+import { EVAL_CODE_COUNT } from './core/eval-codes.js';
+import { createSharedState, type SharedState } from './engine/shared-state.js';
+import { availableCpus, planCores } from './engine/affinity.js';
+import { SupervisedWorker } from './engine/supervisor.js';
+import type { WorkerToMain } from './engine/messages.js';
+import { startSimProcess, type SimProcess } from './engine/sim-process.js';
+import { readTotals, statusLine, TradeLedger } from './engine/run-summary.js';
+import type { ListenerWorkerData } from './engine/workers/listener-worker.js';
+import type { TraderWorkerData } from './engine/workers/trader-worker.js';
+import type { FetcherWorkerData } from './engine/workers/fetcher-worker.js';
+import type { RestAccess } from './engine/worker-context.js';
+import { createMetricsSink } from './metrics/create-sink.js';
+import { MetricsHub } from './metrics/metrics-hub.js';
+import { CounterDeltas } from './metrics/counter-deltas.js';
+import { COUNTER_NAMES, CTR_FIXED_COLUMNS } from './engine/shared-counters.js';
+import { createNotifier } from './notify/create-notifier.js';
+import type { Notifier } from './notify/notifier.js';
+import { startAlert, stopAlert, workerRestartAlert } from './notify/alerts.js';
+
+const EXIT_CONFIG = 2;
+const EXIT_START_FAILED = 1;
+const STATUS_INTERVAL_MS = 1000;
+/** Evaluation mode without credentials sizes against these notional balances. */
+const NOTIONAL_BALANCE = 10_000;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(message + '\n');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const envFile = readEnvFile('.env');
+  const loaded = loadConfig(process.argv.slice(2), process.env, envFile.values);
+  if (loaded.flags.help) {
+    process.stdout.write(FLAG_HELP + '\n');
+    process.exit(0);
+  }
+  const problems = [...envFile.problems, ...(loaded.ok ? [] : loaded.problems)];
+  if (!loaded.ok || problems.length > 0) {
+    fail(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`, EXIT_CONFIG);
+  }
+  const config = loaded.config;
+  const levelOf: LogLevel = config.debug ? 'debug' : 'info';
+  const isTty = process.stdout.isTTY === true;
+  const say = (line: string): void => {
+    process.stdout.write((isTty ? '\r\x1b[K' : '') + line + '\n');
+  };
+
+  // Simulator first: its credentials are secrets like any other.
+  let sim: SimProcess | null = null;
+  const simLog: string[] = [];
+  if (config.sim.enabled) {
+    sim = await startSimProcess(
+      [
+        '--port', '0',
+        '--seed', String(config.sim.seed),
+        '--coins', String(config.sim.coins),
+        '--rate', String(config.sim.rate),
+        '--dislocations', String(config.sim.dislocationsPerMin),
+      ],
+      (line) => simLog.push(line),
+    ).catch((err: Error) => fail(`Could not start the simulator: ${err.message}`, EXIT_START_FAILED));
+  }
+  const apiKey = sim ? sim.endpoints.apiKey : config.kraken.key;
+  const apiSecret = sim ? sim.endpoints.apiSecret : config.kraken.secret;
+  const redact = makeRedactor([apiKey, apiSecret, config.influx.password, config.influx.adminPassword, config.telegram.token]);
+  const log = new FileLogger(config.paths.logDir, levelOf, redact, (line, level) => {
+    if (level === 'error' || (config.debug && level === 'warn')) process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
+  });
+
+  let endpoints: { rest: string; wsPublic: string; wsPrivate: string };
+  if (sim) {
+    const e = sim.endpoints;
+    const v2 = config.wsApi === 'v2';
+    if (v2 && (e.wsPublicV2 === undefined || e.wsPrivateV2 === undefined)) fail('The simulator does not serve WebSocket v2', EXIT_START_FAILED);
+    endpoints = { rest: e.rest, wsPublic: v2 ? (e.wsPublicV2 as string) : e.wsPublic, wsPrivate: v2 ? (e.wsPrivateV2 as string) : e.wsPrivate };
+  } else {
+    try {
+      endpoints = resolveEndpoints({
+        colocated: config.colocated,
+        wsApi: config.wsApi,
+        restUrl: config.kraken.restUrl ?? undefined,
+        wsUrl: config.kraken.wsUrl ?? undefined,
+        wsAuthUrl: config.kraken.wsAuthUrl ?? undefined,
+      });
+    } catch (err) {
+      fail(`Configuration problems:\n  - ${(err as Error).message}`, EXIT_CONFIG);
+    }
+  }
+
+  const notifier: Notifier = createNotifier(
+    {
+      telegramBotToken: config.telegram.token ?? undefined,
+      telegramChatId: config.telegram.chatId ?? undefined,
+      telegramApiUrl: config.telegram.apiUrl,
+      label: sim ? 'kraken-arb (sim)' : 'kraken-arb',
+    },
+    log,
+  );
+
+  // Pairs: discovered from AssetPairs, never hand-listed (the seed's defect 10).
+  const rest = new KrakenRestClient({ baseUrl: endpoints.rest, timeoutMs: 15_000 });
+  let universe: PairUniverse;
+  try {
+    const parsed = await rest.assetPairs();
+    if (parsed.rejected.length > 0) log.warn('AssetPairs entries skipped', { rejected: parsed.rejected.slice(0, 20), count: parsed.rejected.length });
+    universe = selectUniverse(parsed.pairs);
+  } catch (err) {
+    log.error('pair discovery failed', { error: (err as Error).message });
+    await sim?.stop();
+    await log.close();
+    fail(`Could not discover pairs from ${endpoints.rest}: ${(err as Error).message}`, EXIT_START_FAILED);
+  }
+  const subsets = splitUniverse(universe, config.listeners).filter((s) => s.coinCount > 0);
+  const listenerCount = subsets.length;
+  const shared = createSharedState({ listeners: listenerCount, opportunityFields: OPPORTUNITY_FIELDS, evalCodes: EVAL_CODE_COUNT });
+  const plan = planCores({ listeners: listenerCount }, availableCpus());
+  const restAccess: RestAccess = {
+    url: endpoints.rest,
+    apiKey,
+    apiSecret,
+    tier: config.kraken.tier,
+    nonceBuffer: createNonceBuffer(),
+    limiterBuffer: createRateLimiterBuffer(),
+  };
+
+  const sink = createMetricsSink(
+    {
+      host: config.influx.host ?? undefined,
+      port: config.influx.port,
+      db: config.influx.db,
+      user: config.influx.user ?? undefined,
+      password: config.influx.password ?? undefined,
+      fileDir: config.paths.metricsDir,
+    },
+    { log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg) },
+  );
+  const hub = new MetricsHub({
+    sink,
+    pairName: (i) => universe.pairs[i]?.wsname,
+    mode: `${config.mode}${sim ? '-sim' : ''}`,
+    log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg),
+  });
+
+  const banner = [
+    `kraken-arb — ${config.mode === 'trade' ? 'TRADE MODE (orders are sent)' : 'evaluation mode (no order is ever sent)'}${sim ? ' against the built-in simulator' : ''}`,
+    `  REST ${endpoints.rest} | public WS ${endpoints.wsPublic} | private WS ${config.mode === 'trade' ? endpoints.wsPrivate : '(not opened)'} | API ${config.wsApi}`,
+    `  ${universe.coins.length} coins (${universe.pairs.length} pairs) over ${listenerCount} listeners: ${subsets.map((s) => s.pairs.length).join(', ')} pairs each`,
+    `  ${plan.summary}`,
+    `  log ${log.path}`,
+  ];
+  for (const line of banner) say(line);
+  log.info('start', { config: describeConfig(config), endpoints, coins: universe.coins.length, listeners: listenerCount, corePlan: plan.summary });
+
+  const ledger = new TradeLedger();
+  let traderCounters: Record<string, number> = {};
+  let recorder: WriteStream | null = null;
+  if (config.recordFile !== null) {
+    recorder = createWriteStream(config.recordFile, { flags: 'a' });
+    recorder.on('error', (err) => log.error('record file error', { error: err.message }));
+  }
+
+  const onMessage = (m: WorkerToMain, name: string): void => {
+    switch (m.type) {
+      case 'log':
+        log.write({ ...m.record, thread: m.record.thread ?? name });
+        break;
+      case 'alert':
+        notifier.notify(m.alert);
+        break;
+      case 'metrics':
+        hub.acceptBatch(m.batch);
+        break;
+      case 'trade':
+        ledger.add(m.outcome);
+        hub.trade(m.outcome);
+        if (m.outcome.strandedVolume > 0) hub.stranded(m.outcome.strandedAsset, m.outcome.strandedVolume, m.outcome.tradeId);
+        say(
+          `trade ${m.outcome.tradeId} ${m.outcome.buyPair}→${m.outcome.sellPair}: ${m.outcome.status}, bought ${m.outcome.boughtVolume} sold ${m.outcome.soldVolume}, PnL ${m.outcome.pnlUsd.toFixed(4)} USD` +
+            (m.outcome.reason ? ` (${m.outcome.reason})` : ''),
+        );
+        break;
+      case 'trader-stats':
+        traderCounters = m.counters;
+        break;
+      case 'frames':
+        if (recorder) {
+          for (let i = 0; i < m.text.length; i++) recorder.write(`{"t":${m.recvUs[i]},"l":${m.listener},"f":${JSON.stringify(m.text[i])}}\n`);
+        }
+        break;
+      case 'ready':
+        log.debug('worker ready', { worker: name, ...m.detail });
+        break;
+    }
+  };
+  const onExit = (info: { name: string; code: number; error: Error | null; restarting: boolean; restarts: number }): void => {
+    if (!info.restarting) return;
+    const reason = info.error ? info.error.message : `exit code ${info.code}`;
+    log.error('worker died; restarting', { worker: info.name, reason, restarts: info.restarts + 1 });
+    hub.workerRestart(info.name, reason, info.code);
+    notifier.notify(workerRestartAlert(info.name, reason, info.restarts + 1));
+  };
+  const workerFile = (name: string): URL => new URL(`./engine/workers/${name}.js`, import.meta.url);
+
+  const fetcherData: FetcherWorkerData = {
+    shared: shared.handle,
+    rest: restAccess,
+    logLevel: levelOf,
+    cpu: plan.fetcher,
+    coinFeePairId: (universe.pairs.find((p) => p.base === 'XBT' && p.quote === 'USD') ?? universe.coins[0]?.usd)?.id ?? '',
+    stableFeePairId: universe.usdtUsd.id,
+    fallbackFees: { coin: (universe.coins[0]?.usd.takerFees[0]?.[1] ?? 0.4) / 100, stable: (universe.usdtUsd.takerFees[0]?.[1] ?? 0.2) / 100 },
+    notionalBalances: { USD: NOTIONAL_BALANCE, EUR: NOTIONAL_BALANCE },
+  };
+  const workers: SupervisedWorker[] = [];
+  const fetcher = new SupervisedWorker({ name: 'fetcher', file: workerFile('fetcher-worker'), workerData: fetcherData, onMessage, onExit });
+  workers.push(fetcher);
+  const listeners = subsets.map((pairs, i) => {
+    const data: ListenerWorkerData = {
+      index: i,
+      pairs,
+      shared: shared.handle,
+      wsUrl: endpoints.wsPublic,
+      wsApi: config.wsApi,
+      strategy: {
+        minRoi: config.strategy.minRoi,
+        maxLocalAgeMs: config.strategy.maxLocalAgeMs,
+        maxExchangeAgeMs: config.strategy.maxExchangeAgeMs,
+        maxOrderValue: config.strategy.maxOrderValue,
+      },
+      logLevel: levelOf,
+      cpu: plan.listeners[i] ?? null,
+      record: config.recordFile !== null,
+    };
+    return new SupervisedWorker({ name: `listener-${i}`, file: workerFile('listener-worker'), workerData: data, onMessage, onExit });
+  });
+  workers.push(...listeners);
+  const traderData: TraderWorkerData = {
+    mode: config.mode,
+    wsApi: config.wsApi,
+    shared: shared.handle,
+    pairs: [...universe.pairs],
+    rest: restAccess,
+    wsPrivateUrl: endpoints.wsPrivate,
+    journalDir: config.paths.journalDir,
+    logLevel: levelOf,
+    cpu: plan.trader,
+    spin: config.spin,
+    fillTimeoutMs: config.strategy.fillTimeoutMs,
+    postTradePauseMs: config.strategy.postTradePauseMs,
+    maxLocalAgeMs: config.strategy.maxLocalAgeMs,
+    sellRetries: config.risk.sellRetries,
+    risk: {
+      maxTradesPerMinute: config.risk.maxTradesPerMinute,
+      maxDailyLoss: config.risk.maxDailyLoss,
+      maxConsecutiveFailures: config.risk.maxConsecutiveFailures,
+    },
+  };
+  const trader = new SupervisedWorker({ name: 'trader', file: workerFile('trader-worker'), workerData: traderData, onMessage, onExit });
+  workers.push(trader);
+
+  for (const w of workers) w.start();
+  shared.setTradingEnabled(config.mode === 'trade');
+  notifier.notify(startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''));
+
+  // Live status and periodic metrics of the counters.
+  const dropDeltas = subsets.map(() => new CounterDeltas(COUNTER_NAMES.slice(0, CTR_FIXED_COLUMNS)));
+  let lastUpdates = 0;
+  let lastStatusMs = Date.now();
+  let lastPlainStatusMs = 0;
+  let statusTicks = 0;
+  const statusTimer = setInterval(() => {
+    const now = Date.now();
+    const totals = readTotals(shared.counters);
+    const rate = ((totals.updates - lastUpdates) * 1000) / Math.max(1, now - lastStatusMs);
+    lastUpdates = totals.updates;
+    lastStatusMs = now;
+    const line = statusLine(totals, rate, ledger, shared.isTradingEnabled(), config.mode);
+    if (isTty) process.stdout.write('\r\x1b[K' + line);
+    else if (now - lastPlainStatusMs >= 5000) {
+      process.stdout.write(line + '\n');
+      lastPlainStatusMs = now;
+    }
+    if (++statusTicks % 10 === 0) {
+      subsets.forEach((_, i) => hub.opportunityDrops(i, dropDeltas[i]?.take(shared.counters.row(i)) ?? {}));
+      log.info('status', { line });
+    }
+  }, STATUS_INTERVAL_MS);
+
+  let stopping = false;
+  const shutdown = async (reason: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(statusTimer);
+    if (isTty) process.stdout.write('\n');
+    say(`stopping (${reason}): no new trades; finishing the one in flight…`);
+    log.info('shutdown', { reason });
+    stopRequested(shared);
+    // Trader first: it finishes its trade in flight; then the rest.
+    await trader.stop();
+    await Promise.all(workers.filter((w) => w !== trader).map((w) => w.stop()));
+    const summary = buildSummary(config, readTotals(shared.counters), ledger, traderCounters, reason);
+    const summaryText = JSON.stringify(summary, null, 2);
+    const summaryPath = log.path.replace(/\.log$/, '.summary.json');
+    try {
+      mkdirSync(config.paths.logDir, { recursive: true });
+      writeFileSync(summaryPath, summaryText + '\n');
+    } catch (err) {
+      log.error('could not write the summary', { error: (err as Error).message });
+    }
+    say('summary:\n' + summaryText);
+    say(`summary written to ${summaryPath}`);
+    log.info('summary', summary);
+    notifier.notify(stopAlert(reason, `${ledger.outcomes.length} trades, PnL ${ledger.pnlUsd.toFixed(2)} USD / ${ledger.pnlEur.toFixed(2)} EUR`));
+    await hub.close(5_000).catch(() => undefined);
+    await notifier.close(5_000).catch(() => undefined);
+    if (recorder) await new Promise<void>((r) => recorder?.end(r));
+    await sim?.stop();
+    await log.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (config.durationS !== null) setTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
+  sim?.child.on('exit', (code) => {
+    if (!stopping) {
+      log.error('the simulator exited', { code, lastLines: simLog.slice(-5) });
+      void shutdown('simulator exited');
+    }
+  });
+}
+
+function stopRequested(shared: SharedState): void {
+  shared.requestShutdown();
+}
+
+function buildSummary(
+  config: Config,
+  totals: ReturnType<typeof readTotals>,
+  ledger: TradeLedger,
+  traderCounters: Record<string, number>,
+  reason: string,
+): Record<string, unknown> {
+  return {
+    mode: config.mode,
+    sim: config.sim.enabled,
+    stoppedBecause: reason,
+    updatesProcessed: totals.updates,
+    opportunities: { usdToEur: totals.opportunitiesUsdToEur, eurToUsd: totals.opportunitiesEurToUsd },
+    dropped: {
+      listener: Object.fromEntries(Object.entries(totals.listenerCounters).filter(([k]) => k.startsWith('drop') || k === 'malformed' || k === 'out_of_order')),
+      evaluation: totals.evaluationDrops,
+      trader: traderCounters,
+    },
+    reconnects: totals.listenerCounters['reconnects'] ?? 0,
+    trades: {
+      total: ledger.outcomes.length,
+      sold: ledger.count('sold'),
+      notFilled: ledger.count('not-filled'),
+      rejected: ledger.count('rejected'),
+      stranded: ledger.count('stranded'),
+      unknown: ledger.count('unknown'),
+      failed: ledger.count('failed'),
+    },
+    fills: { bought: ledger.outcomes.reduce((a, o) => a + (o.boughtVolume > 0 ? 1 : 0), 0) },
+    pnl: { usd: ledger.pnlUsd, eur: ledger.pnlEur },
+    strandedInventory: ledger.stranded,
+    latencyUs: { decisionToSend: ledger.decisionToSendPercentiles() },
+  };
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`kraken-arb failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(EXIT_START_FAILED);
+});
