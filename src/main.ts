@@ -337,6 +337,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // Fault drill: `kill -USR2 <pid>` kills listener 0 as a crash would; the supervisor must restart it.
+  process.on('SIGUSR2', () => {
+    log.warn('SIGUSR2: killing listener-0 (fault drill)');
+    void listeners[0]?.crash();
+  });
   if (config.durationS !== null) setTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
   sim?.child.on('exit', (code) => {
     if (!stopping) {
