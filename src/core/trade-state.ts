@@ -181,6 +181,10 @@ function ok(state: TradeState): TransitionResult {
 function finishBuy(s: TradeState, buy: FillTotals): TradeState {
   const c = s.config;
   const filled = roundToDecimals(buy.volume, c.buyLotDecimals);
+  if (filled !== filled) {
+    // Beyond the exact decimal grid (absurd size): keep the raw figures and let a human look.
+    return { ...s, buy, phase: 'stranded', reason: 'filled volume not representable on the lot grid' };
+  }
   const b = { ...buy, volume: filled };
   if (!(filled > 0)) return { ...s, buy: b, phase: 'not-filled' };
   const sellTarget = floorToDecimals(filled, c.sellLotDecimals);
@@ -215,9 +219,9 @@ function withFill(s: TradeState, ev: { volume: number; price: number; fee: numbe
   if (id !== undefined && s.seenTradeIds.includes(id)) return ok(s); // replayed fill: already counted
   const seenTradeIds = id === undefined ? s.seenTradeIds : [...s.seenTradeIds, id];
   const add: FillTotals = { volume: ev.volume, cost: ev.volume * ev.price, fee: ev.fee };
-  return leg === 'buy'
-    ? ok({ ...s, seenTradeIds, buy: addTotals(s.buy, add) })
-    : ok({ ...s, seenTradeIds, sellCurrent: addTotals(s.sellCurrent, add) });
+  const sum = addTotals(leg === 'buy' ? s.buy : s.sellCurrent, add);
+  if (!validTotals(sum)) return invalid(s, `${leg}-fill`, 'fill totals overflow', 'E_TRADE_BAD_EVENT');
+  return leg === 'buy' ? ok({ ...s, seenTradeIds, buy: sum }) : ok({ ...s, seenTradeIds, sellCurrent: sum });
 }
 
 const BUY_LIVE: ReadonlySet<TradePhase> = new Set(['buy-sent', 'buy-acked', 'buy-unknown']);

@@ -92,7 +92,7 @@ describe('sizing invariants (property)', () => {
         });
         const out = new Float64Array(OPPORTUNITY_FIELDS);
         const code = evaluate(t, meta, 0, 3, params, NOW_US, out, 0);
-        assert.ok(code >= 0 && code < C.EVAL_CODE_COUNT);
+        assert.ok(code >= 0 && code < C.EVAL_CODE_COUNT, 'property violated: code >= 0 && code < C.EVAL_CODE_COUNT');
         if (code === C.EVAL_NONE) return;
         const o = readOpportunity(out);
         const buyMeta = o.buyPair === 2 ? s.usdMeta : s.eurMeta;
@@ -100,14 +100,14 @@ describe('sizing invariants (property)', () => {
         const balance = o.buyPair === 2 ? s.balanceUsd : s.balanceEur;
         counts[code] = (counts[code] ?? 0) + 1;
         if (code !== C.EVAL_OPPORTUNITY) {
-          if (code === C.DROP_BELOW_ORDERMIN_BUY) assert.ok(o.volume < buyMeta.ordermin);
-          if (code === C.DROP_BELOW_ORDERMIN_SELL) assert.ok(o.volume < sellMeta.ordermin);
-          if (code === C.DROP_BELOW_COSTMIN_BUY) assert.ok(o.volume * o.buyPrice < buyMeta.costmin * 1.000001);
-          if (code === C.DROP_BELOW_COSTMIN_SELL) assert.ok(o.volume * o.sellPrice < sellMeta.costmin * 1.000001);
+          if (code === C.DROP_BELOW_ORDERMIN_BUY) assert.ok(o.volume < buyMeta.ordermin, 'property violated: o.volume < buyMeta.ordermin');
+          if (code === C.DROP_BELOW_ORDERMIN_SELL) assert.ok(o.volume < sellMeta.ordermin, 'property violated: o.volume < sellMeta.ordermin');
+          if (code === C.DROP_BELOW_COSTMIN_BUY) assert.ok(o.volume * o.buyPrice < buyMeta.costmin * 1.000001, 'property violated: o.volume * o.buyPrice < buyMeta.costmin * 1.000001');
+          if (code === C.DROP_BELOW_COSTMIN_SELL) assert.ok(o.volume * o.sellPrice < sellMeta.costmin * 1.000001, 'property violated: o.volume * o.sellPrice < sellMeta.costmin * 1.000001');
           return;
         }
         opportunities++;
-        assert.ok(o.volume > 0);
+        assert.ok(o.volume > 0, 'property violated: o.volume > 0');
         assert.ok(o.volume * o.buyPrice * (1 + s.fee) <= balance, 'cost incl. fee within balance');
         assert.ok(o.volume * o.buyPrice <= s.maxValue, 'within max order value');
         assert.ok(o.volume <= o.buyQuote.askVol && o.volume <= o.sellQuote.bidVol, 'within shown depth');
@@ -120,7 +120,7 @@ describe('sizing invariants (property)', () => {
         assert.ok(onGrid(o.sellPrice, sellMeta.pairDecimals) && o.sellPrice <= o.sellQuote.bid, 'sell price on grid, not above bid');
         // Rounded down by less than one lot of the coarser grid (unless the step-down re-check fired).
         const step = 10 ** -Math.min(buyMeta.lotDecimals, sellMeta.lotDecimals);
-        assert.ok(o.rawVolume - o.volume < 2 * step + 1e-12);
+        assert.ok(o.rawVolume - o.volume < 2 * step + 1e-12, 'property violated: o.rawVolume - o.volume < 2 * step + 1e-12');
       }),
       { numRuns: 3000 },
     );
@@ -133,8 +133,8 @@ describe('roi properties', () => {
   test('roi falls strictly as the fee rises (both directions)', () => {
     fc.assert(
       fc.property(price, price, price, price, fc.double({ min: 0, max: 0.05, noNaN: true }), fc.double({ min: 1e-6, max: 0.05, noNaN: true }), (a, b, c, d, f, df) => {
-        assert.ok(roiUsdToEur(a, b, c, d, f + df) < roiUsdToEur(a, b, c, d, f));
-        assert.ok(roiEurToUsd(a, b, c, d, f + df) < roiEurToUsd(a, b, c, d, f));
+        assert.ok(roiUsdToEur(a, b, c, d, f + df) < roiUsdToEur(a, b, c, d, f), 'property violated: roiUsdToEur(a, b, c, d, f + df) < roiUsdToEur(a, b, c, d, f)');
+        assert.ok(roiEurToUsd(a, b, c, d, f + df) < roiEurToUsd(a, b, c, d, f), 'property violated: roiEurToUsd(a, b, c, d, f + df) < roiEurToUsd(a, b, c, d, f)');
       }),
       { numRuns: 2000 },
     );

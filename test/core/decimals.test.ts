@@ -90,9 +90,9 @@ describe('ceilToDecimals', () => {
       fc.property(fc.double({ min: 1e-6, max: 1e7, noNaN: true }), fc.integer({ min: 0, max: 10 }), (x, d) => {
         fc.pre(x * 10 ** d < 2 ** 50 - 2);
         const r = ceilToDecimals(x, d);
-        assert.ok(r >= x);
+        assert.ok(r >= x, 'property violated: r >= x');
         const n = Math.round(r * 10 ** d);
-        assert.ok((n - 1) / 10 ** d < x);
+        assert.ok((n - 1) / 10 ** d < x, 'property violated: (n - 1) / 10 ** d < x');
       }),
       { numRuns: 2000 },
     );
@@ -135,7 +135,7 @@ describe('formatDecimal', () => {
         const x = Number(exact(n, d));
         const s = formatDecimal(x, d);
         assert.equal(s, exact(n, d));
-        assert.ok(!/e/i.test(s));
+        assert.ok(!/e/i.test(s), 'property violated: !/e/i.test(s)');
       }),
       { numRuns: 3000 },
     );

@@ -109,7 +109,7 @@ describe('splitUniverse', () => {
         const parts = splitUniverse(uni, listeners);
         assert.equal(parts.length, Math.min(listeners, coinN));
         const sizes = parts.map((p) => p.coinCount);
-        assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1);
+        assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, 'property violated: Math.max(...sizes) - Math.min(...sizes) <= 1');
         const seen: number[] = [];
         for (const p of parts) {
           assert.equal(p.pairs[0]?.wsname, 'USDT/USD');
