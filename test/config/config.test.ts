@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/config.js';
 import { parseEnvText } from '../../src/config/env-file.js';
 import { VARIABLES } from '../../src/config/variables.js';
+import { FLAG_HELP } from '../../src/config/flags.js';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../helpers/project-root.js';
 
@@ -78,4 +79,10 @@ test('.env.example lists every variable', () => {
   const { values } = parseEnvText(example);
   for (const v of VARIABLES) assert.ok(v.name in values, `${v.name} missing from .env.example`);
   assert.equal(Object.keys(values).length, VARIABLES.length);
+});
+
+test('README documents every variable and every flag', () => {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  for (const v of VARIABLES) assert.ok(readme.includes(`\`${v.name}\``), `${v.name} missing from README.md`);
+  for (const flag of FLAG_HELP.match(/--[a-z-]+/g) ?? []) assert.ok(readme.includes(flag), `${flag} missing from README.md`);
 });
