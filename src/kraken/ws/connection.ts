@@ -40,6 +40,8 @@ export interface WsConnectionOptions {
   watchdogMs?: number;
   /** No frame received for this long ⇒ send an application ping (`{"event":"ping","reqid":n}`); 0 = off. */
   pingIdleMs?: number;
+  /** Builds the application ping for request id n (default: Kraken v1 `{"event":"ping","reqid":n}`; v2 passes its own). */
+  pingMessage?: (reqid: number) => string;
   /** Opening handshake timeout. */
   connectTimeoutMs?: number;
   reconnect?: Partial<ReconnectPolicyOptions>;
@@ -73,6 +75,10 @@ export interface WsConnectionStats {
 export const DEFAULT_WATCHDOG_MS = 10_000;
 export const DEFAULT_PING_IDLE_MS = 3_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+function v1Ping(reqid: number): string {
+  return '{"event":"ping","reqid":' + reqid + '}';
+}
+
 /** Lower bound of the watchdog check period (keeps a tiny watchdogMs from spinning). */
 const MIN_CHECK_PERIOD_MS = 5;
 
@@ -95,6 +101,7 @@ export class WsConnection {
   private readonly watchdogMs: number;
   private readonly pingIdleMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly pingMessage: (reqid: number) => string;
   private readonly timers: Timers;
   private readonly handlers: WsConnectionHandlers;
   private ws: WebSocket | null = null;
@@ -128,6 +135,7 @@ export class WsConnection {
     this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
     this.pingIdleMs = options.pingIdleMs ?? DEFAULT_PING_IDLE_MS;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.pingMessage = options.pingMessage ?? v1Ping;
     this.timers = options.timers ?? realTimers;
     this.policy = new ReconnectPolicy(options.reconnect, options.random);
     this.handlers = handlers;
@@ -159,10 +167,10 @@ export class WsConnection {
     return true;
   }
 
-  /** Application-level ping (Kraken v1). Returns the reqid, or -1 when not open. */
+  /** Application-level ping (`pingMessage`, Kraken v1 by default). Returns the reqid, or -1 when not open. */
   sendPing(): number {
     const reqid = ++this.pingReqId;
-    if (!this.send('{"event":"ping","reqid":' + reqid + '}')) return -1;
+    if (!this.send(this.pingMessage(reqid))) return -1;
     this.stats.pingsSent++;
     return reqid;
   }

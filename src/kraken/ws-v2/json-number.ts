@@ -1,0 +1,141 @@
+/**
+ * Zero-allocation reader of one JSON number from bytes (RFC 8259 grammar, strict: no leading
+ * zeros, digits on both sides of '.', optional exponent). Kraken v2 sends prices and quantities as
+ * JSON numbers (kraken-api.md §3.1): the value must be what parseFloat gives for the same text.
+ *
+ * How: digits accumulate into an integer mantissa m (trailing zeros deferred so they cost nothing);
+ * the value is m·10^e with one exact power of ten, a single correctly rounded operation while
+ * m < 2^53 and |e| ≤ 22 (Clinger's fast path) — bit-identical to parseFloat. Outside that
+ * (≥ 16 significant digits, huge exponents) it falls back to parseFloat on the bytes: exact but
+ * allocates, counted in `slowConversions`.
+ */
+import { TickerReject } from './ticker-reject.js';
+
+const TWO_POW_53 = 9007199254740992;
+/** Exact powers of ten as doubles (10^0 … 10^22). */
+const POW10 = new Float64Array(23);
+for (let p = 0, v = 1; p <= 22; p++, v *= 10) POW10[p] = v;
+/** More exponent digits than this cannot be a fast-path value: leave it to parseFloat. */
+const MAX_EXP_DIGITS = 6;
+
+const MINUS = 0x2d,
+  PLUS = 0x2b,
+  DOT = 0x2e;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+export class JsonNumberReader {
+  /** [0] value of the last number read; [1] 1 when it carried a minus sign (so -0 is visible). */
+  readonly result = new Float64Array(2);
+  slowConversions = 0;
+
+  /**
+   * Read the number starting at buf[i]. Returns the index just after it, or -reason
+   * (NON_NUMERIC, NAN_INFINITY, TRUNCATED). The caller checks what follows (`,` `}` `]` space).
+   * `convert` false = validate only (skipped fields: no conversion, never the allocating slow path).
+   */
+  read(buf: Uint8Array, i: number, n: number, convert = true): number {
+    const start = i;
+    let c = buf[i] as number;
+    let negative = 0;
+    if (c === MINUS) {
+      negative = 1;
+      i++;
+      if (i >= n) return -TickerReject.TRUNCATED;
+      c = buf[i] as number;
+    }
+    if (c === 0x4e || c === 0x49) return -TickerReject.NAN_INFINITY; // NaN, Infinity
+    if (!isDigit(c)) return -TickerReject.NON_NUMERIC;
+    let m = 0,
+      zeros = 0,
+      k = 0;
+    let exact = true;
+    // Integer part: "0" alone or [1-9][0-9]*.
+    if (c === 0x30) {
+      i++;
+      if (i < n && isDigit(buf[i] as number)) return -TickerReject.NON_NUMERIC;
+    } else {
+      for (; i < n; i++) {
+        c = buf[i] as number;
+        if (!isDigit(c)) break;
+        if (c === 0x30) {
+          zeros++;
+        } else if (exact) {
+          if (zeros > 0) {
+            if (zeros > 22) exact = false;
+            else m *= POW10[zeros] as number;
+            zeros = 0;
+          }
+          m = m * 10 + (c - 0x30);
+          if (m >= TWO_POW_53) exact = false;
+        }
+      }
+    }
+    if (i < n && (buf[i] as number) === DOT) {
+      i++;
+      const fracStart = i;
+      for (; i < n; i++) {
+        c = buf[i] as number;
+        if (!isDigit(c)) break;
+        k++;
+        if (c === 0x30) {
+          if (m !== 0) zeros++; // leading zeros do not scale a zero mantissa
+        } else if (exact) {
+          if (zeros > 0) {
+            if (zeros > 22) exact = false;
+            else m *= POW10[zeros] as number;
+            zeros = 0;
+          }
+          m = m * 10 + (c - 0x30);
+          if (m >= TWO_POW_53) exact = false;
+        }
+      }
+      if (i === fracStart) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
+    }
+    let exp = 0;
+    if (i < n && ((buf[i] as number) | 0x20) === 0x65) {
+      i++;
+      if (i >= n) return -TickerReject.TRUNCATED;
+      c = buf[i] as number;
+      let expNeg = false;
+      if (c === MINUS || c === PLUS) {
+        expNeg = c === MINUS;
+        i++;
+        if (i >= n) return -TickerReject.TRUNCATED;
+      }
+      const expStart = i;
+      for (; i < n; i++) {
+        c = buf[i] as number;
+        if (!isDigit(c)) break;
+        if (i - expStart < MAX_EXP_DIGITS) exp = exp * 10 + (c - 0x30);
+        else exact = false;
+      }
+      if (i === expStart) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
+      if (expNeg) exp = -exp;
+    }
+    // A number glued to more number-ish bytes ("1.2.3", "1e5e") is not a number.
+    if (i < n) {
+      c = buf[i] as number;
+      if (isDigit(c) || c === DOT || c === MINUS || c === PLUS || (c | 0x20) === 0x65)
+        return -TickerReject.NON_NUMERIC;
+    }
+    if (!convert) return i;
+    const e = zeros - k + exp;
+    let v: number;
+    if (exact && m === 0) v = 0;
+    else if (exact && e >= 0 && e <= 22) v = m * (POW10[e] as number);
+    else if (exact && e < 0 && e >= -22) v = m / (POW10[-e] as number);
+    else v = this.slow(buf, start + negative, i);
+    this.result[0] = negative === 1 ? -v : v;
+    this.result[1] = negative;
+    return i;
+  }
+
+  /** Rare path: exact, but allocates a string. */
+  private slow(buf: Uint8Array, start: number, end: number): number {
+    this.slowConversions++;
+    return parseFloat(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
+  }
+}
