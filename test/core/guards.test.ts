@@ -1,0 +1,37 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isFresh, legsInSync } from '../../src/core/guards.js';
+import { copyOpportunity, OPPORTUNITY_FIELDS, readOpportunity } from '../../src/core/opportunity.js';
+
+describe('isFresh (local clock only)', () => {
+  const table: Array<[number, number, number, boolean]> = [
+    [1000, 2500, 1500, true], // exactly the limit
+    [1000, 2501, 1500, false],
+    [1000, 900, 1500, true], // stamped a hair after now by another thread
+    [NaN, 2000, 1500, false],
+    [1000, NaN, 1500, false],
+    [1000, 2000, NaN, false],
+  ];
+  for (const [recv, now, max, want] of table) test(`isFresh(${recv}, ${now}, ${max}) = ${want}`, () => assert.equal(isFresh(recv, now, max), want));
+});
+
+describe('legsInSync (Kraken clock only)', () => {
+  test('table', () => {
+    assert.equal(legsInSync(100.0099, 100.0, 10), true); // exact-boundary equality is not meaningful on epoch-second doubles
+    assert.equal(legsInSync(100.0105, 100.0, 10), false);
+    assert.equal(legsInSync(100.0, 100.5, 10), true, 'another leg newer than the trigger');
+    assert.equal(legsInSync(NaN, 100, 10), false);
+    assert.equal(legsInSync(100, 50, Infinity), true);
+  });
+});
+
+describe('opportunity payload', () => {
+  test('copy moves every field between offsets', () => {
+    const src = new Float64Array(OPPORTUNITY_FIELDS + 2);
+    for (let i = 0; i < src.length; i++) src[i] = i + 0.5;
+    const dst = new Float64Array(OPPORTUNITY_FIELDS + 5);
+    copyOpportunity(src, 2, dst, 5);
+    assert.deepEqual(readOpportunity(dst, 5), readOpportunity(src, 2));
+    assert.equal(dst[4], 0);
+  });
+});
