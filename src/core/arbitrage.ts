@@ -100,12 +100,24 @@ export function feeFactor(fee: number): number {
 }
 
 /** USD→EUR roi from raw prices (exported for tests, reports and the simulator's dislocation check). */
-export function roiUsdToEur(xUsdAsk: number, xEurBid: number, usdtUsdBid: number, usdtEurAsk: number, fee: number): number {
+export function roiUsdToEur(
+  xUsdAsk: number,
+  xEurBid: number,
+  usdtUsdBid: number,
+  usdtEurAsk: number,
+  fee: number,
+): number {
   return ((xEurBid * usdtUsdBid) / (xUsdAsk * usdtEurAsk)) * feeFactor(fee);
 }
 
 /** EUR→USD roi from raw prices. */
-export function roiEurToUsd(xEurAsk: number, xUsdBid: number, usdtEurBid: number, usdtUsdAsk: number, fee: number): number {
+export function roiEurToUsd(
+  xEurAsk: number,
+  xUsdBid: number,
+  usdtEurBid: number,
+  usdtUsdAsk: number,
+  fee: number,
+): number {
   return ((xUsdBid * usdtEurBid) / (xEurAsk * usdtUsdAsk)) * feeFactor(fee);
 }
 
@@ -143,14 +155,29 @@ export function evaluate(
   const eurI = eurPairIndex(coin);
   const fee = params.takerFee;
   if (!(coin >= 0 && eurI < table.size && eurI < meta.size) || (coin | 0) !== coin) return DROP_BAD_PARAMS;
-  if (!(triggerPair >= 0 && triggerPair < table.size) || !(fee >= 0 && fee < 1) || params.minRoi !== params.minRoi) {
+  if (
+    !(triggerPair >= 0 && triggerPair < table.size) ||
+    !(fee >= 0 && fee < 1) ||
+    params.minRoi !== params.minRoi
+  ) {
     return DROP_BAD_PARAMS;
   }
   const on = table.online;
-  if (!table.feedOnline || on[usdI] !== 1 || on[eurI] !== 1 || on[USDT_USD_INDEX] !== 1 || on[USDT_EUR_INDEX] !== 1) {
+  if (
+    !table.feedOnline ||
+    on[usdI] !== 1 ||
+    on[eurI] !== 1 ||
+    on[USDT_USD_INDEX] !== 1 ||
+    on[USDT_EUR_INDEX] !== 1
+  ) {
     return DROP_PAIR_OFFLINE;
   }
-  if (!legOk(table, usdI) || !legOk(table, eurI) || !legOk(table, USDT_USD_INDEX) || !legOk(table, USDT_EUR_INDEX)) {
+  if (
+    !legOk(table, usdI) ||
+    !legOk(table, eurI) ||
+    !legOk(table, USDT_USD_INDEX) ||
+    !legOk(table, USDT_EUR_INDEX)
+  ) {
     return DROP_BAD_QUOTE;
   }
 
@@ -197,8 +224,10 @@ export function evaluate(
   const ts = table.exchTs;
   if (usdI !== triggerPair && (ts[usdI] as number) < oldest) oldest = ts[usdI] as number;
   if (eurI !== triggerPair && (ts[eurI] as number) < oldest) oldest = ts[eurI] as number;
-  if (USDT_USD_INDEX !== triggerPair && (ts[USDT_USD_INDEX] as number) < oldest) oldest = ts[USDT_USD_INDEX] as number;
-  if (USDT_EUR_INDEX !== triggerPair && (ts[USDT_EUR_INDEX] as number) < oldest) oldest = ts[USDT_EUR_INDEX] as number;
+  if (USDT_USD_INDEX !== triggerPair && (ts[USDT_USD_INDEX] as number) < oldest)
+    oldest = ts[USDT_USD_INDEX] as number;
+  if (USDT_EUR_INDEX !== triggerPair && (ts[USDT_EUR_INDEX] as number) < oldest)
+    oldest = ts[USDT_EUR_INDEX] as number;
   out[off + OPP_OLDEST_LEG_EXCH_TS] = oldest;
   // Sizing fields are cleared/overwritten by sizeOrder; guards below may return before it runs.
   out[off + OPP_VOLUME] = 0;

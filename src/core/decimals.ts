@@ -21,7 +21,9 @@ for (let d = 0; d <= MAX_DECIMALS; d++) POW10[d] = 10 ** d;
 
 function scaleOf(decimals: number): number {
   // Out-of-range decimals make the result NaN rather than silently using some other grid.
-  return decimals >= 0 && decimals <= MAX_DECIMALS && (decimals | 0) === decimals ? (POW10[decimals] as number) : NaN;
+  return decimals >= 0 && decimals <= MAX_DECIMALS && (decimals | 0) === decimals
+    ? (POW10[decimals] as number)
+    : NaN;
 }
 
 /**
@@ -76,10 +78,14 @@ export class DecimalFormatError extends RangeError {
  */
 export function formatDecimal(value: number, decimals: number): string {
   const s = scaleOf(decimals);
-  if (!(s > 0)) throw new DecimalFormatError(`decimals must be an integer in 0..${MAX_DECIMALS}, got ${String(decimals)}`);
+  if (!(s > 0))
+    throw new DecimalFormatError(
+      `decimals must be an integer in 0..${MAX_DECIMALS}, got ${String(decimals)}`,
+    );
   if (!Number.isFinite(value)) throw new DecimalFormatError(`not a finite number: ${String(value)}`);
   const n = Math.round(Math.abs(value) * s);
-  if (n > MAX_GRID_INT) throw new DecimalFormatError(`magnitude too large to format exactly at ${decimals} decimals`);
+  if (n > MAX_GRID_INT)
+    throw new DecimalFormatError(`magnitude too large to format exactly at ${decimals} decimals`);
   // Build from the integer: exact digits, no toFixed/exponent surprises.
   let digits = String(n);
   if (decimals > 0) {

@@ -18,6 +18,10 @@ export function isFresh(recvUs: number, nowUs: number, maxAgeUs: number): boolea
  * True when the triggering update's Kraken timestamp is no more than `maxExchangeAgeMs` after the
  * oldest other leg's (both epoch seconds). NaN → false. A leg newer than the trigger is fine.
  */
-export function legsInSync(triggerExchTs: number, oldestOtherExchTs: number, maxExchangeAgeMs: number): boolean {
+export function legsInSync(
+  triggerExchTs: number,
+  oldestOtherExchTs: number,
+  maxExchangeAgeMs: number,
+): boolean {
   return (triggerExchTs - oldestOtherExchTs) * 1000 <= maxExchangeAgeMs;
 }

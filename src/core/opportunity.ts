@@ -126,7 +126,9 @@ function snap(buf: Float64Array, at: number): QuoteSnapshot {
 /** Throws RangeError (E_OPP_BOUNDS) when the payload does not fit; the hot path never calls this. */
 export function assertOpportunityFits(buf: Float64Array, off: number): void {
   if (!Number.isInteger(off) || off < 0 || off + OPPORTUNITY_FIELDS > buf.length) {
-    throw new RangeError(`E_OPP_BOUNDS: offset ${String(off)} + ${OPPORTUNITY_FIELDS} exceeds length ${buf.length}`);
+    throw new RangeError(
+      `E_OPP_BOUNDS: offset ${String(off)} + ${OPPORTUNITY_FIELDS} exceeds length ${buf.length}`,
+    );
   }
 }
 
@@ -167,7 +169,13 @@ export function copyOpportunity(src: Float64Array, srcOff: number, dst: Float64A
 }
 
 /** Publisher's stamp: sequence, evaluation-finished time (epoch µs) and listener index. No allocation. */
-export function stampOpportunity(buf: Float64Array, off: number, seq: number, evalDoneUs: number, listener: number): void {
+export function stampOpportunity(
+  buf: Float64Array,
+  off: number,
+  seq: number,
+  evalDoneUs: number,
+  listener: number,
+): void {
   buf[off + OPP_SEQ] = seq;
   buf[off + OPP_EVAL_DONE_US] = evalDoneUs;
   buf[off + OPP_LISTENER] = listener;

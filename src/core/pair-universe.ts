@@ -14,8 +14,22 @@ import { eurPairIndex, usdPairIndex } from './pair-index.js';
  * (an X/USD + X/EUR pair of a fiat is an FX pair, not a coin), in both v1 (`GBP`) and legacy (`ZGBP`) spelling.
  */
 export const DEFAULT_EXCLUDED_BASES: ReadonlySet<string> = new Set([
-  'USD', 'EUR', 'USDT', 'GBP', 'CAD', 'JPY', 'CHF', 'AUD', 'AED',
-  'ZUSD', 'ZEUR', 'ZGBP', 'ZCAD', 'ZJPY', 'ZCHF', 'ZAUD',
+  'USD',
+  'EUR',
+  'USDT',
+  'GBP',
+  'CAD',
+  'JPY',
+  'CHF',
+  'AUD',
+  'AED',
+  'ZUSD',
+  'ZEUR',
+  'ZGBP',
+  'ZCAD',
+  'ZJPY',
+  'ZCHF',
+  'ZAUD',
 ]);
 
 export type PairUniverseErrorCode =
@@ -104,8 +118,10 @@ export function selectUniverse(all: readonly PairInfo[], options: SelectUniverse
     if (p.quote === 'USD') keepFirstById(usdByBase, p.base, p);
     else if (p.quote === 'EUR') keepFirstById(eurByBase, p.base, p);
   }
-  if (usdtUsd === undefined) throw new PairUniverseError('E_PAIR_MISSING_USDT_USD', 'AssetPairs has no USDT/USD pair');
-  if (usdtEur === undefined) throw new PairUniverseError('E_PAIR_MISSING_USDT_EUR', 'AssetPairs has no USDT/EUR pair');
+  if (usdtUsd === undefined)
+    throw new PairUniverseError('E_PAIR_MISSING_USDT_USD', 'AssetPairs has no USDT/USD pair');
+  if (usdtEur === undefined)
+    throw new PairUniverseError('E_PAIR_MISSING_USDT_EUR', 'AssetPairs has no USDT/EUR pair');
   for (const p of [usdtUsd, usdtEur]) {
     if (p.status !== 'online') {
       throw new PairUniverseError('E_PAIR_USDT_OFFLINE', `${p.wsname} status is ${p.status}, not online`);
@@ -114,7 +130,8 @@ export function selectUniverse(all: readonly PairInfo[], options: SelectUniverse
   const bases = [...usdByBase.keys()].filter((b) => eurByBase.has(b));
   // Plain code-unit order (not localeCompare): identical on every machine and locale.
   bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (bases.length === 0) throw new PairUniverseError('E_PAIR_NO_COINS', 'no base has both X/USD and X/EUR online');
+  if (bases.length === 0)
+    throw new PairUniverseError('E_PAIR_NO_COINS', 'no base has both X/USD and X/EUR online');
   const coins: CoinPairs[] = bases.map((base) => ({
     base,
     usd: usdByBase.get(base) as PairInfo,
@@ -134,7 +151,10 @@ export function selectUniverse(all: readonly PairInfo[], options: SelectUniverse
  */
 export function splitUniverse(universe: PairUniverse, listenerCount: number): ListenerPairs[] {
   if (!Number.isInteger(listenerCount) || listenerCount < 1) {
-    throw new PairUniverseError('E_PAIR_BAD_LISTENER_COUNT', `listener count must be an integer ≥ 1, got ${String(listenerCount)}`);
+    throw new PairUniverseError(
+      'E_PAIR_BAD_LISTENER_COUNT',
+      `listener count must be an integer ≥ 1, got ${String(listenerCount)}`,
+    );
   }
   const coinTotal = universe.coins.length;
   const n = Math.min(listenerCount, coinTotal);

@@ -20,7 +20,8 @@ export const UPDATE_STALE = 1;
 export const UPDATE_INVALID = 2;
 /** Pair index outside the table. */
 export const UPDATE_BAD_INDEX = 3;
-export type UpdateCode = typeof UPDATE_ACCEPTED | typeof UPDATE_STALE | typeof UPDATE_INVALID | typeof UPDATE_BAD_INDEX;
+export type UpdateCode =
+  typeof UPDATE_ACCEPTED | typeof UPDATE_STALE | typeof UPDATE_INVALID | typeof UPDATE_BAD_INDEX;
 
 export class QuoteTable {
   readonly size: number;
@@ -45,7 +46,8 @@ export class QuoteTable {
   badIndexCount = 0;
 
   constructor(size: number) {
-    if (!Number.isInteger(size) || size < 0) throw new RangeError(`E_QUOTE_TABLE_SIZE: bad size ${String(size)}`);
+    if (!Number.isInteger(size) || size < 0)
+      throw new RangeError(`E_QUOTE_TABLE_SIZE: bad size ${String(size)}`);
     this.size = size;
     this.bid = new Float64Array(size);
     this.ask = new Float64Array(size);
@@ -62,7 +64,15 @@ export class QuoteTable {
    * An update with the same Kraken timestamp as the stored one is accepted (several updates may
    * share a µs; apply them in arrival order).
    */
-  update(i: number, bid: number, ask: number, exchTs: number, bidVol: number, askVol: number, recvUs: number): UpdateCode {
+  update(
+    i: number,
+    bid: number,
+    ask: number,
+    exchTs: number,
+    bidVol: number,
+    askVol: number,
+    recvUs: number,
+  ): UpdateCode {
     if (!(i >= 0 && i < this.size) || (i | 0) !== i) {
       this.badIndexCount++;
       return UPDATE_BAD_INDEX;
@@ -71,7 +81,9 @@ export class QuoteTable {
     const pricesOk = bid > 0 && ask > 0 && bid < ask && ask < Infinity;
     const tsOk = exchTs > 0 && exchTs < Infinity && recvUs > 0 && recvUs < Infinity;
     // A missing volume is NaN (allowed → 0); a present one must be finite and ≥ 0.
-    const volsOk = (bidVol !== bidVol || (bidVol >= 0 && bidVol < Infinity)) && (askVol !== askVol || (askVol >= 0 && askVol < Infinity));
+    const volsOk =
+      (bidVol !== bidVol || (bidVol >= 0 && bidVol < Infinity)) &&
+      (askVol !== askVol || (askVol >= 0 && askVol < Infinity));
     if (!pricesOk || !tsOk || !volsOk) {
       this.valid[i] = 0;
       this.invalidCount++;

@@ -106,7 +106,9 @@ export function sizeOrder(
 
   if (!(volume >= (meta.ordermin[buyI] as number))) return DROP_BELOW_ORDERMIN_BUY;
   if (!(volume >= (meta.ordermin[sellI] as number))) return DROP_BELOW_ORDERMIN_SELL;
-  if (!(volume * buyPrice >= (meta.costmin[buyI] as number) * (1 + COSTMIN_SAFETY))) return DROP_BELOW_COSTMIN_BUY;
-  if (!(volume * sellPrice >= (meta.costmin[sellI] as number) * (1 + COSTMIN_SAFETY))) return DROP_BELOW_COSTMIN_SELL;
+  if (!(volume * buyPrice >= (meta.costmin[buyI] as number) * (1 + COSTMIN_SAFETY)))
+    return DROP_BELOW_COSTMIN_BUY;
+  if (!(volume * sellPrice >= (meta.costmin[sellI] as number) * (1 + COSTMIN_SAFETY)))
+    return DROP_BELOW_COSTMIN_SELL;
   return EVAL_OPPORTUNITY;
 }

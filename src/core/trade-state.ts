@@ -33,7 +33,12 @@ export type TradePhase =
   | 'sold'
   | 'stranded';
 
-export const TERMINAL_PHASES: ReadonlySet<TradePhase> = new Set(['rejected', 'not-filled', 'sold', 'stranded']);
+export const TERMINAL_PHASES: ReadonlySet<TradePhase> = new Set([
+  'rejected',
+  'not-filled',
+  'sold',
+  'stranded',
+]);
 
 export function isTerminal(phase: TradePhase): boolean {
   return TERMINAL_PHASES.has(phase);
@@ -85,7 +90,13 @@ export type TradeEvent =
   | { readonly type: 'buy-sent'; readonly volume: number; readonly price: number }
   | { readonly type: 'ack'; readonly txid: string }
   | { readonly type: 'reject'; readonly error: string }
-  | { readonly type: 'fill'; readonly volume: number; readonly price: number; readonly fee: number; readonly tradeId?: string }
+  | {
+      readonly type: 'fill';
+      readonly volume: number;
+      readonly price: number;
+      readonly fee: number;
+      readonly tradeId?: string;
+    }
   /** IOC over. `totals` (vol_exec, cost, fee from openOrders/executions) wins over summed fills when larger. */
   | { readonly type: 'order-closed'; readonly totals?: FillTotals }
   | { readonly type: 'order-canceled'; readonly totals?: FillTotals }
@@ -102,7 +113,13 @@ export type TradeEvent =
   | { readonly type: 'sell-sent'; readonly volume: number }
   | { readonly type: 'sell-ack'; readonly txid: string }
   | { readonly type: 'sell-reject'; readonly error: string }
-  | { readonly type: 'sell-fill'; readonly volume: number; readonly price: number; readonly fee: number; readonly tradeId?: string }
+  | {
+      readonly type: 'sell-fill';
+      readonly volume: number;
+      readonly price: number;
+      readonly fee: number;
+      readonly tradeId?: string;
+    }
   | { readonly type: 'sell-closed'; readonly totals?: FillTotals }
   | { readonly type: 'sell-canceled'; readonly totals?: FillTotals }
   | { readonly type: 'give-up'; readonly reason: string };
@@ -114,7 +131,12 @@ export type TransitionResult =
   | {
       readonly ok: false;
       readonly state: TradeState;
-      readonly error: { readonly code: TransitionErrorCode; readonly phase: TradePhase; readonly event: string; readonly message: string };
+      readonly error: {
+        readonly code: TransitionErrorCode;
+        readonly phase: TradePhase;
+        readonly event: string;
+        readonly message: string;
+      };
     };
 
 const ZERO: FillTotals = { volume: 0, cost: 0, fee: 0 };
@@ -169,7 +191,12 @@ function mergeTotals(ours: FillTotals, theirs: FillTotals | undefined): FillTota
   return theirs !== undefined && theirs.volume > ours.volume ? theirs : ours;
 }
 
-function invalid(s: TradeState, event: string, message: string, code: TransitionErrorCode = 'E_TRADE_INVALID_TRANSITION'): TransitionResult {
+function invalid(
+  s: TradeState,
+  event: string,
+  message: string,
+  code: TransitionErrorCode = 'E_TRADE_INVALID_TRANSITION',
+): TransitionResult {
   return { ok: false, state: s, error: { code, phase: s.phase, event, message } };
 }
 
@@ -190,7 +217,14 @@ function finishBuy(s: TradeState, buy: FillTotals): TradeState {
   const sellTarget = floorToDecimals(filled, c.sellLotDecimals);
   const dust = roundToDecimals(filled - sellTarget, c.buyLotDecimals);
   if (!(sellTarget > 0) || sellTarget < c.sellOrdermin) {
-    return { ...s, buy: b, sellTarget, dust, phase: 'stranded', reason: 'filled volume below the sell pair ordermin' };
+    return {
+      ...s,
+      buy: b,
+      sellTarget,
+      dust,
+      phase: 'stranded',
+      reason: 'filled volume below the sell pair ordermin',
+    };
   }
   const full = filled >= roundToDecimals(s.requestedVolume, c.buyLotDecimals);
   return { ...s, buy: b, sellTarget, dust, phase: full ? 'filled' : 'partially-filled' };
@@ -203,7 +237,11 @@ function finishSell(s: TradeState, current: FillTotals, reason: string | undefin
   const left = nextSellVolume(next);
   if (!(left > 0)) return { ...next, phase: 'sold' };
   if (left < s.config.sellOrdermin) {
-    return { ...next, phase: 'stranded', reason: `unsold ${left} below ordermin${reason ? ` (${reason})` : ''}` };
+    return {
+      ...next,
+      phase: 'stranded',
+      reason: `unsold ${left} below ordermin${reason ? ` (${reason})` : ''}`,
+    };
   }
   if (s.sellAttempts >= s.config.maxSellAttempts) {
     return { ...next, phase: 'stranded', reason: `sell attempts exhausted${reason ? ` (${reason})` : ''}` };
@@ -211,9 +249,18 @@ function finishSell(s: TradeState, current: FillTotals, reason: string | undefin
   return { ...next, phase: 'sell-retry' };
 }
 
-function withFill(s: TradeState, ev: { volume: number; price: number; fee: number; tradeId?: string }, leg: 'buy' | 'sell'): TransitionResult {
+function withFill(
+  s: TradeState,
+  ev: { volume: number; price: number; fee: number; tradeId?: string },
+  leg: 'buy' | 'sell',
+): TransitionResult {
   if (!finiteNonNeg(ev.volume) || !(ev.price > 0 && ev.price < Infinity) || !finiteNonNeg(ev.fee)) {
-    return invalid(s, `${leg}-fill`, 'fill with NaN, infinite, zero-price or negative figures', 'E_TRADE_BAD_EVENT');
+    return invalid(
+      s,
+      `${leg}-fill`,
+      'fill with NaN, infinite, zero-price or negative figures',
+      'E_TRADE_BAD_EVENT',
+    );
   }
   const id = ev.tradeId;
   if (id !== undefined && s.seenTradeIds.includes(id)) return ok(s); // replayed fill: already counted
@@ -247,7 +294,8 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
       if (p === 'buy-unknown') return ok({ ...s, phase: 'buy-acked', buyTxid: event.txid });
       break;
     case 'reject':
-      if (p === 'buy-sent' || p === 'buy-unknown') return ok({ ...s, phase: 'rejected', reason: event.error });
+      if (p === 'buy-sent' || p === 'buy-unknown')
+        return ok({ ...s, phase: 'rejected', reason: event.error });
       break;
     case 'fill':
       if (BUY_LIVE.has(p)) return withFill(s, event, 'buy');
@@ -255,7 +303,8 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
     case 'order-closed':
     case 'order-canceled':
       if (!BUY_LIVE.has(p)) break;
-      if (event.totals !== undefined && !validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      if (event.totals !== undefined && !validTotals(event.totals))
+        return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
       return ok(finishBuy(s, mergeTotals(s.buy, event.totals)));
     case 'timeout':
     case 'socket-lost':
@@ -267,13 +316,16 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
       if (event.leg === 'buy' && BUY_LIVE.has(p)) {
         const buyTxid = event.txid ?? s.buyTxid;
         if (event.status === 'open') return ok({ ...s, buyTxid, buy: event.totals, phase: 'buy-acked' });
-        if (event.status === 'not-found') return ok({ ...s, buyTxid, buy: ZERO, phase: 'not-filled', reason: 'order not found by REST' });
+        if (event.status === 'not-found')
+          return ok({ ...s, buyTxid, buy: ZERO, phase: 'not-filled', reason: 'order not found by REST' });
         return ok(finishBuy({ ...s, buyTxid }, event.totals));
       }
       if (event.leg === 'sell' && SELL_LIVE.has(p)) {
         const sellTxid = event.txid ?? s.sellTxid;
-        if (event.status === 'open') return ok({ ...s, sellTxid, sellCurrent: event.totals, phase: 'sell-acked' });
-        if (event.status === 'not-found') return ok(finishSell({ ...s, sellTxid }, ZERO, 'sell order not found by REST'));
+        if (event.status === 'open')
+          return ok({ ...s, sellTxid, sellCurrent: event.totals, phase: 'sell-acked' });
+        if (event.status === 'not-found')
+          return ok(finishSell({ ...s, sellTxid }, ZERO, 'sell order not found by REST'));
         return ok(finishSell({ ...s, sellTxid }, event.totals, undefined));
       }
       break;
@@ -282,13 +334,25 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
       if (!SELL_READY.has(p)) break;
       const left = nextSellVolume(s);
       if (!(event.volume > 0) || event.volume > left) {
-        return invalid(s, event.type, `sell volume ${String(event.volume)} must be > 0 and ≤ unsold ${left}`, 'E_TRADE_BAD_EVENT');
+        return invalid(
+          s,
+          event.type,
+          `sell volume ${String(event.volume)} must be > 0 and ≤ unsold ${left}`,
+          'E_TRADE_BAD_EVENT',
+        );
       }
       if (s.sellAttempts >= s.config.maxSellAttempts) return invalid(s, event.type, 'no sell attempts left');
-      return ok({ ...s, phase: 'sell-sent', sellAttempts: s.sellAttempts + 1, sellOrderVolume: event.volume, sellTxid: undefined });
+      return ok({
+        ...s,
+        phase: 'sell-sent',
+        sellAttempts: s.sellAttempts + 1,
+        sellOrderVolume: event.volume,
+        sellTxid: undefined,
+      });
     }
     case 'sell-ack':
-      if (p === 'sell-sent' || p === 'sell-unknown') return ok({ ...s, phase: 'sell-acked', sellTxid: event.txid });
+      if (p === 'sell-sent' || p === 'sell-unknown')
+        return ok({ ...s, phase: 'sell-acked', sellTxid: event.txid });
       break;
     case 'sell-reject':
       if (p === 'sell-sent' || p === 'sell-unknown') return ok(finishSell(s, s.sellCurrent, event.error));
@@ -299,7 +363,8 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
     case 'sell-closed':
     case 'sell-canceled':
       if (!SELL_LIVE.has(p)) break;
-      if (event.totals !== undefined && !validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      if (event.totals !== undefined && !validTotals(event.totals))
+        return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
       return ok(finishSell(s, mergeTotals(s.sellCurrent, event.totals), undefined));
     case 'give-up':
       if (p === 'idle') break;

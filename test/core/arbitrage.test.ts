@@ -35,7 +35,10 @@ describe('roi formulas', () => {
     const k = 0.996 / 1.004;
     assert.equal(feeFactor(0.004), k);
     assert.ok(Math.abs(roiUsdToEur(100, 94, 1, 0.92, 0.004) - ((94 * 1) / (100 * 0.92)) * k) < 1e-15);
-    assert.ok(Math.abs(roiEurToUsd(94.1, 99.9, 0.9199, 1.0001, 0.004) - ((99.9 * 0.9199) / (94.1 * 1.0001)) * k) < 1e-15);
+    assert.ok(
+      Math.abs(roiEurToUsd(94.1, 99.9, 0.9199, 1.0001, 0.004) - ((99.9 * 0.9199) / (94.1 * 1.0001)) * k) <
+        1e-15,
+    );
   });
 });
 
@@ -195,7 +198,11 @@ describe('evaluate: every drop reason', () => {
   test('ordermin on each leg', () => {
     assert.equal(run(withMeta({ usd: { ordermin: 10 } })).code, C.DROP_BELOW_ORDERMIN_BUY);
     assert.equal(run(withMeta({ eur: { ordermin: 10 } })).code, C.DROP_BELOW_ORDERMIN_SELL);
-    assert.equal(run(withMeta({ eur: { ordermin: 9.960159 } })).code, C.EVAL_OPPORTUNITY, 'volume = ordermin passes');
+    assert.equal(
+      run(withMeta({ eur: { ordermin: 9.960159 } })).code,
+      C.EVAL_OPPORTUNITY,
+      'volume = ordermin passes',
+    );
   });
 
   test('costmin on each leg as volume × price (defect 1)', () => {
@@ -217,7 +224,10 @@ describe('evaluate: every drop reason', () => {
     for (const takerFee of [NaN, -0.001, 1, Infinity]) {
       assert.equal(evaluate(m.table, m.meta, 0, 3, { ...p, takerFee }, NOW_US, out, 0), C.DROP_BAD_PARAMS);
     }
-    assert.equal(evaluate(m.table, m.meta, 0, 3, { ...p, maxOrderValueUsd: NaN }, NOW_US, out, 0), C.DROP_BAD_PARAMS);
+    assert.equal(
+      evaluate(m.table, m.meta, 0, 3, { ...p, maxOrderValueUsd: NaN }, NOW_US, out, 0),
+      C.DROP_BAD_PARAMS,
+    );
     assert.equal(evaluate(m.table, m.meta, 0, 3, { ...p, minRoi: NaN }, NOW_US, out, 0), C.DROP_BAD_PARAMS);
   });
 

@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ceilToDecimals, DecimalFormatError, floorToDecimals, formatDecimal, roundToDecimals } from '../../src/core/decimals.js';
+import {
+  ceilToDecimals,
+  DecimalFormatError,
+  floorToDecimals,
+  formatDecimal,
+  roundToDecimals,
+} from '../../src/core/decimals.js';
 
 /** Exact decimal string of n·10^-d from a bigint, the reference for formatDecimal. */
 function exact(n: bigint, d: number): string {
@@ -87,13 +93,17 @@ describe('ceilToDecimals', () => {
   });
   test('property: result ≥ x and the previous grid step is < x', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1e-6, max: 1e7, noNaN: true }), fc.integer({ min: 0, max: 10 }), (x, d) => {
-        fc.pre(x * 10 ** d < 2 ** 50 - 2);
-        const r = ceilToDecimals(x, d);
-        assert.ok(r >= x, 'property violated: r >= x');
-        const n = Math.round(r * 10 ** d);
-        assert.ok((n - 1) / 10 ** d < x, 'property violated: (n - 1) / 10 ** d < x');
-      }),
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e7, noNaN: true }),
+        fc.integer({ min: 0, max: 10 }),
+        (x, d) => {
+          fc.pre(x * 10 ** d < 2 ** 50 - 2);
+          const r = ceilToDecimals(x, d);
+          assert.ok(r >= x, 'property violated: r >= x');
+          const n = Math.round(r * 10 ** d);
+          assert.ok((n - 1) / 10 ** d < x, 'property violated: (n - 1) / 10 ** d < x');
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -121,22 +131,38 @@ describe('formatDecimal', () => {
     [1e15, 0, '1000000000000000'],
     [4096.1, 11, '4096.10000000000'], // 2^52-sized grids misprint this (see decimals.ts)
   ];
-  for (const [v, d, want] of cases) test(`format(${v}, ${d}) = ${want}`, () => assert.equal(formatDecimal(v, d), want));
+  for (const [v, d, want] of cases)
+    test(`format(${v}, ${d}) = ${want}`, () => assert.equal(formatDecimal(v, d), want));
 
   test('hostile input throws a coded error', () => {
-    for (const [v, d] of [[NaN, 2], [Infinity, 2], [-Infinity, 0], [1, -1], [1, 2.5], [1e21, 2], [4096.1, 12]] as Array<[number, number]>) {
-      assert.throws(() => formatDecimal(v, d), (e: unknown) => e instanceof DecimalFormatError && e.code === 'E_DECIMAL_FORMAT');
+    for (const [v, d] of [
+      [NaN, 2],
+      [Infinity, 2],
+      [-Infinity, 0],
+      [1, -1],
+      [1, 2.5],
+      [1e21, 2],
+      [4096.1, 12],
+    ] as Array<[number, number]>) {
+      assert.throws(
+        () => formatDecimal(v, d),
+        (e: unknown) => e instanceof DecimalFormatError && e.code === 'E_DECIMAL_FORMAT',
+      );
     }
   });
 
   test('property: exact digits for every grid value, never exponent notation', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(2n ** 50n - 1n), max: 2n ** 50n - 1n }), fc.integer({ min: 0, max: 12 }), (n, d) => {
-        const x = Number(exact(n, d));
-        const s = formatDecimal(x, d);
-        assert.equal(s, exact(n, d));
-        assert.ok(!/e/i.test(s), 'property violated: !/e/i.test(s)');
-      }),
+      fc.property(
+        fc.bigInt({ min: -(2n ** 50n - 1n), max: 2n ** 50n - 1n }),
+        fc.integer({ min: 0, max: 12 }),
+        (n, d) => {
+          const x = Number(exact(n, d));
+          const s = formatDecimal(x, d);
+          assert.equal(s, exact(n, d));
+          assert.ok(!/e/i.test(s), 'property violated: !/e/i.test(s)');
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -12,7 +12,8 @@ describe('isFresh (local clock only)', () => {
     [1000, NaN, 1500, false],
     [1000, 2000, NaN, false],
   ];
-  for (const [recv, now, max, want] of table) test(`isFresh(${recv}, ${now}, ${max}) = ${want}`, () => assert.equal(isFresh(recv, now, max), want));
+  for (const [recv, now, max, want] of table)
+    test(`isFresh(${recv}, ${now}, ${max}) = ${want}`, () => assert.equal(isFresh(recv, now, max), want));
 });
 
 describe('legsInSync (Kraken clock only)', () => {

@@ -37,7 +37,10 @@ describe('selectUniverse', () => {
       ...stables,
     ];
     const u = selectUniverse(all);
-    assert.deepEqual(u.coins.map((c) => c.base), ['ADA', 'SOL', 'XBT']);
+    assert.deepEqual(
+      u.coins.map((c) => c.base),
+      ['ADA', 'SOL', 'XBT'],
+    );
     assert.equal(u.usdtUsd.id, 'USDTZUSD');
     assert.equal(u.pairs.length, pairCountForCoins(3));
     assert.deepEqual(
@@ -55,23 +58,44 @@ describe('selectUniverse', () => {
   });
 
   test('duplicates of the same base/quote resolve to the smallest id', () => {
-    const all = [...stables, pair('A', 'USD', { id: 'ZZ' }), pair('A', 'USD', { id: 'AA' }), pair('A', 'EUR')];
+    const all = [
+      ...stables,
+      pair('A', 'USD', { id: 'ZZ' }),
+      pair('A', 'USD', { id: 'AA' }),
+      pair('A', 'EUR'),
+    ];
     assert.equal(selectUniverse(all).coins[0]?.usd.id, 'AA');
   });
 
   test('missing or offline USDT legs are clear, coded errors', () => {
-    assert.throws(() => selectUniverse([...coins(['A']), stables[1] as PairInfo]), hasCode('E_PAIR_MISSING_USDT_USD'));
-    assert.throws(() => selectUniverse([...coins(['A']), stables[0] as PairInfo]), hasCode('E_PAIR_MISSING_USDT_EUR'));
     assert.throws(
-      () => selectUniverse([...coins(['A']), stables[0] as PairInfo, pair('USDT', 'EUR', { status: 'maintenance' })]),
+      () => selectUniverse([...coins(['A']), stables[1] as PairInfo]),
+      hasCode('E_PAIR_MISSING_USDT_USD'),
+    );
+    assert.throws(
+      () => selectUniverse([...coins(['A']), stables[0] as PairInfo]),
+      hasCode('E_PAIR_MISSING_USDT_EUR'),
+    );
+    assert.throws(
+      () =>
+        selectUniverse([
+          ...coins(['A']),
+          stables[0] as PairInfo,
+          pair('USDT', 'EUR', { status: 'maintenance' }),
+        ]),
       hasCode('E_PAIR_USDT_OFFLINE'),
     );
     assert.throws(() => selectUniverse([...stables]), hasCode('E_PAIR_NO_COINS'));
   });
 
   test('extra excluded bases (e.g. other stablecoins) are honoured', () => {
-    const u = selectUniverse([...coins(['USDC', 'A']), ...stables], { excludedBases: new Set(['USDC', 'USD', 'EUR', 'USDT']) });
-    assert.deepEqual(u.coins.map((c) => c.base), ['A']);
+    const u = selectUniverse([...coins(['USDC', 'A']), ...stables], {
+      excludedBases: new Set(['USDC', 'USD', 'EUR', 'USDT']),
+    });
+    assert.deepEqual(
+      u.coins.map((c) => c.base),
+      ['A'],
+    );
   });
 });
 
@@ -80,10 +104,16 @@ describe('splitUniverse', () => {
 
   test('even contiguous split with the local layout and local→global map', () => {
     const parts = splitUniverse(u, 3);
-    assert.deepEqual(parts.map((p) => p.coinCount), [3, 2, 2]);
+    assert.deepEqual(
+      parts.map((p) => p.coinCount),
+      [3, 2, 2],
+    );
     const second = parts[1];
     assert.ok(second);
-    assert.deepEqual(second.pairs.map((p) => p.wsname), ['USDT/USD', 'USDT/EUR', 'D/USD', 'D/EUR', 'E/USD', 'E/EUR']);
+    assert.deepEqual(
+      second.pairs.map((p) => p.wsname),
+      ['USDT/USD', 'USDT/EUR', 'D/USD', 'D/EUR', 'E/USD', 'E/EUR'],
+    );
     assert.deepEqual(second.localToGlobal, [0, 1, 8, 9, 10, 11]);
     for (let l = 0; l < second.pairs.length; l++) {
       assert.equal(localToGlobalIndex(second, l), second.localToGlobal[l]);
@@ -98,7 +128,8 @@ describe('splitUniverse', () => {
   });
 
   test('bad listener counts are coded errors', () => {
-    for (const n of [0, -1, 1.5, NaN]) assert.throws(() => splitUniverse(u, n), hasCode('E_PAIR_BAD_LISTENER_COUNT'));
+    for (const n of [0, -1, 1.5, NaN])
+      assert.throws(() => splitUniverse(u, n), hasCode('E_PAIR_BAD_LISTENER_COUNT'));
   });
 
   test('property: every coin exactly once, sizes differ by ≤ 1, global layout consistent', () => {
@@ -109,7 +140,10 @@ describe('splitUniverse', () => {
         const parts = splitUniverse(uni, listeners);
         assert.equal(parts.length, Math.min(listeners, coinN));
         const sizes = parts.map((p) => p.coinCount);
-        assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, 'property violated: Math.max(...sizes) - Math.min(...sizes) <= 1');
+        assert.ok(
+          Math.max(...sizes) - Math.min(...sizes) <= 1,
+          'property violated: Math.max(...sizes) - Math.min(...sizes) <= 1',
+        );
         const seen: number[] = [];
         for (const p of parts) {
           assert.equal(p.pairs[0]?.wsname, 'USDT/USD');
@@ -125,7 +159,10 @@ describe('splitUniverse', () => {
             seen.push(coinOfPairIndex(gu));
           }
         }
-        assert.deepEqual(seen, bases.map((_, i) => i));
+        assert.deepEqual(
+          seen,
+          bases.map((_, i) => i),
+        );
       }),
       { numRuns: 200 },
     );

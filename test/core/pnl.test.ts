@@ -7,7 +7,8 @@ import { DIR_EUR_TO_USD, DIR_USD_TO_EUR } from '../../src/core/opportunity.js';
 import { createTrade, transition, type TradeEvent, type TradeState } from '../../src/core/trade-state.js';
 
 const Q = { usdtUsdBid: 1.0, usdtUsdAsk: 1.0002, usdtEurBid: 0.9199, usdtEurAsk: 0.9201, stableFee: 0.002 };
-const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
+const close = (a: number, b: number, eps = 1e-9) =>
+  assert.ok(Math.abs(a - b) <= eps * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 
 describe('computePnl', () => {
   test('USD→EUR: spend USD, receive EUR, valued at USDT mids', () => {
@@ -31,7 +32,12 @@ describe('computePnl', () => {
   });
 
   test('EUR→USD mirrors it', () => {
-    const p = computePnl({ ...Q, direction: DIR_EUR_TO_USD, buy: { volume: 1, cost: 92, fee: 0 }, sold: { volume: 1, cost: 105, fee: 0 } });
+    const p = computePnl({
+      ...Q,
+      direction: DIR_EUR_TO_USD,
+      buy: { volume: 1, cost: 92, fee: 0 },
+      sold: { volume: 1, cost: 105, fee: 0 },
+    });
     assert.equal(p.spentCurrency, 'EUR');
     const eurUsd = (1.0 + 1.0002) / (0.9199 + 0.9201);
     close(p.pnlUsd, 105 - 92 * eurUsd);
@@ -61,19 +67,31 @@ describe('computePnl', () => {
   });
 
   test('stranded volume is reported, not valued', () => {
-    const p = computePnl({ ...Q, direction: DIR_USD_TO_EUR, buy: { volume: 2, cost: 200, fee: 0 }, sold: { volume: 1.5, cost: 140, fee: 0 } });
+    const p = computePnl({
+      ...Q,
+      direction: DIR_USD_TO_EUR,
+      buy: { volume: 2, cost: 200, fee: 0 },
+      sold: { volume: 1.5, cost: 140, fee: 0 },
+    });
     assert.equal(p.unsoldVolume, 0.5);
   });
 
   test('nothing spent → realizedRoi is NaN, not a division by zero surprise', () => {
     const zero = { volume: 0, cost: 0, fee: 0 };
-    assert.ok(Number.isNaN(computePnl({ ...Q, direction: DIR_USD_TO_EUR, buy: zero, sold: zero }).realizedRoi));
+    assert.ok(
+      Number.isNaN(computePnl({ ...Q, direction: DIR_USD_TO_EUR, buy: zero, sold: zero }).realizedRoi),
+    );
   });
 });
 
 describe('pnlOfTrade', () => {
   test('reads buy and all sell orders from a finished trade', () => {
-    let s: TradeState = createTrade({ buyLotDecimals: 8, sellLotDecimals: 8, sellOrdermin: 0.01, maxSellAttempts: 3 });
+    let s: TradeState = createTrade({
+      buyLotDecimals: 8,
+      sellLotDecimals: 8,
+      sellOrdermin: 0.01,
+      maxSellAttempts: 3,
+    });
     const events: TradeEvent[] = [
       { type: 'buy-sent', volume: 2, price: 100 },
       { type: 'fill', volume: 2, price: 100, fee: 0.8 },

@@ -85,7 +85,8 @@ describe('QuoteTable.update', () => {
 
   test('bad indices are counted and never write', () => {
     const t = online(2);
-    for (const i of [-1, 2, 1.5, NaN, 1e9]) assert.equal(t.update(i, 10, 11, TS, 1, 1, RECV), UPDATE_BAD_INDEX);
+    for (const i of [-1, 2, 1.5, NaN, 1e9])
+      assert.equal(t.update(i, 10, 11, TS, 1, 1, RECV), UPDATE_BAD_INDEX);
     assert.equal(t.badIndexCount, 5);
     assert.equal(t.acceptedCount, 0);
   });

@@ -2,7 +2,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sizeOrder } from '../../src/core/sizing.js';
 import * as C from '../../src/core/eval-codes.js';
-import { LIMIT_BALANCE, OPP_AMOUNT_IN, OPP_BUY_PRICE, OPP_LIMITED_BY, OPP_SELL_PRICE, OPP_VOLUME, OPPORTUNITY_FIELDS } from '../../src/core/opportunity.js';
+import {
+  LIMIT_BALANCE,
+  OPP_AMOUNT_IN,
+  OPP_BUY_PRICE,
+  OPP_LIMITED_BY,
+  OPP_SELL_PRICE,
+  OPP_VOLUME,
+  OPPORTUNITY_FIELDS,
+} from '../../src/core/opportunity.js';
 import { buildPairMeta } from '../../src/core/pair-meta.js';
 import { QuoteTable } from '../../src/core/quote-table.js';
 import { pair } from './fixtures.js';

@@ -29,9 +29,16 @@ const BUY: TradeEvent = { type: 'buy-sent', volume: 1.5, price: 100 };
 
 describe('trade-state: buy leg', () => {
   test('every fill of the IOC is summed; the order is over at close, not at the first fill (defect 5)', () => {
-    const s = run([BUY, { type: 'ack', txid: 'O1' }, { type: 'fill', volume: 1, price: 100, fee: 0.4, tradeId: 'T1' }]);
+    const s = run([
+      BUY,
+      { type: 'ack', txid: 'O1' },
+      { type: 'fill', volume: 1, price: 100, fee: 0.4, tradeId: 'T1' },
+    ]);
     assert.equal(s.phase, 'buy-acked');
-    const f = run([{ type: 'fill', volume: 0.5, price: 99.9, fee: 0.2, tradeId: 'T2' }, { type: 'order-closed' }], s);
+    const f = run(
+      [{ type: 'fill', volume: 0.5, price: 99.9, fee: 0.2, tradeId: 'T2' }, { type: 'order-closed' }],
+      s,
+    );
     assert.equal(f.phase, 'filled');
     assert.deepEqual(f.buy, { volume: 1.5, cost: 100 + 0.5 * 99.9, fee: 0.6000000000000001 });
     assert.equal(f.sellTarget, 1.5);
@@ -39,7 +46,12 @@ describe('trade-state: buy leg', () => {
   });
 
   test('partial fill → partially-filled, sell target floored to the sell lot, dust kept apart', () => {
-    const s = run([BUY, { type: 'ack', txid: 'O1' }, { type: 'fill', volume: 0.12345678, price: 100, fee: 0 }, { type: 'order-canceled' }]);
+    const s = run([
+      BUY,
+      { type: 'ack', txid: 'O1' },
+      { type: 'fill', volume: 0.12345678, price: 100, fee: 0 },
+      { type: 'order-canceled' },
+    ]);
     assert.equal(s.phase, 'partially-filled');
     assert.equal(s.sellTarget, 0.1234);
     assert.equal(s.dust, 0.00005678);
@@ -66,7 +78,11 @@ describe('trade-state: buy leg', () => {
   });
 
   test('close totals (vol_exec) larger than the summed fills win', () => {
-    const s = run([BUY, { type: 'fill', volume: 1, price: 100, fee: 0.4 }, { type: 'order-closed', totals: { volume: 1.5, cost: 150, fee: 0.6 } }]);
+    const s = run([
+      BUY,
+      { type: 'fill', volume: 1, price: 100, fee: 0.4 },
+      { type: 'order-closed', totals: { volume: 1.5, cost: 150, fee: 0.6 } },
+    ]);
     assert.deepEqual(s.buy, { volume: 1.5, cost: 150, fee: 0.6 });
   });
 
@@ -84,35 +100,83 @@ describe('trade-state: buy leg', () => {
     const u = run([BUY, { type: 'timeout' }]);
     assert.equal(u.phase, 'buy-unknown');
     assert.equal(run([{ type: 'socket-lost' }], run([BUY, { type: 'ack', txid: 'O' }])).phase, 'buy-unknown');
-    const closed = run([{ type: 'reconciled', leg: 'buy', status: 'closed', totals: { volume: 1.5, cost: 150, fee: 0.6 }, txid: 'O9' }], u);
+    const closed = run(
+      [
+        {
+          type: 'reconciled',
+          leg: 'buy',
+          status: 'closed',
+          totals: { volume: 1.5, cost: 150, fee: 0.6 },
+          txid: 'O9',
+        },
+      ],
+      u,
+    );
     assert.equal(closed.phase, 'filled');
     assert.equal(closed.buyTxid, 'O9');
-    assert.equal(run([{ type: 'reconciled', leg: 'buy', status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } }], u).phase, 'not-filled');
-    assert.equal(run([{ type: 'reconciled', leg: 'buy', status: 'open', totals: { volume: 0, cost: 0, fee: 0 } }], u).phase, 'buy-acked');
-    assert.equal(run([{ type: 'reconciled', leg: 'buy', status: 'canceled', totals: { volume: 0, cost: 0, fee: 0 } }], u).phase, 'not-filled');
+    assert.equal(
+      run(
+        [{ type: 'reconciled', leg: 'buy', status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } }],
+        u,
+      ).phase,
+      'not-filled',
+    );
+    assert.equal(
+      run([{ type: 'reconciled', leg: 'buy', status: 'open', totals: { volume: 0, cost: 0, fee: 0 } }], u)
+        .phase,
+      'buy-acked',
+    );
+    assert.equal(
+      run([{ type: 'reconciled', leg: 'buy', status: 'canceled', totals: { volume: 0, cost: 0, fee: 0 } }], u)
+        .phase,
+      'not-filled',
+    );
   });
 });
 
 describe('trade-state: sell leg', () => {
-  const filled = () => run([BUY, { type: 'ack', txid: 'O1' }, { type: 'fill', volume: 1.5, price: 100, fee: 0.6 }, { type: 'order-closed' }]);
+  const filled = () =>
+    run([
+      BUY,
+      { type: 'ack', txid: 'O1' },
+      { type: 'fill', volume: 1.5, price: 100, fee: 0.6 },
+      { type: 'order-closed' },
+    ]);
 
   test('the whole filled volume is sold → sold', () => {
-    const s = run([
-      { type: 'sell-sent', volume: 1.5 },
-      { type: 'sell-ack', txid: 'S1' },
-      { type: 'sell-fill', volume: 1.5, price: 94, fee: 0.56 },
-      { type: 'sell-closed' },
-    ], filled());
+    const s = run(
+      [
+        { type: 'sell-sent', volume: 1.5 },
+        { type: 'sell-ack', txid: 'S1' },
+        { type: 'sell-fill', volume: 1.5, price: 94, fee: 0.56 },
+        { type: 'sell-closed' },
+      ],
+      filled(),
+    );
     assert.equal(s.phase, 'sold');
     assert.deepEqual(soldTotals(s), { volume: 1.5, cost: 141, fee: 0.56 });
     assert.equal(s.sellAttempts, 1);
   });
 
   test('partial sell → sell-retry for the rest, then sold', () => {
-    const s = run([{ type: 'sell-sent', volume: 1.5 }, { type: 'sell-fill', volume: 1, price: 94, fee: 0 }, { type: 'sell-closed' }], filled());
+    const s = run(
+      [
+        { type: 'sell-sent', volume: 1.5 },
+        { type: 'sell-fill', volume: 1, price: 94, fee: 0 },
+        { type: 'sell-closed' },
+      ],
+      filled(),
+    );
     assert.equal(s.phase, 'sell-retry');
     assert.equal(nextSellVolume(s), 0.5);
-    const done = run([{ type: 'sell-sent', volume: 0.5 }, { type: 'sell-fill', volume: 0.5, price: 93.9, fee: 0 }, { type: 'sell-closed' }], s);
+    const done = run(
+      [
+        { type: 'sell-sent', volume: 0.5 },
+        { type: 'sell-fill', volume: 0.5, price: 93.9, fee: 0 },
+        { type: 'sell-closed' },
+      ],
+      s,
+    );
     assert.equal(done.phase, 'sold');
     assert.equal(soldTotals(done).volume, 1.5);
   });
@@ -120,23 +184,42 @@ describe('trade-state: sell leg', () => {
   test('sell rejects retry up to maxSellAttempts, then stranded', () => {
     let s = filled();
     for (let i = 1; i <= 3; i++) {
-      s = run([{ type: 'sell-sent', volume: nextSellVolume(s) }, { type: 'sell-reject', error: 'EService:Unavailable' }], s);
+      s = run(
+        [
+          { type: 'sell-sent', volume: nextSellVolume(s) },
+          { type: 'sell-reject', error: 'EService:Unavailable' },
+        ],
+        s,
+      );
       assert.equal(s.phase, i < 3 ? 'sell-retry' : 'stranded');
     }
     assert.match(s.reason ?? '', /exhausted/);
   });
 
   test('a remainder below ordermin after a partial sell is stranded, not retried', () => {
-    const s = run([{ type: 'sell-sent', volume: 1.5 }, { type: 'sell-fill', volume: 1.495, price: 94, fee: 0 }, { type: 'sell-closed' }], filled());
+    const s = run(
+      [
+        { type: 'sell-sent', volume: 1.5 },
+        { type: 'sell-fill', volume: 1.495, price: 94, fee: 0 },
+        { type: 'sell-closed' },
+      ],
+      filled(),
+    );
     assert.equal(s.phase, 'stranded');
   });
 
   test('sell timeout → sell-unknown → reconciled', () => {
     const u = run([{ type: 'sell-sent', volume: 1.5 }, { type: 'timeout' }], filled());
     assert.equal(u.phase, 'sell-unknown');
-    const s = run([{ type: 'reconciled', leg: 'sell', status: 'closed', totals: { volume: 1.5, cost: 141, fee: 0.5 } }], u);
+    const s = run(
+      [{ type: 'reconciled', leg: 'sell', status: 'closed', totals: { volume: 1.5, cost: 141, fee: 0.5 } }],
+      u,
+    );
     assert.equal(s.phase, 'sold');
-    const nf = run([{ type: 'reconciled', leg: 'sell', status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } }], u);
+    const nf = run(
+      [{ type: 'reconciled', leg: 'sell', status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } }],
+      u,
+    );
     assert.equal(nf.phase, 'sell-retry');
   });
 
@@ -228,7 +311,11 @@ function allowedEvent(s: TradeState, c: number): TradeEvent {
     case 'filled':
     case 'partially-filled':
     case 'sell-retry':
-      return pick<TradeEvent>([{ type: 'sell-sent', volume: nextSellVolume(s) }, { type: 'sell-sent', volume: nextSellVolume(s) }, { type: 'give-up', reason: 'test' }]);
+      return pick<TradeEvent>([
+        { type: 'sell-sent', volume: nextSellVolume(s) },
+        { type: 'sell-sent', volume: nextSellVolume(s) },
+        { type: 'give-up', reason: 'test' },
+      ]);
     case 'sell-sent':
       return pick<TradeEvent>([
         { type: 'sell-ack', txid: 'S' },
@@ -309,13 +396,33 @@ describe('trade-state properties', () => {
     const anyEvent = fc.oneof(
       fc.constantFrom<unknown>(null, undefined, 0, 'x', {}, { type: 'bogus' }),
       fc.record({
-        type: fc.constantFrom('buy-sent', 'ack', 'reject', 'fill', 'order-closed', 'order-canceled', 'timeout', 'socket-lost', 'reconciled', 'sell-sent', 'sell-ack', 'sell-reject', 'sell-fill', 'sell-closed', 'sell-canceled', 'give-up'),
+        type: fc.constantFrom(
+          'buy-sent',
+          'ack',
+          'reject',
+          'fill',
+          'order-closed',
+          'order-canceled',
+          'timeout',
+          'socket-lost',
+          'reconciled',
+          'sell-sent',
+          'sell-ack',
+          'sell-reject',
+          'sell-fill',
+          'sell-closed',
+          'sell-canceled',
+          'give-up',
+        ),
         volume: fc.oneof(fc.double(), fc.constant(1.5)),
         price: fc.oneof(fc.double(), fc.constant(100)),
         fee: fc.double(),
         leg: fc.constantFrom('buy', 'sell', 'x'),
         status: fc.constantFrom('open', 'closed', 'canceled', 'not-found', 'weird'),
-        totals: fc.oneof(fc.constant(undefined), fc.record({ volume: fc.double(), cost: fc.double(), fee: fc.double() })),
+        totals: fc.oneof(
+          fc.constant(undefined),
+          fc.record({ volume: fc.double(), cost: fc.double(), fee: fc.double() }),
+        ),
         txid: fc.string(),
         error: fc.string(),
         reason: fc.string(),
