@@ -45,6 +45,8 @@ function fail(message: string, code: number): never {
 }
 
 async function main(): Promise<void> {
+  // A closed stdout (e.g. piped into `head`) must never take a trading process down.
+  process.stdout.on('error', () => undefined);
   const envFile = readEnvFile('.env');
   const loaded = loadConfig(process.argv.slice(2), process.env, envFile.values);
   if (loaded.flags.help) {
