@@ -1,0 +1,147 @@
+/**
+ * OrderGateway over Kraken's private WebSocket v2 (add_order, executions). Mirrors
+ * order-gateway-v1.ts: `trade` reports become tracker fills, order status changes become tracker
+ * updates (v2 status → the tracker's v1-style status), gaps and closes trigger reconciliation.
+ */
+import { KrakenPrivateV2 } from '../kraken/ws-v2/private-v2.js';
+import type { ExecutionReport } from '../kraken/ws-v2/executions-parse.js';
+import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
+import type { OrderTracker, TrackedStatus } from './order-tracker.js';
+import type { Logger } from '../log/logger.js';
+import type { AlertEvent } from './messages.js';
+
+export interface GatewayV2Options {
+  url: string;
+  getToken: () => Promise<string>;
+  ackTimeoutMs: number;
+  tracker: OrderTracker;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  /** Called when data may have been missed (sequence gap, malformed report, socket closed): the trader reconciles. */
+  onGap: () => void;
+}
+
+/** v2 order_status → tracker status (v1 vocabulary). */
+const STATUS_MAP: Readonly<Record<string, TrackedStatus>> = {
+  pending_new: 'pending',
+  new: 'open',
+  partially_filled: 'open',
+  filled: 'closed',
+  canceled: 'canceled',
+  expired: 'expired',
+};
+/** When a report has no order_status, some exec_types still say where the order stands. */
+const EXEC_TYPE_STATUS: Readonly<Record<string, TrackedStatus>> = {
+  pending_new: 'pending',
+  new: 'open',
+  filled: 'closed',
+  canceled: 'canceled',
+  expired: 'expired',
+};
+/** Orders whose fees are summed at most (the trader follows one order at a time). */
+const MAX_FEE_ORDERS = 512;
+
+/** The tracker status a report implies, or undefined. Exported for tests. */
+export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
+  if (r.orderStatus !== undefined) return STATUS_MAP[r.orderStatus];
+  return EXEC_TYPE_STATUS[r.execType];
+}
+
+export class OrderGatewayV2 implements OrderGateway {
+  private readonly client: KrakenPrivateV2;
+  /** Sum of trade fees per order id: v2 reports carry per-execution fees, no cumulative fee. */
+  private readonly fees = new Map<string, number>();
+
+  constructor(o: GatewayV2Options) {
+    this.client = new KrakenPrivateV2(
+      { url: o.url, getToken: o.getToken, name: 'private-v2', ackTimeoutMs: o.ackTimeoutMs },
+      {
+        onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),
+        onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
+        onGap: (expected, received, reason) => {
+          o.log.warn('private stream gap; resubscribing and reconciling', { expected, received, reason });
+          o.onGap();
+        },
+        onChannelStatus: (subscribed, errorMessage) => {
+          if (errorMessage !== undefined) o.log.warn('private subscription error', { channel: 'executions', errorMessage });
+          else o.log.debug('private subscription', { channel: 'executions', subscribed });
+        },
+        onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
+        onError: (code, message) => o.log.warn('private socket error', { code, message }),
+        onOpen: () => o.log.info('private socket open'),
+        onClose: (reason) => {
+          o.log.warn('private socket closed', { reason });
+          o.alert({ key: 'private-socket', severity: 'warning', text: `Private socket closed (${String(reason)})` });
+          o.onGap();
+        },
+        onReconnecting: (delayMs, reason, attempt) => o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
+      },
+    );
+  }
+
+  /** The underlying client (stats, tests). */
+  get privateClient(): KrakenPrivateV2 {
+    return this.client;
+  }
+
+  isReady(): boolean {
+    return this.client.ready;
+  }
+
+  async addOrder(order: GatewayOrder): Promise<GatewayAck> {
+    const r = await this.client.addOrder({
+      order_type: order.ordertype,
+      side: order.side,
+      symbol: order.pair.symbol,
+      order_qty: order.volume,
+      limit_price: order.price,
+      time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
+      order_userref: order.userref,
+    });
+    return r.status === 'ok' ? { status: 'ok', txid: r.orderId } : { status: 'error', errorMessage: r.errorMessage };
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
+    let fee: number | undefined = this.fees.get(r.orderId);
+    if (r.execType === 'trade' && !snapshot) {
+      // Snapshot trades happened before we started: never new fills (as v1's ownTrades snapshot).
+      fee = (fee ?? 0) + r.feeTotal;
+      this.rememberFee(r.orderId, fee);
+      tracker.addFill(r.orderId, {
+        tradeId: String(r.tradeId ?? r.execId),
+        volume: r.lastQty as number,
+        price: r.lastPrice as number,
+        cost: r.cost as number,
+        fee: r.feeTotal,
+      });
+    }
+    const status = trackedStatusOf(r);
+    // The open-orders snapshot describes live orders; a final one there is old news (as v1).
+    if (snapshot && status !== undefined && status !== 'open' && status !== 'pending') return;
+    if (status === undefined && r.cumQty === undefined && r.reason === undefined) return;
+    tracker.updateOrder(r.orderId, {
+      status,
+      volExec: r.cumQty,
+      cost: r.cumCost,
+      fee,
+      reason: r.reason,
+    });
+  }
+
+  private rememberFee(orderId: string, fee: number): void {
+    this.fees.delete(orderId);
+    this.fees.set(orderId, fee);
+    if (this.fees.size > MAX_FEE_ORDERS) {
+      const oldest = this.fees.keys().next().value as string;
+      this.fees.delete(oldest);
+    }
+  }
+}
