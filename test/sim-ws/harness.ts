@@ -146,3 +146,13 @@ export const isChannel =
   (name: string, pair?: string): Pred =>
   (m) =>
     Array.isArray(m) && m[m.length - 2] === name && (pair === undefined || m[m.length - 1] === pair);
+
+/** Polls a server-side condition every few ms until it holds or the deadline passes. */
+export async function waitFor(cond: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
+  const POLL_MS = 5;
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
