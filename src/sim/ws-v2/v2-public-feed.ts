@@ -1,0 +1,190 @@
+/**
+ * The v2 public market-data fan-out (kraken-api.md §3.5 ticker, §3.6 book): for each market change
+ * it builds each affected frame ONCE and writes the same string to every subscribed socket through
+ * the shared V1Output (bounded per-socket buffering, dislocation stamping on the first write).
+ *
+ * Channels per pair: ticker `bbo` (a frame whenever best bid/ask price or qty changes), ticker
+ * `trades` (a frame on each venue fill on the pair, plus a refresh on the 1 s tick when the best
+ * bid/ask moved since the last one: the market model has no public trade tape), and one book view
+ * per subscribed depth.
+ */
+import type { BookChange, BookLevel, SimMarket, SimPair } from '../contracts.js';
+import type { V1Conn, V1Output } from '../ws/v1-output.js';
+import { V2BookView } from './v2-book-view.js';
+import { TickerStats, tickerFrame } from './v2-ticker.js';
+import { rfc3339, nowEpochSec } from './v2-wire.js';
+
+export type V2TickerTrigger = 'bbo' | 'trades';
+export const V2_BOOK_DEPTHS: readonly number[] = [10, 25, 100, 500, 1000];
+export const V2_DEFAULT_BOOK_DEPTH = 10;
+
+interface BookChannel {
+  readonly conns: V1Conn[];
+  readonly view: V2BookView;
+}
+
+interface PairFeed {
+  readonly pairIndex: number;
+  readonly pair: SimPair;
+  readonly symbolJson: string;
+  readonly stats: TickerStats;
+  bbo: V1Conn[] | null;
+  trades: V1Conn[] | null;
+  books: BookChannel[];
+}
+
+export class V2PublicFeed {
+  private readonly feeds: PairFeed[];
+  subscriptions = 0;
+  /** Changes not published because the feed was stalled. */
+  stalledChanges = 0;
+
+  constructor(
+    private readonly market: SimMarket,
+    private readonly out: V1Output,
+    private readonly isStalled: () => boolean,
+  ) {
+    this.feeds = market.pairs.map((pair, pairIndex) => ({
+      pairIndex,
+      pair,
+      symbolJson: JSON.stringify(pair.symbol),
+      stats: new TickerStats(),
+      bbo: null,
+      trades: null,
+      books: [],
+    }));
+  }
+
+  addTicker(conn: V1Conn, pairIndex: number, trigger: V2TickerTrigger, snapshot: boolean): void {
+    const f = this.feed(pairIndex);
+    const list = trigger === 'bbo' ? (f.bbo ??= []) : (f.trades ??= []);
+    const first = list.length === 0;
+    this.join(conn, list);
+    const bid = this.market.levels(pairIndex, 'bid')[0];
+    const ask = this.market.levels(pairIndex, 'ask')[0];
+    if (bid === undefined || ask === undefined) return;
+    // The first subscriber sets the reference: later updates are relative to what it was shown.
+    if (first && trigger === 'bbo') f.stats.rememberBbo(bid, ask);
+    if (first && trigger === 'trades') f.stats.rememberTradesBbo(bid, ask);
+    if (snapshot) this.out.send(conn, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'snapshot', latest(bid, ask)));
+  }
+
+  removeTicker(conn: V1Conn, pairIndex: number, trigger: V2TickerTrigger): void {
+    const f = this.feed(pairIndex);
+    const list = trigger === 'bbo' ? f.bbo : f.trades;
+    if (list === null || !this.leave(conn, list)) return;
+    if (list.length === 0) {
+      if (trigger === 'bbo') f.bbo = null;
+      else f.trades = null;
+    }
+  }
+
+  addBook(conn: V1Conn, pairIndex: number, depth: number, snapshot: boolean): void {
+    const f = this.feed(pairIndex);
+    let ch = f.books.find((b) => b.view.depth === depth);
+    if (ch === undefined) {
+      ch = { conns: [], view: new V2BookView(f.pair, depth) };
+      ch.view.update(this.market.levels(pairIndex, 'bid'), this.market.levels(pairIndex, 'ask'));
+      f.books.push(ch);
+    }
+    this.join(conn, ch.conns);
+    if (!snapshot) return;
+    const v = ch.view;
+    const ts = v.newestTs();
+    this.out.send(
+      conn,
+      `{"channel":"book","type":"snapshot","data":[{"symbol":${f.symbolJson},"bids":[${v.sideJson('bids')}],` +
+        `"asks":[${v.sideJson('asks')}],"checksum":${v.checksum()},"timestamp":"${rfc3339(ts > 0 ? ts : nowEpochSec())}"}]}`,
+    );
+  }
+
+  removeBook(conn: V1Conn, pairIndex: number, depth: number): void {
+    const f = this.feed(pairIndex);
+    const ch = f.books.find((b) => b.view.depth === depth);
+    if (ch === undefined || !this.leave(conn, ch.conns)) return;
+    if (ch.conns.length === 0) f.books = f.books.filter((b) => b !== ch);
+  }
+
+  /** Publishes one market change (the hot path). */
+  onChange(change: BookChange): void {
+    const f = this.feeds[change.pairIndex];
+    if (f === undefined || (f.bbo === null && f.trades === null && f.books.length === 0)) return;
+    if (this.isStalled()) {
+      this.stalledChanges++;
+      return;
+    }
+    this.out.beginChange(change.dislocationId);
+    const bids = this.market.levels(change.pairIndex, 'bid');
+    const asks = this.market.levels(change.pairIndex, 'ask');
+    const bid = bids[0];
+    const ask = asks[0];
+    if (f.bbo !== null && bid !== undefined && ask !== undefined && f.stats.bboChanged(bid, ask)) {
+      f.stats.rememberBbo(bid, ask);
+      this.out.broadcast(f.bbo, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'update', change.ts));
+    }
+    for (let i = 0; i < f.books.length; i++) this.publishBook(f, f.books[i] as BookChannel, bids, asks, change.ts);
+    this.out.endChange();
+  }
+
+  /** A venue fill on the pair: stats move, and `trades` subscribers get a ticker update. */
+  onTrade(pairIndex: number, price: number, qty: number, ts: number): void {
+    const f = this.feeds[pairIndex];
+    if (f === undefined) return;
+    f.stats.trade(price, qty);
+    if (f.trades === null || this.isStalled()) return;
+    this.sendTrades(f, ts);
+  }
+
+  /** The 1 s tick: `trades` channels whose best bid/ask moved since their last frame get a refresh. */
+  refreshTrades(): void {
+    if (this.isStalled()) return;
+    for (let i = 0; i < this.feeds.length; i++) {
+      const f = this.feeds[i] as PairFeed;
+      if (f.trades === null) continue;
+      const bid = this.market.levels(i, 'bid')[0];
+      const ask = this.market.levels(i, 'ask')[0];
+      if (bid !== undefined && ask !== undefined && f.stats.tradesBboChanged(bid, ask)) this.sendTrades(f, nowEpochSec());
+    }
+  }
+
+  private sendTrades(f: PairFeed, ts: number): void {
+    const bid = this.market.levels(f.pairIndex, 'bid')[0];
+    const ask = this.market.levels(f.pairIndex, 'ask')[0];
+    if (bid === undefined || ask === undefined || f.trades === null) return;
+    f.stats.rememberTradesBbo(bid, ask);
+    this.out.broadcast(f.trades, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'update', ts));
+  }
+
+  private publishBook(f: PairFeed, ch: BookChannel, bids: readonly BookLevel[], asks: readonly BookLevel[], ts: number): void {
+    const d = ch.view.update(bids, asks);
+    if (d.bids === '' && d.asks === '') return;
+    const frame =
+      `{"channel":"book","type":"update","data":[{"symbol":${f.symbolJson},"bids":[${d.bids}],"asks":[${d.asks}],` +
+      `"checksum":${ch.view.checksum()},"timestamp":"${rfc3339(ts)}"}]}`;
+    this.out.broadcast(ch.conns, frame);
+  }
+
+  private feed(pairIndex: number): PairFeed {
+    const f = this.feeds[pairIndex];
+    if (f === undefined) throw new RangeError(`pair index out of range: ${pairIndex}`);
+    return f;
+  }
+
+  private join(conn: V1Conn, list: V1Conn[]): void {
+    list.push(conn);
+    conn.subCount++;
+    this.subscriptions++;
+  }
+
+  private leave(conn: V1Conn, list: V1Conn[]): boolean {
+    const i = list.indexOf(conn);
+    if (i === -1) return false;
+    list[i] = list[list.length - 1] as V1Conn;
+    list.pop();
+    conn.subCount--;
+    this.subscriptions--;
+    return true;
+  }
+}
+
+const latest = (bid: BookLevel, ask: BookLevel): number => (bid.ts > ask.ts ? bid.ts : ask.ts);

@@ -1,0 +1,245 @@
+/**
+ * WS API v2 public endpoint (kraken-api.md §3.2–§3.7): `status` on connect and on every status
+ * change, ping/pong, heartbeats on idle subscribed connections, subscribe/unsubscribe with ONE ack
+ * per symbol (v2 symbols only: a v1 wsname such as `XBT/USD` is `Currency pair not supported`),
+ * the instrument, ticker and book channels, and the fault effects (drop, stall, garbage frames).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { SimFaults, SimMarket, SystemStatus } from '../contracts.js';
+import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
+import { V1Conn, V1Output } from '../ws/v1-output.js';
+import { instrumentSnapshotFrame } from './v2-instrument.js';
+import { V2PublicFeed, V2_BOOK_DEPTHS, V2_DEFAULT_BOOK_DEPTH, type V2TickerTrigger } from './v2-public-feed.js';
+import {
+  V2_ERRORS,
+  V2_HEARTBEAT_FRAME,
+  ackError,
+  ackOk,
+  nowEpochSec,
+  pairNotSupported,
+  paramsOf,
+  pongFrame,
+  reqIdOf,
+  rfc3339,
+  statusFrame,
+} from './v2-wire.js';
+
+const PRIVATE_CHANNELS = new Set(['executions', 'balances', 'level3']);
+const PRIVATE_METHODS = new Set(['add_order', 'batch_add', 'cancel_order', 'cancel_all', 'cancel_after', 'amend_order', 'edit_order', 'batch_cancel']);
+
+/** Malformed frames sent by the garbage fault: cut JSON, wrong shapes, not JSON at all. */
+const GARBAGE_FRAMES = ['{"channel":"book","type":"update","data":[{"symbol":"BT', '{"channel":', 'not json at all', '{"channel":"ticker","type":"update","data":{"bid":"x"}}', '\u0000\u0001\u0002'];
+
+/** One connection's subscriptions: pair index → ticker trigger / book depth. */
+interface ConnState {
+  readonly connectionId: string;
+  readonly tickers: Map<number, V2TickerTrigger>;
+  readonly books: Map<number, number>;
+  instrument: boolean;
+}
+
+export interface V2PublicServerOptions {
+  market: SimMarket;
+  faults: SimFaults;
+  systemStatus: () => SystemStatus;
+  /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
+  nowMs: () => number;
+  maxBufferedBytes?: number;
+  onDislocationFrameWritten?: (id: number, ns: bigint) => void;
+}
+
+export class V2PublicServer {
+  readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  readonly out: V1Output;
+  readonly feed: V2PublicFeed;
+  readonly conns = new Map<V1Conn, ConnState>();
+  badInput = 0;
+  garbageSent = 0;
+  connectionsTotal = 0;
+  private nextConnId = 1;
+  private instrumentFrame: string | null = null;
+
+  constructor(private readonly o: V2PublicServerOptions) {
+    this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes, onDislocationFrameWritten: o.onDislocationFrameWritten });
+    this.feed = new V2PublicFeed(o.market, this.out, () => this.stalled());
+  }
+
+  stalled(): boolean {
+    return this.o.faults.stallUntilMs > 0 && this.o.nowMs() < this.o.faults.stallUntilMs;
+  }
+
+  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+  };
+
+  private onConnection(ws: WebSocket): void {
+    const conn = new V1Conn(ws, this.nextConnId++);
+    const st: ConnState = { connectionId: newConnectionId(), tickers: new Map(), books: new Map(), instrument: false };
+    this.conns.set(conn, st);
+    this.connectionsTotal++;
+    ws.on('message', (data, isBinary) => this.onMessage(conn, st, data, isBinary));
+    ws.on('close', () => {
+      this.conns.delete(conn);
+      for (const [pi, trigger] of st.tickers) this.feed.removeTicker(conn, pi, trigger);
+      for (const [pi, depth] of st.books) this.feed.removeBook(conn, pi, depth);
+      if (st.instrument) this.feed.subscriptions--;
+    });
+    ws.on('error', () => {
+      // 'close' follows and cleans up; the error itself is the peer's fault.
+      this.badInput++;
+    });
+    this.out.send(conn, statusFrame(st.connectionId, this.o.systemStatus()));
+  }
+
+  announceStatus(status: SystemStatus): void {
+    for (const [c, st] of this.conns) this.out.send(c, statusFrame(st.connectionId, status));
+  }
+
+  /** The 1 s tick: ticker `trades` refresh, then heartbeats for subscribed connections that got nothing. */
+  tick(): void {
+    if (this.stalled()) return;
+    this.feed.refreshTrades();
+    for (const c of this.conns.keys()) {
+      if (c.subCount > 0 && !c.sentSinceTick) this.out.send(c, V2_HEARTBEAT_FRAME);
+      c.sentSinceTick = false;
+    }
+  }
+
+  /** Consumes `faults.garbageFrames` and sends that many malformed frames to every connection. */
+  injectGarbageIfAsked(): void {
+    const n = this.o.faults.garbageFrames;
+    if (!(n > 0)) return;
+    this.o.faults.garbageFrames = 0;
+    for (const c of this.conns.keys()) {
+      for (let i = 0; i < n; i++) {
+        if (this.out.send(c, GARBAGE_FRAMES[i % GARBAGE_FRAMES.length] as string)) this.garbageSent++;
+      }
+    }
+  }
+
+  dropAll(): void {
+    for (const c of this.conns.keys()) c.ws.terminate();
+  }
+
+  private onMessage(conn: V1Conn, st: ConnState, data: RawData, isBinary: boolean): void {
+    const timeIn = rfc3339(nowEpochSec());
+    const msg = isBinary ? null : parseRequest(data);
+    if (msg === null) {
+      this.badInput++;
+      this.out.send(conn, ackError(undefined, V2_ERRORS.malformed, undefined, timeIn));
+      return;
+    }
+    const reqId = reqIdOf(msg);
+    const method = msg['method'];
+    if (method === 'ping') {
+      this.out.send(conn, pongFrame(reqId, timeIn));
+    } else if (method === 'subscribe' || method === 'unsubscribe') {
+      this.onSubscription(conn, st, msg, method, reqId, timeIn);
+    } else {
+      this.badInput++;
+      const m = typeof method === 'string' ? method : undefined;
+      const err = m !== undefined && PRIVATE_METHODS.has(m) ? V2_ERRORS.privateOnPublic : V2_ERRORS.methodNotFound;
+      this.out.send(conn, ackError(m, err, reqId, timeIn));
+    }
+  }
+
+  private fail(conn: V1Conn, method: string, error: string, reqId: number | undefined, timeIn: string, extra?: Record<string, unknown>): void {
+    this.badInput++;
+    this.out.send(conn, ackError(method, error, reqId, timeIn, extra));
+  }
+
+  private onSubscription(conn: V1Conn, st: ConnState, msg: Record<string, unknown>, method: 'subscribe' | 'unsubscribe', reqId: number | undefined, timeIn: string): void {
+    const params = paramsOf(msg);
+    if (params === null) return this.fail(conn, method, V2_ERRORS.params, reqId, timeIn);
+    const channel = params['channel'];
+    if (typeof channel !== 'string') return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
+    if (PRIVATE_CHANNELS.has(channel)) return this.fail(conn, method, V2_ERRORS.privateOnPublic, reqId, timeIn);
+    const snapshot = params['snapshot'];
+    if (snapshot !== undefined && typeof snapshot !== 'boolean') return this.fail(conn, method, V2_ERRORS.snapshot, reqId, timeIn);
+    const wantSnapshot = snapshot !== false;
+    if (channel === 'instrument') return this.onInstrument(conn, st, method, wantSnapshot, reqId, timeIn);
+    if (channel !== 'ticker' && channel !== 'book') return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
+
+    let trigger: V2TickerTrigger = 'trades';
+    let depth = V2_DEFAULT_BOOK_DEPTH;
+    if (channel === 'ticker') {
+      const t = params['event_trigger'];
+      if (t !== undefined && t !== 'bbo' && t !== 'trades') return this.fail(conn, method, V2_ERRORS.eventTrigger, reqId, timeIn);
+      if (t !== undefined) trigger = t;
+    } else {
+      const d = params['depth'];
+      if (d !== undefined && (typeof d !== 'number' || !V2_BOOK_DEPTHS.includes(d))) return this.fail(conn, method, V2_ERRORS.depth, reqId, timeIn);
+      if (d !== undefined) depth = d;
+    }
+    const symbols = params['symbol'];
+    if (!Array.isArray(symbols) || symbols.length === 0 || symbols.some((s) => typeof s !== 'string')) {
+      return this.fail(conn, method, V2_ERRORS.symbol, reqId, timeIn);
+    }
+    for (const symbol of symbols as string[]) {
+      const idx = this.o.market.pairIndex(symbol);
+      // v2 names only: the v1 wsname, REST id or altname of a known pair is still "not supported".
+      if (idx < 0 || this.o.market.pairs[idx]?.symbol !== symbol) {
+        this.fail(conn, method, pairNotSupported(symbol), reqId, timeIn, { symbol });
+        continue;
+      }
+      if (channel === 'ticker') this.tickerSymbol(conn, st, method, idx, symbol, trigger, wantSnapshot, reqId, timeIn);
+      else this.bookSymbol(conn, st, method, idx, symbol, depth, wantSnapshot, reqId, timeIn);
+    }
+  }
+
+  private tickerSymbol(conn: V1Conn, st: ConnState, method: 'subscribe' | 'unsubscribe', idx: number, symbol: string, trigger: V2TickerTrigger, snapshot: boolean, reqId: number | undefined, timeIn: string): void {
+    const current = st.tickers.get(idx);
+    if (method === 'subscribe') {
+      if (current !== undefined) return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
+      st.tickers.set(idx, trigger);
+      // The ack goes first, then the snapshot, as Kraken orders them.
+      this.out.send(conn, ackOk(method, { channel: 'ticker', event_trigger: trigger, snapshot, symbol }, reqId, timeIn));
+      this.feed.addTicker(conn, idx, trigger, snapshot);
+      return;
+    }
+    if (current === undefined) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
+    st.tickers.delete(idx);
+    this.feed.removeTicker(conn, idx, current);
+    this.out.send(conn, ackOk(method, { channel: 'ticker', event_trigger: current, symbol }, reqId, timeIn));
+  }
+
+  private bookSymbol(conn: V1Conn, st: ConnState, method: 'subscribe' | 'unsubscribe', idx: number, symbol: string, depth: number, snapshot: boolean, reqId: number | undefined, timeIn: string): void {
+    const current = st.books.get(idx);
+    if (method === 'subscribe') {
+      if (current !== undefined) return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
+      st.books.set(idx, depth);
+      this.out.send(conn, ackOk(method, { channel: 'book', depth, snapshot, symbol }, reqId, timeIn));
+      this.feed.addBook(conn, idx, depth, snapshot);
+      return;
+    }
+    if (current === undefined) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
+    st.books.delete(idx);
+    this.feed.removeBook(conn, idx, current);
+    this.out.send(conn, ackOk(method, { channel: 'book', depth: current, symbol }, reqId, timeIn));
+  }
+
+  private onInstrument(conn: V1Conn, st: ConnState, method: 'subscribe' | 'unsubscribe', snapshot: boolean, reqId: number | undefined, timeIn: string): void {
+    if (method === 'unsubscribe') {
+      if (!st.instrument) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn);
+      st.instrument = false;
+      conn.subCount--;
+      this.feed.subscriptions--;
+      this.out.send(conn, ackOk(method, { channel: 'instrument' }, reqId, timeIn));
+      return;
+    }
+    if (st.instrument) return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn);
+    st.instrument = true;
+    conn.subCount++;
+    this.feed.subscriptions++;
+    this.out.send(conn, ackOk(method, { channel: 'instrument', snapshot }, reqId, timeIn));
+    if (snapshot) this.out.send(conn, (this.instrumentFrame ??= instrumentSnapshotFrame(this.o.market.pairs)));
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns.keys()) c.ws.terminate();
+    this.conns.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
