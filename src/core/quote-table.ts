@@ -20,6 +20,21 @@ export const UPDATE_STALE = 1;
 export const UPDATE_INVALID = 2;
 /** Pair index outside the table. */
 export const UPDATE_BAD_INDEX = 3;
+/**
+ * Layout of one parsed update for updateFrom(): the spread scanner writes these six numbers into a
+ * preallocated Float64Array, and the table reads them from there (no double arguments to box).
+ */
+export const IN_BID = 0;
+export const IN_ASK = 1;
+/** Kraken timestamp, epoch seconds. */
+export const IN_EXCH_TS = 2;
+/** NaN when the message carried no volumes. */
+export const IN_BID_VOL = 3;
+export const IN_ASK_VOL = 4;
+/** Local receive time, epoch µs. */
+export const IN_RECV_US = 5;
+export const IN_FIELDS = 6;
+
 export type UpdateCode =
   typeof UPDATE_ACCEPTED | typeof UPDATE_STALE | typeof UPDATE_INVALID | typeof UPDATE_BAD_INDEX;
 
@@ -102,6 +117,22 @@ export class QuoteTable {
     this.valid[i] = 1;
     this.acceptedCount++;
     return UPDATE_ACCEPTED;
+  }
+
+  /**
+   * update() with the six values read from `src[off + IN_*]`. Prefer this on the per-message path:
+   * doubles passed as arguments to a call V8 does not inline are boxed (one HeapNumber each).
+   */
+  updateFrom(i: number, src: Float64Array, off: number): UpdateCode {
+    return this.update(
+      i,
+      src[off + IN_BID] as number,
+      src[off + IN_ASK] as number,
+      src[off + IN_EXCH_TS] as number,
+      src[off + IN_BID_VOL] as number,
+      src[off + IN_ASK_VOL] as number,
+      src[off + IN_RECV_US] as number,
+    );
   }
 
   /** Pair online flag from subscriptionStatus (`subscribed` → true; `unsubscribed`/`error` → false). */

@@ -20,6 +20,7 @@ import {
   type EvalCode,
 } from './eval-codes.js';
 import {
+  DIR_USD_TO_EUR,
   LIMIT_ASK_VOLUME,
   LIMIT_BALANCE,
   LIMIT_BID_VOLUME,
@@ -34,6 +35,15 @@ import {
 import type { PairMeta } from './pair-meta.js';
 import type { QuoteTable } from './quote-table.js';
 
+/** The fields of EvalParams sizing reads (structural, so arbitrage.ts need not be imported here). */
+export interface SizingParams {
+  readonly takerFee: number;
+  readonly balanceUsd: number;
+  readonly balanceEur: number;
+  readonly maxOrderValueUsd: number;
+  readonly maxOrderValueEur: number;
+}
+
 /**
  * Relative margin on the costmin check. Kraken compares exact decimals; our double product can be
  * an ulp off, so an order exactly at costmin could be refused. We give up orders within 1e-9 of the edge.
@@ -41,24 +51,32 @@ import type { QuoteTable } from './quote-table.js';
 export const COSTMIN_SAFETY = 1e-9;
 /** Step-down attempts after rounding when the double cost re-check fails (1 suffices; 3 is a bound, not a loop). */
 const MAX_STEP_DOWN = 3;
+const POW10_LOT = new Float64Array(16).map((_, d) => 10 ** d);
 
 /**
- * Size a buy on `buyI` (local index) and a sell on `sellI` spending `balance` (quote currency of
- * the buy). Writes OPP_BUY_PRICE, OPP_SELL_PRICE, OPP_RAW_VOLUME, OPP_LIMITED_BY, OPP_VOLUME,
- * OPP_AMOUNT_IN at `off`; returns EVAL_OPPORTUNITY or a DROP_* code. `fee` must be in [0, 1),
- * `maxOrderValue` > 0 (Infinity = no cap): the caller validates them.
+ * Size a buy on `buyI` (local index) and a sell on `sellI` in direction `dir`, spending the
+ * direction's balance from `params`. Writes OPP_BUY_PRICE, OPP_SELL_PRICE, OPP_RAW_VOLUME,
+ * OPP_LIMITED_BY, OPP_VOLUME, OPP_AMOUNT_IN at `off`; returns EVAL_OPPORTUNITY or a DROP_* code.
+ * The caller (evaluate) has checked fee ∈ [0, 1) and maxOrderValue > 0.
+ *
+ * Doubles are read from `params` here rather than passed as arguments: this function is too big
+ * for TurboFan to inline into evaluate, and double arguments to a non-inlined call are boxed
+ * (a HeapNumber each, per message).
  */
 export function sizeOrder(
   table: QuoteTable,
   meta: PairMeta,
   buyI: number,
   sellI: number,
-  fee: number,
-  balance: number,
-  maxOrderValue: number,
+  dir: number,
+  params: SizingParams,
   out: Float64Array,
   off: number,
 ): EvalCode {
+  const fee = params.takerFee;
+  const usd = dir === DIR_USD_TO_EUR;
+  const balance = usd ? params.balanceUsd : params.balanceEur;
+  const maxOrderValue = usd ? params.maxOrderValueUsd : params.maxOrderValueEur;
   const lotDec = Math.min(meta.lotDecimals[buyI] as number, meta.lotDecimals[sellI] as number);
   const buyPrice = ceilToDecimals(table.ask[buyI] as number, meta.pairDecimals[buyI] as number);
   const sellPrice = floorToDecimals(table.bid[sellI] as number, meta.pairDecimals[sellI] as number);
@@ -96,7 +114,7 @@ export function sizeOrder(
   // floor() guarantees volume ≤ raw; the products below can still be one ulp over. Step down a lot.
   for (let i = 0; i < MAX_STEP_DOWN && volume > 0; i++) {
     if (volume * grossPerUnit <= balance && volume * buyPrice <= maxOrderValue) break;
-    volume = floorToDecimals(volume - 0.5 / 10 ** lotDec, lotDec);
+    volume = floorToDecimals(volume - 0.5 / (POW10_LOT[lotDec] as number), lotDec);
   }
   if (!(volume > 0) || volume * grossPerUnit > balance) {
     return limitedBy === LIMIT_BALANCE ? DROP_BALANCE_TOO_SMALL : DROP_ZERO_VOLUME;

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  IN_BID,
+  IN_FIELDS,
   QuoteTable,
   UPDATE_ACCEPTED,
   UPDATE_BAD_INDEX,
@@ -74,6 +76,19 @@ describe('QuoteTable.update', () => {
       assert.ok(t.isUsable(0));
     });
   }
+
+  test('updateFrom reads the six fields from an array at an offset', () => {
+    const t = online(1);
+    const src = new Float64Array(2 + IN_FIELDS);
+    src.set([10, 11, TS, 1.5, 2.5, RECV], 2);
+    assert.equal(t.updateFrom(0, src, 2), UPDATE_ACCEPTED);
+    assert.deepEqual(
+      [t.bid[0], t.ask[0], t.exchTs[0], t.bidVol[0], t.askVol[0], t.recvUs[0]],
+      [10, 11, TS, 1.5, 2.5, RECV],
+    );
+    src[2 + IN_BID] = NaN;
+    assert.equal(t.updateFrom(0, src, 2), UPDATE_INVALID);
+  });
 
   test('missing volumes (3-field spread) are stored as 0, the quote still counts', () => {
     const t = online(1);
