@@ -8,9 +8,10 @@ import { SimulatorError, startSimulator, type RunningSimulator, type SimulatorOp
 
 const HELP = `Usage: npm run sim -- [options]
 
-Starts a Kraken-compatible simulator (REST, WS v1 public/private, control API under /_sim/) on one
-port and prints one JSON line on stdout when ready:
-  {"rest": URL, "wsPublic": URL, "wsPrivate": URL, "apiKey": KEY, "apiSecret": SECRET}
+Starts a Kraken-compatible simulator (REST, WS v1 and v2 public/private, control API under /_sim/)
+on one port and prints one JSON line on stdout when ready:
+  {"rest": URL, "wsPublic": URL, "wsPrivate": URL, "wsPublicV2": URL, "wsPrivateV2": URL,
+   "apiKey": KEY, "apiSecret": SECRET}
 Runs until SIGTERM or SIGINT, then stops cleanly (exit 0).
 
 Options:
@@ -121,10 +122,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const { rest, wsPublic, wsPrivate } = sim.urls;
-  process.stdout.write(
-    `${JSON.stringify({ rest, wsPublic, wsPrivate, apiKey: sim.apiKey, apiSecret: sim.apiSecret })}\n`,
-  );
+  const { rest, wsPublic, wsPrivate, wsPublicV2, wsPrivateV2 } = sim.urls;
+  const ready = {
+    rest,
+    wsPublic,
+    wsPrivate,
+    wsPublicV2,
+    wsPrivateV2,
+    apiKey: sim.apiKey,
+    apiSecret: sim.apiSecret,
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
   process.stderr.write(`sim: ready on port ${sim.port} (${sim.market.pairs.length} pairs)\n`);
 }
 

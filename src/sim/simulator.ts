@@ -1,7 +1,8 @@
 /**
  * Composition of one Kraken simulator: market + venue + faults + timing behind ONE HTTP server on
  * one port, serving REST (`/0/...`), the control API (`/_sim/...`) and WebSocket upgrades
- * (`/ws/v1/public`, `/ws/v1/private`, routed by src/sim/ws/upgrade-router.ts).
+ * (`/ws/v1/public`, `/ws/v1/private`, and by default `/ws/v2/public`, `/ws/v2/private`, routed by
+ * src/sim/ws/upgrade-router.ts).
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import { createTimingRegistry, type TimingRegistry } from './timing.js';
 import type { Tier } from './venue/rate-counter.js';
 import { createVenue, type VenueImpl } from './venue/venue.js';
 import { attachWsV1, WS_V1_PRIVATE_PATH, WS_V1_PUBLIC_PATH, type WsV1Handle } from './ws/attach-ws-v1.js';
+import { attachWsV2, WS_V2_PRIVATE_PATH, WS_V2_PUBLIC_PATH } from './ws-v2/attach-ws-v2.js';
 import { createMarket, type SimMarketModel } from './market/market.js';
 
 /** Deterministic test credentials: a 56-character key and a base64 secret of 64 bytes, like Kraken's. */
@@ -73,6 +75,7 @@ export interface SimulatorOptions {
    * INTEGRATION POINT for more WebSocket servers (e.g. v2 at `/ws/v2/public`, `/ws/v2/private`):
    * each attacher registers its paths on the server's shared upgrade router
    * (`upgradeRouterFor(server)` in src/sim/ws/upgrade-router.ts) and is closed by stop().
+   * Default `[attachWsV2]` (src/sim/ws-v2/); a list given here REPLACES the default.
    */
   wsAttachers?: readonly WsAttacher[];
 }
@@ -90,7 +93,15 @@ export interface WsDeps {
 export type WsAttacher = (server: Server, deps: WsDeps) => { close(): Promise<void>; stats?(): unknown };
 
 export interface RunningSimulator {
-  urls: { rest: string; wsPublic: string; wsPrivate: string; control: string };
+  urls: {
+    rest: string;
+    wsPublic: string;
+    wsPrivate: string;
+    /** WS v2 paths; served by the default attacher (or whatever `wsAttachers` routes there). */
+    wsPublicV2: string;
+    wsPrivateV2: string;
+    control: string;
+  };
   apiKey: string;
   apiSecret: string;
   port: number;
@@ -227,7 +238,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     socket.destroy();
   });
   const ws: WsV1Handle = attachWsV1(server, { market, venue, faults, timing, nowMs: monotonicMs });
-  const extraWs = (options.wsAttachers ?? []).map((attach) =>
+  const extraWs = (options.wsAttachers ?? [attachWsV2]).map((attach) =>
     attach(server, { market, venue, faults, timing, nowMs: monotonicMs }),
   );
 
@@ -257,6 +268,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       rest: `http://${hostUrl}:${port}`,
       wsPublic: `ws://${hostUrl}:${port}${WS_V1_PUBLIC_PATH}`,
       wsPrivate: `ws://${hostUrl}:${port}${WS_V1_PRIVATE_PATH}`,
+      wsPublicV2: `ws://${hostUrl}:${port}${WS_V2_PUBLIC_PATH}`,
+      wsPrivateV2: `ws://${hostUrl}:${port}${WS_V2_PRIVATE_PATH}`,
       control: `http://${hostUrl}:${port}/_sim`,
     },
     apiKey,

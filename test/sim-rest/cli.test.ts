@@ -53,7 +53,15 @@ test('npm run sim: one JSON line, serves REST, stops cleanly on SIGTERM', async 
   });
   const line = await firstLine(r);
   const info = JSON.parse(line) as Record<string, string>;
-  assert.deepEqual(Object.keys(info), ['rest', 'wsPublic', 'wsPrivate', 'apiKey', 'apiSecret']);
+  assert.deepEqual(Object.keys(info), [
+    'rest',
+    'wsPublic',
+    'wsPrivate',
+    'wsPublicV2',
+    'wsPrivateV2',
+    'apiKey',
+    'apiSecret',
+  ]);
   const time = (await (await fetch(`${info['rest']}/0/public/Time`)).json()) as {
     error: string[];
     result: { unixtime: number };
