@@ -164,7 +164,7 @@ export class FakeVenue implements SimVenue {
     };
     if (req.clOrdId !== undefined) o.clOrdId = req.clOrdId;
     this.orders.set(o.txid, o);
-    this.emit({ kind: 'order', apiKey, order: o, fields: [] });
+    this.emit({ kind: 'order', apiKey, order: { ...o }, fields: Object.keys(o) as Array<keyof SimOrder> });
     o.status = 'open';
     this.emit({ kind: 'order', apiKey, order: o, fields: ['status'] });
     const side: Side = req.type === 'buy' ? 'ask' : 'bid';

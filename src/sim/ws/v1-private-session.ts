@@ -32,14 +32,16 @@ export function prepareEvent(ev: VenueEvent, pairs: readonly SimPair[]): Prepare
   const pair = pairs[o.pairIndex];
   const status = o.status;
   const terminal = status === 'closed' || status === 'canceled' || status === 'expired';
-  const fills = ev.fields.includes('volExec');
+  const forceFull = status === 'pending' || ev.fields.length === 0 || ev.fields.includes('txid');
+  // A full object lists every field (volExec included) but is not a fill.
+  const fills = !forceFull && ev.fields.includes('volExec');
   return {
     apiKey: ev.apiKey,
     channel: 'openOrders',
     txid: o.txid,
     full: fullOrderJson(o, pair),
     delta: orderDeltaJson(o, pair, ev.fields),
-    forceFull: status === 'pending' || ev.fields.length === 0 || ev.fields.includes('txid'),
+    forceFull,
     terminal,
     beforeAck: !terminal && !fills,
   };
