@@ -163,6 +163,43 @@ export function readOpportunity(buf: Float64Array, off = 0): Opportunity {
   };
 }
 
+function putSnap(buf: Float64Array, at: number, q: QuoteSnapshot): void {
+  buf[at] = q.bid;
+  buf[at + 1] = q.ask;
+  buf[at + 2] = q.bidVol;
+  buf[at + 3] = q.askVol;
+}
+
+/** Object → payload (tests, the simulator, replay tools; allocates nothing but is not for the per-message path). */
+export function writeOpportunity(buf: Float64Array, off: number, o: Opportunity): void {
+  assertOpportunityFits(buf, off);
+  buf[off + OPP_SEQ] = o.seq;
+  buf[off + OPP_DIRECTION] = o.direction;
+  buf[off + OPP_COIN] = o.coin;
+  buf[off + OPP_BUY_PAIR] = o.buyPair;
+  buf[off + OPP_SELL_PAIR] = o.sellPair;
+  buf[off + OPP_BUY_PRICE] = o.buyPrice;
+  buf[off + OPP_SELL_PRICE] = o.sellPrice;
+  buf[off + OPP_VOLUME] = o.volume;
+  buf[off + OPP_RAW_VOLUME] = o.rawVolume;
+  buf[off + OPP_LIMITED_BY] = o.limitedBy;
+  buf[off + OPP_ROI] = o.roi;
+  buf[off + OPP_FEE] = o.fee;
+  buf[off + OPP_AMOUNT_IN] = o.amountIn;
+  buf[off + OPP_CODE] = o.code;
+  putSnap(buf, off + OPP_BUY_BID, o.buyQuote);
+  putSnap(buf, off + OPP_SELL_BID, o.sellQuote);
+  putSnap(buf, off + OPP_USDT_USD_BID, o.usdtUsd);
+  putSnap(buf, off + OPP_USDT_EUR_BID, o.usdtEur);
+  buf[off + OPP_TRIGGER_PAIR] = o.triggerPair;
+  buf[off + OPP_TRIGGER_EXCH_TS] = o.triggerExchTs;
+  buf[off + OPP_TRIGGER_RECV_US] = o.triggerRecvUs;
+  buf[off + OPP_OLDEST_LEG_EXCH_TS] = o.oldestLegExchTs;
+  buf[off + OPP_EVAL_NOW_US] = o.evalNowUs;
+  buf[off + OPP_EVAL_DONE_US] = o.evalDoneUs;
+  buf[off + OPP_LISTENER] = o.listener;
+}
+
 /** Copy one payload (e.g. listener scratch → shared slot, or slot → trader's private copy). No allocation. */
 export function copyOpportunity(src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number): void {
   for (let i = 0; i < OPPORTUNITY_FIELDS; i++) dst[dstOff + i] = src[srcOff + i] as number;

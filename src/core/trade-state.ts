@@ -16,6 +16,7 @@
  *   any non-terminal except idle ─give-up→ stranded ■
  */
 import { floorToDecimals, roundToDecimals } from './decimals.js';
+import type { PairInfo } from './pair.js';
 import {
   isTerminal,
   type FillTotals,
@@ -37,6 +38,23 @@ export type {
   TransitionErrorCode,
   TransitionResult,
 } from './trade-types.js';
+
+/** Sell orders per trade unless configured otherwise: the first try and two retries. */
+export const DEFAULT_MAX_SELL_ATTEMPTS = 3;
+
+/** TradeConfig from the two legs' metadata. */
+export function tradeConfigFor(
+  buyPair: Pick<PairInfo, 'lotDecimals'>,
+  sellPair: Pick<PairInfo, 'lotDecimals' | 'ordermin'>,
+  maxSellAttempts: number = DEFAULT_MAX_SELL_ATTEMPTS,
+): TradeConfig {
+  return {
+    buyLotDecimals: buyPair.lotDecimals,
+    sellLotDecimals: sellPair.lotDecimals,
+    sellOrdermin: sellPair.ordermin,
+    maxSellAttempts,
+  };
+}
 
 const ZERO: FillTotals = { volume: 0, cost: 0, fee: 0 };
 

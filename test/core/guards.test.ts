@@ -1,7 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFresh, legsInSync } from '../../src/core/guards.js';
-import { copyOpportunity, OPPORTUNITY_FIELDS, readOpportunity } from '../../src/core/opportunity.js';
+import {
+  copyOpportunity,
+  OPPORTUNITY_FIELDS,
+  readOpportunity,
+  writeOpportunity,
+} from '../../src/core/opportunity.js';
 
 describe('isFresh (local clock only)', () => {
   const table: Array<[number, number, number, boolean]> = [
@@ -34,5 +39,16 @@ describe('opportunity payload', () => {
     copyOpportunity(src, 2, dst, 5);
     assert.deepEqual(readOpportunity(dst, 5), readOpportunity(src, 2));
     assert.equal(dst[4], 0);
+  });
+
+  test('write then read gives back the same object, every field distinct', () => {
+    const src = new Float64Array(OPPORTUNITY_FIELDS);
+    for (let i = 0; i < src.length; i++) src[i] = i + 0.25;
+    src[1] = 1; // direction must be 0 or 1
+    const o = readOpportunity(src, 0);
+    const buf = new Float64Array(OPPORTUNITY_FIELDS + 1);
+    writeOpportunity(buf, 1, o);
+    assert.deepEqual(readOpportunity(buf, 1), o);
+    assert.deepEqual([...buf.subarray(1)], [...src]);
   });
 });

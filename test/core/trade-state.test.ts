@@ -6,6 +6,7 @@ import {
   isTerminal,
   nextSellVolume,
   soldTotals,
+  tradeConfigFor,
   transition,
   type TradeConfig,
   type TradeEvent,
@@ -231,6 +232,17 @@ describe('trade-state: sell leg', () => {
   test('give-up strands a trade holding inventory', () => {
     const s = run([{ type: 'give-up', reason: 'shutdown' }], filled());
     assert.equal(s.phase, 'stranded');
+  });
+});
+
+describe('tradeConfigFor', () => {
+  test('takes lot decimals of both legs and the sell ordermin', () => {
+    assert.deepEqual(tradeConfigFor({ lotDecimals: 8 }, { lotDecimals: 4, ordermin: 0.5 }), {
+      buyLotDecimals: 8,
+      sellLotDecimals: 4,
+      sellOrdermin: 0.5,
+      maxSellAttempts: 3,
+    });
   });
 });
 
