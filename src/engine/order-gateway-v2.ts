@@ -63,7 +63,8 @@ export class OrderGatewayV2 implements OrderGateway {
           o.onGap();
         },
         onChannelStatus: (subscribed, errorMessage) => {
-          if (errorMessage !== undefined) o.log.warn('private subscription error', { channel: 'executions', errorMessage });
+          if (errorMessage !== undefined)
+            o.log.warn('private subscription error', { channel: 'executions', errorMessage });
           else o.log.debug('private subscription', { channel: 'executions', subscribed });
         },
         onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
@@ -71,10 +72,15 @@ export class OrderGatewayV2 implements OrderGateway {
         onOpen: () => o.log.info('private socket open'),
         onClose: (reason) => {
           o.log.warn('private socket closed', { reason });
-          o.alert({ key: 'private-socket', severity: 'warning', text: `Private socket closed (${String(reason)})` });
+          o.alert({
+            key: 'private-socket',
+            severity: 'warning',
+            text: `Private socket closed (${String(reason)})`,
+          });
           o.onGap();
         },
-        onReconnecting: (delayMs, reason, attempt) => o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
+        onReconnecting: (delayMs, reason, attempt) =>
+          o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
       },
     );
   }
@@ -98,7 +104,9 @@ export class OrderGatewayV2 implements OrderGateway {
       time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
       order_userref: order.userref,
     });
-    return r.status === 'ok' ? { status: 'ok', txid: r.orderId } : { status: 'error', errorMessage: r.errorMessage };
+    return r.status === 'ok'
+      ? { status: 'ok', txid: r.orderId }
+      : { status: 'error', errorMessage: r.errorMessage };
   }
 
   start(): void {

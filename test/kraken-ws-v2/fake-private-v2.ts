@@ -43,7 +43,10 @@ export async function startFakePrivate(opts: FakeOptions = {}): Promise<FakePriv
     url: '',
     nextSeq: 1,
     subscribes: 0,
-    messages: (conn) => (fake.server.received[conn ?? fake.server.received.length - 1] ?? []).map((s) => JSON.parse(s) as ClientMsg),
+    messages: (conn) =>
+      (fake.server.received[conn ?? fake.server.received.length - 1] ?? []).map(
+        (s) => JSON.parse(s) as ClientMsg,
+      ),
     sendExecutions: (data, sequence) => {
       const seq = sequence ?? fake.nextSeq;
       fake.nextSeq = seq + 1;
@@ -53,7 +56,9 @@ export async function startFakePrivate(opts: FakeOptions = {}): Promise<FakePriv
     close: () => fake.server.close(),
   };
   fake.server = await startServer((ws) => {
-    ws.send('{"channel":"status","type":"update","data":[{"api_version":"v2","connection_id":1,"system":"online","version":"2.0.0"}]}');
+    ws.send(
+      '{"channel":"status","type":"update","data":[{"api_version":"v2","connection_id":1,"system":"online","version":"2.0.0"}]}',
+    );
     ws.on('message', (data: Buffer) => {
       const m = JSON.parse(data.toString()) as ClientMsg;
       const base = { req_id: m.req_id, time_in: T_IN, time_out: T_OUT };
@@ -76,9 +81,23 @@ export async function startFakePrivate(opts: FakeOptions = {}): Promise<FakePriv
         );
         fake.nextSeq = 1;
         const seq = fake.nextSeq++;
-        ws.send(JSON.stringify({ channel: 'executions', type: 'snapshot', data: opts.snapshot?.() ?? [], sequence: seq }));
+        ws.send(
+          JSON.stringify({
+            channel: 'executions',
+            type: 'snapshot',
+            data: opts.snapshot?.() ?? [],
+            sequence: seq,
+          }),
+        );
       } else if (m.method === 'unsubscribe') {
-        ws.send(JSON.stringify({ method: 'unsubscribe', result: { channel: 'executions' }, success: true, ...base }));
+        ws.send(
+          JSON.stringify({
+            method: 'unsubscribe',
+            result: { channel: 'executions' },
+            success: true,
+            ...base,
+          }),
+        );
       } else {
         opts.onRequest?.(m, ws);
       }
@@ -111,10 +130,21 @@ export function pendingNew(orderId: string, userref = 0): Record<string, unknown
 }
 
 export function newReport(orderId: string): Record<string, unknown> {
-  return { order_id: orderId, exec_type: 'new', order_status: 'new', timestamp: '2024-05-18T11:00:09.198719Z' };
+  return {
+    order_id: orderId,
+    exec_type: 'new',
+    order_status: 'new',
+    timestamp: '2024-05-18T11:00:09.198719Z',
+  };
 }
 
-export function tradeReport(orderId: string, tradeId: number, qty: number, price: number, cumQty: number): Record<string, unknown> {
+export function tradeReport(
+  orderId: string,
+  tradeId: number,
+  qty: number,
+  price: number,
+  cumQty: number,
+): Record<string, unknown> {
   return {
     order_id: orderId,
     order_userref: 0,

@@ -1,12 +1,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KrakenPrivateV2, type AddOrderV2Result, type CancelOrderV2Result } from '../../src/kraken/ws-v2/private-v2.js';
+import {
+  KrakenPrivateV2,
+  type AddOrderV2Result,
+  type CancelOrderV2Result,
+} from '../../src/kraken/ws-v2/private-v2.js';
 import type { ExecutionReport } from '../../src/kraken/ws-v2/executions-parse.js';
 import { OrderNotSentError, OrderOutcomeUnknownError } from '../../src/kraken/ws/order-errors.js';
 import { waitFor } from '../kraken-ws/helpers.js';
-import { newReport, pendingNew, startFakePrivate, T_IN, T_OUT, tradeReport, type ClientMsg } from './fake-private-v2.js';
+import {
+  newReport,
+  pendingNew,
+  startFakePrivate,
+  T_IN,
+  T_OUT,
+  tradeReport,
+  type ClientMsg,
+} from './fake-private-v2.js';
 
-const ORDER = { order_type: 'limit', side: 'buy', symbol: 'BTC/USD', order_qty: '0.12340000', limit_price: '26500.40' } as const;
+const ORDER = {
+  order_type: 'limit',
+  side: 'buy',
+  symbol: 'BTC/USD',
+  order_qty: '0.12340000',
+  limit_price: '26500.40',
+} as const;
 const fastReconnect = { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } };
 
 function tokens(): { get: () => Promise<string>; count: () => number } {
@@ -16,7 +34,10 @@ function tokens(): { get: () => Promise<string>; count: () => number } {
 
 test('addOrder before connecting is not sent (not an unknown outcome)', async () => {
   const client = new KrakenPrivateV2({ url: 'ws://127.0.0.1:9', getToken: () => Promise.resolve('t') }, {});
-  await assert.rejects(client.addOrder(ORDER), (e: unknown) => e instanceof OrderNotSentError && e.code === 'NOT_CONNECTED');
+  await assert.rejects(
+    client.addOrder(ORDER),
+    (e: unknown) => e instanceof OrderNotSentError && e.code === 'NOT_CONNECTED',
+  );
   client.close();
 });
 
@@ -30,7 +51,16 @@ test('subscribes executions with the token; snapshot vs updates; add_order ok/er
       if (held.length < 2) return;
       // Answer out of order: second request first, as an error; then the first as ok.
       const [first, second] = held as [ClientMsg, ClientMsg];
-      ws.send(JSON.stringify({ method: 'add_order', success: false, error: 'EOrder:Insufficient funds', req_id: second.req_id, time_in: T_IN, time_out: T_OUT }));
+      ws.send(
+        JSON.stringify({
+          method: 'add_order',
+          success: false,
+          error: 'EOrder:Insufficient funds',
+          req_id: second.req_id,
+          time_in: T_IN,
+          time_out: T_OUT,
+        }),
+      );
       ws.send(
         JSON.stringify({
           method: 'add_order',
@@ -55,13 +85,21 @@ test('subscribes executions with the token; snapshot vs updates; add_order ok/er
   client.start();
   await waitFor(() => client.ready && seen.length === 1, 'ready + snapshot');
   const sub = fake.messages().find((m) => m.method === 'subscribe');
-  assert.deepEqual(sub?.params, { channel: 'executions', token: 'tok1', snap_orders: true, snap_trades: false });
+  assert.deepEqual(sub?.params, {
+    channel: 'executions',
+    token: 'tok1',
+    snap_orders: true,
+    snap_trades: false,
+  });
   assert.deepEqual(snapshots, [1]);
   assert.equal(seen[0]?.[1], true);
   assert.equal(seen[0]?.[0].orderId, 'OPEN01-AAAAA-BBBBBB');
   assert.equal(seen[0]?.[0].orderStatus, 'pending_new');
   assert.equal(seen[0]?.[0].orderUserref, 7);
-  fake.sendExecutions([newReport('OPEN01-AAAAA-BBBBBB'), tradeReport('OPEN01-AAAAA-BBBBBB', 365573, 0.005, 69160.4, 0.005)]);
+  fake.sendExecutions([
+    newReport('OPEN01-AAAAA-BBBBBB'),
+    tradeReport('OPEN01-AAAAA-BBBBBB', 365573, 0.005, 69160.4, 0.005),
+  ]);
   await waitFor(() => seen.length === 3, 'updates');
   assert.equal(seen[1]?.[1], false);
   const trade = seen[2]?.[0];
@@ -73,7 +111,12 @@ test('subscribes executions with the token; snapshot vs updates; add_order ok/er
   const a = client.addOrder({ ...ORDER, order_userref: 100054, time_in_force: 'ioc' });
   const b = client.addOrder({ ...ORDER, side: 'sell', order_qty: '007.5' });
   const [ra, rb] = (await Promise.all([a, b])) as [AddOrderV2Result, AddOrderV2Result];
-  assert.deepEqual(ra, { status: 'ok', reqId: ra.reqId, orderId: 'AA5JGQ-SBMRC-SCJ7J7', orderUserref: 100054 });
+  assert.deepEqual(ra, {
+    status: 'ok',
+    reqId: ra.reqId,
+    orderId: 'AA5JGQ-SBMRC-SCJ7J7',
+    orderUserref: 100054,
+  });
   assert.deepEqual(rb, { status: 'error', reqId: rb.reqId, errorMessage: 'EOrder:Insufficient funds' });
   // Numbers go out as JSON numbers with exactly the caller's digits (no float round trip).
   const raw = fake.server.received[0]?.filter((s) => s.includes('"add_order"')) ?? [];
@@ -101,8 +144,20 @@ test('no ack within ackTimeoutMs ⇒ outcome unknown; a late ack is reported', a
   t.after(() => client.close());
   client.start();
   await waitFor(() => client.ready, 'ready');
-  await assert.rejects(client.addOrder(ORDER), (e: unknown) => e instanceof OrderOutcomeUnknownError && e.code === 'ACK_TIMEOUT');
-  fake.send(JSON.stringify({ method: 'add_order', req_id: pending?.req_id, result: { order_id: 'LATE01-AAAAA-BBBBBB' }, success: true, time_in: T_IN, time_out: T_OUT }));
+  await assert.rejects(
+    client.addOrder(ORDER),
+    (e: unknown) => e instanceof OrderOutcomeUnknownError && e.code === 'ACK_TIMEOUT',
+  );
+  fake.send(
+    JSON.stringify({
+      method: 'add_order',
+      req_id: pending?.req_id,
+      result: { order_id: 'LATE01-AAAAA-BBBBBB' },
+      success: true,
+      time_in: T_IN,
+      time_out: T_OUT,
+    }),
+  );
   await waitFor(() => late.length === 1, 'late ack');
   assert.equal(late[0]?.status === 'ok' && late[0].orderId, 'LATE01-AAAAA-BBBBBB');
   assert.equal(client.unknownOutcomes, 1);
@@ -116,7 +171,10 @@ test('socket drop before the ack ⇒ outcome unknown; reconnect fetches a new to
   t.after(() => client.close());
   client.start();
   await waitFor(() => client.ready, 'ready');
-  await assert.rejects(client.addOrder(ORDER), (e: unknown) => e instanceof OrderOutcomeUnknownError && e.code === 'DISCONNECTED');
+  await assert.rejects(
+    client.addOrder(ORDER),
+    (e: unknown) => e instanceof OrderOutcomeUnknownError && e.code === 'DISCONNECTED',
+  );
   await waitFor(() => client.ready && fake.subscribes === 2, 'resubscribed');
   assert.equal(tk.count(), 2);
   assert.equal(fake.messages(1).find((m) => m.method === 'subscribe')?.params?.token, 'tok2');
@@ -156,7 +214,11 @@ test('malformed reports are counted and skipped, the rest delivered, and trigger
   const errors: string[] = [];
   const client = new KrakenPrivateV2(
     { url: fake.url, getToken: () => Promise.resolve('tok') },
-    { onExecution: (r) => got.push(r.orderId), onGap: (_e, _r, why) => gaps.push(why), onError: (c) => errors.push(c) },
+    {
+      onExecution: (r) => got.push(r.orderId),
+      onGap: (_e, _r, why) => gaps.push(why),
+      onError: (c) => errors.push(c),
+    },
   );
   t.after(() => client.close());
   client.start();
@@ -181,7 +243,9 @@ test('malformed reports are counted and skipped, the rest delivered, and trigger
 });
 
 test('a token error from Kraken ⇒ new token ⇒ resubscribe', async (t) => {
-  const fake = await startFakePrivate({ subscribeError: (tok) => (tok === 'tok1' ? 'EAPI:Invalid token' : undefined) });
+  const fake = await startFakePrivate({
+    subscribeError: (tok) => (tok === 'tok1' ? 'EAPI:Invalid token' : undefined),
+  });
   t.after(() => fake.close());
   const tk = tokens();
   const client = new KrakenPrivateV2({ url: fake.url, getToken: tk.get }, {});
@@ -192,7 +256,10 @@ test('a token error from Kraken ⇒ new token ⇒ resubscribe', async (t) => {
   assert.equal(client.stats.tokenRefreshes, 1);
   assert.equal(client.stats.subscriptionErrors, 1);
   assert.deepEqual(
-    fake.messages().filter((m) => m.method === 'subscribe').map((m) => m.params?.token),
+    fake
+      .messages()
+      .filter((m) => m.method === 'subscribe')
+      .map((m) => m.params?.token),
     ['tok1', 'tok2'],
   );
 });
@@ -205,7 +272,8 @@ test('getToken failure is reported and retried through the backoff', async (t) =
   const client = new KrakenPrivateV2(
     {
       url: fake.url,
-      getToken: () => (++calls === 1 ? Promise.reject(new Error('EAPI:Invalid key')) : Promise.resolve('tok')),
+      getToken: () =>
+        ++calls === 1 ? Promise.reject(new Error('EAPI:Invalid key')) : Promise.resolve('tok'),
       connection: fastReconnect,
     },
     { onError: (c) => codes.push(c) },
@@ -213,7 +281,10 @@ test('getToken failure is reported and retried through the backoff', async (t) =
   t.after(() => client.close());
   client.start();
   await waitFor(() => client.ready, 'ready after retry');
-  assert.deepEqual(codes.filter((c) => c === 'TOKEN_ERROR'), ['TOKEN_ERROR']);
+  assert.deepEqual(
+    codes.filter((c) => c === 'TOKEN_ERROR'),
+    ['TOKEN_ERROR'],
+  );
   assert.equal(client.connection.stats.connects, 2);
 });
 
@@ -227,8 +298,22 @@ test('cancel_order resolves after one ack per order, or on the first error', asy
         ws.send(
           JSON.stringify(
             ok
-              ? { method: 'cancel_order', req_id: m.req_id, result: { order_id: id }, success: true, time_in: T_IN, time_out: T_OUT }
-              : { method: 'cancel_order', req_id: m.req_id, error: 'EOrder:Unknown order', success: false, time_in: T_IN, time_out: T_OUT },
+              ? {
+                  method: 'cancel_order',
+                  req_id: m.req_id,
+                  result: { order_id: id },
+                  success: true,
+                  time_in: T_IN,
+                  time_out: T_OUT,
+                }
+              : {
+                  method: 'cancel_order',
+                  req_id: m.req_id,
+                  error: 'EOrder:Unknown order',
+                  success: false,
+                  time_in: T_IN,
+                  time_out: T_OUT,
+                },
           ),
         );
       }
@@ -239,11 +324,22 @@ test('cancel_order resolves after one ack per order, or on the first error', asy
   t.after(() => client.close());
   client.start();
   await waitFor(() => client.ready, 'ready');
-  const ok = (await client.cancelOrder(['OLUMT4-UTEGU-ZYM7E9', 'OLUMT4-UTEGU-ZYM7E8'])) as CancelOrderV2Result;
+  const ok = (await client.cancelOrder([
+    'OLUMT4-UTEGU-ZYM7E9',
+    'OLUMT4-UTEGU-ZYM7E8',
+  ])) as CancelOrderV2Result;
   assert.deepEqual(ok, { status: 'ok', reqId: ok.reqId, cancelled: 2 });
   const bad = await client.cancelOrder(['OLUMT4-UTEGU-ZYM7E7', 'BAD000-UTEGU-ZYM7E7']);
-  assert.deepEqual(bad, { status: 'error', reqId: bad.reqId, cancelled: 1, errorMessage: 'EOrder:Unknown order' });
-  await assert.rejects(client.cancelOrder(['has space']), (e: unknown) => e instanceof OrderNotSentError && e.code === 'INVALID_ORDER');
+  assert.deepEqual(bad, {
+    status: 'error',
+    reqId: bad.reqId,
+    cancelled: 1,
+    errorMessage: 'EOrder:Unknown order',
+  });
+  await assert.rejects(
+    client.cancelOrder(['has space']),
+    (e: unknown) => e instanceof OrderNotSentError && e.code === 'INVALID_ORDER',
+  );
 });
 
 test('invalid order parameters are refused before sending', async (t) => {
@@ -261,7 +357,10 @@ test('invalid order parameters are refused before sending', async (t) => {
     { ...ORDER, limit_price: undefined },
     { ...ORDER, symbol: 'BTC"USD' },
   ]) {
-    await assert.rejects(client.addOrder(bad), (e: unknown) => e instanceof OrderNotSentError && e.code === 'INVALID_ORDER');
+    await assert.rejects(
+      client.addOrder(bad),
+      (e: unknown) => e instanceof OrderNotSentError && e.code === 'INVALID_ORDER',
+    );
   }
   assert.equal(client.stats.ordersSent, 0);
   assert.equal(fake.messages().filter((m) => m.method === 'add_order').length, 0);

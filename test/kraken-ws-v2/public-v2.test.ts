@@ -39,12 +39,28 @@ function krakenV2Like(opts: { system?: string; unsupported?: string; rateLimitFi
       if (m.method !== 'subscribe') return;
       for (const symbol of m.params?.symbol ?? []) {
         if (opts.rateLimitFirst === true && !rateLimited) {
-          ws.send(JSON.stringify({ error: 'Exceeded msg rate', method: 'subscribe', success: false, symbol, time_in: T_IN, time_out: T_OUT }));
+          ws.send(
+            JSON.stringify({
+              error: 'Exceeded msg rate',
+              method: 'subscribe',
+              success: false,
+              symbol,
+              time_in: T_IN,
+              time_out: T_OUT,
+            }),
+          );
           continue;
         }
         if (symbol === opts.unsupported) {
           ws.send(
-            JSON.stringify({ error: `Currency pair not supported ${symbol}`, method: 'subscribe', success: false, symbol, time_in: T_IN, time_out: T_OUT }),
+            JSON.stringify({
+              error: `Currency pair not supported ${symbol}`,
+              method: 'subscribe',
+              success: false,
+              symbol,
+              time_in: T_IN,
+              time_out: T_OUT,
+            }),
           );
         } else {
           ws.send(
@@ -83,7 +99,15 @@ test('subscribes ticker bbo with snapshot, per-symbol acks and errors, delivers 
     { url: server.url, pairs: SYMBOLS, clockMicros: () => 42 },
     {
       onSpread: (i, out) =>
-        got.push([i, out[SPREAD_BID], out[SPREAD_ASK], out[SPREAD_TS], out[SPREAD_BID_VOL], out[SPREAD_ASK_VOL], out[SPREAD_RECV_US]] as number[]),
+        got.push([
+          i,
+          out[SPREAD_BID],
+          out[SPREAD_ASK],
+          out[SPREAD_TS],
+          out[SPREAD_BID_VOL],
+          out[SPREAD_ASK_VOL],
+          out[SPREAD_RECV_US],
+        ] as number[]),
       onProtocolError: (c, m) => errors.push([c, m]),
       onPairStatus: (i, online, _s, msg) => {
         if (!online && msg !== undefined) pairErrors.push([i, msg]);
@@ -123,7 +147,9 @@ test('a ticker without timestamp gets the local receive time as its Kraken time'
   t.after(() => feed.close());
   feed.start();
   await waitFor(() => feed.pairOnline[0] === 1, 'subscribed');
-  server.sockets[0]?.send('{"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1}]}');
+  server.sockets[0]?.send(
+    '{"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1}]}',
+  );
   await waitFor(() => ts.length === 1, 'ticker');
   assert.equal(ts[0], 1_700_000_000.123456);
   assert.equal(feed.stats.receiveTimeStamps, 1);
@@ -180,7 +206,11 @@ test('server drop ⇒ all pairs offline ⇒ reconnect ⇒ resubscribe ⇒ online
   const feedStates: boolean[] = [];
   const offline: string[] = [];
   const feed = new KrakenPublicV2(
-    { url: server.url, pairs: SYMBOLS.slice(0, 3), connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } } },
+    {
+      url: server.url,
+      pairs: SYMBOLS.slice(0, 3),
+      connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
+    },
     {
       onSpread: () => undefined,
       onFeedStatus: (online) => feedStates.push(online),
@@ -195,7 +225,10 @@ test('server drop ⇒ all pairs offline ⇒ reconnect ⇒ resubscribe ⇒ online
   server.sockets[0]?.terminate();
   await waitFor(() => feedStates.length >= 2 && offline.length === 3, 'offline');
   assert.deepEqual(offline, ['disconnected', 'disconnected', 'disconnected']);
-  await waitFor(() => server.received.length === 2 && feed.pairOnline.every((x) => x === 1) && feed.online, 'resubscribed');
+  await waitFor(
+    () => server.received.length === 2 && feed.pairOnline.every((x) => x === 1) && feed.online,
+    'resubscribed',
+  );
   const again = JSON.parse(server.received[1]?.[0] ?? '{}') as SubscribeMsg;
   assert.deepEqual(again.params?.symbol, SYMBOLS.slice(0, 3));
   assert.deepEqual(feedStates, [true, false, true]);
@@ -211,7 +244,9 @@ test('idle socket ⇒ v2 ping {"method":"ping","req_id":n}; pong counted', async
   t.after(() => feed.close());
   feed.start();
   await waitFor(() => feed.stats.pongs >= 1, 'pong');
-  const ping = (server.received[0] ?? []).map((s) => JSON.parse(s) as SubscribeMsg).find((m) => m.method === 'ping');
+  const ping = (server.received[0] ?? [])
+    .map((s) => JSON.parse(s) as SubscribeMsg)
+    .find((m) => m.method === 'ping');
   assert.ok(ping !== undefined && Number.isInteger(ping.req_id));
 });
 

@@ -8,7 +8,11 @@ import {
   TICKER_TYPE_UPDATE,
   TickerScanner,
 } from '../../src/kraken/ws-v2/ticker-scanner.js';
-import { TICKER_REJECT_NAMES, TickerReject, type TickerRejectCode } from '../../src/kraken/ws-v2/ticker-reject.js';
+import {
+  TICKER_REJECT_NAMES,
+  TickerReject,
+  type TickerRejectCode,
+} from '../../src/kraken/ws-v2/ticker-reject.js';
 import {
   SPREAD_ASK,
   SPREAD_ASK_VOL,
@@ -30,7 +34,13 @@ function scan(sc: TickerScanner, text: string): number {
 }
 
 function entry(fields: Record<string, string>): string {
-  return '{' + Object.entries(fields).map(([k, v]) => `"${k}":${v}`).join(',') + '}';
+  return (
+    '{' +
+    Object.entries(fields)
+      .map(([k, v]) => `"${k}":${v}`)
+      .join(',') +
+    '}'
+  );
 }
 
 const GOOD: Record<string, string> = {
@@ -127,9 +137,21 @@ describe('ticker scanner: hostile frames are counted rejections, never throws', 
     ['missing bid', frame(noBid), TickerReject.MISSING_FIELD],
     ['empty data', '{"channel":"ticker","type":"update","data":[]}', TickerReject.TOO_FEW_ELEMENTS],
     ['no data', '{"channel":"ticker","type":"update"}', TickerReject.MISSING_FIELD],
-    ['two entries', `{"channel":"ticker","data":[${entry(GOOD)},${entry(GOOD)}]}`, TickerReject.TOO_MANY_ELEMENTS],
-    ['duplicate bid', frame(GOOD).replace('"bid":64000.1', '"bid":64000.1,"bid":1'), TickerReject.DUPLICATE_KEY],
-    ['duplicate channel', frame().replace('{"channel":"ticker"', '{"channel":"ticker","channel":"book"'), TickerReject.DUPLICATE_KEY],
+    [
+      'two entries',
+      `{"channel":"ticker","data":[${entry(GOOD)},${entry(GOOD)}]}`,
+      TickerReject.TOO_MANY_ELEMENTS,
+    ],
+    [
+      'duplicate bid',
+      frame(GOOD).replace('"bid":64000.1', '"bid":64000.1,"bid":1'),
+      TickerReject.DUPLICATE_KEY,
+    ],
+    [
+      'duplicate channel',
+      frame().replace('{"channel":"ticker"', '{"channel":"ticker","channel":"book"'),
+      TickerReject.DUPLICATE_KEY,
+    ],
     ['bad month', frame({ ...GOOD, timestamp: '"2024-13-01T00:00:00Z"' }), TickerReject.BAD_TIMESTAMP],
     ['Feb 30', frame({ ...GOOD, timestamp: '"2024-02-30T00:00:00Z"' }), TickerReject.BAD_TIMESTAMP],
     ['no zone', frame({ ...GOOD, timestamp: '"2024-03-01T00:00:00"' }), TickerReject.BAD_TIMESTAMP],
@@ -185,17 +207,26 @@ describe('ticker scanner: hostile frames are counted rejections, never throws', 
 
 describe('ticker scanner vs JSON.parse / parseFloat / Date.parse (property)', () => {
   const digits = (max: number): fc.Arbitrary<string> =>
-    fc.stringOf(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), { minLength: 1, maxLength: max });
+    fc.stringOf(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), {
+      minLength: 1,
+      maxLength: max,
+    });
   /** JSON number text: no leading zeros, optional fraction (trailing zeros kept), optional exponent. */
   const numberText = fc
     .tuple(
       digits(12).map((d) => d.replace(/^0+(?=\d)/, '')),
       fc.option(digits(18), { nil: undefined }),
-      fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.integer({ min: 0, max: 30 })), {
-        nil: undefined,
-      }),
+      fc.option(
+        fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.integer({ min: 0, max: 30 })),
+        {
+          nil: undefined,
+        },
+      ),
     )
-    .map(([i, f, e]) => i + (f === undefined ? '' : '.' + f) + (e === undefined ? '' : e[0] + e[1] + String(e[2])));
+    .map(
+      ([i, f, e]) =>
+        i + (f === undefined ? '' : '.' + f) + (e === undefined ? '' : e[0] + e[1] + String(e[2])),
+    );
   const fromDouble = fc.double({ min: 0, max: 1e12, noNaN: true }).map((d) => JSON.stringify(d));
 
   test('numbers are bit-identical to JSON.parse (= parseFloat)', () => {
@@ -255,7 +286,10 @@ describe('ticker scanner vs JSON.parse / parseFloat / Date.parse (property)', ()
     const sc = new TickerScanner(PAIRS);
     for (let i = 0; i < 200; i++) {
       const px = (1000 + i * 0.37).toFixed(5);
-      assert.equal(scan(sc, frame({ ...GOOD, bid: px, ask: (Number(px) + 0.1).toFixed(5), bid_qty: '1361.44813783' })), 1);
+      assert.equal(
+        scan(sc, frame({ ...GOOD, bid: px, ask: (Number(px) + 0.1).toFixed(5), bid_qty: '1361.44813783' })),
+        1,
+      );
     }
     assert.equal(sc.slowConversions, 0);
   });

@@ -70,7 +70,8 @@ export function parseV2Object(value: unknown): ParsedV2Event {
     if (typeof o.success !== 'boolean') return invalid(method + ' ack without boolean success');
     if (!o.success && error === undefined) return invalid(method + ' error ack without error');
     const r = o.result;
-    if (r !== undefined && !isRecord(r) && !Array.isArray(r)) return invalid(method + ' result is not an object');
+    if (r !== undefined && !isRecord(r) && !Array.isArray(r))
+      return invalid(method + ' result is not an object');
     const result = isRecord(r) ? r : undefined;
     const symbol = optString(result?.symbol ?? o.symbol);
     const channel = optString(result?.channel);

@@ -20,7 +20,8 @@ export const KNOWN_EXEC_TYPES: ReadonlySet<string> = new Set([
   'status',
 ]);
 
-export type KrakenV2OrderStatus = 'pending_new' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'expired';
+export type KrakenV2OrderStatus =
+  'pending_new' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'expired';
 const ORDER_STATUSES: ReadonlySet<string> = new Set([
   'pending_new',
   'new',
@@ -87,7 +88,8 @@ function optStr(o: Record<string, unknown>, key: string): string | undefined {
 function optQty(o: Record<string, unknown>, key: string): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Bad(key + ' is not a finite number >= 0');
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new Bad(key + ' is not a finite number >= 0');
   return v;
 }
 
@@ -100,14 +102,20 @@ export function parseExecutionReport(v: unknown): ExecutionParseResult {
     const orderId = optStr(v, 'order_id');
     if (orderId === undefined || orderId.length === 0) throw new Bad('order_id missing');
     const status = optStr(v, 'order_status');
-    if (status !== undefined && !ORDER_STATUSES.has(status)) throw new Bad('order_status ' + status + ' unknown');
+    if (status !== undefined && !ORDER_STATUSES.has(status))
+      throw new Bad('order_status ' + status + ' unknown');
     const side = optStr(v, 'side');
     if (side !== undefined && side !== 'buy' && side !== 'sell') throw new Bad('side is not buy/sell');
     const ref = v.order_userref;
     if (ref !== undefined && ref !== null && !(typeof ref === 'number' && Number.isSafeInteger(ref)))
       throw new Bad('order_userref is not an integer');
     const tid = v.trade_id;
-    if (tid !== undefined && tid !== null && !(typeof tid === 'number' && Number.isSafeInteger(tid)) && typeof tid !== 'string')
+    if (
+      tid !== undefined &&
+      tid !== null &&
+      !(typeof tid === 'number' && Number.isSafeInteger(tid)) &&
+      typeof tid !== 'string'
+    )
       throw new Bad('trade_id is not an integer');
     const fees: ExecutionFee[] = [];
     let feeTotal = 0;
@@ -128,7 +136,8 @@ export function parseExecutionReport(v: unknown): ExecutionParseResult {
     const execId = optStr(v, 'exec_id');
     const tradeId = tid === undefined || tid === null ? undefined : String(tid).slice(0, MAX_TEXT);
     if (execType === 'trade') {
-      if (lastQty === undefined || lastPrice === undefined) throw new Bad('trade without last_qty/last_price');
+      if (lastQty === undefined || lastPrice === undefined)
+        throw new Bad('trade without last_qty/last_price');
       if (execId === undefined && tradeId === undefined) throw new Bad('trade without exec_id/trade_id');
       if (cost === undefined) cost = lastQty * lastPrice;
     }

@@ -66,7 +66,13 @@ function literal(buf: Uint8Array, i: number, n: number, lit: Uint8Array): number
 }
 
 /** Skip the JSON value starting at buf[i] (no leading whitespace). Index after it, or -reason. */
-export function skipValue(buf: Uint8Array, i: number, n: number, num: JsonNumberReader, depth: number): number {
+export function skipValue(
+  buf: Uint8Array,
+  i: number,
+  n: number,
+  num: JsonNumberReader,
+  depth: number,
+): number {
   if (i >= n) return -TickerReject.TRUNCATED;
   const c = buf[i] as number;
   if (c === QUOTE) {

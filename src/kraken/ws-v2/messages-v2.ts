@@ -121,17 +121,24 @@ export function buildAddOrderV2(reqId: number, token: string, p: AddOrderV2Param
   need(typeof p.symbol === 'string' && SYMBOL_RE.test(p.symbol), 'symbol must be a v2 symbol like BTC/USD');
   const qty = decimalToJsonNumber(p.order_qty, 'order_qty');
   need(/[1-9]/.test(qty), 'order_qty must be positive');
-  if (p.order_type !== 'market') need(p.limit_price !== undefined, 'limit_price is required for ' + p.order_type);
+  if (p.order_type !== 'market')
+    need(p.limit_price !== undefined, 'limit_price is required for ' + p.order_type);
   const price = p.limit_price === undefined ? undefined : decimalToJsonNumber(p.limit_price, 'limit_price');
   if (p.time_in_force !== undefined)
-    need(p.time_in_force === 'gtc' || p.time_in_force === 'gtd' || p.time_in_force === 'ioc', 'time_in_force is invalid');
+    need(
+      p.time_in_force === 'gtc' || p.time_in_force === 'gtd' || p.time_in_force === 'ioc',
+      'time_in_force is invalid',
+    );
   if (p.order_userref !== undefined)
     need(
       Number.isInteger(p.order_userref) && p.order_userref >= -2147483648 && p.order_userref <= 2147483647,
       'order_userref must be a 32-bit integer',
     );
   if (p.cl_ord_id !== undefined) need(CL_ORD_ID_RE.test(p.cl_ord_id), 'cl_ord_id is invalid');
-  need(!(p.order_userref !== undefined && p.cl_ord_id !== undefined), 'order_userref and cl_ord_id are mutually exclusive');
+  need(
+    !(p.order_userref !== undefined && p.cl_ord_id !== undefined),
+    'order_userref and cl_ord_id are mutually exclusive',
+  );
   if (p.deadline !== undefined) need(RFC3339_RE.test(p.deadline), 'deadline must be RFC3339');
   // Strings below passed the regexes above (no quotes or backslashes), so they embed safely.
   let s = '{"method":"add_order","params":{"order_type":"' + p.order_type + '","side":"' + p.side + '"';

@@ -140,7 +140,13 @@ export class KrakenPrivateV2 {
     this.adds = new PendingRequests<AddOrderV2Result>(timers, ackMs);
     this.cancels = new PendingRequests<CancelOrderV2Result>(timers, ackMs);
     this.connection = new WsConnection(
-      { ...options.connection, url: options.url, name: options.name ?? 'private-v2', timers, pingMessage: buildPingV2 },
+      {
+        ...options.connection,
+        url: options.url,
+        name: options.name ?? 'private-v2',
+        timers,
+        pingMessage: buildPingV2,
+      },
       {
         onFrame: (data) => this.onFrame(data),
         onOpen: () => {
@@ -181,7 +187,9 @@ export class KrakenPrivateV2 {
    */
   addOrder(params: AddOrderV2Params): Promise<AddOrderV2Result> {
     if (this.token === null || !this.connection.isOpen())
-      return Promise.reject(new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'));
+      return Promise.reject(
+        new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'),
+      );
     const reqId = ++this.reqId;
     let msg: string;
     try {
@@ -198,7 +206,9 @@ export class KrakenPrivateV2 {
   /** cancel_order by order ids. Resolves after one ok ack per id, or the first error ack. */
   cancelOrder(orderIds: readonly string[]): Promise<CancelOrderV2Result> {
     if (this.token === null || !this.connection.isOpen())
-      return Promise.reject(new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'));
+      return Promise.reject(
+        new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token'),
+      );
     const reqId = ++this.reqId;
     let msg: string;
     try {
@@ -222,7 +232,8 @@ export class KrakenPrivateV2 {
     let token: string;
     try {
       token = await this.getToken();
-      if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned an empty token');
+      if (typeof token !== 'string' || token.length === 0)
+        throw new Error('getToken returned an empty token');
     } catch (err) {
       this.stats.tokenErrors++;
       this.handlers.onError?.('TOKEN_ERROR', (err as Error).message);
@@ -336,7 +347,12 @@ export class KrakenPrivateV2 {
             return this.malformed('add_order ack without result.order_id', false);
           }
           const ref = ev.result?.order_userref;
-          result = { status: 'ok', reqId, orderId: id, orderUserref: typeof ref === 'number' ? ref : undefined };
+          result = {
+            status: 'ok',
+            reqId,
+            orderId: id,
+            orderUserref: typeof ref === 'number' ? ref : undefined,
+          };
         } else {
           result = { status: 'error', reqId, errorMessage: ev.error ?? '' };
           if (TOKEN_RE.test(result.errorMessage)) this.refreshToken();

@@ -6,7 +6,12 @@
  * heartbeat, pong, per-symbol subscribe/unsubscribe acks, errors.
  * State it owns: system status, per-pair online flags; all offline while disconnected.
  */
-import { WsConnection, type DisconnectReason, type WsConnectionError, type WsConnectionOptions } from '../ws/connection.js';
+import {
+  WsConnection,
+  type DisconnectReason,
+  type WsConnectionError,
+  type WsConnectionOptions,
+} from '../ws/connection.js';
 import type { PublicV1ErrorCode } from '../ws/public-v1.js';
 import { SPREAD_RECV_US, SPREAD_TS } from '../ws/spread-scanner.js';
 import { epochMicros, realTimers, type TimerHandle, type Timers } from '../ws/timers.js';
@@ -243,7 +248,10 @@ export class KrakenPublicV2 {
     if (idx === undefined) {
       this.stats.unknownPairStatus++;
       if (!success && !rateLimited)
-        this.handlers.onProtocolError?.('SUBSCRIPTION_ERROR', (symbol ?? '(no symbol)') + ': ' + (error ?? ''));
+        this.handlers.onProtocolError?.(
+          'SUBSCRIPTION_ERROR',
+          (symbol ?? '(no symbol)') + ': ' + (error ?? ''),
+        );
       return;
     }
     let online: boolean;

@@ -261,11 +261,21 @@ export class TickerScanner {
       let bit = 0,
         slot = -1;
       if (len === 3) {
-        if (bytesEqual(buf, ks, ke, K_BID)) (bit = F_BID), (slot = 0);
-        else if (bytesEqual(buf, ks, ke, K_ASK)) (bit = F_ASK), (slot = 1);
+        if (bytesEqual(buf, ks, ke, K_BID)) {
+          bit = F_BID;
+          slot = 0;
+        } else if (bytesEqual(buf, ks, ke, K_ASK)) {
+          bit = F_ASK;
+          slot = 1;
+        }
       } else if (len === 7) {
-        if (bytesEqual(buf, ks, ke, K_BID_QTY)) (bit = F_BID_QTY), (slot = 3);
-        else if (bytesEqual(buf, ks, ke, K_ASK_QTY)) (bit = F_ASK_QTY), (slot = 4);
+        if (bytesEqual(buf, ks, ke, K_BID_QTY)) {
+          bit = F_BID_QTY;
+          slot = 3;
+        } else if (bytesEqual(buf, ks, ke, K_ASK_QTY)) {
+          bit = F_ASK_QTY;
+          slot = 4;
+        }
       } else if (len === 6) {
         if (bytesEqual(buf, ks, ke, K_SYMBOL)) bit = F_SYMBOL;
       } else if (len === 9) {
