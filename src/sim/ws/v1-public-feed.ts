@@ -40,6 +40,9 @@ interface BookView {
   ch: V1Channel;
   asks: PubLevel[];
   bids: PubLevel[];
+  /** Spare arrays the next diff writes into (double buffering: no array allocated per change). */
+  spareAsks: PubLevel[];
+  spareBids: PubLevel[];
 }
 
 interface PairFeed {
@@ -184,10 +187,9 @@ export class V1PublicFeed {
     } else if (kind === 'ticker') {
       f.ticker = ch;
     } else {
-      const view: BookView = { ch, asks: [], bids: [] };
-      const ts = 0;
-      this.diffSide(f, view.asks, this.market.levels(pairIndex, 'ask'), depth, true, ts, null);
-      this.diffSide(f, view.bids, this.market.levels(pairIndex, 'bid'), depth, false, ts, null);
+      const view: BookView = { ch, asks: [], bids: [], spareAsks: [], spareBids: [] };
+      this.diffSide(f, [], view.asks, this.market.levels(pairIndex, 'ask'), depth, true, 0, null);
+      this.diffSide(f, [], view.bids, this.market.levels(pairIndex, 'bid'), depth, false, 0, null);
       f.books.push(view);
     }
     return ch;
@@ -284,8 +286,14 @@ export class V1PublicFeed {
 
   private publishBook(f: PairFeed, view: BookView, bids: readonly BookLevel[], asks: readonly BookLevel[], ts: number): void {
     const depth = view.ch.depth;
-    const a = this.diffSide(f, view.asks, asks, depth, true, ts, '');
-    const b = this.diffSide(f, view.bids, bids, depth, false, ts, '');
+    const oldAsks = view.asks;
+    const oldBids = view.bids;
+    const a = this.diffSide(f, oldAsks, view.spareAsks, asks, depth, true, ts, '');
+    const b = this.diffSide(f, oldBids, view.spareBids, bids, depth, false, ts, '');
+    view.asks = view.spareAsks;
+    view.bids = view.spareBids;
+    view.spareAsks = oldAsks;
+    view.spareBids = oldBids;
     if (a === '' && b === '') return;
     const c = bookChecksum(view.asks, view.bids);
     let s = `[${view.ch.id},`;
@@ -297,13 +305,23 @@ export class V1PublicFeed {
   }
 
   /**
-   * Rewrites `pub` (in place) to the market's top `depth` levels and returns the update entries
+   * Fills `pub` (emptied first) with the market's top `depth` levels and returns the update entries
    * (comma-joined `["p","q","ts"]`) a client needs to go from the old to the new list: changed and
-   * new levels with their values, vanished ones with volume 0. `acc` null = no entries wanted.
+   * new levels with their values, vanished ones with volume 0 (`old` is the previous list, read
+   * only). `acc` null = no entries wanted.
    */
-  private diffSide(f: PairFeed, pub: PubLevel[], lv: readonly BookLevel[], depth: number, ascending: boolean, ts: number, acc: string | null): string {
+  private diffSide(
+    f: PairFeed,
+    old: readonly PubLevel[],
+    pub: PubLevel[],
+    lv: readonly BookLevel[],
+    depth: number,
+    ascending: boolean,
+    ts: number,
+    acc: string | null,
+  ): string {
     const n = lv.length < depth ? lv.length : depth;
-    const old = pub.splice(0, pub.length);
+    pub.length = 0;
     let out = acc ?? '';
     const emit = acc !== null;
     let i = 0;
