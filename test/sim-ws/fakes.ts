@@ -18,7 +18,15 @@ import type {
   Side,
 } from '../../src/sim/contracts.js';
 
-function pair(id: string, altname: string, wsname: string, symbol: string, pairDecimals: number, lotDecimals: number, ordermin: number): SimPair {
+function pair(
+  id: string,
+  altname: string,
+  wsname: string,
+  symbol: string,
+  pairDecimals: number,
+  lotDecimals: number,
+  ordermin: number,
+): SimPair {
   const [base = '', quote = ''] = wsname.split('/');
   return {
     id,
@@ -54,7 +62,9 @@ export class FakeMarket implements SimMarket {
   ts = 1_700_000_000.123456;
 
   pairIndex(name: string): number {
-    return this.pairs.findIndex((p) => p.wsname === name || p.symbol === name || p.id === name || p.altname === name);
+    return this.pairs.findIndex(
+      (p) => p.wsname === name || p.symbol === name || p.id === name || p.altname === name,
+    );
   }
   levels(pairIndex: number, side: Side): readonly BookLevel[] {
     const b = this.books[pairIndex];
@@ -74,7 +84,12 @@ export class FakeMarket implements SimMarket {
     return level;
   }
   /** Applies levels and emits one BookChange. */
-  apply(pairIndex: number, bids: Array<[number, number]>, asks: Array<[number, number]>, dislocationId?: number): void {
+  apply(
+    pairIndex: number,
+    bids: Array<[number, number]>,
+    asks: Array<[number, number]>,
+    dislocationId?: number,
+  ): void {
     const change: BookChange = {
       pairIndex,
       bids: bids.map(([p, q]) => this.set(pairIndex, 'bid', p, q)),
@@ -208,7 +223,12 @@ export class FakeVenue implements SimVenue {
   }
 
   cancelOrder(apiKey: string, ref: string): VenueResult<{ count: number }> {
-    const o = [...this.orders.values()].find((x) => x.apiKey === apiKey && x.status === 'open' && (x.txid === ref || String(x.userref) === ref || x.clOrdId === ref));
+    const o = [...this.orders.values()].find(
+      (x) =>
+        x.apiKey === apiKey &&
+        x.status === 'open' &&
+        (x.txid === ref || String(x.userref) === ref || x.clOrdId === ref),
+    );
     if (o === undefined) return { ok: false, error: 'EOrder:Unknown order' };
     o.status = 'canceled';
     o.closetm = this.market.ts;

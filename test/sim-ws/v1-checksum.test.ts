@@ -9,7 +9,18 @@ test('crc32 matches the IEEE check value', () => {
 test('Kraken published v1 checksum vector (kraken-api.md §1.9) → 974947235', () => {
   const vol = '0.00000500';
   const asks = Array.from({ length: 10 }, (_, i) => (0.05005 + i * 0.00005).toFixed(5));
-  const bids = ['0.05000', '0.04995', '0.04990', '0.04980', '0.04975', '0.04970', '0.04965', '0.04960', '0.04955', '0.04950'];
+  const bids = [
+    '0.05000',
+    '0.04995',
+    '0.04990',
+    '0.04980',
+    '0.04975',
+    '0.04970',
+    '0.04965',
+    '0.04960',
+    '0.04955',
+    '0.04950',
+  ];
   const lv = (p: string): { ck: string } => ({ ck: checksumFragment(p) + checksumFragment(vol) });
   assert.equal(checksumFragment('0.05005'), '5005');
   assert.equal(checksumFragment('0.00000500'), '500');

@@ -70,14 +70,15 @@ describe('ws v1 faults and routing', () => {
     const a = await open(t, h, 'public');
     const b = await open(t, h, 'public');
     h.faults.garbageFrames = 3;
-    const bad = (c: TestClient): number => c.raw.filter((r) => {
-      try {
-        const m = JSON.parse(r);
-        return !(typeof m === 'object' && m !== null);
-      } catch {
-        return true;
-      }
-    }).length + c.msgs.filter((m: any) => Array.isArray(m) && m[0] === null).length;
+    const bad = (c: TestClient): number =>
+      c.raw.filter((r) => {
+        try {
+          const m = JSON.parse(r);
+          return !(typeof m === 'object' && m !== null);
+        } catch {
+          return true;
+        }
+      }).length + c.msgs.filter((m: any) => Array.isArray(m) && m[0] === null).length;
     await a.until(() => bad(a) === 3, 'garbage on a');
     await b.until(() => bad(b) === 3, 'garbage on b');
     assert.equal(h.faults.garbageFrames, 0);
@@ -103,25 +104,83 @@ describe('ws v1 faults and routing', () => {
     c.send({ event: 'subscribe', subscription: { name: 'openOrders', token } });
     await c.next((m) => Array.isArray(m) && m[1] === 'openOrders', 'snapshot');
     h.faults.rejectNextOrder = 'EOrder:Insufficient funds';
-    c.send({ event: 'addOrder', reqid: 1, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '90', volume: '0.1' });
-    assert.equal((await c.next(isEvent('addOrderStatus', (x) => x.reqid === 1), 'rejected')).errorMessage, 'EOrder:Insufficient funds');
+    c.send({
+      event: 'addOrder',
+      reqid: 1,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '90',
+      volume: '0.1',
+    });
+    assert.equal(
+      (
+        await c.next(
+          isEvent('addOrderStatus', (x) => x.reqid === 1),
+          'rejected',
+        )
+      ).errorMessage,
+      'EOrder:Insufficient funds',
+    );
     assert.equal(h.venue.addOrderCalls, 0);
     assert.equal(h.faults.rejectNextOrder, null);
     h.faults.delayNextOrderMs = 30;
-    c.send({ event: 'addOrder', reqid: 2, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '90', volume: '0.1' });
-    assert.equal((await c.next(isEvent('addOrderStatus', (x) => x.reqid === 2), 'delayed')).status, 'ok');
+    c.send({
+      event: 'addOrder',
+      reqid: 2,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '90',
+      volume: '0.1',
+    });
+    assert.equal(
+      (
+        await c.next(
+          isEvent('addOrderStatus', (x) => x.reqid === 2),
+          'delayed',
+        )
+      ).status,
+      'ok',
+    );
     assert.equal(h.faults.delayNextOrderMs, 0);
     h.faults.ackDelayMs = 40;
-    c.send({ event: 'addOrder', reqid: 3, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '101', volume: '0.5', timeinforce: 'IOC' });
-    await c.until(() => c.msgs.some((m: any) => Array.isArray(m) && JSON.stringify(m).includes('"closed"')), 'closed');
+    c.send({
+      event: 'addOrder',
+      reqid: 3,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '101',
+      volume: '0.5',
+      timeinforce: 'IOC',
+    });
+    await c.until(
+      () => c.msgs.some((m: any) => Array.isArray(m) && JSON.stringify(m).includes('"closed"')),
+      'closed',
+    );
     const ack = c.indexOf(isEvent('addOrderStatus', (x) => x.reqid === 3));
     assert.ok(ack >= 0);
     const after = c.msgs.slice(ack + 1).map((m) => JSON.stringify(m));
-    assert.ok(after.some((s) => s.includes('"vol_exec"')), 'fill after the delayed ack');
-    assert.ok(c.msgs.slice(0, ack).some((m) => JSON.stringify(m).includes('"pending"')), 'pending before the ack');
+    assert.ok(
+      after.some((s) => s.includes('"vol_exec"')),
+      'fill after the delayed ack',
+    );
+    assert.ok(
+      c.msgs.slice(0, ack).some((m) => JSON.stringify(m).includes('"pending"')),
+      'pending before the ack',
+    );
     assert.equal(c.msgs.filter((m) => isEvent('addOrderStatus')(m, '')).length, 3);
-    const seq = c.msgs.filter((m: any) => Array.isArray(m) && m[1] === 'openOrders').map((m: any) => m[2].sequence);
-    assert.deepEqual(seq, seq.map((_: number, i: number) => i + 1));
+    const seq = c.msgs
+      .filter((m: any) => Array.isArray(m) && m[1] === 'openOrders')
+      .map((m: any) => m[2].sequence);
+    assert.deepEqual(
+      seq,
+      seq.map((_: number, i: number) => i + 1),
+    );
   });
 
   test('timing registry: frame written and order arrival are stamped', async (t) => {
@@ -133,7 +192,17 @@ describe('ws v1 faults and routing', () => {
     await c.next(isChannel('spread'), 'dislocation frame');
     const p = await open(t, h, 'private');
     const { token } = h.venue.issueToken('k-t');
-    p.send({ event: 'addOrder', reqid: 1, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '99', volume: '0.5', timeinforce: 'IOC' });
+    p.send({
+      event: 'addOrder',
+      reqid: 1,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '99',
+      volume: '0.5',
+      timeinforce: 'IOC',
+    });
     await p.next(isEvent('addOrderStatus'), 'ack');
     const r = timing.records()[0];
     assert.ok(r?.firstFrameWrittenNs !== null && r?.firstFrameWrittenNs !== undefined);
@@ -169,7 +238,9 @@ describe('ws v1 faults and routing', () => {
         }),
     );
     other.on('connection', (ws) => ws.send('v2 here'));
-    router.route('/ws/v2/public', (req, socket, head) => other.handleUpgrade(req, socket, head, (ws) => other.emit('connection', ws, req)));
+    router.route('/ws/v2/public', (req, socket, head) =>
+      other.handleUpgrade(req, socket, head, (ws) => other.emit('connection', ws, req)),
+    );
     const c = await TestClient.open(h.url('/ws/v2/public'));
     t.after(() => c.close());
     await c.until(() => c.raw.includes('v2 here'), 'v2 attacher');

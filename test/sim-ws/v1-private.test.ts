@@ -25,14 +25,23 @@ describe('ws v1 private', () => {
     return c;
   }
 
-  async function subscribed(t: { after(fn: () => Promise<void>): void }, apiKey: string): Promise<{ c: TestClient; token: string }> {
+  async function subscribed(
+    t: { after(fn: () => Promise<void>): void },
+    apiKey: string,
+  ): Promise<{ c: TestClient; token: string }> {
     const c = await client(t);
     const { token } = h.venue.issueToken(apiKey);
     c.send({ event: 'subscribe', reqid: 1, subscription: { name: 'openOrders', token } });
-    await c.next(isEvent('subscriptionStatus', (x) => x.channelName === 'openOrders' && x.status === 'subscribed'), 'openOrders subscribed');
+    await c.next(
+      isEvent('subscriptionStatus', (x) => x.channelName === 'openOrders' && x.status === 'subscribed'),
+      'openOrders subscribed',
+    );
     await c.next(isPriv('openOrders'), 'openOrders snapshot');
     c.send({ event: 'subscribe', reqid: 2, subscription: { name: 'ownTrades', token } });
-    await c.next(isEvent('subscriptionStatus', (x) => x.channelName === 'ownTrades' && x.status === 'subscribed'), 'ownTrades subscribed');
+    await c.next(
+      isEvent('subscriptionStatus', (x) => x.channelName === 'ownTrades' && x.status === 'subscribed'),
+      'ownTrades subscribed',
+    );
     await c.next(isPriv('ownTrades'), 'ownTrades snapshot');
     return { c, token };
   }
@@ -51,26 +60,53 @@ describe('ws v1 private', () => {
   test('token errors: missing, unknown, expired; public channel on the private endpoint', async (t) => {
     const c = await client(t);
     c.send({ event: 'subscribe', reqid: 1, subscription: { name: 'ownTrades' } });
-    const a = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 1), 'missing token');
+    const a = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 1),
+      'missing token',
+    );
     assert.equal(a.status, 'error');
     assert.equal(a.errorMessage, 'EGeneral:Invalid arguments:token');
     c.send({ event: 'subscribe', reqid: 2, subscription: { name: 'ownTrades', token: 'nope' } });
-    const b = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 2), 'bad token');
+    const b = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 2),
+      'bad token',
+    );
     assert.equal(b.errorMessage, 'ESession:Invalid session');
     const { token } = h.venue.issueToken('k-expired');
     h.venue.expireTokens();
-    c.send({ event: 'addOrder', reqid: 3, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '50001', volume: '0.1' });
-    const d = await c.next(isEvent('addOrderStatus', (x) => x.reqid === 3), 'expired token order');
+    c.send({
+      event: 'addOrder',
+      reqid: 3,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '50001',
+      volume: '0.1',
+    });
+    const d = await c.next(
+      isEvent('addOrderStatus', (x) => x.reqid === 3),
+      'expired token order',
+    );
     assert.equal(d.status, 'error');
     assert.equal(d.errorMessage, 'ESession:Invalid session');
     c.send({ event: 'cancelOrder', reqid: 4, token: 'nope', txid: ['X'] });
-    const e = await c.next(isEvent('cancelOrderStatus', (x) => x.reqid === 4), 'cancel bad token');
+    const e = await c.next(
+      isEvent('cancelOrderStatus', (x) => x.reqid === 4),
+      'cancel bad token',
+    );
     assert.equal(e.errorMessage, 'ESession:Invalid session');
     c.send({ event: 'subscribe', reqid: 5, pair: ['XBT/USD'], subscription: { name: 'spread' } });
-    const f = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 5), 'public on private');
+    const f = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 5),
+      'public on private',
+    );
     assert.match(f.errorMessage, /Try ws\.kraken\.com/);
     c.send('garbage');
-    await c.next(isEvent('error', (x) => x.errorMessage === 'Malformed request'), 'malformed');
+    await c.next(
+      isEvent('error', (x) => x.errorMessage === 'Malformed request'),
+      'malformed',
+    );
     c.send({ event: 'ping', reqid: 6 });
     assert.equal((await c.next(isEvent('pong'), 'pong')).reqid, 6);
     assert.equal(h.venue.addOrderCalls, 0);
@@ -80,11 +116,27 @@ describe('ws v1 private', () => {
     // Seed history: two trades and one resting order for this key.
     const key = 'k-snap';
     const tk = h.venue.issueToken(key).token;
-    h.venue.addOrder(key, { pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '50001', volume: '0.1' });
-    h.venue.addOrder(key, { pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '40000', volume: '0.2', userref: 9 });
+    h.venue.addOrder(key, {
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '50001',
+      volume: '0.1',
+    });
+    h.venue.addOrder(key, {
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '40000',
+      volume: '0.2',
+      userref: 9,
+    });
     const c = await client(t);
     c.send({ event: 'subscribe', reqid: 11, subscription: { name: 'ownTrades', token: tk } });
-    const st = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 11), 'ownTrades status');
+    const st = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 11),
+      'ownTrades status',
+    );
     assert.equal(st.status, 'subscribed');
     assert.equal(st.channelName, 'ownTrades');
     const snap = await c.next(isPriv('ownTrades'), 'ownTrades snapshot');
@@ -100,7 +152,10 @@ describe('ws v1 private', () => {
     assert.match(tr.time, /^\d+\.\d{6}$/);
     h.venue.expireTokens();
     c.send({ event: 'subscribe', reqid: 12, subscription: { name: 'openOrders', token: tk } });
-    await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 12 && x.status === 'subscribed'), 'openOrders with pinned token');
+    await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 12 && x.status === 'subscribed'),
+      'openOrders with pinned token',
+    );
     const oo = await c.next(isPriv('openOrders'), 'openOrders snapshot');
     assert.deepEqual(oo[2], { sequence: 1 });
     assert.equal(oo[0].length, 1);
@@ -111,20 +166,45 @@ describe('ws v1 private', () => {
     assert.equal(o.descr.pair, 'XBT/USD');
     assert.equal(o.descr.price, '40000.0');
     c.send({ event: 'subscribe', reqid: 13, subscription: { name: 'openOrders', token: tk } });
-    const dup = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 13), 'already');
+    const dup = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 13),
+      'already',
+    );
     assert.equal(dup.errorMessage, 'Already subscribed');
     c.send({ event: 'unsubscribe', reqid: 14, subscription: { name: 'openOrders', token: tk } });
-    const un = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 14), 'unsubscribed');
+    const un = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 14),
+      'unsubscribed',
+    );
     assert.equal(un.status, 'unsubscribed');
     c.send({ event: 'unsubscribe', reqid: 15, subscription: { name: 'openOrders', token: tk } });
-    assert.equal((await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 15), 'not found')).errorMessage, 'Subscription Not Found');
+    assert.equal(
+      (
+        await c.next(
+          isEvent('subscriptionStatus', (x) => x.reqid === 15),
+          'not found',
+        )
+      ).errorMessage,
+      'Subscription Not Found',
+    );
   });
 
   test('IOC addOrder: pending/open, then addOrderStatus, then fills and close; sequences +1', async (t) => {
     const { c, token } = await subscribed(t, 'k-ioc');
     h.market.set(0, 'ask', 50001, 0.5);
     h.market.set(0, 'ask', 50002, 0.5);
-    c.send({ event: 'addOrder', reqid: 21, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '50002', volume: '0.7', timeinforce: 'IOC', userref: '77' });
+    c.send({
+      event: 'addOrder',
+      reqid: 21,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '50002',
+      volume: '0.7',
+      timeinforce: 'IOC',
+      userref: '77',
+    });
     await c.until(() => c.msgs.some(hasStatus('closed')), 'closed');
     const ack = c.indexOf(isEvent('addOrderStatus', (x) => x.reqid === 21));
     assert.ok(ack >= 0);
@@ -166,35 +246,131 @@ describe('ws v1 private', () => {
 
   test('addOrder errors: venue rejection, bad fields, validate; cancelOrder ok and error', async (t) => {
     const { c, token } = await subscribed(t, 'k-err');
-    c.send({ event: 'addOrder', reqid: 31, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '40000', volume: '0.00001' });
-    const r1 = await c.next(isEvent('addOrderStatus', (x) => x.reqid === 31), 'min');
-    assert.deepEqual(r1, { errorMessage: 'EOrder:Order minimum not met', event: 'addOrderStatus', status: 'error', reqid: 31 });
-    c.send({ event: 'addOrder', reqid: 32, token, pair: 'XBT/USD', type: 'hold', ordertype: 'limit', price: '1', volume: '1' });
-    assert.equal((await c.next(isEvent('addOrderStatus', (x) => x.reqid === 32), 'type')).errorMessage, 'EGeneral:Invalid arguments:type');
-    c.send({ event: 'addOrder', reqid: 33, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '1', volume: '1', userref: 'abc' });
-    assert.equal((await c.next(isEvent('addOrderStatus', (x) => x.reqid === 33), 'userref')).errorMessage, 'EGeneral:Invalid arguments:userref');
+    c.send({
+      event: 'addOrder',
+      reqid: 31,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '40000',
+      volume: '0.00001',
+    });
+    const r1 = await c.next(
+      isEvent('addOrderStatus', (x) => x.reqid === 31),
+      'min',
+    );
+    assert.deepEqual(r1, {
+      errorMessage: 'EOrder:Order minimum not met',
+      event: 'addOrderStatus',
+      status: 'error',
+      reqid: 31,
+    });
+    c.send({
+      event: 'addOrder',
+      reqid: 32,
+      token,
+      pair: 'XBT/USD',
+      type: 'hold',
+      ordertype: 'limit',
+      price: '1',
+      volume: '1',
+    });
+    assert.equal(
+      (
+        await c.next(
+          isEvent('addOrderStatus', (x) => x.reqid === 32),
+          'type',
+        )
+      ).errorMessage,
+      'EGeneral:Invalid arguments:type',
+    );
+    c.send({
+      event: 'addOrder',
+      reqid: 33,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '1',
+      volume: '1',
+      userref: 'abc',
+    });
+    assert.equal(
+      (
+        await c.next(
+          isEvent('addOrderStatus', (x) => x.reqid === 33),
+          'userref',
+        )
+      ).errorMessage,
+      'EGeneral:Invalid arguments:userref',
+    );
     // A resting order (userref as a number), then cancel it by txid, then cancel an unknown one.
-    c.send({ event: 'addOrder', reqid: 34, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '40000', volume: '0.01', userref: 5, cl_ord_id: 'abc-1' });
-    const ok = await c.next(isEvent('addOrderStatus', (x) => x.reqid === 34), 'resting');
+    c.send({
+      event: 'addOrder',
+      reqid: 34,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '40000',
+      volume: '0.01',
+      userref: 5,
+      cl_ord_id: 'abc-1',
+    });
+    const ok = await c.next(
+      isEvent('addOrderStatus', (x) => x.reqid === 34),
+      'resting',
+    );
     assert.equal(ok.status, 'ok');
     assert.equal(ok.cl_ord_id, 'abc-1');
     c.send({ event: 'cancelOrder', reqid: 35, token, txid: [ok.txid, 'OUNKNO-WN000-000000'] });
-    const s1 = await c.next(isEvent('cancelOrderStatus', (x) => x.reqid === 35), 'cancel ok');
+    const s1 = await c.next(
+      isEvent('cancelOrderStatus', (x) => x.reqid === 35),
+      'cancel ok',
+    );
     assert.equal(s1.status, 'ok');
-    const s2 = await c.next(isEvent('cancelOrderStatus', (x) => x.reqid === 35), 'cancel error');
+    const s2 = await c.next(
+      isEvent('cancelOrderStatus', (x) => x.reqid === 35),
+      'cancel error',
+    );
     assert.equal(s2.status, 'error');
     assert.equal(s2.errorMessage, 'EOrder:Unknown order');
     await c.until(() => c.msgs.some(hasStatus('canceled')), 'canceled delta');
     const cancel = c.msgs.find(hasStatus('canceled')) as any;
     assert.equal(cancel[0][0][ok.txid].cancel_reason, 'User requested');
     c.send({ event: 'cancelOrder', reqid: 36, token, txid: 'not-a-list' });
-    assert.equal((await c.next(isEvent('cancelOrderStatus', (x) => x.reqid === 36), 'txid')).errorMessage, 'EGeneral:Invalid arguments:txid');
-    c.send({ event: 'addOrder', reqid: 37, token, pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '40000', volume: '0.01', validate: 'true' });
-    const v = await c.next(isEvent('addOrderStatus', (x) => x.reqid === 37), 'validate');
+    assert.equal(
+      (
+        await c.next(
+          isEvent('cancelOrderStatus', (x) => x.reqid === 36),
+          'txid',
+        )
+      ).errorMessage,
+      'EGeneral:Invalid arguments:txid',
+    );
+    c.send({
+      event: 'addOrder',
+      reqid: 37,
+      token,
+      pair: 'XBT/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '40000',
+      volume: '0.01',
+      validate: 'true',
+    });
+    const v = await c.next(
+      isEvent('addOrderStatus', (x) => x.reqid === 37),
+      'validate',
+    );
     assert.equal(v.status, 'ok');
     assert.equal(v.txid, undefined);
     const seq = sequences(c, 'openOrders');
-    assert.deepEqual(seq, seq.map((_, i) => i + 1));
+    assert.deepEqual(
+      seq,
+      seq.map((_, i) => i + 1),
+    );
   });
 
   test('heartbeat on a subscribed private connection', async (t) => {

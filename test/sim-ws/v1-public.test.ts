@@ -22,7 +22,9 @@ class ClientBook {
   constructor(readonly depth: number) {}
   private sorted(side: 'a' | 'b'): Array<[string, string]> {
     const m = side === 'a' ? this.asks : this.bids;
-    return [...m.entries()].sort((x, y) => (side === 'a' ? Number(x[0]) - Number(y[0]) : Number(y[0]) - Number(x[0])));
+    return [...m.entries()].sort((x, y) =>
+      side === 'a' ? Number(x[0]) - Number(y[0]) : Number(y[0]) - Number(x[0]),
+    );
   }
   private truncate(side: 'a' | 'b'): void {
     const m = side === 'a' ? this.asks : this.bids;
@@ -93,49 +95,104 @@ describe('ws v1 public', () => {
   test('subscription errors carry Kraken strings', async (t) => {
     const c = await client(t);
     const cases: Array<[unknown, string, string | undefined]> = [
-      [{ event: 'subscribe', reqid: 1, pair: ['XBT/USD'], subscription: { name: 'book', depth: 42 } }, 'Subscription depth not supported', 'XBT/USD'],
-      [{ event: 'subscribe', reqid: 2, pair: ['XBT-USDT'], subscription: { name: 'spread' } }, 'Currency pair not in ISO 4217-A3 format XBT-USDT', 'XBT-USDT'],
-      [{ event: 'subscribe', reqid: 3, pair: ['FOO/BAR'], subscription: { name: 'spread' } }, 'Pair(s) not found', 'FOO/BAR'],
-      [{ event: 'subscribe', reqid: 4, pair: ['XBT/USD'], subscription: { name: 'bogus' } }, 'Subscription name invalid', undefined],
-      [{ event: 'subscribe', reqid: 5, pair: 'XBT/USD', subscription: { name: 'spread' } }, 'Pair field must be an array', undefined],
+      [
+        { event: 'subscribe', reqid: 1, pair: ['XBT/USD'], subscription: { name: 'book', depth: 42 } },
+        'Subscription depth not supported',
+        'XBT/USD',
+      ],
+      [
+        { event: 'subscribe', reqid: 2, pair: ['XBT-USDT'], subscription: { name: 'spread' } },
+        'Currency pair not in ISO 4217-A3 format XBT-USDT',
+        'XBT-USDT',
+      ],
+      [
+        { event: 'subscribe', reqid: 3, pair: ['FOO/BAR'], subscription: { name: 'spread' } },
+        'Pair(s) not found',
+        'FOO/BAR',
+      ],
+      [
+        { event: 'subscribe', reqid: 4, pair: ['XBT/USD'], subscription: { name: 'bogus' } },
+        'Subscription name invalid',
+        undefined,
+      ],
+      [
+        { event: 'subscribe', reqid: 5, pair: 'XBT/USD', subscription: { name: 'spread' } },
+        'Pair field must be an array',
+        undefined,
+      ],
       [{ event: 'subscribe', reqid: 6, pair: ['XBT/USD'] }, 'Malformed request', undefined],
-      [{ event: 'subscribe', reqid: 7, subscription: { name: 'ownTrades', token: 'x' } }, 'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com', undefined],
-      [{ event: 'unsubscribe', reqid: 8, pair: ['ETH/EUR'], subscription: { name: 'ticker' } }, 'Subscription Not Found', 'ETH/EUR'],
+      [
+        { event: 'subscribe', reqid: 7, subscription: { name: 'ownTrades', token: 'x' } },
+        'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com',
+        undefined,
+      ],
+      [
+        { event: 'unsubscribe', reqid: 8, pair: ['ETH/EUR'], subscription: { name: 'ticker' } },
+        'Subscription Not Found',
+        'ETH/EUR',
+      ],
     ];
     for (const [req, message, pair] of cases) {
       c.send(req);
       const reqid = (req as any).reqid;
-      const m = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === reqid), message);
+      const m = await c.next(
+        isEvent('subscriptionStatus', (x) => x.reqid === reqid),
+        message,
+      );
       assert.equal(m.status, 'error');
       assert.equal(m.errorMessage, message);
       assert.equal(m.pair, pair);
     }
     c.send({ event: 'subscribe', reqid: 9, pair: ['XBT/USD'], subscription: { name: 'spread' } });
-    await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 9 && x.status === 'subscribed'), 'subscribed');
+    await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 9 && x.status === 'subscribed'),
+      'subscribed',
+    );
     c.send({ event: 'subscribe', reqid: 10, pair: ['XBT/USD'], subscription: { name: 'spread' } });
-    const dup = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 10), 'already');
+    const dup = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 10),
+      'already',
+    );
     assert.equal(dup.errorMessage, 'Already subscribed');
     c.send({ event: 'nonsense', reqid: 11 });
-    const ev = await c.next(isEvent('error', (x) => x.reqid === 11), 'event not found');
+    const ev = await c.next(
+      isEvent('error', (x) => x.reqid === 11),
+      'event not found',
+    );
     assert.equal(ev.errorMessage, 'Event(s) not found');
     c.send('{"event":');
-    const bad = await c.next(isEvent('error', (x) => x.errorMessage === 'Malformed request'), 'malformed');
+    const bad = await c.next(
+      isEvent('error', (x) => x.errorMessage === 'Malformed request'),
+      'malformed',
+    );
     assert.equal(bad.event, 'error');
     c.send({ event: 'addOrder', reqid: 12, token: 'x' });
-    const priv = await c.next(isEvent('error', (x) => x.reqid === 12), 'private on public');
+    const priv = await c.next(
+      isEvent('error', (x) => x.reqid === 12),
+      'private on public',
+    );
     assert.match(priv.errorMessage, /Try ws-auth/);
     // Still alive after all that.
     c.send({ event: 'ping', reqid: 13 });
-    await c.next(isEvent('pong', (x) => x.reqid === 13), 'pong after errors');
+    await c.next(
+      isEvent('pong', (x) => x.reqid === 13),
+      'pong after errors',
+    );
   });
 
   test('spread: one status per pair, frames at pair/lot decimals, only on best-level changes', async (t) => {
     const c = await client(t);
     c.send({ event: 'subscribe', reqid: 5, pair: ['XBT/USD', 'ETH/EUR'], subscription: { name: 'spread' } });
     // Each pair: its subscriptionStatus, then its first frame.
-    const s1 = await c.next(isEvent('subscriptionStatus', (x) => x.pair === 'XBT/USD'), 'status XBT');
+    const s1 = await c.next(
+      isEvent('subscriptionStatus', (x) => x.pair === 'XBT/USD'),
+      'status XBT',
+    );
     const first = await c.next(isChannel('spread', 'XBT/USD'), 'initial spread');
-    const s2 = await c.next(isEvent('subscriptionStatus', (x) => x.pair === 'ETH/EUR'), 'status ETH');
+    const s2 = await c.next(
+      isEvent('subscriptionStatus', (x) => x.pair === 'ETH/EUR'),
+      'status ETH',
+    );
     for (const s of [s1, s2]) {
       assert.equal(s.status, 'subscribed');
       assert.equal(s.channelName, 'spread');
@@ -149,7 +206,10 @@ describe('ws v1 public', () => {
     assert.match(first[1][2], /^\d{10}\.\d{6}$/);
     assert.deepEqual(first[1].slice(3), ['1.00000000', '2.00000000']);
     const eth = await c.next(isChannel('spread', 'ETH/EUR'), 'initial ETH spread');
-    assert.deepEqual([eth[1][0], eth[1][1], eth[1][3], eth[1][4]], ['3000.12', '3000.55', '1.50000000', '0.25000000']);
+    assert.deepEqual(
+      [eth[1][0], eth[1][1], eth[1][3], eth[1][4]],
+      ['3000.12', '3000.55', '1.50000000', '0.25000000'],
+    );
     const before = c.raw.length;
     // A change below the best levels: no spread frame. Then a best-bid change: one frame.
     h.market.apply(0, [[49990, 3]], []);
@@ -177,7 +237,10 @@ describe('ws v1 public', () => {
       assert.equal(o[k].length, 2, k);
       for (const v of o[k]) assert.equal(typeof v, 'string', k);
     }
-    assert.deepEqual(o.t.map((x: unknown) => typeof x), ['number', 'number']);
+    assert.deepEqual(
+      o.t.map((x: unknown) => typeof x),
+      ['number', 'number'],
+    );
     h.market.apply(1, [], [[3000.5, 1]]);
     const g = await c.next(isChannel('ticker', 'ETH/EUR'), 'ticker update');
     assert.equal(g[1].a[0], '3000.50');
@@ -190,11 +253,17 @@ describe('ws v1 public', () => {
     const book25 = new ClientBook(25);
     c.send({ event: 'subscribe', reqid: 77, pair: ['XBT/USD'], subscription: { name: 'book' } });
     c.send({ event: 'subscribe', reqid: 78, pair: ['XBT/USD'], subscription: { name: 'book', depth: 25 } });
-    const s10 = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 77), 'book-10 status');
+    const s10 = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 77),
+      'book-10 status',
+    );
     assert.equal(s10.channelName, 'book-10');
     assert.deepEqual(s10.subscription, { depth: 10, name: 'book' });
     const snap10 = await c.next(isChannel('book-10', 'XBT/USD'), 'snapshot 10');
-    const s25 = await c.next(isEvent('subscriptionStatus', (x) => x.reqid === 78), 'book-25 status');
+    const s25 = await c.next(
+      isEvent('subscriptionStatus', (x) => x.reqid === 78),
+      'book-25 status',
+    );
     assert.equal(s25.channelName, 'book-25');
     const snap25 = await c.next(isChannel('book-25', 'XBT/USD'), 'snapshot 25');
     assert.equal(snap10[1].as.length, 10);
@@ -218,14 +287,28 @@ describe('ws v1 public', () => {
         h.market.take(0, 'ask', 1.5, Infinity);
         h.market.apply(0, [[49999.8, 0.1]], []);
       },
-      () => h.market.apply(0, [], [[50001.5, 0], [50002.0, 0], [50003.0, 7]]),
+      () =>
+        h.market.apply(
+          0,
+          [],
+          [
+            [50001.5, 0],
+            [50002.0, 0],
+            [50003.0, 7],
+          ],
+        ),
     ];
     let updates10 = 0;
     let sawTwoSides = false;
     for (const step of steps) {
       const from = c.msgs.length;
       step();
-      await c.until(() => c.msgs.slice(from).some((m) => isChannel('book-10')(m, '')) || c.msgs.slice(from).some((m) => isChannel('book-25')(m, '')), 'book update');
+      await c.until(
+        () =>
+          c.msgs.slice(from).some((m) => isChannel('book-10')(m, '')) ||
+          c.msgs.slice(from).some((m) => isChannel('book-25')(m, '')),
+        'book update',
+      );
       // Give the second channel's frame (written in the same tick) a chance: both are sent synchronously.
       for (const m of c.msgs.slice(from) as any[]) {
         if (isChannel('book-10')(m, '')) {
@@ -244,8 +327,14 @@ describe('ws v1 public', () => {
     assert.ok(book10.checked >= 5);
     assert.ok(book25.checked >= 5);
     // The client's book equals the market's top 10.
-    const top = h.market.levels(0, 'ask').slice(0, 10).map((l) => l.price.toFixed(1));
-    assert.deepEqual([...book10.asks.keys()].sort((a, b) => Number(a) - Number(b)), top);
+    const top = h.market
+      .levels(0, 'ask')
+      .slice(0, 10)
+      .map((l) => l.price.toFixed(1));
+    assert.deepEqual(
+      [...book10.asks.keys()].sort((a, b) => Number(a) - Number(b)),
+      top,
+    );
   });
 
   test('heartbeat only on a subscribed idle connection', async (t) => {

@@ -32,32 +32,40 @@ test('real simulator: live book-10 checksums verify; IOC order frames in order',
     [...m.entries()].sort((x, y) => (asc ? Number(x[0]) - Number(y[0]) : Number(y[0]) - Number(x[0])));
   let verified = 0;
   const UPDATES = 40;
-  await c.until(() => {
-    for (const m of c.msgs.splice(0) as any[]) {
-      if (!isChannel('book-10')(m, '')) continue;
-      let cs: string | undefined;
-      for (const o of m.slice(1, -2)) {
-        for (const k of ['as', 'bs', 'a', 'b']) {
-          for (const [p, q] of o[k] ?? []) {
-            const side = k.startsWith('a') ? asks : bids;
-            if (Number(q) === 0) side.delete(p);
-            else side.set(p, q);
+  await c.until(
+    () => {
+      for (const m of c.msgs.splice(0) as any[]) {
+        if (!isChannel('book-10')(m, '')) continue;
+        let cs: string | undefined;
+        for (const o of m.slice(1, -2)) {
+          for (const k of ['as', 'bs', 'a', 'b']) {
+            for (const [p, q] of o[k] ?? []) {
+              const side = k.startsWith('a') ? asks : bids;
+              if (Number(q) === 0) side.delete(p);
+              else side.set(p, q);
+            }
           }
+          cs = o.c ?? cs;
         }
-        cs = o.c ?? cs;
+        for (const [side, asc] of [
+          [asks, true],
+          [bids, false],
+        ] as const)
+          for (const [p] of sorted(side, asc).slice(10)) side.delete(p);
+        if (cs !== undefined) {
+          let s = '';
+          for (const [p, q] of sorted(asks, true).slice(0, 10)) s += strip(p) + strip(q);
+          for (const [p, q] of sorted(bids, false).slice(0, 10)) s += strip(p) + strip(q);
+          assert.equal(cs, String(crc(s)), `checksum mismatch on ${JSON.stringify(m)}`);
+          verified++;
+        }
       }
-      for (const [side, asc] of [[asks, true], [bids, false]] as const) for (const [p] of sorted(side, asc).slice(10)) side.delete(p);
-      if (cs !== undefined) {
-        let s = '';
-        for (const [p, q] of sorted(asks, true).slice(0, 10)) s += strip(p) + strip(q);
-        for (const [p, q] of sorted(bids, false).slice(0, 10)) s += strip(p) + strip(q);
-        assert.equal(cs, String(crc(s)), `checksum mismatch on ${JSON.stringify(m)}`);
-        verified++;
-      }
-    }
-    c.raw.splice(0);
-    return verified >= UPDATES;
-  }, `${UPDATES} verified book updates`, 15_000);
+      c.raw.splice(0);
+      return verified >= UPDATES;
+    },
+    `${UPDATES} verified book updates`,
+    15_000,
+  );
 
   const p = await TestClient.open(sim.urls.wsPrivate);
   t.after(() => p.close());
@@ -68,12 +76,30 @@ test('real simulator: live book-10 checksums verify; IOC order frames in order',
   assert.ok(best !== undefined);
   const volume = Math.max(pair.ordermin, 10 / best.price).toFixed(pair.lotDecimals);
   const price = (best.price * 1.01).toFixed(pair.pairDecimals);
-  p.send({ event: 'addOrder', reqid: 9, token, pair: pair.wsname, type: 'buy', ordertype: 'limit', timeinforce: 'IOC', price, volume });
+  p.send({
+    event: 'addOrder',
+    reqid: 9,
+    token,
+    pair: pair.wsname,
+    type: 'buy',
+    ordertype: 'limit',
+    timeinforce: 'IOC',
+    price,
+    volume,
+  });
   const ack = await p.next(isEvent('addOrderStatus'), 'ack', 5000);
   assert.equal(ack.status, 'ok', JSON.stringify(ack));
-  await p.until(() => p.msgs.some((m: any) => Array.isArray(m) && /"(closed|canceled)"/.test(JSON.stringify(m))), 'order end');
+  await p.until(
+    () => p.msgs.some((m: any) => Array.isArray(m) && /"(closed|canceled)"/.test(JSON.stringify(m))),
+    'order end',
+  );
   const ackAt = p.msgs.indexOf(ack);
   const pendingAt = p.msgs.findIndex((m: any) => Array.isArray(m) && JSON.stringify(m).includes('"pending"'));
-  const endAt = p.msgs.findIndex((m: any) => Array.isArray(m) && /"(closed|canceled)"/.test(JSON.stringify(m)));
-  assert.ok(pendingAt >= 0 && pendingAt < ackAt && ackAt < endAt, `pending ${pendingAt} < ack ${ackAt} < end ${endAt}`);
+  const endAt = p.msgs.findIndex(
+    (m: any) => Array.isArray(m) && /"(closed|canceled)"/.test(JSON.stringify(m)),
+  );
+  assert.ok(
+    pendingAt >= 0 && pendingAt < ackAt && ackAt < endAt,
+    `pending ${pendingAt} < ack ${ackAt} < end ${endAt}`,
+  );
 });

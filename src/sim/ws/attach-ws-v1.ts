@@ -89,7 +89,12 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
     maxBufferedBytes: deps.maxBufferedBytes,
     onDislocationFrameWritten: onFrame,
   });
-  const priv = new V1PrivateServer({ venue: deps.venue, faults: deps.faults, timing, maxBufferedBytes: deps.maxBufferedBytes });
+  const priv = new V1PrivateServer({
+    venue: deps.venue,
+    faults: deps.faults,
+    timing,
+    maxBufferedBytes: deps.maxBufferedBytes,
+  });
 
   router.route(publicPath, pub.handleUpgrade);
   try {
@@ -108,7 +113,9 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
     if (which !== 'private') pub.dropAll();
     if (which !== 'public') priv.dropAll();
   };
-  const onDrop = (deps.faults as Partial<{ onDrop(l: (w: 'public' | 'private' | 'all') => void): () => void }>).onDrop;
+  const onDrop = (
+    deps.faults as Partial<{ onDrop(l: (w: 'public' | 'private' | 'all') => void): () => void }>
+  ).onDrop;
   const offDrop = typeof onDrop === 'function' ? onDrop.call(deps.faults, dropConnections) : undefined;
 
   let status: SystemStatus = deps.venue.systemStatus();

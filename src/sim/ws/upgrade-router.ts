@@ -67,7 +67,8 @@ export function createUpgradeRouter(server: Server): UpgradeRouter {
 
   const router: UpgradeRouter = {
     route(path, handler) {
-      if (handlers.has(path)) throw new WsRouteError('WS_ROUTE_TAKEN', `upgrade path already routed: ${path}`);
+      if (handlers.has(path))
+        throw new WsRouteError('WS_ROUTE_TAKEN', `upgrade path already routed: ${path}`);
       handlers.set(path, handler);
     },
     unroute(path) {

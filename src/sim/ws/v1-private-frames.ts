@@ -66,7 +66,11 @@ export function fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined):
  * `userref` so clients that route by it can. Fill deltas carry vol_exec, cost, fee and avg_price
  * together, as Kraken does.
  */
-export function orderDeltaJson(o: Readonly<SimOrder>, pair: SimPair | undefined, fields: ReadonlyArray<keyof SimOrder>): string {
+export function orderDeltaJson(
+  o: Readonly<SimOrder>,
+  pair: SimPair | undefined,
+  fields: ReadonlyArray<keyof SimOrder>,
+): string {
   const body: Record<string, unknown> = {};
   const has = (k: keyof SimOrder): boolean => fields.includes(k);
   if (has('volExec') || has('cost') || has('fee') || has('avgPrice')) {

@@ -13,7 +13,19 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SimFaults, SimVenue, SystemStatus, VenueEvent } from '../contracts.js';
 import type { TimingRegistry } from '../timing.js';
-import { HEARTBEAT_FRAME, V1_ERRORS, echoSubscription, errorFrame, newConnectionId, parseRequest, pongFrame, reqidOf, systemStatusFrame, withReqid, type V1Request } from './v1-messages.js';
+import {
+  HEARTBEAT_FRAME,
+  V1_ERRORS,
+  echoSubscription,
+  errorFrame,
+  newConnectionId,
+  parseRequest,
+  pongFrame,
+  reqidOf,
+  systemStatusFrame,
+  withReqid,
+  type V1Request,
+} from './v1-messages.js';
 import { parseAddOrder, timingPrice } from './v1-order-request.js';
 import { V1Conn, V1Output } from './v1-output.js';
 import { V1PrivateSession, type PreparedEvent, prepareEvent } from './v1-private-session.js';
@@ -86,7 +98,8 @@ export class V1PrivateServer {
 
   heartbeat(): void {
     for (const s of this.sessions) {
-      if (s.conn.subCount > 0 && !s.conn.sentSinceTick && s.conn.held.length === 0) this.out.send(s.conn, HEARTBEAT_FRAME);
+      if (s.conn.subCount > 0 && !s.conn.sentSinceTick && s.conn.held.length === 0)
+        this.out.send(s.conn, HEARTBEAT_FRAME);
       s.conn.sentSinceTick = false;
     }
   }
@@ -166,25 +179,45 @@ export class V1PrivateServer {
 
   private subError(s: V1PrivateSession, message: string, sub: unknown, reqid: number | undefined): void {
     this.badInput++;
-    const obj: Record<string, unknown> = { errorMessage: message, event: 'subscriptionStatus', status: 'error', subscription: echoSubscription(sub) };
+    const obj: Record<string, unknown> = {
+      errorMessage: message,
+      event: 'subscriptionStatus',
+      status: 'error',
+      subscription: echoSubscription(sub),
+    };
     this.out.send(s.conn, withReqid(obj, reqid));
   }
 
-  private onSubscription(s: V1PrivateSession, msg: V1Request, event: 'subscribe' | 'unsubscribe', reqid: number | undefined): void {
+  private onSubscription(
+    s: V1PrivateSession,
+    msg: V1Request,
+    event: 'subscribe' | 'unsubscribe',
+    reqid: number | undefined,
+  ): void {
     const sub = msg['subscription'];
-    if (typeof sub !== 'object' || sub === null || Array.isArray(sub)) return this.subError(s, V1_ERRORS.malformed, sub, reqid);
+    if (typeof sub !== 'object' || sub === null || Array.isArray(sub))
+      return this.subError(s, V1_ERRORS.malformed, sub, reqid);
     const sb = sub as Record<string, unknown>;
     const name = sb['name'];
-    if (typeof name === 'string' && PUBLIC_CHANNELS.has(name)) return this.subError(s, V1_ERRORS.publicOnPrivate, sub, reqid);
-    if (name !== 'ownTrades' && name !== 'openOrders') return this.subError(s, V1_ERRORS.nameInvalid, sub, reqid);
+    if (typeof name === 'string' && PUBLIC_CHANNELS.has(name))
+      return this.subError(s, V1_ERRORS.publicOnPrivate, sub, reqid);
+    if (name !== 'ownTrades' && name !== 'openOrders')
+      return this.subError(s, V1_ERRORS.nameInvalid, sub, reqid);
     const a = this.auth(s, sb['token']);
     if ('error' in a) return this.subError(s, a.error, sub, reqid);
-    if (s.apiKey !== null && s.apiKey !== a.apiKey && s.conn.subCount > 0) return this.subError(s, V1_ERRORS.tokenInvalid, sub, reqid);
+    if (s.apiKey !== null && s.apiKey !== a.apiKey && s.conn.subCount > 0)
+      return this.subError(s, V1_ERRORS.tokenInvalid, sub, reqid);
     const subscribed = name === 'ownTrades' ? s.ownTradesSeq >= 0 : s.openOrdersSeq >= 0;
     if (event === 'unsubscribe') {
       if (!subscribed) return this.subError(s, V1_ERRORS.subscriptionNotFound, sub, reqid);
       s.unsubscribe(name);
-      this.out.send(s.conn, withReqid({ channelName: name, event: 'subscriptionStatus', status: 'unsubscribed', subscription: { name } }, reqid));
+      this.out.send(
+        s.conn,
+        withReqid(
+          { channelName: name, event: 'subscriptionStatus', status: 'unsubscribed', subscription: { name } },
+          reqid,
+        ),
+      );
       return;
     }
     if (subscribed) return this.subError(s, V1_ERRORS.alreadySubscribed, sub, reqid);
@@ -194,7 +227,13 @@ export class V1PrivateServer {
       this.bind(s, a.apiKey);
     }
     s.pinnedToken = sb['token'] as string;
-    this.out.send(s.conn, withReqid({ channelName: name, event: 'subscriptionStatus', status: 'subscribed', subscription: { name } }, reqid));
+    this.out.send(
+      s.conn,
+      withReqid(
+        { channelName: name, event: 'subscriptionStatus', status: 'subscribed', subscription: { name } },
+        reqid,
+      ),
+    );
     const venue = this.o.venue;
     const snapshot = sb['snapshot'] !== false;
     const pairs = venue.market.pairs;
@@ -230,20 +269,33 @@ export class V1PrivateServer {
     this.timers.add(t);
   }
 
-  private onAddOrder(s: V1PrivateSession, msg: V1Request, reqid: number | undefined, arrivedNs: bigint): void {
+  private onAddOrder(
+    s: V1PrivateSession,
+    msg: V1Request,
+    reqid: number | undefined,
+    arrivedNs: bigint,
+  ): void {
     this.ordersReceived++;
     const a = this.auth(s, msg['token']);
     if ('error' in a) return this.sendAck(s, this.orderStatusError(a.error, reqid));
     const parsed = parseAddOrder(msg);
     if (!parsed.ok) return this.sendAck(s, this.orderStatusError(parsed.error, reqid));
     const pairIndex = this.o.venue.market.pairIndex(parsed.req.pair);
-    if (pairIndex >= 0) this.o.timing?.orderArrived(pairIndex, parsed.req.type, timingPrice(parsed.req), arrivedNs);
+    if (pairIndex >= 0)
+      this.o.timing?.orderArrived(pairIndex, parsed.req.type, timingPrice(parsed.req), arrivedNs);
     const delayMs = takeDelay(this.o.faults);
-    if (delayMs > 0) this.later(delayMs, () => this.execOrder(s, a.apiKey, parsed.req, reqid, parsed.clOrdId));
+    if (delayMs > 0)
+      this.later(delayMs, () => this.execOrder(s, a.apiKey, parsed.req, reqid, parsed.clOrdId));
     else this.execOrder(s, a.apiKey, parsed.req, reqid, parsed.clOrdId);
   }
 
-  private execOrder(s: V1PrivateSession, apiKey: string, req: Parameters<SimVenue['addOrder']>[1], reqid: number | undefined, clOrdId: string | undefined): void {
+  private execOrder(
+    s: V1PrivateSession,
+    apiKey: string,
+    req: Parameters<SimVenue['addOrder']>[1],
+    reqid: number | undefined,
+    clOrdId: string | undefined,
+  ): void {
     const reject = takeReject(this.o.faults);
     if (reject !== null) return this.sendAck(s, this.orderStatusError(reject, reqid, clOrdId));
     const capture: Capture = { apiKey, events: [] };
@@ -268,7 +320,8 @@ export class V1PrivateServer {
     }
     // Leading pending/open messages go first, then the ack, then fills and closes.
     let i = 0;
-    while (i < capture.events.length && (capture.events[i] as PreparedEvent).beforeAck) this.deliver(capture.events[i++] as PreparedEvent);
+    while (i < capture.events.length && (capture.events[i] as PreparedEvent).beforeAck)
+      this.deliver(capture.events[i++] as PreparedEvent);
     this.sendAck(s, ack);
     for (; i < capture.events.length; i++) this.deliver(capture.events[i] as PreparedEvent);
   }
@@ -276,7 +329,10 @@ export class V1PrivateServer {
   private onCancelOrder(s: V1PrivateSession, msg: V1Request, reqid: number | undefined): void {
     const fail = (error: string): void => {
       this.badInput++;
-      this.out.send(s.conn, withReqid({ errorMessage: error, event: 'cancelOrderStatus', status: 'error' }, reqid));
+      this.out.send(
+        s.conn,
+        withReqid({ errorMessage: error, event: 'cancelOrderStatus', status: 'error' }, reqid),
+      );
     };
     const a = this.auth(s, msg['token']);
     if ('error' in a) return fail(a.error);
@@ -284,7 +340,8 @@ export class V1PrivateServer {
     for (const field of ['txid', 'cl_ord_id']) {
       const v = msg[field];
       if (v === undefined) continue;
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) return fail(`EGeneral:Invalid arguments:${field}`);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))
+        return fail(`EGeneral:Invalid arguments:${field}`);
       refs.push(...(v as string[]));
     }
     if (refs.length === 0) return fail('EGeneral:Invalid arguments:txid');
@@ -300,7 +357,10 @@ export class V1PrivateServer {
     const a = this.auth(s, msg['token']);
     if ('error' in a) {
       this.badInput++;
-      this.out.send(s.conn, withReqid({ errorMessage: a.error, event: 'cancelAllStatus', status: 'error' }, reqid));
+      this.out.send(
+        s.conn,
+        withReqid({ errorMessage: a.error, event: 'cancelAllStatus', status: 'error' }, reqid),
+      );
       return;
     }
     let count = 0;

@@ -26,7 +26,16 @@ export interface PreparedEvent {
 export function prepareEvent(ev: VenueEvent, pairs: readonly SimPair[]): PreparedEvent {
   if (ev.kind === 'trade') {
     const json = tradeJson(ev.trade, pairs[ev.trade.pairIndex], true);
-    return { apiKey: ev.apiKey, channel: 'ownTrades', txid: ev.trade.ordertxid, full: json, delta: json, forceFull: true, terminal: false, beforeAck: false };
+    return {
+      apiKey: ev.apiKey,
+      channel: 'ownTrades',
+      txid: ev.trade.ordertxid,
+      full: json,
+      delta: json,
+      forceFull: true,
+      terminal: false,
+      beforeAck: false,
+    };
   }
   const o = ev.order;
   const pair = pairs[o.pairIndex];

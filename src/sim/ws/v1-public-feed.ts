@@ -110,7 +110,13 @@ export class V1PublicFeed {
   }
 
   /** The subscribed channel, or null when `conn` is already in it. Sends the initial frame to `conn` after `beforeData`. */
-  subscribe(conn: V1Conn, pairIndex: number, kind: V1PublicChannel, depth: number, beforeData: (ch: V1Channel) => void): V1Channel | null {
+  subscribe(
+    conn: V1Conn,
+    pairIndex: number,
+    kind: V1PublicChannel,
+    depth: number,
+    beforeData: (ch: V1Channel) => void,
+  ): V1Channel | null {
     const f = this.feeds[pairIndex];
     if (f === undefined) throw new RangeError(`pair index out of range: ${pairIndex}`);
     let ch = this.find(f, kind, depth);
@@ -242,16 +248,29 @@ export class V1PublicFeed {
     return `[${ch.id},["${bid.price.toFixed(pd)}","${ask.price.toFixed(pd)}","${fmtTs(ts)}","${bid.qty.toFixed(ld)}","${ask.qty.toFixed(ld)}"],"spread",${f.pairJson}]`;
   }
 
-  private publishSpread(f: PairFeed, ch: V1Channel, bid: BookLevel | undefined, ask: BookLevel | undefined, ts: number): void {
+  private publishSpread(
+    f: PairFeed,
+    ch: V1Channel,
+    bid: BookLevel | undefined,
+    ask: BookLevel | undefined,
+    ts: number,
+  ): void {
     if (bid === undefined || ask === undefined) return;
-    if (bid.price === f.sBid && bid.qty === f.sBidQty && ask.price === f.sAsk && ask.qty === f.sAskQty) return;
+    if (bid.price === f.sBid && bid.qty === f.sBidQty && ask.price === f.sAsk && ask.qty === f.sAskQty)
+      return;
     this.rememberSpread(f, bid, ask);
     this.out.broadcast(ch.conns, this.spreadFrame(f, ch, bid, ask, ts));
   }
 
-  private publishTicker(f: PairFeed, ch: V1Channel, bid: BookLevel | undefined, ask: BookLevel | undefined): void {
+  private publishTicker(
+    f: PairFeed,
+    ch: V1Channel,
+    bid: BookLevel | undefined,
+    ask: BookLevel | undefined,
+  ): void {
     if (bid === undefined || ask === undefined) return;
-    if (bid.price === f.tBid && bid.qty === f.tBidQty && ask.price === f.tAsk && ask.qty === f.tAskQty) return;
+    if (bid.price === f.tBid && bid.qty === f.tBidQty && ask.price === f.tAsk && ask.qty === f.tAskQty)
+      return;
     this.out.broadcast(ch.conns, this.tickerFrame(f, ch, bid, ask));
   }
 
@@ -284,7 +303,13 @@ export class V1PublicFeed {
     );
   }
 
-  private publishBook(f: PairFeed, view: BookView, bids: readonly BookLevel[], asks: readonly BookLevel[], ts: number): void {
+  private publishBook(
+    f: PairFeed,
+    view: BookView,
+    bids: readonly BookLevel[],
+    asks: readonly BookLevel[],
+    ts: number,
+  ): void {
     const depth = view.ch.depth;
     const oldAsks = view.asks;
     const oldBids = view.bids;
@@ -359,7 +384,12 @@ export class V1PublicFeed {
   private level(f: PairFeed, l: BookLevel): PubLevel {
     const p = l.price.toFixed(f.pair.pairDecimals);
     const q = l.qty.toFixed(f.pair.lotDecimals);
-    return { price: l.price, qty: l.qty, json: `["${p}","${q}","${fmtTs(l.ts)}"]`, ck: checksumFragment(p) + checksumFragment(q) };
+    return {
+      price: l.price,
+      qty: l.qty,
+      json: `["${p}","${q}","${fmtTs(l.ts)}"]`,
+      ck: checksumFragment(p) + checksumFragment(q),
+    };
   }
 
   private deleteEntry(f: PairFeed, price: number, ts: number): string {

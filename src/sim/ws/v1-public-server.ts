@@ -22,7 +22,13 @@ import {
   type V1Request,
 } from './v1-messages.js';
 import { V1Conn, V1Output } from './v1-output.js';
-import { V1PublicFeed, V1_BOOK_DEPTHS, V1_DEFAULT_BOOK_DEPTH, type V1Channel, type V1PublicChannel } from './v1-public-feed.js';
+import {
+  V1PublicFeed,
+  V1_BOOK_DEPTHS,
+  V1_DEFAULT_BOOK_DEPTH,
+  type V1Channel,
+  type V1PublicChannel,
+} from './v1-public-feed.js';
 
 const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book']);
 const PRIVATE_CHANNELS = new Set(['ownTrades', 'openOrders']);
@@ -31,7 +37,13 @@ const PRIVATE_EVENTS = new Set(['addOrder', 'cancelOrder', 'cancelAll', 'cancelA
 const PAIR_FORMAT = /^[A-Z0-9]+\/[A-Z0-9]+$/;
 
 /** Malformed frames sent by the garbage fault: cut JSON, wrong shapes, not JSON at all. */
-const GARBAGE_FRAMES = ['[0,["5698.4","57', '{"event":"heartbeat"', 'not json at all', '[null,{"a":[["x"]]},"book-10"]', '\u0000\u0001\u0002'];
+const GARBAGE_FRAMES = [
+  '[0,["5698.4","57',
+  '{"event":"heartbeat"',
+  'not json at all',
+  '[null,{"a":[["x"]]},"book-10"]',
+  '\u0000\u0001\u0002',
+];
 
 export interface V1PublicServerOptions {
   market: SimMarket;
@@ -55,7 +67,10 @@ export class V1PublicServer {
   private readonly connIds = new Map<V1Conn, string>();
 
   constructor(private readonly o: V1PublicServerOptions) {
-    this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes, onDislocationFrameWritten: o.onDislocationFrameWritten });
+    this.out = new V1Output({
+      maxBufferedBytes: o.maxBufferedBytes,
+      onDislocationFrameWritten: o.onDislocationFrameWritten,
+    });
     this.feed = new V1PublicFeed(o.market, this.out, () => this.stalled());
   }
 
@@ -138,7 +153,13 @@ export class V1PublicServer {
     }
   }
 
-  private statusError(conn: V1Conn, message: string, sub: unknown, reqid: number | undefined, pair?: string): void {
+  private statusError(
+    conn: V1Conn,
+    message: string,
+    sub: unknown,
+    reqid: number | undefined,
+    pair?: string,
+  ): void {
     this.badInput++;
     const obj: Record<string, unknown> = { errorMessage: message, event: 'subscriptionStatus' };
     if (pair !== undefined) obj['pair'] = pair;
@@ -147,9 +168,15 @@ export class V1PublicServer {
     this.out.send(conn, withReqid(obj, reqid));
   }
 
-  private onSubscription(conn: V1Conn, msg: V1Request, event: 'subscribe' | 'unsubscribe', reqid: number | undefined): void {
+  private onSubscription(
+    conn: V1Conn,
+    msg: V1Request,
+    event: 'subscribe' | 'unsubscribe',
+    reqid: number | undefined,
+  ): void {
     const sub = msg['subscription'];
-    if (typeof sub !== 'object' || sub === null || Array.isArray(sub)) return this.statusError(conn, V1_ERRORS.malformed, sub, reqid);
+    if (typeof sub !== 'object' || sub === null || Array.isArray(sub))
+      return this.statusError(conn, V1_ERRORS.malformed, sub, reqid);
     const s = sub as Record<string, unknown>;
     const name = s['name'];
     if (typeof name !== 'string') return this.statusError(conn, V1_ERRORS.nameInvalid, sub, reqid);
@@ -177,7 +204,9 @@ export class V1PublicServer {
       }
       const d = depth as number;
       if (event === 'subscribe') {
-        const ch = this.feed.subscribe(conn, idx, kind, d, (c) => this.statusOk(conn, c, p, 'subscribed', kind, d, reqid));
+        const ch = this.feed.subscribe(conn, idx, kind, d, (c) =>
+          this.statusOk(conn, c, p, 'subscribed', kind, d, reqid),
+        );
         if (ch === null) this.statusError(conn, V1_ERRORS.alreadySubscribed, sub, reqid, p);
       } else {
         const ch = this.feed.unsubscribe(conn, idx, kind, d);
@@ -187,9 +216,22 @@ export class V1PublicServer {
     }
   }
 
-  private statusOk(conn: V1Conn, ch: V1Channel, pair: string, status: string, kind: V1PublicChannel, depth: number, reqid: number | undefined): void {
+  private statusOk(
+    conn: V1Conn,
+    ch: V1Channel,
+    pair: string,
+    status: string,
+    kind: V1PublicChannel,
+    depth: number,
+    reqid: number | undefined,
+  ): void {
     const subscription: Record<string, unknown> = kind === 'book' ? { depth, name: kind } : { name: kind };
-    const obj: Record<string, unknown> = { channelID: ch.id, channelName: ch.name, event: 'subscriptionStatus', pair };
+    const obj: Record<string, unknown> = {
+      channelID: ch.id,
+      channelName: ch.name,
+      event: 'subscriptionStatus',
+      pair,
+    };
     if (reqid !== undefined) obj['reqid'] = reqid;
     obj['status'] = status;
     obj['subscription'] = subscription;
