@@ -6,7 +6,7 @@
  */
 import { QuoteTable, UPDATE_ACCEPTED, UPDATE_STALE } from '../core/quote-table.js';
 import { buildPairMeta, type PairMeta } from '../core/pair-meta.js';
-import { createEvalParams, evaluate, type EvalParams } from '../core/arbitrage.js';
+import { createEvalParams, evaluateAt, type EvalParams } from '../core/arbitrage.js';
 import { EVAL_OPPORTUNITY } from '../core/eval-codes.js';
 import { DIR_EUR_TO_USD, OPP_DIRECTION, OPPORTUNITY_FIELDS, stampOpportunity } from '../core/opportunity.js';
 import { coinOfPairIndex } from '../core/pair-index.js';
@@ -33,6 +33,12 @@ import {
   CTR_UPDATES,
 } from './shared-counters.js';
 import { SPREAD_ASK, SPREAD_ASK_VOL, SPREAD_BID, SPREAD_BID_VOL, SPREAD_RECV_US, SPREAD_TS } from '../kraken/ws/spread-scanner.js';
+import { IN_ASK, IN_ASK_VOL, IN_BID, IN_BID_VOL, IN_EXCH_TS, IN_RECV_US } from '../core/quote-table.js';
+
+// The scanner's output layout is the quote table's input layout: checked once at load.
+if (SPREAD_BID !== IN_BID || SPREAD_ASK !== IN_ASK || SPREAD_TS !== IN_EXCH_TS || SPREAD_BID_VOL !== IN_BID_VOL || SPREAD_ASK_VOL !== IN_ASK_VOL || SPREAD_RECV_US !== IN_RECV_US) {
+  throw new Error('spread scanner and quote table layouts differ');
+}
 import type { MetricsRecorder } from '../metrics/recorder.js';
 
 export interface ListenerStrategy {
@@ -89,32 +95,26 @@ export class Listener {
   /** Hot path: one parsed spread update for local pair `i` (`out` laid out by the spread scanner). */
   onSpread(i: number, out: Float64Array): void {
     const row = this.row;
-    const recvUs = out[SPREAD_RECV_US] as number;
-    const ts = out[SPREAD_TS] as number;
-    const code = this.table.update(
-      i,
-      out[SPREAD_BID] as number,
-      out[SPREAD_ASK] as number,
-      ts,
-      out[SPREAD_BID_VOL] as number,
-      out[SPREAD_ASK_VOL] as number,
-      recvUs,
-    );
+    // updateFrom/evaluateAt take the doubles through typed arrays and params: passing doubles as
+    // arguments to non-inlined calls boxes them (measured: allocation-free only this way).
+    const code = this.table.updateFrom(i, out, 0);
     if (code !== UPDATE_ACCEPTED) {
       if (code === UPDATE_STALE) bump(row, CTR_OUT_OF_ORDER);
       else bump(row, CTR_MALFORMED);
       return;
     }
     bump(row, CTR_UPDATES);
+    const recvUs = out[SPREAD_RECV_US] as number;
     this.shared.setLastFrameUs(this.index, recvUs);
     const rec = this.recorder;
-    if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, ts, recvUs);
+    if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, out[SPREAD_TS] as number, recvUs);
     // USDT/USD and USDT/EUR are stored but never trigger an evaluation (they are in every coin's ROI).
     if (i < 2) return;
     this.refreshAccount();
-    const t0 = this.nowUs();
     const params = this.params;
-    const r = evaluate(this.table, this.meta, coinOfPairIndex(i), i, params, t0, this.scratch, 0);
+    const t0 = this.nowUs();
+    params.nowUs = t0;
+    const r = evaluateAt(this.table, this.meta, coinOfPairIndex(i), i, params, this.scratch, 0);
     const t1 = this.nowUs();
     if (rec !== null) rec.evaluation(t1, t1 - t0);
     bump(row, this.evalColumn0 + r);
