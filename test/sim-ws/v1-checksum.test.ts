@@ -28,3 +28,20 @@ test('Kraken published v1 checksum vector (kraken-api.md §1.9) → 974947235', 
   // Levels past the tenth do not count.
   assert.equal(bookChecksum([...asks, '0.06000'].map(lv), [...bids, '0.01000'].map(lv)), 974947235);
 });
+
+test('server fragments agree with the shared wire-string checksum (src/kraken/book-checksum.ts)', async () => {
+  const { bookChecksumV1 } = await import('../../src/kraken/book-checksum.js');
+  const asks: Array<[string, string]> = [
+    ['50000.5', '0.00100000'],
+    ['50001.0', '12.50000000'],
+    ['50010.0', '3.00000000'],
+  ];
+  const bids: Array<[string, string]> = [
+    ['49999.9', '0.00000001'],
+    ['49000.0', '100.00000000'],
+  ];
+  const lv = ([p, q]: [string, string]): { ck: string } => ({
+    ck: checksumFragment(p) + checksumFragment(q),
+  });
+  assert.equal(bookChecksum(asks.map(lv), bids.map(lv)), bookChecksumV1(asks, bids));
+});
