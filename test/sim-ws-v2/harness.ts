@@ -75,7 +75,12 @@ export class ScriptedMarket implements SimMarket {
     return level;
   }
   /** Sets levels (qty 0 removes) and emits one BookChange. */
-  apply(pairIndex: number, bids: Array<[number, number]>, asks: Array<[number, number]>, dislocationId?: number): void {
+  apply(
+    pairIndex: number,
+    bids: Array<[number, number]>,
+    asks: Array<[number, number]>,
+    dislocationId?: number,
+  ): void {
     const change: BookChange = {
       pairIndex,
       bids: bids.map(([p, q]) => this.set(pairIndex, 'bid', p, q)),
@@ -124,8 +129,30 @@ export interface Harness {
 export async function startHarness(extra: Partial<WsV2Deps> = {}): Promise<Harness> {
   const market = new ScriptedMarket();
   // BTC/USD: bids 50000.0 / 49990.0 / 49980.0, asks 50010.0 / 50020.0 / 50050.0.
-  market.apply(BTC, [[50000, 1], [49990, 2], [49980, 5]], [[50010, 0.5], [50020, 1], [50050, 3]]);
-  market.apply(DOGE, [[0.123456, 10000], [0.12345, 20000]], [[0.1235, 10000], [0.124, 5000]]);
+  market.apply(
+    BTC,
+    [
+      [50000, 1],
+      [49990, 2],
+      [49980, 5],
+    ],
+    [
+      [50010, 0.5],
+      [50020, 1],
+      [50050, 3],
+    ],
+  );
+  market.apply(
+    DOGE,
+    [
+      [0.123456, 10000],
+      [0.12345, 20000],
+    ],
+    [
+      [0.1235, 10000],
+      [0.124, 5000],
+    ],
+  );
   const faults = createFaults();
   const timing = createTimingRegistry();
   const venue = createVenue({
@@ -139,7 +166,15 @@ export async function startHarness(extra: Partial<WsV2Deps> = {}): Promise<Harne
     res.statusCode = 404;
     res.end();
   });
-  const ws = attachWsV2(server, { market, venue, faults, timing, heartbeatMs: 100, statusPollMs: 10, ...extra });
+  const ws = attachWsV2(server, {
+    market,
+    venue,
+    faults,
+    timing,
+    heartbeatMs: 100,
+    statusPollMs: 10,
+    ...extra,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

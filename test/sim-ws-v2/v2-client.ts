@@ -89,6 +89,12 @@ export class V2Client {
     return this.msgs.findIndex((m, i) => pred(m, this.raw[i] as string));
   }
 
+  /** The first message matching `pred` (or undefined). */
+  first(pred: Pred): any {
+    const i = this.indexOf(pred);
+    return i === -1 ? undefined : this.msgs[i];
+  }
+
   all(pred: Pred): any[] {
     return this.msgs.filter((m, i) => pred(m, this.raw[i] as string));
   }
@@ -189,4 +195,5 @@ export function numberTexts(raw: string, key: string): string[] {
   return [...raw.matchAll(re)].map((m) => m[1] as string);
 }
 
-export const decimalsOf = (text: string): number => (text.includes('.') ? text.length - text.indexOf('.') - 1 : 0);
+export const decimalsOf = (text: string): number =>
+  text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;

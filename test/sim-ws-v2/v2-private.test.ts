@@ -5,7 +5,9 @@ import { API_KEY, startHarness, type Harness } from './harness.js';
 import { RFC3339_US, V2Client, isAck, isChannel } from './v2-client.js';
 
 const isExec = (execType?: string) => (m: any) =>
-  m?.channel === 'executions' && m.type === 'update' && (execType === undefined || m.data[0]?.exec_type === execType);
+  m?.channel === 'executions' &&
+  m.type === 'update' &&
+  (execType === undefined || m.data[0]?.exec_type === execType);
 
 describe('WS v2 private', () => {
   let h: Harness;
@@ -16,13 +18,18 @@ describe('WS v2 private', () => {
     return c;
   };
   /** A connection subscribed to executions (default snapshot), snapshot consumed. */
-  const subscribed = async (params: Record<string, unknown> = {}): Promise<{ c: V2Client; token: string; snap: any }> => {
+  const subscribed = async (
+    params: Record<string, unknown> = {},
+  ): Promise<{ c: V2Client; token: string; snap: any }> => {
     const c = await open();
     const token = h.token();
     c.send({ method: 'subscribe', params: { channel: 'executions', token, ...params }, req_id: 1 });
     const ack = await c.next(isAck('subscribe'), 'executions ack');
     assert.equal(ack.success, true, JSON.stringify(ack));
-    const snap = params['snap_orders'] === false && params['snap_trades'] !== true ? null : await c.next(isChannel('executions', 'snapshot'), 'snapshot');
+    const snap =
+      params['snap_orders'] === false && params['snap_trades'] !== true
+        ? null
+        : await c.next(isChannel('executions', 'snapshot'), 'snapshot');
     return { c, token, snap };
   };
   beforeEach(async () => {
@@ -50,14 +57,27 @@ describe('WS v2 private', () => {
     assert.equal((await c.next(isAck('subscribe'), 'no token')).error, 'EGeneral:Invalid arguments:token');
     c.send({ method: 'subscribe', params: { channel: 'executions', token: 'bogus' }, req_id: 2 });
     assert.equal((await c.next(isAck('subscribe'), 'bad token')).error, 'ESession:Invalid session');
-    c.send({ method: 'add_order', params: { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 40000, symbol: 'BTC/USD' }, req_id: 3 });
+    c.send({
+      method: 'add_order',
+      params: { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 40000, symbol: 'BTC/USD' },
+      req_id: 3,
+    });
     const noTok = await c.next(isAck('add_order'), 'add_order without token');
-    assert.deepEqual([noTok.success, noTok.error, noTok.req_id], [false, 'EGeneral:Invalid arguments:token', 3]);
+    assert.deepEqual(
+      [noTok.success, noTok.error, noTok.req_id],
+      [false, 'EGeneral:Invalid arguments:token', 3],
+    );
 
     const { c: live, token } = await subscribed();
     const spare = h.token();
     h.venue.expireTokens();
-    const order = { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 40000, symbol: 'BTC/USD' };
+    const order = {
+      order_type: 'limit',
+      side: 'buy',
+      order_qty: 0.01,
+      limit_price: 40000,
+      symbol: 'BTC/USD',
+    };
     c.send({ method: 'add_order', params: { ...order, token: spare }, req_id: 4 });
     assert.equal((await c.next(isAck('add_order'), 'expired token')).error, 'ESession:Invalid session');
     live.send({ method: 'add_order', params: { ...order, token }, req_id: 5 });
@@ -68,30 +88,58 @@ describe('WS v2 private', () => {
     const { c, snap } = await subscribed();
     assert.equal(snap.sequence, 1);
     assert.deepEqual(snap.data, []);
-    const ackSub = c.msgs.find(isAck('subscribe'));
+    const ackSub = c.first(isAck('subscribe'));
     assert.equal(ackSub.result.channel, 'executions');
     assert.equal(ackSub.result.maxratecount, h.venue.tradingLimits.threshold);
     c.send({
       method: 'add_order',
-      params: { order_type: 'limit', side: 'buy', order_qty: 0.7, limit_price: 50020, time_in_force: 'ioc', order_userref: 42, symbol: 'BTC/USD', token: h.token() },
+      params: {
+        order_type: 'limit',
+        side: 'buy',
+        order_qty: 0.7,
+        limit_price: 50020,
+        time_in_force: 'ioc',
+        order_userref: 42,
+        symbol: 'BTC/USD',
+        token: h.token(),
+      },
       req_id: 77,
     });
     const filled = await c.next(isExec('filled'), 'filled');
     const execs = c.all((m) => m?.channel === 'executions' && m.type === 'update');
-    assert.deepEqual(execs.map((m) => m.data[0].exec_type), ['pending_new', 'new', 'trade', 'trade', 'filled']);
-    assert.deepEqual(execs.map((m) => m.sequence), [2, 3, 4, 5, 6]);
-    const ack = c.msgs.find(isAck('add_order'));
+    assert.deepEqual(
+      execs.map((m) => m.data[0].exec_type),
+      ['pending_new', 'new', 'trade', 'trade', 'filled'],
+    );
+    assert.deepEqual(
+      execs.map((m) => m.sequence),
+      [2, 3, 4, 5, 6],
+    );
+    const ack = c.first(isAck('add_order'));
     assert.equal(ack.success, true);
     assert.equal(ack.req_id, 77);
     const orderId = ack.result.order_id;
     assert.deepEqual(ack.result, { order_id: orderId, order_userref: 42 });
     const iAck = c.msgs.indexOf(ack);
-    assert.ok(c.msgs.indexOf(execs[1]) < iAck && iAck < c.msgs.indexOf(execs[2]), 'ack between new and the first trade');
+    assert.ok(
+      c.msgs.indexOf(execs[1]) < iAck && iAck < c.msgs.indexOf(execs[2]),
+      'ack between new and the first trade',
+    );
 
     const [pending, neu, t1, t2] = execs.map((m) => m.data[0]);
     assert.equal(pending.order_id, orderId);
     assert.equal(pending.order_status, 'pending_new');
-    assert.deepEqual([pending.symbol, pending.side, pending.order_type, pending.order_qty, pending.limit_price, pending.time_in_force], ['BTC/USD', 'buy', 'limit', 0.7, 50020, 'IOC']);
+    assert.deepEqual(
+      [
+        pending.symbol,
+        pending.side,
+        pending.order_type,
+        pending.order_qty,
+        pending.limit_price,
+        pending.time_in_force,
+      ],
+      ['BTC/USD', 'buy', 'limit', 0.7, 50020, 'IOC'],
+    );
     assert.equal(pending.order_userref, 42);
     assert.match(pending.timestamp, RFC3339_US);
     assert.deepEqual([neu.order_id, neu.order_status], [orderId, 'new']);
@@ -102,7 +150,10 @@ describe('WS v2 private', () => {
     assert.deepEqual(t1.fees, [{ asset: 'USD', qty: 100.02 }]);
     assert.equal(typeof t1.exec_id, 'string');
     assert.equal(typeof t1.trade_id, 'number');
-    assert.deepEqual([t2.last_qty, t2.last_price, t2.cum_qty, t2.cum_cost, t2.order_status], [0.2, 50020, 0.7, 35009, 'filled']);
+    assert.deepEqual(
+      [t2.last_qty, t2.last_price, t2.cum_qty, t2.cum_cost, t2.order_status],
+      [0.2, 50020, 0.7, 35009, 'filled'],
+    );
     assert.notEqual(t1.exec_id, t2.exec_id);
     assert.equal(t2.avg_price, 50012.9);
     assert.deepEqual([filled.data[0].order_status, filled.data[0].cum_qty], ['filled', 0.7]);
@@ -111,7 +162,14 @@ describe('WS v2 private', () => {
   test('add_order errors use the venue strings; v1 names and wrong types are refused', async () => {
     const c = await open();
     const token = h.token();
-    const base = { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 40000, symbol: 'BTC/USD', token };
+    const base = {
+      order_type: 'limit',
+      side: 'buy',
+      order_qty: 0.01,
+      limit_price: 40000,
+      symbol: 'BTC/USD',
+      token,
+    };
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ order_qty: 10, limit_price: 50010 }, 'EOrder:Insufficient funds'],
       [{ symbol: 'XBT/USD' }, 'EQuery:Unknown asset pair'],
@@ -140,8 +198,23 @@ describe('WS v2 private', () => {
   test('cancel_order: one ack per order, canceled report first; unknown order', async () => {
     const { c, token } = await subscribed();
     const place = async (extra: Record<string, unknown>, reqId: number): Promise<string> => {
-      c.send({ method: 'add_order', params: { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 40000, symbol: 'BTC/USD', token, ...extra }, req_id: reqId });
-      const ack = await c.next(isAck('add_order', (m) => m.req_id === reqId), `ack ${reqId}`);
+      c.send({
+        method: 'add_order',
+        params: {
+          order_type: 'limit',
+          side: 'buy',
+          order_qty: 0.01,
+          limit_price: 40000,
+          symbol: 'BTC/USD',
+          token,
+          ...extra,
+        },
+        req_id: reqId,
+      });
+      const ack = await c.next(
+        isAck('add_order', (m) => m.req_id === reqId),
+        `ack ${reqId}`,
+      );
       assert.equal(ack.success, true, JSON.stringify(ack));
       return ack.result.order_id as string;
     };
@@ -163,7 +236,10 @@ describe('WS v2 private', () => {
     const unknown = await c.next(isAck('cancel_order'), 'unknown');
     assert.deepEqual([unknown.success, unknown.error, unknown.req_id], [false, 'EOrder:Unknown order', 12]);
     c.send({ method: 'cancel_order', params: { order_id: 'not-an-array', token }, req_id: 13 });
-    assert.equal((await c.next(isAck('cancel_order'), 'bad shape')).error, 'EGeneral:Invalid arguments:order_id');
+    assert.equal(
+      (await c.next(isAck('cancel_order'), 'bad shape')).error,
+      'EGeneral:Invalid arguments:order_id',
+    );
     assert.equal(h.venue.openOrders(API_KEY).length, 0);
   });
 
@@ -174,9 +250,15 @@ describe('WS v2 private', () => {
     c.send({ method: 'batch_add', params: { symbol: 'BTC/USD', token, orders: [o1, o2] }, req_id: 20 });
     const ok = await c.next(isAck('batch_add'), 'batch ack');
     assert.equal(ok.success, true, JSON.stringify(ok));
-    assert.deepEqual(ok.result.map((r: any) => r.order_userref), [1, 2]);
+    assert.deepEqual(
+      ok.result.map((r: any) => r.order_userref),
+      [1, 2],
+    );
     const open = h.venue.openOrders(API_KEY);
-    assert.deepEqual(ok.result.map((r: any) => r.order_id), [open[0]?.txid, open[1]?.txid]);
+    assert.deepEqual(
+      ok.result.map((r: any) => r.order_id),
+      [open[0]?.txid, open[1]?.txid],
+    );
     await c.until(() => c.all(isExec('new')).length === 2, 'two new reports');
 
     const bad = { ...o2, limit_price: 60000.55 };
@@ -193,18 +275,47 @@ describe('WS v2 private', () => {
   test('executions snapshot: open orders and (snap_trades) fills; order_status:false drops pending_new', async () => {
     const first = await subscribed();
     const token = first.token;
-    first.c.send({ method: 'add_order', params: { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 40000, symbol: 'BTC/USD', token }, req_id: 1 });
-    first.c.send({ method: 'add_order', params: { order_type: 'market', side: 'buy', order_qty: 0.1, symbol: 'BTC/USD', token }, req_id: 2 });
+    first.c.send({
+      method: 'add_order',
+      params: {
+        order_type: 'limit',
+        side: 'buy',
+        order_qty: 0.01,
+        limit_price: 40000,
+        symbol: 'BTC/USD',
+        token,
+      },
+      req_id: 1,
+    });
+    first.c.send({
+      method: 'add_order',
+      params: { order_type: 'market', side: 'buy', order_qty: 0.1, symbol: 'BTC/USD', token },
+      req_id: 2,
+    });
     await first.c.next(isExec('filled'), 'market order filled');
     const second = await subscribed({ snap_trades: true, order_status: false });
     const kinds = second.snap.data.map((e: any) => e.exec_type).sort();
     assert.deepEqual(kinds, ['new', 'trade']);
     assert.equal(second.snap.sequence, 1);
-    second.c.send({ method: 'add_order', params: { order_type: 'limit', side: 'buy', order_qty: 0.01, limit_price: 39000, symbol: 'BTC/USD', token }, req_id: 3 });
+    second.c.send({
+      method: 'add_order',
+      params: {
+        order_type: 'limit',
+        side: 'buy',
+        order_qty: 0.01,
+        limit_price: 39000,
+        symbol: 'BTC/USD',
+        token,
+      },
+      req_id: 3,
+    });
     await second.c.next(isExec('new'), 'new on the filtered connection');
     assert.equal(second.c.all(isExec('pending_new')).length, 0);
     assert.equal(second.c.msgs.filter((m) => m?.channel === 'executions').at(-1).sequence, 2);
-    await first.c.until(() => first.c.all(isExec('new')).length === 3, 'other connection of the same key sees it too');
+    await first.c.until(
+      () => first.c.all(isExec('new')).length === 3,
+      'other connection of the same key sees it too',
+    );
   });
 
   test('unsubscribe, unknown channel, public channel on the private endpoint', async () => {
@@ -216,6 +327,9 @@ describe('WS v2 private', () => {
     c.send({ method: 'unsubscribe', params: { channel: 'executions', token }, req_id: 4 });
     assert.deepEqual((await c.next(isAck('unsubscribe'), 'unsub')).result, { channel: 'executions' });
     c.send({ method: 'frobnicate', req_id: 5 });
-    assert.equal((await c.next((m) => m?.success === false && m.req_id === 5, 'unknown method')).error, 'Method not found');
+    assert.equal(
+      (await c.next((m) => m?.success === false && m.req_id === 5, 'unknown method')).error,
+      'Method not found',
+    );
   });
 });

@@ -38,7 +38,11 @@ describe('WS v2 public', () => {
 
   test('one ack per symbol; a v1 name is "Currency pair not supported"', async () => {
     const c = await open();
-    c.send({ method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD', 'XBT/USD', 'DOGE/USD'] }, req_id: 7 });
+    c.send({
+      method: 'subscribe',
+      params: { channel: 'ticker', symbol: ['BTC/USD', 'XBT/USD', 'DOGE/USD'] },
+      req_id: 7,
+    });
     const a1 = await c.next(isAck('subscribe'), 'ack 1');
     const a2 = await c.next(isAck('subscribe'), 'ack 2');
     const a3 = await c.next(isAck('subscribe'), 'ack 3');
@@ -74,12 +78,34 @@ describe('WS v2 public', () => {
     const cases: Array<[unknown, string]> = [
       ['{"method":"subscribe",', 'Malformed request'],
       [{ method: 'subscribe', req_id: 1 }, 'EGeneral:Invalid arguments:params'],
-      [{ method: 'subscribe', params: { channel: 'nope', symbol: ['BTC/USD'] }, req_id: 2 }, 'EGeneral:Invalid arguments:channel'],
-      [{ method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD'], depth: 7 }, req_id: 3 }, 'EGeneral:Invalid arguments:depth'],
-      [{ method: 'subscribe', params: { channel: 'ticker', symbol: 'BTC/USD' }, req_id: 4 }, 'EGeneral:Invalid arguments:symbol'],
-      [{ method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD'], event_trigger: 'x' }, req_id: 5 }, 'EGeneral:Invalid arguments:event_trigger'],
-      [{ method: 'subscribe', params: { channel: 'executions', token: 'x' }, req_id: 6 }, 'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com/v2'],
-      [{ method: 'add_order', params: {}, req_id: 7 }, 'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com/v2'],
+      [
+        { method: 'subscribe', params: { channel: 'nope', symbol: ['BTC/USD'] }, req_id: 2 },
+        'EGeneral:Invalid arguments:channel',
+      ],
+      [
+        { method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD'], depth: 7 }, req_id: 3 },
+        'EGeneral:Invalid arguments:depth',
+      ],
+      [
+        { method: 'subscribe', params: { channel: 'ticker', symbol: 'BTC/USD' }, req_id: 4 },
+        'EGeneral:Invalid arguments:symbol',
+      ],
+      [
+        {
+          method: 'subscribe',
+          params: { channel: 'ticker', symbol: ['BTC/USD'], event_trigger: 'x' },
+          req_id: 5,
+        },
+        'EGeneral:Invalid arguments:event_trigger',
+      ],
+      [
+        { method: 'subscribe', params: { channel: 'executions', token: 'x' }, req_id: 6 },
+        'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com/v2',
+      ],
+      [
+        { method: 'add_order', params: {}, req_id: 7 },
+        'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com/v2',
+      ],
       [{ method: 'dance', req_id: 8 }, 'Method not found'],
     ];
     for (const [req, error] of cases) {
@@ -121,13 +147,18 @@ describe('WS v2 public', () => {
 
   test('ticker bbo: snapshot, then an update exactly when best bid/ask or their qty change', async () => {
     const c = await open();
-    c.send({ method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD'], event_trigger: 'bbo' }, req_id: 1 });
+    c.send({
+      method: 'subscribe',
+      params: { channel: 'ticker', symbol: ['BTC/USD'], event_trigger: 'bbo' },
+      req_id: 1,
+    });
     assert.equal((await c.next(isAck('subscribe'), 'ack')).result.event_trigger, 'bbo');
     const snap = await c.next(isChannel('ticker', 'snapshot', 'BTC/USD'), 'snapshot');
     const d = snap.data[0];
     assert.equal(snap.data.length, 1);
     assert.deepEqual([d.bid, d.bid_qty, d.ask, d.ask_qty], [50000, 1, 50010, 0.5]);
-    for (const k of ['last', 'volume', 'vwap', 'low', 'high', 'change', 'change_pct']) assert.equal(typeof d[k], 'number', k);
+    for (const k of ['last', 'volume', 'vwap', 'low', 'high', 'change', 'change_pct'])
+      assert.equal(typeof d[k], 'number', k);
     assert.match(d.timestamp, RFC3339_US);
     // A change below the top does not move the bbo; the next ticker frame is the one that does.
     h.market.apply(BTC, [[49970, 4]], []);
@@ -149,9 +180,18 @@ describe('WS v2 public', () => {
     const prec = (sym: string): any => inst.data.pairs.find((p: any) => p.symbol === sym);
     const btc = prec('BTC/USD');
     const doge = prec('DOGE/USD');
-    c.send({ method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD', 'DOGE/USD'], depth: 10 }, req_id: 5 });
+    c.send({
+      method: 'subscribe',
+      params: { channel: 'book', symbol: ['BTC/USD', 'DOGE/USD'], depth: 10 },
+      req_id: 5,
+    });
     c25.send({ method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD'], depth: 25 }, req_id: 6 });
-    assert.deepEqual((await c.next(isAck('subscribe'), 'ack')).result, { channel: 'book', depth: 10, snapshot: true, symbol: 'BTC/USD' });
+    assert.deepEqual((await c.next(isAck('subscribe'), 'ack')).result, {
+      channel: 'book',
+      depth: 10,
+      snapshot: true,
+      symbol: 'BTC/USD',
+    });
     const books = new Map<string, LocalBook>([
       ['BTC/USD', new LocalBook(10, btc.price_precision, btc.qty_precision)],
       ['DOGE/USD', new LocalBook(10, doge.price_precision, doge.qty_precision)],
@@ -176,10 +216,36 @@ describe('WS v2 public', () => {
       asks.push([50100 + i * 10, i / 20]);
     }
     h.market.apply(BTC, bids, asks);
-    h.market.apply(BTC, [[50000, 0], [49995.5, 0.12345678]], [[50010, 2.5]]);
-    h.market.apply(BTC, [], [[50011.1, 0.001], [50020, 0]]);
-    h.market.apply(DOGE, [[0.1234567, 123.45678901], [0.12345, 0]], [[0.1235, 9999.5]]);
-    const expectUpdates = async (client: V2Client, book: LocalBook, sym: string, n: number): Promise<void> => {
+    h.market.apply(
+      BTC,
+      [
+        [50000, 0],
+        [49995.5, 0.12345678],
+      ],
+      [[50010, 2.5]],
+    );
+    h.market.apply(
+      BTC,
+      [],
+      [
+        [50011.1, 0.001],
+        [50020, 0],
+      ],
+    );
+    h.market.apply(
+      DOGE,
+      [
+        [0.1234567, 123.45678901],
+        [0.12345, 0],
+      ],
+      [[0.1235, 9999.5]],
+    );
+    const expectUpdates = async (
+      client: V2Client,
+      book: LocalBook,
+      sym: string,
+      n: number,
+    ): Promise<void> => {
       for (let i = 0; i < n; i++) {
         const u = await client.next(isChannel('book', 'update', sym), `${sym} update ${i}`);
         book.update(u.data[0]);
@@ -192,7 +258,10 @@ describe('WS v2 public', () => {
     await expectUpdates(c25, b25, 'BTC/USD', 3);
     // The client's books are exactly the market's top N.
     const top = (pi: number, side: 'bid' | 'ask', n: number): Array<{ price: number; qty: number }> =>
-      h.market.levels(pi, side).slice(0, n).map((l) => ({ price: l.price, qty: l.qty }));
+      h.market
+        .levels(pi, side)
+        .slice(0, n)
+        .map((l) => ({ price: l.price, qty: l.qty }));
     assert.deepEqual((books.get('BTC/USD') as LocalBook).bids, top(BTC, 'bid', 10));
     assert.deepEqual((books.get('BTC/USD') as LocalBook).asks, top(BTC, 'ask', 10));
     assert.deepEqual(b25.bids, top(BTC, 'bid', 25));
@@ -204,14 +273,23 @@ describe('WS v2 public', () => {
       for (const t of numberTexts(r, 'price')) assert.ok(decimalsOf(t) <= pd && !/e/i.test(t), `price ${t}`);
       for (const t of numberTexts(r, 'qty')) assert.ok(decimalsOf(t) <= 8 && !/e/i.test(t), `qty ${t}`);
     }
-    assert.ok(bookRaw.some((r) => r.includes('"price":0.1234567')), 'DOGE price at 7 decimals');
-    assert.ok(bookRaw.some((r) => r.includes('"price":50000,')), 'trailing zeros dropped');
+    assert.ok(
+      bookRaw.some((r) => r.includes('"price":0.1234567')),
+      'DOGE price at 7 decimals',
+    );
+    assert.ok(
+      bookRaw.some((r) => r.includes('"price":50000,')),
+      'trailing zeros dropped',
+    );
   });
 
   test('heartbeat about every tick once subscribed, none before', async () => {
     const c = await open();
     await c.next(isChannel('status'), 'status');
-    c.send({ method: 'subscribe', params: { channel: 'ticker', symbol: ['DOGE/USD'], event_trigger: 'bbo' } });
+    c.send({
+      method: 'subscribe',
+      params: { channel: 'ticker', symbol: ['DOGE/USD'], event_trigger: 'bbo' },
+    });
     await c.next(isChannel('heartbeat'), 'heartbeat');
     const firstHb = c.indexOf(isChannel('heartbeat'));
     const firstAck = c.indexOf(isAck('subscribe'));

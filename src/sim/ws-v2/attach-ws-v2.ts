@@ -87,7 +87,12 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
     maxBufferedBytes: deps.maxBufferedBytes,
     onDislocationFrameWritten: onFrame,
   });
-  const priv = new V2PrivateServer({ venue: deps.venue, faults: deps.faults, timing, maxBufferedBytes: deps.maxBufferedBytes });
+  const priv = new V2PrivateServer({
+    venue: deps.venue,
+    faults: deps.faults,
+    timing,
+    maxBufferedBytes: deps.maxBufferedBytes,
+  });
 
   router.route(publicPath, pub.handleUpgrade);
   try {
@@ -105,14 +110,17 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
   });
   // Every account's fills are the pair's public trades (ticker `trades` trigger, last/volume/vwap).
   const offTrades = deps.venue.onEvent((ev) => {
-    if (ev.kind === 'trade') pub.feed.onTrade(ev.trade.pairIndex, ev.trade.price, ev.trade.vol, ev.trade.time);
+    if (ev.kind === 'trade')
+      pub.feed.onTrade(ev.trade.pairIndex, ev.trade.price, ev.trade.vol, ev.trade.time);
   });
 
   const dropConnections = (which: 'public' | 'private' | 'all'): void => {
     if (which !== 'private') pub.dropAll();
     if (which !== 'public') priv.dropAll();
   };
-  const onDrop = (deps.faults as Partial<{ onDrop(l: (w: 'public' | 'private' | 'all') => void): () => void }>).onDrop;
+  const onDrop = (
+    deps.faults as Partial<{ onDrop(l: (w: 'public' | 'private' | 'all') => void): () => void }>
+  ).onDrop;
   const offDrop = typeof onDrop === 'function' ? onDrop.call(deps.faults, dropConnections) : undefined;
 
   let status: SystemStatus = deps.venue.systemStatus();

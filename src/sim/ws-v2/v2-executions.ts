@@ -58,9 +58,25 @@ export class ExecReporter {
     }
     const pair = this.pairs[o.pairIndex];
     if (ev.fields.includes('txid')) {
-      out.push(this.item(ev.apiKey, o.txid, 'pending_new', this.fullOrderJson(o, pair, 'pending_new', 'pending_new', o.opentm), true));
+      out.push(
+        this.item(
+          ev.apiKey,
+          o.txid,
+          'pending_new',
+          this.fullOrderJson(o, pair, 'pending_new', 'pending_new', o.opentm),
+          true,
+        ),
+      );
     } else if (o.status === 'open' && ev.fields.length === 1 && ev.fields[0] === 'status') {
-      out.push(this.item(ev.apiKey, o.txid, 'new', `{${ids(o)},"exec_type":"new","order_status":"new","timestamp":"${rfc3339(o.opentm)}"}`, true));
+      out.push(
+        this.item(
+          ev.apiKey,
+          o.txid,
+          'new',
+          `{${ids(o)},"exec_type":"new","order_status":"new","timestamp":"${rfc3339(o.opentm)}"}`,
+          true,
+        ),
+      );
     } else if (o.status === 'closed' || o.status === 'canceled' || o.status === 'expired') {
       const type: ExecType = o.status === 'closed' ? 'filled' : o.status;
       let s = `{${ids(o)},"exec_type":"${type}","order_status":"${type}",${cums(o, pair)}`;
@@ -94,7 +110,13 @@ export class ExecReporter {
     return { apiKey, txid, execType, json, beforeAck };
   }
 
-  private fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined, execType: string, status: string, ts: number): string {
+  private fullOrderJson(
+    o: Readonly<SimOrder>,
+    pair: SimPair | undefined,
+    execType: string,
+    status: string,
+    ts: number,
+  ): string {
     const pd = pair?.pairDecimals ?? 8;
     const ld = pair?.lotDecimals ?? 8;
     let s =

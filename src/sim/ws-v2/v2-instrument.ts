@@ -53,7 +53,9 @@ export function instrumentSnapshotFrame(pairs: readonly SimPair[]): string {
     );
   }
   const assetJson: string[] = [];
-  for (const [id, prec] of [...precision.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+  for (const [id, prec] of [...precision.entries()].sort((a, b) =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
+  )) {
     assetJson.push(
       `{"id":${JSON.stringify(id)},"status":"enabled","precision":${prec},` +
         `"precision_display":${Math.min(prec, MAX_DISPLAY_PRECISION)},"borrowable":false,` +

@@ -14,12 +14,22 @@ export type ParsedV2Order =
   | { ok: true; req: OrderRequest; pairIndex: number; userref?: number; clOrdId?: string }
   | { ok: false; error: string };
 
-const invalid = (field: string): ParsedV2Order => ({ ok: false, error: `EGeneral:Invalid arguments:${field}` });
+const invalid = (field: string): ParsedV2Order => ({
+  ok: false,
+  error: `EGeneral:Invalid arguments:${field}`,
+});
 /** The Kraken error for a symbol that is not a v2 symbol of a listed pair (same as REST's). */
 export const UNKNOWN_PAIR = 'EQuery:Unknown asset pair';
 const TIF: Record<string, 'GTC' | 'IOC' | 'GTD'> = { gtc: 'GTC', ioc: 'IOC', gtd: 'GTD' };
 /** Params that change an order's meaning in ways the venue does not model: refused when set. */
-const UNSUPPORTED_IF_SET = ['triggers', 'conditional', 'display_qty', 'cash_order_qty', 'expire_time', 'effective_time'];
+const UNSUPPORTED_IF_SET = [
+  'triggers',
+  'conditional',
+  'display_qty',
+  'cash_order_qty',
+  'expire_time',
+  'effective_time',
+];
 
 /** Shortest decimal text of a finite positive number, without exponent notation. */
 export function decimalText(v: number): string {
@@ -41,7 +51,11 @@ function positiveNumber(v: unknown): string | undefined {
 }
 
 /** Parses one order. `symbol` is the batch's symbol for batch_add entries, else the order's own. */
-export function parseV2Order(p: Record<string, unknown>, market: SimMarket, batchSymbol?: string): ParsedV2Order {
+export function parseV2Order(
+  p: Record<string, unknown>,
+  market: SimMarket,
+  batchSymbol?: string,
+): ParsedV2Order {
   const orderType = p['order_type'];
   // Stop, take-profit, iceberg... are documented v2 types the venue does not model: refused as invalid.
   if (orderType !== 'limit' && orderType !== 'market') return invalid('order_type');

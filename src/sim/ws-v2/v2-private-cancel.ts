@@ -12,7 +12,13 @@ import { V2_ERRORS, ackError, ackOk, paramsOf } from './v2-wire.js';
 
 type RefKind = 'order_id' | 'cl_ord_id' | 'order_userref';
 
-export function cancelOrders(ctx: PlaceContext, s: V2PrivateSession, msg: Record<string, unknown>, reqId: number | undefined, timeIn: string): void {
+export function cancelOrders(
+  ctx: PlaceContext,
+  s: V2PrivateSession,
+  msg: Record<string, unknown>,
+  reqId: number | undefined,
+  timeIn: string,
+): void {
   const fail = (error: string, extra?: Record<string, unknown>): void => {
     ctx.badInput++;
     ctx.out.send(s.conn, ackError('cancel_order', error, reqId, timeIn, extra));
@@ -28,7 +34,11 @@ export function cancelOrders(ctx: PlaceContext, s: V2PrivateSession, msg: Record
     const ok =
       Array.isArray(v) &&
       v.length > 0 &&
-      v.every((x) => (kind === 'order_userref' ? typeof x === 'number' && Number.isInteger(x) : typeof x === 'string' && x !== ''));
+      v.every((x) =>
+        kind === 'order_userref'
+          ? typeof x === 'number' && Number.isInteger(x)
+          : typeof x === 'string' && x !== '',
+      );
     if (!ok) return fail(`EGeneral:Invalid arguments:${kind}`);
     for (const x of v as Array<string | number>) refs.push({ kind, value: x });
   }
@@ -56,7 +66,13 @@ function matchesRef(o: Readonly<SimOrder>, kind: RefKind, value: string | number
   return o.userref === value;
 }
 
-export function cancelAll(ctx: PlaceContext, s: V2PrivateSession, msg: Record<string, unknown>, reqId: number | undefined, timeIn: string): void {
+export function cancelAll(
+  ctx: PlaceContext,
+  s: V2PrivateSession,
+  msg: Record<string, unknown>,
+  reqId: number | undefined,
+  timeIn: string,
+): void {
   const params = paramsOf(msg);
   const a = ctx.auth(s, params);
   if ('error' in a) {

@@ -48,7 +48,14 @@ function idResult(txid: string, p: Placed): Record<string, unknown> {
   return r;
 }
 
-export function placeOrder(ctx: PlaceContext, s: V2PrivateSession, msg: Record<string, unknown>, reqId: number | undefined, timeIn: string, arrivedNs: bigint): void {
+export function placeOrder(
+  ctx: PlaceContext,
+  s: V2PrivateSession,
+  msg: Record<string, unknown>,
+  reqId: number | undefined,
+  timeIn: string,
+  arrivedNs: bigint,
+): void {
   ctx.ordersReceived++;
   const reject = (error: string): void => {
     ctx.ordersRejected++;
@@ -80,7 +87,14 @@ export function placeOrder(ctx: PlaceContext, s: V2PrivateSession, msg: Record<s
   else run();
 }
 
-export function placeBatch(ctx: PlaceContext, s: V2PrivateSession, msg: Record<string, unknown>, reqId: number | undefined, timeIn: string, arrivedNs: bigint): void {
+export function placeBatch(
+  ctx: PlaceContext,
+  s: V2PrivateSession,
+  msg: Record<string, unknown>,
+  reqId: number | undefined,
+  timeIn: string,
+  arrivedNs: bigint,
+): void {
   ctx.ordersReceived++;
   const reject = (error: string): void => {
     ctx.ordersRejected++;
@@ -101,11 +115,13 @@ export function placeBatch(ctx: PlaceContext, s: V2PrivateSession, msg: Record<s
     return reject('EGeneral:Invalid arguments:orders');
   }
   const validate = params['validate'];
-  if (validate !== undefined && typeof validate !== 'boolean') return reject('EGeneral:Invalid arguments:validate');
+  if (validate !== undefined && typeof validate !== 'boolean')
+    return reject('EGeneral:Invalid arguments:validate');
   // The whole batch is judged before any order reaches the venue.
   const placed: Placed[] = [];
   for (const o of orders) {
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) return reject('EGeneral:Invalid arguments:orders');
+    if (typeof o !== 'object' || o === null || Array.isArray(o))
+      return reject('EGeneral:Invalid arguments:orders');
     const p = parseV2Order(o as Record<string, unknown>, market, symbol);
     if (!p.ok) return reject(p.error);
     if (validate === true) p.req.validate = true;
@@ -133,7 +149,11 @@ export function placeBatch(ctx: PlaceContext, s: V2PrivateSession, msg: Record<s
   else run();
 }
 
-function callVenue(ctx: PlaceContext, apiKey: string, req: OrderRequest): { ok: true; txid: string } | { ok: false; error: string } {
+function callVenue(
+  ctx: PlaceContext,
+  apiKey: string,
+  req: OrderRequest,
+): { ok: true; txid: string } | { ok: false; error: string } {
   try {
     const r = ctx.o.venue.addOrder(apiKey, req);
     return r.ok ? { ok: true, txid: r.value.txid } : r;

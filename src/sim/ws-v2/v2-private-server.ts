@@ -19,7 +19,18 @@ import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
 import { V1Conn, V1Output } from '../ws/v1-output.js';
 import { ExecReporter, V2PrivateSession, type ExecItem } from './v2-executions.js';
 import { placeBatch, placeOrder, type PlaceContext } from './v2-private-orders.js';
-import { V2_ERRORS, V2_HEARTBEAT_FRAME, ackError, ackOk, nowEpochSec, paramsOf, pongFrame, reqIdOf, rfc3339, statusFrame } from './v2-wire.js';
+import {
+  V2_ERRORS,
+  V2_HEARTBEAT_FRAME,
+  ackError,
+  ackOk,
+  nowEpochSec,
+  paramsOf,
+  pongFrame,
+  reqIdOf,
+  rfc3339,
+  statusFrame,
+} from './v2-wire.js';
 import { cancelAll, cancelOrders } from './v2-private-cancel.js';
 
 const PUBLIC_CHANNELS = new Set(['ticker', 'book', 'instrument', 'trade', 'ohlc', 'status', 'heartbeat']);
@@ -89,7 +100,8 @@ export class V2PrivateServer implements PlaceContext {
 
   heartbeat(): void {
     for (const s of this.sessions) {
-      if (s.conn.subCount > 0 && !s.conn.sentSinceTick && s.conn.held.length === 0) this.out.send(s.conn, V2_HEARTBEAT_FRAME);
+      if (s.conn.subCount > 0 && !s.conn.sentSinceTick && s.conn.held.length === 0)
+        this.out.send(s.conn, V2_HEARTBEAT_FRAME);
       s.conn.sentSinceTick = false;
     }
   }
@@ -208,11 +220,20 @@ export class V2PrivateServer implements PlaceContext {
         return cancelAll(this, s, msg, reqId, timeIn);
       default:
         this.badInput++;
-        this.out.send(s.conn, ackError(typeof method === 'string' ? method : undefined, V2_ERRORS.methodNotFound, reqId, timeIn));
+        this.out.send(
+          s.conn,
+          ackError(typeof method === 'string' ? method : undefined, V2_ERRORS.methodNotFound, reqId, timeIn),
+        );
     }
   }
 
-  private onSubscription(s: V2PrivateSession, msg: Record<string, unknown>, method: 'subscribe' | 'unsubscribe', reqId: number | undefined, timeIn: string): void {
+  private onSubscription(
+    s: V2PrivateSession,
+    msg: Record<string, unknown>,
+    method: 'subscribe' | 'unsubscribe',
+    reqId: number | undefined,
+    timeIn: string,
+  ): void {
     const fail = (error: string): void => {
       this.badInput++;
       this.out.send(s.conn, ackError(method, error, reqId, timeIn));
@@ -253,8 +274,11 @@ export class V2PrivateServer implements PlaceContext {
     let items: string[] | null = null;
     if (snapshot) {
       items = [];
-      if (flags['snap_trades'] === true) for (const t of venue.trades(a.apiKey).slice(-SNAPSHOT_TRADES)) items.push(this.reporter.snapshotTrade(t));
-      if (flags['snap_orders'] === true) for (const o of venue.openOrders(a.apiKey)) items.push(this.reporter.snapshotOrder(o));
+      if (flags['snap_trades'] === true)
+        for (const t of venue.trades(a.apiKey).slice(-SNAPSHOT_TRADES))
+          items.push(this.reporter.snapshotTrade(t));
+      if (flags['snap_orders'] === true)
+        for (const o of venue.openOrders(a.apiKey)) items.push(this.reporter.snapshotOrder(o));
     }
     const frame = s.subscribe(flags['order_status'] === true, items);
     if (frame !== null) this.out.send(s.conn, frame);

@@ -66,7 +66,8 @@ export class V2PublicFeed {
     // The first subscriber sets the reference: later updates are relative to what it was shown.
     if (first && trigger === 'bbo') f.stats.rememberBbo(bid, ask);
     if (first && trigger === 'trades') f.stats.rememberTradesBbo(bid, ask);
-    if (snapshot) this.out.send(conn, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'snapshot', latest(bid, ask)));
+    if (snapshot)
+      this.out.send(conn, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'snapshot', latest(bid, ask)));
   }
 
   removeTicker(conn: V1Conn, pairIndex: number, trigger: V2TickerTrigger): void {
@@ -122,7 +123,8 @@ export class V2PublicFeed {
       f.stats.rememberBbo(bid, ask);
       this.out.broadcast(f.bbo, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'update', change.ts));
     }
-    for (let i = 0; i < f.books.length; i++) this.publishBook(f, f.books[i] as BookChannel, bids, asks, change.ts);
+    for (let i = 0; i < f.books.length; i++)
+      this.publishBook(f, f.books[i] as BookChannel, bids, asks, change.ts);
     this.out.endChange();
   }
 
@@ -143,7 +145,8 @@ export class V2PublicFeed {
       if (f.trades === null) continue;
       const bid = this.market.levels(i, 'bid')[0];
       const ask = this.market.levels(i, 'ask')[0];
-      if (bid !== undefined && ask !== undefined && f.stats.tradesBboChanged(bid, ask)) this.sendTrades(f, nowEpochSec());
+      if (bid !== undefined && ask !== undefined && f.stats.tradesBboChanged(bid, ask))
+        this.sendTrades(f, nowEpochSec());
     }
   }
 
@@ -155,7 +158,13 @@ export class V2PublicFeed {
     this.out.broadcast(f.trades, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'update', ts));
   }
 
-  private publishBook(f: PairFeed, ch: BookChannel, bids: readonly BookLevel[], asks: readonly BookLevel[], ts: number): void {
+  private publishBook(
+    f: PairFeed,
+    ch: BookChannel,
+    bids: readonly BookLevel[],
+    asks: readonly BookLevel[],
+    ts: number,
+  ): void {
     const d = ch.view.update(bids, asks);
     if (d.bids === '' && d.asks === '') return;
     const frame =

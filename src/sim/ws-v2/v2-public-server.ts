@@ -11,7 +11,12 @@ import type { SimFaults, SimMarket, SystemStatus } from '../contracts.js';
 import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
 import { V1Conn, V1Output } from '../ws/v1-output.js';
 import { instrumentSnapshotFrame } from './v2-instrument.js';
-import { V2PublicFeed, V2_BOOK_DEPTHS, V2_DEFAULT_BOOK_DEPTH, type V2TickerTrigger } from './v2-public-feed.js';
+import {
+  V2PublicFeed,
+  V2_BOOK_DEPTHS,
+  V2_DEFAULT_BOOK_DEPTH,
+  type V2TickerTrigger,
+} from './v2-public-feed.js';
 import {
   V2_ERRORS,
   V2_HEARTBEAT_FRAME,
@@ -27,10 +32,25 @@ import {
 } from './v2-wire.js';
 
 const PRIVATE_CHANNELS = new Set(['executions', 'balances', 'level3']);
-const PRIVATE_METHODS = new Set(['add_order', 'batch_add', 'cancel_order', 'cancel_all', 'cancel_after', 'amend_order', 'edit_order', 'batch_cancel']);
+const PRIVATE_METHODS = new Set([
+  'add_order',
+  'batch_add',
+  'cancel_order',
+  'cancel_all',
+  'cancel_after',
+  'amend_order',
+  'edit_order',
+  'batch_cancel',
+]);
 
 /** Malformed frames sent by the garbage fault: cut JSON, wrong shapes, not JSON at all. */
-const GARBAGE_FRAMES = ['{"channel":"book","type":"update","data":[{"symbol":"BT', '{"channel":', 'not json at all', '{"channel":"ticker","type":"update","data":{"bid":"x"}}', '\u0000\u0001\u0002'];
+const GARBAGE_FRAMES = [
+  '{"channel":"book","type":"update","data":[{"symbol":"BT',
+  '{"channel":',
+  'not json at all',
+  '{"channel":"ticker","type":"update","data":{"bid":"x"}}',
+  '\u0000\u0001\u0002',
+];
 
 /** One connection's subscriptions: pair index → ticker trigger / book depth. */
 interface ConnState {
@@ -62,7 +82,10 @@ export class V2PublicServer {
   private instrumentFrame: string | null = null;
 
   constructor(private readonly o: V2PublicServerOptions) {
-    this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes, onDislocationFrameWritten: o.onDislocationFrameWritten });
+    this.out = new V1Output({
+      maxBufferedBytes: o.maxBufferedBytes,
+      onDislocationFrameWritten: o.onDislocationFrameWritten,
+    });
     this.feed = new V2PublicFeed(o.market, this.out, () => this.stalled());
   }
 
@@ -76,7 +99,12 @@ export class V2PublicServer {
 
   private onConnection(ws: WebSocket): void {
     const conn = new V1Conn(ws, this.nextConnId++);
-    const st: ConnState = { connectionId: newConnectionId(), tickers: new Map(), books: new Map(), instrument: false };
+    const st: ConnState = {
+      connectionId: newConnectionId(),
+      tickers: new Map(),
+      books: new Map(),
+      instrument: false,
+    };
     this.conns.set(conn, st);
     this.connectionsTotal++;
     ws.on('message', (data, isBinary) => this.onMessage(conn, st, data, isBinary));
@@ -140,37 +168,57 @@ export class V2PublicServer {
     } else {
       this.badInput++;
       const m = typeof method === 'string' ? method : undefined;
-      const err = m !== undefined && PRIVATE_METHODS.has(m) ? V2_ERRORS.privateOnPublic : V2_ERRORS.methodNotFound;
+      const err =
+        m !== undefined && PRIVATE_METHODS.has(m) ? V2_ERRORS.privateOnPublic : V2_ERRORS.methodNotFound;
       this.out.send(conn, ackError(m, err, reqId, timeIn));
     }
   }
 
-  private fail(conn: V1Conn, method: string, error: string, reqId: number | undefined, timeIn: string, extra?: Record<string, unknown>): void {
+  private fail(
+    conn: V1Conn,
+    method: string,
+    error: string,
+    reqId: number | undefined,
+    timeIn: string,
+    extra?: Record<string, unknown>,
+  ): void {
     this.badInput++;
     this.out.send(conn, ackError(method, error, reqId, timeIn, extra));
   }
 
-  private onSubscription(conn: V1Conn, st: ConnState, msg: Record<string, unknown>, method: 'subscribe' | 'unsubscribe', reqId: number | undefined, timeIn: string): void {
+  private onSubscription(
+    conn: V1Conn,
+    st: ConnState,
+    msg: Record<string, unknown>,
+    method: 'subscribe' | 'unsubscribe',
+    reqId: number | undefined,
+    timeIn: string,
+  ): void {
     const params = paramsOf(msg);
     if (params === null) return this.fail(conn, method, V2_ERRORS.params, reqId, timeIn);
     const channel = params['channel'];
     if (typeof channel !== 'string') return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
-    if (PRIVATE_CHANNELS.has(channel)) return this.fail(conn, method, V2_ERRORS.privateOnPublic, reqId, timeIn);
+    if (PRIVATE_CHANNELS.has(channel))
+      return this.fail(conn, method, V2_ERRORS.privateOnPublic, reqId, timeIn);
     const snapshot = params['snapshot'];
-    if (snapshot !== undefined && typeof snapshot !== 'boolean') return this.fail(conn, method, V2_ERRORS.snapshot, reqId, timeIn);
+    if (snapshot !== undefined && typeof snapshot !== 'boolean')
+      return this.fail(conn, method, V2_ERRORS.snapshot, reqId, timeIn);
     const wantSnapshot = snapshot !== false;
     if (channel === 'instrument') return this.onInstrument(conn, st, method, wantSnapshot, reqId, timeIn);
-    if (channel !== 'ticker' && channel !== 'book') return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
+    if (channel !== 'ticker' && channel !== 'book')
+      return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
 
     let trigger: V2TickerTrigger = 'trades';
     let depth = V2_DEFAULT_BOOK_DEPTH;
     if (channel === 'ticker') {
       const t = params['event_trigger'];
-      if (t !== undefined && t !== 'bbo' && t !== 'trades') return this.fail(conn, method, V2_ERRORS.eventTrigger, reqId, timeIn);
+      if (t !== undefined && t !== 'bbo' && t !== 'trades')
+        return this.fail(conn, method, V2_ERRORS.eventTrigger, reqId, timeIn);
       if (t !== undefined) trigger = t;
     } else {
       const d = params['depth'];
-      if (d !== undefined && (typeof d !== 'number' || !V2_BOOK_DEPTHS.includes(d))) return this.fail(conn, method, V2_ERRORS.depth, reqId, timeIn);
+      if (d !== undefined && (typeof d !== 'number' || !V2_BOOK_DEPTHS.includes(d)))
+        return this.fail(conn, method, V2_ERRORS.depth, reqId, timeIn);
       if (d !== undefined) depth = d;
     }
     const symbols = params['symbol'];
@@ -184,43 +232,78 @@ export class V2PublicServer {
         this.fail(conn, method, pairNotSupported(symbol), reqId, timeIn, { symbol });
         continue;
       }
-      if (channel === 'ticker') this.tickerSymbol(conn, st, method, idx, symbol, trigger, wantSnapshot, reqId, timeIn);
+      if (channel === 'ticker')
+        this.tickerSymbol(conn, st, method, idx, symbol, trigger, wantSnapshot, reqId, timeIn);
       else this.bookSymbol(conn, st, method, idx, symbol, depth, wantSnapshot, reqId, timeIn);
     }
   }
 
-  private tickerSymbol(conn: V1Conn, st: ConnState, method: 'subscribe' | 'unsubscribe', idx: number, symbol: string, trigger: V2TickerTrigger, snapshot: boolean, reqId: number | undefined, timeIn: string): void {
+  private tickerSymbol(
+    conn: V1Conn,
+    st: ConnState,
+    method: 'subscribe' | 'unsubscribe',
+    idx: number,
+    symbol: string,
+    trigger: V2TickerTrigger,
+    snapshot: boolean,
+    reqId: number | undefined,
+    timeIn: string,
+  ): void {
     const current = st.tickers.get(idx);
     if (method === 'subscribe') {
-      if (current !== undefined) return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
+      if (current !== undefined)
+        return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
       st.tickers.set(idx, trigger);
       // The ack goes first, then the snapshot, as Kraken orders them.
-      this.out.send(conn, ackOk(method, { channel: 'ticker', event_trigger: trigger, snapshot, symbol }, reqId, timeIn));
+      this.out.send(
+        conn,
+        ackOk(method, { channel: 'ticker', event_trigger: trigger, snapshot, symbol }, reqId, timeIn),
+      );
       this.feed.addTicker(conn, idx, trigger, snapshot);
       return;
     }
-    if (current === undefined) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
+    if (current === undefined)
+      return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
     st.tickers.delete(idx);
     this.feed.removeTicker(conn, idx, current);
     this.out.send(conn, ackOk(method, { channel: 'ticker', event_trigger: current, symbol }, reqId, timeIn));
   }
 
-  private bookSymbol(conn: V1Conn, st: ConnState, method: 'subscribe' | 'unsubscribe', idx: number, symbol: string, depth: number, snapshot: boolean, reqId: number | undefined, timeIn: string): void {
+  private bookSymbol(
+    conn: V1Conn,
+    st: ConnState,
+    method: 'subscribe' | 'unsubscribe',
+    idx: number,
+    symbol: string,
+    depth: number,
+    snapshot: boolean,
+    reqId: number | undefined,
+    timeIn: string,
+  ): void {
     const current = st.books.get(idx);
     if (method === 'subscribe') {
-      if (current !== undefined) return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
+      if (current !== undefined)
+        return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
       st.books.set(idx, depth);
       this.out.send(conn, ackOk(method, { channel: 'book', depth, snapshot, symbol }, reqId, timeIn));
       this.feed.addBook(conn, idx, depth, snapshot);
       return;
     }
-    if (current === undefined) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
+    if (current === undefined)
+      return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
     st.books.delete(idx);
     this.feed.removeBook(conn, idx, current);
     this.out.send(conn, ackOk(method, { channel: 'book', depth: current, symbol }, reqId, timeIn));
   }
 
-  private onInstrument(conn: V1Conn, st: ConnState, method: 'subscribe' | 'unsubscribe', snapshot: boolean, reqId: number | undefined, timeIn: string): void {
+  private onInstrument(
+    conn: V1Conn,
+    st: ConnState,
+    method: 'subscribe' | 'unsubscribe',
+    snapshot: boolean,
+    reqId: number | undefined,
+    timeIn: string,
+  ): void {
     if (method === 'unsubscribe') {
       if (!st.instrument) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn);
       st.instrument = false;
@@ -234,7 +317,8 @@ export class V2PublicServer {
     conn.subCount++;
     this.feed.subscriptions++;
     this.out.send(conn, ackOk(method, { channel: 'instrument', snapshot }, reqId, timeIn));
-    if (snapshot) this.out.send(conn, (this.instrumentFrame ??= instrumentSnapshotFrame(this.o.market.pairs)));
+    if (snapshot)
+      this.out.send(conn, (this.instrumentFrame ??= instrumentSnapshotFrame(this.o.market.pairs)));
   }
 
   async close(): Promise<void> {

@@ -46,7 +46,9 @@ export class TickerStats {
   }
 
   bboChanged(bid: BookLevel, ask: BookLevel): boolean {
-    return bid.price !== this.bid || bid.qty !== this.bidQty || ask.price !== this.ask || ask.qty !== this.askQty;
+    return (
+      bid.price !== this.bid || bid.qty !== this.bidQty || ask.price !== this.ask || ask.qty !== this.askQty
+    );
   }
 
   rememberBbo(bid: BookLevel, ask: BookLevel): void {
@@ -57,7 +59,12 @@ export class TickerStats {
   }
 
   tradesBboChanged(bid: BookLevel, ask: BookLevel): boolean {
-    return bid.price !== this.tBid || bid.qty !== this.tBidQty || ask.price !== this.tAsk || ask.qty !== this.tAskQty;
+    return (
+      bid.price !== this.tBid ||
+      bid.qty !== this.tBidQty ||
+      ask.price !== this.tAsk ||
+      ask.qty !== this.tAskQty
+    );
   }
 
   rememberTradesBbo(bid: BookLevel, ask: BookLevel): void {
