@@ -61,6 +61,8 @@ describe('REST endpoint shapes (kraken-api.md §4)', () => {
     assert.equal(x['costmin'], '0.5');
     assert.equal(x['tick_size'], '0.1');
     assert.deepEqual((x['fees'] as number[][])[0], [0, 0.4]);
+    const usdt = all['USDTZUSD'];
+    assert.deepEqual(usdt?.['fees_maker'], usdt?.['fees'], 'flat schedule sent twice');
     const some = resultOf<Record<string, unknown>>(
       await publicCall(sim, 'AssetPairs', 'pair=XBTUSD,USDTEUR'),
     );

@@ -89,7 +89,7 @@ export const FAKE_PAIRS: readonly SimPair[] = [
     costmin: 5,
     tickSize: 0.00001,
     takerFees: FLAT,
-    makerFees: FLAT,
+    makerFees: [],
   }),
   pair({
     id: 'USDTEUR',
@@ -107,7 +107,7 @@ export const FAKE_PAIRS: readonly SimPair[] = [
     costmin: 5,
     tickSize: 0.0001,
     takerFees: FLAT,
-    makerFees: FLAT,
+    makerFees: [],
   }),
 ];
 

@@ -35,7 +35,13 @@ export function pairsNamed(market: SimMarket, list: string | undefined): number[
 }
 
 function pairEntry(p: SimPair, info: string): Record<string, unknown> {
-  const fees = { fees: p.takerFees, fees_maker: p.makerFees, fee_volume_currency: 'ZUSD' };
+  // Flat-fee (stablecoin/FX) pairs carry an empty maker schedule in PairInfo; on the wire Kraken
+  // sends the same schedule twice (kraken-api.md §6).
+  const fees = {
+    fees: p.takerFees,
+    fees_maker: p.makerFees.length > 0 ? p.makerFees : p.takerFees,
+    fee_volume_currency: 'ZUSD',
+  };
   if (info === 'fees') return fees;
   if (info === 'leverage') return { leverage_buy: [], leverage_sell: [] };
   if (info === 'margin') return { margin_call: 80, margin_stop: 40 };
