@@ -103,6 +103,11 @@ function validTotals(t: unknown): t is FillTotals {
   return finiteNonNeg(o.volume) && finiteNonNeg(o.cost) && finiteNonNeg(o.fee);
 }
 
+/** An order never executes more than it asked for; totals beyond that are corrupt, not fills. */
+function withinOrder(t: FillTotals | undefined, orderVolume: number): boolean {
+  return t === undefined || t.volume <= orderVolume * (1 + 1e-9);
+}
+
 /** Larger-volume totals win: a close message may know fills we have not seen yet, never fewer. */
 function mergeTotals(ours: FillTotals, theirs: FillTotals | undefined): FillTotals {
   return theirs !== undefined && theirs.volume > ours.volume ? theirs : ours;
@@ -222,6 +227,8 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
       if (!BUY_LIVE.has(p)) break;
       if (event.totals !== undefined && !validTotals(event.totals))
         return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      if (!withinOrder(event.totals, s.requestedVolume))
+        return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
       return ok(finishBuy(s, mergeTotals(s.buy, event.totals)));
     case 'timeout':
     case 'socket-lost':
@@ -230,6 +237,9 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
       break;
     case 'reconciled': {
       if (!validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      if (!withinOrder(event.totals, event.leg === 'buy' ? s.requestedVolume : s.sellOrderVolume)) {
+        return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
+      }
       if (event.leg === 'buy' && BUY_LIVE.has(p)) {
         const buyTxid = event.txid ?? s.buyTxid;
         if (event.status === 'open') return ok({ ...s, buyTxid, buy: event.totals, phase: 'buy-acked' });
@@ -282,6 +292,8 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
       if (!SELL_LIVE.has(p)) break;
       if (event.totals !== undefined && !validTotals(event.totals))
         return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+      if (!withinOrder(event.totals, s.sellOrderVolume))
+        return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
       return ok(finishSell(s, mergeTotals(s.sellCurrent, event.totals), undefined));
     case 'give-up':
       if (p === 'idle') break;

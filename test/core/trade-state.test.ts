@@ -456,3 +456,13 @@ describe('trade-state properties', () => {
     );
   });
 });
+
+test('regression: closing totals larger than the order are refused, never turned into NaN volumes', () => {
+  let s = createTrade({ buyLotDecimals: 8, sellLotDecimals: 8, sellOrdermin: 0.0001, maxSellAttempts: 3 });
+  s = transition(s, { type: 'buy-sent', volume: 1.5, price: 100 }).state;
+  s = transition(s, { type: 'ack', txid: 'OABCDE-FGHIJ-KLMNOP' }).state;
+  const r = transition(s, { type: 'order-closed', totals: { volume: 1.549e150, cost: 5e-195, fee: 1e-142 } });
+  assert.equal(r.ok, false);
+  assert.equal(r.state.phase, 'buy-acked');
+  assert.ok(Number.isFinite(r.state.buy.volume));
+});
