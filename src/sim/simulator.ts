@@ -213,6 +213,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     apiKeys: () => [...secrets.keys()],
     monotonicMs,
     wsState: () => ({ v1: ws.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) }),
+    wsCounters: () => ({ v1: ws.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) }),
     dislocate:
       typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
   });

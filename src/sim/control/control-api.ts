@@ -47,7 +47,7 @@ export interface ControlOptions {
     leg?: 'buy' | 'sell';
   }) => unknown;
   /** WS servers' counters, when available. */
-  wsCounters?: () => Record<string, number>;
+  wsCounters?: () => unknown;
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
