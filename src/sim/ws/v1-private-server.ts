@@ -11,7 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { SimFaults, SimVenue, SystemStatus, VenueEvent } from '../contracts.js';
+import type { SimFaults, SimVenue, SystemStatus } from '../contracts.js';
 import type { TimingRegistry } from '../timing.js';
 import {
   HEARTBEAT_FRAME,
@@ -28,7 +28,8 @@ import {
 } from './v1-messages.js';
 import { parseAddOrder, timingPrice } from './v1-order-request.js';
 import { V1Conn, V1Output } from './v1-output.js';
-import { V1PrivateSession, type PreparedEvent, prepareEvent } from './v1-private-session.js';
+import { V1PrivateEvents } from './v1-private-events.js';
+import { V1PrivateSession, type PreparedEvent } from './v1-private-session.js';
 
 const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book', 'ohlc', 'trade', '*']);
 /** Kraken sends the last 50 trades as the ownTrades snapshot (§2.4). */
@@ -41,19 +42,12 @@ export interface V1PrivateServerOptions {
   maxBufferedBytes?: number;
 }
 
-interface Capture {
-  apiKey: string;
-  events: PreparedEvent[];
-}
-
 export class V1PrivateServer {
   readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
   readonly out: V1Output;
   readonly sessions = new Set<V1PrivateSession>();
-  private readonly byKey = new Map<string, Set<V1PrivateSession>>();
-  private capture: Capture | null = null;
+  private readonly events: V1PrivateEvents;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly offEvent: () => void;
   badInput = 0;
   connectionsTotal = 0;
   ordersReceived = 0;
@@ -63,7 +57,7 @@ export class V1PrivateServer {
 
   constructor(private readonly o: V1PrivateServerOptions) {
     this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes });
-    this.offEvent = o.venue.onEvent((ev) => this.onVenueEvent(ev));
+    this.events = new V1PrivateEvents(o.venue, this.out);
   }
 
   get subscriptions(): number {
@@ -83,7 +77,7 @@ export class V1PrivateServer {
     ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary, process.hrtime.bigint()));
     ws.on('close', () => {
       this.sessions.delete(s);
-      this.unbind(s);
+      this.events.unbind(s);
     });
     ws.on('error', () => {
       // 'close' follows and cleans up; the error itself is the peer's fault.
@@ -106,36 +100,6 @@ export class V1PrivateServer {
 
   dropAll(): void {
     for (const s of this.sessions) s.conn.ws.terminate();
-  }
-
-  private bind(s: V1PrivateSession, apiKey: string): void {
-    let set = this.byKey.get(apiKey);
-    if (set === undefined) this.byKey.set(apiKey, (set = new Set()));
-    set.add(s);
-  }
-
-  private unbind(s: V1PrivateSession): void {
-    if (s.apiKey === null) return;
-    const set = this.byKey.get(s.apiKey);
-    set?.delete(s);
-    if (set?.size === 0) this.byKey.delete(s.apiKey);
-  }
-
-  private onVenueEvent(ev: VenueEvent): void {
-    const capturing = this.capture !== null && this.capture.apiKey === ev.apiKey;
-    if (!capturing && !this.byKey.has(ev.apiKey)) return;
-    const p = prepareEvent(ev, this.o.venue.market.pairs);
-    if (capturing) this.capture?.events.push(p);
-    else this.deliver(p);
-  }
-
-  private deliver(p: PreparedEvent): void {
-    const set = this.byKey.get(p.apiKey);
-    if (set === undefined) return;
-    for (const s of set) {
-      const frame = s.frameFor(p);
-      if (frame !== null) this.out.send(s.conn, frame);
-    }
   }
 
   /** Token → api key, honouring the connection's established subscription (§2.1: it keeps the token alive). */
@@ -222,9 +186,9 @@ export class V1PrivateServer {
     }
     if (subscribed) return this.subError(s, V1_ERRORS.alreadySubscribed, sub, reqid);
     if (s.apiKey !== a.apiKey) {
-      this.unbind(s);
+      this.events.unbind(s);
       s.apiKey = a.apiKey;
-      this.bind(s, a.apiKey);
+      this.events.bind(s, a.apiKey);
     }
     s.pinnedToken = sb['token'] as string;
     this.out.send(
@@ -298,11 +262,12 @@ export class V1PrivateServer {
   ): void {
     const reject = takeReject(this.o.faults);
     if (reject !== null) return this.sendAck(s, this.orderStatusError(reject, reqid, clOrdId));
-    const capture: Capture = { apiKey, events: [] };
-    this.capture = capture;
     let ack: string;
+    let events: PreparedEvent[] = [];
     try {
-      const r = this.o.venue.addOrder(apiKey, req);
+      const placed = this.events.capture(apiKey, () => this.o.venue.addOrder(apiKey, req));
+      events = placed.events;
+      const r = placed.result;
       if (r.ok) {
         const obj: Record<string, unknown> = { descr: r.value.descr, event: 'addOrderStatus', status: 'ok' };
         if (r.value.txid !== '') obj['txid'] = r.value.txid;
@@ -315,15 +280,13 @@ export class V1PrivateServer {
       // A venue bug must not kill the socket; the client gets Kraken's generic internal error.
       console.error('sim ws v1: venue.addOrder threw', err instanceof Error ? err.message : err);
       ack = this.orderStatusError('EGeneral:Internal error', reqid, clOrdId);
-    } finally {
-      this.capture = null;
     }
     // Leading pending/open messages go first, then the ack, then fills and closes.
     let i = 0;
-    while (i < capture.events.length && (capture.events[i] as PreparedEvent).beforeAck)
-      this.deliver(capture.events[i++] as PreparedEvent);
+    while (i < events.length && (events[i] as PreparedEvent).beforeAck)
+      this.events.deliver(events[i++] as PreparedEvent);
     this.sendAck(s, ack);
-    for (; i < capture.events.length; i++) this.deliver(capture.events[i] as PreparedEvent);
+    for (; i < events.length; i++) this.events.deliver(events[i] as PreparedEvent);
   }
 
   private onCancelOrder(s: V1PrivateSession, msg: V1Request, reqid: number | undefined): void {
@@ -372,12 +335,11 @@ export class V1PrivateServer {
   }
 
   async close(): Promise<void> {
-    this.offEvent();
+    this.events.close();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const s of this.sessions) s.conn.ws.terminate();
     this.sessions.clear();
-    this.byKey.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
