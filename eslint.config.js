@@ -19,7 +19,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'src/core is pure: no Node APIs.' },
-            { group: ['fs', 'net', 'http', 'https', 'os', 'worker_threads', 'child_process', 'crypto', 'ws'], message: 'src/core is pure: no I/O.' },
+            {
+              group: ['fs', 'net', 'http', 'https', 'os', 'worker_threads', 'child_process', 'crypto', 'ws'],
+              message: 'src/core is pure: no I/O.',
+            },
             { group: ['../*', '!../core/*'], message: 'src/core may import only from src/core.' },
           ],
         },
@@ -36,7 +39,10 @@ export default tseslint.config(
         { name: 'console', message: 'src/core is pure: no I/O.' },
         { name: 'Atomics', message: 'src/core is pure: shared memory lives in src/engine.' },
       ],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'src/core is pure: pass randomness in.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'src/core is pure: pass randomness in.' },
+      ],
     },
   },
 );

@@ -3,7 +3,6 @@
  * supervision, metrics, alerts, logs, and a clean shutdown. The only process.exit of the program.
  */
 import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
@@ -32,6 +31,8 @@ import { COUNTER_NAMES, CTR_FIXED_COLUMNS } from './engine/shared-counters.js';
 import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { startAlert, stopAlert, workerRestartAlert } from './notify/alerts.js';
+import { readJournal } from './journal/journal-reader.js';
+import { summarize } from './journal/summarize.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
@@ -70,28 +71,45 @@ async function main(): Promise<void> {
   if (config.sim.enabled) {
     sim = await startSimProcess(
       [
-        '--port', '0',
-        '--seed', String(config.sim.seed),
-        '--coins', String(config.sim.coins),
-        '--rate', String(config.sim.rate),
-        '--dislocations', String(config.sim.dislocationsPerMin),
+        '--port',
+        '0',
+        '--seed',
+        String(config.sim.seed),
+        '--coins',
+        String(config.sim.coins),
+        '--rate',
+        String(config.sim.rate),
+        '--dislocations',
+        String(config.sim.dislocationsPerMin),
       ],
       (line) => simLog.push(line),
     ).catch((err: Error) => fail(`Could not start the simulator: ${err.message}`, EXIT_START_FAILED));
   }
   const apiKey = sim ? sim.endpoints.apiKey : config.kraken.key;
   const apiSecret = sim ? sim.endpoints.apiSecret : config.kraken.secret;
-  const redact = makeRedactor([apiKey, apiSecret, config.influx.password, config.influx.adminPassword, config.telegram.token]);
+  const redact = makeRedactor([
+    apiKey,
+    apiSecret,
+    config.influx.password,
+    config.influx.adminPassword,
+    config.telegram.token,
+  ]);
   const log = new FileLogger(config.paths.logDir, levelOf, redact, (line, level) => {
-    if (level === 'error' || (config.debug && level === 'warn')) process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
+    if (level === 'error' || (config.debug && level === 'warn'))
+      process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
   });
 
   let endpoints: { rest: string; wsPublic: string; wsPrivate: string };
   if (sim) {
     const e = sim.endpoints;
     const v2 = config.wsApi === 'v2';
-    if (v2 && (e.wsPublicV2 === undefined || e.wsPrivateV2 === undefined)) fail('The simulator does not serve WebSocket v2', EXIT_START_FAILED);
-    endpoints = { rest: e.rest, wsPublic: v2 ? (e.wsPublicV2 as string) : e.wsPublic, wsPrivate: v2 ? (e.wsPrivateV2 as string) : e.wsPrivate };
+    if (v2 && (e.wsPublicV2 === undefined || e.wsPrivateV2 === undefined))
+      fail('The simulator does not serve WebSocket v2', EXIT_START_FAILED);
+    endpoints = {
+      rest: e.rest,
+      wsPublic: v2 ? (e.wsPublicV2 as string) : e.wsPublic,
+      wsPrivate: v2 ? (e.wsPrivateV2 as string) : e.wsPrivate,
+    };
   } else {
     try {
       endpoints = resolveEndpoints({
@@ -121,7 +139,11 @@ async function main(): Promise<void> {
   let universe: PairUniverse;
   try {
     const parsed = await rest.assetPairs();
-    if (parsed.rejected.length > 0) log.warn('AssetPairs entries skipped', { rejected: parsed.rejected.slice(0, 20), count: parsed.rejected.length });
+    if (parsed.rejected.length > 0)
+      log.warn('AssetPairs entries skipped', {
+        rejected: parsed.rejected.slice(0, 20),
+        count: parsed.rejected.length,
+      });
     universe = selectUniverse(parsed.pairs);
   } catch (err) {
     log.error('pair discovery failed', { error: (err as Error).message });
@@ -131,7 +153,11 @@ async function main(): Promise<void> {
   }
   const subsets = splitUniverse(universe, config.listeners).filter((s) => s.coinCount > 0);
   const listenerCount = subsets.length;
-  const shared = createSharedState({ listeners: listenerCount, opportunityFields: OPPORTUNITY_FIELDS, evalCodes: EVAL_CODE_COUNT });
+  const shared = createSharedState({
+    listeners: listenerCount,
+    opportunityFields: OPPORTUNITY_FIELDS,
+    evalCodes: EVAL_CODE_COUNT,
+  });
   const plan = planCores({ listeners: listenerCount }, availableCpus());
   const restAccess: RestAccess = {
     url: endpoints.rest,
@@ -168,7 +194,13 @@ async function main(): Promise<void> {
     `  log ${log.path}`,
   ];
   for (const line of banner) say(line);
-  log.info('start', { config: describeConfig(config), endpoints, coins: universe.coins.length, listeners: listenerCount, corePlan: plan.summary });
+  log.info('start', {
+    config: describeConfig(config),
+    endpoints,
+    coins: universe.coins.length,
+    listeners: listenerCount,
+    corePlan: plan.summary,
+  });
 
   const ledger = new TradeLedger();
   let traderCounters: Record<string, number> = {};
@@ -192,7 +224,8 @@ async function main(): Promise<void> {
       case 'trade':
         ledger.add(m.outcome);
         hub.trade(m.outcome);
-        if (m.outcome.strandedVolume > 0) hub.stranded(m.outcome.strandedAsset, m.outcome.strandedVolume, m.outcome.tradeId);
+        if (m.outcome.strandedVolume > 0)
+          hub.stranded(m.outcome.strandedAsset, m.outcome.strandedVolume, m.outcome.tradeId);
         say(
           `trade ${m.outcome.tradeId} ${m.outcome.buyPair}→${m.outcome.sellPair}: ${m.outcome.status}, bought ${m.outcome.boughtVolume} sold ${m.outcome.soldVolume}, PnL ${m.outcome.pnlUsd.toFixed(4)} USD` +
             (m.outcome.reason ? ` (${m.outcome.reason})` : ''),
@@ -203,7 +236,8 @@ async function main(): Promise<void> {
         break;
       case 'frames':
         if (recorder) {
-          for (let i = 0; i < m.text.length; i++) recorder.write(`{"t":${m.recvUs[i]},"l":${m.listener},"f":${JSON.stringify(m.text[i])}}\n`);
+          for (let i = 0; i < m.text.length; i++)
+            recorder.write(`{"t":${m.recvUs[i]},"l":${m.listener},"f":${JSON.stringify(m.text[i])}}\n`);
         }
         break;
       case 'ready':
@@ -211,7 +245,13 @@ async function main(): Promise<void> {
         break;
     }
   };
-  const onExit = (info: { name: string; code: number; error: Error | null; restarting: boolean; restarts: number }): void => {
+  const onExit = (info: {
+    name: string;
+    code: number;
+    error: Error | null;
+    restarting: boolean;
+    restarts: number;
+  }): void => {
     if (!info.restarting) return;
     const reason = info.error ? info.error.message : `exit code ${info.code}`;
     log.error('worker died; restarting', { worker: info.name, reason, restarts: info.restarts + 1 });
@@ -225,13 +265,23 @@ async function main(): Promise<void> {
     rest: restAccess,
     logLevel: levelOf,
     cpu: plan.fetcher,
-    coinFeePairId: (universe.pairs.find((p) => p.base === 'XBT' && p.quote === 'USD') ?? universe.coins[0]?.usd)?.id ?? '',
+    coinFeePairId:
+      (universe.pairs.find((p) => p.base === 'XBT' && p.quote === 'USD') ?? universe.coins[0]?.usd)?.id ?? '',
     stableFeePairId: universe.usdtUsd.id,
-    fallbackFees: { coin: (universe.coins[0]?.usd.takerFees[0]?.[1] ?? 0.4) / 100, stable: (universe.usdtUsd.takerFees[0]?.[1] ?? 0.2) / 100 },
+    fallbackFees: {
+      coin: (universe.coins[0]?.usd.takerFees[0]?.[1] ?? 0.4) / 100,
+      stable: (universe.usdtUsd.takerFees[0]?.[1] ?? 0.2) / 100,
+    },
     notionalBalances: { USD: NOTIONAL_BALANCE, EUR: NOTIONAL_BALANCE },
   };
   const workers: SupervisedWorker[] = [];
-  const fetcher = new SupervisedWorker({ name: 'fetcher', file: workerFile('fetcher-worker'), workerData: fetcherData, onMessage, onExit });
+  const fetcher = new SupervisedWorker({
+    name: 'fetcher',
+    file: workerFile('fetcher-worker'),
+    workerData: fetcherData,
+    onMessage,
+    onExit,
+  });
   workers.push(fetcher);
   const listeners = subsets.map((pairs, i) => {
     const data: ListenerWorkerData = {
@@ -250,7 +300,13 @@ async function main(): Promise<void> {
       cpu: plan.listeners[i] ?? null,
       record: config.recordFile !== null,
     };
-    return new SupervisedWorker({ name: `listener-${i}`, file: workerFile('listener-worker'), workerData: data, onMessage, onExit });
+    return new SupervisedWorker({
+      name: `listener-${i}`,
+      file: workerFile('listener-worker'),
+      workerData: data,
+      onMessage,
+      onExit,
+    });
   });
   workers.push(...listeners);
   const traderData: TraderWorkerData = {
@@ -274,12 +330,22 @@ async function main(): Promise<void> {
       maxConsecutiveFailures: config.risk.maxConsecutiveFailures,
     },
   };
-  const trader = new SupervisedWorker({ name: 'trader', file: workerFile('trader-worker'), workerData: traderData, onMessage, onExit });
+  const trader = new SupervisedWorker({
+    name: 'trader',
+    file: workerFile('trader-worker'),
+    workerData: traderData,
+    onMessage,
+    onExit,
+  });
   workers.push(trader);
 
   for (const w of workers) w.start();
-  shared.setTradingEnabled(config.mode === 'trade');
-  notifier.notify(startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''));
+  // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
+  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode.
+  shared.setTradingEnabled(true);
+  notifier.notify(
+    startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''),
+  );
 
   // Live status and periodic metrics of the counters.
   const dropDeltas = subsets.map(() => new CounterDeltas(COUNTER_NAMES.slice(0, CTR_FIXED_COLUMNS)));
@@ -317,7 +383,14 @@ async function main(): Promise<void> {
     // Trader first: it finishes its trade in flight; then the rest.
     await trader.stop();
     await Promise.all(workers.filter((w) => w !== trader).map((w) => w.stop()));
-    const summary = buildSummary(config, readTotals(shared.counters), ledger, traderCounters, reason);
+    const summary = buildSummary(
+      config,
+      readTotals(shared.counters),
+      ledger,
+      traderCounters,
+      reason,
+      journalCashFlows(config, ledger, log),
+    );
     const summaryText = JSON.stringify(summary, null, 2);
     const summaryPath = log.path.replace(/\.log$/, '.summary.json');
     try {
@@ -329,7 +402,12 @@ async function main(): Promise<void> {
     say('summary:\n' + summaryText);
     say(`summary written to ${summaryPath}`);
     log.info('summary', summary);
-    notifier.notify(stopAlert(reason, `${ledger.outcomes.length} trades, PnL ${ledger.pnlUsd.toFixed(2)} USD / ${ledger.pnlEur.toFixed(2)} EUR`));
+    notifier.notify(
+      stopAlert(
+        reason,
+        `${ledger.outcomes.length} trades, PnL ${ledger.pnlUsd.toFixed(2)} USD / ${ledger.pnlEur.toFixed(2)} EUR`,
+      ),
+    );
     await hub.close(5_000).catch(() => undefined);
     await notifier.close(5_000).catch(() => undefined);
     if (recorder) await new Promise<void>((r) => recorder?.end(r));
@@ -344,7 +422,8 @@ async function main(): Promise<void> {
     log.warn('SIGUSR2: killing listener-0 (fault drill)');
     void listeners[0]?.crash();
   });
-  if (config.durationS !== null) setTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
+  if (config.durationS !== null)
+    setTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
   sim?.child.on('exit', (code) => {
     if (!stopping) {
       log.error('the simulator exited', { code, lastLines: simLog.slice(-5) });
@@ -357,12 +436,47 @@ function stopRequested(shared: SharedState): void {
   shared.requestShutdown();
 }
 
+interface CashFlows {
+  /** Net cash flow per currency (USD, EUR), fees included: what the account's balances moved by. */
+  pnl: Record<string, number>;
+  fees: Record<string, number>;
+  /** Bought and not sold, per coin. */
+  stranded: Record<string, number>;
+  unresolvedUnknown: number;
+}
+
+/**
+ * This run's flows per currency, from the durable journal's fills of this run's trades. The
+ * ledger's PnL is a mark-to-mid valuation; these are the amounts the balances really moved by.
+ */
+function journalCashFlows(config: Config, ledger: TradeLedger, log: FileLogger): CashFlows | null {
+  if (config.mode !== 'trade') return null;
+  const ids = new Set(ledger.outcomes.map((o) => o.tradeId));
+  if (ids.size === 0) return { pnl: {}, fees: {}, stranded: {}, unresolvedUnknown: 0 };
+  try {
+    const records = readJournal(config.paths.journalDir, {
+      onWarning: (w) => log.warn('journal line skipped', { ...w }),
+    });
+    const s = summarize(records.filter((r) => ids.has(r.tradeId)));
+    return {
+      pnl: { ...s.pnl },
+      fees: { ...s.fees },
+      stranded: { ...s.stranded },
+      unresolvedUnknown: s.unresolvedUnknown,
+    };
+  } catch (err) {
+    log.error('could not read the journal for the summary', { error: (err as Error).message });
+    return null;
+  }
+}
+
 function buildSummary(
   config: Config,
   totals: ReturnType<typeof readTotals>,
   ledger: TradeLedger,
   traderCounters: Record<string, number>,
   reason: string,
+  cashFlows: CashFlows | null,
 ): Record<string, unknown> {
   return {
     mode: config.mode,
@@ -371,7 +485,11 @@ function buildSummary(
     updatesProcessed: totals.updates,
     opportunities: { usdToEur: totals.opportunitiesUsdToEur, eurToUsd: totals.opportunitiesEurToUsd },
     dropped: {
-      listener: Object.fromEntries(Object.entries(totals.listenerCounters).filter(([k]) => k.startsWith('drop') || k === 'malformed' || k === 'out_of_order')),
+      listener: Object.fromEntries(
+        Object.entries(totals.listenerCounters).filter(
+          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'out_of_order',
+        ),
+      ),
       evaluation: totals.evaluationDrops,
       trader: traderCounters,
     },
@@ -388,6 +506,7 @@ function buildSummary(
     fills: { bought: ledger.outcomes.reduce((a, o) => a + (o.boughtVolume > 0 ? 1 : 0), 0) },
     pnl: { usd: ledger.pnlUsd, eur: ledger.pnlEur },
     strandedInventory: ledger.stranded,
+    cashFlows,
     latencyUs: { decisionToSend: ledger.decisionToSendPercentiles() },
   };
 }

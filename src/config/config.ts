@@ -57,11 +57,16 @@ export interface Config {
     readonly rp: string;
     readonly rpDuration: string;
   };
-  readonly telegram: { readonly token: string | null; readonly chatId: string | null; readonly apiUrl: string };
+  readonly telegram: {
+    readonly token: string | null;
+    readonly chatId: string | null;
+    readonly apiUrl: string;
+  };
   readonly paths: { readonly logDir: string; readonly journalDir: string; readonly metricsDir: string };
 }
 
-export type ConfigResult = { ok: true; config: Config; flags: Flags } | { ok: false; problems: string[]; flags: Flags };
+export type ConfigResult =
+  { ok: true; config: Config; flags: Flags } | { ok: false; problems: string[]; flags: Flags };
 
 const DURATION_PATTERN = /^(INF|(\d+(ns|u|µ|ms|s|m|h|d|w))+)$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -80,16 +85,21 @@ function checkValue(spec: VariableSpec, value: string): string | null {
     case 'url': {
       try {
         const u = new URL(value);
-        if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) return `${spec.name} must be an http(s) or ws(s) URL`;
+        if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol))
+          return `${spec.name} must be an http(s) or ws(s) URL`;
       } catch {
         return `${spec.name} is not a valid URL`;
       }
       return null;
     }
     case 'tier':
-      return ['starter', 'intermediate', 'pro'].includes(value) ? null : `${spec.name} must be starter, intermediate or pro`;
+      return ['starter', 'intermediate', 'pro'].includes(value)
+        ? null
+        : `${spec.name} must be starter, intermediate or pro`;
     case 'duration':
-      return DURATION_PATTERN.test(value) ? null : `${spec.name} must be an InfluxQL duration such as 30d or INF`;
+      return DURATION_PATTERN.test(value)
+        ? null
+        : `${spec.name} must be an InfluxQL duration such as 30d or INF`;
     case 'secret':
     case 'string':
       return null;
@@ -120,19 +130,24 @@ export function loadConfig(
   const trade = flags.trade;
   let key = opt('KRAKEN_KEY');
   let secret = opt('KRAKEN_SECRET');
-  if (secret !== null && !BASE64_PATTERN.test(secret)) problems.push('KRAKEN_SECRET is not base64 (value not shown)');
+  if (secret !== null && !BASE64_PATTERN.test(secret))
+    problems.push('KRAKEN_SECRET is not base64 (value not shown)');
   if (flags.sim) {
     // The simulator hands out its own credentials; real ones must never be sent to it.
     key = null;
     secret = null;
   } else if (trade && (key === null || secret === null)) {
-    problems.push('--trade needs KRAKEN_KEY and KRAKEN_SECRET (or run with --sim); evaluation mode needs neither');
+    problems.push(
+      '--trade needs KRAKEN_KEY and KRAKEN_SECRET (or run with --sim); evaluation mode needs neither',
+    );
   }
   if (flags.demo && !flags.sim) problems.push('--demo needs --sim');
   if (flags.colocated && flags.sim) problems.push('--colocated and --sim exclude each other');
   const listeners = flags.listeners ?? num('LISTENERS');
-  if (!Number.isInteger(listeners) || listeners < 1 || listeners > 64) problems.push('--listeners must be a whole number from 1 to 64');
-  if (flags.durationS !== undefined && flags.durationS <= 0) problems.push('--duration must be more than 0 seconds');
+  if (!Number.isInteger(listeners) || listeners < 1 || listeners > 64)
+    problems.push('--listeners must be a whole number from 1 to 64');
+  if (flags.durationS !== undefined && flags.durationS <= 0)
+    problems.push('--duration must be more than 0 seconds');
   const telegramToken = opt('TELEGRAM_BOT_TOKEN');
   const telegramChat = opt('TELEGRAM_CHAT_ID');
   if ((telegramToken === null) !== (telegramChat === null)) {
@@ -207,7 +222,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     krakenKey: config.kraken.key === null ? 'unset' : 'set',
     strategy: config.strategy,
     risk: config.risk,
-    influx: config.influx.host === null ? `files under ${config.paths.metricsDir}/` : `${config.influx.host}:${config.influx.port}/${config.influx.db}`,
+    influx:
+      config.influx.host === null
+        ? `files under ${config.paths.metricsDir}/`
+        : `${config.influx.host}:${config.influx.port}/${config.influx.db}`,
     telegram: config.telegram.token === null ? 'log only' : 'on',
   };
 }

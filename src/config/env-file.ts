@@ -52,7 +52,10 @@ export function readEnvFile(path: string): EnvFile {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { values: {}, problems: [] };
-    return { values: {}, problems: [`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`] };
+    return {
+      values: {},
+      problems: [`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`],
+    };
   }
   return parseEnvText(text, path);
 }

@@ -50,7 +50,10 @@ export function checkBeforeTrade(s: RiskState, limits: RiskLimits, nowMs: number
 
 export function recordTradeStart(s: RiskState, nowMs: number): RiskState {
   const rolled = rollDay(s, nowMs);
-  return { ...rolled, recentStartsMs: [...rolled.recentStartsMs.filter((t) => nowMs - t < MINUTE_MS), nowMs] };
+  return {
+    ...rolled,
+    recentStartsMs: [...rolled.recentStartsMs.filter((t) => nowMs - t < MINUTE_MS), nowMs],
+  };
 }
 
 /**

@@ -32,11 +32,25 @@ import {
   CTR_PUBLISHED,
   CTR_UPDATES,
 } from './shared-counters.js';
-import { SPREAD_ASK, SPREAD_ASK_VOL, SPREAD_BID, SPREAD_BID_VOL, SPREAD_RECV_US, SPREAD_TS } from '../kraken/ws/spread-scanner.js';
+import {
+  SPREAD_ASK,
+  SPREAD_ASK_VOL,
+  SPREAD_BID,
+  SPREAD_BID_VOL,
+  SPREAD_RECV_US,
+  SPREAD_TS,
+} from '../kraken/ws/spread-scanner.js';
 import { IN_ASK, IN_ASK_VOL, IN_BID, IN_BID_VOL, IN_EXCH_TS, IN_RECV_US } from '../core/quote-table.js';
 
 // The scanner's output layout is the quote table's input layout: checked once at load.
-if (SPREAD_BID !== IN_BID || SPREAD_ASK !== IN_ASK || SPREAD_TS !== IN_EXCH_TS || SPREAD_BID_VOL !== IN_BID_VOL || SPREAD_ASK_VOL !== IN_ASK_VOL || SPREAD_RECV_US !== IN_RECV_US) {
+if (
+  SPREAD_BID !== IN_BID ||
+  SPREAD_ASK !== IN_ASK ||
+  SPREAD_TS !== IN_EXCH_TS ||
+  SPREAD_BID_VOL !== IN_BID_VOL ||
+  SPREAD_ASK_VOL !== IN_ASK_VOL ||
+  SPREAD_RECV_US !== IN_RECV_US
+) {
   throw new Error('spread scanner and quote table layouts differ');
 }
 import type { MetricsRecorder } from '../metrics/recorder.js';
@@ -158,7 +172,9 @@ export class Listener {
       this.params.takerFee = this.fees[FEE_COIN_TAKER] as number;
     }
     this.balancesOk =
-      this.balanceWrites >= 0 && this.feeWrites >= 0 && this.nowUs() - shared.balances.updatedAtUs <= MAX_BALANCE_AGE_US;
+      this.balanceWrites >= 0 &&
+      this.feeWrites >= 0 &&
+      this.nowUs() - shared.balances.updatedAtUs <= MAX_BALANCE_AGE_US;
   }
 
   setFeedOnline(online: boolean): void {

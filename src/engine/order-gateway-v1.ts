@@ -25,10 +25,17 @@ export class OrderGatewayV1 implements OrderGateway {
       {
         onTrade: (t, snapshot) => {
           if (snapshot) return;
-          o.tracker.addFill(t.ordertxid, { tradeId: t.tradeId, volume: t.vol, price: t.price, cost: t.cost, fee: t.fee });
+          o.tracker.addFill(t.ordertxid, {
+            tradeId: t.tradeId,
+            volume: t.vol,
+            price: t.price,
+            cost: t.cost,
+            fee: t.fee,
+          });
         },
         onOrder: (order, _delta, snapshot) => {
-          if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending') return;
+          if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending')
+            return;
           o.tracker.updateOrder(order.orderId, {
             status: order.status as TrackedStatus | undefined,
             volExec: order.vol_exec,
@@ -38,11 +45,17 @@ export class OrderGatewayV1 implements OrderGateway {
           });
         },
         onGap: (channel, expected, received, reason) => {
-          o.log.warn('private stream gap; resubscribing and reconciling', { channel, expected, received, reason });
+          o.log.warn('private stream gap; resubscribing and reconciling', {
+            channel,
+            expected,
+            received,
+            reason,
+          });
           o.onGap();
         },
         onChannelStatus: (channel, subscribed, errorMessage) => {
-          if (errorMessage !== undefined && errorMessage !== 'disconnected') o.log.warn('private subscription error', { channel, errorMessage });
+          if (errorMessage !== undefined && errorMessage !== 'disconnected')
+            o.log.warn('private subscription error', { channel, errorMessage });
           else o.log.debug('private subscription', { channel, subscribed });
         },
         onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
@@ -51,10 +64,15 @@ export class OrderGatewayV1 implements OrderGateway {
         onClose: (reason) => {
           if (reason === 'requested') return; // our own shutdown
           o.log.warn('private socket closed', { reason });
-          o.alert({ key: 'private-socket', severity: 'warning', text: `Private socket closed (${String(reason)})` });
+          o.alert({
+            key: 'private-socket',
+            severity: 'warning',
+            text: `Private socket closed (${String(reason)})`,
+          });
           o.onGap();
         },
-        onReconnecting: (delayMs, reason, attempt) => o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
+        onReconnecting: (delayMs, reason, attempt) =>
+          o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
       },
     );
   }
@@ -73,7 +91,9 @@ export class OrderGatewayV1 implements OrderGateway {
       timeinforce: order.timeinforce,
       userref: order.userref,
     });
-    return r.status === 'ok' ? { status: 'ok', txid: r.txid } : { status: 'error', errorMessage: r.errorMessage };
+    return r.status === 'ok'
+      ? { status: 'ok', txid: r.txid }
+      : { status: 'error', errorMessage: r.errorMessage };
   }
 
   start(): void {

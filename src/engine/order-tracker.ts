@@ -45,7 +45,15 @@ export class OrderTracker {
   private entry(txid: string): TrackedOrder {
     let o = this.orders.get(txid);
     if (o === undefined) {
-      o = { txid, fills: [], status: undefined, volExec: undefined, cost: undefined, fee: undefined, reason: undefined };
+      o = {
+        txid,
+        fills: [],
+        status: undefined,
+        volExec: undefined,
+        cost: undefined,
+        fee: undefined,
+        reason: undefined,
+      };
       this.orders.set(txid, o);
       if (this.orders.size > MAX_TRACKED) {
         const oldest = this.orders.keys().next().value as string;

@@ -20,7 +20,11 @@ export interface ReconcileOptions {
 
 export const DEFAULT_RECONCILE: Omit<ReconcileOptions, 'sleep'> = { attempts: 6, delayMs: 500 };
 
-function pick(orders: Record<string, OrderInfo>, side: 'buy' | 'sell', sinceSec: number): OrderInfo | undefined {
+function pick(
+  orders: Record<string, OrderInfo>,
+  side: 'buy' | 'sell',
+  sinceSec: number,
+): OrderInfo | undefined {
   let best: OrderInfo | undefined;
   for (const o of Object.values(orders)) {
     if (o.type !== side || o.opentm + 1 < sinceSec) continue;
@@ -45,7 +49,10 @@ export async function reconcileOrder(
         const open = await rest.openOrders({ userref: ref.userref });
         info = pick(open, ref.side, ref.sentAtSec);
         if (info === undefined) {
-          const closed = await rest.closedOrders({ userref: ref.userref, start: Math.floor(ref.sentAtSec) - 5 });
+          const closed = await rest.closedOrders({
+            userref: ref.userref,
+            start: Math.floor(ref.sentAtSec) - 5,
+          });
           info = pick(closed.orders, ref.side, ref.sentAtSec);
         }
       }

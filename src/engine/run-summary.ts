@@ -2,7 +2,14 @@
  * The run's figures, read from shared counters and trade outcomes: the live status line and the
  * summary printed (and written as JSON beside the log) at the end.
  */
-import { COUNTER_NAMES, CTR_FIXED_COLUMNS, CTR_OPP_EUR_TO_USD, CTR_OPP_USD_TO_EUR, CTR_UPDATES, type SharedCounters } from './shared-counters.js';
+import {
+  COUNTER_NAMES,
+  CTR_FIXED_COLUMNS,
+  CTR_OPP_EUR_TO_USD,
+  CTR_OPP_USD_TO_EUR,
+  CTR_UPDATES,
+  type SharedCounters,
+} from './shared-counters.js';
 import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../core/eval-codes.js';
 import type { TradeOutcomeMessage } from './messages.js';
 
@@ -18,7 +25,8 @@ export interface RunTotals {
 
 export function readTotals(counters: SharedCounters): RunTotals {
   const listenerCounters: Record<string, number> = {};
-  for (let c = 0; c < CTR_FIXED_COLUMNS; c++) listenerCounters[COUNTER_NAMES[c] ?? `c${c}`] = counters.total(c);
+  for (let c = 0; c < CTR_FIXED_COLUMNS; c++)
+    listenerCounters[COUNTER_NAMES[c] ?? `c${c}`] = counters.total(c);
   const evaluationDrops: Record<string, number> = {};
   for (let code = 0; code < EVAL_CODE_COUNT; code++) {
     if (code === EVAL_NONE || code === EVAL_OPPORTUNITY) continue;
@@ -45,7 +53,8 @@ export class TradeLedger {
     this.outcomes.push(o);
     this.pnlUsd += Number.isFinite(o.pnlUsd) ? o.pnlUsd : 0;
     this.pnlEur += Number.isFinite(o.pnlEur) ? o.pnlEur : 0;
-    if (o.strandedVolume > 0) this.stranded[o.strandedAsset] = (this.stranded[o.strandedAsset] ?? 0) + o.strandedVolume;
+    if (o.strandedVolume > 0)
+      this.stranded[o.strandedAsset] = (this.stranded[o.strandedAsset] ?? 0) + o.strandedVolume;
   }
 
   count(status: TradeOutcomeMessage['status']): number {
@@ -54,14 +63,23 @@ export class TradeLedger {
 
   /** Percentiles of opportunity receive → buy sent, µs, over trades that sent a buy. */
   decisionToSendPercentiles(): Record<string, number> | null {
-    const v = this.outcomes.map((o) => o.decisionToSendUs).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    const v = this.outcomes
+      .map((o) => o.decisionToSendUs)
+      .filter((x) => Number.isFinite(x))
+      .sort((a, b) => a - b);
     if (v.length === 0) return null;
     const at = (p: number): number => v[Math.min(v.length - 1, Math.floor((p / 100) * v.length))] as number;
     return { count: v.length, p50: at(50), p90: at(90), p99: at(99), max: v[v.length - 1] as number };
   }
 }
 
-export function statusLine(t: RunTotals, updatesPerSecond: number, ledger: TradeLedger, tradingEnabled: boolean, mode: string): string {
+export function statusLine(
+  t: RunTotals,
+  updatesPerSecond: number,
+  ledger: TradeLedger,
+  tradingEnabled: boolean,
+  mode: string,
+): string {
   const opp = t.opportunitiesUsdToEur + t.opportunitiesEurToUsd;
   return (
     `${mode} | ${Math.round(updatesPerSecond)} upd/s | ${t.updates} updates | ${opp} opportunities | ` +

@@ -4,7 +4,14 @@
  * journaled, unknown outcomes reconciled over REST. Decisions are the pure trade-state machine's;
  * this file does the I/O around them.
  */
-import { createTrade, nextSellVolume, transition, type TradeEvent, type TradePhase, type TradeState } from '../core/trade-state.js';
+import {
+  createTrade,
+  nextSellVolume,
+  transition,
+  type TradeEvent,
+  type TradePhase,
+  type TradeState,
+} from '../core/trade-state.js';
 import { formatDecimal } from '../core/decimals.js';
 import { isFresh } from '../core/guards.js';
 import { pnlOfTrade, type Pnl } from '../core/pnl.js';
@@ -28,7 +35,8 @@ export interface TradeSettings {
   stableFee: number;
 }
 
-export type TradeOutcomeStatus = 'sold' | 'not-filled' | 'rejected' | 'stranded' | 'unknown' | 'failed' | 'stale';
+export type TradeOutcomeStatus =
+  'sold' | 'not-filled' | 'rejected' | 'stranded' | 'unknown' | 'failed' | 'stale';
 
 export interface TradeResult {
   tradeId: string;
@@ -63,7 +71,13 @@ export function newUserref(): number {
   return 1 + Math.floor(Math.random() * 0x7ffffffe);
 }
 
-export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, s: TradeSettings, d: TradeDeps): Promise<TradeResult> {
+export async function runTrade(
+  opp: Opportunity,
+  buy: PairInfo,
+  sell: PairInfo,
+  s: TradeSettings,
+  d: TradeDeps,
+): Promise<TradeResult> {
   const tradeId = `T${Date.now().toString(36)}-${(++tradeCounter).toString(36)}`;
   const userref = newUserref();
   let st = createTrade({
@@ -82,7 +96,11 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
   };
   const volume = formatDecimal(opp.volume, buy.lotDecimals);
   const price = formatDecimal(opp.buyPrice, buy.pairDecimals);
-  const result = (status: TradeOutcomeStatus, decisionToSendUs: number, pnl: Pnl | null = null): TradeResult => ({
+  const result = (
+    status: TradeOutcomeStatus,
+    decisionToSendUs: number,
+    pnl: Pnl | null = null,
+  ): TradeResult => ({
     tradeId,
     status,
     state: st,
@@ -115,9 +133,25 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
   );
   apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
   const sentAtSec = Date.now() / 1000;
-  const ackPromise = d.gateway.addOrder({ side: 'buy', ordertype: 'limit', pair: buy, volume, price, timeinforce: 'IOC', userref });
+  const ackPromise = d.gateway.addOrder({
+    side: 'buy',
+    ordertype: 'limit',
+    pair: buy,
+    volume,
+    price,
+    timeinforce: 'IOC',
+    userref,
+  });
   const decisionToSendUs = d.nowUs() - opp.triggerRecvUs;
-  journal('order-sent', { pair: buy.wsname, side: 'buy', ordertype: 'limit', timeinforce: 'IOC', volume, price, userref });
+  journal('order-sent', {
+    pair: buy.wsname,
+    side: 'buy',
+    ordertype: 'limit',
+    timeinforce: 'IOC',
+    volume,
+    price,
+    userref,
+  });
 
   const buyAck = await settle(ackPromise);
   if (buyAck.kind === 'not-sent') {
@@ -152,7 +186,13 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
     const rec = await reconcile(buyTxid, 'buy', sentAtSec);
     if (rec.status === 'failed') {
       apply({ type: 'give-up', reason: `buy outcome unknown: ${rec.error}` });
-      journal('stranded', { leg: 'buy', reason: st.reason, asset: buy.base, volume: opp.volume, possible: true });
+      journal('stranded', {
+        leg: 'buy',
+        reason: st.reason,
+        asset: buy.base,
+        volume: opp.volume,
+        possible: true,
+      });
       return finish('unknown');
     }
     journalReconciled('buy', rec, buy);
@@ -172,11 +212,26 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
     const sellVolumeText = formatDecimal(sellVolume, sell.lotDecimals);
     apply({ type: 'sell-sent', volume: sellVolume });
     const sellSentAtSec = Date.now() / 1000;
-    const sellPromise = d.gateway.addOrder({ side: 'sell', ordertype: 'market', pair: sell, volume: sellVolumeText, userref });
-    journal('sell-sent', { pair: sell.wsname, side: 'sell', ordertype: 'market', volume: sellVolumeText, attempt: st.sellAttempts });
+    const sellPromise = d.gateway.addOrder({
+      side: 'sell',
+      ordertype: 'market',
+      pair: sell,
+      volume: sellVolumeText,
+      userref,
+    });
+    journal('sell-sent', {
+      pair: sell.wsname,
+      side: 'sell',
+      ordertype: 'market',
+      volume: sellVolumeText,
+      attempt: st.sellAttempts,
+    });
     const sellAck = await settle(sellPromise);
     if (sellAck.kind === 'not-sent' || (sellAck.kind === 'ack' && sellAck.ack.status === 'error')) {
-      const error = sellAck.kind === 'not-sent' ? `not sent: ${sellAck.error}` : (sellAck.ack as { errorMessage: string }).errorMessage;
+      const error =
+        sellAck.kind === 'not-sent'
+          ? `not sent: ${sellAck.error}`
+          : (sellAck.ack as { errorMessage: string }).errorMessage;
       journal('sell-failed', { reason: error, attempt: st.sellAttempts });
       apply({ type: 'sell-reject', error });
       continue;
@@ -198,7 +253,11 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
     } else {
       if ((st.phase as TradePhase) !== 'sell-unknown') {
         apply({ type: 'timeout' });
-        journal('unknown', { leg: 'sell', txid: sellTxid, reason: `not closed within ${SELL_TIMEOUT_MS} ms` });
+        journal('unknown', {
+          leg: 'sell',
+          txid: sellTxid,
+          reason: `not closed within ${SELL_TIMEOUT_MS} ms`,
+        });
       }
       const rec = await reconcile(sellTxid, 'sell', sellSentAtSec);
       if (rec.status === 'failed') {
@@ -210,7 +269,12 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
     }
   }
   if (st.phase === 'sold') return finish('sold');
-  journal('stranded', { asset: buy.base, volume: nextSellVolume(st) + st.dust, reason: st.reason, pair: sell.wsname });
+  journal('stranded', {
+    asset: buy.base,
+    volume: nextSellVolume(st) + st.dust,
+    reason: st.reason,
+    pair: sell.wsname,
+  });
   return finish('stranded');
 
   // ---- helpers (closures over this trade) ----
@@ -247,26 +311,77 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
       summed += f.volume;
       summedCost += f.cost;
       summedFee += f.fee;
-      apply({ type: leg === 'buy' ? 'fill' : 'sell-fill', volume: f.volume, price: f.price, fee: f.fee, tradeId: f.tradeId });
-      journal(leg === 'buy' ? 'fill' : 'sell-fill', { pair: pair.wsname, price: f.price, volume: f.volume, cost: f.cost, fee: f.fee, fillId: f.tradeId, txid: o.txid }, false);
+      apply({
+        type: leg === 'buy' ? 'fill' : 'sell-fill',
+        volume: f.volume,
+        price: f.price,
+        fee: f.fee,
+        tradeId: f.tradeId,
+      });
+      journal(
+        leg === 'buy' ? 'fill' : 'sell-fill',
+        {
+          pair: pair.wsname,
+          price: f.price,
+          volume: f.volume,
+          cost: f.cost,
+          fee: f.fee,
+          fillId: f.tradeId,
+          txid: o.txid,
+        },
+        false,
+      );
     }
     // Kraken's order totals may know fills the trade stream has not delivered: account for them once.
     if (o.volExec !== undefined && o.volExec > summed + 1e-12 && o.cost !== undefined) {
       const vol = o.volExec - summed;
       const cost = Math.max(0, o.cost - summedCost);
       const fee = Math.max(0, (o.fee ?? 0) - summedFee);
-      journal(leg === 'buy' ? 'fill' : 'sell-fill', { pair: pair.wsname, price: cost / vol, volume: vol, cost, fee, fillId: `${o.txid}:totals`, txid: o.txid, source: 'order-totals' }, false);
+      journal(
+        leg === 'buy' ? 'fill' : 'sell-fill',
+        {
+          pair: pair.wsname,
+          price: cost / vol,
+          volume: vol,
+          cost,
+          fee,
+          fillId: `${o.txid}:totals`,
+          txid: o.txid,
+          source: 'order-totals',
+        },
+        false,
+      );
     }
-    const totals = o.volExec !== undefined ? { volume: o.volExec, cost: o.cost ?? summedCost, fee: o.fee ?? summedFee } : undefined;
-    journal('order-closed', { leg, txid: o.txid, status: o.status, volExec: o.volExec, cost: o.cost, fee: o.fee, reason: o.reason });
+    const totals =
+      o.volExec !== undefined
+        ? { volume: o.volExec, cost: o.cost ?? summedCost, fee: o.fee ?? summedFee }
+        : undefined;
+    journal('order-closed', {
+      leg,
+      txid: o.txid,
+      status: o.status,
+      volExec: o.volExec,
+      cost: o.cost,
+      fee: o.fee,
+      reason: o.reason,
+    });
     const closed = o.status === 'closed';
     if (leg === 'buy') apply({ type: closed ? 'order-closed' : 'order-canceled', totals });
     else apply({ type: closed ? 'sell-closed' : 'sell-canceled', totals });
   }
 
-  function reconcile(txid: string | undefined, side: 'buy' | 'sell', sentAt: number): Promise<ReconcileResult> {
-    if (d.rest === null) return Promise.resolve({ status: 'failed', error: 'no REST client to reconcile with' });
-    return reconcileOrder(d.rest, { txid, userref, side, sentAtSec: sentAt }, { ...DEFAULT_RECONCILE, sleep: d.sleep });
+  function reconcile(
+    txid: string | undefined,
+    side: 'buy' | 'sell',
+    sentAt: number,
+  ): Promise<ReconcileResult> {
+    if (d.rest === null)
+      return Promise.resolve({ status: 'failed', error: 'no REST client to reconcile with' });
+    return reconcileOrder(
+      d.rest,
+      { txid, userref, side, sentAtSec: sentAt },
+      { ...DEFAULT_RECONCILE, sleep: d.sleep },
+    );
   }
 
   function journalReconciled(leg: 'buy' | 'sell', rec: ReconcileResult, pair: PairInfo): void {
@@ -276,10 +391,23 @@ export async function runTrade(opp: Opportunity, buy: PairInfo, sell: PairInfo, 
       const vol = rec.totals.volume - seen.volume;
       if (vol > 1e-12) {
         const cost = Math.max(0, rec.totals.cost - seen.cost);
-        journal(leg === 'buy' ? 'fill' : 'sell-fill', { pair: pair.wsname, price: cost / vol, volume: vol, cost, fee: Math.max(0, rec.totals.fee - seen.fee), fillId: `${rec.txid}:rest`, txid: rec.txid, source: 'rest-reconcile' });
+        journal(leg === 'buy' ? 'fill' : 'sell-fill', {
+          pair: pair.wsname,
+          price: cost / vol,
+          volume: vol,
+          cost,
+          fee: Math.max(0, rec.totals.fee - seen.fee),
+          fillId: `${rec.txid}:rest`,
+          txid: rec.txid,
+          source: 'rest-reconcile',
+        });
       }
     }
-    journal('reconciled', { leg, status: rec.status, ...(rec.status === 'closed' || rec.status === 'canceled' ? { txid: rec.txid, totals: rec.totals } : {}) });
+    journal('reconciled', {
+      leg,
+      status: rec.status,
+      ...(rec.status === 'closed' || rec.status === 'canceled' ? { txid: rec.txid, totals: rec.totals } : {}),
+    });
   }
 }
 
@@ -290,7 +418,8 @@ function reconciledEvent(leg: 'buy' | 'sell', rec: ReconcileResult): TradeEvent 
   return { type: 'reconciled', leg, status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } };
 }
 
-type Settled = { kind: 'ack'; ack: GatewayAck } | { kind: 'not-sent'; error: string } | { kind: 'unknown'; error: string };
+type Settled =
+  { kind: 'ack'; ack: GatewayAck } | { kind: 'not-sent'; error: string } | { kind: 'unknown'; error: string };
 
 async function settle(p: Promise<GatewayAck>): Promise<Settled> {
   try {

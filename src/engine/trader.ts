@@ -7,7 +7,16 @@
 import { OPPORTUNITY_FIELDS, readOpportunity, type Opportunity } from '../core/opportunity.js';
 import type { PairInfo } from '../core/pair.js';
 import { isFresh } from '../core/guards.js';
-import { checkBeforeTrade, initialRisk, recordTradeEnd, recordTradeStart, RISK_STOP_CODES, type RiskLimits, type RiskState, type RiskStopReason } from '../core/risk-limits.js';
+import {
+  checkBeforeTrade,
+  initialRisk,
+  recordTradeEnd,
+  recordTradeStart,
+  RISK_STOP_CODES,
+  type RiskLimits,
+  type RiskState,
+  type RiskStopReason,
+} from '../core/risk-limits.js';
 import type { SharedState } from './shared-state.js';
 import { FEE_FIELDS, FEE_STABLE_TAKER } from './shared-state.js';
 import { SEQ_READ_OK } from './seqlock.js';
@@ -51,7 +60,15 @@ const WAIT_SLICE_MS = 250;
 const SPINS_PER_TURN = 20_000;
 
 export class Trader {
-  readonly counters: TraderCounters = { taken: 0, evaluated: 0, staleAtTrader: 0, tradingDisabled: 0, privateNotReady: 0, riskRefused: 0, trades: 0 };
+  readonly counters: TraderCounters = {
+    taken: 0,
+    evaluated: 0,
+    staleAtTrader: 0,
+    tradingDisabled: 0,
+    privateNotReady: 0,
+    riskRefused: 0,
+    trades: 0,
+  };
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly feeBuf = new Float64Array(FEE_FIELDS);
   private risk: RiskState;
@@ -124,7 +141,10 @@ export class Trader {
       const buy = this.o.pairs[opp.buyPair];
       const sell = this.o.pairs[opp.sellPair];
       if (buy === undefined || sell === undefined) {
-        this.o.log.error('opportunity names an unknown pair', { buyPair: opp.buyPair, sellPair: opp.sellPair });
+        this.o.log.error('opportunity names an unknown pair', {
+          buyPair: opp.buyPair,
+          sellPair: opp.sellPair,
+        });
         return;
       }
       this.risk = recordTradeStart(this.risk, Date.now());
@@ -134,8 +154,14 @@ export class Trader {
         result = await runTrade(opp, buy, sell, this.tradeSettings(), deps);
       } catch (err) {
         // A journal write failure or a bug: nothing more may be traded until a human looks.
-        this.o.log.error('trade failed unexpectedly; trading stopped', { error: err instanceof Error ? err.stack : String(err) });
-        this.o.alert({ key: 'trade-crash', severity: 'critical', text: `Trade failed unexpectedly, trading stopped: ${String(err)}` });
+        this.o.log.error('trade failed unexpectedly; trading stopped', {
+          error: err instanceof Error ? err.stack : String(err),
+        });
+        this.o.alert({
+          key: 'trade-crash',
+          severity: 'critical',
+          text: `Trade failed unexpectedly, trading stopped: ${String(err)}`,
+        });
         shared.riskStop(99);
         return;
       }
@@ -146,7 +172,12 @@ export class Trader {
     }
   }
 
-  private tradeSettings(): { fillTimeoutMs: number; maxLocalAgeUs: number; sellRetries: number; stableFee: number } {
+  private tradeSettings(): {
+    fillTimeoutMs: number;
+    maxLocalAgeUs: number;
+    sellRetries: number;
+    stableFee: number;
+  } {
     const ok = this.o.shared.fees.read(this.feeBuf) === SEQ_READ_OK;
     return {
       fillTimeoutMs: this.o.fillTimeoutMs,
@@ -158,9 +189,11 @@ export class Trader {
 
   private afterTrade(r: TradeResult, opp: Opportunity, buy: PairInfo, sell: PairInfo, deps: TradeDeps): void {
     const pnlUsd = r.pnl?.pnlUsd ?? 0;
-    const failed = r.status === 'stranded' || r.status === 'unknown' || r.status === 'failed' || r.status === 'rejected';
+    const failed =
+      r.status === 'stranded' || r.status === 'unknown' || r.status === 'failed' || r.status === 'rejected';
     const sold = r.state.sellDone.volume + r.state.sellCurrent.volume;
-    const stranded = r.status === 'stranded' || r.status === 'unknown' ? Math.max(0, r.state.buy.volume - sold) : 0;
+    const stranded =
+      r.status === 'stranded' || r.status === 'unknown' ? Math.max(0, r.state.buy.volume - sold) : 0;
     this.o.onOutcome({
       tradeId: r.tradeId,
       status: r.status === 'stale' ? 'not-filled' : r.status,
@@ -189,11 +222,23 @@ export class Trader {
       decisionToSendUs: r.decisionToSendUs,
     });
     if (r.status === 'sold') {
-      this.o.alert({ key: 'trade', severity: 'info', text: `Trade ${buy.wsname}→${sell.wsname} done: ${sold} ${buy.base}, PnL ${pnlUsd.toFixed(4)} USD` });
+      this.o.alert({
+        key: 'trade',
+        severity: 'info',
+        text: `Trade ${buy.wsname}→${sell.wsname} done: ${sold} ${buy.base}, PnL ${pnlUsd.toFixed(4)} USD`,
+      });
     } else if (r.status === 'stranded' || r.status === 'unknown') {
-      this.o.alert({ key: 'trade-stranded', severity: 'critical', text: `Trade ${r.tradeId} ${r.status}: ${stranded} ${buy.base} unsold (${r.reason ?? 'no reason'})` });
+      this.o.alert({
+        key: 'trade-stranded',
+        severity: 'critical',
+        text: `Trade ${r.tradeId} ${r.status}: ${stranded} ${buy.base} unsold (${r.reason ?? 'no reason'})`,
+      });
     } else if (r.status === 'rejected' || r.status === 'failed') {
-      this.o.alert({ key: 'trade-failed', severity: 'warning', text: `Trade ${r.tradeId} ${r.status}: ${r.reason ?? ''}` });
+      this.o.alert({
+        key: 'trade-failed',
+        severity: 'warning',
+        text: `Trade ${r.tradeId} ${r.status}: ${r.reason ?? ''}`,
+      });
     }
     const end = recordTradeEnd(this.risk, this.o.risk, Date.now(), pnlUsd, failed);
     this.risk = end.state;
@@ -205,7 +250,11 @@ export class Trader {
     this.o.shared.riskStop(RISK_STOP_CODES[reason]);
     deps.journal.append('risk-stop', '', { reason });
     this.o.log.error('risk limit reached: trading stopped (evaluation continues)', { reason });
-    this.o.alert({ key: 'risk-stop', severity: 'critical', text: `Risk limit reached (${reason}): trading stopped, evaluation continues` });
+    this.o.alert({
+      key: 'risk-stop',
+      severity: 'critical',
+      text: `Risk limit reached (${reason}): trading stopped, evaluation continues`,
+    });
   }
 
   private logOpportunity(opp: Opportunity): void {

@@ -75,7 +75,12 @@ export class FileLogger implements Logger {
         ...record.fields,
       });
     } catch {
-      line = JSON.stringify({ ts: new Date().toISOString(), level: record.level, msg: record.msg, note: 'fields not serialisable' });
+      line = JSON.stringify({
+        ts: new Date().toISOString(),
+        level: record.level,
+        msg: record.msg,
+        note: 'fields not serialisable',
+      });
     }
     line = this.redact(line);
     this.stream.write(line + '\n');

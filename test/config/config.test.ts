@@ -43,14 +43,26 @@ test('every problem is reported at once, by name, and secrets are never echoed',
   assert.equal(r.ok, false);
   if (r.ok) return;
   const text = r.problems.join('\n');
-  for (const name of ['--listeners', '--bogus', 'KRAKEN_SECRET', 'MIN_ROI', 'FILL_TIMEOUT_MS', 'KRAKEN_WS_URL', 'TELEGRAM_CHAT_ID']) {
+  for (const name of [
+    '--listeners',
+    '--bogus',
+    'KRAKEN_SECRET',
+    'MIN_ROI',
+    'FILL_TIMEOUT_MS',
+    'KRAKEN_WS_URL',
+    'TELEGRAM_CHAT_ID',
+  ]) {
     assert.ok(text.includes(name), `missing problem for ${name}: ${text}`);
   }
   assert.ok(!text.includes(bad) && !text.includes('super-secret') && !text.includes('tok-secret'));
 });
 
 test('the environment wins over .env', () => {
-  const r = loadConfig(['--trade'], { KRAKEN_KEY: 'envkey', LISTENERS: '3' }, { KRAKEN_KEY: 'filekey', KRAKEN_SECRET: SECRET, LISTENERS: '2' });
+  const r = loadConfig(
+    ['--trade'],
+    { KRAKEN_KEY: 'envkey', LISTENERS: '3' },
+    { KRAKEN_KEY: 'filekey', KRAKEN_SECRET: SECRET, LISTENERS: '2' },
+  );
   assert.equal(r.ok, true);
   if (!r.ok) return;
   assert.equal(r.config.kraken.key, 'envkey');
@@ -60,7 +72,11 @@ test('the environment wins over .env', () => {
 });
 
 test('--sim never carries real credentials or endpoint overrides to the simulator', () => {
-  const r = loadConfig(['--sim', '--trade'], { KRAKEN_KEY: 'real', KRAKEN_SECRET: SECRET, KRAKEN_REST_URL: 'https://api.kraken.com' });
+  const r = loadConfig(['--sim', '--trade'], {
+    KRAKEN_KEY: 'real',
+    KRAKEN_SECRET: SECRET,
+    KRAKEN_REST_URL: 'https://api.kraken.com',
+  });
   assert.equal(r.ok, true);
   if (!r.ok) return;
   assert.equal(r.config.kraken.key, null);
@@ -84,5 +100,6 @@ test('.env.example lists every variable', () => {
 test('README documents every variable and every flag', () => {
   const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
   for (const v of VARIABLES) assert.ok(readme.includes(`\`${v.name}\``), `${v.name} missing from README.md`);
-  for (const flag of FLAG_HELP.match(/--[a-z-]+/g) ?? []) assert.ok(readme.includes(flag), `${flag} missing from README.md`);
+  for (const flag of FLAG_HELP.match(/--[a-z-]+/g) ?? [])
+    assert.ok(readme.includes(flag), `${flag} missing from README.md`);
 });

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBeforeTrade, initialRisk, recordTradeEnd, recordTradeStart } from '../../src/core/risk-limits.js';
+import {
+  checkBeforeTrade,
+  initialRisk,
+  recordTradeEnd,
+  recordTradeStart,
+} from '../../src/core/risk-limits.js';
 
 const limits = { maxTradesPerMinute: 2, maxDailyLoss: 10, maxConsecutiveFailures: 2 };
 const T0 = Date.UTC(2026, 0, 1, 12);

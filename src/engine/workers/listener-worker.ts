@@ -1,6 +1,15 @@
 /** Worker entry: one listener (see ../listener.ts) on its own public WebSocket. */
 import { workerData } from 'node:worker_threads';
-import { attachSharedState, FEED_CONNECTING, FEED_DISCONNECTED, FEED_MAINTENANCE, FEED_ONLINE, FEED_CANCEL_ONLY, FEED_POST_ONLY, type SharedStateHandle } from '../shared-state.js';
+import {
+  attachSharedState,
+  FEED_CONNECTING,
+  FEED_DISCONNECTED,
+  FEED_MAINTENANCE,
+  FEED_ONLINE,
+  FEED_CANCEL_ONLY,
+  FEED_POST_ONLY,
+  type SharedStateHandle,
+} from '../shared-state.js';
 import { Listener, type ListenerStrategy } from '../listener.js';
 import { pinCurrentThread } from '../affinity.js';
 import { alert, onShutdownMessage, post, workerLogger } from '../worker-context.js';
@@ -65,7 +74,11 @@ const feed = new KrakenPublicV1(
       if (online && !wasOnline) {
         log.info('feed online', { pairs: wsnames.length });
         if (downSinceMs > 0) {
-          alert({ key: `feed-${data.index}`, severity: 'info', text: `${name}: feed recovered after ${Date.now() - downSinceMs} ms` });
+          alert({
+            key: `feed-${data.index}`,
+            severity: 'info',
+            text: `${name}: feed recovered after ${Date.now() - downSinceMs} ms`,
+          });
         }
         downSinceMs = 0;
       } else if (!online && wasOnline && !shuttingDown) {
@@ -77,7 +90,8 @@ const feed = new KrakenPublicV1(
     },
     onPairStatus: (i, online, status, errorMessage) => {
       listener.setPairOnline(i, online);
-      if (errorMessage !== undefined) log.warn('pair subscription error', { pair: wsnames[i], status, errorMessage });
+      if (errorMessage !== undefined)
+        log.warn('pair subscription error', { pair: wsnames[i], status, errorMessage });
     },
     onProtocolError: (code, message) => log.warn('feed protocol error', { code, message }),
     onRejectedFrame: (reason) => {
@@ -105,7 +119,12 @@ const flushTimer = setInterval(() => {
   const batch = recorder.takeBatch();
   if (batch) post({ type: 'metrics', batch });
   if (recordFrames.length > 0) {
-    post({ type: 'frames', listener: data.index, recvUs: Float64Array.from(recordTimes), text: recordFrames });
+    post({
+      type: 'frames',
+      listener: data.index,
+      recvUs: Float64Array.from(recordTimes),
+      text: recordFrames,
+    });
     recordTimes = [];
     recordFrames = [];
   }

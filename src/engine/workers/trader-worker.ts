@@ -7,7 +7,15 @@ import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
 import type { OrderGateway } from '../order-gateway.js';
 import { pinCurrentThread } from '../affinity.js';
-import { alert, errorText, onShutdownMessage, post, restClient, workerLogger, type RestAccess } from '../worker-context.js';
+import {
+  alert,
+  errorText,
+  onShutdownMessage,
+  post,
+  restClient,
+  workerLogger,
+  type RestAccess,
+} from '../worker-context.js';
 import { JournalWriter } from '../../journal/journal-writer.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { RiskLimits } from '../../core/risk-limits.js';
@@ -51,19 +59,48 @@ async function makeGateway(tracker: OrderTracker): Promise<OrderGateway> {
   const getToken = async (): Promise<string> => (await rest.getWebSocketsToken()).token;
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
   if (data.wsApi === 'v2') {
-    const { OrderGatewayV2 } = (await import(V2_GATEWAY_MODULE)) as { OrderGatewayV2: new (o: unknown) => OrderGateway };
-    return new OrderGatewayV2({ url: data.wsPrivateUrl, getToken, ackTimeoutMs: data.fillTimeoutMs, tracker, log, alert, onGap });
+    const { OrderGatewayV2 } = (await import(V2_GATEWAY_MODULE)) as {
+      OrderGatewayV2: new (o: unknown) => OrderGateway;
+    };
+    return new OrderGatewayV2({
+      url: data.wsPrivateUrl,
+      getToken,
+      ackTimeoutMs: data.fillTimeoutMs,
+      tracker,
+      log,
+      alert,
+      onGap,
+    });
   }
-  return new OrderGatewayV1({ url: data.wsPrivateUrl, getToken, ackTimeoutMs: data.fillTimeoutMs, tracker, log, alert, onGap });
+  return new OrderGatewayV1({
+    url: data.wsPrivateUrl,
+    getToken,
+    ackTimeoutMs: data.fillTimeoutMs,
+    tracker,
+    log,
+    alert,
+    onGap,
+  });
 }
 
 async function main(): Promise<void> {
   if (data.mode === 'trade') {
     const tracker = new OrderTracker();
-    journal = JournalWriter.open({ dir: data.journalDir, onWarning: (w) => log.warn('journal recovery', { ...w }) });
+    journal = JournalWriter.open({
+      dir: data.journalDir,
+      onWarning: (w) => log.warn('journal recovery', { ...w }),
+    });
     gateway = await makeGateway(tracker);
     gateway.start();
-    deps = { gateway, tracker, rest: restClient(data.rest), journal, log, nowUs, sleep: (ms) => sleep(ms).then(() => undefined) };
+    deps = {
+      gateway,
+      tracker,
+      rest: restClient(data.rest),
+      journal,
+      log,
+      nowUs,
+      sleep: (ms) => sleep(ms).then(() => undefined),
+    };
   }
   const trader = new Trader({
     mode: data.mode,
@@ -81,7 +118,10 @@ async function main(): Promise<void> {
     spin: data.spin,
     nowUs,
   });
-  const statsTimer = setInterval(() => post({ type: 'trader-stats', counters: { ...trader.counters } }), STATS_INTERVAL_MS);
+  const statsTimer = setInterval(
+    () => post({ type: 'trader-stats', counters: { ...trader.counters } }),
+    STATS_INTERVAL_MS,
+  );
   onShutdownMessage(() => trader.stop());
   post({ type: 'ready', detail: { mode: data.mode } });
   await trader.run();
