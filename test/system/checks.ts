@@ -1,0 +1,33 @@
+/** Assertions every system test makes about how the program ended. */
+import assert from 'node:assert/strict';
+import type { JournalRecord } from '../../src/journal/journal-record.js';
+import type { Exit, SystemRun } from './harness.js';
+
+/** After --duration the program finishes the trade in flight and flushes everything: this is ample. */
+export const EXIT_DEADLINE_MS = 20_000;
+
+/** Exit 0 after --duration, the summary printed and written; returns the written summary. */
+export function assertCleanExit(run: SystemRun, exit: Exit, mode: 'trade' | 'evaluate'): Record<string, unknown> {
+  assert.deepEqual(exit, { code: 0, signal: null }, `the program did not exit 0${run.describe()}`);
+  assert.match(run.stdout, /summary:\n\{/, 'no summary printed');
+  assert.match(run.stdout, /summary written to /, 'the summary file was not announced');
+  assert.doesNotMatch(run.stderr, /Uncaught|unhandled|TypeError|RangeError|ReferenceError/i, `errors on stderr:${run.describe()}`);
+  const summary = run.summary();
+  assert.equal(summary['mode'], mode);
+  assert.match(String(summary['stoppedBecause']), /^--duration /);
+  return summary;
+}
+
+export function kinds(records: readonly JournalRecord[]): string[] {
+  return records.map((r) => r.kind);
+}
+
+export function only(records: readonly JournalRecord[], kind: string): JournalRecord {
+  const found = records.filter((r) => r.kind === kind);
+  assert.equal(found.length, 1, `expected one ${kind} record, got ${found.length}: ${kinds(records).join(',')}`);
+  return found[0] as JournalRecord;
+}
+
+export function sum(records: readonly JournalRecord[], kind: string, field: string): number {
+  return records.filter((r) => r.kind === kind).reduce((a, r) => a + Number(r[field]), 0);
+}

@@ -1,0 +1,304 @@
+/**
+ * System-test harness: the simulator runs IN the test process (startSimulator, port 0) and the real
+ * program (dist/src/main.js, built by `npm run build`) runs as a child pointed at it through the
+ * environment, with fresh temp dirs for logs, journal and metrics. Everything waits on conditions
+ * with a deadline; `startSystem` registers the cleanup (kill the child, stop the simulator, remove
+ * the dirs) on the test context, so it runs whether the test passes or fails.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+import type { SimMarketModel } from '../../src/sim/market/market.js';
+import type { DislocationRequest } from '../../src/sim/market/dislocations.js';
+import { VARIABLES } from '../../src/config/variables.js';
+import { readJournal } from '../../src/journal/journal-reader.js';
+import type { JournalRecord } from '../../src/journal/journal-record.js';
+import { distPath, PROJECT_ROOT } from '../helpers/project-root.js';
+
+const POLL_MS = 25;
+/** SIGTERM first; SIGKILL if the child has not exited this long after it. */
+const KILL_GRACE_MS = 3_000;
+const OUTPUT_CAP_CHARS = 2_000_000;
+
+/** A small, quiet universe: quick to start on a shared 2-core VM, and trades only when a test dislocates. */
+export const DEFAULT_SIM: SimulatorOptions = {
+  port: 0,
+  seed: 7,
+  coins: 24,
+  updatesPerSecond: 300,
+  dislocationsPerMinute: 0,
+  // Long enough that the order lands before the dislocated level is re-quoted on a slow machine.
+  dislocationLifetimeMs: 2_000,
+};
+
+/**
+ * Strategy defaults for the child. This shared VM is slow: a generous local age (50 ms instead of
+ * Kraken-grade 1.5 ms) keeps opportunities from all being dropped as stale; nothing here tests latency.
+ */
+export const DEFAULT_ENV: Readonly<Record<string, string>> = {
+  MAX_LOCAL_AGE_MS: '50',
+  POST_TRADE_PAUSE_MS: '100',
+  LISTENERS: '2',
+};
+
+export interface SystemOptions {
+  sim?: SimulatorOptions;
+  /** Program flags, e.g. ['--trade', '--duration', '15']. */
+  args: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  /** Put the simulator's key and secret in the environment (default true). */
+  credentials?: boolean;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface AfterHook {
+  after(fn: () => Promise<void> | void): void;
+}
+
+export class SystemRun {
+  readonly market: SimMarketModel;
+  readonly exited: Promise<Exit>;
+  exit: Exit | null = null;
+  /** Dislocations go round the coins, so a coin still frozen by the last one is not asked again. */
+  private nextCoin = 0;
+  private out = '';
+  private err = '';
+
+  constructor(
+    readonly sim: RunningSimulator,
+    readonly child: ChildProcess,
+    readonly root: string,
+    readonly dirs: { log: string; journal: string; metrics: string },
+  ) {
+    this.market = sim.market as SimMarketModel;
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => {
+      if (this.out.length < OUTPUT_CAP_CHARS) this.out += d;
+    });
+    child.stderr?.on('data', (d: string) => {
+      if (this.err.length < OUTPUT_CAP_CHARS) this.err += d;
+    });
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  get stdout(): string {
+    return this.out;
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  get running(): boolean {
+    return this.exit === null;
+  }
+
+  /** What a failure message needs to be diagnosable. */
+  describe(): string {
+    return `\n--- stdout (tail) ---\n${this.out.slice(-3000)}\n--- stderr (tail) ---\n${this.err.slice(-3000)}`;
+  }
+
+  journal(): JournalRecord[] {
+    if (!existsSync(this.dirs.journal)) return [];
+    return readJournal(this.dirs.journal, { onWarning: () => undefined });
+  }
+
+  /** The program's log records (JSON lines); a line still being written is skipped. */
+  logRecords(): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    if (!existsSync(this.dirs.log)) return out;
+    for (const name of readdirSync(this.dirs.log).filter((n) => n.endsWith('.log'))) {
+      for (const line of readFileSync(join(this.dirs.log, name), 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          out.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          // a torn last line mid-write: read again on the next poll
+        }
+      }
+    }
+    return out;
+  }
+
+  logHas(pred: (r: Record<string, unknown>) => boolean): boolean {
+    return this.logRecords().some(pred);
+  }
+
+  /** The *.summary.json written next to the log at shutdown. */
+  summary(): Record<string, unknown> {
+    const name = readdirSync(this.dirs.log).find((n) => n.endsWith('.summary.json'));
+    if (name === undefined) throw new Error(`no *.summary.json in ${this.dirs.log}${this.describe()}`);
+    return JSON.parse(readFileSync(join(this.dirs.log, name), 'utf8')) as Record<string, unknown>;
+  }
+
+  /** The control API (`/_sim/...`), as a client would use it. */
+  async control(path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.sim.urls.control}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const parsed = (await res.json()) as Record<string, unknown>;
+    if (res.status !== 200) throw new Error(`control ${path} answered ${res.status}: ${JSON.stringify(parsed)}`);
+    return parsed;
+  }
+
+  async faults(body: Record<string, unknown>): Promise<void> {
+    await this.control('/faults', body);
+  }
+
+  /** The simulator's WebSocket statistics (connections, subscriptions, orders received...). */
+  async wsStats(): Promise<WsStats> {
+    const state = await this.control('/state');
+    return (state['ws'] as { v1: WsStats }).v1;
+  }
+
+  async waitFor(cond: () => boolean | Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
+    const end = Date.now() + deadlineMs;
+    for (;;) {
+      if (await cond()) return;
+      if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${this.describe()}`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  async waitExit(deadlineMs: number): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the program did not exit within ${deadlineMs} ms${this.describe()}`)), deadlineMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Feeds of every listener online and the private socket subscribed (trade mode). */
+  async waitReady(listeners: number, trade: boolean, deadlineMs = 20_000): Promise<void> {
+    await this.waitFor(
+      () => {
+        const recs = this.logRecords();
+        const online = new Set(recs.filter((r) => r['msg'] === 'feed online').map((r) => r['thread']));
+        const fees = recs.some((r) => r['msg'] === 'fees updated');
+        const priv = !trade || recs.some((r) => r['msg'] === 'private socket open');
+        return online.size >= listeners && fees && priv;
+      },
+      deadlineMs,
+      'listeners online, fees fetched and (trade mode) the private socket open',
+    );
+    if (trade) {
+      // ownTrades + openOrders subscribed: the gateway reports ready only then.
+      await this.waitFor(async () => (await this.wsStats()).private.subscriptions >= 2, deadlineMs, 'private subscriptions');
+    }
+  }
+
+  /** Trade ids of journaled intents, in journal order. */
+  intents(): JournalRecord[] {
+    return this.journal().filter((r) => r.kind === 'intent');
+  }
+
+  /**
+   * Opens dislocations (one free coin after another, each given `retryMs` to be seen and traded)
+   * until `done()` returns a value; returns it. `req` picks the direction and leg.
+   */
+  async dislocateUntil<T>(req: Omit<DislocationRequest, 'coin'>, done: () => T | undefined, deadlineMs: number, what: string, retryMs = 1_500): Promise<T> {
+    const end = Date.now() + deadlineMs;
+    while (Date.now() < end) {
+      const coins = this.market.coins.length;
+      let opened = null;
+      for (let i = 0; i < coins && opened === null; i++) opened = this.market.dislocate({ ...req, coin: this.nextCoin++ % coins });
+      const retryEnd = Math.min(end, Date.now() + retryMs);
+      while (Date.now() < retryEnd) {
+        const v = done();
+        if (v !== undefined) return v;
+        if (!this.running) throw new Error(`the program exited while waiting for ${what}${this.describe()}`);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }
+    throw new Error(`no ${what} within ${deadlineMs} ms of dislocations${this.describe()}`);
+  }
+
+  /** Dislocates until the journal shows a new intent; returns it. */
+  async dislocateUntilIntent(req: Omit<DislocationRequest, 'coin'>, deadlineMs: number, retryMs = 1_500): Promise<JournalRecord> {
+    const before = this.intents().length;
+    return this.dislocateUntil(req, () => this.intents()[before], deadlineMs, 'new trade', retryMs);
+  }
+
+  /** The records of one trade, in order. */
+  trade(tradeId: string): JournalRecord[] {
+    return this.journal()
+      .filter((r) => r.tradeId === tradeId)
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  async waitOutcome(tradeId: string, deadlineMs: number): Promise<JournalRecord[]> {
+    await this.waitFor(() => this.trade(tradeId).some((r) => r.kind === 'outcome'), deadlineMs, `the outcome of trade ${tradeId}`);
+    return this.trade(tradeId);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), KILL_GRACE_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    await this.sim.stop();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export interface WsStats {
+  public: { connections: number; connectionsTotal: number; subscriptions: number; garbageSent: number; stalledChanges: number };
+  private: { connections: number; connectionsTotal: number; subscriptions: number; ordersReceived: number; ordersRejected: number };
+}
+
+/** Starts the simulator and the program; `t.after` stops both whatever happens. */
+export async function startSystem(t: AfterHook, o: SystemOptions): Promise<SystemRun> {
+  const main = distPath('src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const sim = await startSimulator({ ...DEFAULT_SIM, ...o.sim });
+  let root: string;
+  let child: ChildProcess;
+  try {
+    root = mkdtempSync(join(tmpdir(), 'kraken-arb-system-'));
+    const dirs = { log: join(root, 'logs'), journal: join(root, 'journal'), metrics: join(root, 'metrics') };
+    // Nothing of the caller's configuration leaks in (no .env either: cwd is the temp dir).
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && !VARIABLES.some((spec) => spec.name === k) && !k.startsWith('TELEGRAM') && !k.startsWith('INFLUX')) env[k] = v;
+    }
+    Object.assign(env, DEFAULT_ENV, {
+      KRAKEN_REST_URL: sim.urls.rest,
+      KRAKEN_WS_URL: sim.urls.wsPublic,
+      KRAKEN_WS_AUTH_URL: sim.urls.wsPrivate,
+      LOG_DIR: dirs.log,
+      JOURNAL_DIR: dirs.journal,
+      METRICS_DIR: dirs.metrics,
+    });
+    if (o.credentials !== false) Object.assign(env, { KRAKEN_KEY: sim.apiKey, KRAKEN_SECRET: sim.apiSecret });
+    Object.assign(env, o.env);
+    child = spawn(process.execPath, [main, ...o.args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = new SystemRun(sim, child, root, dirs);
+    t.after(() => run.dispose());
+    return run;
+  } catch (err) {
+    await sim.stop();
+    throw err;
+  }
+}
+
+export { PROJECT_ROOT };

@@ -1,0 +1,66 @@
+/**
+ * System: the real program against the in-process simulator in its two modes. Evaluation mode finds
+ * opportunities and never sends an order nor opens a private socket, even with credentials; trade
+ * mode completes trades and the journal, the summary and the venue's balances agree.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSystem } from './harness.js';
+import { assertBooksAgree, balancesByCode } from './ledger-check.js';
+import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
+
+describe('system: evaluation and trade modes', () => {
+  test('evaluation mode finds opportunities and sends zero orders, even with credentials', async (t) => {
+    const duration = 10;
+    const run = await startSystem(t, { args: ['--duration', String(duration)], credentials: true });
+    const before = balancesByCode(run.sim);
+    await run.waitReady(2, false);
+    // Dislocations until the trader has logged an opportunity (evaluation mode logs, never sends).
+    const logged = (): true | undefined =>
+      run.logHas((r) => typeof r['msg'] === 'string' && r['msg'].startsWith('opportunity (evaluation mode')) ? true : undefined;
+    await run.dislocateUntil({ direction: 'usd-to-eur', leg: 'buy' }, logged, duration * 1000, 'opportunity logged in evaluation mode');
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    const summary = assertCleanExit(run, exit, 'evaluate');
+    const opp = summary['opportunities'] as { usdToEur: number; eurToUsd: number };
+    assert.ok(opp.usdToEur + opp.eurToUsd > 0, `summary shows no opportunity: ${JSON.stringify(opp)}`);
+    assert.ok((summary['dropped'] as { trader: { evaluated: number } }).trader.evaluated > 0, 'the trader evaluated none');
+    // The simulator is the witness: no order by any route, no private socket, balances untouched.
+    const ws = await run.wsStats();
+    assert.equal(ws.private.connectionsTotal, 0, 'a private WebSocket was opened');
+    assert.equal(ws.private.ordersReceived, 0, 'an order reached the private WebSocket');
+    const counters = (await run.control('/counters'))['counters'] as Record<string, number>;
+    const orderCalls = Object.entries(counters).filter(([k, v]) => /addorder|cancelorder|addorderbatch|editorder/i.test(k) && v > 0);
+    assert.deepEqual(orderCalls, [], 'REST order calls reached the simulator');
+    assert.equal(run.sim.venue.closedOrders(run.sim.apiKey).length + run.sim.venue.openOrders(run.sim.apiKey).length, 0);
+    assert.equal(run.sim.venue.trades(run.sim.apiKey).length, 0);
+    assert.deepEqual(balancesByCode(run.sim), before);
+    assert.equal(run.journal().length, 0, 'evaluation mode journaled something');
+  });
+
+  test('trade mode: trades complete and journal, summary and venue balances agree exactly', async (t) => {
+    const duration = 16;
+    const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
+    const before = balancesByCode(run.sim);
+    await run.waitReady(2, true);
+    const sold: string[] = [];
+    // Both directions, so USD and EUR are each spent and received.
+    for (const direction of ['usd-to-eur', 'eur-to-usd', 'usd-to-eur'] as const) {
+      const intent = await run.dislocateUntilIntent({ direction, leg: 'buy' }, 5_000);
+      const records = await run.waitOutcome(intent.tradeId, 5_000);
+      const outcome = records.find((r) => r.kind === 'outcome');
+      if (outcome?.['status'] === 'sold') sold.push(intent.tradeId);
+    }
+    assert.ok(sold.length >= 2, `expected at least two sold trades, got ${sold.length}`);
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    const summary = assertCleanExit(run, exit, 'trade');
+    const journal = run.journal();
+    for (const id of sold) {
+      const kinds = journal.filter((r) => r.tradeId === id).map((r) => r.kind);
+      for (const k of ['intent', 'order-sent', 'ack', 'fill', 'order-closed', 'sell-sent', 'sell-ack', 'sell-fill', 'outcome'] as const) {
+        assert.ok(kinds.includes(k), `trade ${id} lacks ${k}: ${kinds.join(',')}`);
+      }
+    }
+    assert.ok((summary['trades'] as { sold: number }).sold >= sold.length);
+    assertBooksAgree(journal, run.sim, before, summary);
+  });
+});
