@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
 import { KrakenPublicV2, type PublicV2ErrorCode } from '../../src/kraken/ws-v2/public-v2.js';
 import { TICKER_REJECT_NAMES } from '../../src/kraken/ws-v2/ticker-reject.js';
+import { createPublicFeed } from '../../src/kraken/ws-v2/public-feed.js';
+import { KrakenPublicV1, type PublicV1Handlers } from '../../src/kraken/ws/public-v1.js';
 import {
   SPREAD_ASK,
   SPREAD_ASK_VOL,
@@ -277,4 +279,23 @@ test('a rate-limit error ack ⇒ the offline symbols are requested again', async
   assert.equal(feed.stats.rateLimitErrors, 2);
   assert.equal(feed.stats.subscribeRequests, 2);
   assert.ok(codes.every((c) => c === 'RATE_LIMITED'));
+});
+
+test('createPublicFeed: one handlers object (typed for v1) serves both versions', async (t) => {
+  const server = await startServer(krakenV2Like());
+  t.after(() => server.close());
+  const quotes: number[] = [];
+  // Written against the v1 types, as the listener worker is: must type-check for v2 too.
+  const handlers: PublicV1Handlers = { onSpread: (i, out) => quotes.push(i, out[SPREAD_BID] as number) };
+  const v1 = createPublicFeed('v1', { url: server.url, pairs: ['XBT/USD'] }, handlers);
+  assert.ok(v1 instanceof KrakenPublicV1);
+  v1.close();
+  const v2 = createPublicFeed('v2', { url: server.url, pairs: ['BTC/USD'] }, handlers);
+  t.after(() => v2.close());
+  assert.ok(v2 instanceof KrakenPublicV2);
+  v2.start();
+  await waitFor(() => v2.pairOnline[0] === 1, 'subscribed');
+  server.sockets[server.sockets.length - 1]?.send(ticker('BTC/USD', 3.5, 3.6));
+  await waitFor(() => quotes.length === 2, 'quote');
+  assert.deepEqual(quotes, [0, 3.5]);
 });
