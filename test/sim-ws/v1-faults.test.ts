@@ -219,6 +219,16 @@ describe('ws v1 faults and routing', () => {
     assert.equal(c.msgs.length, 0);
   });
 
+  test('an oversized request closes only that socket', async (t) => {
+    const h = await harness(t);
+    const big = await open(t, h, 'public');
+    const other = await open(t, h, 'private');
+    big.send('x'.repeat(200_000));
+    await big.until(() => big.closed, 'oversized socket closed');
+    other.send({ event: 'ping', reqid: 3 });
+    await other.next(isEvent('pong'), 'other still served');
+  });
+
   test('router: unknown path gets 404; other paths stay free for other attachers', async (t) => {
     const h = await harness(t);
     await assert.rejects(TestClient.open(h.url('/ws/v2/public')), /404/);

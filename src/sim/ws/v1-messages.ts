@@ -8,6 +8,8 @@ import type { RawData } from 'ws';
 import type { SystemStatus } from '../contracts.js';
 
 export const V1_VERSION = '1.9.2';
+/** Largest client request accepted; a bigger frame closes the socket (1009). Real requests are < 4 KiB. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
 export const HEARTBEAT_FRAME = '{"event":"heartbeat"}';
 
 /** Kraken's v1 error strings used by both servers. */

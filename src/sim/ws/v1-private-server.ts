@@ -25,6 +25,7 @@ import {
   systemStatusFrame,
   withReqid,
   type V1Request,
+  MAX_REQUEST_BYTES,
 } from './v1-messages.js';
 import { parseAddOrder, timingPrice } from './v1-order-request.js';
 import { V1Conn, V1Output } from './v1-output.js';
@@ -43,7 +44,12 @@ export interface V1PrivateServerOptions {
 }
 
 export class V1PrivateServer {
-  readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+    maxPayload: MAX_REQUEST_BYTES,
+  });
   readonly out: V1Output;
   readonly sessions = new Set<V1PrivateSession>();
   private readonly events: V1PrivateEvents;

@@ -20,6 +20,7 @@ import {
   systemStatusFrame,
   withReqid,
   type V1Request,
+  MAX_REQUEST_BYTES,
 } from './v1-messages.js';
 import { V1Conn, V1Output } from './v1-output.js';
 import {
@@ -56,7 +57,12 @@ export interface V1PublicServerOptions {
 }
 
 export class V1PublicServer {
-  readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+    maxPayload: MAX_REQUEST_BYTES,
+  });
   readonly out: V1Output;
   readonly feed: V1PublicFeed;
   readonly conns = new Set<V1Conn>();
