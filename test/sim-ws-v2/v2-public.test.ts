@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test frames are arbitrary JSON */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BTC, DOGE, PAIRS, startHarness, type Harness } from './harness.js';
+import { API_KEY, BTC, DOGE, PAIRS, startHarness, type Harness } from './harness.js';
 import { LocalBook, RFC3339_US, V2Client, decimalsOf, isAck, isChannel, numberTexts } from './v2-client.js';
 
 describe('WS v2 public', () => {
@@ -281,6 +281,25 @@ describe('WS v2 public', () => {
       bookRaw.some((r) => r.includes('"price":50000,')),
       'trailing zeros dropped',
     );
+  });
+
+  test('ticker trades (default): an update on each fill, with last and volume from the fills', async () => {
+    const c = await open();
+    c.send({ method: 'subscribe', params: { channel: 'ticker', symbol: ['DOGE/USD'] }, req_id: 3 });
+    assert.equal((await c.next(isAck('subscribe'), 'ack')).result.event_trigger, 'trades');
+    const snap = await c.next(isChannel('ticker', 'snapshot', 'DOGE/USD'), 'snapshot');
+    assert.equal(snap.data[0].volume, 0);
+    const r = h.venue.addOrder(API_KEY, {
+      pair: 'DOGE/USD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '0.1235',
+      volume: '100',
+      timeinforce: 'IOC',
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    const up = await c.next(isChannel('ticker', 'update', 'DOGE/USD'), 'trade update');
+    assert.deepEqual([up.data[0].last, up.data[0].volume, up.data[0].vwap], [0.1235, 100, 0.1235]);
   });
 
   test('heartbeat about every tick once subscribed, none before', async () => {

@@ -11,12 +11,8 @@ import type { SimFaults, SimMarket, SystemStatus } from '../contracts.js';
 import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
 import { V1Conn, V1Output } from '../ws/v1-output.js';
 import { instrumentSnapshotFrame } from './v2-instrument.js';
-import {
-  V2PublicFeed,
-  V2_BOOK_DEPTHS,
-  V2_DEFAULT_BOOK_DEPTH,
-  type V2TickerTrigger,
-} from './v2-public-feed.js';
+import { V2PublicFeed, type V2TickerTrigger } from './v2-public-feed.js';
+import { parsePublicSubscription } from './v2-subscribe-request.js';
 import {
   V2_ERRORS,
   V2_HEARTBEAT_FRAME,
@@ -31,7 +27,6 @@ import {
   statusFrame,
 } from './v2-wire.js';
 
-const PRIVATE_CHANNELS = new Set(['executions', 'balances', 'level3']);
 const PRIVATE_METHODS = new Set([
   'add_order',
   'batch_add',
@@ -51,6 +46,15 @@ const GARBAGE_FRAMES = [
   '{"channel":"ticker","type":"update","data":{"bid":"x"}}',
   '\u0000\u0001\u0002',
 ];
+
+/** One request being answered. */
+interface Req {
+  readonly conn: V1Conn;
+  readonly st: ConnState;
+  readonly method: 'subscribe' | 'unsubscribe';
+  readonly reqId: number | undefined;
+  readonly timeIn: string;
+}
 
 /** One connection's subscriptions: pair index → ticker trigger / book depth. */
 interface ConnState {
@@ -174,16 +178,9 @@ export class V2PublicServer {
     }
   }
 
-  private fail(
-    conn: V1Conn,
-    method: string,
-    error: string,
-    reqId: number | undefined,
-    timeIn: string,
-    extra?: Record<string, unknown>,
-  ): void {
+  private fail(r: Req, error: string, extra?: Record<string, unknown>): void {
     this.badInput++;
-    this.out.send(conn, ackError(method, error, reqId, timeIn, extra));
+    this.out.send(r.conn, ackError(r.method, error, r.reqId, r.timeIn, extra));
   }
 
   private onSubscription(
@@ -194,131 +191,79 @@ export class V2PublicServer {
     reqId: number | undefined,
     timeIn: string,
   ): void {
-    const params = paramsOf(msg);
-    if (params === null) return this.fail(conn, method, V2_ERRORS.params, reqId, timeIn);
-    const channel = params['channel'];
-    if (typeof channel !== 'string') return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
-    if (PRIVATE_CHANNELS.has(channel))
-      return this.fail(conn, method, V2_ERRORS.privateOnPublic, reqId, timeIn);
-    const snapshot = params['snapshot'];
-    if (snapshot !== undefined && typeof snapshot !== 'boolean')
-      return this.fail(conn, method, V2_ERRORS.snapshot, reqId, timeIn);
-    const wantSnapshot = snapshot !== false;
-    if (channel === 'instrument') return this.onInstrument(conn, st, method, wantSnapshot, reqId, timeIn);
-    if (channel !== 'ticker' && channel !== 'book')
-      return this.fail(conn, method, V2_ERRORS.channel, reqId, timeIn);
-
-    let trigger: V2TickerTrigger = 'trades';
-    let depth = V2_DEFAULT_BOOK_DEPTH;
-    if (channel === 'ticker') {
-      const t = params['event_trigger'];
-      if (t !== undefined && t !== 'bbo' && t !== 'trades')
-        return this.fail(conn, method, V2_ERRORS.eventTrigger, reqId, timeIn);
-      if (t !== undefined) trigger = t;
-    } else {
-      const d = params['depth'];
-      if (d !== undefined && (typeof d !== 'number' || !V2_BOOK_DEPTHS.includes(d)))
-        return this.fail(conn, method, V2_ERRORS.depth, reqId, timeIn);
-      if (d !== undefined) depth = d;
-    }
-    const symbols = params['symbol'];
-    if (!Array.isArray(symbols) || symbols.length === 0 || symbols.some((s) => typeof s !== 'string')) {
-      return this.fail(conn, method, V2_ERRORS.symbol, reqId, timeIn);
-    }
-    for (const symbol of symbols as string[]) {
+    const r: Req = { conn, st, method, reqId, timeIn };
+    const sub = parsePublicSubscription(paramsOf(msg));
+    if ('error' in sub) return this.fail(r, sub.error);
+    if (sub.channel === 'instrument') return this.onInstrument(r, sub.snapshot);
+    for (const symbol of sub.symbols) {
       const idx = this.o.market.pairIndex(symbol);
       // v2 names only: the v1 wsname, REST id or altname of a known pair is still "not supported".
       if (idx < 0 || this.o.market.pairs[idx]?.symbol !== symbol) {
-        this.fail(conn, method, pairNotSupported(symbol), reqId, timeIn, { symbol });
+        this.fail(r, pairNotSupported(symbol), { symbol });
         continue;
       }
-      if (channel === 'ticker')
-        this.tickerSymbol(conn, st, method, idx, symbol, trigger, wantSnapshot, reqId, timeIn);
-      else this.bookSymbol(conn, st, method, idx, symbol, depth, wantSnapshot, reqId, timeIn);
+      if (sub.channel === 'ticker') this.tickerSymbol(r, idx, symbol, sub.trigger, sub.snapshot);
+      else this.bookSymbol(r, idx, symbol, sub.depth, sub.snapshot);
     }
   }
 
   private tickerSymbol(
-    conn: V1Conn,
-    st: ConnState,
-    method: 'subscribe' | 'unsubscribe',
+    r: Req,
     idx: number,
     symbol: string,
     trigger: V2TickerTrigger,
     snapshot: boolean,
-    reqId: number | undefined,
-    timeIn: string,
   ): void {
-    const current = st.tickers.get(idx);
-    if (method === 'subscribe') {
-      if (current !== undefined)
-        return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
-      st.tickers.set(idx, trigger);
+    const current = r.st.tickers.get(idx);
+    if (r.method === 'subscribe') {
+      if (current !== undefined) return this.fail(r, V2_ERRORS.alreadySubscribed, { symbol });
+      r.st.tickers.set(idx, trigger);
       // The ack goes first, then the snapshot, as Kraken orders them.
-      this.out.send(
-        conn,
-        ackOk(method, { channel: 'ticker', event_trigger: trigger, snapshot, symbol }, reqId, timeIn),
-      );
-      this.feed.addTicker(conn, idx, trigger, snapshot);
+      const result = { channel: 'ticker', event_trigger: trigger, snapshot, symbol };
+      this.out.send(r.conn, ackOk(r.method, result, r.reqId, r.timeIn));
+      this.feed.addTicker(r.conn, idx, trigger, snapshot);
       return;
     }
-    if (current === undefined)
-      return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
-    st.tickers.delete(idx);
-    this.feed.removeTicker(conn, idx, current);
-    this.out.send(conn, ackOk(method, { channel: 'ticker', event_trigger: current, symbol }, reqId, timeIn));
+    if (current === undefined) return this.fail(r, V2_ERRORS.subscriptionNotFound, { symbol });
+    r.st.tickers.delete(idx);
+    this.feed.removeTicker(r.conn, idx, current);
+    const result = { channel: 'ticker', event_trigger: current, symbol };
+    this.out.send(r.conn, ackOk(r.method, result, r.reqId, r.timeIn));
   }
 
-  private bookSymbol(
-    conn: V1Conn,
-    st: ConnState,
-    method: 'subscribe' | 'unsubscribe',
-    idx: number,
-    symbol: string,
-    depth: number,
-    snapshot: boolean,
-    reqId: number | undefined,
-    timeIn: string,
-  ): void {
-    const current = st.books.get(idx);
-    if (method === 'subscribe') {
-      if (current !== undefined)
-        return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn, { symbol });
-      st.books.set(idx, depth);
-      this.out.send(conn, ackOk(method, { channel: 'book', depth, snapshot, symbol }, reqId, timeIn));
-      this.feed.addBook(conn, idx, depth, snapshot);
+  /** One book subscription per pair and connection; unsubscribe removes it whatever depth it names. */
+  private bookSymbol(r: Req, idx: number, symbol: string, depth: number, snapshot: boolean): void {
+    const current = r.st.books.get(idx);
+    if (r.method === 'subscribe') {
+      if (current !== undefined) return this.fail(r, V2_ERRORS.alreadySubscribed, { symbol });
+      r.st.books.set(idx, depth);
+      const result = { channel: 'book', depth, snapshot, symbol };
+      this.out.send(r.conn, ackOk(r.method, result, r.reqId, r.timeIn));
+      this.feed.addBook(r.conn, idx, depth, snapshot);
       return;
     }
-    if (current === undefined)
-      return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn, { symbol });
-    st.books.delete(idx);
-    this.feed.removeBook(conn, idx, current);
-    this.out.send(conn, ackOk(method, { channel: 'book', depth: current, symbol }, reqId, timeIn));
+    if (current === undefined) return this.fail(r, V2_ERRORS.subscriptionNotFound, { symbol });
+    r.st.books.delete(idx);
+    this.feed.removeBook(r.conn, idx, current);
+    this.out.send(r.conn, ackOk(r.method, { channel: 'book', depth: current, symbol }, r.reqId, r.timeIn));
   }
 
-  private onInstrument(
-    conn: V1Conn,
-    st: ConnState,
-    method: 'subscribe' | 'unsubscribe',
-    snapshot: boolean,
-    reqId: number | undefined,
-    timeIn: string,
-  ): void {
-    if (method === 'unsubscribe') {
-      if (!st.instrument) return this.fail(conn, method, V2_ERRORS.subscriptionNotFound, reqId, timeIn);
-      st.instrument = false;
-      conn.subCount--;
+  private onInstrument(r: Req, snapshot: boolean): void {
+    if (r.method === 'unsubscribe') {
+      if (!r.st.instrument) return this.fail(r, V2_ERRORS.subscriptionNotFound);
+      r.st.instrument = false;
+      r.conn.subCount--;
       this.feed.subscriptions--;
-      this.out.send(conn, ackOk(method, { channel: 'instrument' }, reqId, timeIn));
+      this.out.send(r.conn, ackOk(r.method, { channel: 'instrument' }, r.reqId, r.timeIn));
       return;
     }
-    if (st.instrument) return this.fail(conn, method, V2_ERRORS.alreadySubscribed, reqId, timeIn);
-    st.instrument = true;
-    conn.subCount++;
+    if (r.st.instrument) return this.fail(r, V2_ERRORS.alreadySubscribed);
+    r.st.instrument = true;
+    r.conn.subCount++;
     this.feed.subscriptions++;
-    this.out.send(conn, ackOk(method, { channel: 'instrument', snapshot }, reqId, timeIn));
+    this.out.send(r.conn, ackOk(r.method, { channel: 'instrument', snapshot }, r.reqId, r.timeIn));
     if (snapshot)
-      this.out.send(conn, (this.instrumentFrame ??= instrumentSnapshotFrame(this.o.market.pairs)));
+      this.out.send(r.conn, (this.instrumentFrame ??= instrumentSnapshotFrame(this.o.market.pairs)));
   }
 
   async close(): Promise<void> {
