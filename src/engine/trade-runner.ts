@@ -52,7 +52,7 @@ export interface TradeDeps {
   gateway: OrderGateway;
   tracker: OrderTracker;
   rest: KrakenRestClient | null;
-  journal: JournalWriter;
+  journal: Pick<JournalWriter, 'append'>;
   log: Logger;
   nowUs: () => number;
   sleep: (ms: number) => Promise<void>;

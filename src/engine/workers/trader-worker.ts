@@ -3,6 +3,7 @@ import { workerData } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachSharedState, type SharedStateHandle } from '../shared-state.js';
 import { Trader } from '../trader.js';
+import { warmUpTrades } from '../trade-warmup.js';
 import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
 import type { OrderGateway } from '../order-gateway.js';
@@ -85,6 +86,8 @@ async function makeGateway(tracker: OrderTracker): Promise<OrderGateway> {
 
 async function main(): Promise<void> {
   if (data.mode === 'trade') {
+    const warmed = await warmUpTrades(data.pairs, nowUs);
+    log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
     const tracker = new OrderTracker();
     journal = JournalWriter.open({
       dir: data.journalDir,
