@@ -1,0 +1,155 @@
+/**
+ * Micro benchmarks of the hot path's pieces, in this process, with plain timing loops: parse
+ * (SpreadScanner.scan over real-shaped frames), store (QuoteTable.update), evaluation of both
+ * directions (evaluate), the whole listener step (scan → store → evaluate), and the slot hand-off
+ * (tryPublish + tryTake). Each is warmed up first so TurboFan has optimised it, then timed in
+ * batches; allocation is the heap growth over a batch with no GC in it (0 B/op means the
+ * path allocates nothing), otherwise the count of GCs the batch caused.
+ */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { createEvalParams, evaluate } from '../src/core/arbitrage.js';
+import { buildPairMeta } from '../src/core/pair-meta.js';
+import { coinOfPairIndex } from '../src/core/pair-index.js';
+import { OPPORTUNITY_FIELDS } from '../src/core/opportunity.js';
+import { selectUniverse, splitUniverse } from '../src/core/pair-universe.js';
+import { QuoteTable } from '../src/core/quote-table.js';
+import { OpportunitySlot } from '../src/engine/slot.js';
+import { SPREAD_ASK, SPREAD_ASK_VOL, SPREAD_BID, SPREAD_BID_VOL, SPREAD_TS, SpreadScanner } from '../src/kraken/ws/spread-scanner.js';
+import { generateUniverse } from '../src/sim/market/universe.js';
+import { round } from './lib/stats.js';
+
+export interface MicroResult {
+  name: string;
+  nsPerOp: number;
+  /** Best of the batches (least disturbed by the shared machine). */
+  bestNsPerOp: number;
+  bytesPerOp: number | null;
+  gcsPerMillionOps: number;
+}
+
+const EUR_PER_USD = 0.92;
+
+/** Times `op(i)` in batches after a warm-up; `op` must return a number (kept so V8 cannot drop the work). */
+function bench(name: string, ops: number, op: (i: number) => number): MicroResult {
+  let sink = 0;
+  const warm = Math.min(ops, 200_000);
+  for (let i = 0; i < warm; i++) sink += op(i);
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const batches = 5;
+  const per = Math.ceil(ops / batches);
+  const times: number[] = [];
+  let cleanBytes: number | null = null;
+  const gcBefore = gcs;
+  for (let b = 0; b < batches; b++) {
+    const g0 = gcs;
+    const h0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    for (let i = 0; i < per; i++) sink += op(i);
+    const t1 = performance.now();
+    const h1 = process.memoryUsage().heapUsed;
+    times.push(((t1 - t0) * 1e6) / per);
+    // GC entries are delivered asynchronously; a shrinking heap also means a GC ran.
+    if (gcs === g0 && h1 >= h0 && cleanBytes === null) cleanBytes = (h1 - h0) / per;
+  }
+  obs.disconnect();
+  if (sink === 0.123456789) process.stdout.write(''); // keeps `sink` alive
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    name,
+    nsPerOp: round(sorted[Math.floor(sorted.length / 2)] as number, 1),
+    bestNsPerOp: round(sorted[0] as number, 1),
+    bytesPerOp: cleanBytes === null ? null : round(cleanBytes, 2),
+    gcsPerMillionOps: round(((gcs - gcBefore) * 1e6) / (per * batches), 1),
+  };
+}
+
+export function runMicro(quick: boolean): MicroResult[] {
+  const ops = quick ? 1_000_000 : 5_000_000;
+  const sim = generateUniverse({ seed: 1, coins: 520 });
+  const universe = selectUniverse(sim.pairs);
+  const subset = splitUniverse(universe, 1)[0];
+  if (subset === undefined) throw new Error('E_BENCH_UNIVERSE: no listener subset');
+  const pairs = subset.pairs;
+  const priceOf = (i: number): number => {
+    if (i < 2) return i === 0 ? 1.0002 : 0.9202;
+    const coin = sim.coins[Math.floor((i - 2) / 2)];
+    const usd = coin?.priceUsd ?? 1;
+    return i % 2 === 0 ? usd : usd * EUR_PER_USD;
+  };
+  // Frames shaped like Kraken's (and the simulator's): channel id, 5 strings, "spread", pair.
+  const nowS = Date.now() / 1000;
+  const frames = pairs.map((p, i) => {
+    const mid = priceOf(i);
+    const half = mid * 0.0002;
+    const d = p.pairDecimals;
+    return Buffer.from(
+      `[${100 + i},["${(mid - half).toFixed(d)}","${(mid + half).toFixed(d)}","${nowS.toFixed(6)}","${(1000 / mid).toFixed(p.lotDecimals)}","${(900 / mid).toFixed(p.lotDecimals)}"],"spread","${p.wsname}"]`,
+    );
+  });
+  const scanner = new SpreadScanner(pairs.map((p) => p.wsname));
+  const n = frames.length;
+  const results: MicroResult[] = [];
+  results.push(bench('parse: SpreadScanner.scan (one spread frame, ~90 B)', ops, (i) => scanner.scan(frames[i % n] as Buffer)));
+
+  const table = new QuoteTable(pairs.length);
+  table.feedOnline = true;
+  table.setAllOnline(true);
+  const meta = buildPairMeta(pairs, subset.localToGlobal);
+  const out = scanner.out;
+  const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+  const fill = (): void => {
+    const t = nowUs();
+    for (let i = 0; i < n; i++) {
+      scanner.scan(frames[i] as Buffer);
+      table.update(i, out[SPREAD_BID] as number, out[SPREAD_ASK] as number, out[SPREAD_TS] as number, out[SPREAD_BID_VOL] as number, out[SPREAD_ASK_VOL] as number, t);
+    }
+  };
+  fill();
+  results.push(
+    bench('store: QuoteTable.update', ops, (i) => {
+      const k = i % n;
+      return table.update(k, priceOf(k) * 0.9998, priceOf(k) * 1.0002, nowS, 10, 9, table.recvUs[k] as number);
+    }),
+  );
+  fill();
+  const params = createEvalParams({ balanceUsd: 10_000, balanceEur: 10_000, maxLocalAgeUs: 60e6, maxOrderValueUsd: 1000, maxOrderValueEur: 1000 });
+  const opp = new Float64Array(OPPORTUNITY_FIELDS);
+  const coins = subset.coinCount;
+  const t0 = nowUs();
+  results.push(
+    bench('evaluate both directions (no opportunity)', ops, (i) => {
+      const coin = i % coins;
+      return evaluate(table, meta, coin, 2 + 2 * coin, params, t0, opp, 0);
+    }),
+  );
+  // One coin dislocated: its USD ask 2 % under fair, so the USD→EUR direction passes and is sized.
+  const dc = 7;
+  const ui = 2 + 2 * dc;
+  table.update(ui, priceOf(ui) * 0.97, priceOf(ui) * 0.98, nowS, 10, 9, t0);
+  results.push(bench('evaluate both directions (opportunity found, sized)', ops, () => evaluate(table, meta, dc, ui, params, t0, opp, 0)));
+  fill();
+  results.push(
+    bench('listener step: scan → store → evaluate', ops, (i) => {
+      const k = scanner.scan(frames[2 + (i % (n - 2))] as Buffer);
+      table.update(k, out[SPREAD_BID] as number, out[SPREAD_ASK] as number, out[SPREAD_TS] as number, out[SPREAD_BID_VOL] as number, out[SPREAD_ASK_VOL] as number, t0);
+      return evaluate(table, meta, coinOfPairIndex(k), k, params, t0, opp, 0);
+    }),
+  );
+  const sab = new SharedArrayBuffer(OpportunitySlot.byteLength(OPPORTUNITY_FIELDS));
+  const slot = new OpportunitySlot(sab, 0, OPPORTUNITY_FIELDS);
+  const taken = new Float64Array(OPPORTUNITY_FIELDS);
+  results.push(
+    bench('slot hand-off: tryPublish + tryTake (same thread, no waiter)', ops, (i) => {
+      opp[0] = i;
+      slot.tryPublish(opp);
+      slot.tryTake(taken);
+      return taken[0] as number;
+    }),
+  );
+  results.push(bench('clock: performance.timeOrigin + performance.now()', ops, () => nowUs()));
+  return results;
+}

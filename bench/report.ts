@@ -1,0 +1,126 @@
+/** The markdown report of one run (bench/results/<timestamp>.md) from its JSON result. */
+import type { MemoryResult, ThroughputResult } from './load.js';
+import type { MicroResult } from './micro.js';
+import { round } from './lib/stats.js';
+import type { WireResult } from './wire.js';
+
+export interface BenchResult {
+  startedAt: string;
+  quick: boolean;
+  durationS: number;
+  machine: { cpus: number; model: string; node: string; loadavg: number[] };
+  settings: Record<string, unknown>;
+  micro: MicroResult[] | null;
+  wire: WireResult[];
+  throughput: ThroughputResult | null;
+  memory: MemoryResult | null;
+  aims: Array<{ aim: string; value: string; met: boolean | null }>;
+  errors: string[];
+}
+
+const us = (x: number): string => (Number.isFinite(x) ? (x >= 1000 ? `${round(x / 1000, 2)} ms` : `${round(x, 0)} µs`) : '–');
+
+export function evaluateAims(r: BenchResult): BenchResult['aims'] {
+  const aims: BenchResult['aims'] = [];
+  const find = (prefix: string): WireResult | undefined => r.wire.find((w) => w.name.startsWith(prefix) && w.measured > 0);
+  const def = find('system default (wait), 1 listener') ?? find('system default (wait)');
+  const floor = find('floor relay (wait)');
+  const peer = find('peer');
+  if (def !== undefined && floor !== undefined) {
+    const ratio = def.latencyUs.p50 / floor.latencyUs.p50;
+    aims.push({ aim: 'wire-to-wire p50 within 1.3× the floor (default mode)', value: `${round(ratio, 2)}× (${us(def.latencyUs.p50)} vs ${us(floor.latencyUs.p50)})`, met: ratio <= 1.3 });
+  } else aims.push({ aim: 'wire-to-wire p50 within 1.3× the floor (default mode)', value: 'not measured', met: null });
+  if (def !== undefined) aims.push({ aim: 'wire-to-wire p99 under 1 ms (default mode)', value: us(def.latencyUs.p99), met: def.latencyUs.p99 < 1000 });
+  if (def !== undefined && peer !== undefined) {
+    const ratio = peer.latencyUs.p50 / def.latencyUs.p50;
+    aims.push({ aim: 'at least 10× lower p50 than the peer', value: `${round(ratio, 1)}× (${us(def.latencyUs.p50)} vs ${us(peer.latencyUs.p50)})`, met: ratio >= 10 });
+  } else aims.push({ aim: 'at least 10× lower p50 than the peer', value: 'peer not measured', met: null });
+  if (r.throughput !== null) {
+    const t = r.throughput;
+    const tested = t.steps[t.steps.length - 1]?.rate ?? 0;
+    aims.push({
+      aim: 'at least 100,000 updates/s sustained (520 coins)',
+      value: `${t.sustained.toLocaleString('en')} /s sustained${t.steps.every((s) => s.pass) ? ` (highest tried: ${tested.toLocaleString('en')})` : ''}, ${round(t.sustainedCores, 2)} cores`,
+      met: t.sustained >= 100_000,
+    });
+  }
+  if (r.memory !== null) {
+    const m = r.memory;
+    aims.push({
+      aim: 'RSS flat and under 300 MB',
+      value: `max ${m.rssMaxMb} MB, slope ${m.rssSlopeMbPerMin} MB/min over ${m.durationS} s${m.grows ? ' (grows)' : ''}`,
+      met: Number.isFinite(m.rssMaxMb) ? m.rssMaxMb < 300 && !m.grows : null,
+    });
+  }
+  return aims;
+}
+
+export function renderMarkdown(r: BenchResult): string {
+  const L: string[] = [];
+  L.push(`# Benchmark ${r.startedAt}${r.quick ? ' (--quick)' : ''}`);
+  L.push('');
+  L.push(`Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.`);
+  L.push('');
+  L.push('## Aims');
+  L.push('');
+  L.push('| aim | measured | met |');
+  L.push('|---|---|---|');
+  for (const a of r.aims) L.push(`| ${a.aim} | ${a.value} | ${a.met === null ? '–' : a.met ? 'yes' : '**no**'} |`);
+  L.push('');
+  L.push('## Wire-to-wire (frame written → order arrived, simulator clock)');
+  L.push('');
+  L.push('| run | measured | missed | p50 | p90 | p99 | p99.9 | max | CPU (cores) |');
+  L.push('|---|---|---|---|---|---|---|---|---|');
+  for (const w of r.wire) {
+    if (w.error !== undefined) {
+      L.push(`| ${w.name} | error: ${w.error.replace(/\|/g, '/').slice(0, 160)} | | | | | | | |`);
+      continue;
+    }
+    const d = w.latencyUs;
+    L.push(`| ${w.name} | ${d.n} | ${w.missed} | ${us(d.p50)} | ${us(d.p90)} | ${us(d.p99)} | ${us(d.p999)} | ${us(d.max)} | ${round(w.cpuCores, 2)} |`);
+  }
+  L.push('');
+  L.push('"missed": dislocations opened in the measured window that no order took (the trader was busy with the previous trade, or the detection was dropped).');
+  if (r.micro !== null) {
+    L.push('');
+    L.push('## Micro (ns per operation, this process, median of 5 batches / best batch)');
+    L.push('');
+    L.push('| operation | ns/op | best | bytes/op | GCs per 1M ops |');
+    L.push('|---|---|---|---|---|');
+    for (const m of r.micro) L.push(`| ${m.name} | ${m.nsPerOp} | ${m.bestNsPerOp} | ${m.bytesPerOp ?? 'GC in batch'} | ${m.gcsPerMillionOps} |`);
+  }
+  if (r.throughput !== null) {
+    L.push('');
+    L.push(`## Throughput (evaluation mode, ${r.throughput.steps[0]?.listeners ?? '?'} listeners, ${r.throughput.coins} coins)`);
+    L.push('');
+    L.push('| feed rate /s | sim changes /s | read /s | lag p50 | lag p99 | lag max | sim skipped | system CPU | sim CPU | pass |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const s of r.throughput.steps)
+      L.push(
+        `| ${s.rate.toLocaleString('en')} | ${s.simChangesPerSecond.toLocaleString('en')} | ${s.readPerSecond.toLocaleString('en')} | ${us(s.lagUs.p50)} | ${us(s.lagUs.p99)} | ${us(s.lagUs.max)} | ${s.simSkipped} | ${s.systemCores} | ${s.simCores} | ${s.pass ? 'yes' : `**no**${s.error !== undefined ? ` (${s.error.slice(0, 80)})` : ''}`} |`,
+      );
+  }
+  if (r.memory !== null) {
+    const m = r.memory;
+    L.push('');
+    L.push(`## Memory (${m.rate.toLocaleString('en')} updates/s for ${m.durationS} s, evaluation mode, 6 listeners)`);
+    L.push('');
+    if (m.error !== undefined) L.push(`error: ${m.error}`);
+    L.push(`RSS start ${m.rssStartMb} MB, end ${m.rssEndMb} MB, max ${m.rssMaxMb} MB; second-half slope ${m.rssSlopeMbPerMin} MB/min (RSS), ${m.heapSlopeMbPerMin ?? '–'} MB/min (JS heap after GC, all isolates) → ${m.grows ? '**grows**' : 'flat'}.`);
+    L.push('');
+    L.push('| t (s) | RSS MB | heap MB |');
+    L.push('|---|---|---|');
+    const step = Math.max(1, Math.ceil(m.samples.length / 12));
+    for (let i = 0; i < m.samples.length; i += step) {
+      const s = m.samples[i];
+      if (s !== undefined) L.push(`| ${s.tS} | ${s.rssMb} | ${s.heapMb ?? '–'} |`);
+    }
+  }
+  if (r.errors.length > 0) {
+    L.push('');
+    L.push('## Errors');
+    for (const e of r.errors) L.push(`- ${e}`);
+  }
+  L.push('');
+  return L.join('\n');
+}

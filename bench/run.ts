@@ -1,0 +1,133 @@
+/**
+ * `npm run bench [-- --quick] [-- --only micro,wire,floor,peer,throughput,memory]`
+ * Runs the sections in order, each against fresh child processes (simulator, system, floor relay,
+ * peer: never sharing an event loop), and writes bench/results/<timestamp>.json and .md.
+ * Timings are reported here, never asserted in tests.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runMemory, runThroughput } from './load.js';
+import { runMicro } from './micro.js';
+import { evaluateAims, renderMarkdown, type BenchResult } from './report.js';
+import { runFloorWire, runPeerWire, runSystemWire, type WireResult, type WireSettings } from './wire.js';
+
+const SECTIONS = ['micro', 'wire', 'floor', 'peer', 'throughput', 'memory'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR]
+  --quick   the same report with fewer samples (300 trades per configuration, 60 s memory run), < 3 min
+  --only    run only these sections (comma-separated)
+  --out     results folder (default bench/results)`;
+
+interface Args {
+  quick: boolean;
+  only: Set<Section>;
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const a: Args = { quick: false, only: new Set(SECTIONS), out: fileURLToPath(new URL('../../bench/results/', import.meta.url)) };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    if (x === '--quick') a.quick = true;
+    else if (x === '--only') {
+      const list = (argv[++i] ?? '').split(',').filter((s) => s !== '');
+      for (const s of list) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`unknown section ${s}`);
+      a.only = new Set(list as Section[]);
+    } else if (x === '--out') a.out = argv[++i] ?? a.out;
+    else if (x === '--help' || x === '-h') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${x}`);
+  }
+  return a;
+}
+
+async function main(): Promise<void> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const runRoot = join(tmpdir(), `kraken-arb-bench-${stamp}`);
+  mkdirSync(runRoot, { recursive: true });
+  const log = (l: string): void => {
+    process.stderr.write(`[${Math.round((performance.now() - t0) / 1000)} s] ${l}\n`);
+  };
+  const q = args.quick;
+  const wire: WireSettings = { trades: q ? 300 : 5000, perSecond: 50, feedPerSecond: 2000, warmup: q ? 20 : 50, runRoot };
+  const result: BenchResult = {
+    startedAt,
+    quick: q,
+    durationS: 0,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, loadavg: loadavg() },
+    settings: { wire, throughputWindowS: q ? 3 : 10, memory: q ? '60 s' : '600 s' },
+    micro: null,
+    wire: [],
+    throughput: null,
+    memory: null,
+    aims: [],
+    errors: [],
+  };
+  const section = async (name: Section, f: () => Promise<void>): Promise<void> => {
+    if (!args.only.has(name)) return;
+    try {
+      await f();
+    } catch (err) {
+      const msg = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+      result.errors.push(msg);
+      log(`error in ${msg}`);
+    }
+  };
+  const pushWire = (w: WireResult): void => {
+    result.wire.push(w);
+    if (w.error !== undefined) log(`  error: ${w.error}`);
+    else log(`  ${w.measured} measured, ${w.missed} missed: p50 ${Math.round(w.latencyUs.p50)} µs, p99 ${Math.round(w.latencyUs.p99)} µs`);
+  };
+
+  await section('micro', async () => {
+    log('micro');
+    result.micro = runMicro(q);
+  });
+  await section('floor', async () => {
+    pushWire(await runFloorWire(wire, false, log));
+    pushWire(await runFloorWire(wire, true, log));
+  });
+  await section('wire', async () => {
+    for (const [listeners, spin] of [[1, false], [6, false], [1, true], [6, true]] as const)
+      pushWire(await runSystemWire(wire, listeners, spin, log));
+  });
+  await section('peer', async () => {
+    pushWire(await runPeerWire(wire, log));
+  });
+  await section('throughput', async () => {
+    const rates = q ? [25_000, 50_000, 100_000, 150_000] : [10_000, 25_000, 50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 300_000];
+    result.throughput = await runThroughput(rates, 6, q ? 3 : 10, runRoot, log);
+  });
+  await section('memory', async () => {
+    result.memory = await runMemory(10_000, q ? 45 : 600, q ? 3 : 10, runRoot, log);
+  });
+
+  result.durationS = (performance.now() - t0) / 1000;
+  result.aims = evaluateAims(result);
+  mkdirSync(args.out, { recursive: true });
+  const base = join(args.out, stamp);
+  writeFileSync(`${base}.json`, JSON.stringify(result, null, 2) + '\n');
+  const md = renderMarkdown(result);
+  writeFileSync(`${base}.md`, md);
+  process.stdout.write(md + '\n');
+  log(`wrote ${base}.json and ${base}.md`);
+  rmSync(runRoot, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

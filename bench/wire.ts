@@ -1,0 +1,168 @@
+/**
+ * Wire-to-wire (DESIGN.md §5): the simulator opens dislocations at a fixed rate and stamps, on its
+ * own monotonic clock, when it wrote the first frame showing each one and when the first order that
+ * takes it arrived. Measured for the system (default wait and --spin, 1 and 6 listeners), the floor
+ * relay and the peer, each against a fresh simulator with the same background feed.
+ */
+import { join } from 'node:path';
+import { CpuWindow } from './lib/proc-stats.js';
+import { RelayChild } from './lib/relay-child.js';
+import { SimChild } from './lib/sim-child.js';
+import { distribution, type Distribution } from './lib/stats.js';
+import { SystemChild } from './lib/system-child.js';
+import type { ToSimRunner } from './lib/sim-protocol.js';
+
+export interface WireSettings {
+  /** Measured dislocations wanted (5,000 full, 300 quick). */
+  trades: number;
+  /** Dislocations opened per second. */
+  perSecond: number;
+  /** Background book updates per second across all pairs. */
+  feedPerSecond: number;
+  warmup: number;
+  runRoot: string;
+}
+
+export interface WireResult {
+  name: string;
+  opened: number;
+  measured: number;
+  missed: number;
+  latencyUs: Distribution;
+  /** Cores used by the measured process over the measured window (all threads). */
+  cpuCores: number;
+  detail: Record<string, unknown>;
+  error?: string;
+}
+
+const WARMUP_ATTEMPTS = 5;
+const TRAILING_MS = 500;
+/** Enough coins that one still busy with its last dislocation (refill, lifetime) is rare at 50/s. */
+const FLOOR_COINS = Array.from({ length: 32 }, (_, i) => 20 + i);
+/** The floor buys this much per order so one order takes the whole dislocated level (and it closes). */
+const FLOOR_ORDER_USD = 100_000;
+/** The floor's fixed limit: below every normal ask, above a dislocated one (≈ fees + edge below fair). */
+const FLOOR_LIMIT_OF_FAIR = 0.99;
+
+async function dislocate(sim: SimChild, count: number, perSecond: number, extra: Partial<Extract<ToSimRunner, { cmd: 'dislocate' }>>): Promise<void> {
+  const done = sim.next('dislocated', (count / perSecond) * 1000 * 3 + 30_000);
+  sim.send({ cmd: 'dislocate', perSecond, count, ...extra });
+  await done;
+  await new Promise((r) => setTimeout(r, TRAILING_MS));
+}
+
+/** Warm-up until at least one order arrives (the system has balances, fees and a private socket), then the measured run. */
+async function measure(
+  sim: SimChild,
+  pid: number,
+  s: WireSettings,
+  extra: Partial<Extract<ToSimRunner, { cmd: 'dislocate' }>> = {},
+): Promise<Omit<WireResult, 'name' | 'detail'>> {
+  let lastId = -1;
+  for (let attempt = 0; attempt < WARMUP_ATTEMPTS; attempt++) {
+    await dislocate(sim, s.warmup, s.perSecond, extra);
+    const rows = await sim.timing();
+    lastId = rows.reduce((m, r) => Math.max(m, r.id), -1);
+    if (rows.some((r) => r.arrivedNs !== null)) break;
+    if (attempt === WARMUP_ATTEMPTS - 1) throw new Error('E_BENCH_NO_ORDERS: no order arrived during warm-up');
+  }
+  const cpu = new CpuWindow(pid);
+  cpu.start();
+  await dislocate(sim, Math.ceil(s.trades * 1.1), s.perSecond, extra);
+  const cpuCores = cpu.stop();
+  const rows = (await sim.timing()).filter((r) => r.id > lastId);
+  const lat: number[] = [];
+  for (const r of rows) if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
+  return { opened: rows.length, measured: lat.length, missed: rows.length - lat.length, latencyUs: distribution(lat), cpuCores };
+}
+
+export async function runSystemWire(s: WireSettings, listeners: number, spin: boolean, log: (l: string) => void): Promise<WireResult> {
+  const name = `system ${spin ? 'busy-poll (--spin)' : 'default (wait)'}, ${listeners} listener${listeners > 1 ? 's' : ''}`;
+  log(`wire-to-wire: ${name}`);
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const sys = SystemChild.start(sim.ready, {
+    trade: true,
+    spin,
+    listeners,
+    runDir: join(s.runRoot, `wire-${spin ? 'spin' : 'wait'}-${listeners}`),
+  });
+  try {
+    await sys.waitFor(/upd\/s/, 60_000);
+    const m = await measure(sim, sys.pid, s);
+    const summary = await sys.stop();
+    return { name, ...m, detail: { summary } };
+  } catch (err) {
+    return failed(name, err, { stderr: sys.stderr.slice(-1000) });
+  } finally {
+    await sys.stop();
+    await sim.stop();
+  }
+}
+
+export async function runFloorWire(s: WireSettings, spin: boolean, log: (l: string) => void): Promise<WireResult> {
+  const name = `floor relay ${spin ? '(busy-poll)' : '(wait)'}`;
+  log(`wire-to-wire: ${name}`);
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  let relay: RelayChild | null = null;
+  try {
+    const coins = await sim.coins(FLOOR_COINS);
+    relay = await RelayChild.start('floor-relay.js', {
+      rest: sim.ready.urls.rest,
+      wsPublic: sim.ready.urls.wsPublic,
+      wsPrivate: sim.ready.urls.wsPrivate,
+      apiKey: sim.ready.apiKey,
+      apiSecret: sim.ready.apiSecret,
+      spin,
+      pairs: coins.map((c) => ({
+        wsname: c.usdPair,
+        price: (c.fairUsd * FLOOR_LIMIT_OF_FAIR).toFixed(c.pairDecimals),
+        volume: Math.max(c.ordermin, FLOOR_ORDER_USD / c.fairUsd).toFixed(c.lotDecimals),
+      })),
+    });
+    const m = await measure(sim, relay.pid, s, { coins: FLOOR_COINS, direction: 'usd-to-eur' });
+    const report = await relay.stop();
+    return { name, ...m, detail: { report, coins: FLOOR_COINS.length } };
+  } catch (err) {
+    return failed(name, err, { stderr: relay?.stderr.slice(-1000) });
+  } finally {
+    await relay?.stop();
+    await sim.stop();
+  }
+}
+
+export async function runPeerWire(s: WireSettings, log: (l: string) => void): Promise<WireResult> {
+  const name = 'peer (ccxt)';
+  log(`wire-to-wire: ${name}`);
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  let peer: RelayChild | null = null;
+  try {
+    peer = await RelayChild.start('peer-client.js', {
+      rest: sim.ready.urls.rest,
+      wsPublic: sim.ready.urls.wsPublic,
+      wsPrivate: sim.ready.urls.wsPrivate,
+      apiKey: sim.ready.apiKey,
+      apiSecret: sim.ready.apiSecret,
+    });
+    const m = await measure(sim, peer.pid, s);
+    const report = await peer.stop();
+    return { name, ...m, detail: { report } };
+  } catch (err) {
+    return failed(name, err, { stderr: peer?.stderr.slice(-1000) });
+  } finally {
+    await peer?.stop();
+    await sim.stop();
+  }
+}
+
+function failed(name: string, err: unknown, detail: Record<string, unknown>): WireResult {
+  return {
+    name,
+    opened: 0,
+    measured: 0,
+    missed: 0,
+    latencyUs: distribution([]),
+    cpuCores: NaN,
+    detail,
+    error: err instanceof Error ? err.message : String(err),
+  };
+}
