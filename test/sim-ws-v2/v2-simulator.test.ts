@@ -46,6 +46,20 @@ test('startSimulator serves WS v2 at urls.wsPublicV2 / urls.wsPrivateV2 over the
   assert.equal((await priv.next(isChannel('executions', 'snapshot'), 'snapshot')).sequence, 1);
   const stats = (await (await fetch(`${sim.urls.control}/state`)).json()) as { ws: { extra: any[] } };
   assert.equal(stats.ws.extra[0]?.public?.connections, 1, 'v2 stats in the control API');
+
+  // The garbage fault reaches v1 AND v2 clients (v1 consumes the field; v2 taps its writes).
+  const v1 = await V2Client.open(sim.urls.wsPublic);
+  clients.push(v1);
+  await v1.next((m) => m?.event === 'systemStatus', 'v1 status');
+  const res = await fetch(`${sim.urls.control}/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ garbageFrames: 2 }),
+  });
+  assert.equal(res.status, 200);
+  const garbage = (c: V2Client): number => c.msgs.filter((m) => m?.unparsable !== undefined).length;
+  await pub.until(() => garbage(pub) >= 2, 'garbage on v2');
+  await v1.until(() => garbage(v1) >= 2, 'garbage on v1');
 });
 
 // Works from the sources (tsx) and from dist/test/sim-ws-v2/ (compiled): same relative place.

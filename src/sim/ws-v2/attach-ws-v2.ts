@@ -10,6 +10,7 @@ import type { SimFaults, SimMarket, SimVenue, SystemStatus } from '../contracts.
 import type { TimingRegistry } from '../timing.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_STATUS_POLL_MS } from '../ws/attach-ws-v1.js';
 import { upgradeRouterFor, type UpgradeRouter } from '../ws/upgrade-router.js';
+import { tapGarbageFrames } from './garbage-tap.js';
 import { V2PrivateServer } from './v2-private-server.js';
 import { V2PublicServer } from './v2-public-server.js';
 
@@ -79,10 +80,12 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
           timing?.frameWritten(id, ns);
           extra?.(id, ns);
         };
+  const garbage = tapGarbageFrames(deps.faults);
   const pub = new V2PublicServer({
     market: deps.market,
     faults: deps.faults,
     systemStatus: () => deps.venue.systemStatus(),
+    takeGarbageFrames: garbage.take,
     nowMs: deps.nowMs ?? (() => performance.now()),
     maxBufferedBytes: deps.maxBufferedBytes,
     onDislocationFrameWritten: onFrame,
@@ -99,13 +102,14 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
     router.route(privatePath, priv.handleUpgrade);
   } catch (err) {
     router.unroute(publicPath);
+    garbage.close();
     void pub.close();
     void priv.close();
     throw err;
   }
 
   const offChange = deps.market.onChange((change) => {
-    if (deps.faults.garbageFrames > 0) pub.injectGarbageIfAsked();
+    pub.injectGarbageIfAsked();
     pub.feed.onChange(change);
   });
   // Every account's fills are the pair's public trades (ticker `trades` trigger, last/volume/vwap).
@@ -172,6 +176,7 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
       offChange();
       offTrades();
       offDrop?.();
+      garbage.close();
       router.unroute(publicPath);
       router.unroute(privatePath);
       closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);
