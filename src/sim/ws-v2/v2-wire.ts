@@ -54,6 +54,10 @@ export function v2Num(value: number, decimals: number): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
+/** The date-time prefix of the last whole second formatted: frames of one second reuse it. */
+let cachedSec = NaN;
+let cachedPrefix = '';
+
 /** RFC3339 with microseconds, e.g. `2023-10-06T17:35:55.440295Z`, from epoch seconds (µs precision). */
 export function rfc3339(epochSec: number): string {
   let sec = Math.floor(epochSec);
@@ -62,8 +66,11 @@ export function rfc3339(epochSec: number): string {
     sec += 1;
     us -= 1_000_000;
   }
-  const iso = new Date(sec * 1000).toISOString();
-  return `${iso.slice(0, 19)}.${String(us).padStart(6, '0')}Z`;
+  if (sec !== cachedSec) {
+    cachedSec = sec;
+    cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+  }
+  return `${cachedPrefix}.${String(us).padStart(6, '0')}Z`;
 }
 
 /** Wall clock in epoch seconds with µs resolution. */
