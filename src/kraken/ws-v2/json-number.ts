@@ -34,9 +34,8 @@ export class JsonNumberReader {
   /**
    * Read the number starting at buf[i]. Returns the index just after it, or -reason
    * (NON_NUMERIC, NAN_INFINITY, TRUNCATED). The caller checks what follows (`,` `}` `]` space).
-   * `convert` false = validate only (skipped fields: no conversion, never the allocating slow path).
    */
-  read(buf: Uint8Array, i: number, n: number, convert = true): number {
+  read(buf: Uint8Array, i: number, n: number): number {
     const start = i;
     let c = buf[i] as number;
     let negative = 0;
@@ -121,7 +120,6 @@ export class JsonNumberReader {
       if (isDigit(c) || c === DOT || c === MINUS || c === PLUS || (c | 0x20) === 0x65)
         return -TickerReject.NON_NUMERIC;
     }
-    if (!convert) return i;
     const e = zeros - k + exp;
     let v: number;
     if (exact && m === 0) v = 0;
@@ -138,4 +136,44 @@ export class JsonNumberReader {
     this.slowConversions++;
     return parseFloat(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
   }
+}
+
+/**
+ * Validate the JSON number at buf[i] without converting it (fields a scanner skips: no
+ * arithmetic, never the allocating slow path). Index just after it, or -reason as `read`.
+ */
+export function skipJsonNumber(buf: Uint8Array, i: number, n: number): number {
+  let c = buf[i] as number;
+  if (c === MINUS) {
+    if (++i >= n) return -TickerReject.TRUNCATED;
+    c = buf[i] as number;
+  }
+  if (c === 0x4e || c === 0x49) return -TickerReject.NAN_INFINITY;
+  if (!isDigit(c)) return -TickerReject.NON_NUMERIC;
+  i++;
+  if (c === 0x30) {
+    if (i < n && isDigit(buf[i] as number)) return -TickerReject.NON_NUMERIC;
+  } else {
+    while (i < n && isDigit(buf[i] as number)) i++;
+  }
+  if (i < n && (buf[i] as number) === DOT) {
+    const s = ++i;
+    while (i < n && isDigit(buf[i] as number)) i++;
+    if (i === s) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
+  }
+  if (i < n && ((buf[i] as number) | 0x20) === 0x65) {
+    if (++i >= n) return -TickerReject.TRUNCATED;
+    c = buf[i] as number;
+    if (c === MINUS || c === PLUS) {
+      if (++i >= n) return -TickerReject.TRUNCATED;
+    }
+    const s = i;
+    while (i < n && isDigit(buf[i] as number)) i++;
+    if (i === s) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
+  }
+  if (i < n) {
+    c = buf[i] as number;
+    if (c === DOT || c === MINUS || c === PLUS || (c | 0x20) === 0x65) return -TickerReject.NON_NUMERIC;
+  }
+  return i;
 }

@@ -3,7 +3,7 @@
  * validating skip over any JSON value (for the keys a scanner does not need). Negative results
  * are -TickerReject codes.
  */
-import type { JsonNumberReader } from './json-number.js';
+import { skipJsonNumber } from './json-number.js';
 import { TickerReject } from './ticker-reject.js';
 
 /** Nesting allowed inside a skipped value; deeper is hostile (and would cost stack). */
@@ -66,13 +66,7 @@ function literal(buf: Uint8Array, i: number, n: number, lit: Uint8Array): number
 }
 
 /** Skip the JSON value starting at buf[i] (no leading whitespace). Index after it, or -reason. */
-export function skipValue(
-  buf: Uint8Array,
-  i: number,
-  n: number,
-  num: JsonNumberReader,
-  depth: number,
-): number {
+export function skipValue(buf: Uint8Array, i: number, n: number, depth: number): number {
   if (i >= n) return -TickerReject.TRUNCATED;
   const c = buf[i] as number;
   if (c === QUOTE) {
@@ -96,7 +90,7 @@ export function skipValue(
         if ((buf[i] as number) !== COLON) return -TickerReject.BAD_SYNTAX;
         i = skipWs(buf, i + 1, n);
       }
-      i = skipValue(buf, i, n, num, depth + 1);
+      i = skipValue(buf, i, n, depth + 1);
       if (i < 0) return i;
       i = skipWs(buf, i, n);
       if (i >= n) return -TickerReject.TRUNCATED;
@@ -109,5 +103,5 @@ export function skipValue(
   if (c === 0x74) return literal(buf, i, n, TRUE);
   if (c === 0x66) return literal(buf, i, n, FALSE);
   if (c === 0x6e) return literal(buf, i, n, NULL);
-  return num.read(buf, i, n, false);
+  return skipJsonNumber(buf, i, n);
 }

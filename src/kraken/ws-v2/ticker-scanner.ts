@@ -173,7 +173,7 @@ export class TickerScanner {
             i = this.parseData(buf, i, n);
             parsed = true;
           } else {
-            i = skipValue(buf, i, n, this.num, 0);
+            i = skipValue(buf, i, n, 0);
           }
           if (i < 0) return this.reject(-i as TickerRejectCode);
         } else if (bytesEqual(buf, ks, ke, K_TYPE)) {
@@ -186,7 +186,7 @@ export class TickerScanner {
           else typeCode = TICKER_TYPE_INVALID;
           i = ve + 1;
         } else {
-          i = skipValue(buf, i, n, this.num, 0);
+          i = skipValue(buf, i, n, 0);
           if (i < 0) return this.reject(-i as TickerRejectCode);
         }
         i = skipWs(buf, i, n);
@@ -296,7 +296,7 @@ export class TickerScanner {
         this.scratch[2] = ts;
         i = ve + 1;
       } else {
-        i = skipValue(buf, i, n, this.num, 1);
+        i = skipValue(buf, i, n, 1);
       }
       if (i < 0) return i;
       i = skipWs(buf, i, n);
