@@ -32,7 +32,11 @@ export function startSimProcess(
   args: readonly string[],
   onStderr?: (line: string) => void,
 ): Promise<SimProcess> {
-  const child = spawn(process.execPath, [simCliPath(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe the simulator watches (--exit-with-parent): if this process dies, even by
+  // SIGKILL, the pipe closes and the simulator stops instead of living on as an orphan.
+  const child = spawn(process.execPath, [simCliPath(), '--exit-with-parent', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let settled = false;

@@ -23,7 +23,11 @@ Options:
   --dislocations PER_MIN dislocations (real arbitrage after fees) per minute (default 0)
   --dislocation-bps B    edge of a dislocation in basis points after fees (default 80)
   --dislocation-ms MS    lifetime of an untaken dislocation in ms (default 300)
-  --replay FILE          replay recorded market data (not supported by the market model yet)
+  --replay FILE          serve a recording (written by the main program's --record FILE) instead
+                         of the generated market; pairs and decimals are inferred from it
+  --replay-speed X       replay pace: 1 = as recorded (default), 10 = ten times faster
+  --replay-loop          start the replay over when it ends
+  --exit-with-parent     stop when standard input closes (the program that started us died)
   --tier T               trading-limit tier (per-pair order counter, open-order cap):
                          starter | intermediate | pro (default starter)
   --rest-tier T          REST call-counter tier: starter | intermediate | pro (default pro)
@@ -34,6 +38,9 @@ Exit codes: 0 stopped by a signal, 1 could not start, 2 bad options.
 
 class UsageError extends Error {}
 
+/** Set by --exit-with-parent: a child simulator must not outlive the program that started it. */
+let exitWithParent = false;
+
 const NUMERIC: Record<string, { key: keyof SimulatorOptions; integer: boolean; min: number }> = {
   '--port': { key: 'port', integer: true, min: 0 },
   '--seed': { key: 'seed', integer: true, min: 0 },
@@ -42,6 +49,7 @@ const NUMERIC: Record<string, { key: keyof SimulatorOptions; integer: boolean; m
   '--dislocations': { key: 'dislocationsPerMinute', integer: false, min: 0 },
   '--dislocation-bps': { key: 'dislocationBps', integer: false, min: 0 },
   '--dislocation-ms': { key: 'dislocationLifetimeMs', integer: false, min: 0 },
+  '--replay-speed': { key: 'replaySpeed', integer: false, min: 0.001 },
 };
 const MAX_PORT = 65535;
 
@@ -69,6 +77,10 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | 'help' {
       }
       if (name === '--port' && v > MAX_PORT) throw new UsageError(`--port must be ≤ ${MAX_PORT}, got ${v}`);
       (o as Record<string, unknown>)[num.key] = v;
+    } else if (name === '--replay-loop') {
+      o.replayLoop = true;
+    } else if (name === '--exit-with-parent') {
+      exitWithParent = true;
     } else if (name === '--replay') {
       o.replayFile = takeValue();
     } else if (name === '--host') {
@@ -122,6 +134,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (exitWithParent) {
+    process.stdin.on('end', () => stop('parent gone (stdin closed)'));
+    process.stdin.on('error', () => stop('parent gone (stdin error)'));
+    process.stdin.resume();
+  }
   const { rest, wsPublic, wsPrivate, wsPublicV2, wsPrivateV2 } = sim.urls;
   const ready = {
     rest,

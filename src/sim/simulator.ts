@@ -20,6 +20,8 @@ import { createVenue, type VenueImpl } from './venue/venue.js';
 import { attachWsV1, WS_V1_PRIVATE_PATH, WS_V1_PUBLIC_PATH, type WsV1Handle } from './ws/attach-ws-v1.js';
 import { attachWsV2, WS_V2_PRIVATE_PATH, WS_V2_PUBLIC_PATH } from './ws-v2/attach-ws-v2.js';
 import { createMarket, type SimMarketModel } from './market/market.js';
+import { readRecording, type Recording } from './replay/recording.js';
+import { createReplayMarket } from './replay/replay-market.js';
 
 /** Deterministic test credentials: a 56-character key and a base64 secret of 64 bytes, like Kraken's. */
 export const DEFAULT_API_KEY =
@@ -51,6 +53,10 @@ export interface SimulatorOptions {
   dislocationBps?: number;
   dislocationLifetimeMs?: number;
   replayFile?: string;
+  /** Replay pace: 1 = as recorded, 10 = ten times faster. */
+  replaySpeed?: number;
+  /** Start the replay over when it ends. */
+  replayLoop?: boolean;
   apiKey?: string;
   /** Base64 of 64 bytes. */
   apiSecret?: string;
@@ -137,9 +143,24 @@ function registerFromChange(timing: TimingRegistry, change: BookChange): void {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
+  let replay: SimMarket | undefined;
   if (options.replayFile !== undefined) {
-    // The market model (src/sim/market/) has no replay source yet; refuse rather than ignore the file.
-    throw new SimulatorError('SIM_BAD_OPTION', 'replay files are not supported by the market model yet');
+    let recording: Recording;
+    try {
+      recording = readRecording(options.replayFile);
+    } catch (err) {
+      throw new SimulatorError('SIM_BAD_OPTION', `cannot read the replay file: ${(err as Error).message}`);
+    }
+    if (recording.spreads.length === 0) {
+      throw new SimulatorError(
+        'SIM_BAD_OPTION',
+        `the replay file has no spread frames (${recording.badLines} bad lines)`,
+      );
+    }
+    replay = createReplayMarket(recording, {
+      speed: options.replaySpeed ?? 1,
+      loop: options.replayLoop ?? false,
+    });
   }
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
@@ -164,6 +185,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const market =
     options.market ??
+    replay ??
     createMarket({
       seed: options.seed,
       coins: options.coins,
