@@ -326,6 +326,9 @@ describe('WS v2 private', () => {
     assert.match((await c.next(isAck('subscribe'), 'public')).error, /unavailable on this endpoint/);
     c.send({ method: 'unsubscribe', params: { channel: 'executions', token }, req_id: 4 });
     assert.deepEqual((await c.next(isAck('unsubscribe'), 'unsub')).result, { channel: 'executions' });
+    c.send({ method: 'subscribe', params: { channel: 'executions', token, snap_orders: false }, req_id: 6 });
+    assert.equal((await c.next(isAck('subscribe'), 're-subscribe')).result.snapshot, false);
+    await c.next(isChannel('heartbeat'), 'heartbeat while subscribed and idle');
     c.send({ method: 'frobnicate', req_id: 5 });
     assert.equal(
       (await c.next((m) => m?.success === false && m.req_id === 5, 'unknown method')).error,
