@@ -136,10 +136,12 @@ export async function runPeerWire(s: WireSettings, log: (l: string) => void): Pr
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
   let peer: RelayChild | null = null;
   try {
+    const { wsPublicV2, wsPrivateV2 } = sim.ready.urls;
+    if (wsPublicV2 === undefined || wsPrivateV2 === undefined) throw new Error('E_BENCH_NO_V2: the simulator serves no WS v2 (ccxt needs it)');
     peer = await RelayChild.start('peer-client.js', {
       rest: sim.ready.urls.rest,
-      wsPublic: sim.ready.urls.wsPublic,
-      wsPrivate: sim.ready.urls.wsPrivate,
+      wsPublicV2,
+      wsPrivateV2,
       apiKey: sim.ready.apiKey,
       apiSecret: sim.ready.apiSecret,
     });
