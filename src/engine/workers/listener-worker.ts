@@ -14,8 +14,8 @@ import { Listener, type ListenerStrategy } from '../listener.js';
 import { pinCurrentThread } from '../affinity.js';
 import { alert, onShutdownMessage, post, workerLogger } from '../worker-context.js';
 import { CTR_MALFORMED, CTR_RECONNECTS } from '../shared-counters.js';
-import { KrakenPublicV1 } from '../../kraken/ws/public-v1.js';
-import { SPREAD_REJECT_NAMES } from '../../kraken/ws/spread-scanner.js';
+import { createPublicFeed } from '../../kraken/ws-v2/public-feed.js';
+import { TICKER_REJECT_NAMES } from '../../kraken/ws-v2/ticker-reject.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ListenerPairs } from '../../core/pair-universe.js';
 import type { LogLevel } from '../../log/logger.js';
@@ -46,7 +46,8 @@ const recorder = new MetricsRecorder({ source: data.index, evaluationSampleEvery
 const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
 const listener = new Listener(data.index, data.pairs, shared, data.strategy, recorder, nowUs);
 const row = shared.counters.row(data.index);
-const wsnames = data.pairs.pairs.map((p) => p.wsname);
+// v1 names pairs by wsname (XBT/USD), v2 by symbol (BTC/USD).
+const wsnames = data.pairs.pairs.map((p) => (data.wsApi === 'v2' ? p.symbol : p.wsname));
 
 const FEED_CODES: Record<string, number> = {
   online: FEED_ONLINE,
@@ -64,7 +65,8 @@ let downSinceMs = 0;
 let shuttingDown = false;
 
 shared.setFeedStatus(data.index, FEED_CONNECTING);
-const feed = new KrakenPublicV1(
+const feed = createPublicFeed(
+  data.wsApi,
   { url: data.wsUrl, pairs: wsnames, name, clockMicros: nowUs },
   {
     onSpread: (i, out) => listener.onSpread(i, out),
@@ -96,7 +98,7 @@ const feed = new KrakenPublicV1(
     onProtocolError: (code, message) => log.warn('feed protocol error', { code, message }),
     onRejectedFrame: (reason) => {
       row[CTR_MALFORMED] = (row[CTR_MALFORMED] as number) + 1;
-      log.debug('malformed frame', { reason: SPREAD_REJECT_NAMES[reason] ?? reason });
+      log.debug('malformed frame', { reason: TICKER_REJECT_NAMES[reason] ?? reason });
     },
     onReconnecting: (delayMs, reason, attempt) => {
       row[CTR_RECONNECTS] = (row[CTR_RECONNECTS] as number) + 1;

@@ -6,6 +6,7 @@ import { Trader } from '../trader.js';
 import { warmUpTrades } from '../trade-warmup.js';
 import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
+import { OrderGatewayV2 } from '../order-gateway-v2.js';
 import type { OrderGateway } from '../order-gateway.js';
 import { pinCurrentThread } from '../affinity.js';
 import {
@@ -42,8 +43,6 @@ export interface TraderWorkerData {
 }
 
 const STATS_INTERVAL_MS = 1000;
-// TEMPORARY until the v2 gateway lands: a plain string keeps tsc from resolving it.
-const V2_GATEWAY_MODULE: string = '../order-gateway-v2.js';
 
 const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
@@ -55,14 +54,11 @@ let gateway: OrderGateway | null = null;
 let journal: JournalWriter | null = null;
 let deps: TradeDeps | null = null;
 
-async function makeGateway(tracker: OrderTracker): Promise<OrderGateway> {
+function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
   const getToken = async (): Promise<string> => (await rest.getWebSocketsToken()).token;
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
   if (data.wsApi === 'v2') {
-    const { OrderGatewayV2 } = (await import(V2_GATEWAY_MODULE)) as {
-      OrderGatewayV2: new (o: unknown) => OrderGateway;
-    };
     return new OrderGatewayV2({
       url: data.wsPrivateUrl,
       getToken,
@@ -93,7 +89,7 @@ async function main(): Promise<void> {
       dir: data.journalDir,
       onWarning: (w) => log.warn('journal recovery', { ...w }),
     });
-    gateway = await makeGateway(tracker);
+    gateway = makeGateway(tracker);
     gateway.start();
     deps = {
       gateway,
