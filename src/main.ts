@@ -10,7 +10,8 @@ import { FileLogger, makeRedactor, type LogLevel } from './log/logger.js';
 import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
 import { createNonceBuffer } from './kraken/nonce.js';
-import { createRateLimiterBuffer } from './kraken/rate-limiter.js';
+import { createRateLimiterBuffer, KRAKEN_REST_TIERS } from './kraken/rate-limiter.js';
+import { BALANCE_INTERVAL_MS } from './engine/fetcher.js';
 import { selectUniverse, splitUniverse, type PairUniverse } from './core/pair-universe.js';
 import { OPPORTUNITY_FIELDS } from './core/opportunity.js';
 import { EVAL_CODE_COUNT } from './core/eval-codes.js';
@@ -39,6 +40,12 @@ const EXIT_START_FAILED = 1;
 const STATUS_INTERVAL_MS = 1000;
 /** Evaluation mode without credentials sizes against these notional balances. */
 const NOTIONAL_BALANCE = 10_000;
+/**
+ * Share of the REST counter's decay the balance poll may use. Polling every 2 s alone outruns the
+ * starter tier's 0.33/s decay, and the limiter then starves every other private call (the trader's
+ * REST reconciliation, WebSocket tokens for a private reconnect) for as long as the program runs.
+ */
+const BALANCE_POLL_BUDGET_SHARE = 0.5;
 
 function fail(message: string, code: number): never {
   process.stderr.write(message + '\n');
@@ -273,6 +280,10 @@ async function main(): Promise<void> {
       stable: (universe.usdtUsd.takerFees[0]?.[1] ?? 0.2) / 100,
     },
     notionalBalances: { USD: NOTIONAL_BALANCE, EUR: NOTIONAL_BALANCE },
+    balanceIntervalMs: Math.max(
+      BALANCE_INTERVAL_MS,
+      Math.ceil(1000 / (KRAKEN_REST_TIERS[config.kraken.tier].decayPerSec * BALANCE_POLL_BUDGET_SHARE)),
+    ),
   };
   const workers: SupervisedWorker[] = [];
   const fetcher = new SupervisedWorker({
