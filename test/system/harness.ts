@@ -257,7 +257,9 @@ export class SystemRun {
       clearTimeout(timer);
     }
     await this.sim.stop();
-    rmSync(this.root, { recursive: true, force: true });
+    // SYSTEM_TEST_KEEP=1 keeps logs and journal for a post-mortem.
+    if (process.env['SYSTEM_TEST_KEEP'] === '1') process.stderr.write(`system test files kept in ${this.root}\n`);
+    else rmSync(this.root, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,94 @@
+/**
+ * System: the private socket drops while the buy is in flight (its ack held back by the simulator),
+ * so the program cannot know what became of the order: it must say `unknown`, ask the venue over
+ * REST, journal what it learns (`reconciled`), sell what was bought, and the books must still agree.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSystem } from './harness.js';
+import { assertBooksAgree, balancesByCode, close } from './ledger-check.js';
+import { assertCleanExit, EXIT_DEADLINE_MS, kinds, sum } from './checks.js';
+import type { VenueEvent } from '../../src/sim/contracts.js';
+
+describe('system: private socket lost mid-trade', () => {
+  test('a sell the venue executes only after the socket dropped is reconciled over REST as sold', async (t) => {
+    const duration = 20;
+    const heldMs = 2_500;
+    const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
+    const before = balancesByCode(run.sim);
+    await run.waitReady(2, true);
+    // The sell (the order after the first buy fill) is held by the venue before it executes.
+    let armed = true;
+    const off = run.sim.venue.onEvent((ev: VenueEvent) => {
+      if (armed && ev.kind === 'trade' && ev.trade.type === 'buy') {
+        armed = false;
+        run.sim.faults.delayNextOrderMs = heldMs;
+      }
+    });
+    t.after(off);
+    const intent = await run.dislocateUntilIntent({ direction: 'eur-to-usd', leg: 'buy' }, 8_000);
+    await run.waitFor(() => run.trade(intent.tradeId).some((r) => r.kind === 'sell-sent'), 5_000, 'the sell sent');
+    run.sim.faults.dropConnections('private');
+    const rec = await run.waitOutcome(intent.tradeId, 20_000);
+    const k = kinds(rec);
+    const unknownAt = k.indexOf('unknown');
+    const reconciledAt = k.indexOf('reconciled');
+    assert.ok(unknownAt > 0 && reconciledAt > unknownAt, `expected unknown then reconciled: ${k.join(',')}`);
+    assert.equal(rec[unknownAt]?.['leg'], 'sell');
+    assert.equal(rec[reconciledAt]?.['leg'], 'sell');
+    assert.equal(rec[reconciledAt]?.['status'], 'closed');
+    assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'sold', k.join(','));
+    const bought = sum(rec, 'fill', 'volume');
+    close(sum(rec, 'sell-fill', 'volume'), bought, bought, 'sold volume');
+    assert.equal(k.filter((x) => x === 'sell-sent').length, 1, 'sold twice');
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    const summary = assertCleanExit(run, exit, 'trade');
+    assert.deepEqual(summary['strandedInventory'], {});
+    assertBooksAgree(run.journal(), run.sim, before, summary);
+  });
+
+  test('the in-flight buy becomes unknown, is reconciled over REST, sold, and balances agree', async (t) => {
+    const duration = 18;
+    const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
+    const before = balancesByCode(run.sim);
+    await run.waitReady(2, true);
+    const privateBefore = (await run.wsStats()).private.connectionsTotal;
+    // The first buy's ack (and the fills after it) are held; the socket drops before they leave.
+    await run.faults({ ackDelayMs: 5_000 });
+    let dropped = false;
+    const off = run.sim.venue.onEvent((ev: VenueEvent) => {
+      if (dropped || ev.kind !== 'order' || ev.order.type !== 'buy') return;
+      dropped = true;
+      // After this order's ack is held (sendAck reads the delay when the venue returns), not before.
+      setImmediate(() => {
+        run.sim.faults.ackDelayMs = 0;
+        run.sim.faults.dropConnections('private');
+      });
+    });
+    t.after(off);
+    const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
+    const rec = await run.waitOutcome(intent.tradeId, 15_000);
+    const k = kinds(rec);
+    assert.ok(dropped, 'the buy never reached the venue');
+    const unknownAt = k.indexOf('unknown');
+    const reconciledAt = k.indexOf('reconciled');
+    assert.ok(unknownAt > 0 && reconciledAt > unknownAt, `expected unknown then reconciled: ${k.join(',')}`);
+    assert.equal(k.includes('ack'), false, 'the held ack arrived after all');
+    const reconciled = rec[reconciledAt];
+    assert.equal(reconciled?.['leg'], 'buy');
+    assert.equal(reconciled?.['status'], 'closed');
+    // The venue's executed volume, learned over REST, was sold.
+    const order = run.sim.venue.closedOrders(run.sim.apiKey).find((o) => o.userref === intent['userref'] && o.type === 'buy');
+    assert.ok(order, 'the venue has no such buy');
+    assert.ok(order.volExec > 0, 'the buy did not fill on the venue');
+    close(sum(rec, 'fill', 'volume'), order.volExec, order.volExec, 'journaled buy volume');
+    close(sum(rec, 'sell-fill', 'volume'), order.volExec, order.volExec, 'sold volume');
+    assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'sold', k.join(','));
+    // The private socket came back.
+    await run.waitFor(async () => (await run.wsStats()).private.connectionsTotal > privateBefore, 10_000, 'a new private connection');
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    const summary = assertCleanExit(run, exit, 'trade');
+    assert.deepEqual(summary['strandedInventory'], {});
+    assertBooksAgree(run.journal(), run.sim, before, summary);
+  });
+});
