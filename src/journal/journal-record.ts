@@ -12,7 +12,7 @@
  *               counts once)
  *   reject, sell-failed, unknown, stranded, risk-stop: reason
  *   reconciled  closes an `unknown` of the same trade (fills it found are journaled as fill/sell-fill)
- *   outcome     status: 'done' | 'no-fill' | 'rejected' | 'stranded' | 'unknown'
+ *   outcome     status: 'sold' | 'not-filled' | 'rejected' | 'stranded' | 'unknown' | 'failed' | 'stale'
  */
 export const JOURNAL_KINDS = [
   'intent',

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { attachSharedState, type SharedStateHandle } from '../shared-state.js';
 import { Trader } from '../trader.js';
 import { warmUpTrades } from '../trade-warmup.js';
+import { recoverUnfinishedTrades } from '../recover-trades.js';
 import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
 import { OrderGatewayV2 } from '../order-gateway-v2.js';
@@ -85,10 +86,20 @@ async function main(): Promise<void> {
     const warmed = await warmUpTrades(data.pairs, nowUs);
     log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
     const tracker = new OrderTracker();
-    journal = JournalWriter.open({
+    const writer = JournalWriter.open({
       dir: data.journalDir,
       onWarning: (w) => log.warn('journal recovery', { ...w }),
     });
+    journal = writer;
+    // A crash mid-trade leaves an intent without an outcome: ask Kraken and finish the record first.
+    const recovered = await recoverUnfinishedTrades(
+      data.journalDir,
+      writer,
+      restClient(data.rest),
+      log,
+      alert,
+    );
+    if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
     gateway = makeGateway(tracker);
     gateway.start();
     deps = {
