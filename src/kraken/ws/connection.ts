@@ -44,6 +44,12 @@ export interface WsConnectionOptions {
   pingMessage?: (reqid: number) => string;
   /** Opening handshake timeout. */
   connectTimeoutMs?: number;
+  /**
+   * Frames for which this returns false do not feed the watchdog. A feed passes a pong filter: the
+   * answer to our own idle ping proves the socket, not the feed, so a stalled feed that still answers
+   * pings would otherwise never be killed. Default: every frame counts.
+   */
+  countsAsProgress?: (data: Buffer) => boolean;
   reconnect?: Partial<ReconnectPolicyOptions>;
   timers?: Timers;
   random?: () => number;
@@ -101,6 +107,7 @@ export class WsConnection {
   private readonly watchdogMs: number;
   private readonly pingIdleMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly countsAsProgress: ((data: Buffer) => boolean) | undefined;
   private readonly pingMessage: (reqid: number) => string;
   private readonly timers: Timers;
   private readonly handlers: WsConnectionHandlers;
@@ -135,6 +142,7 @@ export class WsConnection {
     this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
     this.pingIdleMs = options.pingIdleMs ?? DEFAULT_PING_IDLE_MS;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.countsAsProgress = options.countsAsProgress;
     this.pingMessage = options.pingMessage ?? v1Ping;
     this.timers = options.timers ?? realTimers;
     this.policy = new ReconnectPolicy(options.reconnect, options.random);
@@ -257,7 +265,7 @@ export class WsConnection {
     });
     ws.on('message', (data: Buffer) => {
       if (this.ws !== ws) return;
-      this.frameTick++;
+      if (this.countsAsProgress === undefined || this.countsAsProgress(data)) this.frameTick++;
       this.stats.framesReceived++;
       this.handlers.onFrame(data);
     });
