@@ -230,3 +230,20 @@ test('after "Exceeded msg rate" the offline pairs are requested again', async (t
   assert.equal(feed.stats.rateLimitErrors, 1);
   assert.equal(feed.stats.subscribeRequests, 2);
 });
+
+test('a feed that only answers pings is stalled: pongs do not feed the watchdog', async (t) => {
+  const server = await startServer(krakenLike());
+  t.after(() => server.close());
+  const feed = new KrakenPublicV1(
+    {
+      url: server.url,
+      pairs: PAIRS,
+      connection: { watchdogMs: 400, pingIdleMs: 50, reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
+    },
+    { onSpread: () => undefined },
+  );
+  t.after(() => feed.close());
+  feed.start();
+  await waitFor(() => feed.stats.pongs >= 2, 'pongs answered');
+  await waitFor(() => feed.connection.stats.watchdogKills >= 1, 'watchdog kill despite pongs');
+});

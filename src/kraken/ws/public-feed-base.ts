@@ -101,6 +101,22 @@ export interface PublicFeedVersion<Scanner> {
   defaultMaxEventBytes: number;
   /** The version's application ping (WsConnection defaults to v1's). */
   pingMessage?: (reqid: number) => string;
+  /** Frames that feed the connection's watchdog (default: all); see `isNotPong`. */
+  countsAsProgress?: (data: Buffer) => boolean;
+}
+
+const PONG = Buffer.from('"pong"');
+/** Pongs are tiny (v1 ≈30 B, v2 ≈100 B); longer frames are never searched. */
+const MAX_PONG_BYTES = 256;
+const LBRACE = 0x7b;
+
+/**
+ * Watchdog filter: a pong answers our own idle ping, so it proves the socket, not the feed; a
+ * stalled feed that still answers pings must still be killed and reconnected. Allocation-free:
+ * quote arrays are passed on their first byte, short objects searched for `"pong"`.
+ */
+export function isNotPong(data: Buffer): boolean {
+  return data[0] !== LBRACE || data.length > MAX_PONG_BYTES || data.indexOf(PONG) < 0;
 }
 
 export const DEFAULT_RATE_LIMIT_RETRY_MS = 2_000;
@@ -153,6 +169,7 @@ export abstract class PublicFeedBase<
       timers: this.timers,
     };
     if (version.pingMessage !== undefined) connection.pingMessage = version.pingMessage;
+    if (version.countsAsProgress !== undefined) connection.countsAsProgress = version.countsAsProgress;
     this.connection = new WsConnection(connection, {
       onFrame: (data) => this.onFrame(data),
       onOpen: () => this.subscribe(this.pairs),

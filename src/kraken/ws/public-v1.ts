@@ -10,6 +10,7 @@ import { parseEventFrame, DEFAULT_MAX_EVENT_BYTES } from './events-v1.js';
 import { buildPublicSubscribe } from './messages-v1.js';
 import { ALREADY_SUBSCRIBED_RE } from './error-text.js';
 import {
+  isNotPong,
   newPublicFeedStats,
   PublicFeedBase,
   type PublicFeedErrorCode,
@@ -37,6 +38,7 @@ const V1_FEED: PublicFeedVersion<SpreadScanner> = {
   defaultName: 'public-v1',
   Scanner: SpreadScanner,
   defaultMaxEventBytes: DEFAULT_MAX_EVENT_BYTES,
+  countsAsProgress: isNotPong,
 };
 
 export class KrakenPublicV1 extends PublicFeedBase<SpreadRejectCode, SpreadScanner, PublicV1Stats> {
