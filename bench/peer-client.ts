@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   for (const c of coins) symbols.push(`${c}/USD`, `${c}/EUR`);
   const quotes: Record<string, Quote> = {};
   let busy = false;
+  let detected = 0;
+  let skippedBusy = 0;
+  let updates = 0;
   let orders = 0;
   let errors = 0;
   let stopping = false;
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
     const e = quotes[`${coin}/EUR`];
     const tu = quotes['USDT/USD'];
     const te = quotes['USDT/EUR'];
-    if (busy || u === undefined || e === undefined || tu === undefined || te === undefined) return;
+    if (u === undefined || e === undefined || tu === undefined || te === undefined) return;
     const usdToEur = roiUsdToEur(u.ask, e.bid, tu.bid, te.ask, TAKER_FEE);
     const eurToUsd = roiEurToUsd(e.ask, u.bid, te.bid, tu.ask, TAKER_FEE);
     let symbol: string;
@@ -66,6 +69,11 @@ async function main(): Promise<void> {
       symbol = `${coin}/EUR`;
       price = e.ask;
     } else return;
+    detected++;
+    if (busy) {
+      skippedBusy++;
+      return;
+    }
     busy = true;
     try {
       const amount = ex.amountToPrecision(symbol, MAX_ORDER_USD / price);
@@ -85,6 +93,7 @@ async function main(): Promise<void> {
       for (const [symbol, t] of Object.entries(tickers)) {
         if (t.bid === undefined || t.ask === undefined) continue;
         quotes[symbol] = { bid: t.bid, ask: t.ask };
+        updates++;
         const base = symbol.slice(0, symbol.indexOf('/'));
         if (base !== 'USDT') void tryTrade(base);
       }
@@ -93,7 +102,7 @@ async function main(): Promise<void> {
   process.on('message', (m: unknown) => {
     if ((m as { cmd?: string }).cmd === 'stop') {
       stopping = true;
-      process.send?.({ type: 'stopped', orders, errors, symbols: symbols.length });
+      process.send?.({ type: 'stopped', updates, detected, skippedBusy, orders, errors, symbols: symbols.length });
       void ex.close().finally(() => process.exit(0));
     }
   });
