@@ -95,7 +95,11 @@ const feed = createPublicFeed(
       if (errorMessage !== undefined)
         log.warn('pair subscription error', { pair: wsnames[i], status, errorMessage });
     },
-    onProtocolError: (code, message) => log.warn('feed protocol error', { code, message }),
+    onProtocolError: (code, message) => {
+      // An unparsable object frame is bad input like a broken spread frame: counted, not only logged.
+      if (code === 'BAD_EVENT') row[CTR_MALFORMED] = (row[CTR_MALFORMED] as number) + 1;
+      log.warn('feed protocol error', { code, message });
+    },
     onRejectedFrame: (reason) => {
       row[CTR_MALFORMED] = (row[CTR_MALFORMED] as number) + 1;
       log.debug('malformed frame', { reason: TICKER_REJECT_NAMES[reason] ?? reason });
