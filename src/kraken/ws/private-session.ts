@@ -1,0 +1,404 @@
+/**
+ * What the v1 and v2 private clients share (private-v1.ts, ../ws-v2/private-v2.ts): the session
+ * token, per-channel subscription state, sequence-gap resync and order request/ack correlation.
+ * Subclasses bring the wire format: message builders, the frame parser and result objects.
+ *
+ * Token: fetched fresh on every (re)connect (a token only outlives 15 min while a subscription
+ * holds it), and again whenever Kraken answers with an error mentioning the token.
+ * Channels: subscribed on every connect; a sequence gap or unreadable data ⇒ onGap, then
+ * unsubscribe and subscribe again for a fresh snapshot.
+ * Outcomes: Kraken's ack decides ok/error; a timeout or a dropped socket before the ack rejects
+ * with OrderOutcomeUnknownError (reconcile over REST); nothing sent rejects with OrderNotSentError.
+ */
+import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
+import { TOKEN_RE } from './error-text.js';
+import { OrderNotSentError } from './order-errors.js';
+import { PendingRequests } from './pending-requests.js';
+import { realTimers, type Timers } from './timers.js';
+
+export type PrivateSessionErrorCode =
+  | 'TOKEN_ERROR' // getToken() failed
+  | 'SUBSCRIPTION_ERROR'
+  | 'KRAKEN_ERROR'
+  | 'RATE_LIMITED'
+  | 'BAD_FRAME' // malformed JSON / message / data (counted, skipped)
+  | 'UNMATCHED_ACK' // ack for a request id we no longer wait for (see onLateAck)
+  | 'CONNECTION_ERROR';
+
+export type GapReason = 'sequence' | 'malformed';
+
+export interface PrivateSessionOptions {
+  url: string;
+  /** REST GetWebSocketsToken, owned elsewhere. Called on every (re)connect and after token errors. */
+  getToken: () => Promise<string>;
+  name?: string;
+  timers?: Timers;
+  /** No order ack within this ⇒ outcome unknown. */
+  ackTimeoutMs?: number;
+  /** Private snapshots (trades, all open orders) can be large. */
+  maxFrameBytes?: number;
+}
+
+export interface PrivateSessionHandlers<Ack> {
+  /** An ack that arrived after its request was given up (timeout/drop): the order may be live. */
+  onLateAck?(ack: Ack): void;
+  onError?(code: PrivateSessionErrorCode, message: string): void;
+  onOpen?(): void;
+  onClose?(reason: DisconnectReason): void;
+  onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
+}
+
+export interface PrivateSessionStats {
+  tokenFetches: number;
+  tokenErrors: number;
+  tokenRefreshes: number;
+  subscriptionErrors: number;
+  sequenceGaps: number;
+  malformedFrames: number;
+  ordersSent: number;
+  cancelsSent: number;
+  unmatchedAcks: number;
+  krakenErrors: number;
+  rateLimitErrors: number;
+}
+
+export function newPrivateSessionStats(): PrivateSessionStats {
+  return {
+    tokenFetches: 0,
+    tokenErrors: 0,
+    tokenRefreshes: 0,
+    subscriptionErrors: 0,
+    sequenceGaps: 0,
+    malformedFrames: 0,
+    ordersSent: 0,
+    cancelsSent: 0,
+    unmatchedAcks: 0,
+    krakenErrors: 0,
+    rateLimitErrors: 0,
+  };
+}
+
+/** The version-specific constants a client is built with. */
+export interface PrivateSessionVersion<Channel extends string> {
+  defaultName: string;
+  defaultMaxFrameBytes: number;
+  channels: readonly Channel[];
+  /** How the version spells the request id, for error messages (`reqid`, `req_id`). */
+  reqIdName: string;
+  /** The version's application ping (WsConnection defaults to v1's). */
+  pingMessage?: (reqid: number) => string;
+}
+
+export interface ChannelState {
+  subscribed: boolean;
+  /** Next expected sequence; -1 = take the next one as baseline. */
+  expectSeq: number;
+  /** The next data frame is the subscription snapshot (v1; v2 frames say so themselves). */
+  snapshotPending: boolean;
+  /** Unsubscribe sent to resync; subscribe again once it is acknowledged. */
+  resyncing: boolean;
+}
+
+export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
+
+export abstract class PrivateSessionBase<
+  Channel extends string,
+  AddResult,
+  CancelResult,
+  Stats extends PrivateSessionStats,
+  Handlers extends PrivateSessionHandlers<AddResult | CancelResult>,
+> {
+  readonly connection: WsConnection;
+  readonly stats: Stats;
+  systemStatus = 'disconnected';
+  protected readonly handlers: Handlers;
+  protected readonly maxFrameBytes: number;
+  protected readonly adds: PendingRequests<AddResult>;
+  protected readonly cancels: PendingRequests<CancelResult>;
+  protected readonly channels: Record<Channel, ChannelState>;
+  private readonly channelNames: readonly Channel[];
+  private readonly reqIdName: string;
+  private readonly getToken: () => Promise<string>;
+  private readonly cancelProgress = new Map<number, { expected: number; ok: number }>();
+  private token: string | null = null;
+  /** Bumped per connection, so a token fetched for an old socket is discarded. */
+  private session = 0;
+  private refreshing = false;
+  private reqId = 0;
+  private closed = false;
+
+  protected constructor(
+    version: PrivateSessionVersion<Channel>,
+    options: PrivateSessionOptions & { connection?: Omit<WsConnectionOptions, 'url' | 'name' | 'timers'> },
+    handlers: Handlers,
+    stats: Stats,
+  ) {
+    this.handlers = handlers;
+    this.stats = stats;
+    this.getToken = options.getToken;
+    this.maxFrameBytes = options.maxFrameBytes ?? version.defaultMaxFrameBytes;
+    this.reqIdName = version.reqIdName;
+    this.channelNames = version.channels;
+    this.channels = {} as Record<Channel, ChannelState>;
+    for (const ch of version.channels)
+      this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
+    const timers = options.timers ?? realTimers;
+    const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.adds = new PendingRequests<AddResult>(timers, ackMs);
+    this.cancels = new PendingRequests<CancelResult>(timers, ackMs);
+    const connection: WsConnectionOptions = {
+      ...options.connection,
+      url: options.url,
+      name: options.name ?? version.defaultName,
+      timers,
+    };
+    if (version.pingMessage !== undefined) connection.pingMessage = version.pingMessage;
+    this.connection = new WsConnection(connection, {
+      onFrame: (data) => this.onFrame(data),
+      onOpen: () => {
+        handlers.onOpen?.();
+        void this.fetchTokenAndSubscribe(false);
+      },
+      onClose: (_code, reason) => this.onDisconnected('DISCONNECTED', reason),
+      onError: (err) => handlers.onError?.('CONNECTION_ERROR', err.message),
+      onReconnecting: (d, r, a) => handlers.onReconnecting?.(d, r, a),
+    });
+  }
+
+  /** Socket open, token held and every channel subscribed. */
+  get ready(): boolean {
+    if (!this.connection.isOpen() || this.token === null) return false;
+    for (const ch of this.channelNames) if (!this.channels[ch].subscribed) return false;
+    return true;
+  }
+
+  /** Ack timeouts / drops that left an order's outcome unknown (both kinds of request). */
+  get unknownOutcomes(): number {
+    return this.adds.timeouts + this.adds.failedOnDrop + this.cancels.timeouts + this.cancels.failedOnDrop;
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.close();
+    this.onDisconnected('CLIENT_CLOSED', 'requested');
+  }
+
+  protected abstract onFrame(data: Buffer): void;
+  protected abstract buildSubscribe(reqId: number, channel: Channel, token: string): string;
+  protected abstract buildUnsubscribe(reqId: number, channel: Channel, token: string): string;
+  protected abstract reportGap(channel: Channel, expected: number, received: number, reason: GapReason): void;
+  protected abstract reportChannelStatus(
+    channel: Channel,
+    subscribed: boolean,
+    error: string | undefined,
+  ): void;
+  protected abstract cancelResult(
+    reqId: number,
+    ok: boolean,
+    cancelled: number,
+    errorMessage: string | undefined,
+  ): CancelResult;
+
+  /** Send an order; `build` makes the message (throws ⇒ INVALID_ORDER, nothing sent). */
+  protected sendAdd(what: string, build: (reqId: number, token: string) => string): Promise<AddResult> {
+    const msg = this.prepareRequest(build);
+    if (typeof msg !== 'string') return Promise.reject(msg);
+    const p = this.adds.add(this.reqId, what);
+    this.connection.send(msg);
+    this.stats.ordersSent++;
+    return p;
+  }
+
+  /** Send a cancel of `count` orders: it resolves after `count` ok acks or the first error. */
+  protected sendCancel(
+    count: number,
+    what: string,
+    build: (reqId: number, token: string) => string,
+  ): Promise<CancelResult> {
+    const msg = this.prepareRequest(build);
+    if (typeof msg !== 'string') return Promise.reject(msg);
+    const reqId = this.reqId;
+    const p = this.cancels.add(reqId, what);
+    this.cancelProgress.set(reqId, { expected: count, ok: 0 });
+    const forget = (): void => void this.cancelProgress.delete(reqId);
+    p.then(forget, forget);
+    this.connection.send(msg);
+    this.stats.cancelsSent++;
+    return p;
+  }
+
+  /** Kraken's answer to an order: settles the request, or is reported as late. */
+  protected settleAdd(reqId: number, result: AddResult): void {
+    if (!this.adds.resolve(reqId, result)) this.unmatched(result, reqId);
+  }
+
+  /** One cancel ack (Kraken sends one per order). */
+  protected onCancelAck(reqId: number, ok: boolean, errorMessage: string | undefined): void {
+    const prog = this.cancelProgress.get(reqId);
+    if (prog === undefined)
+      return this.unmatched(this.cancelResult(reqId, ok, ok ? 1 : 0, errorMessage), reqId);
+    if (ok) {
+      prog.ok++;
+      if (prog.ok >= prog.expected)
+        this.cancels.resolve(reqId, this.cancelResult(reqId, true, prog.ok, undefined));
+      return;
+    }
+    this.cancels.resolve(reqId, this.cancelResult(reqId, false, prog.ok, errorMessage));
+  }
+
+  protected onSystemStatus(status: string): void {
+    this.systemStatus = status;
+    this.connection.setMaintenance(status === 'maintenance');
+  }
+
+  /** Any Kraken error that mentions the token: fetch a new one (once at a time). */
+  protected refreshOnTokenError(message: string | undefined): void {
+    if (!TOKEN_RE.test(message ?? '')) return;
+    if (this.refreshing || this.closed || !this.connection.isOpen()) return;
+    this.refreshing = true;
+    void this.fetchTokenAndSubscribe(true);
+  }
+
+  protected error(code: PrivateSessionErrorCode, message: string): void {
+    this.handlers.onError?.(code, message);
+  }
+
+  /** A data frame's sequence number: a jump ⇒ onGap and a resync. Snapshots set the baseline. */
+  protected checkSequence(ch: Channel, seq: number, snapshot: boolean): void {
+    const st = this.channels[ch];
+    if (!snapshot && st.expectSeq >= 0 && seq !== st.expectSeq) {
+      this.stats.sequenceGaps++;
+      this.reportGap(ch, st.expectSeq, seq, 'sequence');
+      this.resync(ch);
+    }
+    st.expectSeq = seq + 1;
+  }
+
+  /** Counted and reported; with a channel, the frame may have carried fills: gap + resync. */
+  protected malformed(detail: string, ch?: Channel): void {
+    this.stats.malformedFrames++;
+    this.error('BAD_FRAME', detail);
+    if (ch !== undefined) this.lostData(ch, true);
+  }
+
+  /** Data may be missing: tell the trader and take a fresh snapshot. `consumedSeq`: the lost
+   * frame used a sequence number of its own. */
+  protected lostData(ch: Channel, consumedSeq: boolean): void {
+    const st = this.channels[ch];
+    this.reportGap(ch, st.expectSeq, -1, 'malformed');
+    if (consumedSeq && st.expectSeq >= 0) st.expectSeq++;
+    this.resync(ch);
+  }
+
+  /** `fresh`: a new subscription (not "already subscribed"), so a snapshot comes first. */
+  protected onSubscribed(ch: Channel, fresh: boolean): void {
+    const st = this.channels[ch];
+    if (fresh) {
+      st.snapshotPending = true;
+      st.expectSeq = -1;
+    }
+    st.subscribed = true;
+    this.reportChannelStatus(ch, true, undefined);
+  }
+
+  protected onUnsubscribed(ch: Channel): void {
+    const st = this.channels[ch];
+    st.subscribed = false;
+    this.reportChannelStatus(ch, false, undefined);
+    if (st.resyncing) {
+      st.resyncing = false;
+      this.subscribe(ch);
+    }
+  }
+
+  /** `label` names the channel in the error message. */
+  protected onSubscribeFailed(ch: Channel, label: string, error: string | undefined): void {
+    const st = this.channels[ch];
+    this.stats.subscriptionErrors++;
+    st.subscribed = false;
+    st.resyncing = false;
+    this.reportChannelStatus(ch, false, error);
+    this.error('SUBSCRIPTION_ERROR', label + ': ' + (error ?? ''));
+    this.refreshOnTokenError(error);
+  }
+
+  private prepareRequest(build: (reqId: number, token: string) => string): string | OrderNotSentError {
+    if (this.token === null || !this.connection.isOpen())
+      return new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token');
+    try {
+      return build(++this.reqId, this.token);
+    } catch (err) {
+      return new OrderNotSentError('INVALID_ORDER', (err as Error).message);
+    }
+  }
+
+  private async fetchTokenAndSubscribe(refresh: boolean): Promise<void> {
+    const session = this.session;
+    this.stats.tokenFetches++;
+    if (refresh) this.stats.tokenRefreshes++;
+    let token: string;
+    try {
+      token = await this.getToken();
+      if (typeof token !== 'string' || token.length === 0)
+        throw new Error('getToken returned an empty token');
+    } catch (err) {
+      this.stats.tokenErrors++;
+      this.error('TOKEN_ERROR', (err as Error).message);
+      if (session === this.session && !this.closed) this.connection.reconnect(); // retry through backoff
+      return;
+    } finally {
+      if (refresh) this.refreshing = false;
+    }
+    if (session !== this.session || this.closed || !this.connection.isOpen()) return;
+    this.token = token;
+    for (const ch of this.channelNames) if (!this.channels[ch].subscribed) this.subscribe(ch);
+  }
+
+  private subscribe(ch: Channel): void {
+    if (this.token === null) return;
+    const st = this.channels[ch];
+    st.snapshotPending = true;
+    st.expectSeq = -1;
+    this.connection.send(this.buildSubscribe(++this.reqId, ch, this.token));
+  }
+
+  /** Unsubscribe now, subscribe again on its ack (onUnsubscribed): a fresh snapshot. */
+  private resync(ch: Channel): void {
+    const st = this.channels[ch];
+    if (st.resyncing || this.token === null) return;
+    st.resyncing = true;
+    this.connection.send(this.buildUnsubscribe(++this.reqId, ch, this.token));
+  }
+
+  private unmatched(ack: AddResult | CancelResult, reqId: number): void {
+    this.stats.unmatchedAcks++;
+    this.error('UNMATCHED_ACK', `ack for ${this.reqIdName} ${reqId} with no pending request`);
+    this.handlers.onLateAck?.(ack);
+  }
+
+  private onDisconnected(code: 'DISCONNECTED' | 'CLIENT_CLOSED', reason: DisconnectReason): void {
+    this.session++;
+    this.token = null;
+    this.refreshing = false;
+    this.systemStatus = 'disconnected';
+    for (const ch of this.channelNames) {
+      const st = this.channels[ch];
+      const was = st.subscribed;
+      st.subscribed = false;
+      st.resyncing = false;
+      st.expectSeq = -1;
+      st.snapshotPending = true;
+      if (was) this.reportChannelStatus(ch, false, 'disconnected');
+    }
+    const why = code === 'CLIENT_CLOSED' ? 'client closed' : 'socket dropped (' + reason + ')';
+    this.adds.failAll(code, why);
+    this.cancels.failAll(code, why);
+    this.cancelProgress.clear();
+    this.handlers.onClose?.(reason);
+  }
+}
