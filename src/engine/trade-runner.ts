@@ -63,6 +63,13 @@ const FILL_GRACE_MS = 250;
 /** A market sell normally completes in milliseconds. */
 const SELL_TIMEOUT_MS = 2_000;
 const SELL_RETRY_BASE_MS = 200;
+/**
+ * A sell due while the private socket is down (reconnecting, fetching a token) waits this long for
+ * it before spending an attempt: otherwise a few hundred ms of backoff exhaust every retry during an
+ * ordinary reconnect and the inventory is stranded though it could be sold a second later.
+ */
+const SELL_READY_WAIT_MS = 10_000;
+const READY_POLL_MS = 50;
 
 let tradeCounter = 0;
 
@@ -208,6 +215,9 @@ export async function runTrade(
   // Sell everything that was bought, at market on the other pair.
   while (st.phase === 'filled' || st.phase === 'partially-filled' || st.phase === 'sell-retry') {
     if (st.phase === 'sell-retry') await d.sleep(SELL_RETRY_BASE_MS * 2 ** (st.sellAttempts - 1));
+    for (let waited = 0; !d.gateway.isReady() && waited < SELL_READY_WAIT_MS; waited += READY_POLL_MS) {
+      await d.sleep(READY_POLL_MS);
+    }
     const sellVolume = nextSellVolume(st);
     const sellVolumeText = formatDecimal(sellVolume, sell.lotDecimals);
     apply({ type: 'sell-sent', volume: sellVolume });
