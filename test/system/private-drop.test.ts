@@ -91,4 +91,41 @@ describe('system: private socket lost mid-trade', () => {
     assert.deepEqual(summary['strandedInventory'], {});
     assertBooksAgree(run.journal(), run.sim, before, summary);
   });
+  test('a sell due while the private socket is down waits for it to come back instead of stranding', async (t) => {
+    const duration = 20;
+    const reconnectDelayMs = 3_000;
+    const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
+    const before = balancesByCode(run.sim);
+    await run.waitReady(2, true);
+    // The first sell is rejected; right then the private socket drops, and every REST answer (the
+    // WebSocket token a reconnect needs among them) takes 3 s: the retries come due with no socket.
+    let armed = true;
+    const off = run.sim.venue.onEvent((ev: VenueEvent) => {
+      if (armed && ev.kind === 'trade' && ev.trade.type === 'buy') {
+        armed = false;
+        run.sim.faults.rejectNextOrder = 'EService:Unavailable';
+      }
+    });
+    t.after(off);
+    const watch = setInterval(() => {
+      if (!armed && run.sim.faults.rejectNextOrder === null) {
+        clearInterval(watch);
+        run.sim.faults.restDelayMs = reconnectDelayMs;
+        run.sim.faults.dropConnections('private');
+      }
+    }, 2);
+    t.after(() => clearInterval(watch));
+    const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
+    const rec = await run.waitOutcome(intent.tradeId, 20_000);
+    run.sim.faults.restDelayMs = 0;
+    const k = kinds(rec);
+    assert.ok(k.includes('sell-failed'), k.join(','));
+    assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'sold', k.join(','));
+    const bought = sum(rec, 'fill', 'volume');
+    close(sum(rec, 'sell-fill', 'volume'), bought, bought, 'sold volume');
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    const summary = assertCleanExit(run, exit, 'trade');
+    assert.deepEqual(summary['strandedInventory'], {});
+    assertBooksAgree(run.journal(), run.sim, before, summary);
+  });
 });
