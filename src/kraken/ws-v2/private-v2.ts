@@ -6,16 +6,16 @@
  */
 import type { WsConnectionOptions } from '../ws/connection.js';
 import { ALREADY_SUBSCRIBED_RE, RATE_LIMIT_RE } from '../ws/error-text.js';
+import { PrivateSessionBase } from '../ws/private-session.js';
 import {
   newPrivateSessionStats,
-  PrivateSessionBase,
   type GapReason,
   type PrivateSessionErrorCode,
   type PrivateSessionHandlers,
   type PrivateSessionOptions,
   type PrivateSessionStats,
   type PrivateSessionVersion,
-} from '../ws/private-session.js';
+} from '../ws/private-session-types.js';
 import { parseV2Frame, type KrakenV2Event } from './events-v2.js';
 import { parseExecutionReport, type ExecutionReport } from './executions-parse.js';
 import {
@@ -67,12 +67,18 @@ export const DEFAULT_PRIVATE_V2_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 type Executions = 'executions';
 const EXECUTIONS: Executions = 'executions';
 
-const V2_SESSION: PrivateSessionVersion<Executions> = {
+const V2_SESSION: PrivateSessionVersion<Executions, CancelOrderV2Result> = {
   defaultName: 'private-v2',
   defaultMaxFrameBytes: DEFAULT_PRIVATE_V2_MAX_FRAME_BYTES,
   channels: [EXECUTIONS],
   reqIdName: 'req_id',
   pingMessage: buildPingV2,
+  buildSubscribe: (reqId, _ch, token) => buildExecutionsSubscribe(reqId, token),
+  buildUnsubscribe: (reqId, _ch, token) => buildExecutionsUnsubscribe(reqId, token),
+  cancelResult: (reqId, ok, cancelled, errorMessage) =>
+    ok
+      ? { status: 'ok', reqId, cancelled }
+      : { status: 'error', reqId, cancelled, errorMessage: errorMessage ?? '' },
 };
 
 export class KrakenPrivateV2 extends PrivateSessionBase<
@@ -108,31 +114,12 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
     );
   }
 
-  protected buildSubscribe(reqId: number, _ch: Executions, token: string): string {
-    return buildExecutionsSubscribe(reqId, token);
-  }
-
-  protected buildUnsubscribe(reqId: number, _ch: Executions, token: string): string {
-    return buildExecutionsUnsubscribe(reqId, token);
-  }
-
   protected reportGap(_ch: Executions, expected: number, received: number, reason: GapReason): void {
     this.handlers.onGap?.(expected, received, reason);
   }
 
   protected reportChannelStatus(_ch: Executions, subscribed: boolean, error: string | undefined): void {
     this.handlers.onChannelStatus?.(subscribed, error);
-  }
-
-  protected cancelResult(
-    reqId: number,
-    ok: boolean,
-    cancelled: number,
-    errorMessage: string | undefined,
-  ): CancelOrderV2Result {
-    return ok
-      ? { status: 'ok', reqId, cancelled }
-      : { status: 'error', reqId, cancelled, errorMessage: errorMessage ?? '' };
   }
 
   protected onFrame(data: Buffer): void {
@@ -192,7 +179,7 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
       case 'unsubscribe':
         return this.onSubscriptionAck(ev.method, ev.success, ev.channel, ev.error);
       case 'add_order': {
-        const reqId = ev.reqId ?? this.adds.soleReqid() ?? -1;
+        const reqId = ev.reqId ?? this.requests.adds.soleReqid() ?? -1;
         if (!ev.success) {
           const errorMessage = ev.error ?? '';
           this.refreshOnTokenError(errorMessage);
@@ -207,7 +194,7 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
         return this.settleAdd(reqId, { status: 'ok', reqId, orderId: id, orderUserref });
       }
       case 'cancel_order': {
-        const reqId = ev.reqId ?? this.cancels.soleReqid() ?? -1;
+        const reqId = ev.reqId ?? this.requests.cancels.soleReqid() ?? -1;
         if (!ev.success) this.refreshOnTokenError(ev.error);
         return this.onCancelAck(reqId, ev.success, ev.error);
       }

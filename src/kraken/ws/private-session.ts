@@ -13,91 +13,17 @@
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
 import { TOKEN_RE } from './error-text.js';
 import { OrderNotSentError } from './order-errors.js';
-import { PendingRequests } from './pending-requests.js';
-import { realTimers, type Timers } from './timers.js';
-
-export type PrivateSessionErrorCode =
-  | 'TOKEN_ERROR' // getToken() failed
-  | 'SUBSCRIPTION_ERROR'
-  | 'KRAKEN_ERROR'
-  | 'RATE_LIMITED'
-  | 'BAD_FRAME' // malformed JSON / message / data (counted, skipped)
-  | 'UNMATCHED_ACK' // ack for a request id we no longer wait for (see onLateAck)
-  | 'CONNECTION_ERROR';
-
-export type GapReason = 'sequence' | 'malformed';
-
-export interface PrivateSessionOptions {
-  url: string;
-  /** REST GetWebSocketsToken, owned elsewhere. Called on every (re)connect and after token errors. */
-  getToken: () => Promise<string>;
-  name?: string;
-  timers?: Timers;
-  /** No order ack within this ⇒ outcome unknown. */
-  ackTimeoutMs?: number;
-  /** Private snapshots (trades, all open orders) can be large. */
-  maxFrameBytes?: number;
-}
-
-export interface PrivateSessionHandlers<Ack> {
-  /** An ack that arrived after its request was given up (timeout/drop): the order may be live. */
-  onLateAck?(ack: Ack): void;
-  onError?(code: PrivateSessionErrorCode, message: string): void;
-  onOpen?(): void;
-  onClose?(reason: DisconnectReason): void;
-  onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
-}
-
-export interface PrivateSessionStats {
-  tokenFetches: number;
-  tokenErrors: number;
-  tokenRefreshes: number;
-  subscriptionErrors: number;
-  sequenceGaps: number;
-  malformedFrames: number;
-  ordersSent: number;
-  cancelsSent: number;
-  unmatchedAcks: number;
-  krakenErrors: number;
-  rateLimitErrors: number;
-}
-
-export function newPrivateSessionStats(): PrivateSessionStats {
-  return {
-    tokenFetches: 0,
-    tokenErrors: 0,
-    tokenRefreshes: 0,
-    subscriptionErrors: 0,
-    sequenceGaps: 0,
-    malformedFrames: 0,
-    ordersSent: 0,
-    cancelsSent: 0,
-    unmatchedAcks: 0,
-    krakenErrors: 0,
-    rateLimitErrors: 0,
-  };
-}
-
-/** The version-specific constants a client is built with. */
-export interface PrivateSessionVersion<Channel extends string> {
-  defaultName: string;
-  defaultMaxFrameBytes: number;
-  channels: readonly Channel[];
-  /** How the version spells the request id, for error messages (`reqid`, `req_id`). */
-  reqIdName: string;
-  /** The version's application ping (WsConnection defaults to v1's). */
-  pingMessage?: (reqid: number) => string;
-}
-
-export interface ChannelState {
-  subscribed: boolean;
-  /** Next expected sequence; -1 = take the next one as baseline. */
-  expectSeq: number;
-  /** The next data frame is the subscription snapshot (v1; v2 frames say so themselves). */
-  snapshotPending: boolean;
-  /** Unsubscribe sent to resync; subscribe again once it is acknowledged. */
-  resyncing: boolean;
-}
+import { OrderRequests } from './order-requests.js';
+import type {
+  ChannelState,
+  GapReason,
+  PrivateSessionErrorCode,
+  PrivateSessionHandlers,
+  PrivateSessionOptions,
+  PrivateSessionStats,
+  PrivateSessionVersion,
+} from './private-session-types.js';
+import { realTimers } from './timers.js';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 
@@ -113,13 +39,10 @@ export abstract class PrivateSessionBase<
   systemStatus = 'disconnected';
   protected readonly handlers: Handlers;
   protected readonly maxFrameBytes: number;
-  protected readonly adds: PendingRequests<AddResult>;
-  protected readonly cancels: PendingRequests<CancelResult>;
+  protected readonly requests: OrderRequests<AddResult, CancelResult>;
   protected readonly channels: Record<Channel, ChannelState>;
-  private readonly channelNames: readonly Channel[];
-  private readonly reqIdName: string;
+  private readonly version: PrivateSessionVersion<Channel, CancelResult>;
   private readonly getToken: () => Promise<string>;
-  private readonly cancelProgress = new Map<number, { expected: number; ok: number }>();
   private token: string | null = null;
   /** Bumped per connection, so a token fetched for an old socket is discarded. */
   private session = 0;
@@ -128,7 +51,7 @@ export abstract class PrivateSessionBase<
   private closed = false;
 
   protected constructor(
-    version: PrivateSessionVersion<Channel>,
+    version: PrivateSessionVersion<Channel, CancelResult>,
     options: PrivateSessionOptions & { connection?: Omit<WsConnectionOptions, 'url' | 'name' | 'timers'> },
     handlers: Handlers,
     stats: Stats,
@@ -137,15 +60,13 @@ export abstract class PrivateSessionBase<
     this.stats = stats;
     this.getToken = options.getToken;
     this.maxFrameBytes = options.maxFrameBytes ?? version.defaultMaxFrameBytes;
-    this.reqIdName = version.reqIdName;
-    this.channelNames = version.channels;
+    this.version = version;
     this.channels = {} as Record<Channel, ChannelState>;
     for (const ch of version.channels)
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
     const timers = options.timers ?? realTimers;
     const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
-    this.adds = new PendingRequests<AddResult>(timers, ackMs);
-    this.cancels = new PendingRequests<CancelResult>(timers, ackMs);
+    this.requests = new OrderRequests<AddResult, CancelResult>(timers, ackMs, version.cancelResult);
     const connection: WsConnectionOptions = {
       ...options.connection,
       url: options.url,
@@ -168,13 +89,13 @@ export abstract class PrivateSessionBase<
   /** Socket open, token held and every channel subscribed. */
   get ready(): boolean {
     if (!this.connection.isOpen() || this.token === null) return false;
-    for (const ch of this.channelNames) if (!this.channels[ch].subscribed) return false;
+    for (const ch of this.version.channels) if (!this.channels[ch].subscribed) return false;
     return true;
   }
 
   /** Ack timeouts / drops that left an order's outcome unknown (both kinds of request). */
   get unknownOutcomes(): number {
-    return this.adds.timeouts + this.adds.failedOnDrop + this.cancels.timeouts + this.cancels.failedOnDrop;
+    return this.requests.unknownOutcomes;
   }
 
   start(): void {
@@ -189,26 +110,19 @@ export abstract class PrivateSessionBase<
   }
 
   protected abstract onFrame(data: Buffer): void;
-  protected abstract buildSubscribe(reqId: number, channel: Channel, token: string): string;
-  protected abstract buildUnsubscribe(reqId: number, channel: Channel, token: string): string;
+  /** The handler calls, whose shapes differ by version (v2 has one channel and omits it). */
   protected abstract reportGap(channel: Channel, expected: number, received: number, reason: GapReason): void;
   protected abstract reportChannelStatus(
     channel: Channel,
     subscribed: boolean,
     error: string | undefined,
   ): void;
-  protected abstract cancelResult(
-    reqId: number,
-    ok: boolean,
-    cancelled: number,
-    errorMessage: string | undefined,
-  ): CancelResult;
 
   /** Send an order; `build` makes the message (throws ⇒ INVALID_ORDER, nothing sent). */
   protected sendAdd(what: string, build: (reqId: number, token: string) => string): Promise<AddResult> {
     const msg = this.prepareRequest(build);
     if (typeof msg !== 'string') return Promise.reject(msg);
-    const p = this.adds.add(this.reqId, what);
+    const p = this.requests.addOrder(this.reqId, what);
     this.connection.send(msg);
     this.stats.ordersSent++;
     return p;
@@ -222,11 +136,7 @@ export abstract class PrivateSessionBase<
   ): Promise<CancelResult> {
     const msg = this.prepareRequest(build);
     if (typeof msg !== 'string') return Promise.reject(msg);
-    const reqId = this.reqId;
-    const p = this.cancels.add(reqId, what);
-    this.cancelProgress.set(reqId, { expected: count, ok: 0 });
-    const forget = (): void => void this.cancelProgress.delete(reqId);
-    p.then(forget, forget);
+    const p = this.requests.cancelOrders(this.reqId, count, what);
     this.connection.send(msg);
     this.stats.cancelsSent++;
     return p;
@@ -234,21 +144,13 @@ export abstract class PrivateSessionBase<
 
   /** Kraken's answer to an order: settles the request, or is reported as late. */
   protected settleAdd(reqId: number, result: AddResult): void {
-    if (!this.adds.resolve(reqId, result)) this.unmatched(result, reqId);
+    if (!this.requests.adds.resolve(reqId, result)) this.unmatched(result, reqId);
   }
 
   /** One cancel ack (Kraken sends one per order). */
   protected onCancelAck(reqId: number, ok: boolean, errorMessage: string | undefined): void {
-    const prog = this.cancelProgress.get(reqId);
-    if (prog === undefined)
-      return this.unmatched(this.cancelResult(reqId, ok, ok ? 1 : 0, errorMessage), reqId);
-    if (ok) {
-      prog.ok++;
-      if (prog.ok >= prog.expected)
-        this.cancels.resolve(reqId, this.cancelResult(reqId, true, prog.ok, undefined));
-      return;
-    }
-    this.cancels.resolve(reqId, this.cancelResult(reqId, false, prog.ok, errorMessage));
+    const late = this.requests.cancelAck(reqId, ok, errorMessage);
+    if (late !== null) this.unmatched(late, reqId);
   }
 
   protected onSystemStatus(status: string): void {
@@ -356,7 +258,7 @@ export abstract class PrivateSessionBase<
     }
     if (session !== this.session || this.closed || !this.connection.isOpen()) return;
     this.token = token;
-    for (const ch of this.channelNames) if (!this.channels[ch].subscribed) this.subscribe(ch);
+    for (const ch of this.version.channels) if (!this.channels[ch].subscribed) this.subscribe(ch);
   }
 
   private subscribe(ch: Channel): void {
@@ -364,7 +266,7 @@ export abstract class PrivateSessionBase<
     const st = this.channels[ch];
     st.snapshotPending = true;
     st.expectSeq = -1;
-    this.connection.send(this.buildSubscribe(++this.reqId, ch, this.token));
+    this.connection.send(this.version.buildSubscribe(++this.reqId, ch, this.token));
   }
 
   /** Unsubscribe now, subscribe again on its ack (onUnsubscribed): a fresh snapshot. */
@@ -372,12 +274,12 @@ export abstract class PrivateSessionBase<
     const st = this.channels[ch];
     if (st.resyncing || this.token === null) return;
     st.resyncing = true;
-    this.connection.send(this.buildUnsubscribe(++this.reqId, ch, this.token));
+    this.connection.send(this.version.buildUnsubscribe(++this.reqId, ch, this.token));
   }
 
   private unmatched(ack: AddResult | CancelResult, reqId: number): void {
     this.stats.unmatchedAcks++;
-    this.error('UNMATCHED_ACK', `ack for ${this.reqIdName} ${reqId} with no pending request`);
+    this.error('UNMATCHED_ACK', `ack for ${this.version.reqIdName} ${reqId} with no pending request`);
     this.handlers.onLateAck?.(ack);
   }
 
@@ -386,7 +288,7 @@ export abstract class PrivateSessionBase<
     this.token = null;
     this.refreshing = false;
     this.systemStatus = 'disconnected';
-    for (const ch of this.channelNames) {
+    for (const ch of this.version.channels) {
       const st = this.channels[ch];
       const was = st.subscribed;
       st.subscribed = false;
@@ -396,9 +298,7 @@ export abstract class PrivateSessionBase<
       if (was) this.reportChannelStatus(ch, false, 'disconnected');
     }
     const why = code === 'CLIENT_CLOSED' ? 'client closed' : 'socket dropped (' + reason + ')';
-    this.adds.failAll(code, why);
-    this.cancels.failAll(code, why);
-    this.cancelProgress.clear();
+    this.requests.failAll(code, why);
     this.handlers.onClose?.(reason);
   }
 }

@@ -14,16 +14,16 @@ import {
   type AddOrderParams,
 } from './messages-v1.js';
 import { OpenOrdersState, type OpenOrderState } from './open-orders-state.js';
+import { PrivateSessionBase } from './private-session.js';
 import {
   newPrivateSessionStats,
-  PrivateSessionBase,
   type GapReason,
   type PrivateSessionErrorCode,
   type PrivateSessionHandlers,
   type PrivateSessionOptions,
   type PrivateSessionStats,
   type PrivateSessionVersion,
-} from './private-session.js';
+} from './private-session-types.js';
 import {
   parsePrivateData,
   type OpenOrderDelta,
@@ -31,7 +31,8 @@ import {
   type PrivateChannel,
 } from './private-v1-parse.js';
 
-export { DEFAULT_ACK_TIMEOUT_MS, type GapReason } from './private-session.js';
+export { DEFAULT_ACK_TIMEOUT_MS } from './private-session.js';
+export type { GapReason } from './private-session-types.js';
 
 export type AddOrderResult =
   | { status: 'ok'; reqid: number; txid: string; descr: string | undefined }
@@ -66,11 +67,17 @@ export interface PrivateV1Stats extends PrivateSessionStats {
 
 export const DEFAULT_PRIVATE_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-const V1_SESSION: PrivateSessionVersion<PrivateChannel> = {
+const V1_SESSION: PrivateSessionVersion<PrivateChannel, CancelOrderResult> = {
   defaultName: 'private-v1',
   defaultMaxFrameBytes: DEFAULT_PRIVATE_MAX_FRAME_BYTES,
   channels: ['ownTrades', 'openOrders'],
   reqIdName: 'reqid',
+  buildSubscribe: buildPrivateSubscribe,
+  buildUnsubscribe: buildPrivateUnsubscribe,
+  cancelResult: (reqid, ok, cancelled, errorMessage) =>
+    ok
+      ? { status: 'ok', reqid, cancelled }
+      : { status: 'error', reqid, cancelled, errorMessage: errorMessage ?? '' },
 };
 
 export class KrakenPrivateV1 extends PrivateSessionBase<
@@ -108,31 +115,12 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
     );
   }
 
-  protected buildSubscribe(reqid: number, ch: PrivateChannel, token: string): string {
-    return buildPrivateSubscribe(reqid, ch, token);
-  }
-
-  protected buildUnsubscribe(reqid: number, ch: PrivateChannel, token: string): string {
-    return buildPrivateUnsubscribe(reqid, ch, token);
-  }
-
   protected reportGap(ch: PrivateChannel, expected: number, received: number, reason: GapReason): void {
     this.handlers.onGap?.(ch, expected, received, reason);
   }
 
   protected reportChannelStatus(ch: PrivateChannel, subscribed: boolean, error: string | undefined): void {
     this.handlers.onChannelStatus?.(ch, subscribed, error);
-  }
-
-  protected cancelResult(
-    reqid: number,
-    ok: boolean,
-    cancelled: number,
-    errorMessage: string | undefined,
-  ): CancelOrderResult {
-    return ok
-      ? { status: 'ok', reqid, cancelled }
-      : { status: 'error', reqid, cancelled, errorMessage: errorMessage ?? '' };
   }
 
   protected onFrame(data: Buffer): void {
@@ -160,7 +148,7 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
       }
       case 'cancelOrderStatus':
         return this.onCancelAck(
-          ev.reqid ?? this.cancels.soleReqid() ?? -1,
+          ev.reqid ?? this.requests.cancels.soleReqid() ?? -1,
           ev.status === 'ok',
           ev.errorMessage,
         );
@@ -170,10 +158,14 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
         // A request-level error answering an order is Kraken's rejection of that order.
         if (
           ev.reqid !== undefined &&
-          this.adds.resolve(ev.reqid, { status: 'error', reqid: ev.reqid, errorMessage: ev.errorMessage })
+          this.requests.adds.resolve(ev.reqid, {
+            status: 'error',
+            reqid: ev.reqid,
+            errorMessage: ev.errorMessage,
+          })
         )
           return;
-        if (ev.reqid !== undefined && this.cancels.has(ev.reqid))
+        if (ev.reqid !== undefined && this.requests.cancels.has(ev.reqid))
           return this.onCancelAck(ev.reqid, false, ev.errorMessage);
         return this.error('KRAKEN_ERROR', ev.errorMessage);
       }
