@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import { crc32 } from '../../src/kraken/book-checksum.js';
-import { V1Conn, V1Output } from '../../src/sim/ws/v1-output.js';
+import { WsConn, WsOutput } from '../../src/sim/ws/ws-output.js';
 import { V1PublicFeed } from '../../src/sim/ws/v1-public-feed.js';
 import { FakeMarket } from './fakes.js';
 
@@ -53,9 +53,9 @@ test('book frames always rebuild the market top-N with matching checksums', () =
         bufferedAmount: 0,
         send: (s: string) => frames.push(s),
       } as unknown as WebSocket;
-      const conn = new V1Conn(ws, 1);
+      const conn = new WsConn(ws, 1);
       let stalled = false;
-      const feed = new V1PublicFeed(market, new V1Output(), () => stalled);
+      const feed = new V1PublicFeed(market, new WsOutput(), () => stalled);
       market.onChange((c) => feed.onChange(c));
       feed.subscribe(conn, pi, 'book', depth, () => undefined);
       const asks = new Map<string, string>();

@@ -12,7 +12,7 @@
  * Every fill is a taker fill (the venue never matches resting orders later), fees are in quote.
  */
 import type { SimOrder, SimPair, SimTrade, VenueEvent } from '../contracts.js';
-import type { V1Conn } from '../ws/v1-output.js';
+import type { WsConn } from '../ws/ws-output.js';
 import { v2Assets } from './v2-instrument.js';
 import { rfc3339, v2Num } from './v2-wire.js';
 
@@ -189,7 +189,7 @@ export class V2PrivateSession {
   allStatuses = true;
 
   constructor(
-    readonly conn: V1Conn,
+    readonly conn: WsConn,
     readonly connectionId: string,
   ) {}
 

@@ -11,7 +11,7 @@
 import type { OrderRequest, SimFaults, SimVenue } from '../contracts.js';
 import type { TimingRegistry } from '../timing.js';
 import { parseOrder } from '../venue/validate-order.js';
-import type { V1Output } from '../ws/v1-output.js';
+import type { WsOutput } from '../ws/ws-output.js';
 import type { ExecItem, V2PrivateSession } from './v2-executions.js';
 import { parseV2Order, timingLimit, UNKNOWN_PAIR } from './v2-order-params.js';
 import { V2_ERRORS, ackError, ackOk, paramsOf } from './v2-wire.js';
@@ -22,7 +22,7 @@ export const BATCH_MAX_ORDERS = 15;
 /** What the order handlers need from the private server. */
 export interface PlaceContext {
   readonly o: { venue: SimVenue; faults: SimFaults; timing?: TimingRegistry };
-  readonly out: V1Output;
+  readonly out: WsOutput;
   ordersReceived: number;
   ordersRejected: number;
   badInput: number;

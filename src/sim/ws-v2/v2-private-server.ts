@@ -16,7 +16,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SimFaults, SimVenue, SystemStatus, VenueEvent } from '../contracts.js';
 import type { TimingRegistry } from '../timing.js';
 import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
-import { V1Conn, V1Output } from '../ws/v1-output.js';
+import { WsConn, WsOutput } from '../ws/ws-output.js';
 import { ExecReporter, V2PrivateSession, type ExecItem } from './v2-executions.js';
 import { placeBatch, placeOrder, type PlaceContext } from './v2-private-orders.js';
 import {
@@ -48,7 +48,7 @@ export interface V2PrivateServerOptions {
 
 export class V2PrivateServer implements PlaceContext {
   readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
-  readonly out: V1Output;
+  readonly out: WsOutput;
   readonly sessions = new Set<V2PrivateSession>();
   readonly reporter: ExecReporter;
   private readonly byKey = new Map<string, Set<V2PrivateSession>>();
@@ -63,7 +63,7 @@ export class V2PrivateServer implements PlaceContext {
   private nextConnId = 1;
 
   constructor(readonly o: V2PrivateServerOptions) {
-    this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes });
+    this.out = new WsOutput({ maxBufferedBytes: o.maxBufferedBytes });
     this.reporter = new ExecReporter(o.venue.market.pairs);
     this.offEvent = o.venue.onEvent((ev) => this.onVenueEvent(ev));
   }
@@ -79,7 +79,7 @@ export class V2PrivateServer implements PlaceContext {
   };
 
   private onConnection(ws: WebSocket): void {
-    const s = new V2PrivateSession(new V1Conn(ws, this.nextConnId++), newConnectionId());
+    const s = new V2PrivateSession(new WsConn(ws, this.nextConnId++), newConnectionId());
     this.sessions.add(s);
     this.connectionsTotal++;
     ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary, process.hrtime.bigint()));

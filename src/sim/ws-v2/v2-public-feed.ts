@@ -1,7 +1,7 @@
 /**
  * The v2 public market-data fan-out (kraken-api.md §3.5 ticker, §3.6 book): for each market change
  * it builds each affected frame ONCE and writes the same string to every subscribed socket through
- * the shared V1Output (bounded per-socket buffering, dislocation stamping on the first write).
+ * the shared WsOutput (bounded per-socket buffering, dislocation stamping on the first write).
  *
  * Channels per pair: ticker `bbo` (a frame whenever best bid/ask price or qty changes), ticker
  * `trades` (a frame on each venue fill on the pair, plus a refresh on the 1 s tick when the best
@@ -9,7 +9,7 @@
  * per subscribed depth.
  */
 import type { BookChange, BookLevel, SimMarket, SimPair } from '../contracts.js';
-import type { V1Conn, V1Output } from '../ws/v1-output.js';
+import type { WsConn, WsOutput } from '../ws/ws-output.js';
 import { V2BookView } from './v2-book-view.js';
 import { TickerStats, tickerFrame } from './v2-ticker.js';
 import { rfc3339, nowEpochSec } from './v2-wire.js';
@@ -19,7 +19,7 @@ export const V2_BOOK_DEPTHS: readonly number[] = [10, 25, 100, 500, 1000];
 export const V2_DEFAULT_BOOK_DEPTH = 10;
 
 interface BookChannel {
-  readonly conns: V1Conn[];
+  readonly conns: WsConn[];
   readonly view: V2BookView;
 }
 
@@ -28,8 +28,8 @@ interface PairFeed {
   readonly pair: SimPair;
   readonly symbolJson: string;
   readonly stats: TickerStats;
-  bbo: V1Conn[] | null;
-  trades: V1Conn[] | null;
+  bbo: WsConn[] | null;
+  trades: WsConn[] | null;
   books: BookChannel[];
 }
 
@@ -41,7 +41,7 @@ export class V2PublicFeed {
 
   constructor(
     private readonly market: SimMarket,
-    private readonly out: V1Output,
+    private readonly out: WsOutput,
     private readonly isStalled: () => boolean,
   ) {
     this.feeds = market.pairs.map((pair, pairIndex) => ({
@@ -55,7 +55,7 @@ export class V2PublicFeed {
     }));
   }
 
-  addTicker(conn: V1Conn, pairIndex: number, trigger: V2TickerTrigger, snapshot: boolean): void {
+  addTicker(conn: WsConn, pairIndex: number, trigger: V2TickerTrigger, snapshot: boolean): void {
     const f = this.feed(pairIndex);
     const list = trigger === 'bbo' ? (f.bbo ??= []) : (f.trades ??= []);
     const first = list.length === 0;
@@ -70,7 +70,7 @@ export class V2PublicFeed {
       this.out.send(conn, tickerFrame(f.pair, f.symbolJson, f.stats, bid, ask, 'snapshot', latest(bid, ask)));
   }
 
-  removeTicker(conn: V1Conn, pairIndex: number, trigger: V2TickerTrigger): void {
+  removeTicker(conn: WsConn, pairIndex: number, trigger: V2TickerTrigger): void {
     const f = this.feed(pairIndex);
     const list = trigger === 'bbo' ? f.bbo : f.trades;
     if (list === null || !this.leave(conn, list)) return;
@@ -80,7 +80,7 @@ export class V2PublicFeed {
     }
   }
 
-  addBook(conn: V1Conn, pairIndex: number, depth: number, snapshot: boolean): void {
+  addBook(conn: WsConn, pairIndex: number, depth: number, snapshot: boolean): void {
     const f = this.feed(pairIndex);
     let ch = f.books.find((b) => b.view.depth === depth);
     if (ch === undefined) {
@@ -99,7 +99,7 @@ export class V2PublicFeed {
     );
   }
 
-  removeBook(conn: V1Conn, pairIndex: number, depth: number): void {
+  removeBook(conn: WsConn, pairIndex: number, depth: number): void {
     const f = this.feed(pairIndex);
     const ch = f.books.find((b) => b.view.depth === depth);
     if (ch === undefined || !this.leave(conn, ch.conns)) return;
@@ -179,16 +179,16 @@ export class V2PublicFeed {
     return f;
   }
 
-  private join(conn: V1Conn, list: V1Conn[]): void {
+  private join(conn: WsConn, list: WsConn[]): void {
     list.push(conn);
     conn.subCount++;
     this.subscriptions++;
   }
 
-  private leave(conn: V1Conn, list: V1Conn[]): boolean {
+  private leave(conn: WsConn, list: WsConn[]): boolean {
     const i = list.indexOf(conn);
     if (i === -1) return false;
-    list[i] = list[list.length - 1] as V1Conn;
+    list[i] = list[list.length - 1] as WsConn;
     list.pop();
     conn.subCount--;
     this.subscriptions--;

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SimFaults, SimMarket, SystemStatus } from '../contracts.js';
 import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
-import { V1Conn, V1Output } from '../ws/v1-output.js';
+import { WsConn, WsOutput } from '../ws/ws-output.js';
 import { instrumentSnapshotFrame } from './v2-instrument.js';
 import { V2PublicFeed, type V2TickerTrigger } from './v2-public-feed.js';
 import { parsePublicSubscription } from './v2-subscribe-request.js';
@@ -49,7 +49,7 @@ const GARBAGE_FRAMES = [
 
 /** One request being answered. */
 interface Req {
-  readonly conn: V1Conn;
+  readonly conn: WsConn;
   readonly st: ConnState;
   readonly method: 'subscribe' | 'unsubscribe';
   readonly reqId: number | undefined;
@@ -78,9 +78,9 @@ export interface V2PublicServerOptions {
 
 export class V2PublicServer {
   readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
-  readonly out: V1Output;
+  readonly out: WsOutput;
   readonly feed: V2PublicFeed;
-  readonly conns = new Map<V1Conn, ConnState>();
+  readonly conns = new Map<WsConn, ConnState>();
   badInput = 0;
   garbageSent = 0;
   connectionsTotal = 0;
@@ -88,7 +88,7 @@ export class V2PublicServer {
   private instrumentFrame: string | null = null;
 
   constructor(private readonly o: V2PublicServerOptions) {
-    this.out = new V1Output({
+    this.out = new WsOutput({
       maxBufferedBytes: o.maxBufferedBytes,
       onDislocationFrameWritten: o.onDislocationFrameWritten,
     });
@@ -104,7 +104,7 @@ export class V2PublicServer {
   };
 
   private onConnection(ws: WebSocket): void {
-    const conn = new V1Conn(ws, this.nextConnId++);
+    const conn = new WsConn(ws, this.nextConnId++);
     const st: ConnState = {
       connectionId: newConnectionId(),
       tickers: new Map(),
@@ -156,7 +156,7 @@ export class V2PublicServer {
     for (const c of this.conns.keys()) c.ws.terminate();
   }
 
-  private onMessage(conn: V1Conn, st: ConnState, data: RawData, isBinary: boolean): void {
+  private onMessage(conn: WsConn, st: ConnState, data: RawData, isBinary: boolean): void {
     const timeIn = rfc3339(nowEpochSec());
     const msg = isBinary ? null : parseRequest(data);
     if (msg === null) {
@@ -185,7 +185,7 @@ export class V2PublicServer {
   }
 
   private onSubscription(
-    conn: V1Conn,
+    conn: WsConn,
     st: ConnState,
     msg: Record<string, unknown>,
     method: 'subscribe' | 'unsubscribe',

@@ -4,7 +4,7 @@
  * inside addOrder) so the server can write them around the `addOrderStatus` in Kraken's order.
  */
 import type { SimVenue, VenueEvent } from '../contracts.js';
-import type { V1Output } from './v1-output.js';
+import type { WsOutput } from './ws-output.js';
 import { prepareEvent, type PreparedEvent, type V1PrivateSession } from './v1-private-session.js';
 
 export class V1PrivateEvents {
@@ -14,7 +14,7 @@ export class V1PrivateEvents {
 
   constructor(
     private readonly venue: SimVenue,
-    private readonly out: V1Output,
+    private readonly out: WsOutput,
   ) {
     this.off = venue.onEvent((ev) => this.onEvent(ev));
   }

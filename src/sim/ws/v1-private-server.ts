@@ -28,7 +28,7 @@ import {
   MAX_REQUEST_BYTES,
 } from './v1-messages.js';
 import { parseAddOrder, timingPrice } from './v1-order-request.js';
-import { V1Conn, V1Output } from './v1-output.js';
+import { WsConn, WsOutput } from './ws-output.js';
 import { V1PrivateEvents } from './v1-private-events.js';
 import { V1PrivateSession, type PreparedEvent } from './v1-private-session.js';
 
@@ -50,7 +50,7 @@ export class V1PrivateServer {
     clientTracking: false,
     maxPayload: MAX_REQUEST_BYTES,
   });
-  readonly out: V1Output;
+  readonly out: WsOutput;
   readonly sessions = new Set<V1PrivateSession>();
   private readonly events: V1PrivateEvents;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -62,7 +62,7 @@ export class V1PrivateServer {
   private nextConnId = 1;
 
   constructor(private readonly o: V1PrivateServerOptions) {
-    this.out = new V1Output({ maxBufferedBytes: o.maxBufferedBytes });
+    this.out = new WsOutput({ maxBufferedBytes: o.maxBufferedBytes });
     this.events = new V1PrivateEvents(o.venue, this.out);
   }
 
@@ -77,7 +77,7 @@ export class V1PrivateServer {
   };
 
   private onConnection(ws: WebSocket): void {
-    const s = new V1PrivateSession(new V1Conn(ws, this.nextConnId++), newConnectionId());
+    const s = new V1PrivateSession(new WsConn(ws, this.nextConnId++), newConnectionId());
     this.sessions.add(s);
     this.connectionsTotal++;
     ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary, process.hrtime.bigint()));

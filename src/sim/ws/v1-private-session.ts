@@ -5,7 +5,7 @@
  * for an order it has never seen arrives as a full object rather than a delta it cannot apply.
  */
 import type { SimOrder, SimPair, SimTrade, VenueEvent } from '../contracts.js';
-import type { V1Conn } from './v1-output.js';
+import type { WsConn } from './ws-output.js';
 import { fullOrderJson, orderDeltaJson, privateFrame, tradeJson } from './v1-private-frames.js';
 
 /** A venue event formatted at the moment it happened (the venue may mutate its objects afterwards). */
@@ -66,7 +66,7 @@ export class V1PrivateSession {
   private readonly known = new Set<string>();
 
   constructor(
-    readonly conn: V1Conn,
+    readonly conn: WsConn,
     readonly connectionId: string,
   ) {}
 

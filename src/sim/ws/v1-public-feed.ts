@@ -10,7 +10,7 @@
  */
 import type { BookChange, BookLevel, SimMarket, SimPair } from '../contracts.js';
 import { bookChecksum, checksumFragment } from './v1-checksum.js';
-import type { V1Conn, V1Output } from './v1-output.js';
+import type { WsConn, WsOutput } from './ws-output.js';
 
 export type V1PublicChannel = 'spread' | 'ticker' | 'book';
 export const V1_BOOK_DEPTHS: readonly number[] = [10, 25, 100, 500, 1000];
@@ -18,7 +18,7 @@ export const V1_DEFAULT_BOOK_DEPTH = 10;
 
 /** One (pair, channel) with its subscribers. */
 export class V1Channel {
-  readonly conns: V1Conn[] = [];
+  readonly conns: WsConn[] = [];
   constructor(
     readonly id: number,
     readonly name: string,
@@ -82,7 +82,7 @@ export class V1PublicFeed {
 
   constructor(
     private readonly market: SimMarket,
-    private readonly out: V1Output,
+    private readonly out: WsOutput,
     private readonly isStalled: () => boolean,
   ) {
     this.feeds = market.pairs.map((pair) => ({
@@ -111,7 +111,7 @@ export class V1PublicFeed {
 
   /** The subscribed channel, or null when `conn` is already in it. Sends the initial frame to `conn` after `beforeData`. */
   subscribe(
-    conn: V1Conn,
+    conn: WsConn,
     pairIndex: number,
     kind: V1PublicChannel,
     depth: number,
@@ -131,7 +131,7 @@ export class V1PublicFeed {
   }
 
   /** The channel `conn` left, or null when it was not subscribed. */
-  unsubscribe(conn: V1Conn, pairIndex: number, kind: V1PublicChannel, depth: number): V1Channel | null {
+  unsubscribe(conn: WsConn, pairIndex: number, kind: V1PublicChannel, depth: number): V1Channel | null {
     const f = this.feeds[pairIndex];
     if (f === undefined) return null;
     const ch = this.find(f, kind, depth);
@@ -143,7 +143,7 @@ export class V1PublicFeed {
   }
 
   /** Drops `conn` from every channel (connection closed). */
-  removeConn(conn: V1Conn): void {
+  removeConn(conn: WsConn): void {
     if (conn.subCount === 0) return;
     for (const f of this.feeds) {
       for (const ch of [f.spread, f.ticker, ...f.books.map((b) => b.ch)]) {
@@ -201,8 +201,8 @@ export class V1PublicFeed {
     return ch;
   }
 
-  private detach(f: PairFeed, ch: V1Channel, i: number, conn: V1Conn): void {
-    ch.conns[i] = ch.conns[ch.conns.length - 1] as V1Conn;
+  private detach(f: PairFeed, ch: V1Channel, i: number, conn: WsConn): void {
+    ch.conns[i] = ch.conns[ch.conns.length - 1] as WsConn;
     ch.conns.pop();
     conn.subCount--;
     this.subscriptions--;
@@ -212,7 +212,7 @@ export class V1PublicFeed {
     else f.books = f.books.filter((b) => b.ch !== ch);
   }
 
-  private sendInitial(f: PairFeed, ch: V1Channel, conn: V1Conn): void {
+  private sendInitial(f: PairFeed, ch: V1Channel, conn: WsConn): void {
     const bid = this.market.levels(ch.pairIndex, 'bid')[0];
     const ask = this.market.levels(ch.pairIndex, 'ask')[0];
     if (ch.kind === 'spread') {

@@ -22,7 +22,7 @@ import {
   type V1Request,
   MAX_REQUEST_BYTES,
 } from './v1-messages.js';
-import { V1Conn, V1Output } from './v1-output.js';
+import { WsConn, WsOutput } from './ws-output.js';
 import {
   V1PublicFeed,
   V1_BOOK_DEPTHS,
@@ -63,17 +63,17 @@ export class V1PublicServer {
     clientTracking: false,
     maxPayload: MAX_REQUEST_BYTES,
   });
-  readonly out: V1Output;
+  readonly out: WsOutput;
   readonly feed: V1PublicFeed;
-  readonly conns = new Set<V1Conn>();
+  readonly conns = new Set<WsConn>();
   badInput = 0;
   garbageSent = 0;
   connectionsTotal = 0;
   private nextConnId = 1;
-  private readonly connIds = new Map<V1Conn, string>();
+  private readonly connIds = new Map<WsConn, string>();
 
   constructor(private readonly o: V1PublicServerOptions) {
-    this.out = new V1Output({
+    this.out = new WsOutput({
       maxBufferedBytes: o.maxBufferedBytes,
       onDislocationFrameWritten: o.onDislocationFrameWritten,
     });
@@ -89,7 +89,7 @@ export class V1PublicServer {
   };
 
   private onConnection(ws: WebSocket): void {
-    const conn = new V1Conn(ws, this.nextConnId++);
+    const conn = new WsConn(ws, this.nextConnId++);
     const connectionId = newConnectionId();
     this.conns.add(conn);
     this.connIds.set(conn, connectionId);
@@ -137,7 +137,7 @@ export class V1PublicServer {
     for (const c of this.conns) c.ws.terminate();
   }
 
-  private onMessage(conn: V1Conn, data: RawData, isBinary: boolean): void {
+  private onMessage(conn: WsConn, data: RawData, isBinary: boolean): void {
     const msg = isBinary ? null : parseRequest(data);
     if (msg === null) {
       this.badInput++;
@@ -160,7 +160,7 @@ export class V1PublicServer {
   }
 
   private statusError(
-    conn: V1Conn,
+    conn: WsConn,
     message: string,
     sub: unknown,
     reqid: number | undefined,
@@ -175,7 +175,7 @@ export class V1PublicServer {
   }
 
   private onSubscription(
-    conn: V1Conn,
+    conn: WsConn,
     msg: V1Request,
     event: 'subscribe' | 'unsubscribe',
     reqid: number | undefined,
@@ -223,7 +223,7 @@ export class V1PublicServer {
   }
 
   private statusOk(
-    conn: V1Conn,
+    conn: WsConn,
     ch: V1Channel,
     pair: string,
     status: string,

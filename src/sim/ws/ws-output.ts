@@ -1,8 +1,8 @@
 /**
- * One WebSocket connection of the v1 servers, and the single place frames are written: counts
- * frames, drops frames for sockets whose send buffer is over the limit (a slow reader must not make
- * the simulator queue without bound), keeps per-connection FIFO holds (a delayed `addOrderStatus`
- * holds everything behind it so order stays realistic), and stamps the dislocation timing right
+ * One WebSocket connection of the simulator's servers (v1 and v2), and the single place frames are
+ * written: counts frames, drops frames for sockets whose send buffer is over the limit (a slow reader
+ * must not make the simulator queue without bound), keeps per-connection FIFO holds (a delayed order
+ * ack holds everything behind it so order stays realistic), and stamps the dislocation timing right
  * after the first frame carrying a dislocation is written.
  */
 import { WebSocket } from 'ws';
@@ -15,7 +15,7 @@ interface HeldFrame {
   ready: boolean;
 }
 
-export class V1Conn {
+export class WsConn {
   /** Frames waiting behind a not-yet-ready frame (delayed ack); empty almost always. */
   readonly held: HeldFrame[] = [];
   /** Something was written since the last heartbeat tick. */
@@ -29,12 +29,12 @@ export class V1Conn {
   ) {}
 }
 
-export interface V1OutputOptions {
+export interface WsOutputOptions {
   maxBufferedBytes?: number;
   onDislocationFrameWritten?: (id: number, ns: bigint) => void;
 }
 
-export class V1Output {
+export class WsOutput {
   framesSent = 0;
   /** Frames not written because the socket's buffer was over the limit. */
   framesDropped = 0;
@@ -43,7 +43,7 @@ export class V1Output {
   /** Dislocation id carried by the change being broadcast; -1 when none or already stamped. */
   private pendingDislocation = -1;
 
-  constructor(options: V1OutputOptions = {}) {
+  constructor(options: WsOutputOptions = {}) {
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.onDislocation = options.onDislocationFrameWritten;
   }
@@ -58,7 +58,7 @@ export class V1Output {
   }
 
   /** Writes `frame` (or queues it behind a held frame); false when not written now. */
-  send(conn: V1Conn, frame: string): boolean {
+  send(conn: WsConn, frame: string): boolean {
     if (conn.held.length > 0) {
       conn.held.push({ s: frame, ready: true });
       return false;
@@ -67,12 +67,12 @@ export class V1Output {
   }
 
   /** Same frame to every connection in `conns`: built once, no per-socket serialization. */
-  broadcast(conns: readonly V1Conn[], frame: string): void {
-    for (let i = 0; i < conns.length; i++) this.send(conns[i] as V1Conn, frame);
+  broadcast(conns: readonly WsConn[], frame: string): void {
+    for (let i = 0; i < conns.length; i++) this.send(conns[i] as WsConn, frame);
   }
 
   /** Queues `frame` and everything sent after it until the returned release function is called. */
-  hold(conn: V1Conn, frame: string): () => void {
+  hold(conn: WsConn, frame: string): () => void {
     const item: HeldFrame = { s: frame, ready: false };
     conn.held.push(item);
     return () => {
@@ -81,7 +81,7 @@ export class V1Output {
     };
   }
 
-  private flush(conn: V1Conn): void {
+  private flush(conn: WsConn): void {
     // Bounded by the queue length: each pass removes one item.
     while (conn.held.length > 0) {
       const head = conn.held[0] as HeldFrame;
@@ -91,7 +91,7 @@ export class V1Output {
     }
   }
 
-  private write(conn: V1Conn, frame: string): boolean {
+  private write(conn: WsConn, frame: string): boolean {
     const ws = conn.ws;
     if (ws.readyState !== WebSocket.OPEN) return false;
     if (ws.bufferedAmount > this.maxBuffered) {
