@@ -7,6 +7,17 @@ import type { SimFaults } from './contracts.js';
 
 export type DropTarget = 'public' | 'private' | 'all';
 
+/**
+ * One WS server's own count of the garbage fault. Several servers (v1, v2) each send the garbage to
+ * their own connections, so none of them may consume the shared field for the others.
+ */
+export interface GarbageShare {
+  /** Returns and clears the frames this server still has to send. */
+  take(): number;
+  /** Stops counting for this server. */
+  close(): void;
+}
+
 export interface SimFaultsControl extends SimFaults {
   /** WS servers register here to implement `dropConnections`; returns an unsubscribe function. */
   onDrop(listener: (which: DropTarget) => void): () => void;
@@ -14,15 +25,28 @@ export interface SimFaultsControl extends SimFaults {
   takeRejectNextOrder(): string | null;
   /** Returns and clears `delayNextOrderMs`. */
   takeDelayNextOrderMs(): number;
+  /**
+   * A new share of the garbage fault: every positive write of `garbageFrames` adds to each share.
+   * The field reads back 0 once every share has taken its frames.
+   */
+  garbageShare(): GarbageShare;
   /** Every switch back to normal. */
   reset(): void;
 }
 
 export function createFaults(): SimFaultsControl {
   const dropListeners = new Set<(which: DropTarget) => void>();
+  const garbageShares = new Set<{ pending: number }>();
+  let garbageFrames = 0;
   const faults: SimFaultsControl = {
     stallUntilMs: 0,
-    garbageFrames: 0,
+    get garbageFrames() {
+      return garbageFrames;
+    },
+    set garbageFrames(n: number) {
+      garbageFrames = n;
+      if (n > 0) for (const share of garbageShares) share.pending += n;
+    },
     rejectNextOrder: null,
     delayNextOrderMs: 0,
     ackDelayMs: 0,
@@ -47,9 +71,25 @@ export function createFaults(): SimFaultsControl {
       faults.delayNextOrderMs = 0;
       return ms;
     },
+    garbageShare() {
+      const share = { pending: garbageFrames > 0 ? garbageFrames : 0 };
+      garbageShares.add(share);
+      return {
+        take() {
+          const n = share.pending;
+          share.pending = 0;
+          if (n > 0 && [...garbageShares].every((x) => x.pending === 0)) garbageFrames = 0;
+          return n;
+        },
+        close() {
+          garbageShares.delete(share);
+        },
+      };
+    },
     reset() {
       faults.stallUntilMs = 0;
-      faults.garbageFrames = 0;
+      garbageFrames = 0;
+      for (const share of garbageShares) share.pending = 0;
       faults.rejectNextOrder = null;
       faults.delayNextOrderMs = 0;
       faults.ackDelayMs = 0;

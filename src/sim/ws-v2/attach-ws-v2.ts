@@ -6,11 +6,11 @@
  */
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { SimFaults, SimMarket, SimVenue, SystemStatus } from '../contracts.js';
+import type { SimMarket, SimVenue, SystemStatus } from '../contracts.js';
+import type { SimFaultsControl } from '../faults.js';
 import type { TimingRegistry } from '../timing.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_STATUS_POLL_MS } from '../ws/attach-ws-v1.js';
 import { upgradeRouterFor, type UpgradeRouter } from '../ws/upgrade-router.js';
-import { tapGarbageFrames } from './garbage-tap.js';
 import { V2PrivateServer } from './v2-private-server.js';
 import { V2PublicServer } from './v2-public-server.js';
 
@@ -20,7 +20,7 @@ export const WS_V2_PRIVATE_PATH = '/ws/v2/private';
 export interface WsV2Deps {
   market: SimMarket;
   venue: SimVenue;
-  faults: SimFaults;
+  faults: SimFaultsControl;
   /** Dislocation timing: frame-written stamps (public) and order-arrival stamps (private). */
   timing?: TimingRegistry;
   /** Called with the monotonic ns right after the first v2 frame carrying a dislocation is written (in addition to `timing`). */
@@ -80,7 +80,8 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
           timing?.frameWritten(id, ns);
           extra?.(id, ns);
         };
-  const garbage = tapGarbageFrames(deps.faults);
+  // This server's own count of the garbage fault (v1 has another).
+  const garbage = deps.faults.garbageShare();
   const pub = new V2PublicServer({
     market: deps.market,
     faults: deps.faults,

@@ -68,7 +68,7 @@ export interface V2PublicServerOptions {
   market: SimMarket;
   faults: SimFaults;
   systemStatus: () => SystemStatus;
-  /** Returns and clears the number of garbage frames to inject now (the fault). */
+  /** Returns and clears the number of garbage frames to inject now (this server's share of the fault). */
   takeGarbageFrames: () => number;
   /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
   nowMs: () => number;
@@ -141,7 +141,7 @@ export class V2PublicServer {
     }
   }
 
-  /** Sends the garbage frames the fault asked for (see garbage-tap.ts) to every connection. */
+  /** Sends the garbage frames the fault asked for to every connection. */
   injectGarbageIfAsked(): void {
     const n = this.o.takeGarbageFrames();
     if (!(n > 0)) return;

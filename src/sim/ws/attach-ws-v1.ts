@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { SimFaults, SimMarket, SimVenue, SystemStatus } from '../contracts.js';
+import type { SimMarket, SimVenue, SystemStatus } from '../contracts.js';
+import type { SimFaultsControl } from '../faults.js';
 import type { TimingRegistry } from '../timing.js';
 import { upgradeRouterFor, type UpgradeRouter } from './upgrade-router.js';
 import { V1PrivateServer } from './v1-private-server.js';
@@ -21,7 +22,7 @@ export const DEFAULT_STATUS_POLL_MS = 50;
 export interface WsV1Deps {
   market: SimMarket;
   venue: SimVenue;
-  faults: SimFaults;
+  faults: SimFaultsControl;
   /** Dislocation timing: frame-written stamps (public) and order-arrival stamps (private). */
   timing?: TimingRegistry;
   /** Called with the monotonic ns right after the first frame carrying a dislocation is written (in addition to `timing`). */
@@ -81,10 +82,13 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
           timing?.frameWritten(id, ns);
           extra?.(id, ns);
         };
+  // This server's own count of the garbage fault (v2 has another).
+  const garbage = deps.faults.garbageShare();
   const pub = new V1PublicServer({
     market: deps.market,
     faults: deps.faults,
     systemStatus: () => deps.venue.systemStatus(),
+    takeGarbageFrames: garbage.take,
     nowMs: deps.nowMs ?? (() => performance.now()),
     maxBufferedBytes: deps.maxBufferedBytes,
     onDislocationFrameWritten: onFrame,
@@ -101,6 +105,7 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
     router.route(privatePath, priv.handleUpgrade);
   } catch (err) {
     router.unroute(publicPath);
+    garbage.close();
     throw err;
   }
 
@@ -166,6 +171,7 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
       clearInterval(heartbeat);
       offChange();
       offDrop?.();
+      garbage.close();
       router.unroute(publicPath);
       router.unroute(privatePath);
       closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);

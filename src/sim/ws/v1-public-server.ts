@@ -50,6 +50,8 @@ export interface V1PublicServerOptions {
   market: SimMarket;
   faults: SimFaults;
   systemStatus: () => SystemStatus;
+  /** Returns and clears the number of garbage frames to inject now (this server's share of the fault). */
+  takeGarbageFrames: () => number;
   /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
   nowMs: () => number;
   maxBufferedBytes?: number;
@@ -121,11 +123,10 @@ export class V1PublicServer {
     }
   }
 
-  /** Consumes `faults.garbageFrames` and sends that many malformed frames to every connection. */
+  /** Sends the garbage frames the fault asked for to every connection. */
   injectGarbageIfAsked(): void {
-    const n = this.o.faults.garbageFrames;
+    const n = this.o.takeGarbageFrames();
     if (!(n > 0)) return;
-    this.o.faults.garbageFrames = 0;
     for (const c of this.conns) {
       for (let i = 0; i < n; i++) {
         if (this.out.send(c, GARBAGE_FRAMES[i % GARBAGE_FRAMES.length] as string)) this.garbageSent++;
