@@ -81,6 +81,18 @@ export function renderMarkdown(r: BenchResult): string {
   }
   L.push('');
   L.push('"missed": dislocations opened in the measured window that no order took (the trader was busy with the previous trade, or the detection was dropped).');
+  const withBreakdown = r.wire.filter((w) => w.breakdown !== undefined && w.breakdown.matched > 0);
+  if (withBreakdown.length > 0) {
+    L.push('');
+    L.push("Where the system's time goes (its trade journal's stamps matched to the simulator's; p50 / p90):");
+    L.push('');
+    L.push('| run | matched | frame written → listener receipt | receipt → trader intent | intent → order read by simulator |');
+    L.push('|---|---|---|---|---|');
+    for (const w of withBreakdown) {
+      const b = w.breakdown as NonNullable<WireResult['breakdown']>;
+      L.push(`| ${w.name} | ${b.matched} | ${us(b.frameToListener[0])} / ${us(b.frameToListener[1])} | ${us(b.listenerToIntent[0])} / ${us(b.listenerToIntent[1])} | ${us(b.intentToArrival[0])} / ${us(b.intentToArrival[1])} |`);
+    }
+  }
   if (r.micro !== null) {
     L.push('');
     L.push('## Micro (ns per operation, this process, median of 5 batches / best batch)');

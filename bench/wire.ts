@@ -4,13 +4,14 @@
  * takes it arrived. Measured for the system (default wait and --spin, 1 and 6 listeners), the floor
  * relay and the peer, each against a fresh simulator with the same background feed.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuWindow } from './lib/proc-stats.js';
 import { RelayChild } from './lib/relay-child.js';
 import { SimChild } from './lib/sim-child.js';
 import { distribution, type Distribution } from './lib/stats.js';
 import { SystemChild } from './lib/system-child.js';
-import type { ToSimRunner } from './lib/sim-protocol.js';
+import type { TimingRow, ToSimRunner } from './lib/sim-protocol.js';
 
 export interface WireSettings {
   /** Measured dislocations wanted (5,000 full, 300 quick). */
@@ -23,6 +24,17 @@ export interface WireSettings {
   runRoot: string;
 }
 
+/** Where the system's time goes, from its trade journal matched to the simulator's stamps (p50 / p90 µs). */
+export interface WireBreakdown {
+  matched: number;
+  /** Simulator writes the frame → the listener stamps its receipt (first hop + listener wake-up). */
+  frameToListener: [number, number];
+  /** Listener receipt → the trader stamps the trade's intent (evaluate, slot, trader wake-up, checks). */
+  listenerToIntent: [number, number];
+  /** Intent stamped → the order is read by the simulator (intent journal write, order build and send, second hop). */
+  intentToArrival: [number, number];
+}
+
 export interface WireResult {
   name: string;
   opened: number;
@@ -32,6 +44,7 @@ export interface WireResult {
   /** Cores used by the measured process over the measured window (all threads). */
   cpuCores: number;
   detail: Record<string, unknown>;
+  breakdown?: WireBreakdown;
   error?: string;
 }
 
@@ -57,7 +70,7 @@ async function measure(
   pid: number,
   s: WireSettings,
   extra: Partial<Extract<ToSimRunner, { cmd: 'dislocate' }>> = {},
-): Promise<Omit<WireResult, 'name' | 'detail'>> {
+): Promise<Omit<WireResult, 'name' | 'detail'> & { rows: TimingRow[] }> {
   let lastId = -1;
   for (let attempt = 0; attempt < WARMUP_ATTEMPTS; attempt++) {
     await dislocate(sim, s.warmup, s.perSecond, extra);
@@ -73,24 +86,21 @@ async function measure(
   const rows = (await sim.timing()).filter((r) => r.id > lastId);
   const lat: number[] = [];
   for (const r of rows) if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
-  return { opened: rows.length, measured: lat.length, missed: rows.length - lat.length, latencyUs: distribution(lat), cpuCores };
+  return { opened: rows.length, measured: lat.length, missed: rows.length - lat.length, latencyUs: distribution(lat), cpuCores, rows };
 }
 
 export async function runSystemWire(s: WireSettings, listeners: number, spin: boolean, log: (l: string) => void): Promise<WireResult> {
   const name = `system ${spin ? 'busy-poll (--spin)' : 'default (wait)'}, ${listeners} listener${listeners > 1 ? 's' : ''}`;
   log(`wire-to-wire: ${name}`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
-  const sys = SystemChild.start(sim.ready, {
-    trade: true,
-    spin,
-    listeners,
-    runDir: join(s.runRoot, `wire-${spin ? 'spin' : 'wait'}-${listeners}`),
-  });
+  const runDir = join(s.runRoot, `wire-${spin ? 'spin' : 'wait'}-${listeners}`);
+  const sys = SystemChild.start(sim.ready, { trade: true, spin, listeners, runDir });
   try {
     await sys.waitFor(/upd\/s/, 60_000);
-    const m = await measure(sim, sys.pid, s);
+    const { rows, ...m } = await measure(sim, sys.pid, s);
     const summary = await sys.stop();
-    return { name, ...m, detail: { summary } };
+    const breakdown = journalBreakdown(join(runDir, 'journal'), rows, sim.ready.epochMinusMonoUs);
+    return { name, ...m, detail: { summary }, breakdown };
   } catch (err) {
     return failed(name, err, { stderr: sys.stderr.slice(-1000) });
   } finally {
@@ -119,7 +129,7 @@ export async function runFloorWire(s: WireSettings, spin: boolean, log: (l: stri
         volume: Math.max(c.ordermin, FLOOR_ORDER_USD / c.fairUsd).toFixed(c.lotDecimals),
       })),
     });
-    const m = await measure(sim, relay.pid, s, { coins: FLOOR_COINS, direction: 'usd-to-eur' });
+    const { rows: _rows, ...m } = await measure(sim, relay.pid, s, { coins: FLOOR_COINS, direction: 'usd-to-eur' });
     const report = await relay.stop();
     return { name, ...m, detail: { report, coins: FLOOR_COINS.length } };
   } catch (err) {
@@ -145,7 +155,7 @@ export async function runPeerWire(s: WireSettings, log: (l: string) => void): Pr
       apiKey: sim.ready.apiKey,
       apiSecret: sim.ready.apiSecret,
     });
-    const m = await measure(sim, peer.pid, s);
+    const { rows: _rows, ...m } = await measure(sim, peer.pid, s);
     const report = await peer.stop();
     return { name, ...m, detail: { report } };
   } catch (err) {
@@ -167,4 +177,58 @@ function failed(name: string, err: unknown, detail: Record<string, unknown>): Wi
     detail,
     error: err instanceof Error ? err.message : String(err),
   };
+}
+
+interface IntentRecord {
+  ts: number;
+  triggerRecvUs: number;
+}
+
+/**
+ * Matches each measured dislocation to the trade whose triggering update the listener received
+ * between the frame's write and the order's arrival, and splits the latency at the two stamps the
+ * system writes itself (listener receipt, trader intent). Simulator hrtime → epoch µs with the
+ * offset the simulator reported (same CLOCK_MONOTONIC; a few µs of anchoring error).
+ */
+function journalBreakdown(dir: string, rows: readonly TimingRow[], epochMinusMonoUs: number): WireBreakdown | undefined {
+  const intents: IntentRecord[] = [];
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  } catch {
+    return undefined;
+  }
+  for (const f of files) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      if (!line.includes('"kind":"intent"')) continue;
+      try {
+        const r = JSON.parse(line) as { ts?: unknown; triggerRecvUs?: unknown };
+        if (typeof r.ts === 'number' && typeof r.triggerRecvUs === 'number') intents.push({ ts: r.ts, triggerRecvUs: r.triggerRecvUs });
+      } catch {
+        // A torn last line of a journal being written: not a record.
+      }
+    }
+  }
+  intents.sort((a, b) => a.triggerRecvUs - b.triggerRecvUs);
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
+  let k = 0;
+  const slackUs = 50;
+  for (const r of rows) {
+    if (r.writtenNs === null || r.arrivedNs === null) continue;
+    const w = r.writtenNs / 1000 + epochMinusMonoUs;
+    const arr = r.arrivedNs / 1000 + epochMinusMonoUs;
+    while (k < intents.length && (intents[k] as IntentRecord).triggerRecvUs < w - slackUs) k++;
+    const t = intents[k];
+    if (t === undefined || t.triggerRecvUs > arr || t.ts > arr) continue;
+    a.push(t.triggerRecvUs - w);
+    b.push(t.ts - t.triggerRecvUs);
+    c.push(arr - t.ts);
+  }
+  const pq = (x: number[]): [number, number] => {
+    const d = distribution(x);
+    return [Math.round(d.p50), Math.round(d.p90)];
+  };
+  return { matched: a.length, frameToListener: pq(a), listenerToIntent: pq(b), intentToArrival: pq(c) };
 }
