@@ -1,28 +1,25 @@
 /** OrderGateway over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
 import { KrakenPrivateV1 } from '../kraken/ws/private-v1.js';
-import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
-import type { OrderTracker, TrackedStatus } from './order-tracker.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
+import type { GatewayAck, GatewayOrder } from './order-gateway.js';
+import {
+  reportGap,
+  SessionGateway,
+  sessionHandlers,
+  type OrderGatewayOptions,
+} from './order-gateway-session.js';
+import type { TrackedStatus } from './order-tracker.js';
 
-export interface GatewayV1Options {
-  url: string;
-  getToken: () => Promise<string>;
-  ackTimeoutMs: number;
-  tracker: OrderTracker;
-  log: Logger;
-  alert: (a: AlertEvent) => void;
-  /** Called when data may have been missed (sequence gap, reconnect): the trader reconciles. */
-  onGap: () => void;
-}
+export type GatewayV1Options = OrderGatewayOptions;
 
-export class OrderGatewayV1 implements OrderGateway {
-  private readonly client: KrakenPrivateV1;
+export class OrderGatewayV1 extends SessionGateway<KrakenPrivateV1> {
+  protected readonly client: KrakenPrivateV1;
 
   constructor(o: GatewayV1Options) {
+    super();
     this.client = new KrakenPrivateV1(
       { url: o.url, getToken: o.getToken, name: 'private-v1', ackTimeoutMs: o.ackTimeoutMs },
       {
+        ...sessionHandlers(o, false), // a requested close is our own shutdown
         onTrade: (t, snapshot) => {
           if (snapshot) return;
           o.tracker.addFill(t.ordertxid, {
@@ -44,41 +41,14 @@ export class OrderGatewayV1 implements OrderGateway {
             reason: order.cancel_reason,
           });
         },
-        onGap: (channel, expected, received, reason) => {
-          o.log.warn('private stream gap; resubscribing and reconciling', {
-            channel,
-            expected,
-            received,
-            reason,
-          });
-          o.onGap();
-        },
+        onGap: (channel, expected, received, reason) => reportGap(o, { channel, expected, received, reason }),
         onChannelStatus: (channel, subscribed, errorMessage) => {
           if (errorMessage !== undefined && errorMessage !== 'disconnected')
             o.log.warn('private subscription error', { channel, errorMessage });
           else o.log.debug('private subscription', { channel, subscribed });
         },
-        onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
-        onError: (code, message) => o.log.warn('private socket error', { code, message }),
-        onOpen: () => o.log.info('private socket open'),
-        onClose: (reason) => {
-          if (reason === 'requested') return; // our own shutdown
-          o.log.warn('private socket closed', { reason });
-          o.alert({
-            key: 'private-socket',
-            severity: 'warning',
-            text: `Private socket closed (${String(reason)})`,
-          });
-          o.onGap();
-        },
-        onReconnecting: (delayMs, reason, attempt) =>
-          o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
       },
     );
-  }
-
-  isReady(): boolean {
-    return this.client.ready;
   }
 
   async addOrder(order: GatewayOrder): Promise<GatewayAck> {
@@ -94,13 +64,5 @@ export class OrderGatewayV1 implements OrderGateway {
     return r.status === 'ok'
       ? { status: 'ok', txid: r.txid }
       : { status: 'error', errorMessage: r.errorMessage };
-  }
-
-  start(): void {
-    this.client.start();
-  }
-
-  close(): void {
-    this.client.close();
   }
 }

@@ -5,21 +5,16 @@
  */
 import { KrakenPrivateV2 } from '../kraken/ws-v2/private-v2.js';
 import type { ExecutionReport } from '../kraken/ws-v2/executions-parse.js';
-import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
+import type { GatewayAck, GatewayOrder } from './order-gateway.js';
+import {
+  reportGap,
+  SessionGateway,
+  sessionHandlers,
+  type OrderGatewayOptions,
+} from './order-gateway-session.js';
 import type { OrderTracker, TrackedStatus } from './order-tracker.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
 
-export interface GatewayV2Options {
-  url: string;
-  getToken: () => Promise<string>;
-  ackTimeoutMs: number;
-  tracker: OrderTracker;
-  log: Logger;
-  alert: (a: AlertEvent) => void;
-  /** Called when data may have been missed (sequence gap, malformed report, socket closed): the trader reconciles. */
-  onGap: () => void;
-}
+export type GatewayV2Options = OrderGatewayOptions;
 
 /** v2 order_status → tracker status (v1 vocabulary). */
 const STATUS_MAP: Readonly<Record<string, TrackedStatus>> = {
@@ -47,40 +42,25 @@ export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
   return EXEC_TYPE_STATUS[r.execType];
 }
 
-export class OrderGatewayV2 implements OrderGateway {
-  private readonly client: KrakenPrivateV2;
+export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
+  protected readonly client: KrakenPrivateV2;
   /** Sum of trade fees per order id: v2 reports carry per-execution fees, no cumulative fee. */
   private readonly fees = new Map<string, number>();
 
   constructor(o: GatewayV2Options) {
+    super();
     this.client = new KrakenPrivateV2(
       { url: o.url, getToken: o.getToken, name: 'private-v2', ackTimeoutMs: o.ackTimeoutMs },
       {
+        ...sessionHandlers(o, true),
         onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),
         onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
-        onGap: (expected, received, reason) => {
-          o.log.warn('private stream gap; resubscribing and reconciling', { expected, received, reason });
-          o.onGap();
-        },
+        onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),
         onChannelStatus: (subscribed, errorMessage) => {
           if (errorMessage !== undefined)
             o.log.warn('private subscription error', { channel: 'executions', errorMessage });
           else o.log.debug('private subscription', { channel: 'executions', subscribed });
         },
-        onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
-        onError: (code, message) => o.log.warn('private socket error', { code, message }),
-        onOpen: () => o.log.info('private socket open'),
-        onClose: (reason) => {
-          o.log.warn('private socket closed', { reason });
-          o.alert({
-            key: 'private-socket',
-            severity: 'warning',
-            text: `Private socket closed (${String(reason)})`,
-          });
-          o.onGap();
-        },
-        onReconnecting: (delayMs, reason, attempt) =>
-          o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
       },
     );
   }
@@ -88,10 +68,6 @@ export class OrderGatewayV2 implements OrderGateway {
   /** The underlying client (stats, tests). */
   get privateClient(): KrakenPrivateV2 {
     return this.client;
-  }
-
-  isReady(): boolean {
-    return this.client.ready;
   }
 
   async addOrder(order: GatewayOrder): Promise<GatewayAck> {
@@ -107,14 +83,6 @@ export class OrderGatewayV2 implements OrderGateway {
     return r.status === 'ok'
       ? { status: 'ok', txid: r.orderId }
       : { status: 'error', errorMessage: r.errorMessage };
-  }
-
-  start(): void {
-    this.client.start();
-  }
-
-  close(): void {
-    this.client.close();
   }
 
   private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {

@@ -1,0 +1,82 @@
+/**
+ * What both OrderGateway adapters (order-gateway-v1.ts, order-gateway-v2.ts) do the same way with
+ * their private client: the options they take, and the client handlers that log, raise the
+ * private-socket alert and ask the trader to reconcile when data may have been missed.
+ */
+import type { DisconnectReason } from '../kraken/ws/connection.js';
+import type { Logger } from '../log/logger.js';
+import type { AlertEvent } from './messages.js';
+import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
+import type { OrderTracker } from './order-tracker.js';
+
+export interface OrderGatewayOptions {
+  url: string;
+  getToken: () => Promise<string>;
+  ackTimeoutMs: number;
+  tracker: OrderTracker;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  /** Called when data may have been missed (sequence gap, malformed data, socket closed): the trader reconciles. */
+  onGap: () => void;
+}
+
+/** The private client handlers whose shape and meaning are the same in v1 and v2. */
+export interface SessionHandlers {
+  onLateAck(ack: unknown): void;
+  onError(code: string, message: string): void;
+  onOpen(): void;
+  onClose(reason: DisconnectReason): void;
+  onReconnecting(delayMs: number, reason: DisconnectReason, attempt: number): void;
+}
+
+/**
+ * `alertOnRequestedClose`: whether a close with reason `requested` (our own close(), or a
+ * reconnect the client asked for) still alerts and reconciles. v1 skips it, v2 does not: kept
+ * as each adapter had it.
+ */
+export function sessionHandlers(o: OrderGatewayOptions, alertOnRequestedClose: boolean): SessionHandlers {
+  return {
+    onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
+    onError: (code, message) => o.log.warn('private socket error', { code, message }),
+    onOpen: () => o.log.info('private socket open'),
+    onClose: (reason) => {
+      if (reason === 'requested' && !alertOnRequestedClose) return;
+      o.log.warn('private socket closed', { reason });
+      o.alert({
+        key: 'private-socket',
+        severity: 'warning',
+        text: `Private socket closed (${String(reason)})`,
+      });
+      o.onGap();
+    },
+    onReconnecting: (delayMs, reason, attempt) =>
+      o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
+  };
+}
+
+/** A sequence gap or unreadable data: the client resubscribes; the trader reconciles. */
+export function reportGap(o: OrderGatewayOptions, details: Record<string, unknown>): void {
+  o.log.warn('private stream gap; resubscribing and reconciling', details);
+  o.onGap();
+}
+
+/** The gateway's life cycle is its private client's; subclasses map orders and fills. */
+export abstract class SessionGateway<
+  Client extends { readonly ready: boolean; start(): void; close(): void },
+> implements OrderGateway {
+  protected abstract readonly client: Client;
+
+  abstract addOrder(order: GatewayOrder): Promise<GatewayAck>;
+
+  isReady(): boolean {
+    return this.client.ready;
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
