@@ -80,13 +80,10 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
           timing?.frameWritten(id, ns);
           extra?.(id, ns);
         };
-  // This server's own count of the garbage fault (v1 has another).
-  const garbage = deps.faults.garbageShare();
   const pub = new V2PublicServer({
     market: deps.market,
     faults: deps.faults,
     systemStatus: () => deps.venue.systemStatus(),
-    takeGarbageFrames: garbage.take,
     nowMs: deps.nowMs ?? (() => performance.now()),
     maxBufferedBytes: deps.maxBufferedBytes,
     onDislocationFrameWritten: onFrame,
@@ -103,7 +100,6 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
     router.route(privatePath, priv.handleUpgrade);
   } catch (err) {
     router.unroute(publicPath);
-    garbage.close();
     void pub.close();
     void priv.close();
     throw err;
@@ -150,7 +146,7 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
     dropConnections,
     stats: () => ({
       public: {
-        connections: pub.conns.size,
+        connections: pub.sessions.size,
         connectionsTotal: pub.connectionsTotal,
         subscriptions: pub.feed.subscriptions,
         framesSent: pub.out.framesSent,
@@ -177,7 +173,6 @@ export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
       offChange();
       offTrades();
       offDrop?.();
-      garbage.close();
       router.unroute(publicPath);
       router.unroute(privatePath);
       closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);

@@ -4,12 +4,12 @@
  * per symbol (v2 symbols only: a v1 wsname such as `XBT/USD` is `Currency pair not supported`),
  * the instrument, ticker and book channels, and the fault effects (drop, stall, garbage frames).
  */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { SimFaults, SimMarket, SystemStatus } from '../contracts.js';
-import { newConnectionId, parseRequest } from '../ws/v1-messages.js';
-import { WsConn, WsOutput } from '../ws/ws-output.js';
+import type { RawData } from 'ws';
+import type { SimMarket, SystemStatus } from '../contracts.js';
+import type { SimFaultsControl } from '../faults.js';
+import { parseRequest } from '../ws/v1-messages.js';
+import type { WsConn } from '../ws/ws-output.js';
+import { WsPublicServer } from '../ws/ws-public-server.js';
 import { instrumentSnapshotFrame } from './v2-instrument.js';
 import { V2PublicFeed, type V2TickerTrigger } from './v2-public-feed.js';
 import { parsePublicSubscription } from './v2-subscribe-request.js';
@@ -58,6 +58,7 @@ interface Req {
 
 /** One connection's subscriptions: pair index → ticker trigger / book depth. */
 interface ConnState {
+  readonly conn: WsConn;
   readonly connectionId: string;
   readonly tickers: Map<number, V2TickerTrigger>;
   readonly books: Map<number, number>;
@@ -66,97 +67,42 @@ interface ConnState {
 
 export interface V2PublicServerOptions {
   market: SimMarket;
-  faults: SimFaults;
+  faults: SimFaultsControl;
   systemStatus: () => SystemStatus;
-  /** Returns and clears the number of garbage frames to inject now (this server's share of the fault). */
-  takeGarbageFrames: () => number;
   /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
   nowMs: () => number;
   maxBufferedBytes?: number;
   onDislocationFrameWritten?: (id: number, ns: bigint) => void;
 }
 
-export class V2PublicServer {
-  readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
-  readonly out: WsOutput;
+export class V2PublicServer extends WsPublicServer<ConnState> {
   readonly feed: V2PublicFeed;
-  readonly conns = new Map<WsConn, ConnState>();
-  badInput = 0;
-  garbageSent = 0;
-  connectionsTotal = 0;
-  private nextConnId = 1;
   private instrumentFrame: string | null = null;
 
   constructor(private readonly o: V2PublicServerOptions) {
-    this.out = new WsOutput({
-      maxBufferedBytes: o.maxBufferedBytes,
-      onDislocationFrameWritten: o.onDislocationFrameWritten,
-    });
+    super({ ...o, heartbeatFrame: V2_HEARTBEAT_FRAME, statusFrame, garbageFrames: GARBAGE_FRAMES });
     this.feed = new V2PublicFeed(o.market, this.out, () => this.stalled());
   }
 
-  stalled(): boolean {
-    return this.o.faults.stallUntilMs > 0 && this.o.nowMs() < this.o.faults.stallUntilMs;
+  protected openSession(conn: WsConn, connectionId: string): ConnState {
+    return { conn, connectionId, tickers: new Map(), books: new Map(), instrument: false };
   }
 
-  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
-  };
-
-  private onConnection(ws: WebSocket): void {
-    const conn = new WsConn(ws, this.nextConnId++);
-    const st: ConnState = {
-      connectionId: newConnectionId(),
-      tickers: new Map(),
-      books: new Map(),
-      instrument: false,
-    };
-    this.conns.set(conn, st);
-    this.connectionsTotal++;
-    ws.on('message', (data, isBinary) => this.onMessage(conn, st, data, isBinary));
-    ws.on('close', () => {
-      this.conns.delete(conn);
-      for (const [pi, trigger] of st.tickers) this.feed.removeTicker(conn, pi, trigger);
-      for (const [pi, depth] of st.books) this.feed.removeBook(conn, pi, depth);
-      if (st.instrument) this.feed.subscriptions--;
-    });
-    ws.on('error', () => {
-      // 'close' follows and cleans up; the error itself is the peer's fault.
-      this.badInput++;
-    });
-    this.out.send(conn, statusFrame(st.connectionId, this.o.systemStatus()));
-  }
-
-  announceStatus(status: SystemStatus): void {
-    for (const [c, st] of this.conns) this.out.send(c, statusFrame(st.connectionId, status));
+  protected override onSessionClosed(st: ConnState): void {
+    for (const [pi, trigger] of st.tickers) this.feed.removeTicker(st.conn, pi, trigger);
+    for (const [pi, depth] of st.books) this.feed.removeBook(st.conn, pi, depth);
+    if (st.instrument) this.feed.subscriptions--;
   }
 
   /** The 1 s tick: ticker `trades` refresh, then heartbeats for subscribed connections that got nothing. */
-  tick(): void {
+  override tick(): void {
     if (this.stalled()) return;
     this.feed.refreshTrades();
-    for (const c of this.conns.keys()) {
-      if (c.subCount > 0 && !c.sentSinceTick) this.out.send(c, V2_HEARTBEAT_FRAME);
-      c.sentSinceTick = false;
-    }
+    this.heartbeat();
   }
 
-  /** Sends the garbage frames the fault asked for to every connection. */
-  injectGarbageIfAsked(): void {
-    const n = this.o.takeGarbageFrames();
-    if (!(n > 0)) return;
-    for (const c of this.conns.keys()) {
-      for (let i = 0; i < n; i++) {
-        if (this.out.send(c, GARBAGE_FRAMES[i % GARBAGE_FRAMES.length] as string)) this.garbageSent++;
-      }
-    }
-  }
-
-  dropAll(): void {
-    for (const c of this.conns.keys()) c.ws.terminate();
-  }
-
-  private onMessage(conn: WsConn, st: ConnState, data: RawData, isBinary: boolean): void {
+  protected onMessage(st: ConnState, data: RawData, isBinary: boolean): void {
+    const conn = st.conn;
     const timeIn = rfc3339(nowEpochSec());
     const msg = isBinary ? null : parseRequest(data);
     if (msg === null) {
@@ -265,11 +211,5 @@ export class V2PublicServer {
     this.out.send(r.conn, ackOk(r.method, { channel: 'instrument', snapshot }, r.reqId, r.timeIn));
     if (snapshot)
       this.out.send(r.conn, (this.instrumentFrame ??= instrumentSnapshotFrame(this.o.market.pairs)));
-  }
-
-  async close(): Promise<void> {
-    for (const c of this.conns.keys()) c.ws.terminate();
-    this.conns.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

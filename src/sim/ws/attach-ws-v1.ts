@@ -82,13 +82,10 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
           timing?.frameWritten(id, ns);
           extra?.(id, ns);
         };
-  // This server's own count of the garbage fault (v2 has another).
-  const garbage = deps.faults.garbageShare();
   const pub = new V1PublicServer({
     market: deps.market,
     faults: deps.faults,
     systemStatus: () => deps.venue.systemStatus(),
-    takeGarbageFrames: garbage.take,
     nowMs: deps.nowMs ?? (() => performance.now()),
     maxBufferedBytes: deps.maxBufferedBytes,
     onDislocationFrameWritten: onFrame,
@@ -105,7 +102,6 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
     router.route(privatePath, priv.handleUpgrade);
   } catch (err) {
     router.unroute(publicPath);
-    garbage.close();
     throw err;
   }
 
@@ -145,7 +141,7 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
     dropConnections,
     stats: () => ({
       public: {
-        connections: pub.conns.size,
+        connections: pub.sessions.size,
         connectionsTotal: pub.connectionsTotal,
         subscriptions: pub.feed.subscriptions,
         framesSent: pub.out.framesSent,
@@ -171,7 +167,6 @@ export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
       clearInterval(heartbeat);
       offChange();
       offDrop?.();
-      garbage.close();
       router.unroute(publicPath);
       router.unroute(privatePath);
       closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);

@@ -3,16 +3,14 @@
  * one subscriptionStatus per pair and Kraken's error strings, ping/pong, heartbeats on idle
  * subscribed connections, and the fault effects (drop, stall, garbage frames).
  */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { SimMarket, SimFaults, SystemStatus } from '../contracts.js';
+import type { RawData } from 'ws';
+import type { SimMarket, SystemStatus } from '../contracts.js';
+import type { SimFaultsControl } from '../faults.js';
 import {
   HEARTBEAT_FRAME,
   V1_ERRORS,
   echoSubscription,
   errorFrame,
-  newConnectionId,
   pairFormatError,
   parseRequest,
   pongFrame,
@@ -22,7 +20,7 @@ import {
   type V1Request,
   MAX_REQUEST_BYTES,
 } from './v1-messages.js';
-import { WsConn, WsOutput } from './ws-output.js';
+import type { WsConn } from './ws-output.js';
 import {
   V1PublicFeed,
   V1_BOOK_DEPTHS,
@@ -30,6 +28,8 @@ import {
   type V1Channel,
   type V1PublicChannel,
 } from './v1-public-feed.js';
+import { WsPublicServer } from './ws-public-server.js';
+import type { WsSession } from './ws-server.js';
 
 const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book']);
 const PRIVATE_CHANNELS = new Set(['ownTrades', 'openOrders']);
@@ -48,97 +48,37 @@ const GARBAGE_FRAMES = [
 
 export interface V1PublicServerOptions {
   market: SimMarket;
-  faults: SimFaults;
+  faults: SimFaultsControl;
   systemStatus: () => SystemStatus;
-  /** Returns and clears the number of garbage frames to inject now (this server's share of the fault). */
-  takeGarbageFrames: () => number;
   /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
   nowMs: () => number;
   maxBufferedBytes?: number;
   onDislocationFrameWritten?: (id: number, ns: bigint) => void;
 }
 
-export class V1PublicServer {
-  readonly wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    clientTracking: false,
-    maxPayload: MAX_REQUEST_BYTES,
-  });
-  readonly out: WsOutput;
+export class V1PublicServer extends WsPublicServer<WsSession> {
   readonly feed: V1PublicFeed;
-  readonly conns = new Set<WsConn>();
-  badInput = 0;
-  garbageSent = 0;
-  connectionsTotal = 0;
-  private nextConnId = 1;
-  private readonly connIds = new Map<WsConn, string>();
 
   constructor(private readonly o: V1PublicServerOptions) {
-    this.out = new WsOutput({
-      maxBufferedBytes: o.maxBufferedBytes,
-      onDislocationFrameWritten: o.onDislocationFrameWritten,
+    super({
+      ...o,
+      maxPayload: MAX_REQUEST_BYTES,
+      heartbeatFrame: HEARTBEAT_FRAME,
+      statusFrame: systemStatusFrame,
+      garbageFrames: GARBAGE_FRAMES,
     });
     this.feed = new V1PublicFeed(o.market, this.out, () => this.stalled());
   }
 
-  stalled(): boolean {
-    return this.o.faults.stallUntilMs > 0 && this.o.nowMs() < this.o.faults.stallUntilMs;
+  protected openSession(conn: WsConn, connectionId: string): WsSession {
+    return { conn, connectionId };
   }
 
-  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
-  };
-
-  private onConnection(ws: WebSocket): void {
-    const conn = new WsConn(ws, this.nextConnId++);
-    const connectionId = newConnectionId();
-    this.conns.add(conn);
-    this.connIds.set(conn, connectionId);
-    this.connectionsTotal++;
-    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
-    ws.on('close', () => {
-      this.conns.delete(conn);
-      this.connIds.delete(conn);
-      this.feed.removeConn(conn);
-    });
-    ws.on('error', () => {
-      // A socket error is followed by 'close', which cleans up; count it as bad input from the peer.
-      this.badInput++;
-    });
-    this.out.send(conn, systemStatusFrame(connectionId, this.o.systemStatus()));
+  protected override onSessionClosed(s: WsSession): void {
+    this.feed.removeConn(s.conn);
   }
 
-  /** Every connection hears the new status (maintenance, online...). */
-  announceStatus(status: SystemStatus): void {
-    for (const c of this.conns) this.out.send(c, systemStatusFrame(this.connIds.get(c) ?? '0', status));
-  }
-
-  /** Heartbeat tick: connections with subscriptions that got nothing since the last tick. */
-  heartbeat(): void {
-    if (this.stalled()) return;
-    for (const c of this.conns) {
-      if (c.subCount > 0 && !c.sentSinceTick) this.out.send(c, HEARTBEAT_FRAME);
-      c.sentSinceTick = false;
-    }
-  }
-
-  /** Sends the garbage frames the fault asked for to every connection. */
-  injectGarbageIfAsked(): void {
-    const n = this.o.takeGarbageFrames();
-    if (!(n > 0)) return;
-    for (const c of this.conns) {
-      for (let i = 0; i < n; i++) {
-        if (this.out.send(c, GARBAGE_FRAMES[i % GARBAGE_FRAMES.length] as string)) this.garbageSent++;
-      }
-    }
-  }
-
-  dropAll(): void {
-    for (const c of this.conns) c.ws.terminate();
-  }
-
-  private onMessage(conn: WsConn, data: RawData, isBinary: boolean): void {
+  protected onMessage({ conn }: WsSession, data: RawData, isBinary: boolean): void {
     const msg = isBinary ? null : parseRequest(data);
     if (msg === null) {
       this.badInput++;
@@ -243,11 +183,5 @@ export class V1PublicServer {
     obj['status'] = status;
     obj['subscription'] = subscription;
     this.out.send(conn, JSON.stringify(obj));
-  }
-
-  async close(): Promise<void> {
-    for (const c of this.conns) c.ws.terminate();
-    this.conns.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
