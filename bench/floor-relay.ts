@@ -21,6 +21,8 @@ export interface FloorRelayOptions {
   pairs: Array<{ wsname: string; price: string; volume: string }>;
   /** Keep the event loop hot with a self-rescheduling setImmediate (busy-poll), like --spin. */
   spin: boolean;
+  /** Also subscribe to these pairs (no order for them): the same feed load as the system's listener. */
+  alsoWatch?: string[];
 }
 
 const MAX_CHANNEL_ID = 1 << 16;
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
       const ev = JSON.parse(data.toString('utf8')) as { event?: string; channelID?: number; pair?: string; status?: string };
       if (ev.event === 'subscriptionStatus' && ev.status === 'subscribed' && ev.channelID !== undefined && ev.pair !== undefined) {
         orders[ev.channelID] = orderOfPair.get(ev.pair);
-        if (++subscribed === o.pairs.length) {
+        if (++subscribed === o.pairs.length + extra.length) {
           clearTimeout(timer);
           resolve();
         }
@@ -96,7 +98,9 @@ async function main(): Promise<void> {
     pub.once('open', () => resolve());
     pub.once('error', reject);
   });
-  pub.send(JSON.stringify({ event: 'subscribe', pair: o.pairs.map((p) => p.wsname), subscription: { name: 'spread' } }));
+  const watched = new Set(o.pairs.map((p) => p.wsname));
+  const extra = (o.alsoWatch ?? []).filter((n) => !watched.has(n));
+  pub.send(JSON.stringify({ event: 'subscribe', pair: [...watched, ...extra], subscription: { name: 'spread' } }));
   await allSubscribed;
   if (o.spin) {
     const spin = (): void => {

@@ -24,7 +24,7 @@ export function evaluateAims(r: BenchResult): BenchResult['aims'] {
   const aims: BenchResult['aims'] = [];
   const find = (prefix: string): WireResult | undefined => r.wire.find((w) => w.name.startsWith(prefix) && w.measured > 0);
   const def = find('system default (wait), 1 listener') ?? find('system default (wait)');
-  const floor = find('floor relay (wait)');
+  const floor = find('floor relay (wait), full feed') ?? find('floor relay (wait)');
   const peer = find('peer');
   if (def !== undefined && floor !== undefined) {
     const ratio = def.latencyUs.p50 / floor.latencyUs.p50;

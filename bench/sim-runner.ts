@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     apiKey: sim.apiKey,
     apiSecret: sim.apiSecret,
     pairs: market.pairs.length,
+    pairNames: market.pairs.map((p) => p.wsname),
     coins: market.coins.length,
     epochMinusMonoUs: nowEpochUs() - Number(process.hrtime.bigint()) / 1000,
   });

@@ -109,8 +109,9 @@ export async function runSystemWire(s: WireSettings, listeners: number, spin: bo
   }
 }
 
-export async function runFloorWire(s: WireSettings, spin: boolean, log: (l: string) => void): Promise<WireResult> {
-  const name = `floor relay ${spin ? '(busy-poll)' : '(wait)'}`;
+/** `fullFeed`: the relay also subscribes to every other pair, so it reads the same feed as the system's listener. */
+export async function runFloorWire(s: WireSettings, spin: boolean, fullFeed: boolean, log: (l: string) => void): Promise<WireResult> {
+  const name = `floor relay ${spin ? '(busy-poll)' : '(wait)'}${fullFeed ? ', full feed' : ', 32 pairs'}`;
   log(`wire-to-wire: ${name}`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
   let relay: RelayChild | null = null;
@@ -123,6 +124,7 @@ export async function runFloorWire(s: WireSettings, spin: boolean, log: (l: stri
       apiKey: sim.ready.apiKey,
       apiSecret: sim.ready.apiSecret,
       spin,
+      alsoWatch: fullFeed ? sim.ready.pairNames : [],
       pairs: coins.map((c) => ({
         wsname: c.usdPair,
         price: (c.fairUsd * FLOOR_LIMIT_OF_FAIR).toFixed(c.pairDecimals),

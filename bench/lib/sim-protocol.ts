@@ -47,6 +47,8 @@ export interface SimReady {
   apiKey: string;
   apiSecret: string;
   pairs: number;
+  /** wsname of every pair, by the simulator's pair index. */
+  pairNames: string[];
   coins: number;
   /** (performance.timeOrigin + performance.now()) − hrtime, µs: compared across processes to bound clock skew. */
   epochMinusMonoUs: number;
