@@ -25,7 +25,7 @@ export function cancelOrders(
   };
   const params = paramsOf(msg);
   if (params === null) return fail(V2_ERRORS.params);
-  const a = ctx.auth(s, params);
+  const a = ctx.auth(s, params['token']);
   if ('error' in a) return fail(a.error);
   const refs: Array<{ kind: RefKind; value: string | number }> = [];
   for (const kind of ['order_id', 'cl_ord_id', 'order_userref'] as const) {
@@ -73,8 +73,7 @@ export function cancelAll(
   reqId: number | undefined,
   timeIn: string,
 ): void {
-  const params = paramsOf(msg);
-  const a = ctx.auth(s, params);
+  const a = ctx.auth(s, paramsOf(msg)?.['token']);
   if ('error' in a) {
     ctx.badInput++;
     ctx.out.send(s.conn, ackError('cancel_all', a.error, reqId, timeIn));

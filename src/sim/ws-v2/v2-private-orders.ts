@@ -8,10 +8,9 @@
  * batch with that order's error. Then each order goes to the venue in request order; a venue
  * rejection (funds, rate limit...) fails that order only: its result entry carries `error`.
  */
-import type { OrderRequest, SimFaults, SimVenue } from '../contracts.js';
-import type { TimingRegistry } from '../timing.js';
+import type { OrderRequest } from '../contracts.js';
 import { parseOrder } from '../venue/validate-order.js';
-import type { WsOutput } from '../ws/ws-output.js';
+import type { WsPrivateServer } from '../ws/ws-private-server.js';
 import type { ExecItem, V2PrivateSession } from './v2-executions.js';
 import { parseV2Order, timingLimit, UNKNOWN_PAIR } from './v2-order-params.js';
 import { V2_ERRORS, ackError, ackOk, paramsOf } from './v2-wire.js';
@@ -19,19 +18,8 @@ import { V2_ERRORS, ackError, ackOk, paramsOf } from './v2-wire.js';
 export const BATCH_MIN_ORDERS = 2;
 export const BATCH_MAX_ORDERS = 15;
 
-/** What the order handlers need from the private server. */
-export interface PlaceContext {
-  readonly o: { venue: SimVenue; faults: SimFaults; timing?: TimingRegistry };
-  readonly out: WsOutput;
-  ordersReceived: number;
-  ordersRejected: number;
-  badInput: number;
-  auth(s: V2PrivateSession, params: Record<string, unknown> | null): { apiKey: string } | { error: string };
-  capture(apiKey: string, fn: () => void): ExecItem[];
-  deliver(item: ExecItem): void;
-  sendAck(s: V2PrivateSession, frame: string): void;
-  later(ms: number, fn: () => void): void;
-}
+/** The private server, as the order and cancel handlers use it. */
+export type PlaceContext = WsPrivateServer<V2PrivateSession, ExecItem>;
 
 interface Placed {
   req: OrderRequest;
@@ -48,6 +36,44 @@ function idResult(txid: string, p: Placed): Record<string, unknown> {
   return r;
 }
 
+/** An order request that passed the common checks (params object, token). */
+interface OrderCall {
+  params: Record<string, unknown>;
+  apiKey: string;
+  /** Counts the rejection and returns its ack frame. */
+  rejectAck(error: string): string;
+  /** Counts the rejection and writes its ack. */
+  reject(error: string): void;
+}
+
+/** Counts the request and runs the checks every order request starts with; null when answered. */
+function orderCall(
+  ctx: PlaceContext,
+  s: V2PrivateSession,
+  method: 'add_order' | 'batch_add',
+  msg: Record<string, unknown>,
+  reqId: number | undefined,
+  timeIn: string,
+): OrderCall | null {
+  ctx.ordersReceived++;
+  const rejectAck = (error: string): string => {
+    ctx.ordersRejected++;
+    return ackError(method, error, reqId, timeIn);
+  };
+  const reject = (error: string): void => ctx.sendAck(s, rejectAck(error));
+  const params = paramsOf(msg);
+  if (params === null) {
+    reject(V2_ERRORS.params);
+    return null;
+  }
+  const a = ctx.auth(s, params['token']);
+  if ('error' in a) {
+    reject(a.error);
+    return null;
+  }
+  return { params, apiKey: a.apiKey, rejectAck, reject };
+}
+
 export function placeOrder(
   ctx: PlaceContext,
   s: V2PrivateSession,
@@ -56,35 +82,15 @@ export function placeOrder(
   timeIn: string,
   arrivedNs: bigint,
 ): void {
-  ctx.ordersReceived++;
-  const reject = (error: string): void => {
-    ctx.ordersRejected++;
-    ctx.sendAck(s, ackError('add_order', error, reqId, timeIn));
-  };
-  const params = paramsOf(msg);
-  if (params === null) return reject(V2_ERRORS.params);
-  const a = ctx.auth(s, params);
-  if ('error' in a) return reject(a.error);
-  const parsed = parseV2Order(params, ctx.o.venue.market);
-  if (!parsed.ok) return reject(parsed.error);
+  const call = orderCall(ctx, s, 'add_order', msg, reqId, timeIn);
+  if (call === null) return;
+  const parsed = parseV2Order(call.params, ctx.o.venue.market);
+  if (!parsed.ok) return call.reject(parsed.error);
   ctx.o.timing?.orderArrived(parsed.pairIndex, parsed.req.type, timingLimit(parsed.req), arrivedNs);
-  const run = (): void => {
-    const forced = takeReject(ctx.o.faults);
-    if (forced !== null) return reject(forced);
-    let ack = '';
-    const items = ctx.capture(a.apiKey, () => {
-      const r = callVenue(ctx, a.apiKey, parsed.req);
-      if (r.ok) ack = ackOk('add_order', idResult(r.txid, parsed), reqId, timeIn);
-      else {
-        ctx.ordersRejected++;
-        ack = ackError('add_order', r.error, reqId, timeIn);
-      }
-    });
-    writeInOrder(ctx, s, items, ack);
-  };
-  const delayMs = takeDelay(ctx.o.faults);
-  if (delayMs > 0) ctx.later(delayMs, run);
-  else run();
+  ctx.submitOrder(s, call.apiKey, call.rejectAck, () => {
+    const r = callVenue(ctx, call.apiKey, parsed.req);
+    return r.ok ? ackOk('add_order', idResult(r.txid, parsed), reqId, timeIn) : call.rejectAck(r.error);
+  });
 }
 
 export function placeBatch(
@@ -95,15 +101,9 @@ export function placeBatch(
   timeIn: string,
   arrivedNs: bigint,
 ): void {
-  ctx.ordersReceived++;
-  const reject = (error: string): void => {
-    ctx.ordersRejected++;
-    ctx.sendAck(s, ackError('batch_add', error, reqId, timeIn));
-  };
-  const params = paramsOf(msg);
-  if (params === null) return reject(V2_ERRORS.params);
-  const a = ctx.auth(s, params);
-  if ('error' in a) return reject(a.error);
+  const call = orderCall(ctx, s, 'batch_add', msg, reqId, timeIn);
+  if (call === null) return;
+  const { params, reject } = call;
   const symbol = params['symbol'];
   if (typeof symbol !== 'string' || symbol === '') return reject(V2_ERRORS.symbol);
   const market = ctx.o.venue.market;
@@ -131,22 +131,15 @@ export function placeBatch(
     placed.push(p);
   }
   for (const p of placed) ctx.o.timing?.orderArrived(pairIndex, p.req.type, timingLimit(p.req), arrivedNs);
-  const run = (): void => {
-    const forced = takeReject(ctx.o.faults);
-    if (forced !== null) return reject(forced);
+  ctx.submitOrder(s, call.apiKey, call.rejectAck, () => {
     const results: Array<Record<string, unknown>> = [];
-    const items = ctx.capture(a.apiKey, () => {
-      for (const p of placed) {
-        const r = callVenue(ctx, a.apiKey, p.req);
-        if (r.ok) results.push(idResult(r.txid, p));
-        else results.push({ error: r.error, ...idResult('', p) });
-      }
-    });
-    writeInOrder(ctx, s, items, ackOk('batch_add', results, reqId, timeIn));
-  };
-  const delayMs = takeDelay(ctx.o.faults);
-  if (delayMs > 0) ctx.later(delayMs, run);
-  else run();
+    for (const p of placed) {
+      const r = callVenue(ctx, call.apiKey, p.req);
+      if (r.ok) results.push(idResult(r.txid, p));
+      else results.push({ error: r.error, ...idResult('', p) });
+    }
+    return ackOk('batch_add', results, reqId, timeIn);
+  });
 }
 
 function callVenue(
@@ -162,29 +155,4 @@ function callVenue(
     console.error('sim ws v2: venue.addOrder threw', err instanceof Error ? err.message : err);
     return { ok: false, error: V2_ERRORS.internal };
   }
-}
-
-/** Leading pending_new/new reports, then the ack, then fills and closes (v1's order). */
-function writeInOrder(ctx: PlaceContext, s: V2PrivateSession, items: readonly ExecItem[], ack: string): void {
-  let i = 0;
-  while (i < items.length && (items[i] as ExecItem).beforeAck) ctx.deliver(items[i++] as ExecItem);
-  ctx.sendAck(s, ack);
-  for (; i < items.length; i++) ctx.deliver(items[i] as ExecItem);
-}
-
-/** Uses the faults' take helpers when present (src/sim/faults.ts), else reads and clears the field. */
-export function takeDelay(f: SimFaults): number {
-  const t = (f as Partial<{ takeDelayNextOrderMs(): number }>).takeDelayNextOrderMs;
-  if (typeof t === 'function') return t.call(f);
-  const ms = f.delayNextOrderMs;
-  f.delayNextOrderMs = 0;
-  return ms;
-}
-
-export function takeReject(f: SimFaults): string | null {
-  const t = (f as Partial<{ takeRejectNextOrder(): string | null }>).takeRejectNextOrder;
-  if (typeof t === 'function') return t.call(f);
-  const e = f.rejectNextOrder;
-  f.rejectNextOrder = null;
-  return e;
 }

@@ -1,24 +1,16 @@
 /**
  * WS API v1 private endpoint (kraken-api.md §2): token on every message, ownTrades and openOrders
  * with per-subscription sequences, addOrder / cancelOrder / cancelAll, ping/pong, heartbeats, faults.
- *
- * Frame order for an order (Kraken's usual order, §2.5): the openOrders `pending` (full object) and
- * `open` messages, then `addOrderStatus`, then ownTrades fills and the openOrders fill/close deltas.
- * The venue settles an order in one synchronous call, so its events are captured during the call and
- * written in that order afterwards; with `ackDelayMs` the ack and everything after it on the sending
- * connection wait together, so nothing is reordered or lost.
+ * Order frames (§2.5): the openOrders `pending` (full object) and `open` messages, then
+ * `addOrderStatus`, then ownTrades fills and the openOrders fill/close deltas (see ws-private-server.ts).
  */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { SimFaults, SimVenue, SystemStatus } from '../contracts.js';
-import type { TimingRegistry } from '../timing.js';
+import type { RawData } from 'ws';
+import type { VenueEvent } from '../contracts.js';
 import {
   HEARTBEAT_FRAME,
   V1_ERRORS,
   echoSubscription,
   errorFrame,
-  newConnectionId,
   parseRequest,
   pongFrame,
   reqidOf,
@@ -28,95 +20,36 @@ import {
   MAX_REQUEST_BYTES,
 } from './v1-messages.js';
 import { parseAddOrder, timingPrice } from './v1-order-request.js';
-import { WsConn, WsOutput } from './ws-output.js';
-import { V1PrivateEvents } from './v1-private-events.js';
-import { V1PrivateSession, type PreparedEvent } from './v1-private-session.js';
+import type { WsConn } from './ws-output.js';
+import { V1PrivateSession, prepareEvent, type PreparedEvent } from './v1-private-session.js';
+import { WsPrivateServer, type WsPrivateOptions } from './ws-private-server.js';
 
 const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book', 'ohlc', 'trade', '*']);
 /** Kraken sends the last 50 trades as the ownTrades snapshot (§2.4). */
 const OWN_TRADES_SNAPSHOT = 50;
 
-export interface V1PrivateServerOptions {
-  venue: SimVenue;
-  faults: SimFaults;
-  timing?: TimingRegistry;
-  maxBufferedBytes?: number;
-}
+export type V1PrivateServerOptions = WsPrivateOptions;
 
-export class V1PrivateServer {
-  readonly wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    clientTracking: false,
-    maxPayload: MAX_REQUEST_BYTES,
-  });
-  readonly out: WsOutput;
-  readonly sessions = new Set<V1PrivateSession>();
-  private readonly events: V1PrivateEvents;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  badInput = 0;
-  connectionsTotal = 0;
-  ordersReceived = 0;
-  /** addOrderStatus errors sent (token, shape, fault or venue rejections). */
-  ordersRejected = 0;
-  private nextConnId = 1;
-
-  constructor(private readonly o: V1PrivateServerOptions) {
-    this.out = new WsOutput({ maxBufferedBytes: o.maxBufferedBytes });
-    this.events = new V1PrivateEvents(o.venue, this.out);
-  }
-
-  get subscriptions(): number {
-    let n = 0;
-    for (const s of this.sessions) n += s.conn.subCount;
-    return n;
-  }
-
-  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
-  };
-
-  private onConnection(ws: WebSocket): void {
-    const s = new V1PrivateSession(new WsConn(ws, this.nextConnId++), newConnectionId());
-    this.sessions.add(s);
-    this.connectionsTotal++;
-    ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary, process.hrtime.bigint()));
-    ws.on('close', () => {
-      this.sessions.delete(s);
-      this.events.unbind(s);
+export class V1PrivateServer extends WsPrivateServer<V1PrivateSession, PreparedEvent> {
+  constructor(o: V1PrivateServerOptions) {
+    super(o, {
+      maxPayload: MAX_REQUEST_BYTES,
+      heartbeatFrame: HEARTBEAT_FRAME,
+      statusFrame: systemStatusFrame,
+      tokenErrors: V1_ERRORS,
+      logName: 'sim ws v1',
     });
-    ws.on('error', () => {
-      // 'close' follows and cleans up; the error itself is the peer's fault.
-      this.badInput++;
-    });
-    this.out.send(s.conn, systemStatusFrame(s.connectionId, this.o.venue.systemStatus()));
   }
 
-  announceStatus(status: SystemStatus): void {
-    for (const s of this.sessions) this.out.send(s.conn, systemStatusFrame(s.connectionId, status));
+  protected openSession(conn: WsConn, connectionId: string): V1PrivateSession {
+    return new V1PrivateSession(conn, connectionId);
   }
 
-  heartbeat(): void {
-    for (const s of this.sessions) {
-      if (s.conn.subCount > 0 && !s.conn.sentSinceTick && s.conn.held.length === 0)
-        this.out.send(s.conn, HEARTBEAT_FRAME);
-      s.conn.sentSinceTick = false;
-    }
+  protected prepare(ev: VenueEvent): readonly PreparedEvent[] {
+    return [prepareEvent(ev, this.o.venue.market.pairs)];
   }
 
-  dropAll(): void {
-    for (const s of this.sessions) s.conn.ws.terminate();
-  }
-
-  /** Token → api key, honouring the connection's established subscription (§2.1: it keeps the token alive). */
-  private auth(s: V1PrivateSession, token: unknown): { apiKey: string } | { error: string } {
-    if (typeof token !== 'string' || token === '') return { error: V1_ERRORS.tokenMissing };
-    if (s.pinnedToken === token && s.apiKey !== null && s.conn.subCount > 0) return { apiKey: s.apiKey };
-    const apiKey = this.o.venue.apiKeyForToken(token);
-    return apiKey === undefined ? { error: V1_ERRORS.tokenInvalid } : { apiKey };
-  }
-
-  private onMessage(s: V1PrivateSession, data: RawData, isBinary: boolean, arrivedNs: bigint): void {
+  protected onMessage(s: V1PrivateSession, data: RawData, isBinary: boolean, arrivedNs: bigint): void {
     const msg = isBinary ? null : parseRequest(data);
     if (msg === null) {
       this.badInput++;
@@ -173,10 +106,8 @@ export class V1PrivateServer {
       return this.subError(s, V1_ERRORS.publicOnPrivate, sub, reqid);
     if (name !== 'ownTrades' && name !== 'openOrders')
       return this.subError(s, V1_ERRORS.nameInvalid, sub, reqid);
-    const a = this.auth(s, sb['token']);
+    const a = this.authSubscription(s, sb['token']);
     if ('error' in a) return this.subError(s, a.error, sub, reqid);
-    if (s.apiKey !== null && s.apiKey !== a.apiKey && s.conn.subCount > 0)
-      return this.subError(s, V1_ERRORS.tokenInvalid, sub, reqid);
     const subscribed = name === 'ownTrades' ? s.ownTradesSeq >= 0 : s.openOrdersSeq >= 0;
     if (event === 'unsubscribe') {
       if (!subscribed) return this.subError(s, V1_ERRORS.subscriptionNotFound, sub, reqid);
@@ -191,12 +122,7 @@ export class V1PrivateServer {
       return;
     }
     if (subscribed) return this.subError(s, V1_ERRORS.alreadySubscribed, sub, reqid);
-    if (s.apiKey !== a.apiKey) {
-      this.events.unbind(s);
-      s.apiKey = a.apiKey;
-      this.events.bind(s, a.apiKey);
-    }
-    s.pinnedToken = sb['token'] as string;
+    this.bind(s, a.apiKey, sb['token'] as string);
     this.out.send(
       s.conn,
       withReqid(
@@ -221,24 +147,6 @@ export class V1PrivateServer {
     return withReqid(obj, reqid);
   }
 
-  private sendAck(s: V1PrivateSession, frame: string): void {
-    const delayMs = this.o.faults.ackDelayMs;
-    if (!(delayMs > 0)) {
-      this.out.send(s.conn, frame);
-      return;
-    }
-    const release = this.out.hold(s.conn, frame);
-    this.later(delayMs, release);
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
-
   private onAddOrder(
     s: V1PrivateSession,
     msg: V1Request,
@@ -253,46 +161,20 @@ export class V1PrivateServer {
     const pairIndex = this.o.venue.market.pairIndex(parsed.req.pair);
     if (pairIndex >= 0)
       this.o.timing?.orderArrived(pairIndex, parsed.req.type, timingPrice(parsed.req), arrivedNs);
-    const delayMs = takeDelay(this.o.faults);
-    if (delayMs > 0)
-      this.later(delayMs, () => this.execOrder(s, a.apiKey, parsed.req, reqid, parsed.clOrdId));
-    else this.execOrder(s, a.apiKey, parsed.req, reqid, parsed.clOrdId);
-  }
-
-  private execOrder(
-    s: V1PrivateSession,
-    apiKey: string,
-    req: Parameters<SimVenue['addOrder']>[1],
-    reqid: number | undefined,
-    clOrdId: string | undefined,
-  ): void {
-    const reject = takeReject(this.o.faults);
-    if (reject !== null) return this.sendAck(s, this.orderStatusError(reject, reqid, clOrdId));
-    let ack: string;
-    let events: PreparedEvent[] = [];
-    try {
-      const placed = this.events.capture(apiKey, () => this.o.venue.addOrder(apiKey, req));
-      events = placed.events;
-      const r = placed.result;
-      if (r.ok) {
+    const clOrdId = parsed.clOrdId;
+    this.submitOrder(
+      s,
+      a.apiKey,
+      (error) => this.orderStatusError(error, reqid, clOrdId),
+      () => {
+        const r = this.o.venue.addOrder(a.apiKey, parsed.req);
+        if (!r.ok) return this.orderStatusError(r.error, reqid, clOrdId);
         const obj: Record<string, unknown> = { descr: r.value.descr, event: 'addOrderStatus', status: 'ok' };
         if (r.value.txid !== '') obj['txid'] = r.value.txid;
         if (clOrdId !== undefined) obj['cl_ord_id'] = clOrdId;
-        ack = withReqid(obj, reqid);
-      } else {
-        ack = this.orderStatusError(r.error, reqid, clOrdId);
-      }
-    } catch (err) {
-      // A venue bug must not kill the socket; the client gets Kraken's generic internal error.
-      console.error('sim ws v1: venue.addOrder threw', err instanceof Error ? err.message : err);
-      ack = this.orderStatusError('EGeneral:Internal error', reqid, clOrdId);
-    }
-    // Leading pending/open messages go first, then the ack, then fills and closes.
-    let i = 0;
-    while (i < events.length && (events[i] as PreparedEvent).beforeAck)
-      this.events.deliver(events[i++] as PreparedEvent);
-    this.sendAck(s, ack);
-    for (; i < events.length; i++) this.events.deliver(events[i] as PreparedEvent);
+        return withReqid(obj, reqid);
+      },
+    );
   }
 
   private onCancelOrder(s: V1PrivateSession, msg: V1Request, reqid: number | undefined): void {
@@ -339,30 +221,4 @@ export class V1PrivateServer {
     }
     this.out.send(s.conn, withReqid({ count, event: 'cancelAllStatus', status: 'ok' }, reqid));
   }
-
-  async close(): Promise<void> {
-    this.events.close();
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const s of this.sessions) s.conn.ws.terminate();
-    this.sessions.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-  }
-}
-
-/** Uses the faults' take helpers when present (src/sim/faults.ts), else reads and clears the field. */
-function takeDelay(f: SimFaults): number {
-  const t = (f as Partial<{ takeDelayNextOrderMs(): number }>).takeDelayNextOrderMs;
-  if (typeof t === 'function') return t.call(f);
-  const ms = f.delayNextOrderMs;
-  f.delayNextOrderMs = 0;
-  return ms;
-}
-
-function takeReject(f: SimFaults): string | null {
-  const t = (f as Partial<{ takeRejectNextOrder(): string | null }>).takeRejectNextOrder;
-  if (typeof t === 'function') return t.call(f);
-  const e = f.rejectNextOrder;
-  f.rejectNextOrder = null;
-  return e;
 }
