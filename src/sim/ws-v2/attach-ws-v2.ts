@@ -1,182 +1,52 @@
 /**
  * Attaches the WS API v2 servers (public `/ws/v2/public`, private `/ws/v2/private`) to an HTTP
- * server through the shared upgrade router, wires them to the market, the venue, the faults and the
- * timing registry, and runs their timers (1 s tick: heartbeats and ticker `trades` refresh; 50 ms:
- * system-status watch and the garbage fault). Usable directly as a simulator `WsAttacher`.
+ * server; routing, timers, faults and stats are shared with v1 (src/sim/ws/attach-ws.ts). v2's own
+ * wiring: venue fills feed the ticker `trades` channel. Usable directly as a simulator `WsAttacher`.
  */
 import type { Server } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { SimMarket, SimVenue, SystemStatus } from '../contracts.js';
-import type { SimFaultsControl } from '../faults.js';
-import type { TimingRegistry } from '../timing.js';
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_STATUS_POLL_MS } from '../ws/attach-ws-v1.js';
-import { upgradeRouterFor, type UpgradeRouter } from '../ws/upgrade-router.js';
+import {
+  attachWsServers,
+  dislocationStamp,
+  nowMsOf,
+  type WsAttachDeps,
+  type WsHandle,
+  type WsStats,
+} from '../ws/attach-ws.js';
 import { V2PrivateServer } from './v2-private-server.js';
 import { V2PublicServer } from './v2-public-server.js';
 
 export const WS_V2_PUBLIC_PATH = '/ws/v2/public';
 export const WS_V2_PRIVATE_PATH = '/ws/v2/private';
 
-export interface WsV2Deps {
-  market: SimMarket;
-  venue: SimVenue;
-  faults: SimFaultsControl;
-  /** Dislocation timing: frame-written stamps (public) and order-arrival stamps (private). */
-  timing?: TimingRegistry;
-  /** Called with the monotonic ns right after the first v2 frame carrying a dislocation is written (in addition to `timing`). */
-  onDislocationFrameWritten?: (id: number, ns: bigint) => void;
-  heartbeatMs?: number;
-  statusPollMs?: number;
-  /** Per-socket send buffer above which frames are dropped (counted) for that socket. */
-  maxBufferedBytes?: number;
-  /** The monotonic ms clock `faults.stallUntilMs` is expressed in; default `performance.now()`. */
-  nowMs?: () => number;
-  /** Defaults to the server's shared router (`upgradeRouterFor(server)`). */
-  router?: UpgradeRouter;
-  publicPath?: string;
-  privatePath?: string;
-}
-
-export interface WsV2Stats {
-  public: {
-    connections: number;
-    connectionsTotal: number;
-    subscriptions: number;
-    framesSent: number;
-    framesDropped: number;
-    badInput: number;
-    stalledChanges: number;
-    garbageSent: number;
-  };
-  private: {
-    connections: number;
-    connectionsTotal: number;
-    subscriptions: number;
-    framesSent: number;
-    framesDropped: number;
-    badInput: number;
-    ordersReceived: number;
-    ordersRejected: number;
-  };
-}
-
-export interface WsV2Handle {
-  close(): Promise<void>;
-  stats(): WsV2Stats;
-  /** Same effect as `faults.dropConnections(which)` (which calls this when faults has `onDrop`). */
-  dropConnections(which: 'public' | 'private' | 'all'): void;
-}
+export type WsV2Deps = WsAttachDeps;
+export type WsV2Stats = WsStats;
+export type WsV2Handle = WsHandle;
 
 export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
-  const router = deps.router ?? upgradeRouterFor(server);
-  const publicPath = deps.publicPath ?? WS_V2_PUBLIC_PATH;
-  const privatePath = deps.privatePath ?? WS_V2_PRIVATE_PATH;
-  const timing = deps.timing;
-  const extra = deps.onDislocationFrameWritten;
-  const onFrame =
-    timing === undefined && extra === undefined
-      ? undefined
-      : (id: number, ns: bigint): void => {
-          timing?.frameWritten(id, ns);
-          extra?.(id, ns);
-        };
   const pub = new V2PublicServer({
     market: deps.market,
     faults: deps.faults,
     systemStatus: () => deps.venue.systemStatus(),
-    nowMs: deps.nowMs ?? (() => performance.now()),
+    nowMs: nowMsOf(deps),
     maxBufferedBytes: deps.maxBufferedBytes,
-    onDislocationFrameWritten: onFrame,
+    onDislocationFrameWritten: dislocationStamp(deps),
   });
   const priv = new V2PrivateServer({
     venue: deps.venue,
     faults: deps.faults,
-    timing,
+    timing: deps.timing,
     maxBufferedBytes: deps.maxBufferedBytes,
-  });
-
-  router.route(publicPath, pub.handleUpgrade);
-  try {
-    router.route(privatePath, priv.handleUpgrade);
-  } catch (err) {
-    router.unroute(publicPath);
-    void pub.close();
-    void priv.close();
-    throw err;
-  }
-
-  const offChange = deps.market.onChange((change) => {
-    pub.injectGarbageIfAsked();
-    pub.feed.onChange(change);
   });
   // Every account's fills are the pair's public trades (ticker `trades` trigger, last/volume/vwap).
   const offTrades = deps.venue.onEvent((ev) => {
     if (ev.kind === 'trade')
       pub.feed.onTrade(ev.trade.pairIndex, ev.trade.price, ev.trade.vol, ev.trade.time);
   });
-
-  const dropConnections = (which: 'public' | 'private' | 'all'): void => {
-    if (which !== 'private') pub.dropAll();
-    if (which !== 'public') priv.dropAll();
-  };
-  const onDrop = (
-    deps.faults as Partial<{ onDrop(l: (w: 'public' | 'private' | 'all') => void): () => void }>
-  ).onDrop;
-  const offDrop = typeof onDrop === 'function' ? onDrop.call(deps.faults, dropConnections) : undefined;
-
-  let status: SystemStatus = deps.venue.systemStatus();
-  const poll = setInterval(() => {
-    const now = deps.venue.systemStatus();
-    if (now !== status) {
-      status = now;
-      pub.announceStatus(now);
-      priv.announceStatus(now);
-    }
-    pub.injectGarbageIfAsked();
-  }, deps.statusPollMs ?? DEFAULT_STATUS_POLL_MS);
-  const tick = setInterval(() => {
-    pub.tick();
-    priv.heartbeat();
-  }, deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
-  poll.unref();
-  tick.unref();
-
-  let closed: Promise<void> | null = null;
-  return {
-    dropConnections,
-    stats: () => ({
-      public: {
-        connections: pub.sessions.size,
-        connectionsTotal: pub.connectionsTotal,
-        subscriptions: pub.feed.subscriptions,
-        framesSent: pub.out.framesSent,
-        framesDropped: pub.out.framesDropped,
-        badInput: pub.badInput,
-        stalledChanges: pub.feed.stalledChanges,
-        garbageSent: pub.garbageSent,
-      },
-      private: {
-        connections: priv.sessions.size,
-        connectionsTotal: priv.connectionsTotal,
-        subscriptions: priv.subscriptions,
-        framesSent: priv.out.framesSent,
-        framesDropped: priv.out.framesDropped,
-        badInput: priv.badInput,
-        ordersReceived: priv.ordersReceived,
-        ordersRejected: priv.ordersRejected,
-      },
-    }),
-    close() {
-      if (closed !== null) return closed;
-      clearInterval(poll);
-      clearInterval(tick);
-      offChange();
-      offTrades();
-      offDrop?.();
-      router.unroute(publicPath);
-      router.unroute(privatePath);
-      closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);
-      return closed;
-    },
-  };
+  return attachWsServers(server, deps, {
+    pub,
+    priv,
+    publicPath: deps.publicPath ?? WS_V2_PUBLIC_PATH,
+    privatePath: deps.privatePath ?? WS_V2_PRIVATE_PATH,
+    detach: offTrades,
+  });
 }
