@@ -7,11 +7,19 @@ import type { Exit, SystemRun } from './harness.js';
 export const EXIT_DEADLINE_MS = 20_000;
 
 /** Exit 0 after --duration, the summary printed and written; returns the written summary. */
-export function assertCleanExit(run: SystemRun, exit: Exit, mode: 'trade' | 'evaluate'): Record<string, unknown> {
+export function assertCleanExit(
+  run: SystemRun,
+  exit: Exit,
+  mode: 'trade' | 'evaluate',
+): Record<string, unknown> {
   assert.deepEqual(exit, { code: 0, signal: null }, `the program did not exit 0${run.describe()}`);
   assert.match(run.stdout, /summary:\n\{/, 'no summary printed');
   assert.match(run.stdout, /summary written to /, 'the summary file was not announced');
-  assert.doesNotMatch(run.stderr, /Uncaught|unhandled|TypeError|RangeError|ReferenceError/i, `errors on stderr:${run.describe()}`);
+  assert.doesNotMatch(
+    run.stderr,
+    /Uncaught|unhandled|TypeError|RangeError|ReferenceError/i,
+    `errors on stderr:${run.describe()}`,
+  );
   const summary = run.summary();
   assert.equal(summary['mode'], mode);
   assert.match(String(summary['stoppedBecause']), /^--duration /);
@@ -24,7 +32,11 @@ export function kinds(records: readonly JournalRecord[]): string[] {
 
 export function only(records: readonly JournalRecord[], kind: string): JournalRecord {
   const found = records.filter((r) => r.kind === kind);
-  assert.equal(found.length, 1, `expected one ${kind} record, got ${found.length}: ${kinds(records).join(',')}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${kind} record, got ${found.length}: ${kinds(records).join(',')}`,
+  );
   return found[0] as JournalRecord;
 }
 

@@ -12,7 +12,8 @@ import { assertCleanExit, EXIT_DEADLINE_MS, only } from './checks.js';
 const LISTENERS = 2;
 
 function logCount(run: SystemRun, msg: string, thread?: string): number {
-  return run.logRecords().filter((r) => r['msg'] === msg && (thread === undefined || r['thread'] === thread)).length;
+  return run.logRecords().filter((r) => r['msg'] === msg && (thread === undefined || r['thread'] === thread))
+    .length;
 }
 
 /** A trade from a fresh dislocation completes: the program is trading again. */
@@ -22,7 +23,11 @@ async function assertTradesAgain(run: SystemRun): Promise<void> {
   assert.equal(only(rec, 'outcome')['status'], 'sold');
 }
 
-async function finish(run: SystemRun, duration: number, before: Record<string, number>): Promise<Record<string, unknown>> {
+async function finish(
+  run: SystemRun,
+  duration: number,
+  before: Record<string, number>,
+): Promise<Record<string, unknown>> {
   const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
   const summary = assertCleanExit(run, exit, 'trade');
   assertBooksAgree(run.journal(), run.sim, before, summary);
@@ -40,7 +45,11 @@ describe('system: public feed faults and supervision', () => {
     await run.waitFor(
       async () => {
         const ws = await run.wsStats();
-        return ws.public.connectionsTotal >= ws0.public.connectionsTotal + LISTENERS && ws.public.connections === LISTENERS && ws.public.subscriptions === ws0.public.subscriptions;
+        return (
+          ws.public.connectionsTotal >= ws0.public.connectionsTotal + LISTENERS &&
+          ws.public.connections === LISTENERS &&
+          ws.public.subscriptions === ws0.public.subscriptions
+        );
       },
       10_000,
       'every listener reconnected and resubscribed',
@@ -62,17 +71,26 @@ describe('system: public feed faults and supervision', () => {
     const stallEnds = Date.now() + stallMs;
     await run.faults({ stallFeedMs: stallMs });
     // The market moves (and dislocates) while the program sees nothing.
-    for (let coin = 0; coin < run.market.coins.length; coin += 3) run.market.dislocate({ coin, direction: 'usd-to-eur', leg: 'buy' });
+    for (let coin = 0; coin < run.market.coins.length; coin += 3)
+      run.market.dislocate({ coin, direction: 'usd-to-eur', leg: 'buy' });
     await run.waitFor(
       () => run.logHas((r) => r['msg'] === 'feed reconnecting' && r['reason'] === 'watchdog'),
       stallMs,
       'a watchdog reconnect during the stall',
     );
     assert.ok(Date.now() < stallEnds, 'the watchdog fired only after the stall ended');
-    assert.equal((await run.wsStats()).private.ordersReceived, ordersBefore, 'an order was sent during the stall');
+    assert.equal(
+      (await run.wsStats()).private.ordersReceived,
+      ordersBefore,
+      'an order was sent during the stall',
+    );
     assert.equal(run.intents().length, intentsBefore, 'a trade started during the stall');
     await run.waitFor(() => Date.now() >= stallEnds, stallMs, 'the end of the stall');
-    assert.equal((await run.wsStats()).private.ordersReceived, ordersBefore, 'an order was sent during the stall');
+    assert.equal(
+      (await run.wsStats()).private.ordersReceived,
+      ordersBefore,
+      'an order was sent during the stall',
+    );
     await assertTradesAgain(run);
     const summary = await finish(run, duration, before);
     assert.ok((summary['reconnects'] as number) >= 1);
@@ -85,7 +103,11 @@ describe('system: public feed faults and supervision', () => {
     const before = balancesByCode(run.sim);
     await run.waitReady(LISTENERS, true);
     await run.faults({ garbageFrames: frames });
-    await run.waitFor(async () => (await run.wsStats()).public.garbageSent >= frames * LISTENERS, 5_000, 'garbage sent to every listener');
+    await run.waitFor(
+      async () => (await run.wsStats()).public.garbageSent >= frames * LISTENERS,
+      5_000,
+      'garbage sent to every listener',
+    );
     await assertTradesAgain(run);
     const summary = await finish(run, duration, before);
     const listener = (summary['dropped'] as { listener: Record<string, number> }).listener;
@@ -104,10 +126,19 @@ describe('system: public feed faults and supervision', () => {
     const ordersBefore = (await run.wsStats()).private.ordersReceived;
     const intentsBefore = run.intents().length;
     // Dislocations the program sees but must not trade while the exchange is in maintenance.
-    for (let coin = 0; coin < run.market.coins.length; coin += 5) run.market.dislocate({ coin, direction: 'usd-to-eur', leg: 'buy' });
-    await run.waitFor(() => run.market.dislocations().length === 0, 5_000, 'the dislocations to expire unseen by a trader');
+    for (let coin = 0; coin < run.market.coins.length; coin += 5)
+      run.market.dislocate({ coin, direction: 'usd-to-eur', leg: 'buy' });
+    await run.waitFor(
+      () => run.market.dislocations().length === 0,
+      5_000,
+      'the dislocations to expire unseen by a trader',
+    );
     assert.equal(run.intents().length, intentsBefore, 'a trade started during maintenance');
-    assert.equal((await run.wsStats()).private.ordersReceived, ordersBefore, 'an order was sent during maintenance');
+    assert.equal(
+      (await run.wsStats()).private.ordersReceived,
+      ordersBefore,
+      'an order was sent during maintenance',
+    );
     await run.faults({ systemStatus: 'online' });
     await run.waitFor(() => logCount(run, 'feed online') >= 2 * LISTENERS, 5_000, 'every feed online again');
     await assertTradesAgain(run);
@@ -127,7 +158,11 @@ describe('system: public feed faults and supervision', () => {
       5_000,
       'the supervisor to report listener-0 died',
     );
-    await run.waitFor(() => logCount(run, 'feed online', 'listener-0') >= 2, 10_000, 'listener-0 online again');
+    await run.waitFor(
+      () => logCount(run, 'feed online', 'listener-0') >= 2,
+      10_000,
+      'listener-0 online again',
+    );
     const ws = await run.wsStats();
     assert.ok(ws.public.connectionsTotal > ws0.public.connectionsTotal, 'no new public connection');
     assert.equal(logCount(run, 'worker died; restarting'), 1, 'another worker died');

@@ -151,7 +151,8 @@ export class SystemRun {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const parsed = (await res.json()) as Record<string, unknown>;
-    if (res.status !== 200) throw new Error(`control ${path} answered ${res.status}: ${JSON.stringify(parsed)}`);
+    if (res.status !== 200)
+      throw new Error(`control ${path} answered ${res.status}: ${JSON.stringify(parsed)}`);
     return parsed;
   }
 
@@ -169,7 +170,8 @@ export class SystemRun {
     const end = Date.now() + deadlineMs;
     for (;;) {
       if (await cond()) return;
-      if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${this.describe()}`);
+      if (Date.now() > end)
+        throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${this.describe()}`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
@@ -177,7 +179,10 @@ export class SystemRun {
   async waitExit(deadlineMs: number): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the program did not exit within ${deadlineMs} ms${this.describe()}`)), deadlineMs);
+      timer = setTimeout(
+        () => reject(new Error(`the program did not exit within ${deadlineMs} ms${this.describe()}`)),
+        deadlineMs,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);
@@ -187,12 +192,13 @@ export class SystemRun {
   }
 
   /** Feeds of every listener online and the private socket subscribed (trade mode). */
-  async waitReady(listeners: number, trade: boolean, deadlineMs = 20_000): Promise<void> {
+  async waitReady(listeners: number, trade: boolean, deadlineMs = 20_000, feesFetched = true): Promise<void> {
     await this.waitFor(
       () => {
         const recs = this.logRecords();
         const online = new Set(recs.filter((r) => r['msg'] === 'feed online').map((r) => r['thread']));
-        const fees = recs.some((r) => r['msg'] === 'fees updated');
+        // Without credentials the fetcher never asks for fees: the fallback schedule is used.
+        const fees = !feesFetched || recs.some((r) => r['msg'] === 'fees updated');
         const priv = !trade || recs.some((r) => r['msg'] === 'private socket open');
         return online.size >= listeners && fees && priv;
       },
@@ -201,7 +207,11 @@ export class SystemRun {
     );
     if (trade) {
       // ownTrades + openOrders subscribed: the gateway reports ready only then.
-      await this.waitFor(async () => (await this.wsStats()).private.subscriptions >= 2, deadlineMs, 'private subscriptions');
+      await this.waitFor(
+        async () => (await this.wsStats()).private.subscriptions >= 2,
+        deadlineMs,
+        'private subscriptions',
+      );
     }
   }
 
@@ -214,12 +224,19 @@ export class SystemRun {
    * Opens dislocations (one free coin after another, each given `retryMs` to be seen and traded)
    * until `done()` returns a value; returns it. `req` picks the direction and leg.
    */
-  async dislocateUntil<T>(req: Omit<DislocationRequest, 'coin'>, done: () => T | undefined, deadlineMs: number, what: string, retryMs = 1_500): Promise<T> {
+  async dislocateUntil<T>(
+    req: Omit<DislocationRequest, 'coin'>,
+    done: () => T | undefined,
+    deadlineMs: number,
+    what: string,
+    retryMs = 1_500,
+  ): Promise<T> {
     const end = Date.now() + deadlineMs;
     while (Date.now() < end) {
       const coins = this.market.coins.length;
       let opened = null;
-      for (let i = 0; i < coins && opened === null; i++) opened = this.market.dislocate({ ...req, coin: this.nextCoin++ % coins });
+      for (let i = 0; i < coins && opened === null; i++)
+        opened = this.market.dislocate({ ...req, coin: this.nextCoin++ % coins });
       const retryEnd = Math.min(end, Date.now() + retryMs);
       while (Date.now() < retryEnd) {
         const v = done();
@@ -232,7 +249,11 @@ export class SystemRun {
   }
 
   /** Dislocates until the journal shows a new intent; returns it. */
-  async dislocateUntilIntent(req: Omit<DislocationRequest, 'coin'>, deadlineMs: number, retryMs = 1_500): Promise<JournalRecord> {
+  async dislocateUntilIntent(
+    req: Omit<DislocationRequest, 'coin'>,
+    deadlineMs: number,
+    retryMs = 1_500,
+  ): Promise<JournalRecord> {
     const before = this.intents().length;
     return this.dislocateUntil(req, () => this.intents()[before], deadlineMs, 'new trade', retryMs);
   }
@@ -245,7 +266,11 @@ export class SystemRun {
   }
 
   async waitOutcome(tradeId: string, deadlineMs: number): Promise<JournalRecord[]> {
-    await this.waitFor(() => this.trade(tradeId).some((r) => r.kind === 'outcome'), deadlineMs, `the outcome of trade ${tradeId}`);
+    await this.waitFor(
+      () => this.trade(tradeId).some((r) => r.kind === 'outcome'),
+      deadlineMs,
+      `the outcome of trade ${tradeId}`,
+    );
     return this.trade(tradeId);
   }
 
@@ -258,14 +283,27 @@ export class SystemRun {
     }
     await this.sim.stop();
     // SYSTEM_TEST_KEEP=1 keeps logs and journal for a post-mortem.
-    if (process.env['SYSTEM_TEST_KEEP'] === '1') process.stderr.write(`system test files kept in ${this.root}\n`);
+    if (process.env['SYSTEM_TEST_KEEP'] === '1')
+      process.stderr.write(`system test files kept in ${this.root}\n`);
     else rmSync(this.root, { recursive: true, force: true });
   }
 }
 
 export interface WsStats {
-  public: { connections: number; connectionsTotal: number; subscriptions: number; garbageSent: number; stalledChanges: number };
-  private: { connections: number; connectionsTotal: number; subscriptions: number; ordersReceived: number; ordersRejected: number };
+  public: {
+    connections: number;
+    connectionsTotal: number;
+    subscriptions: number;
+    garbageSent: number;
+    stalledChanges: number;
+  };
+  private: {
+    connections: number;
+    connectionsTotal: number;
+    subscriptions: number;
+    ordersReceived: number;
+    ordersRejected: number;
+  };
 }
 
 /** Starts the simulator and the program; `t.after` stops both whatever happens. */
@@ -281,7 +319,13 @@ export async function startSystem(t: AfterHook, o: SystemOptions): Promise<Syste
     // Nothing of the caller's configuration leaks in (no .env either: cwd is the temp dir).
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !VARIABLES.some((spec) => spec.name === k) && !k.startsWith('TELEGRAM') && !k.startsWith('INFLUX')) env[k] = v;
+      if (
+        v !== undefined &&
+        !VARIABLES.some((spec) => spec.name === k) &&
+        !k.startsWith('TELEGRAM') &&
+        !k.startsWith('INFLUX')
+      )
+        env[k] = v;
     }
     Object.assign(env, DEFAULT_ENV, {
       KRAKEN_REST_URL: sim.urls.rest,

@@ -29,9 +29,13 @@ export function balancesByCode(sim: RunningSimulator): Record<string, number> {
   return out;
 }
 
-export function deltas(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+export function deltas(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) out[k] = (after[k] ?? 0) - (before[k] ?? 0);
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
+    out[k] = (after[k] ?? 0) - (before[k] ?? 0);
   return out;
 }
 
@@ -59,7 +63,12 @@ export function simLedger(sim: RunningSimulator): SimLedger {
     add(p.quote, buy ? -(t.cost + t.fee) : t.cost - t.fee);
     add(p.base, buy ? t.vol : -t.vol);
   }
-  return { orders: [...sim.venue.closedOrders(sim.apiKey), ...sim.venue.openOrders(sim.apiKey)], trades, flows, gross };
+  return {
+    orders: [...sim.venue.closedOrders(sim.apiKey), ...sim.venue.openOrders(sim.apiKey)],
+    trades,
+    flows,
+    gross,
+  };
 }
 
 export function close(actual: number, expected: number, scale: number, what: string): void {
@@ -68,7 +77,12 @@ export function close(actual: number, expected: number, scale: number, what: str
 }
 
 /** Every key of either record agrees (missing = 0). */
-export function assertSameAmounts(actual: Record<string, number>, expected: Record<string, number>, gross: Record<string, number>, what: string): void {
+export function assertSameAmounts(
+  actual: Record<string, number>,
+  expected: Record<string, number>,
+  gross: Record<string, number>,
+  what: string,
+): void {
   for (const k of new Set([...Object.keys(actual), ...Object.keys(expected)])) {
     close(actual[k] ?? 0, expected[k] ?? 0, gross[k] ?? 0, `${what} ${k}`);
   }
@@ -113,7 +127,11 @@ export function assertBooksAgree(
   summary: Record<string, unknown>,
 ): void {
   const ledger = simLedger(sim);
-  assert.deepEqual(ledger.orders.filter((o) => o.status === 'open' || o.status === 'pending').map((o) => o.txid), [], 'orders left open');
+  assert.deepEqual(
+    ledger.orders.filter((o) => o.status === 'open' || o.status === 'pending').map((o) => o.txid),
+    [],
+    'orders left open',
+  );
   assertFillsMatchOrders(journal, ledger);
   const balanceDelta = deltas(balancesBefore, balancesByCode(sim));
   assertSameAmounts(balanceDelta, ledger.flows, ledger.gross, 'balance change vs venue fills');
@@ -121,14 +139,34 @@ export function assertBooksAgree(
   assert.equal(s.invalidFills, 0, 'journal fills without pair/price/volume');
   assert.equal(s.unresolvedUnknown, 0, 'journal has unknown outcomes never reconciled');
   const journalFlows: Record<string, number> = { ...s.pnl, ...s.stranded };
-  assertSameAmounts(journalFlows, pick(ledger.flows, Object.keys(ledger.flows)), ledger.gross, 'journal vs venue');
+  assertSameAmounts(
+    journalFlows,
+    pick(ledger.flows, Object.keys(ledger.flows)),
+    ledger.gross,
+    'journal vs venue',
+  );
   // The program's own summary: its cash flows, stranded inventory and trade count.
-  const cash = summary['cashFlows'] as { pnl: Record<string, number>; stranded: Record<string, number> } | undefined;
+  const cash = summary['cashFlows'] as
+    { pnl: Record<string, number>; stranded: Record<string, number> } | undefined;
   assert.ok(cash, `summary has no cashFlows: ${JSON.stringify(summary)}`);
-  assertSameAmounts({ ...cash.pnl, ...cash.stranded }, ledger.flows, ledger.gross, 'summary cashFlows vs venue');
-  assertSameAmounts(summary['strandedInventory'] as Record<string, number>, s.stranded, ledger.gross, 'summary strandedInventory vs journal');
+  assertSameAmounts(
+    { ...cash.pnl, ...cash.stranded },
+    ledger.flows,
+    ledger.gross,
+    'summary cashFlows vs venue',
+  );
+  assertSameAmounts(
+    summary['strandedInventory'] as Record<string, number>,
+    s.stranded,
+    ledger.gross,
+    'summary strandedInventory vs journal',
+  );
   const outcomes = journal.filter((r) => r.kind === 'outcome');
-  assert.equal((summary['trades'] as { total: number }).total >= outcomes.length, true, 'summary counts every journaled trade');
+  assert.equal(
+    (summary['trades'] as { total: number }).total >= outcomes.length,
+    true,
+    'summary counts every journaled trade',
+  );
 }
 
 function pick(m: Record<string, number>, keys: string[]): Record<string, number> {

@@ -10,32 +10,51 @@ import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
 
 describe('system: evaluation and trade modes', () => {
-  test('evaluation mode finds opportunities and sends zero orders, even with credentials', async (t) => {
-    const duration = 10;
-    const run = await startSystem(t, { args: ['--duration', String(duration)], credentials: true });
-    const before = balancesByCode(run.sim);
-    await run.waitReady(2, false);
-    // Dislocations until the trader has logged an opportunity (evaluation mode logs, never sends).
-    const logged = (): true | undefined =>
-      run.logHas((r) => typeof r['msg'] === 'string' && r['msg'].startsWith('opportunity (evaluation mode')) ? true : undefined;
-    await run.dislocateUntil({ direction: 'usd-to-eur', leg: 'buy' }, logged, duration * 1000, 'opportunity logged in evaluation mode');
-    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
-    const summary = assertCleanExit(run, exit, 'evaluate');
-    const opp = summary['opportunities'] as { usdToEur: number; eurToUsd: number };
-    assert.ok(opp.usdToEur + opp.eurToUsd > 0, `summary shows no opportunity: ${JSON.stringify(opp)}`);
-    assert.ok((summary['dropped'] as { trader: { evaluated: number } }).trader.evaluated > 0, 'the trader evaluated none');
-    // The simulator is the witness: no order by any route, no private socket, balances untouched.
-    const ws = await run.wsStats();
-    assert.equal(ws.private.connectionsTotal, 0, 'a private WebSocket was opened');
-    assert.equal(ws.private.ordersReceived, 0, 'an order reached the private WebSocket');
-    const counters = (await run.control('/counters'))['counters'] as Record<string, number>;
-    const orderCalls = Object.entries(counters).filter(([k, v]) => /addorder|cancelorder|addorderbatch|editorder/i.test(k) && v > 0);
-    assert.deepEqual(orderCalls, [], 'REST order calls reached the simulator');
-    assert.equal(run.sim.venue.closedOrders(run.sim.apiKey).length + run.sim.venue.openOrders(run.sim.apiKey).length, 0);
-    assert.equal(run.sim.venue.trades(run.sim.apiKey).length, 0);
-    assert.deepEqual(balancesByCode(run.sim), before);
-    assert.equal(run.journal().length, 0, 'evaluation mode journaled something');
-  });
+  for (const credentials of [true, false]) {
+    test(`evaluation mode finds opportunities and sends zero orders (${credentials ? 'with' : 'without'} credentials)`, async (t) => {
+      const duration = 10;
+      const run = await startSystem(t, { args: ['--duration', String(duration)], credentials });
+      const before = balancesByCode(run.sim);
+      await run.waitReady(2, false, 20_000, credentials);
+      // Dislocations until the trader has logged an opportunity (evaluation mode logs, never sends).
+      const logged = (): true | undefined =>
+        run.logHas((r) => typeof r['msg'] === 'string' && r['msg'].startsWith('opportunity (evaluation mode'))
+          ? true
+          : undefined;
+      await run.dislocateUntil(
+        { direction: 'usd-to-eur', leg: 'buy' },
+        logged,
+        duration * 1000,
+        'opportunity logged in evaluation mode',
+      );
+      const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+      const summary = assertCleanExit(run, exit, 'evaluate');
+      const opp = summary['opportunities'] as { usdToEur: number; eurToUsd: number };
+      assert.ok(opp.usdToEur + opp.eurToUsd > 0, `summary shows no opportunity: ${JSON.stringify(opp)}`);
+      assert.ok(
+        (summary['dropped'] as { trader: { evaluated: number } }).trader.evaluated > 0,
+        'the trader evaluated none',
+      );
+      // The simulator is the witness: no order by any route, no private socket, balances untouched.
+      const ws = await run.wsStats();
+      assert.equal(ws.private.connectionsTotal, 0, 'a private WebSocket was opened');
+      assert.equal(ws.private.ordersReceived, 0, 'an order reached the private WebSocket');
+      const counters = (await run.control('/counters'))['counters'] as Record<string, number>;
+      const orderCalls = Object.entries(counters).filter(
+        ([k, v]) => /addorder|cancelorder|addorderbatch|editorder/i.test(k) && v > 0,
+      );
+      assert.deepEqual(orderCalls, [], 'REST order calls reached the simulator');
+      assert.equal(
+        run.sim.venue.closedOrders(run.sim.apiKey).length + run.sim.venue.openOrders(run.sim.apiKey).length,
+        0,
+      );
+      assert.equal(run.sim.venue.trades(run.sim.apiKey).length, 0);
+      assert.deepEqual(balancesByCode(run.sim), before);
+      assert.equal(run.journal().length, 0, 'evaluation mode journaled something');
+      if (!credentials)
+        assert.equal(counters['rest.private.BalanceEx'] ?? 0, 0, 'private REST calls without credentials');
+    });
+  }
 
   test('trade mode: trades complete and journal, summary and venue balances agree exactly', async (t) => {
     const duration = 16;
@@ -56,7 +75,17 @@ describe('system: evaluation and trade modes', () => {
     const journal = run.journal();
     for (const id of sold) {
       const kinds = journal.filter((r) => r.tradeId === id).map((r) => r.kind);
-      for (const k of ['intent', 'order-sent', 'ack', 'fill', 'order-closed', 'sell-sent', 'sell-ack', 'sell-fill', 'outcome'] as const) {
+      for (const k of [
+        'intent',
+        'order-sent',
+        'ack',
+        'fill',
+        'order-closed',
+        'sell-sent',
+        'sell-ack',
+        'sell-fill',
+        'outcome',
+      ] as const) {
         assert.ok(kinds.includes(k), `trade ${id} lacks ${k}: ${kinds.join(',')}`);
       }
     }

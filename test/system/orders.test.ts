@@ -68,7 +68,11 @@ describe('system: order outcomes', () => {
     // The buy is held on arrival; meanwhile someone else takes most of the level it aims at.
     await run.faults({ delayNextOrderMs: delayMs });
     const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000, 2_500);
-    await run.waitFor(() => run.trade(intent.tradeId).some((r) => r.kind === 'order-sent'), 2_000, 'order-sent');
+    await run.waitFor(
+      () => run.trade(intent.tradeId).some((r) => r.kind === 'order-sent'),
+      2_000,
+      'order-sent',
+    );
     const sent = only(run.trade(intent.tradeId), 'order-sent');
     const requested = Number(sent['volume']);
     const buyIndex = run.market.pairIndex(String(intent['buyPair']));
@@ -82,7 +86,11 @@ describe('system: order outcomes', () => {
     const taken = run.market.take(buyIndex, 'ask', level.qty - leave, price);
     assert.ok(taken.length > 0, 'could not take liquidity away');
     const rec = await run.waitOutcome(intent.tradeId, 10_000);
-    assert.equal(run.trade(intent.tradeId).some((r) => r.kind === 'unknown'), false, 'the held order went unknown: ack timeout too short');
+    assert.equal(
+      run.trade(intent.tradeId).some((r) => r.kind === 'unknown'),
+      false,
+      'the held order went unknown: ack timeout too short',
+    );
     const bought = sum(rec, 'fill', 'volume');
     close(bought, leave, requested, 'bought volume');
     assert.ok(bought < requested, `bought ${bought} of ${requested}: not a partial fill`);
@@ -91,7 +99,9 @@ describe('system: order outcomes', () => {
     close(Number(sells[0]?.['volume']), bought, requested, 'sell volume');
     close(sum(rec, 'sell-fill', 'volume'), bought, requested, 'sold volume');
     assert.equal(only(rec, 'outcome')['status'], 'sold');
-    const order = run.sim.venue.closedOrders(run.sim.apiKey).find((o) => o.userref === intent['userref'] && o.type === 'buy');
+    const order = run.sim.venue
+      .closedOrders(run.sim.apiKey)
+      .find((o) => o.userref === intent['userref'] && o.type === 'buy');
     assert.ok(order);
     close(order.volExec, leave, requested, 'venue executed volume');
     close(order.volume, requested, requested, 'venue order volume');
@@ -116,11 +126,19 @@ describe('system: order outcomes', () => {
     assert.equal(sells.length, 2, kinds(rec).join(','));
     const failed = only(rec, 'sell-failed');
     assert.match(String(failed['reason']), /EService:Unavailable/);
-    assert.deepEqual(sells.map((r) => r['attempt']), [1, 2]);
+    assert.deepEqual(
+      sells.map((r) => r['attempt']),
+      [1, 2],
+    );
     // Backoff: the retry waited at least the base delay (200 ms) after the failure.
     assert.ok((sells[1] as JournalRecord).ts - failed.ts >= 195_000, 'retry without backoff');
     assert.equal(only(rec, 'outcome')['status'], 'sold');
-    close(sum(rec, 'sell-fill', 'volume'), sum(rec, 'fill', 'volume'), sum(rec, 'fill', 'volume'), 'sold = bought');
+    close(
+      sum(rec, 'sell-fill', 'volume'),
+      sum(rec, 'fill', 'volume'),
+      sum(rec, 'fill', 'volume'),
+      'sold = bought',
+    );
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
@@ -130,7 +148,10 @@ describe('system: order outcomes', () => {
   test('sell retries exhausted: the inventory is recorded stranded in the journal and the summary', async (t) => {
     const duration = 14;
     const retries = 2;
-    const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)], env: { SELL_RETRIES: String(retries) } });
+    const run = await startSystem(t, {
+      args: ['--trade', '--duration', String(duration)],
+      env: { SELL_RETRIES: String(retries) },
+    });
     const before = balancesByCode(run.sim);
     await run.waitReady(2, true);
     // Every sell of the first trade is rejected: armed on its buy fill, re-armed as each is consumed.
@@ -152,12 +173,19 @@ describe('system: order outcomes', () => {
     const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
     const rec = await run.waitOutcome(intent.tradeId, 10_000);
     const fails = records(rec, 'sell-failed');
-    assert.deepEqual(fails.map((r) => r['attempt']), [1, 2, 3], kinds(rec).join(','));
+    assert.deepEqual(
+      fails.map((r) => r['attempt']),
+      [1, 2, 3],
+      kinds(rec).join(','),
+    );
     const sells = records(rec, 'sell-sent');
     // Backoff doubles: at least 200 ms, then 400 ms between a failure and the next attempt.
     for (let i = 1; i < sells.length; i++) {
       const gapUs = (sells[i] as JournalRecord).ts - (fails[i - 1] as JournalRecord).ts;
-      assert.ok(gapUs >= 200_000 * 2 ** (i - 1) - 5_000, `attempt ${i + 1} came ${gapUs} µs after the failure`);
+      assert.ok(
+        gapUs >= 200_000 * 2 ** (i - 1) - 5_000,
+        `attempt ${i + 1} came ${gapUs} µs after the failure`,
+      );
     }
     const bought = sum(rec, 'fill', 'volume');
     const stranded = only(rec, 'stranded');
@@ -172,6 +200,11 @@ describe('system: order outcomes', () => {
     close(inv[String(intent['base'])] ?? 0, bought, bought, 'summary stranded inventory');
     assertBooksAgree(run.journal(), run.sim, before, summary);
     // The venue holds the coin that was bought and never sold.
-    close(balancesByCode(run.sim)[String(intent['base'])] ?? 0, (before[String(intent['base'])] ?? 0) + bought, bought, 'coin balance');
+    close(
+      balancesByCode(run.sim)[String(intent['base'])] ?? 0,
+      (before[String(intent['base'])] ?? 0) + bought,
+      bought,
+      'coin balance',
+    );
   });
 });

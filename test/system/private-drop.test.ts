@@ -27,7 +27,11 @@ describe('system: private socket lost mid-trade', () => {
     });
     t.after(off);
     const intent = await run.dislocateUntilIntent({ direction: 'eur-to-usd', leg: 'buy' }, 8_000);
-    await run.waitFor(() => run.trade(intent.tradeId).some((r) => r.kind === 'sell-sent'), 5_000, 'the sell sent');
+    await run.waitFor(
+      () => run.trade(intent.tradeId).some((r) => r.kind === 'sell-sent'),
+      5_000,
+      'the sell sent',
+    );
     run.sim.faults.dropConnections('private');
     const rec = await run.waitOutcome(intent.tradeId, 20_000);
     const k = kinds(rec);
@@ -78,14 +82,20 @@ describe('system: private socket lost mid-trade', () => {
     assert.equal(reconciled?.['leg'], 'buy');
     assert.equal(reconciled?.['status'], 'closed');
     // The venue's executed volume, learned over REST, was sold.
-    const order = run.sim.venue.closedOrders(run.sim.apiKey).find((o) => o.userref === intent['userref'] && o.type === 'buy');
+    const order = run.sim.venue
+      .closedOrders(run.sim.apiKey)
+      .find((o) => o.userref === intent['userref'] && o.type === 'buy');
     assert.ok(order, 'the venue has no such buy');
     assert.ok(order.volExec > 0, 'the buy did not fill on the venue');
     close(sum(rec, 'fill', 'volume'), order.volExec, order.volExec, 'journaled buy volume');
     close(sum(rec, 'sell-fill', 'volume'), order.volExec, order.volExec, 'sold volume');
     assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'sold', k.join(','));
     // The private socket came back.
-    await run.waitFor(async () => (await run.wsStats()).private.connectionsTotal > privateBefore, 10_000, 'a new private connection');
+    await run.waitFor(
+      async () => (await run.wsStats()).private.connectionsTotal > privateBefore,
+      10_000,
+      'a new private connection',
+    );
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
