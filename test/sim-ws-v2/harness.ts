@@ -195,12 +195,4 @@ export async function startHarness(extra: Partial<WsV2Deps> = {}): Promise<Harne
   };
 }
 
-/** Polls a server-side condition until it holds or the deadline passes. */
-export async function waitFor(cond: () => boolean, what: string, ms = 4000): Promise<void> {
-  const POLL_MS = 5;
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
+export { waitFor } from '../sim-ws/recording-client.js';

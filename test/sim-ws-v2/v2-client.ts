@@ -1,111 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test frames are arbitrary JSON */
 /**
- * A v2 test client written only from kraken-api.md §3: plain `ws` + JSON.parse, no project client
- * code. Records every frame (raw text and parsed), and waits on conditions with a deadline.
- * Also the pieces a client needs to check a v2 book: apply updates, truncate, checksum (§3.6) with
+ * The v2 side of the test client, written only from kraken-api.md §3: predicates for v2 frames, and
+ * the pieces a client needs to check a v2 book: apply updates, truncate, checksum (§3.6) with
  * its own CRC32, levels re-padded with the instrument's precisions.
  */
-import { WebSocket } from 'ws';
+import type { Pred } from '../sim-ws/recording-client.js';
 
-export const WAIT_MS = 4000;
-
-export type Pred = (m: any, raw: string) => boolean;
-
-export class V2Client {
-  readonly raw: string[] = [];
-  readonly msgs: any[] = [];
-  private cursor = 0;
-  private waiter: (() => void) | null = null;
-  closed = false;
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const s = data.toString();
-      this.raw.push(s);
-      let m: unknown;
-      try {
-        m = JSON.parse(s);
-      } catch {
-        m = { unparsable: s };
-      }
-      this.msgs.push(m);
-      this.waiter?.();
-    });
-    ws.on('close', () => {
-      this.closed = true;
-      this.waiter?.();
-    });
-  }
-
-  static open(url: string): Promise<V2Client> {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    const c = new V2Client(ws);
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(c));
-      ws.once('error', reject);
-    });
-  }
-
-  send(obj: unknown): void {
-    this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
-  }
-
-  until(cond: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new Error(`timed out waiting for ${what}; got:\n${this.raw.slice(-12).join('\n')}`));
-      }, ms);
-      this.waiter = () => {
-        if (cond()) {
-          clearTimeout(timer);
-          this.waiter = null;
-          resolve();
-        }
-      };
-    });
-  }
-
-  /** The next message (after the last one returned by `next`) matching `pred`. */
-  async next(pred: Pred, what: string, ms = WAIT_MS): Promise<any> {
-    let found = -1;
-    const scan = (): boolean => {
-      for (let i = this.cursor; i < this.msgs.length; i++) {
-        if (pred(this.msgs[i], this.raw[i] as string)) {
-          found = i;
-          return true;
-        }
-      }
-      return false;
-    };
-    await this.until(scan, what, ms);
-    this.cursor = found + 1;
-    return this.msgs[found];
-  }
-
-  /** Index of the first message matching `pred` (or -1). */
-  indexOf(pred: Pred): number {
-    return this.msgs.findIndex((m, i) => pred(m, this.raw[i] as string));
-  }
-
-  /** The first message matching `pred` (or undefined). */
-  first(pred: Pred): any {
-    const i = this.indexOf(pred);
-    return i === -1 ? undefined : this.msgs[i];
-  }
-
-  all(pred: Pred): any[] {
-    return this.msgs.filter((m, i) => pred(m, this.raw[i] as string));
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    const done = new Promise<void>((resolve) => this.ws.once('close', () => resolve()));
-    this.ws.terminate();
-    await done;
-  }
-}
+/** The recording client shared with the v1 tests, under its v2 name. */
+export { RecordingClient as V2Client, WAIT_MS, type Pred } from '../sim-ws/recording-client.js';
 
 export const isAck =
   (method: string, extra: (m: any) => boolean = () => true): Pred =>
