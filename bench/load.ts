@@ -26,6 +26,8 @@ export interface ThroughputStep {
   pass: boolean;
   /** Lag p50 ≤ 1 ms and (almost) nothing skipped: the listeners keep up, tails aside. */
   keepsUp: boolean;
+  /** The first attempt at this rate failed and this is the second. */
+  retried?: boolean;
   error?: string;
 }
 
@@ -137,7 +139,13 @@ export async function runThroughput(
   const steps: ThroughputStep[] = [];
   for (const rate of rates) {
     log(`throughput: ${rate} updates/s, ${listeners} listeners`);
-    const s = await step(rate, listeners, windowS, runRoot);
+    let s = await step(rate, listeners, windowS, runRoot);
+    if (!s.pass) {
+      // One retry: a single stall of a shared machine (another user's job) should not end the ladder.
+      log(`  lag p99 ${round(s.lagUs.p99)} µs, skipped ${s.simSkipped}: retrying once`);
+      const again = await step(rate, listeners, windowS, runRoot);
+      s = { ...again, retried: true };
+    }
     steps.push(s);
     log(`  lag p50 ${round(s.lagUs.p50)} µs p99 ${round(s.lagUs.p99)} µs, read ${s.readPerSecond}/s, skipped ${s.simSkipped} → ${s.pass ? 'pass' : s.keepsUp ? 'keeps up (p99 over)' : 'FAIL'}`);
     if (!s.keepsUp) break;

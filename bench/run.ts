@@ -17,7 +17,7 @@ const SECTIONS = ['micro', 'wire', 'floor', 'peer', 'throughput', 'memory'] as c
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR]
-  --quick   the same report with fewer samples (300 trades per configuration, 60 s memory run), < 3 min
+  --quick   the same report with fewer samples (300 trades per configuration, 30 s memory run), < 3 min
   --only    run only these sections (comma-separated)
   --out     results folder (default bench/results)
   --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)`;
@@ -65,13 +65,13 @@ async function main(): Promise<void> {
     process.stderr.write(`[${Math.round((performance.now() - t0) / 1000)} s] ${l}\n`);
   };
   const q = args.quick;
-  const wire: WireSettings = { trades: q ? 300 : 5000, perSecond: 50, feedPerSecond: 2000, warmup: q ? 20 : 50, runRoot };
+  const wire: WireSettings = { trades: q ? 300 : 5000, perSecond: 50, feedPerSecond: 2000, warmup: q ? 20 : 50, maxMeasureS: q ? 5 : 400, runRoot };
   const result: BenchResult = {
     startedAt,
     quick: q,
     durationS: 0,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, loadavg: loadavg() },
-    settings: { wire, listenersForLoad: args.listeners, throughputWindowS: q ? 3 : 10, memoryS: q ? 40 : 600 },
+    settings: { wire, listenersForLoad: args.listeners, throughputWindowS: q ? 3 : 10, memoryS: q ? 30 : 600 },
     micro: null,
     wire: [],
     throughput: null,
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     result.throughput = await runThroughput(rates, args.listeners, q ? 3 : 10, runRoot, log);
   });
   await section('memory', async () => {
-    result.memory = await runMemory(10_000, q ? 40 : 600, q ? 2 : 10, args.listeners, runRoot, log);
+    result.memory = await runMemory(10_000, q ? 30 : 600, q ? 2 : 10, args.listeners, runRoot, log);
   });
 
   result.durationS = (performance.now() - t0) / 1000;

@@ -21,6 +21,8 @@ export interface WireSettings {
   /** Background book updates per second across all pairs. */
   feedPerSecond: number;
   warmup: number;
+  /** No more top-up rounds after this long (quick mode must stay under three minutes). */
+  maxMeasureS: number;
   runRoot: string;
 }
 
@@ -49,6 +51,7 @@ export interface WireResult {
 }
 
 const WARMUP_ATTEMPTS = 5;
+const MAX_TOP_UPS = 3;
 const TRAILING_MS = 500;
 /** Enough coins that one still busy with its last dislocation (refill, lifetime) is rare at 50/s. */
 const FLOOR_COINS = Array.from({ length: 32 }, (_, i) => 20 + i);
@@ -81,11 +84,19 @@ async function measure(
   }
   const cpu = new CpuWindow(pid);
   cpu.start();
-  await dislocate(sim, Math.ceil(s.trades * 1.1), s.perSecond, extra);
+  const t0 = performance.now();
+  let rows: TimingRow[] = [];
+  let lat: number[] = [];
+  // Top up until `trades` are measured (misses are common on a loaded box), within the time cap.
+  for (let round = 0; ; round++) {
+    const want = round === 0 ? s.trades : s.trades - lat.length;
+    await dislocate(sim, Math.ceil(want * 1.1), s.perSecond, extra);
+    rows = (await sim.timing()).filter((r) => r.id > lastId);
+    lat = [];
+    for (const r of rows) if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
+    if (lat.length >= s.trades || round >= MAX_TOP_UPS || performance.now() - t0 > s.maxMeasureS * 1000) break;
+  }
   const cpuCores = cpu.stop();
-  const rows = (await sim.timing()).filter((r) => r.id > lastId);
-  const lat: number[] = [];
-  for (const r of rows) if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
   return { opened: rows.length, measured: lat.length, missed: rows.length - lat.length, latencyUs: distribution(lat), cpuCores, rows };
 }
 
