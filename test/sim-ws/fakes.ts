@@ -1,7 +1,7 @@
 /**
- * Small fakes of the simulator's SimMarket and SimVenue for the WS v1 server tests: a few pairs with
- * hand-set books, and a venue that accepts/rejects orders and emits order/trade events the way the
- * real venue is specified to (pending → open → fills → closed/canceled).
+ * Small fakes for the WS server tests: pairs and a market with hand-set books (v1 and v2 tests), and
+ * a venue (v1 tests) that accepts/rejects orders and emits order/trade events the way the real venue
+ * is specified to (pending → open → fills → closed/canceled).
  */
 import type {
   BookChange,
@@ -18,7 +18,29 @@ import type {
   Side,
 } from '../../src/sim/contracts.js';
 
-function pair(
+/** A test pair: the fields a test cares about; the rest derived (`XBT/USD` → baseId `XXBT`, quoteId `ZUSD`). */
+export function simPair(
+  p: Pick<SimPair, 'id' | 'wsname' | 'symbol' | 'pairDecimals' | 'lotDecimals' | 'ordermin'> &
+    Partial<SimPair>,
+): SimPair {
+  const [base = '', quote = ''] = p.wsname.split('/');
+  return {
+    altname: p.id,
+    base,
+    quote,
+    costDecimals: 5,
+    costmin: 0,
+    tickSize: 10 ** -p.pairDecimals,
+    status: 'online',
+    takerFees: [[0, 0.4]],
+    makerFees: [[0, 0.25]],
+    baseId: `X${base}`,
+    quoteId: `Z${quote}`,
+    ...p,
+  };
+}
+
+const fakePair = (
   id: string,
   altname: string,
   wsname: string,
@@ -26,40 +48,30 @@ function pair(
   pairDecimals: number,
   lotDecimals: number,
   ordermin: number,
-): SimPair {
-  const [base = '', quote = ''] = wsname.split('/');
-  return {
-    id,
-    altname,
-    wsname,
-    symbol,
-    base,
-    quote,
-    pairDecimals,
-    lotDecimals,
-    costDecimals: 5,
-    ordermin,
-    costmin: 0,
-    tickSize: 10 ** -pairDecimals,
-    status: 'online',
-    takerFees: [[0, 0.4]],
-    makerFees: [[0, 0.25]],
-    baseId: `X${base}`,
-    quoteId: `Z${quote}`,
-  };
-}
+): SimPair => simPair({ id, altname, wsname, symbol, pairDecimals, lotDecimals, ordermin });
 
 export const FAKE_PAIRS: SimPair[] = [
-  pair('XXBTZUSD', 'XBTUSD', 'XBT/USD', 'BTC/USD', 1, 8, 0.0001),
-  pair('XETHZEUR', 'ETHEUR', 'ETH/EUR', 'ETH/EUR', 2, 8, 0.002),
-  pair('XDGUSD', 'XDGUSD', 'XDG/USD', 'DOGE/USD', 7, 8, 50),
+  fakePair('XXBTZUSD', 'XBTUSD', 'XBT/USD', 'BTC/USD', 1, 8, 0.0001),
+  fakePair('XETHZEUR', 'ETHEUR', 'ETH/EUR', 'ETH/EUR', 2, 8, 0.002),
+  fakePair('XDGUSD', 'XDGUSD', 'XDG/USD', 'DOGE/USD', 7, 8, 50),
 ];
 
+/** Rounding of quantities left after a take: the 8-decimal lot grid, without float residue. */
+const QTY_GRID = 1e8;
+
+/** A market with hand-set books: `set` changes levels silently, `apply` sets them and emits one change. */
 export class FakeMarket implements SimMarket {
-  readonly pairs = FAKE_PAIRS;
-  private readonly books = FAKE_PAIRS.map(() => ({ bid: [] as BookLevel[], ask: [] as BookLevel[] }));
+  private readonly books: Array<{ bid: BookLevel[]; ask: BookLevel[] }>;
   private readonly listeners = new Set<(c: BookChange) => void>();
   ts = 1_700_000_000.123456;
+
+  constructor(
+    readonly pairs: readonly SimPair[] = FAKE_PAIRS,
+    /** How far `ts` moves per level set, in seconds. */
+    private readonly tsStepSec = 0.000001,
+  ) {
+    this.books = pairs.map(() => ({ bid: [], ask: [] }));
+  }
 
   pairIndex(name: string): number {
     return this.pairs.findIndex(
@@ -67,15 +79,13 @@ export class FakeMarket implements SimMarket {
     );
   }
   levels(pairIndex: number, side: Side): readonly BookLevel[] {
-    const b = this.books[pairIndex];
-    if (b === undefined) return [];
-    return b[side];
+    return this.books[pairIndex]?.[side] ?? [];
   }
   /** Sets (qty>0) or removes (qty 0) a level without telling anyone; `emit` publishes a change. */
   set(pairIndex: number, side: Side, price: number, qty: number): BookLevel {
     const b = this.books[pairIndex];
     if (b === undefined) throw new Error('bad pair');
-    this.ts += 0.000001;
+    this.ts += this.tsStepSec;
     const lv = b[side].filter((l) => l.price !== price);
     const level: BookLevel = { price, qty, ts: this.ts };
     if (qty > 0) lv.push(level);
@@ -107,8 +117,8 @@ export class FakeMarket implements SimMarket {
       if (side === 'ask' ? l.price > limit : l.price < limit) break;
       const q = Math.min(left, l.qty);
       fills.push({ price: l.price, qty: q });
-      left -= q;
-      this.set(pairIndex, side, l.price, l.qty - q);
+      left = Math.round((left - q) * QTY_GRID) / QTY_GRID;
+      this.set(pairIndex, side, l.price, Math.round((l.qty - q) * QTY_GRID) / QTY_GRID);
     }
     return fills;
   }
