@@ -2,19 +2,11 @@
  * Zero-allocation reader of one JSON number from bytes (RFC 8259 grammar, strict: no leading
  * zeros, digits on both sides of '.', optional exponent). Kraken v2 sends prices and quantities as
  * JSON numbers (kraken-api.md §3.1): the value must be what parseFloat gives for the same text.
- *
- * How: digits accumulate into an integer mantissa m (trailing zeros deferred so they cost nothing);
- * the value is m·10^e with one exact power of ten, a single correctly rounded operation while
- * m < 2^53 and |e| ≤ 22 (Clinger's fast path) — bit-identical to parseFloat. Outside that
- * (≥ 16 significant digits, huge exponents) it falls back to parseFloat on the bytes: exact but
- * allocates, counted in `slowConversions`.
+ * This file checks the grammar; ../ws/decimal-digits.ts converts the digits (shared with v1).
  */
+import { DecimalDigits } from '../ws/decimal-digits.js';
 import { TickerReject } from './ticker-reject.js';
 
-const TWO_POW_53 = 9007199254740992;
-/** Exact powers of ten as doubles (10^0 … 10^22). */
-const POW10 = new Float64Array(23);
-for (let p = 0, v = 1; p <= 22; p++, v *= 10) POW10[p] = v;
 /** More exponent digits than this cannot be a fast-path value: leave it to parseFloat. */
 const MAX_EXP_DIGITS = 6;
 
@@ -29,7 +21,12 @@ function isDigit(c: number): boolean {
 export class JsonNumberReader {
   /** [0] value of the last number read; [1] 1 when it carried a minus sign (so -0 is visible). */
   readonly result = new Float64Array(2);
-  slowConversions = 0;
+  private readonly digits = new DecimalDigits();
+
+  /** Conversions that needed the allocating parseFloat fallback. */
+  get slowConversions(): number {
+    return this.digits.slowConversions;
+  }
 
   /**
    * Read the number starting at buf[i]. Returns the index just after it, or -reason
@@ -47,51 +44,22 @@ export class JsonNumberReader {
     }
     if (c === 0x4e || c === 0x49) return -TickerReject.NAN_INFINITY; // NaN, Infinity
     if (!isDigit(c)) return -TickerReject.NON_NUMERIC;
-    let m = 0,
-      zeros = 0,
-      k = 0;
-    let exact = true;
+    const digits = this.digits;
+    digits.begin();
     // Integer part: "0" alone or [1-9][0-9]*.
     if (c === 0x30) {
       i++;
       if (i < n && isDigit(buf[i] as number)) return -TickerReject.NON_NUMERIC;
     } else {
-      for (; i < n; i++) {
-        c = buf[i] as number;
-        if (!isDigit(c)) break;
-        if (c === 0x30) {
-          zeros++;
-        } else if (exact) {
-          if (zeros > 0) {
-            if (zeros > 22) exact = false;
-            else m *= POW10[zeros] as number;
-            zeros = 0;
-          }
-          m = m * 10 + (c - 0x30);
-          if (m >= TWO_POW_53) exact = false;
-        }
-      }
+      i = digits.run(buf, i, n);
     }
+    let fractionDigits = 0;
     if (i < n && (buf[i] as number) === DOT) {
       i++;
       const fracStart = i;
-      for (; i < n; i++) {
-        c = buf[i] as number;
-        if (!isDigit(c)) break;
-        k++;
-        if (c === 0x30) {
-          if (m !== 0) zeros++; // leading zeros do not scale a zero mantissa
-        } else if (exact) {
-          if (zeros > 0) {
-            if (zeros > 22) exact = false;
-            else m *= POW10[zeros] as number;
-            zeros = 0;
-          }
-          m = m * 10 + (c - 0x30);
-          if (m >= TWO_POW_53) exact = false;
-        }
-      }
-      if (i === fracStart) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
+      i = digits.run(buf, i, n);
+      fractionDigits = i - fracStart;
+      if (fractionDigits === 0) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
     }
     let exp = 0;
     if (i < n && ((buf[i] as number) | 0x20) === 0x65) {
@@ -105,11 +73,9 @@ export class JsonNumberReader {
         if (i >= n) return -TickerReject.TRUNCATED;
       }
       const expStart = i;
-      for (; i < n; i++) {
-        c = buf[i] as number;
-        if (!isDigit(c)) break;
+      for (; i < n && isDigit((c = buf[i] as number)); i++) {
         if (i - expStart < MAX_EXP_DIGITS) exp = exp * 10 + (c - 0x30);
-        else exact = false;
+        else digits.inexact();
       }
       if (i === expStart) return i >= n ? -TickerReject.TRUNCATED : -TickerReject.NON_NUMERIC;
       if (expNeg) exp = -exp;
@@ -120,21 +86,10 @@ export class JsonNumberReader {
       if (isDigit(c) || c === DOT || c === MINUS || c === PLUS || (c | 0x20) === 0x65)
         return -TickerReject.NON_NUMERIC;
     }
-    const e = zeros - k + exp;
-    let v: number;
-    if (exact && m === 0) v = 0;
-    else if (exact && e >= 0 && e <= 22) v = m * (POW10[e] as number);
-    else if (exact && e < 0 && e >= -22) v = m / (POW10[-e] as number);
-    else v = this.slow(buf, start + negative, i);
+    const v = digits.value(exp - fractionDigits, buf, start + negative, i);
     this.result[0] = negative === 1 ? -v : v;
     this.result[1] = negative;
     return i;
-  }
-
-  /** Rare path: exact, but allocates a string. */
-  private slow(buf: Uint8Array, start: number, end: number): number {
-    this.slowConversions++;
-    return parseFloat(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
   }
 }
 

@@ -9,6 +9,7 @@
  * Malformed input never throws: `scan` returns SCAN_REJECTED, sets `lastReject` and counts it.
  * On rejection `out` keeps the previous good values (results go to a scratch array first).
  */
+import { DecimalDigits } from './decimal-digits.js';
 import { HASH_MASK, MAX_PAIR_NAME_BYTES, PairTable } from './pair-table.js';
 
 /** Indices into `SpreadScanner.out`. RECV_US is filled by the feed client, not by the scanner. */
@@ -70,10 +71,6 @@ export const SPREAD_REJECT_NAMES: readonly string[] = [
 /** A spread frame is ≈100 bytes; anything far larger is hostile or not a spread. */
 export const DEFAULT_MAX_SPREAD_FRAME_BYTES = 1024;
 const MAX_CHANNEL_ID_DIGITS = 15;
-const TWO_POW_53 = 9007199254740992;
-/** Exact powers of ten as doubles (10^0 … 10^22): Clinger's fast path bound. */
-const POW10 = new Float64Array(23);
-for (let p = 0, v = 1; p <= 22; p++, v *= 10) POW10[p] = v;
 
 const QUOTE = 0x22,
   COMMA = 0x2c,
@@ -101,18 +98,22 @@ export class SpreadScanner {
   readonly maxFrameBytes: number;
   accepted = 0;
   events = 0;
-  /** Conversions that needed the parseFloat fallback (> 2^53 mantissa or > 22 decimals): these allocate. */
-  slowConversions = 0;
   lastReject: SpreadRejectCode = SpreadReject.NONE;
   /** Of the last accepted frame. */
   pairIndex = -1;
   channelId = -1;
   innerCount = 0;
   private readonly scratch = new Float64Array(5);
+  private readonly digits = new DecimalDigits();
 
   constructor(pairNames: readonly string[] | PairTable, maxFrameBytes = DEFAULT_MAX_SPREAD_FRAME_BYTES) {
     this.pairs = pairNames instanceof PairTable ? pairNames : new PairTable(pairNames);
     this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /** Conversions that needed the parseFloat fallback (≥ 16 significant digits or > 22 decimals): these allocate. */
+  get slowConversions(): number {
+    return this.digits.slowConversions;
   }
 
   get rejected(): number {
@@ -259,15 +260,12 @@ export class SpreadScanner {
   }
 
   /**
-   * Decimal string body starting at i (after the opening quote) → scratch[slot].
-   * Returns the index after the closing quote, or -reason. Digits accumulate into an integer
-   * mantissa m with zeros deferred (so trailing zeros cost nothing); the value is m·10^e computed
-   * with one exact power of ten, which is correctly rounded — bit-identical to parseFloat — while
-   * m < 2^53 and |e| ≤ 22. Otherwise it falls back to parseFloat on the bytes (allocates; counted).
+   * Decimal string body starting at i (after the opening quote) → scratch[slot], converted by
+   * DecimalDigits (bit-identical to parseFloat). Returns the index after the closing quote, or -reason.
    */
   private decimal(buf: Uint8Array, i: number, n: number, slot: number): number {
     if (i >= n) return -SpreadReject.TRUNCATED;
-    let c = buf[i] as number;
+    const c = buf[i] as number;
     if (c === MINUS) {
       return i + 1 < n && isNanInfStart(buf[i + 1] as number)
         ? -SpreadReject.NAN_INFINITY
@@ -275,54 +273,22 @@ export class SpreadScanner {
     }
     if (isNanInfStart(c)) return -SpreadReject.NAN_INFINITY;
     const start = i;
-    let m = 0,
-      k = 0,
-      zeros = 0,
-      digits = 0;
-    let dot = false,
-      exact = true;
-    for (; i < n; i++) {
-      c = buf[i] as number;
-      if (c >= 0x30 && c <= 0x39) {
-        digits++;
-        if (dot) k++;
-        if (c === 0x30) {
-          if (m !== 0) zeros++; // leading zeros do not scale a zero mantissa
-        } else if (exact) {
-          if (zeros > 0) {
-            if (zeros > 22) exact = false;
-            else m *= POW10[zeros] as number;
-            zeros = 0;
-          }
-          m = m * 10 + (c - 0x30);
-          if (m >= TWO_POW_53) exact = false;
-        }
-      } else if (c === DOT) {
-        if (dot) return -SpreadReject.NON_NUMERIC;
-        dot = true;
-      } else if (c === QUOTE) {
-        break;
-      } else {
-        return -SpreadReject.NON_NUMERIC;
-      }
+    const digits = this.digits;
+    digits.begin();
+    i = digits.run(buf, i, n);
+    let count = i - start,
+      fractionDigits = 0;
+    if (i < n && (buf[i] as number) === DOT) {
+      const fracStart = i + 1;
+      i = digits.run(buf, fracStart, n);
+      fractionDigits = i - fracStart;
+      count += fractionDigits;
     }
     if (i >= n) return -SpreadReject.TRUNCATED;
-    if (digits === 0) return -SpreadReject.NON_NUMERIC;
-    let v: number;
-    const e = zeros - k;
-    if (exact && m === 0) v = 0;
-    else if (exact && e >= 0 && e <= 22 && m * (POW10[e] as number) < TWO_POW_53)
-      v = m * (POW10[e] as number);
-    else if (exact && e < 0 && e >= -22) v = m / (POW10[-e] as number);
-    else v = this.slowDecimal(buf, start, i);
-    this.scratch[slot] = v;
+    // Anything but the closing quote here (a second '.', a letter) is not a decimal.
+    if ((buf[i] as number) !== QUOTE || count === 0) return -SpreadReject.NON_NUMERIC;
+    this.scratch[slot] = digits.value(-fractionDigits, buf, start, i);
     return i + 1;
-  }
-
-  /** Rare path (≥ 16 significant digits or > 22 decimals): exact, but allocates a string. */
-  private slowDecimal(buf: Uint8Array, start: number, end: number): number {
-    this.slowConversions++;
-    return parseFloat(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
   }
 
   /**
