@@ -61,8 +61,9 @@ describe('system: public feed faults and supervision', () => {
   });
 
   test('a stalled feed: the watchdog kills the silent socket and reconnects; nothing trades during the stall', async (t) => {
-    const duration = 28;
-    const stallMs = 13_000;
+    const duration = 30;
+    // Longer than the 10 s watchdog with room for its check period on a loaded machine.
+    const stallMs = 15_000;
     const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
     const before = balancesByCode(run.sim);
     await run.waitReady(LISTENERS, true);
