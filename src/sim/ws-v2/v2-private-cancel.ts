@@ -6,19 +6,12 @@
  * The venue emits the `canceled` executions report during the call, so it precedes the ack (as v1).
  */
 import type { SimOrder } from '../contracts.js';
-import type { V2PrivateSession } from './v2-executions.js';
-import type { PlaceContext } from './v2-private-orders.js';
+import type { PlaceContext, PrivateRequest } from './v2-private-orders.js';
 import { V2_ERRORS, ackError, ackOk, paramsOf } from './v2-wire.js';
 
 type RefKind = 'order_id' | 'cl_ord_id' | 'order_userref';
 
-export function cancelOrders(
-  ctx: PlaceContext,
-  s: V2PrivateSession,
-  msg: Record<string, unknown>,
-  reqId: number | undefined,
-  timeIn: string,
-): void {
+export function cancelOrders(ctx: PlaceContext, { s, msg, reqId, timeIn }: PrivateRequest): void {
   const fail = (error: string, extra?: Record<string, unknown>): void => {
     ctx.badInput++;
     ctx.out.send(s.conn, ackError('cancel_order', error, reqId, timeIn, extra));
@@ -66,13 +59,7 @@ function matchesRef(o: Readonly<SimOrder>, kind: RefKind, value: string | number
   return o.userref === value;
 }
 
-export function cancelAll(
-  ctx: PlaceContext,
-  s: V2PrivateSession,
-  msg: Record<string, unknown>,
-  reqId: number | undefined,
-  timeIn: string,
-): void {
+export function cancelAll(ctx: PlaceContext, { s, msg, reqId, timeIn }: PrivateRequest): void {
   const a = ctx.auth(s, paramsOf(msg)?.['token']);
   if ('error' in a) {
     ctx.badInput++;

@@ -21,6 +21,17 @@ export const BATCH_MAX_ORDERS = 15;
 /** The private server, as the order and cancel handlers use it. */
 export type PlaceContext = WsPrivateServer<V2PrivateSession, ExecItem>;
 
+/** One order or cancel request being answered. */
+export interface PrivateRequest {
+  readonly s: V2PrivateSession;
+  readonly msg: Record<string, unknown>;
+  readonly reqId: number | undefined;
+  /** When the request was read (RFC3339), echoed in the ack. */
+  readonly timeIn: string;
+  /** Monotonic ns the request was read at (order-arrival timing). */
+  readonly arrivedNs: bigint;
+}
+
 interface Placed {
   req: OrderRequest;
   userref?: number;
@@ -49,11 +60,8 @@ interface OrderCall {
 /** Counts the request and runs the checks every order request starts with; null when answered. */
 function orderCall(
   ctx: PlaceContext,
-  s: V2PrivateSession,
+  { s, msg, reqId, timeIn }: PrivateRequest,
   method: 'add_order' | 'batch_add',
-  msg: Record<string, unknown>,
-  reqId: number | undefined,
-  timeIn: string,
 ): OrderCall | null {
   ctx.ordersReceived++;
   const rejectAck = (error: string): string => {
@@ -74,35 +82,23 @@ function orderCall(
   return { params, apiKey: a.apiKey, rejectAck, reject };
 }
 
-export function placeOrder(
-  ctx: PlaceContext,
-  s: V2PrivateSession,
-  msg: Record<string, unknown>,
-  reqId: number | undefined,
-  timeIn: string,
-  arrivedNs: bigint,
-): void {
-  const call = orderCall(ctx, s, 'add_order', msg, reqId, timeIn);
+export function placeOrder(ctx: PlaceContext, r: PrivateRequest): void {
+  const call = orderCall(ctx, r, 'add_order');
   if (call === null) return;
+  const { s, reqId, timeIn, arrivedNs } = r;
   const parsed = parseV2Order(call.params, ctx.o.venue.market);
   if (!parsed.ok) return call.reject(parsed.error);
   ctx.o.timing?.orderArrived(parsed.pairIndex, parsed.req.type, timingLimit(parsed.req), arrivedNs);
   ctx.submitOrder(s, call.apiKey, call.rejectAck, () => {
-    const r = callVenue(ctx, call.apiKey, parsed.req);
-    return r.ok ? ackOk('add_order', idResult(r.txid, parsed), reqId, timeIn) : call.rejectAck(r.error);
+    const v = callVenue(ctx, call.apiKey, parsed.req);
+    return v.ok ? ackOk('add_order', idResult(v.txid, parsed), reqId, timeIn) : call.rejectAck(v.error);
   });
 }
 
-export function placeBatch(
-  ctx: PlaceContext,
-  s: V2PrivateSession,
-  msg: Record<string, unknown>,
-  reqId: number | undefined,
-  timeIn: string,
-  arrivedNs: bigint,
-): void {
-  const call = orderCall(ctx, s, 'batch_add', msg, reqId, timeIn);
+export function placeBatch(ctx: PlaceContext, r: PrivateRequest): void {
+  const call = orderCall(ctx, r, 'batch_add');
   if (call === null) return;
+  const { s, reqId, timeIn, arrivedNs } = r;
   const { params, reject } = call;
   const symbol = params['symbol'];
   if (typeof symbol !== 'string' || symbol === '') return reject(V2_ERRORS.symbol);
@@ -134,9 +130,9 @@ export function placeBatch(
   ctx.submitOrder(s, call.apiKey, call.rejectAck, () => {
     const results: Array<Record<string, unknown>> = [];
     for (const p of placed) {
-      const r = callVenue(ctx, call.apiKey, p.req);
-      if (r.ok) results.push(idResult(r.txid, p));
-      else results.push({ error: r.error, ...idResult('', p) });
+      const v = callVenue(ctx, call.apiKey, p.req);
+      if (v.ok) results.push(idResult(v.txid, p));
+      else results.push({ error: v.error, ...idResult('', p) });
     }
     return ackOk('batch_add', results, reqId, timeIn);
   });

@@ -80,13 +80,13 @@ export class V2PrivateServer extends WsPrivateServer<V2PrivateSession, ExecItem>
       case 'unsubscribe':
         return this.onSubscription(s, msg, method, reqId, timeIn);
       case 'add_order':
-        return placeOrder(this, s, msg, reqId, timeIn, arrivedNs);
+        return placeOrder(this, { s, msg, reqId, timeIn, arrivedNs });
       case 'batch_add':
-        return placeBatch(this, s, msg, reqId, timeIn, arrivedNs);
+        return placeBatch(this, { s, msg, reqId, timeIn, arrivedNs });
       case 'cancel_order':
-        return cancelOrders(this, s, msg, reqId, timeIn);
+        return cancelOrders(this, { s, msg, reqId, timeIn, arrivedNs });
       case 'cancel_all':
-        return cancelAll(this, s, msg, reqId, timeIn);
+        return cancelAll(this, { s, msg, reqId, timeIn, arrivedNs });
       default:
         this.badInput++;
         this.out.send(
