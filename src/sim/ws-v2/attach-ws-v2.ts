@@ -6,8 +6,7 @@
 import type { Server } from 'node:http';
 import {
   attachWsServers,
-  dislocationStamp,
-  nowMsOf,
+  serverDeps,
   type WsAttachDeps,
   type WsHandle,
   type WsStats,
@@ -23,20 +22,9 @@ export type WsV2Stats = WsStats;
 export type WsV2Handle = WsHandle;
 
 export function attachWsV2(server: Server, deps: WsV2Deps): WsV2Handle {
-  const pub = new V2PublicServer({
-    market: deps.market,
-    faults: deps.faults,
-    systemStatus: () => deps.venue.systemStatus(),
-    nowMs: nowMsOf(deps),
-    maxBufferedBytes: deps.maxBufferedBytes,
-    onDislocationFrameWritten: dislocationStamp(deps),
-  });
-  const priv = new V2PrivateServer({
-    venue: deps.venue,
-    faults: deps.faults,
-    timing: deps.timing,
-    maxBufferedBytes: deps.maxBufferedBytes,
-  });
+  const o = serverDeps(deps);
+  const pub = new V2PublicServer(o.pub);
+  const priv = new V2PrivateServer(o.priv);
   // Every account's fills are the pair's public trades (ticker `trades` trigger, last/volume/vwap).
   const offTrades = deps.venue.onEvent((ev) => {
     if (ev.kind === 'trade')

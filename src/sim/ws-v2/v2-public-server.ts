@@ -5,11 +5,9 @@
  * the instrument, ticker and book channels, and the fault effects (drop, stall, garbage frames).
  */
 import type { RawData } from 'ws';
-import type { SimMarket, SystemStatus } from '../contracts.js';
-import type { SimFaultsControl } from '../faults.js';
 import { parseRequest } from '../ws/v1-messages.js';
 import type { WsConn } from '../ws/ws-output.js';
-import { WsPublicServer } from '../ws/ws-public-server.js';
+import { WsPublicServer, type PublicServerDeps } from '../ws/ws-public-server.js';
 import { instrumentSnapshotFrame } from './v2-instrument.js';
 import { V2PublicFeed, type V2TickerTrigger } from './v2-public-feed.js';
 import { parsePublicSubscription } from './v2-subscribe-request.js';
@@ -65,15 +63,7 @@ interface ConnState {
   instrument: boolean;
 }
 
-export interface V2PublicServerOptions {
-  market: SimMarket;
-  faults: SimFaultsControl;
-  systemStatus: () => SystemStatus;
-  /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
-  nowMs: () => number;
-  maxBufferedBytes?: number;
-  onDislocationFrameWritten?: (id: number, ns: bigint) => void;
-}
+export type V2PublicServerOptions = PublicServerDeps;
 
 export class V2PublicServer extends WsPublicServer<ConnState> {
   readonly feed: V2PublicFeed;

@@ -3,14 +3,7 @@
  * server; routing, timers, faults and stats are shared with v2 (attach-ws.ts).
  */
 import type { Server } from 'node:http';
-import {
-  attachWsServers,
-  dislocationStamp,
-  nowMsOf,
-  type WsAttachDeps,
-  type WsHandle,
-  type WsStats,
-} from './attach-ws.js';
+import { attachWsServers, serverDeps, type WsAttachDeps, type WsHandle, type WsStats } from './attach-ws.js';
 import { V1PrivateServer } from './v1-private-server.js';
 import { V1PublicServer } from './v1-public-server.js';
 
@@ -23,23 +16,10 @@ export type WsV1Stats = WsStats;
 export type WsV1Handle = WsHandle;
 
 export function attachWsV1(server: Server, deps: WsV1Deps): WsV1Handle {
-  const pub = new V1PublicServer({
-    market: deps.market,
-    faults: deps.faults,
-    systemStatus: () => deps.venue.systemStatus(),
-    nowMs: nowMsOf(deps),
-    maxBufferedBytes: deps.maxBufferedBytes,
-    onDislocationFrameWritten: dislocationStamp(deps),
-  });
-  const priv = new V1PrivateServer({
-    venue: deps.venue,
-    faults: deps.faults,
-    timing: deps.timing,
-    maxBufferedBytes: deps.maxBufferedBytes,
-  });
+  const o = serverDeps(deps);
   return attachWsServers(server, deps, {
-    pub,
-    priv,
+    pub: new V1PublicServer(o.pub),
+    priv: new V1PrivateServer(o.priv),
     publicPath: deps.publicPath ?? WS_V1_PUBLIC_PATH,
     privatePath: deps.privatePath ?? WS_V1_PRIVATE_PATH,
   });

@@ -11,9 +11,9 @@ import type { BookChange, SimMarket, SimVenue, SystemStatus } from '../contracts
 import type { DropTarget, SimFaultsControl } from '../faults.js';
 import type { TimingRegistry } from '../timing.js';
 import { upgradeRouterFor, type UpgradeRouter } from './upgrade-router.js';
-import type { WsPrivateServer, PrivateItem, PrivateSession } from './ws-private-server.js';
-import type { WsPublicServer } from './ws-public-server.js';
-import type { WsSession } from './ws-server.js';
+import type { PrivateItem, PrivateSession, WsPrivateOptions, WsPrivateServer } from './ws-private-server.js';
+import type { PublicServerDeps, WsPublicServer } from './ws-public-server.js';
+import type { WsServer, WsSession } from './ws-server.js';
 
 /** Kraken: heartbeat about once a second on an idle subscribed connection (§1.5). */
 export const DEFAULT_HEARTBEAT_MS = 1000;
@@ -40,27 +40,19 @@ export interface WsAttachDeps {
   privatePath?: string;
 }
 
+/** The counters every server has. */
+export interface WsServerStats {
+  connections: number;
+  connectionsTotal: number;
+  subscriptions: number;
+  framesSent: number;
+  framesDropped: number;
+  badInput: number;
+}
+
 export interface WsStats {
-  public: {
-    connections: number;
-    connectionsTotal: number;
-    subscriptions: number;
-    framesSent: number;
-    framesDropped: number;
-    badInput: number;
-    stalledChanges: number;
-    garbageSent: number;
-  };
-  private: {
-    connections: number;
-    connectionsTotal: number;
-    subscriptions: number;
-    framesSent: number;
-    framesDropped: number;
-    badInput: number;
-    ordersReceived: number;
-    ordersRejected: number;
-  };
+  public: WsServerStats & { stalledChanges: number; garbageSent: number };
+  private: WsServerStats & { ordersReceived: number; ordersRejected: number };
 }
 
 export interface WsHandle {
@@ -88,18 +80,37 @@ export interface WsServerPair {
   detach?: () => void;
 }
 
-/** The public server's "dislocation frame written" callback: the timing registry and the caller's hook. */
-export function dislocationStamp(deps: WsAttachDeps): ((id: number, ns: bigint) => void) | undefined {
+/** What a version's public and private servers are built from. */
+export function serverDeps(deps: WsAttachDeps): { pub: PublicServerDeps; priv: WsPrivateOptions } {
   const { timing, onDislocationFrameWritten: extra } = deps;
-  if (timing === undefined && extra === undefined) return undefined;
-  return (id, ns) => {
-    timing?.frameWritten(id, ns);
-    extra?.(id, ns);
+  return {
+    pub: {
+      market: deps.market,
+      faults: deps.faults,
+      systemStatus: () => deps.venue.systemStatus(),
+      nowMs: deps.nowMs ?? (() => performance.now()),
+      maxBufferedBytes: deps.maxBufferedBytes,
+      // The timing registry and the caller's hook both hear "first dislocation frame written".
+      onDislocationFrameWritten:
+        timing === undefined && extra === undefined
+          ? undefined
+          : (id, ns) => {
+              timing?.frameWritten(id, ns);
+              extra?.(id, ns);
+            },
+    },
+    priv: { venue: deps.venue, faults: deps.faults, timing, maxBufferedBytes: deps.maxBufferedBytes },
   };
 }
 
-/** The monotonic clock the public server checks the stall fault against. */
-export const nowMsOf = (deps: WsAttachDeps): (() => number) => deps.nowMs ?? (() => performance.now());
+const serverStats = (s: WsServer<WsSession>, subscriptions: number): WsServerStats => ({
+  connections: s.sessions.size,
+  connectionsTotal: s.connectionsTotal,
+  subscriptions,
+  framesSent: s.out.framesSent,
+  framesDropped: s.out.framesDropped,
+  badInput: s.badInput,
+});
 
 export function attachWsServers(server: Server, deps: WsAttachDeps, servers: WsServerPair): WsHandle {
   const { pub, priv, publicPath, privatePath } = servers;
@@ -153,22 +164,12 @@ export function attachWsServers(server: Server, deps: WsAttachDeps, servers: WsS
     dropConnections,
     stats: () => ({
       public: {
-        connections: pub.sessions.size,
-        connectionsTotal: pub.connectionsTotal,
-        subscriptions: pub.feed.subscriptions,
-        framesSent: pub.out.framesSent,
-        framesDropped: pub.out.framesDropped,
-        badInput: pub.badInput,
+        ...serverStats(pub, pub.feed.subscriptions),
         stalledChanges: pub.feed.stalledChanges,
         garbageSent: pub.garbageSent,
       },
       private: {
-        connections: priv.sessions.size,
-        connectionsTotal: priv.connectionsTotal,
-        subscriptions: priv.subscriptions,
-        framesSent: priv.out.framesSent,
-        framesDropped: priv.out.framesDropped,
-        badInput: priv.badInput,
+        ...serverStats(priv, priv.subscriptions),
         ordersReceived: priv.ordersReceived,
         ordersRejected: priv.ordersRejected,
       },

@@ -4,8 +4,6 @@
  * subscribed connections, and the fault effects (drop, stall, garbage frames).
  */
 import type { RawData } from 'ws';
-import type { SimMarket, SystemStatus } from '../contracts.js';
-import type { SimFaultsControl } from '../faults.js';
 import {
   HEARTBEAT_FRAME,
   V1_ERRORS,
@@ -28,7 +26,7 @@ import {
   type V1Channel,
   type V1PublicChannel,
 } from './v1-public-feed.js';
-import { WsPublicServer } from './ws-public-server.js';
+import { WsPublicServer, type PublicServerDeps } from './ws-public-server.js';
 import type { WsSession } from './ws-server.js';
 
 const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book']);
@@ -46,15 +44,7 @@ const GARBAGE_FRAMES = [
   '\u0000\u0001\u0002',
 ];
 
-export interface V1PublicServerOptions {
-  market: SimMarket;
-  faults: SimFaultsControl;
-  systemStatus: () => SystemStatus;
-  /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
-  nowMs: () => number;
-  maxBufferedBytes?: number;
-  onDislocationFrameWritten?: (id: number, ns: bigint) => void;
-}
+export type V1PublicServerOptions = PublicServerDeps;
 
 export class V1PublicServer extends WsPublicServer<WsSession> {
   readonly feed: V1PublicFeed;

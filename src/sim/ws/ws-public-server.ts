@@ -3,8 +3,20 @@
  * heartbeats until `faults.stallUntilMs`) and the garbage fault (malformed frames to every
  * connection, from this server's own share of `faults.garbageFrames`), and the 1 s tick.
  */
+import type { SimMarket, SystemStatus } from '../contracts.js';
 import type { SimFaultsControl, GarbageShare } from '../faults.js';
 import { WsServer, type WsServerOptions, type WsSession } from './ws-server.js';
+
+/** What a public server (either version) is built from. */
+export interface PublicServerDeps {
+  market: SimMarket;
+  faults: SimFaultsControl;
+  systemStatus: () => SystemStatus;
+  /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
+  nowMs: () => number;
+  maxBufferedBytes?: number;
+  onDislocationFrameWritten?: (id: number, ns: bigint) => void;
+}
 
 export interface WsPublicOptions extends WsServerOptions {
   faults: SimFaultsControl;
