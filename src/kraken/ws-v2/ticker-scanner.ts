@@ -23,17 +23,17 @@
  * - `data` must hold exactly one entry (Kraken: "data[0] is the only element"); more is refused
  *   (TOO_MANY_ELEMENTS) rather than silently dropping quotes.
  */
-import { HASH_MASK, MAX_PAIR_NAME_BYTES, PairTable } from '../ws/pair-table.js';
+import { MAX_PAIR_NAME_BYTES, PairTable, QUOTED_TRUNCATED } from '../ws/pair-table.js';
 import {
+  QuoteScannerBase,
   SCAN_EVENT,
   SCAN_REJECTED,
   SPREAD_ASK,
   SPREAD_ASK_VOL,
   SPREAD_BID,
   SPREAD_BID_VOL,
-  SPREAD_OUT_LENGTH,
   SPREAD_TS,
-} from '../ws/spread-scanner.js';
+} from '../ws/quote-scanner-base.js';
 import { JsonNumberReader } from './json-number.js';
 import {
   ascii,
@@ -86,40 +86,22 @@ const F_SYMBOL = 1,
   F_ASK_QTY = 32;
 const F_REQUIRED = F_SYMBOL | F_BID | F_ASK | F_BID_QTY | F_ASK_QTY;
 
-export class TickerScanner {
-  /** Last accepted frame, SPREAD_* layout (SPREAD_RECV_US left for the caller). */
-  readonly out = new Float64Array(SPREAD_OUT_LENGTH);
-  /** Per reason code (TICKER_REJECT_NAMES), how many frames were rejected. */
-  readonly rejectCounts = new Float64Array(TICKER_REJECT_NAMES.length);
-  readonly pairs: PairTable;
-  readonly maxFrameBytes: number;
-  accepted = 0;
-  events = 0;
+export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
   /** Accepted frames without a `timestamp` (SPREAD_TS = NaN; see file comment). */
   missingTimestamps = 0;
-  lastReject: TickerRejectCode = TickerReject.NONE;
   /** Of the last accepted frame. */
-  pairIndex = -1;
   lastType = TICKER_TYPE_NONE;
   private readonly num = new JsonNumberReader();
-  private readonly scratch = new Float64Array(5);
   private entryPair = -1;
   private entrySeen = 0;
 
   constructor(pairNames: readonly string[] | PairTable, maxFrameBytes = DEFAULT_MAX_TICKER_FRAME_BYTES) {
-    this.pairs = pairNames instanceof PairTable ? pairNames : new PairTable(pairNames);
-    this.maxFrameBytes = maxFrameBytes;
+    super(pairNames, maxFrameBytes, TICKER_REJECT_NAMES);
   }
 
   /** Number conversions that needed the allocating parseFloat fallback. */
   get slowConversions(): number {
     return this.num.slowConversions;
-  }
-
-  get rejected(): number {
-    let s = 0;
-    for (let i = 0; i < this.rejectCounts.length; i++) s += this.rejectCounts[i] as number;
-    return s;
   }
 
   /** Pair index (≥ 0) with `out` filled; SCAN_EVENT for a non-ticker object; SCAN_REJECTED otherwise. */
@@ -330,22 +312,10 @@ export class TickerScanner {
   /** `"SYMBOL"` → entryPair via the pair table, hashed byte by byte. */
   private symbol(buf: Uint8Array, i: number, n: number): number {
     if ((buf[i] as number) !== QUOTE) return -TickerReject.WRONG_TYPE;
-    i++;
-    const start = i;
-    let h = 0x811c9dc5;
-    let c = 0;
-    while (i < n) {
-      c = buf[i] as number;
-      if (c === QUOTE || c === 0x5c || i - start > MAX_PAIR_NAME_BYTES) break;
-      h = Math.imul(h ^ c, 0x01000193);
-      i++;
-    }
-    if (i >= n) return -TickerReject.TRUNCATED;
-    if (c !== QUOTE) return -TickerReject.UNKNOWN_PAIR;
-    const pair = this.pairs.lookup(buf, start, i, h & HASH_MASK);
-    if (pair < 0) return -TickerReject.UNKNOWN_PAIR;
+    const pair = this.pairs.lookupQuoted(buf, i + 1, n);
+    if (pair < 0) return pair === QUOTED_TRUNCATED ? -TickerReject.TRUNCATED : -TickerReject.UNKNOWN_PAIR;
     this.entryPair = pair;
-    return i + 1;
+    return this.pairs.quotedEnd + 1;
   }
 
   /**
@@ -373,16 +343,5 @@ export class TickerScanner {
       return this.pairs.lookup(buf, s, e, PairTable.hash(buf, s, e));
     }
     return -1;
-  }
-
-  private event(): number {
-    this.events++;
-    return SCAN_EVENT;
-  }
-
-  private reject(code: TickerRejectCode): number {
-    this.lastReject = code;
-    this.rejectCounts[code] = (this.rejectCounts[code] as number) + 1;
-    return SCAN_REJECTED;
   }
 }

@@ -9,6 +9,11 @@ const FNV_PRIME = 0x01000193;
 export const HASH_MASK = 0x3fffffff;
 /** Longest pair name accepted (Kraken wsnames are ≤ ~16 bytes). */
 export const MAX_PAIR_NAME_BYTES = 32;
+/** lookupQuoted() results other than a pair index (≥ 0). */
+export const QUOTED_UNKNOWN = -1;
+export const QUOTED_TRUNCATED = -2;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c;
 
 export class PairTable {
   readonly names: readonly string[];
@@ -18,6 +23,8 @@ export class PairTable {
   /** Slot → pair index, -1 = empty. Size is a power of two ≥ 4× the pair count. */
   private readonly slots: Int32Array;
   private readonly mask: number;
+  /** Index of the closing quote after the last lookupQuoted() that found a pair. */
+  quotedEnd = 0;
 
   constructor(names: readonly string[]) {
     const encoded = names.map((n) => Buffer.from(n, 'utf8'));
@@ -94,6 +101,29 @@ export class PairTable {
       s = (s + 1) & this.mask;
     }
     return -1;
+  }
+
+  /**
+   * The pair named by the JSON string whose body starts at buf[start] (after the opening quote),
+   * hashed while looking for the closing quote (hot path of both scanners): its index, with
+   * `quotedEnd` set; QUOTED_TRUNCATED when the buffer ends first; QUOTED_UNKNOWN for a name not
+   * subscribed, too long, or with an escape (no subscribed name has one).
+   */
+  lookupQuoted(buf: Uint8Array, start: number, n: number): number {
+    let h = FNV_OFFSET;
+    let i = start;
+    let c = 0;
+    while (i < n) {
+      c = buf[i] as number;
+      if (c === QUOTE || c === BACKSLASH || i - start > MAX_PAIR_NAME_BYTES) break;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      i++;
+    }
+    if (i >= n) return QUOTED_TRUNCATED;
+    if (c !== QUOTE) return QUOTED_UNKNOWN;
+    const pair = this.lookup(buf, start, i, h & HASH_MASK);
+    if (pair >= 0) this.quotedEnd = i;
+    return pair;
   }
 
   /** Convenience (slow path): index of a name given as a string; -1 if not subscribed. */

@@ -10,22 +10,27 @@
  * On rejection `out` keeps the previous good values (results go to a scratch array first).
  */
 import { DecimalDigits } from './decimal-digits.js';
-import { HASH_MASK, MAX_PAIR_NAME_BYTES, PairTable } from './pair-table.js';
+import { MAX_PAIR_NAME_BYTES, PairTable, QUOTED_TRUNCATED } from './pair-table.js';
+import {
+  QuoteScannerBase,
+  SPREAD_ASK,
+  SPREAD_ASK_VOL,
+  SPREAD_BID,
+  SPREAD_BID_VOL,
+  SPREAD_TS,
+} from './quote-scanner-base.js';
 
-/** Indices into `SpreadScanner.out`. RECV_US is filled by the feed client, not by the scanner. */
-export const SPREAD_BID = 0;
-export const SPREAD_ASK = 1;
-/** Kraken timestamp, epoch seconds with µs. */
-export const SPREAD_TS = 2;
-export const SPREAD_BID_VOL = 3;
-export const SPREAD_ASK_VOL = 4;
-/** Local receive time, epoch µs (set by public-v1). */
-export const SPREAD_RECV_US = 5;
-export const SPREAD_OUT_LENGTH = 6;
-
-/** scan() results other than a pair index (≥ 0). */
-export const SCAN_EVENT = -1;
-export const SCAN_REJECTED = -2;
+export {
+  SCAN_EVENT,
+  SCAN_REJECTED,
+  SPREAD_ASK,
+  SPREAD_ASK_VOL,
+  SPREAD_BID,
+  SPREAD_BID_VOL,
+  SPREAD_OUT_LENGTH,
+  SPREAD_RECV_US,
+  SPREAD_TS,
+} from './quote-scanner-base.js';
 
 /** Reject reason codes; names in SPREAD_REJECT_NAMES. */
 export const SpreadReject = {
@@ -89,37 +94,19 @@ function isNanInfStart(c: number): boolean {
   return c === 0x4e || c === 0x6e || c === 0x49 || c === 0x69; // N n I i
 }
 
-export class SpreadScanner {
-  /** Last accepted frame: bid, ask, ts, bidVol, askVol (+ RECV_US slot for the caller). */
-  readonly out = new Float64Array(SPREAD_OUT_LENGTH);
-  /** Per reason code, how many frames were rejected. */
-  readonly rejectCounts = new Float64Array(SPREAD_REJECT_NAMES.length);
-  readonly pairs: PairTable;
-  readonly maxFrameBytes: number;
-  accepted = 0;
-  events = 0;
-  lastReject: SpreadRejectCode = SpreadReject.NONE;
+export class SpreadScanner extends QuoteScannerBase<SpreadRejectCode> {
   /** Of the last accepted frame. */
-  pairIndex = -1;
   channelId = -1;
   innerCount = 0;
-  private readonly scratch = new Float64Array(5);
   private readonly digits = new DecimalDigits();
 
   constructor(pairNames: readonly string[] | PairTable, maxFrameBytes = DEFAULT_MAX_SPREAD_FRAME_BYTES) {
-    this.pairs = pairNames instanceof PairTable ? pairNames : new PairTable(pairNames);
-    this.maxFrameBytes = maxFrameBytes;
+    super(pairNames, maxFrameBytes, SPREAD_REJECT_NAMES);
   }
 
   /** Conversions that needed the parseFloat fallback (≥ 16 significant digits or > 22 decimals): these allocate. */
   get slowConversions(): number {
     return this.digits.slowConversions;
-  }
-
-  get rejected(): number {
-    let s = 0;
-    for (let i = 0; i < this.rejectCounts.length; i++) s += this.rejectCounts[i] as number;
-    return s;
   }
 
   /** Pair index (≥ 0) and `out` filled; SCAN_EVENT for a JSON object; SCAN_REJECTED otherwise. */
@@ -129,10 +116,7 @@ export class SpreadScanner {
     while (i < n && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(SpreadReject.EMPTY);
     let c = buf[i] as number;
-    if (c === LBRACE) {
-      this.events++;
-      return SCAN_EVENT;
-    }
+    if (c === LBRACE) return this.event();
     if (c !== LBRACKET) return this.reject(SpreadReject.NOT_ARRAY);
     if (n > this.maxFrameBytes) return this.reject(SpreadReject.OVERSIZED);
     i++;
@@ -203,20 +187,10 @@ export class SpreadScanner {
     i = this.expectComma(buf, i, n);
     if (i < 0) return this.reject(-i as SpreadRejectCode);
     if ((buf[i] as number) !== QUOTE) return this.reject(SpreadReject.WRONG_TYPE);
-    i++;
-    const start = i;
-    let h = 0x811c9dc5;
-    while (i < n) {
-      c = buf[i] as number;
-      if (c === QUOTE || c === BACKSLASH || i - start > MAX_PAIR_NAME_BYTES) break;
-      h = Math.imul(h ^ c, 0x01000193);
-      i++;
-    }
-    if (i >= n) return this.reject(SpreadReject.TRUNCATED);
-    if (c !== QUOTE) return this.reject(SpreadReject.UNKNOWN_PAIR);
-    const pair = this.pairs.lookup(buf, start, i, h & HASH_MASK);
-    if (pair < 0) return this.reject(SpreadReject.UNKNOWN_PAIR);
-    i++;
+    const pair = this.pairs.lookupQuoted(buf, i + 1, n);
+    if (pair < 0)
+      return this.reject(pair === QUOTED_TRUNCATED ? SpreadReject.TRUNCATED : SpreadReject.UNKNOWN_PAIR);
+    i = this.pairs.quotedEnd + 1;
     while (i < n && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(SpreadReject.TRUNCATED);
     c = buf[i] as number;
@@ -314,11 +288,5 @@ export class SpreadScanner {
       i--;
     }
     return -1;
-  }
-
-  private reject(code: SpreadRejectCode): number {
-    this.lastReject = code;
-    this.rejectCounts[code] = (this.rejectCounts[code] as number) + 1;
-    return SCAN_REJECTED;
   }
 }

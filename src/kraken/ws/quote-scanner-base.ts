@@ -1,0 +1,72 @@
+/**
+ * What the v1 spread scanner and the v2 ticker scanner share: the `out` layout every feed client
+ * and the listener read, the scan() result codes, reject counting and the pair table.
+ * Each scanner class keeps its own grammar (spread-scanner.ts, ../ws-v2/ticker-scanner.ts).
+ */
+import { PairTable } from './pair-table.js';
+
+/** Indices into a scanner's `out`. RECV_US is filled by the feed client, not by the scanner. */
+export const SPREAD_BID = 0;
+export const SPREAD_ASK = 1;
+/** Kraken timestamp, epoch seconds with µs. */
+export const SPREAD_TS = 2;
+export const SPREAD_BID_VOL = 3;
+export const SPREAD_ASK_VOL = 4;
+/** Local receive time, epoch µs (set by the feed client). */
+export const SPREAD_RECV_US = 5;
+export const SPREAD_OUT_LENGTH = 6;
+
+/** scan() results other than a pair index (≥ 0). */
+export const SCAN_EVENT = -1;
+export const SCAN_REJECTED = -2;
+
+export abstract class QuoteScannerBase<RejectCode extends number> {
+  /** Last accepted frame, SPREAD_* layout. */
+  readonly out = new Float64Array(SPREAD_OUT_LENGTH);
+  /** Per reason code, how many frames were rejected. */
+  readonly rejectCounts: Float64Array;
+  readonly pairs: PairTable;
+  readonly maxFrameBytes: number;
+  accepted = 0;
+  events = 0;
+  /** 0 is NONE in both versions' code sets. */
+  lastReject = 0 as RejectCode;
+  /** Of the last accepted frame. */
+  pairIndex = -1;
+  /** The frame's values (bid, ask, ts, bidVol, askVol) until it is accepted: on rejection `out`
+   * keeps the previous good values. */
+  protected readonly scratch = new Float64Array(5);
+
+  protected constructor(
+    pairNames: readonly string[] | PairTable,
+    maxFrameBytes: number,
+    rejectNames: readonly string[],
+  ) {
+    this.pairs = pairNames instanceof PairTable ? pairNames : new PairTable(pairNames);
+    this.maxFrameBytes = maxFrameBytes;
+    this.rejectCounts = new Float64Array(rejectNames.length);
+  }
+
+  get rejected(): number {
+    let s = 0;
+    for (let i = 0; i < this.rejectCounts.length; i++) s += this.rejectCounts[i] as number;
+    return s;
+  }
+
+  /** Pair index (≥ 0) with `out` filled; SCAN_EVENT for the caller's slow path; SCAN_REJECTED. */
+  abstract scan(buf: Uint8Array): number;
+
+  /** Best effort, for a rejected frame: the subscribed pair it names, or -1. Allocates nothing. */
+  abstract pairOfRejected(buf: Uint8Array): number;
+
+  protected event(): number {
+    this.events++;
+    return SCAN_EVENT;
+  }
+
+  protected reject(code: RejectCode): number {
+    this.lastReject = code;
+    this.rejectCounts[code] = (this.rejectCounts[code] as number) + 1;
+    return SCAN_REJECTED;
+  }
+}
