@@ -21,7 +21,9 @@ function isDigit(c: number): boolean {
 export class JsonNumberReader {
   /** [0] value of the last number read; [1] 1 when it carried a minus sign (so -0 is visible). */
   readonly result = new Float64Array(2);
-  private readonly digits = new DecimalDigits();
+
+  /** `digits` may be shared with the scanner that owns this reader (one slowConversions count). */
+  constructor(private readonly digits = new DecimalDigits()) {}
 
   /** Conversions that needed the allocating parseFloat fallback. */
   get slowConversions(): number {

@@ -91,17 +91,12 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
   missingTimestamps = 0;
   /** Of the last accepted frame. */
   lastType = TICKER_TYPE_NONE;
-  private readonly num = new JsonNumberReader();
+  private readonly num = new JsonNumberReader(this.digits);
   private entryPair = -1;
   private entrySeen = 0;
 
   constructor(pairNames: readonly string[] | PairTable, maxFrameBytes = DEFAULT_MAX_TICKER_FRAME_BYTES) {
     super(pairNames, maxFrameBytes, TICKER_REJECT_NAMES);
-  }
-
-  /** Number conversions that needed the allocating parseFloat fallback. */
-  get slowConversions(): number {
-    return this.num.slowConversions;
   }
 
   /** Pair index (≥ 0) with `out` filled; SCAN_EVENT for a non-ticker object; SCAN_REJECTED otherwise. */

@@ -3,6 +3,7 @@
  * and the listener read, the scan() result codes, reject counting and the pair table.
  * Each scanner class keeps its own grammar (spread-scanner.ts, ../ws-v2/ticker-scanner.ts).
  */
+import { DecimalDigits } from './decimal-digits.js';
 import { PairTable } from './pair-table.js';
 
 /** Indices into a scanner's `out`. RECV_US is filled by the feed client, not by the scanner. */
@@ -36,6 +37,8 @@ export abstract class QuoteScannerBase<RejectCode extends number> {
   /** The frame's values (bid, ask, ts, bidVol, askVol) until it is accepted: on rejection `out`
    * keeps the previous good values. */
   protected readonly scratch = new Float64Array(5);
+  /** The number conversion (decimal-digits.ts). */
+  protected readonly digits = new DecimalDigits();
 
   protected constructor(
     pairNames: readonly string[] | PairTable,
@@ -45,6 +48,11 @@ export abstract class QuoteScannerBase<RejectCode extends number> {
     this.pairs = pairNames instanceof PairTable ? pairNames : new PairTable(pairNames);
     this.maxFrameBytes = maxFrameBytes;
     this.rejectCounts = new Float64Array(rejectNames.length);
+  }
+
+  /** Conversions that needed the parseFloat fallback (≥ 16 significant digits, or beyond 10^±22): these allocate. */
+  get slowConversions(): number {
+    return this.digits.slowConversions;
   }
 
   get rejected(): number {

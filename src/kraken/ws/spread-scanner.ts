@@ -9,7 +9,6 @@
  * Malformed input never throws: `scan` returns SCAN_REJECTED, sets `lastReject` and counts it.
  * On rejection `out` keeps the previous good values (results go to a scratch array first).
  */
-import { DecimalDigits } from './decimal-digits.js';
 import { MAX_PAIR_NAME_BYTES, PairTable, QUOTED_TRUNCATED } from './pair-table.js';
 import {
   QuoteScannerBase,
@@ -98,15 +97,9 @@ export class SpreadScanner extends QuoteScannerBase<SpreadRejectCode> {
   /** Of the last accepted frame. */
   channelId = -1;
   innerCount = 0;
-  private readonly digits = new DecimalDigits();
 
   constructor(pairNames: readonly string[] | PairTable, maxFrameBytes = DEFAULT_MAX_SPREAD_FRAME_BYTES) {
     super(pairNames, maxFrameBytes, SPREAD_REJECT_NAMES);
-  }
-
-  /** Conversions that needed the parseFloat fallback (≥ 16 significant digits or > 22 decimals): these allocate. */
-  get slowConversions(): number {
-    return this.digits.slowConversions;
   }
 
   /** Pair index (≥ 0) and `out` filled; SCAN_EVENT for a JSON object; SCAN_REJECTED otherwise. */
