@@ -46,6 +46,9 @@ const NOTIONAL_BALANCE = 10_000;
  * REST reconciliation, WebSocket tokens for a private reconnect) for as long as the program runs.
  */
 const BALANCE_POLL_BUDGET_SHARE = 0.5;
+/** At shutdown, how long the trade in flight may take to finish (sell retries, REST reconciliation). */
+const TRADE_FINISH_MAX_MS = 30_000;
+const TRADE_FINISH_POLL_MS = 50;
 
 function fail(message: string, code: number): never {
   process.stderr.write(message + '\n');
@@ -390,8 +393,13 @@ async function main(): Promise<void> {
     if (isTty) process.stdout.write('\n');
     say(`stopping (${reason}): no new trades; finishing the one in flight…`);
     log.info('shutdown', { reason });
+    // No new trade from here. The one in flight runs to its end first, however long its REST
+    // reconciliation takes (bounded): the worker's own stop grace (5 s) would cut it short, leaving
+    // an `unknown` in the journal and the trade missing from the summary.
+    shared.setTradingEnabled(false);
+    await waitTraderIdle(shared, log);
     stopRequested(shared);
-    // Trader first: it finishes its trade in flight; then the rest.
+    // Trader first; then the rest.
     await trader.stop();
     await Promise.all(workers.filter((w) => w !== trader).map((w) => w.stop()));
     const summary = buildSummary(
@@ -441,6 +449,19 @@ async function main(): Promise<void> {
       void shutdown('simulator exited');
     }
   });
+}
+
+/** Waits (bounded) until the trader is between trades; a wedged trade must not block shutdown forever. */
+async function waitTraderIdle(shared: SharedState, log: FileLogger): Promise<void> {
+  const end = Date.now() + TRADE_FINISH_MAX_MS;
+  while (shared.isTraderBusy() && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, TRADE_FINISH_POLL_MS));
+  }
+  if (shared.isTraderBusy()) {
+    log.error('a trade is still in flight after the shutdown wait; stopping the trader anyway', {
+      waitedMs: TRADE_FINISH_MAX_MS,
+    });
+  }
 }
 
 function stopRequested(shared: SharedState): void {
