@@ -17,8 +17,10 @@ export interface ThroughputStep {
   /** Book changes per second the simulator generated in the window, and those it had to skip. */
   simChangesPerSecond: number;
   simSkipped: number;
-  /** Ingestion records per second in the window (≈ spread updates the listeners read). */
-  readPerSecond: number;
+  /** Ingestion-lag records per second in the window (a sample: the recorder keeps ≤ 8,192 per hand-off). */
+  sampledPerSecond: number;
+  /** Updates the listeners processed per second, averaged from ready to stop (the run summary's count). */
+  processedPerSecond: number;
   lagUs: Distribution;
   systemCores: number;
   simCores: number;
@@ -80,6 +82,7 @@ async function step(rate: number, listeners: number, windowS: number, runRoot: s
   const sys = SystemChild.start(sim.ready, { trade: false, spin: false, listeners, runDir });
   try {
     await sys.waitFor(/upd\/s/, 60_000);
+    const startedAt = performance.now();
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const s0 = await sim.stats();
     const sysCpu = new CpuWindow(sys.pid);
@@ -92,7 +95,9 @@ async function step(rate: number, listeners: number, windowS: number, runRoot: s
     const systemCores = sysCpu.stop();
     const simCores = simCpu.stop();
     const s1 = await sim.stats();
-    await sys.stop();
+    const summary = await sys.stop();
+    const processed = typeof summary?.['updatesProcessed'] === 'number' ? summary['updatesProcessed'] : NaN;
+    const runS = (performance.now() - startedAt) / 1000;
     const lags = readLags(join(runDir, 'metrics'), from, to);
     const lagUs = distribution(lags);
     const simSkipped = (s1.market['skippedUpdates'] ?? 0) - (s0.market['skippedUpdates'] ?? 0);
@@ -102,7 +107,8 @@ async function step(rate: number, listeners: number, windowS: number, runRoot: s
       listeners,
       simChangesPerSecond: round(changes / ((to - from) / 1e6), 0),
       simSkipped,
-      readPerSecond: round(lags.length / ((to - from) / 1e6), 0),
+      sampledPerSecond: round(lags.length / ((to - from) / 1e6), 0),
+      processedPerSecond: round(processed / runS, 0),
       lagUs,
       systemCores: round(systemCores, 2),
       simCores: round(simCores, 2),
@@ -115,7 +121,8 @@ async function step(rate: number, listeners: number, windowS: number, runRoot: s
       listeners,
       simChangesPerSecond: 0,
       simSkipped: 0,
-      readPerSecond: 0,
+      sampledPerSecond: 0,
+      processedPerSecond: 0,
       lagUs: distribution([]),
       systemCores: NaN,
       simCores: NaN,
@@ -140,14 +147,15 @@ export async function runThroughput(
   for (const rate of rates) {
     log(`throughput: ${rate} updates/s, ${listeners} listeners`);
     let s = await step(rate, listeners, windowS, runRoot);
-    if (!s.pass) {
-      // One retry: a single stall of a shared machine (another user's job) should not end the ladder.
+    // One retry where it can change the answer (the sustained rate so far, or the end of the ladder):
+    // a single stall of a shared machine (another user's job) should not decide it.
+    if ((!s.pass && steps.every((p) => p.pass)) || !s.keepsUp) {
       log(`  lag p99 ${round(s.lagUs.p99)} µs, skipped ${s.simSkipped}: retrying once`);
       const again = await step(rate, listeners, windowS, runRoot);
       s = { ...again, retried: true };
     }
     steps.push(s);
-    log(`  lag p50 ${round(s.lagUs.p50)} µs p99 ${round(s.lagUs.p99)} µs, read ${s.readPerSecond}/s, skipped ${s.simSkipped} → ${s.pass ? 'pass' : s.keepsUp ? 'keeps up (p99 over)' : 'FAIL'}`);
+    log(`  lag p50 ${round(s.lagUs.p50)} µs p99 ${round(s.lagUs.p99)} µs, processed ${s.processedPerSecond}/s, skipped ${s.simSkipped} → ${s.pass ? 'pass' : s.keepsUp ? 'keeps up (p99 over)' : 'FAIL'}`);
     if (!s.keepsUp) break;
   }
   // Sustained = every step up to it passed (a noisy pass above a failure does not count).

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     quick: q,
     durationS: 0,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, loadavg: loadavg() },
-    settings: { wire, listenersForLoad: args.listeners, throughputWindowS: q ? 3 : 10, memoryS: q ? 30 : 600 },
+    settings: { wire, listenersForLoad: args.listeners, throughputWindowS: q ? 2 : 10, memoryS: q ? 30 : 600 },
     micro: null,
     wire: [],
     throughput: null,
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   });
   await section('throughput', async () => {
     const rates = q ? [10_000, 25_000, 50_000, 100_000] : [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000];
-    result.throughput = await runThroughput(rates, args.listeners, q ? 3 : 10, runRoot, log);
+    result.throughput = await runThroughput(rates, args.listeners, q ? 2 : 10, runRoot, log);
   });
   await section('memory', async () => {
     result.memory = await runMemory(10_000, q ? 30 : 600, q ? 2 : 10, args.listeners, runRoot, log);
