@@ -85,7 +85,7 @@ export class V2PublicFeed {
     let ch = f.books.find((b) => b.view.depth === depth);
     if (ch === undefined) {
       ch = { conns: [], view: new V2BookView(f.pair, depth) };
-      ch.view.update(this.market.levels(pairIndex, 'bid'), this.market.levels(pairIndex, 'ask'));
+      ch.view.update(this.market.levels(pairIndex, 'bid'), this.market.levels(pairIndex, 'ask'), 0, false);
       f.books.push(ch);
     }
     this.join(conn, ch.conns);
@@ -165,11 +165,12 @@ export class V2PublicFeed {
     asks: readonly BookLevel[],
     ts: number,
   ): void {
-    const d = ch.view.update(bids, asks);
-    if (d.bids === '' && d.asks === '') return;
+    const v = ch.view;
+    v.update(bids, asks, ts);
+    if (v.bidEntries === '' && v.askEntries === '') return;
     const frame =
-      `{"channel":"book","type":"update","data":[{"symbol":${f.symbolJson},"bids":[${d.bids}],"asks":[${d.asks}],` +
-      `"checksum":${ch.view.checksum()},"timestamp":"${rfc3339(ts)}"}]}`;
+      `{"channel":"book","type":"update","data":[{"symbol":${f.symbolJson},"bids":[${v.bidEntries}],"asks":[${v.askEntries}],` +
+      `"checksum":${v.checksum()},"timestamp":"${rfc3339(ts)}"}]}`;
     this.out.broadcast(ch.conns, frame);
   }
 

@@ -11,6 +11,7 @@
 import type { BookChange, BookLevel, SimMarket, SimPair } from '../contracts.js';
 import { bookChecksum, checksumFragment } from './v1-checksum.js';
 import type { WsConn, WsOutput } from './ws-output.js';
+import { PublishedBook, type LevelFormat, type PublishedLevel } from './published-book.js';
 
 export type V1PublicChannel = 'spread' | 'ticker' | 'book';
 export const V1_BOOK_DEPTHS: readonly number[] = [10, 25, 100, 500, 1000];
@@ -28,26 +29,22 @@ export class V1Channel {
   ) {}
 }
 
-interface PubLevel {
-  price: number;
-  qty: number;
+interface PubLevel extends PublishedLevel {
   /** `["price","qty","ts"]` as sent. */
-  json: string;
-  ck: string;
+  readonly json: string;
+  /** The level's part of the checksum string. */
+  readonly ck: string;
 }
 
 interface BookView {
   ch: V1Channel;
-  asks: PubLevel[];
-  bids: PubLevel[];
-  /** Spare arrays the next diff writes into (double buffering: no array allocated per change). */
-  spareAsks: PubLevel[];
-  spareBids: PubLevel[];
+  book: PublishedBook<PubLevel>;
 }
 
 interface PairFeed {
   readonly pair: SimPair;
   readonly pairJson: string;
+  readonly levelFormat: LevelFormat<PubLevel>;
   spread: V1Channel | null;
   ticker: V1Channel | null;
   books: BookView[];
@@ -88,6 +85,7 @@ export class V1PublicFeed {
     this.feeds = market.pairs.map((pair) => ({
       pair,
       pairJson: JSON.stringify(pair.wsname),
+      levelFormat: v1LevelFormat(pair),
       spread: null,
       ticker: null,
       books: [],
@@ -193,10 +191,9 @@ export class V1PublicFeed {
     } else if (kind === 'ticker') {
       f.ticker = ch;
     } else {
-      const view: BookView = { ch, asks: [], bids: [], spareAsks: [], spareBids: [] };
-      this.diffSide(f, [], view.asks, this.market.levels(pairIndex, 'ask'), depth, true, 0, null);
-      this.diffSide(f, [], view.bids, this.market.levels(pairIndex, 'bid'), depth, false, 0, null);
-      f.books.push(view);
+      const book = new PublishedBook(depth, f.levelFormat);
+      book.update(this.market.levels(pairIndex, 'bid'), this.market.levels(pairIndex, 'ask'), 0, false);
+      f.books.push({ ch, book });
     }
     return ch;
   }
@@ -226,11 +223,7 @@ export class V1PublicFeed {
     } else {
       const view = f.books.find((b) => b.ch === ch);
       if (view === undefined) return;
-      let s = `[${ch.id},{"as":[`;
-      for (let i = 0; i < view.asks.length; i++) s += (i > 0 ? ',' : '') + (view.asks[i] as PubLevel).json;
-      s += '],"bs":[';
-      for (let i = 0; i < view.bids.length; i++) s += (i > 0 ? ',' : '') + (view.bids[i] as PubLevel).json;
-      s += `]},"${ch.name}",${f.pairJson}]`;
+      const s = `[${ch.id},{"as":[${view.book.sideJson('asks')}],"bs":[${view.book.sideJson('bids')}]},"${ch.name}",${f.pairJson}]`;
       this.out.send(conn, s);
     }
   }
@@ -310,17 +303,12 @@ export class V1PublicFeed {
     asks: readonly BookLevel[],
     ts: number,
   ): void {
-    const depth = view.ch.depth;
-    const oldAsks = view.asks;
-    const oldBids = view.bids;
-    const a = this.diffSide(f, oldAsks, view.spareAsks, asks, depth, true, ts, '');
-    const b = this.diffSide(f, oldBids, view.spareBids, bids, depth, false, ts, '');
-    view.asks = view.spareAsks;
-    view.bids = view.spareBids;
-    view.spareAsks = oldAsks;
-    view.spareBids = oldBids;
+    const book = view.book;
+    book.update(bids, asks, ts);
+    const a = book.askEntries;
+    const b = book.bidEntries;
     if (a === '' && b === '') return;
-    const c = bookChecksum(view.asks, view.bids);
+    const c = bookChecksum(book.asks, book.bids);
     let s = `[${view.ch.id},`;
     if (a !== '' && b !== '') s += `{"a":[${a}]},{"b":[${b}],"c":"${c}"}`;
     else if (a !== '') s += `{"a":[${a}],"c":"${c}"}`;
@@ -328,71 +316,18 @@ export class V1PublicFeed {
     s += `,"${view.ch.name}",${f.pairJson}]`;
     this.out.broadcast(view.ch.conns, s);
   }
+}
 
-  /**
-   * Fills `pub` (emptied first) with the market's top `depth` levels and returns the update entries
-   * (comma-joined `["p","q","ts"]`) a client needs to go from the old to the new list: changed and
-   * new levels with their values, vanished ones with volume 0 (`old` is the previous list, read
-   * only). `acc` null = no entries wanted.
-   */
-  private diffSide(
-    f: PairFeed,
-    old: readonly PubLevel[],
-    pub: PubLevel[],
-    lv: readonly BookLevel[],
-    depth: number,
-    ascending: boolean,
-    ts: number,
-    acc: string | null,
-  ): string {
-    const n = lv.length < depth ? lv.length : depth;
-    pub.length = 0;
-    let out = acc ?? '';
-    const emit = acc !== null;
-    let i = 0;
-    let j = 0;
-    // Merge walk over two sorted lists: at most old.length + n steps.
-    while (i < old.length || j < n) {
-      const o = old[i];
-      const l = j < n ? lv[j] : undefined;
-      if (l === undefined) {
-        if (emit) out += (out === '' ? '' : ',') + this.deleteEntry(f, (o as PubLevel).price, ts);
-        i++;
-      } else if (o === undefined || (ascending ? l.price < o.price : l.price > o.price)) {
-        const p = this.level(f, l);
-        pub.push(p);
-        if (emit) out += (out === '' ? '' : ',') + p.json;
-        j++;
-      } else if (l.price === o.price) {
-        if (l.qty === o.qty) {
-          pub.push(o);
-        } else {
-          const p = this.level(f, l);
-          pub.push(p);
-          if (emit) out += (out === '' ? '' : ',') + p.json;
-        }
-        i++;
-        j++;
-      } else {
-        if (emit) out += (out === '' ? '' : ',') + this.deleteEntry(f, o.price, ts);
-        i++;
-      }
-    }
-    return out;
-  }
-
-  private level(f: PairFeed, l: BookLevel): PubLevel {
-    const p = l.price.toFixed(f.pair.pairDecimals);
-    const q = l.qty.toFixed(f.pair.lotDecimals);
-    return {
-      price: l.price,
-      qty: l.qty,
-      json: `["${p}","${q}","${fmtTs(l.ts)}"]`,
-      ck: checksumFragment(p) + checksumFragment(q),
-    };
-  }
-
-  private deleteEntry(f: PairFeed, price: number, ts: number): string {
-    return `["${price.toFixed(f.pair.pairDecimals)}","${(0).toFixed(f.pair.lotDecimals)}","${fmtTs(ts)}"]`;
-  }
+/** v1 book levels: `["price","volume","timestamp"]` strings at the pair's decimals. */
+function v1LevelFormat(pair: SimPair): LevelFormat<PubLevel> {
+  const zero = (0).toFixed(pair.lotDecimals);
+  return {
+    level(l) {
+      const p = l.price.toFixed(pair.pairDecimals);
+      const q = l.qty.toFixed(pair.lotDecimals);
+      const json = `["${p}","${q}","${fmtTs(l.ts)}"]`;
+      return { price: l.price, qty: l.qty, json, ck: checksumFragment(p) + checksumFragment(q) };
+    },
+    deleted: (price, ts) => `["${price.toFixed(pair.pairDecimals)}","${zero}","${fmtTs(ts)}"]`,
+  };
 }
