@@ -3,7 +3,7 @@
  * their private client: the options they take, and the client handlers that log, raise the
  * private-socket alert and ask the trader to reconcile when data may have been missed.
  */
-import type { DisconnectReason } from '../kraken/ws/connection.js';
+import type { PrivateSessionHandlers } from '../kraken/ws/private-session-types.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent } from './messages.js';
 import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
@@ -21,13 +21,7 @@ export interface OrderGatewayOptions {
 }
 
 /** The private client handlers whose shape and meaning are the same in v1 and v2. */
-export interface SessionHandlers {
-  onLateAck(ack: unknown): void;
-  onError(code: string, message: string): void;
-  onOpen(): void;
-  onClose(reason: DisconnectReason): void;
-  onReconnecting(delayMs: number, reason: DisconnectReason, attempt: number): void;
-}
+type SessionHandlers = Required<PrivateSessionHandlers<unknown>>;
 
 /**
  * `alertOnRequestedClose`: whether a close with reason `requested` (our own close(), or a

@@ -72,7 +72,7 @@ const V2_SESSION: PrivateSessionVersion<Executions, CancelOrderV2Result> = {
   defaultMaxFrameBytes: DEFAULT_PRIVATE_V2_MAX_FRAME_BYTES,
   channels: [EXECUTIONS],
   reqIdName: 'req_id',
-  pingMessage: buildPingV2,
+  connection: { pingMessage: buildPingV2 },
   buildSubscribe: (reqId, _ch, token) => buildExecutionsSubscribe(reqId, token),
   buildUnsubscribe: (reqId, _ch, token) => buildExecutionsUnsubscribe(reqId, token),
   cancelResult: (reqId, ok, cancelled, errorMessage) =>

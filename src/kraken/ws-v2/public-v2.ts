@@ -47,7 +47,7 @@ const V2_FEED: PublicFeedVersion<TickerScanner> = {
   defaultName: 'public-v2',
   Scanner: TickerScanner,
   defaultMaxEventBytes: DEFAULT_MAX_V2_EVENT_BYTES,
-  pingMessage: buildPingV2,
+  connection: { pingMessage: buildPingV2 },
 };
 
 export class KrakenPublicV2 extends PublicFeedBase<TickerRejectCode, TickerScanner, PublicV2Stats> {

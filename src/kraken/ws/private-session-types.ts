@@ -2,7 +2,7 @@
  * The contract between the private-session base (private-session.ts) and its v1 / v2 clients:
  * options, handlers, stats and the version description each client supplies.
  */
-import type { DisconnectReason } from './connection.js';
+import type { DisconnectReason, WsConnectionOptions } from './connection.js';
 import type { CancelResultOf } from './order-requests.js';
 import type { Timers } from './timers.js';
 
@@ -76,7 +76,7 @@ export interface PrivateSessionVersion<Channel extends string, CancelResult> {
   /** How the version spells the request id, for error messages (`reqid`, `req_id`). */
   reqIdName: string;
   /** The version's application ping (WsConnection defaults to v1's). */
-  pingMessage?: (reqid: number) => string;
+  connection?: Pick<WsConnectionOptions, 'pingMessage'>;
   buildSubscribe(reqId: number, channel: Channel, token: string): string;
   buildUnsubscribe(reqId: number, channel: Channel, token: string): string;
   cancelResult: CancelResultOf<CancelResult>;

@@ -67,23 +67,20 @@ export abstract class PrivateSessionBase<
     const timers = options.timers ?? realTimers;
     const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.requests = new OrderRequests<AddResult, CancelResult>(timers, ackMs, version.cancelResult);
-    const connection: WsConnectionOptions = {
-      ...options.connection,
-      url: options.url,
-      name: options.name ?? version.defaultName,
-      timers,
-    };
-    if (version.pingMessage !== undefined) connection.pingMessage = version.pingMessage;
-    this.connection = new WsConnection(connection, {
-      onFrame: (data) => this.onFrame(data),
-      onOpen: () => {
-        handlers.onOpen?.();
-        void this.fetchTokenAndSubscribe(false);
+    const name = options.name ?? version.defaultName;
+    this.connection = new WsConnection(
+      { ...options.connection, ...version.connection, url: options.url, name, timers },
+      {
+        onFrame: (data) => this.onFrame(data),
+        onOpen: () => {
+          handlers.onOpen?.();
+          void this.fetchTokenAndSubscribe(false);
+        },
+        onClose: (_code, reason) => this.onDisconnected('DISCONNECTED', reason),
+        onError: (err) => handlers.onError?.('CONNECTION_ERROR', err.message),
+        onReconnecting: (d, r, a) => handlers.onReconnecting?.(d, r, a),
       },
-      onClose: (_code, reason) => this.onDisconnected('DISCONNECTED', reason),
-      onError: (err) => handlers.onError?.('CONNECTION_ERROR', err.message),
-      onReconnecting: (d, r, a) => handlers.onReconnecting?.(d, r, a),
-    });
+    );
   }
 
   /** Socket open, token held and every channel subscribed. */

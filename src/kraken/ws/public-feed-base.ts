@@ -13,7 +13,7 @@ import {
   type WsConnectionError,
   type WsConnectionOptions,
 } from './connection.js';
-import { SCAN_EVENT, SPREAD_RECV_US } from './spread-scanner.js';
+import { SCAN_EVENT, SPREAD_RECV_US, type QuoteScannerBase } from './quote-scanner-base.js';
 import { epochMicros, realTimers, type TimerHandle, type Timers } from './timers.js';
 
 export type PublicFeedErrorCode =
@@ -83,14 +83,6 @@ export function newPublicFeedStats(): PublicFeedStats {
   };
 }
 
-/** The scanner contract: SPREAD_* layout in `out`, pair index ≥ 0, SCAN_EVENT or a rejection. */
-export interface QuoteScanner<RejectCode extends number> {
-  readonly out: Float64Array;
-  readonly lastReject: RejectCode;
-  scan(buf: Uint8Array): number;
-  pairOfRejected(buf: Uint8Array): number;
-}
-
 /** The version-specific constants a feed is built with. */
 export interface PublicFeedVersion<Scanner> {
   /** For error messages, e.g. `KrakenPublicV1`. */
@@ -99,10 +91,8 @@ export interface PublicFeedVersion<Scanner> {
   defaultName: string;
   Scanner: new (pairs: readonly string[], maxFrameBytes?: number) => Scanner;
   defaultMaxEventBytes: number;
-  /** The version's application ping (WsConnection defaults to v1's). */
-  pingMessage?: (reqid: number) => string;
-  /** Frames that feed the connection's watchdog (default: all); see `isNotPong`. */
-  countsAsProgress?: (data: Buffer) => boolean;
+  /** The version's own ping (WsConnection defaults to v1's) and watchdog filter (see isNotPong). */
+  connection?: Pick<WsConnectionOptions, 'pingMessage' | 'countsAsProgress'>;
 }
 
 const PONG = Buffer.from('"pong"');
@@ -123,7 +113,7 @@ export const DEFAULT_RATE_LIMIT_RETRY_MS = 2_000;
 
 export abstract class PublicFeedBase<
   RejectCode extends number,
-  Scanner extends QuoteScanner<RejectCode>,
+  Scanner extends QuoteScannerBase<RejectCode>,
   Stats extends PublicFeedStats,
 > {
   readonly scanner: Scanner;
@@ -162,21 +152,17 @@ export abstract class PublicFeedBase<
     this.clock = options.clockMicros ?? epochMicros;
     this.maxEventBytes = options.maxEventBytes ?? version.defaultMaxEventBytes;
     this.rateLimitRetryMs = options.rateLimitRetryMs ?? DEFAULT_RATE_LIMIT_RETRY_MS;
-    const connection: WsConnectionOptions = {
-      ...options.connection,
-      url: options.url,
-      name: options.name ?? version.defaultName,
-      timers: this.timers,
-    };
-    if (version.pingMessage !== undefined) connection.pingMessage = version.pingMessage;
-    if (version.countsAsProgress !== undefined) connection.countsAsProgress = version.countsAsProgress;
-    this.connection = new WsConnection(connection, {
-      onFrame: (data) => this.onFrame(data),
-      onOpen: () => this.subscribe(this.pairs),
-      onClose: () => this.onDisconnected(),
-      onError: (err: WsConnectionError) => handlers.onProtocolError?.('CONNECTION_ERROR', err.message),
-      onReconnecting: (delayMs, reason, attempt) => handlers.onReconnecting?.(delayMs, reason, attempt),
-    });
+    const name = options.name ?? version.defaultName;
+    this.connection = new WsConnection(
+      { ...options.connection, ...version.connection, url: options.url, name, timers: this.timers },
+      {
+        onFrame: (data) => this.onFrame(data),
+        onOpen: () => this.subscribe(this.pairs),
+        onClose: () => this.onDisconnected(),
+        onError: (err: WsConnectionError) => handlers.onProtocolError?.('CONNECTION_ERROR', err.message),
+        onReconnecting: (delayMs, reason, attempt) => handlers.onReconnecting?.(delayMs, reason, attempt),
+      },
+    );
   }
 
   /** Connected, Kraken says online. Per-pair usability is `pairOnline[i]`. */

@@ -38,7 +38,7 @@ const V1_FEED: PublicFeedVersion<SpreadScanner> = {
   defaultName: 'public-v1',
   Scanner: SpreadScanner,
   defaultMaxEventBytes: DEFAULT_MAX_EVENT_BYTES,
-  countsAsProgress: isNotPong,
+  connection: { countsAsProgress: isNotPong },
 };
 
 export class KrakenPublicV1 extends PublicFeedBase<SpreadRejectCode, SpreadScanner, PublicV1Stats> {
