@@ -3,14 +3,14 @@
  * market (test/sim-ws/fakes.ts: hand-set books, explicit change events) and the REAL venue (createVenue), so orders,
  * fills, fees and error strings are the simulator's own.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { SimPair } from '../../src/sim/contracts.js';
 import { createFaults, type SimFaultsControl } from '../../src/sim/faults.js';
 import { createTimingRegistry, type TimingRegistry } from '../../src/sim/timing.js';
 import { createVenue, type VenueImpl } from '../../src/sim/venue/venue.js';
 import { attachWsV2, type WsV2Deps, type WsV2Handle } from '../../src/sim/ws-v2/attach-ws-v2.js';
 import { FakeMarket, simPair } from '../sim-ws/fakes.js';
+import { listenWithWs } from '../sim-ws/loopback-server.js';
 
 const usdPair = (
   id: string,
@@ -89,21 +89,9 @@ export async function startHarness(extra: Partial<WsV2Deps> = {}): Promise<Harne
     seed: 7,
     accounts: [{ apiKey: API_KEY, balances: { ZUSD: 100_000, XXBT: 2, XXDG: 100_000 } }],
   });
-  const server = createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end();
-  });
-  const ws = attachWsV2(server, {
-    market,
-    venue,
-    faults,
-    timing,
-    heartbeatMs: 100,
-    statusPollMs: 10,
-    ...extra,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { server, ws, port, close } = await listenWithWs((s) =>
+    attachWsV2(s, { market, venue, faults, timing, heartbeatMs: 100, statusPollMs: 10, ...extra }),
+  );
   return {
     server,
     market,
@@ -114,11 +102,7 @@ export async function startHarness(extra: Partial<WsV2Deps> = {}): Promise<Harne
     publicUrl: `ws://127.0.0.1:${port}/ws/v2/public`,
     privateUrl: `ws://127.0.0.1:${port}/ws/v2/private`,
     token: () => venue.issueToken(API_KEY).token,
-    async close() {
-      await ws.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }
 

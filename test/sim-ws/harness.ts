@@ -3,11 +3,11 @@
  * Test harness: a node:http server on 127.0.0.1:0 with the v1 servers attached over the fakes, the
  * recording client (recording-client.ts) and predicates for v1 frames.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { attachWsV1, type WsV1Deps, type WsV1Handle } from '../../src/sim/ws/attach-ws-v1.js';
 import { createFaults, type SimFaultsControl } from '../../src/sim/faults.js';
 import { FakeMarket, FakeVenue } from './fakes.js';
+import { listenWithWs } from './loopback-server.js';
 import type { Pred } from './recording-client.js';
 
 /** The recording client (shared with the v2 tests) under its v1 name. */
@@ -27,26 +27,10 @@ export async function startHarness(extra: Partial<WsV1Deps> = {}): Promise<Harne
   const market = new FakeMarket();
   const venue = new FakeVenue(market);
   const faults = createFaults();
-  const server = createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end();
-  });
-  const ws = attachWsV1(server, { market, venue, faults, ...extra });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    server,
-    market,
-    venue,
-    faults,
-    ws,
-    url: (path) => `ws://127.0.0.1:${port}${path}`,
-    async close() {
-      await ws.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { server, ws, port, close } = await listenWithWs((s) =>
+    attachWsV1(s, { market, venue, faults, ...extra }),
+  );
+  return { server, market, venue, faults, ws, url: (path) => `ws://127.0.0.1:${port}${path}`, close };
 }
 
 export const isEvent =
