@@ -79,29 +79,18 @@ export class KrakenPublicV2 extends PublicFeedBase<TickerRejectCode, TickerScann
         this.stats.pongs++;
         return;
       case 'status':
-        this.onSystemStatus(ev.system);
-        return;
+        return this.onSystemStatus(ev.system);
       case 'ack':
-        if (ev.method === 'subscribe' || ev.method === 'unsubscribe') {
-          this.onSubscriptionAck(ev.method, ev.success, ev.channel, ev.symbol, ev.error);
-          return;
-        }
-        this.stats.unknownEvents++;
-        this.protocolError('UNKNOWN_EVENT', 'ack for ' + ev.method);
-        return;
+        if (ev.method === 'subscribe' || ev.method === 'unsubscribe')
+          return this.onSubscriptionAck(ev.method, ev.success, ev.channel, ev.symbol, ev.error);
+        return this.countedError('unknownEvents', 'UNKNOWN_EVENT', 'ack for ' + ev.method);
       case 'error':
-        this.stats.krakenErrors++;
-        this.protocolError('KRAKEN_ERROR', ev.error);
-        return;
+        return this.countedError('krakenErrors', 'KRAKEN_ERROR', ev.error);
       case 'channel':
         // Data for a channel we never subscribed to on this socket.
-        this.stats.unknownEvents++;
-        this.protocolError('UNKNOWN_EVENT', 'channel ' + ev.channel);
-        return;
+        return this.countedError('unknownEvents', 'UNKNOWN_EVENT', 'channel ' + ev.channel);
       case 'invalid':
-        this.stats.badEvents++;
-        this.protocolError('BAD_EVENT', ev.reason + ': ' + ev.detail);
-        return;
+        return this.countedError('badEvents', 'BAD_EVENT', ev.reason + ': ' + ev.detail);
     }
   }
 
@@ -114,15 +103,15 @@ export class KrakenPublicV2 extends PublicFeedBase<TickerRejectCode, TickerScann
     error: string | undefined,
   ): void {
     if (!success) this.stats.subscriptionErrors++;
-    if (channel !== undefined && channel !== 'ticker') {
-      this.stats.unknownPairStatus++;
-      this.protocolError('SUBSCRIPTION_ERROR', method + ' ack for channel ' + channel);
-      return;
-    }
+    if (channel !== undefined && channel !== 'ticker')
+      return this.countedError(
+        'unknownPairStatus',
+        'SUBSCRIPTION_ERROR',
+        method + ' ack for channel ' + channel,
+      );
     const rateLimited = !success && RATE_LIMIT_RE.test(error ?? '');
     if (rateLimited) {
-      this.stats.rateLimitErrors++;
-      this.protocolError('RATE_LIMITED', error ?? '');
+      this.countedError('rateLimitErrors', 'RATE_LIMITED', error ?? '');
       this.scheduleRetry();
     }
     const idx = this.pairIndexOf(symbol);

@@ -38,21 +38,8 @@ export interface PrivateSessionHandlers<Ack> {
   onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
 }
 
-export interface PrivateSessionStats {
-  tokenFetches: number;
-  tokenErrors: number;
-  tokenRefreshes: number;
-  subscriptionErrors: number;
-  sequenceGaps: number;
-  malformedFrames: number;
-  ordersSent: number;
-  cancelsSent: number;
-  unmatchedAcks: number;
-  krakenErrors: number;
-  rateLimitErrors: number;
-}
-
-export function newPrivateSessionStats(): PrivateSessionStats {
+/** Counters every private client keeps (the versions add their own). */
+export function newPrivateSessionStats() {
   return {
     tokenFetches: 0,
     tokenErrors: 0,
@@ -67,6 +54,7 @@ export function newPrivateSessionStats(): PrivateSessionStats {
     rateLimitErrors: 0,
   };
 }
+export type PrivateSessionStats = ReturnType<typeof newPrivateSessionStats>;
 
 /** The version-specific constants and message builders a client is built with. */
 export interface PrivateSessionVersion<Channel extends string, CancelResult> {

@@ -55,20 +55,8 @@ export interface PublicFeedHandlers<RejectCode extends number> {
   onRawFrame?(data: Buffer, recvUs: number): void;
 }
 
-export interface PublicFeedStats {
-  spreads: number;
-  heartbeats: number;
-  pongs: number;
-  subscribeRequests: number;
-  subscriptionErrors: number;
-  krakenErrors: number;
-  rateLimitErrors: number;
-  badEvents: number;
-  unknownEvents: number;
-  unknownPairStatus: number;
-}
-
-export function newPublicFeedStats(): PublicFeedStats {
+/** Counters every public feed keeps (the versions add their own). */
+export function newPublicFeedStats() {
   return {
     spreads: 0,
     heartbeats: 0,
@@ -82,6 +70,7 @@ export function newPublicFeedStats(): PublicFeedStats {
     unknownPairStatus: 0,
   };
 }
+export type PublicFeedStats = ReturnType<typeof newPublicFeedStats>;
 
 /** The version-specific constants a feed is built with. */
 export interface PublicFeedVersion<Scanner> {
@@ -216,6 +205,12 @@ export abstract class PublicFeedBase<
   }
 
   protected protocolError(code: PublicFeedErrorCode, message: string): void {
+    this.handlers.onProtocolError?.(code, message);
+  }
+
+  /** Count it under `counter`, then report it. */
+  protected countedError(counter: keyof PublicFeedStats, code: PublicFeedErrorCode, message: string): void {
+    this.stats[counter]++;
     this.handlers.onProtocolError?.(code, message);
   }
 

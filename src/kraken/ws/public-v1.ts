@@ -63,38 +63,28 @@ export class KrakenPublicV1 extends PublicFeedBase<SpreadRejectCode, SpreadScann
         this.stats.pongs++;
         return;
       case 'systemStatus':
-        this.onSystemStatus(ev.status);
-        return;
+        return this.onSystemStatus(ev.status);
       case 'subscriptionStatus':
         // Only our channel decides pair status; anything else is unexpected on this socket.
-        if (ev.name !== undefined && ev.name !== 'spread') {
-          this.stats.unknownPairStatus++;
-          this.protocolError('SUBSCRIPTION_ERROR', 'status for channel ' + ev.name);
-          return;
-        }
-        this.onSubscriptionStatus(ev.status, ev.pair, ev.errorMessage);
-        return;
+        if (ev.name !== undefined && ev.name !== 'spread')
+          return this.countedError(
+            'unknownPairStatus',
+            'SUBSCRIPTION_ERROR',
+            'status for channel ' + ev.name,
+          );
+        return this.onSubscriptionStatus(ev.status, ev.pair, ev.errorMessage);
       case 'error':
-        this.stats.krakenErrors++;
-        this.protocolError('KRAKEN_ERROR', ev.errorMessage);
-        return;
+        return this.countedError('krakenErrors', 'KRAKEN_ERROR', ev.errorMessage);
       case 'rateLimited':
-        this.stats.rateLimitErrors++;
-        this.protocolError('RATE_LIMITED', ev.message);
-        this.scheduleRetry();
-        return;
+        this.countedError('rateLimitErrors', 'RATE_LIMITED', ev.message);
+        return this.scheduleRetry();
       case 'invalid':
-        this.stats.badEvents++;
-        this.protocolError('BAD_EVENT', ev.reason + ': ' + ev.detail);
-        return;
+        return this.countedError('badEvents', 'BAD_EVENT', ev.reason + ': ' + ev.detail);
       case 'unknownEvent':
-        this.stats.unknownEvents++;
-        this.protocolError('UNKNOWN_EVENT', ev.event);
-        return;
+        return this.countedError('unknownEvents', 'UNKNOWN_EVENT', ev.event);
       default:
         // addOrderStatus & co. do not belong on the public socket.
-        this.stats.unknownEvents++;
-        this.protocolError('UNKNOWN_EVENT', ev.kind);
+        return this.countedError('unknownEvents', 'UNKNOWN_EVENT', ev.kind);
     }
   }
 
