@@ -39,6 +39,14 @@ export interface WsPrivateOptions {
   maxBufferedBytes?: number;
 }
 
+/** A version's wire pieces for its private server. */
+export interface PrivateWire extends Omit<WsServerOptions, 'systemStatus' | 'maxBufferedBytes'> {
+  /** Kraken's strings for a missing and an unknown token (the same in v1 and v2). */
+  tokenErrors: { tokenMissing: string; tokenInvalid: string };
+  /** Names this server in the log. */
+  logName: string;
+}
+
 export type Auth = { apiKey: string } | { error: string };
 
 export abstract class WsPrivateServer<
@@ -55,14 +63,9 @@ export abstract class WsPrivateServer<
 
   constructor(
     readonly o: WsPrivateOptions,
-    private readonly priv: Omit<WsServerOptions, 'systemStatus' | 'maxBufferedBytes'> & {
-      /** Kraken's strings for a missing and an unknown token (the same in v1 and v2). */
-      tokenErrors: { tokenMissing: string; tokenInvalid: string };
-      /** Names this server in the log. */
-      logName: string;
-    },
+    private readonly wire: PrivateWire,
   ) {
-    super({ ...priv, maxBufferedBytes: o.maxBufferedBytes, systemStatus: () => o.venue.systemStatus() });
+    super({ ...wire, maxBufferedBytes: o.maxBufferedBytes, systemStatus: () => o.venue.systemStatus() });
     this.offEvent = o.venue.onEvent((ev) => this.onVenueEvent(ev));
   }
 
@@ -79,10 +82,10 @@ export abstract class WsPrivateServer<
 
   /** Token → api key; the token of this connection's live subscription stays valid on it. */
   auth(s: S, token: unknown): Auth {
-    if (typeof token !== 'string' || token === '') return { error: this.priv.tokenErrors.tokenMissing };
+    if (typeof token !== 'string' || token === '') return { error: this.wire.tokenErrors.tokenMissing };
     if (s.pinnedToken === token && s.apiKey !== null && s.conn.subCount > 0) return { apiKey: s.apiKey };
     const apiKey = this.o.venue.apiKeyForToken(token);
-    return apiKey === undefined ? { error: this.priv.tokenErrors.tokenInvalid } : { apiKey };
+    return apiKey === undefined ? { error: this.wire.tokenErrors.tokenInvalid } : { apiKey };
   }
 
   /** `auth` for a (un)subscribe: a live subscription pins the connection to its account. */
@@ -90,7 +93,7 @@ export abstract class WsPrivateServer<
     const a = this.auth(s, token);
     if ('error' in a) return a;
     if (s.apiKey !== null && s.apiKey !== a.apiKey && s.conn.subCount > 0)
-      return { error: this.priv.tokenErrors.tokenInvalid };
+      return { error: this.wire.tokenErrors.tokenInvalid };
     return a;
   }
 
@@ -123,7 +126,7 @@ export abstract class WsPrivateServer<
       try {
         ({ result: ack, items } = this.capture(apiKey, place));
       } catch (err) {
-        console.error(`${this.priv.logName}: venue.addOrder threw`, err instanceof Error ? err.message : err);
+        console.error(`${this.wire.logName}: venue.addOrder threw`, err instanceof Error ? err.message : err);
         ack = rejectAck(INTERNAL_ERROR);
       }
       let i = 0;

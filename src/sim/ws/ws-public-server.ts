@@ -18,10 +18,7 @@ export interface PublicServerDeps {
   onDislocationFrameWritten?: (id: number, ns: bigint) => void;
 }
 
-export interface WsPublicOptions extends WsServerOptions {
-  faults: SimFaultsControl;
-  /** Monotonic ms clock that `faults.stallUntilMs` is expressed in. */
-  nowMs: () => number;
+export interface WsPublicOptions extends WsServerOptions, Pick<PublicServerDeps, 'faults' | 'nowMs'> {
   /** Malformed frames the garbage fault sends, in this API's shapes. */
   garbageFrames: readonly string[];
 }
