@@ -78,6 +78,20 @@ export function systemStatusFrame(connectionId: string, status: SystemStatus): s
   return `{"connectionID":${connectionId},"event":"systemStatus","status":"${status}","version":"${V1_VERSION}"}`;
 }
 
+/** A subscriptionStatus error (public and private servers); `pair` when the error is about one pair. */
+export function subscriptionErrorFrame(
+  message: string,
+  sub: unknown,
+  reqid: number | undefined,
+  pair?: string,
+): string {
+  const obj: Record<string, unknown> = { errorMessage: message, event: 'subscriptionStatus' };
+  if (pair !== undefined) obj['pair'] = pair;
+  obj['status'] = 'error';
+  obj['subscription'] = echoSubscription(sub);
+  return withReqid(obj, reqid);
+}
+
 /** The `subscription` object echoed in a subscriptionStatus: only the fields a client sent that we understood. */
 export function echoSubscription(sub: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};

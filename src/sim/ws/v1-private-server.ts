@@ -9,11 +9,11 @@ import type { VenueEvent } from '../contracts.js';
 import {
   HEARTBEAT_FRAME,
   V1_ERRORS,
-  echoSubscription,
   errorFrame,
   parseRequest,
   pongFrame,
   reqidOf,
+  subscriptionErrorFrame,
   systemStatusFrame,
   withReqid,
   type V1Request,
@@ -82,13 +82,7 @@ export class V1PrivateServer extends WsPrivateServer<V1PrivateSession, PreparedE
 
   private subError(s: V1PrivateSession, message: string, sub: unknown, reqid: number | undefined): void {
     this.badInput++;
-    const obj: Record<string, unknown> = {
-      errorMessage: message,
-      event: 'subscriptionStatus',
-      status: 'error',
-      subscription: echoSubscription(sub),
-    };
-    this.out.send(s.conn, withReqid(obj, reqid));
+    this.out.send(s.conn, subscriptionErrorFrame(message, sub, reqid));
   }
 
   private onSubscription(

@@ -7,14 +7,13 @@ import type { RawData } from 'ws';
 import {
   HEARTBEAT_FRAME,
   V1_ERRORS,
-  echoSubscription,
   errorFrame,
   pairFormatError,
   parseRequest,
   pongFrame,
   reqidOf,
+  subscriptionErrorFrame,
   systemStatusFrame,
-  withReqid,
   type V1Request,
   MAX_REQUEST_BYTES,
 } from './v1-messages.js';
@@ -98,11 +97,7 @@ export class V1PublicServer extends WsPublicServer<WsSession> {
     pair?: string,
   ): void {
     this.badInput++;
-    const obj: Record<string, unknown> = { errorMessage: message, event: 'subscriptionStatus' };
-    if (pair !== undefined) obj['pair'] = pair;
-    obj['status'] = 'error';
-    obj['subscription'] = echoSubscription(sub);
-    this.out.send(conn, withReqid(obj, reqid));
+    this.out.send(conn, subscriptionErrorFrame(message, sub, reqid, pair));
   }
 
   private onSubscription(
