@@ -32,7 +32,12 @@ const TEXT_FRAME = { binary: false } as const;
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as FloorRelayOptions;
-  const rest = new KrakenRestClient({ baseUrl: o.rest, apiKey: o.apiKey, apiSecret: o.apiSecret, rateLimiter: null });
+  const rest = new KrakenRestClient({
+    baseUrl: o.rest,
+    apiKey: o.apiKey,
+    apiSecret: o.apiSecret,
+    rateLimiter: null,
+  });
   const { token } = await rest.getWebSocketsToken();
   const orderOfPair = new Map<string, Buffer>();
   for (const p of o.pairs) {
@@ -66,7 +71,10 @@ async function main(): Promise<void> {
   const pub = new WebSocket(o.wsPublic, opts);
   let subscribed = 0;
   const allSubscribed = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('E_FLOOR_SUBSCRIBE: not subscribed in time')), SETUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error('E_FLOOR_SUBSCRIBE: not subscribed in time')),
+      SETUP_TIMEOUT_MS,
+    );
     pub.on('message', (data: Buffer) => {
       if (data[0] === 0x5b) {
         // '[' + channel id digits: the only bytes looked at.
@@ -84,8 +92,18 @@ async function main(): Promise<void> {
         return;
       }
       // Setup only: subscription events are JSON objects.
-      const ev = JSON.parse(data.toString('utf8')) as { event?: string; channelID?: number; pair?: string; status?: string };
-      if (ev.event === 'subscriptionStatus' && ev.status === 'subscribed' && ev.channelID !== undefined && ev.pair !== undefined) {
+      const ev = JSON.parse(data.toString('utf8')) as {
+        event?: string;
+        channelID?: number;
+        pair?: string;
+        status?: string;
+      };
+      if (
+        ev.event === 'subscriptionStatus' &&
+        ev.status === 'subscribed' &&
+        ev.channelID !== undefined &&
+        ev.pair !== undefined
+      ) {
         orders[ev.channelID] = orderOfPair.get(ev.pair);
         if (++subscribed === o.pairs.length + extra.length) {
           clearTimeout(timer);
@@ -100,7 +118,9 @@ async function main(): Promise<void> {
   });
   const watched = new Set(o.pairs.map((p) => p.wsname));
   const extra = (o.alsoWatch ?? []).filter((n) => !watched.has(n));
-  pub.send(JSON.stringify({ event: 'subscribe', pair: [...watched, ...extra], subscription: { name: 'spread' } }));
+  pub.send(
+    JSON.stringify({ event: 'subscribe', pair: [...watched, ...extra], subscription: { name: 'spread' } }),
+  );
   await allSubscribed;
   if (o.spin) {
     const spin = (): void => {

@@ -76,7 +76,12 @@ function readLags(metricsDir: string, fromUs: number, toUs: number): number[] {
 
 const epochUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
 
-async function step(rate: number, listeners: number, windowS: number, runRoot: string): Promise<ThroughputStep> {
+async function step(
+  rate: number,
+  listeners: number,
+  windowS: number,
+  runRoot: string,
+): Promise<ThroughputStep> {
   const sim = await SimChild.start({ updatesPerSecond: rate });
   const runDir = join(runRoot, `throughput-${rate}-${listeners}`);
   const sys = SystemChild.start(sim.ready, { trade: false, spin: false, listeners, runDir });
@@ -155,7 +160,9 @@ export async function runThroughput(
       s = { ...again, retried: true };
     }
     steps.push(s);
-    log(`  lag p50 ${round(s.lagUs.p50)} µs p99 ${round(s.lagUs.p99)} µs, processed ${s.processedPerSecond}/s, skipped ${s.simSkipped} → ${s.pass ? 'pass' : s.keepsUp ? 'keeps up (p99 over)' : 'FAIL'}`);
+    log(
+      `  lag p50 ${round(s.lagUs.p50)} µs p99 ${round(s.lagUs.p99)} µs, processed ${s.processedPerSecond}/s, skipped ${s.simSkipped} → ${s.pass ? 'pass' : s.keepsUp ? 'keeps up (p99 over)' : 'FAIL'}`,
+    );
     if (!s.keepsUp) break;
   }
   // Sustained = every step up to it passed (a noisy pass above a failure does not count).
@@ -213,7 +220,10 @@ function heapFromTraceGc(out: string): number | null {
 function slope(points: Array<[number, number]>): number {
   const n = points.length;
   if (n < 2) return 0;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (const [x, y] of points) {
     sx += x;
     sy += y;
@@ -247,12 +257,18 @@ export async function runMemory(
     const t0 = performance.now();
     while (performance.now() - t0 < durationS * 1000) {
       const heap = heapFromTraceGc(sys.stdout);
-      samples.push({ tS: round((performance.now() - t0) / 1000, 1), rssMb: round(rssBytes(sys.pid) / 2 ** 20, 1), heapMb: heap === null ? null : round(heap, 1) });
+      samples.push({
+        tS: round((performance.now() - t0) / 1000, 1),
+        rssMb: round(rssBytes(sys.pid) / 2 ** 20, 1),
+        heapMb: heap === null ? null : round(heap, 1),
+      });
       await new Promise((r) => setTimeout(r, sampleS * 1000));
     }
     const half = samples.slice(Math.floor(samples.length / 2));
     const rssSlope = slope(half.map((s) => [s.tS / 60, s.rssMb]));
-    const heapPts = half.filter((s) => s.heapMb !== null).map((s) => [s.tS / 60, s.heapMb as number] as [number, number]);
+    const heapPts = half
+      .filter((s) => s.heapMb !== null)
+      .map((s) => [s.tS / 60, s.heapMb as number] as [number, number]);
     const heapSlope = heapPts.length >= 2 ? slope(heapPts) : null;
     const rss = samples.map((s) => s.rssMb);
     // "Grows" = the second half's trend would add more than 5 % of the RSS over the run's length.

@@ -14,7 +14,14 @@ import { OPPORTUNITY_FIELDS } from '../src/core/opportunity.js';
 import { selectUniverse, splitUniverse } from '../src/core/pair-universe.js';
 import { QuoteTable } from '../src/core/quote-table.js';
 import { OpportunitySlot } from '../src/engine/slot.js';
-import { SPREAD_ASK, SPREAD_ASK_VOL, SPREAD_BID, SPREAD_BID_VOL, SPREAD_TS, SpreadScanner } from '../src/kraken/ws/spread-scanner.js';
+import {
+  SPREAD_ASK,
+  SPREAD_ASK_VOL,
+  SPREAD_BID,
+  SPREAD_BID_VOL,
+  SPREAD_TS,
+  SpreadScanner,
+} from '../src/kraken/ws/spread-scanner.js';
 import { generateUniverse } from '../src/sim/market/universe.js';
 import { round } from './lib/stats.js';
 
@@ -94,7 +101,11 @@ export function runMicro(quick: boolean): MicroResult[] {
   const scanner = new SpreadScanner(pairs.map((p) => p.wsname));
   const n = frames.length;
   const results: MicroResult[] = [];
-  results.push(bench('parse: SpreadScanner.scan (one spread frame, ~90 B)', ops, (i) => scanner.scan(frames[i % n] as Buffer)));
+  results.push(
+    bench('parse: SpreadScanner.scan (one spread frame, ~90 B)', ops, (i) =>
+      scanner.scan(frames[i % n] as Buffer),
+    ),
+  );
 
   const table = new QuoteTable(pairs.length);
   table.feedOnline = true;
@@ -106,7 +117,15 @@ export function runMicro(quick: boolean): MicroResult[] {
     const t = nowUs();
     for (let i = 0; i < n; i++) {
       scanner.scan(frames[i] as Buffer);
-      table.update(i, out[SPREAD_BID] as number, out[SPREAD_ASK] as number, out[SPREAD_TS] as number, out[SPREAD_BID_VOL] as number, out[SPREAD_ASK_VOL] as number, t);
+      table.update(
+        i,
+        out[SPREAD_BID] as number,
+        out[SPREAD_ASK] as number,
+        out[SPREAD_TS] as number,
+        out[SPREAD_BID_VOL] as number,
+        out[SPREAD_ASK_VOL] as number,
+        t,
+      );
     }
   };
   fill();
@@ -119,7 +138,13 @@ export function runMicro(quick: boolean): MicroResult[] {
     }),
   );
   fill();
-  const params = createEvalParams({ balanceUsd: 10_000, balanceEur: 10_000, maxLocalAgeUs: 60e6, maxOrderValueUsd: 1000, maxOrderValueEur: 1000 });
+  const params = createEvalParams({
+    balanceUsd: 10_000,
+    balanceEur: 10_000,
+    maxLocalAgeUs: 60e6,
+    maxOrderValueUsd: 1000,
+    maxOrderValueEur: 1000,
+  });
   const opp = new Float64Array(OPPORTUNITY_FIELDS);
   const coins = subset.coinCount;
   const t0 = nowUs();
@@ -133,12 +158,24 @@ export function runMicro(quick: boolean): MicroResult[] {
   const dc = 7;
   const ui = 2 + 2 * dc;
   table.update(ui, priceOf(ui) * 0.97, priceOf(ui) * 0.98, nowS, 10, 9, t0);
-  results.push(bench('evaluate both directions (opportunity found, sized)', ops, () => evaluate(table, meta, dc, ui, params, t0, opp, 0)));
+  results.push(
+    bench('evaluate both directions (opportunity found, sized)', ops, () =>
+      evaluate(table, meta, dc, ui, params, t0, opp, 0),
+    ),
+  );
   fill();
   results.push(
     bench('listener step: scan → store → evaluate', ops, (i) => {
       const k = scanner.scan(frames[2 + (i % (n - 2))] as Buffer);
-      table.update(k, out[SPREAD_BID] as number, out[SPREAD_ASK] as number, out[SPREAD_TS] as number, out[SPREAD_BID_VOL] as number, out[SPREAD_ASK_VOL] as number, t0);
+      table.update(
+        k,
+        out[SPREAD_BID] as number,
+        out[SPREAD_ASK] as number,
+        out[SPREAD_TS] as number,
+        out[SPREAD_BID_VOL] as number,
+        out[SPREAD_ASK_VOL] as number,
+        t0,
+      );
       return evaluate(table, meta, coinOfPairIndex(k), k, params, t0, opp, 0);
     }),
   );

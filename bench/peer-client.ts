@@ -31,7 +31,13 @@ async function main(): Promise<void> {
   const api = ex.urls['api'] as Record<string, unknown>;
   api['public'] = o.rest;
   api['private'] = o.rest;
-  api['ws'] = { ...(api['ws'] as Record<string, string>), publicV2: o.wsPublicV2, privateV2: o.wsPrivateV2, public: o.wsPublicV2, private: o.wsPrivateV2 };
+  api['ws'] = {
+    ...(api['ws'] as Record<string, string>),
+    publicV2: o.wsPublicV2,
+    privateV2: o.wsPrivateV2,
+    public: o.wsPublicV2,
+    private: o.wsPrivateV2,
+  };
   // ccxt needs this once for plain ws:// URLs (loopback has no TLS).
   await ex.loadHttpProxyAgent();
   await ex.loadMarkets();
@@ -39,7 +45,13 @@ async function main(): Promise<void> {
   const coins = new Set<string>();
   for (const m of Object.values(markets)) {
     if (m === undefined) continue;
-    if ((m.quote === 'USD' || m.quote === 'EUR') && m.base !== 'USDT' && markets[`${m.base}/USD`] !== undefined && markets[`${m.base}/EUR`] !== undefined) coins.add(m.base);
+    if (
+      (m.quote === 'USD' || m.quote === 'EUR') &&
+      m.base !== 'USDT' &&
+      markets[`${m.base}/USD`] !== undefined &&
+      markets[`${m.base}/EUR`] !== undefined
+    )
+      coins.add(m.base);
   }
   const symbols = ['USDT/USD', 'USDT/EUR'];
   for (const c of coins) symbols.push(`${c}/USD`, `${c}/EUR`);
@@ -102,7 +114,15 @@ async function main(): Promise<void> {
   process.on('message', (m: unknown) => {
     if ((m as { cmd?: string }).cmd === 'stop') {
       stopping = true;
-      process.send?.({ type: 'stopped', updates, detected, skippedBusy, orders, errors, symbols: symbols.length });
+      process.send?.({
+        type: 'stopped',
+        updates,
+        detected,
+        skippedBusy,
+        orders,
+        errors,
+        symbols: symbols.length,
+      });
       void ex.close().finally(() => process.exit(0));
     }
   });

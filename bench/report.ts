@@ -18,22 +18,42 @@ export interface BenchResult {
   errors: string[];
 }
 
-const us = (x: number): string => (Number.isFinite(x) ? (x >= 1000 ? `${round(x / 1000, 2)} ms` : `${round(x, 0)} µs`) : '–');
+const us = (x: number): string =>
+  Number.isFinite(x) ? (x >= 1000 ? `${round(x / 1000, 2)} ms` : `${round(x, 0)} µs`) : '–';
 
 export function evaluateAims(r: BenchResult): BenchResult['aims'] {
   const aims: BenchResult['aims'] = [];
-  const find = (prefix: string): WireResult | undefined => r.wire.find((w) => w.name.startsWith(prefix) && w.measured > 0);
+  const find = (prefix: string): WireResult | undefined =>
+    r.wire.find((w) => w.name.startsWith(prefix) && w.measured > 0);
   const def = find('system default (wait), 1 listener') ?? find('system default (wait)');
   const floor = find('floor relay (wait), full feed') ?? find('floor relay (wait)');
   const peer = find('peer');
   if (def !== undefined && floor !== undefined) {
     const ratio = def.latencyUs.p50 / floor.latencyUs.p50;
-    aims.push({ aim: 'wire-to-wire p50 within 1.3× the floor (default mode)', value: `${round(ratio, 2)}× (${us(def.latencyUs.p50)} vs ${us(floor.latencyUs.p50)})`, met: ratio <= 1.3 });
-  } else aims.push({ aim: 'wire-to-wire p50 within 1.3× the floor (default mode)', value: 'not measured', met: null });
-  if (def !== undefined) aims.push({ aim: 'wire-to-wire p99 under 1 ms (default mode)', value: us(def.latencyUs.p99), met: def.latencyUs.p99 < 1000 });
+    aims.push({
+      aim: 'wire-to-wire p50 within 1.3× the floor (default mode)',
+      value: `${round(ratio, 2)}× (${us(def.latencyUs.p50)} vs ${us(floor.latencyUs.p50)})`,
+      met: ratio <= 1.3,
+    });
+  } else
+    aims.push({
+      aim: 'wire-to-wire p50 within 1.3× the floor (default mode)',
+      value: 'not measured',
+      met: null,
+    });
+  if (def !== undefined)
+    aims.push({
+      aim: 'wire-to-wire p99 under 1 ms (default mode)',
+      value: us(def.latencyUs.p99),
+      met: def.latencyUs.p99 < 1000,
+    });
   if (def !== undefined && peer !== undefined) {
     const ratio = peer.latencyUs.p50 / def.latencyUs.p50;
-    aims.push({ aim: 'at least 10× lower p50 than the peer', value: `${round(ratio, 1)}× (${us(def.latencyUs.p50)} vs ${us(peer.latencyUs.p50)})`, met: ratio >= 10 });
+    aims.push({
+      aim: 'at least 10× lower p50 than the peer',
+      value: `${round(ratio, 1)}× (${us(def.latencyUs.p50)} vs ${us(peer.latencyUs.p50)})`,
+      met: ratio >= 10,
+    });
   } else aims.push({ aim: 'at least 10× lower p50 than the peer', value: 'peer not measured', met: null });
   if (r.throughput !== null) {
     const t = r.throughput;
@@ -59,13 +79,16 @@ export function renderMarkdown(r: BenchResult): string {
   const L: string[] = [];
   L.push(`# Benchmark ${r.startedAt}${r.quick ? ' (--quick)' : ''}`);
   L.push('');
-  L.push(`Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.`);
+  L.push(
+    `Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.`,
+  );
   L.push('');
   L.push('## Aims');
   L.push('');
   L.push('| aim | measured | met |');
   L.push('|---|---|---|');
-  for (const a of r.aims) L.push(`| ${a.aim} | ${a.value} | ${a.met === null ? '–' : a.met ? 'yes' : '**no**'} |`);
+  for (const a of r.aims)
+    L.push(`| ${a.aim} | ${a.value} | ${a.met === null ? '–' : a.met ? 'yes' : '**no**'} |`);
   L.push('');
   L.push('## Wire-to-wire (frame written → order arrived, simulator clock)');
   L.push('');
@@ -77,20 +100,30 @@ export function renderMarkdown(r: BenchResult): string {
       continue;
     }
     const d = w.latencyUs;
-    L.push(`| ${w.name} | ${d.n} | ${w.missed} | ${us(d.p50)} | ${us(d.p90)} | ${us(d.p99)} | ${us(d.p999)} | ${us(d.max)} | ${round(w.cpuCores, 2)} |`);
+    L.push(
+      `| ${w.name} | ${d.n} | ${w.missed} | ${us(d.p50)} | ${us(d.p90)} | ${us(d.p99)} | ${us(d.p999)} | ${us(d.max)} | ${round(w.cpuCores, 2)} |`,
+    );
   }
   L.push('');
-  L.push('"missed": dislocations opened in the measured window that no order took (the trader was busy with the previous trade, or the detection was dropped).');
+  L.push(
+    '"missed": dislocations opened in the measured window that no order took (the trader was busy with the previous trade, or the detection was dropped).',
+  );
   const withBreakdown = r.wire.filter((w) => w.breakdown !== undefined && w.breakdown.matched > 0);
   if (withBreakdown.length > 0) {
     L.push('');
-    L.push("Where the system's time goes (its trade journal's stamps matched to the simulator's; p50 / p90):");
+    L.push(
+      "Where the system's time goes (its trade journal's stamps matched to the simulator's; p50 / p90):",
+    );
     L.push('');
-    L.push('| run | matched | frame written → listener receipt | receipt → trader intent | intent → order read by simulator |');
+    L.push(
+      '| run | matched | frame written → listener receipt | receipt → trader intent | intent → order read by simulator |',
+    );
     L.push('|---|---|---|---|---|');
     for (const w of withBreakdown) {
       const b = w.breakdown as NonNullable<WireResult['breakdown']>;
-      L.push(`| ${w.name} | ${b.matched} | ${us(b.frameToListener[0])} / ${us(b.frameToListener[1])} | ${us(b.listenerToIntent[0])} / ${us(b.listenerToIntent[1])} | ${us(b.intentToArrival[0])} / ${us(b.intentToArrival[1])} |`);
+      L.push(
+        `| ${w.name} | ${b.matched} | ${us(b.frameToListener[0])} / ${us(b.frameToListener[1])} | ${us(b.listenerToIntent[0])} / ${us(b.listenerToIntent[1])} | ${us(b.intentToArrival[0])} / ${us(b.intentToArrival[1])} |`,
+      );
     }
   }
   if (r.micro !== null) {
@@ -99,13 +132,20 @@ export function renderMarkdown(r: BenchResult): string {
     L.push('');
     L.push('| operation | ns/op | best | bytes/op | GCs per 1M ops |');
     L.push('|---|---|---|---|---|');
-    for (const m of r.micro) L.push(`| ${m.name} | ${m.nsPerOp} | ${m.bestNsPerOp} | ${m.bytesPerOp ?? 'GC in batch'} | ${m.gcsPerMillionOps} |`);
+    for (const m of r.micro)
+      L.push(
+        `| ${m.name} | ${m.nsPerOp} | ${m.bestNsPerOp} | ${m.bytesPerOp ?? 'GC in batch'} | ${m.gcsPerMillionOps} |`,
+      );
   }
   if (r.throughput !== null) {
     L.push('');
-    L.push(`## Throughput (evaluation mode, ${r.throughput.steps[0]?.listeners ?? '?'} listeners, ${r.throughput.coins} coins)`);
+    L.push(
+      `## Throughput (evaluation mode, ${r.throughput.steps[0]?.listeners ?? '?'} listeners, ${r.throughput.coins} coins)`,
+    );
     L.push('');
-    L.push('| feed rate /s | sim changes /s | processed /s | lag samples /s | lag p50 | lag p99 | lag max | sim skipped | system CPU | sim CPU | pass |');
+    L.push(
+      '| feed rate /s | sim changes /s | processed /s | lag samples /s | lag p50 | lag p99 | lag max | sim skipped | system CPU | sim CPU | pass |',
+    );
     L.push('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const s of r.throughput.steps)
       L.push(
@@ -114,15 +154,21 @@ export function renderMarkdown(r: BenchResult): string {
   }
   if (r.throughput !== null) {
     L.push('');
-    L.push('processed /s: spread updates the listeners stored and evaluated (run summary, averaged from ready to stop; a spread frame is sent only when a top of book changes, so it is below the change rate). lag: simulator write → listener read, from the system\'s own ingestion records (a sample). sim skipped: updates the simulator could not generate on time.');
+    L.push(
+      "processed /s: spread updates the listeners stored and evaluated (run summary, averaged from ready to stop; a spread frame is sent only when a top of book changes, so it is below the change rate). lag: simulator write → listener read, from the system's own ingestion records (a sample). sim skipped: updates the simulator could not generate on time.",
+    );
   }
   if (r.memory !== null) {
     const m = r.memory;
     L.push('');
-    L.push(`## Memory (${m.rate.toLocaleString('en')} updates/s for ${m.durationS} s, evaluation mode, ${m.listeners} listener${m.listeners > 1 ? 's' : ''})`);
+    L.push(
+      `## Memory (${m.rate.toLocaleString('en')} updates/s for ${m.durationS} s, evaluation mode, ${m.listeners} listener${m.listeners > 1 ? 's' : ''})`,
+    );
     L.push('');
     if (m.error !== undefined) L.push(`error: ${m.error}`);
-    L.push(`RSS start ${m.rssStartMb} MB, end ${m.rssEndMb} MB, max ${m.rssMaxMb} MB; second-half slope ${m.rssSlopeMbPerMin} MB/min (RSS), ${m.heapSlopeMbPerMin ?? '–'} MB/min (JS heap after GC, all isolates) → ${m.grows ? '**grows**' : 'flat'}.`);
+    L.push(
+      `RSS start ${m.rssStartMb} MB, end ${m.rssEndMb} MB, max ${m.rssMaxMb} MB; second-half slope ${m.rssSlopeMbPerMin} MB/min (RSS), ${m.heapSlopeMbPerMin ?? '–'} MB/min (JS heap after GC, all isolates) → ${m.grows ? '**grows**' : 'flat'}.`,
+    );
     L.push('');
     L.push('| t (s) | RSS MB | heap MB |');
     L.push('|---|---|---|');

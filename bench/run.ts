@@ -31,13 +31,19 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { quick: false, listeners: 1, only: new Set(SECTIONS), out: fileURLToPath(new URL('../../bench/results/', import.meta.url)) };
+  const a: Args = {
+    quick: false,
+    listeners: 1,
+    only: new Set(SECTIONS),
+    out: fileURLToPath(new URL('../../bench/results/', import.meta.url)),
+  };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--quick') a.quick = true;
     else if (x === '--only') {
       const list = (argv[++i] ?? '').split(',').filter((s) => s !== '');
-      for (const s of list) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`unknown section ${s}`);
+      for (const s of list)
+        if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`unknown section ${s}`);
       a.only = new Set(list as Section[]);
     } else if (x === '--out') a.out = argv[++i] ?? a.out;
     else if (x === '--help' || x === '-h') {
@@ -65,13 +71,30 @@ async function main(): Promise<void> {
     process.stderr.write(`[${Math.round((performance.now() - t0) / 1000)} s] ${l}\n`);
   };
   const q = args.quick;
-  const wire: WireSettings = { trades: q ? 300 : 5000, perSecond: 50, feedPerSecond: 2000, warmup: q ? 20 : 50, maxMeasureS: q ? 5 : 400, runRoot };
+  const wire: WireSettings = {
+    trades: q ? 300 : 5000,
+    perSecond: 50,
+    feedPerSecond: 2000,
+    warmup: q ? 20 : 50,
+    maxMeasureS: q ? 5 : 400,
+    runRoot,
+  };
   const result: BenchResult = {
     startedAt,
     quick: q,
     durationS: 0,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, loadavg: loadavg() },
-    settings: { wire, listenersForLoad: args.listeners, throughputWindowS: q ? 2 : 10, memoryS: q ? 30 : 600 },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? '?',
+      node: process.version,
+      loadavg: loadavg(),
+    },
+    settings: {
+      wire,
+      listenersForLoad: args.listeners,
+      throughputWindowS: q ? 2 : 10,
+      memoryS: q ? 30 : 600,
+    },
     micro: null,
     wire: [],
     throughput: null,
@@ -92,7 +115,10 @@ async function main(): Promise<void> {
   const pushWire = (w: WireResult): void => {
     result.wire.push(w);
     if (w.error !== undefined) log(`  error: ${w.error}`);
-    else log(`  ${w.measured} measured, ${w.missed} missed: p50 ${Math.round(w.latencyUs.p50)} µs, p99 ${Math.round(w.latencyUs.p99)} µs`);
+    else
+      log(
+        `  ${w.measured} measured, ${w.missed} missed: p50 ${Math.round(w.latencyUs.p50)} µs, p99 ${Math.round(w.latencyUs.p99)} µs`,
+      );
   };
 
   await section('micro', async () => {
@@ -106,14 +132,21 @@ async function main(): Promise<void> {
     if (!q) pushWire(await runFloorWire(wire, false, false, log));
   });
   await section('wire', async () => {
-    for (const [listeners, spin] of [[1, false], [6, false], [1, true], [6, true]] as const)
+    for (const [listeners, spin] of [
+      [1, false],
+      [6, false],
+      [1, true],
+      [6, true],
+    ] as const)
       pushWire(await runSystemWire(wire, listeners, spin, log));
   });
   await section('peer', async () => {
     pushWire(await runPeerWire(wire, log));
   });
   await section('throughput', async () => {
-    const rates = q ? [10_000, 25_000, 50_000, 100_000] : [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000];
+    const rates = q
+      ? [10_000, 25_000, 50_000, 100_000]
+      : [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000];
     result.throughput = await runThroughput(rates, args.listeners, q ? 2 : 10, runRoot, log);
   });
   await section('memory', async () => {
@@ -133,6 +166,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

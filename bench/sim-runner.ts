@@ -72,23 +72,26 @@ async function main(): Promise<void> {
         const periodMs = 1000 / m.perSecond;
         const startMs = performance.now();
         // Fixed cadence: each tick opens as many as are due, so timer jitter does not lower the rate.
-        timer = setInterval(() => {
-          const due = Math.floor((performance.now() - startMs) / periodMs) + 1;
-          while (opened < due && opened < m.count) {
-            const coin = m.coins === undefined ? undefined : m.coins[(opened + busy) % m.coins.length];
-            const d = market.dislocate({ coin, direction: m.direction });
-            if (d === null) {
-              busy++;
-              if (busy % 16 === 0) break;
-              continue;
+        timer = setInterval(
+          () => {
+            const due = Math.floor((performance.now() - startMs) / periodMs) + 1;
+            while (opened < due && opened < m.count) {
+              const coin = m.coins === undefined ? undefined : m.coins[(opened + busy) % m.coins.length];
+              const d = market.dislocate({ coin, direction: m.direction });
+              if (d === null) {
+                busy++;
+                if (busy % 16 === 0) break;
+                continue;
+              }
+              opened++;
             }
-            opened++;
-          }
-          if (opened >= m.count) {
-            stopDislocating();
-            send({ type: 'dislocated', opened, busy });
-          }
-        }, Math.max(1, Math.floor(periodMs)));
+            if (opened >= m.count) {
+              stopDislocating();
+              send({ type: 'dislocated', opened, busy });
+            }
+          },
+          Math.max(1, Math.floor(periodMs)),
+        );
         return;
       }
       case 'stop-dislocating':

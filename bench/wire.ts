@@ -60,7 +60,12 @@ const FLOOR_ORDER_USD = 100_000;
 /** The floor's fixed limit: below every normal ask, above a dislocated one (≈ fees + edge below fair). */
 const FLOOR_LIMIT_OF_FAIR = 0.99;
 
-async function dislocate(sim: SimChild, count: number, perSecond: number, extra: Partial<Extract<ToSimRunner, { cmd: 'dislocate' }>>): Promise<void> {
+async function dislocate(
+  sim: SimChild,
+  count: number,
+  perSecond: number,
+  extra: Partial<Extract<ToSimRunner, { cmd: 'dislocate' }>>,
+): Promise<void> {
   const done = sim.next('dislocated', (count / perSecond) * 1000 * 3 + 30_000);
   sim.send({ cmd: 'dislocate', perSecond, count, ...extra });
   await done;
@@ -80,7 +85,8 @@ async function measure(
     const rows = await sim.timing();
     lastId = rows.reduce((m, r) => Math.max(m, r.id), -1);
     if (rows.some((r) => r.arrivedNs !== null)) break;
-    if (attempt === WARMUP_ATTEMPTS - 1) throw new Error('E_BENCH_NO_ORDERS: no order arrived during warm-up');
+    if (attempt === WARMUP_ATTEMPTS - 1)
+      throw new Error('E_BENCH_NO_ORDERS: no order arrived during warm-up');
   }
   const cpu = new CpuWindow(pid);
   cpu.start();
@@ -93,14 +99,28 @@ async function measure(
     await dislocate(sim, Math.ceil(want * 1.1), s.perSecond, extra);
     rows = (await sim.timing()).filter((r) => r.id > lastId);
     lat = [];
-    for (const r of rows) if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
-    if (lat.length >= s.trades || round >= MAX_TOP_UPS || performance.now() - t0 > s.maxMeasureS * 1000) break;
+    for (const r of rows)
+      if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
+    if (lat.length >= s.trades || round >= MAX_TOP_UPS || performance.now() - t0 > s.maxMeasureS * 1000)
+      break;
   }
   const cpuCores = cpu.stop();
-  return { opened: rows.length, measured: lat.length, missed: rows.length - lat.length, latencyUs: distribution(lat), cpuCores, rows };
+  return {
+    opened: rows.length,
+    measured: lat.length,
+    missed: rows.length - lat.length,
+    latencyUs: distribution(lat),
+    cpuCores,
+    rows,
+  };
 }
 
-export async function runSystemWire(s: WireSettings, listeners: number, spin: boolean, log: (l: string) => void): Promise<WireResult> {
+export async function runSystemWire(
+  s: WireSettings,
+  listeners: number,
+  spin: boolean,
+  log: (l: string) => void,
+): Promise<WireResult> {
   const name = `system ${spin ? 'busy-poll (--spin)' : 'default (wait)'}, ${listeners} listener${listeners > 1 ? 's' : ''}`;
   log(`wire-to-wire: ${name}`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
@@ -121,7 +141,12 @@ export async function runSystemWire(s: WireSettings, listeners: number, spin: bo
 }
 
 /** `fullFeed`: the relay also subscribes to every other pair, so it reads the same feed as the system's listener. */
-export async function runFloorWire(s: WireSettings, spin: boolean, fullFeed: boolean, log: (l: string) => void): Promise<WireResult> {
+export async function runFloorWire(
+  s: WireSettings,
+  spin: boolean,
+  fullFeed: boolean,
+  log: (l: string) => void,
+): Promise<WireResult> {
   const name = `floor relay ${spin ? '(busy-poll)' : '(wait)'}${fullFeed ? ', full feed' : ', 32 pairs'}`;
   log(`wire-to-wire: ${name}`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
@@ -142,7 +167,10 @@ export async function runFloorWire(s: WireSettings, spin: boolean, fullFeed: boo
         volume: Math.max(c.ordermin, FLOOR_ORDER_USD / c.fairUsd).toFixed(c.lotDecimals),
       })),
     });
-    const { rows: _rows, ...m } = await measure(sim, relay.pid, s, { coins: FLOOR_COINS, direction: 'usd-to-eur' });
+    const { rows: _rows, ...m } = await measure(sim, relay.pid, s, {
+      coins: FLOOR_COINS,
+      direction: 'usd-to-eur',
+    });
     const report = await relay.stop();
     return { name, ...m, detail: { report, coins: FLOOR_COINS.length } };
   } catch (err) {
@@ -160,7 +188,8 @@ export async function runPeerWire(s: WireSettings, log: (l: string) => void): Pr
   let peer: RelayChild | null = null;
   try {
     const { wsPublicV2, wsPrivateV2 } = sim.ready.urls;
-    if (wsPublicV2 === undefined || wsPrivateV2 === undefined) throw new Error('E_BENCH_NO_V2: the simulator serves no WS v2 (ccxt needs it)');
+    if (wsPublicV2 === undefined || wsPrivateV2 === undefined)
+      throw new Error('E_BENCH_NO_V2: the simulator serves no WS v2 (ccxt needs it)');
     peer = await RelayChild.start('peer-client.js', {
       rest: sim.ready.urls.rest,
       wsPublicV2,
@@ -203,7 +232,11 @@ interface IntentRecord {
  * system writes itself (listener receipt, trader intent). Simulator hrtime → epoch µs with the
  * offset the simulator reported (same CLOCK_MONOTONIC; a few µs of anchoring error).
  */
-function journalBreakdown(dir: string, rows: readonly TimingRow[], epochMinusMonoUs: number): WireBreakdown | undefined {
+function journalBreakdown(
+  dir: string,
+  rows: readonly TimingRow[],
+  epochMinusMonoUs: number,
+): WireBreakdown | undefined {
   const intents: IntentRecord[] = [];
   let files: string[];
   try {
@@ -216,7 +249,8 @@ function journalBreakdown(dir: string, rows: readonly TimingRow[], epochMinusMon
       if (!line.includes('"kind":"intent"')) continue;
       try {
         const r = JSON.parse(line) as { ts?: unknown; triggerRecvUs?: unknown };
-        if (typeof r.ts === 'number' && typeof r.triggerRecvUs === 'number') intents.push({ ts: r.ts, triggerRecvUs: r.triggerRecvUs });
+        if (typeof r.ts === 'number' && typeof r.triggerRecvUs === 'number')
+          intents.push({ ts: r.ts, triggerRecvUs: r.triggerRecvUs });
       } catch {
         // A torn last line of a journal being written: not a record.
       }

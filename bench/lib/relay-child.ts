@@ -29,7 +29,11 @@ export class RelayChild {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`E_BENCH_CLIENT_START: ${file} not ready in ${READY_TIMEOUT_MS} ms: ${r.err.slice(-500)}`));
+        reject(
+          new Error(
+            `E_BENCH_CLIENT_START: ${file} not ready in ${READY_TIMEOUT_MS} ms: ${r.err.slice(-500)}`,
+          ),
+        );
       }, READY_TIMEOUT_MS);
       child.on('message', (m) => {
         if ((m as { type?: string }).type === 'ready') {

@@ -1,7 +1,14 @@
 /** Starts bench/sim-runner.js in its own process and talks to it over IPC. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CoinInfo, FromSimRunner, SimReady, SimRunnerOptions, TimingRow, ToSimRunner } from './sim-protocol.js';
+import type {
+  CoinInfo,
+  FromSimRunner,
+  SimReady,
+  SimRunnerOptions,
+  TimingRow,
+  ToSimRunner,
+} from './sim-protocol.js';
 
 const READY_TIMEOUT_MS = 30_000;
 const REPLY_TIMEOUT_MS = 30_000;
@@ -63,7 +70,10 @@ export class SimChild {
   }
 
   /** Resolves with the next message of `type` (registered before sending, so none is missed). */
-  next<T extends FromSimRunner['type']>(type: T, timeoutMs = REPLY_TIMEOUT_MS): Promise<Extract<FromSimRunner, { type: T }>> {
+  next<T extends FromSimRunner['type']>(
+    type: T,
+    timeoutMs = REPLY_TIMEOUT_MS,
+  ): Promise<Extract<FromSimRunner, { type: T }>> {
     return new Promise((resolve, reject) => {
       const w = {
         type,

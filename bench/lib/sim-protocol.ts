@@ -43,7 +43,14 @@ export interface CoinInfo {
 
 export interface SimReady {
   type: 'ready';
-  urls: { rest: string; wsPublic: string; wsPrivate: string; control: string; wsPublicV2?: string; wsPrivateV2?: string };
+  urls: {
+    rest: string;
+    wsPublic: string;
+    wsPrivate: string;
+    control: string;
+    wsPublicV2?: string;
+    wsPrivateV2?: string;
+  };
   apiKey: string;
   apiSecret: string;
   pairs: number;

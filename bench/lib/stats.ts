@@ -13,7 +13,8 @@ export interface Distribution {
 export function distribution(values: readonly number[]): Distribution {
   const v = Float64Array.from(values).sort();
   const n = v.length;
-  const at = (q: number): number => (n === 0 ? NaN : (v[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number));
+  const at = (q: number): number =>
+    n === 0 ? NaN : (v[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += v[i] as number;
   return {

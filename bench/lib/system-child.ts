@@ -93,7 +93,9 @@ export class SystemChild {
     while (!re.test(this.out)) {
       if (!this.running) throw new Error(`E_BENCH_SYSTEM_EXIT: the system exited: ${this.err.slice(-800)}`);
       if (performance.now() > deadline)
-        throw new Error(`E_BENCH_SYSTEM_TIMEOUT: no ${re} in ${timeoutMs} ms; stdout tail: ${this.out.slice(-600)}`);
+        throw new Error(
+          `E_BENCH_SYSTEM_TIMEOUT: no ${re} in ${timeoutMs} ms; stdout tail: ${this.out.slice(-600)}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
