@@ -207,4 +207,29 @@ describe('system: order outcomes', () => {
       'coin balance',
     );
   });
+  test('an IOC buy that lands after the dislocation closed fills nothing: not-filled, nothing sold', async (t) => {
+    const duration = 14;
+    const run = await startSystem(t, {
+      args: ['--trade', '--duration', String(duration)],
+      // The level is re-quoted around fair 300 ms after it opens; the buy arrives 1.5 s later.
+      sim: { dislocationLifetimeMs: 300 },
+      env: { FILL_TIMEOUT_MS: '6000' },
+    });
+    const before = balancesByCode(run.sim);
+    await run.waitReady(2, true);
+    await run.faults({ delayNextOrderMs: 1_500 });
+    const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
+    const rec = await run.waitOutcome(intent.tradeId, 10_000);
+    assert.deepEqual(kinds(rec), ['intent', 'order-sent', 'ack', 'order-closed', 'outcome']);
+    assert.equal(only(rec, 'order-closed')['volExec'], 0);
+    assert.equal(only(rec, 'outcome')['status'], 'not-filled');
+    const order = run.sim.venue.closedOrders(run.sim.apiKey).find((o) => o.userref === intent['userref']);
+    assert.ok(order);
+    assert.equal(order.volExec, 0);
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    const summary = assertCleanExit(run, exit, 'trade');
+    assert.ok((summary['trades'] as { notFilled: number }).notFilled >= 1);
+    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assert.deepEqual(balancesByCode(run.sim), before, 'money moved for an order that filled nothing');
+  });
 });
