@@ -24,17 +24,17 @@ export interface OrderGatewayOptions {
 type SessionHandlers = Required<PrivateSessionHandlers<unknown>>;
 
 /**
- * `alertOnRequestedClose`: whether a close with reason `requested` (our own close(), or a
- * reconnect the client asked for) still alerts and reconciles. v1 skips it, v2 does not: kept
- * as each adapter had it.
+ * `isClosing`: true once the gateway itself is being closed (shutdown). Only that close is quiet;
+ * every other one — including a reconnect the client asked for after a token error — is logged,
+ * alerted and makes the trader reconcile.
  */
-export function sessionHandlers(o: OrderGatewayOptions, alertOnRequestedClose: boolean): SessionHandlers {
+export function sessionHandlers(o: OrderGatewayOptions, isClosing: () => boolean): SessionHandlers {
   return {
     onLateAck: (ack) => o.log.warn('late order acknowledgement (order was treated as unknown)', { ack }),
     onError: (code, message) => o.log.warn('private socket error', { code, message }),
     onOpen: () => o.log.info('private socket open'),
     onClose: (reason) => {
-      if (reason === 'requested' && !alertOnRequestedClose) return;
+      if (isClosing()) return;
       o.log.warn('private socket closed', { reason });
       o.alert({
         key: 'private-socket',
@@ -59,6 +59,8 @@ export abstract class SessionGateway<
   Client extends { readonly ready: boolean; start(): void; close(): void },
 > implements OrderGateway {
   protected abstract readonly client: Client;
+  /** Set by close(): the socket's own close is then expected, not an incident. */
+  protected closing = false;
 
   abstract addOrder(order: GatewayOrder): Promise<GatewayAck>;
 
@@ -71,6 +73,7 @@ export abstract class SessionGateway<
   }
 
   close(): void {
+    this.closing = true;
     this.client.close();
   }
 }

@@ -19,7 +19,7 @@ export class OrderGatewayV1 extends SessionGateway<KrakenPrivateV1> {
     this.client = new KrakenPrivateV1(
       { url: o.url, getToken: o.getToken, name: 'private-v1', ackTimeoutMs: o.ackTimeoutMs },
       {
-        ...sessionHandlers(o, false), // a requested close is our own shutdown
+        ...sessionHandlers(o, () => this.closing),
         onTrade: (t, snapshot) => {
           if (snapshot) return;
           o.tracker.addFill(t.ordertxid, {

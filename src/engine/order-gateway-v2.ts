@@ -52,7 +52,7 @@ export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
     this.client = new KrakenPrivateV2(
       { url: o.url, getToken: o.getToken, name: 'private-v2', ackTimeoutMs: o.ackTimeoutMs },
       {
-        ...sessionHandlers(o, true),
+        ...sessionHandlers(o, () => this.closing),
         onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),
         onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
         onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),

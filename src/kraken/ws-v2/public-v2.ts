@@ -9,6 +9,7 @@
 import type { WsConnectionOptions } from '../ws/connection.js';
 import { ALREADY_SUBSCRIBED_RE, RATE_LIMIT_RE } from '../ws/error-text.js';
 import {
+  isNotPong,
   newPublicFeedStats,
   PublicFeedBase,
   type PublicFeedErrorCode,
@@ -47,7 +48,7 @@ const V2_FEED: PublicFeedVersion<TickerScanner> = {
   defaultName: 'public-v2',
   Scanner: TickerScanner,
   defaultMaxEventBytes: DEFAULT_MAX_V2_EVENT_BYTES,
-  connection: { pingMessage: buildPingV2 },
+  connection: { pingMessage: buildPingV2, countsAsProgress: isNotPong },
 };
 
 export class KrakenPublicV2 extends PublicFeedBase<TickerRejectCode, TickerScanner, PublicV2Stats> {
