@@ -63,8 +63,10 @@ async function main(): Promise<void> {
     priv.once('open', () => resolve());
     priv.once('error', reject);
   });
+  // Acks are not looked at (set FLOOR_DEBUG=1 to print them while debugging the relay).
+  const debug = process.env['FLOOR_DEBUG'] !== undefined;
   priv.on('message', (d: Buffer) => {
-    if (process.env['FLOOR_DEBUG'] !== undefined) process.stderr.write(d.toString('utf8') + '\n');
+    if (debug) process.stderr.write(d.toString('utf8') + '\n');
   });
   const orders: Array<Buffer | undefined> = new Array<Buffer | undefined>(MAX_CHANNEL_ID);
   let relayed = 0;
