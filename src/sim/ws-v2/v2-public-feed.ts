@@ -9,6 +9,7 @@
  * per subscribed depth.
  */
 import type { BookChange, BookLevel, SimMarket, SimPair } from '../contracts.js';
+import { PublicFeed } from '../ws/public-feed.js';
 import type { WsConn, WsOutput } from '../ws/ws-output.js';
 import { V2BookView } from './v2-book-view.js';
 import { TickerStats, tickerFrame } from './v2-ticker.js';
@@ -33,18 +34,9 @@ interface PairFeed {
   books: BookChannel[];
 }
 
-export class V2PublicFeed {
-  private readonly feeds: PairFeed[];
-  subscriptions = 0;
-  /** Changes not published because the feed was stalled. */
-  stalledChanges = 0;
-
-  constructor(
-    private readonly market: SimMarket,
-    private readonly out: WsOutput,
-    private readonly isStalled: () => boolean,
-  ) {
-    this.feeds = market.pairs.map((pair, pairIndex) => ({
+export class V2PublicFeed extends PublicFeed<PairFeed> {
+  constructor(market: SimMarket, out: WsOutput, isStalled: () => boolean) {
+    super(market, out, isStalled, (pair, pairIndex) => ({
       pairIndex,
       pair,
       symbolJson: JSON.stringify(pair.symbol),
@@ -106,17 +98,16 @@ export class V2PublicFeed {
     if (ch.conns.length === 0) f.books = f.books.filter((b) => b !== ch);
   }
 
-  /** Publishes one market change (the hot path). */
-  onChange(change: BookChange): void {
-    const f = this.feeds[change.pairIndex];
-    if (f === undefined || (f.bbo === null && f.trades === null && f.books.length === 0)) return;
-    if (this.isStalled()) {
-      this.stalledChanges++;
-      return;
-    }
-    this.out.beginChange(change.dislocationId);
-    const bids = this.market.levels(change.pairIndex, 'bid');
-    const asks = this.market.levels(change.pairIndex, 'ask');
+  protected followed(f: PairFeed): boolean {
+    return f.bbo !== null || f.trades !== null || f.books.length > 0;
+  }
+
+  protected publish(
+    f: PairFeed,
+    change: BookChange,
+    bids: readonly BookLevel[],
+    asks: readonly BookLevel[],
+  ): void {
     const bid = bids[0];
     const ask = asks[0];
     if (f.bbo !== null && bid !== undefined && ask !== undefined && f.stats.bboChanged(bid, ask)) {
@@ -125,7 +116,6 @@ export class V2PublicFeed {
     }
     for (let i = 0; i < f.books.length; i++)
       this.publishBook(f, f.books[i] as BookChannel, bids, asks, change.ts);
-    this.out.endChange();
   }
 
   /** A venue fill on the pair: stats move, and `trades` subscribers get a ticker update. */
@@ -172,28 +162,6 @@ export class V2PublicFeed {
       `{"channel":"book","type":"update","data":[{"symbol":${f.symbolJson},"bids":[${v.bidEntries}],"asks":[${v.askEntries}],` +
       `"checksum":${v.checksum()},"timestamp":"${rfc3339(ts)}"}]}`;
     this.out.broadcast(ch.conns, frame);
-  }
-
-  private feed(pairIndex: number): PairFeed {
-    const f = this.feeds[pairIndex];
-    if (f === undefined) throw new RangeError(`pair index out of range: ${pairIndex}`);
-    return f;
-  }
-
-  private join(conn: WsConn, list: WsConn[]): void {
-    list.push(conn);
-    conn.subCount++;
-    this.subscriptions++;
-  }
-
-  private leave(conn: WsConn, list: WsConn[]): boolean {
-    const i = list.indexOf(conn);
-    if (i === -1) return false;
-    list[i] = list[list.length - 1] as WsConn;
-    list.pop();
-    conn.subCount--;
-    this.subscriptions--;
-    return true;
   }
 }
 

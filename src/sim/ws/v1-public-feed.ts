@@ -11,6 +11,7 @@
 import type { BookChange, BookLevel, SimMarket, SimPair } from '../contracts.js';
 import { bookChecksum, checksumFragment } from './v1-checksum.js';
 import type { WsConn, WsOutput } from './ws-output.js';
+import { PublicFeed } from './public-feed.js';
 import { PublishedBook, type LevelFormat, type PublishedLevel } from './published-book.js';
 
 export type V1PublicChannel = 'spread' | 'ticker' | 'book';
@@ -62,27 +63,14 @@ interface PairFeed {
   low: number;
 }
 
-export interface V1FeedStats {
-  subscriptions: number;
-  stalledChanges: number;
-}
-
 const fmtTs = (ts: number): string => ts.toFixed(6);
 
-export class V1PublicFeed {
-  private readonly feeds: PairFeed[];
+export class V1PublicFeed extends PublicFeed<PairFeed> {
   private readonly channelIds = new Map<string, number>();
   private nextChannelId = 1;
-  subscriptions = 0;
-  /** Changes not published because the feed was stalled. */
-  stalledChanges = 0;
 
-  constructor(
-    private readonly market: SimMarket,
-    private readonly out: WsOutput,
-    private readonly isStalled: () => boolean,
-  ) {
-    this.feeds = market.pairs.map((pair) => ({
+  constructor(market: SimMarket, out: WsOutput, isStalled: () => boolean) {
+    super(market, out, isStalled, (pair) => ({
       pair,
       pairJson: JSON.stringify(pair.wsname),
       levelFormat: v1LevelFormat(pair),
@@ -115,14 +103,11 @@ export class V1PublicFeed {
     depth: number,
     beforeData: (ch: V1Channel) => void,
   ): V1Channel | null {
-    const f = this.feeds[pairIndex];
-    if (f === undefined) throw new RangeError(`pair index out of range: ${pairIndex}`);
+    const f = this.feed(pairIndex);
     let ch = this.find(f, kind, depth);
     if (ch !== null && ch.conns.includes(conn)) return null;
     if (ch === null) ch = this.create(f, pairIndex, kind, depth);
-    ch.conns.push(conn);
-    conn.subCount++;
-    this.subscriptions++;
+    this.join(conn, ch.conns);
     beforeData(ch);
     this.sendInitial(f, ch, conn);
     return ch;
@@ -133,10 +118,8 @@ export class V1PublicFeed {
     const f = this.feeds[pairIndex];
     if (f === undefined) return null;
     const ch = this.find(f, kind, depth);
-    if (ch === null) return null;
-    const i = ch.conns.indexOf(conn);
-    if (i === -1) return null;
-    this.detach(f, ch, i, conn);
+    if (ch === null || !this.leave(conn, ch.conns)) return null;
+    this.dropIfEmpty(f, ch);
     return ch;
   }
 
@@ -145,29 +128,25 @@ export class V1PublicFeed {
     if (conn.subCount === 0) return;
     for (const f of this.feeds) {
       for (const ch of [f.spread, f.ticker, ...f.books.map((b) => b.ch)]) {
-        if (ch === null) continue;
-        const i = ch.conns.indexOf(conn);
-        if (i !== -1) this.detach(f, ch, i, conn);
+        if (ch !== null && this.leave(conn, ch.conns)) this.dropIfEmpty(f, ch);
       }
     }
   }
 
-  /** Publishes one market change (the hot path). */
-  onChange(change: BookChange): void {
-    const f = this.feeds[change.pairIndex];
-    if (f === undefined || (f.spread === null && f.ticker === null && f.books.length === 0)) return;
-    if (this.isStalled()) {
-      this.stalledChanges++;
-      return;
-    }
-    this.out.beginChange(change.dislocationId);
-    const bids = this.market.levels(change.pairIndex, 'bid');
-    const asks = this.market.levels(change.pairIndex, 'ask');
+  protected followed(f: PairFeed): boolean {
+    return f.spread !== null || f.ticker !== null || f.books.length > 0;
+  }
+
+  protected publish(
+    f: PairFeed,
+    change: BookChange,
+    bids: readonly BookLevel[],
+    asks: readonly BookLevel[],
+  ): void {
     const ts = change.ts;
     if (f.spread !== null) this.publishSpread(f, f.spread, bids[0], asks[0], ts);
     if (f.ticker !== null) this.publishTicker(f, f.ticker, bids[0], asks[0]);
     for (let i = 0; i < f.books.length; i++) this.publishBook(f, f.books[i] as BookView, bids, asks, ts);
-    this.out.endChange();
   }
 
   private find(f: PairFeed, kind: V1PublicChannel, depth: number): V1Channel | null {
@@ -198,11 +177,8 @@ export class V1PublicFeed {
     return ch;
   }
 
-  private detach(f: PairFeed, ch: V1Channel, i: number, conn: WsConn): void {
-    ch.conns[i] = ch.conns[ch.conns.length - 1] as WsConn;
-    ch.conns.pop();
-    conn.subCount--;
-    this.subscriptions--;
+  /** A channel nobody follows any more stops being published. */
+  private dropIfEmpty(f: PairFeed, ch: V1Channel): void {
     if (ch.conns.length > 0) return;
     if (ch === f.spread) f.spread = null;
     else if (ch === f.ticker) f.ticker = null;
