@@ -50,6 +50,8 @@ export interface SystemOptions {
   env?: Readonly<Record<string, string>>;
   /** Put the simulator's key and secret in the environment (default true). */
   credentials?: boolean;
+  /** WebSocket API for feed and orders (default v1); v2 adds `--ws-api v2` and the v2 URLs. */
+  wsApi?: 'v1' | 'v2';
 }
 
 export interface Exit {
@@ -75,6 +77,7 @@ export class SystemRun {
     readonly child: ChildProcess,
     readonly root: string,
     readonly dirs: { log: string; journal: string; metrics: string },
+    readonly wsApi: 'v1' | 'v2' = 'v1',
   ) {
     this.market = sim.market as SimMarketModel;
     child.stdout?.setEncoding('utf8');
@@ -163,7 +166,11 @@ export class SystemRun {
   /** The simulator's WebSocket statistics (connections, subscriptions, orders received...). */
   async wsStats(): Promise<WsStats> {
     const state = await this.control('/state');
-    return (state['ws'] as { v1: WsStats }).v1;
+    const ws = state['ws'] as { v1: WsStats; extra: Array<WsStats | null> };
+    if (this.wsApi === 'v1') return ws.v1;
+    const v2 = ws.extra[0];
+    if (v2 === undefined || v2 === null) throw new Error('the simulator reports no v2 WebSocket statistics');
+    return v2;
   }
 
   async waitFor(cond: () => boolean | Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
@@ -206,9 +213,10 @@ export class SystemRun {
       'listeners online, fees fetched and (trade mode) the private socket open',
     );
     if (trade) {
-      // ownTrades + openOrders subscribed: the gateway reports ready only then.
+      // v1: ownTrades + openOrders; v2: executions. The gateway reports ready only then.
+      const channels = this.wsApi === 'v1' ? 2 : 1;
       await this.waitFor(
-        async () => (await this.wsStats()).private.subscriptions >= 2,
+        async () => (await this.wsStats()).private.subscriptions >= channels,
         deadlineMs,
         'private subscriptions',
       );
@@ -327,18 +335,20 @@ export async function startSystem(t: AfterHook, o: SystemOptions): Promise<Syste
       )
         env[k] = v;
     }
+    const v2 = o.wsApi === 'v2';
     Object.assign(env, DEFAULT_ENV, {
       KRAKEN_REST_URL: sim.urls.rest,
-      KRAKEN_WS_URL: sim.urls.wsPublic,
-      KRAKEN_WS_AUTH_URL: sim.urls.wsPrivate,
+      KRAKEN_WS_URL: v2 ? sim.urls.wsPublicV2 : sim.urls.wsPublic,
+      KRAKEN_WS_AUTH_URL: v2 ? sim.urls.wsPrivateV2 : sim.urls.wsPrivate,
       LOG_DIR: dirs.log,
       JOURNAL_DIR: dirs.journal,
       METRICS_DIR: dirs.metrics,
     });
     if (o.credentials !== false) Object.assign(env, { KRAKEN_KEY: sim.apiKey, KRAKEN_SECRET: sim.apiSecret });
     Object.assign(env, o.env);
-    child = spawn(process.execPath, [main, ...o.args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const run = new SystemRun(sim, child, root, dirs);
+    const args = v2 ? [...o.args, '--ws-api', 'v2'] : [...o.args];
+    child = spawn(process.execPath, [main, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = new SystemRun(sim, child, root, dirs, v2 ? 'v2' : 'v1');
     t.after(() => run.dispose());
     return run;
   } catch (err) {

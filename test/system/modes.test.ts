@@ -56,40 +56,42 @@ describe('system: evaluation and trade modes', () => {
     });
   }
 
-  test('trade mode: trades complete and journal, summary and venue balances agree exactly', async (t) => {
-    const duration = 16;
-    const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
-    const before = balancesByCode(run.sim);
-    await run.waitReady(2, true);
-    const sold: string[] = [];
-    // Both directions, so USD and EUR are each spent and received.
-    for (const direction of ['usd-to-eur', 'eur-to-usd', 'usd-to-eur'] as const) {
-      const intent = await run.dislocateUntilIntent({ direction, leg: 'buy' }, 5_000);
-      const records = await run.waitOutcome(intent.tradeId, 5_000);
-      const outcome = records.find((r) => r.kind === 'outcome');
-      if (outcome?.['status'] === 'sold') sold.push(intent.tradeId);
-    }
-    assert.ok(sold.length >= 2, `expected at least two sold trades, got ${sold.length}`);
-    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
-    const summary = assertCleanExit(run, exit, 'trade');
-    const journal = run.journal();
-    for (const id of sold) {
-      const kinds = journal.filter((r) => r.tradeId === id).map((r) => r.kind);
-      for (const k of [
-        'intent',
-        'order-sent',
-        'ack',
-        'fill',
-        'order-closed',
-        'sell-sent',
-        'sell-ack',
-        'sell-fill',
-        'outcome',
-      ] as const) {
-        assert.ok(kinds.includes(k), `trade ${id} lacks ${k}: ${kinds.join(',')}`);
+  for (const wsApi of ['v1', 'v2'] as const) {
+    test(`trade mode (WebSocket ${wsApi}): trades complete and journal, summary and venue balances agree exactly`, async (t) => {
+      const duration = 16;
+      const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)], wsApi });
+      const before = balancesByCode(run.sim);
+      await run.waitReady(2, true);
+      const sold: string[] = [];
+      // Both directions, so USD and EUR are each spent and received.
+      for (const direction of ['usd-to-eur', 'eur-to-usd', 'usd-to-eur'] as const) {
+        const intent = await run.dislocateUntilIntent({ direction, leg: 'buy' }, 5_000);
+        const records = await run.waitOutcome(intent.tradeId, 5_000);
+        const outcome = records.find((r) => r.kind === 'outcome');
+        if (outcome?.['status'] === 'sold') sold.push(intent.tradeId);
       }
-    }
-    assert.ok((summary['trades'] as { sold: number }).sold >= sold.length);
-    assertBooksAgree(journal, run.sim, before, summary);
-  });
+      assert.ok(sold.length >= 2, `expected at least two sold trades, got ${sold.length}`);
+      const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+      const summary = assertCleanExit(run, exit, 'trade');
+      const journal = run.journal();
+      for (const id of sold) {
+        const kinds = journal.filter((r) => r.tradeId === id).map((r) => r.kind);
+        for (const k of [
+          'intent',
+          'order-sent',
+          'ack',
+          'fill',
+          'order-closed',
+          'sell-sent',
+          'sell-ack',
+          'sell-fill',
+          'outcome',
+        ] as const) {
+          assert.ok(kinds.includes(k), `trade ${id} lacks ${k}: ${kinds.join(',')}`);
+        }
+      }
+      assert.ok((summary['trades'] as { sold: number }).sold >= sold.length);
+      assertBooksAgree(journal, run.sim, before, summary);
+    });
+  }
 });
