@@ -50,6 +50,10 @@ export interface SystemOptions {
   env?: Readonly<Record<string, string>>;
   /** Put the simulator's key and secret in the environment (default true). */
   credentials?: boolean;
+  /** A simulator the test owns (shared by several runs); the run neither creates nor stops one. */
+  sharedSim?: RunningSimulator;
+  /** A journal directory the test owns (to restart on the same journal). */
+  journalDir?: string;
   /** WebSocket API for feed and orders (default v1); v2 adds `--ws-api v2` and the v2 URLs. */
   wsApi?: 'v1' | 'v2';
 }
@@ -78,6 +82,7 @@ export class SystemRun {
     readonly root: string,
     readonly dirs: { log: string; journal: string; metrics: string },
     readonly wsApi: 'v1' | 'v2' = 'v1',
+    private readonly ownsSim = true,
   ) {
     this.market = sim.market as SimMarketModel;
     child.stdout?.setEncoding('utf8');
@@ -289,7 +294,7 @@ export class SystemRun {
       await this.exited;
       clearTimeout(timer);
     }
-    await this.sim.stop();
+    if (this.ownsSim) await this.sim.stop();
     // SYSTEM_TEST_KEEP=1 keeps logs and journal for a post-mortem.
     if (process.env['SYSTEM_TEST_KEEP'] === '1')
       process.stderr.write(`system test files kept in ${this.root}\n`);
@@ -318,12 +323,16 @@ export interface WsStats {
 export async function startSystem(t: AfterHook, o: SystemOptions): Promise<SystemRun> {
   const main = distPath('src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  const sim = await startSimulator({ ...DEFAULT_SIM, ...o.sim });
+  const sim = o.sharedSim ?? (await startSimulator({ ...DEFAULT_SIM, ...o.sim }));
   let root: string;
   let child: ChildProcess;
   try {
     root = mkdtempSync(join(tmpdir(), 'kraken-arb-system-'));
-    const dirs = { log: join(root, 'logs'), journal: join(root, 'journal'), metrics: join(root, 'metrics') };
+    const dirs = {
+      log: join(root, 'logs'),
+      journal: o.journalDir ?? join(root, 'journal'),
+      metrics: join(root, 'metrics'),
+    };
     // Nothing of the caller's configuration leaks in (no .env either: cwd is the temp dir).
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
@@ -348,11 +357,11 @@ export async function startSystem(t: AfterHook, o: SystemOptions): Promise<Syste
     Object.assign(env, o.env);
     const args = v2 ? [...o.args, '--ws-api', 'v2'] : [...o.args];
     child = spawn(process.execPath, [main, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const run = new SystemRun(sim, child, root, dirs, v2 ? 'v2' : 'v1');
+    const run = new SystemRun(sim, child, root, dirs, v2 ? 'v2' : 'v1', o.sharedSim === undefined);
     t.after(() => run.dispose());
     return run;
   } catch (err) {
-    await sim.stop();
+    if (o.sharedSim === undefined) await sim.stop();
     throw err;
   }
 }
