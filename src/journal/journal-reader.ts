@@ -33,13 +33,20 @@ export function listJournalFiles(dir: string): string[] {
     names = readdirSync(dir);
   } catch (e) {
     if (e instanceof JournalError) throw e;
-    throw new JournalError('E_JOURNAL_DIR', `cannot read journal directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new JournalError(
+      'E_JOURNAL_DIR',
+      `cannot read journal directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   return names.filter((n) => JOURNAL_FILE_PATTERN.test(n)).sort();
 }
 
 /** Parses one file's text; exported for recovery of a single file. */
-export function parseJournalText(text: string, file: string, onWarning: (w: JournalWarning) => void): JournalRecord[] {
+export function parseJournalText(
+  text: string,
+  file: string,
+  onWarning: (w: JournalWarning) => void,
+): JournalRecord[] {
   const out: JournalRecord[] = [];
   const lines = text.split('\n');
   const endsWithNewline = text.endsWith('\n');
@@ -55,13 +62,20 @@ export function parseJournalText(text: string, file: string, onWarning: (w: Jour
         code: isTail ? 'E_JOURNAL_TORN_TAIL' : 'E_JOURNAL_BAD_LINE',
         file,
         line: i + 1,
-        message: isTail ? 'partly written last line skipped (crash during a write)' : 'unparsable line skipped',
+        message: isTail
+          ? 'partly written last line skipped (crash during a write)'
+          : 'unparsable line skipped',
       });
       continue;
     }
     const rec = asJournalRecord(parsed);
     if (rec === undefined) {
-      onWarning({ code: 'E_JOURNAL_BAD_RECORD', file, line: i + 1, message: 'line lacks ts/seq/kind/tradeId; skipped' });
+      onWarning({
+        code: 'E_JOURNAL_BAD_RECORD',
+        file,
+        line: i + 1,
+        message: 'line lacks ts/seq/kind/tradeId; skipped',
+      });
       continue;
     }
     out.push(rec);
@@ -79,7 +93,10 @@ export function readJournal(dir: string, options: ReadJournalOptions = {}): Jour
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new JournalError('E_JOURNAL_DIR', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new JournalError(
+        'E_JOURNAL_DIR',
+        `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
     for (const r of parseJournalText(text, name, warn)) out.push(r);
   }

@@ -8,11 +8,27 @@
  * continues from the highest seq already in the directory, across restarts. A torn last line left
  * by a crash is fenced off with a newline so the next record starts clean (the reader skips it).
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readJournal, type JournalWarning } from './journal-reader.js';
-import { journalFileName, JournalError, isJournalKind, RESERVED_FIELDS, type JournalKind, type JournalRecord } from './journal-record.js';
+import {
+  journalFileName,
+  JournalError,
+  isJournalKind,
+  RESERVED_FIELDS,
+  type JournalKind,
+  type JournalRecord,
+} from './journal-record.js';
 
 export interface JournalWriterOptions {
   /** Directory of the journal (created if missing). */
@@ -51,9 +67,15 @@ export class JournalWriter {
     try {
       mkdirSync(options.dir, { recursive: true });
     } catch (e) {
-      throw new JournalError('E_JOURNAL_DIR', `cannot create journal directory ${options.dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new JournalError(
+        'E_JOURNAL_DIR',
+        `cannot create journal directory ${options.dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
-    const existing = readJournal(options.dir, options.onWarning === undefined ? {} : { onWarning: options.onWarning });
+    const existing = readJournal(
+      options.dir,
+      options.onWarning === undefined ? {} : { onWarning: options.onWarning },
+    );
     let lastSeq = 0;
     for (const r of existing) if (r.seq > lastSeq) lastSeq = r.seq;
     return new JournalWriter(options.dir, options.nowUs ?? defaultNowUs, lastSeq);
@@ -69,11 +91,18 @@ export class JournalWriter {
    * on a bad kind, a reserved field name, an unserialisable field or an I/O failure: the caller
    * must not proceed with an order it could not journal.
    */
-  append(kind: JournalKind, tradeId: string, fields: Readonly<Record<string, unknown>> = {}, options: AppendOptions = {}): JournalRecord {
+  append(
+    kind: JournalKind,
+    tradeId: string,
+    fields: Readonly<Record<string, unknown>> = {},
+    options: AppendOptions = {},
+  ): JournalRecord {
     if (this.closed) throw new JournalError('E_JOURNAL_CLOSED', 'journal is closed');
-    if (!isJournalKind(kind)) throw new JournalError('E_JOURNAL_KIND', `unknown journal kind ${String(kind)}`);
+    if (!isJournalKind(kind))
+      throw new JournalError('E_JOURNAL_KIND', `unknown journal kind ${String(kind)}`);
     for (const k of Object.keys(fields)) {
-      if (RESERVED_FIELDS.has(k)) throw new JournalError('E_JOURNAL_RESERVED_FIELD', `field "${k}" is set by the journal`);
+      if (RESERVED_FIELDS.has(k))
+        throw new JournalError('E_JOURNAL_RESERVED_FIELD', `field "${k}" is set by the journal`);
     }
     const ts = this.nowUs();
     const record: JournalRecord = { ts, seq: this.nextSeq, kind, tradeId, ...fields };
@@ -81,7 +110,10 @@ export class JournalWriter {
     try {
       line = JSON.stringify(record) + '\n';
     } catch (e) {
-      throw new JournalError('E_JOURNAL_SERIALIZE', `record ${kind} for trade ${tradeId} is not serialisable: ${e instanceof Error ? e.message : String(e)}`);
+      throw new JournalError(
+        'E_JOURNAL_SERIALIZE',
+        `record ${kind} for trade ${tradeId} is not serialisable: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     const fd = this.fileFor(ts);
     try {
@@ -90,7 +122,10 @@ export class JournalWriter {
     } catch (e) {
       // Drop the handle: the next append reopens the file and fences off any partial line.
       this.dropFd();
-      throw new JournalError('E_JOURNAL_WRITE', `journal write failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new JournalError(
+        'E_JOURNAL_WRITE',
+        `journal write failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
     this.nextSeq++;
     return record;
@@ -114,7 +149,9 @@ export class JournalWriter {
     try {
       closeSync(fd);
     } catch (e) {
-      console.warn(`journal: closing after a failed write also failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      console.warn(
+        `journal: closing after a failed write also failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
   }
 
@@ -139,7 +176,10 @@ export class JournalWriter {
       this.fileName = name;
       return fd;
     } catch (e) {
-      throw new JournalError('E_JOURNAL_WRITE', `cannot open journal file ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new JournalError(
+        'E_JOURNAL_WRITE',
+        `cannot open journal file ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
   }
 }

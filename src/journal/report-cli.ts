@@ -11,7 +11,10 @@ const EXIT_USAGE = 2;
 const USAGE = 'usage: report [--dir <journal directory>]   (default: $JOURNAL_DIR or ./journal)';
 
 function parseArgs(argv: readonly string[]): { dir: string } | string {
-  let dir = process.env.JOURNAL_DIR !== undefined && process.env.JOURNAL_DIR !== '' ? process.env.JOURNAL_DIR : 'journal';
+  let dir =
+    process.env.JOURNAL_DIR !== undefined && process.env.JOURNAL_DIR !== ''
+      ? process.env.JOURNAL_DIR
+      : 'journal';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dir') {

@@ -6,15 +6,31 @@ const amounts = (m: Readonly<Record<string, number>>): string => {
   const e = Object.entries(m);
   return e.length === 0 ? '-' : e.map(([k, v]) => `${k} ${+v.toPrecision(10)}`).join(', ');
 };
-const isoUs = (us: number | undefined): string => (us === undefined ? '-' : new Date(Math.floor(us / 1000)).toISOString());
+const isoUs = (us: number | undefined): string =>
+  us === undefined ? '-' : new Date(Math.floor(us / 1000)).toISOString();
 
 function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '))
+    .join('\n');
 }
 
-const HEADER = ['route', 'trades', 'buy fills', 'sell fills', 'PnL USD', 'PnL EUR', 'fees USD', 'fees EUR', 'rejects', 'sell fails', 'unknown', 'stranded'];
+const HEADER = [
+  'route',
+  'trades',
+  'buy fills',
+  'sell fills',
+  'PnL USD',
+  'PnL EUR',
+  'fees USD',
+  'fees EUR',
+  'rejects',
+  'sell fails',
+  'unknown',
+  'stranded',
+];
 
 function row(name: string, t: FlowTotals): string[] {
   return [

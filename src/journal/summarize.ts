@@ -91,7 +91,16 @@ function parseFill(r: JournalRecord): Fill | undefined {
   const quote = str(r.quote) ?? pq;
   const price = num(r.price);
   const volume = num(r.volume);
-  if (base === undefined || base === '' || quote === undefined || quote === '' || price === undefined || volume === undefined || volume < 0) return undefined;
+  if (
+    base === undefined ||
+    base === '' ||
+    quote === undefined ||
+    quote === '' ||
+    price === undefined ||
+    volume === undefined ||
+    volume < 0
+  )
+    return undefined;
   const cost = num(r.cost) ?? price * volume;
   return { base, quote, volume, cost, fee: num(r.fee) ?? 0 };
 }
@@ -175,7 +184,9 @@ export function summarize(records: readonly JournalRecord[]): JournalSummary {
     ...t,
     pnlUsd: t.pnl.USD ?? 0,
     pnlEur: t.pnl.EUR ?? 0,
-    routes: [...perRoute.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([route, a]) => ({ route, ...finish(a) })),
+    routes: [...perRoute.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([route, a]) => ({ route, ...finish(a) })),
     riskStops,
     invalidFills,
     duplicateFills,

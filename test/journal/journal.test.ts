@@ -32,10 +32,7 @@ describe('journal writer and reader', () => {
     const b = w.append('order-sent', 't1', { userref: 42 });
     const c = w.append('risk-stop', '', { reason: 'daily loss' }, { durable: false });
     w.close();
-    assert.deepEqual(
-      [a.seq, b.seq, c.seq],
-      [1, 2, 3],
-    );
+    assert.deepEqual([a.seq, b.seq, c.seq], [1, 2, 3]);
     assert.equal(w.currentFile, join(dir, 'trades-20261125.jsonl'));
     const back = readJournal(dir, { onWarning: (x) => assert.fail(`unexpected warning ${x.code}`) });
     assert.deepEqual(back, [a, b, c]);
@@ -91,7 +88,11 @@ describe('journal writer and reader', () => {
     );
 
     const reopenWarnings: JournalWarning[] = [];
-    const w2 = JournalWriter.open({ dir, nowUs: clock(DAY1_US + 10_000), onWarning: (x) => reopenWarnings.push(x) });
+    const w2 = JournalWriter.open({
+      dir,
+      nowUs: clock(DAY1_US + 10_000),
+      onWarning: (x) => reopenWarnings.push(x),
+    });
     assert.equal(reopenWarnings.length, 1);
     assert.equal(w2.append('ack', 't1').seq, 3);
     w2.close();
@@ -112,7 +113,13 @@ describe('journal writer and reader', () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'trades-20261124.jsonl'),
-      ['{"ts":1,"seq":1,"kind":"intent","tradeId":"a"}', '[1,2]', '{"ts":2,"seq":2,"kind":"nope","tradeId":"a"}', 'not json', ''].join('\n'),
+      [
+        '{"ts":1,"seq":1,"kind":"intent","tradeId":"a"}',
+        '[1,2]',
+        '{"ts":2,"seq":2,"kind":"nope","tradeId":"a"}',
+        'not json',
+        '',
+      ].join('\n'),
     );
     writeFileSync(join(dir, 'notes.txt'), 'not a journal');
     const warnings: JournalWarning[] = [];

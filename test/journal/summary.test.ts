@@ -31,7 +31,15 @@ function sampleRecords(): JournalRecord[] {
     rec('outcome', 'A', { status: 'done' }),
     // B: EUR→USD on ETH. Buy 2 @ 20 fee 0.1 → −40.10 EUR (seen twice: counted once); sell fails → 2 ETH stranded.
     rec('intent', 'B', { buyPair: 'ETH/EUR', sellPair: 'ETH/USD', base: 'ETH' }),
-    rec('fill', 'B', { pair: 'ETH/EUR', base: 'ETH', quote: 'EUR', price: 20, volume: 2, fee: 0.1, fillId: 'TB1' }),
+    rec('fill', 'B', {
+      pair: 'ETH/EUR',
+      base: 'ETH',
+      quote: 'EUR',
+      price: 20,
+      volume: 2,
+      fee: 0.1,
+      fillId: 'TB1',
+    }),
     rec('fill', 'B', { pair: 'ETH/EUR', price: 20, volume: 2, fee: 0.1, fillId: 'TB1' }),
     rec('sell-failed', 'B', { reason: 'EOrder:Insufficient funds' }),
     rec('stranded', 'B', { base: 'ETH', volume: 2 }),
@@ -105,14 +113,22 @@ describe('report CLI', () => {
   });
   // From dist/test/journal/ the compiled CLI is dist/src/journal/report-cli.js; under tsx run the source.
   const underTsx = import.meta.url.endsWith('.ts');
-  const cli = fileURLToPath(new URL(`../../src/journal/report-cli.${underTsx ? 'ts' : 'js'}`, import.meta.url));
+  const cli = fileURLToPath(
+    new URL(`../../src/journal/report-cli.${underTsx ? 'ts' : 'js'}`, import.meta.url),
+  );
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [...(underTsx ? ['--import', 'tsx'] : []), cli, ...args], { encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [...(underTsx ? ['--import', 'tsx'] : []), cli, ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
   test('prints the table for a journal directory and exits 0', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
     dirs.push(dir);
-    const text = sampleRecords().map((r) => JSON.stringify(r)).join('\n') + '\n{"torn';
+    const text =
+      sampleRecords()
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n{"torn';
     writeFileSync(join(dir, 'trades-20251124.jsonl'), text);
     const r = run('--dir', dir);
     assert.equal(r.status, 0, r.stderr);
