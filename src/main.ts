@@ -434,8 +434,19 @@ async function main(): Promise<void> {
     await log.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A second signal while stopping means "now": the journal is already on disk record by record,
+  // and the next start reconciles a trade this cuts short (recover-trades.ts).
+  const onSignal = (signal: string): void => {
+    if (!stopping) {
+      void shutdown(signal);
+      return;
+    }
+    log.warn('second signal during shutdown: exiting now', { signal });
+    process.stderr.write(`\n${signal} again: exiting now; the next start reconciles any trade cut short\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   // Fault drill: `kill -USR2 <pid>` kills listener 0 as a crash would; the supervisor must restart it.
   process.on('SIGUSR2', () => {
     log.warn('SIGUSR2: killing listener-0 (fault drill)');
