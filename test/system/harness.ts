@@ -14,6 +14,12 @@ import { VARIABLES } from '../../src/config/variables.js';
 import { distPath, PROJECT_ROOT } from '../helpers/project-root.js';
 import { SystemRun } from './system-run.js';
 
+/**
+ * The API a scenario runs over unless it names one: `npm test` runs the whole system folder twice,
+ * the second time with SYSTEM_TEST_WS_API=v2, so every guarantee is checked over both versions.
+ */
+export const DEFAULT_WS_API: 'v1' | 'v2' = process.env.SYSTEM_TEST_WS_API === 'v2' ? 'v2' : 'v1';
+
 export { SystemRun, type Exit, type WsStats } from './system-run.js';
 
 /** A small, quiet universe: quick to start on a shared 2-core VM, and trades only when a test dislocates. */
@@ -48,7 +54,7 @@ export interface SystemOptions {
   sharedSim?: RunningSimulator;
   /** A journal directory the test owns (to restart on the same journal). */
   journalDir?: string;
-  /** WebSocket API for feed and orders (default v1); v2 adds `--ws-api v2` and the v2 URLs. */
+  /** WebSocket API for feed and orders (default DEFAULT_WS_API); v2 adds `--ws-api v2` and the v2 URLs. */
   wsApi?: 'v1' | 'v2';
 }
 
@@ -81,7 +87,7 @@ export async function startSystem(t: AfterHook, o: SystemOptions): Promise<Syste
       )
         env[k] = v;
     }
-    const v2 = o.wsApi === 'v2';
+    const v2 = (o.wsApi ?? DEFAULT_WS_API) === 'v2';
     Object.assign(env, DEFAULT_ENV, {
       KRAKEN_REST_URL: sim.urls.rest,
       KRAKEN_WS_URL: v2 ? sim.urls.wsPublicV2 : sim.urls.wsPublic,
