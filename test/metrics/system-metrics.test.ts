@@ -4,12 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { rows, startInfluxd } from '../helpers/influxd.js';
-import { distPath } from '../helpers/project-root.js';
+import { runDemo } from '../helpers/run-demo.js';
 
 const DB = 'arb_system_test';
 const RUN_SECONDS = 10;
@@ -18,45 +14,11 @@ test('the running system writes its measurements, tagged, to InfluxDB', async (t
   const influx = await startInfluxd();
   t.after(() => influx.dispose());
   await influx.query(`CREATE DATABASE ${DB}`, { method: 'POST' });
-  const dir = mkdtempSync(join(tmpdir(), 'sysmetrics-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const child = spawn(
-    process.execPath,
-    [
-      distPath('src', 'main.js'),
-      '--sim',
-      '--trade',
-      '--demo',
-      '--sim-coins',
-      '30',
-      '--sim-dislocations',
-      '60',
-      '--listeners',
-      '2',
-      '--duration',
-      String(RUN_SECONDS),
-    ],
-    {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        INFLUXDB_HOST: influx.host,
-        INFLUXDB_PORT: String(influx.port),
-        DB_NAME: DB,
-        LOG_DIR: join(dir, 'logs'),
-        JOURNAL_DIR: join(dir, 'journal'),
-        METRICS_DIR: join(dir, 'metrics'),
-        // This shared 2-core VM wakes threads slowly; the default 1.5 ms would drop most opportunities.
-        MAX_LOCAL_AGE_MS: '50',
-      },
-    },
-  );
-  t.after(() => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const { code, output: out } = await runDemo(t, RUN_SECONDS, {
+    INFLUXDB_HOST: influx.host,
+    INFLUXDB_PORT: String(influx.port),
+    DB_NAME: DB,
+  });
   assert.equal(code, 0, out.slice(-2000));
 
   const count = async (measurement: string): Promise<number> => {
