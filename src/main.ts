@@ -31,7 +31,7 @@ import { CounterDeltas } from './metrics/counter-deltas.js';
 import { COUNTER_NAMES, CTR_FIXED_COLUMNS } from './engine/shared-counters.js';
 import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
-import { startAlert, stopAlert, workerRestartAlert } from './notify/alerts.js';
+import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/alerts.js';
 import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
 
@@ -234,6 +234,8 @@ async function main(): Promise<void> {
       case 'trade':
         ledger.add(m.outcome);
         hub.trade(m.outcome);
+        // A trade that never bought anything is not news; everything else is.
+        if (m.outcome.status !== 'not-filled') notifier.notify(tradeAlert(m.outcome));
         if (m.outcome.strandedVolume > 0)
           hub.stranded(m.outcome.strandedAsset, m.outcome.strandedVolume, m.outcome.tradeId);
         say(

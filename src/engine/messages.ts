@@ -3,6 +3,7 @@
  * metric batches, lifecycle); the hot path (opportunities, balances, fees, flags) is shared memory.
  */
 import type { LogRecord } from '../log/logger.js';
+import type { TradeOutcome } from '../core/trade-outcome.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
@@ -28,18 +29,5 @@ export type WorkerToMain =
 
 export type MainToWorker = { type: 'shutdown' };
 
-export interface TradeOutcomeMessage {
-  tradeId: string;
-  status: 'sold' | 'not-filled' | 'rejected' | 'stranded' | 'unknown' | 'failed';
-  buyPair: string;
-  sellPair: string;
-  boughtVolume: number;
-  soldVolume: number;
-  pnlUsd: number;
-  pnlEur: number;
-  strandedVolume: number;
-  strandedAsset: string;
-  reason?: string;
-  /** Opportunity receive → buy sent, µs. */
-  decisionToSendUs: number;
-}
+/** See src/core/trade-outcome.ts. */
+export type TradeOutcomeMessage = TradeOutcome;

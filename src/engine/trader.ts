@@ -221,25 +221,7 @@ export class Trader {
       reason: r.reason,
       decisionToSendUs: r.decisionToSendUs,
     });
-    if (r.status === 'sold') {
-      this.o.alert({
-        key: 'trade',
-        severity: 'info',
-        text: `Trade ${buy.wsname}→${sell.wsname} done: ${sold} ${buy.base}, PnL ${pnlUsd.toFixed(4)} USD`,
-      });
-    } else if (r.status === 'stranded' || r.status === 'unknown') {
-      this.o.alert({
-        key: 'trade-stranded',
-        severity: 'critical',
-        text: `Trade ${r.tradeId} ${r.status}: ${stranded} ${buy.base} unsold (${r.reason ?? 'no reason'})`,
-      });
-    } else if (r.status === 'rejected' || r.status === 'failed') {
-      this.o.alert({
-        key: 'trade-failed',
-        severity: 'warning',
-        text: `Trade ${r.tradeId} ${r.status}: ${r.reason ?? ''}`,
-      });
-    }
+    // The alert for the trade itself is sent by the main thread from the outcome (notify/alerts.ts).
     const end = recordTradeEnd(this.risk, this.o.risk, Date.now(), pnlUsd, failed);
     this.risk = end.state;
     if (end.stop !== null) this.riskStop(end.stop, deps);

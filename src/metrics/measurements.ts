@@ -3,6 +3,7 @@
  * src/metrics/README.md explains each one for an operator; scripts/setup_influxdb.sh aggregates
  * the `latencyMeasurements` (a test checks the two lists agree).
  */
+import type { TradeOutcome } from '../core/trade-outcome.js';
 import { int, type Point } from './line-protocol.js';
 
 export const M_INGESTION_LATENCY = 'kraken_ingestion_latency';
@@ -28,22 +29,8 @@ export const latencyMeasurements: ReadonlyArray<{ measurement: string; field: st
 
 const usPerSecond = 1e6;
 
-/** Final result of one trade, as the trader reports it (same shape as the engine's trade message). */
-export interface TradeOutcomePoint {
-  readonly tradeId: string;
-  readonly status: string;
-  readonly buyPair: string;
-  readonly sellPair: string;
-  readonly boughtVolume: number;
-  readonly soldVolume: number;
-  readonly pnlUsd: number;
-  readonly pnlEur: number;
-  readonly strandedVolume: number;
-  readonly strandedAsset: string;
-  readonly reason?: string;
-  /** Opportunity received → buy sent, µs. */
-  readonly decisionToSendUs: number;
-}
+/** Final result of one trade (src/core/trade-outcome.ts). */
+export type TradeOutcomePoint = TradeOutcome;
 
 export function tradePoint(t: TradeOutcomePoint, atUs: number, mode: string): Point {
   return {

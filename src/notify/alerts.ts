@@ -3,6 +3,7 @@
  * gets them without parse_mode) and carry no secrets: callers pass error codes and messages that are
  * already redacted.
  */
+import type { TradeOutcome } from '../core/trade-outcome.js';
 import type { Alert } from './alert-policy.js';
 
 export function startAlert(mode: string, detail = ''): Alert {
@@ -35,20 +36,8 @@ export function socketRecoveredAlert(socket: string, downMs: number): Alert {
   };
 }
 
-export interface TradeAlertInput {
-  readonly tradeId: string;
-  /** filled | failed | stranded | rejected | unknown … */
-  readonly status: string;
-  readonly buyPair: string;
-  readonly sellPair: string;
-  readonly boughtVolume: number;
-  readonly soldVolume: number;
-  readonly pnlUsd: number;
-  readonly pnlEur: number;
-  readonly strandedVolume: number;
-  readonly strandedAsset: string;
-  readonly reason?: string;
-}
+/** Final result of one trade (src/core/trade-outcome.ts). */
+export type TradeAlertInput = Omit<TradeOutcome, 'decisionToSendUs'>;
 
 export function tradeAlert(t: TradeAlertInput): Alert {
   const stranded = t.strandedVolume > 0;
