@@ -115,14 +115,13 @@ export function renderMarkdown(r: BenchResult): string {
       "Where the system's time goes (its trade journal's stamps matched to the simulator's; p50 / p90):",
     );
     L.push('');
-    L.push(
-      '| run | matched | frame written → listener receipt | receipt → trader intent | intent → order read by simulator |',
-    );
-    L.push('|---|---|---|---|---|');
+    const names = (withBreakdown[0]?.breakdown?.stages ?? []).map((s) => s.name);
+    L.push(`| run | matched | ${names.join(' | ')} |`);
+    L.push(`|---|---|${names.map(() => '---|').join('')}`);
     for (const w of withBreakdown) {
       const b = w.breakdown as NonNullable<WireResult['breakdown']>;
       L.push(
-        `| ${w.name} | ${b.matched} | ${us(b.frameToListener[0])} / ${us(b.frameToListener[1])} | ${us(b.listenerToIntent[0])} / ${us(b.listenerToIntent[1])} | ${us(b.intentToArrival[0])} / ${us(b.intentToArrival[1])} |`,
+        `| ${w.name} | ${b.matched} | ${b.stages.map((s) => `${us(s.p50)} / ${us(s.p90)}`).join(' | ')} |`,
       );
     }
   }

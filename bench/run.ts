@@ -20,7 +20,11 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] 
   --quick   the same report with fewer samples (300 trades per configuration, 30 s memory run), < 3 min
   --only    run only these sections (comma-separated)
   --out     results folder (default bench/results)
-  --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)`;
+  --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)
+  --keep    keep the systems' run folders (journals, logs, metrics) and print where
+  --cpu-prof  run the wire-to-wire systems under node --cpu-prof (50 µs sampling, one .cpuprofile
+            per thread in <run folder>/prof, open in Chrome DevTools); implies --keep. Profiling slows
+            the system: read the profiles, not that run's latencies`;
 
 interface Args {
   quick: boolean;
@@ -28,6 +32,8 @@ interface Args {
   listeners: number;
   only: Set<Section>;
   out: string;
+  keep: boolean;
+  cpuProf: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -35,6 +41,8 @@ function parseArgs(argv: readonly string[]): Args {
     quick: false,
     listeners: 1,
     only: new Set(SECTIONS),
+    keep: false,
+    cpuProf: false,
     out: fileURLToPath(new URL('../../bench/results/', import.meta.url)),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -46,6 +54,8 @@ function parseArgs(argv: readonly string[]): Args {
         if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`unknown section ${s}`);
       a.only = new Set(list as Section[]);
     } else if (x === '--out') a.out = argv[++i] ?? a.out;
+    else if (x === '--keep') a.keep = true;
+    else if (x === '--cpu-prof') a.cpuProf = a.keep = true;
     else if (x === '--help' || x === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
     warmup: q ? 20 : 50,
     maxMeasureS: q ? 5 : 400,
     runRoot,
+    cpuProf: args.cpuProf,
   };
   const result: BenchResult = {
     startedAt,
@@ -162,7 +173,8 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.md`, md);
   process.stdout.write(md + '\n');
   log(`wrote ${base}.json and ${base}.md`);
-  rmSync(runRoot, { recursive: true, force: true });
+  if (args.keep) log(`run folders kept in ${runRoot}`);
+  else rmSync(runRoot, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {

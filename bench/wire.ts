@@ -24,18 +24,45 @@ export interface WireSettings {
   /** No more top-up rounds after this long (quick mode must stay under three minutes). */
   maxMeasureS: number;
   runRoot: string;
+  /** Run the systems under node --cpu-prof (profiles in <runDir>/prof). */
+  cpuProf?: boolean;
 }
 
-/** Where the system's time goes, from its trade journal matched to the simulator's stamps (p50 / p90 µs). */
+/** Where the system's time goes, from its trade journal matched to the simulator's stamps. */
 export interface WireBreakdown {
   matched: number;
-  /** Simulator writes the frame → the listener stamps its receipt (first hop + listener wake-up). */
-  frameToListener: [number, number];
-  /** Listener receipt → the trader stamps the trade's intent (evaluate, slot, trader wake-up, checks). */
-  listenerToIntent: [number, number];
-  /** Intent stamped → the order is read by the simulator (intent journal write, order build and send, second hop). */
-  intentToArrival: [number, number];
+  /** Consecutive stages from the frame's write to the order's read; their p50s roughly add up. */
+  stages: WireStage[];
 }
+
+export interface WireStage {
+  name: string;
+  /** µs */
+  p50: number;
+  p90: number;
+}
+
+/** The stamps of one trade, all epoch µs on the system's clock (plus the simulator's two, converted). */
+interface TradeStamps {
+  recvUs: number;
+  evalDoneUs: number;
+  takenUs: number;
+  intentUs: number;
+  sentUs: number;
+}
+
+const STAGES: readonly {
+  name: string;
+  from: (w: number, t: TradeStamps) => number;
+  to: (t: TradeStamps, a: number) => number;
+}[] = [
+  { name: 'frame written → listener receipt', from: (w) => w, to: (t) => t.recvUs },
+  { name: 'receipt → evaluated', from: (_, t) => t.recvUs, to: (t) => t.evalDoneUs },
+  { name: 'evaluated → taken by trader', from: (_, t) => t.evalDoneUs, to: (t) => t.takenUs },
+  { name: 'taken → intent stamped', from: (_, t) => t.takenUs, to: (t) => t.intentUs },
+  { name: 'intent → order sent', from: (_, t) => t.intentUs, to: (t) => t.sentUs },
+  { name: 'sent → order read by simulator', from: (_, t) => t.sentUs, to: (_, a) => a },
+];
 
 export interface WireResult {
   name: string;
@@ -125,7 +152,10 @@ export async function runSystemWire(
   log(`wire-to-wire: ${name}`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
   const runDir = join(s.runRoot, `wire-${spin ? 'spin' : 'wait'}-${listeners}`);
-  const sys = SystemChild.start(sim.ready, { trade: true, spin, listeners, runDir });
+  const nodeArgs = s.cpuProf
+    ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
+    : [];
+  const sys = SystemChild.start(sim.ready, { trade: true, spin, listeners, runDir, nodeArgs });
   try {
     await sys.waitFor(/upd\/s/, 60_000);
     const { rows, ...m } = await measure(sim, sys.pid, s);
@@ -221,61 +251,80 @@ function failed(name: string, err: unknown, detail: Record<string, unknown>): Wi
   };
 }
 
-interface IntentRecord {
-  ts: number;
-  triggerRecvUs: number;
-}
-
 /**
- * Matches each measured dislocation to the trade whose triggering update the listener received
- * between the frame's write and the order's arrival, and splits the latency at the two stamps the
- * system writes itself (listener receipt, trader intent). Simulator hrtime → epoch µs with the
- * offset the simulator reported (same CLOCK_MONOTONIC; a few µs of anchoring error).
+ * Reads every trade's stamps from the journal: the intent record carries the listener's receipt and
+ * evaluation stamps and the trader's take; its `ts` is the intent; the buy's order-sent record
+ * carries when the socket write returned.
  */
-function journalBreakdown(
-  dir: string,
-  rows: readonly TimingRow[],
-  epochMinusMonoUs: number,
-): WireBreakdown | undefined {
-  const intents: IntentRecord[] = [];
+function readTradeStamps(dir: string): TradeStamps[] | undefined {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
   } catch {
     return undefined;
   }
+  const byTrade = new Map<string, Partial<TradeStamps>>();
   for (const f of files) {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      if (!line.includes('"kind":"intent"')) continue;
+      const intent = line.includes('"kind":"intent"');
+      if (!intent && !line.includes('"kind":"order-sent"')) continue;
+      let r: Record<string, unknown>;
       try {
-        const r = JSON.parse(line) as { ts?: unknown; triggerRecvUs?: unknown };
-        if (typeof r.ts === 'number' && typeof r.triggerRecvUs === 'number')
-          intents.push({ ts: r.ts, triggerRecvUs: r.triggerRecvUs });
+        r = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        // A torn last line of a journal being written: not a record.
+        continue; // a torn last line of a journal being written: not a record
       }
+      const id = String(r.tradeId);
+      const t = byTrade.get(id) ?? {};
+      if (intent) {
+        t.recvUs = num(r.triggerRecvUs);
+        t.evalDoneUs = num(r.evalDoneUs);
+        t.takenUs = num(r.takenUs);
+        t.intentUs = num(r.ts);
+      } else if (t.sentUs === undefined && r.side === 'buy') t.sentUs = num(r.sentUs);
+      byTrade.set(id, t);
     }
   }
-  intents.sort((a, b) => a.triggerRecvUs - b.triggerRecvUs);
-  const a: number[] = [];
-  const b: number[] = [];
-  const c: number[] = [];
+  const out: TradeStamps[] = [];
+  for (const t of byTrade.values()) {
+    if ([t.recvUs, t.evalDoneUs, t.takenUs, t.intentUs, t.sentUs].every((x) => Number.isFinite(x)))
+      out.push(t as TradeStamps);
+  }
+  return out.sort((a, b) => a.recvUs - b.recvUs);
+}
+
+const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
+
+/**
+ * Matches each measured dislocation to the trade whose triggering update the listener received
+ * between the frame's write and the order's arrival, and splits the latency at the stamps the
+ * system writes itself. Simulator hrtime → epoch µs with the offset the simulator reported (same
+ * CLOCK_MONOTONIC; a few µs of anchoring error).
+ */
+function journalBreakdown(
+  dir: string,
+  rows: readonly TimingRow[],
+  epochMinusMonoUs: number,
+): WireBreakdown | undefined {
+  const trades = readTradeStamps(dir);
+  if (trades === undefined) return undefined;
+  const samples: number[][] = STAGES.map(() => []);
+  let matched = 0;
   let k = 0;
   const slackUs = 50;
   for (const r of rows) {
     if (r.writtenNs === null || r.arrivedNs === null) continue;
     const w = r.writtenNs / 1000 + epochMinusMonoUs;
     const arr = r.arrivedNs / 1000 + epochMinusMonoUs;
-    while (k < intents.length && (intents[k] as IntentRecord).triggerRecvUs < w - slackUs) k++;
-    const t = intents[k];
-    if (t === undefined || t.triggerRecvUs > arr || t.ts > arr) continue;
-    a.push(t.triggerRecvUs - w);
-    b.push(t.ts - t.triggerRecvUs);
-    c.push(arr - t.ts);
+    while (k < trades.length && (trades[k] as TradeStamps).recvUs < w - slackUs) k++;
+    const t = trades[k];
+    if (t === undefined || t.recvUs > arr || t.sentUs > arr) continue;
+    matched++;
+    STAGES.forEach((s, i) => (samples[i] as number[]).push(s.to(t, arr) - s.from(w, t)));
   }
-  const pq = (x: number[]): [number, number] => {
-    const d = distribution(x);
-    return [Math.round(d.p50), Math.round(d.p90)];
-  };
-  return { matched: a.length, frameToListener: pq(a), listenerToIntent: pq(b), intentToArrival: pq(c) };
+  const stages = STAGES.map((s, i) => {
+    const d = distribution(samples[i] as number[]);
+    return { name: s.name, p50: Math.round(d.p50), p90: Math.round(d.p90) };
+  });
+  return { matched, stages };
 }

@@ -33,6 +33,8 @@ export interface TradeSettings {
   sellRetries: number;
   /** Stablecoin pair fee (fraction) for PnL conversion. */
   stableFee: number;
+  /** When the trader took the opportunity from the slot (epoch µs), for the latency split; default: now. */
+  takenUs?: number;
 }
 
 export type TradeOutcomeStatus =
@@ -140,7 +142,10 @@ export async function runTrade(
       userref,
       listener: opp.listener,
       opportunitySeq: opp.seq,
+      // The latency split (bench/wire.ts): listener receipt → evaluated → taken by the trader → intent.
       triggerRecvUs: opp.triggerRecvUs,
+      evalDoneUs: opp.evalDoneUs,
+      takenUs: s.takenUs ?? d.nowUs(),
     },
     false,
   );
@@ -155,8 +160,10 @@ export async function runTrade(
     timeinforce: 'IOC',
     userref,
   });
-  const decisionToSendUs = d.nowUs() - opp.triggerRecvUs;
+  const sentUs = d.nowUs();
+  const decisionToSendUs = sentUs - opp.triggerRecvUs;
   journal('order-sent', {
+    sentUs,
     pair: buy.wsname,
     side: 'buy',
     ordertype: 'limit',

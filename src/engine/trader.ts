@@ -23,7 +23,7 @@ import { SEQ_READ_OK } from './seqlock.js';
 import { holdEventLoop } from './slot.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
-import { runTrade, type TradeDeps, type TradeResult } from './trade-runner.js';
+import { runTrade, type TradeDeps, type TradeResult, type TradeSettings } from './trade-runner.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';
@@ -109,6 +109,7 @@ export class Trader {
   }
 
   private async handle(): Promise<void> {
+    const takenUs = this.o.nowUs();
     const shared = this.o.shared;
     this.counters.taken++;
     const opp = readOpportunity(this.buf);
@@ -151,7 +152,7 @@ export class Trader {
       this.counters.trades++;
       let result: TradeResult;
       try {
-        result = await runTrade(opp, buy, sell, this.tradeSettings(), deps);
+        result = await runTrade(opp, buy, sell, this.tradeSettings(takenUs), deps);
       } catch (err) {
         // A journal write failure or a bug: nothing more may be traded until a human looks.
         this.o.log.error('trade failed unexpectedly; trading stopped', {
@@ -172,18 +173,14 @@ export class Trader {
     }
   }
 
-  private tradeSettings(): {
-    fillTimeoutMs: number;
-    maxLocalAgeUs: number;
-    sellRetries: number;
-    stableFee: number;
-  } {
+  private tradeSettings(takenUs: number): TradeSettings {
     const ok = this.o.shared.fees.read(this.feeBuf) === SEQ_READ_OK;
     return {
       fillTimeoutMs: this.o.fillTimeoutMs,
       maxLocalAgeUs: this.o.maxLocalAgeMs * 1000,
       sellRetries: this.o.sellRetries,
       stableFee: ok ? (this.feeBuf[FEE_STABLE_TAKER] as number) : 0.002,
+      takenUs,
     };
   }
 

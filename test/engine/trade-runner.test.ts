@@ -137,7 +137,13 @@ function harness(steps: Step[], rest: Partial<KrakenRestClient> | null = null) {
     sleep: () => Promise.resolve(),
   };
   const settings = { fillTimeoutMs: 200, maxLocalAgeUs: 1_500, sellRetries: 2, stableFee: 0.002 };
-  return { gateway, records, run: (o = opportunity()) => runTrade(o, BUY, SELL, settings, deps) };
+  return {
+    gateway,
+    records,
+    settings,
+    deps,
+    run: (o = opportunity()) => runTrade(o, BUY, SELL, settings, deps),
+  };
 }
 
 const kinds = (r: Array<{ kind: string }>) => r.map((x) => x.kind);
@@ -168,6 +174,19 @@ describe('trade runner', () => {
       'order-closed',
       'outcome',
     ]);
+  });
+
+  test('the intent and the buy carry the latency stamps the bench splits wire-to-wire with', async () => {
+    const h = harness([fills([2, 100]), fills([2, 93])]);
+    const opp = { ...opportunity(), evalDoneUs: 1_000_020 };
+    await runTrade(opp, BUY, SELL, { ...h.settings, takenUs: 1_000_050 }, h.deps);
+    const intent = h.records.find((r) => r.kind === 'intent');
+    const sent = h.records.find((r) => r.kind === 'order-sent');
+    assert.equal(intent?.fields.triggerRecvUs, opp.triggerRecvUs);
+    assert.equal(intent?.fields.evalDoneUs, 1_000_020);
+    assert.equal(intent?.fields.takenUs, 1_000_050);
+    assert.equal(sent?.fields.side, 'buy');
+    assert.equal(sent?.fields.sentUs, 1_000_100, 'the clock read when the socket write returned');
   });
 
   test('a rejected buy ends at once: no sell, no wait for the fill timeout', async () => {
