@@ -53,11 +53,11 @@ export abstract class WsServer<S extends WsSession> {
   }
 
   handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, socket));
   };
 
-  private onConnection(ws: WebSocket): void {
-    const s = this.openSession(new WsConn(ws, this.nextConnId++), newConnectionId());
+  private onConnection(ws: WebSocket, socket: Duplex): void {
+    const s = this.openSession(new WsConn(ws, this.nextConnId++, socket), newConnectionId());
     this.sessions.add(s);
     this.connectionsTotal++;
     ws.on('message', (data, isBinary) => this.onMessage(s, data, isBinary, process.hrtime.bigint()));
