@@ -38,16 +38,23 @@ function rollDay(s: RiskState, nowMs: number): RiskState {
   return day === s.day ? s : { ...s, day, dayPnlUsd: 0 };
 }
 
-/** May a new trade start now? Returns the reason it may not, or null. */
+/**
+ * May a new trade start now? Returns the reason it may not, or null. It runs between taking an
+ * opportunity and sending its order, so it allocates nothing and only skips the starts that
+ * expired since the last recordTradeStart (which prunes them).
+ */
 export function checkBeforeTrade(s: RiskState, limits: RiskLimits, nowMs: number): RiskStopReason | null {
-  const rolled = rollDay(s, nowMs);
-  const inLastMinute = rolled.recentStartsMs.filter((t) => nowMs - t < MINUTE_MS).length;
-  if (inLastMinute >= limits.maxTradesPerMinute) return 'max-trades-per-minute';
-  if (rolled.dayPnlUsd < -limits.maxDailyLoss) return 'max-daily-loss';
-  if (rolled.consecutiveFailures >= limits.maxConsecutiveFailures) return 'max-consecutive-failures';
+  const starts = s.recentStartsMs;
+  let expired = 0;
+  while (expired < starts.length && nowMs - (starts[expired] as number) >= MINUTE_MS) expired++;
+  if (starts.length - expired >= limits.maxTradesPerMinute) return 'max-trades-per-minute';
+  const sameDay = Math.floor(nowMs / DAY_MS) === s.day;
+  if (sameDay && s.dayPnlUsd < -limits.maxDailyLoss) return 'max-daily-loss';
+  if (s.consecutiveFailures >= limits.maxConsecutiveFailures) return 'max-consecutive-failures';
   return null;
 }
 
+/** A trade's order was sent (the trader records it after the send, off the latency path). */
 export function recordTradeStart(s: RiskState, nowMs: number): RiskState {
   const rolled = rollDay(s, nowMs);
   return {

@@ -35,6 +35,8 @@ export interface TradeSettings {
   stableFee: number;
   /** When the trader took the opportunity from the slot (epoch µs), for the latency split; default: now. */
   takenUs?: number;
+  /** Called once the buy has been handed to the socket: bookkeeping that must not delay the send. */
+  onBuySent?: () => void;
 }
 
 export type TradeOutcomeStatus =
@@ -162,6 +164,7 @@ export async function runTrade(
   });
   const sentUs = d.nowUs();
   const decisionToSendUs = sentUs - opp.triggerRecvUs;
+  s.onBuySent?.();
   journal('order-sent', {
     sentUs,
     pair: buy.wsname,

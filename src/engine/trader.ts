@@ -148,11 +148,14 @@ export class Trader {
         });
         return;
       }
-      this.risk = recordTradeStart(this.risk, Date.now());
       this.counters.trades++;
+      const settings = this.tradeSettings(takenUs);
+      settings.onBuySent = () => {
+        this.risk = recordTradeStart(this.risk, Date.now());
+      };
       let result: TradeResult;
       try {
-        result = await runTrade(opp, buy, sell, this.tradeSettings(takenUs), deps);
+        result = await runTrade(opp, buy, sell, settings, deps);
       } catch (err) {
         // A journal write failure or a bug: nothing more may be traded until a human looks.
         this.o.log.error('trade failed unexpectedly; trading stopped', {

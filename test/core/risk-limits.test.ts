@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   checkBeforeTrade,
   initialRisk,
@@ -41,4 +42,29 @@ test('consecutive failures stop trading; a success resets the count', () => {
 test('a NaN PnL never poisons the day total', () => {
   const r = recordTradeEnd(initialRisk(T0), limits, T0, Number.NaN, false);
   assert.equal(r.state.dayPnlUsd, 0);
+});
+
+test('trades per minute agrees with counting every start of the last minute (random histories)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 30_000 }), { maxLength: 40 }),
+      fc.integer({ min: 0, max: 200_000 }),
+      fc.integer({ min: 1, max: 8 }),
+      (gaps, probeAfter, max) => {
+        const lim = { ...limits, maxTradesPerMinute: max };
+        let s = initialRisk(T0);
+        let t = T0;
+        const starts: number[] = [];
+        for (const g of gaps) {
+          t += g;
+          s = recordTradeStart(s, t);
+          starts.push(t);
+        }
+        const probe = t + probeAfter;
+        const inLastMinute = starts.filter((x) => probe - x < 60_000).length;
+        const want = inLastMinute >= max ? 'max-trades-per-minute' : null;
+        assert.equal(checkBeforeTrade(s, lim, probe), want);
+      },
+    ),
+  );
 });
