@@ -1,5 +1,6 @@
 /** OrderGateway over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
 import { KrakenPrivateV1 } from '../kraken/ws/private-v1.js';
+import type { AddOrderParams } from '../kraken/ws/messages-v1.js';
 import type { GatewayAck, GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
@@ -52,17 +53,25 @@ export class OrderGatewayV1 extends SessionGateway<KrakenPrivateV1> {
   }
 
   async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder({
-      ordertype: order.ordertype,
-      type: order.side,
-      pair: order.pair.wsname,
-      volume: order.volume,
-      price: order.price,
-      timeinforce: order.timeinforce,
-      userref: order.userref,
-    });
+    const r = await this.client.addOrder(toV1Params(order));
     return r.status === 'ok'
       ? { status: 'ok', txid: r.txid }
       : { status: 'error', errorMessage: r.errorMessage };
   }
+
+  rehearse(order: GatewayOrder): void {
+    this.client.rehearseAddOrder(toV1Params(order));
+  }
+}
+
+function toV1Params(order: GatewayOrder): AddOrderParams {
+  return {
+    ordertype: order.ordertype,
+    type: order.side,
+    pair: order.pair.wsname,
+    volume: order.volume,
+    price: order.price,
+    timeinforce: order.timeinforce,
+    userref: order.userref,
+  };
 }

@@ -4,6 +4,7 @@
  * updates (v2 status → the tracker's v1-style status), gaps and closes trigger reconciliation.
  */
 import { KrakenPrivateV2 } from '../kraken/ws-v2/private-v2.js';
+import type { AddOrderV2Params } from '../kraken/ws-v2/messages-v2.js';
 import type { ExecutionReport } from '../kraken/ws-v2/executions-parse.js';
 import type { GatewayAck, GatewayOrder } from './order-gateway.js';
 import {
@@ -71,18 +72,14 @@ export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
   }
 
   async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder({
-      order_type: order.ordertype,
-      side: order.side,
-      symbol: order.pair.symbol,
-      order_qty: order.volume,
-      limit_price: order.price,
-      time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
-      order_userref: order.userref,
-    });
+    const r = await this.client.addOrder(toV2Params(order));
     return r.status === 'ok'
       ? { status: 'ok', txid: r.orderId }
       : { status: 'error', errorMessage: r.errorMessage };
+  }
+
+  rehearse(order: GatewayOrder): void {
+    this.client.rehearseAddOrder(toV2Params(order));
   }
 
   private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
@@ -120,4 +117,16 @@ export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
       this.fees.delete(oldest);
     }
   }
+}
+
+function toV2Params(order: GatewayOrder): AddOrderV2Params {
+  return {
+    order_type: order.ordertype,
+    side: order.side,
+    symbol: order.pair.symbol,
+    order_qty: order.volume,
+    limit_price: order.price,
+    time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
+    order_userref: order.userref,
+  };
 }

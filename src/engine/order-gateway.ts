@@ -24,6 +24,8 @@ export interface OrderGateway {
   /** Connected, authenticated and subscribed to the order/fill streams. */
   isReady(): boolean;
   addOrder(order: GatewayOrder): Promise<GatewayAck>;
+  /** Builds the order's frame as addOrder would and sends nothing (keeps the send path hot). */
+  rehearse?(order: GatewayOrder): void;
   start(): void;
   close(): void;
 }

@@ -14,30 +14,10 @@ import {
   writeOpportunity,
   type Opportunity,
 } from '../../src/core/opportunity.js';
-import type { PairInfo } from '../../src/core/pair.js';
+import { testPair as pair } from '../helpers/test-pair.js';
 import type { KrakenRestClient } from '../../src/kraken/rest.js';
 import type { Logger } from '../../src/log/logger.js';
 
-function pair(wsname: string, lotDecimals = 4, ordermin = 0.01): PairInfo {
-  const [base = '', quote = ''] = wsname.split('/');
-  return {
-    id: wsname.replace('/', ''),
-    altname: wsname.replace('/', ''),
-    wsname,
-    symbol: wsname,
-    base,
-    quote,
-    pairDecimals: 2,
-    lotDecimals,
-    costDecimals: 5,
-    ordermin,
-    costmin: 0.5,
-    tickSize: 0.01,
-    status: 'online',
-    takerFees: [[0, 0.4]],
-    makerFees: [[0, 0.25]],
-  };
-}
 const BUY = pair('ABC/USD');
 const SELL = pair('ABC/EUR');
 

@@ -365,3 +365,16 @@ test('invalid order parameters are refused before sending', async (t) => {
   assert.equal(client.stats.ordersSent, 0);
   assert.equal(fake.messages().filter((m) => m.method === 'add_order').length, 0);
 });
+
+test('rehearseAddOrder builds the add_order frame with the same checks and sends nothing', async (t) => {
+  const fake = await startFakePrivate();
+  t.after(() => fake.close());
+  const client = new KrakenPrivateV2({ url: fake.url, getToken: () => Promise.resolve('tok') }, {});
+  t.after(() => client.close());
+  client.start();
+  await waitFor(() => client.ready, 'ready');
+  assert.ok(client.rehearseAddOrder(ORDER) > JSON.stringify(ORDER).length);
+  assert.throws(() => client.rehearseAddOrder({ ...ORDER, order_qty: '-1' }));
+  assert.equal(client.stats.ordersSent, 0);
+  assert.equal(fake.messages().filter((m) => m.method === 'add_order').length, 0);
+});

@@ -381,3 +381,34 @@ test('getToken failure is reported and retried through the backoff', async (t) =
   assert.equal(c.stats.tokenErrors, 1);
   assert.ok(errors.includes('TOKEN_ERROR'));
 });
+
+test('rehearseAddOrder builds the frame with the same checks as addOrder and sends nothing', async (t) => {
+  const received: Msg[] = [];
+  const server = await authServer({
+    onAddOrder: (ws, m) => {
+      received.push(m);
+      ws.send(
+        JSON.stringify({
+          event: 'addOrderStatus',
+          status: 'ok',
+          txid: 'OREAL1-AAAAA-BBBBBB',
+          reqid: m.reqid,
+        }),
+      );
+    },
+  });
+  t.after(() => server.close());
+  const { c } = client(server);
+  t.after(() => c.close());
+  c.start();
+  await waitFor(() => c.ready, 'ready');
+  const real = JSON.stringify({ event: 'addOrder', ...ORDER });
+  assert.ok(c.rehearseAddOrder(ORDER) > real.length, 'the whole frame (with token and reqid) was built');
+  assert.throws(() => c.rehearseAddOrder({ ...ORDER, volume: '-1' }), /volume/);
+  assert.equal(c.stats.ordersSent, 0);
+  const ack = await c.addOrder(ORDER);
+  assert.equal(ack.status, 'ok');
+  assert.equal(received.length, 1, 'only the real order reached the server');
+  assert.equal(c.stats.ordersSent, 1);
+  assert.ok(!JSON.stringify(received[0]).includes('rehearsal'), 'the placeholder token never travels');
+});

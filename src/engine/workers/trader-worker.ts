@@ -3,7 +3,7 @@ import { workerData } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachSharedState, type SharedStateHandle } from '../shared-state.js';
 import { Trader } from '../trader.js';
-import { warmUpTrades } from '../trade-warmup.js';
+import { TradePathWarmer } from '../trade-warmup.js';
 import { recoverUnfinishedTrades } from '../recover-trades.js';
 import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
@@ -54,6 +54,7 @@ const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
 let gateway: OrderGateway | null = null;
 let journal: JournalWriter | null = null;
 let deps: TradeDeps | null = null;
+let warmer: TradePathWarmer | null = null;
 
 function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
@@ -83,7 +84,9 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
 
 async function main(): Promise<void> {
   if (data.mode === 'trade') {
-    const warmed = await warmUpTrades(data.pairs, nowUs);
+    // The rehearsals build the real gateway's order frame (never sent) once it exists.
+    warmer = new TradePathWarmer(data.pairs, nowUs, (order) => gateway?.rehearse?.(order));
+    const warmed = await warmer.warmUp();
     log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
     const tracker = new OrderTracker();
     const writer = JournalWriter.open({
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
     risk: data.risk,
     spin: data.spin,
     nowUs,
+    warmer,
   });
   const statsTimer = setInterval(
     () => post({ type: 'trader-stats', counters: { ...trader.counters } }),

@@ -6,7 +6,7 @@
  */
 import type { WsConnectionOptions } from '../ws/connection.js';
 import { ALREADY_SUBSCRIBED_RE, RATE_LIMIT_RE } from '../ws/error-text.js';
-import { PrivateSessionBase } from '../ws/private-session.js';
+import { PrivateSessionBase, REHEARSAL_TOKEN } from '../ws/private-session.js';
 import {
   newPrivateSessionStats,
   type GapReason,
@@ -105,6 +105,11 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
     return this.sendAdd(`add_order ${params.side} ${params.symbol}`, (reqId, token) =>
       buildAddOrderV2(reqId, token, params),
     );
+  }
+
+  /** add_order's frame built as addOrder would, with a placeholder token; nothing is sent (see v1). */
+  rehearseAddOrder(params: AddOrderV2Params): number {
+    return buildAddOrderV2(0, REHEARSAL_TOKEN, params).length;
   }
 
   /** cancel_order by order ids. Resolves after one ok ack per id, or the first error ack. */

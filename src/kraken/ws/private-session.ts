@@ -25,6 +25,9 @@ import type {
 } from './private-session-types.js';
 import { realTimers } from './timers.js';
 
+/** Stands in for the session token when an order frame is only rehearsed (never sent). */
+export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
+
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 
 export abstract class PrivateSessionBase<

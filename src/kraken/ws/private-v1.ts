@@ -14,7 +14,7 @@ import {
   type AddOrderParams,
 } from './messages-v1.js';
 import { OpenOrdersState, type OpenOrderState } from './open-orders-state.js';
-import { PrivateSessionBase } from './private-session.js';
+import { PrivateSessionBase, REHEARSAL_TOKEN } from './private-session.js';
 import {
   newPrivateSessionStats,
   type GapReason,
@@ -106,6 +106,15 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
     return this.sendAdd(`addOrder ${params.type} ${params.pair}`, (reqid, token) =>
       buildAddOrder(reqid, token, params),
     );
+  }
+
+  /**
+   * Builds the addOrder frame exactly as addOrder would (same validation and serialisation), with a
+   * placeholder token, and sends nothing: the trader runs it between opportunities so the order
+   * path is hot when one comes (see trade-warmup.ts). Returns the frame's length.
+   */
+  rehearseAddOrder(params: AddOrderParams): number {
+    return buildAddOrder(0, REHEARSAL_TOKEN, params).length;
   }
 
   /** cancelOrder for txids (or userrefs). Resolves after one status per txid or the first error. */
