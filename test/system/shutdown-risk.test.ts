@@ -50,14 +50,17 @@ describe('system: shutdown and risk limits', () => {
     });
     const before = balancesByCode(run.sim);
     await run.waitReady(2, true);
-    // Every order is rejected until the risk stop (re-armed continuously: counting the rejects here
-    // raced with a second dislocation starting a trade before the re-arm, under load in CI).
-    const rearm = setInterval(() => {
+    // Every order is rejected until the risk stop: armed before each dislocation (a trade's buy is
+    // its first order, and it can leave within the 2 ms before a timer's first tick) and re-armed
+    // continuously (a second dislocation can start a trade before the loop comes round, under load).
+    const arm = (): void => {
       if (run.sim.faults.rejectNextOrder === null)
         run.sim.faults.rejectNextOrder = 'EOrder:Insufficient funds';
-    }, 2);
+    };
+    const rearm = setInterval(arm, 2);
     t.after(() => clearInterval(rearm));
     for (let i = 0; i < limit; i++) {
+      arm();
       const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
       const rec = await run.waitOutcome(intent.tradeId, 5_000);
       assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'rejected', kinds(rec).join(','));
