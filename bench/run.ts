@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] 
   --only    run only these sections (comma-separated)
   --out     results folder (default bench/results)
   --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)
+  --memory-minutes M  length of the memory run (default 10, 0.5 with --quick); a soak: --only memory --memory-minutes 60
   --keep    keep the systems' run folders (journals, logs, metrics) and print where
   --cpu-prof  run the wire-to-wire systems under node --cpu-prof (50 µs sampling, one .cpuprofile
             per thread in <run folder>/prof, open in Chrome DevTools); implies --keep. Profiling slows
@@ -34,6 +35,8 @@ interface Args {
   out: string;
   keep: boolean;
   cpuProf: boolean;
+  /** Memory run length override (s). */
+  memoryS: number | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -43,6 +46,7 @@ function parseArgs(argv: readonly string[]): Args {
     only: new Set(SECTIONS),
     keep: false,
     cpuProf: false,
+    memoryS: null,
     out: fileURLToPath(new URL('../../bench/results/', import.meta.url)),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -55,7 +59,12 @@ function parseArgs(argv: readonly string[]): Args {
       a.only = new Set(list as Section[]);
     } else if (x === '--out') a.out = argv[++i] ?? a.out;
     else if (x === '--keep') a.keep = true;
-    else if (x === '--cpu-prof') a.cpuProf = a.keep = true;
+    else if (x === '--memory-minutes') {
+      const m = Number(argv[++i]);
+      if (!(m > 0 && m <= 24 * 60))
+        throw new Error('--memory-minutes takes a number of minutes (0 < m ≤ 1440)');
+      a.memoryS = Math.round(m * 60);
+    } else if (x === '--cpu-prof') a.cpuProf = a.keep = true;
     else if (x === '--help' || x === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -104,7 +113,7 @@ async function main(): Promise<void> {
       wire,
       listenersForLoad: args.listeners,
       throughputWindowS: q ? 2 : 10,
-      memoryS: q ? 30 : 600,
+      memoryS: args.memoryS ?? (q ? 30 : 600),
     },
     micro: null,
     wire: [],
@@ -161,7 +170,8 @@ async function main(): Promise<void> {
     result.throughput = await runThroughput(rates, args.listeners, q ? 2 : 10, runRoot, log);
   });
   await section('memory', async () => {
-    result.memory = await runMemory(10_000, q ? 30 : 600, q ? 2 : 10, args.listeners, runRoot, log);
+    const memoryS = args.memoryS ?? (q ? 30 : 600);
+    result.memory = await runMemory(10_000, memoryS, q ? 2 : 10, args.listeners, runRoot, log);
   });
 
   result.durationS = (performance.now() - t0) / 1000;
