@@ -56,13 +56,25 @@ export function reportGap(o: OrderGatewayOptions, details: Record<string, unknow
 
 /** The gateway's life cycle is its private client's; subclasses map orders and fills. */
 export abstract class SessionGateway<
-  Client extends { readonly ready: boolean; start(): void; close(): void },
+  Params,
+  Client extends {
+    readonly ready: boolean;
+    start(): void;
+    close(): void;
+    rehearseAddOrder(params: Params): number;
+  },
 > implements OrderGateway {
   protected abstract readonly client: Client;
   /** Set by close(): the socket's own close is then expected, not an incident. */
   protected closing = false;
 
   abstract addOrder(order: GatewayOrder): Promise<GatewayAck>;
+  /** The order in the client's own parameters (the API version's field names). */
+  protected abstract toParams(order: GatewayOrder): Params;
+
+  rehearse(order: GatewayOrder): void {
+    this.client.rehearseAddOrder(this.toParams(order));
+  }
 
   isReady(): boolean {
     return this.client.ready;

@@ -12,7 +12,7 @@ import type { TrackedStatus } from './order-tracker.js';
 
 export type GatewayV1Options = OrderGatewayOptions;
 
-export class OrderGatewayV1 extends SessionGateway<KrakenPrivateV1> {
+export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivateV1> {
   protected readonly client: KrakenPrivateV1;
 
   constructor(o: GatewayV1Options) {
@@ -53,25 +53,21 @@ export class OrderGatewayV1 extends SessionGateway<KrakenPrivateV1> {
   }
 
   async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder(toV1Params(order));
+    const r = await this.client.addOrder(this.toParams(order));
     return r.status === 'ok'
       ? { status: 'ok', txid: r.txid }
       : { status: 'error', errorMessage: r.errorMessage };
   }
 
-  rehearse(order: GatewayOrder): void {
-    this.client.rehearseAddOrder(toV1Params(order));
+  protected toParams(order: GatewayOrder): AddOrderParams {
+    return {
+      ordertype: order.ordertype,
+      type: order.side,
+      pair: order.pair.wsname,
+      volume: order.volume,
+      price: order.price,
+      timeinforce: order.timeinforce,
+      userref: order.userref,
+    };
   }
-}
-
-function toV1Params(order: GatewayOrder): AddOrderParams {
-  return {
-    ordertype: order.ordertype,
-    type: order.side,
-    pair: order.pair.wsname,
-    volume: order.volume,
-    price: order.price,
-    timeinforce: order.timeinforce,
-    userref: order.userref,
-  };
 }

@@ -43,7 +43,7 @@ export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
   return EXEC_TYPE_STATUS[r.execType];
 }
 
-export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
+export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPrivateV2> {
   protected readonly client: KrakenPrivateV2;
   /** Sum of trade fees per order id: v2 reports carry per-execution fees, no cumulative fee. */
   private readonly fees = new Map<string, number>();
@@ -72,14 +72,10 @@ export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
   }
 
   async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder(toV2Params(order));
+    const r = await this.client.addOrder(this.toParams(order));
     return r.status === 'ok'
       ? { status: 'ok', txid: r.orderId }
       : { status: 'error', errorMessage: r.errorMessage };
-  }
-
-  rehearse(order: GatewayOrder): void {
-    this.client.rehearseAddOrder(toV2Params(order));
   }
 
   private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
@@ -117,16 +113,16 @@ export class OrderGatewayV2 extends SessionGateway<KrakenPrivateV2> {
       this.fees.delete(oldest);
     }
   }
-}
 
-function toV2Params(order: GatewayOrder): AddOrderV2Params {
-  return {
-    order_type: order.ordertype,
-    side: order.side,
-    symbol: order.pair.symbol,
-    order_qty: order.volume,
-    limit_price: order.price,
-    time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
-    order_userref: order.userref,
-  };
+  protected toParams(order: GatewayOrder): AddOrderV2Params {
+    return {
+      order_type: order.ordertype,
+      side: order.side,
+      symbol: order.pair.symbol,
+      order_qty: order.volume,
+      limit_price: order.price,
+      time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
+      order_userref: order.userref,
+    };
+  }
 }

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   KrakenPrivateV2,
@@ -26,6 +26,17 @@ const ORDER = {
   limit_price: '26500.40',
 } as const;
 const fastReconnect = { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } };
+
+/** A client connected to a fake endpoint and ready; both closed when the test ends. */
+async function readyClient(t: TestContext) {
+  const fake = await startFakePrivate();
+  t.after(() => fake.close());
+  const client = new KrakenPrivateV2({ url: fake.url, getToken: () => Promise.resolve('tok') }, {});
+  t.after(() => client.close());
+  client.start();
+  await waitFor(() => client.ready, 'ready');
+  return { fake, client };
+}
 
 function tokens(): { get: () => Promise<string>; count: () => number } {
   let n = 0;
@@ -343,12 +354,7 @@ test('cancel_order resolves after one ack per order, or on the first error', asy
 });
 
 test('invalid order parameters are refused before sending', async (t) => {
-  const fake = await startFakePrivate();
-  t.after(() => fake.close());
-  const client = new KrakenPrivateV2({ url: fake.url, getToken: () => Promise.resolve('tok') }, {});
-  t.after(() => client.close());
-  client.start();
-  await waitFor(() => client.ready, 'ready');
+  const { fake, client } = await readyClient(t);
   for (const bad of [
     { ...ORDER, order_qty: '1e-8' },
     { ...ORDER, order_qty: '-1' },
@@ -367,12 +373,7 @@ test('invalid order parameters are refused before sending', async (t) => {
 });
 
 test('rehearseAddOrder builds the add_order frame with the same checks and sends nothing', async (t) => {
-  const fake = await startFakePrivate();
-  t.after(() => fake.close());
-  const client = new KrakenPrivateV2({ url: fake.url, getToken: () => Promise.resolve('tok') }, {});
-  t.after(() => client.close());
-  client.start();
-  await waitFor(() => client.ready, 'ready');
+  const { fake, client } = await readyClient(t);
   assert.ok(client.rehearseAddOrder(ORDER) > JSON.stringify(ORDER).length);
   assert.throws(() => client.rehearseAddOrder({ ...ORDER, order_qty: '-1' }));
   assert.equal(client.stats.ordersSent, 0);
