@@ -51,17 +51,14 @@ interface TradeStamps {
   sentUs: number;
 }
 
-const STAGES: readonly {
-  name: string;
-  from: (w: number, t: TradeStamps) => number;
-  to: (t: TradeStamps, a: number) => number;
-}[] = [
-  { name: 'frame written → listener receipt', from: (w) => w, to: (t) => t.recvUs },
-  { name: 'receipt → evaluated', from: (_, t) => t.recvUs, to: (t) => t.evalDoneUs },
-  { name: 'evaluated → taken by trader', from: (_, t) => t.evalDoneUs, to: (t) => t.takenUs },
-  { name: 'taken → intent stamped', from: (_, t) => t.takenUs, to: (t) => t.intentUs },
-  { name: 'intent → order sent', from: (_, t) => t.intentUs, to: (t) => t.sentUs },
-  { name: 'sent → order read by simulator', from: (_, t) => t.sentUs, to: (_, a) => a },
+/** Names of the intervals between consecutive stamps: written, receipt, evaluated, taken, intent, sent, read. */
+const STAGE_NAMES: readonly string[] = [
+  'frame written → listener receipt',
+  'receipt → evaluated',
+  'evaluated → taken by trader',
+  'taken → intent stamped',
+  'intent → order sent',
+  'sent → order read by simulator',
 ];
 
 export interface WireResult {
@@ -308,7 +305,7 @@ function journalBreakdown(
 ): WireBreakdown | undefined {
   const trades = readTradeStamps(dir);
   if (trades === undefined) return undefined;
-  const samples: number[][] = STAGES.map(() => []);
+  const samples: number[][] = STAGE_NAMES.map(() => []);
   let matched = 0;
   let k = 0;
   const slackUs = 50;
@@ -320,11 +317,13 @@ function journalBreakdown(
     const t = trades[k];
     if (t === undefined || t.recvUs > arr || t.sentUs > arr) continue;
     matched++;
-    STAGES.forEach((s, i) => (samples[i] as number[]).push(s.to(t, arr) - s.from(w, t)));
+    const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.intentUs, t.sentUs, arr];
+    for (let i = 0; i < STAGE_NAMES.length; i++)
+      (samples[i] as number[]).push((stamps[i + 1] as number) - (stamps[i] as number));
   }
-  const stages = STAGES.map((s, i) => {
+  const stages = STAGE_NAMES.map((name, i) => {
     const d = distribution(samples[i] as number[]);
-    return { name: s.name, p50: Math.round(d.p50), p90: Math.round(d.p90) };
+    return { name, p50: Math.round(d.p50), p90: Math.round(d.p90) };
   });
   return { matched, stages };
 }

@@ -20,7 +20,7 @@ import { OrderTracker } from './order-tracker.js';
 import { runTrade, type TradeDeps, type TradeSettings } from './trade-runner.js';
 
 /** Whole trades run at start-up before the first real opportunity. */
-export const WARMUP_TRADES = 200;
+const WARMUP_TRADES = 200;
 
 /** What the loopback gateway answers a buy with: fills (start-up warm-up) or a refusal (rehearsal). */
 type LoopbackAnswer = 'fill' | 'refuse';

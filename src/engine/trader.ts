@@ -77,15 +77,11 @@ export class Trader {
     riskRefused: 0,
     trades: 0,
   };
-  /** Rehearsals of the trade path (nothing sent) run between opportunities. */
-  rehearsals = 0;
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly feeBuf = new Float64Array(FEE_FIELDS);
   private risk: RiskState;
   private stopped = false;
   private lastEvalLogMs = 0;
-  /** A real trade is being handled: no rehearsal may take the thread. */
-  private inTrade = false;
   private rehearsing = false;
   private lastRehearsalMs = 0;
   private rehearsalFailureLogged = false;
@@ -139,7 +135,9 @@ export class Trader {
    */
   private rehearse(): void {
     const warmer = this.o.warmer;
-    if (warmer === null || this.o.mode !== 'trade' || this.inTrade || this.rehearsing) return;
+    // The busy flag the listeners read is also ours: no rehearsal while a real trade is handled.
+    const inTrade = this.o.shared.isTraderBusy();
+    if (warmer === null || this.o.mode !== 'trade' || inTrade || this.rehearsing) return;
     this.rehearsing = true;
     this.lastRehearsalMs = performance.now();
     const opp = readOpportunity(this.rehearsalBuf);
@@ -149,7 +147,6 @@ export class Trader {
     warmer.rehearse().then(
       () => {
         this.rehearsing = false;
-        this.rehearsals++;
       },
       (err: unknown) => {
         this.rehearsing = false;
@@ -173,7 +170,6 @@ export class Trader {
       return;
     }
     shared.setTraderBusy(true);
-    this.inTrade = true;
     try {
       if (!shared.isTradingEnabled()) {
         this.counters.tradingDisabled++;
@@ -227,7 +223,6 @@ export class Trader {
       this.afterTrade(result, opp, buy, sell, deps);
       if (this.o.postTradePauseMs > 0) await deps.sleep(this.o.postTradePauseMs);
     } finally {
-      this.inTrade = false;
       shared.setTraderBusy(false);
     }
   }
