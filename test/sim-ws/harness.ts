@@ -8,7 +8,7 @@ import { attachWsV1, type WsV1Deps, type WsV1Handle } from '../../src/sim/ws/att
 import { createFaults, type SimFaultsControl } from '../../src/sim/faults.js';
 import { FakeMarket, FakeVenue } from './fakes.js';
 import { listenWithWs } from './loopback-server.js';
-import type { Pred } from './recording-client.js';
+import type { Pred, RecordingClient } from './recording-client.js';
 
 /** The recording client (shared with the v2 tests) under its v1 name. */
 export { RecordingClient as TestClient, WAIT_MS, waitFor, type Pred } from './recording-client.js';
@@ -42,3 +42,21 @@ export const isChannel =
   (name: string, pair?: string): Pred =>
   (m) =>
     Array.isArray(m) && m[m.length - 2] === name && (pair === undefined || m[m.length - 1] === pair);
+
+/** A limit buy of 0.1 XBT/USD at 90 unless `fields` says otherwise. */
+const DEFAULT_ORDER = { pair: 'XBT/USD', type: 'buy', ordertype: 'limit', price: '90', volume: '0.1' };
+
+/** Sends an addOrder (DEFAULT_ORDER with `fields` over it) and waits for its addOrderStatus. */
+export async function addOrderStatus(
+  c: RecordingClient,
+  token: string,
+  reqid: number,
+  fields: Record<string, unknown>,
+  what: string,
+): Promise<any> {
+  c.send({ event: 'addOrder', reqid, token, ...DEFAULT_ORDER, ...fields });
+  return c.next(
+    isEvent('addOrderStatus', (x) => x.reqid === reqid),
+    what,
+  );
+}

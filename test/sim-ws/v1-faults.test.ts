@@ -2,7 +2,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTimingRegistry } from '../../src/sim/timing.js';
-import { TestClient, isChannel, isEvent, startHarness, waitFor, type Harness } from './harness.js';
+import {
+  TestClient,
+  addOrderStatus,
+  isChannel,
+  isEvent,
+  startHarness,
+  waitFor,
+  type Harness,
+} from './harness.js';
 import type { WsV1Deps } from '../../src/sim/ws/attach-ws-v1.js';
 
 type T = { after(fn: () => Promise<void>): void };
@@ -104,47 +112,14 @@ describe('ws v1 faults and routing', () => {
     c.send({ event: 'subscribe', subscription: { name: 'openOrders', token } });
     await c.next((m) => Array.isArray(m) && m[1] === 'openOrders', 'snapshot');
     h.faults.rejectNextOrder = 'EOrder:Insufficient funds';
-    c.send({
-      event: 'addOrder',
-      reqid: 1,
-      token,
-      pair: 'XBT/USD',
-      type: 'buy',
-      ordertype: 'limit',
-      price: '90',
-      volume: '0.1',
-    });
     assert.equal(
-      (
-        await c.next(
-          isEvent('addOrderStatus', (x) => x.reqid === 1),
-          'rejected',
-        )
-      ).errorMessage,
+      (await addOrderStatus(c, token, 1, {}, 'rejected')).errorMessage,
       'EOrder:Insufficient funds',
     );
     assert.equal(h.venue.addOrderCalls, 0);
     assert.equal(h.faults.rejectNextOrder, null);
     h.faults.delayNextOrderMs = 30;
-    c.send({
-      event: 'addOrder',
-      reqid: 2,
-      token,
-      pair: 'XBT/USD',
-      type: 'buy',
-      ordertype: 'limit',
-      price: '90',
-      volume: '0.1',
-    });
-    assert.equal(
-      (
-        await c.next(
-          isEvent('addOrderStatus', (x) => x.reqid === 2),
-          'delayed',
-        )
-      ).status,
-      'ok',
-    );
+    assert.equal((await addOrderStatus(c, token, 2, {}, 'delayed')).status, 'ok');
     assert.equal(h.faults.delayNextOrderMs, 0);
     h.faults.ackDelayMs = 40;
     c.send({

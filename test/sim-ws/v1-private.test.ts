@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test frames are arbitrary JSON */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestClient, isChannel, isEvent, startHarness, type Harness } from './harness.js';
+import { TestClient, addOrderStatus, isChannel, isEvent, startHarness, type Harness } from './harness.js';
 
 const isPriv =
   (name: 'ownTrades' | 'openOrders') =>
@@ -266,43 +266,13 @@ describe('ws v1 private', () => {
       status: 'error',
       reqid: 31,
     });
-    c.send({
-      event: 'addOrder',
-      reqid: 32,
-      token,
-      pair: 'XBT/USD',
-      type: 'hold',
-      ordertype: 'limit',
-      price: '1',
-      volume: '1',
-    });
     assert.equal(
-      (
-        await c.next(
-          isEvent('addOrderStatus', (x) => x.reqid === 32),
-          'type',
-        )
-      ).errorMessage,
+      (await addOrderStatus(c, token, 32, { type: 'hold', price: '1', volume: '1' }, 'type')).errorMessage,
       'EGeneral:Invalid arguments:type',
     );
-    c.send({
-      event: 'addOrder',
-      reqid: 33,
-      token,
-      pair: 'XBT/USD',
-      type: 'buy',
-      ordertype: 'limit',
-      price: '1',
-      volume: '1',
-      userref: 'abc',
-    });
     assert.equal(
-      (
-        await c.next(
-          isEvent('addOrderStatus', (x) => x.reqid === 33),
-          'userref',
-        )
-      ).errorMessage,
+      (await addOrderStatus(c, token, 33, { price: '1', volume: '1', userref: 'abc' }, 'userref'))
+        .errorMessage,
       'EGeneral:Invalid arguments:userref',
     );
     // A resting order (userref as a number), then cancel it by txid, then cancel an unknown one.
