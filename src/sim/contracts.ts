@@ -68,6 +68,8 @@ export interface OrderRequest {
   userref?: number;
   clOrdId?: string;
   oflags?: string;
+  /** RFC3339 time after which the matching engine rejects the order (`EService:Deadline elapsed`). */
+  deadline?: string;
   validate?: boolean;
 }
 

@@ -36,6 +36,7 @@ const BUY: GatewayOrder = {
   price: '69160.4',
   timeinforce: 'IOC',
   userref: 42,
+  deadlineMs: Date.parse('2026-12-03T10:00:03.000Z'),
 };
 
 function ack(m: ClientMsg, orderId: string): string {

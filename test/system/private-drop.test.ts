@@ -77,7 +77,12 @@ describe('system: private socket lost mid-trade', () => {
     const unknownAt = k.indexOf('unknown');
     const reconciledAt = k.indexOf('reconciled');
     assert.ok(unknownAt > 0 && reconciledAt > unknownAt, `expected unknown then reconciled: ${k.join(',')}`);
-    assert.equal(k.includes('ack'), false, 'the held ack arrived after all');
+    // The order stream may name the order (its pending report went out before the held ack); the ack never came.
+    assert.equal(
+      rec.some((r) => r.kind === 'ack' && r['via'] !== 'stream'),
+      false,
+      'the held ack arrived after all',
+    );
     const reconciled = rec[reconciledAt];
     assert.equal(reconciled?.['leg'], 'buy');
     assert.equal(reconciled?.['status'], 'closed');
