@@ -577,6 +577,7 @@ function buildSummary(
     trades: {
       total: ledger.outcomes.length,
       sold: ledger.count('sold'),
+      dust: ledger.count('dust'),
       notFilled: ledger.count('not-filled'),
       rejected: ledger.count('rejected'),
       stranded: ledger.count('stranded'),

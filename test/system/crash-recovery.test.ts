@@ -76,6 +76,6 @@ describe('system: crash mid-trade and restart', () => {
     const bought = sum(rec, 'fill', 'volume');
     close(sum(rec, 'sell-fill', 'volume'), bought, bought, 'sold volume after recovery');
     // Its summary only covers its own trades; the journal must agree with the venue on everything.
-    assertBooksAgree(second.journal(), sim, before, null);
+    assertBooksAgree(second.journal(), sim, before, null, journalDir);
   });
 });

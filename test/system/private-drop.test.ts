@@ -48,7 +48,7 @@ describe('system: private socket lost mid-trade', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 
   test('the in-flight buy becomes unknown, is reconciled over REST, sold, and balances agree', async (t) => {
@@ -104,7 +104,7 @@ describe('system: private socket lost mid-trade', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
   test('a sell due while the private socket is down waits for it to come back instead of stranding', async (t) => {
     const duration = 20;
@@ -141,6 +141,6 @@ describe('system: private socket lost mid-trade', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 });

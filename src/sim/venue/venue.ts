@@ -271,7 +271,9 @@ export function createVenue(options: VenueOptions): VenueImpl {
     if (o.post && crosses) {
       reason = CANCEL_REASON.postOnly;
     } else if (crosses) {
-      let qty = o.volume;
+      const cap = options.faults?.fillCapNextOrder ?? null;
+      if (cap !== null && options.faults !== undefined) options.faults.fillCapNextOrder = null;
+      let qty = cap !== null ? Math.min(o.volume, cap) : o.volume;
       let limit = o.ordertype === 'limit' ? o.price : o.type === 'buy' ? Infinity : 0;
       if (o.ordertype === 'market' && o.type === 'buy') {
         const plan = planFundedBuy(book, o.volume, acct.available(pair.quoteId), feeFactor, pair.lotDecimals);
