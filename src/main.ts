@@ -567,7 +567,7 @@ function buildSummary(
     dropped: {
       listener: Object.fromEntries(
         Object.entries(totals.listenerCounters).filter(
-          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'out_of_order',
+          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'outOfOrder' || k === 'futureTimestamp',
         ),
       ),
       evaluation: totals.evaluationDrops,

@@ -130,11 +130,16 @@ export class OrderTracker {
     return v;
   }
 
-  /** Final, and every executed volume Kraken reported has arrived as a fill. */
+  /**
+   * Final, and every executed volume Kraken reported has arrived as a fill. A close that names no
+   * executed volume and brought no fill is not settled: a fill may still be on its way (v1 sends a
+   * status-only `closed` that can precede the ownTrades fill), so it is confirmed elsewhere (REST).
+   */
   isSettled(txid: string): boolean {
     const o = this.orders.get(txid);
     if (o === undefined || !isFinalStatus(o.status)) return false;
-    return o.volExec === undefined || this.filledVolume(txid) + 1e-12 >= o.volExec;
+    if (o.volExec === undefined) return o.fills.length > 0;
+    return this.filledVolume(txid) + 1e-12 >= o.volExec;
   }
 
   /** Resolves at the next change to any order (or news of one), or after `timeoutMs`. */
