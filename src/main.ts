@@ -2,7 +2,7 @@
  * Composition root: configuration, pair discovery, shared memory, the worker threads and their
  * supervision, metrics, alerts, logs, and a clean shutdown. The only process.exit of the program.
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
@@ -34,6 +34,9 @@ import type { Notifier } from './notify/notifier.js';
 import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/alerts.js';
 import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
+import { riskFromJournal, type HeldStop } from './journal/risk-from-journal.js';
+import { RISK_STOP_CODES } from './core/risk-limits.js';
+import { initPairStatus, watchPairStatus } from './engine/pair-status-watch.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
@@ -167,7 +170,10 @@ async function main(): Promise<void> {
     listeners: listenerCount,
     opportunityFields: OPPORTUNITY_FIELDS,
     evalCodes: EVAL_CODE_COUNT,
+    pairs: universe.pairs.length,
   });
+  initPairStatus(universe.pairs, shared);
+  const heldStop = config.mode === 'trade' ? journaledRiskStop(config, log) : null;
   const plan = planCores({ listeners: listenerCount }, availableCpus());
   const restAccess: RestAccess = {
     url: endpoints.rest,
@@ -202,6 +208,11 @@ async function main(): Promise<void> {
     `  ${universe.coins.length} coins (${universe.pairs.length} pairs) over ${listenerCount} listeners: ${subsets.map((s) => s.pairs.length).join(', ')} pairs each`,
     `  ${plan.summary}`,
     `  log ${log.path}`,
+    ...(heldStop !== null
+      ? [
+          `  TRADING STOPPED: risk limit ${heldStop.reason} reached ${new Date(heldStop.sinceMs).toISOString()} (journaled); evaluation runs. Clear it deliberately with --clear-risk-stop`,
+        ]
+      : []),
   ];
   for (const line of banner) say(line);
   log.info('start', {
@@ -337,9 +348,11 @@ async function main(): Promise<void> {
     cpu: plan.trader,
     spin: config.spin,
     fillTimeoutMs: config.strategy.fillTimeoutMs,
+    orderDeadlineMs: config.strategy.orderDeadlineMs,
     postTradePauseMs: config.strategy.postTradePauseMs,
     maxLocalAgeMs: config.strategy.maxLocalAgeMs,
     sellRetries: config.risk.sellRetries,
+    clearRiskStop: config.clearRiskStop,
     risk: {
       maxTradesPerMinute: config.risk.maxTradesPerMinute,
       maxDailyLoss: config.risk.maxDailyLoss,
@@ -357,8 +370,14 @@ async function main(): Promise<void> {
 
   for (const w of workers) w.start();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
-  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode.
-  shared.setTradingEnabled(true);
+  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode — also one the
+  // journal still holds from before this start.
+  if (heldStop !== null) shared.riskStop(RISK_STOP_CODES[heldStop.reason]);
+  else shared.setTradingEnabled(true);
+  const stopPairWatch = watchPairStatus(
+    { rest, pairs: universe.pairs, shared, log, alert: (a) => notifier.notify(a) },
+    config.strategy.pairStatusRefreshMs,
+  );
   notifier.notify(
     startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''),
   );
@@ -392,6 +411,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(statusTimer);
+    stopPairWatch();
     if (isTty) process.stdout.write('\n');
     say(`stopping (${reason}): no new trades; finishing the one in flight…`);
     log.info('shutdown', { reason });
@@ -465,6 +485,21 @@ async function main(): Promise<void> {
 }
 
 /** Waits (bounded) until the trader is between trades; a wedged trade must not block shutdown forever. */
+/**
+ * A risk stop the journal still holds (see risk-from-journal.ts), unless --clear-risk-stop clears
+ * it (the trader journals the clear when it starts).
+ */
+function journaledRiskStop(config: Config, log: FileLogger): HeldStop | null {
+  if (config.clearRiskStop || !existsSync(config.paths.journalDir)) return null;
+  try {
+    const records = readJournal(config.paths.journalDir, { onWarning: () => undefined });
+    return riskFromJournal(records, Date.now()).stop;
+  } catch (err) {
+    log.warn('could not read the journal for a held risk stop', { error: (err as Error).message });
+    return null;
+  }
+}
+
 async function waitTraderIdle(shared: SharedState, log: FileLogger): Promise<void> {
   const end = Date.now() + TRADE_FINISH_MAX_MS;
   while (shared.isTraderBusy() && Date.now() < end) {
@@ -532,7 +567,7 @@ function buildSummary(
     dropped: {
       listener: Object.fromEntries(
         Object.entries(totals.listenerCounters).filter(
-          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'out_of_order',
+          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'outOfOrder' || k === 'futureTimestamp',
         ),
       ),
       evaluation: totals.evaluationDrops,
@@ -542,6 +577,7 @@ function buildSummary(
     trades: {
       total: ledger.outcomes.length,
       sold: ledger.count('sold'),
+      dust: ledger.count('dust'),
       notFilled: ledger.count('not-filled'),
       rejected: ledger.count('rejected'),
       stranded: ledger.count('stranded'),

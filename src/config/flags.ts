@@ -9,6 +9,7 @@ export interface Flags {
   sim: boolean;
   demo: boolean;
   spin: boolean;
+  clearRiskStop: boolean;
   help: boolean;
   wsApi: 'v1' | 'v2' | undefined;
   listeners: number | undefined;
@@ -32,6 +33,7 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --duration SECONDS      run this long, then shut down cleanly
   --record FILE           write every public frame with its receive time (for the simulator's --replay)
   --spin                  trader busy-polls the opportunity slot (for machines with a dedicated core)
+  --clear-risk-stop       clear a journaled risk stop (it holds across restarts until cleared)
   --sim-rate N            simulator: updates per second (default 2000)
   --sim-dislocations N    simulator: dislocations per minute (default 0; 30 with --demo)
   --sim-coins N           simulator: number of coins (default 520)
@@ -56,6 +58,7 @@ const BOOLEAN_FLAGS = {
   '--sim': 'sim',
   '--demo': 'demo',
   '--spin': 'spin',
+  '--clear-risk-stop': 'clearRiskStop',
   '--help': 'help',
   '-h': 'help',
 } as const;
@@ -68,6 +71,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     sim: false,
     demo: false,
     spin: false,
+    clearRiskStop: false,
     help: false,
     wsApi: undefined,
     listeners: undefined,
