@@ -24,6 +24,7 @@ import { holdEventLoop } from './slot.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
 import { runTrade, type TradeDeps, type TradeResult, type TradeSettings } from './trade-runner.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';
@@ -44,6 +45,8 @@ export interface TraderOptions {
   nowUs: () => number;
   /** Rehearses the trade path between opportunities (trade mode); null: never. */
   warmer: { rehearse(): Promise<void> } | null;
+  /** Records the listener → trader hand-off of every opportunity taken (`trade_message_receive_speed`). */
+  recorder: Pick<MetricsRecorder, 'tradeMessageReceive'> | null;
 }
 
 /** Drops the trader itself decides (the listeners count theirs in shared memory). */
@@ -166,6 +169,7 @@ export class Trader {
     const opp = readOpportunity(this.buf);
     if (this.o.mode === 'evaluate') {
       this.counters.evaluated++;
+      this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
       this.logOpportunity(opp);
       return;
     }
@@ -224,6 +228,8 @@ export class Trader {
       if (this.o.postTradePauseMs > 0) await deps.sleep(this.o.postTradePauseMs);
     } finally {
       shared.setTraderBusy(false);
+      // Recorded after the trade, not between taking the opportunity and sending its order.
+      this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
     }
   }
 
