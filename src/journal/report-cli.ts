@@ -6,11 +6,17 @@ import { readJournal, type JournalWarning } from './journal-reader.js';
 import { JournalError } from './journal-record.js';
 import { summarize } from './summarize.js';
 import { formatSummary } from './report-format.js';
+import { usdPnl } from './trade-pnl.js';
+import { formatUsdPnl } from './report-usd-format.js';
+import { writeEquityCurve } from './equity-curve.js';
 
 const EXIT_USAGE = 2;
-const USAGE = 'usage: report [--dir <journal directory>]   (default: $JOURNAL_DIR or ./journal)';
+const USAGE = `usage: report [--dir <journal directory>] [--equity <file.svg|file.html>]
+  --dir      the journal (default: $JOURNAL_DIR or ./journal)
+  --equity   also write the equity curve (cumulative PnL in USD) as SVG, or as HTML with the tables`;
 
-function parseArgs(argv: readonly string[]): { dir: string } | string {
+function parseArgs(argv: readonly string[]): { dir: string; equity: string | null } | string {
+  let equity: string | null = null;
   let dir =
     process.env.JOURNAL_DIR !== undefined && process.env.JOURNAL_DIR !== ''
       ? process.env.JOURNAL_DIR
@@ -22,10 +28,15 @@ function parseArgs(argv: readonly string[]): { dir: string } | string {
       if (v === undefined || v === '') return '--dir needs a value';
       dir = v;
     } else if (a?.startsWith('--dir=')) dir = a.slice('--dir='.length);
-    else if (a === '--help' || a === '-h') return '';
+    else if (a === '--equity') {
+      const v = argv[++i];
+      if (v === undefined || !/\.(svg|html?)$/i.test(v))
+        return '--equity needs a file name ending in .svg or .html';
+      equity = v;
+    } else if (a === '--help' || a === '-h') return '';
     else return `unknown argument: ${a}`;
   }
-  return { dir };
+  return { dir, equity };
 }
 
 function main(): number {
@@ -40,6 +51,16 @@ function main(): number {
     const records = readJournal(args.dir, { onWarning: (w) => warnings.push(w) });
     for (const w of warnings) console.error(`report: warning ${w.code} ${w.file}:${w.line}: ${w.message}`);
     console.log(formatSummary(summarize(records), records.length));
+    if (records.length > 0) console.log('\n' + formatUsdPnl(usdPnl(records)));
+    if (args.equity !== null) {
+      try {
+        writeEquityCurve(args.equity, usdPnl(records));
+      } catch (e) {
+        console.error(`report: could not write ${args.equity}: ${(e as Error).message}`);
+        return EXIT_USAGE;
+      }
+      console.log(`\nequity curve written to ${args.equity}`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof JournalError) {
