@@ -24,6 +24,8 @@ import { readTotals, statusLine, TradeLedger } from './engine/run-summary.js';
 import { StartupCounters } from './engine/startup-counters.js';
 import { formatSummaryTable } from './engine/summary-table.js';
 import { LatencyHistogram } from './metrics/latency-histogram.js';
+import { LiveStatus } from './control/live-status.js';
+import { startOperatorSurfaces } from './control/operator-surfaces.js';
 import type { ListenerWorkerData } from './engine/workers/listener-worker.js';
 import type { TraderWorkerData } from './engine/workers/trader-worker.js';
 import type { FetcherWorkerData } from './engine/workers/fetcher-worker.js';
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     config.influx.password,
     config.influx.adminPassword,
     config.telegram.token,
+    config.dashboard?.token ?? null,
   ]);
   const log = new FileLogger(config.paths.logDir, levelOf, redact, (line, level) => {
     if (level === 'error' || (config.debug && level === 'warn'))
@@ -193,14 +196,34 @@ async function main(): Promise<void> {
     { log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg) },
   );
   const ingestion = new LatencyHistogram();
+  const live = new LiveStatus(shared);
   const hub = new MetricsHub({
     sink,
     pairName: (i) => universe.pairs[i]?.wsname,
     mode: `${config.mode}${sim ? '-sim' : ''}`,
     log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg),
-    onIngestion: (us) => ingestion.record(us),
+    onIngestion: (us) => {
+      ingestion.record(us);
+      live.onIngestion(us);
+    },
+    onOpportunity: (o) => live.onOpportunity(o.direction, o.roi),
   });
   const startup = new StartupCounters(shared.counters);
+  const ledger = new TradeLedger();
+  let traderCounters: Record<string, number> = {};
+  const operator = await startOperatorSurfaces({
+    config,
+    venue: sim ? 'the built-in simulator' : config.colocated ? 'Kraken (colocated)' : 'Kraken',
+    shared,
+    ledger,
+    live,
+    startup,
+    ingestionRun: ingestion,
+    traderCounters: () => traderCounters,
+    pairsPerListener: subsets.map((p) => p.pairs.length),
+    notifier,
+    log,
+  });
 
   const banner = [
     `kraken-arb — ${config.mode === 'trade' ? 'TRADE MODE (orders are sent)' : 'evaluation mode (no order is ever sent)'}${sim ? ' against the built-in simulator' : ''}`,
@@ -208,6 +231,7 @@ async function main(): Promise<void> {
     `  ${universe.coins.length} coins (${universe.pairs.length} pairs) over ${listenerCount} listeners: ${subsets.map((s) => s.pairs.length).join(', ')} pairs each`,
     `  ${plan.summary}`,
     `  log ${log.path}`,
+    ...operator.bannerLines,
   ];
   for (const line of banner) say(line);
   log.info('start', {
@@ -218,8 +242,6 @@ async function main(): Promise<void> {
     corePlan: plan.summary,
   });
 
-  const ledger = new TradeLedger();
-  let traderCounters: Record<string, number> = {};
   let recorder: WriteStream | null = null;
   if (config.recordFile !== null) {
     recorder = createWriteStream(config.recordFile, { flags: 'a' });
@@ -239,6 +261,7 @@ async function main(): Promise<void> {
         break;
       case 'trade':
         ledger.add(m.outcome);
+        live.onTrade(m.outcome);
         hub.trade(m.outcome);
         // A trade that never bought anything is not news; everything else is.
         if (m.outcome.status !== 'not-filled') notifier.notify(tradeAlert(m.outcome));
@@ -394,6 +417,8 @@ async function main(): Promise<void> {
     lastUpdates = totals.updates;
     lastStatusMs = now;
     const line = statusLine(totals, rate, ledger, shared.isTradingEnabled(), config.mode);
+    live.tick();
+    operator.publish();
     if (isTty) process.stdout.write('\r\x1b[K' + line);
     else if (now - lastPlainStatusMs >= 5000) {
       process.stdout.write(line + '\n');
@@ -457,6 +482,7 @@ async function main(): Promise<void> {
     );
     writeDropDeltas(); // the last report's window would otherwise be lost
     await hub.close(5_000).catch(() => undefined);
+    await operator.close().catch(() => undefined);
     await notifier.close(5_000).catch(() => undefined);
     if (recorder) await new Promise<void>((r) => recorder?.end(r));
     await sim?.stop();

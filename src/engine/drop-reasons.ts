@@ -4,6 +4,8 @@
  * evaluation codes (src/core/eval-codes.ts), the listeners' drop columns (shared-counters.ts) and
  * the trader's counters (trader.ts). Three stages, in the order an update meets them.
  */
+import type { RunTotals } from './run-summary.js';
+
 export type DropStage = 'not-evaluated' | 'failed-check' | 'not-taken' | 'at-trader';
 
 export interface DropReason {
@@ -164,4 +166,35 @@ export function dropReason(key: string): DropReason {
   return (
     BY_KEY.get(key) ?? { key, stage: 'not-evaluated', label: key, explanation: '(no explanation recorded)' }
   );
+}
+
+export interface DropCount {
+  readonly reason: DropReason;
+  /** The start-up share; null where there is none (the trader's own counts, or no split known). */
+  readonly startup: number | null;
+  /** After start-up (all of it where there is no split). */
+  readonly after: number;
+}
+
+function countOf(t: RunTotals | null, key: string): number {
+  if (t === null) return 0;
+  return t.evaluationDrops[key] ?? t.listenerCounters[key] ?? 0;
+}
+
+/** Every non-zero count of `reasons`, split into start-up and after where the split is known. */
+export function dropCounts(
+  reasons: readonly DropReason[],
+  totals: RunTotals,
+  startup: RunTotals | null,
+  traderCounters: Readonly<Record<string, number>>,
+): DropCount[] {
+  const out: DropCount[] = [];
+  for (const reason of reasons) {
+    const atTrader = reason.stage === 'at-trader';
+    const total = atTrader ? (traderCounters[reason.key] ?? 0) : countOf(totals, reason.key);
+    if (total <= 0) continue;
+    const early = atTrader || startup === null ? null : Math.min(total, countOf(startup, reason.key));
+    out.push({ reason, startup: early, after: early === null ? total : total - early });
+  }
+  return out;
 }

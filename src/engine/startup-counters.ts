@@ -25,7 +25,11 @@ export class StartupCounters {
 
   /** Listeners whose start-up is over. */
   warmCount(): number {
-    return this.baselines.filter((b) => b !== null).length;
+    return this.warmListeners().length;
+  }
+
+  warmListeners(): number[] {
+    return this.baselines.flatMap((b, i) => (b === null ? [] : [i]));
   }
 
   /** The start-up share of every counter, summed over listeners, in the RunTotals shape. */

@@ -5,6 +5,7 @@
  */
 import type { RunTotals, TradeLedger } from './run-summary.js';
 import {
+  dropCounts,
   DROP_REASONS,
   DROP_STAGE_TITLES,
   INPUT_PROBLEMS,
@@ -42,12 +43,14 @@ export function formatMicros(us: number): string {
   return `${(us / 1e6).toFixed(2)} s`;
 }
 
-function percentiles(p: Percentiles | null, what: string): string {
+/** `p50 … · p90 … · p99 … · max … (N what)`, or `none measured`. */
+export function percentiles(p: Percentiles | null, what: string): string {
   if (p === null || p.count === 0) return 'none measured';
   return `p50 ${formatMicros(p.p50)} · p90 ${formatMicros(p.p90)} · p99 ${formatMicros(p.p99)} · max ${formatMicros(p.max)} (${int(p.count)} ${what})`;
 }
 
-function amounts(m: Readonly<Record<string, number>>): string {
+/** `0.5 ADA, 2 XBT`, or `none`. */
+export function amounts(m: Readonly<Record<string, number>>): string {
   const e = Object.entries(m).filter(([, v]) => v !== 0);
   return e.length === 0 ? 'none' : e.map(([k, v]) => `${+v.toPrecision(8)} ${k}`).join(', ');
 }
@@ -66,7 +69,8 @@ const OUTCOME_LABELS: ReadonlyArray<[Parameters<TradeLedger['count']>[0], string
   ['failed', 'failed'],
 ];
 
-function tradesLine(ledger: TradeLedger): string {
+/** `12: 9 sold, 2 not filled, 1 stranded`. */
+export function tradesLine(ledger: TradeLedger): string {
   const n = ledger.outcomes.length;
   if (n === 0) return '0';
   const parts = OUTCOME_LABELS.map(([s, label]) => [ledger.count(s), label] as const)
@@ -103,27 +107,14 @@ function overview(i: SummaryTableInput): string[][] {
   return rows;
 }
 
-function countOf(t: RunTotals | null, key: string): number {
-  if (t === null) return 0;
-  return t.evaluationDrops[key] ?? t.listenerCounters[key] ?? 0;
-}
-
 /** Rows of one stage: label, start-up count, after start-up, explanation (only non-zero reasons). */
 function stageRows(i: SummaryTableInput, reasons: readonly DropReason[]): string[][] {
-  const rows: string[][] = [];
-  for (const r of reasons) {
-    const atTrader = r.stage === 'at-trader';
-    const total = atTrader ? (i.traderCounters[r.key] ?? 0) : countOf(i.totals, r.key);
-    if (total <= 0) continue;
-    const early = atTrader || i.startup === null ? null : Math.min(total, countOf(i.startup, r.key));
-    rows.push([
-      `    ${r.label}`,
-      early === null ? '-' : int(early),
-      int(early === null ? total : total - early),
-      r.explanation,
-    ]);
-  }
-  return rows;
+  return dropCounts(reasons, i.totals, i.startup, i.traderCounters).map((c) => [
+    `    ${c.reason.label}`,
+    c.startup === null ? '-' : int(c.startup),
+    int(c.after),
+    c.reason.explanation,
+  ]);
 }
 
 function dropsTable(i: SummaryTableInput): string[] {
