@@ -134,11 +134,6 @@ export class MetricsHub {
       this.point(strandedInventoryPoint(t.strandedAsset, t.strandedVolume, t.tradeId, atUs));
   }
 
-  /** Inventory left by a trade (volume 0 when it has been unwound). */
-  stranded(asset: string, volume: number, tradeId: string, atUs = this.nowUs()): void {
-    this.point(strandedInventoryPoint(asset, volume, tradeId, atUs));
-  }
-
   /** Counter deltas since the last call, e.g. from the listeners' shared counters, by reason name. */
   opportunityDrops(listener: number, deltas: Readonly<Record<string, number>>, atUs = this.nowUs()): void {
     for (const [reason, n] of Object.entries(deltas))
