@@ -58,7 +58,7 @@ export const PAGE_CSS = `
 body { margin: 0; }
 header { display: flex; gap: 12px; align-items: center; padding: 10px 16px; background: #24292f; color: #fff; }
 header h1 { font-size: 18px; margin: 0 12px 0 0; }
-main { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 12px; padding: 12px; }
+main { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 12px; padding: 12px; }
 section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; overflow-x: auto; }
 section.wide { grid-column: 1 / -1; }
 h2 { font-size: 15px; margin: 0 0 8px; }

@@ -144,3 +144,19 @@ test('with a token: refused without it; ?token= becomes an HttpOnly cookie and l
   assert.equal(page.status, 200);
   assert.ok(!page.body.includes(TOKEN), 'the token must not be in the page');
 });
+
+test('a port already taken is an error for the caller (the program then runs without the dashboard)', async (t) => {
+  const { server } = await start(t);
+  await assert.rejects(
+    startDashboard({
+      host: '127.0.0.1',
+      port: server.port,
+      token: null,
+      clientScript: '',
+      log: { info: () => undefined, warn: () => undefined },
+      snapshot: () => ({}) as DashboardSnapshot,
+      control: { stop: () => ({ ok: true, message: '' }), resume: () => ({ ok: true, message: '' }) },
+    }),
+    /EADDRINUSE/,
+  );
+});
