@@ -98,9 +98,11 @@ test('the dashboard shows trades as they happen, and its guarded stop stops trad
   await page.click('#resume-trading');
   await page.locator('#trading-state', { hasText: 'trading on' }).waitFor({ timeout: 10_000 });
 
+  // Checked before the program goes away (the page's event stream then fails to reconnect).
+  assert.deepEqual(pageErrors, []);
+  await page.close();
   demo.child.kill('SIGTERM');
   assert.equal(await demo.exited, 0, demo.output().slice(-2000));
-  assert.deepEqual(pageErrors, []);
   // No trade started while trading was stopped (one in flight at the click may finish).
   const intents = readJournal(join(demo.dir, 'journal')).filter((r) => r.kind === 'intent');
   assert.ok(intents.length > 0);
