@@ -55,9 +55,85 @@ async function clientScript(): Promise<string> {
   return readFile(new URL('../../dashboard-client/client/app.js', import.meta.url), 'utf8');
 }
 
+/** The dashboard, or null with the banner line saying why not. */
+async function startDashboardFor(
+  d: OperatorDeps,
+  control: TradingControl,
+  tail: JournalTail | null,
+  bannerLines: string[],
+): Promise<DashboardServer | null> {
+  const { config } = d;
+  const dc = config.dashboard;
+  if (dc === null) return null;
+  try {
+    const dashboard = await startDashboard({
+      host: dc.host,
+      port: dc.port,
+      token: dc.token,
+      clientScript: await clientScript(),
+      control,
+      log: d.log,
+      snapshot: () =>
+        buildSnapshot({
+          mode: config.mode,
+          venue: d.venue,
+          shared: d.shared,
+          ledger: d.ledger,
+          live: d.live,
+          startup: d.startup,
+          control,
+          traderCounters: d.traderCounters,
+          tail,
+          ingestionRun: d.ingestionRun,
+          pairsPerListener: d.pairsPerListener,
+          risk: config.risk,
+        }),
+    });
+    bannerLines.push(`  dashboard ${dashboard.url}${dc.token === null ? '' : '?token=<DASHBOARD_TOKEN>'}`);
+    d.log.info('dashboard listening', { url: dashboard.url });
+    return dashboard;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    bannerLines.push(`  dashboard NOT started: cannot listen on ${dc.host}:${dc.port} (${why})`);
+    d.log.error('dashboard could not start; running without it', { error: why });
+    return null;
+  }
+}
+
+/** Telegram commands when Telegram is configured, else null. */
+function startCommands(d: OperatorDeps, control: TradingControl): TelegramCommands | null {
+  const { config, shared } = d;
+  if (config.telegram.token === null || config.telegram.chatId === null) return null;
+  const commands = new TelegramCommands({
+    token: config.telegram.token,
+    chatId: config.telegram.chatId,
+    apiUrl: config.telegram.apiUrl,
+    log: d.log,
+    reply: (key, text) => d.notifier.notify({ key, severity: 'info', text }),
+    handlers: {
+      status: () =>
+        statusText({
+          venue: d.venue,
+          uptimeS: (Date.now() - d.live.startedMs) / 1000,
+          state: control.state(),
+          totals: readTotals(shared.counters),
+          updatesPerS: d.live.updatesPerSecond(),
+          feedsOnline: d.pairsPerListener.filter((_, i) => shared.feedStatus(i) === FEED_ONLINE).length,
+          listeners: d.pairsPerListener.length,
+          ledger: d.ledger,
+        }),
+      pnl: () => pnlText(d.ledger, config.mode),
+      stop: () => control.stop('telegram').message,
+      resume: () => control.resume('telegram').message,
+    },
+  });
+  commands.start();
+  return commands;
+}
+
 export async function startOperatorSurfaces(d: OperatorDeps): Promise<OperatorSurfaces> {
-  const { config, shared, log } = d;
-  const control = new TradingControl(shared, {
+  const { config, log } = d;
+  const control = new TradingControl(d.shared, {
     mode: config.mode,
     onChange: (change, source, message) => {
       log.warn(message, { change, source });
@@ -78,71 +154,10 @@ export async function startOperatorSurfaces(d: OperatorDeps): Promise<OperatorSu
   const tail = config.mode === 'trade' ? new JournalTail(config.paths.journalDir, publishSoon) : null;
   const tailTimer = tail === null ? null : setInterval(() => void tail.poll(), TAIL_POLL_MS);
   void tail?.poll();
-
-  if (config.dashboard !== null) {
-    const dc = config.dashboard;
-    try {
-      dashboard = await startDashboard({
-        host: dc.host,
-        port: dc.port,
-        token: dc.token,
-        clientScript: await clientScript(),
-        control,
-        log,
-        snapshot: () =>
-          buildSnapshot({
-            mode: config.mode,
-            venue: d.venue,
-            shared,
-            ledger: d.ledger,
-            live: d.live,
-            startup: d.startup,
-            control,
-            traderCounters: d.traderCounters,
-            tail,
-            ingestionRun: d.ingestionRun,
-            pairsPerListener: d.pairsPerListener,
-            risk: config.risk,
-          }),
-      });
-      bannerLines.push(`  dashboard ${dashboard.url}${dc.token === null ? '' : '?token=<DASHBOARD_TOKEN>'}`);
-      log.info('dashboard listening', { url: dashboard.url });
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      bannerLines.push(`  dashboard NOT started: cannot listen on ${dc.host}:${dc.port} (${why})`);
-      log.error('dashboard could not start; running without it', { error: why });
-    }
-  }
-
-  let commands: TelegramCommands | null = null;
-  if (config.telegram.token !== null && config.telegram.chatId !== null) {
-    commands = new TelegramCommands({
-      token: config.telegram.token,
-      chatId: config.telegram.chatId,
-      apiUrl: config.telegram.apiUrl,
-      log,
-      reply: (key, text) => d.notifier.notify({ key, severity: 'info', text }),
-      handlers: {
-        status: () =>
-          statusText({
-            venue: d.venue,
-            uptimeS: (Date.now() - d.live.startedMs) / 1000,
-            state: control.state(),
-            totals: readTotals(shared.counters),
-            updatesPerS: d.live.updatesPerSecond(),
-            feedsOnline: d.pairsPerListener.filter((_, i) => shared.feedStatus(i) === FEED_ONLINE).length,
-            listeners: d.pairsPerListener.length,
-            ledger: d.ledger,
-          }),
-        pnl: () => pnlText(d.ledger, config.mode),
-        stop: () => control.stop('telegram').message,
-        resume: () => control.resume('telegram').message,
-      },
-    });
-    commands.start();
+  dashboard = await startDashboardFor(d, control, tail, bannerLines);
+  const commands = startCommands(d, control);
+  if (commands !== null)
     bannerLines.push('  Telegram commands on: /status /pnl /stop /resume (from the configured chat only)');
-  }
-
   return {
     control,
     bannerLines,

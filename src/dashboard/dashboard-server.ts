@@ -69,14 +69,8 @@ function cookieToken(req: IncomingMessage): string | null {
   return null;
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string,
-  extra: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...extra });
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type });
   res.end(body);
 }
 
@@ -92,46 +86,123 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   return body;
 }
 
-export async function startDashboard(o: DashboardOptions): Promise<DashboardServer> {
-  const csrf = randomBytes(24).toString('base64url');
-  const clients = new Set<ServerResponse>();
-  let port = o.port;
-  const loopback = isLoopbackHost(o.host);
+const TEXT = 'text/plain; charset=utf-8';
 
-  const allowedHost = (req: IncomingMessage): boolean => {
-    if (!loopback) return true; // the token guards a non-loopback listener
+/** One listening dashboard: routes, guards and the open event streams. */
+class Dashboard implements DashboardServer {
+  private readonly csrf = randomBytes(24).toString('base64url');
+  private readonly clientSet = new Set<ServerResponse>();
+  private readonly loopback: boolean;
+  private readonly server: Server;
+  port = 0;
+
+  constructor(private readonly o: DashboardOptions) {
+    this.loopback = isLoopbackHost(o.host);
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        o.log.warn('dashboard request failed', { error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) send(res, 500, TEXT, 'Internal error.\n');
+        else res.destroy();
+      });
+    });
+    this.server.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  get url(): string {
+    const host = this.o.host.includes(':') && !this.o.host.startsWith('[') ? `[${this.o.host}]` : this.o.host;
+    return `http://${host}:${this.port}/`;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.o.port, this.o.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server.on('error', (err) => this.o.log.warn('dashboard server error', { error: err.message }));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  publish(): void {
+    if (this.clientSet.size === 0) return;
+    const data = JSON.stringify(this.o.snapshot());
+    for (const res of this.clientSet) this.writeEvent(res, data);
+  }
+
+  clients(): number {
+    return this.clientSet.size;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.clientSet) res.end();
+    this.clientSet.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.allowedHost(req)) {
+      send(res, 403, TEXT, 'Refused: the Host header does not name this machine.\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+    if (!this.authorized(req, res, url)) return;
+    switch (`${req.method ?? 'GET'} ${url.pathname}`) {
+      case 'GET /':
+        return send(res, 200, 'text/html; charset=utf-8', pageHtml(this.csrf));
+      case 'GET /app.js':
+        return send(res, 200, 'text/javascript; charset=utf-8', this.o.clientScript);
+      case 'GET /app.css':
+        return send(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+      case 'GET /favicon.ico':
+        res.writeHead(204, SECURITY_HEADERS);
+        return void res.end();
+      case 'GET /events':
+        return this.events(req, res);
+      case 'GET /api/state':
+        return json(res, 200, this.o.snapshot());
+      case 'POST /api/stop':
+        return this.control(req, res, 'stop');
+      case 'POST /api/resume':
+        return this.control(req, res, 'resume');
+      default:
+        send(res, 404, TEXT, 'Not found.\n');
+    }
+  }
+
+  private allowedHost(req: IncomingMessage): boolean {
+    if (!this.loopback) return true; // the token guards a non-loopback listener
     const host = (req.headers.host ?? '').toLowerCase();
-    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${o.host}:${port}`].includes(host);
-  };
+    const p = this.port;
+    return [`127.0.0.1:${p}`, `localhost:${p}`, `[::1]:${p}`, `${this.o.host}:${p}`].includes(host);
+  }
 
   /** True when the request may go on; otherwise it has been answered. */
-  const authorized = (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
-    if (o.token === null) return true;
+  private authorized(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const token = this.o.token;
+    if (token === null) return true;
     const given = url.searchParams.get('token');
-    if (given !== null && sameSecret(given, o.token)) {
+    if (given !== null && sameSecret(given, token)) {
       // Trade the token in the URL for a cookie, and drop it from the address bar and history.
       res.writeHead(303, {
         ...SECURITY_HEADERS,
         location: url.pathname,
-        'set-cookie': `${COOKIE}=${encodeURIComponent(o.token)}; HttpOnly; SameSite=Strict; Path=/`,
+        'set-cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
       });
       res.end();
       return false;
     }
     const cookie = cookieToken(req);
-    if (cookie !== null && sameSecret(cookie, o.token)) return true;
-    send(
-      res,
-      401,
-      'text/plain; charset=utf-8',
-      'This dashboard needs its token: open it with ?token=<DASHBOARD_TOKEN>.\n',
-    );
+    if (cookie !== null && sameSecret(cookie, token)) return true;
+    send(res, 401, TEXT, 'This dashboard needs its token: open it with ?token=<DASHBOARD_TOKEN>.\n');
     return false;
-  };
+  }
 
-  const events = (req: IncomingMessage, res: ServerResponse): void => {
-    if (clients.size >= MAX_CLIENTS) {
-      send(res, 503, 'text/plain; charset=utf-8', 'Too many dashboard pages open.\n');
+  private events(req: IncomingMessage, res: ServerResponse): void {
+    if (this.clientSet.size >= MAX_CLIENTS) {
+      send(res, 503, TEXT, 'Too many dashboard pages open.\n');
       return;
     }
     res.writeHead(200, {
@@ -140,112 +211,44 @@ export async function startDashboard(o: DashboardOptions): Promise<DashboardServ
       connection: 'keep-alive',
     });
     res.write('retry: 2000\n\n');
-    clients.add(res);
-    req.on('close', () => clients.delete(res));
-    writeEvent(res, 'state', JSON.stringify(o.snapshot()));
-  };
+    this.clientSet.add(res);
+    req.on('close', () => this.clientSet.delete(res));
+    this.writeEvent(res, JSON.stringify(this.o.snapshot()));
+  }
 
-  const control = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    action: 'stop' | 'resume',
-  ): Promise<void> => {
+  private async control(req: IncomingMessage, res: ServerResponse, action: 'stop' | 'resume'): Promise<void> {
     const header = req.headers['x-csrf-token'];
-    if (typeof header !== 'string' || !sameSecret(header, csrf)) {
+    if (typeof header !== 'string' || !sameSecret(header, this.csrf)) {
       json(res, 403, { ok: false, message: 'refused: this request did not come from the dashboard page' });
       return;
     }
-    const body = await readBody(req);
     let confirm: unknown;
     try {
-      confirm = (JSON.parse(body ?? '') as { confirm?: unknown }).confirm;
+      confirm = (JSON.parse((await readBody(req)) ?? '') as { confirm?: unknown }).confirm;
     } catch {
-      confirm = undefined;
+      confirm = undefined; // not JSON: refused below like a missing confirmation
     }
     if (confirm !== action) {
       json(res, 400, { ok: false, message: `refused: the body must be {"confirm":"${action}"}` });
       return;
     }
-    const result = action === 'stop' ? o.control.stop('dashboard') : o.control.resume('dashboard');
+    const result = action === 'stop' ? this.o.control.stop('dashboard') : this.o.control.resume('dashboard');
     json(res, result.ok ? 200 : 409, result);
-    publish();
-  };
+    this.publish();
+  }
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!allowedHost(req)) {
-      send(res, 403, 'text/plain; charset=utf-8', 'Refused: the Host header does not name this machine.\n');
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
-    if (!authorized(req, res, url)) return;
-    const route = `${req.method ?? 'GET'} ${url.pathname}`;
-    switch (route) {
-      case 'GET /':
-        return send(res, 200, 'text/html; charset=utf-8', pageHtml(csrf));
-      case 'GET /app.js':
-        return send(res, 200, 'text/javascript; charset=utf-8', o.clientScript);
-      case 'GET /app.css':
-        return send(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
-      case 'GET /favicon.ico':
-        res.writeHead(204, SECURITY_HEADERS);
-        return void res.end();
-      case 'GET /events':
-        return events(req, res);
-      case 'GET /api/state':
-        return json(res, 200, o.snapshot());
-      case 'POST /api/stop':
-        return control(req, res, 'stop');
-      case 'POST /api/resume':
-        return control(req, res, 'resume');
-      default:
-        send(res, 404, 'text/plain; charset=utf-8', 'Not found.\n');
-    }
-  };
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      o.log.warn('dashboard request failed', { error: err instanceof Error ? err.message : String(err) });
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error.\n');
-      else res.destroy();
-    });
-  });
-  server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (err) => o.log.warn('dashboard server error', { error: err.message }));
-  port = (server.address() as AddressInfo).port;
-
-  function writeEvent(res: ServerResponse, event: string, data: string): void {
+  private writeEvent(res: ServerResponse, data: string): void {
     if (res.writableLength > MAX_CLIENT_BACKLOG_BYTES) {
-      clients.delete(res);
+      this.clientSet.delete(res);
       res.destroy();
       return;
     }
-    res.write(`event: ${event}\ndata: ${data}\n\n`);
+    res.write(`event: state\ndata: ${data}\n\n`);
   }
+}
 
-  function publish(): void {
-    if (clients.size === 0) return;
-    const data = JSON.stringify(o.snapshot());
-    for (const res of clients) writeEvent(res, 'state', data);
-  }
-
-  const shownHost = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
-  return {
-    url: `http://${shownHost}:${port}/`,
-    port,
-    publish,
-    clients: () => clients.size,
-    close: async () => {
-      for (const res of clients) res.end();
-      clients.clear();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+export async function startDashboard(o: DashboardOptions): Promise<DashboardServer> {
+  const d = new Dashboard(o);
+  await d.listen();
+  return d;
 }

@@ -145,47 +145,42 @@ function tradeBlock(t: TradeView): HTMLElement {
   );
 }
 
-function render(d: DashboardSnapshot): void {
-  byId('mode').textContent = `${d.mode === 'trade' ? 'TRADE MODE' : 'evaluation mode'} · ${d.venue}`;
-  byId('uptime').textContent =
-    `up ${int(d.uptimeS)} s · ${int(d.updatesPerS)} updates/s · ${int(d.updates)} updates`;
+function renderRisk(d: DashboardSnapshot): void {
   const r = d.risk;
   const state = h(
     'span',
     { id: 'trading-state', class: `pill ${r.tradingEnabled ? 'ok' : 'bad'}` },
     r.tradingEnabled ? 'trading on' : `trading stopped: ${r.stopReason}`,
   );
-  fill(
-    'risk',
-    state,
-    table(
-      ['', 'now', 'limit'],
-      [
-        ['trades in the last minute', int(r.tradesLastMinute), int(r.limits.maxTradesPerMinute)],
-        ['PnL today (UTC)', usd(r.dayPnlUsd), `−${r.limits.maxDailyLoss} USD`],
-        ['failures in a row', int(r.failuresInARow), int(r.limits.maxConsecutiveFailures)],
-      ],
-      [false, true, true],
-    ),
+  const limits = table(
+    ['', 'now', 'limit'],
+    [
+      ['trades in the last minute', int(r.tradesLastMinute), int(r.limits.maxTradesPerMinute)],
+      ['PnL today (UTC)', usd(r.dayPnlUsd), `−${r.limits.maxDailyLoss} USD`],
+      ['failures in a row', int(r.failuresInARow), int(r.limits.maxConsecutiveFailures)],
+    ],
+    [false, true, true],
   );
+  fill('risk', state, limits);
   (byId('stop-trading') as HTMLButtonElement).disabled = !r.tradingEnabled || r.shuttingDown;
   (byId('resume-trading') as HTMLButtonElement).disabled = !r.resumable;
-  fill(
-    'feeds',
-    table(
-      ['listener', 'status', 'pairs', 'updates/s', 'last update', 'reconnects', 'start-up'],
-      d.feeds.map((f) => [
-        String(f.listener),
-        h('span', { class: `pill ${f.status === 'online' ? 'ok' : 'bad'}` }, f.status),
-        int(f.pairs),
-        int(f.updatesPerS),
-        f.lastUpdateAgeMs === null ? '-' : `${int(f.lastUpdateAgeMs)} ms ago`,
-        int(f.reconnects),
-        f.warm ? 'done' : 'waiting for quotes',
-      ]),
-      [false, false, true, true, true, true, false],
-    ),
-  );
+}
+
+function renderFeeds(d: DashboardSnapshot): void {
+  const rows = d.feeds.map((f) => [
+    String(f.listener),
+    h('span', { class: `pill ${f.status === 'online' ? 'ok' : 'bad'}` }, f.status),
+    int(f.pairs),
+    int(f.updatesPerS),
+    f.lastUpdateAgeMs === null ? '-' : `${int(f.lastUpdateAgeMs)} ms ago`,
+    int(f.reconnects),
+    f.warm ? 'done' : 'waiting for quotes',
+  ]);
+  const head = ['listener', 'status', 'pairs', 'updates/s', 'last update', 'reconnects', 'start-up'];
+  fill('feeds', table(head, rows, [false, false, true, true, true, true, false]));
+}
+
+function renderMarket(d: DashboardSnapshot): void {
   const o = d.opportunities;
   fill(
     'opportunities',
@@ -202,17 +197,14 @@ function render(d: DashboardSnapshot): void {
   );
   fill('pnl-chart', pnlChart(d.pnl.series));
   const l = d.latency;
+  const rows = [
+    latencyRow('decision → send', l.decisionToSend),
+    latencyRow('ingestion, last 10 s', l.ingestionRecent),
+    latencyRow('ingestion, whole run', l.ingestionRun),
+  ];
   fill(
     'latency',
-    table(
-      ['', 'p50', 'p90', 'p99', 'max', 'count'],
-      [
-        latencyRow('decision → send', l.decisionToSend),
-        latencyRow('ingestion, last 10 s', l.ingestionRecent),
-        latencyRow('ingestion, whole run', l.ingestionRun),
-      ],
-      [false, true, true, true, true, true],
-    ),
+    table(['', 'p50', 'p90', 'p99', 'max', 'count'], rows, [false, true, true, true, true, true]),
   );
   const stranded = Object.entries(d.stranded).filter(([, v]) => v !== 0);
   fill(
@@ -225,29 +217,38 @@ function render(d: DashboardSnapshot): void {
           [false, true],
         ),
   );
+}
+
+function renderTradesAndDrops(d: DashboardSnapshot): void {
+  const none = d.mode === 'trade' ? 'no trade yet' : 'evaluation mode: no trades';
   fill(
     'trades',
-    d.trades.length === 0
-      ? h('span', { class: 'muted' }, d.mode === 'trade' ? 'no trade yet' : 'evaluation mode: no trades')
-      : '',
+    d.trades.length === 0 ? h('span', { class: 'muted' }, none) : '',
     ...d.trades.map(tradeBlock),
   );
+  const rows = d.drops.map((x) => [
+    x.stageTitle,
+    x.label,
+    x.startup === null ? '-' : int(x.startup),
+    int(x.after),
+    x.explanation,
+  ]);
   fill(
     'drops',
-    d.drops.length === 0
+    rows.length === 0
       ? 'nothing dropped'
-      : table(
-          ['', 'reason', 'start-up', 'after', 'why'],
-          d.drops.map((x) => [
-            x.stageTitle,
-            x.label,
-            x.startup === null ? '-' : int(x.startup),
-            int(x.after),
-            x.explanation,
-          ]),
-          [false, false, true, true, false],
-        ),
+      : table(['', 'reason', 'start-up', 'after', 'why'], rows, [false, false, true, true, false]),
   );
+}
+
+function render(d: DashboardSnapshot): void {
+  byId('mode').textContent = `${d.mode === 'trade' ? 'TRADE MODE' : 'evaluation mode'} · ${d.venue}`;
+  byId('uptime').textContent =
+    `up ${int(d.uptimeS)} s · ${int(d.updatesPerS)} updates/s · ${int(d.updates)} updates`;
+  renderRisk(d);
+  renderFeeds(d);
+  renderMarket(d);
+  renderTradesAndDrops(d);
 }
 
 async function control(action: 'stop' | 'resume'): Promise<void> {
