@@ -67,6 +67,8 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly paths: { readonly logDir: string; readonly journalDir: string; readonly metricsDir: string };
+  /** `--dashboard`: where it listens and its token; null: no dashboard. */
+  readonly dashboard: { readonly host: string; readonly port: number; readonly token: string | null } | null;
 }
 
 export type ConfigResult =
@@ -158,6 +160,8 @@ export function loadConfig(
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
   }
 
+  const dashboard = dashboardConfig(flags, str('DASHBOARD_HOST'), opt('DASHBOARD_TOKEN'), problems);
+
   if (problems.length > 0) return { ok: false, problems, flags };
   const config: Config = {
     mode: trade ? 'trade' : 'evaluate',
@@ -214,8 +218,35 @@ export function loadConfig(
     },
     telegram: { token: telegramToken, chatId: telegramChat, apiUrl: str('TELEGRAM_API_URL') },
     paths: { logDir: str('LOG_DIR'), journalDir: str('JOURNAL_DIR'), metricsDir: str('METRICS_DIR') },
+    dashboard,
   };
   return { ok: true, config, flags };
+}
+
+export const DEFAULT_DASHBOARD_PORT = 8787;
+const DASHBOARD_TOKEN_MIN_CHARS = 16;
+
+/** Loopback: 127.0.0.0/8, ::1, localhost. Anything else is reachable from other machines. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function dashboardConfig(
+  flags: Flags,
+  host: string,
+  token: string | null,
+  problems: string[],
+): Config['dashboard'] {
+  if (flags.dashboard === null) return null;
+  if (token !== null && token.length < DASHBOARD_TOKEN_MIN_CHARS)
+    problems.push(
+      `DASHBOARD_TOKEN must be at least ${DASHBOARD_TOKEN_MIN_CHARS} characters (value not shown)`,
+    );
+  if (!isLoopbackHost(host) && token === null)
+    problems.push(
+      `DASHBOARD_HOST ${host} is not a loopback address: set DASHBOARD_TOKEN to serve the dashboard there`,
+    );
+  return { host, port: flags.dashboard === 'default' ? DEFAULT_DASHBOARD_PORT : flags.dashboard, token };
 }
 
 /** The config as it may be shown: secrets replaced by whether they are set. */
@@ -234,5 +265,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
         ? `files under ${config.paths.metricsDir}/`
         : `${config.influx.host}:${config.influx.port}/${config.influx.db}`,
     telegram: config.telegram.token === null ? 'log only' : 'on',
+    dashboard:
+      config.dashboard === null
+        ? 'off'
+        : `${config.dashboard.host}:${config.dashboard.port}${config.dashboard.token === null ? '' : ' (token)'}`,
   };
 }
