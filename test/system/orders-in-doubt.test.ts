@@ -193,4 +193,61 @@ describe('system: orders in doubt', () => {
     assert.ok(Number(stranded?.['valueUsd']) > 0, 'the stranded coins are valued');
     assertBooksAgree(second.journal(), sim, before, null, journalDir);
   });
+
+  test('a buy still in doubt at shutdown (REST refusing, ack lost) is journaled unknown, never zero, and settled by the next start', async (t) => {
+    const sim = await startSimulator(DEFAULT_SIM);
+    t.after(() => sim.stop());
+    const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
+    t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+    const before = balancesByCode(sim);
+    const first = await startSystem(t, {
+      args: ['--trade', '--duration', '120'],
+      sharedSim: sim,
+      journalDir,
+    });
+    await first.waitReady(2, true);
+    // The buy executes, its ack is lost with the socket, and REST refuses every private call.
+    sim.faults.ackDelayMs = 5_000;
+    let dropped = false;
+    const off = sim.venue.onEvent((ev: VenueEvent) => {
+      if (dropped || ev.kind !== 'order' || ev.order.type !== 'buy') return;
+      dropped = true;
+      setImmediate(() => {
+        sim.faults.ackDelayMs = 0;
+        sim.faults.rateLimited = true;
+        sim.faults.dropConnections('private');
+      });
+    });
+    t.after(off);
+    const intent = await first.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
+    await first.waitFor(
+      () => first.trade(intent.tradeId).some((r) => r.kind === 'unknown'),
+      8_000,
+      'the buy in doubt',
+    );
+    first.child.kill('SIGTERM');
+    const exit = await first.waitExit(60_000);
+    assert.equal(exit.code, 0, first.describe());
+    let rec = first.trade(intent.tradeId);
+    assert.equal(outcomeOf(rec), 'unknown', kinds(rec).join(','));
+    const possible = rec.find((r) => r.kind === 'stranded');
+    assert.equal(possible?.['possible'], true, 'the order journaled as possibly bought');
+    assert.ok(Number(possible?.['volume']) > 0, 'never counted as zero');
+
+    sim.faults.rateLimited = false;
+    const duration = 10;
+    const second = await startSystem(t, {
+      args: ['--trade', '--duration', String(duration)],
+      sharedSim: sim,
+      journalDir,
+    });
+    assert.equal((await second.waitExit(duration * 1000 + EXIT_DEADLINE_MS)).code, 0, second.describe());
+    rec = second.trade(intent.tradeId);
+    const outcomes = rec.filter((r) => r.kind === 'outcome').map((r) => r['status']);
+    assert.deepEqual(outcomes, ['unknown', 'stranded'], 'settled by a new outcome record');
+    const buy = sim.venue.closedOrders(sim.apiKey).find((o) => o.type === 'buy' && o.volExec > 0);
+    assert.ok(buy);
+    close(sum(rec, 'fill', 'volume'), buy.volExec, buy.volExec, 'journaled buy volume');
+    assertBooksAgree(second.journal(), sim, before, null, journalDir);
+  });
 });
