@@ -7,13 +7,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SIM, startSystem, type SystemRun } from './harness.js';
+import { startSystem, type SystemRun, loseNextBuyAck, sharedVenueAndJournal } from './harness.js';
 import { assertBooksAgree, balancesByCode, close } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS, kinds, sum } from './checks.js';
-import { startSimulator } from '../../src/sim/simulator.js';
 import type { VenueEvent } from '../../src/sim/contracts.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
 
@@ -145,10 +141,7 @@ describe('system: orders in doubt', () => {
   });
 
   test('killed with the sell held past its deadline: the restart waits for the deadline, finds it never executed, records the coins stranded', async (t) => {
-    const sim = await startSimulator(DEFAULT_SIM);
-    t.after(() => sim.stop());
-    const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
-    t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
     const before = balancesByCode(sim);
     const first = await startSystem(t, { args: ['--trade', '--duration', '60'], sharedSim: sim, journalDir });
     await first.waitReady(2, true);
@@ -195,10 +188,7 @@ describe('system: orders in doubt', () => {
   });
 
   test('a buy still in doubt at shutdown (REST refusing, ack lost) is journaled unknown, never zero, and settled by the next start', async (t) => {
-    const sim = await startSimulator(DEFAULT_SIM);
-    t.after(() => sim.stop());
-    const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
-    t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
     const before = balancesByCode(sim);
     const first = await startSystem(t, {
       args: ['--trade', '--duration', '120'],
@@ -207,18 +197,7 @@ describe('system: orders in doubt', () => {
     });
     await first.waitReady(2, true);
     // The buy executes, its ack is lost with the socket, and REST refuses every private call.
-    sim.faults.ackDelayMs = 5_000;
-    let dropped = false;
-    const off = sim.venue.onEvent((ev: VenueEvent) => {
-      if (dropped || ev.kind !== 'order' || ev.order.type !== 'buy') return;
-      dropped = true;
-      setImmediate(() => {
-        sim.faults.ackDelayMs = 0;
-        sim.faults.rateLimited = true;
-        sim.faults.dropConnections('private');
-      });
-    });
-    t.after(off);
+    loseNextBuyAck(sim, t, () => (sim.faults.rateLimited = true));
     const intent = await first.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
     await first.waitFor(
       () => first.trade(intent.tradeId).some((r) => r.kind === 'unknown'),
