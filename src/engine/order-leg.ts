@@ -47,6 +47,8 @@ export interface LegDeps {
   wallMs: () => number;
   /** True once the process is shutting down: an order still in doubt is then left to recovery. */
   stopping: () => boolean;
+  /** Aborted at shutdown: cuts a REST look-up short (it may be waiting on the call counter). */
+  stopSignal?: AbortSignal;
 }
 
 export interface LegTiming {
@@ -180,7 +182,7 @@ async function settle(
       return done(leg, txid, order.pair.wsname, d, undefined, 'stream');
     if (d.rest !== null && nowMs() >= nextRestMs) {
       try {
-        const info = await lookupOrder(d.rest, { ...ref, txid });
+        const info = await lookupOrder(d.rest, { ...ref, txid }, d.stopSignal);
         restFailures = 0;
         if (info !== undefined) {
           txid = info.txid;

@@ -18,20 +18,24 @@ export interface OrderRef {
 /** Seconds before the send that ClosedOrders looks back (our clock and Kraken's may differ a little). */
 const CLOSED_LOOKBACK_SEC = 5;
 
-export async function lookupOrder(rest: KrakenRestClient, ref: OrderRef): Promise<OrderInfo | undefined> {
+export async function lookupOrder(
+  rest: KrakenRestClient,
+  ref: OrderRef,
+  signal?: AbortSignal,
+): Promise<OrderInfo | undefined> {
   if (ref.txid !== undefined) {
-    const byTxid = (await rest.queryOrders([ref.txid]))[ref.txid];
+    const byTxid = (await rest.queryOrders([ref.txid], {}, signal))[ref.txid];
     if (byTxid !== undefined) return byTxid;
   }
   const mine = (orders: Record<string, OrderInfo>): OrderInfo | undefined => {
     for (const o of Object.values(orders)) if (o.userref === ref.userref && o.type === ref.side) return o;
     return undefined;
   };
-  const open = mine(await rest.openOrders({ userref: ref.userref }));
+  const open = mine(await rest.openOrders({ userref: ref.userref }, signal));
   if (open !== undefined) return open;
-  const closed = await rest.closedOrders({
-    userref: ref.userref,
-    start: Math.floor(ref.sentAtSec) - CLOSED_LOOKBACK_SEC,
-  });
+  const closed = await rest.closedOrders(
+    { userref: ref.userref, start: Math.floor(ref.sentAtSec) - CLOSED_LOOKBACK_SEC },
+    signal,
+  );
   return mine(closed.orders);
 }

@@ -74,6 +74,8 @@ export interface TradeDeps {
   sleep: (ms: number) => Promise<void>;
   /** True once the process is shutting down (default: never). */
   stopping?: () => boolean;
+  /** Aborted at shutdown: a REST look-up waiting on the call counter gives up. */
+  stopSignal?: AbortSignal;
   /** Wall clock, epoch ms, for deadlines (default Date.now): Kraken compares them with its own. */
   wallMs?: () => number;
 }
@@ -138,6 +140,7 @@ export async function runTrade(
     nowUs: d.nowUs,
     wallMs: d.wallMs ?? Date.now,
     stopping: d.stopping ?? (() => false),
+    stopSignal: d.stopSignal,
   };
   const timing = (closeWaitMs: number): LegTiming => ({
     closeWaitMs,

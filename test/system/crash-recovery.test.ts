@@ -5,21 +5,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SIM, startSystem } from './harness.js';
+import { startSystem, sharedVenueAndJournal } from './harness.js';
 import { assertBooksAgree, balancesByCode, close } from './ledger-check.js';
 import { EXIT_DEADLINE_MS, kinds, sum } from './checks.js';
-import { startSimulator } from '../../src/sim/simulator.js';
 import type { VenueEvent } from '../../src/sim/contracts.js';
 
 describe('system: crash mid-trade and restart', () => {
   test('killed while the sell is in flight; the restart reconciles the trade from the venue: sold, books agree', async (t) => {
-    const sim = await startSimulator(DEFAULT_SIM);
-    t.after(() => sim.stop());
-    const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
-    t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
     const before = balancesByCode(sim);
 
     const first = await startSystem(t, { args: ['--trade', '--duration', '60'], sharedSim: sim, journalDir });

@@ -6,7 +6,7 @@
  * the dirs) on the test context, so it runs whether the test passes or fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
@@ -110,3 +110,43 @@ export async function startSystem(t: AfterHook, o: SystemOptions): Promise<Syste
 }
 
 export { PROJECT_ROOT };
+
+/**
+ * A simulator and a journal directory the test owns, for runs that restart the program on the same
+ * venue and journal (crash recovery, durable risk stops); both are removed by `t.after`.
+ */
+export async function sharedVenueAndJournal(
+  t: AfterHook,
+): Promise<{ sim: RunningSimulator; journalDir: string }> {
+  const sim = await startSimulator(DEFAULT_SIM);
+  t.after(() => sim.stop());
+  const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
+  t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+  return { sim, journalDir };
+}
+
+/**
+ * The next buy executes at the venue but its ack (and what follows it on that socket) is lost with
+ * the private connection; `alsoNow` runs at that moment too (e.g. REST refusing). Returns whether
+ * it happened yet.
+ */
+export function loseNextBuyAck(
+  sim: RunningSimulator,
+  t: AfterHook,
+  alsoNow: () => void = () => undefined,
+): () => boolean {
+  sim.faults.ackDelayMs = 5_000;
+  let dropped = false;
+  const off = sim.venue.onEvent((ev) => {
+    if (dropped || ev.kind !== 'order' || ev.order.type !== 'buy') return;
+    dropped = true;
+    // After this order's ack is held (sendAck reads the delay when the venue returns), not before.
+    setImmediate(() => {
+      sim.faults.ackDelayMs = 0;
+      alsoNow();
+      sim.faults.dropConnections('private');
+    });
+  });
+  t.after(off);
+  return () => dropped;
+}

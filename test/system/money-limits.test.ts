@@ -12,10 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SIM, startSystem, type SystemRun } from './harness.js';
+import { startSystem, type SystemRun, loseNextBuyAck, sharedVenueAndJournal } from './harness.js';
 import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS, kinds } from './checks.js';
-import { startSimulator } from '../../src/sim/simulator.js';
 import type { VenueEvent } from '../../src/sim/contracts.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
 
@@ -104,10 +103,7 @@ describe('system: money limits', () => {
   });
 
   test('a risk stop survives a restart (banner says so, no trade) until --clear-risk-stop clears it', async (t) => {
-    const sim = await startSimulator(DEFAULT_SIM);
-    t.after(() => sim.stop());
-    const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
-    t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
     const env = { MAX_CONSECUTIVE_FAILURES: '1' };
     const first = await startSystem(t, {
       args: ['--trade', '--duration', '8'],
@@ -329,17 +325,7 @@ describe('system: money limits', () => {
     const before = balancesByCode(run.sim);
     await run.waitReady(2, true);
     // The buy's ack is lost with the socket; the buy itself executes.
-    run.sim.faults.ackDelayMs = 5_000;
-    let dropped = false;
-    const off = run.sim.venue.onEvent((ev: VenueEvent) => {
-      if (dropped || ev.kind !== 'order' || ev.order.type !== 'buy') return;
-      dropped = true;
-      setImmediate(() => {
-        run.sim.faults.ackDelayMs = 0;
-        run.sim.faults.dropConnections('private');
-      });
-    });
-    t.after(off);
+    loseNextBuyAck(run.sim, t);
     const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
     const rec = await run.waitOutcome(intent.tradeId, 15_000);
     assert.equal(lastOutcome(rec), 'sold', kinds(rec).join(','));

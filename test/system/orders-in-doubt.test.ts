@@ -7,13 +7,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SIM, startSystem, type SystemRun } from './harness.js';
+import { startSystem, type SystemRun, loseNextBuyAck, sharedVenueAndJournal } from './harness.js';
 import { assertBooksAgree, balancesByCode, close } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS, kinds, sum } from './checks.js';
-import { startSimulator } from '../../src/sim/simulator.js';
 import type { VenueEvent } from '../../src/sim/contracts.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
 
@@ -145,10 +141,7 @@ describe('system: orders in doubt', () => {
   });
 
   test('killed with the sell held past its deadline: the restart waits for the deadline, finds it never executed, records the coins stranded', async (t) => {
-    const sim = await startSimulator(DEFAULT_SIM);
-    t.after(() => sim.stop());
-    const journalDir = mkdtempSync(join(tmpdir(), 'kraken-arb-system-journal-'));
-    t.after(() => rmSync(journalDir, { recursive: true, force: true }));
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
     const before = balancesByCode(sim);
     const first = await startSystem(t, { args: ['--trade', '--duration', '60'], sharedSim: sim, journalDir });
     await first.waitReady(2, true);
@@ -191,6 +184,49 @@ describe('system: orders in doubt', () => {
     const stranded = rec.find((r) => r.kind === 'stranded');
     close(Number(stranded?.['volume']), sum(rec, 'fill', 'volume'), 1, 'stranded = bought');
     assert.ok(Number(stranded?.['valueUsd']) > 0, 'the stranded coins are valued');
+    assertBooksAgree(second.journal(), sim, before, null, journalDir);
+  });
+
+  test('a buy still in doubt at shutdown (REST refusing, ack lost) is journaled unknown, never zero, and settled by the next start', async (t) => {
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
+    const before = balancesByCode(sim);
+    const first = await startSystem(t, {
+      args: ['--trade', '--duration', '120'],
+      sharedSim: sim,
+      journalDir,
+    });
+    await first.waitReady(2, true);
+    // The buy executes, its ack is lost with the socket, and REST refuses every private call.
+    loseNextBuyAck(sim, t, () => (sim.faults.rateLimited = true));
+    const intent = await first.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
+    await first.waitFor(
+      () => first.trade(intent.tradeId).some((r) => r.kind === 'unknown'),
+      8_000,
+      'the buy in doubt',
+    );
+    first.child.kill('SIGTERM');
+    const exit = await first.waitExit(60_000);
+    assert.equal(exit.code, 0, first.describe());
+    let rec = first.trade(intent.tradeId);
+    assert.equal(outcomeOf(rec), 'unknown', kinds(rec).join(','));
+    const possible = rec.find((r) => r.kind === 'stranded');
+    assert.equal(possible?.['possible'], true, 'the order journaled as possibly bought');
+    assert.ok(Number(possible?.['volume']) > 0, 'never counted as zero');
+
+    sim.faults.rateLimited = false;
+    const duration = 10;
+    const second = await startSystem(t, {
+      args: ['--trade', '--duration', String(duration)],
+      sharedSim: sim,
+      journalDir,
+    });
+    assert.equal((await second.waitExit(duration * 1000 + EXIT_DEADLINE_MS)).code, 0, second.describe());
+    rec = second.trade(intent.tradeId);
+    const outcomes = rec.filter((r) => r.kind === 'outcome').map((r) => r['status']);
+    assert.deepEqual(outcomes, ['unknown', 'stranded'], 'settled by a new outcome record');
+    const buy = sim.venue.closedOrders(sim.apiKey).find((o) => o.type === 'buy' && o.volExec > 0);
+    assert.ok(buy);
+    close(sum(rec, 'fill', 'volume'), buy.volExec, buy.volExec, 'journaled buy volume');
     assertBooksAgree(second.journal(), sim, before, null, journalDir);
   });
 });

@@ -68,6 +68,8 @@ let journal: JournalWriter | null = null;
 let deps: TradeDeps | null = null;
 let warmer: TradePathWarmer | null = null;
 let journalRisk: JournalRisk | undefined;
+/** Aborted when main asks this worker to stop: ends waits that would outlast the stop grace. */
+const shutdown = new AbortController();
 
 function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
@@ -152,7 +154,8 @@ async function main(): Promise<void> {
       alert,
       nowUs,
       sleep: (ms) => sleep(ms).then(() => undefined),
-      stopping: () => shared.isShutdownRequested(),
+      stopping: () => shared.isShutdownRequested() || shutdown.signal.aborted,
+      stopSignal: shutdown.signal,
     };
   }
   const trader = new Trader({
@@ -185,7 +188,11 @@ async function main(): Promise<void> {
     if (batch) post({ type: 'metrics', batch });
   };
   const metricsTimer = setInterval(flushMetrics, METRICS_FLUSH_MS);
-  onShutdownMessage(() => trader.stop());
+  onShutdownMessage(() => {
+    // A REST look-up of an order in doubt may be waiting on the call counter: cut it short.
+    shutdown.abort();
+    trader.stop();
+  });
   post({ type: 'ready', detail: { mode: data.mode } });
   await trader.run();
   clearInterval(statsTimer);
