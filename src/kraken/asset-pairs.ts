@@ -110,7 +110,8 @@ function parseOne(r: WireReader, id: string, raw: unknown): KrakenPairInfo {
         : 'unknown';
   const takerFees = schedule(r, o, 'fees', p);
   if (takerFees.length === 0) r.fail(`${p}.fees`, 'empty fee schedule');
-  const makerFees = o['fees_maker'] === undefined ? [] : schedule(r, o, 'fees_maker', p);
+  const makerFees =
+    o['fees_maker'] === undefined || o['fees_maker'] === null ? [] : schedule(r, o, 'fees_maker', p);
   return {
     id,
     altname,

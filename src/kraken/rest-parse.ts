@@ -80,7 +80,7 @@ export function parseSystemStatus(result: unknown): SystemStatusInfo {
   const o = r.record(result, 'result');
   const status = r.string(o, 'status', 'result');
   if (!SYSTEM_STATUSES.has(status)) r.fail('result.status', `unknown status ${JSON.stringify(status)}`);
-  return { status: status as SystemStatusValue, timestamp: r.string(o, 'timestamp', 'result') };
+  return { status: status as SystemStatusValue, timestamp: r.optString(o, 'timestamp', 'result') ?? '' };
 }
 
 function tuple(r: WireReader, o: WireRecord, key: string, path: string, min: number): unknown[] {

@@ -65,6 +65,7 @@ const DOCUMENTED: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['ETrade:User Locked', 'fatal'],
   ['EOrder:Invalid order', 'not-retryable'],
   ['EDatabase:Internal error', 'retryable'],
+  ['ESession:Invalid session', 'retryable'],
 ];
 
 describe('parseKrakenError: documented strings', () => {
