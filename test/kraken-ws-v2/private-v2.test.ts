@@ -253,9 +253,9 @@ test('malformed reports are counted and skipped, the rest delivered, and trigger
   assert.equal(client.connection.stats.connects, 1);
 });
 
-test('a token error from Kraken ⇒ new token ⇒ resubscribe', async (t) => {
+test('a session error from Kraken (ESession:Invalid session) ⇒ new token ⇒ resubscribe', async (t) => {
   const fake = await startFakePrivate({
-    subscribeError: (tok) => (tok === 'tok1' ? 'EAPI:Invalid token' : undefined),
+    subscribeError: (tok) => (tok === 'tok1' ? 'ESession:Invalid session' : undefined), // live text
   });
   t.after(() => fake.close());
   const tk = tokens();
