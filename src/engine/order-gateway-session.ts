@@ -45,6 +45,7 @@ export function sessionHandlers(o: OrderGatewayOptions, isClosing: () => boolean
     },
     onReconnecting: (delayMs, reason, attempt) =>
       o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
+    onTokenRefreshed: (refreshes) => o.log.info('private session token refreshed', { refreshes }),
   };
 }
 

@@ -158,6 +158,13 @@ export interface SimFaults {
   delayNextOrderMs: number;
   /** Every addOrder/add_order acknowledgement is delayed by this many ms. */
   ackDelayMs: number;
+  /**
+   * Bumped by the `invalidateSessions` fault: a token a live subscription pinned before the bump no
+   * longer holds on its connection either (Kraken: tokens "do sometimes expire" even under a
+   * subscription, e.g. after an upgrade — knowm/XChange#3697), so the next private request or
+   * subscribe with it is answered `ESession:Invalid session`.
+   */
+  sessionEpoch: number;
   /** REST private calls answer `EAPI:Rate limit exceeded` while this is true. */
   rateLimited: boolean;
   /** Every REST answer is delayed by this many ms. */

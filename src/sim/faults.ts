@@ -50,6 +50,7 @@ export function createFaults(): SimFaultsControl {
     rejectNextOrder: null,
     delayNextOrderMs: 0,
     ackDelayMs: 0,
+    sessionEpoch: 0,
     rateLimited: false,
     restDelayMs: 0,
     dropConnections(which) {

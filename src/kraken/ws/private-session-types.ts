@@ -40,6 +40,8 @@ export interface PrivateSessionHandlers<Ack> {
   onOpen?(): void;
   onClose?(reason: DisconnectReason): void;
   onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
+  /** A session error was answered with a new token (`refreshes` so far on this client). */
+  onTokenRefreshed?(refreshes: number): void;
 }
 
 /** Counters every private client keeps (the versions add their own). */

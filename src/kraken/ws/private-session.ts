@@ -278,6 +278,7 @@ export abstract class PrivateSessionBase<
     }
     if (session !== this.session || this.closed || !this.connection.isOpen()) return;
     this.token = token;
+    if (refresh) this.handlers.onTokenRefreshed?.(this.stats.tokenRefreshes);
     for (const ch of this.version.channels) if (!this.channels[ch].subscribed) this.subscribe(ch);
   }
 

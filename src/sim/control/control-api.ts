@@ -8,7 +8,9 @@
  *        { dropConnections: "public"|"private"|"all", stallFeedMs: n, garbageFrames: n,
  *          systemStatus: "online"|"maintenance"|"cancel_only"|"post_only",
  *          rejectNextOrder: "EOrder:..."|null, delayNextOrderMs: n, ackDelayMs: n,
- *          expireTokens: true, rateLimited: bool, restDelayMs: n, reset: true }
+ *          expireTokens: true, invalidateSessions: true, rateLimited: bool, restDelayMs: n, reset: true }
+ *                             (expireTokens: unused tokens die; invalidateSessions: tokens live
+ *                             subscriptions hold die too, as Kraken sometimes does)
  *   GET  /_sim/timing         dislocation timings (ns as decimal strings)
  *   POST /_sim/dislocate      JSON { coin?, direction?: "usd-to-eur"|"eur-to-usd", leg?: "buy"|"sell" }:
  *                             opens a dislocation now; answers it, or null when the coin is busy
@@ -115,6 +117,7 @@ export function createControlHandler(
       'delayNextOrderMs',
       'ackDelayMs',
       'expireTokens',
+      'invalidateSessions',
       'rateLimited',
       'restDelayMs',
       'reset',
@@ -132,7 +135,7 @@ export function createControlHandler(
     const r = b['rejectNextOrder'];
     if (r !== undefined && r !== null && !(typeof r === 'string' && /^[EW][A-Za-z]+:.{1,200}$/.test(r)))
       return 'rejectNextOrder must be a Kraken error string like EOrder:Insufficient funds, or null';
-    for (const k of ['expireTokens', 'rateLimited', 'reset'])
+    for (const k of ['expireTokens', 'invalidateSessions', 'rateLimited', 'reset'])
       if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`;
 
     if (b['reset'] === true) {
@@ -147,6 +150,10 @@ export function createControlHandler(
     if (isMs(b['restDelayMs'])) faults.restDelayMs = b['restDelayMs'];
     if (typeof b['rateLimited'] === 'boolean') faults.rateLimited = b['rateLimited'];
     if (b['expireTokens'] === true) venue.expireTokens();
+    if (b['invalidateSessions'] === true) {
+      venue.expireTokens();
+      faults.sessionEpoch++;
+    }
     if (b['systemStatus'] !== undefined) venue.setSystemStatus(b['systemStatus'] as SystemStatus);
     if (b['dropConnections'] !== undefined) faults.dropConnections(b['dropConnections'] as DropTarget);
     counters.inc('control.faultRequests');

@@ -183,6 +183,7 @@ export class V2PrivateSession {
   apiKey: string | null = null;
   /** The token a live subscription was made with: it stays valid on this connection (as v1, §2.1). */
   pinnedToken: string | null = null;
+  pinnedEpoch = 0;
   /** Last sequence sent; -1 = not subscribed. */
   seq = -1;
   /** order_status:true → every transition; false → only new/filled/canceled/expired (and fills). */

@@ -21,6 +21,8 @@ export interface PrivateSession<I> extends WsSession {
   apiKey: string | null;
   /** The token a live subscription was made with: it stays valid on this connection (§2.1). */
   pinnedToken: string | null;
+  /** faults.sessionEpoch when the token was pinned: the invalidateSessions fault unpins it. */
+  pinnedEpoch: number;
   /** The frame this connection gets for `item`, or null when it is not subscribed to it. */
   frameFor(item: I): string | null;
 }
@@ -83,7 +85,8 @@ export abstract class WsPrivateServer<
   /** Token → api key; the token of this connection's live subscription stays valid on it. */
   auth(s: S, token: unknown): Auth {
     if (typeof token !== 'string' || token === '') return { error: this.wire.tokenErrors.tokenMissing };
-    if (s.pinnedToken === token && s.apiKey !== null && s.conn.subCount > 0) return { apiKey: s.apiKey };
+    const pinned = s.pinnedToken === token && s.pinnedEpoch === this.o.faults.sessionEpoch;
+    if (pinned && s.apiKey !== null && s.conn.subCount > 0) return { apiKey: s.apiKey };
     const apiKey = this.o.venue.apiKeyForToken(token);
     return apiKey === undefined ? { error: this.wire.tokenErrors.tokenInvalid } : { apiKey };
   }
@@ -107,6 +110,7 @@ export abstract class WsPrivateServer<
       set.add(s);
     }
     s.pinnedToken = token;
+    s.pinnedEpoch = this.o.faults.sessionEpoch;
   }
 
   protected override onSessionClosed(s: S): void {
