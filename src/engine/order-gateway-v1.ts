@@ -12,6 +12,9 @@ import type { TrackedStatus } from './order-tracker.js';
 
 export type GatewayV1Options = OrderGatewayOptions;
 
+/** v1 order flag: the fee is charged in the quote currency. */
+export const FEE_IN_QUOTE = 'fciq';
+
 export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivateV1> {
   protected readonly client: KrakenPrivateV1;
 
@@ -67,6 +70,9 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
       volume: order.volume,
       price: order.price,
       timeinforce: order.timeinforce,
+      // Fee in quote on both legs, stated: Kraken's default for a sell is the base asset, which
+      // would leave the bought volume short of its own sell (docs/kraken-protocol.md).
+      oflags: FEE_IN_QUOTE,
       userref: order.userref,
     };
   }

@@ -122,6 +122,8 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
       order_qty: order.volume,
       limit_price: order.price,
       time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
+      // Fee in quote on both legs, stated (see order-gateway-v1.ts).
+      fee_preference: 'quote',
       order_userref: order.userref,
     };
   }

@@ -84,6 +84,7 @@ export interface SimOrder {
   volExec: number;
   /** Quote currency. */
   cost: number;
+  /** In the fee's currency: base when `oflags` holds fcib, else quote. */
   fee: number;
   avgPrice: number;
   status: OrderStatus;
@@ -108,7 +109,9 @@ export interface SimTrade {
   price: number;
   vol: number;
   cost: number;
+  /** In the quote currency, or in the base asset when `feeInBase` (the order said fcib). */
   fee: number;
+  feeInBase?: true;
   userref: number;
   clOrdId?: string;
 }

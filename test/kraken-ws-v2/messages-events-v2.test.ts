@@ -38,6 +38,18 @@ describe('messages-v2', () => {
     });
   });
 
+  test('fee_preference goes out as given and is checked', () => {
+    const p = { order_type: 'market', side: 'sell', order_qty: '0.5', symbol: 'BTC/USD' } as const;
+    for (const pref of ['base', 'quote'] as const) {
+      const s = buildAddOrderV2(1, 'tok', { ...p, fee_preference: pref });
+      assert.equal((JSON.parse(s) as { params: Record<string, unknown> }).params['fee_preference'], pref);
+    }
+    assert.throws(
+      () => buildAddOrderV2(1, 'tok', { ...p, fee_preference: 'coin' as never }),
+      KrakenWsBuildError,
+    );
+  });
+
   test('decimal strings become JSON number text with the same digits', () => {
     assert.equal(decimalToJsonNumber('0.12340000', 'q'), '0.12340000');
     assert.equal(decimalToJsonNumber('007.50', 'q'), '7.50');

@@ -136,6 +136,8 @@ test('a fill before the ack, another after, then filled ⇒ waitFinal resolves w
   assert.ok(raw.includes('"limit_price":69160.4,'), raw);
   assert.ok(raw.includes('"time_in_force":"ioc"'), raw);
   assert.ok(raw.includes('"order_userref":42'), raw);
+  // The fee currency is stated, never left to Kraken's side-dependent default.
+  assert.ok(raw.includes('"fee_preference":"quote"'), raw);
   assert.ok(raw.includes('"order_type":"limit"') && raw.includes('"side":"buy"'), raw);
 });
 

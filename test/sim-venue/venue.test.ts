@@ -213,10 +213,16 @@ describe('venue matching and settlement', () => {
     assert.ok(bal(venue, 'ZUSD').balance >= 0);
   });
 
-  test('market sell walks bids; fee in quote deducted from proceeds', () => {
+  test('market sell walks bids; fee in quote (fciq) deducted from proceeds', () => {
     const { venue } = setup();
     const usd0 = bal(venue, 'ZUSD').balance;
-    const r = venue.addOrder(KEY, { pair: 'XXBTZUSD', type: 'sell', ordertype: 'market', volume: '1.5' });
+    const r = venue.addOrder(KEY, {
+      pair: 'XXBTZUSD',
+      type: 'sell',
+      ordertype: 'market',
+      volume: '1.5',
+      oflags: 'fciq',
+    });
     assert.ok(r.ok);
     const trades = venue.trades(KEY);
     assert.deepEqual(
@@ -278,7 +284,8 @@ describe('venue matching and settlement', () => {
         volume: '1.5',
       }).ok,
     );
-    assert.equal(bal(venue, 'XXBT').hold, 1.5);
+    // No fee flag on a sell: Kraken's documented default, fee in base — the hold covers it.
+    assert.equal(bal(venue, 'XXBT').hold, 1.506);
     assert.equal(
       errorOf(venue, { pair: 'XBTUSD', type: 'sell', ordertype: 'market', volume: '1' }),
       'EOrder:Insufficient funds',

@@ -15,6 +15,12 @@ export interface ParsedOrder {
   timeinforce: 'GTC' | 'IOC' | 'GTD';
   oflags: string;
   post: boolean;
+  /**
+   * The fee is taken in the base asset: `fcib`, or neither flag on a sell (Kraken's documented
+   * default: fcib for sells, fciq for buys). The simulator applies the documented default — the
+   * harsher case — so a client that leaves the fee currency to Kraken finds out here, not live.
+   */
+  feeInBase: boolean;
   userref: number;
   clOrdId: string | undefined;
 }
@@ -58,6 +64,8 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
   for (const f of flags) if (!KNOWN_OFLAGS.has(f)) return invalid('oflags');
   const post = flags.includes('post');
   if (post && (req.ordertype !== 'limit' || tif === 'IOC')) return invalid('oflags');
+  if (flags.includes('fcib') && flags.includes('fciq')) return invalid('oflags');
+  const feeInBase = flags.includes('fcib') || (!flags.includes('fciq') && req.type === 'sell');
 
   const userref = req.userref ?? 0;
   if (!Number.isInteger(userref) || userref > INT32_MAX || userref < INT32_MIN) return invalid('userref');
@@ -79,6 +87,7 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
       timeinforce: tif,
       oflags: flags.join(','),
       post,
+      feeInBase,
       userref,
       clOrdId: req.clOrdId,
     },

@@ -9,10 +9,12 @@
  *                                liquidity_ind `t`, cost, cum_qty, cum_cost, avg_price, fees,
  *                                order_status `partially_filled` or `filled`);
  *   order closed / canceled / expired → `filled` / `canceled` (with `reason`) / `expired`.
- * Every fill is a taker fill (the venue never matches resting orders later), fees are in quote.
+ * Every fill is a taker fill (the venue never matches resting orders later); each fee names its
+ * asset: the quote currency, or the base asset for an order that asked for fcib / base.
  */
 import type { SimOrder, SimPair, SimTrade, VenueEvent } from '../contracts.js';
 import type { WsConn } from '../ws/ws-output.js';
+import { assetDecimals } from '../venue/accounts.js';
 import { v2Assets } from './v2-instrument.js';
 import { rfc3339, v2Num } from './v2-wire.js';
 
@@ -144,14 +146,16 @@ export class ExecReporter {
     const pd = pair?.pairDecimals ?? 8;
     const ld = pair?.lotDecimals ?? 8;
     const cd = pair?.costDecimals ?? 8;
-    const quote = pair !== undefined ? v2Assets(pair).quote : '';
+    const assets = pair !== undefined ? v2Assets(pair) : { base: '', quote: '' };
+    const feeAsset = t.feeInBase === true ? assets.base : assets.quote;
+    const feeDecimals = t.feeInBase === true && pair !== undefined ? assetDecimals(pair.baseId) : cd;
     let s = `{"order_id":${JSON.stringify(t.ordertxid)},"order_userref":${t.userref}`;
     if (t.clOrdId !== undefined) s += `,"cl_ord_id":${JSON.stringify(t.clOrdId)}`;
     s +=
       `,"exec_type":"trade","exec_id":${JSON.stringify(t.tradeId)},"trade_id":${this.tradeId(t)},` +
       `"symbol":${JSON.stringify(pair?.symbol ?? '')},"side":"${t.type}","order_type":"${t.ordertype}",` +
       `"last_qty":${v2Num(t.vol, ld)},"last_price":${v2Num(t.price, pd)},"liquidity_ind":"t",` +
-      `"cost":${v2Num(t.cost, cd)},"fees":[{"asset":${JSON.stringify(quote)},"qty":${v2Num(t.fee, cd)}}]`;
+      `"cost":${v2Num(t.cost, cd)},"fees":[{"asset":${JSON.stringify(feeAsset)},"qty":${v2Num(t.fee, feeDecimals)}}]`;
     if (o !== undefined) {
       const filled = o.volume - o.volExec < 0.5 * 10 ** -ld;
       s += `,"order_qty":${v2Num(o.volume, ld)},${cums(o, pair)},"order_status":"${filled ? 'filled' : 'partially_filled'}"`;

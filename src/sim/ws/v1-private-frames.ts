@@ -3,6 +3,8 @@
  * the `{id:{...}}` objects Kraken sends, numbers as strings at the pair's decimals.
  */
 import type { SimOrder, SimPair, SimTrade } from '../contracts.js';
+import { assetDecimals } from '../venue/accounts.js';
+import { feeInBase } from '../venue/order-rules.js';
 
 /** Kraken's constant `postxid` placeholder for spot (non-margin) trades (§2.4). */
 const SPOT_POSTXID = 'TKH2SE-M7IF5-CFI7LT';
@@ -19,6 +21,10 @@ function money(pair: SimPair | undefined, v: number): string {
 }
 function vol(v: number): string {
   return v.toFixed(ORDER_VOL_DECIMALS);
+}
+/** A fee in its currency: quote at cost decimals, base (fcib) at the asset's decimals. */
+function feeText(pair: SimPair | undefined, v: number, inBase: boolean): string {
+  return inBase && pair !== undefined ? v.toFixed(assetDecimals(pair.baseId)) : money(pair, v);
 }
 
 /** The full openOrders object (snapshot entries and a new order's first `pending` message). */
@@ -39,7 +45,7 @@ export function fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined):
       type: o.type,
     },
     expiretm: '0.000000',
-    fee: money(pair, o.fee),
+    fee: feeText(pair, o.fee, feeInBase(o.oflags)),
     limitprice: price,
     misc: '',
     oflags: o.oflags,
@@ -76,7 +82,7 @@ export function orderDeltaJson(
   if (has('volExec') || has('cost') || has('fee') || has('avgPrice')) {
     body['vol_exec'] = vol(o.volExec);
     body['cost'] = money(pair, o.cost);
-    body['fee'] = money(pair, o.fee);
+    body['fee'] = feeText(pair, o.fee, feeInBase(o.oflags));
     body['avg_price'] = px(pair, o.avgPrice);
   }
   if (has('status') || has('reason') || has('closetm')) {
@@ -95,7 +101,7 @@ export function orderDeltaJson(
 export function tradeJson(t: Readonly<SimTrade>, pair: SimPair | undefined, live: boolean): string {
   const body: Record<string, unknown> = {
     cost: money(pair, t.cost),
-    fee: money(pair, t.fee),
+    fee: feeText(pair, t.fee, t.feeInBase === true),
     margin: money(pair, 0),
     ordertxid: t.ordertxid,
     ordertype: t.ordertype,
