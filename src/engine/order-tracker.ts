@@ -3,14 +3,23 @@
  * (openOrders) by order id, whatever arrives first — fills can precede the addOrder ack, and the
  * closing status can precede the last fill. The trader waits on `waitFinal` and reads the totals.
  */
+import type { FeeAmount } from '../kraken/fee-assets.js';
+
 export type TrackedStatus = 'pending' | 'open' | 'closed' | 'canceled' | 'expired';
+export type { FeeAmount };
 
 export interface TrackedFill {
   tradeId: string;
   volume: number;
   price: number;
   cost: number;
+  /**
+   * The fee's value in the fill's quote currency (base-asset fees at the fill price; fees in other
+   * assets are not in it). What the trade path has always read.
+   */
   fee: number;
+  /** The fee as Kraken charged it, per asset (src/kraken/fee-assets.ts). The gateways always set it. */
+  fees?: readonly FeeAmount[];
 }
 
 export interface TrackedOrder {
@@ -20,7 +29,10 @@ export interface TrackedOrder {
   /** Kraken's cumulative figures from openOrders (vol_exec, cost, fee), when it sent them. */
   volExec: number | undefined;
   cost: number | undefined;
+  /** Quote value of the cumulative fee (see TrackedFill.fee). */
   fee: number | undefined;
+  /** Kraken's cumulative fee per asset, when it sent one. */
+  fees: readonly FeeAmount[] | undefined;
   reason: string | undefined;
 }
 
@@ -52,6 +64,7 @@ export class OrderTracker {
         volExec: undefined,
         cost: undefined,
         fee: undefined,
+        fees: undefined,
         reason: undefined,
       };
       this.orders.set(txid, o);
@@ -74,13 +87,21 @@ export class OrderTracker {
 
   updateOrder(
     txid: string,
-    update: { status?: TrackedStatus; volExec?: number; cost?: number; fee?: number; reason?: string },
+    update: {
+      status?: TrackedStatus;
+      volExec?: number;
+      cost?: number;
+      fee?: number;
+      fees?: readonly FeeAmount[];
+      reason?: string;
+    },
   ): void {
     const o = this.entry(txid);
     if (update.status !== undefined && !isFinalStatus(o.status)) o.status = update.status;
     if (update.volExec !== undefined) o.volExec = update.volExec;
     if (update.cost !== undefined) o.cost = update.cost;
     if (update.fee !== undefined) o.fee = update.fee;
+    if (update.fees !== undefined) o.fees = update.fees;
     if (update.reason !== undefined) o.reason = update.reason;
     this.wake(txid);
   }

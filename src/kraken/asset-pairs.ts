@@ -47,6 +47,15 @@ export function v2AssetCode(code: string): string {
   return V2_CODE_RENAMES[code] ?? code;
 }
 
+const V1_CODE_RENAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(V2_CODE_RENAMES).map(([v1, v2]) => [v2, v1]),
+);
+
+/** A WS v2 currency code → its v1 / REST wsname spelling (BTC→XBT, DOGE→XDG, others unchanged). */
+export function v1AssetCode(code: string): string {
+  return V1_CODE_RENAMES[code] ?? code;
+}
+
 /** `XBT/USD` → `BTC/USD`. */
 export function v2Symbol(wsname: string): string {
   const [base, quote] = wsname.split('/');

@@ -193,7 +193,7 @@ describe('executions-parse', () => {
     assert.ok(r.ok);
     assert.equal(r.report.tradeId, '365573');
     assert.equal(r.report.cost, 345.802);
-    assert.equal(r.report.feeTotal, 0.3458);
+    assert.deepEqual(r.report.fees, [{ asset: 'USD', qty: 0.3458 }]);
     assert.equal(r.report.orderStatus, 'partially_filled');
     assert.equal(r.report.timestampSec, 1716030009.199062);
   });
@@ -206,7 +206,7 @@ describe('executions-parse', () => {
       last_qty: 2,
       last_price: 3,
     });
-    assert.ok(r.ok && r.report.cost === 6 && r.report.tradeId === undefined && r.report.feeTotal === 0);
+    assert.ok(r.ok && r.report.cost === 6 && r.report.tradeId === undefined && r.report.fees.length === 0);
     const c = parseExecutionReport({
       order_id: 'O1',
       exec_type: 'canceled',
