@@ -13,6 +13,7 @@ import {
   type TradeState,
 } from '../core/trade-state.js';
 import { formatDecimal } from '../core/decimals.js';
+import { formatOrderPrice } from '../core/order-price.js';
 import { isFresh } from '../core/guards.js';
 import { pnlOfTrade, type Pnl } from '../core/pnl.js';
 import type { Opportunity } from '../core/opportunity.js';
@@ -112,7 +113,7 @@ export async function runTrade(
     d.journal.append(kind, tradeId, fields, { durable });
   };
   const volume = formatDecimal(opp.volume, buy.lotDecimals);
-  const price = formatDecimal(opp.buyPrice, buy.pairDecimals);
+  const price = formatOrderPrice(opp.buyPrice, buy, 'buy');
   const result = (
     status: TradeOutcomeStatus,
     decisionToSendUs: number,

@@ -98,6 +98,7 @@ export function generateUniverse(options: UniverseOptions): SimUniverse {
       lotDecimals,
       ordermin: orderminFor(rng.range(ORDERMIN_USD_LO, ORDERMIN_USD_HI) / priceUsd, lotDecimals),
       levelUsd: rng.logRange(LEVEL_USD_LO, LEVEL_USD_HI),
+      tickUnits: coarseTickUnits(k),
     });
   }
   const eurUsdIndex = pairs.length;
@@ -113,6 +114,17 @@ export function decimalsForPrice(price: number): number {
 
 interface CoinSpec extends MajorCoin {
   legacyBaseId: string | null;
+  /** tick_size in units of 10^-pairDecimals (1 = the decimals' step). */
+  tickUnits?: number;
+}
+
+/**
+ * Some generated coins trade in ticks coarser than their decimals, as some Kraken pairs do (a pair
+ * with 2 decimals and tick_size 0.05): every 4th from the second gets 5 units, every 4th from the
+ * fourth 10. By index, so the seeded market draws the same numbers as before.
+ */
+export function coarseTickUnits(k: number): number {
+  return k % 4 === 1 ? 5 : k % 4 === 3 ? 10 : 1;
 }
 
 function fromMajor(m: MajorCoin & { legacyBaseId?: string | null }): CoinSpec {
@@ -139,7 +151,7 @@ function addCoin(pairs: SimPair[], coins: SimCoin[], c: CoinSpec): void {
       costDecimals: COST_DECIMALS_FIAT,
       ordermin: c.ordermin,
       costmin: COSTMIN_FIAT,
-      tickSize: 1 / 10 ** c.pairDecimals,
+      tickSize: (c.tickUnits ?? 1) / 10 ** c.pairDecimals,
       status: 'online',
       takerFees: COIN_TAKER_FEES,
       makerFees: COIN_MAKER_FEES,
