@@ -50,7 +50,11 @@ const errorOf = (v: VenueImpl, req: OrderRequest): string => {
 describe('venue order validation: Kraken error strings', () => {
   const cases: Array<[string, Partial<OrderRequest>, string]> = [
     ['unknown pair', { pair: 'FOOBAR' }, 'EQuery:Unknown asset pair'],
-    ['price decimals beyond pair_decimals', { price: '50010.05' }, 'EGeneral:Invalid arguments:price'],
+    [
+      'price decimals beyond pair_decimals (live wording)',
+      { price: '50010.05' },
+      'EOrder:Invalid price:XBTUSD price can only be specified up to 1 decimals.',
+    ],
     ['volume decimals beyond lot_decimals', { volume: '0.123456789' }, 'EGeneral:Invalid arguments:volume'],
     ['garbage volume', { volume: 'abc' }, 'EGeneral:Invalid arguments:volume'],
     ['negative price', { price: '-1' }, 'EGeneral:Invalid arguments:price'],

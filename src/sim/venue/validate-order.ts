@@ -46,7 +46,13 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
   let price = 0;
   if (req.ordertype === 'limit') {
     const p = parseDecimal(req.price);
-    if (p === undefined || p.value <= 0 || p.decimals > pair.pairDecimals) return invalid('price');
+    if (p === undefined || p.value <= 0) return invalid('price');
+    // Live wording, the pair named as the request named it (test/corpus/issue-threads-errors.json).
+    if (p.decimals > pair.pairDecimals)
+      return {
+        ok: false,
+        error: `EOrder:Invalid price:${req.pair} price can only be specified up to ${pair.pairDecimals} decimals.`,
+      };
     price = p.value;
   } else if (req.price !== undefined && req.price !== '' && parseDecimal(req.price) === undefined) {
     return invalid('price');

@@ -32,8 +32,6 @@ import { cancelAll, cancelOrders } from './v2-private-cancel.js';
 const PUBLIC_CHANNELS = new Set(['ticker', 'book', 'instrument', 'trade', 'ohlc', 'status', 'heartbeat']);
 /** Kraken sends at most the last 50 fills in the executions snapshot (§3.9). */
 const SNAPSHOT_TRADES = 50;
-/** maxratecount when the venue does not expose its trading limits. */
-const DEFAULT_MAX_RATE_COUNT = 125;
 
 export type V2PrivateServerOptions = WsPrivateOptions;
 
@@ -130,9 +128,8 @@ export class V2PrivateServer extends WsPrivateServer<V2PrivateSession, ExecItem>
     }
     this.bind(s, a.apiKey, params['token'] as string);
     const venue = this.o.venue;
-    const limits = (venue as Partial<{ tradingLimits: { threshold: number } }>).tradingLimits;
     const snapshot = flags['snap_orders'] === true || flags['snap_trades'] === true;
-    const result = { channel, maxratecount: limits?.threshold ?? DEFAULT_MAX_RATE_COUNT, snapshot };
+    const result = { channel, maxratecount: this.maxRateCount(), snapshot };
     this.out.send(s.conn, ackOk(method, result, reqId, timeIn));
     let items: string[] | null = null;
     if (snapshot) {

@@ -13,6 +13,8 @@ import type { SimFaultsControl } from '../faults.js';
 import type { TimingRegistry } from '../timing.js';
 import { WsServer, type WsServerOptions, type WsSession } from './ws-server.js';
 
+/** maxratecount when the venue does not expose its trading limits. */
+const DEFAULT_MAX_RATE_COUNT = 125;
 /** Kraken's answer when the simulator itself fails (a venue bug must not kill the socket). */
 const INTERNAL_ERROR = 'EGeneral:Internal error';
 
@@ -80,6 +82,12 @@ export abstract class WsPrivateServer<
     let n = 0;
     for (const s of this.sessions) n += s.conn.subCount;
     return n;
+  }
+
+  /** The tier's trading-rate threshold, which Kraken reports in private subscription acks. */
+  protected maxRateCount(): number {
+    const limits = (this.o.venue as Partial<{ tradingLimits: { threshold: number } }>).tradingLimits;
+    return limits?.threshold ?? DEFAULT_MAX_RATE_COUNT;
   }
 
   /** Token → api key; the token of this connection's live subscription stays valid on it. */
