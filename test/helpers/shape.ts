@@ -14,6 +14,8 @@ export interface ShapeRules {
   mayMiss?: readonly string[];
   /** Keys the simulator may add. */
   mayAdd?: readonly string[];
+  /** Keys Kraken sends as null when there is no value and as the corpus's type when there is one. */
+  nullable?: readonly string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -72,6 +74,7 @@ export function shapeDiff(
       if (!(rules.mayAdd ?? []).includes(k)) out.push({ path: `${path}.${k}`, problem: 'not in Kraken’s' });
       continue;
     }
+    if ((a[k] === null || e[k] === null) && (rules.nullable ?? []).includes(k)) continue;
     out.push(...shapeDiff(a[k], e[k], rules, `${path}.${k}`));
   }
   return out;

@@ -66,6 +66,10 @@ function pairEntry(p: SimPair, info: string): Record<string, unknown> {
     costmin: plain(p.costmin),
     tick_size: plain(p.tickSize),
     status: p.status,
+    // Margin position limits every live answer carries; the simulator has no margin (values are
+    // those of a live XBT/USD answer, test/corpus/kraken-async-rs-rest.json).
+    long_position_limit: 300,
+    short_position_limit: 240,
   };
 }
 
