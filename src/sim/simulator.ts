@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   host?: string;
   seed?: number;
   coins?: number;
+  /** List USDC/USD and USDC/EUR too: a stablecoin-base coin, on the stablecoin fee schedule. */
+  stablecoinCoin?: boolean;
   updatesPerSecond?: number;
   dislocationsPerMinute?: number;
   dislocationBps?: number;
@@ -189,6 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     createMarket({
       seed: options.seed,
       coins: options.coins,
+      stablecoinCoin: options.stablecoinCoin,
       updatesPerSecond: options.updatesPerSecond,
       dislocationsPerMinute: options.dislocationsPerMinute,
       dislocationBps: options.dislocationBps,

@@ -57,6 +57,12 @@ export interface UniverseOptions {
   seed: number;
   /** Total coins including the majors (each gets X/USD and X/EUR); default 520. */
   coins?: number;
+  /**
+   * Also list USDC/USD and USDC/EUR (after every other coin, so the rest is unchanged): a
+   * stablecoin-base coin Kraken charges its stablecoin fee schedule, which a client must not
+   * price with the coin schedule.
+   */
+  stablecoinCoin?: boolean;
 }
 
 /** Names a generated coin must never take (real codes, fiat, legacy ids). */
@@ -103,6 +109,7 @@ export function generateUniverse(options: UniverseOptions): SimUniverse {
   }
   const eurUsdIndex = pairs.length;
   pairs.push(stablePair('ZEURZUSD', 'EURUSD', 'EUR', 'USD', 'ZEUR', 'ZUSD', 5, 5));
+  if (options.stablecoinCoin === true) addStablecoinCoin(pairs, coins);
   return { pairs, coins, usdtUsdIndex: 0, usdtEurIndex: 1, eurUsdIndex, eurUsd };
 }
 
@@ -164,6 +171,21 @@ function addCoin(pairs: SimPair[], coins: SimCoin[], c: CoinSpec): void {
     eurIndex: usdIndex + 1,
     priceUsd: c.priceUsd,
     levelUsd: c.levelUsd,
+  });
+}
+
+/** USDC/USD and USDC/EUR as a coin the market prices near 1 USD, on the stablecoin fee schedule. */
+function addStablecoinCoin(pairs: SimPair[], coins: SimCoin[]): void {
+  const usdIndex = pairs.length;
+  pairs.push(stablePair('USDCUSD', 'USDCUSD', 'USDC', 'USD', 'USDC', 'ZUSD', 4, 5));
+  pairs.push(stablePair('USDCEUR', 'USDCEUR', 'USDC', 'EUR', 'USDC', 'ZEUR', 4, 5));
+  coins.push({
+    name: 'USDC',
+    symbolName: 'USDC',
+    usdIndex,
+    eurIndex: usdIndex + 1,
+    priceUsd: 1,
+    levelUsd: 50_000,
   });
 }
 
