@@ -161,6 +161,21 @@ export class RestRateLimiter {
     return mine;
   }
 
+  /**
+   * Kraken said `EService:Throttled: <ts>`: no call of this key before `ms` from now. The counter
+   * is taken as full but one unit then, so a call of cost 1 goes at once when the throttle ends
+   * and every other waiting caller after it.
+   */
+  holdFor(ms: number): void {
+    const fullButOne = Math.max(0, this.limits.maxCounter - 1) * this.msPerUnit;
+    const targetOf = (): bigint => toUs(this.clock.nowMs() + ms + fullButOne);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const emptyAt = Atomics.load(this.emptyAt, 0);
+      const target = targetOf();
+      if (emptyAt >= target || Atomics.compareExchange(this.emptyAt, 0, emptyAt, target) === emptyAt) return;
+    }
+  }
+
   /** Kraken said `EAPI:Rate limit exceeded`: our estimate was low (another client?); assume full. */
   saturate(): void {
     const fullUs = toUs(this.limits.maxCounter * this.msPerUnit);

@@ -181,6 +181,9 @@ export class KrakenRestTransport {
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         if (err instanceof KrakenError && err.code === 'EAPI:Rate limit exceeded') this.limiter?.saturate();
+        // Throttled until a given time: every call of this key waits for it, not only this retry.
+        if (err instanceof KrakenError && err.code === 'EService:Throttled' && err.retryAfterMs !== undefined)
+          this.limiter?.holdFor(err.retryAfterMs);
         if (orderChanging && outcomeUnknown(err)) throw new KrakenUnknownOutcomeError(method, err);
         if (errorKind(err) !== 'retryable' || attempt >= attempts) throw err;
         const retryAfter = err instanceof KrakenError ? err.retryAfterMs : undefined;

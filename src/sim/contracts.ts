@@ -168,6 +168,11 @@ export interface SimFaults {
    * subscribe with it is answered `ESession:Invalid session`.
    */
   sessionEpoch: number;
+  /**
+   * REST private calls answer `EService: Throttled: <unix ts>` (the documented spelling, spaces
+   * and all) until this epoch ms; the ts is when the throttle ends. 0 = off.
+   */
+  throttledUntilMs: number;
   /** REST private calls answer `EAPI:Rate limit exceeded` while this is true. */
   rateLimited: boolean;
   /** Every REST answer is delayed by this many ms. */

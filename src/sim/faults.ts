@@ -51,6 +51,7 @@ export function createFaults(): SimFaultsControl {
     delayNextOrderMs: 0,
     ackDelayMs: 0,
     sessionEpoch: 0,
+    throttledUntilMs: 0,
     rateLimited: false,
     restDelayMs: 0,
     dropConnections(which) {
@@ -95,6 +96,7 @@ export function createFaults(): SimFaultsControl {
       faults.delayNextOrderMs = 0;
       faults.ackDelayMs = 0;
       faults.rateLimited = false;
+      faults.throttledUntilMs = 0;
       faults.restDelayMs = 0;
     },
   };

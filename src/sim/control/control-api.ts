@@ -8,7 +8,8 @@
  *        { dropConnections: "public"|"private"|"all", stallFeedMs: n, garbageFrames: n,
  *          systemStatus: "online"|"maintenance"|"cancel_only"|"post_only",
  *          rejectNextOrder: "EOrder:..."|null, delayNextOrderMs: n, ackDelayMs: n,
- *          expireTokens: true, invalidateSessions: true, rateLimited: bool, restDelayMs: n, reset: true }
+ *          expireTokens: true, invalidateSessions: true, rateLimited: bool, restDelayMs: n,
+ *          throttleRestMs: n, reset: true }
  *                             (expireTokens: unused tokens die; invalidateSessions: tokens live
  *                             subscriptions hold die too, as Kraken sometimes does)
  *   GET  /_sim/timing         dislocation timings (ns as decimal strings)
@@ -120,12 +121,13 @@ export function createControlHandler(
       'invalidateSessions',
       'rateLimited',
       'restDelayMs',
+      'throttleRestMs',
       'reset',
     ]);
     for (const k of Object.keys(b)) if (!known.has(k)) return `unknown fault: ${k.slice(0, 40)}`;
     if (b['dropConnections'] !== undefined && !DROP_TARGETS.has(b['dropConnections'] as DropTarget))
       return 'dropConnections must be public, private or all';
-    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs'])
+    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs', 'throttleRestMs'])
       if (b[k] !== undefined && !isMs(b[k])) return `${k} must be a number of ms in [0, ${MAX_FAULT_MS}]`;
     const g = b['garbageFrames'];
     if (g !== undefined && !(typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= 1000))
@@ -148,6 +150,7 @@ export function createControlHandler(
     if (isMs(b['delayNextOrderMs'])) faults.delayNextOrderMs = b['delayNextOrderMs'];
     if (isMs(b['ackDelayMs'])) faults.ackDelayMs = b['ackDelayMs'];
     if (isMs(b['restDelayMs'])) faults.restDelayMs = b['restDelayMs'];
+    if (isMs(b['throttleRestMs'])) faults.throttledUntilMs = Date.now() + b['throttleRestMs'];
     if (typeof b['rateLimited'] === 'boolean') faults.rateLimited = b['rateLimited'];
     if (b['expireTokens'] === true) venue.expireTokens();
     if (b['invalidateSessions'] === true) {

@@ -109,6 +109,11 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
     const auth = authenticate(req.headers, path, parsed.raw, parsed.params, o.secrets, nonces);
     if (!auth.ok) return { error: auth.error };
     if (faults.rateLimited) return { error: 'EAPI:Rate limit exceeded' };
+    const now = nowMs();
+    if (faults.throttledUntilMs > now) {
+      counters.inc('rest.throttled');
+      return { error: `EService: Throttled: ${Math.ceil(faults.throttledUntilMs / 1000)}` };
+    }
     const cost = restCounterCost(method);
     if (cost > 0 && !callCounter(auth.apiKey).tryAdd(cost, nowMs()))
       return { error: 'EAPI:Rate limit exceeded' };
