@@ -72,6 +72,8 @@ export interface SimulatorOptions {
     apiSecret: string;
     balances: Readonly<Record<string, number>>;
     volumeUsd?: number;
+    /** Private REST methods this key has no permission for (`EGeneral:Permission denied`). */
+    denied?: readonly string[];
   }>;
   /** Trading-limit tier (§5.2); default starter. */
   tier?: Tier;
@@ -229,7 +231,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         })
       : market.onChange((c) => registerFromChange(timing, c));
 
-  const rest = createRestHandler({ venue, faults, counters, secrets, timing, restTier: options.restTier });
+  const denied = new Map(
+    (options.extraAccounts ?? []).map((a) => [a.apiKey, new Set(a.denied ?? [])] as const),
+  );
+  const rest = createRestHandler({
+    venue,
+    faults,
+    counters,
+    secrets,
+    denied,
+    timing,
+    restTier: options.restTier,
+  });
   const control = createControlHandler({
     venue,
     faults,

@@ -21,6 +21,11 @@ export interface RestHandlerOptions {
   counters: SimCounters;
   /** API key → decoded secret bytes. */
   secrets: ReadonlyMap<string, Buffer>;
+  /**
+   * API key → private methods the key lacks the permission for: answered `EGeneral:Permission
+   * denied`, as Kraken answers a key created without that permission.
+   */
+  denied?: ReadonlyMap<string, ReadonlySet<string>>;
   timing?: TimingRegistry;
   /** REST call counter tier (§5.1); default `pro` so a client polling Balance every 2 s stays within it. */
   restTier?: Tier;
@@ -108,6 +113,7 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
     if (!PRIVATE_METHODS.has(method)) return { error: 'EGeneral:Unknown method' };
     const auth = authenticate(req.headers, path, parsed.raw, parsed.params, o.secrets, nonces);
     if (!auth.ok) return { error: auth.error };
+    if (o.denied?.get(auth.apiKey)?.has(method) === true) return { error: 'EGeneral:Permission denied' };
     if (faults.rateLimited) return { error: 'EAPI:Rate limit exceeded' };
     const now = nowMs();
     if (faults.throttledUntilMs > now) {
