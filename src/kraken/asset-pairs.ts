@@ -1,5 +1,5 @@
 /**
- * AssetPairs result → PairInfo[] (kraken-api.md §4.5, §8;
+ * AssetPairs result → PairInfo[] (docs/kraken-protocol.md §4.5, §8;
  * docs.kraken.com/api/docs/rest-api/get-tradable-asset-pairs). Every field is validated; a bad
  * pair is skipped and reported with its reason, never fatal for the others. Dark-pool pairs
  * (`.d`) are skipped. Also picks per-pair fee fractions out of a TradeVolume answer.
@@ -26,7 +26,7 @@ export interface AssetPairsParseResult {
   readonly darkPoolSkipped: number;
 }
 
-/** v1/REST currency codes that WS v2 spells differently (kraken-api.md §8). */
+/** v1/REST currency codes that WS v2 spells differently (docs/kraken-protocol.md §8). */
 const V2_CODE_RENAMES: Readonly<Record<string, string>> = { XBT: 'BTC', XDG: 'DOGE' };
 const KNOWN_STATUSES: ReadonlySet<string> = new Set([
   'online',

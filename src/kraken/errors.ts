@@ -1,5 +1,5 @@
 /**
- * Kraken error strings → typed errors, in ONE table (kraken-api.md §4.1,
+ * Kraken error strings → typed errors, in ONE table (docs/kraken-protocol.md §4.1,
  * docs.kraken.com/api/docs/guides/spot-errors). Also the transport, response-shape, unknown-outcome
  * and secret errors of the REST adapter. No message ever contains a secret, an API key or API-Sign.
  */

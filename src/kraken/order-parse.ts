@@ -1,5 +1,5 @@
 /**
- * Pure parsers and builders for Kraken REST order calls (kraken-api.md §4.6):
+ * Pure parsers and builders for Kraken REST order calls (docs/kraken-protocol.md §4.6):
  * AddOrder/CancelOrder results, order info (OpenOrders/ClosedOrders/QueryOrders) and trades.
  */
 import { WireReader, type WireRecord } from './wire-read.js';

@@ -1,5 +1,5 @@
 /**
- * Client-side model of Kraken's REST call counter (kraken-api.md §5.1,
+ * Client-side model of Kraken's REST call counter (docs/kraken-protocol.md §5.1,
  * docs.kraken.com/api/docs/guides/spot-rest-ratelimits): +1 per private call (+2 for ledger/trade
  * history), the counter decays continuously, and a call that would exceed the tier maximum gets
  * `EAPI:Rate limit exceeded`. We wait for room instead of letting Kraken refuse the call.

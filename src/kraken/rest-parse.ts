@@ -1,6 +1,6 @@
 /**
  * Pure parsers: Kraken REST results (market data and account) → domain values with numbers.
- * Wire shapes: rest-types.ts and kraken-api.md §4.5–4.6. Fees become fractions (0.26 % → 0.0026).
+ * Wire shapes: rest-types.ts and docs/kraken-protocol.md §4.5–4.6. Fees become fractions (0.26 % → 0.0026).
  */
 import { WireReader, type WireRecord } from './wire-read.js';
 
@@ -36,7 +36,7 @@ export interface BalanceExEntry {
   readonly holdTrade: number;
   readonly credit: number;
   readonly creditUsed: number;
-  /** balance + credit − credit_used − hold_trade (kraken-api.md §4.6). */
+  /** balance + credit − credit_used − hold_trade (docs/kraken-protocol.md §4.6). */
   readonly available: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Kraken REST transport over Node's fetch (kraken-api.md §4, §5.1); typed methods are in rest.ts. Public calls are GETs, private
+ * Kraken REST transport over Node's fetch (docs/kraken-protocol.md §4, §5.1); typed methods are in rest.ts. Public calls are GETs, private
  * calls signed form-encoded POSTs. Retries only retryable errors, with capped jittered backoff and
  * bounded attempts. Order-changing calls are NEVER retried: a lost AddOrder answer becomes
  * KrakenUnknownOutcomeError and the caller reconciles, since a blind retry could trade twice.

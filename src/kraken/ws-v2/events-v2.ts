@@ -1,6 +1,6 @@
 /**
  * Slow-path classifier for Kraken WebSocket v2 objects that are not ticker data
- * (kraken-api.md §3.2–3.4, §3.8–3.9): status, heartbeat, pong, method acks (subscribe,
+ * (docs/kraken-protocol.md §3.2–3.4, §3.8–3.9): status, heartbeat, pong, method acks (subscribe,
  * unsubscribe, add_order, cancel_order, …) and channel data (executions). Pure; never throws.
  * These are rare (or, for executions, not latency-critical), so JSON.parse is fine here.
  */

@@ -1,5 +1,5 @@
 /**
- * Pure parser for Kraken v2 `executions` reports (kraken-api.md §3.9): validates each report
+ * Pure parser for Kraken v2 `executions` reports (docs/kraken-protocol.md §3.9): validates each report
  * and maps it to a typed ExecutionReport. A bad report is returned as an error (the caller counts
  * it, skips it and treats it as possibly missed data); it never throws.
  * Numbers arrive as JSON numbers; JSON.parse gives the same doubles as parseFloat on their text.

@@ -1,5 +1,5 @@
 /**
- * Builders for Kraken WebSocket v2 client → server messages (kraken-api.md §3.2, §3.4, §3.5,
+ * Builders for Kraken WebSocket v2 client → server messages (docs/kraken-protocol.md §3.2, §3.4, §3.5,
  * §3.8, §3.9). Throw KrakenWsBuildError (shared with v1: a programming error, nothing sent); the
  * token never appears in an error message.
  *
@@ -114,7 +114,7 @@ export function buildPingV2(reqId: number): string {
   return '{"method":"ping","req_id":' + reqId + '}';
 }
 
-/** add_order (kraken-api.md §3.8). Throws KrakenWsBuildError on invalid params. */
+/** add_order (docs/kraken-protocol.md §3.8). Throws KrakenWsBuildError on invalid params. */
 export function buildAddOrderV2(reqId: number, token: string, p: AddOrderV2Params): string {
   needReqId(reqId);
   checkToken(token);

@@ -1,5 +1,5 @@
 /**
- * Kraken WebSocket v2 private client (kraken-api.md §3.8–3.9): the `executions` subscription
+ * Kraken WebSocket v2 private client (docs/kraken-protocol.md §3.8–3.9): the `executions` subscription
  * (snap_orders on, snap_trades off) with snapshot marking and sequence-gap detection, add_order /
  * cancel_order correlated by req_id. Token, subscription, resync and ack correlation:
  * ../ws/private-session.ts.

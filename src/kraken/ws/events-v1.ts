@@ -1,5 +1,5 @@
 /**
- * Slow-path parser for Kraken WebSocket v1 event objects (kraken-api.md §1.2–1.5, §2.2–2.3):
+ * Slow-path parser for Kraken WebSocket v1 event objects (docs/kraken-protocol.md §1.2–1.5, §2.2–2.3):
  * systemStatus, subscriptionStatus, heartbeat, pong, error, the throttle object
  * `{"Error":"Exceeded msg rate"}`, addOrderStatus, cancelOrderStatus. Pure; never throws.
  * Events are rare (status, acks), so JSON.parse is fine here; the spread hot path never gets here.

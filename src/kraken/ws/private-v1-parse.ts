@@ -1,5 +1,5 @@
 /**
- * Pure parsers for Kraken v1 private data frames (kraken-api.md §2.4–2.5):
+ * Pure parsers for Kraken v1 private data frames (docs/kraken-protocol.md §2.4–2.5):
  *   [[{tradeId:{...}}, ...], "ownTrades", {"sequence":N}]
  *   [[{orderId:{...}}, ...], "openOrders", {"sequence":N}]
  * Every field we use is validated; one bad field rejects the whole frame (the caller counts it

@@ -1,5 +1,5 @@
 /**
- * Kraken WebSocket v1 private client (kraken-api.md §2): ownTrades + openOrders subscriptions with
+ * Kraken WebSocket v1 private client (docs/kraken-protocol.md §2): ownTrades + openOrders subscriptions with
  * snapshot marking and per-channel sequence-gap detection, addOrder / cancelOrder correlated by
  * reqid. Token, subscriptions, resync and ack correlation: private-session.ts.
  */

@@ -4,7 +4,7 @@
  * 1 = USDT/EUR, coin k at 2 + 2k and 3 + 2k) so simulator and client agree on indices by default.
  * A handful of majors carry Kraken's legacy ids (XXBTZUSD, wsname XBT/USD, symbol BTC/USD); the rest
  * are generated coins with newer-style ids (`ABCUSD`, wsname `ABC/USD`). Metadata mirrors AssetPairs
- * (kraken-api.md §4.5, §8): ~5 significant price digits, lot decimals 8 (fewer for cheap coins),
+ * (docs/kraken-protocol.md §4.5, §8): ~5 significant price digits, lot decimals 8 (fewer for cheap coins),
  * ordermin worth a few USD, costmin 0.5.
  */
 import { ceilToDecimals } from '../../core/decimals.js';

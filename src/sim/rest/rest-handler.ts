@@ -1,5 +1,5 @@
 /**
- * Kraken's REST API on node:http (kraken-api.md §4): `/0/public/<Method>` (GET or POST) and
+ * Kraken's REST API on node:http (docs/kraken-protocol.md §4): `/0/public/<Method>` (GET or POST) and
  * `/0/private/<Method>` (POST, signed). Envelope `{error:[...], result}`, HTTP 200 for API errors.
  * Faults applied here: slow REST (every answer), rate-limited (private), delay-next-order and
  * ack-delay (AddOrder). Every answer is counted; no input can crash the handler.

@@ -1,5 +1,5 @@
 /**
- * Venue objects → Kraken REST wire shapes (kraken-api.md §4.5, §4.6): decimals as strings with the
+ * Venue objects → Kraken REST wire shapes (docs/kraken-protocol.md §4.5, §4.6): decimals as strings with the
  * pair's decimals, times as epoch-second numbers, ids as keys.
  */
 import type { SimOrder, SimPair, SimTrade } from '../contracts.js';
@@ -7,7 +7,7 @@ import { assetDecimals } from '../venue/accounts.js';
 import { fixed } from '../venue/decimal.js';
 import { feeInBase } from '../venue/order-rules.js';
 
-/** Placeholder Kraken sends as `postxid` on spot (non-margin) trades (kraken-api.md §2.4). */
+/** Placeholder Kraken sends as `postxid` on spot (non-margin) trades (docs/kraken-protocol.md §2.4). */
 export const SPOT_POSTXID = 'TKH2SE-M7IF5-CFI7LT';
 
 /** A number as a plain decimal string without exponent or trailing zeros (`0.00005`, `0.5`, `10`). */

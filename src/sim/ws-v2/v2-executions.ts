@@ -1,5 +1,5 @@
 /**
- * The v2 `executions` channel (kraken-api.md §3.9): venue events → execution reports, and one
+ * The v2 `executions` channel (docs/kraken-protocol.md §3.9): venue events → execution reports, and one
  * connection's subscription (sequence +1 per message, the snapshot is 1).
  *
  * Mapping of the venue's event sequence (pending → open → [trade, order delta]* → closed|canceled):

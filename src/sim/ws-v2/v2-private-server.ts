@@ -1,5 +1,5 @@
 /**
- * WS API v2 private endpoint (kraken-api.md §3.8, §3.9): `params.token` checked on every message,
+ * WS API v2 private endpoint (docs/kraken-protocol.md §3.8, §3.9): `params.token` checked on every message,
  * add_order / batch_add / cancel_order / cancel_all, the executions channel, ping/pong, heartbeats,
  * status, and the order faults (rejectNextOrder, delayNextOrderMs, ackDelayMs, expireTokens).
  *

@@ -1,5 +1,5 @@
 /**
- * v1 private data payloads (kraken-api.md §2.4 ownTrades, §2.5 openOrders): SimOrder/SimTrade →
+ * v1 private data payloads (docs/kraken-protocol.md §2.4 ownTrades, §2.5 openOrders): SimOrder/SimTrade →
  * the `{id:{...}}` objects Kraken sends, numbers as strings at the pair's decimals.
  */
 import type { SimOrder, SimPair, SimTrade } from '../contracts.js';

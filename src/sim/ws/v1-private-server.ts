@@ -1,5 +1,5 @@
 /**
- * WS API v1 private endpoint (kraken-api.md §2): token on every message, ownTrades and openOrders
+ * WS API v1 private endpoint (docs/kraken-protocol.md §2): token on every message, ownTrades and openOrders
  * with per-subscription sequences, addOrder / cancelOrder / cancelAll, ping/pong, heartbeats, faults.
  * Order frames (§2.5): the openOrders `pending` (full object) and `open` messages, then
  * `addOrderStatus`, then ownTrades fills and the openOrders fill/close deltas (see ws-private-server.ts).
