@@ -9,18 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
 import { privateCall, publicCall } from '../sim-rest/helpers.js';
-import { corpus, value } from '../helpers/corpus.js';
-import { describeDiff, shapeDiff, type ShapeRules } from '../helpers/shape.js';
-
-function ref(kind: string, label: string): any {
-  const e = corpus(kind).find((x) => x.label.startsWith(label));
-  assert.ok(e, `corpus ${kind}: ${label}`);
-  return value(e);
-}
-function same(actual: unknown, expected: unknown, rules: ShapeRules = {}): void {
-  const d = shapeDiff(actual, expected, rules);
-  assert.equal(d.length, 0, `${describeDiff(d)}\nsimulator: ${JSON.stringify(actual).slice(0, 1500)}`);
-}
+import { ref, same } from './conformance-helpers.js';
 
 /** Order fields a Kraken answer has only for some orders (margin, links, triggers, client ids, trades). */
 const ORDER_SOMETIMES = [

@@ -5,26 +5,13 @@
  * same keys, same value types, null where Kraken sends null. Allowed differences are listed with
  * their reason. Simulator and Kraken cannot drift apart again without this failing.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
-import { privateCall, resultOf } from '../sim-rest/helpers.js';
-import { RecordingClient } from '../sim-ws/recording-client.js';
 import { corpus, value } from '../helpers/corpus.js';
-import { describeDiff, shapeDiff, type ShapeRules } from '../helpers/shape.js';
+import { ref, same, simAndClient } from './conformance-helpers.js';
 
-function ref(kind: string, label: string): any {
-  const e = corpus(kind).find((x) => x.label.startsWith(label));
-  assert.ok(e, `corpus ${kind}: ${label}`);
-  return value(e);
-}
 /** The body of the single `{id: {...}}` item of a v1 private frame. */
 const body = (frame: any): any => Object.values(frame[0][0] as object)[0];
-
-function same(actual: unknown, expected: unknown, rules: ShapeRules = {}): void {
-  const d = shapeDiff(actual, expected, rules);
-  assert.equal(d.length, 0, `${describeDiff(d)}\nsimulator: ${JSON.stringify(actual)}`);
-}
 
 const isEvent =
   (event: string, f: (m: any) => boolean = () => true) =>
@@ -34,30 +21,19 @@ const isOrders = (f: (b: any) => boolean) => (m: any) =>
   Array.isArray(m) && m[1] === 'openOrders' && m[0].length === 1 && f(body(m));
 
 describe('simulator v1 frames have the corpus shapes', () => {
-  let sim: RunningSimulator;
-  let c: RecordingClient;
-  let token: string;
-  before(async () => {
-    sim = await startSimulator({ port: 0, seed: 5, coins: 14, updatesPerSecond: 50 });
-    token = resultOf<{ token: string }>(await privateCall(sim, 'GetWebSocketsToken')).token;
-    c = await RecordingClient.open(sim.urls.wsPrivate);
-  });
-  after(async () => {
-    c.ws.terminate();
-    await sim.stop();
-  });
+  const h = simAndClient('wsPrivate', 50);
 
   test('systemStatus, subscriptionStatus and the empty snapshots', async () => {
-    const status = await c.next(isEvent('systemStatus'), 'systemStatus');
+    const status = await h.c.next(isEvent('systemStatus'), 'systemStatus');
     same(status, ref('v1.systemStatus', 'systemStatus on connect'));
-    c.send({ event: 'subscribe', subscription: { name: 'openOrders', token, ratecounter: true } });
-    const oo = await c.next(isEvent('subscriptionStatus'), 'openOrders subscribed');
+    h.c.send({ event: 'subscribe', subscription: { name: 'openOrders', token: h.token, ratecounter: true } });
+    const oo = await h.c.next(isEvent('subscriptionStatus'), 'openOrders subscribed');
     same(oo, ref('v1.subscriptionStatus', 'openOrders subscribed'), {
       // reqid is echoed only when the request had one; this one had none.
       mayMiss: ['reqid'],
     });
-    c.send({ event: 'subscribe', subscription: { name: 'ownTrades', token } });
-    const ot = await c.next(
+    h.c.send({ event: 'subscribe', subscription: { name: 'ownTrades', token: h.token } });
+    const ot = await h.c.next(
       isEvent('subscriptionStatus', (m) => m.channelName === 'ownTrades'),
       'ownTrades',
     );
@@ -65,13 +41,13 @@ describe('simulator v1 frames have the corpus shapes', () => {
   });
 
   test('an order that fills: pending, open, ack, trade, fill delta, closed', async () => {
-    const pair = sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
+    const pair = h.sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
     assert.ok(pair);
-    const ask = sim.market.levels(sim.market.pairIndex('XBT/USD'), 'ask')[0];
+    const ask = h.sim.market.levels(h.sim.market.pairIndex('XBT/USD'), 'ask')[0];
     assert.ok(ask);
-    c.send({
+    h.c.send({
       event: 'addOrder',
-      token,
+      token: h.token,
       reqid: 7,
       ordertype: 'limit',
       type: 'buy',
@@ -81,30 +57,33 @@ describe('simulator v1 frames have the corpus shapes', () => {
       timeinforce: 'IOC',
       oflags: 'fciq',
     });
-    const pending = await c.next(
+    const pending = await h.c.next(
       isOrders((b) => b.status === 'pending'),
       'pending',
     );
     same(body(pending), body(ref('v1.openOrders', 'pending')));
-    const open = await c.next(
+    const open = await h.c.next(
       isOrders((b) => b.status === 'open'),
       'open',
     );
     same(body(open), body(ref('v1.openOrders', 'open')));
-    const ack = await c.next(isEvent('addOrderStatus'), 'ack');
+    const ack = await h.c.next(isEvent('addOrderStatus'), 'ack');
     same(ack, ref('v1.addOrderStatus', 'ok'), { mayAdd: ['reqid'] /* echoed: this request had one */ });
-    const trade = await c.next((m) => Array.isArray(m) && m[1] === 'ownTrades' && m[0].length === 1, 'trade');
+    const trade = await h.c.next(
+      (m) => Array.isArray(m) && m[1] === 'ownTrades' && m[0].length === 1,
+      'trade',
+    );
     same(trade[2], ref('v1.ownTrades', 'live trade update')[2]);
     same(body(trade), body(ref('v1.ownTrades', 'live trade update')), {
       // Kraken documents userref (and cl_ord_id) on live updates; the captured order had none set.
       mayAdd: ['userref'],
     });
-    const fill = await c.next(
+    const fill = await h.c.next(
       isOrders((b) => b.status === undefined && b.vol_exec !== undefined),
       'fill delta',
     );
     same(body(fill), body(ref('v1.openOrders', 'fill delta')));
-    const closed = await c.next(
+    const closed = await h.c.next(
       isOrders((b) => b.status === 'closed'),
       'closed',
     );
@@ -114,13 +93,13 @@ describe('simulator v1 frames have the corpus shapes', () => {
   });
 
   test('an order canceled by its owner: canceled with its totals and cancel_reason', async () => {
-    const pair = sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
+    const pair = h.sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
     assert.ok(pair);
-    const bid = sim.market.levels(sim.market.pairIndex('XBT/USD'), 'bid')[0];
+    const bid = h.sim.market.levels(h.sim.market.pairIndex('XBT/USD'), 'bid')[0];
     assert.ok(bid);
-    c.send({
+    h.c.send({
       event: 'addOrder',
-      token,
+      token: h.token,
       reqid: 8,
       ordertype: 'limit',
       type: 'buy',
@@ -129,26 +108,26 @@ describe('simulator v1 frames have the corpus shapes', () => {
       volume: '0.001',
       oflags: 'fciq',
     });
-    const ack = await c.next(
+    const ack = await h.c.next(
       isEvent('addOrderStatus', (m) => m.reqid === 8),
       'resting ack',
     );
-    c.send({ event: 'cancelOrder', token, reqid: 9, txid: [ack.txid] });
+    h.c.send({ event: 'cancelOrder', token: h.token, reqid: 9, txid: [ack.txid] });
     // The update comes first, then the ack (as for addOrder).
-    const canceled = await c.next(
+    const canceled = await h.c.next(
       isOrders((b) => b.status === 'canceled'),
       'canceled',
     );
     same(body(canceled), body(ref('v1.openOrders', 'canceled')));
-    const cancelAck = await c.next(isEvent('cancelOrderStatus'), 'cancel ack');
+    const cancelAck = await h.c.next(isEvent('cancelOrderStatus'), 'cancel ack');
     same(cancelAck, ref('v1.cancelOrderStatus', 'ok with reqid'));
   });
 
   test('a refused order: addOrderStatus error, with live wording where the corpus has it', async () => {
     const send = (reqid: number, fields: Record<string, unknown>) =>
-      c.send({
+      h.c.send({
         event: 'addOrder',
-        token,
+        token: h.token,
         reqid,
         ordertype: 'limit',
         type: 'buy',
@@ -156,7 +135,7 @@ describe('simulator v1 frames have the corpus shapes', () => {
         ...fields,
       });
     const ack = (reqid: number) =>
-      c.next(
+      h.c.next(
         isEvent('addOrderStatus', (m) => m.reqid === reqid),
         `ack ${reqid}`,
       );
@@ -180,20 +159,11 @@ describe('simulator v1 frames have the corpus shapes', () => {
 });
 
 describe('simulator v1 public frames have the corpus shapes', () => {
-  let sim: RunningSimulator;
-  let c: RecordingClient;
-  before(async () => {
-    sim = await startSimulator({ port: 0, seed: 5, coins: 14, updatesPerSecond: 200 });
-    c = await RecordingClient.open(sim.urls.wsPublic);
-  });
-  after(async () => {
-    c.ws.terminate();
-    await sim.stop();
-  });
+  const h = simAndClient('wsPublic', 200);
 
   test('spread, heartbeat, book snapshot and update', async () => {
-    c.send({ event: 'subscribe', reqid: 1, pair: ['XBT/USD'], subscription: { name: 'spread' } });
-    const st = await c.next(
+    h.c.send({ event: 'subscribe', reqid: 1, pair: ['XBT/USD'], subscription: { name: 'spread' } });
+    const st = await h.c.next(
       isEvent('subscriptionStatus', (m) => m.status === 'subscribed'),
       'spread subscribed',
     );
@@ -201,13 +171,13 @@ describe('simulator v1 public frames have the corpus shapes', () => {
     assert.ok(live);
     // The reference is a book subscription: only a book's has a depth.
     same(st, value(live), { mayAdd: ['reqid'] /* echoed */, mayMiss: ['depth'] });
-    const spread = await c.next((m) => Array.isArray(m) && m[2] === 'spread', 'spread');
+    const spread = await h.c.next((m) => Array.isArray(m) && m[2] === 'spread', 'spread');
     same(spread, ref('v1.spread', 'spread XBT/USD'));
-    c.send({ event: 'subscribe', pair: ['XBT/USD'], subscription: { name: 'book', depth: 10 } });
+    h.c.send({ event: 'subscribe', pair: ['XBT/USD'], subscription: { name: 'book', depth: 10 } });
     const books = corpus('v1.book').filter((e) => e.file === 'python-kraken-sdk-book-sessions.json');
-    const snap = await c.next((m) => Array.isArray(m) && m[1]?.as !== undefined, 'book snapshot');
+    const snap = await h.c.next((m) => Array.isArray(m) && m[1]?.as !== undefined, 'book snapshot');
     same(snap[1], (value(books[0] as never) as any)[1]);
-    const upd = await c.next(
+    const upd = await h.c.next(
       (m) => Array.isArray(m) && String(m[m.length - 2]).startsWith('book') && m[1]?.as === undefined,
       'book update',
     );
@@ -218,7 +188,7 @@ describe('simulator v1 public frames have the corpus shapes', () => {
         { ...liveUpd[1], ...(part.a !== undefined ? { a: liveUpd[1].b } : {}) },
         { mayMiss: ['a', 'b', 'c'] },
       );
-    const hb = await c.next(isEvent('heartbeat'), 'heartbeat').catch(() => null);
+    const hb = await h.c.next(isEvent('heartbeat'), 'heartbeat').catch(() => null);
     if (hb !== null) same(hb, ref('v1.heartbeat', 'heartbeat'));
   });
 });

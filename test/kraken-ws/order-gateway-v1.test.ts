@@ -10,7 +10,8 @@ import { OrderTracker } from '../../src/engine/order-tracker.js';
 import type { Logger } from '../../src/log/logger.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { testPair } from '../helpers/test-pair.js';
-import { startServer, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
+import { startFakePrivateV1 } from './fake-private-v1.js';
 
 const quiet: Logger = {
   level: 'error',
@@ -32,31 +33,11 @@ const liveTrade = (): unknown[] => {
 };
 
 async function setup(t: { after(fn: () => unknown): void }) {
-  const sent: string[] = [];
-  const server = await startServer((ws) => {
-    ws.send('{"connectionID":1,"event":"systemStatus","status":"online","version":"1.9.1"}');
-    ws.on('message', (data: Buffer) => {
-      const text = data.toString();
-      sent.push(text);
-      const m = JSON.parse(text) as { event: string; reqid?: number; subscription?: { name: string } };
-      if (m.event === 'subscribe' && m.subscription !== undefined) {
-        const name = m.subscription.name;
-        ws.send(
-          JSON.stringify({
-            channelName: name,
-            event: 'subscriptionStatus',
-            status: 'subscribed',
-            subscription: { name },
-          }),
-        );
-        ws.send(`[[],"${name}",{"sequence":1}]`);
-      }
-    });
-  });
-  t.after(() => server.close());
+  const fake = await startFakePrivateV1();
+  t.after(() => fake.server.close());
   const tracker = new OrderTracker();
   const gw = new OrderGatewayV1({
-    url: server.url,
+    url: fake.server.url,
     getToken: async () => 'tok',
     ackTimeoutMs: 2_000,
     tracker,
@@ -67,8 +48,29 @@ async function setup(t: { after(fn: () => unknown): void }) {
   t.after(() => gw.close());
   gw.start();
   await waitFor(() => gw.isReady(), 'ready');
-  const push = (text: string): void => server.sockets[0]?.send(text) as void;
-  return { gw, tracker, sent, push };
+  return { gw, tracker, sent: fake.sent, push: fake.push };
+}
+
+/**
+ * The live ETH/USD fill of the corpus, arriving for an order whose openOrders object (the corpus's
+ * live pending item) carries `oflags`: the fill the tracker got.
+ */
+async function fillOfOrderWith(t: { after(fn: () => unknown): void }, oflags: string, fee?: string) {
+  const { tracker, push } = await setup(t);
+  const frame = liveTrade();
+  const items = frame[0] as Array<Record<string, Record<string, string>>>;
+  const [tradeId, trade] = Object.entries(items[0] as Record<string, Record<string, string>>)[0] as [
+    string,
+    Record<string, string>,
+  ];
+  const txid = trade['ordertxid'] as string;
+  const body = Object.values(pendingItem())[0] as Record<string, unknown>;
+  const order = { ...body, oflags, descr: { ...(body['descr'] as object), pair: 'ETH/USD' } };
+  push(JSON.stringify([[{ [txid]: order }], 'openOrders', { sequence: 2 }]));
+  const fill = fee === undefined ? trade : { ...trade, fee };
+  push(JSON.stringify([[{ [tradeId]: fill }], 'ownTrades', { sequence: 2 }]));
+  await waitFor(() => (tracker.get(txid)?.fills.length ?? 0) === 1, 'fill tracked');
+  return tracker.get(txid)?.fills[0];
 }
 
 test('both legs go out with oflags fciq', async (t) => {
@@ -94,48 +96,14 @@ test('both legs go out with oflags fciq', async (t) => {
 });
 
 test('a live fill of an order that said fciq: its fee is quote money', async (t) => {
-  const { tracker, push } = await setup(t);
-  const frame = liveTrade();
-  const trade = Object.values(
-    (frame[0] as Array<Record<string, Record<string, string>>>)[0] as Record<string, Record<string, string>>,
-  )[0] as Record<string, string>;
-  const txid = trade['ordertxid'] as string;
-  const item = pendingItem();
-  const body = Object.values(item)[0] as Record<string, unknown>;
-  push(
-    JSON.stringify([
-      [{ [txid]: { ...body, descr: { ...(body['descr'] as object), pair: 'ETH/USD' } } }],
-      'openOrders',
-      { sequence: 2 },
-    ]),
-  );
-  push(JSON.stringify([frame[0], 'ownTrades', { sequence: 2 }]));
-  await waitFor(() => (tracker.get(txid)?.fills.length ?? 0) === 1, 'fill tracked');
-  const f = tracker.get(txid)?.fills[0];
+  const f = await fillOfOrderWith(t, 'fciq');
   assert.deepEqual(f?.fees, [{ asset: 'USD', qty: 0.03148 }]);
   assert.equal(f?.fee, 0.03148);
 });
 
 test('a fill of an order that said fcib: its fee is in the coin, valued at the fill price', async (t) => {
-  const { tracker, push } = await setup(t);
-  const frame = liveTrade();
-  const trade = Object.values(
-    (frame[0] as Array<Record<string, Record<string, string>>>)[0] as Record<string, Record<string, string>>,
-  )[0] as Record<string, string>;
-  const txid = trade['ordertxid'] as string;
-  const body = Object.values(pendingItem())[0] as Record<string, unknown>;
-  // The one change: the order's flags say fee in base.
-  push(
-    JSON.stringify([
-      [{ [txid]: { ...body, oflags: 'fcib', descr: { ...(body['descr'] as object), pair: 'ETH/USD' } } }],
-      'openOrders',
-      { sequence: 2 },
-    ]),
-  );
-  const fill = { ...trade, fee: '0.00001600' };
-  push(JSON.stringify([[{ 'TROWH4-DD6XR-2O7DPH': fill }], 'ownTrades', { sequence: 2 }]));
-  await waitFor(() => (tracker.get(txid)?.fills.length ?? 0) === 1, 'fill tracked');
-  const f = tracker.get(txid)?.fills[0];
+  // The one change to the live frames: the order's flags say fee in base, and the fee is in ETH.
+  const f = await fillOfOrderWith(t, 'fcib', '0.00001600');
   assert.deepEqual(f?.fees, [{ asset: 'ETH', qty: 0.000016 }]);
   assert.equal(f?.fee, 0.000016 * 1967.68);
 });

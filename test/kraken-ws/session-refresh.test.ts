@@ -9,7 +9,8 @@ import { SESSION_ERROR_RE } from '../../src/kraken/ws/error-text.js';
 import type { Timers } from '../../src/kraken/ws/timers.js';
 import { KrakenPrivateV1 } from '../../src/kraken/ws/private-v1.js';
 import { corpus, value } from '../helpers/corpus.js';
-import { startServer, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
+import { startFakePrivateV1 } from './fake-private-v1.js';
 
 /** The session error as live Kraken words it. */
 const LIVE_SESSION_ERROR = (() => {
@@ -97,43 +98,10 @@ test('a subscription that succeeds ends the run; a dropped socket cancels what i
   assert.equal(r.attempts, 0);
 });
 
-/** v1 private endpoint: every subscribe with a token in `bad` fails with the live session error. */
+/** v1 private endpoint: every subscribe with a `bad` token fails with the live session error. */
 async function endpoint(bad: (token: string) => boolean) {
-  const subscribes: string[] = [];
-  const server = await startServer((ws) => {
-    ws.send('{"connectionID":1,"event":"systemStatus","status":"online","version":"1.9.1"}');
-    ws.on('message', (data: Buffer) => {
-      const m = JSON.parse(data.toString()) as {
-        event: string;
-        reqid?: number;
-        subscription?: { name: string; token: string };
-      };
-      if (m.event !== 'subscribe' || m.subscription === undefined) return;
-      const { name, token } = m.subscription;
-      subscribes.push(`${name}:${token}`);
-      if (bad(token)) {
-        ws.send(
-          JSON.stringify({
-            errorMessage: LIVE_SESSION_ERROR,
-            event: 'subscriptionStatus',
-            status: 'error',
-            subscription: { name },
-          }),
-        );
-        return;
-      }
-      ws.send(
-        JSON.stringify({
-          channelName: name,
-          event: 'subscriptionStatus',
-          status: 'subscribed',
-          subscription: { name },
-        }),
-      );
-      ws.send(`[[],"${name}",{"sequence":1}]`);
-    });
-  });
-  return { server, subscribes };
+  const fake = await startFakePrivateV1((token) => (bad(token) ? LIVE_SESSION_ERROR : undefined));
+  return { server: fake.server, subscribes: fake.subscribes };
 }
 
 test('v1: an expired token (live error text) ⇒ a new token ⇒ both channels subscribed again', async (t) => {

@@ -8,9 +8,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSystem } from './harness.js';
-import type { VenueEvent } from '../../src/sim/contracts.js';
 import { assertBooksAgree, balancesByCode } from './ledger-check.js';
-import { assertCleanExit, EXIT_DEADLINE_MS, kinds, only } from './checks.js';
+import { assertCleanExit, EXIT_DEADLINE_MS, kinds, only, onFirstBuyFill } from './checks.js';
 
 describe('system: session expiry', () => {
   test('a token invalidated between buy and sell: the sell fails with the session error, the token is refreshed, the retry sells', async (t) => {
@@ -18,13 +17,9 @@ describe('system: session expiry', () => {
     const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)] });
     const before = balancesByCode(run.sim);
     await run.waitReady(2, true);
-    let armed = true;
-    const off = run.sim.venue.onEvent((ev: VenueEvent) => {
-      if (armed && ev.kind === 'trade' && ev.trade.type === 'buy') {
-        armed = false;
-        run.sim.venue.expireTokens();
-        run.sim.faults.sessionEpoch++;
-      }
+    const off = onFirstBuyFill(run, () => {
+      run.sim.venue.expireTokens();
+      run.sim.faults.sessionEpoch++;
     });
     t.after(off);
     const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
