@@ -12,6 +12,8 @@ export interface Config {
   readonly colocated: boolean;
   readonly debug: boolean;
   readonly spin: boolean;
+  /** --clear-risk-stop: the trader journals a risk-clear before it starts. */
+  readonly clearRiskStop: boolean;
   readonly wsApi: 'v1' | 'v2';
   readonly listeners: number;
   readonly durationS: number | null;
@@ -37,6 +39,8 @@ export interface Config {
     readonly maxLocalAgeMs: number;
     readonly maxExchangeAgeMs: number;
     readonly fillTimeoutMs: number;
+    readonly orderDeadlineMs: number;
+    readonly pairStatusRefreshMs: number;
     readonly postTradePauseMs: number;
     readonly maxOrderValue: number;
   };
@@ -63,6 +67,8 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly paths: { readonly logDir: string; readonly journalDir: string; readonly metricsDir: string };
+  /** `--dashboard`: where it listens and its token; null: no dashboard. */
+  readonly dashboard: { readonly host: string; readonly port: number; readonly token: string | null } | null;
 }
 
 export type ConfigResult =
@@ -154,12 +160,15 @@ export function loadConfig(
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
   }
 
+  const dashboard = dashboardConfig(flags, str('DASHBOARD_HOST'), opt('DASHBOARD_TOKEN'), problems);
+
   if (problems.length > 0) return { ok: false, problems, flags };
   const config: Config = {
     mode: trade ? 'trade' : 'evaluate',
     colocated: flags.colocated,
     debug: flags.debug,
     spin: flags.spin,
+    clearRiskStop: flags.clearRiskStop,
     wsApi: flags.wsApi ?? 'v1',
     listeners,
     durationS: flags.durationS ?? null,
@@ -185,6 +194,8 @@ export function loadConfig(
       maxLocalAgeMs: num('MAX_LOCAL_AGE_MS'),
       maxExchangeAgeMs: num('MAX_EXCHANGE_AGE_MS'),
       fillTimeoutMs: num('FILL_TIMEOUT_MS'),
+      orderDeadlineMs: num('ORDER_DEADLINE_MS'),
+      pairStatusRefreshMs: num('PAIR_STATUS_REFRESH_MS'),
       postTradePauseMs: num('POST_TRADE_PAUSE_MS'),
       maxOrderValue: num('MAX_ORDER_VALUE'),
     },
@@ -207,8 +218,35 @@ export function loadConfig(
     },
     telegram: { token: telegramToken, chatId: telegramChat, apiUrl: str('TELEGRAM_API_URL') },
     paths: { logDir: str('LOG_DIR'), journalDir: str('JOURNAL_DIR'), metricsDir: str('METRICS_DIR') },
+    dashboard,
   };
   return { ok: true, config, flags };
+}
+
+export const DEFAULT_DASHBOARD_PORT = 8787;
+const DASHBOARD_TOKEN_MIN_CHARS = 16;
+
+/** Loopback: 127.0.0.0/8, ::1, localhost. Anything else is reachable from other machines. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function dashboardConfig(
+  flags: Flags,
+  host: string,
+  token: string | null,
+  problems: string[],
+): Config['dashboard'] {
+  if (flags.dashboard === null) return null;
+  if (token !== null && token.length < DASHBOARD_TOKEN_MIN_CHARS)
+    problems.push(
+      `DASHBOARD_TOKEN must be at least ${DASHBOARD_TOKEN_MIN_CHARS} characters (value not shown)`,
+    );
+  if (!isLoopbackHost(host) && token === null)
+    problems.push(
+      `DASHBOARD_HOST ${host} is not a loopback address: set DASHBOARD_TOKEN to serve the dashboard there`,
+    );
+  return { host, port: flags.dashboard === 'default' ? DEFAULT_DASHBOARD_PORT : flags.dashboard, token };
 }
 
 /** The config as it may be shown: secrets replaced by whether they are set. */
@@ -227,5 +265,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
         ? `files under ${config.paths.metricsDir}/`
         : `${config.influx.host}:${config.influx.port}/${config.influx.db}`,
     telegram: config.telegram.token === null ? 'log only' : 'on',
+    dashboard:
+      config.dashboard === null
+        ? 'off'
+        : `${config.dashboard.host}:${config.dashboard.port}${config.dashboard.token === null ? '' : ' (token)'}`,
   };
 }

@@ -9,6 +9,7 @@ export interface Flags {
   sim: boolean;
   demo: boolean;
   spin: boolean;
+  clearRiskStop: boolean;
   help: boolean;
   wsApi: 'v1' | 'v2' | undefined;
   listeners: number | undefined;
@@ -18,6 +19,8 @@ export interface Flags {
   simDislocationsPerMin: number | undefined;
   simCoins: number | undefined;
   simSeed: number | undefined;
+  /** `--dashboard [PORT]`: null when absent; the port (0: any free one) or 'default'. */
+  dashboard: number | 'default' | null;
 }
 
 export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/main.js [flags])
@@ -32,10 +35,12 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --duration SECONDS      run this long, then shut down cleanly
   --record FILE           write every public frame with its receive time (for the simulator's --replay)
   --spin                  trader busy-polls the opportunity slot (for machines with a dedicated core)
+  --clear-risk-stop       clear a journaled risk stop (it holds across restarts until cleared)
   --sim-rate N            simulator: updates per second (default 2000)
   --sim-dislocations N    simulator: dislocations per minute (default 0; 30 with --demo)
   --sim-coins N           simulator: number of coins (default 520)
   --sim-seed N            simulator: seed (default 1)
+  --dashboard [PORT]      serve the live dashboard (default port 8787; 0: any free port; on with npm run demo)
   --help                  this text
 
 Every other setting comes from the environment or .env (see .env.example and README.md).`;
@@ -56,6 +61,7 @@ const BOOLEAN_FLAGS = {
   '--sim': 'sim',
   '--demo': 'demo',
   '--spin': 'spin',
+  '--clear-risk-stop': 'clearRiskStop',
   '--help': 'help',
   '-h': 'help',
 } as const;
@@ -68,6 +74,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     sim: false,
     demo: false,
     spin: false,
+    clearRiskStop: false,
     help: false,
     wsApi: undefined,
     listeners: undefined,
@@ -77,6 +84,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     simDislocationsPerMin: undefined,
     simCoins: undefined,
     simSeed: undefined,
+    dashboard: null,
   };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -105,6 +113,14 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
       const value = takeValue();
       if (value === 'v1' || value === 'v2') flags.wsApi = value;
       else problems.push('--ws-api must be v1 or v2');
+    } else if (name === '--dashboard') {
+      // The port is optional: only a number right after the flag is taken as one.
+      let value = inline;
+      if (value === undefined && /^\d+$/.test(argv[i + 1] ?? '')) value = argv[++i];
+      const port = value === undefined ? NaN : Number(value);
+      if (value === undefined) flags.dashboard = 'default';
+      else if (/^\d+$/.test(value) && port <= 65535) flags.dashboard = port;
+      else problems.push('--dashboard takes a port number from 0 to 65535 (or nothing: 8787)');
     } else if (name === '--record') {
       const value = takeValue();
       if (value === undefined || value === '') problems.push('--record needs a file name');

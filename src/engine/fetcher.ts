@@ -14,12 +14,18 @@ import {
   BAL_USDC,
   BAL_USDT,
   BAL_XBT,
+  BAL_SPENT_EUR_AT_FETCH,
+  BAL_SPENT_USD_AT_FETCH,
   BALANCE_FIELDS,
+  SPENT_EUR,
+  SPENT_FIELDS,
+  SPENT_USD,
   FEE_COIN_TAKER,
   FEE_FIELDS,
   FEE_STABLE_TAKER,
   type SharedState,
 } from './shared-state.js';
+import { SEQ_READ_OK } from './seqlock.js';
 import { errorText } from './worker-context.js';
 
 export const BALANCE_INTERVAL_MS = 2_000;
@@ -53,11 +59,14 @@ export interface FetcherOptions {
   balanceIntervalMs?: number;
   feeIntervalMs?: number;
   nowUs: () => number;
+  /** Every failed poll, with the endpoint and the error's code (`fetch_failure`). */
+  onFailure?: (endpoint: string, code: string) => void;
 }
 
 export class Fetcher {
   private readonly balances = new Float64Array(BALANCE_FIELDS);
   private readonly fees = new Float64Array(FEE_FIELDS);
+  private readonly spent = new Float64Array(SPENT_FIELDS);
   private balanceTimer: NodeJS.Timeout | null = null;
   private feeTimer: NodeJS.Timeout | null = null;
   private balanceFailures = 0;
@@ -122,8 +131,12 @@ export class Fetcher {
       return true;
     }
     try {
+      // What the trader had spent when we asked: anything spent later may be missing from the answer.
+      if (this.o.shared.spent.read(this.spent) !== SEQ_READ_OK) this.spent.fill(0);
       const ex = await rest.balanceEx();
       this.balances.fill(0);
+      this.balances[BAL_SPENT_USD_AT_FETCH] = this.spent[SPENT_USD] as number;
+      this.balances[BAL_SPENT_EUR_AT_FETCH] = this.spent[SPENT_EUR] as number;
       for (const [slot, ids] of ASSET_SLOTS) {
         let total = 0;
         for (const id of ids) total += ex[id]?.available ?? 0;
@@ -138,6 +151,7 @@ export class Fetcher {
       return true;
     } catch (err) {
       this.balanceFailures++;
+      this.o.onFailure?.('BalanceEx', errorCode(err));
       this.o.log.warn('balance fetch failed', { error: errorText(err), failures: this.balanceFailures });
       if (this.balanceFailures === ALERT_AFTER_FAILURES) {
         this.o.alert({
@@ -173,6 +187,7 @@ export class Fetcher {
       return true;
     } catch (err) {
       this.feeFailures++;
+      this.o.onFailure?.('TradeVolume', errorCode(err));
       this.o.log.warn('fee fetch failed; keeping the last fees', {
         error: errorText(err),
         failures: this.feeFailures,
@@ -187,4 +202,12 @@ export class Fetcher {
       return false;
     }
   }
+}
+
+/** A Kraken or transport error's code (`EAPI:Rate limit exceeded`, `KRAKEN_TIMEOUT`…), else its class name. */
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  // Unknown Kraken errors keep their raw text as the code: bounded, as it becomes a metric tag.
+  if (typeof code === 'string' && code !== '') return code.slice(0, 64);
+  return err instanceof Error ? err.name : 'unknown';
 }

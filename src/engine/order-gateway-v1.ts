@@ -1,7 +1,7 @@
 /** OrderGateway over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
-import { KrakenPrivateV1 } from '../kraken/ws/private-v1.js';
+import { KrakenPrivateV1, type AddOrderResult } from '../kraken/ws/private-v1.js';
 import type { AddOrderParams } from '../kraken/ws/messages-v1.js';
-import type { GatewayAck, GatewayOrder } from './order-gateway.js';
+import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
   SessionGateway,
@@ -26,27 +26,32 @@ export function v1Fees(qty: number, oflags: string | undefined, pair: PairAssets
   return [{ asset: inBase ? pair.base : pair.quote, qty }];
 }
 
-export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivateV1> {
+export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResult, KrakenPrivateV1> {
   protected readonly client: KrakenPrivateV1;
 
   constructor(o: GatewayV1Options) {
-    super();
+    super(o);
     this.client = new KrakenPrivateV1(
       { url: o.url, getToken: o.getToken, name: 'private-v1', ackTimeoutMs: o.ackTimeoutMs },
       {
         ...sessionHandlers(o, () => this.closing),
+        onLateAck: (ack) => this.onLateAck(ack),
         onTrade: (t, snapshot) => {
           if (snapshot) return;
           const pair = pairAssetsOf(t.pair);
           const fees = v1Fees(t.fee, this.client.openOrders.get(t.ordertxid)?.oflags, pair);
-          o.tracker.addFill(t.ordertxid, {
-            tradeId: t.tradeId,
-            volume: t.vol,
-            price: t.price,
-            cost: t.cost,
-            fee: quoteValueOfFees(fees, pair, t.price).value,
-            fees,
-          });
+          o.tracker.addFill(
+            t.ordertxid,
+            {
+              tradeId: t.tradeId,
+              volume: t.vol,
+              price: t.price,
+              cost: t.cost,
+              fee: quoteValueOfFees(fees, pair, t.price).value,
+              fees,
+            },
+            t.userref,
+          );
         },
         onOrder: (order, _delta, snapshot) => {
           if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending')
@@ -65,6 +70,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
               fees === undefined || pair === undefined ? order.fee : quoteValueOfFees(fees, pair, avg).value,
             fees,
             reason: order.cancel_reason,
+            userref: order.userref,
           });
         },
         onGap: (channel, expected, received, reason) => reportGap(o, { channel, expected, received, reason }),
@@ -77,11 +83,18 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
     );
   }
 
-  async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder(this.toParams(order));
+  protected send(params: AddOrderParams): Promise<AddOrderResult> {
+    return this.client.addOrder(params);
+  }
+
+  protected toAck(r: AddOrderResult): GatewayAck & { reqId: number } {
     return r.status === 'ok'
-      ? { status: 'ok', txid: r.txid }
-      : { status: 'error', errorMessage: r.errorMessage };
+      ? { status: 'ok', txid: r.txid, reqId: r.reqid }
+      : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqid };
+  }
+
+  protected isAddResult(r: unknown): r is AddOrderResult {
+    return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
   protected toParams(order: GatewayOrder): AddOrderParams {
@@ -96,6 +109,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
       // would leave the bought volume short of its own sell (docs/kraken-protocol.md).
       oflags: FEE_IN_QUOTE,
       userref: order.userref,
+      deadline: deadlineText(order.deadlineMs),
     };
   }
 }

@@ -3,10 +3,10 @@
  * order-gateway-v1.ts: `trade` reports become tracker fills, order status changes become tracker
  * updates (v2 status → the tracker's v1-style status), gaps and closes trigger reconciliation.
  */
-import { KrakenPrivateV2 } from '../kraken/ws-v2/private-v2.js';
+import { KrakenPrivateV2, type AddOrderV2Result } from '../kraken/ws-v2/private-v2.js';
 import type { AddOrderV2Params } from '../kraken/ws-v2/messages-v2.js';
 import type { ExecutionReport } from '../kraken/ws-v2/executions-parse.js';
-import type { GatewayAck, GatewayOrder } from './order-gateway.js';
+import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
   SessionGateway,
@@ -57,17 +57,18 @@ export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
   return EXEC_TYPE_STATUS[r.execType];
 }
 
-export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPrivateV2> {
+export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2Result, KrakenPrivateV2> {
   protected readonly client: KrakenPrivateV2;
   /** Trade fees per order id and asset: v2 reports carry per-execution fees, no cumulative fee. */
   private readonly orderFees = new Map<string, OrderFees>();
 
   constructor(o: GatewayV2Options) {
-    super();
+    super(o);
     this.client = new KrakenPrivateV2(
       { url: o.url, getToken: o.getToken, name: 'private-v2', ackTimeoutMs: o.ackTimeoutMs },
       {
         ...sessionHandlers(o, () => this.closing),
+        onLateAck: (ack) => this.onLateAck(ack),
         onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),
         onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
         onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),
@@ -85,11 +86,18 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
     return this.client;
   }
 
-  async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder(this.toParams(order));
+  protected send(params: AddOrderV2Params): Promise<AddOrderV2Result> {
+    return this.client.addOrder(params);
+  }
+
+  protected toAck(r: AddOrderV2Result): GatewayAck & { reqId: number } {
     return r.status === 'ok'
-      ? { status: 'ok', txid: r.orderId }
-      : { status: 'error', errorMessage: r.errorMessage };
+      ? { status: 'ok', txid: r.orderId, reqId: r.reqId }
+      : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqId };
+  }
+
+  protected isAddResult(r: unknown): r is AddOrderV2Result {
+    return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
   private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
@@ -102,23 +110,31 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
         pair === undefined ? r.fees : r.fees.map((f) => ({ ...f, asset: normaliseFeeAsset(f.asset, pair) }));
       total = { pair, fees: addFees(known?.fees ?? [], fees) };
       this.remember(r.orderId, total);
-      tracker.addFill(r.orderId, {
-        tradeId: String(r.tradeId ?? r.execId),
-        volume: r.lastQty as number,
-        price: r.lastPrice as number,
-        cost: r.cost as number,
-        fee: feeValue(fees, pair, r.lastPrice as number),
-        fees,
-      });
+      tracker.addFill(
+        r.orderId,
+        {
+          tradeId: String(r.tradeId ?? r.execId),
+          volume: r.lastQty as number,
+          price: r.lastPrice as number,
+          cost: r.cost as number,
+          fee: feeValue(fees, pair, r.lastPrice as number),
+          fees,
+        },
+        r.orderUserref,
+      );
     } else if (known === undefined && pair !== undefined) {
       this.remember(r.orderId, { pair, fees: [] });
     }
     const status = trackedStatusOf(r);
     // The open-orders snapshot describes live orders; a final one there is old news (as v1).
     if (snapshot && status !== undefined && status !== 'open' && status !== 'pending') return;
-    if (status === undefined && r.cumQty === undefined && r.reason === undefined) return;
+    if (status === undefined && r.cumQty === undefined && r.reason === undefined) {
+      tracker.notePlaced(r.orderUserref, r.orderId);
+      return;
+    }
     const avg = r.avgPrice ?? (r.cumCost ?? NaN) / (r.cumQty ?? NaN);
     tracker.updateOrder(r.orderId, {
+      userref: r.orderUserref,
       status,
       volExec: r.cumQty,
       cost: r.cumCost,
@@ -148,6 +164,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
       // Fee in quote on both legs, stated (see order-gateway-v1.ts).
       fee_preference: 'quote',
       order_userref: order.userref,
+      deadline: deadlineText(order.deadlineMs),
     };
   }
 }

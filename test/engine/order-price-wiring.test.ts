@@ -30,7 +30,7 @@ test('a buy decided at an off-tick price goes out floored onto a coarse tick', a
     readOpportunity(buf),
     buy,
     sell,
-    { fillTimeoutMs: 50, maxLocalAgeUs: 1_500, sellRetries: 0, stableFee: 0.002 },
+    { fillTimeoutMs: 50, maxLocalAgeUs: 1_500, sellRetries: 0, stableFee: 0.002, orderDeadlineMs: 5_000 },
     {
       gateway: {
         isReady: () => true,
@@ -45,6 +45,7 @@ test('a buy decided at an off-tick price goes out floored onto a coarse tick', a
       rest: null,
       log: { level: 'error', debug() {}, info() {}, warn() {}, error() {} },
       journal: { append: (kind, tradeId) => ({ ts: 0, seq: 0, kind, tradeId }) },
+      alert: () => undefined,
       nowUs: () => 1_000_100,
       sleep: () => Promise.resolve(),
     },

@@ -85,10 +85,18 @@ test('both legs go out with oflags fciq', async (t) => {
       price: '60000.00',
       timeinforce: 'IOC',
       userref: 1,
+      deadlineMs: Date.now() + 5_000,
     })
     .catch(() => undefined);
   void gw
-    .addOrder({ side: 'sell', ordertype: 'market', pair, volume: '0.1', userref: 1 })
+    .addOrder({
+      side: 'sell',
+      ordertype: 'market',
+      pair,
+      volume: '0.1',
+      userref: 1,
+      deadlineMs: Date.now() + 5_000,
+    })
     .catch(() => undefined);
   await waitFor(() => sent.filter((s) => s.includes('"addOrder"')).length === 2, 'two orders sent');
   for (const s of sent.filter((x) => x.includes('"addOrder"')))

@@ -37,6 +37,6 @@ describe('system: fee currency', () => {
       if (['USD', 'EUR', 'USDT'].includes(code)) continue;
       assert.equal(amount, before[code] ?? 0, `${code} left over`);
     }
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 });

@@ -42,6 +42,6 @@ describe('system: session expiry', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 });

@@ -42,6 +42,6 @@ describe('system: tick size', () => {
     assert.equal(run.sim.venue.stats().rejectsByError['EOrder:Tick size check failed'] ?? 0, 0);
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 });

@@ -9,6 +9,8 @@ import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
 import { OrderGatewayV2 } from '../order-gateway-v2.js';
 import type { OrderGateway } from '../order-gateway.js';
+import type { OrderGatewayOptions } from '../order-gateway-session.js';
+import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from '../affinity.js';
 import {
   alert,
@@ -20,10 +22,12 @@ import {
   type RestAccess,
 } from '../worker-context.js';
 import { JournalWriter } from '../../journal/journal-writer.js';
+import { readJournal } from '../../journal/journal-reader.js';
+import { riskFromJournal, type JournalRisk } from '../../journal/risk-from-journal.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { RiskLimits } from '../../core/risk-limits.js';
 import type { LogLevel } from '../../log/logger.js';
-import type { TradeDeps } from '../trade-runner.js';
+import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade-runner.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -37,41 +41,39 @@ export interface TraderWorkerData {
   cpu: number | null;
   spin: boolean;
   fillTimeoutMs: number;
+  orderDeadlineMs: number;
   postTradePauseMs: number;
   maxLocalAgeMs: number;
   sellRetries: number;
   risk: RiskLimits;
+  /** --clear-risk-stop: journal a risk-clear before anything else. */
+  clearRiskStop: boolean;
 }
 
 const STATS_INTERVAL_MS = 1000;
+/** While the journal holds records it could not write, it is tried again this often. */
+const JOURNAL_RETRY_MS = 1000;
+/** Metric batches leave the thread on this timer, never from the trade path. */
+const METRICS_FLUSH_MS = 250;
 
 const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
 if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
 const shared = attachSharedState(data.shared);
 const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 
 let gateway: OrderGateway | null = null;
 let journal: JournalWriter | null = null;
 let deps: TradeDeps | null = null;
 let warmer: TradePathWarmer | null = null;
+let journalRisk: JournalRisk | undefined;
 
 function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
   const getToken = async (): Promise<string> => (await rest.getWebSocketsToken()).token;
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
-  if (data.wsApi === 'v2') {
-    return new OrderGatewayV2({
-      url: data.wsPrivateUrl,
-      getToken,
-      ackTimeoutMs: data.fillTimeoutMs,
-      tracker,
-      log,
-      alert,
-      onGap,
-    });
-  }
-  return new OrderGatewayV1({
+  const options: OrderGatewayOptions = {
     url: data.wsPrivateUrl,
     getToken,
     ackTimeoutMs: data.fillTimeoutMs,
@@ -79,7 +81,10 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     log,
     alert,
     onGap,
-  });
+    onReconnected: (attempts, downtimeMs) =>
+      post({ type: 'reconnect', socket: 'private', attempts, downtimeMs }),
+  };
+  return data.wsApi === 'v2' ? new OrderGatewayV2(options) : new OrderGatewayV1(options);
 }
 
 async function main(): Promise<void> {
@@ -92,17 +97,50 @@ async function main(): Promise<void> {
     const writer = JournalWriter.open({
       dir: data.journalDir,
       onWarning: (w) => log.warn('journal recovery', { ...w }),
+      onFailure: (error, held) => {
+        log.error('journal write failing: records held in memory, no new trade until written', {
+          error,
+          held,
+        });
+        alert({
+          key: 'journal-failing',
+          severity: 'critical',
+          text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
+        });
+      },
+      onRecovered: (written) => {
+        log.warn('journal writing again: held records written', { written });
+        alert({
+          key: 'journal-failing',
+          severity: 'info',
+          text: `Journal writing again (${written} held records written)`,
+        });
+      },
     });
     journal = writer;
+    setInterval(() => {
+      if (writer.backlog > 0) writer.flushBacklog();
+    }, JOURNAL_RETRY_MS).unref();
+    if (data.clearRiskStop) {
+      writer.append('risk-clear', '', { by: '--clear-risk-stop' });
+      log.warn('risk stop cleared by the operator (--clear-risk-stop): every limit counts afresh');
+    }
     // A crash mid-trade leaves an intent without an outcome: ask Kraken and finish the record first.
-    const recovered = await recoverUnfinishedTrades(
-      data.journalDir,
-      writer,
-      restClient(data.rest),
+    const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
+    const recovered = await recoverUnfinishedTrades(data.journalDir, {
+      journal: writer,
+      rest: restClient(data.rest),
       log,
       alert,
-    );
+      pairByWsname: (w) => byWsname.get(w),
+      nowMs: () => Date.now(),
+      sleep: (ms) => sleep(ms).then(() => undefined),
+      deadlineMarginMs: DEADLINE_MARGIN_MS,
+    });
+    for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
     if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
+    // The limits continue from the journal (after recovery settled what a crash left open).
+    journalRisk = riskFromJournal(readJournal(data.journalDir, { onWarning: () => undefined }), Date.now());
     gateway = makeGateway(tracker);
     gateway.start();
     deps = {
@@ -111,8 +149,10 @@ async function main(): Promise<void> {
       rest: restClient(data.rest),
       journal,
       log,
+      alert,
       nowUs,
       sleep: (ms) => sleep(ms).then(() => undefined),
+      stopping: () => shared.isShutdownRequested(),
     };
   }
   const trader = new Trader({
@@ -124,22 +164,33 @@ async function main(): Promise<void> {
     alert,
     onOutcome: (outcome) => post({ type: 'trade', outcome }),
     fillTimeoutMs: data.fillTimeoutMs,
+    orderDeadlineMs: data.orderDeadlineMs,
     postTradePauseMs: data.postTradePauseMs,
     maxLocalAgeMs: data.maxLocalAgeMs,
     sellRetries: data.sellRetries,
     risk: data.risk,
+    initialRisk: journalRisk,
+    journalBacklog: () => journal?.backlog ?? 0,
     spin: data.spin,
     nowUs,
     warmer,
+    recorder,
   });
   const statsTimer = setInterval(
     () => post({ type: 'trader-stats', counters: { ...trader.counters } }),
     STATS_INTERVAL_MS,
   );
+  const flushMetrics = (): void => {
+    const batch = recorder.takeBatch();
+    if (batch) post({ type: 'metrics', batch });
+  };
+  const metricsTimer = setInterval(flushMetrics, METRICS_FLUSH_MS);
   onShutdownMessage(() => trader.stop());
   post({ type: 'ready', detail: { mode: data.mode } });
   await trader.run();
   clearInterval(statsTimer);
+  clearInterval(metricsTimer);
+  flushMetrics();
   post({ type: 'trader-stats', counters: { ...trader.counters } });
   gateway?.close();
   journal?.close();
