@@ -23,6 +23,31 @@ const isOrders = (f: (b: any) => boolean) => (m: any) =>
 describe('simulator v1 frames have the corpus shapes', () => {
   const h = simAndClient('wsPrivate', 50);
 
+  /** A limit buy of 0.001 XBT/USD, fee in quote, at `factor` × the best `side` price. */
+  const buy = (
+    reqid: number,
+    side: 'ask' | 'bid',
+    factor: number,
+    extra: Record<string, unknown> = {},
+  ): void => {
+    const pair = h.sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
+    const best = h.sim.market.levels(h.sim.market.pairIndex('XBT/USD'), side)[0];
+    assert.ok(pair && best);
+    const price = (best.price * factor).toFixed(pair.pairDecimals);
+    h.c.send({
+      event: 'addOrder',
+      token: h.token,
+      reqid,
+      ordertype: 'limit',
+      type: 'buy',
+      pair: 'XBT/USD',
+      price,
+      volume: '0.001',
+      oflags: 'fciq',
+      ...extra,
+    });
+  };
+
   test('systemStatus, subscriptionStatus and the empty snapshots', async () => {
     const status = await h.c.next(isEvent('systemStatus'), 'systemStatus');
     same(status, ref('v1.systemStatus', 'systemStatus on connect'));
@@ -41,22 +66,7 @@ describe('simulator v1 frames have the corpus shapes', () => {
   });
 
   test('an order that fills: pending, open, ack, trade, fill delta, closed', async () => {
-    const pair = h.sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
-    assert.ok(pair);
-    const ask = h.sim.market.levels(h.sim.market.pairIndex('XBT/USD'), 'ask')[0];
-    assert.ok(ask);
-    h.c.send({
-      event: 'addOrder',
-      token: h.token,
-      reqid: 7,
-      ordertype: 'limit',
-      type: 'buy',
-      pair: 'XBT/USD',
-      price: ask.price.toFixed(pair.pairDecimals),
-      volume: '0.001',
-      timeinforce: 'IOC',
-      oflags: 'fciq',
-    });
+    buy(7, 'ask', 1, { timeinforce: 'IOC' });
     const pending = await h.c.next(
       isOrders((b) => b.status === 'pending'),
       'pending',
@@ -93,21 +103,7 @@ describe('simulator v1 frames have the corpus shapes', () => {
   });
 
   test('an order canceled by its owner: canceled with its totals and cancel_reason', async () => {
-    const pair = h.sim.market.pairs.find((p) => p.wsname === 'XBT/USD');
-    assert.ok(pair);
-    const bid = h.sim.market.levels(h.sim.market.pairIndex('XBT/USD'), 'bid')[0];
-    assert.ok(bid);
-    h.c.send({
-      event: 'addOrder',
-      token: h.token,
-      reqid: 8,
-      ordertype: 'limit',
-      type: 'buy',
-      pair: 'XBT/USD',
-      price: (bid.price * 0.5).toFixed(pair.pairDecimals),
-      volume: '0.001',
-      oflags: 'fciq',
-    });
+    buy(8, 'bid', 0.5);
     const ack = await h.c.next(
       isEvent('addOrderStatus', (m) => m.reqid === 8),
       'resting ack',
