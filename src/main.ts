@@ -6,7 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStre
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
-import { FileLogger, makeRedactor, type LogLevel } from './log/logger.js';
+import { FileLogger, makeRedactor, type LogLevel, type Logger } from './log/logger.js';
 import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
 import { createNonceBuffer } from './kraken/nonce.js';
@@ -57,6 +57,8 @@ const BALANCE_POLL_BUDGET_SHARE = 0.5;
 /** At shutdown, how long the trade in flight may take to finish (sell retries, REST reconciliation). */
 const TRADE_FINISH_MAX_MS = 30_000;
 const TRADE_FINISH_POLL_MS = 50;
+/** Excluded coins logged one per line at start; the rest as a count. */
+const MAX_EXCLUDED_LOGGED = 50;
 
 function fail(message: string, code: number): never {
   process.stderr.write(message + '\n');
@@ -164,6 +166,7 @@ async function main(): Promise<void> {
         count: parsed.rejected.length,
       });
     universe = selectUniverse(parsed.pairs);
+    logExcludedCoins(log, universe);
   } catch (err) {
     log.error('pair discovery failed', { error: (err as Error).message });
     await sim?.stop();
@@ -649,3 +652,11 @@ main().catch((err: unknown) => {
   process.stderr.write(`kraken-arb failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(EXIT_START_FAILED);
 });
+
+/** Coins with both legs online that are not traded, each with its reason (stablecoin fee schedule). */
+function logExcludedCoins(log: Logger, universe: PairUniverse): void {
+  const shown = universe.excluded.slice(0, MAX_EXCLUDED_LOGGED);
+  for (const c of shown) log.info('coin excluded', { base: c.base, reason: c.reason });
+  if (universe.excluded.length > shown.length)
+    log.info('coins excluded (more)', { count: universe.excluded.length - shown.length });
+}

@@ -47,7 +47,7 @@ import type { PairMeta } from './pair-meta.js';
 import type { QuoteTable } from './quote-table.js';
 import { sizeOrder } from './sizing.js';
 
-/** Kraken's base taker fee for ordinary crypto pairs (kraken-api.md §6), as a fraction. */
+/** Kraken's base taker fee for ordinary crypto pairs (docs/kraken-protocol.md §6), as a fraction. */
 export const DEFAULT_TAKER_FEE = 0.004;
 /** ORIGINAL trades when roi > 1.0, strictly, no margin. */
 export const DEFAULT_MIN_ROI = 1.0;

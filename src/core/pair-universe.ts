@@ -32,6 +32,37 @@ export const DEFAULT_EXCLUDED_BASES: ReadonlySet<string> = new Set([
   'ZAUD',
 ]);
 
+/**
+ * Stablecoins Kraken lists against USD and EUR. Kraken charges stablecoin-base pairs its
+ * stablecoin fee schedule (flat, lower), not the coin schedule the evaluation prices every coin
+ * with, so they are left out of the universe. Names alone miss new stablecoins: a coin whose fee
+ * schedule is not the coin schedule is left out too (selectUniverse).
+ */
+export const STABLECOIN_BASES: ReadonlySet<string> = new Set([
+  'USDC',
+  'DAI',
+  'PYUSD',
+  'EURC',
+  'USDG',
+  'RLUSD',
+  'TUSD',
+  'USDP',
+  'USDS',
+  'USDQ',
+  'USDR',
+  'USD1',
+  'FDUSD',
+  'EURQ',
+  'EURR',
+  'UST',
+]);
+
+/** A base with both legs online that the universe leaves out, and why (main.ts logs it). */
+export interface ExcludedCoin {
+  readonly base: string;
+  readonly reason: string;
+}
+
 export type PairUniverseErrorCode =
   | 'E_PAIR_MISSING_USDT_USD'
   | 'E_PAIR_MISSING_USDT_EUR'
@@ -63,6 +94,8 @@ export interface PairUniverse {
   readonly coins: readonly CoinPairs[];
   /** Every pair by GLOBAL index (length 2 + 2 × coins.length). */
   readonly pairs: readonly PairInfo[];
+  /** Bases with both legs online that are not traded, with the reason. */
+  readonly excluded: readonly ExcludedCoin[];
 }
 
 /** One listener's subset. Plain data: safe to pass to a worker via workerData (structured clone). */
@@ -127,9 +160,16 @@ export function selectUniverse(all: readonly PairInfo[], options: SelectUniverse
       throw new PairUniverseError('E_PAIR_USDT_OFFLINE', `${p.wsname} status is ${p.status}, not online`);
     }
   }
-  const bases = [...usdByBase.keys()].filter((b) => eurByBase.has(b));
+  const both = [...usdByBase.keys()].filter((b) => eurByBase.has(b));
   // Plain code-unit order (not localeCompare): identical on every machine and locale.
-  bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  both.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const reference = referenceSchedule(both, usdByBase);
+  const left: ExcludedCoin[] = [];
+  const bases = both.filter((base) => {
+    const reason = exclusionReason(base, usdByBase.get(base), eurByBase.get(base), reference);
+    if (reason !== undefined) left.push({ base, reason });
+    return reason === undefined;
+  });
   if (bases.length === 0)
     throw new PairUniverseError('E_PAIR_NO_COINS', 'no base has both X/USD and X/EUR online');
   const coins: CoinPairs[] = bases.map((base) => ({
@@ -139,7 +179,45 @@ export function selectUniverse(all: readonly PairInfo[], options: SelectUniverse
   }));
   const pairs: PairInfo[] = [usdtUsd, usdtEur];
   for (const c of coins) pairs.push(c.usd, c.eur);
-  return { usdtUsd, usdtEur, coins, pairs };
+  return { usdtUsd, usdtEur, coins, pairs, excluded: left };
+}
+
+type Schedule = PairInfo['takerFees'];
+
+/** The coin taker schedule the evaluation prices with: XBT/USD's (the fetcher's fee pair), else the commonest. */
+function referenceSchedule(bases: readonly string[], usd: ReadonlyMap<string, PairInfo>): Schedule {
+  const xbt = usd.get('XBT');
+  if (xbt !== undefined) return xbt.takerFees;
+  const counts = new Map<string, { n: number; s: Schedule }>();
+  for (const b of bases) {
+    const s = (usd.get(b) as PairInfo).takerFees;
+    const k = JSON.stringify(s);
+    const c = counts.get(k) ?? { n: 0, s };
+    c.n++;
+    counts.set(k, c);
+  }
+  let best: { n: number; s: Schedule } | undefined;
+  for (const c of counts.values()) if (best === undefined || c.n > best.n) best = c;
+  return best?.s ?? [];
+}
+
+function sameSchedule(a: Schedule, b: Schedule): boolean {
+  return a.length === b.length && a.every((row, i) => row[0] === b[i]?.[0] && row[1] === b[i]?.[1]);
+}
+
+function exclusionReason(
+  base: string,
+  usd: PairInfo | undefined,
+  eur: PairInfo | undefined,
+  reference: Schedule,
+): string | undefined {
+  if (STABLECOIN_BASES.has(base))
+    return 'stablecoin base: Kraken charges it the stablecoin fee schedule, the evaluation prices coins with the coin schedule';
+  for (const p of [usd, eur]) {
+    if (p !== undefined && !sameSchedule(p.takerFees, reference))
+      return `${p.wsname} taker fee schedule (first tier ${p.takerFees[0]?.[1] ?? '?'} %) is not the coin schedule (first tier ${reference[0]?.[1] ?? '?'} %) the evaluation prices with`;
+  }
+  return undefined;
 }
 
 /**

@@ -60,6 +60,7 @@ export function sessionHandlers(o: OrderGatewayOptions, isClosing: () => boolean
       if (attempts++ === 0) downSinceMs = Date.now();
       o.log.info('private socket reconnecting', { delayMs, reason, attempt });
     },
+    onTokenRefreshed: (refreshes) => o.log.info('private session token refreshed', { refreshes }),
   };
 }
 

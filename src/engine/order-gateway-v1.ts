@@ -9,8 +9,22 @@ import {
   type OrderGatewayOptions,
 } from './order-gateway-session.js';
 import type { TrackedStatus } from './order-tracker.js';
+import { pairAssetsOf, quoteValueOfFees, type FeeAmount, type PairAssets } from '../kraken/fee-assets.js';
 
 export type GatewayV1Options = OrderGatewayOptions;
+
+/** v1 order flag: the fee is charged in the quote currency. */
+export const FEE_IN_QUOTE = 'fciq';
+
+/**
+ * v1 fees carry no asset: it is the base asset when the order said fcib (its oflags, from
+ * openOrders), else the quote currency. We always send fciq; an order whose flags we have not
+ * seen is taken at its word.
+ */
+export function v1Fees(qty: number, oflags: string | undefined, pair: PairAssets): FeeAmount[] {
+  const inBase = (oflags ?? '').split(',').includes('fcib');
+  return [{ asset: inBase ? pair.base : pair.quote, qty }];
+}
 
 export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResult, KrakenPrivateV1> {
   protected readonly client: KrakenPrivateV1;
@@ -24,20 +38,37 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
         onLateAck: (ack) => this.onLateAck(ack),
         onTrade: (t, snapshot) => {
           if (snapshot) return;
+          const pair = pairAssetsOf(t.pair);
+          const fees = v1Fees(t.fee, this.client.openOrders.get(t.ordertxid)?.oflags, pair);
           o.tracker.addFill(
             t.ordertxid,
-            { tradeId: t.tradeId, volume: t.vol, price: t.price, cost: t.cost, fee: t.fee },
+            {
+              tradeId: t.tradeId,
+              volume: t.vol,
+              price: t.price,
+              cost: t.cost,
+              fee: quoteValueOfFees(fees, pair, t.price).value,
+              fees,
+            },
             t.userref,
           );
         },
         onOrder: (order, _delta, snapshot) => {
           if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending')
             return;
+          const pairName = order.descr?.pair;
+          const pair = pairName === undefined ? undefined : pairAssetsOf(pairName);
+          const fees =
+            order.fee === undefined || pair === undefined ? undefined : v1Fees(order.fee, order.oflags, pair);
+          const avg = order.avg_price ?? (order.cost ?? NaN) / (order.vol_exec ?? NaN);
           o.tracker.updateOrder(order.orderId, {
             status: order.status as TrackedStatus | undefined,
             volExec: order.vol_exec,
             cost: order.cost,
-            fee: order.fee,
+            // Without its pair the fee's asset is unknown: it is then taken as quote (fciq sent).
+            fee:
+              fees === undefined || pair === undefined ? order.fee : quoteValueOfFees(fees, pair, avg).value,
+            fees,
             reason: order.cancel_reason,
             userref: order.userref,
           });
@@ -74,6 +105,9 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
       volume: order.volume,
       price: order.price,
       timeinforce: order.timeinforce,
+      // Fee in quote on both legs, stated: Kraken's default for a sell is the base asset, which
+      // would leave the bought volume short of its own sell (docs/kraken-protocol.md).
+      oflags: FEE_IN_QUOTE,
       userref: order.userref,
       deadline: deadlineText(order.deadlineMs),
     };

@@ -14,6 +14,14 @@ import {
   type OrderGatewayOptions,
 } from './order-gateway-session.js';
 import type { OrderTracker, TrackedStatus } from './order-tracker.js';
+import {
+  addFees,
+  normaliseFeeAsset,
+  pairAssetsOf,
+  quoteValueOfFees,
+  type FeeAmount,
+  type PairAssets,
+} from '../kraken/fee-assets.js';
 
 export type GatewayV2Options = OrderGatewayOptions;
 
@@ -34,8 +42,14 @@ const EXEC_TYPE_STATUS: Readonly<Record<string, TrackedStatus>> = {
   canceled: 'canceled',
   expired: 'expired',
 };
-/** Orders whose fees are summed at most (the trader follows one order at a time). */
+/** Orders whose fees are kept at most (the trader follows one order at a time). */
 const MAX_FEE_ORDERS = 512;
+
+/** Per order: its pair (from the first report that names its symbol) and its fees so far, per asset. */
+interface OrderFees {
+  pair: PairAssets | undefined;
+  fees: FeeAmount[];
+}
 
 /** The tracker status a report implies, or undefined. Exported for tests. */
 export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
@@ -45,8 +59,8 @@ export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
 
 export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2Result, KrakenPrivateV2> {
   protected readonly client: KrakenPrivateV2;
-  /** Sum of trade fees per order id: v2 reports carry per-execution fees, no cumulative fee. */
-  private readonly fees = new Map<string, number>();
+  /** Trade fees per order id and asset: v2 reports carry per-execution fees, no cumulative fee. */
+  private readonly orderFees = new Map<string, OrderFees>();
 
   constructor(o: GatewayV2Options) {
     super(o);
@@ -87,11 +101,15 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
   }
 
   private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
-    let fee: number | undefined = this.fees.get(r.orderId);
+    const known = this.orderFees.get(r.orderId);
+    const pair = r.symbol !== undefined ? pairAssetsOf(r.symbol) : known?.pair;
+    let total = known;
     if (r.execType === 'trade' && !snapshot) {
       // Snapshot trades happened before we started: never new fills (as v1's ownTrades snapshot).
-      fee = (fee ?? 0) + r.feeTotal;
-      this.rememberFee(r.orderId, fee);
+      const fees =
+        pair === undefined ? r.fees : r.fees.map((f) => ({ ...f, asset: normaliseFeeAsset(f.asset, pair) }));
+      total = { pair, fees: addFees(known?.fees ?? [], fees) };
+      this.remember(r.orderId, total);
       tracker.addFill(
         r.orderId,
         {
@@ -99,10 +117,13 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
           volume: r.lastQty as number,
           price: r.lastPrice as number,
           cost: r.cost as number,
-          fee: r.feeTotal,
+          fee: feeValue(fees, pair, r.lastPrice as number),
+          fees,
         },
         r.orderUserref,
       );
+    } else if (known === undefined && pair !== undefined) {
+      this.remember(r.orderId, { pair, fees: [] });
     }
     const status = trackedStatusOf(r);
     // The open-orders snapshot describes live orders; a final one there is old news (as v1).
@@ -111,22 +132,24 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
       tracker.notePlaced(r.orderUserref, r.orderId);
       return;
     }
+    const avg = r.avgPrice ?? (r.cumCost ?? NaN) / (r.cumQty ?? NaN);
     tracker.updateOrder(r.orderId, {
       userref: r.orderUserref,
       status,
       volExec: r.cumQty,
       cost: r.cumCost,
-      fee,
+      fee: total === undefined || total.fees.length === 0 ? undefined : feeValue(total.fees, total.pair, avg),
+      fees: total === undefined || total.fees.length === 0 ? undefined : total.fees,
       reason: r.reason,
     });
   }
 
-  private rememberFee(orderId: string, fee: number): void {
-    this.fees.delete(orderId);
-    this.fees.set(orderId, fee);
-    if (this.fees.size > MAX_FEE_ORDERS) {
-      const oldest = this.fees.keys().next().value as string;
-      this.fees.delete(oldest);
+  private remember(orderId: string, f: OrderFees): void {
+    this.orderFees.delete(orderId);
+    this.orderFees.set(orderId, f);
+    if (this.orderFees.size > MAX_FEE_ORDERS) {
+      const oldest = this.orderFees.keys().next().value as string;
+      this.orderFees.delete(oldest);
     }
   }
 
@@ -138,8 +161,16 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
       order_qty: order.volume,
       limit_price: order.price,
       time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
+      // Fee in quote on both legs, stated (see order-gateway-v1.ts).
+      fee_preference: 'quote',
       order_userref: order.userref,
       deadline: deadlineText(order.deadlineMs),
     };
   }
+}
+
+/** Quote value of fees at `price`; without the pair, every fee is taken as quote (we send quote). */
+function feeValue(fees: readonly FeeAmount[], pair: PairAssets | undefined, price: number): number {
+  if (pair === undefined) return fees.reduce((s, f) => s + f.qty, 0);
+  return quoteValueOfFees(fees, pair, price).value;
 }

@@ -6,14 +6,23 @@
  * late ack (after the trader stopped waiting for it) is kept here instead of being dropped: the
  * trader's leg routine (order-leg.ts) reads all of it while an order's outcome is in doubt.
  */
+import type { FeeAmount } from '../kraken/fee-assets.js';
+
 export type TrackedStatus = 'pending' | 'open' | 'closed' | 'canceled' | 'expired';
+export type { FeeAmount };
 
 export interface TrackedFill {
   tradeId: string;
   volume: number;
   price: number;
   cost: number;
+  /**
+   * The fee's value in the fill's quote currency (base-asset fees at the fill price; fees in other
+   * assets are not in it). What the trade path has always read.
+   */
   fee: number;
+  /** The fee as Kraken charged it, per asset (src/kraken/fee-assets.ts). The gateways always set it. */
+  fees?: readonly FeeAmount[];
 }
 
 export interface TrackedOrder {
@@ -23,7 +32,10 @@ export interface TrackedOrder {
   /** Kraken's cumulative figures from openOrders (vol_exec, cost, fee), when it sent them. */
   volExec: number | undefined;
   cost: number | undefined;
+  /** Quote value of the cumulative fee (see TrackedFill.fee). */
   fee: number | undefined;
+  /** Kraken's cumulative fee per asset, when it sent one. */
+  fees: readonly FeeAmount[] | undefined;
   reason: string | undefined;
 }
 
@@ -72,6 +84,7 @@ export class OrderTracker {
         volExec: undefined,
         cost: undefined,
         fee: undefined,
+        fees: undefined,
         reason: undefined,
       };
       remember(this.orders, txid, o, MAX_TRACKED);
@@ -110,6 +123,7 @@ export class OrderTracker {
       volExec?: number;
       cost?: number;
       fee?: number;
+      fees?: readonly FeeAmount[];
       reason?: string;
       userref?: number;
     },
@@ -120,6 +134,7 @@ export class OrderTracker {
     if (update.volExec !== undefined) o.volExec = update.volExec;
     if (update.cost !== undefined) o.cost = update.cost;
     if (update.fee !== undefined) o.fee = update.fee;
+    if (update.fees !== undefined) o.fees = update.fees;
     if (update.reason !== undefined) o.reason = update.reason;
     this.wake(txid);
   }

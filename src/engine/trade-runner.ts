@@ -14,6 +14,7 @@ import {
   type TradeState,
 } from '../core/trade-state.js';
 import { formatDecimal } from '../core/decimals.js';
+import { formatOrderPrice } from '../core/order-price.js';
 import { isFresh } from '../core/guards.js';
 import { pnlOfTrade, type Pnl } from '../core/pnl.js';
 import type { Opportunity } from '../core/opportunity.js';
@@ -162,7 +163,7 @@ export async function runTrade(
   const buyOrder = order(
     'buy',
     formatDecimal(opp.volume, buy.lotDecimals),
-    formatDecimal(opp.buyPrice, buy.pairDecimals),
+    formatOrderPrice(opp.buyPrice, buy, 'buy'),
   );
   // Written (not yet synced) before the order leaves, synced while it is in flight.
   journal(

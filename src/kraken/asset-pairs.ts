@@ -1,5 +1,5 @@
 /**
- * AssetPairs result → PairInfo[] (kraken-api.md §4.5, §8;
+ * AssetPairs result → PairInfo[] (docs/kraken-protocol.md §4.5, §8;
  * docs.kraken.com/api/docs/rest-api/get-tradable-asset-pairs). Every field is validated; a bad
  * pair is skipped and reported with its reason, never fatal for the others. Dark-pool pairs
  * (`.d`) are skipped. Also picks per-pair fee fractions out of a TradeVolume answer.
@@ -23,7 +23,7 @@ export interface AssetPairsParseResult {
   readonly darkPoolSkipped: number;
 }
 
-/** v1/REST currency codes that WS v2 spells differently (kraken-api.md §8). */
+/** v1/REST currency codes that WS v2 spells differently (docs/kraken-protocol.md §8). */
 const V2_CODE_RENAMES: Readonly<Record<string, string>> = { XBT: 'BTC', XDG: 'DOGE' };
 const KNOWN_STATUSES: ReadonlySet<string> = new Set([
   'online',
@@ -42,6 +42,15 @@ const MAX_FEE_PERCENT = 100;
 /** A WS v1 / REST currency code → its WS v2 spelling (XBT→BTC, XDG→DOGE, others unchanged). */
 export function v2AssetCode(code: string): string {
   return V2_CODE_RENAMES[code] ?? code;
+}
+
+const V1_CODE_RENAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(V2_CODE_RENAMES).map(([v1, v2]) => [v2, v1]),
+);
+
+/** A WS v2 currency code → its v1 / REST wsname spelling (BTC→XBT, DOGE→XDG, others unchanged). */
+export function v1AssetCode(code: string): string {
+  return V1_CODE_RENAMES[code] ?? code;
 }
 
 /** `XBT/USD` → `BTC/USD`. */
@@ -107,7 +116,8 @@ function parseOne(r: WireReader, id: string, raw: unknown): KrakenPairInfo {
         : 'unknown';
   const takerFees = schedule(r, o, 'fees', p);
   if (takerFees.length === 0) r.fail(`${p}.fees`, 'empty fee schedule');
-  const makerFees = o['fees_maker'] === undefined ? [] : schedule(r, o, 'fees_maker', p);
+  const makerFees =
+    o['fees_maker'] === undefined || o['fees_maker'] === null ? [] : schedule(r, o, 'fees_maker', p);
   return {
     id,
     altname,

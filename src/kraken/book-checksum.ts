@@ -1,5 +1,5 @@
 /**
- * Kraken L2 book checksums (kraken-api.md §1.9 v1, §3.6 v2): CRC32 (IEEE 802.3, as zlib) over the
+ * Kraken L2 book checksums (docs/kraken-protocol.md §1.9 v1, §3.6 v2): CRC32 (IEEE 802.3, as zlib) over the
  * top 10 asks (ascending) then the top 10 bids (descending), each level contributing its price then
  * its quantity as decimal digits with the '.' removed and leading zeros stripped.
  * - v1 uses the level strings exactly as sent on the wire (they carry pair/lot decimals).

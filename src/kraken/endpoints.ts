@@ -1,6 +1,6 @@
 /**
  * Kraken endpoint URLs: defaults, colocated hosts and overrides.
- * Facts: kraken-api.md §0 and §7 (docs.kraken.com/api/docs/websocket-v1, guides/global-intro).
+ * Facts: docs/kraken-protocol.md §0 and §7 (docs.kraken.com/api/docs/websocket-v1, guides/global-intro).
  * No colocated REST host is documented for spot, so REST stays on api.kraken.com when colocated.
  */
 

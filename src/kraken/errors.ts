@@ -1,5 +1,5 @@
 /**
- * Kraken error strings → typed errors, in ONE table (kraken-api.md §4.1,
+ * Kraken error strings → typed errors, in ONE table (docs/kraken-protocol.md §4.1,
  * docs.kraken.com/api/docs/guides/spot-errors). Also the transport, response-shape, unknown-outcome
  * and secret errors of the REST adapter. No message ever contains a secret, an API key or API-Sign.
  */
@@ -19,6 +19,7 @@ export type KrakenErrorCategory =
   | 'Account'
   | 'BM'
   | 'Database'
+  | 'Session'
   | 'Unknown';
 
 export interface KrakenErrorRule {
@@ -89,6 +90,9 @@ export const KRAKEN_ERROR_TABLE: Readonly<Record<string, KrakenErrorRule>> = {
   'EQuery:Invalid asset pair': N,
   'EQuery:Unknown asset': N,
   'EDatabase:Internal error': R,
+  // The private WebSocket token is expired or invalid (seen live; docs/kraken-protocol.md). The
+  // WebSocket clients fetch a new token and subscribe again (ws/error-text.ts SESSION_ERROR_RE).
+  'ESession:Invalid session': R,
 };
 
 const CATEGORIES: ReadonlySet<string> = new Set([
@@ -103,6 +107,7 @@ const CATEGORIES: ReadonlySet<string> = new Set([
   'Account',
   'BM',
   'Database',
+  'Session',
 ]);
 
 /** Upper bound for a server-suggested wait, so a bogus timestamp cannot park the client for hours. */
@@ -153,6 +158,14 @@ function categoryOf(raw: string): KrakenErrorCategory {
   return name !== undefined && CATEGORIES.has(name) ? (name as KrakenErrorCategory) : 'Unknown';
 }
 
+/**
+ * Kraken's texts put no space after a colon (`EService:Throttled:1700000000`), but its rate-limit
+ * guide documents `EService: Throttled: <unix ts>`: both spellings mean the same error.
+ */
+function canonical(raw: string): string {
+  return raw.replace(/:\s+/g, ':');
+}
+
 function findStem(raw: string): string | undefined {
   if (KRAKEN_ERROR_TABLE[raw] !== undefined) return raw;
   let best: string | undefined;
@@ -175,14 +188,15 @@ function retryAfterFromTimestamp(detail: string | undefined, nowMs: number): num
  */
 export function parseKrakenError(raw: string, method?: string, nowMs: number = Date.now()): KrakenError {
   const text = raw.trim();
-  const stem = findStem(text);
-  const category = categoryOf(text);
+  const canon = canonical(text);
+  const stem = findStem(canon);
+  const category = categoryOf(canon);
   if (stem === undefined) {
     const kind: ErrorKind = category === 'Service' || category === 'Database' ? 'retryable' : 'not-retryable';
     return new KrakenError({ code: text, category, kind, known: false, raw: text, method });
   }
   const rule = KRAKEN_ERROR_TABLE[stem] as KrakenErrorRule;
-  const detail = text.length > stem.length ? text.slice(stem.length + 1).trim() : undefined;
+  const detail = canon.length > stem.length ? canon.slice(stem.length + 1).trim() : undefined;
   const retryAfterMs = rule.retryAtDetail === true ? retryAfterFromTimestamp(detail, nowMs) : undefined;
   return new KrakenError({
     code: stem,

@@ -1,6 +1,6 @@
 /**
  * One strictly increasing nonce sequence per API key, shared by every thread that uses the key
- * (kraken-api.md §4.4: a nonce ≤ the last accepted one is `EAPI:Invalid nonce`).
+ * (docs/kraken-protocol.md §4.4: a nonce ≤ the last accepted one is `EAPI:Invalid nonce`).
  *
  * State is one BigInt64 in a SharedArrayBuffer, advanced with Atomics.compareExchange, so any
  * number of worker threads (each given the same buffer) draw from one sequence.

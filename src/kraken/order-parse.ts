@@ -1,5 +1,5 @@
 /**
- * Pure parsers and builders for Kraken REST order calls (kraken-api.md §4.6):
+ * Pure parsers and builders for Kraken REST order calls (docs/kraken-protocol.md §4.6):
  * AddOrder/CancelOrder results, order info (OpenOrders/ClosedOrders/QueryOrders) and trades.
  */
 import { WireReader, type WireRecord } from './wire-read.js';
@@ -135,14 +135,21 @@ function side(r: WireReader, o: WireRecord, path: string): OrderSide {
   return t;
 }
 
+/** An integer sent as a JSON number or as its decimal string (`"userref":"0"` is seen live). */
+function integer(r: WireReader, o: WireRecord, key: string, path: string): number {
+  const v = r.decimal(o, key, path);
+  if (!Number.isSafeInteger(v)) r.fail(`${path}.${key}`, `expected an integer, got ${String(o[key])}`);
+  return v;
+}
+
 export function parseOrderInfo(r: WireReader, txid: string, raw: unknown, path: string): OrderInfo {
   const o = r.record(raw, path);
   const descr = r.record(o['descr'], `${path}.descr`);
   const status = r.string(o, 'status', path);
   if (!STATUSES.has(status)) r.fail(`${path}.status`, `unknown status ${JSON.stringify(status)}`);
-  const userref = o['userref'] === null || o['userref'] === undefined ? null : r.number(o, 'userref', path);
+  const userref = o['userref'] === null || o['userref'] === undefined ? null : integer(r, o, 'userref', path);
   const trades =
-    o['trades'] === undefined
+    o['trades'] === undefined || o['trades'] === null
       ? []
       : r.array(o['trades'], `${path}.trades`).map((t, i) => {
           if (typeof t !== 'string') r.fail(`${path}.trades[${i}]`, 'expected a string');
@@ -163,8 +170,9 @@ export function parseOrderInfo(r: WireReader, txid: string, raw: unknown, path: 
     cost: r.decimal(o, 'cost', path, true),
     fee: r.decimal(o, 'fee', path, true),
     avgPrice: r.optDecimal(o, 'price', path, true) ?? 0,
-    opentm: r.number(o, 'opentm', path),
-    closetm: r.optNumber(o, 'closetm', path),
+    // Numbers in most answers, strings in others (test/corpus/ccxt-rest.json): take both.
+    opentm: r.decimal(o, 'opentm', path, true),
+    closetm: r.optDecimal(o, 'closetm', path, true),
     oflags: r.optString(o, 'oflags', path) ?? '',
     misc: r.optString(o, 'misc', path) ?? '',
     description: r.optString(descr, 'order', `${path}.descr`) ?? '',

@@ -1,5 +1,5 @@
 /**
- * Client-side model of Kraken's REST call counter (kraken-api.md §5.1,
+ * Client-side model of Kraken's REST call counter (docs/kraken-protocol.md §5.1,
  * docs.kraken.com/api/docs/guides/spot-rest-ratelimits): +1 per private call (+2 for ledger/trade
  * history), the counter decays continuously, and a call that would exceed the tier maximum gets
  * `EAPI:Rate limit exceeded`. We wait for room instead of letting Kraken refuse the call.
@@ -166,6 +166,21 @@ export class RestRateLimiter {
       () => undefined,
     );
     return mine;
+  }
+
+  /**
+   * Kraken said `EService:Throttled: <ts>`: no call of this key before `ms` from now. The counter
+   * is taken as full but one unit then, so a call of cost 1 goes at once when the throttle ends
+   * and every other waiting caller after it.
+   */
+  holdFor(ms: number): void {
+    const fullButOne = Math.max(0, this.limits.maxCounter - 1) * this.msPerUnit;
+    const targetOf = (): bigint => toUs(this.clock.nowMs() + ms + fullButOne);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const emptyAt = Atomics.load(this.emptyAt, 0);
+      const target = targetOf();
+      if (emptyAt >= target || Atomics.compareExchange(this.emptyAt, 0, emptyAt, target) === emptyAt) return;
+    }
   }
 
   /** Kraken said `EAPI:Rate limit exceeded`: our estimate was low (another client?); assume full. */

@@ -1,6 +1,6 @@
 /**
  * Pure parsers: Kraken REST results (market data and account) → domain values with numbers.
- * Wire shapes: rest-types.ts and kraken-api.md §4.5–4.6. Fees become fractions (0.26 % → 0.0026).
+ * Wire shapes: rest-types.ts and docs/kraken-protocol.md §4.5–4.6. Fees become fractions (0.26 % → 0.0026).
  */
 import { WireReader, type WireRecord } from './wire-read.js';
 
@@ -36,7 +36,7 @@ export interface BalanceExEntry {
   readonly holdTrade: number;
   readonly credit: number;
   readonly creditUsed: number;
-  /** balance + credit − credit_used − hold_trade (kraken-api.md §4.6). */
+  /** balance + credit − credit_used − hold_trade (docs/kraken-protocol.md §4.6). */
   readonly available: number;
 }
 
@@ -80,7 +80,7 @@ export function parseSystemStatus(result: unknown): SystemStatusInfo {
   const o = r.record(result, 'result');
   const status = r.string(o, 'status', 'result');
   if (!SYSTEM_STATUSES.has(status)) r.fail('result.status', `unknown status ${JSON.stringify(status)}`);
-  return { status: status as SystemStatusValue, timestamp: r.string(o, 'timestamp', 'result') };
+  return { status: status as SystemStatusValue, timestamp: r.optString(o, 'timestamp', 'result') ?? '' };
 }
 
 function tuple(r: WireReader, o: WireRecord, key: string, path: string, min: number): unknown[] {

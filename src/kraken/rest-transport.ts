@@ -1,5 +1,5 @@
 /**
- * Kraken REST transport over Node's fetch (kraken-api.md §4, §5.1); typed methods are in rest.ts. Public calls are GETs, private
+ * Kraken REST transport over Node's fetch (docs/kraken-protocol.md §4, §5.1); typed methods are in rest.ts. Public calls are GETs, private
  * calls signed form-encoded POSTs. Retries only retryable errors, with capped jittered backoff and
  * bounded attempts. Order-changing calls are NEVER retried: a lost AddOrder answer becomes
  * KrakenUnknownOutcomeError and the caller reconciles, since a blind retry could trade twice.
@@ -184,6 +184,9 @@ export class KrakenRestTransport {
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         if (err instanceof KrakenError && err.code === 'EAPI:Rate limit exceeded') this.limiter?.saturate();
+        // Throttled until a given time: every call of this key waits for it, not only this retry.
+        if (err instanceof KrakenError && err.code === 'EService:Throttled' && err.retryAfterMs !== undefined)
+          this.limiter?.holdFor(err.retryAfterMs);
         if (orderChanging && outcomeUnknown(err)) throw new KrakenUnknownOutcomeError(method, err);
         if (errorKind(err) !== 'retryable' || attempt >= attempts) throw err;
         const retryAfter = err instanceof KrakenError ? err.retryAfterMs : undefined;

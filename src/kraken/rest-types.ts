@@ -1,5 +1,5 @@
 /**
- * Kraken REST wire types, as Kraken sends them (strings for decimals). kraken-api.md §4,
+ * Kraken REST wire types, as Kraken sends them (strings for decimals). docs/kraken-protocol.md §4,
  * docs.kraken.com/api/docs/rest-api/*. Parsers in rest-parse*.ts and asset-pairs.ts turn these
  * into domain values; nothing outside src/kraken should see them.
  */

@@ -1,5 +1,5 @@
 /**
- * Kraken REST request signing (pure). kraken-api.md §4.3, docs.kraken.com/api/docs/guides/spot-rest-auth:
+ * Kraken REST request signing (pure). docs/kraken-protocol.md §4.3, docs.kraken.com/api/docs/guides/spot-rest-auth:
  *   API-Sign = base64( HMAC-SHA512( base64decode(secret), uriPath ‖ SHA256_raw(nonce + postData) ) )
  * `postData` is the exact body sent; `uriPath` starts at `/0/private/`.
  */

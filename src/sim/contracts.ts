@@ -91,6 +91,7 @@ export interface SimOrder {
   volExec: number;
   /** Quote currency. */
   cost: number;
+  /** In the fee's currency: base when `oflags` holds fcib, else quote. */
   fee: number;
   avgPrice: number;
   status: OrderStatus;
@@ -115,7 +116,9 @@ export interface SimTrade {
   price: number;
   vol: number;
   cost: number;
+  /** In the quote currency, or in the base asset when `feeInBase` (the order said fcib). */
   fee: number;
+  feeInBase?: true;
   userref: number;
   clOrdId?: string;
 }
@@ -165,6 +168,18 @@ export interface SimFaults {
   delayNextOrderMs: number;
   /** Every addOrder/add_order acknowledgement is delayed by this many ms. */
   ackDelayMs: number;
+  /**
+   * Bumped by the `invalidateSessions` fault: a token a live subscription pinned before the bump no
+   * longer holds on its connection either (Kraken: tokens "do sometimes expire" even under a
+   * subscription, e.g. after an upgrade — knowm/XChange#3697), so the next private request or
+   * subscribe with it is answered `ESession:Invalid session`.
+   */
+  sessionEpoch: number;
+  /**
+   * REST private calls answer `EService: Throttled: <unix ts>` (the documented spelling, spaces
+   * and all) until this epoch ms; the ts is when the throttle ends. 0 = off.
+   */
+  throttledUntilMs: number;
   /** REST private calls answer `EAPI:Rate limit exceeded` while this is true. */
   rateLimited: boolean;
   /** Every REST answer is delayed by this many ms. */

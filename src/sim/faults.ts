@@ -51,6 +51,8 @@ export function createFaults(): SimFaultsControl {
     fillCapNextOrder: null,
     delayNextOrderMs: 0,
     ackDelayMs: 0,
+    sessionEpoch: 0,
+    throttledUntilMs: 0,
     rateLimited: false,
     restDelayMs: 0,
     dropConnections(which) {
@@ -96,6 +98,7 @@ export function createFaults(): SimFaultsControl {
       faults.delayNextOrderMs = 0;
       faults.ackDelayMs = 0;
       faults.rateLimited = false;
+      faults.throttledUntilMs = 0;
       faults.restDelayMs = 0;
     },
   };

@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   host?: string;
   seed?: number;
   coins?: number;
+  /** List USDC/USD and USDC/EUR too: a stablecoin-base coin, on the stablecoin fee schedule. */
+  stablecoinCoin?: boolean;
   updatesPerSecond?: number;
   dislocationsPerMinute?: number;
   dislocationBps?: number;
@@ -70,6 +72,8 @@ export interface SimulatorOptions {
     apiSecret: string;
     balances: Readonly<Record<string, number>>;
     volumeUsd?: number;
+    /** Private REST methods this key has no permission for (`EGeneral:Permission denied`). */
+    denied?: readonly string[];
   }>;
   /** Trading-limit tier (§5.2); default starter. */
   tier?: Tier;
@@ -189,6 +193,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     createMarket({
       seed: options.seed,
       coins: options.coins,
+      stablecoinCoin: options.stablecoinCoin,
       updatesPerSecond: options.updatesPerSecond,
       dislocationsPerMinute: options.dislocationsPerMinute,
       dislocationBps: options.dislocationBps,
@@ -226,7 +231,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         })
       : market.onChange((c) => registerFromChange(timing, c));
 
-  const rest = createRestHandler({ venue, faults, counters, secrets, timing, restTier: options.restTier });
+  const denied = new Map(
+    (options.extraAccounts ?? []).map((a) => [a.apiKey, new Set(a.denied ?? [])] as const),
+  );
+  const rest = createRestHandler({
+    venue,
+    faults,
+    counters,
+    secrets,
+    denied,
+    timing,
+    restTier: options.restTier,
+  });
   const control = createControlHandler({
     venue,
     faults,

@@ -1,5 +1,5 @@
 /**
- * A small Kraken v2 private server for tests (kraken-api.md §3.8–3.9): acks executions
+ * A small Kraken v2 private server for tests (docs/kraken-protocol.md §3.8–3.9): acks executions
  * subscriptions (then a snapshot with a sequence), unsubscribes, and lets the test answer
  * add_order / cancel_order itself. Not the project's simulator: only documented frames.
  */
@@ -107,7 +107,7 @@ export async function startFakePrivate(opts: FakeOptions = {}): Promise<FakePriv
   return fake;
 }
 
-/** kraken-api.md §3.9 documented sequence for one order, as report objects. */
+/** docs/kraken-protocol.md §3.9 documented sequence for one order, as report objects. */
 export function pendingNew(orderId: string, userref = 0): Record<string, unknown> {
   return {
     order_id: orderId,

@@ -38,6 +38,18 @@ describe('messages-v2', () => {
     });
   });
 
+  test('fee_preference goes out as given and is checked', () => {
+    const p = { order_type: 'market', side: 'sell', order_qty: '0.5', symbol: 'BTC/USD' } as const;
+    for (const pref of ['base', 'quote'] as const) {
+      const s = buildAddOrderV2(1, 'tok', { ...p, fee_preference: pref });
+      assert.equal((JSON.parse(s) as { params: Record<string, unknown> }).params['fee_preference'], pref);
+    }
+    assert.throws(
+      () => buildAddOrderV2(1, 'tok', { ...p, fee_preference: 'coin' as never }),
+      KrakenWsBuildError,
+    );
+  });
+
   test('decimal strings become JSON number text with the same digits', () => {
     assert.equal(decimalToJsonNumber('0.12340000', 'q'), '0.12340000');
     assert.equal(decimalToJsonNumber('007.50', 'q'), '7.50');
@@ -181,7 +193,7 @@ describe('executions-parse', () => {
     assert.ok(r.ok);
     assert.equal(r.report.tradeId, '365573');
     assert.equal(r.report.cost, 345.802);
-    assert.equal(r.report.feeTotal, 0.3458);
+    assert.deepEqual(r.report.fees, [{ asset: 'USD', qty: 0.3458 }]);
     assert.equal(r.report.orderStatus, 'partially_filled');
     assert.equal(r.report.timestampSec, 1716030009.199062);
   });
@@ -194,7 +206,7 @@ describe('executions-parse', () => {
       last_qty: 2,
       last_price: 3,
     });
-    assert.ok(r.ok && r.report.cost === 6 && r.report.tradeId === undefined && r.report.feeTotal === 0);
+    assert.ok(r.ok && r.report.cost === 6 && r.report.tradeId === undefined && r.report.fees.length === 0);
     const c = parseExecutionReport({
       order_id: 'O1',
       exec_type: 'canceled',

@@ -137,7 +137,36 @@ test('a fill before the ack, another after, then filled ⇒ waitFinal resolves w
   assert.ok(raw.includes('"limit_price":69160.4,'), raw);
   assert.ok(raw.includes('"time_in_force":"ioc"'), raw);
   assert.ok(raw.includes('"order_userref":42'), raw);
+  // The fee currency is stated, never left to Kraken's side-dependent default.
+  assert.ok(raw.includes('"fee_preference":"quote"'), raw);
   assert.ok(raw.includes('"order_type":"limit"') && raw.includes('"side":"buy"'), raw);
+});
+
+test('fees stay per asset: a fee in BTC and one in USD are never summed as one number', async (t) => {
+  const ID = 'OGW002-AAAAA-BBBBBB';
+  const { fake, tracker, gw } = await setup(t, (m, ws) => {
+    if (m.method !== 'add_order') return;
+    const inBase = { ...tradeReport(ID, 5001, 0.3, 69160.4, 0.3), fees: [{ asset: 'BTC', qty: 0.0012 }] };
+    const inQuote = tradeReport(ID, 5002, 0.2, 69160.0, 0.5);
+    ws.send(ack(m, ID));
+    for (const data of [[inBase], [inQuote], [filledReport(ID, 0.5, 34580.12)]])
+      ws.send(JSON.stringify({ channel: 'executions', type: 'update', data, sequence: fake.nextSeq++ }));
+  });
+  assert.deepEqual(await gw.addOrder(BUY), { status: 'ok', txid: ID });
+  assert.equal(await tracker.waitFinal(ID, 5_000, 1_000), true);
+  const o = tracker.get(ID);
+  // The base fee is named in the pair's v1 spelling (XBT) and valued at its fill's price.
+  assert.deepEqual(o?.fills[0]?.fees, [{ asset: 'XBT', qty: 0.0012 }]);
+  assert.equal(o?.fills[0]?.fee, 0.0012 * 69160.4);
+  assert.deepEqual(o?.fills[1]?.fees, [{ asset: 'USD', qty: 0.3458 }]);
+  assert.equal(o?.fills[1]?.fee, 0.3458);
+  assert.deepEqual(o?.fees, [
+    { asset: 'XBT', qty: 0.0012 },
+    { asset: 'USD', qty: 0.3458 },
+  ]);
+  // The order total values the base fee at the order's average price, not as 0.0012 dollars.
+  const avg = 34580.12 / 0.5;
+  assert.ok(Math.abs((o?.fee ?? 0) - (0.0012 * avg + 0.3458)) < 1e-9, String(o?.fee));
 });
 
 test("Kraken error ack ⇒ gateway error (Kraken's word), nothing tracked", async (t) => {

@@ -116,7 +116,7 @@ test('subscribes executions with the token; snapshot vs updates; add_order ok/er
   const trade = seen[2]?.[0];
   assert.equal(trade?.tradeId, '365573');
   assert.equal(trade?.lastQty, 0.005);
-  assert.equal(trade?.feeTotal, 0.3458);
+  assert.deepEqual(trade?.fees, [{ asset: 'USD', qty: 0.3458 }]);
   assert.equal(trade?.timestampSec, 1716030009.199062);
 
   const a = client.addOrder({ ...ORDER, order_userref: 100054, time_in_force: 'ioc' });
@@ -253,9 +253,9 @@ test('malformed reports are counted and skipped, the rest delivered, and trigger
   assert.equal(client.connection.stats.connects, 1);
 });
 
-test('a token error from Kraken ⇒ new token ⇒ resubscribe', async (t) => {
+test('a session error from Kraken (ESession:Invalid session) ⇒ new token ⇒ resubscribe', async (t) => {
   const fake = await startFakePrivate({
-    subscribeError: (tok) => (tok === 'tok1' ? 'EAPI:Invalid token' : undefined),
+    subscribeError: (tok) => (tok === 'tok1' ? 'ESession:Invalid session' : undefined), // live text
   });
   t.after(() => fake.close());
   const tk = tokens();

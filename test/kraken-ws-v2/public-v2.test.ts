@@ -25,7 +25,7 @@ interface SubscribeMsg {
   params?: { channel?: string; symbol?: string[]; event_trigger?: string; snapshot?: boolean };
 }
 
-/** Kraken v2 public behaviour from kraken-api.md §3.2–3.5: status on connect, one ack per symbol. */
+/** Kraken v2 public behaviour from docs/kraken-protocol.md §3.2–3.5: status on connect, one ack per symbol. */
 function krakenV2Like(opts: { system?: string; unsupported?: string; rateLimitFirst?: boolean } = {}) {
   let rateLimited = false;
   return (ws: WebSocket): void => {

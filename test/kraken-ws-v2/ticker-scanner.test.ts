@@ -23,7 +23,7 @@ import {
 } from '../../src/kraken/ws/spread-scanner.js';
 
 const PAIRS = ['ALGO/USD', 'BTC/USD', 'BTC/EUR', 'USDT/USD', 'USDT/EUR'];
-/** kraken-api.md §3.5, verbatim. */
+/** docs/kraken-protocol.md §3.5, verbatim. */
 const DOC_TICKER =
   '{"channel":"ticker","type":"snapshot","data":[{"symbol":"ALGO/USD","bid":0.10025,"bid_qty":740.0,' +
   '"ask":0.10036,"ask_qty":1361.44813783,"last":0.10035,"volume":997038.98383185,"vwap":0.10148,' +
@@ -57,7 +57,7 @@ function frame(fields: Record<string, string> = GOOD, type = 'update'): string {
 }
 
 describe('ticker scanner: documented frames', () => {
-  test('kraken-api.md §3.5 example: bid, ask, quantities, RFC3339 → epoch seconds exactly', () => {
+  test('docs/kraken-protocol.md §3.5 example: bid, ask, quantities, RFC3339 → epoch seconds exactly', () => {
     const sc = new TickerScanner(PAIRS);
     assert.equal(scan(sc, DOC_TICKER), 0);
     assert.equal(sc.out[SPREAD_BID], 0.10025);

@@ -4,7 +4,7 @@ import { parseEventFrame } from '../../src/kraken/ws/events-v1.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 
-test('documented public events (kraken-api.md §1.2, §1.4, §1.5)', () => {
+test('documented public events (docs/kraken-protocol.md §1.2, §1.4, §1.5)', () => {
   const sys = parseEventFrame(
     b(
       '{"connectionID": 8628615390848610000, "event": "systemStatus", "status": "online", "version": "1.9.1"}',
@@ -48,7 +48,7 @@ test('documented public events (kraken-api.md §1.2, §1.4, §1.5)', () => {
   });
 });
 
-test('documented private acks (kraken-api.md §2.2, §2.3)', () => {
+test('documented private acks (docs/kraken-protocol.md §2.2, §2.3)', () => {
   assert.deepEqual(
     parseEventFrame(
       b(

@@ -12,7 +12,7 @@ const OPEN_ORDER_EXAMPLE = `[[{"OGTT3Y-C6I3P-XRI6HX":{"avg_price":"34.50000","co
  "misc":"","oflags":"fcib","opentm":"0.000000","refid":"OKIVMP-5GVZN-Z2D2UA","starttm":"0.000000","status":"open",
  "stopprice":"0.000000","userref":0,"vol":"10.00345345","vol_exec":"0.00000000"}}], "openOrders", {"sequence":1}]`;
 
-test('documented ownTrades example (kraken-api.md §2.4)', () => {
+test('documented ownTrades example (docs/kraken-protocol.md §2.4)', () => {
   const r = parsePrivateData(JSON.parse(OWN_TRADES_EXAMPLE) as unknown[]);
   assert.ok(r.ok);
   assert.equal(r.frame.channel, 'ownTrades');
@@ -36,7 +36,7 @@ test('documented ownTrades example (kraken-api.md §2.4)', () => {
   });
 });
 
-test('documented openOrders snapshot item and status-only update (kraken-api.md §2.5), merged', () => {
+test('documented openOrders snapshot item and status-only update (docs/kraken-protocol.md §2.5), merged', () => {
   const snap = parsePrivateData(JSON.parse(OPEN_ORDER_EXAMPLE) as unknown[]);
   assert.ok(snap.ok && snap.frame.channel === 'openOrders');
   const order = snap.frame.orders[0];

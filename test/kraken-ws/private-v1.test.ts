@@ -40,7 +40,7 @@ async function authServer(o: AuthOptions = {}): Promise<TestServer & { tokens: s
         if (o.badTokens?.has(token)) {
           ws.send(
             JSON.stringify({
-              errorMessage: 'EGeneral:Invalid token',
+              errorMessage: 'ESession:Invalid session', // live text (test/corpus/)
               event: 'subscriptionStatus',
               status: 'error',
               subscription: { name },
@@ -340,7 +340,7 @@ test('openOrders snapshot and deltas are merged', async (t) => {
   assert.equal(c.openOrders.size, 0);
 });
 
-test('a token error from Kraken ⇒ new token ⇒ resubscribe', async (t) => {
+test('a session error from Kraken (ESession:Invalid session) ⇒ new token ⇒ resubscribe', async (t) => {
   const server = await authServer({ badTokens: new Set(['tok-1']) });
   t.after(() => server.close());
   const { c, events } = client(server);

@@ -18,7 +18,7 @@ const PAIRS = ['XBT/USD', 'XBT/EUR', 'USDT/USD', 'USDT/EUR', 'ETH/USD', 'XDG/USD
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 describe('spread scanner: documented frames', () => {
-  test('kraken-api.md §1.6 example (with spaces) parses bit-identically', () => {
+  test('docs/kraken-protocol.md §1.6 example (with spaces) parses bit-identically', () => {
     const sc = new SpreadScanner(PAIRS);
     const frame =
       '[0, ["5698.40000","5700.00000","1542057299.545897","1.01234567","0.98765432"], "spread", "XBT/USD"]';

@@ -4,7 +4,7 @@ import { parseAssetPairs, pickFeeFractions, v2Symbol } from '../../src/kraken/as
 import { KrakenResponseError } from '../../src/kraken/errors.js';
 import { parseTradeVolume } from '../../src/kraken/rest-parse.js';
 
-// The documented example, kraken-api.md §4.5.
+// The documented example, docs/kraken-protocol.md §4.5.
 const XXBTZUSD = {
   altname: 'XBTUSD',
   wsname: 'XBT/USD',

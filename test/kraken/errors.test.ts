@@ -13,7 +13,7 @@ import {
   type ErrorKind,
 } from '../../src/kraken/errors.js';
 
-// Every string of kraken-api.md §4.1 with the kind we promise for it.
+// Every string of docs/kraken-protocol.md §4.1 with the kind we promise for it.
 const DOCUMENTED: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['EGeneral:Invalid arguments', 'not-retryable'],
   ['EGeneral:Invalid arguments:Index unavailable', 'not-retryable'],
@@ -65,6 +65,7 @@ const DOCUMENTED: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['ETrade:User Locked', 'fatal'],
   ['EOrder:Invalid order', 'not-retryable'],
   ['EDatabase:Internal error', 'retryable'],
+  ['ESession:Invalid session', 'retryable'],
 ];
 
 describe('parseKrakenError: documented strings', () => {

@@ -136,3 +136,17 @@ describe('RestRateLimiter over shared state', () => {
     );
   });
 });
+
+test('holdFor: after Kraken throttles until a time, no call goes before it, a cost-1 call goes right at it', () => {
+  const clock = new FakeClock(false);
+  const lim = new RestRateLimiter(KRAKEN_REST_TIERS.starter, clock);
+  lim.holdFor(1_500);
+  assert.equal(lim.tryAcquire(1), 1_500);
+  clock.advance(1_499);
+  assert.ok(lim.tryAcquire(1) > 0);
+  clock.advance(1);
+  assert.equal(lim.tryAcquire(1), 0);
+  // A later, shorter throttle never shortens a longer one already in force.
+  lim.holdFor(10);
+  assert.ok(lim.tryAcquire(1) > 10);
+});

@@ -7,7 +7,7 @@ import { startRestServer, type SeenRequest, type TestServer } from './fixtures/r
 
 const SECRET = 'kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==';
 
-// Documented example answers, kraken-api.md §4.5–4.6.
+// Documented example answers, docs/kraken-protocol.md §4.5–4.6.
 const EXAMPLES: Record<string, unknown> = {
   Time: { unixtime: 1688669448, rfc1123: 'Thu, 06 Jul 23 18:50:48 +0000' },
   SystemStatus: { status: 'online', timestamp: '2023-07-06T18:52:00Z' },

@@ -108,3 +108,26 @@ describe('KrakenRestClient ↔ simulator', () => {
     }
   });
 });
+
+describe('KrakenRestClient ↔ simulator: throttled', () => {
+  test('EService: Throttled: <ts> (the documented spelling) is waited out to its time, then retried once', async () => {
+    const real = new KrakenRestClient({
+      baseUrl: sim.urls.rest,
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      tier: 'pro',
+      timeoutMs: 5_000,
+    });
+    const throttled0 = sim.counters.get('rest.throttled');
+    const calls0 = sim.counters.get('rest.private.BalanceEx');
+    sim.faults.throttledUntilMs = Date.now() + 1_200;
+    const until = Math.ceil(sim.faults.throttledUntilMs / 1000) * 1000;
+    const t0 = Date.now();
+    const balances = await real.balanceEx();
+    assert.ok((balances['ZUSD']?.balance ?? 0) > 0);
+    assert.ok(Date.now() >= until - 5, `answered ${until - Date.now()} ms before the throttle's time`);
+    assert.equal(sim.counters.get('rest.throttled') - throttled0, 1, 'retried before the throttle ended');
+    assert.equal(sim.counters.get('rest.private.BalanceEx') - calls0, 2);
+    assert.ok(Date.now() - t0 < 5_000);
+  });
+});

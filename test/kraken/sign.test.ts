@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeApiSecret, extractNonce, signRequest, verifySignature } from '../../src/kraken/sign.js';
 import { KrakenSecretError } from '../../src/kraken/errors.js';
 
-// Published vector, kraken-api.md §4.3 (docs.kraken.com/api/docs/guides/spot-rest-auth).
+// Published vector, docs/kraken-protocol.md §4.3 (docs.kraken.com/api/docs/guides/spot-rest-auth).
 const SECRET = 'kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==';
 const NONCE = '1616492376594';
 const BODY = 'nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25';

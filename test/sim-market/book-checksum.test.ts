@@ -17,7 +17,7 @@ describe('crc32', () => {
   });
 });
 
-describe('v1 book checksum (kraken-api.md §1.9)', () => {
+describe('v1 book checksum (docs/kraken-protocol.md §1.9)', () => {
   const vol = '0.00000500';
   const asks: V1LevelStrings[] = [];
   for (let i = 0; i < 10; i++) asks.push([(0.05005 + i * 0.00005).toFixed(5), vol, '1534614248.123678']);
@@ -59,7 +59,7 @@ describe('v1 book checksum (kraken-api.md §1.9)', () => {
   });
 });
 
-describe('v2 book checksum (kraken-api.md §3.6, MATIC/USD from Kraken docs)', () => {
+describe('v2 book checksum (docs/kraken-protocol.md §3.6, MATIC/USD from Kraken docs)', () => {
   // The full 10×10 snapshot of the docs' example (price_precision 4, qty_precision 8).
   const bids = [
     [0.5666, 4831.75496356],

@@ -112,3 +112,12 @@ describe('OrderBook', () => {
     assert.throws(() => book.set('bid', 0, 1, 1, null), /E_SIM_BOOK/);
   });
 });
+
+test('a tick coarser than the decimals: every level is on it', () => {
+  const book = new OrderBook(2, 3, 0.05);
+  assert.equal(book.tickUnits, 5);
+  book.set('ask', Math.ceil(1.23 * book.priceScale), 1000, 1, null);
+  book.set('bid', Math.floor(1.23 * book.priceScale), 1000, 1, null);
+  assert.equal(book.levels('ask')[0]?.price, 1.25);
+  assert.equal(book.levels('bid')[0]?.price, 1.2);
+});

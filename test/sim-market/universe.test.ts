@@ -1,6 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_COIN_COUNT, decimalsForPrice, generateUniverse } from '../../src/sim/market/universe.js';
+import {
+  coarseTickUnits,
+  DEFAULT_COIN_COUNT,
+  decimalsForPrice,
+  generateUniverse,
+} from '../../src/sim/market/universe.js';
+import { MAJORS } from '../../src/sim/market/majors.js';
 import { createMarket } from '../../src/sim/market/market.js';
 
 describe('universe', () => {
@@ -66,10 +72,14 @@ describe('universe', () => {
     assert.ok(Math.min(...prices) >= 0.0001 && Math.max(...prices) <= 100_000);
     assert.ok(prices.filter((p) => p < 0.01).length > 20, 'cheap tail exists');
     assert.ok(prices.filter((p) => p > 1000).length > 20, 'expensive coins exist');
-    for (const c of u.coins) {
+    let coarse = 0;
+    for (const [k, c] of u.coins.entries()) {
       for (const i of [c.usdIndex, c.eurIndex]) {
         const p = u.pairs[i]!;
-        assert.equal(p.tickSize, 1 / 10 ** p.pairDecimals);
+        // Majors tick at their decimals; some generated coins in coarser ticks, as on Kraken.
+        const units = k < MAJORS.length ? 1 : coarseTickUnits(k);
+        assert.equal(p.tickSize, units / 10 ** p.pairDecimals);
+        if (units > 1) coarse++;
         assert.equal(p.status, 'online');
         assert.equal(p.costmin, 0.5);
         assert.equal(p.takerFees[0]?.[1], 0.4);
@@ -87,6 +97,7 @@ describe('universe', () => {
         assert.ok(tickBps <= 11, `${p.wsname} tick ${tickBps} bps`);
       }
     }
+    assert.ok(coarse > 100, `${coarse} coarse-tick pairs`);
     for (const i of [u.usdtUsdIndex, u.usdtEurIndex, u.eurUsdIndex]) {
       const p = u.pairs[i]!;
       assert.deepEqual(p.makerFees, [], 'flat schedule: maker list empty as PairInfo documents');

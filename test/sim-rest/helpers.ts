@@ -1,6 +1,6 @@
 /**
  * Test helpers: a simulator on 127.0.0.1:0 with the fake market, and a minimal signed REST client
- * written from kraken-api.md §4.3 (independent of the server's verification code).
+ * written from docs/kraken-protocol.md §4.3 (independent of the server's verification code).
  */
 import { createHash, createHmac } from 'node:crypto';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';

@@ -12,7 +12,7 @@ import {
   type Envelope,
 } from './helpers.js';
 
-// kraken-api.md §4.3 published vector.
+// docs/kraken-protocol.md §4.3 published vector.
 const VECTOR = {
   secret: 'kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==',
   nonce: '1616492376594',

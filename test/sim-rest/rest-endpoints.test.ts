@@ -6,7 +6,7 @@ import { privateCall, publicCall, resultOf, startFakeSim } from './helpers.js';
 const STR = (x: unknown) => typeof x === 'string';
 const DEC = /^-?\d+(\.\d+)?$/;
 
-describe('REST endpoint shapes (kraken-api.md §4)', () => {
+describe('REST endpoint shapes (docs/kraken-protocol.md §4)', () => {
   let sim: RunningSimulator;
   before(async () => {
     sim = await startFakeSim();

@@ -24,7 +24,10 @@ describe('REST orders against the fake market', () => {
   test('each order error string over REST', async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ pair: 'NOPE', price: '1', volume: '1' }, 'EQuery:Unknown asset pair'],
-      [{ price: '50010.05', volume: '0.1' }, 'EGeneral:Invalid arguments:price'],
+      [
+        { price: '50010.05', volume: '0.1' },
+        'EOrder:Invalid price:XBTUSD price can only be specified up to 1 decimals.',
+      ],
       [{ price: '50010.0', volume: '0.100000001' }, 'EGeneral:Invalid arguments:volume'],
       [{ price: '50010.0' }, 'EGeneral:Invalid arguments:volume'],
       [{ price: '50010.0', volume: '0.1', ordertype: 'stop-loss' }, 'EGeneral:Invalid arguments:ordertype'],

@@ -33,6 +33,8 @@ const orderArb: fc.Arbitrary<OrderRequest | { cancel: number }> = fc.oneof(
       fc.string({ maxLength: 6 }),
     ),
     timeinforce: fc.constantFrom<'GTC' | 'IOC'>('GTC', 'IOC'),
+    // Fee currency: stated either way, or left to the side's default (fcib for sells).
+    oflags: fc.constantFrom<string | undefined>(undefined, 'fciq', 'fcib'),
   }),
   fc.record({ cancel: fc.nat(20) }),
 );
@@ -62,12 +64,15 @@ test('venue invariants over random order flows', () => {
       for (const t of venue.trades(KEY)) {
         const p = FAKE_PAIRS[t.pairIndex];
         assert.ok(p);
+        // The fee leaves the currency it is charged in (quote, or base for fcib).
+        const quoteFee = t.feeInBase === true ? 0 : t.fee;
+        const baseFee = t.feeInBase === true ? t.fee : 0;
         if (t.type === 'buy') {
-          add(p.quoteId, -(t.cost + t.fee));
-          add(p.baseId, t.vol);
+          add(p.quoteId, -(t.cost + quoteFee));
+          add(p.baseId, t.vol - baseFee);
         } else {
-          add(p.quoteId, t.cost - t.fee);
-          add(p.baseId, -t.vol);
+          add(p.quoteId, t.cost - quoteFee);
+          add(p.baseId, -(t.vol + baseFee));
         }
       }
       for (const [id, b] of venue.balances(KEY)) {

@@ -50,7 +50,11 @@ const errorOf = (v: VenueImpl, req: OrderRequest): string => {
 describe('venue order validation: Kraken error strings', () => {
   const cases: Array<[string, Partial<OrderRequest>, string]> = [
     ['unknown pair', { pair: 'FOOBAR' }, 'EQuery:Unknown asset pair'],
-    ['price decimals beyond pair_decimals', { price: '50010.05' }, 'EGeneral:Invalid arguments:price'],
+    [
+      'price decimals beyond pair_decimals (live wording)',
+      { price: '50010.05' },
+      'EOrder:Invalid price:XBTUSD price can only be specified up to 1 decimals.',
+    ],
     ['volume decimals beyond lot_decimals', { volume: '0.123456789' }, 'EGeneral:Invalid arguments:volume'],
     ['garbage volume', { volume: 'abc' }, 'EGeneral:Invalid arguments:volume'],
     ['negative price', { price: '-1' }, 'EGeneral:Invalid arguments:price'],
@@ -213,10 +217,16 @@ describe('venue matching and settlement', () => {
     assert.ok(bal(venue, 'ZUSD').balance >= 0);
   });
 
-  test('market sell walks bids; fee in quote deducted from proceeds', () => {
+  test('market sell walks bids; fee in quote (fciq) deducted from proceeds', () => {
     const { venue } = setup();
     const usd0 = bal(venue, 'ZUSD').balance;
-    const r = venue.addOrder(KEY, { pair: 'XXBTZUSD', type: 'sell', ordertype: 'market', volume: '1.5' });
+    const r = venue.addOrder(KEY, {
+      pair: 'XXBTZUSD',
+      type: 'sell',
+      ordertype: 'market',
+      volume: '1.5',
+      oflags: 'fciq',
+    });
     assert.ok(r.ok);
     const trades = venue.trades(KEY);
     assert.deepEqual(
@@ -278,7 +288,8 @@ describe('venue matching and settlement', () => {
         volume: '1.5',
       }).ok,
     );
-    assert.equal(bal(venue, 'XXBT').hold, 1.5);
+    // No fee flag on a sell: Kraken's documented default, fee in base — the hold covers it.
+    assert.equal(bal(venue, 'XXBT').hold, 1.506);
     assert.equal(
       errorOf(venue, { pair: 'XBTUSD', type: 'sell', ordertype: 'market', volume: '1' }),
       'EOrder:Insufficient funds',

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test frames are arbitrary JSON */
 /**
- * The v2 side of the test client, written only from kraken-api.md §3: predicates for v2 frames, and
+ * The v2 side of the test client, written only from docs/kraken-protocol.md §3: predicates for v2 frames, and
  * the pieces a client needs to check a v2 book: apply updates, truncate, checksum (§3.6) with
  * its own CRC32, levels re-padded with the instrument's precisions.
  */

@@ -174,7 +174,10 @@ describe('WS v2 private', () => {
       [{ order_qty: 10, limit_price: 50010 }, 'EOrder:Insufficient funds'],
       [{ symbol: 'XBT/USD' }, 'EQuery:Unknown asset pair'],
       [{ order_qty: '0.01' }, 'EGeneral:Invalid arguments:order_qty'],
-      [{ limit_price: 40000.05 }, 'EGeneral:Invalid arguments:price'],
+      [
+        { limit_price: 40000.05 },
+        'EOrder:Invalid price:BTC/USD price can only be specified up to 1 decimals.',
+      ],
       [{ time_in_force: 'GTC' }, 'EGeneral:Invalid arguments:time_in_force'],
       [{ order_type: 'stop-loss' }, 'EGeneral:Invalid arguments:order_type'],
       [{ order_qty: 0.00001 }, 'EOrder:Order minimum not met'],
@@ -264,7 +267,10 @@ describe('WS v2 private', () => {
     const bad = { ...o2, limit_price: 60000.55 };
     c.send({ method: 'batch_add', params: { symbol: 'BTC/USD', token, orders: [o1, bad] }, req_id: 21 });
     const rej = await c.next(isAck('batch_add'), 'whole-batch reject');
-    assert.deepEqual([rej.success, rej.error, rej.req_id], [false, 'EGeneral:Invalid arguments:price', 21]);
+    assert.deepEqual(
+      [rej.success, rej.error, rej.req_id],
+      [false, 'EOrder:Invalid price:BTC/USD price can only be specified up to 1 decimals.', 21],
+    );
     c.send({ method: 'batch_add', params: { symbol: 'BTC/USD', token, orders: [o1] }, req_id: 22 });
     assert.equal((await c.next(isAck('batch_add'), 'one order')).error, 'EGeneral:Invalid arguments:orders');
     c.send({ method: 'batch_add', params: { symbol: 'XBT/USD', token, orders: [o1, o2] }, req_id: 23 });

@@ -6,7 +6,7 @@ test('crc32 matches the IEEE check value', () => {
   assert.equal(crc32('123456789'), 0xcbf43926);
 });
 
-test('Kraken published v1 checksum vector (kraken-api.md §1.9) → 974947235', () => {
+test('Kraken published v1 checksum vector (docs/kraken-protocol.md §1.9) → 974947235', () => {
   const vol = '0.00000500';
   const asks = Array.from({ length: 10 }, (_, i) => (0.05005 + i * 0.00005).toFixed(5));
   const bids = [

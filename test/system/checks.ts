@@ -1,6 +1,7 @@
 /** Assertions every system test makes about how the program ended. */
 import assert from 'node:assert/strict';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
+import type { VenueEvent } from '../../src/sim/contracts.js';
 import type { Exit, SystemRun } from './harness.js';
 
 /** After --duration the program finishes the trade in flight and flushes everything: this is ample. */
@@ -42,4 +43,15 @@ export function only(records: readonly JournalRecord[], kind: string): JournalRe
 
 export function sum(records: readonly JournalRecord[], kind: string, field: string): number {
   return records.filter((r) => r.kind === kind).reduce((a, r) => a + Number(r[field]), 0);
+}
+
+/** The first buy fill of any trade on the venue arms `arm()` (synchronously, inside the venue's settle). */
+export function onFirstBuyFill(run: SystemRun, arm: () => void): () => void {
+  let armed = true;
+  return run.sim.venue.onEvent((ev: VenueEvent) => {
+    if (armed && ev.kind === 'trade' && ev.trade.type === 'buy') {
+      armed = false;
+      arm();
+    }
+  });
 }

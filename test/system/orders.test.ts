@@ -5,22 +5,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSystem, type SystemRun } from './harness.js';
-import type { VenueEvent } from '../../src/sim/contracts.js';
+import { startSystem } from './harness.js';
 import { assertBooksAgree, balancesByCode, close } from './ledger-check.js';
-import { assertCleanExit, EXIT_DEADLINE_MS, kinds, only, sum } from './checks.js';
+import { assertCleanExit, EXIT_DEADLINE_MS, kinds, only, onFirstBuyFill, sum } from './checks.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
-
-/** The first buy fill of any trade on the venue arms `arm()` (synchronously, inside the venue's settle). */
-function onFirstBuyFill(run: SystemRun, arm: () => void): () => void {
-  let armed = true;
-  return run.sim.venue.onEvent((ev: VenueEvent) => {
-    if (armed && ev.kind === 'trade' && ev.trade.type === 'buy') {
-      armed = false;
-      arm();
-    }
-  });
-}
 
 function records(all: readonly JournalRecord[], kind: string): JournalRecord[] {
   return all.filter((r) => r.kind === kind);

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSystem, loseNextBuyAck } from './harness.js';
 import { assertBooksAgree, balancesByCode, close } from './ledger-check.js';
-import { assertCleanExit, EXIT_DEADLINE_MS, kinds, sum } from './checks.js';
+import { assertCleanExit, EXIT_DEADLINE_MS, kinds, onFirstBuyFill, sum } from './checks.js';
 import type { VenueEvent } from '../../src/sim/contracts.js';
 
 describe('system: private socket lost mid-trade', () => {
@@ -19,12 +19,8 @@ describe('system: private socket lost mid-trade', () => {
     const before = balancesByCode(run.sim);
     await run.waitReady(2, true);
     // The sell (the order after the first buy fill) is held by the venue before it executes.
-    let armed = true;
-    const off = run.sim.venue.onEvent((ev: VenueEvent) => {
-      if (armed && ev.kind === 'trade' && ev.trade.type === 'buy') {
-        armed = false;
-        run.sim.faults.delayNextOrderMs = heldMs;
-      }
+    const off = onFirstBuyFill(run, () => {
+      run.sim.faults.delayNextOrderMs = heldMs;
     });
     t.after(off);
     const intent = await run.dislocateUntilIntent({ direction: 'eur-to-usd', leg: 'buy' }, 8_000);

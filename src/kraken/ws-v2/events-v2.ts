@@ -1,6 +1,6 @@
 /**
  * Slow-path classifier for Kraken WebSocket v2 objects that are not ticker data
- * (kraken-api.md §3.2–3.4, §3.8–3.9): status, heartbeat, pong, method acks (subscribe,
+ * (docs/kraken-protocol.md §3.2–3.4, §3.8–3.9): status, heartbeat, pong, method acks (subscribe,
  * unsubscribe, add_order, cancel_order, …) and channel data (executions). Pure; never throws.
  * These are rare (or, for executions, not latency-critical), so JSON.parse is fine here.
  */
@@ -47,8 +47,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Optional text; null reads as absent (live Kraken sends nulls for fields it has no value for). */
 function optString(v: unknown): string | undefined | null {
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   return typeof v === 'string' ? v.slice(0, MAX_MESSAGE_CHARS) : null;
 }
 
@@ -58,7 +59,7 @@ export function parseV2Object(value: unknown): ParsedV2Event {
     return { kind: 'invalid', reason: 'not-object', detail: Array.isArray(value) ? 'array' : typeof value };
   }
   const o = value;
-  const reqRaw = o.req_id;
+  const reqRaw = o.req_id ?? undefined;
   if (reqRaw !== undefined && !(typeof reqRaw === 'number' && Number.isSafeInteger(reqRaw)))
     return invalid('req_id is not an integer');
   const reqId = reqRaw;
@@ -69,7 +70,7 @@ export function parseV2Object(value: unknown): ParsedV2Event {
     if (method === 'pong') return { kind: 'pong', reqId, error };
     if (typeof o.success !== 'boolean') return invalid(method + ' ack without boolean success');
     if (!o.success && error === undefined) return invalid(method + ' error ack without error');
-    const r = o.result;
+    const r = o.result ?? undefined;
     if (r !== undefined && !isRecord(r) && !Array.isArray(r))
       return invalid(method + ' result is not an object');
     const result = isRecord(r) ? r : undefined;
@@ -100,7 +101,7 @@ export function parseV2Object(value: unknown): ParsedV2Event {
       const version = optString(d.version);
       return { kind: 'status', system: d.system.slice(0, MAX_MESSAGE_CHARS), version: version ?? undefined };
     }
-    const seq = o.sequence;
+    const seq = o.sequence ?? undefined;
     if (seq !== undefined && !(typeof seq === 'number' && Number.isSafeInteger(seq)))
       return invalid(channel + ' sequence is not an integer');
     return { kind: 'channel', channel, type, data: o.data, sequence: seq };

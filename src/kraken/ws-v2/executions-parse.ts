@@ -1,5 +1,5 @@
 /**
- * Pure parser for Kraken v2 `executions` reports (kraken-api.md §3.9): validates each report
+ * Pure parser for Kraken v2 `executions` reports (docs/kraken-protocol.md §3.9): validates each report
  * and maps it to a typed ExecutionReport. A bad report is returned as an error (the caller counts
  * it, skips it and treats it as possibly missed data); it never throws.
  * Numbers arrive as JSON numbers; JSON.parse gives the same doubles as parseFloat on their text.
@@ -57,9 +57,8 @@ export interface ExecutionReport {
   /** `trade_id` as text (Kraken sends an integer). */
   tradeId: string | undefined;
   liquidityInd: string | undefined;
+  /** Each fee with its asset, as Kraken sent them (never summed across assets: fee-assets.ts). */
   fees: ExecutionFee[];
-  /** Sum of fees[].qty (0 when none). */
-  feeTotal: number;
   /** RFC3339 text and its epoch seconds (NaN when absent or unreadable). */
   timestamp: string | undefined;
   timestampSec: number;
@@ -118,7 +117,6 @@ export function parseExecutionReport(v: unknown): ExecutionParseResult {
     )
       throw new Bad('trade_id is not an integer');
     const fees: ExecutionFee[] = [];
-    let feeTotal = 0;
     if (v.fees !== undefined && v.fees !== null) {
       if (!Array.isArray(v.fees)) throw new Bad('fees is not an array');
       for (const f of v.fees as unknown[]) {
@@ -127,7 +125,6 @@ export function parseExecutionReport(v: unknown): ExecutionParseResult {
         const qty = optQty(f, 'qty');
         if (asset === undefined || qty === undefined) throw new Bad('fee without asset/qty');
         fees.push({ asset, qty });
-        feeTotal += qty;
       }
     }
     const lastQty = optQty(v, 'last_qty');
@@ -164,7 +161,6 @@ export function parseExecutionReport(v: unknown): ExecutionParseResult {
         tradeId,
         liquidityInd: optStr(v, 'liquidity_ind'),
         fees,
-        feeTotal,
         timestamp,
         timestampSec: timestamp === undefined ? NaN : parseRfc3339(timestamp),
         reason: optStr(v, 'reason') ?? optStr(v, 'cancel_reason'),

@@ -1,7 +1,7 @@
 /**
  * Zero-allocation reader of one JSON number from bytes (RFC 8259 grammar, strict: no leading
  * zeros, digits on both sides of '.', optional exponent). Kraken v2 sends prices and quantities as
- * JSON numbers (kraken-api.md §3.1): the value must be what parseFloat gives for the same text.
+ * JSON numbers (docs/kraken-protocol.md §3.1): the value must be what parseFloat gives for the same text.
  * This file checks the grammar; ../ws/decimal-digits.ts converts the digits (shared with v1).
  */
 import { DecimalDigits } from '../ws/decimal-digits.js';

@@ -1,5 +1,5 @@
 /**
- * Builders for Kraken WebSocket v2 client → server messages (kraken-api.md §3.2, §3.4, §3.5,
+ * Builders for Kraken WebSocket v2 client → server messages (docs/kraken-protocol.md §3.2, §3.4, §3.5,
  * §3.8, §3.9). Throw KrakenWsBuildError (shared with v1: a programming error, nothing sent); the
  * token never appears in an error message.
  *
@@ -34,6 +34,8 @@ export interface AddOrderV2Params {
   order_userref?: number;
   cl_ord_id?: string;
   post_only?: boolean;
+  /** Which currency pays the fee. Kraken's default differs by side (docs/kraken-protocol.md): say it. */
+  fee_preference?: 'base' | 'quote';
   /** RFC3339 time after which the engine must not match the order. */
   deadline?: string;
   /** Validate only, do not place. */
@@ -112,7 +114,7 @@ export function buildPingV2(reqId: number): string {
   return '{"method":"ping","req_id":' + reqId + '}';
 }
 
-/** add_order (kraken-api.md §3.8). Throws KrakenWsBuildError on invalid params. */
+/** add_order (docs/kraken-protocol.md §3.8). Throws KrakenWsBuildError on invalid params. */
 export function buildAddOrderV2(reqId: number, token: string, p: AddOrderV2Params): string {
   needReqId(reqId);
   checkToken(token);
@@ -140,6 +142,8 @@ export function buildAddOrderV2(reqId: number, token: string, p: AddOrderV2Param
     'order_userref and cl_ord_id are mutually exclusive',
   );
   if (p.deadline !== undefined) need(RFC3339_RE.test(p.deadline), 'deadline must be RFC3339');
+  if (p.fee_preference !== undefined)
+    need(p.fee_preference === 'base' || p.fee_preference === 'quote', 'fee_preference must be base or quote');
   // Strings below passed the regexes above (no quotes or backslashes), so they embed safely.
   let s = '{"method":"add_order","params":{"order_type":"' + p.order_type + '","side":"' + p.side + '"';
   s += ',"order_qty":' + qty + ',"symbol":"' + p.symbol + '"';
@@ -148,6 +152,7 @@ export function buildAddOrderV2(reqId: number, token: string, p: AddOrderV2Param
   if (p.order_userref !== undefined) s += ',"order_userref":' + p.order_userref;
   if (p.cl_ord_id !== undefined) s += ',"cl_ord_id":"' + p.cl_ord_id + '"';
   if (p.post_only === true) s += ',"post_only":true';
+  if (p.fee_preference !== undefined) s += ',"fee_preference":"' + p.fee_preference + '"';
   if (p.deadline !== undefined) s += ',"deadline":"' + p.deadline + '"';
   if (p.validate === true) s += ',"validate":true';
   s += ',"token":' + JSON.stringify(token) + '},"req_id":' + reqId + '}';

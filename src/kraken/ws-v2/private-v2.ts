@@ -1,5 +1,5 @@
 /**
- * Kraken WebSocket v2 private client (kraken-api.md §3.8–3.9): the `executions` subscription
+ * Kraken WebSocket v2 private client (docs/kraken-protocol.md §3.8–3.9): the `executions` subscription
  * (snap_orders on, snap_trades off) with snapshot marking and sequence-gap detection, add_order /
  * cancel_order correlated by req_id. Token, subscription, resync and ack correlation:
  * ../ws/private-session.ts.
@@ -142,7 +142,7 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
         return this.onAck(ev);
       case 'error':
         this.stats.krakenErrors++;
-        this.refreshOnTokenError(ev.error);
+        this.refreshOnSessionError(ev.error);
         return this.error('KRAKEN_ERROR', ev.error);
       case 'invalid':
         return this.malformed(ev.reason + ': ' + ev.detail);
@@ -187,7 +187,7 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
         const reqId = ev.reqId ?? this.requests.adds.soleReqid() ?? -1;
         if (!ev.success) {
           const errorMessage = ev.error ?? '';
-          this.refreshOnTokenError(errorMessage);
+          this.refreshOnSessionError(errorMessage);
           return this.settleAdd(reqId, { status: 'error', reqId, errorMessage });
         }
         const id = ev.result?.order_id;
@@ -200,7 +200,7 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
       }
       case 'cancel_order': {
         const reqId = ev.reqId ?? this.requests.cancels.soleReqid() ?? -1;
-        if (!ev.success) this.refreshOnTokenError(ev.error);
+        if (!ev.success) this.refreshOnSessionError(ev.error);
         return this.onCancelAck(reqId, ev.success, ev.error);
       }
       default:

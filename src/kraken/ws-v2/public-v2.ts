@@ -1,6 +1,6 @@
 /**
  * Kraken WebSocket v2 public feed for one listener: one connection, `ticker` with
- * `event_trigger: "bbo"` for its symbols (kraken-api.md §3.5). Same options and handlers shape as
+ * `event_trigger: "bbo"` for its symbols (docs/kraken-protocol.md §3.5). Same options and handlers shape as
  * KrakenPublicV1, so a listener can use either: onSpread(localIndex, out) gets the SPREAD_* layout.
  * Hot path: bytes → TickerScanner → onSpread, no allocation. Slow path (objects): status channel,
  * heartbeat, pong, per-symbol subscribe/unsubscribe acks, errors.
@@ -95,7 +95,7 @@ export class KrakenPublicV2 extends PublicFeedBase<TickerRejectCode, TickerScann
     }
   }
 
-  /** One ack per symbol (kraken-api.md §3.2). */
+  /** One ack per symbol (docs/kraken-protocol.md §3.2). */
   private onSubscriptionAck(
     method: 'subscribe' | 'unsubscribe',
     success: boolean,

@@ -1,6 +1,6 @@
 /**
  * Zero-allocation RFC3339 timestamp → epoch seconds with µs, for Kraken v2 timestamps such as
- * `2023-09-25T09:04:31.742648Z` (kraken-api.md §3.1). No Date, no string: days-from-civil
+ * `2023-09-25T09:04:31.742648Z` (docs/kraken-protocol.md §3.1). No Date, no string: days-from-civil
  * arithmetic (H. Hinnant's algorithm) on the digits.
  *
  * Result = (whole seconds · 10^6 + µs) / 10^6: the integer is exact below 2^53 (years < 2255), so

@@ -1,5 +1,5 @@
 /**
- * Zero-allocation scanner for Kraken v2 `ticker` frames (kraken-api.md §3.5), subscribed with
+ * Zero-allocation scanner for Kraken v2 `ticker` frames (docs/kraken-protocol.md §3.5), subscribed with
  * `event_trigger: "bbo"` so every best-bid/offer change arrives:
  *   {"channel":"ticker","type":"snapshot"|"update","data":[{"symbol":"BTC/USD","bid":…,"bid_qty":…,
  *    "ask":…,"ask_qty":…,…,"timestamp":"2023-09-25T09:04:31.742648Z"}]}

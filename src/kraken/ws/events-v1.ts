@@ -1,5 +1,5 @@
 /**
- * Slow-path parser for Kraken WebSocket v1 event objects (kraken-api.md §1.2–1.5, §2.2–2.3):
+ * Slow-path parser for Kraken WebSocket v1 event objects (docs/kraken-protocol.md §1.2–1.5, §2.2–2.3):
  * systemStatus, subscriptionStatus, heartbeat, pong, error, the throttle object
  * `{"Error":"Exceeded msg rate"}`, addOrderStatus, cancelOrderStatus. Pure; never throws.
  * Events are rare (status, acks), so JSON.parse is fine here; the spread hot path never gets here.
@@ -67,15 +67,16 @@ function invalid(detail: string): ParsedEvent {
   return { kind: 'invalid', reason: 'bad-field', detail };
 }
 
+// Optional fields sent as null read as absent (live Kraken sends nulls; docs/kraken-protocol.md).
 function optReqid(o: Record<string, unknown>): number | undefined | null {
   const r = o.reqid;
-  if (r === undefined) return undefined;
+  if (r === undefined || r === null) return undefined;
   return typeof r === 'number' && Number.isSafeInteger(r) ? r : null;
 }
 
 function optString(o: Record<string, unknown>, key: string): string | undefined | null {
   const v = o[key];
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   return typeof v === 'string' ? v.slice(0, MAX_MESSAGE_CHARS) : null;
 }
 
@@ -117,11 +118,12 @@ export function parseEventObject(value: unknown): ParsedEvent {
         return invalid('subscriptionStatus pair/channelName is not a string');
       let name: string | undefined;
       const sub = o.subscription;
-      if (sub !== undefined) {
+      if (sub !== undefined && sub !== null) {
         if (typeof sub !== 'object' || sub === null) return invalid('subscription is not an object');
         const n = (sub as Record<string, unknown>).name;
-        if (n !== undefined && typeof n !== 'string') return invalid('subscription.name is not a string');
-        name = n;
+        if (n !== undefined && n !== null && typeof n !== 'string')
+          return invalid('subscription.name is not a string');
+        name = n ?? undefined;
       }
       if (st === 'error' && errorMessage === undefined)
         return invalid('subscriptionStatus error without errorMessage');

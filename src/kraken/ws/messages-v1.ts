@@ -1,5 +1,5 @@
 /**
- * Builders for Kraken WebSocket v1 client → server messages (kraken-api.md §1.3, §1.5, §2.2–2.5).
+ * Builders for Kraken WebSocket v1 client → server messages (docs/kraken-protocol.md §1.3, §1.5, §2.2–2.5).
  * Prices and volumes are strings the caller has already formatted to the pair's decimals; they are
  * checked here so a malformed number never leaves the process. Builders throw `KrakenWsBuildError`
  * (a programming error: nothing was sent). The token is never included in error messages.
@@ -105,7 +105,7 @@ export function buildPing(reqid: number): string {
   return '{"event":"ping","reqid":' + reqid + '}';
 }
 
-/** addOrder request (kraken-api.md §2.2). Throws KrakenWsBuildError on invalid params. */
+/** addOrder request (docs/kraken-protocol.md §2.2). Throws KrakenWsBuildError on invalid params. */
 export function buildAddOrder(reqid: number, token: string, p: AddOrderParams): string {
   checkToken(token);
   need(Number.isSafeInteger(reqid) && reqid >= 0, 'reqid must be a non-negative integer');

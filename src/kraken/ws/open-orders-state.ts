@@ -1,6 +1,6 @@
 /**
  * Merged view of openOrders: the snapshot, then deltas applied field by field (Kraken sends
- * status-only or fill-only deltas; kraken-api.md §2.5). Orders that reach a final status are
+ * status-only or fill-only deltas; docs/kraken-protocol.md §2.5). Orders that reach a final status are
  * reported once and dropped, so the map holds live orders only.
  */
 import type { OpenOrderDelta, OrderStatus } from './private-v1-parse.js';

@@ -2,12 +2,14 @@
  * The contract between the private-session base (private-session.ts) and its v1 / v2 clients:
  * options, handlers, stats and the version description each client supplies.
  */
+import type { BackoffPolicy } from '../backoff.js';
 import type { DisconnectReason, WsConnectionOptions } from './connection.js';
 import type { CancelResultOf } from './order-requests.js';
 import type { Timers } from './timers.js';
 
 export type PrivateSessionErrorCode =
   | 'TOKEN_ERROR' // getToken() failed
+  | 'SESSION_ERROR' // token refreshes did not restore the session: reconnecting
   | 'SUBSCRIPTION_ERROR'
   | 'KRAKEN_ERROR'
   | 'RATE_LIMITED'
@@ -19,7 +21,7 @@ export type GapReason = 'sequence' | 'malformed';
 
 export interface PrivateSessionOptions {
   url: string;
-  /** REST GetWebSocketsToken, owned elsewhere. Called on every (re)connect and after token errors. */
+  /** REST GetWebSocketsToken, owned elsewhere. Called on every (re)connect and after session errors. */
   getToken: () => Promise<string>;
   name?: string;
   timers?: Timers;
@@ -27,6 +29,8 @@ export interface PrivateSessionOptions {
   ackTimeoutMs?: number;
   /** Private snapshots (trades, all open orders) can be large. */
   maxFrameBytes?: number;
+  /** Token refreshes after session errors (session-refresh.ts defaults). */
+  sessionRefresh?: { maxInRow?: number; backoff?: BackoffPolicy };
 }
 
 export interface PrivateSessionHandlers<Ack> {
@@ -36,6 +40,8 @@ export interface PrivateSessionHandlers<Ack> {
   onOpen?(): void;
   onClose?(reason: DisconnectReason): void;
   onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
+  /** A session error was answered with a new token (`refreshes` so far on this client). */
+  onTokenRefreshed?(refreshes: number): void;
 }
 
 /** Counters every private client keeps (the versions add their own). */
@@ -44,6 +50,8 @@ export function newPrivateSessionStats() {
     tokenFetches: 0,
     tokenErrors: 0,
     tokenRefreshes: 0,
+    /** Kraken answers that said the session (token) is invalid. */
+    sessionErrors: 0,
     subscriptionErrors: 0,
     sequenceGaps: 0,
     malformedFrames: 0,

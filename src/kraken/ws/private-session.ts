@@ -4,14 +4,16 @@
  * Subclasses bring the wire format: message builders, the frame parser and result objects.
  *
  * Token: fetched fresh on every (re)connect (a token only outlives 15 min while a subscription
- * holds it), and again whenever Kraken answers with an error mentioning the token.
+ * holds it), and again whenever Kraken answers with a session error (`ESession:Invalid session`,
+ * error-text.ts): then every channel not subscribed is subscribed again with the new token,
+ * bounded and backed off (session-refresh.ts).
  * Channels: subscribed on every connect; a sequence gap or unreadable data ⇒ onGap, then
  * unsubscribe and subscribe again for a fresh snapshot.
  * Outcomes: Kraken's ack decides ok/error; a timeout or a dropped socket before the ack rejects
  * with OrderOutcomeUnknownError (reconcile over REST); nothing sent rejects with OrderNotSentError.
  */
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
-import { TOKEN_RE } from './error-text.js';
+import { SESSION_ERROR_RE } from './error-text.js';
 import { OrderNotSentError } from './order-errors.js';
 import { OrderRequests } from './order-requests.js';
 import type {
@@ -23,6 +25,7 @@ import type {
   PrivateSessionStats,
   PrivateSessionVersion,
 } from './private-session-types.js';
+import { SessionRefresh } from './session-refresh.js';
 import { realTimers } from './timers.js';
 
 /** Stands in for the session token when an order frame is only rehearsed (never sent). */
@@ -49,7 +52,7 @@ export abstract class PrivateSessionBase<
   private token: string | null = null;
   /** Bumped per connection, so a token fetched for an old socket is discarded. */
   private session = 0;
-  private refreshing = false;
+  private readonly refresh: SessionRefresh;
   private reqId = 0;
   private closed = false;
 
@@ -68,6 +71,11 @@ export abstract class PrivateSessionBase<
     for (const ch of version.channels)
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
     const timers = options.timers ?? realTimers;
+    this.refresh = new SessionRefresh(
+      timers,
+      options.sessionRefresh?.backoff,
+      options.sessionRefresh?.maxInRow,
+    );
     const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.requests = new OrderRequests<AddResult, CancelResult>(timers, ackMs, version.cancelResult);
     const name = options.name ?? version.defaultName;
@@ -158,12 +166,23 @@ export abstract class PrivateSessionBase<
     this.connection.setMaintenance(status === 'maintenance');
   }
 
-  /** Any Kraken error that mentions the token: fetch a new one (once at a time). */
-  protected refreshOnTokenError(message: string | undefined): void {
-    if (!TOKEN_RE.test(message ?? '')) return;
-    if (this.refreshing || this.closed || !this.connection.isOpen()) return;
-    this.refreshing = true;
-    void this.fetchTokenAndSubscribe(true);
+  /**
+   * A session error (expired or invalid token): fetch a new token and subscribe again, once at a
+   * time and backed off; after too many in a row, a new connection (session-refresh.ts).
+   */
+  protected refreshOnSessionError(message: string | undefined): void {
+    if (!SESSION_ERROR_RE.test(message ?? '')) return;
+    this.stats.sessionErrors++;
+    if (this.closed || !this.connection.isOpen()) return;
+    const session = this.session;
+    const d = this.refresh.onSessionError(() => {
+      if (session === this.session) void this.fetchTokenAndSubscribe(true);
+      else this.refresh.done();
+    });
+    if (d.action === 'give-up') {
+      this.error('SESSION_ERROR', `${d.failures} token refreshes did not restore the session: reconnecting`);
+      this.connection.reconnect();
+    }
   }
 
   protected error(code: PrivateSessionErrorCode, message: string): void {
@@ -205,6 +224,7 @@ export abstract class PrivateSessionBase<
       st.expectSeq = -1;
     }
     st.subscribed = true;
+    if (this.version.channels.every((c) => this.channels[c].subscribed)) this.refresh.succeeded();
     this.reportChannelStatus(ch, true, undefined);
   }
 
@@ -226,7 +246,7 @@ export abstract class PrivateSessionBase<
     st.resyncing = false;
     this.reportChannelStatus(ch, false, error);
     this.error('SUBSCRIPTION_ERROR', label + ': ' + (error ?? ''));
-    this.refreshOnTokenError(error);
+    this.refreshOnSessionError(error);
   }
 
   private prepareRequest(build: (reqId: number, token: string) => string): string | OrderNotSentError {
@@ -254,10 +274,11 @@ export abstract class PrivateSessionBase<
       if (session === this.session && !this.closed) this.connection.reconnect(); // retry through backoff
       return;
     } finally {
-      if (refresh) this.refreshing = false;
+      if (refresh) this.refresh.done();
     }
     if (session !== this.session || this.closed || !this.connection.isOpen()) return;
     this.token = token;
+    if (refresh) this.handlers.onTokenRefreshed?.(this.stats.tokenRefreshes);
     for (const ch of this.version.channels) if (!this.channels[ch].subscribed) this.subscribe(ch);
   }
 
@@ -286,7 +307,7 @@ export abstract class PrivateSessionBase<
   private onDisconnected(code: 'DISCONNECTED' | 'CLIENT_CLOSED', reason: DisconnectReason): void {
     this.session++;
     this.token = null;
-    this.refreshing = false;
+    this.refresh.reset();
     this.systemStatus = 'disconnected';
     for (const ch of this.version.channels) {
       const st = this.channels[ch];

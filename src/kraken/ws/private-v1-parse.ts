@@ -1,9 +1,15 @@
 /**
- * Pure parsers for Kraken v1 private data frames (kraken-api.md §2.4–2.5):
+ * Pure parsers for Kraken v1 private data frames (docs/kraken-protocol.md §2.4–2.5):
  *   [[{tradeId:{...}}, ...], "ownTrades", {"sequence":N}]
  *   [[{orderId:{...}}, ...], "openOrders", {"sequence":N}]
  * Every field we use is validated; one bad field rejects the whole frame (the caller counts it
  * and resynchronises), so a half-understood fill never reaches the trader.
+ *
+ * What live Kraken sends, not only what its docs show (docs/kraken-protocol.md, test/corpus/):
+ * optional fields may be `null` (a new order's `pending` message and every snapshot carry
+ * `descr.close`, `descr.leverage`, `refid`, `expiretm` and `starttm` as null), keys come in any
+ * order and new fields appear. Null means "not given"; unknown fields are ignored. Only a field a
+ * fill or a status depends on, when missing or malformed, rejects the frame.
  */
 
 export type PrivateChannel = 'ownTrades' | 'openOrders';
@@ -89,7 +95,7 @@ function decimal(o: Record<string, unknown>, key: string, required: true): numbe
 function decimal(o: Record<string, unknown>, key: string, required: false): number | undefined;
 function decimal(o: Record<string, unknown>, key: string, required: boolean): number | undefined {
   const v = o[key];
-  if (v === undefined && !required) return undefined;
+  if ((v === undefined || v === null) && !required) return undefined;
   if (typeof v !== 'string' || !DECIMAL_RE.test(v)) fail(`${key} is not a decimal string`);
   const n = Number(v);
   if (!Number.isFinite(n)) fail(`${key} is not finite`);
@@ -100,7 +106,7 @@ function text(o: Record<string, unknown>, key: string, required: true): string;
 function text(o: Record<string, unknown>, key: string, required: false): string | undefined;
 function text(o: Record<string, unknown>, key: string, required: boolean): string | undefined {
   const v = o[key];
-  if (v === undefined && !required) return undefined;
+  if ((v === undefined || v === null) && !required) return undefined;
   if (typeof v !== 'string' || v.length > MAX_TEXT_CHARS) fail(`${key} is not a string`);
   return v;
 }
@@ -185,13 +191,13 @@ function parseOrder(item: unknown): OpenOrderDelta {
     if (n !== undefined) d[key] = n;
   }
   for (const key of ['cl_ord_id', 'refid', 'oflags', 'timeinforce', 'cancel_reason'] as const) {
-    const s = o[key] === null ? undefined : text(o, key, false);
+    const s = text(o, key, false);
     if (s !== undefined) d[key] = s;
   }
   const ref = userref(o);
   if (ref !== undefined) d.userref = ref;
-  if (o.descr !== undefined) d.descr = parseDescr(o.descr);
-  if (o.ratecount !== undefined) {
+  if (o.descr !== undefined && o.descr !== null) d.descr = parseDescr(o.descr);
+  if (o.ratecount !== undefined && o.ratecount !== null) {
     if (typeof o.ratecount !== 'number' || !Number.isFinite(o.ratecount)) fail('ratecount is not a number');
     d.ratecount = o.ratecount;
   }

@@ -1,5 +1,5 @@
 /**
- * Kraken WebSocket v1 private client (kraken-api.md §2): ownTrades + openOrders subscriptions with
+ * Kraken WebSocket v1 private client (docs/kraken-protocol.md §2): ownTrades + openOrders subscriptions with
  * snapshot marking and per-channel sequence-gap detection, addOrder / cancelOrder correlated by
  * reqid. Token, subscriptions, resync and ack correlation: private-session.ts.
  */
@@ -152,7 +152,7 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
           ev.status === 'ok'
             ? { status: 'ok', reqid, txid: ev.txid as string, descr: ev.descr }
             : { status: 'error', reqid, errorMessage: ev.errorMessage ?? '' };
-        if (result.status === 'error') this.refreshOnTokenError(result.errorMessage);
+        if (result.status === 'error') this.refreshOnSessionError(result.errorMessage);
         return this.settleAdd(reqid, result);
       }
       case 'cancelOrderStatus':
@@ -163,7 +163,7 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
         );
       case 'error': {
         this.stats.krakenErrors++;
-        this.refreshOnTokenError(ev.errorMessage);
+        this.refreshOnSessionError(ev.errorMessage);
         // A request-level error answering an order is Kraken's rejection of that order.
         if (
           ev.reqid !== undefined &&

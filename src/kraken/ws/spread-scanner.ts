@@ -1,6 +1,6 @@
 /**
  * Zero-allocation scanner for Kraken v1 spread frames, straight from the socket's Buffer:
- *   [chanID,["bid","ask","ts","bidVol","askVol"],"spread","PAIR"]   (kraken-api.md §1.6)
+ *   [chanID,["bid","ask","ts","bidVol","askVol"],"spread","PAIR"]   (docs/kraken-protocol.md §1.6)
  * 3 inner elements (old feeds: no volumes) are accepted; the volumes are then NaN.
  *
  * Why: JSON.parse + parseFloat costs ≈1 µs and ≈290 B per frame; a byte scanner into a

@@ -8,7 +8,10 @@
  *        { dropConnections: "public"|"private"|"all", stallFeedMs: n, garbageFrames: n,
  *          systemStatus: "online"|"maintenance"|"cancel_only"|"post_only",
  *          rejectNextOrder: "EOrder:..."|null, delayNextOrderMs: n, ackDelayMs: n,
- *          expireTokens: true, rateLimited: bool, restDelayMs: n, reset: true }
+ *          expireTokens: true, invalidateSessions: true, rateLimited: bool, restDelayMs: n,
+ *          throttleRestMs: n, reset: true }
+ *                             (expireTokens: unused tokens die; invalidateSessions: tokens live
+ *                             subscriptions hold die too, as Kraken sometimes does)
  *   GET  /_sim/timing         dislocation timings (ns as decimal strings)
  *   POST /_sim/dislocate      JSON { coin?, direction?: "usd-to-eur"|"eur-to-usd", leg?: "buy"|"sell" }:
  *                             opens a dislocation now; answers it, or null when the coin is busy
@@ -115,14 +118,16 @@ export function createControlHandler(
       'delayNextOrderMs',
       'ackDelayMs',
       'expireTokens',
+      'invalidateSessions',
       'rateLimited',
       'restDelayMs',
+      'throttleRestMs',
       'reset',
     ]);
     for (const k of Object.keys(b)) if (!known.has(k)) return `unknown fault: ${k.slice(0, 40)}`;
     if (b['dropConnections'] !== undefined && !DROP_TARGETS.has(b['dropConnections'] as DropTarget))
       return 'dropConnections must be public, private or all';
-    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs'])
+    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs', 'throttleRestMs'])
       if (b[k] !== undefined && !isMs(b[k])) return `${k} must be a number of ms in [0, ${MAX_FAULT_MS}]`;
     const g = b['garbageFrames'];
     if (g !== undefined && !(typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= 1000))
@@ -132,7 +137,7 @@ export function createControlHandler(
     const r = b['rejectNextOrder'];
     if (r !== undefined && r !== null && !(typeof r === 'string' && /^[EW][A-Za-z]+:.{1,200}$/.test(r)))
       return 'rejectNextOrder must be a Kraken error string like EOrder:Insufficient funds, or null';
-    for (const k of ['expireTokens', 'rateLimited', 'reset'])
+    for (const k of ['expireTokens', 'invalidateSessions', 'rateLimited', 'reset'])
       if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`;
 
     if (b['reset'] === true) {
@@ -145,8 +150,13 @@ export function createControlHandler(
     if (isMs(b['delayNextOrderMs'])) faults.delayNextOrderMs = b['delayNextOrderMs'];
     if (isMs(b['ackDelayMs'])) faults.ackDelayMs = b['ackDelayMs'];
     if (isMs(b['restDelayMs'])) faults.restDelayMs = b['restDelayMs'];
+    if (isMs(b['throttleRestMs'])) faults.throttledUntilMs = Date.now() + b['throttleRestMs'];
     if (typeof b['rateLimited'] === 'boolean') faults.rateLimited = b['rateLimited'];
     if (b['expireTokens'] === true) venue.expireTokens();
+    if (b['invalidateSessions'] === true) {
+      venue.expireTokens();
+      faults.sessionEpoch++;
+    }
     if (b['systemStatus'] !== undefined) venue.setSystemStatus(b['systemStatus'] as SystemStatus);
     if (b['dropConnections'] !== undefined) faults.dropConnections(b['dropConnections'] as DropTarget);
     counters.inc('control.faultRequests');

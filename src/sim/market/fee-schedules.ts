@@ -1,6 +1,6 @@
 /**
  * Fee schedules the simulated AssetPairs carries, as Kraken gives them: [[30-day USD volume, percent]].
- * Source: kraken-api.md §6.
+ * Source: docs/kraken-protocol.md §6.
  */
 
 /** Ordinary crypto pairs, taker: current base Kraken Pro schedule (0.40 % at 0 volume). */
@@ -37,7 +37,7 @@ export const COIN_MAKER_FEES: ReadonlyArray<readonly [number, number]> = [
 
 /**
  * Stablecoin and FX pairs (USDT/USD, USDT/EUR, EUR/USD): one flat schedule for maker and taker.
- * The array is the captured DAI/USD schedule (kraken-api.md §6); the maker schedule is left empty
+ * The array is the captured DAI/USD schedule (docs/kraken-protocol.md §6); the maker schedule is left empty
  * as PairInfo documents for flat-fee pairs (the taker schedule applies to both).
  */
 export const STABLE_FEES: ReadonlyArray<readonly [number, number]> = [

@@ -1,6 +1,6 @@
 /**
  * Real-looking majors at the head of the universe, with Kraken's legacy asset ids where Kraken has
- * them (kraken-api.md §8: XXBT, XETH, XXRP, XXDG, XLTC, XXLM, XXMR, XZEC) and newer plain ids
+ * them (docs/kraken-protocol.md §8: XXBT, XETH, XXRP, XXDG, XLTC, XXLM, XXMR, XZEC) and newer plain ids
  * otherwise. Prices are round present-day levels; decimals and minimums as AssetPairs shows them.
  */
 export interface MajorCoin {

@@ -12,6 +12,8 @@ export interface MarketOptions {
   seed?: number;
   /** Coins (each with X/USD and X/EUR), majors included; default 520. */
   coins?: number;
+  /** Also list USDC/USD and USDC/EUR, a stablecoin-base coin on the stablecoin fee schedule. */
+  stablecoinCoin?: boolean;
   /** Generated book updates per second (BookChange events from the feed); default 2,000. */
   updatesPerSecond?: number;
   /** Poisson rate of dislocations; default 0 (none). */
@@ -52,6 +54,7 @@ export interface MarketOptions {
 export interface MarketParams {
   seed: number;
   coins: number | undefined;
+  stablecoinCoin: boolean;
   updatesPerSecond: number;
   dislocationsPerMinute: number;
   dislocationBps: number;
@@ -87,6 +90,7 @@ export function resolveParams(o: MarketOptions): MarketParams {
   const p: MarketParams = {
     seed: o.seed ?? 1,
     coins: o.coins,
+    stablecoinCoin: o.stablecoinCoin === true,
     updatesPerSecond: o.updatesPerSecond ?? DEFAULT_UPDATES_PER_SECOND,
     dislocationsPerMinute: o.dislocationsPerMinute ?? 0,
     dislocationBps: o.dislocationBps ?? 80,

@@ -97,7 +97,7 @@ export function buildState(
   for (let i = 0; i < n; i++) {
     const pair = universe.pairs[i]!;
     const coin = coinOfPair[i]!;
-    const book = new OrderBook(pair.pairDecimals, pair.lotDecimals);
+    const book = new OrderBook(pair.pairDecimals, pair.lotDecimals, pair.tickSize);
     const fair = fundamentals.fair(i, coin);
     let shape: PairShape;
     if (coin < 0) {

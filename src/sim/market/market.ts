@@ -64,7 +64,11 @@ export interface SimMarketModel extends SimMarket {
 
 export function createMarket(options: MarketOptions = {}): SimMarketModel {
   const params = resolveParams(options);
-  const universe = generateUniverse({ seed: params.seed, coins: params.coins });
+  const universe = generateUniverse({
+    seed: params.seed,
+    coins: params.coins,
+    stablecoinCoin: params.stablecoinCoin,
+  });
   const clockMs = options.clockMs ?? (() => performance.now());
   const clockNs = options.clockNs ?? (() => process.hrtime.bigint());
   const changeListeners = new Set<(c: BookChange) => void>();

@@ -1,8 +1,10 @@
 /**
- * One pair's L2 book. Prices are kept as integer ticks (10^-pairDecimals) and quantities as integer
- * lots (10^-lotDecimals) next to the BookLevel objects callers read, so every level is exactly on
- * the grid and arithmetic never drifts. `n / 10^d` is the correctly rounded double of the decimal,
- * so formatting a level's price or qty at the pair's decimals prints the intended digits.
+ * One pair's L2 book. Prices are kept as integer ticks (the pair's `tick_size`, 10^-pairDecimals
+ * or a multiple of it: Kraken has pairs whose tick is coarser than their decimals) and quantities
+ * as integer lots (10^-lotDecimals) next to the BookLevel objects callers read, so every level is
+ * exactly on the grid and arithmetic never drifts. `ticks / priceScale` is the correctly rounded
+ * double of the decimal (the same exact rational as units / 10^d), so formatting a level's price
+ * or qty at the pair's decimals prints the intended digits.
  * Bids are kept descending and asks ascending (best first), the order `SimMarket.levels` promises.
  */
 import type { BookLevel, Side } from '../contracts.js';
@@ -27,11 +29,17 @@ export class OrderBook {
   private readonly bid: BookSide = { levels: [], ticks: [], lots: [], dir: -1 };
   private readonly ask: BookSide = { levels: [], ticks: [], lots: [], dir: 1 };
 
+  /** The tick in units of 10^-pairDecimals (1 when the tick is the decimals' step). */
+  readonly tickUnits: number;
+
   constructor(
     readonly pairDecimals: number,
     readonly lotDecimals: number,
+    tickSize = 10 ** -pairDecimals,
   ) {
-    this.priceScale = 10 ** pairDecimals;
+    this.tickUnits = Math.max(1, Math.round(tickSize * 10 ** pairDecimals));
+    // Ticks per unit of price: prices are ticks / priceScale, on the tick grid by construction.
+    this.priceScale = 10 ** pairDecimals / this.tickUnits;
     this.lotScale = 10 ** lotDecimals;
   }
 

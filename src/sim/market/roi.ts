@@ -14,7 +14,7 @@ export interface CoinRoi {
   eurToUsd: number;
 }
 
-/** Kraken's base taker fee for coin pairs, percent (kraken-api.md §6). */
+/** Kraken's base taker fee for coin pairs, percent (docs/kraken-protocol.md §6). */
 export const DEFAULT_TAKER_FEE_PCT = 0.4;
 
 export function feeFactor(takerFeePct: number): number {

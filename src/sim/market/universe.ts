@@ -4,7 +4,7 @@
  * 1 = USDT/EUR, coin k at 2 + 2k and 3 + 2k) so simulator and client agree on indices by default.
  * A handful of majors carry Kraken's legacy ids (XXBTZUSD, wsname XBT/USD, symbol BTC/USD); the rest
  * are generated coins with newer-style ids (`ABCUSD`, wsname `ABC/USD`). Metadata mirrors AssetPairs
- * (kraken-api.md §4.5, §8): ~5 significant price digits, lot decimals 8 (fewer for cheap coins),
+ * (docs/kraken-protocol.md §4.5, §8): ~5 significant price digits, lot decimals 8 (fewer for cheap coins),
  * ordermin worth a few USD, costmin 0.5.
  */
 import { ceilToDecimals } from '../../core/decimals.js';
@@ -57,6 +57,12 @@ export interface UniverseOptions {
   seed: number;
   /** Total coins including the majors (each gets X/USD and X/EUR); default 520. */
   coins?: number;
+  /**
+   * Also list USDC/USD and USDC/EUR (after every other coin, so the rest is unchanged): a
+   * stablecoin-base coin Kraken charges its stablecoin fee schedule, which a client must not
+   * price with the coin schedule.
+   */
+  stablecoinCoin?: boolean;
 }
 
 /** Names a generated coin must never take (real codes, fiat, legacy ids). */
@@ -98,10 +104,12 @@ export function generateUniverse(options: UniverseOptions): SimUniverse {
       lotDecimals,
       ordermin: orderminFor(rng.range(ORDERMIN_USD_LO, ORDERMIN_USD_HI) / priceUsd, lotDecimals),
       levelUsd: rng.logRange(LEVEL_USD_LO, LEVEL_USD_HI),
+      tickUnits: coarseTickUnits(k),
     });
   }
   const eurUsdIndex = pairs.length;
   pairs.push(stablePair('ZEURZUSD', 'EURUSD', 'EUR', 'USD', 'ZEUR', 'ZUSD', 5, 5));
+  if (options.stablecoinCoin === true) addStablecoinCoin(pairs, coins);
   return { pairs, coins, usdtUsdIndex: 0, usdtEurIndex: 1, eurUsdIndex, eurUsd };
 }
 
@@ -113,6 +121,17 @@ export function decimalsForPrice(price: number): number {
 
 interface CoinSpec extends MajorCoin {
   legacyBaseId: string | null;
+  /** tick_size in units of 10^-pairDecimals (1 = the decimals' step). */
+  tickUnits?: number;
+}
+
+/**
+ * Some generated coins trade in ticks coarser than their decimals, as some Kraken pairs do (a pair
+ * with 2 decimals and tick_size 0.05): every 4th from the second gets 5 units, every 4th from the
+ * fourth 10. By index, so the seeded market draws the same numbers as before.
+ */
+export function coarseTickUnits(k: number): number {
+  return k % 4 === 1 ? 5 : k % 4 === 3 ? 10 : 1;
 }
 
 function fromMajor(m: MajorCoin & { legacyBaseId?: string | null }): CoinSpec {
@@ -139,7 +158,7 @@ function addCoin(pairs: SimPair[], coins: SimCoin[], c: CoinSpec): void {
       costDecimals: COST_DECIMALS_FIAT,
       ordermin: c.ordermin,
       costmin: COSTMIN_FIAT,
-      tickSize: 1 / 10 ** c.pairDecimals,
+      tickSize: (c.tickUnits ?? 1) / 10 ** c.pairDecimals,
       status: 'online',
       takerFees: COIN_TAKER_FEES,
       makerFees: COIN_MAKER_FEES,
@@ -152,6 +171,21 @@ function addCoin(pairs: SimPair[], coins: SimCoin[], c: CoinSpec): void {
     eurIndex: usdIndex + 1,
     priceUsd: c.priceUsd,
     levelUsd: c.levelUsd,
+  });
+}
+
+/** USDC/USD and USDC/EUR as a coin the market prices near 1 USD, on the stablecoin fee schedule. */
+function addStablecoinCoin(pairs: SimPair[], coins: SimCoin[]): void {
+  const usdIndex = pairs.length;
+  pairs.push(stablePair('USDCUSD', 'USDCUSD', 'USDC', 'USD', 'USDC', 'ZUSD', 4, 5));
+  pairs.push(stablePair('USDCEUR', 'USDCEUR', 'USDC', 'EUR', 'USDC', 'ZEUR', 4, 5));
+  coins.push({
+    name: 'USDC',
+    symbolName: 'USDC',
+    usdIndex,
+    eurIndex: usdIndex + 1,
+    priceUsd: 1,
+    levelUsd: 50_000,
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * Private-endpoint authentication exactly as Kraken (kraken-api.md §4.3, §4.4): API-Key must be
+ * Private-endpoint authentication exactly as Kraken (docs/kraken-protocol.md §4.3, §4.4): API-Key must be
  * known, API-Sign must verify over uriPath ‖ SHA256(nonce + exact body), and the nonce must be
  * strictly greater than the last accepted one for that key. The nonce only advances after the
  * signature verifies, so a forged request cannot burn a client's nonce.

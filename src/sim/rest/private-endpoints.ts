@@ -1,5 +1,5 @@
 /**
- * Private REST methods (kraken-api.md §4.6): Balance, BalanceEx, TradeBalance, TradeVolume,
+ * Private REST methods (docs/kraken-protocol.md §4.6): Balance, BalanceEx, TradeBalance, TradeVolume,
  * GetWebSocketsToken, AddOrder, CancelOrder, OpenOrders, ClosedOrders, QueryOrders, TradesHistory.
  * Each maps Kraken's string params onto the venue and the venue's objects onto Kraken's shapes.
  */

@@ -1,5 +1,5 @@
 /**
- * Public REST methods (kraken-api.md §4.5): Time, SystemStatus, Assets, AssetPairs, Ticker, Depth.
+ * Public REST methods (docs/kraken-protocol.md §4.5): Time, SystemStatus, Assets, AssetPairs, Ticker, Depth.
  * Results are keyed by REST pair id whatever name the client asked with, as Kraken does.
  */
 import type { SimMarket, SimPair, SystemStatus } from '../contracts.js';
@@ -36,7 +36,7 @@ export function pairsNamed(market: SimMarket, list: string | undefined): number[
 
 function pairEntry(p: SimPair, info: string): Record<string, unknown> {
   // Flat-fee (stablecoin/FX) pairs carry an empty maker schedule in PairInfo; on the wire Kraken
-  // sends the same schedule twice (kraken-api.md §6).
+  // sends the same schedule twice (docs/kraken-protocol.md §6).
   const fees = {
     fees: p.takerFees,
     fees_maker: p.makerFees.length > 0 ? p.makerFees : p.takerFees,
@@ -66,6 +66,10 @@ function pairEntry(p: SimPair, info: string): Record<string, unknown> {
     costmin: plain(p.costmin),
     tick_size: plain(p.tickSize),
     status: p.status,
+    // Margin position limits every live answer carries; the simulator has no margin (values are
+    // those of a live XBT/USD answer, test/corpus/kraken-async-rs-rest.json).
+    long_position_limit: 300,
+    short_position_limit: 240,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Kraken's REST API on node:http (kraken-api.md §4): `/0/public/<Method>` (GET or POST) and
+ * Kraken's REST API on node:http (docs/kraken-protocol.md §4): `/0/public/<Method>` (GET or POST) and
  * `/0/private/<Method>` (POST, signed). Envelope `{error:[...], result}`, HTTP 200 for API errors.
  * Faults applied here: slow REST (every answer), rate-limited (private), delay-next-order and
  * ack-delay (AddOrder). Every answer is counted; no input can crash the handler.
@@ -21,6 +21,11 @@ export interface RestHandlerOptions {
   counters: SimCounters;
   /** API key → decoded secret bytes. */
   secrets: ReadonlyMap<string, Buffer>;
+  /**
+   * API key → private methods the key lacks the permission for: answered `EGeneral:Permission
+   * denied`, as Kraken answers a key created without that permission.
+   */
+  denied?: ReadonlyMap<string, ReadonlySet<string>>;
   timing?: TimingRegistry;
   /** REST call counter tier (§5.1); default `pro` so a client polling Balance every 2 s stays within it. */
   restTier?: Tier;
@@ -108,7 +113,13 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
     if (!PRIVATE_METHODS.has(method)) return { error: 'EGeneral:Unknown method' };
     const auth = authenticate(req.headers, path, parsed.raw, parsed.params, o.secrets, nonces);
     if (!auth.ok) return { error: auth.error };
+    if (o.denied?.get(auth.apiKey)?.has(method) === true) return { error: 'EGeneral:Permission denied' };
     if (faults.rateLimited) return { error: 'EAPI:Rate limit exceeded' };
+    const now = nowMs();
+    if (faults.throttledUntilMs > now) {
+      counters.inc('rest.throttled');
+      return { error: `EService: Throttled: ${Math.ceil(faults.throttledUntilMs / 1000)}` };
+    }
     const cost = restCounterCost(method);
     if (cost > 0 && !callCounter(auth.apiKey).tryAdd(cost, nowMs()))
       return { error: 'EAPI:Rate limit exceeded' };

@@ -1,11 +1,13 @@
 /**
- * Venue objects → Kraken REST wire shapes (kraken-api.md §4.5, §4.6): decimals as strings with the
+ * Venue objects → Kraken REST wire shapes (docs/kraken-protocol.md §4.5, §4.6): decimals as strings with the
  * pair's decimals, times as epoch-second numbers, ids as keys.
  */
 import type { SimOrder, SimPair, SimTrade } from '../contracts.js';
+import { assetDecimals } from '../venue/accounts.js';
 import { fixed } from '../venue/decimal.js';
+import { feeInBase } from '../venue/order-rules.js';
 
-/** Placeholder Kraken sends as `postxid` on spot (non-margin) trades (kraken-api.md §2.4). */
+/** Placeholder Kraken sends as `postxid` on spot (non-margin) trades (docs/kraken-protocol.md §2.4). */
 export const SPOT_POSTXID = 'TKH2SE-M7IF5-CFI7LT';
 
 /** A number as a plain decimal string without exponent or trailing zeros (`0.00005`, `0.5`, `10`). */
@@ -37,13 +39,13 @@ export function wireOrder(o: SimOrder, pair: SimPair): Record<string, unknown> {
     vol: fixed(o.volume, pair.lotDecimals),
     vol_exec: fixed(o.volExec, pair.lotDecimals),
     cost: fixed(o.cost, pair.costDecimals),
-    fee: fixed(o.fee, pair.costDecimals),
+    // In the fee's currency: the base asset's decimals for an fcib order.
+    fee: fixed(o.fee, feeInBase(o.oflags) ? assetDecimals(pair.baseId) : pair.costDecimals),
     price: fixed(o.avgPrice, pair.pairDecimals),
     stopprice: '0.00000',
     limitprice: '0.00000',
     misc: '',
     oflags: o.oflags,
-    timeinforce: o.timeinforce,
   };
   if (o.clOrdId !== undefined) w['cl_ord_id'] = o.clOrdId;
   if (o.status === 'closed' || o.status === 'canceled' || o.status === 'expired') w['closetm'] = o.closetm;

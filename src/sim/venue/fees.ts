@@ -43,7 +43,7 @@ export function feeTier(schedule: FeeSchedule, volumeUsd: number): FeeTier {
   };
 }
 
-/** Stablecoin and FX pairs use a flat schedule and do not count toward 30-day volume (kraken-api.md §6). */
+/** Stablecoin and FX pairs use a flat schedule and do not count toward 30-day volume (docs/kraken-protocol.md §6). */
 const FLAT_FEE_BASES = new Set(['USDT', 'USDC', 'DAI', 'PYUSD', 'EUR', 'ZEUR', 'USD', 'ZUSD', 'GBP', 'ZGBP']);
 
 export function isStableOrFxPair(baseCode: string): boolean {

@@ -4,7 +4,7 @@
  */
 import type { OrderRequest, SimOrder, SimPair, SystemStatus } from '../contracts.js';
 import type { Account } from './accounts.js';
-import { BALANCE_DECIMALS } from './accounts.js';
+import { assetDecimals, BALANCE_DECIMALS } from './accounts.js';
 import { fixed, roundTo } from './decimal.js';
 
 /** Kraken's cancel reasons (v1 openOrders `cancel_reason`); exact live wording is [U]. */
@@ -42,9 +42,16 @@ export function describeOrder(
     : `${type} ${v} ${pair.altname} @ limit ${fixed(price, pair.pairDecimals)}`;
 }
 
+/** The order's fee is taken in its base asset (`fcib` recorded in its oflags; see validate-order.ts). */
+export function feeInBase(oflags: string): boolean {
+  return oflags.split(',').includes('fcib');
+}
+
 /**
- * Settles one taker fill: cost and fee rounded to cost_decimals (fee in quote, as Kraken reports
- * it), the buyer pays cost + fee, the seller receives cost − fee; the order's totals follow.
+ * Settles one taker fill. Fee in quote (fciq): rounded to cost_decimals; the buyer pays cost + fee,
+ * the seller receives cost − fee. Fee in base (fcib): the taker rate of the base volume, rounded
+ * to the base asset's decimals; the buyer receives qty − fee, the seller gives qty + fee. `fee` is
+ * in the fee's currency; the order's totals follow.
  */
 export function settleFill(
   acct: Account,
@@ -55,17 +62,22 @@ export function settleFill(
   takerPct: number,
 ): { cost: number; fee: number } {
   const cost = roundTo(price * qty, pair.costDecimals);
-  const fee = roundTo((cost * takerPct) / 100, pair.costDecimals);
+  const inBase = feeInBase(order.oflags);
+  const fee = inBase
+    ? roundTo((qty * takerPct) / 100, assetDecimals(pair.baseId))
+    : roundTo((cost * takerPct) / 100, pair.costDecimals);
+  const baseFee = inBase ? fee : 0;
+  const quoteFee = inBase ? 0 : fee;
   if (order.type === 'buy') {
-    acct.debit(pair.quoteId, cost + fee);
-    acct.credit(pair.baseId, qty);
+    acct.debit(pair.quoteId, cost + quoteFee);
+    acct.credit(pair.baseId, qty - baseFee);
   } else {
-    acct.debit(pair.baseId, qty);
-    acct.credit(pair.quoteId, cost - fee);
+    acct.debit(pair.baseId, qty + baseFee);
+    acct.credit(pair.quoteId, cost - quoteFee);
   }
   order.volExec = roundTo(order.volExec + qty, pair.lotDecimals);
   order.cost = roundTo(order.cost + cost, pair.costDecimals);
-  order.fee = roundTo(order.fee + fee, pair.costDecimals);
+  order.fee = roundTo(order.fee + fee, inBase ? assetDecimals(pair.baseId) : pair.costDecimals);
   order.avgPrice = roundTo(order.cost / order.volExec, BALANCE_DECIMALS);
   return { cost, fee };
 }

@@ -1,5 +1,5 @@
 /**
- * Kraken's decaying counters (kraken-api.md §5): a value that grows per call and decays linearly
+ * Kraken's decaying counters (docs/kraken-protocol.md §5): a value that grows per call and decays linearly
  * per second; a call that would push it over the limit is refused. Time is passed in (ms) so tests
  * and the venue decide the clock.
  */

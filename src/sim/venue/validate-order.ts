@@ -15,6 +15,12 @@ export interface ParsedOrder {
   timeinforce: 'GTC' | 'IOC' | 'GTD';
   oflags: string;
   post: boolean;
+  /**
+   * The fee is taken in the base asset: `fcib`, or neither flag on a sell (Kraken's documented
+   * default: fcib for sells, fciq for buys). The simulator applies the documented default — the
+   * harsher case — so a client that leaves the fee currency to Kraken finds out here, not live.
+   */
+  feeInBase: boolean;
   userref: number;
   clOrdId: string | undefined;
 }
@@ -40,7 +46,13 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
   let price = 0;
   if (req.ordertype === 'limit') {
     const p = parseDecimal(req.price);
-    if (p === undefined || p.value <= 0 || p.decimals > pair.pairDecimals) return invalid('price');
+    if (p === undefined || p.value <= 0) return invalid('price');
+    // Live wording, the pair named as the request named it (test/corpus/issue-threads-errors.json).
+    if (p.decimals > pair.pairDecimals)
+      return {
+        ok: false,
+        error: `EOrder:Invalid price:${req.pair} price can only be specified up to ${pair.pairDecimals} decimals.`,
+      };
     price = p.value;
   } else if (req.price !== undefined && req.price !== '' && parseDecimal(req.price) === undefined) {
     return invalid('price');
@@ -58,6 +70,8 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
   for (const f of flags) if (!KNOWN_OFLAGS.has(f)) return invalid('oflags');
   const post = flags.includes('post');
   if (post && (req.ordertype !== 'limit' || tif === 'IOC')) return invalid('oflags');
+  if (flags.includes('fcib') && flags.includes('fciq')) return invalid('oflags');
+  const feeInBase = flags.includes('fcib') || (!flags.includes('fciq') && req.type === 'sell');
 
   const userref = req.userref ?? 0;
   if (!Number.isInteger(userref) || userref > INT32_MAX || userref < INT32_MIN) return invalid('userref');
@@ -79,6 +93,7 @@ export function parseOrder(req: OrderRequest, pair: SimPair): Parsed {
       timeinforce: tif,
       oflags: flags.join(','),
       post,
+      feeInBase,
       userref,
       clOrdId: req.clOrdId,
     },

@@ -93,6 +93,13 @@ interface KeyState {
 
 const err = <T>(error: string): VenueResult<T> => ({ ok: false, error });
 
+/** The order's flags as Kraken reports them: the fee currency always named (fcib or fciq). */
+function withFeeFlag(oflags: string, feeInBase: boolean): string {
+  const flags = oflags.split(',').filter((f) => f !== '' && f !== 'fcib' && f !== 'fciq');
+  flags.push(feeInBase ? 'fcib' : 'fciq');
+  return flags.join(',');
+}
+
 /** Kraken's documented latest deadline: now + 60 s. */
 const MAX_DEADLINE_AHEAD_MS = 60_000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -216,13 +223,18 @@ export function createVenue(options: VenueOptions): VenueImpl {
 
     const { takerPct } = fees(ks, pair);
     const feeFactor = 1 + takerPct / 100;
+    // The fee's currency pays it: quote for fciq, base for fcib (validate-order.ts).
+    const quoteFactor = o.feeInBase ? 1 : feeFactor;
+    const baseFactor = o.feeInBase ? feeFactor : 1;
     const acct = ks.account;
     if (o.type === 'buy') {
       const need =
-        o.ordertype === 'limit' ? o.price * o.volume * feeFactor : estimateCost(book, o.volume) * feeFactor;
+        o.ordertype === 'limit'
+          ? o.price * o.volume * quoteFactor
+          : estimateCost(book, o.volume) * quoteFactor;
       if (acct.available(pair.quoteId) < roundTo(need, BALANCE_DECIMALS))
         return reject('EOrder:Insufficient funds');
-    } else if (acct.available(pair.baseId) < o.volume) {
+    } else if (acct.available(pair.baseId) < roundTo(o.volume * baseFactor, BALANCE_DECIMALS)) {
       return reject('EOrder:Insufficient funds');
     }
     const descr = describeOrder(pair, o.type, o.ordertype, o.volume, o.price);
@@ -246,7 +258,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
       avgPrice: 0,
       status: 'pending',
       timeinforce: o.ordertype === 'market' ? 'IOC' : o.timeinforce,
-      oflags: o.oflags === '' ? (o.type === 'buy' ? 'fciq' : 'fcib') : o.oflags,
+      oflags: withFeeFlag(o.oflags, o.feeInBase),
       opentm,
       closetm: 0,
       descr,
@@ -276,7 +288,13 @@ export function createVenue(options: VenueOptions): VenueImpl {
       let qty = cap !== null ? Math.min(o.volume, cap) : o.volume;
       let limit = o.ordertype === 'limit' ? o.price : o.type === 'buy' ? Infinity : 0;
       if (o.ordertype === 'market' && o.type === 'buy') {
-        const plan = planFundedBuy(book, o.volume, acct.available(pair.quoteId), feeFactor, pair.lotDecimals);
+        const plan = planFundedBuy(
+          book,
+          o.volume,
+          acct.available(pair.quoteId),
+          quoteFactor,
+          pair.lotDecimals,
+        );
         qty = plan.qty;
         limit = plan.worstPrice;
         if (qty < o.volume) reason = CANCEL_REASON.fundsExhausted;
@@ -302,6 +320,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
           userref: o.userref,
         };
         if (o.clOrdId !== undefined) trade.clOrdId = o.clOrdId;
+        if (o.feeInBase) trade.feeInBase = true;
         ks.trades.push(trade);
         if (ks.trades.length > MAX_HISTORY) ks.trades.shift();
         stats.trades++;
@@ -326,8 +345,8 @@ export function createVenue(options: VenueOptions): VenueImpl {
       // Rests: hold what the remainder could cost (quote incl. taker fee for buys, base for sells).
       const h =
         o.type === 'buy'
-          ? { assetId: pair.quoteId, amount: roundTo(remaining * o.price * feeFactor, BALANCE_DECIMALS) }
-          : { assetId: pair.baseId, amount: remaining };
+          ? { assetId: pair.quoteId, amount: roundTo(remaining * o.price * quoteFactor, BALANCE_DECIMALS) }
+          : { assetId: pair.baseId, amount: roundTo(remaining * baseFactor, BALANCE_DECIMALS) };
       acct.addHold(h.assetId, h.amount);
       ks.holds.set(order.txid, h);
     }

@@ -1,5 +1,5 @@
 /**
- * One published v2 book (pair, depth), kraken-api.md §3.6: the shared published book
+ * One published v2 book (pair, depth), docs/kraken-protocol.md §3.6: the shared published book
  * (src/sim/ws/published-book.ts) with v2 levels `{"price":p,"qty":q}`, and the checksum we send
  * (bookChecksumV2 over the top 10, re-padded with price_precision / qty_precision), which is the
  * one a client holding the published levels computes.

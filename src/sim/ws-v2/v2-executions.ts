@@ -1,5 +1,5 @@
 /**
- * The v2 `executions` channel (kraken-api.md §3.9): venue events → execution reports, and one
+ * The v2 `executions` channel (docs/kraken-protocol.md §3.9): venue events → execution reports, and one
  * connection's subscription (sequence +1 per message, the snapshot is 1).
  *
  * Mapping of the venue's event sequence (pending → open → [trade, order delta]* → closed|canceled):
@@ -9,10 +9,12 @@
  *                                liquidity_ind `t`, cost, cum_qty, cum_cost, avg_price, fees,
  *                                order_status `partially_filled` or `filled`);
  *   order closed / canceled / expired → `filled` / `canceled` (with `reason`) / `expired`.
- * Every fill is a taker fill (the venue never matches resting orders later), fees are in quote.
+ * Every fill is a taker fill (the venue never matches resting orders later); each fee names its
+ * asset: the quote currency, or the base asset for an order that asked for fcib / base.
  */
 import type { SimOrder, SimPair, SimTrade, VenueEvent } from '../contracts.js';
 import type { WsConn } from '../ws/ws-output.js';
+import { assetDecimals } from '../venue/accounts.js';
 import { v2Assets } from './v2-instrument.js';
 import { rfc3339, v2Num } from './v2-wire.js';
 
@@ -28,6 +30,8 @@ export interface ExecItem {
   beforeAck: boolean;
 }
 
+/** fee_usd_equiv decimals (live shows 5). */
+const USD_DECIMALS = 5;
 /** trade_id numbers remembered per trade (snapshot reuse); cleared past this many. */
 const MAX_TRADE_IDS = 200_000;
 
@@ -36,7 +40,11 @@ export class ExecReporter {
   private readonly tradeIds = new Map<string, number>();
   private nextTradeId = 1;
 
-  constructor(private readonly pairs: readonly SimPair[]) {}
+  /** `usdRate(assetId)`: USD per unit of the asset, for `fee_usd_equiv` (0 when unknown). */
+  constructor(
+    private readonly pairs: readonly SimPair[],
+    private readonly usdRate: (assetId: string) => number = () => 0,
+  ) {}
 
   /** Reports for one venue event, in order (a trade waits for its order delta to carry cum values). */
   prepare(ev: VenueEvent): ExecItem[] {
@@ -80,7 +88,10 @@ export class ExecReporter {
     } else if (o.status === 'closed' || o.status === 'canceled' || o.status === 'expired') {
       const type: ExecType = o.status === 'closed' ? 'filled' : o.status;
       let s = `{${ids(o)},"exec_type":"${type}","order_status":"${type}",${cums(o, pair)}`;
-      if (o.reason !== undefined && type !== 'filled') s += `,"reason":${JSON.stringify(o.reason)}`;
+      s += `,"fee_usd_equiv":${this.feeUsd(o.fee, o.oflags, pair)}`;
+      // Live reports still carry the deprecated cancel_reason next to reason (test/corpus/).
+      if (o.reason !== undefined && type !== 'filled')
+        s += `,"cancel_reason":${JSON.stringify(o.reason)},"reason":${JSON.stringify(o.reason)}`;
       s += `,"timestamp":"${rfc3339(o.closetm)}"}`;
       out.push(this.item(ev.apiKey, o.txid, type, s, false));
     }
@@ -123,10 +134,21 @@ export class ExecReporter {
       `{${ids(o)},"exec_type":"${execType}","order_status":"${status}","symbol":${JSON.stringify(pair?.symbol ?? '')},` +
       `"side":"${o.type}","order_type":"${o.ordertype}","order_qty":${v2Num(o.volume, ld)}`;
     if (o.ordertype === 'limit') s += `,"limit_price":${v2Num(o.price, pd)}`;
+    // As live Kraken sends it (test/corpus/): post_only only when set; stop_price 0 for a plain
+    // order; the fee so far with its USD value.
+    if (o.oflags.includes('post')) s += ',"post_only":true';
     s +=
-      `,"time_in_force":"${o.timeinforce}","post_only":${o.oflags.includes('post')},"reduce_only":false,` +
-      `"fee_ccy_pref":"${o.oflags.includes('fcib') ? 'fcib' : 'fciq'}",${cums(o, pair)},"timestamp":"${rfc3339(ts)}"}`;
+      `,"time_in_force":"${o.timeinforce}","limit_price_type":"static","stop_price":0.0,` +
+      `"cum_cost":${v2Num(o.cost, pair?.costDecimals ?? 8)},"fee_usd_equiv":${this.feeUsd(o.fee, o.oflags, pair)},` +
+      `"fee_ccy_pref":"${o.oflags.includes('fcib') ? 'fcib' : 'fciq'}","timestamp":"${rfc3339(ts)}"}`;
     return s;
+  }
+
+  /** A fee's value in USD (`fee_usd_equiv`), from its currency: base (fcib) or quote. */
+  private feeUsd(fee: number, oflags: string, pair: SimPair | undefined): string {
+    if (pair === undefined || fee === 0) return '0.0';
+    const asset = oflags.includes('fcib') ? pair.baseId : pair.quoteId;
+    return v2Num(fee * this.usdRate(asset), USD_DECIMALS);
   }
 
   private tradeId(t: Readonly<SimTrade>): number {
@@ -144,14 +166,17 @@ export class ExecReporter {
     const pd = pair?.pairDecimals ?? 8;
     const ld = pair?.lotDecimals ?? 8;
     const cd = pair?.costDecimals ?? 8;
-    const quote = pair !== undefined ? v2Assets(pair).quote : '';
+    const assets = pair !== undefined ? v2Assets(pair) : { base: '', quote: '' };
+    const feeAsset = t.feeInBase === true ? assets.base : assets.quote;
+    const feeDecimals = t.feeInBase === true && pair !== undefined ? assetDecimals(pair.baseId) : cd;
     let s = `{"order_id":${JSON.stringify(t.ordertxid)},"order_userref":${t.userref}`;
     if (t.clOrdId !== undefined) s += `,"cl_ord_id":${JSON.stringify(t.clOrdId)}`;
     s +=
       `,"exec_type":"trade","exec_id":${JSON.stringify(t.tradeId)},"trade_id":${this.tradeId(t)},` +
       `"symbol":${JSON.stringify(pair?.symbol ?? '')},"side":"${t.type}","order_type":"${t.ordertype}",` +
       `"last_qty":${v2Num(t.vol, ld)},"last_price":${v2Num(t.price, pd)},"liquidity_ind":"t",` +
-      `"cost":${v2Num(t.cost, cd)},"fees":[{"asset":${JSON.stringify(quote)},"qty":${v2Num(t.fee, cd)}}]`;
+      `"cost":${v2Num(t.cost, cd)},"fee_usd_equiv":${this.feeUsd(t.fee, t.feeInBase === true ? 'fcib' : 'fciq', pair)},` +
+      `"fees":[{"asset":${JSON.stringify(feeAsset)},"qty":${v2Num(t.fee, feeDecimals)}}]`;
     if (o !== undefined) {
       const filled = o.volume - o.volExec < 0.5 * 10 ** -ld;
       s += `,"order_qty":${v2Num(o.volume, ld)},${cums(o, pair)},"order_status":"${filled ? 'filled' : 'partially_filled'}"`;
@@ -167,7 +192,7 @@ function ids(o: Readonly<SimOrder>): string {
   return s;
 }
 
-/** `"cum_qty":..,"cum_cost":..,"avg_price":..,"fee_usd_equiv"` omitted (no USD valuation here). */
+/** `"cum_qty":..,"cum_cost":..,"avg_price":..` */
 function cums(o: Readonly<SimOrder>, pair: SimPair | undefined): string {
   const ld = pair?.lotDecimals ?? 8;
   const cd = pair?.costDecimals ?? 8;
@@ -183,6 +208,7 @@ export class V2PrivateSession {
   apiKey: string | null = null;
   /** The token a live subscription was made with: it stays valid on this connection (as v1, §2.1). */
   pinnedToken: string | null = null;
+  pinnedEpoch = 0;
   /** Last sequence sent; -1 = not subscribed. */
   seq = -1;
   /** order_status:true → every transition; false → only new/filled/canceled/expired (and fills). */

@@ -1,5 +1,5 @@
 /**
- * The v2 `instrument` snapshot (kraken-api.md §3.7): assets and pairs under their v2 names
+ * The v2 `instrument` snapshot (docs/kraken-protocol.md §3.7): assets and pairs under their v2 names
  * (`BTC/USD`, base `BTC`), precisions from the pair's AssetPairs data: qty_precision = lot_decimals,
  * price_precision = pair_decimals, price_increment = tick_size. The pairs never change while the
  * simulator runs, so the snapshot is built once per server and only ever sent as a snapshot.

@@ -1,5 +1,5 @@
 /**
- * v2 `add_order` / `batch_add` order params (kraken-api.md §3.8) → the venue's OrderRequest.
+ * v2 `add_order` / `batch_add` order params (docs/kraken-protocol.md §3.8) → the venue's OrderRequest.
  * Only the shape is judged here (types, enums, v2 symbol); amounts, decimals, tick size and funds
  * are the venue's, with its own Kraken error strings. Shape errors are
  * `EGeneral:Invalid arguments:<v2 field name>`.

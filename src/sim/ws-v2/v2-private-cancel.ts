@@ -1,5 +1,5 @@
 /**
- * v2 `cancel_order` and `cancel_all` (kraken-api.md §3.8). cancel_order takes `order_id[]`,
+ * v2 `cancel_order` and `cancel_all` (docs/kraken-protocol.md §3.8). cancel_order takes `order_id[]`,
  * `cl_ord_id[]` and/or `order_userref[]` and answers ONE ack per order: each reference is resolved
  * against the account's open orders, every match is cancelled by its order id and acked with it;
  * a reference matching nothing gets an `EOrder:Unknown order` ack and the others still proceed.

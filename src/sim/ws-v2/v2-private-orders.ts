@@ -1,5 +1,5 @@
 /**
- * v2 `add_order` and `batch_add` (kraken-api.md §3.8) on the private server: token, shape, faults,
+ * v2 `add_order` and `batch_add` (docs/kraken-protocol.md §3.8) on the private server: token, shape, faults,
  * venue call with its events captured, then the frames in the documented order (README.md):
  * leading `pending_new`/`new` reports, the ack, the remaining reports.
  *

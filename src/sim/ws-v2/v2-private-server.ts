@@ -1,5 +1,5 @@
 /**
- * WS API v2 private endpoint (kraken-api.md §3.8, §3.9): `params.token` checked on every message,
+ * WS API v2 private endpoint (docs/kraken-protocol.md §3.8, §3.9): `params.token` checked on every message,
  * add_order / batch_add / cancel_order / cancel_all, the executions channel, ping/pong, heartbeats,
  * status, and the order faults (rejectNextOrder, delayNextOrderMs, ackDelayMs, expireTokens).
  *
@@ -14,6 +14,7 @@ import { parseRequest } from '../ws/v1-messages.js';
 import type { WsConn } from '../ws/ws-output.js';
 import { WsPrivateServer, type WsPrivateOptions } from '../ws/ws-private-server.js';
 import { ExecReporter, V2PrivateSession, type ExecItem } from './v2-executions.js';
+import { usdRate } from '../venue/valuation.js';
 import { placeBatch, placeOrder } from './v2-private-orders.js';
 import {
   V2_ERRORS,
@@ -30,10 +31,15 @@ import {
 import { cancelAll, cancelOrders } from './v2-private-cancel.js';
 
 const PUBLIC_CHANNELS = new Set(['ticker', 'book', 'instrument', 'trade', 'ohlc', 'status', 'heartbeat']);
+/** The warnings live Kraken puts in an executions subscribe ack (test/corpus/kraken-async-rs-v2.json). */
+const EXECUTIONS_WARNINGS = [
+  'cancel_reason is deprecated, use reason',
+  'stop_price is deprecated, use triggers.price',
+  'trigger is deprecated use triggers.reference',
+  'triggered_price is deprecated use triggers.last_price',
+];
 /** Kraken sends at most the last 50 fills in the executions snapshot (§3.9). */
 const SNAPSHOT_TRADES = 50;
-/** maxratecount when the venue does not expose its trading limits. */
-const DEFAULT_MAX_RATE_COUNT = 125;
 
 export type V2PrivateServerOptions = WsPrivateOptions;
 
@@ -47,7 +53,8 @@ export class V2PrivateServer extends WsPrivateServer<V2PrivateSession, ExecItem>
       tokenErrors: V2_ERRORS,
       logName: 'sim ws v2',
     });
-    this.reporter = new ExecReporter(o.venue.market.pairs);
+    const market = o.venue.market;
+    this.reporter = new ExecReporter(market.pairs, (assetId) => usdRate(market, assetId));
   }
 
   protected openSession(conn: WsConn, connectionId: string): V2PrivateSession {
@@ -130,9 +137,9 @@ export class V2PrivateServer extends WsPrivateServer<V2PrivateSession, ExecItem>
     }
     this.bind(s, a.apiKey, params['token'] as string);
     const venue = this.o.venue;
-    const limits = (venue as Partial<{ tradingLimits: { threshold: number } }>).tradingLimits;
     const snapshot = flags['snap_orders'] === true || flags['snap_trades'] === true;
-    const result = { channel, maxratecount: limits?.threshold ?? DEFAULT_MAX_RATE_COUNT, snapshot };
+    // Live acks list the executions fields Kraken has deprecated (test/corpus/).
+    const result = { channel, maxratecount: this.maxRateCount(), snapshot, warnings: EXECUTIONS_WARNINGS };
     this.out.send(s.conn, ackOk(method, result, reqId, timeIn));
     let items: string[] | null = null;
     if (snapshot) {

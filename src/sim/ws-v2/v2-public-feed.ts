@@ -1,5 +1,5 @@
 /**
- * The v2 public market-data fan-out (kraken-api.md §3.5 ticker, §3.6 book): for each market change
+ * The v2 public market-data fan-out (docs/kraken-protocol.md §3.5 ticker, §3.6 book): for each market change
  * it builds each affected frame ONCE and writes the same string to every subscribed socket through
  * the shared WsOutput (bounded per-socket buffering, dislocation stamping on the first write).
  *

@@ -1,5 +1,5 @@
 /**
- * WS API v2 public endpoint (kraken-api.md §3.2–§3.7): `status` on connect and on every status
+ * WS API v2 public endpoint (docs/kraken-protocol.md §3.2–§3.7): `status` on connect and on every status
  * change, ping/pong, heartbeats on idle subscribed connections, subscribe/unsubscribe with ONE ack
  * per symbol (v2 symbols only: a v1 wsname such as `XBT/USD` is `Currency pair not supported`),
  * the instrument, ticker and book channels, and the fault effects (drop, stall, garbage frames).

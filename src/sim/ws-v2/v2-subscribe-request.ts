@@ -1,5 +1,5 @@
 /**
- * Parses the params of a v2 public subscribe/unsubscribe (kraken-api.md §3.2, §3.5–§3.7) into one
+ * Parses the params of a v2 public subscribe/unsubscribe (docs/kraken-protocol.md §3.2, §3.5–§3.7) into one
  * typed request, or the error string its single error ack carries. Request-level problems (no
  * params, unknown channel, bad depth/event_trigger/snapshot, symbol not a non-empty string array)
  * reject the whole request; per-symbol problems are judged later, one ack per symbol.

@@ -1,5 +1,5 @@
 /**
- * v2 `ticker` payloads (kraken-api.md §3.5) and the rolling statistics behind them.
+ * v2 `ticker` payloads (docs/kraken-protocol.md §3.5) and the rolling statistics behind them.
  *
  * The simulator has no public trade tape, so the statistics are approximations: `last`, `volume`
  * and `vwap` come from the venue's fills on the pair (every simulated account's trades are the

@@ -1,5 +1,5 @@
 /**
- * WS API v2 wire basics shared by the public and private servers (kraken-api.md §3.1–§3.4):
+ * WS API v2 wire basics shared by the public and private servers (docs/kraken-protocol.md §3.1–§3.4):
  * JSON numbers printed from grid values, RFC3339 µs timestamps, the request/ack envelope, the
  * `status` frame and the heartbeat. Control traffic is rare, so acks use JSON.stringify; data
  * frames are assembled from strings in the feeds.

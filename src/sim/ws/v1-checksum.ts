@@ -1,5 +1,5 @@
 /**
- * Kraken WS v1 book checksum (kraken-api.md §1.9) for the server side: the CRC32 is the shared one
+ * Kraken WS v1 book checksum (docs/kraken-protocol.md §1.9) for the server side: the CRC32 is the shared one
  * in src/kraken/book-checksum.ts; this file adds precomputed per-level fragments so the server
  * checksums a book without building strings (each published level keeps its `ck`).
  */

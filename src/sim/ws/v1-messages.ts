@@ -1,5 +1,5 @@
 /**
- * v1 control messages (JSON objects with an `event` key, kraken-api.md §1.2–§1.5) and request
+ * v1 control messages (JSON objects with an `event` key, docs/kraken-protocol.md §1.2–§1.5) and request
  * parsing shared by the public and private servers. Control traffic is rare, so these use
  * JSON.stringify; the data hot path lives in v1-public-feed.ts.
  */

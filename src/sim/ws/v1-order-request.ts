@@ -1,5 +1,5 @@
 /**
- * v1 `addOrder` request fields (kraken-api.md §2.2) → the venue's OrderRequest. Only shape is
+ * v1 `addOrder` request fields (docs/kraken-protocol.md §2.2) → the venue's OrderRequest. Only shape is
  * checked here (types, enums); amounts, decimals, pair and funds are the venue's to judge, with its
  * own Kraken error strings.
  */

@@ -1,8 +1,10 @@
 /**
- * v1 private data payloads (kraken-api.md §2.4 ownTrades, §2.5 openOrders): SimOrder/SimTrade →
+ * v1 private data payloads (docs/kraken-protocol.md §2.4 ownTrades, §2.5 openOrders): SimOrder/SimTrade →
  * the `{id:{...}}` objects Kraken sends, numbers as strings at the pair's decimals.
  */
 import type { SimOrder, SimPair, SimTrade } from '../contracts.js';
+import { assetDecimals } from '../venue/accounts.js';
+import { feeInBase } from '../venue/order-rules.js';
 
 /** Kraken's constant `postxid` placeholder for spot (non-margin) trades (§2.4). */
 const SPOT_POSTXID = 'TKH2SE-M7IF5-CFI7LT';
@@ -20,8 +22,16 @@ function money(pair: SimPair | undefined, v: number): string {
 function vol(v: number): string {
   return v.toFixed(ORDER_VOL_DECIMALS);
 }
+/** A fee in its currency: quote at cost decimals, base (fcib) at the asset's decimals. */
+function feeText(pair: SimPair | undefined, v: number, inBase: boolean): string {
+  return inBase && pair !== undefined ? v.toFixed(assetDecimals(pair.baseId)) : money(pair, v);
+}
 
-/** The full openOrders object (snapshot entries and a new order's first `pending` message). */
+/**
+ * The full openOrders object (snapshot entries and a new order's first `pending` message), in the
+ * shape live Kraken sends (test/corpus/): `descr.close`, `descr.leverage`, `refid`, `expiretm` and
+ * `starttm` are null, `limitprice` and `stopprice` zero for a plain limit order.
+ */
 export function fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined): string {
   const wsname = pair?.wsname ?? '';
   const price = o.ordertype === 'limit' ? px(pair, o.price) : px(pair, 0);
@@ -29,8 +39,8 @@ export function fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined):
     avg_price: px(pair, o.avgPrice),
     cost: money(pair, o.cost),
     descr: {
-      close: '',
-      leverage: '0:1',
+      close: null,
+      leverage: null,
       order: o.descr,
       ordertype: o.ordertype,
       pair: wsname,
@@ -38,14 +48,14 @@ export function fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined):
       price2: px(pair, 0),
       type: o.type,
     },
-    expiretm: '0.000000',
-    fee: money(pair, o.fee),
-    limitprice: price,
+    expiretm: null,
+    fee: feeText(pair, o.fee, feeInBase(o.oflags)),
+    limitprice: px(pair, 0),
     misc: '',
     oflags: o.oflags,
     opentm: ts6(o.opentm),
     refid: null,
-    starttm: '0.000000',
+    starttm: null,
     status: o.status,
     stopprice: px(pair, 0),
     timeinforce: o.timeinforce,
@@ -64,7 +74,8 @@ export function fullOrderJson(o: Readonly<SimOrder>, pair: SimPair | undefined):
 /**
  * A delta for an order the client already holds: only the changed fields (wire names), plus
  * `userref` so clients that route by it can. Fill deltas carry vol_exec, cost, fee and avg_price
- * together, as Kraken does.
+ * together; a final status (closed, canceled, expired) carries them too, with lastupdated and any
+ * cancel_reason — in live Kraken's order of keys (test/corpus/).
  */
 export function orderDeltaJson(
   o: Readonly<SimOrder>,
@@ -73,21 +84,19 @@ export function orderDeltaJson(
 ): string {
   const body: Record<string, unknown> = {};
   const has = (k: keyof SimOrder): boolean => fields.includes(k);
-  if (has('volExec') || has('cost') || has('fee') || has('avgPrice')) {
+  const final = o.status === 'closed' || o.status === 'canceled' || o.status === 'expired';
+  const status = has('status') || has('reason') || has('closetm');
+  if (status && final) body['lastupdated'] = ts6(o.closetm);
+  if (status) body['status'] = o.status;
+  if (has('volExec') || has('cost') || has('fee') || has('avgPrice') || (status && final)) {
     body['vol_exec'] = vol(o.volExec);
     body['cost'] = money(pair, o.cost);
-    body['fee'] = money(pair, o.fee);
+    body['fee'] = feeText(pair, o.fee, feeInBase(o.oflags));
     body['avg_price'] = px(pair, o.avgPrice);
-  }
-  if (has('status') || has('reason') || has('closetm')) {
-    body['status'] = o.status;
-    if (o.status === 'closed' || o.status === 'canceled' || o.status === 'expired') {
-      body['lastupdated'] = ts6(o.closetm);
-      if (o.reason !== undefined) body['cancel_reason'] = o.reason;
-    }
   }
   body['userref'] = o.userref;
   if (o.clOrdId !== undefined) body['cl_ord_id'] = o.clOrdId;
+  if (status && final && o.reason !== undefined) body['cancel_reason'] = o.reason;
   return `{${JSON.stringify(o.txid)}:${JSON.stringify(body)}}`;
 }
 
@@ -95,7 +104,7 @@ export function orderDeltaJson(
 export function tradeJson(t: Readonly<SimTrade>, pair: SimPair | undefined, live: boolean): string {
   const body: Record<string, unknown> = {
     cost: money(pair, t.cost),
-    fee: money(pair, t.fee),
+    fee: feeText(pair, t.fee, t.feeInBase === true),
     margin: money(pair, 0),
     ordertxid: t.ordertxid,
     ordertype: t.ordertype,

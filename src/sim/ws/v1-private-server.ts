@@ -1,5 +1,5 @@
 /**
- * WS API v1 private endpoint (kraken-api.md §2): token on every message, ownTrades and openOrders
+ * WS API v1 private endpoint (docs/kraken-protocol.md §2): token on every message, ownTrades and openOrders
  * with per-subscription sequences, addOrder / cancelOrder / cancelAll, ping/pong, heartbeats, faults.
  * Order frames (§2.5): the openOrders `pending` (full object) and `open` messages, then
  * `addOrderStatus`, then ownTrades fills and the openOrders fill/close deltas (see ws-private-server.ts).
@@ -20,6 +20,7 @@ import {
   MAX_REQUEST_BYTES,
 } from './v1-messages.js';
 import { parseAddOrder, timingPrice } from './v1-order-request.js';
+import { UNKNOWN_PAIR } from '../ws-v2/v2-order-params.js';
 import type { WsConn } from './ws-output.js';
 import { V1PrivateSession, prepareEvent, type PreparedEvent } from './v1-private-session.js';
 import { WsPrivateServer, type WsPrivateOptions } from './ws-private-server.js';
@@ -117,10 +118,12 @@ export class V1PrivateServer extends WsPrivateServer<V1PrivateSession, PreparedE
     }
     if (subscribed) return this.subError(s, V1_ERRORS.alreadySubscribed, sub, reqid);
     this.bind(s, a.apiKey, sb['token'] as string);
+    // Live openOrders acks carry the tier's trading-rate threshold (test/corpus/).
+    const subscription = name === 'openOrders' ? { maxratecount: this.maxRateCount(), name } : { name };
     this.out.send(
       s.conn,
       withReqid(
-        { channelName: name, event: 'subscriptionStatus', status: 'subscribed', subscription: { name } },
+        { channelName: name, event: 'subscriptionStatus', status: 'subscribed', subscription },
         reqid,
       ),
     );
@@ -152,9 +155,13 @@ export class V1PrivateServer extends WsPrivateServer<V1PrivateSession, PreparedE
     if ('error' in a) return this.sendAck(s, this.orderStatusError(a.error, reqid));
     const parsed = parseAddOrder(msg);
     if (!parsed.ok) return this.sendAck(s, this.orderStatusError(parsed.error, reqid));
-    const pairIndex = this.o.venue.market.pairIndex(parsed.req.pair);
-    if (pairIndex >= 0)
-      this.o.timing?.orderArrived(pairIndex, parsed.req.type, timingPrice(parsed.req), arrivedNs);
+    const market = this.o.venue.market;
+    const pairIndex = market.pairIndex(parsed.req.pair);
+    // v1 names pairs by their wsname (`XBT/USD`); REST ids, altnames and v2 symbols are refused,
+    // as live Kraken does (docs/kraken-protocol.md).
+    if (pairIndex < 0 || market.pairs[pairIndex]?.wsname !== parsed.req.pair)
+      return this.sendAck(s, this.orderStatusError(UNKNOWN_PAIR, reqid, parsed.clOrdId));
+    this.o.timing?.orderArrived(pairIndex, parsed.req.type, timingPrice(parsed.req), arrivedNs);
     const clOrdId = parsed.clOrdId;
     this.submitOrder(
       s,

@@ -60,6 +60,7 @@ export class V1PrivateSession {
   apiKey: string | null = null;
   /** The token a live subscription was made with: it stays valid on this connection (§2.1). */
   pinnedToken: string | null = null;
+  pinnedEpoch = 0;
   /** Last sequence sent; -1 = not subscribed. */
   ownTradesSeq = -1;
   openOrdersSeq = -1;

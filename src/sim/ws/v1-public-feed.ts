@@ -1,6 +1,6 @@
 /**
  * The v1 public market-data fan-out: for each market change, builds each affected spread, ticker and
- * book frame once and writes the same string to every subscribed socket (kraken-api.md §1.6, §1.7,
+ * book frame once and writes the same string to every subscribed socket (docs/kraken-protocol.md §1.6, §1.7,
  * §1.9). Channel ids are stable per (pair, channel name) so one frame serves every subscriber.
  *
  * Book channels keep the levels last published for each (pair, depth) and diff the market's current

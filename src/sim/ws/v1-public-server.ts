@@ -1,5 +1,5 @@
 /**
- * WS API v1 public endpoint (kraken-api.md §1): systemStatus on connect, subscribe/unsubscribe with
+ * WS API v1 public endpoint (docs/kraken-protocol.md §1): systemStatus on connect, subscribe/unsubscribe with
  * one subscriptionStatus per pair and Kraken's error strings, ping/pong, heartbeats on idle
  * subscribed connections, and the fault effects (drop, stall, garbage frames).
  */

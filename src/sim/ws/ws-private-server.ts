@@ -13,6 +13,8 @@ import type { SimFaultsControl } from '../faults.js';
 import type { TimingRegistry } from '../timing.js';
 import { WsServer, type WsServerOptions, type WsSession } from './ws-server.js';
 
+/** maxratecount when the venue does not expose its trading limits. */
+const DEFAULT_MAX_RATE_COUNT = 125;
 /** Kraken's answer when the simulator itself fails (a venue bug must not kill the socket). */
 const INTERNAL_ERROR = 'EGeneral:Internal error';
 
@@ -21,6 +23,8 @@ export interface PrivateSession<I> extends WsSession {
   apiKey: string | null;
   /** The token a live subscription was made with: it stays valid on this connection (§2.1). */
   pinnedToken: string | null;
+  /** faults.sessionEpoch when the token was pinned: the invalidateSessions fault unpins it. */
+  pinnedEpoch: number;
   /** The frame this connection gets for `item`, or null when it is not subscribed to it. */
   frameFor(item: I): string | null;
 }
@@ -80,10 +84,17 @@ export abstract class WsPrivateServer<
     return n;
   }
 
+  /** The tier's trading-rate threshold, which Kraken reports in private subscription acks. */
+  protected maxRateCount(): number {
+    const limits = (this.o.venue as Partial<{ tradingLimits: { threshold: number } }>).tradingLimits;
+    return limits?.threshold ?? DEFAULT_MAX_RATE_COUNT;
+  }
+
   /** Token → api key; the token of this connection's live subscription stays valid on it. */
   auth(s: S, token: unknown): Auth {
     if (typeof token !== 'string' || token === '') return { error: this.wire.tokenErrors.tokenMissing };
-    if (s.pinnedToken === token && s.apiKey !== null && s.conn.subCount > 0) return { apiKey: s.apiKey };
+    const pinned = s.pinnedToken === token && s.pinnedEpoch === this.o.faults.sessionEpoch;
+    if (pinned && s.apiKey !== null && s.conn.subCount > 0) return { apiKey: s.apiKey };
     const apiKey = this.o.venue.apiKeyForToken(token);
     return apiKey === undefined ? { error: this.wire.tokenErrors.tokenInvalid } : { apiKey };
   }
@@ -107,6 +118,7 @@ export abstract class WsPrivateServer<
       set.add(s);
     }
     s.pinnedToken = token;
+    s.pinnedEpoch = this.o.faults.sessionEpoch;
   }
 
   protected override onSessionClosed(s: S): void {
