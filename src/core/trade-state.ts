@@ -79,6 +79,7 @@ export function createTrade(config: TradeConfig): TradeState {
     limitPrice: 0,
     buyTxid: undefined,
     buy: ZERO,
+    buyFeeInBase: 0,
     sellTarget: 0,
     dust: 0,
     sellTxid: undefined,
@@ -139,30 +140,40 @@ function ok(state: TradeState): TransitionResult {
   return { ok: true, state };
 }
 
-/** The buy is over: decide between not-filled, filled, partially-filled and stranded. */
-function finishBuy(s: TradeState, buy: FillTotals): TradeState {
+/** The buy is over: decide between not-filled, filled, partially-filled and dust. */
+function finishBuy(s: TradeState, buy: FillTotals, feeInBase = 0): TradeState {
   const c = s.config;
   const filled = roundToDecimals(buy.volume, c.buyLotDecimals);
+  const feeCoins = feeInBase > 0 && feeInBase < filled ? feeInBase : 0;
+  const owned = roundToDecimals(filled - feeCoins, c.buyLotDecimals);
   if (filled !== filled) {
     // Beyond the exact decimal grid (absurd size): keep the raw figures and let a human look.
     return { ...s, buy, phase: 'stranded', reason: 'filled volume not representable on the lot grid' };
   }
   const b = { ...buy, volume: filled };
   if (!(filled > 0)) return { ...s, buy: b, phase: 'not-filled' };
-  const sellTarget = floorToDecimals(filled, c.sellLotDecimals);
-  const dust = roundToDecimals(filled - sellTarget, c.buyLotDecimals);
+  const sellTarget = floorToDecimals(owned, c.sellLotDecimals);
+  const dust = roundToDecimals(owned - sellTarget, c.buyLotDecimals);
   if (!(sellTarget > 0) || belowSellMinimum(c, sellTarget)) {
     return {
       ...s,
       buy: b,
+      buyFeeInBase: feeCoins,
       sellTarget: 0,
-      dust: filled,
+      dust: owned,
       phase: 'dust',
       reason: `filled volume ${filled} below the sell pair minimum (ordermin ${c.sellOrdermin}, costmin ${c.sellCostmin})`,
     };
   }
   const full = filled >= roundToDecimals(s.requestedVolume, c.buyLotDecimals);
-  return { ...s, buy: b, sellTarget, dust, phase: full ? 'filled' : 'partially-filled' };
+  return {
+    ...s,
+    buy: b,
+    buyFeeInBase: feeCoins,
+    sellTarget,
+    dust,
+    phase: full ? 'filled' : 'partially-filled',
+  };
 }
 
 /**
@@ -247,7 +258,7 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
         return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
       if (!withinOrder(event.totals, s.requestedVolume))
         return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
-      return ok(finishBuy(s, mergeTotals(s.buy, event.totals)));
+      return ok(finishBuy(s, mergeTotals(s.buy, event.totals), event.feeInBase));
     case 'timeout':
     case 'socket-lost':
       if (BUY_LIVE.has(p)) return ok({ ...s, phase: 'buy-unknown' });

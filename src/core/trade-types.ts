@@ -59,6 +59,11 @@ export interface TradeState {
   readonly limitPrice: number;
   readonly buyTxid: string | undefined;
   readonly buy: FillTotals;
+  /**
+   * Of the bought volume, what Kraken took as fee in the coin itself (when it charges the base
+   * asset despite our fee-in-quote flag): paid, so neither sold nor unsold.
+   */
+  readonly buyFeeInBase: number;
   /** Total volume to sell: filled buy volume floored to the sell pair's lot decimals. */
   readonly sellTarget: number;
   /**
@@ -91,9 +96,12 @@ export type TradeEvent =
       readonly fee: number;
       readonly tradeId?: string;
     }
-  /** IOC over. `totals` (vol_exec, cost, fee from openOrders/executions) wins over summed fills when larger. */
-  | { readonly type: 'order-closed'; readonly totals?: FillTotals }
-  | { readonly type: 'order-canceled'; readonly totals?: FillTotals }
+  /**
+   * IOC over. `totals` (vol_exec, cost, fee from openOrders/executions) wins over summed fills when
+   * larger; `feeInBase`: the fee Kraken took in the coin (it cannot be sold).
+   */
+  | { readonly type: 'order-closed'; readonly totals?: FillTotals; readonly feeInBase?: number }
+  | { readonly type: 'order-canceled'; readonly totals?: FillTotals; readonly feeInBase?: number }
   | { readonly type: 'timeout' }
   | { readonly type: 'socket-lost' }
   /** REST's answer for the leg in doubt; its totals replace ours (authoritative). */

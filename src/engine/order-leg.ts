@@ -248,7 +248,16 @@ function done(
     fee += f.fee;
     d.journal(
       KINDS[leg].fill,
-      { pair, price: f.price, volume: f.volume, cost: f.cost, fee: f.fee, fillId: f.tradeId, txid },
+      {
+        pair,
+        price: f.price,
+        volume: f.volume,
+        cost: f.cost,
+        fee: f.fee,
+        ...(f.fees !== undefined ? { fees: f.fees } : {}),
+        fillId: f.tradeId,
+        txid,
+      },
       false,
     );
   }

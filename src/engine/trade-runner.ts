@@ -34,7 +34,7 @@ import {
   type LegResult,
   type LegTiming,
 } from './order-leg.js';
-import type { OrderTracker } from './order-tracker.js';
+import type { OrderTracker, TrackedFill } from './order-tracker.js';
 
 export interface TradeSettings {
   fillTimeoutMs: number;
@@ -243,12 +243,17 @@ export async function runTrade(
             type: sellSide ? 'sell-fill' : 'fill',
             volume: f.volume,
             price: f.price,
-            fee: f.fee,
+            fee: quoteFee(f, sellSide ? sell : buy),
             tradeId: f.tradeId,
           });
         }
         if (sellSide) apply({ type: r.closed ? 'sell-closed' : 'sell-canceled', totals: r.totals });
-        else apply({ type: r.closed ? 'order-closed' : 'order-canceled', totals: r.totals });
+        else {
+          // A fee Kraken took in the coin (despite our fee-in-quote flag) cannot be sold.
+          let feeInBase = 0;
+          for (const f of r.fills) for (const x of f.fees ?? []) if (x.asset === buy.base) feeInBase += x.qty;
+          apply({ type: r.closed ? 'order-closed' : 'order-canceled', totals: r.totals, feeInBase });
+        }
         return;
     }
   }
@@ -266,7 +271,7 @@ export async function runTrade(
         })
       : null;
     const sold = st.sellDone.volume + st.sellCurrent.volume;
-    const unsold = Math.max(0, st.buy.volume - sold - st.dust);
+    const unsold = Math.max(0, st.buy.volume - st.buyFeeInBase - sold - st.dust);
     // Valued at the sell pair's bid seen at the decision, converted to USD at the USDT mids.
     const usdPerSellQuote = opp.direction === 0 ? (pnl?.eurUsd ?? 1) : 1;
     const valueUsd = (v: number): number => v * opp.sellPrice * usdPerSellQuote;
@@ -331,4 +336,15 @@ export async function runTrade(
       strandedValueUsd: 0,
     };
   }
+}
+
+/**
+ * The part of a fill's fee paid in money (the quote currency). A fee taken in the coin is not money
+ * spent: it is coins not received (the buy's feeInBase), valued by the sale that does not happen.
+ */
+function quoteFee(f: TrackedFill, pair: PairInfo): number {
+  if (f.fees === undefined) return f.fee;
+  let q = 0;
+  for (const x of f.fees) if (x.asset === pair.quote) q += x.qty;
+  return q;
 }

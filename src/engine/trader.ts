@@ -333,7 +333,7 @@ export class Trader {
     const sold = r.state.sellDone.volume + r.state.sellCurrent.volume;
     const stranded =
       r.status === 'stranded' || r.status === 'unknown'
-        ? Math.max(0, r.state.buy.volume - sold - r.state.dust)
+        ? Math.max(0, r.state.buy.volume - r.state.buyFeeInBase - sold - r.state.dust)
         : 0;
     this.o.onOutcome({
       tradeId: r.tradeId,

@@ -200,13 +200,19 @@ export function summarize(records: readonly JournalRecord[]): JournalSummary {
     const quoteId = (buy ? ids?.buyQuote : ids?.sellQuote) ?? f.quote;
     add(balanceChange, baseId, buy ? f.volume : -f.volume);
     add(balanceChange, quoteId, buy ? -f.cost : f.cost);
-    add(balanceChange, str(r.feeAsset) ?? quoteId, -f.fee);
+    const fees = feesOf(r, f);
+    for (const x of fees)
+      add(balanceChange, x.asset === f.base ? baseId : x.asset === f.quote ? quoteId : x.asset, -x.qty);
     for (const a of [total, ra]) {
       if (buy) a.buyFills++;
       else a.sellFills++;
-      add(a.pnl, f.quote, buy ? -(f.cost + f.fee) : f.cost - f.fee);
-      add(a.fees, f.quote, f.fee);
+      add(a.pnl, f.quote, buy ? -f.cost : f.cost);
       add(a.inventory, f.base, buy ? f.volume : -f.volume);
+      for (const x of fees) {
+        add(a.fees, x.asset, x.qty);
+        // A fee in the coin leaves the inventory; in money, the cash flows.
+        add(x.asset === f.base ? a.inventory : a.pnl, x.asset, -x.qty);
+      }
     }
   }
   const t = finish(total);
@@ -231,4 +237,21 @@ function countValues(m: ReadonlyMap<string, string>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of m.values()) out[v] = (out[v] ?? 0) + 1;
   return out;
+}
+
+/**
+ * A fill's fees by asset (currency codes): the `fees` list the trader journals with Kraken's assets,
+ * else (older records, REST totals) the `fee` number in the quote currency.
+ */
+function feesOf(r: JournalRecord, f: Fill): Array<{ asset: string; qty: number }> {
+  if (Array.isArray(r.fees)) {
+    const out: Array<{ asset: string; qty: number }> = [];
+    for (const x of r.fees as unknown[]) {
+      const o = x as { asset?: unknown; qty?: unknown };
+      if (typeof o.asset === 'string' && typeof o.qty === 'number' && Number.isFinite(o.qty))
+        out.push({ asset: o.asset, qty: o.qty });
+    }
+    return out;
+  }
+  return [{ asset: f.quote, qty: f.fee }];
 }

@@ -435,6 +435,32 @@ describe('trade runner', () => {
     assert.equal(dust?.fields.volume, 0.01);
   });
 
+  test('a buy fee Kraken takes in the coin is not sold and not counted as money spent', async () => {
+    // 2 ABC bought at 100; Kraken keeps 0.008 ABC as the fee (it ignored fee-in-quote).
+    const coinFee: Step = async (order, txid, tracker) => {
+      queueMicrotask(() => {
+        tracker.addFill(txid, {
+          tradeId: `${txid}-T0`,
+          volume: 2,
+          price: 100,
+          cost: 200,
+          fee: 0.8,
+          fees: [{ asset: 'ABC', qty: 0.008 }],
+        });
+        tracker.updateOrder(txid, { status: 'closed', volExec: 2, cost: 200, fee: 0.8 });
+      });
+      return { status: 'ok', txid };
+    };
+    const h = harness([coinFee, fills([1.992, 93])]);
+    const r = await h.run();
+    assert.equal(r.status, 'sold');
+    assert.equal(h.gateway.orders[1]?.volume, '1.9920', 'the coins kept as fee are not sold');
+    assert.equal(r.state.buy.fee, 0, 'no money was paid as the buy fee');
+    assert.equal(r.state.buyFeeInBase, 0.008);
+    const fill = h.records.find((x) => x.kind === 'fill');
+    assert.deepEqual(fill?.fields.fees, [{ asset: 'ABC', qty: 0.008 }], 'journaled with its asset');
+  });
+
   test('a stale opportunity is never sent', async () => {
     const h = harness([]);
     const o = opportunity();

@@ -152,3 +152,39 @@ describe('report CLI', () => {
     assert.match(empty.stdout, /No journal records/);
   });
 });
+
+test('fees are kept per asset: a buy fee taken in the coin leaves the inventory, not the cash', () => {
+  const recs: JournalRecord[] = [
+    rec('intent', 'T1', {
+      buyPair: 'ABC/USD',
+      sellPair: 'ABC/EUR',
+      baseAsset: 'ABC',
+      buyQuoteAsset: 'ZUSD',
+      sellQuoteAsset: 'ZEUR',
+    }),
+    rec('fill', 'T1', {
+      pair: 'ABC/USD',
+      price: 100,
+      volume: 2,
+      cost: 200,
+      fee: 0.8,
+      fees: [{ asset: 'ABC', qty: 0.008 }],
+      fillId: 'F1',
+    }),
+    rec('sell-fill', 'T1', {
+      pair: 'ABC/EUR',
+      price: 93,
+      volume: 1.992,
+      cost: 185.256,
+      fee: 0.741,
+      fillId: 'F2',
+    }),
+  ];
+  const s = summarize(recs);
+  assert.equal(s.pnl['USD'], -200);
+  assert.ok(Math.abs((s.pnl['EUR'] ?? 0) - (185.256 - 0.741)) < 1e-9);
+  assert.equal(s.stranded['ABC'] ?? 0, 0, 'the fee coins are not stranded inventory');
+  assert.ok(Math.abs(s.balanceChange['ABC'] ?? 1) < 1e-12);
+  assert.equal(s.balanceChange['ZUSD'], -200);
+  assert.equal(s.fees['ABC'], 0.008);
+});
