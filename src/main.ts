@@ -2,7 +2,7 @@
  * Composition root: configuration, pair discovery, shared memory, the worker threads and their
  * supervision, metrics, alerts, logs, and a clean shutdown. The only process.exit of the program.
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
@@ -34,6 +34,8 @@ import type { Notifier } from './notify/notifier.js';
 import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/alerts.js';
 import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
+import { ensureDir } from './files/ensure-dir.js';
+import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
@@ -74,6 +76,15 @@ async function main(): Promise<void> {
   const say = (line: string): void => {
     process.stdout.write((isTty ? '\r\x1b[K' : '') + line + '\n');
   };
+
+  // Every directory the run writes to, before anything starts: no simulator, no socket yet.
+  const dirProblems = checkRequiredDirs(requiredDirs(config));
+  if (dirProblems.length > 0) {
+    fail(
+      `Start-up problems (nothing was started):\n${dirProblems.map((p) => `  - ${p}`).join('\n')}`,
+      EXIT_CONFIG,
+    );
+  }
 
   // Simulator first: its credentials are secrets like any other.
   let sim: SimProcess | null = null;
@@ -415,7 +426,7 @@ async function main(): Promise<void> {
     const summaryText = JSON.stringify(summary, null, 2);
     const summaryPath = log.path.replace(/\.log$/, '.summary.json');
     try {
-      mkdirSync(config.paths.logDir, { recursive: true });
+      ensureDir(config.paths.logDir);
       writeFileSync(summaryPath, summaryText + '\n');
     } catch (err) {
       log.error('could not write the summary', { error: (err as Error).message });

@@ -8,18 +8,10 @@
  * continues from the highest seq already in the directory, across restarts. A torn last line left
  * by a crash is fenced off with a newline so the next record starts clean (the reader skips it).
  */
-import {
-  closeSync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ensureDir } from '../files/ensure-dir.js';
 import { readJournal, type JournalWarning } from './journal-reader.js';
 import {
   journalFileName,
@@ -65,7 +57,7 @@ export class JournalWriter {
   /** Opens (creating the directory) and recovers `seq` from the records already there. */
   static open(options: JournalWriterOptions): JournalWriter {
     try {
-      mkdirSync(options.dir, { recursive: true });
+      ensureDir(options.dir); // never mkdir -p: it can loop for ever (ensure-dir.ts)
     } catch (e) {
       throw new JournalError(
         'E_JOURNAL_DIR',

@@ -3,8 +3,9 @@
  * Writes go through a stream (buffered, asynchronous), so logging never blocks a trading path on disk.
  * Known secret values are scrubbed from every line before it is written.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir } from '../files/ensure-dir.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -54,7 +55,7 @@ export class FileLogger implements Logger {
     private readonly echo: ((line: string, level: LogLevel) => void) | null = null,
     startedAt: Date = new Date(),
   ) {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     this.path = join(dir, `arbitrage_log_${timestampForFileName(startedAt)}.log`);
     this.stream = createWriteStream(this.path, { flags: 'a' });
     this.stream.on('error', (err) => {

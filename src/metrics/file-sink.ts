@@ -9,8 +9,9 @@
  * passes maxFileBytes, and at every start (files are never appended to across runs). Old files are
  * deleted only when maxFiles is set.
  */
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir } from '../files/ensure-dir.js';
 import { BatchingSink, type BatchingOptions, type SendResult } from './batching-sink.js';
 import type { Precision } from './line-protocol.js';
 
@@ -110,7 +111,7 @@ export class FileSink extends BatchingSink {
 
   private async rotate(): Promise<void> {
     await this.closeFile();
-    await mkdir(this.dir, { recursive: true });
+    ensureDir(this.dir);
     const stamp = new Date(this.nowMs()).toISOString().replace(/[:.]/g, '-');
     const path = join(
       this.dir,
