@@ -35,6 +35,7 @@ import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/
 import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
 import { ensureDir } from './files/ensure-dir.js';
+import { setLongTimeout } from './engine/long-timer.js';
 import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
 
 const EXIT_CONFIG = 2;
@@ -465,8 +466,9 @@ async function main(): Promise<void> {
     log.warn('SIGUSR2: killing listener-0 (fault drill)');
     void listeners[0]?.crash();
   });
+  // Any length up to the flag's range (setTimeout alone would fire after 1 ms beyond ~24.8 days).
   if (config.durationS !== null)
-    setTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
+    setLongTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
   sim?.child.on('exit', (code) => {
     if (!stopping) {
       log.error('the simulator exited', { code, lastLines: simLog.slice(-5) });

@@ -68,6 +68,8 @@ export interface Config {
 export type ConfigResult =
   { ok: true; config: Config; flags: Flags } | { ok: false; problems: string[]; flags: Flags };
 
+/** `--duration` range: anything up to 10 years (armed in chunks: long-timer.ts). */
+export const MAX_DURATION_S = 315_360_000;
 const DURATION_PATTERN = /^(INF|(\d+(ns|u|µ|ms|s|m|h|d|w))+)$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -146,8 +148,8 @@ export function loadConfig(
   const listeners = flags.listeners ?? num('LISTENERS');
   if (!Number.isInteger(listeners) || listeners < 1 || listeners > 64)
     problems.push('--listeners must be a whole number from 1 to 64');
-  if (flags.durationS !== undefined && flags.durationS <= 0)
-    problems.push('--duration must be more than 0 seconds');
+  if (flags.durationS !== undefined && !(flags.durationS > 0 && flags.durationS <= MAX_DURATION_S))
+    problems.push(`--duration must be more than 0 and at most ${MAX_DURATION_S} seconds (10 years)`);
   const telegramToken = opt('TELEGRAM_BOT_TOKEN');
   const telegramChat = opt('TELEGRAM_CHAT_ID');
   if ((telegramToken === null) !== (telegramChat === null)) {

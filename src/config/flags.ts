@@ -29,7 +29,7 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --demo                  with --sim: dislocations on, so opportunities and trades show within seconds
   --ws-api v1|v2          WebSocket API for feed and order entry (default v1)
   --listeners N           listener threads (default 6, or LISTENERS)
-  --duration SECONDS      run this long, then shut down cleanly
+  --duration SECONDS      run this long (more than 0, at most 10 years), then shut down cleanly
   --record FILE           write every public frame with its receive time (for the simulator's --replay)
   --spin                  trader busy-polls the opportunity slot (for machines with a dedicated core)
   --sim-rate N            simulator: updates per second (default 2000)
