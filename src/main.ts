@@ -6,6 +6,7 @@ import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
+import { renderEffectiveConfig } from './config/check-config.js';
 import { FileLogger, makeRedactor, type LogLevel } from './log/logger.js';
 import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   // A closed stdout (e.g. piped into `head`) must never take a trading process down.
   process.stdout.on('error', () => undefined);
   const envFile = readEnvFile('.env');
-  const loaded = loadConfig(process.argv.slice(2), process.env, envFile.values);
+  const loaded = loadConfig(process.argv.slice(2), process.env, envFile.values, envFile);
   if (loaded.flags.help) {
     process.stdout.write(FLAG_HELP + '\n');
     process.exit(0);
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
     fail(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`, EXIT_CONFIG);
   }
   const config = loaded.config;
+  if (loaded.flags.checkConfig) {
+    process.stdout.write(renderEffectiveConfig(config, loaded.flags, loaded.values, loaded.sources) + '\n');
+    process.exit(0);
+  }
   const levelOf: LogLevel = config.debug ? 'debug' : 'info';
   const isTty = process.stdout.isTTY === true;
   const say = (line: string): void => {
@@ -194,6 +199,7 @@ async function main(): Promise<void> {
     {
       host: config.influx.host ?? undefined,
       port: config.influx.port,
+      protocol: config.influx.protocol,
       db: config.influx.db,
       user: config.influx.user ?? undefined,
       password: config.influx.password ?? undefined,

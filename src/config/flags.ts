@@ -2,6 +2,8 @@
  * Command-line flags. Unknown flags and bad values are collected as problems, never thrown,
  * so the user sees every mistake at once.
  */
+import { parseDecimal } from './value-check.js';
+
 export interface Flags {
   trade: boolean;
   colocated: boolean;
@@ -10,6 +12,7 @@ export interface Flags {
   demo: boolean;
   spin: boolean;
   help: boolean;
+  checkConfig: boolean;
   wsApi: 'v1' | 'v2' | undefined;
   listeners: number | undefined;
   durationS: number | undefined;
@@ -36,6 +39,8 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --sim-dislocations N    simulator: dislocations per minute (default 0; 30 with --demo)
   --sim-coins N           simulator: number of coins (default 520)
   --sim-seed N            simulator: seed (default 1)
+  --check-config          print the effective configuration (secrets hidden) and where each value
+                          came from, then exit without starting anything
   --help                  this text
 
 Every other setting comes from the environment or .env (see .env.example and README.md).`;
@@ -58,6 +63,7 @@ const BOOLEAN_FLAGS = {
   '--spin': 'spin',
   '--help': 'help',
   '-h': 'help',
+  '--check-config': 'checkConfig',
 } as const;
 
 export function parseFlags(argv: readonly string[]): { flags: Flags; problems: string[] } {
@@ -69,6 +75,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     demo: false,
     spin: false,
     help: false,
+    checkConfig: false,
     wsApi: undefined,
     listeners: undefined,
     durationS: undefined,
@@ -95,9 +102,10 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
       flags[BOOLEAN_FLAGS[name as keyof typeof BOOLEAN_FLAGS]] = true;
     } else if (name in NUMBER_FLAGS) {
       const value = takeValue();
-      const n = value === undefined ? NaN : Number(value);
-      if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) {
-        problems.push(`${name} needs a non-negative number`);
+      // Decimal only: Number('0x2') is 2, which nobody means.
+      const n = value === undefined ? null : parseDecimal(value);
+      if (n === null || n < 0) {
+        problems.push(`${name} needs a non-negative decimal number`);
       } else {
         flags[NUMBER_FLAGS[name as keyof typeof NUMBER_FLAGS]] = n;
       }
