@@ -121,10 +121,21 @@ async function main(): Promise<void> {
     config.influx.adminPassword,
     config.telegram.token,
   ]);
-  const log = new FileLogger(config.paths.logDir, levelOf, redact, (line, level) => {
-    if (level === 'error' || (config.debug && level === 'warn'))
-      process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
-  });
+  const log = new FileLogger(
+    config.paths.logDir,
+    levelOf,
+    redact,
+    (line, level) => {
+      if (level === 'error' || (config.debug && level === 'warn'))
+        process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
+    },
+    new Date(),
+    {
+      maxFileBytes: config.bounds.logFileMaxBytes,
+      maxTotalBytes: config.bounds.logMaxTotalBytes,
+      maxAgeMs: config.bounds.logMaxAgeMs,
+    },
+  );
 
   let endpoints: { rest: string; wsPublic: string; wsPrivate: string };
   if (sim) {
@@ -204,6 +215,11 @@ async function main(): Promise<void> {
       user: config.influx.user ?? undefined,
       password: config.influx.password ?? undefined,
       fileDir: config.paths.metricsDir,
+      fileBounds: {
+        maxFileBytes: config.bounds.metricsFileMaxBytes,
+        maxTotalBytes: config.bounds.metricsMaxTotalBytes,
+        maxAgeMs: config.bounds.metricsMaxAgeMs,
+      },
     },
     { log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg) },
   );
