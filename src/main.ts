@@ -12,6 +12,7 @@ import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
 import { createNonceBuffer } from './kraken/nonce.js';
 import { createRateLimiterBuffer, KRAKEN_REST_TIERS } from './kraken/rate-limiter.js';
+import { createConnectionBudgetBuffer } from './kraken/ws/connection-budget.js';
 import { BALANCE_INTERVAL_MS } from './engine/fetcher.js';
 import { selectUniverse, splitUniverse, type PairUniverse } from './core/pair-universe.js';
 import { OPPORTUNITY_FIELDS } from './core/opportunity.js';
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
     nonceBuffer: createNonceBuffer(),
     limiterBuffer: createRateLimiterBuffer(),
   };
+  // One budget of connection attempts for every socket and token request of the process.
+  const budgetBuffer = createConnectionBudgetBuffer(config.kraken.connectionBudget);
 
   const sink = createMetricsSink(
     {
@@ -349,6 +352,7 @@ async function main(): Promise<void> {
       logLevel: levelOf,
       cpu: plan.listeners[i] ?? null,
       record: config.recordFile !== null,
+      connectionBudget: budgetBuffer,
     };
     return new SupervisedWorker({
       name: `listener-${i}`,
@@ -379,6 +383,7 @@ async function main(): Promise<void> {
       maxDailyLoss: config.risk.maxDailyLoss,
       maxConsecutiveFailures: config.risk.maxConsecutiveFailures,
     },
+    connectionBudget: budgetBuffer,
   };
   const trader = new SupervisedWorker({
     name: 'trader',

@@ -4,6 +4,7 @@
  * private-socket alert and ask the trader to reconcile when data may have been missed.
  */
 import type { PrivateSessionHandlers } from '../kraken/ws/private-session-types.js';
+import type { AttemptBudget } from '../kraken/ws/connection-budget.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent } from './messages.js';
 import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
@@ -18,6 +19,8 @@ export interface OrderGatewayOptions {
   alert: (a: AlertEvent) => void;
   /** Called when data may have been missed (sequence gap, malformed data, socket closed): the trader reconciles. */
   onGap: () => void;
+  /** The process-wide connection budget every private socket attempt takes from. */
+  connectionBudget?: AttemptBudget;
 }
 
 /** The private client handlers whose shape and meaning are the same in v1 and v2. */

@@ -18,7 +18,13 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
   constructor(o: GatewayV1Options) {
     super();
     this.client = new KrakenPrivateV1(
-      { url: o.url, getToken: o.getToken, name: 'private-v1', ackTimeoutMs: o.ackTimeoutMs },
+      {
+        url: o.url,
+        getToken: o.getToken,
+        name: 'private-v1',
+        ackTimeoutMs: o.ackTimeoutMs,
+        connection: { budget: o.connectionBudget },
+      },
       {
         ...sessionHandlers(o, () => this.closing),
         onTrade: (t, snapshot) => {

@@ -51,7 +51,13 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
   constructor(o: GatewayV2Options) {
     super();
     this.client = new KrakenPrivateV2(
-      { url: o.url, getToken: o.getToken, name: 'private-v2', ackTimeoutMs: o.ackTimeoutMs },
+      {
+        url: o.url,
+        getToken: o.getToken,
+        name: 'private-v2',
+        ackTimeoutMs: o.ackTimeoutMs,
+        connection: { budget: o.connectionBudget },
+      },
       {
         ...sessionHandlers(o, () => this.closing),
         onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),

@@ -9,6 +9,7 @@ import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
 import { KrakenRestClient } from '../kraken/rest.js';
 import { NonceGenerator } from '../kraken/nonce.js';
 import type { KrakenTier } from '../kraken/rate-limiter.js';
+import { ConnectionBudget } from '../kraken/ws/connection-budget.js';
 
 export interface RestAccess {
   readonly url: string;
@@ -40,6 +41,19 @@ export function restClient(access: RestAccess, timeoutMs?: number): KrakenRestCl
     nonce: new NonceGenerator(access.nonceBuffer),
     rateLimiterBuffer: access.limiterBuffer,
     timeoutMs,
+  });
+}
+
+/** This thread's view of the process-wide connection budget; each wait is logged as such. */
+export function connectionBudget(buffer: SharedArrayBuffer, log: Logger): ConnectionBudget {
+  return new ConnectionBudget(buffer, {
+    onWait: (w) =>
+      log.warn('waiting on the Kraken connection budget', {
+        who: w.who,
+        waitMs: w.waitMs,
+        attemptsInLast10Min: w.used,
+        budget: w.limit,
+      }),
   });
 }
 

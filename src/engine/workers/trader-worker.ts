@@ -12,6 +12,7 @@ import type { OrderGateway } from '../order-gateway.js';
 import { pinCurrentThread } from '../affinity.js';
 import {
   alert,
+  connectionBudget,
   errorText,
   onShutdownMessage,
   post,
@@ -41,6 +42,8 @@ export interface TraderWorkerData {
   maxLocalAgeMs: number;
   sellRetries: number;
   risk: RiskLimits;
+  /** createConnectionBudgetBuffer(): the private socket and token requests take from it. */
+  connectionBudget: SharedArrayBuffer;
 }
 
 const STATS_INTERVAL_MS = 1000;
@@ -58,7 +61,12 @@ let warmer: TradePathWarmer | null = null;
 
 function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
-  const getToken = async (): Promise<string> => (await rest.getWebSocketsToken()).token;
+  const budget = connectionBudget(data.connectionBudget, log);
+  // A token request is a connection to Kraken too: it takes from the same budget.
+  const getToken = async (): Promise<string> => {
+    await budget.take('websocket-token request');
+    return (await rest.getWebSocketsToken()).token;
+  };
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
   if (data.wsApi === 'v2') {
     return new OrderGatewayV2({
@@ -69,6 +77,7 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
       log,
       alert,
       onGap,
+      connectionBudget: budget,
     });
   }
   return new OrderGatewayV1({
@@ -79,6 +88,7 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     log,
     alert,
     onGap,
+    connectionBudget: budget,
   });
 }
 
