@@ -40,3 +40,28 @@ test('8 listeners against a feed that refuses: attempts stay within the process 
   assert.equal(rec?.['budget'], 5);
   assert.ok(Number(rec?.['waitMs']) > 500_000, 'the wait is the rest of the 10-minute window');
 });
+
+test('trade mode: the WebSocket-token request takes from the same budget as the sockets', async (t) => {
+  // Budget 3: the two listeners' sockets and the private socket take all of it; the token waits.
+  const run = await startSystem(t, {
+    args: ['--trade', '--duration', '60'],
+    env: { LISTENERS: '2', KRAKEN_CONNECTION_BUDGET: '3' },
+  });
+  await run.waitFor(
+    () =>
+      run.logHas(
+        (r) =>
+          r['msg'] === 'waiting on the Kraken connection budget' && r['who'] === 'websocket-token request',
+      ),
+    30_000,
+    'the token request waiting on the budget',
+  );
+  const counters = (await run.control('/counters'))['counters'] as Record<string, number>;
+  assert.equal(
+    counters['rest.private.GetWebSocketsToken'] ?? 0,
+    0,
+    'a token was requested beyond the budget',
+  );
+  const ws = await run.wsStats();
+  assert.equal(ws.public.connectionsTotal + ws.private.connectionsTotal, 3);
+});
