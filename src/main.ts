@@ -38,6 +38,7 @@ import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
 import { ensureDir } from './files/ensure-dir.js';
 import { setLongTimeout } from './engine/long-timer.js';
+import { startDiskWatch } from './engine/disk-guard.js';
 import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
 
 const EXIT_CONFIG = 2;
@@ -398,6 +399,17 @@ async function main(): Promise<void> {
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
   // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode.
   shared.setTradingEnabled(true);
+  // Free disk space of every directory written to; low on the journal's in trade mode stops trading.
+  const diskWatch = startDiskWatch({
+    dirs: requiredDirs(config)
+      .filter((d) => d.setting !== '--record')
+      .map((d) => ({ ...d, stopsTrading: d.setting === 'JOURNAL_DIR' })),
+    warnFreeBytes: config.bounds.diskWarnFreeBytes,
+    stopFreeBytes: config.bounds.diskStopFreeBytes,
+    riskStop: (code) => shared.riskStop(code),
+    log,
+    alert: (a) => notifier.notify(a),
+  });
   notifier.notify(
     startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''),
   );
@@ -431,6 +443,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(statusTimer);
+    diskWatch.stop();
     if (isTty) process.stdout.write('\n');
     say(`stopping (${reason}): no new trades; finishing the one in flight…`);
     log.info('shutdown', { reason });
