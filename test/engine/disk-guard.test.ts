@@ -46,7 +46,7 @@ test('plenty of space: nothing said, trading on', () => {
     ['/j', 50_000 * MB],
     ['/m', 50_000 * MB],
   ]);
-  const { w, shared, logs, alerts } = watch(free);
+  const { shared, logs, alerts } = watch(free);
   assert.deepEqual(logs, []);
   assert.deepEqual(alerts, []);
   assert.equal(shared.isTradingEnabled(), true);
@@ -93,7 +93,7 @@ test('the metrics filesystem nearly full only warns; it does not stop trading', 
     ['/j', 50_000 * MB],
     ['/m', 10 * MB],
   ]);
-  const { w, shared, logs } = watch(free);
+  const { shared, logs } = watch(free);
   assert.equal(shared.isTradingEnabled(), true);
   assert.ok(logs.includes('error disk space low'));
 });
