@@ -39,6 +39,7 @@ import { summarize } from './journal/summarize.js';
 import { ensureDir } from './files/ensure-dir.js';
 import { setLongTimeout } from './engine/long-timer.js';
 import { startDiskWatch } from './engine/disk-guard.js';
+import { JOURNAL_INDEX_INTERVAL_MS, updateJournalIndex } from './journal/journal-index.js';
 import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
 
 const EXIT_CONFIG = 2;
@@ -400,6 +401,18 @@ async function main(): Promise<void> {
   // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode.
   shared.setTradingEnabled(true);
   // Free disk space of every directory written to; low on the journal's in trade mode stops trading.
+  // The journal's daily index (INDEX.json), kept off the trader's path: now, hourly, at shutdown.
+  const indexJournal = (): void => {
+    if (config.mode !== 'trade') return;
+    try {
+      updateJournalIndex(config.paths.journalDir);
+    } catch (err) {
+      log.warn('journal index not updated', { error: (err as Error).message });
+    }
+  };
+  indexJournal();
+  const indexTimer = setInterval(indexJournal, JOURNAL_INDEX_INTERVAL_MS);
+  indexTimer.unref();
   const diskWatch = startDiskWatch({
     dirs: requiredDirs(config)
       .filter((d) => d.setting !== '--record')
@@ -444,6 +457,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(statusTimer);
     diskWatch.stop();
+    clearInterval(indexTimer);
     if (isTty) process.stdout.write('\n');
     say(`stopping (${reason}): no new trades; finishing the one in flight…`);
     log.info('shutdown', { reason });
@@ -455,6 +469,7 @@ async function main(): Promise<void> {
     stopRequested(shared);
     // Trader first; then the rest.
     await trader.stop();
+    indexJournal();
     await Promise.all(workers.filter((w) => w !== trader).map((w) => w.stop()));
     const summary = buildSummary(
       config,
