@@ -1,18 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DirError, ensureDir, ensureWritableDir } from '../../src/files/ensure-dir.js';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ensure-dir-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('ensureDir creates missing parents and accepts an existing directory', (t) => {
-  const root = tempDir(t);
+  const root = tempDir(t, 'ensure-dir');
   const deep = join(root, 'a', 'b', 'c');
   ensureDir(deep);
   assert.ok(statSync(deep).isDirectory());
@@ -28,7 +22,7 @@ test('ensureDir under /proc fails at once with the code instead of looping (mkdi
 });
 
 test('ensureDir through a file is ENOTDIR, naming the file', (t) => {
-  const root = tempDir(t);
+  const root = tempDir(t, 'ensure-dir');
   const file = join(root, 'plain-file');
   writeFileSync(file, 'x');
   assert.throws(
@@ -38,7 +32,7 @@ test('ensureDir through a file is ENOTDIR, naming the file', (t) => {
 });
 
 test('ensureWritableDir leaves nothing behind and refuses a path that is a file', (t) => {
-  const root = tempDir(t);
+  const root = tempDir(t, 'ensure-dir');
   ensureWritableDir(join(root, 'logs'));
   assert.deepEqual(readdirSync(join(root, 'logs')), []);
   const file = join(root, 'f');

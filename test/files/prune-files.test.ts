@@ -1,22 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pruneFiles } from '../../src/files/prune-files.js';
+import { agedFile, tempDir } from '../helpers/temp-dir.js';
 
 const HOUR_MS = 3_600_000;
 
 function dirWith(t: { after(fn: () => void): void }, files: Array<[string, number, number]>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'prune-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const now = Date.now();
-  for (const [name, bytes, ageHours] of files) {
-    const p = join(dir, name);
-    writeFileSync(p, Buffer.alloc(bytes, 0x61));
-    const when = new Date(now - ageHours * HOUR_MS);
-    utimesSync(p, when, when);
-  }
+  const dir = tempDir(t, 'prune');
+  for (const [name, bytes, ageHours] of files) agedFile(dir, name, bytes, ageHours * HOUR_MS);
   return dir;
 }
 

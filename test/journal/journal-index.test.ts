@@ -6,23 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalWriter } from '../../src/journal/journal-writer.js';
 import { readJournal } from '../../src/journal/journal-reader.js';
 import { readJournalIndex, updateJournalIndex } from '../../src/journal/journal-index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const DAY1_US = Date.UTC(2026, 10, 25, 23, 59, 59) * 1000;
 
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'journal-index-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('one entry per UTC day with what it holds, and the file hash', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'journal-index');
   let now = DAY1_US;
   const w = JournalWriter.open({ dir, nowUs: () => (now += 400_000) });
   w.append('intent', 't1');
@@ -51,7 +45,7 @@ test('one entry per UTC day with what it holds, and the file hash', (t) => {
 });
 
 test('an unchanged day keeps its entry; a day that grew (or a torn tail) is indexed again', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'journal-index');
   let now = DAY1_US - 3_600_000_000;
   const w = JournalWriter.open({ dir, nowUs: () => (now += 1000) });
   w.append('intent', 't1');
@@ -67,6 +61,6 @@ test('an unchanged day keeps its entry; a day that grew (or a torn tail) is inde
 });
 
 test('an empty or new journal directory gets an empty index', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'journal-index');
   assert.deepEqual(updateJournalIndex(dir).days, []);
 });

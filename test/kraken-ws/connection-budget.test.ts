@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Worker } from 'node:worker_threads';
 import {
   ConnectionBudget,
   createConnectionBudgetBuffer,
@@ -13,15 +12,7 @@ import {
 } from '../../src/kraken/ws/connection-budget.js';
 import { WsConnection } from '../../src/kraken/ws/connection.js';
 import { deadUrl, ManualTimers, waitFor } from './helpers.js';
-
-const isTs = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./fixtures/budget-worker${isTs ? '.ts' : '.js'}`, import.meta.url);
-
-function startWorker(workerData: unknown): Worker {
-  if (!isTs) return new Worker(workerUrl, { workerData });
-  const boot = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { eval: true, workerData });
-}
+import { firstMessage, startFixture } from '../engine-state/start-fixture.js';
 
 test('takes up to the limit, then says how long until the oldest attempt leaves the window', () => {
   let now = 1_000;
@@ -49,12 +40,8 @@ test('two views of one buffer share one budget', () => {
 
 test('threads racing for attempts together never get more than the budget', async () => {
   const buffer = createConnectionBudgetBuffer(120);
-  const workers = Array.from({ length: 4 }, () => startWorker({ buffer, tries: 5_000 }));
-  const taken = await Promise.all(
-    workers.map(
-      (w) => new Promise<number>((resolve, reject) => w.once('message', resolve).once('error', reject)),
-    ),
-  );
+  const workers = Array.from({ length: 4 }, () => startFixture('budget-worker', { buffer, tries: 5_000 }));
+  const taken = await Promise.all(workers.map((w) => firstMessage<number>(w, 30_000)));
   await Promise.all(workers.map((w) => w.terminate()));
   assert.equal(
     taken.reduce((a, b) => a + b, 0),

@@ -5,29 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileLogger } from '../../src/log/logger.js';
 import { RepeatFilter } from '../../src/log/repeat-filter.js';
+import { agedFile, tempDir } from '../helpers/temp-dir.js';
 
 const GB = 1024 ** 3;
 const DAY_MS = 86_400_000;
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'log-bounds-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function lines(path: string): Array<Record<string, unknown>> {
   return readFileSync(path, 'utf8')
@@ -37,7 +22,7 @@ function lines(path: string): Array<Record<string, unknown>> {
 }
 
 test('a run past LOG_FILE_MAX_MB goes on in .2.log, .3.log …, each file near the bound', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'log-bounds');
   const log = new FileLogger(dir, 'info', (s) => s, null, new Date('2026-01-02T03:04:05Z'), {
     maxFileBytes: 4096,
   });
@@ -52,14 +37,8 @@ test('a run past LOG_FILE_MAX_MB goes on in .2.log, .3.log …, each file near t
 });
 
 test("earlier runs' logs beyond the total size or the age bound are deleted at start", async (t) => {
-  const dir = tempDir(t);
-  const old = (name: string, bytes: number, ageMs: number): void => {
-    const p = join(dir, name);
-    writeFileSync(p, '{}\n');
-    truncateSync(p, bytes);
-    const when = new Date(Date.now() - ageMs);
-    utimesSync(p, when, when);
-  };
+  const dir = tempDir(t, 'log-bounds');
+  const old = (name: string, bytes: number, ageMs: number): string => agedFile(dir, name, bytes, ageMs);
   old('arbitrage_log_20200101_000000.log', 100, 31 * DAY_MS);
   old('arbitrage_log_20200101_000000.summary.json', 100, 31 * DAY_MS);
   old('arbitrage_log_20200102_000000.log', GB, 2 * DAY_MS);
@@ -80,7 +59,7 @@ test("earlier runs' logs beyond the total size or the age bound are deleted at s
 });
 
 test('identical errors within a minute: one line, then one summary with the count', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'log-bounds');
   const echoed: string[] = [];
   const log = new FileLogger(
     dir,

@@ -5,41 +5,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMetricsSink } from '../../src/metrics/create-sink.js';
 import { FileSink, metricsFilePrefix } from '../../src/metrics/file-sink.js';
+import { agedFile, tempDir } from '../helpers/temp-dir.js';
 
 const GB = 1024 ** 3;
 const DAY_MS = 86_400_000;
 
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'metrics-bounds-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 function oldFile(dir: string, stamp: string, bytes: number, ageMs: number): string {
   const name = `${metricsFilePrefix}${stamp}-0000.lp`;
-  const p = join(dir, name);
-  writeFileSync(p, '# DML\n');
-  truncateSync(p, bytes);
-  const when = new Date(Date.now() - ageMs);
-  utimesSync(p, when, when);
+  agedFile(dir, name, bytes, ageMs);
   return name;
 }
 
 test('the default file sink deletes metrics files beyond 2 GB in total and older than 7 days', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'metrics-bounds');
   const ancient = oldFile(dir, '2020-01-01T00-00-00-000Z', 1000, 8 * DAY_MS);
   const big1 = oldFile(dir, '2020-01-02T00-00-00-000Z', GB, 3 * 3_600_000);
   const big2 = oldFile(dir, '2020-01-03T00-00-00-000Z', GB, 2 * 3_600_000);
@@ -60,7 +42,7 @@ test('the default file sink deletes metrics files beyond 2 GB in total and older
 });
 
 test('a metrics file is closed after maxFileAgeMs, so age pruning has whole files to drop', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'metrics-bounds');
   let now = Date.parse('2026-01-01T00:00:00Z');
   const sink = new FileSink({ dir, db: 'd', maxFileAgeMs: 60_000, nowMs: () => now });
   sink.write('m f=1i 1');
