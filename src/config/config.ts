@@ -292,5 +292,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
         ? `files under ${config.paths.metricsDir}/`
         : `${config.influx.host}:${config.influx.port}/${config.influx.db}`,
     telegram: config.telegram.token === null ? 'log only' : 'on',
+    connectionBudgetPer10Min: config.kraken.connectionBudget,
+    bounds: config.bounds,
   };
 }
