@@ -2,7 +2,7 @@
  * Composition root: configuration, pair discovery, shared memory, the worker threads and their
  * supervision, metrics, alerts, logs, and a clean shutdown. The only process.exit of the program.
  */
-import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
@@ -41,6 +41,9 @@ import { setLongTimeout } from './engine/long-timer.js';
 import { startDiskWatch } from './engine/disk-guard.js';
 import { JOURNAL_INDEX_INTERVAL_MS, updateJournalIndex } from './journal/journal-index.js';
 import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
+import { riskFromJournal, type HeldStop } from './journal/risk-from-journal.js';
+import { RISK_STOP_CODES } from './core/risk-limits.js';
+import { initPairStatus, watchPairStatus } from './engine/pair-status-watch.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
@@ -198,7 +201,10 @@ async function main(): Promise<void> {
     listeners: listenerCount,
     opportunityFields: OPPORTUNITY_FIELDS,
     evalCodes: EVAL_CODE_COUNT,
+    pairs: universe.pairs.length,
   });
+  initPairStatus(universe.pairs, shared);
+  const heldStop = config.mode === 'trade' ? journaledRiskStop(config, log) : null;
   const plan = planCores({ listeners: listenerCount }, availableCpus());
   const restAccess: RestAccess = {
     url: endpoints.rest,
@@ -241,6 +247,11 @@ async function main(): Promise<void> {
     `  ${universe.coins.length} coins (${universe.pairs.length} pairs) over ${listenerCount} listeners: ${subsets.map((s) => s.pairs.length).join(', ')} pairs each`,
     `  ${plan.summary}`,
     `  log ${log.path}`,
+    ...(heldStop !== null
+      ? [
+          `  TRADING STOPPED: risk limit ${heldStop.reason} reached ${new Date(heldStop.sinceMs).toISOString()} (journaled); evaluation runs. Clear it deliberately with --clear-risk-stop`,
+        ]
+      : []),
   ];
   for (const line of banner) say(line);
   log.info('start', {
@@ -377,9 +388,11 @@ async function main(): Promise<void> {
     cpu: plan.trader,
     spin: config.spin,
     fillTimeoutMs: config.strategy.fillTimeoutMs,
+    orderDeadlineMs: config.strategy.orderDeadlineMs,
     postTradePauseMs: config.strategy.postTradePauseMs,
     maxLocalAgeMs: config.strategy.maxLocalAgeMs,
     sellRetries: config.risk.sellRetries,
+    clearRiskStop: config.clearRiskStop,
     risk: {
       maxTradesPerMinute: config.risk.maxTradesPerMinute,
       maxDailyLoss: config.risk.maxDailyLoss,
@@ -398,9 +411,14 @@ async function main(): Promise<void> {
 
   for (const w of workers) w.start();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
-  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode.
-  shared.setTradingEnabled(true);
-  // Free disk space of every directory written to; low on the journal's in trade mode stops trading.
+  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode — also one the
+  // journal still holds from before this start.
+  if (heldStop !== null) shared.riskStop(RISK_STOP_CODES[heldStop.reason]);
+  else shared.setTradingEnabled(true);
+  const stopPairWatch = watchPairStatus(
+    { rest, pairs: universe.pairs, shared, log, alert: (a) => notifier.notify(a) },
+    config.strategy.pairStatusRefreshMs,
+  );
   // The journal's daily index (INDEX.json), kept off the trader's path: now, hourly, at shutdown.
   const indexJournal = (): void => {
     if (config.mode !== 'trade') return;
@@ -413,6 +431,7 @@ async function main(): Promise<void> {
   indexJournal();
   const indexTimer = setInterval(indexJournal, JOURNAL_INDEX_INTERVAL_MS);
   indexTimer.unref();
+  // Free disk space of every directory written to; low on the journal's in trade mode stops trading.
   const diskWatch = startDiskWatch({
     dirs: requiredDirs(config)
       .filter((d) => d.setting !== '--record')
@@ -458,6 +477,7 @@ async function main(): Promise<void> {
     clearInterval(statusTimer);
     diskWatch.stop();
     clearInterval(indexTimer);
+    stopPairWatch();
     if (isTty) process.stdout.write('\n');
     say(`stopping (${reason}): no new trades; finishing the one in flight…`);
     log.info('shutdown', { reason });
@@ -532,6 +552,21 @@ async function main(): Promise<void> {
   });
 }
 
+/**
+ * A risk stop the journal still holds (see risk-from-journal.ts), unless --clear-risk-stop clears
+ * it (the trader journals the clear when it starts).
+ */
+function journaledRiskStop(config: Config, log: FileLogger): HeldStop | null {
+  if (config.clearRiskStop || !existsSync(config.paths.journalDir)) return null;
+  try {
+    const records = readJournal(config.paths.journalDir, { onWarning: () => undefined });
+    return riskFromJournal(records, Date.now()).stop;
+  } catch (err) {
+    log.warn('could not read the journal for a held risk stop', { error: (err as Error).message });
+    return null;
+  }
+}
+
 /** Waits (bounded) until the trader is between trades; a wedged trade must not block shutdown forever. */
 async function waitTraderIdle(shared: SharedState, log: FileLogger): Promise<void> {
   const end = Date.now() + TRADE_FINISH_MAX_MS;
@@ -600,7 +635,7 @@ function buildSummary(
     dropped: {
       listener: Object.fromEntries(
         Object.entries(totals.listenerCounters).filter(
-          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'out_of_order',
+          ([k]) => k.startsWith('drop') || k === 'malformed' || k === 'outOfOrder' || k === 'futureTimestamp',
         ),
       ),
       evaluation: totals.evaluationDrops,
@@ -610,6 +645,7 @@ function buildSummary(
     trades: {
       total: ledger.outcomes.length,
       sold: ledger.count('sold'),
+      dust: ledger.count('dust'),
       notFilled: ledger.count('not-filled'),
       rejected: ledger.count('rejected'),
       stranded: ledger.count('stranded'),

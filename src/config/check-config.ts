@@ -47,6 +47,7 @@ function flagRows(config: Config, flags: Flags): Array<[string, string, string]>
     ['--spin', String(config.spin), given(flags.spin)],
     ['--debug', String(config.debug), given(flags.debug)],
     ['--record', config.recordFile ?? '(off)', given(flags.recordFile !== undefined)],
+    ['--clear-risk-stop', String(flags.clearRiskStop), given(flags.clearRiskStop)],
   ];
   if (config.sim.enabled) {
     rows.push(

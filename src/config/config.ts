@@ -14,6 +14,8 @@ export interface Config {
   readonly colocated: boolean;
   readonly debug: boolean;
   readonly spin: boolean;
+  /** --clear-risk-stop: the trader journals a risk-clear before it starts. */
+  readonly clearRiskStop: boolean;
   readonly wsApi: 'v1' | 'v2';
   readonly listeners: number;
   readonly durationS: number | null;
@@ -41,6 +43,8 @@ export interface Config {
     readonly maxLocalAgeMs: number;
     readonly maxExchangeAgeMs: number;
     readonly fillTimeoutMs: number;
+    readonly orderDeadlineMs: number;
+    readonly pairStatusRefreshMs: number;
     readonly postTradePauseMs: number;
     readonly maxOrderValue: number;
   };
@@ -199,6 +203,7 @@ export function loadConfig(
     colocated: flags.colocated,
     debug: flags.debug,
     spin: flags.spin,
+    clearRiskStop: flags.clearRiskStop,
     wsApi: flags.wsApi ?? 'v1',
     listeners,
     durationS: flags.durationS ?? null,
@@ -225,6 +230,8 @@ export function loadConfig(
       maxLocalAgeMs: num('MAX_LOCAL_AGE_MS'),
       maxExchangeAgeMs: num('MAX_EXCHANGE_AGE_MS'),
       fillTimeoutMs: num('FILL_TIMEOUT_MS'),
+      orderDeadlineMs: num('ORDER_DEADLINE_MS'),
+      pairStatusRefreshMs: num('PAIR_STATUS_REFRESH_MS'),
       postTradePauseMs: num('POST_TRADE_PAUSE_MS'),
       maxOrderValue: num('MAX_ORDER_VALUE'),
     },

@@ -11,6 +11,7 @@ export interface Flags {
   sim: boolean;
   demo: boolean;
   spin: boolean;
+  clearRiskStop: boolean;
   help: boolean;
   checkConfig: boolean;
   wsApi: 'v1' | 'v2' | undefined;
@@ -35,6 +36,7 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --duration SECONDS      run this long (more than 0, at most 10 years), then shut down cleanly
   --record FILE           write every public frame with its receive time (for the simulator's --replay)
   --spin                  trader busy-polls the opportunity slot (for machines with a dedicated core)
+  --clear-risk-stop       clear a journaled risk stop (it holds across restarts until cleared)
   --sim-rate N            simulator: updates per second (default 2000)
   --sim-dislocations N    simulator: dislocations per minute (default 0; 30 with --demo)
   --sim-coins N           simulator: number of coins (default 520)
@@ -61,6 +63,7 @@ const BOOLEAN_FLAGS = {
   '--sim': 'sim',
   '--demo': 'demo',
   '--spin': 'spin',
+  '--clear-risk-stop': 'clearRiskStop',
   '--help': 'help',
   '-h': 'help',
   '--check-config': 'checkConfig',
@@ -74,6 +77,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     sim: false,
     demo: false,
     spin: false,
+    clearRiskStop: false,
     help: false,
     checkConfig: false,
     wsApi: undefined,

@@ -111,6 +111,22 @@ export const VARIABLES: readonly VariableSpec[] = [
     help: 'How long to wait for the buy to be acknowledged and closed before its outcome is unknown and reconciled over REST',
   },
   {
+    name: 'ORDER_DEADLINE_MS',
+    kind: 'integer',
+    default: '3000',
+    min: 2000,
+    max: 60000,
+    help: "Kraken's deadline on every order, after its send: past it the matching engine rejects the order instead of executing it, so an order whose ack was lost is settled by then (Kraken allows 2 s to 60 s)",
+  },
+  {
+    name: 'PAIR_STATUS_REFRESH_MS',
+    kind: 'integer',
+    default: '60000',
+    min: 1000,
+    max: 3600000,
+    help: "How often Kraken's pair statuses are read again (AssetPairs); a pair that is no longer online is not traded",
+  },
+  {
     name: 'POST_TRADE_PAUSE_MS',
     kind: 'integer',
     default: '500',

@@ -242,15 +242,17 @@ export function evaluateAt(
   out[off + OPP_TRIGGER_EXCH_TS] = triggerTs;
   out[off + OPP_TRIGGER_RECV_US] = triggerRecv;
   out[off + OPP_EVAL_NOW_US] = nowUs;
-  // Oldest Kraken timestamp among the legs other than the trigger.
+  // Oldest and newest Kraken timestamps among the legs other than the trigger.
   let oldest = Infinity;
+  let newest = -Infinity;
   const ts = table.exchTs;
-  if (usdI !== triggerPair && (ts[usdI] as number) < oldest) oldest = ts[usdI] as number;
-  if (eurI !== triggerPair && (ts[eurI] as number) < oldest) oldest = ts[eurI] as number;
-  if (USDT_USD_INDEX !== triggerPair && (ts[USDT_USD_INDEX] as number) < oldest)
-    oldest = ts[USDT_USD_INDEX] as number;
-  if (USDT_EUR_INDEX !== triggerPair && (ts[USDT_EUR_INDEX] as number) < oldest)
-    oldest = ts[USDT_EUR_INDEX] as number;
+  for (let k = 0; k < 4; k++) {
+    const leg = k === 0 ? usdI : k === 1 ? eurI : k === 2 ? USDT_USD_INDEX : USDT_EUR_INDEX;
+    if (leg === triggerPair) continue;
+    const t = ts[leg] as number;
+    if (t < oldest) oldest = t;
+    if (t > newest) newest = t;
+  }
   out[off + OPP_OLDEST_LEG_EXCH_TS] = oldest;
   // Sizing fields are cleared/overwritten by sizeOrder; guards below may return before it runs.
   out[off + OPP_VOLUME] = 0;
@@ -259,7 +261,7 @@ export function evaluateAt(
   let code: EvalCode;
   if (!(maxOrderValue > 0)) code = DROP_BAD_PARAMS;
   else if (!isFresh(triggerRecv, nowUs, params.maxLocalAgeUs)) code = DROP_STALE_LOCAL;
-  else if (!legsInSync(triggerTs, oldest, params.maxExchangeAgeMs)) code = DROP_STALE_EXCHANGE;
+  else if (!legsInSync(triggerTs, oldest, newest, params.maxExchangeAgeMs)) code = DROP_STALE_EXCHANGE;
   else code = sizeOrder(table, meta, buyI, sellI, dir, params, out, off);
   out[off + OPP_CODE] = code;
   return code;

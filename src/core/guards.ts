@@ -15,13 +15,19 @@ export function isFresh(recvUs: number, nowUs: number, maxAgeUs: number): boolea
 }
 
 /**
- * True when the triggering update's Kraken timestamp is no more than `maxExchangeAgeMs` after the
- * oldest other leg's (both epoch seconds). NaN → false. A leg newer than the trigger is fine.
+ * True when the four quotes are within `maxExchangeAgeMs` of each other in Kraken's time (epoch
+ * seconds): the trigger no more than that after the oldest other leg, and no other leg more than
+ * that after the trigger (a trigger whose own quote is that far behind the market is stale too, and
+ * a leg far in the future is bad data). NaN → false.
  */
 export function legsInSync(
   triggerExchTs: number,
   oldestOtherExchTs: number,
+  newestOtherExchTs: number,
   maxExchangeAgeMs: number,
 ): boolean {
-  return (triggerExchTs - oldestOtherExchTs) * 1000 <= maxExchangeAgeMs;
+  return (
+    (triggerExchTs - oldestOtherExchTs) * 1000 <= maxExchangeAgeMs &&
+    (newestOtherExchTs - triggerExchTs) * 1000 <= maxExchangeAgeMs
+  );
 }

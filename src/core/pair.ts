@@ -25,6 +25,9 @@ export interface PairInfo {
   readonly base: string;
   /** Quote currency code as in wsname, e.g. `USD`. */
   readonly quote: string;
+  /** Kraken's asset ids (AssetPairs `base`/`quote`), as balances are keyed, e.g. `XXBT`, `ZUSD`. */
+  readonly baseId: string;
+  readonly quoteId: string;
   /** Price decimals (`pair_decimals`). */
   readonly pairDecimals: number;
   /** Volume decimals (`lot_decimals`). */

@@ -20,6 +20,8 @@ export const UPDATE_STALE = 1;
 export const UPDATE_INVALID = 2;
 /** Pair index outside the table. */
 export const UPDATE_BAD_INDEX = 3;
+/** Kraken timestamp too far ahead of the receive time (MAX_EXCHANGE_AHEAD_US): refused, quote kept. */
+export const UPDATE_FUTURE = 4;
 /**
  * Layout of one parsed update for updateFrom(): the spread scanner writes these six numbers into a
  * preallocated Float64Array, and the table reads them from there (no double arguments to box).
@@ -36,7 +38,18 @@ export const IN_RECV_US = 5;
 export const IN_FIELDS = 6;
 
 export type UpdateCode =
-  typeof UPDATE_ACCEPTED | typeof UPDATE_STALE | typeof UPDATE_INVALID | typeof UPDATE_BAD_INDEX;
+  | typeof UPDATE_ACCEPTED
+  | typeof UPDATE_STALE
+  | typeof UPDATE_INVALID
+  | typeof UPDATE_BAD_INDEX
+  | typeof UPDATE_FUTURE;
+
+/**
+ * How far Kraken's timestamp may be ahead of our receive time (epoch µs) before the update is
+ * refused: one future-dated quote would otherwise freeze the pair (every later, real update would
+ * look older) and pass the leg-sync guard. A second is far beyond clock skew under NTP.
+ */
+export const MAX_EXCHANGE_AHEAD_US = 1_000_000;
 
 export class QuoteTable {
   readonly size: number;
@@ -57,6 +70,7 @@ export class QuoteTable {
 
   acceptedCount = 0;
   staleCount = 0;
+  futureCount = 0;
   invalidCount = 0;
   badIndexCount = 0;
 
@@ -103,6 +117,10 @@ export class QuoteTable {
       this.valid[i] = 0;
       this.invalidCount++;
       return UPDATE_INVALID;
+    }
+    if (exchTs * 1e6 > recvUs + MAX_EXCHANGE_AHEAD_US) {
+      this.futureCount++;
+      return UPDATE_FUTURE;
     }
     if (exchTs < (this.exchTs[i] as number)) {
       this.staleCount++;

@@ -26,6 +26,43 @@ export const RISK_STOP_CODES: Readonly<Record<RiskStopReason, number>> = {
   'max-consecutive-failures': 3,
 };
 
+export const RISK_STOP_REASONS: readonly RiskStopReason[] = [
+  'max-trades-per-minute',
+  'max-daily-loss',
+  'max-consecutive-failures',
+];
+
+export function isRiskStopReason(v: unknown): v is RiskStopReason {
+  return typeof v === 'string' && (RISK_STOP_REASONS as readonly string[]).includes(v);
+}
+
+/**
+ * What a finished trade does to the failures-in-a-row count: a success (sold) resets it, a failure
+ * (rejected by Kraken, stranded, left unknown, not sent) adds one, and a trade that simply did not
+ * happen or only left dust (not filled, stale, dust) leaves it as it was.
+ */
+export type TradeEffect = 'success' | 'failure' | 'neutral';
+
+export function tradeEffect(status: string): TradeEffect {
+  if (status === 'sold') return 'success';
+  if (status === 'rejected' || status === 'stranded' || status === 'unknown' || status === 'failed')
+    return 'failure';
+  return 'neutral';
+}
+
+/** The UTC day (epoch days) of an epoch-ms time. */
+export function utcDay(nowMs: number): number {
+  return Math.floor(nowMs / DAY_MS);
+}
+
+/**
+ * Does a stop journaled at `stoppedAtMs` still hold at `nowMs`? A daily-loss stop ends with its UTC
+ * day; every other stop holds until the operator clears it deliberately.
+ */
+export function stopStillHolds(reason: RiskStopReason, stoppedAtMs: number, nowMs: number): boolean {
+  return reason !== 'max-daily-loss' || utcDay(stoppedAtMs) === utcDay(nowMs);
+}
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
@@ -64,21 +101,27 @@ export function recordTradeStart(s: RiskState, nowMs: number): RiskState {
 }
 
 /**
- * A finished trade: its realised PnL in USD and whether it failed (rejected by an error other than
- * "no fill", stranded, or left unknown). Returns the new state and the limit it reached, if any.
+ * A finished trade: its realised PnL in USD and its effect on the failures in a row (tradeEffect).
+ * Returns the new state and the limit it reached, if any.
  */
 export function recordTradeEnd(
   s: RiskState,
   limits: RiskLimits,
   nowMs: number,
   pnlUsd: number,
-  failed: boolean,
+  effect: TradeEffect,
 ): { state: RiskState; stop: RiskStopReason | null } {
   const rolled = rollDay(s, nowMs);
+  const failures =
+    effect === 'failure'
+      ? rolled.consecutiveFailures + 1
+      : effect === 'success'
+        ? 0
+        : rolled.consecutiveFailures;
   const state: RiskState = {
     ...rolled,
     dayPnlUsd: rolled.dayPnlUsd + (Number.isFinite(pnlUsd) ? pnlUsd : 0),
-    consecutiveFailures: failed ? rolled.consecutiveFailures + 1 : 0,
+    consecutiveFailures: failures,
   };
   let stop: RiskStopReason | null = null;
   if (state.dayPnlUsd < -limits.maxDailyLoss) stop = 'max-daily-loss';

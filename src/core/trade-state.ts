@@ -8,11 +8,13 @@
  *   buy-sent/buy-acked ─timeout|socket-lost→ buy-unknown ─reconciled→ (whatever REST says)
  *   buy-sent/buy-unknown ─reject→ rejected ■            (an order is "rejected" only on Kraken's word)
  *   buy-* ─fill→ same phase, totals summed (every fill of the IOC, not just the first: defect 5)
- *   buy-* ─order-closed|order-canceled→ not-filled ■ | filled | partially-filled | stranded ■ (below ordermin)
+ *   buy-* ─order-closed|order-canceled→ not-filled ■ | filled | partially-filled
+ *       | dust ■ (the fill is below the sell pair's ordermin or costmin: no sell could carry it)
  *   filled/partially-filled/sell-retry ─sell-sent→ sell-sent ─sell-ack→ sell-acked
  *   sell-sent/sell-acked ─timeout|socket-lost→ sell-unknown ─reconciled→ …
  *   sell-* ─sell-fill→ same phase;  sell-reject | sell-closed/-canceled with a sellable remainder →
- *       sell-retry (attempts left) | stranded ■;  everything sold → sold ■
+ *       sell-retry (attempts left) | stranded ■;  everything sellable sold → sold ■ (an unsellable
+ *       remainder below the sell minimums is dust, recorded, not a failure)
  *   any non-terminal except idle ─give-up→ stranded ■
  */
 import { floorToDecimals, roundToDecimals } from './decimals.js';
@@ -42,18 +44,29 @@ export type {
 /** Sell orders per trade unless configured otherwise: the first try and two retries. */
 export const DEFAULT_MAX_SELL_ATTEMPTS = 3;
 
-/** TradeConfig from the two legs' metadata. */
+/** TradeConfig from the two legs' metadata and the sell pair's bid at the decision. */
 export function tradeConfigFor(
   buyPair: Pick<PairInfo, 'lotDecimals'>,
-  sellPair: Pick<PairInfo, 'lotDecimals' | 'ordermin'>,
+  sellPair: Pick<PairInfo, 'lotDecimals' | 'ordermin' | 'costmin'>,
+  sellPriceEstimate: number,
   maxSellAttempts: number = DEFAULT_MAX_SELL_ATTEMPTS,
 ): TradeConfig {
   return {
     buyLotDecimals: buyPair.lotDecimals,
     sellLotDecimals: sellPair.lotDecimals,
     sellOrdermin: sellPair.ordermin,
+    sellCostmin: sellPair.costmin,
+    sellPriceEstimate,
     maxSellAttempts,
   };
+}
+
+/** Kraken's refusals of an order too small for the pair: retrying the same volume cannot help. */
+const BELOW_MINIMUM_ERRORS = /EOrder:(Order|Cost) minimum not met/;
+
+/** True when no sell order on the sell pair could carry `volume` (below ordermin or costmin). */
+export function belowSellMinimum(c: TradeConfig, volume: number): boolean {
+  return volume < c.sellOrdermin || (c.sellCostmin > 0 && volume * c.sellPriceEstimate < c.sellCostmin);
 }
 
 const ZERO: FillTotals = { volume: 0, cost: 0, fee: 0 };
@@ -138,31 +151,36 @@ function finishBuy(s: TradeState, buy: FillTotals): TradeState {
   if (!(filled > 0)) return { ...s, buy: b, phase: 'not-filled' };
   const sellTarget = floorToDecimals(filled, c.sellLotDecimals);
   const dust = roundToDecimals(filled - sellTarget, c.buyLotDecimals);
-  if (!(sellTarget > 0) || sellTarget < c.sellOrdermin) {
+  if (!(sellTarget > 0) || belowSellMinimum(c, sellTarget)) {
     return {
       ...s,
       buy: b,
-      sellTarget,
-      dust,
-      phase: 'stranded',
-      reason: 'filled volume below the sell pair ordermin',
+      sellTarget: 0,
+      dust: filled,
+      phase: 'dust',
+      reason: `filled volume ${filled} below the sell pair minimum (ordermin ${c.sellOrdermin}, costmin ${c.sellCostmin})`,
     };
   }
   const full = filled >= roundToDecimals(s.requestedVolume, c.buyLotDecimals);
   return { ...s, buy: b, sellTarget, dust, phase: full ? 'filled' : 'partially-filled' };
 }
 
-/** A sell order is over (or never existed): sold, retry or stranded. */
+/**
+ * A sell order is over (or never existed): sold, retry or stranded. A remainder no order could
+ * carry (below the sell minimums, or refused by Kraken as such) is dust: the trade is sold.
+ */
 function finishSell(s: TradeState, current: FillTotals, reason: string | undefined): TradeState {
   const sellDone = addTotals(s.sellDone, current);
   const next: TradeState = { ...s, sellDone, sellCurrent: ZERO, reason: reason ?? s.reason };
   const left = nextSellVolume(next);
   if (!(left > 0)) return { ...next, phase: 'sold' };
-  if (left < s.config.sellOrdermin) {
+  if (belowSellMinimum(s.config, left) || BELOW_MINIMUM_ERRORS.test(reason ?? '')) {
     return {
       ...next,
-      phase: 'stranded',
-      reason: `unsold ${left} below ordermin${reason ? ` (${reason})` : ''}`,
+      sellTarget: roundToDecimals(next.sellTarget - left, s.config.sellLotDecimals),
+      dust: roundToDecimals(next.dust + left, s.config.buyLotDecimals),
+      phase: sellDone.volume > 0 ? 'sold' : 'dust',
+      reason: `unsold ${left} below the sell pair minimum${reason ? ` (${reason})` : ''}`,
     };
   }
   if (s.sellAttempts >= s.config.maxSellAttempts) {

@@ -17,12 +17,14 @@ export type TradePhase =
   | 'sell-unknown'
   | 'sell-retry'
   | 'sold'
+  | 'dust'
   | 'stranded';
 
 export const TERMINAL_PHASES: ReadonlySet<TradePhase> = new Set([
   'rejected',
   'not-filled',
   'sold',
+  'dust',
   'stranded',
 ]);
 
@@ -40,9 +42,12 @@ export interface FillTotals {
 export interface TradeConfig {
   /** Lot decimals of the buy pair (fills arrive on this grid). */
   readonly buyLotDecimals: number;
-  /** Lot decimals and ordermin of the sell pair. */
+  /** Lot decimals, ordermin and costmin (quote units; 0 = none) of the sell pair. */
   readonly sellLotDecimals: number;
   readonly sellOrdermin: number;
+  readonly sellCostmin: number;
+  /** The sell pair's bid when the trade was decided: what a sell's cost is checked against. */
+  readonly sellPriceEstimate: number;
   /** Sell orders allowed in total (first attempt included). */
   readonly maxSellAttempts: number;
 }
@@ -56,7 +61,10 @@ export interface TradeState {
   readonly buy: FillTotals;
   /** Total volume to sell: filled buy volume floored to the sell pair's lot decimals. */
   readonly sellTarget: number;
-  /** Sub-lot remainder of the buy that no sell order can carry. */
+  /**
+   * Bought and never to be sold: the sub-lot remainder of the buy, and any remainder below the sell
+   * pair's ordermin/costmin. Recorded and valued, not a failure (no order could carry it).
+   */
   readonly dust: number;
   readonly sellTxid: string | undefined;
   readonly sellAttempts: number;

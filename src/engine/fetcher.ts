@@ -14,12 +14,18 @@ import {
   BAL_USDC,
   BAL_USDT,
   BAL_XBT,
+  BAL_SPENT_EUR_AT_FETCH,
+  BAL_SPENT_USD_AT_FETCH,
   BALANCE_FIELDS,
+  SPENT_EUR,
+  SPENT_FIELDS,
+  SPENT_USD,
   FEE_COIN_TAKER,
   FEE_FIELDS,
   FEE_STABLE_TAKER,
   type SharedState,
 } from './shared-state.js';
+import { SEQ_READ_OK } from './seqlock.js';
 import { errorText } from './worker-context.js';
 
 export const BALANCE_INTERVAL_MS = 2_000;
@@ -58,6 +64,7 @@ export interface FetcherOptions {
 export class Fetcher {
   private readonly balances = new Float64Array(BALANCE_FIELDS);
   private readonly fees = new Float64Array(FEE_FIELDS);
+  private readonly spent = new Float64Array(SPENT_FIELDS);
   private balanceTimer: NodeJS.Timeout | null = null;
   private feeTimer: NodeJS.Timeout | null = null;
   private balanceFailures = 0;
@@ -122,8 +129,12 @@ export class Fetcher {
       return true;
     }
     try {
+      // What the trader had spent when we asked: anything spent later may be missing from the answer.
+      if (this.o.shared.spent.read(this.spent) !== SEQ_READ_OK) this.spent.fill(0);
       const ex = await rest.balanceEx();
       this.balances.fill(0);
+      this.balances[BAL_SPENT_USD_AT_FETCH] = this.spent[SPENT_USD] as number;
+      this.balances[BAL_SPENT_EUR_AT_FETCH] = this.spent[SPENT_EUR] as number;
       for (const [slot, ids] of ASSET_SLOTS) {
         let total = 0;
         for (const id of ids) total += ex[id]?.available ?? 0;

@@ -4,24 +4,33 @@
  * node-latency.md §2–3); balances and fees are re-read from their seqlocks only when the fetcher
  * has written new ones (one Atomics.load per update to notice).
  */
-import { QuoteTable, UPDATE_ACCEPTED, UPDATE_STALE } from '../core/quote-table.js';
+import { QuoteTable, UPDATE_ACCEPTED, UPDATE_FUTURE, UPDATE_STALE } from '../core/quote-table.js';
 import { buildPairMeta, type PairMeta } from '../core/pair-meta.js';
 import { createEvalParams, evaluateAt, type EvalParams } from '../core/arbitrage.js';
 import { EVAL_OPPORTUNITY } from '../core/eval-codes.js';
-import { DIR_EUR_TO_USD, OPP_DIRECTION, OPPORTUNITY_FIELDS, stampOpportunity } from '../core/opportunity.js';
+import {
+  DIR_EUR_TO_USD,
+  OPP_BUY_PAIR,
+  OPP_DIRECTION,
+  OPP_SELL_PAIR,
+  OPPORTUNITY_FIELDS,
+  stampOpportunity,
+} from '../core/opportunity.js';
 import { coinOfPairIndex } from '../core/pair-index.js';
 import type { ListenerPairs } from '../core/pair-universe.js';
 import {
-  BAL_EUR,
-  BAL_USD,
+  availableAfterSpend,
   BALANCE_FIELDS,
   FEE_COIN_TAKER,
   FEE_FIELDS,
+  SPENT_FIELDS,
   type SharedState,
 } from './shared-state.js';
-import { SEQ_READ_OK } from './seqlock.js';
+import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './seqlock.js';
 import {
   CTR_DROP_BALANCE_UNAVAILABLE,
+  CTR_DROP_PAIR_NOT_ONLINE,
+  CTR_FUTURE_TIMESTAMP,
   CTR_DROP_SLOT_FULL,
   CTR_DROP_TRADER_BUSY,
   CTR_DROP_TRADING_DISABLED,
@@ -77,6 +86,8 @@ export class Listener {
   private readonly params: EvalParams;
   private readonly scratch = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly balances = new Float64Array(BALANCE_FIELDS);
+  private readonly spent = new Float64Array(SPENT_FIELDS);
+  private spentWrites = -1;
   private readonly fees = new Float64Array(FEE_FIELDS);
   private readonly row: Float64Array;
   private readonly evalColumn0: number;
@@ -114,6 +125,7 @@ export class Listener {
     const code = this.table.updateFrom(i, out, 0);
     if (code !== UPDATE_ACCEPTED) {
       if (code === UPDATE_STALE) bump(row, CTR_OUT_OF_ORDER);
+      else if (code === UPDATE_FUTURE) bump(row, CTR_FUTURE_TIMESTAMP);
       else bump(row, CTR_MALFORMED);
       return;
     }
@@ -147,6 +159,13 @@ export class Listener {
       bump(row, CTR_DROP_TRADING_DISABLED);
       return;
     }
+    if (
+      !shared.isPairTradable(s[OPP_BUY_PAIR] as number) ||
+      !shared.isPairTradable(s[OPP_SELL_PAIR] as number)
+    ) {
+      bump(row, CTR_DROP_PAIR_NOT_ONLINE);
+      return;
+    }
     if (shared.isTraderBusy()) {
       bump(row, CTR_DROP_TRADER_BUSY);
       return;
@@ -155,15 +174,21 @@ export class Listener {
     else bump(row, CTR_DROP_SLOT_FULL);
   }
 
-  /** Re-reads balances and fees only when the fetcher has written since the last read. */
+  /**
+   * Re-reads balances, the trader's spend and fees only when their writer has written since the
+   * last read. Sizing uses the fetched balance minus what trades spent since that fetch began.
+   */
   private refreshAccount(): void {
     const shared = this.shared;
     const bw = shared.balances.writes();
-    if (bw !== this.balanceWrites) {
-      if (shared.balances.read(this.balances) === SEQ_READ_OK) {
+    const sw = shared.spent.writes();
+    if (bw !== this.balanceWrites || sw !== this.spentWrites) {
+      const spentOk = sw === this.spentWrites || shared.spent.read(this.spent) !== SEQ_READ_CONTENDED;
+      if (spentOk && shared.balances.read(this.balances) === SEQ_READ_OK) {
         this.balanceWrites = bw;
-        this.params.balanceUsd = this.balances[BAL_USD] as number;
-        this.params.balanceEur = this.balances[BAL_EUR] as number;
+        this.spentWrites = sw;
+        this.params.balanceUsd = availableAfterSpend(this.balances, this.spent, 'USD');
+        this.params.balanceEur = availableAfterSpend(this.balances, this.spent, 'EUR');
       }
     }
     const fw = shared.fees.writes();

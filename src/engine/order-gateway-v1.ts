@@ -1,7 +1,7 @@
 /** OrderGateway over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
-import { KrakenPrivateV1 } from '../kraken/ws/private-v1.js';
+import { KrakenPrivateV1, type AddOrderResult } from '../kraken/ws/private-v1.js';
 import type { AddOrderParams } from '../kraken/ws/messages-v1.js';
-import type { GatewayAck, GatewayOrder } from './order-gateway.js';
+import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
   SessionGateway,
@@ -12,11 +12,11 @@ import type { TrackedStatus } from './order-tracker.js';
 
 export type GatewayV1Options = OrderGatewayOptions;
 
-export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivateV1> {
+export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResult, KrakenPrivateV1> {
   protected readonly client: KrakenPrivateV1;
 
   constructor(o: GatewayV1Options) {
-    super();
+    super(o);
     this.client = new KrakenPrivateV1(
       {
         url: o.url,
@@ -27,15 +27,14 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
       },
       {
         ...sessionHandlers(o, () => this.closing),
+        onLateAck: (ack) => this.onLateAck(ack),
         onTrade: (t, snapshot) => {
           if (snapshot) return;
-          o.tracker.addFill(t.ordertxid, {
-            tradeId: t.tradeId,
-            volume: t.vol,
-            price: t.price,
-            cost: t.cost,
-            fee: t.fee,
-          });
+          o.tracker.addFill(
+            t.ordertxid,
+            { tradeId: t.tradeId, volume: t.vol, price: t.price, cost: t.cost, fee: t.fee },
+            t.userref,
+          );
         },
         onOrder: (order, _delta, snapshot) => {
           if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending')
@@ -46,6 +45,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
             cost: order.cost,
             fee: order.fee,
             reason: order.cancel_reason,
+            userref: order.userref,
           });
         },
         onGap: (channel, expected, received, reason) => reportGap(o, { channel, expected, received, reason }),
@@ -58,11 +58,18 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
     );
   }
 
-  async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder(this.toParams(order));
+  protected send(params: AddOrderParams): Promise<AddOrderResult> {
+    return this.client.addOrder(params);
+  }
+
+  protected toAck(r: AddOrderResult): GatewayAck & { reqId: number } {
     return r.status === 'ok'
-      ? { status: 'ok', txid: r.txid }
-      : { status: 'error', errorMessage: r.errorMessage };
+      ? { status: 'ok', txid: r.txid, reqId: r.reqid }
+      : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqid };
+  }
+
+  protected isAddResult(r: unknown): r is AddOrderResult {
+    return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
   protected toParams(order: GatewayOrder): AddOrderParams {
@@ -74,6 +81,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, KrakenPrivate
       price: order.price,
       timeinforce: order.timeinforce,
       userref: order.userref,
+      deadline: deadlineText(order.deadlineMs),
     };
   }
 }

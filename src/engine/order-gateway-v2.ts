@@ -3,10 +3,10 @@
  * order-gateway-v1.ts: `trade` reports become tracker fills, order status changes become tracker
  * updates (v2 status → the tracker's v1-style status), gaps and closes trigger reconciliation.
  */
-import { KrakenPrivateV2 } from '../kraken/ws-v2/private-v2.js';
+import { KrakenPrivateV2, type AddOrderV2Result } from '../kraken/ws-v2/private-v2.js';
 import type { AddOrderV2Params } from '../kraken/ws-v2/messages-v2.js';
 import type { ExecutionReport } from '../kraken/ws-v2/executions-parse.js';
-import type { GatewayAck, GatewayOrder } from './order-gateway.js';
+import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
   SessionGateway,
@@ -43,13 +43,13 @@ export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
   return EXEC_TYPE_STATUS[r.execType];
 }
 
-export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPrivateV2> {
+export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2Result, KrakenPrivateV2> {
   protected readonly client: KrakenPrivateV2;
   /** Sum of trade fees per order id: v2 reports carry per-execution fees, no cumulative fee. */
   private readonly fees = new Map<string, number>();
 
   constructor(o: GatewayV2Options) {
-    super();
+    super(o);
     this.client = new KrakenPrivateV2(
       {
         url: o.url,
@@ -60,6 +60,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
       },
       {
         ...sessionHandlers(o, () => this.closing),
+        onLateAck: (ack) => this.onLateAck(ack),
         onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),
         onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
         onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),
@@ -77,11 +78,18 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
     return this.client;
   }
 
-  async addOrder(order: GatewayOrder): Promise<GatewayAck> {
-    const r = await this.client.addOrder(this.toParams(order));
+  protected send(params: AddOrderV2Params): Promise<AddOrderV2Result> {
+    return this.client.addOrder(params);
+  }
+
+  protected toAck(r: AddOrderV2Result): GatewayAck & { reqId: number } {
     return r.status === 'ok'
-      ? { status: 'ok', txid: r.orderId }
-      : { status: 'error', errorMessage: r.errorMessage };
+      ? { status: 'ok', txid: r.orderId, reqId: r.reqId }
+      : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqId };
+  }
+
+  protected isAddResult(r: unknown): r is AddOrderV2Result {
+    return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
   private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
@@ -90,19 +98,27 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
       // Snapshot trades happened before we started: never new fills (as v1's ownTrades snapshot).
       fee = (fee ?? 0) + r.feeTotal;
       this.rememberFee(r.orderId, fee);
-      tracker.addFill(r.orderId, {
-        tradeId: String(r.tradeId ?? r.execId),
-        volume: r.lastQty as number,
-        price: r.lastPrice as number,
-        cost: r.cost as number,
-        fee: r.feeTotal,
-      });
+      tracker.addFill(
+        r.orderId,
+        {
+          tradeId: String(r.tradeId ?? r.execId),
+          volume: r.lastQty as number,
+          price: r.lastPrice as number,
+          cost: r.cost as number,
+          fee: r.feeTotal,
+        },
+        r.orderUserref,
+      );
     }
     const status = trackedStatusOf(r);
     // The open-orders snapshot describes live orders; a final one there is old news (as v1).
     if (snapshot && status !== undefined && status !== 'open' && status !== 'pending') return;
-    if (status === undefined && r.cumQty === undefined && r.reason === undefined) return;
+    if (status === undefined && r.cumQty === undefined && r.reason === undefined) {
+      tracker.notePlaced(r.orderUserref, r.orderId);
+      return;
+    }
     tracker.updateOrder(r.orderId, {
+      userref: r.orderUserref,
       status,
       volExec: r.cumQty,
       cost: r.cumCost,
@@ -129,6 +145,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, KrakenPriva
       limit_price: order.price,
       time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
       order_userref: order.userref,
+      deadline: deadlineText(order.deadlineMs),
     };
   }
 }

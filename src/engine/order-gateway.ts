@@ -1,8 +1,8 @@
 /**
  * The trader's view of order entry, whatever the WebSocket API version: send an order, get
  * Kraken's word (ok with txid, or an error string). A timeout or a lost socket throws
- * OrderOutcomeUnknownError; nothing sent throws OrderNotSentError. Fills and status changes go to
- * the OrderTracker as they stream in.
+ * OrderOutcomeUnknownError; nothing sent throws OrderNotSentError. Fills, status changes and acks
+ * that arrive after the trader stopped waiting go to the OrderTracker as they stream in.
  */
 import type { PairInfo } from '../core/pair.js';
 
@@ -15,7 +15,13 @@ export interface GatewayOrder {
   /** Formatted to the pair's price decimals (limit orders). */
   price?: string;
   timeinforce?: 'IOC';
+  /** One per order attempt (never reused within a trade), so the stream and REST name it alone. */
   userref: number;
+  /**
+   * Epoch ms after which Kraken's matching engine rejects the order instead of executing it
+   * (Kraken's `deadline`, sent as RFC3339): what makes an order whose ack was lost decidable.
+   */
+  deadlineMs: number;
 }
 
 export type GatewayAck = { status: 'ok'; txid: string } | { status: 'error'; errorMessage: string };
@@ -28,4 +34,9 @@ export interface OrderGateway {
   rehearse?(order: GatewayOrder): void;
   start(): void;
   close(): void;
+}
+
+/** Kraken's `deadline` text: RFC3339 in UTC with milliseconds. */
+export function deadlineText(deadlineMs: number): string {
+  return new Date(deadlineMs).toISOString();
 }

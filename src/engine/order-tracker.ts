@@ -1,7 +1,10 @@
 /**
- * Follows our orders on the private stream: every fill (ownTrades) and every status change
- * (openOrders) by order id, whatever arrives first — fills can precede the addOrder ack, and the
- * closing status can precede the last fill. The trader waits on `waitFinal` and reads the totals.
+ * Follows our orders on the private stream: every fill (ownTrades / executions trades) and every
+ * status change (openOrders / executions) by order id, whatever arrives first — fills can precede
+ * the ack, and the closing status can precede the last fill. Each order attempt carries its own
+ * userref, so an order whose ack never came is still recognised when the stream names it, and a
+ * late ack (after the trader stopped waiting for it) is kept here instead of being dropped: the
+ * trader's leg routine (order-leg.ts) reads all of it while an order's outcome is in doubt.
  */
 export type TrackedStatus = 'pending' | 'open' | 'closed' | 'canceled' | 'expired';
 
@@ -24,6 +27,11 @@ export interface TrackedOrder {
   reason: string | undefined;
 }
 
+/** What the stream (or a late ack) said about one order attempt, by its userref. */
+export type UserrefNews =
+  /** `via`: the order stream named it (pending/new report, a fill) or its ack came late. */
+  { kind: 'placed'; txid: string; via: 'stream' | 'late-ack' } | { kind: 'rejected'; error: string };
+
 const FINAL: ReadonlySet<TrackedStatus> = new Set(['closed', 'canceled', 'expired']);
 /** Orders remembered at most; the oldest are forgotten first (the trader handles one at a time). */
 const MAX_TRACKED = 512;
@@ -32,14 +40,26 @@ export function isFinalStatus(status: TrackedStatus | undefined): boolean {
   return status !== undefined && FINAL.has(status);
 }
 
+/** Insert into a bounded insertion-ordered map, forgetting the oldest entry past `max`. */
+function remember<K, V>(m: Map<K, V>, k: K, v: V, max: number): void {
+  m.delete(k);
+  m.set(k, v);
+  if (m.size > max) m.delete(m.keys().next().value as K);
+}
+
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
+  private readonly byUserref = new Map<number, UserrefNews>();
   private readonly waiters = new Map<string, Array<() => void>>();
-  /** Listener for fills of a given order, so the trader can journal each as it comes. */
-  onFill: ((txid: string, fill: TrackedFill) => void) | null = null;
+  private readonly changeWaiters = new Set<() => void>();
 
   get(txid: string): TrackedOrder | undefined {
     return this.orders.get(txid);
+  }
+
+  /** The order id or Kraken's refusal for an order attempt, once the stream or a late ack said. */
+  newsFor(userref: number): UserrefNews | undefined {
+    return this.byUserref.get(userref);
   }
 
   private entry(txid: string): TrackedOrder {
@@ -54,28 +74,47 @@ export class OrderTracker {
         fee: undefined,
         reason: undefined,
       };
-      this.orders.set(txid, o);
-      if (this.orders.size > MAX_TRACKED) {
-        const oldest = this.orders.keys().next().value as string;
-        this.orders.delete(oldest);
-      }
+      remember(this.orders, txid, o, MAX_TRACKED);
     }
     return o;
   }
 
+  /** The stream or a late ack tied an order id to one of our userrefs. */
+  notePlaced(userref: number | undefined, txid: string, via: 'stream' | 'late-ack' = 'stream'): void {
+    if (userref === undefined || userref === 0) return;
+    if (this.byUserref.get(userref)?.kind === 'placed') return;
+    remember(this.byUserref, userref, { kind: 'placed', txid, via }, MAX_TRACKED);
+    this.wake(txid);
+  }
+
+  /** Kraken refused an order attempt after we stopped waiting for its ack (a late error ack). */
+  noteRejected(userref: number, error: string): void {
+    if (this.byUserref.get(userref)?.kind === 'placed') return;
+    remember(this.byUserref, userref, { kind: 'rejected', error }, MAX_TRACKED);
+    this.notifyChange();
+  }
+
   /** A live fill (never a snapshot trade: those happened before we started). Duplicates are ignored. */
-  addFill(txid: string, fill: TrackedFill): void {
+  addFill(txid: string, fill: TrackedFill, userref?: number): void {
+    this.notePlaced(userref, txid);
     const o = this.entry(txid);
     if (o.fills.some((f) => f.tradeId === fill.tradeId)) return;
     o.fills.push(fill);
-    this.onFill?.(txid, fill);
     this.wake(txid);
   }
 
   updateOrder(
     txid: string,
-    update: { status?: TrackedStatus; volExec?: number; cost?: number; fee?: number; reason?: string },
+    update: {
+      status?: TrackedStatus;
+      volExec?: number;
+      cost?: number;
+      fee?: number;
+      reason?: string;
+      userref?: number;
+    },
   ): void {
+    this.notePlaced(update.userref, txid);
     const o = this.entry(txid);
     if (update.status !== undefined && !isFinalStatus(o.status)) o.status = update.status;
     if (update.volExec !== undefined) o.volExec = update.volExec;
@@ -92,13 +131,38 @@ export class OrderTracker {
   }
 
   /**
+   * Final, and every executed volume Kraken reported has arrived as a fill. A close that names no
+   * executed volume and brought no fill is not settled: a fill may still be on its way (v1 sends a
+   * status-only `closed` that can precede the ownTrades fill), so it is confirmed elsewhere (REST).
+   */
+  isSettled(txid: string): boolean {
+    const o = this.orders.get(txid);
+    if (o === undefined || !isFinalStatus(o.status)) return false;
+    if (o.volExec === undefined) return o.fills.length > 0;
+    return this.filledVolume(txid) + 1e-12 >= o.volExec;
+  }
+
+  /** Resolves at the next change to any order (or news of one), or after `timeoutMs`. */
+  changed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.changeWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      this.changeWaiters.add(done);
+    });
+  }
+
+  /**
    * Resolves true once the order is final AND every executed volume Kraken reported has arrived as
    * a fill (or `graceMs` after it became final), false on timeout.
    */
   waitFinal(txid: string, timeoutMs: number, graceMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      let finalSince = 0;
       let done = false;
+      let graceTimer: NodeJS.Timeout | null = null;
       const timer = setTimeout(() => finish(isFinalStatus(this.orders.get(txid)?.status)), timeoutMs);
       const finish = (ok: boolean): void => {
         if (done) return;
@@ -113,19 +177,11 @@ export class OrderTracker {
         }
         resolve(ok);
       };
-      let graceTimer: NodeJS.Timeout | null = null;
       const check = (): void => {
-        const o = this.orders.get(txid);
-        if (o === undefined || !isFinalStatus(o.status)) return;
-        const filled = this.filledVolume(txid);
-        if (o.volExec === undefined || filled + 1e-12 >= o.volExec) {
-          finish(true);
-          return;
-        }
-        if (finalSince === 0) {
-          finalSince = 1;
+        if (this.isSettled(txid)) return finish(true);
+        // Final, but fills Kraken counted have not all arrived: give them `graceMs`.
+        if (graceTimer === null && isFinalStatus(this.orders.get(txid)?.status))
           graceTimer = setTimeout(() => finish(true), graceMs);
-        }
       };
       const list = this.waiters.get(txid) ?? [];
       list.push(check);
@@ -137,5 +193,10 @@ export class OrderTracker {
   private wake(txid: string): void {
     const list = this.waiters.get(txid);
     if (list) for (const w of [...list]) w();
+    this.notifyChange();
+  }
+
+  private notifyChange(): void {
+    for (const w of [...this.changeWaiters]) w();
   }
 }

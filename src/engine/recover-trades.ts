@@ -1,9 +1,14 @@
 /**
- * At start-up in trade mode: finish the journal's account of trades a crash interrupted. Kraken is
- * asked (by the trade's userref) what became of its orders; fills the journal lacks are journaled
- * from Kraken's totals, and the trade gets its outcome — stranded if coins were bought and not
- * all sold, which is alerted. Nothing is traded here; the operator decides what to do with them.
+ * At start-up in trade mode: finish the journal's account of trades a crash interrupted or that
+ * ended with an order still in doubt (journal/unfinished-trades.ts). First it waits until every such
+ * order's deadline has passed (before that an order Kraken has not shown yet may still execute),
+ * then asks Kraken once for the orders of the period and matches each order attempt by its own
+ * userref (or its txid). Fills the journal lacks are journaled from Kraken's totals, and the trade
+ * gets a new outcome — stranded if coins were bought and not all sold, which is alerted with its
+ * size and value. Nothing is traded here; the operator decides what to do with stranded coins.
  */
+import type { PairInfo } from '../core/pair.js';
+import type { TradeOutcome, TradeOutcomeStatus } from '../core/trade-outcome.js';
 import type { KrakenRestClient } from '../kraken/rest.js';
 import type { OrderInfo } from '../kraken/order-parse.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
@@ -15,101 +20,221 @@ import { errorText } from './worker-context.js';
 
 /** Below this a leftover is float noise, not inventory. */
 const VOLUME_EPSILON = 1e-9;
+/** ClosedOrders pages of 50: at most this many pages are read. */
+const MAX_CLOSED_PAGES = 20;
+const CLOSED_PAGE = 50;
+const LOOKBACK_SEC = 5;
 
 export interface RecoveryResult {
   unfinished: number;
   recovered: number;
   stranded: number;
   failed: number;
+  /** One per trade settled here, for the run summary and the alerts. */
+  outcomes: TradeOutcome[];
 }
 
-async function ordersOf(rest: KrakenRestClient, t: UnfinishedTrade): Promise<OrderInfo[]> {
-  const open = await rest.openOrders({ userref: t.userref });
-  const closed = await rest.closedOrders({ userref: t.userref, start: Math.floor(t.startedUs / 1e6) - 5 });
+export interface RecoveryDeps {
+  journal: Pick<JournalWriter, 'append'>;
+  rest: KrakenRestClient;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  /** Pairs by v1 wsname: the sell pair's minimums tell dust from stranded coins. */
+  pairByWsname: (wsname: string) => PairInfo | undefined;
+  nowMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Past an order's deadline, how long before Kraken's "not found" is believed. */
+  deadlineMarginMs: number;
+}
+
+/** Every order Kraken lists since `startSec`: open ones, then closed ones page by page. */
+async function ordersSince(rest: KrakenRestClient, startSec: number): Promise<OrderInfo[]> {
   const all = new Map<string, OrderInfo>();
-  for (const o of [...Object.values(open), ...Object.values(closed.orders)]) {
-    if (o.userref === t.userref || o.userref === null) all.set(o.txid, o);
+  for (const o of Object.values(await rest.openOrders())) all.set(o.txid, o);
+  for (let page = 0; page < MAX_CLOSED_PAGES; page++) {
+    const r = await rest.closedOrders({ start: startSec, ofs: page * CLOSED_PAGE });
+    for (const o of Object.values(r.orders)) all.set(o.txid, o);
+    if ((page + 1) * CLOSED_PAGE >= r.count) break;
   }
   return [...all.values()];
 }
 
-export async function recoverUnfinishedTrades(
-  dir: string,
-  journal: Pick<JournalWriter, 'append'>,
-  rest: KrakenRestClient,
-  log: Logger,
-  alert: (a: AlertEvent) => void,
-): Promise<RecoveryResult> {
+/** The orders of one trade: each attempt's by txid, else by its userref and side. */
+function ordersOf(t: UnfinishedTrade, orders: readonly OrderInfo[]): OrderInfo[] {
+  const mine = new Map<string, OrderInfo>();
+  for (const a of t.attempts) {
+    for (const o of orders) {
+      const byTxid = a.txid !== undefined && o.txid === a.txid;
+      const byRef = o.userref === a.userref && o.type === a.leg;
+      if (byTxid || byRef) mine.set(o.txid, o);
+    }
+  }
+  return [...mine.values()];
+}
+
+export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Promise<RecoveryResult> {
   const unfinished = findUnfinishedTrades(
-    readJournal(dir, { onWarning: (w) => log.warn('journal', { ...w }) }),
+    readJournal(dir, { onWarning: (w) => d.log.warn('journal', { ...w }) }),
   );
-  const result: RecoveryResult = { unfinished: unfinished.length, recovered: 0, stranded: 0, failed: 0 };
+  const result: RecoveryResult = {
+    unfinished: unfinished.length,
+    recovered: 0,
+    stranded: 0,
+    failed: 0,
+    outcomes: [],
+  };
+  if (unfinished.length === 0) return result;
+  const settledAfterMs =
+    Math.max(0, ...unfinished.flatMap((t) => t.attempts.map((a) => a.deadlineMs))) + d.deadlineMarginMs;
+  const waitMs = settledAfterMs - d.nowMs();
+  if (waitMs > 0) {
+    d.log.warn('interrupted trades: waiting for their orders’ deadlines before asking Kraken', {
+      trades: unfinished.length,
+      waitMs: Math.round(waitMs),
+    });
+    await d.sleep(waitMs);
+  }
+  let orders: OrderInfo[];
+  try {
+    const startSec = Math.floor(Math.min(...unfinished.map((t) => t.startedUs / 1e6))) - LOOKBACK_SEC;
+    orders = await ordersSince(d.rest, startSec);
+  } catch (err) {
+    result.failed = unfinished.length;
+    d.log.error('could not reconcile interrupted trades', {
+      trades: unfinished.length,
+      error: errorText(err),
+    });
+    d.alert({
+      key: 'recover',
+      severity: 'critical',
+      text: `${unfinished.length} interrupted trade(s) could not be reconciled with Kraken (${errorText(err)}); the next start tries again`,
+    });
+    return result;
+  }
   for (const t of unfinished) {
-    let orders: OrderInfo[];
-    try {
-      orders = await ordersOf(rest, t);
-    } catch (err) {
+    const mine = ordersOf(t, orders);
+    if (mine.some((o) => o.status === 'open' || o.status === 'pending')) {
       result.failed++;
-      log.error('could not reconcile an interrupted trade', { tradeId: t.tradeId, error: errorText(err) });
-      alert({
+      d.alert({
         key: 'recover',
         severity: 'critical',
-        text: `Trade ${t.tradeId} was interrupted and could not be reconciled: ${errorText(err)}`,
+        text: `Interrupted trade ${t.tradeId} has an order still open at Kraken: ${mine.map((o) => o.txid).join(', ')}`,
       });
       continue;
     }
-    let bought = 0;
-    let sold = 0;
-    for (const o of orders) {
-      const missing = o.volumeExecuted - (t.journaledByTxid.get(o.txid) ?? 0);
-      if (missing > VOLUME_EPSILON) {
-        // Kraken's totals are the truth; the journal gets what it lacks, pro rata.
-        const share = missing / o.volumeExecuted;
-        const cost = o.cost * share;
-        journal.append(o.type === 'buy' ? 'fill' : 'sell-fill', t.tradeId, {
-          pair: o.type === 'buy' ? t.buyPair : t.sellPair,
-          price: cost / missing,
-          volume: missing,
-          cost,
-          fee: o.fee * share,
-          fillId: `${o.txid}:recovered`,
-          txid: o.txid,
-          source: 'restart-recovery',
-        });
-      }
-      if (o.type === 'buy') bought += o.volumeExecuted;
-      else sold += o.volumeExecuted;
-    }
-    const left = bought - sold;
-    const status = bought <= VOLUME_EPSILON ? 'not-filled' : left > VOLUME_EPSILON ? 'stranded' : 'sold';
-    journal.append('reconciled', t.tradeId, {
-      leg: 'restart',
-      orders: orders.map((o) => o.txid),
-      bought,
-      sold,
-    });
-    if (status === 'stranded') {
-      journal.append('stranded', t.tradeId, {
-        asset: t.base,
-        volume: left,
-        reason: 'interrupted by a restart',
-      });
-      alert({
-        key: 'recover-stranded',
-        severity: 'critical',
-        text: `Interrupted trade ${t.tradeId}: ${left} ${t.base} bought and not sold`,
-      });
-      result.stranded++;
-    }
-    journal.append('outcome', t.tradeId, { status, reason: 'recovered after a restart', bought, sold });
-    log.warn('interrupted trade reconciled', {
-      tradeId: t.tradeId,
-      status,
-      bought,
-      sold,
-      orders: orders.length,
-    });
+    const outcome = settleTrade(t, mine, d);
+    result.outcomes.push(outcome);
     result.recovered++;
+    if (outcome.status === 'stranded') result.stranded++;
   }
   return result;
+}
+
+/** Journals what Kraken says of one trade's orders and its new outcome. */
+function settleTrade(t: UnfinishedTrade, mine: readonly OrderInfo[], d: RecoveryDeps): TradeOutcome {
+  let bought = 0;
+  let sold = 0;
+  let spent = 0;
+  let received = 0;
+  for (const o of mine) {
+    const missing = o.volumeExecuted - (t.journaledByTxid.get(o.txid) ?? 0);
+    if (missing > VOLUME_EPSILON) {
+      // Kraken's totals are the truth; the journal gets what it lacks, pro rata.
+      const share = missing / o.volumeExecuted;
+      const cost = o.cost * share;
+      d.journal.append(o.type === 'buy' ? 'fill' : 'sell-fill', t.tradeId, {
+        pair: o.type === 'buy' ? t.buyPair : t.sellPair,
+        price: cost / missing,
+        volume: missing,
+        cost,
+        fee: o.fee * share,
+        fillId: `${o.txid}:recovered`,
+        txid: o.txid,
+        source: 'restart-recovery',
+      });
+    }
+    if (o.type === 'buy') {
+      bought += o.volumeExecuted;
+      spent += o.cost + o.fee;
+    } else {
+      sold += o.volumeExecuted;
+      received += o.cost - o.fee;
+    }
+  }
+  const left = bought - sold;
+  const sellPair = d.pairByWsname(t.sellPair);
+  const price = t.expectedSellPrice;
+  const isDust =
+    sellPair !== undefined &&
+    (left < sellPair.ordermin || (sellPair.costmin > 0 && left * price < sellPair.costmin));
+  const status: TradeOutcomeStatus =
+    bought <= VOLUME_EPSILON
+      ? 'not-filled'
+      : left <= VOLUME_EPSILON
+        ? 'sold'
+        : isDust
+          ? sold > VOLUME_EPSILON
+            ? 'sold'
+            : 'dust'
+          : 'stranded';
+  const usdToEur = t.direction === 'USD->EUR';
+  const fx = t.eurUsd;
+  const pnlUsd = Number.isFinite(fx) ? (usdToEur ? received * fx - spent : received - spent * fx) : 0;
+  const leftValueUsd = left > VOLUME_EPSILON ? left * price * (usdToEur && Number.isFinite(fx) ? fx : 1) : 0;
+  d.journal.append('reconciled', t.tradeId, {
+    leg: 'restart',
+    orders: mine.map((o) => o.txid),
+    bought,
+    sold,
+  });
+  if (left > VOLUME_EPSILON) {
+    d.journal.append('stranded', t.tradeId, {
+      asset: t.base,
+      volume: left,
+      valueUsd: leftValueUsd,
+      reason: isDust ? 'dust: below the sell pair minimum' : 'interrupted by a restart',
+      pair: t.sellPair,
+      ...(isDust ? { dust: true } : {}),
+    });
+  }
+  d.journal.append('outcome', t.tradeId, {
+    status,
+    reason: 'recovered after a restart',
+    bought,
+    sold,
+    dust: isDust ? left : 0,
+    pnlUsd,
+    pnlEur: Number.isFinite(fx) ? pnlUsd / fx : 0,
+    strandedValueUsd: status === 'stranded' ? leftValueUsd : 0,
+    ...(Number.isFinite(fx) ? {} : { pnlNote: 'no FX rate in the intent: PnL not valued' }),
+  });
+  if (status === 'stranded')
+    d.alert({
+      key: 'recover-stranded',
+      severity: 'critical',
+      text: `Interrupted trade ${t.tradeId}: ${left} ${t.base} bought and not sold (≈ ${leftValueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
+    });
+  d.log.warn('interrupted trade reconciled', {
+    tradeId: t.tradeId,
+    status,
+    bought,
+    sold,
+    orders: mine.length,
+  });
+  return {
+    tradeId: t.tradeId,
+    status,
+    buyPair: t.buyPair,
+    sellPair: t.sellPair,
+    boughtVolume: bought,
+    soldVolume: sold,
+    pnlUsd,
+    pnlEur: Number.isFinite(fx) ? pnlUsd / fx : 0,
+    strandedVolume: status === 'stranded' ? left : 0,
+    strandedAsset: t.base,
+    strandedValueUsd: status === 'stranded' ? leftValueUsd : 0,
+    dustVolume: isDust ? left : 0,
+    reason: 'recovered after a restart',
+    decisionToSendUs: Number.NaN,
+  };
 }

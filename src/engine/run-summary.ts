@@ -46,15 +46,15 @@ export class TradeLedger {
   readonly outcomes: TradeOutcomeMessage[] = [];
   pnlUsd = 0;
   pnlEur = 0;
-  /** Asset → unsold volume from stranded or unknown trades. */
+  /** Asset → bought and unsold volume: stranded or unknown trades, and dust below the sell minimums. */
   readonly stranded: Record<string, number> = {};
 
   add(o: TradeOutcomeMessage): void {
     this.outcomes.push(o);
     this.pnlUsd += Number.isFinite(o.pnlUsd) ? o.pnlUsd : 0;
     this.pnlEur += Number.isFinite(o.pnlEur) ? o.pnlEur : 0;
-    if (o.strandedVolume > 0)
-      this.stranded[o.strandedAsset] = (this.stranded[o.strandedAsset] ?? 0) + o.strandedVolume;
+    const unsold = o.strandedVolume + o.dustVolume;
+    if (unsold > 0) this.stranded[o.strandedAsset] = (this.stranded[o.strandedAsset] ?? 0) + unsold;
   }
 
   count(status: TradeOutcomeMessage['status']): number {

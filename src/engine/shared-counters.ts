@@ -34,8 +34,12 @@ export const CTR_DROP_TRADING_DISABLED = 8;
 export const CTR_DROP_BALANCE_UNAVAILABLE = 9;
 /** Updates ignored because their Kraken timestamp is older than the stored one. */
 export const CTR_OUT_OF_ORDER = 10;
+/** Updates refused: Kraken's timestamp is further ahead of this machine's clock than the tolerance. */
+export const CTR_FUTURE_TIMESTAMP = 11;
+/** Dropped because a leg's pair is no longer online at Kraken (AssetPairs status). */
+export const CTR_DROP_PAIR_NOT_ONLINE = 12;
 /** Number of fixed columns; evaluation-code columns follow. */
-export const CTR_FIXED_COLUMNS = 11;
+export const CTR_FIXED_COLUMNS = 13;
 
 export const COUNTER_NAMES: readonly string[] = [
   'updates',
@@ -49,6 +53,8 @@ export const COUNTER_NAMES: readonly string[] = [
   'dropTradingDisabled',
   'dropBalanceUnavailable',
   'outOfOrder',
+  'futureTimestamp',
+  'dropPairNotOnline',
 ];
 
 export class SharedCounters {

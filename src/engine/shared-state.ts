@@ -8,8 +8,10 @@
  *   feed      Int32 per listener: feed status (FEED_*), written by that listener
  *   lastFrame Float64 per listener: local receive time of its last frame (epoch µs)
  *   slot      the capacity-1 opportunity slot (slot.ts)
- *   balances  seqlock (seqlock.ts) of BALANCE_ASSETS, written by the fetcher
+ *   balances  seqlock (seqlock.ts) of BALANCE_ASSETS and the spend snapshot, written by the fetcher
  *   fees      seqlock of FEE_FIELDS, written by the fetcher
+ *   spent     seqlock of SPENT_FIELDS, written by the trader: what trades spent since start
+ *   pairs     Int32 per global pair: 1 while the pair may be traded (AssetPairs status online)
  *   counters  one row per listener (shared-counters.ts)
  */
 import { OpportunitySlot } from './slot.js';
@@ -26,7 +28,18 @@ export const BAL_USDT = 2;
 export const BAL_USDC = 3;
 export const BAL_XBT = 4;
 export const BAL_ETH = 5;
-export const BALANCE_FIELDS = BALANCE_ASSETS.length;
+/**
+ * The trader's cumulative spend (SPENT_*) read just before the fetcher asked for these balances:
+ * spend beyond it may not be in the balances yet, so readers subtract it (availableAfterSpend).
+ */
+export const BAL_SPENT_USD_AT_FETCH = 6;
+export const BAL_SPENT_EUR_AT_FETCH = 7;
+export const BALANCE_FIELDS = BALANCE_ASSETS.length + 2;
+
+/** Cumulative USD and EUR the trader's buys have cost (fees included) since the process started. */
+export const SPENT_USD = 0;
+export const SPENT_EUR = 1;
+export const SPENT_FIELDS = 2;
 
 /** Fee fields, fractions (0.004 = 0.40 %): the coin taker fee (XBT/USD's) and the stablecoin fee (USDT/USD's). */
 export const FEE_COIN_TAKER = 0;
@@ -64,6 +77,8 @@ export interface SharedStateOptions {
   readonly opportunityFields: number;
   /** Evaluation codes to count per listener (EVAL_CODE_COUNT from src/core/eval-codes.ts). */
   readonly evalCodes: number;
+  /** Pairs in the universe (global indices), whose tradable flags live here. */
+  readonly pairs: number;
 }
 
 /** What crosses to a worker in workerData. */
@@ -89,6 +104,8 @@ interface Layout {
   slot: number;
   balances: number;
   fees: number;
+  spent: number;
+  pairs: number;
   counters: number;
   total: number;
 }
@@ -107,16 +124,18 @@ function computeLayout(o: SharedStateOptions): Layout {
   const slot = take(OpportunitySlot.byteLength(o.opportunityFields));
   const balances = take(Seqlock.byteLength(BALANCE_FIELDS));
   const fees = take(Seqlock.byteLength(FEE_FIELDS));
+  const spent = take(Seqlock.byteLength(SPENT_FIELDS));
+  const pairs = take(o.pairs * 4);
   const counters = take(SharedCounters.byteLength(o.listeners, o.evalCodes));
-  return { flags, feed, lastFrame, slot, balances, fees, counters, total: at };
+  return { flags, feed, lastFrame, slot, balances, fees, spent, pairs, counters, total: at };
 }
 
 function checkOptions(o: SharedStateOptions): void {
   const ok = (n: number, min: number): boolean => Number.isInteger(n) && n >= min && n <= 1 << 16;
-  if (!ok(o.listeners, 1) || !ok(o.opportunityFields, 1) || !ok(o.evalCodes, 0)) {
+  if (!ok(o.listeners, 1) || !ok(o.opportunityFields, 1) || !ok(o.evalCodes, 0) || !ok(o.pairs, 0)) {
     throw new SharedStateError(
       'E_SHARED_STATE_OPTIONS',
-      `bad shared state options: listeners=${o.listeners} opportunityFields=${o.opportunityFields} evalCodes=${o.evalCodes}`,
+      `bad shared state options: listeners=${o.listeners} opportunityFields=${o.opportunityFields} evalCodes=${o.evalCodes} pairs=${o.pairs}`,
     );
   }
 }
@@ -128,6 +147,9 @@ export class SharedState {
   readonly balances: Seqlock;
   /** Fees by FEE_* index; fetcher writes, everyone reads. */
   readonly fees: Seqlock;
+  /** SPENT_* cumulative spend; the trader writes, the fetcher and listeners read. */
+  readonly spent: Seqlock;
+  private readonly pairTradable: Int32Array;
   readonly counters: SharedCounters;
   private readonly flags: Int32Array;
   private readonly feed: Int32Array;
@@ -151,6 +173,8 @@ export class SharedState {
     this.slot = new OpportunitySlot(b, L.slot, o.opportunityFields);
     this.balances = new Seqlock(b, L.balances, BALANCE_FIELDS);
     this.fees = new Seqlock(b, L.fees, FEE_FIELDS);
+    this.spent = new Seqlock(b, L.spent, SPENT_FIELDS);
+    this.pairTradable = new Int32Array(b, L.pairs, o.pairs);
     this.counters = new SharedCounters(b, L.counters, o.listeners, o.evalCodes);
   }
 
@@ -194,6 +218,19 @@ export class SharedState {
     Atomics.notify(this.flags, FLAG_SHUTDOWN);
   }
 
+  // Pair tradable flags by global pair index, from AssetPairs status (main writes, all read).
+  isPairTradable(globalIndex: number): boolean {
+    return (
+      globalIndex >= 0 &&
+      globalIndex < this.pairTradable.length &&
+      Atomics.load(this.pairTradable, globalIndex) === 1
+    );
+  }
+  setPairTradable(globalIndex: number, tradable: boolean): void {
+    if (globalIndex >= 0 && globalIndex < this.pairTradable.length)
+      Atomics.store(this.pairTradable, globalIndex, tradable ? 1 : 0);
+  }
+
   // Feed status per listener (FEED_*), written by the listener, read by main and the listener itself.
   feedStatus(listener: number): number {
     return Atomics.load(this.feed, listener);
@@ -209,6 +246,24 @@ export class SharedState {
   setLastFrameUs(listener: number, us: number): void {
     this.lastFrame[listener] = us;
   }
+}
+
+/**
+ * What may be spent in `currency` now: the fetched available balance minus what the trader spent
+ * after the fetcher's snapshot of its spend (those trades may not be in the balance yet). Errs
+ * small: a trade that ended while a fetch was under way is subtracted even if Kraken counted it.
+ */
+export function availableAfterSpend(
+  balances: Float64Array,
+  spent: Float64Array,
+  currency: 'USD' | 'EUR',
+): number {
+  const usd = currency === 'USD';
+  const fetched = balances[usd ? BAL_USD : BAL_EUR] as number;
+  const since =
+    (spent[usd ? SPENT_USD : SPENT_EUR] as number) -
+    (balances[usd ? BAL_SPENT_USD_AT_FETCH : BAL_SPENT_EUR_AT_FETCH] as number);
+  return fetched - (since > 0 ? since : 0);
 }
 
 /** Main thread: allocate and initialise (trading disabled until main enables it). */

@@ -88,6 +88,7 @@ export class TradePathWarmer {
     maxLocalAgeUs: 1e9,
     sellRetries: 1,
     stableFee: 0.002,
+    orderDeadlineMs: 3000,
   };
   private readonly deps: TradeDeps;
 
@@ -112,6 +113,7 @@ export class TradePathWarmer {
       rest: null,
       journal: this.journal,
       log: silent,
+      alert: () => undefined,
       nowUs,
       sleep: () => Promise.resolve(),
     };

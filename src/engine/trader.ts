@@ -4,7 +4,12 @@
  * never sends an order. Busy is set from the moment an opportunity is taken until the post-trade
  * pause is over, so listeners drop (and count) what arrives meanwhile instead of queueing it.
  */
-import { OPPORTUNITY_FIELDS, readOpportunity, type Opportunity } from '../core/opportunity.js';
+import {
+  DIR_USD_TO_EUR,
+  OPPORTUNITY_FIELDS,
+  readOpportunity,
+  type Opportunity,
+} from '../core/opportunity.js';
 import type { PairInfo } from '../core/pair.js';
 import { isFresh } from '../core/guards.js';
 import {
@@ -13,13 +18,23 @@ import {
   recordTradeEnd,
   recordTradeStart,
   RISK_STOP_CODES,
+  tradeEffect,
   type RiskLimits,
   type RiskState,
   type RiskStopReason,
 } from '../core/risk-limits.js';
+import type { JournalRisk } from '../journal/risk-from-journal.js';
 import type { SharedState } from './shared-state.js';
-import { FEE_FIELDS, FEE_STABLE_TAKER } from './shared-state.js';
-import { SEQ_READ_OK } from './seqlock.js';
+import {
+  availableAfterSpend,
+  BALANCE_FIELDS,
+  FEE_FIELDS,
+  FEE_STABLE_TAKER,
+  SPENT_EUR,
+  SPENT_FIELDS,
+  SPENT_USD,
+} from './shared-state.js';
+import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './seqlock.js';
 import { holdEventLoop } from './slot.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
@@ -38,7 +53,13 @@ export interface TraderOptions {
   postTradePauseMs: number;
   maxLocalAgeMs: number;
   sellRetries: number;
+  /** Kraken's `deadline` on each order, ms after its send. */
+  orderDeadlineMs: number;
   risk: RiskLimits;
+  /** The risk state the journal tells (restarts keep the limits); default: a fresh state. */
+  initialRisk?: JournalRisk;
+  /** Records the journal could not write yet (disk full...): no new trade while any wait. */
+  journalBacklog?: () => number;
   /** Busy-poll the slot (a dedicated core) instead of parking in Atomics.waitAsync. */
   spin: boolean;
   nowUs: () => number;
@@ -54,6 +75,10 @@ export interface TraderCounters {
   tradingDisabled: number;
   privateNotReady: number;
   riskRefused: number;
+  /** Refused before the send: a leg's pair no longer online, the account unable to pay, the journal failing. */
+  pairNotOnline: number;
+  insufficientBalance: number;
+  journalBacklog: number;
   trades: number;
 }
 
@@ -75,10 +100,15 @@ export class Trader {
     tradingDisabled: 0,
     privateNotReady: 0,
     riskRefused: 0,
+    pairNotOnline: 0,
+    insufficientBalance: 0,
+    journalBacklog: 0,
     trades: 0,
   };
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly feeBuf = new Float64Array(FEE_FIELDS);
+  private readonly balanceBuf = new Float64Array(BALANCE_FIELDS);
+  private readonly spentBuf = new Float64Array(SPENT_FIELDS);
   private risk: RiskState;
   private stopped = false;
   private lastEvalLogMs = 0;
@@ -88,7 +118,16 @@ export class Trader {
   private readonly rehearsalBuf = new Float64Array(OPPORTUNITY_FIELDS);
 
   constructor(private readonly o: TraderOptions) {
-    this.risk = initialRisk(Date.now());
+    this.risk = o.initialRisk?.state ?? initialRisk(Date.now());
+    const held = o.initialRisk?.stop ?? null;
+    if (held !== null && o.mode === 'trade') {
+      // Journaled before the restart; it holds until the operator clears it (--clear-risk-stop).
+      o.shared.riskStop(RISK_STOP_CODES[held.reason]);
+      o.log.error('risk stop from the journal still holds: trading stays stopped (evaluation continues)', {
+        reason: held.reason,
+        since: new Date(held.sinceMs).toISOString(),
+      });
+    }
   }
 
   stop(): void {
@@ -184,6 +223,18 @@ export class Trader {
         this.counters.privateNotReady++;
         return;
       }
+      if ((this.o.journalBacklog?.() ?? 0) > 0) {
+        this.counters.journalBacklog++;
+        return;
+      }
+      if (!shared.isPairTradable(opp.buyPair) || !shared.isPairTradable(opp.sellPair)) {
+        this.counters.pairNotOnline++;
+        return;
+      }
+      if (!this.canPay(opp)) {
+        this.counters.insufficientBalance++;
+        return;
+      }
       const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
       if (refused !== null) {
         this.counters.riskRefused++;
@@ -220,6 +271,7 @@ export class Trader {
         shared.riskStop(99);
         return;
       }
+      this.recordSpend(result, opp);
       this.afterTrade(result, opp, buy, sell, deps);
       if (this.o.postTradePauseMs > 0) await deps.sleep(this.o.postTradePauseMs);
     } finally {
@@ -234,17 +286,48 @@ export class Trader {
       maxLocalAgeUs: this.o.maxLocalAgeMs * 1000,
       sellRetries: this.o.sellRetries,
       stableFee: ok ? (this.feeBuf[FEE_STABLE_TAKER] as number) : 0.002,
+      orderDeadlineMs: this.o.orderDeadlineMs,
       takenUs,
     };
   }
 
+  /**
+   * Never send a buy the account cannot pay for: the fetched balance minus what trades spent since
+   * that fetch began must cover the buy at its limit price with the fee (the listener sized it the
+   * same way; this re-checks against the spend of the trade that just ended).
+   */
+  private canPay(opp: Opportunity): boolean {
+    const shared = this.o.shared;
+    if (shared.balances.read(this.balanceBuf) !== SEQ_READ_OK) return false;
+    if (shared.spent.read(this.spentBuf) === SEQ_READ_CONTENDED) return false;
+    const available = availableAfterSpend(
+      this.balanceBuf,
+      this.spentBuf,
+      opp.direction === DIR_USD_TO_EUR ? 'USD' : 'EUR',
+    );
+    return opp.volume * opp.buyPrice * (1 + opp.fee) <= available;
+  }
+
+  /** Adds what the trade's buy cost (fees included) to the shared cumulative spend. */
+  private recordSpend(r: TradeResult, opp: Opportunity): void {
+    const spent = r.state.buy.cost + r.state.buy.fee;
+    if (!(spent > 0)) return;
+    const shared = this.o.shared;
+    if (shared.spent.read(this.spentBuf) !== SEQ_READ_OK) this.spentBuf.fill(0);
+    const i = opp.direction === DIR_USD_TO_EUR ? SPENT_USD : SPENT_EUR;
+    this.spentBuf[i] = (this.spentBuf[i] as number) + spent;
+    shared.spent.write(this.spentBuf, this.o.nowUs());
+  }
+
   private afterTrade(r: TradeResult, opp: Opportunity, buy: PairInfo, sell: PairInfo, deps: TradeDeps): void {
     const pnlUsd = r.pnl?.pnlUsd ?? 0;
-    const failed =
-      r.status === 'stranded' || r.status === 'unknown' || r.status === 'failed' || r.status === 'rejected';
+    const effect = tradeEffect(r.status);
+    const failed = effect === 'failure';
     const sold = r.state.sellDone.volume + r.state.sellCurrent.volume;
     const stranded =
-      r.status === 'stranded' || r.status === 'unknown' ? Math.max(0, r.state.buy.volume - sold) : 0;
+      r.status === 'stranded' || r.status === 'unknown'
+        ? Math.max(0, r.state.buy.volume - sold - r.state.dust)
+        : 0;
     this.o.onOutcome({
       tradeId: r.tradeId,
       status: r.status === 'stale' ? 'not-filled' : r.status,
@@ -256,6 +339,8 @@ export class Trader {
       pnlEur: r.pnl?.pnlEur ?? 0,
       strandedVolume: stranded,
       strandedAsset: buy.base,
+      strandedValueUsd: r.strandedValueUsd,
+      dustVolume: r.state.dust,
       reason: r.reason,
       decisionToSendUs: r.decisionToSendUs,
     });
@@ -273,7 +358,7 @@ export class Trader {
       decisionToSendUs: r.decisionToSendUs,
     });
     // The alert for the trade itself is sent by the main thread from the outcome (notify/alerts.ts).
-    const end = recordTradeEnd(this.risk, this.o.risk, Date.now(), pnlUsd, failed);
+    const end = recordTradeEnd(this.risk, this.o.risk, Date.now(), pnlUsd, effect);
     this.risk = end.state;
     if (end.stop !== null) this.riskStop(end.stop, deps);
   }

@@ -8,7 +8,7 @@ import { ForwardingLogger, type LogLevel, type Logger } from '../log/logger.js';
 import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
 import { KrakenRestClient } from '../kraken/rest.js';
 import { NonceGenerator } from '../kraken/nonce.js';
-import type { KrakenTier } from '../kraken/rate-limiter.js';
+import { KRAKEN_REST_TIERS, type KrakenTier } from '../kraken/rate-limiter.js';
 import { ConnectionBudget } from '../kraken/ws/connection-budget.js';
 
 export interface RestAccess {
@@ -32,7 +32,14 @@ export function alert(alertEvent: AlertEvent): void {
   post({ type: 'alert', alert: alertEvent });
 }
 
-export function restClient(access: RestAccess, timeoutMs?: number): KrakenRestClient {
+/**
+ * Of the REST call counter, the share routine polling leaves free: settling an order in doubt
+ * (QueryOrders 1 unit, OpenOrders 1 + ClosedOrders 2) and token requests go first.
+ */
+export const ROUTINE_RESERVE_SHARE = 1 / 3;
+
+/** `routine`: a poller (balances, fees) that yields the reserve to order reconciliation. */
+export function restClient(access: RestAccess, timeoutMs?: number, routine = false): KrakenRestClient {
   return new KrakenRestClient({
     baseUrl: access.url,
     apiKey: access.apiKey ?? undefined,
@@ -40,6 +47,9 @@ export function restClient(access: RestAccess, timeoutMs?: number): KrakenRestCl
     tier: access.tier,
     nonce: new NonceGenerator(access.nonceBuffer),
     rateLimiterBuffer: access.limiterBuffer,
+    rateLimiterReserve: routine
+      ? Math.floor(KRAKEN_REST_TIERS[access.tier].maxCounter * ROUTINE_RESERVE_SHARE)
+      : 0,
     timeoutMs,
   });
 }

@@ -12,7 +12,11 @@
  *               counts once)
  *   reject, sell-failed, unknown, stranded, risk-stop: reason
  *   reconciled  closes an `unknown` of the same trade (fills it found are journaled as fill/sell-fill)
- *   outcome     status: 'sold' | 'not-filled' | 'rejected' | 'stranded' | 'unknown' | 'failed' | 'stale'
+ *   outcome     status: 'sold' | 'dust' | 'not-filled' | 'rejected' | 'stranded' | 'unknown' | 'failed';
+ *               a trade left `unknown` (an order in doubt at shutdown) gets a later outcome when the
+ *               restart recovery settles it: the LAST outcome of a trade is its outcome
+ *   risk-stop   reason (a RiskStopReason): trading stopped by a limit, until a risk-clear
+ *   risk-clear  the operator cleared the risk stop (--clear-risk-stop); cleared: the reason
  */
 export const JOURNAL_KINDS = [
   'intent',
@@ -30,6 +34,7 @@ export const JOURNAL_KINDS = [
   'reconciled',
   'outcome',
   'risk-stop',
+  'risk-clear',
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 

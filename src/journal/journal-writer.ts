@@ -7,6 +7,12 @@
  * One file per UTC day (`trades-YYYYMMDD.jsonl`), switched when a record's day changes. `seq`
  * continues from the highest seq already in the directory, across restarts. A torn last line left
  * by a crash is fenced off with a newline so the next record starts clean (the reader skips it).
+ *
+ * A failing disk (full, read-only, gone) never throws into the trade path: money comes first, so a
+ * trade whose buy filled must still be sold. The record is kept in memory, in order, `onFailure`
+ * is told (the trader alerts and takes no new trade while `backlog` > 0), and every later append or
+ * `flushBacklog()` writes the backlog first. Only a programming error (bad kind, reserved field,
+ * unserialisable value) throws.
  */
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +35,10 @@ export interface JournalWriterOptions {
   readonly nowUs?: () => number;
   /** Warnings from recovering the existing journal (torn tail etc.); default stderr. */
   readonly onWarning?: (w: JournalWarning) => void;
+  /** A write failed: the record is held in memory (`held` records in all). Called once per episode. */
+  readonly onFailure?: (error: string, held: number) => void;
+  /** The records held in memory have all been written. */
+  readonly onRecovered?: (written: number) => void;
 }
 
 export interface AppendOptions {
@@ -38,17 +48,28 @@ export interface AppendOptions {
 
 const defaultNowUs = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
+interface HeldRecord {
+  readonly ts: number;
+  readonly line: string;
+  readonly durable: boolean;
+}
+
 export class JournalWriter {
   private fd: number | undefined;
   private fileName = '';
   private nextSeq: number;
   private closed = false;
   private readonly nowUs: () => number;
+  /** Records not yet on disk because a write failed, oldest first. */
+  private readonly held: HeldRecord[] = [];
+  /** In a failure episode (onFailure said, onRecovered not yet). */
+  private failing = false;
 
   private constructor(
     readonly dir: string,
     nowUs: () => number,
     lastSeq: number,
+    private readonly events: Pick<JournalWriterOptions, 'onFailure' | 'onRecovered'>,
   ) {
     this.nowUs = nowUs;
     this.nextSeq = lastSeq + 1;
@@ -70,7 +91,7 @@ export class JournalWriter {
     );
     let lastSeq = 0;
     for (const r of existing) if (r.seq > lastSeq) lastSeq = r.seq;
-    return new JournalWriter(options.dir, options.nowUs ?? defaultNowUs, lastSeq);
+    return new JournalWriter(options.dir, options.nowUs ?? defaultNowUs, lastSeq, options);
   }
 
   /** Path of the file the last record went to ('' before the first append). */
@@ -78,10 +99,15 @@ export class JournalWriter {
     return this.fileName === '' ? '' : join(this.dir, this.fileName);
   }
 
+  /** Records held in memory because the disk refused them (0 when the journal is healthy). */
+  get backlog(): number {
+    return this.held.length;
+  }
+
   /**
    * Writes one record and (by default) syncs it to disk before returning it. Throws JournalError
-   * on a bad kind, a reserved field name, an unserialisable field or an I/O failure: the caller
-   * must not proceed with an order it could not journal.
+   * on a bad kind, a reserved field name or an unserialisable field (programming errors). An I/O
+   * failure does not throw: the record is held in memory (see the file comment).
    */
   append(
     kind: JournalKind,
@@ -107,29 +133,62 @@ export class JournalWriter {
         `record ${kind} for trade ${tradeId} is not serialisable: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
-    const fd = this.fileFor(ts);
-    try {
-      writeAll(fd, Buffer.from(line, 'utf8'));
-      if (options.durable !== false) fdatasyncSync(fd);
-    } catch (e) {
-      // Drop the handle: the next append reopens the file and fences off any partial line.
-      this.dropFd();
-      throw new JournalError(
-        'E_JOURNAL_WRITE',
-        `journal write failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      );
-    }
     this.nextSeq++;
+    this.held.push({ ts, line, durable: options.durable !== false });
+    this.flushBacklog();
     return record;
   }
 
-  /** Syncs and closes. Idempotent. */
+  /**
+   * Writes the records held in memory, oldest first, stopping at the first failure. Returns how
+   * many are still held. The trader calls it on a timer while the backlog is not empty.
+   */
+  flushBacklog(): number {
+    const before = this.held.length;
+    while (this.held.length > 0) {
+      const r = this.held[0] as HeldRecord;
+      try {
+        const fd = this.fileFor(r.ts);
+        writeAll(fd, Buffer.from(r.line, 'utf8'));
+        if (r.durable || this.held.length > 1) fdatasyncSync(fd);
+      } catch (e) {
+        // Drop the handle: the next try reopens the file and fences off any partial line.
+        this.dropFd();
+        if (!this.failing) {
+          this.failing = true;
+          const code =
+            e instanceof JournalError ? e.message : ((e as NodeJS.ErrnoException).code ?? String(e));
+          this.events.onFailure?.(`journal write failed: ${code}`, this.held.length);
+        }
+        return this.held.length;
+      }
+      this.held.shift();
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.events.onRecovered?.(before);
+    }
+    return 0;
+  }
+
+  /**
+   * Syncs and closes. Idempotent. Records still held after a last flush go to stderr, whole, so
+   * they survive in the terminal or the service log: the next start reconciles the trades anyway.
+   */
   close(): void {
     if (this.closed) return;
+    if (this.flushBacklog() > 0) {
+      process.stderr.write(`journal: ${this.held.length} records could not be written to ${this.dir}:\n`);
+      for (const r of this.held) process.stderr.write(r.line);
+    }
     this.closed = true;
     if (this.fd !== undefined) {
-      fdatasyncSync(this.fd);
-      closeSync(this.fd);
+      try {
+        fdatasyncSync(this.fd);
+        closeSync(this.fd);
+      } catch (e) {
+        console.warn(`journal: closing failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
       this.fd = undefined;
     }
   }

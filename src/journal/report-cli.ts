@@ -8,9 +8,13 @@ import { summarize } from './summarize.js';
 import { formatSummary } from './report-format.js';
 
 const EXIT_USAGE = 2;
-const USAGE = 'usage: report [--dir <journal directory>]   (default: $JOURNAL_DIR or ./journal)';
+const USAGE =
+  'usage: report [--dir <journal directory>] [--json]   (default: $JOURNAL_DIR or ./journal)\n' +
+  "  --json   the journal's totals as JSON, with balanceChange: the net change of every asset's\n" +
+  "           balance (Kraken asset ids, fees included) to hold against the venue's balances";
 
-function parseArgs(argv: readonly string[]): { dir: string } | string {
+function parseArgs(argv: readonly string[]): { dir: string; json: boolean } | string {
+  let json = false;
   let dir =
     process.env.JOURNAL_DIR !== undefined && process.env.JOURNAL_DIR !== ''
       ? process.env.JOURNAL_DIR
@@ -22,10 +26,11 @@ function parseArgs(argv: readonly string[]): { dir: string } | string {
       if (v === undefined || v === '') return '--dir needs a value';
       dir = v;
     } else if (a?.startsWith('--dir=')) dir = a.slice('--dir='.length);
+    else if (a === '--json') json = true;
     else if (a === '--help' || a === '-h') return '';
     else return `unknown argument: ${a}`;
   }
-  return { dir };
+  return { dir, json };
 }
 
 function main(): number {
@@ -39,7 +44,9 @@ function main(): number {
   try {
     const records = readJournal(args.dir, { onWarning: (w) => warnings.push(w) });
     for (const w of warnings) console.error(`report: warning ${w.code} ${w.file}:${w.line}: ${w.message}`);
-    console.log(formatSummary(summarize(records), records.length));
+    const summary = summarize(records);
+    if (args.json) console.log(JSON.stringify({ records: records.length, ...summary }, null, 2));
+    else console.log(formatSummary(summary, records.length));
     return 0;
   } catch (e) {
     if (e instanceof JournalError) {

@@ -33,6 +33,14 @@ export interface RouteSummary extends FlowTotals {
 export interface JournalSummary extends FlowTotals {
   readonly pnlUsd: number;
   readonly pnlEur: number;
+  /**
+   * Net change of each asset's balance from every fill journaled, fees included, keyed by Kraken's
+   * asset id as the venue reports balances (`ZUSD`, `XXBT`, `SOL`); by currency code when the
+   * trade's intent predates asset ids. What a tool holds against the venue's balances.
+   */
+  readonly balanceChange: Readonly<Record<string, number>>;
+  /** Trades by their outcome (the last outcome record of each trade: a later one settles an `unknown`). */
+  readonly outcomes: Readonly<Record<string, number>>;
   readonly routes: readonly RouteSummary[];
   readonly riskStops: number;
   /** Fill records lacking a usable pair/price/volume (counted, not summed). */
@@ -121,12 +129,28 @@ function finish(a: Acc): FlowTotals {
   };
 }
 
+/** Kraken asset ids of a trade's legs, from its intent (absent in journals that predate them). */
+interface TradeAssets {
+  base: string | undefined;
+  buyQuote: string | undefined;
+  sellQuote: string | undefined;
+}
+
 export function summarize(records: readonly JournalRecord[]): JournalSummary {
   const routeOf = new Map<string, string>();
+  const assetsOf = new Map<string, TradeAssets>();
+  const lastOutcome = new Map<string, string>();
   for (const r of records) {
+    if (r.kind === 'outcome' && r.tradeId !== '') lastOutcome.set(r.tradeId, str(r.status) ?? '?');
     if (r.kind !== 'intent') continue;
     routeOf.set(r.tradeId, `${str(r.buyPair) ?? '?'}>${str(r.sellPair) ?? '?'}`);
+    assetsOf.set(r.tradeId, {
+      base: str(r.baseAsset),
+      buyQuote: str(r.buyQuoteAsset),
+      sellQuote: str(r.sellQuoteAsset),
+    });
   }
+  const balanceChange: Record<string, number> = {};
   const total = newAcc();
   const perRoute = new Map<string, Acc>();
   const seenFills = new Set<string>();
@@ -171,6 +195,12 @@ export function summarize(records: readonly JournalRecord[]): JournalSummary {
       continue;
     }
     const buy = r.kind === 'fill';
+    const ids = assetsOf.get(r.tradeId);
+    const baseId = ids?.base ?? f.base;
+    const quoteId = (buy ? ids?.buyQuote : ids?.sellQuote) ?? f.quote;
+    add(balanceChange, baseId, buy ? f.volume : -f.volume);
+    add(balanceChange, quoteId, buy ? -f.cost : f.cost);
+    add(balanceChange, str(r.feeAsset) ?? quoteId, -f.fee);
     for (const a of [total, ra]) {
       if (buy) a.buyFills++;
       else a.sellFills++;
@@ -192,5 +222,13 @@ export function summarize(records: readonly JournalRecord[]): JournalSummary {
     duplicateFills,
     firstTs,
     lastTs,
+    balanceChange,
+    outcomes: countValues(lastOutcome),
   };
+}
+
+function countValues(m: ReadonlyMap<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of m.values()) out[v] = (out[v] ?? 0) + 1;
+  return out;
 }

@@ -1,30 +1,71 @@
 /**
- * Trades the journal started but never finished: an `intent` with no `outcome`, which only a crash
- * (or a kill) between the two can leave. Pure: the trader reconciles them over REST at start-up.
+ * Trades the journal has not finished: an `intent` with no `outcome` (a crash or a kill between the
+ * two), or whose last outcome is `unknown` (an order was still in doubt at shutdown). Pure: the
+ * trader settles them with Kraken at start-up (recover-trades.ts). Each order attempt is listed
+ * with its own userref and deadline, so Kraken can be asked about each one alone.
  */
 import type { JournalRecord } from './journal-record.js';
 
+export interface OrderAttempt {
+  readonly leg: 'buy' | 'sell';
+  readonly userref: number;
+  /** Epoch ms; 0 when the journal predates deadlines. */
+  readonly deadlineMs: number;
+  /** Known when an ack (or a late ack) was journaled. */
+  readonly txid: string | undefined;
+}
+
 export interface UnfinishedTrade {
   readonly tradeId: string;
-  readonly userref: number;
   readonly buyPair: string;
   readonly sellPair: string;
   readonly base: string;
+  /** Kraken's asset ids, when the intent names them. */
+  readonly baseAsset: string | undefined;
   /** When the intent was written, epoch µs. */
   readonly startedUs: number;
+  /** USD per EUR at the decision (USDT mids), to value PnL; NaN when the intent predates it. */
+  readonly eurUsd: number;
+  readonly direction: 'USD->EUR' | 'EUR->USD';
+  readonly expectedSellPrice: number;
+  readonly attempts: readonly OrderAttempt[];
   /** Volume already journaled as fills, per order txid. */
   readonly journaledByTxid: ReadonlyMap<string, number>;
 }
 
+const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
+const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+
 export function findUnfinishedTrades(records: readonly JournalRecord[]): UnfinishedTrade[] {
   const intents = new Map<string, JournalRecord>();
-  const finished = new Set<string>();
+  const lastOutcome = new Map<string, string>();
   const journaled = new Map<string, Map<string, number>>();
+  const attempts = new Map<string, OrderAttempt[]>();
   for (const r of records) {
     if (r.tradeId === '') continue;
     if (r.kind === 'intent') intents.set(r.tradeId, r);
-    else if (r.kind === 'outcome') finished.add(r.tradeId);
-    else if (
+    else if (r.kind === 'outcome') lastOutcome.set(r.tradeId, str(r.status, ''));
+    else if (r.kind === 'order-sent' || r.kind === 'sell-sent') {
+      const list = attempts.get(r.tradeId) ?? [];
+      list.push({
+        leg: r.kind === 'order-sent' ? 'buy' : 'sell',
+        userref: num(r.userref, 0),
+        deadlineMs: num(r.deadlineMs, 0),
+        txid: undefined,
+      });
+      attempts.set(r.tradeId, list);
+    } else if ((r.kind === 'ack' || r.kind === 'sell-ack') && typeof r.txid === 'string') {
+      // An ack belongs to the latest attempt of its leg with that userref (or, older journals, the latest).
+      const list = attempts.get(r.tradeId) ?? [];
+      const leg = r.kind === 'ack' ? 'buy' : 'sell';
+      for (let i = list.length - 1; i >= 0; i--) {
+        const a = list[i] as OrderAttempt;
+        if (a.leg === leg && (r.userref === undefined || r.userref === a.userref)) {
+          list[i] = { ...a, txid: r.txid };
+          break;
+        }
+      }
+    } else if (
       (r.kind === 'fill' || r.kind === 'sell-fill') &&
       typeof r.txid === 'string' &&
       typeof r.volume === 'number'
@@ -36,14 +77,26 @@ export function findUnfinishedTrades(records: readonly JournalRecord[]): Unfinis
   }
   const out: UnfinishedTrade[] = [];
   for (const [tradeId, r] of intents) {
-    if (finished.has(tradeId)) continue;
+    const outcome = lastOutcome.get(tradeId);
+    if (outcome !== undefined && outcome !== 'unknown') continue;
+    const intentUserref = num(r.userref, 0);
+    // Journals from before per-attempt userrefs: every order of the trade carried the intent's.
+    const list = (attempts.get(tradeId) ?? []).map((a) =>
+      a.userref === 0 ? { ...a, userref: intentUserref } : a,
+    );
+    if (list.length === 0 && intentUserref !== 0)
+      list.push({ leg: 'buy', userref: intentUserref, deadlineMs: num(r.deadlineMs, 0), txid: undefined });
     out.push({
       tradeId,
-      userref: typeof r.userref === 'number' ? r.userref : 0,
-      buyPair: typeof r.buyPair === 'string' ? r.buyPair : '?',
-      sellPair: typeof r.sellPair === 'string' ? r.sellPair : '?',
-      base: typeof r.base === 'string' ? r.base : '?',
+      buyPair: str(r.buyPair, '?'),
+      sellPair: str(r.sellPair, '?'),
+      base: str(r.base, '?'),
+      baseAsset: typeof r.baseAsset === 'string' ? r.baseAsset : undefined,
       startedUs: r.ts,
+      eurUsd: num(r.eurUsd, Number.NaN),
+      direction: r.direction === 'EUR->USD' ? 'EUR->USD' : 'USD->EUR',
+      expectedSellPrice: num(r.expectedSellPrice, 0),
+      attempts: list,
       journaledByTxid: journaled.get(tradeId) ?? new Map(),
     });
   }

@@ -9,11 +9,8 @@ import { KrakenResponseError } from './errors.js';
 import type { TradeVolumeInfo } from './rest-parse.js';
 import { WireReader, type WireRecord } from './wire-read.js';
 
-/** PairInfo plus the REST asset ids that Balance is keyed by (`XXBT`, `ZUSD`, `USDT`). */
-export interface KrakenPairInfo extends PairInfo {
-  readonly baseId: string;
-  readonly quoteId: string;
-}
+/** PairInfo as AssetPairs describes it (the asset ids Balance is keyed by are part of PairInfo). */
+export type KrakenPairInfo = PairInfo;
 
 export interface RejectedPair {
   readonly id: string;

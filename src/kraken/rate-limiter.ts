@@ -102,14 +102,20 @@ export class RestRateLimiter {
 
   /**
    * @param buffer shared state from createRateLimiterBuffer(); omit for a limiter private to this object.
+   * @param reserve units this limiter leaves free for others on the same buffer: routine polling
+   *   (balances, fees) keeps room so that settling an order in doubt never waits behind it.
    */
   constructor(
     readonly limits: RestCounterLimits,
     private readonly clock: LimiterClock = systemClock,
     buffer?: SharedArrayBuffer,
+    private readonly reserve = 0,
   ) {
     if (!(limits.maxCounter > 0) || !(limits.decayPerSec > 0)) {
       throw new RangeError('rate limiter needs maxCounter > 0 and decayPerSec > 0');
+    }
+    if (!(reserve >= 0 && reserve < limits.maxCounter)) {
+      throw new RangeError('rate limiter reserve must be ≥ 0 and below maxCounter');
     }
     if (buffer !== undefined && buffer.byteLength < RATE_LIMITER_BUFFER_BYTES) {
       throw new RangeError(`rate limiter buffer needs ${RATE_LIMITER_BUFFER_BYTES} bytes`);
@@ -128,8 +134,9 @@ export class RestRateLimiter {
   tryAcquire(cost: number): number {
     if (cost <= 0) return 0;
     // A cost above the maximum can never fit; let it through once the counter is empty.
-    const fitUs = toUs(Math.min(cost, this.limits.maxCounter) * this.msPerUnit);
-    const capUs = toUs(this.limits.maxCounter * this.msPerUnit);
+    const room = this.limits.maxCounter - this.reserve;
+    const fitUs = toUs(Math.min(cost, room) * this.msPerUnit);
+    const capUs = toUs(room * this.msPerUnit);
     const costUs = toUs(cost * this.msPerUnit);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const nowUs = toUs(this.clock.nowMs());

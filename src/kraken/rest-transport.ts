@@ -42,6 +42,8 @@ export interface KrakenRestClientOptions {
   readonly tier?: KrakenTier;
   /** Shared limiter state (createRateLimiterBuffer) so every thread using this key counts together. */
   readonly rateLimiterBuffer?: SharedArrayBuffer;
+  /** Units of the shared counter this client leaves free for others (routine polling); default 0. */
+  readonly rateLimiterReserve?: number;
   /** Overrides the limiter built from `tier`; null disables client-side limiting. */
   readonly rateLimiter?: RestRateLimiter | null;
   /** Per-attempt timeout covering connect, headers and body. */
@@ -116,6 +118,7 @@ export class KrakenRestTransport {
             KRAKEN_REST_TIERS[options.tier ?? 'starter'],
             this.clock,
             options.rateLimiterBuffer,
+            options.rateLimiterReserve ?? 0,
           )
         : options.rateLimiter;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;

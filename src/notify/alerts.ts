@@ -46,7 +46,12 @@ export function tradeAlert(t: TradeAlertInput): Alert {
     `trade ${t.tradeId} ${t.status}: bought ${t.boughtVolume} ${t.buyPair}, sold ${t.soldVolume} ${t.sellPair}`,
     `PnL ${t.pnlUsd.toFixed(2)} USD / ${t.pnlEur.toFixed(2)} EUR`,
   ];
-  if (stranded) lines.push(`STRANDED ${t.strandedVolume} ${t.strandedAsset}: needs attention`);
+  if (stranded)
+    lines.push(
+      `STRANDED ${t.strandedVolume} ${t.strandedAsset} (≈ ${t.strandedValueUsd.toFixed(2)} USD at the bid): needs attention`,
+    );
+  // Dust (below the sell pair's minimum) is recorded and valued in the journal, never a failure.
+  if (t.dustVolume > 0) lines.push(`dust kept: ${t.dustVolume} ${t.strandedAsset} (below the sell minimum)`);
   if (t.reason) lines.push(`reason: ${t.reason}`);
   return {
     key: `trade:${t.tradeId}`,

@@ -33,6 +33,11 @@ export interface BookChange {
   ts: number;
   /** Set when this change opens a dislocation (an arbitrage after fees); the servers stamp its write time. */
   dislocationId?: number;
+  /**
+   * A quote that is not the book's (a fault: bad data from the venue): the feeds publish this top of
+   * book instead of the book's own; matching never sees it.
+   */
+  quoteOverride?: { bid: BookLevel; ask: BookLevel };
 }
 
 export interface SimMarket {
@@ -68,6 +73,8 @@ export interface OrderRequest {
   userref?: number;
   clOrdId?: string;
   oflags?: string;
+  /** RFC3339 time after which the matching engine rejects the order (`EService:Deadline elapsed`). */
+  deadline?: string;
   validate?: boolean;
 }
 
@@ -162,6 +169,11 @@ export interface SimFaults {
   rateLimited: boolean;
   /** Every REST answer is delayed by this many ms. */
   restDelayMs: number;
+  /**
+   * The next order that executes fills at most this volume (a thin book: the rest of an IOC is
+   * canceled, a market order stops there); null = no cap. Consumed by that order.
+   */
+  fillCapNextOrder: number | null;
 }
 
 /** Monotonic (process.hrtime.bigint as ns) timestamps for each dislocation: the benchmark's clock. */

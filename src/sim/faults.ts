@@ -48,6 +48,7 @@ export function createFaults(): SimFaultsControl {
       if (n > 0) for (const share of garbageShares) share.pending += n;
     },
     rejectNextOrder: null,
+    fillCapNextOrder: null,
     delayNextOrderMs: 0,
     ackDelayMs: 0,
     rateLimited: false,
@@ -91,6 +92,7 @@ export function createFaults(): SimFaultsControl {
       garbageFrames = 0;
       for (const share of garbageShares) share.pending = 0;
       faults.rejectNextOrder = null;
+      faults.fillCapNextOrder = null;
       faults.delayNextOrderMs = 0;
       faults.ackDelayMs = 0;
       faults.rateLimited = false;

@@ -12,6 +12,8 @@ export function pair(base: string, quote: string, over: Partial<PairInfo> = {}):
     symbol: `${base}/${quote}`,
     base,
     quote,
+    baseId: base,
+    quoteId: quote,
     pairDecimals: 5,
     lotDecimals: 8,
     costDecimals: 5,

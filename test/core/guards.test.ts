@@ -23,11 +23,20 @@ describe('isFresh (local clock only)', () => {
 
 describe('legsInSync (Kraken clock only)', () => {
   test('table', () => {
-    assert.equal(legsInSync(100.0099, 100.0, 10), true); // exact-boundary equality is not meaningful on epoch-second doubles
-    assert.equal(legsInSync(100.0105, 100.0, 10), false);
-    assert.equal(legsInSync(100.0, 100.5, 10), true, 'another leg newer than the trigger');
-    assert.equal(legsInSync(NaN, 100, 10), false);
-    assert.equal(legsInSync(100, 50, Infinity), true);
+    assert.equal(legsInSync(100.0099, 100.0, 100.0, 10), true); // exact-boundary equality is not meaningful on epoch-second doubles
+    assert.equal(legsInSync(100.0105, 100.0, 100.0, 10), false);
+    assert.equal(
+      legsInSync(100.0, 100.0, 100.0099, 10),
+      true,
+      'another leg newer than the trigger, within the gap',
+    );
+    assert.equal(legsInSync(NaN, 100, 100, 10), false);
+    assert.equal(legsInSync(100, 50, 100, Infinity), true);
+  });
+  test('a leg further ahead of the trigger than the gap (a future-dated quote, or a stale trigger) is out of sync', () => {
+    assert.equal(legsInSync(100.0, 100.0, 100.5, 10), false);
+    assert.equal(legsInSync(100.0, 100.0, 100 + 86_400, 10_000), false, 'one day ahead');
+    assert.equal(legsInSync(100, 100, NaN, 10), false);
   });
 });
 

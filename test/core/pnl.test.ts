@@ -90,6 +90,8 @@ describe('pnlOfTrade', () => {
       buyLotDecimals: 8,
       sellLotDecimals: 8,
       sellOrdermin: 0.01,
+      sellCostmin: 0,
+      sellPriceEstimate: 1,
       maxSellAttempts: 3,
     });
     const events: TradeEvent[] = [

@@ -6,6 +6,7 @@ import {
   QuoteTable,
   UPDATE_ACCEPTED,
   UPDATE_BAD_INDEX,
+  UPDATE_FUTURE,
   UPDATE_INVALID,
   UPDATE_STALE,
 } from '../../src/core/quote-table.js';
@@ -133,4 +134,17 @@ describe('QuoteTable.update', () => {
   test('bad size is a coded RangeError', () => {
     assert.throws(() => new QuoteTable(-1), /E_QUOTE_TABLE_SIZE/);
   });
+});
+
+test('a quote dated further ahead of the receive time than the tolerance is refused and counted; the stored quote stays', () => {
+  const t = new QuoteTable(1);
+  const recvUs = 1_700_000_000_000_000;
+  assert.equal(t.update(0, 100, 101, recvUs / 1e6, 1, 1, recvUs), UPDATE_ACCEPTED);
+  assert.equal(t.update(0, 103, 104, recvUs / 1e6 + 86_400, 1, 1, recvUs + 10), UPDATE_FUTURE);
+  assert.equal(t.futureCount, 1);
+  assert.equal(t.bid[0], 100, 'the bogus quote was not stored');
+  // The next real update is not "older" than a frozen future timestamp: it is accepted.
+  assert.equal(t.update(0, 100.5, 101, recvUs / 1e6 + 0.001, 1, 1, recvUs + 1000), UPDATE_ACCEPTED);
+  // Within the tolerance (clock skew, latency) a slightly-ahead timestamp is fine.
+  assert.equal(t.update(0, 100.6, 101, recvUs / 1e6 + 0.5, 1, 1, recvUs + 2000), UPDATE_ACCEPTED);
 });

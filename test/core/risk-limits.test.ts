@@ -5,6 +5,8 @@ import {
   checkBeforeTrade,
   initialRisk,
   recordTradeEnd,
+  stopStillHolds,
+  tradeEffect,
   recordTradeStart,
 } from '../../src/core/risk-limits.js';
 
@@ -22,7 +24,7 @@ test('trades per minute: the third start within a minute is refused, and allowed
 
 test('daily loss stops trading and resets on the next UTC day', () => {
   let s = initialRisk(T0);
-  const r = recordTradeEnd(s, limits, T0, -10.5, false);
+  const r = recordTradeEnd(s, limits, T0, -10.5, 'success');
   assert.equal(r.stop, 'max-daily-loss');
   s = r.state;
   assert.equal(checkBeforeTrade(s, limits, T0 + 1), 'max-daily-loss');
@@ -31,16 +33,34 @@ test('daily loss stops trading and resets on the next UTC day', () => {
 
 test('consecutive failures stop trading; a success resets the count', () => {
   let s = initialRisk(T0);
-  s = recordTradeEnd(s, limits, T0, 0, true).state;
-  s = recordTradeEnd(s, limits, T0, 0.1, false).state;
+  s = recordTradeEnd(s, limits, T0, 0, 'failure').state;
+  s = recordTradeEnd(s, limits, T0, 0.1, 'success').state;
   assert.equal(s.consecutiveFailures, 0);
-  s = recordTradeEnd(s, limits, T0, 0, true).state;
-  const r = recordTradeEnd(s, limits, T0, 0, true);
+  s = recordTradeEnd(s, limits, T0, 0, 'failure').state;
+  const r = recordTradeEnd(s, limits, T0, 0, 'failure');
   assert.equal(r.stop, 'max-consecutive-failures');
 });
 
+test('a trade that did not happen (not filled, stale) or left only dust keeps the failure count', () => {
+  let s = initialRisk(T0);
+  s = recordTradeEnd(s, limits, T0, 0, 'failure').state;
+  s = recordTradeEnd(s, limits, T0, 0, tradeEffect('not-filled')).state;
+  s = recordTradeEnd(s, limits, T0, 0, tradeEffect('stale')).state;
+  s = recordTradeEnd(s, limits, T0, -0.01, tradeEffect('dust')).state;
+  assert.equal(s.consecutiveFailures, 1);
+  assert.equal(tradeEffect('sold'), 'success');
+  for (const f of ['rejected', 'stranded', 'unknown', 'failed']) assert.equal(tradeEffect(f), 'failure', f);
+});
+
+test('a daily-loss stop ends with its UTC day; the other stops hold until cleared', () => {
+  assert.equal(stopStillHolds('max-daily-loss', T0, T0 + 1000), true);
+  assert.equal(stopStillHolds('max-daily-loss', T0, T0 + 86_400_000), false);
+  assert.equal(stopStillHolds('max-consecutive-failures', T0, T0 + 30 * 86_400_000), true);
+  assert.equal(stopStillHolds('max-trades-per-minute', T0, T0 + 86_400_000), true);
+});
+
 test('a NaN PnL never poisons the day total', () => {
-  const r = recordTradeEnd(initialRisk(T0), limits, T0, Number.NaN, false);
+  const r = recordTradeEnd(initialRisk(T0), limits, T0, Number.NaN, 'success');
   assert.equal(r.state.dayPnlUsd, 0);
 });
 

@@ -14,7 +14,14 @@ import {
   type TradeState,
 } from '../../src/core/trade-state.js';
 
-const CFG: TradeConfig = { buyLotDecimals: 8, sellLotDecimals: 4, sellOrdermin: 0.01, maxSellAttempts: 3 };
+const CFG: TradeConfig = {
+  buyLotDecimals: 8,
+  sellLotDecimals: 4,
+  sellOrdermin: 0.01,
+  sellCostmin: 0.5,
+  sellPriceEstimate: 94,
+  maxSellAttempts: 3,
+};
 
 /** Apply events, asserting each is accepted. */
 function run(events: TradeEvent[], s: TradeState = createTrade(CFG)): TradeState {
@@ -65,10 +72,23 @@ describe('trade-state: buy leg', () => {
     assert.ok(isTerminal(s.phase));
   });
 
-  test('fill below the sell pair ordermin → stranded', () => {
+  test('fill below the sell pair ordermin → dust (terminal, kept, no doomed sell)', () => {
     const s = run([BUY, { type: 'fill', volume: 0.005, price: 100, fee: 0 }, { type: 'order-closed' }]);
-    assert.equal(s.phase, 'stranded');
-    assert.match(s.reason ?? '', /ordermin/);
+    assert.equal(s.phase, 'dust');
+    assert.ok(isTerminal(s.phase));
+    assert.equal(s.dust, 0.005);
+    assert.equal(nextSellVolume(s), 0);
+    assert.match(s.reason ?? '', /minimum/);
+  });
+
+  test('fill above ordermin but below the sell pair costmin → dust', () => {
+    // 0.005 ≥ ordermin 0.001, but 0.005 × 94 = 0.47 < costmin 0.5.
+    const c = { ...CFG, sellOrdermin: 0.001 };
+    const s = run(
+      [BUY, { type: 'fill', volume: 0.005, price: 100, fee: 0 }, { type: 'order-closed' }],
+      createTrade(c),
+    );
+    assert.equal(s.phase, 'dust');
   });
 
   test('a fill may arrive before the ack; a replayed trade id is not counted twice', () => {
@@ -197,7 +217,7 @@ describe('trade-state: sell leg', () => {
     assert.match(s.reason ?? '', /exhausted/);
   });
 
-  test('a remainder below ordermin after a partial sell is stranded, not retried', () => {
+  test('a remainder below ordermin after a partial sell is dust: the trade is sold, not stranded, not retried', () => {
     const s = run(
       [
         { type: 'sell-sent', volume: 1.5 },
@@ -206,7 +226,25 @@ describe('trade-state: sell leg', () => {
       ],
       filled(),
     );
-    assert.equal(s.phase, 'stranded');
+    assert.equal(s.phase, 'sold');
+    assert.equal(s.dust, 0.005);
+    assert.equal(nextSellVolume(s), 0);
+  });
+
+  test("Kraken's minimum refusal of a sell makes the remainder dust instead of retrying it", () => {
+    const s = run(
+      [
+        { type: 'sell-sent', volume: 1.5 },
+        { type: 'sell-fill', volume: 1.4, price: 94, fee: 0 },
+        { type: 'sell-closed' },
+        { type: 'sell-sent', volume: 0.1 },
+        { type: 'sell-reject', error: 'EOrder:Cost minimum not met' },
+      ],
+      filled(),
+    );
+    assert.equal(s.phase, 'sold');
+    assert.equal(s.sellAttempts, 2);
+    assert.ok(Math.abs(s.dust - 0.1) < 1e-12);
   });
 
   test('sell timeout → sell-unknown → reconciled', () => {
@@ -236,11 +274,13 @@ describe('trade-state: sell leg', () => {
 });
 
 describe('tradeConfigFor', () => {
-  test('takes lot decimals of both legs and the sell ordermin', () => {
-    assert.deepEqual(tradeConfigFor({ lotDecimals: 8 }, { lotDecimals: 4, ordermin: 0.5 }), {
+  test('takes lot decimals of both legs, the sell minimums and the sell price estimate', () => {
+    assert.deepEqual(tradeConfigFor({ lotDecimals: 8 }, { lotDecimals: 4, ordermin: 0.5, costmin: 5 }, 93), {
       buyLotDecimals: 8,
       sellLotDecimals: 4,
       sellOrdermin: 0.5,
+      sellCostmin: 5,
+      sellPriceEstimate: 93,
       maxSellAttempts: 3,
     });
   });
@@ -458,7 +498,7 @@ describe('trade-state properties', () => {
 });
 
 test('regression: closing totals larger than the order are refused, never turned into NaN volumes', () => {
-  let s = createTrade({ buyLotDecimals: 8, sellLotDecimals: 8, sellOrdermin: 0.0001, maxSellAttempts: 3 });
+  let s = createTrade({ ...CFG, sellLotDecimals: 8, sellOrdermin: 0.0001 });
   s = transition(s, { type: 'buy-sent', volume: 1.5, price: 100 }).state;
   s = transition(s, { type: 'ack', txid: 'OABCDE-FGHIJ-KLMNOP' }).state;
   const r = transition(s, { type: 'order-closed', totals: { volume: 1.549e150, cost: 5e-195, fee: 1e-142 } });

@@ -135,7 +135,7 @@ describe('seqlock', () => {
 
 describe('shared state', () => {
   test('a worker-side attach sees what the main side wrote (same layout from the handle)', () => {
-    const main = createSharedState({ listeners: 2, opportunityFields: 37, evalCodes: 13 });
+    const main = createSharedState({ listeners: 2, opportunityFields: 37, evalCodes: 13, pairs: 4 });
     const other = attachSharedState(structuredClone(main.handle));
     assert.equal(other.isTradingEnabled(), false, 'trading starts disabled');
     main.setTradingEnabled(true);
@@ -177,7 +177,7 @@ describe('shared state', () => {
   });
 
   test('risk stop disables trading and keeps the first reason; shutdown disables trading', () => {
-    const s = createSharedState({ listeners: 1, opportunityFields: 4, evalCodes: 0 });
+    const s = createSharedState({ listeners: 1, opportunityFields: 4, evalCodes: 0, pairs: 4 });
     s.setTradingEnabled(true);
     s.riskStop(7);
     s.riskStop(9);
@@ -192,14 +192,14 @@ describe('shared state', () => {
   test('bad options and a too-small buffer are refused with codes', () => {
     const isCode = (code: string) => (e: unknown) => e instanceof SharedStateError && e.code === code;
     assert.throws(
-      () => createSharedState({ listeners: 0, opportunityFields: 4, evalCodes: 0 }),
+      () => createSharedState({ listeners: 0, opportunityFields: 4, evalCodes: 0, pairs: 4 }),
       isCode('E_SHARED_STATE_OPTIONS'),
     );
     assert.throws(
-      () => createSharedState({ listeners: 1, opportunityFields: 1.5, evalCodes: 0 }),
+      () => createSharedState({ listeners: 1, opportunityFields: 1.5, evalCodes: 0, pairs: 4 }),
       isCode('E_SHARED_STATE_OPTIONS'),
     );
-    const options = { listeners: 1, opportunityFields: 4, evalCodes: 0 };
+    const options = { listeners: 1, opportunityFields: 4, evalCodes: 0, pairs: 4 };
     assert.throws(
       () => attachSharedState({ buffer: new SharedArrayBuffer(64), options }),
       isCode('E_SHARED_STATE_BUFFER'),

@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { createSharedState, type SharedStateOptions } from '../../src/engine/shared-state.js';
 import { startFixture, firstMessage } from './start-fixture.js';
 
-const OPTIONS: SharedStateOptions = { listeners: 3, opportunityFields: 37, evalCodes: 13 };
+const OPTIONS: SharedStateOptions = { listeners: 3, opportunityFields: 37, evalCodes: 13, pairs: 4 };
 const PRODUCERS = 3;
 const RESULT_DEADLINE_MS = 20_000;
 
@@ -122,7 +122,7 @@ test('producers, a consumer and a seqlock writer: nothing torn, per-producer ord
 });
 
 test('waitAsync consumer receives every item of a steady producer, in order (no lost wake-up)', async () => {
-  const state = createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0 });
+  const state = createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0, pairs: 4 });
   const control = new SharedArrayBuffer(16);
   const ctl = new Int32Array(control);
   const ITEMS = 300;

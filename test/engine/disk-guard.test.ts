@@ -11,7 +11,7 @@ import { createSharedState } from '../../src/engine/shared-state.js';
 const MB = 1024 * 1024;
 
 function watch(free: Map<string, number>) {
-  const shared = createSharedState({ listeners: 1, opportunityFields: 4, evalCodes: 1 });
+  const shared = createSharedState({ listeners: 1, opportunityFields: 4, evalCodes: 1, pairs: 1 });
   shared.setTradingEnabled(true);
   const logs: string[] = [];
   const alerts: Array<{ key: string; severity: string; text: string }> = [];

@@ -16,6 +16,7 @@ import {
 } from '../../src/core/opportunity.js';
 import { testPair as pair } from '../helpers/test-pair.js';
 import type { KrakenRestClient } from '../../src/kraken/rest.js';
+import type { OrderInfo } from '../../src/kraken/order-parse.js';
 import type { Logger } from '../../src/log/logger.js';
 
 const BUY = pair('ABC/USD');
@@ -98,15 +99,67 @@ const lostAck: Step = () =>
 
 const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
-function harness(steps: Step[], rest: Partial<KrakenRestClient> | null = null) {
+function closedOrder(
+  txid: string,
+  type: 'buy' | 'sell',
+  userref: number,
+  volume: number,
+  cost: number,
+  fee: number,
+): OrderInfo {
+  return {
+    txid,
+    userref,
+    clOrdId: undefined,
+    status: 'closed',
+    reason: undefined,
+    pair: type === 'buy' ? 'ABCUSD' : 'ABCEUR',
+    type,
+    ordertype: type === 'buy' ? 'limit' : 'market',
+    limitPrice: cost / volume,
+    volume,
+    volumeExecuted: volume,
+    cost,
+    fee,
+    avgPrice: cost / volume,
+    opentm: Date.now() / 1000,
+    closetm: undefined,
+    oflags: '',
+    misc: '',
+    description: '',
+    tradeIds: [],
+  };
+}
+
+/** REST whose OpenOrders is empty and whose ClosedOrders lists what `closed()` returns then. */
+function fakeRest(closed: () => OrderInfo[]): Partial<KrakenRestClient> {
+  const byTxid = (l: OrderInfo[]): Record<string, OrderInfo> => Object.fromEntries(l.map((o) => [o.txid, o]));
+  return {
+    queryOrders: async () => ({}),
+    openOrders: async () => ({}),
+    closedOrders: async () => {
+      const l = closed();
+      return { count: l.length, orders: byTxid(l) };
+    },
+  } as unknown as Partial<KrakenRestClient>;
+}
+
+/**
+ * `wall`: the fake wall clock deadlines are judged by; it moves 1 s per reading so a settle loop
+ * reaches deadlines within a few real waits (each at most a 250 ms slice).
+ */
+function harness(steps: Step[], rest: Partial<KrakenRestClient> | null = null, stopping = () => false) {
   const tracker = new OrderTracker();
   const gateway = new ScriptedGateway(tracker, steps);
   const records: Array<{ kind: string; fields: Record<string, unknown> }> = [];
+  const alerts: string[] = [];
+  const wall = { ms: 1_700_000_000_000 };
   const deps: TradeDeps = {
     gateway,
     tracker,
     rest: rest as KrakenRestClient | null,
     log: silent,
+    alert: (a) => alerts.push(a.text),
     journal: {
       append: (kind, tradeId, fields = {}) => {
         records.push({ kind, fields: { ...fields } });
@@ -114,12 +167,24 @@ function harness(steps: Step[], rest: Partial<KrakenRestClient> | null = null) {
       },
     },
     nowUs: () => 1_000_100,
+    wallMs: () => (wall.ms += 1000),
     sleep: () => Promise.resolve(),
+    stopping,
   };
-  const settings = { fillTimeoutMs: 200, maxLocalAgeUs: 1_500, sellRetries: 2, stableFee: 0.002 };
+  const settings = {
+    fillTimeoutMs: 200,
+    maxLocalAgeUs: 1_500,
+    sellRetries: 2,
+    stableFee: 0.002,
+    orderDeadlineMs: 3_000,
+    deadlineMarginMs: 2_000,
+  };
   return {
     gateway,
+    tracker,
     records,
+    alerts,
+    wall,
     settings,
     deps,
     run: (o = opportunity()) => runTrade(o, BUY, SELL, settings, deps),
@@ -212,42 +277,15 @@ describe('trade runner', () => {
     assert.equal(r.status, 'sold');
   });
 
-  test('a buy whose ack is lost is unknown until REST says what happened, then traded on', async () => {
+  test('a buy whose ack is lost is in doubt until REST says what happened, then traded on', async () => {
     let asked = 0;
-    const rest = {
-      openOrders: async () => ({}),
-      closedOrders: async () => {
-        asked++;
-        return {
-          count: 1,
-          orders: {
-            OX: {
-              txid: 'OX',
-              userref: null,
-              clOrdId: undefined,
-              status: 'closed',
-              reason: undefined,
-              pair: 'ABCUSD',
-              type: 'buy',
-              ordertype: 'limit',
-              limitPrice: 100,
-              volume: 2,
-              volumeExecuted: 2,
-              cost: 200,
-              fee: 0.8,
-              avgPrice: 100,
-              opentm: Date.now() / 1000,
-              closetm: undefined,
-              oflags: '',
-              misc: '',
-              description: '',
-              tradeIds: [],
-            },
-          },
-        };
-      },
-    } as unknown as Partial<KrakenRestClient>;
-    const h = harness([lostAck, fills([2, 93])], rest);
+    const box: { h?: ReturnType<typeof harness> } = {};
+    const rest = fakeRest(() => {
+      asked++;
+      const buy = box.h?.gateway.orders[0];
+      return buy === undefined ? [] : [closedOrder('OX', 'buy', buy.userref, 2, 200, 0.8)];
+    });
+    const h = (box.h = harness([lostAck, fills([2, 93])], rest));
     const r = await h.run();
     assert.ok(asked >= 1);
     assert.equal(r.status, 'sold');
@@ -257,19 +295,144 @@ describe('trade runner', () => {
     assert.equal(h.records.filter((x) => x.kind === 'fill').length, 1);
   });
 
-  test('an unknown outcome with REST unreachable is never assumed: recorded as unknown', async () => {
+  test('each order attempt carries its own userref and a deadline', async () => {
+    const h = harness([fills([2, 100]), reject('EService:Unavailable'), fills([2, 93])]);
+    const before = h.wall.ms;
+    await h.run();
+    const refs = h.gateway.orders.map((o) => o.userref);
+    assert.equal(new Set(refs).size, 3, 'three attempts, three userrefs');
+    for (const o of h.gateway.orders) {
+      assert.ok(o.deadlineMs > before + 3_000 && o.deadlineMs <= h.wall.ms + 3_000, 'deadline = send + 3 s');
+    }
+    const sent = h.records.filter((x) => x.kind === 'order-sent' || x.kind === 'sell-sent');
+    assert.deepEqual(
+      sent.map((x) => x.fields.userref),
+      refs,
+      'the journal names each attempt by its userref',
+    );
+  });
+
+  test('"not found" before the deadline is not "no": a buy found after it is followed and sold', async () => {
+    const box: { h?: ReturnType<typeof harness> } = {};
+    let calls = 0;
+    // REST does not show the order on the first look-up (Kraken slow to list it), only on the next.
+    const rest = fakeRest(() => {
+      calls++;
+      const buy = box.h?.gateway.orders[0];
+      return calls < 2 || buy === undefined ? [] : [closedOrder('OLATE', 'buy', buy.userref, 2, 200, 0.8)];
+    });
+    const h = (box.h = harness([lostAck, fills([2, 93])], rest));
+    const r = await h.run();
+    assert.equal(r.status, 'sold');
+    assert.equal(r.state.buy.volume, 2);
+    assert.equal(h.gateway.orders.length, 2);
+  });
+
+  test('a late ack and the fills the stream then brings settle a buy in doubt (no REST needed)', async () => {
+    const box: { h?: ReturnType<typeof harness> } = {};
+    const rest = fakeRest(() => {
+      // The first look-up finds nothing; meanwhile the late ack and the fills arrive on the stream.
+      const buy = box.h?.gateway.orders[0];
+      if (buy !== undefined && box.h !== undefined && box.h.tracker.newsFor(buy.userref) === undefined) {
+        box.h.tracker.notePlaced(buy.userref, 'OLATE');
+        box.h.tracker.addFill('OLATE', { tradeId: 'TL1', volume: 1.5, price: 100, cost: 150, fee: 0.6 });
+        box.h.tracker.updateOrder('OLATE', { status: 'canceled', volExec: 1.5, cost: 150, fee: 0.6 });
+      }
+      return [];
+    });
+    const h = (box.h = harness([lostAck, fills([1.5, 93])], rest));
+    const r = await h.run();
+    assert.equal(r.status, 'sold');
+    assert.equal(r.state.buy.volume, 1.5, 'the late fills count: nothing bought is counted as zero');
+    assert.equal(h.gateway.orders[1]?.volume, '1.5000');
+    assert.ok(h.records.some((x) => x.kind === 'ack' && x.fields.late === true));
+  });
+
+  test('a buy Kraken never shows is final only after its deadline: not filled', async () => {
+    const lookedUpAt: number[] = [];
+    const box: { h?: ReturnType<typeof harness> } = {};
+    const rest = fakeRest(() => {
+      if (box.h !== undefined) lookedUpAt.push(box.h.wall.ms);
+      return [];
+    });
+    const h = (box.h = harness([lostAck], rest));
+    const r = await h.run();
+    assert.equal(r.status, 'not-filled');
+    const deadline = h.gateway.orders[0]?.deadlineMs ?? 0;
+    assert.ok(lookedUpAt.length >= 2, 'asked once at once, and again after the deadline');
+    assert.ok(
+      (lookedUpAt.at(-1) ?? 0) >= deadline + 2_000,
+      'the final "not found" came after deadline + margin',
+    );
+    assert.equal(h.records.find((x) => x.kind === 'reconciled')?.fields.status, 'never-executed');
+  });
+
+  test('a sell whose ack is lost is never re-sent while it might still execute: one sell, settled by REST', async () => {
+    const box: { h?: ReturnType<typeof harness> } = {};
+    let calls = 0;
+    const rest = fakeRest(() => {
+      calls++;
+      const sell = box.h?.gateway.orders[1];
+      // Kraken shows the held sell only on the second look-up (after its deadline), filled.
+      return calls < 2 || sell === undefined ? [] : [closedOrder('OS', 'sell', sell.userref, 2, 186, 0.74)];
+    });
+    const h = (box.h = harness([fills([2, 100]), lostAck, fills([2, 93])], rest));
+    const r = await h.run();
+    assert.equal(r.status, 'sold');
+    assert.equal(h.gateway.orders.length, 2, 'no second sell');
+    assert.equal(r.state.sellDone.volume, 2);
+  });
+
+  test('a sell that never executed (not found after its deadline) is retried with a new userref', async () => {
+    const h = harness(
+      [fills([2, 100]), lostAck, fills([2, 93])],
+      fakeRest(() => []),
+    );
+    const r = await h.run();
+    assert.equal(r.status, 'sold');
+    assert.equal(h.gateway.orders.length, 3);
+    assert.notEqual(h.gateway.orders[1]?.userref, h.gateway.orders[2]?.userref);
+    const settled = h.records.findIndex((x) => x.kind === 'reconciled');
+    const resent = h.records.findLastIndex((x) => x.kind === 'sell-sent');
+    assert.ok(settled >= 0 && settled < resent, 'the retry comes after the first sell was settled');
+  });
+
+  test('REST unreachable: the order stays in doubt (alerted) until shutdown, then the trade is unknown', async () => {
+    const stopAt = { calls: 0 };
     const rest = {
+      queryOrders: async () => {
+        throw new Error('ECONNREFUSED');
+      },
       openOrders: async () => {
+        stopAt.calls++;
         throw new Error('ECONNREFUSED');
       },
       closedOrders: async () => {
         throw new Error('ECONNREFUSED');
       },
     } as unknown as Partial<KrakenRestClient>;
-    const h = harness([lostAck], rest);
+    const h = harness([lostAck], rest, () => stopAt.calls >= 6);
     const r = await h.run();
     assert.equal(r.status, 'unknown');
     assert.equal(h.gateway.orders.length, 1);
+    assert.ok(
+      h.alerts.some((a) => /in doubt/.test(a)),
+      'an order in doubt is alerted',
+    );
+    const stranded = h.records.find((x) => x.kind === 'stranded');
+    assert.equal(stranded?.fields.possible, true, 'the whole order is journaled as possibly bought');
+    assert.equal(stranded?.fields.volume, 2);
+  });
+
+  test('a partial buy below the sell pair costmin is dust: no doomed sell is sent', async () => {
+    // 0.01 ABC at ~93 EUR = 0.93 EUR; the sell pair's costmin is raised to 5 EUR.
+    const h = harness([fills([0.01, 100])]);
+    const r = await runTrade(opportunity(), BUY, { ...SELL, costmin: 5 }, h.settings, h.deps);
+    assert.equal(r.status, 'dust');
+    assert.equal(h.gateway.orders.length, 1);
+    const dust = h.records.find((x) => x.kind === 'stranded');
+    assert.equal(dust?.fields.dust, true);
+    assert.equal(dust?.fields.volume, 0.01);
   });
 
   test('a stale opportunity is never sent', async () => {
@@ -279,12 +442,13 @@ describe('trade runner', () => {
       { ...o, triggerRecvUs: 0 },
       BUY,
       SELL,
-      { fillTimeoutMs: 200, maxLocalAgeUs: 1_500, sellRetries: 0, stableFee: 0 },
+      { fillTimeoutMs: 200, maxLocalAgeUs: 1_500, sellRetries: 0, stableFee: 0, orderDeadlineMs: 3000 },
       {
         gateway: h.gateway,
         tracker: new OrderTracker(),
         rest: null,
         log: silent,
+        alert: () => undefined,
         journal: {
           append: () => {
             throw new Error('must not journal');

@@ -10,6 +10,8 @@ export function testPair(wsname: string, lotDecimals = 4, ordermin = 0.01): Pair
     symbol: wsname,
     base,
     quote,
+    baseId: base,
+    quoteId: quote,
     pairDecimals: 2,
     lotDecimals,
     costDecimals: 5,

@@ -1,6 +1,15 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalWriter } from '../../src/journal/journal-writer.js';
@@ -135,6 +144,43 @@ describe('journal writer and reader', () => {
     assert.throws(
       () => readJournal(join(tempDir(), 'missing')),
       (e: unknown) => e instanceof JournalError && e.code === 'E_JOURNAL_DIR',
+    );
+  });
+});
+
+describe('journal writer on a disk that refuses writes', () => {
+  test('records are held in memory, in order, never thrown; written when the disk accepts them again', () => {
+    const dir = tempDir();
+    const now = clock(DAY1_US);
+    const failures: Array<{ error: string; held: number }> = [];
+    const recovered: number[] = [];
+    const w = JournalWriter.open({
+      dir,
+      nowUs: now,
+      onFailure: (error, held) => failures.push({ error, held }),
+      onRecovered: (n) => recovered.push(n),
+    });
+    // The day's file is /dev/full: every write fails with ENOSPC.
+    const file = join(dir, journalFileName(DAY1_US + 1000));
+    symlinkSync('/dev/full', file);
+    const a = w.append('intent', 'T1', { volume: 1 });
+    const b = w.append('fill', 'T1', { volume: 1, price: 2 });
+    assert.equal(w.backlog, 2);
+    assert.deepEqual(failures.length, 1, 'one alert per failure episode');
+    assert.match(failures[0]?.error ?? '', /ENOSPC/);
+    assert.equal(w.flushBacklog(), 2, 'still failing');
+    unlinkSync(file);
+    const c = w.append('outcome', 'T1', { status: 'sold' });
+    assert.equal(w.backlog, 0);
+    assert.deepEqual(recovered, [3]);
+    w.close();
+    assert.deepEqual(
+      readJournal(dir).map((r) => [r.seq, r.kind]),
+      [
+        [a.seq, 'intent'],
+        [b.seq, 'fill'],
+        [c.seq, 'outcome'],
+      ],
     );
   });
 });

@@ -36,6 +36,7 @@ const BUY: GatewayOrder = {
   price: '69160.4',
   timeinforce: 'IOC',
   userref: 42,
+  deadlineMs: Date.parse('2026-12-03T10:00:03.000Z'),
 };
 
 function ack(m: ClientMsg, orderId: string): string {
@@ -231,4 +232,41 @@ test('status mapping: v2 order_status / exec_type → tracker status', () => {
     assert.ok(r.ok);
     assert.equal(trackedStatusOf(r.report), want, JSON.stringify(fields));
   }
+});
+
+test('every add_order carries its deadline (RFC3339); an ack after the timeout reaches the tracker by userref', async (t) => {
+  const ID = 'OGWLATE-AAAAA-BBBBBB';
+  let held: ClientMsg | undefined;
+  const { fake, tracker, gw } = await setup(t, (m) => {
+    if (m.method === 'add_order') held = m;
+  });
+  await assert.rejects(gw.addOrder(BUY), (e: Error) => e.name === 'OrderOutcomeUnknownError');
+  const sent = fake.messages().find((m) => m.method === 'add_order');
+  assert.equal((sent?.params as Record<string, unknown>)['deadline'], '2026-12-03T10:00:03.000Z');
+  assert.equal(tracker.newsFor(42), undefined);
+  assert.ok(held);
+  fake.send(ack(held, ID));
+  await waitFor(() => tracker.newsFor(42) !== undefined, 'the late ack noted');
+  assert.deepEqual(tracker.newsFor(42), { kind: 'placed', txid: ID, via: 'late-ack' });
+});
+
+test("a late error ack (Kraken refused the order after all) is kept as the attempt's refusal", async (t) => {
+  let held: ClientMsg | undefined;
+  const { fake, tracker, gw } = await setup(t, (m) => {
+    if (m.method === 'add_order') held = m;
+  });
+  await assert.rejects(gw.addOrder({ ...BUY, userref: 43 }));
+  assert.ok(held);
+  fake.send(
+    JSON.stringify({
+      method: 'add_order',
+      req_id: held.req_id,
+      error: 'EService:Deadline elapsed',
+      success: false,
+      time_in: T_IN,
+      time_out: T_OUT,
+    }),
+  );
+  await waitFor(() => tracker.newsFor(43) !== undefined, 'the late refusal noted');
+  assert.deepEqual(tracker.newsFor(43), { kind: 'rejected', error: 'EService:Deadline elapsed' });
 });

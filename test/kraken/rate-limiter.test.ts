@@ -109,6 +109,21 @@ describe('RestRateLimiter over shared state', () => {
     assert.equal(a.level(), 1.5);
   });
 
+  test('a routine poller leaves its reserve free: order reconciliation never waits behind it', () => {
+    const clock = new FakeClock(false);
+    const buf = createRateLimiterBuffer();
+    const starter = KRAKEN_REST_TIERS.starter; // 15 units, −0.33/s
+    const poller = new RestRateLimiter(starter, clock, buf, 5);
+    const reconcile = new RestRateLimiter(starter, clock, buf);
+    // The poller takes what it may (10 of 15) and is then made to wait...
+    for (let i = 0; i < 10; i++) assert.equal(poller.tryAcquire(1), 0);
+    assert.ok(poller.tryAcquire(1) > 0, 'the poller stops at max − reserve');
+    // ...while a REST look-up of an order in doubt (OpenOrders 1 + ClosedOrders 2) goes at once.
+    assert.equal(reconcile.tryAcquire(1), 0);
+    assert.equal(reconcile.tryAcquire(2), 0);
+    assert.throws(() => new RestRateLimiter(starter, clock, buf, 15), RangeError);
+  });
+
   test('rejects a buffer that is too small', () => {
     assert.throws(
       () =>

@@ -180,6 +180,8 @@ describe('MetricsRecorder → MetricsHub', () => {
         pnlEur: 0,
         strandedVolume: 0,
         strandedAsset: 'SOL',
+        strandedValueUsd: 0,
+        dustVolume: 0,
         decisionToSendUs: 35,
       },
       t0,

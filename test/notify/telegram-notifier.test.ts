@@ -175,6 +175,8 @@ describe('TelegramNotifier', () => {
         pnlEur: 0,
         strandedVolume: 1,
         strandedAsset: 'SOL',
+        strandedValueUsd: 0,
+        dustVolume: 0,
       }),
     );
     await waitFor(() => s.requests === 1, 5000, 'request to arrive');
@@ -201,6 +203,8 @@ describe('without Telegram settings', () => {
         pnlEur: 0,
         strandedVolume: 1,
         strandedAsset: 'SOL',
+        strandedValueUsd: 0,
+        dustVolume: 0,
       }),
     );
     const stats = await n.close();

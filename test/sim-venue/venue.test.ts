@@ -349,3 +349,26 @@ describe('venue with a fake market that misbehaves', () => {
     assert.equal(bal(venue, 'XXBT').balance, 2.1);
   });
 });
+
+describe("deadline (Kraken's matching engine rejects an order that reaches it too late)", () => {
+  test('before its deadline an order executes; after it, it is rejected and nothing executes', () => {
+    const s = setup();
+    const at = (ms: number): string => new Date(1_700_000_000_000 + ms).toISOString();
+    const ok = s.venue.addOrder(KEY, buy({ deadline: at(3_000) }));
+    assert.equal(ok.ok, true);
+    s.advance(5_000);
+    const late = s.venue.addOrder(KEY, buy({ deadline: at(3_000) }));
+    assert.deepEqual(late, { ok: false, error: 'EService:Deadline elapsed' });
+    assert.equal(s.venue.stats().rejectsByError['EService:Deadline elapsed'], 1);
+  });
+
+  test('a malformed deadline, or one more than 60 s ahead, is an invalid argument', () => {
+    const s = setup();
+    for (const deadline of ['soon', '2026-13-45', new Date(1_700_000_000_000 + 61_000).toISOString()]) {
+      assert.deepEqual(s.venue.addOrder(KEY, buy({ deadline })), {
+        ok: false,
+        error: 'EGeneral:Invalid arguments:deadline',
+      });
+    }
+  });
+});

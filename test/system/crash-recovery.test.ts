@@ -45,8 +45,9 @@ describe('system: crash mid-trade and restart', () => {
       false,
       'the trade finished before the kill',
     );
-    // The held sell executes at the venue although its sender is gone.
-    const userref = intent['userref'] as number;
+    // The held sell executes at the venue although its sender is gone (before its deadline).
+    const sellSent = first.trade(intent.tradeId).find((r) => r.kind === 'sell-sent');
+    const userref = sellSent?.['userref'] as number;
     await first.waitFor(
       () => sim.venue.closedOrders(sim.apiKey).some((o) => o.userref === userref && o.type === 'sell'),
       5_000,
@@ -75,6 +76,6 @@ describe('system: crash mid-trade and restart', () => {
     const bought = sum(rec, 'fill', 'volume');
     close(sum(rec, 'sell-fill', 'volume'), bought, bought, 'sold volume after recovery');
     // Its summary only covers its own trades; the journal must agree with the venue on everything.
-    assertBooksAgree(second.journal(), sim, before, null);
+    assertBooksAgree(second.journal(), sim, before, null, journalDir);
   });
 });

@@ -30,7 +30,7 @@ async function finish(
 ): Promise<Record<string, unknown>> {
   const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
   const summary = assertCleanExit(run, exit, 'trade');
-  assertBooksAgree(run.journal(), run.sim, before, summary);
+  assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   return summary;
 }
 

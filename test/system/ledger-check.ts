@@ -9,6 +9,8 @@ import type { RunningSimulator } from '../../src/sim/simulator.js';
 import type { SimOrder, SimTrade } from '../../src/sim/contracts.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
 import { summarize } from '../../src/journal/summarize.js';
+import { execFileSync } from 'node:child_process';
+import { distPath } from '../helpers/project-root.js';
 
 export const REL_TOL = 1e-9;
 
@@ -126,6 +128,8 @@ export function assertBooksAgree(
   balancesBefore: Record<string, number>,
   /** null: a run whose summary does not cover these trades (e.g. recovered after a crash). */
   summary: Record<string, unknown> | null,
+  /** The journal's directory, for `npm run report -- --json`. */
+  journalDir: string,
 ): void {
   const ledger = simLedger(sim);
   assert.deepEqual(
@@ -146,6 +150,7 @@ export function assertBooksAgree(
     ledger.gross,
     'journal vs venue',
   );
+  assertReportAgrees(journalDir, sim, balancesBefore, ledger.gross);
   if (summary === null) return;
   // The program's own summary: its cash flows, stranded inventory and trade count.
   const cash = summary['cashFlows'] as
@@ -165,10 +170,14 @@ export function assertBooksAgree(
   );
   // Every journaled outcome is counted in the summary under its status ('stale' trades never reach
   // the journal: they are only in notFilled).
-  const outcomes = journal.filter((r) => r.kind === 'outcome');
+  // A trade's outcome is its last outcome record (a later one settles an `unknown`).
+  const last = new Map<string, JournalRecord>();
+  for (const r of journal) if (r.kind === 'outcome') last.set(r.tradeId, r);
+  const outcomes = [...last.values()];
   const counts = summary['trades'] as Record<string, number>;
   const statusKey: Record<string, string> = {
     sold: 'sold',
+    dust: 'dust',
     rejected: 'rejected',
     stranded: 'stranded',
     unknown: 'unknown',
@@ -189,4 +198,38 @@ export function assertBooksAgree(
 
 function pick(m: Record<string, number>, keys: string[]): Record<string, number> {
   return Object.fromEntries(keys.map((k) => [k, m[k] ?? 0]));
+}
+
+/**
+ * `npm run report -- --json` (the real CLI) on the journal: its balanceChange, by Kraken asset id,
+ * equals the change of the venue's balances, fees included.
+ */
+export function assertReportAgrees(
+  dir: string,
+  sim: RunningSimulator,
+  balancesBefore: Record<string, number>,
+  grossByCode: Record<string, number>,
+): void {
+  const out = execFileSync(
+    process.execPath,
+    [distPath('src', 'journal', 'report-cli.js'), '--json', '--dir', dir],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const report = JSON.parse(out) as { balanceChange: Record<string, number> };
+  const codes = assetCodes(sim);
+  const byId: Record<string, number> = {};
+  for (const [id, b] of sim.venue.balances(sim.apiKey)) byId[id] = b.balance;
+  const beforeById: Record<string, number> = {};
+  for (const [id, code] of codes) beforeById[id] = balancesBefore[code] ?? 0;
+  const venueChange = deltas(beforeById, byId);
+  const gross: Record<string, number> = {};
+  for (const [id, code] of codes) gross[id] = grossByCode[code] ?? 0;
+  assertSameAmounts(
+    report.balanceChange,
+    venueChange,
+    gross,
+    'report --json balanceChange vs venue balances',
+  );
 }

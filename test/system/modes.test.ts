@@ -91,7 +91,7 @@ describe('system: evaluation and trade modes', () => {
         }
       }
       assert.ok((summary['trades'] as { sold: number }).sold >= sold.length);
-      assertBooksAgree(journal, run.sim, before, summary);
+      assertBooksAgree(journal, run.sim, before, summary, run.dirs.journal);
     });
   }
 });

@@ -51,7 +51,7 @@ describe('system: order outcomes', () => {
     const summary = assertCleanExit(run, exit, 'trade');
     assert.equal((summary['trades'] as { rejected: number }).rejected, 1);
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 
   test('a partly filled IOC buy: the filled part, not the requested volume, is sold', async (t) => {
@@ -108,7 +108,7 @@ describe('system: order outcomes', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 
   test('a rejected sell is retried with backoff and then sells', async (t) => {
@@ -142,7 +142,7 @@ describe('system: order outcomes', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.deepEqual(summary['strandedInventory'], {});
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 
   test('sell retries exhausted: the inventory is recorded stranded in the journal and the summary', async (t) => {
@@ -198,7 +198,7 @@ describe('system: order outcomes', () => {
     assert.equal((summary['trades'] as { stranded: number }).stranded, 1);
     const inv = summary['strandedInventory'] as Record<string, number>;
     close(inv[String(intent['base'])] ?? 0, bought, bought, 'summary stranded inventory');
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
     // The venue holds the coin that was bought and never sold.
     close(
       balancesByCode(run.sim)[String(intent['base'])] ?? 0,
@@ -229,7 +229,7 @@ describe('system: order outcomes', () => {
     const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
     const summary = assertCleanExit(run, exit, 'trade');
     assert.ok((summary['trades'] as { notFilled: number }).notFilled >= 1);
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
     assert.deepEqual(balancesByCode(run.sim), before, 'money moved for an order that filled nothing');
   });
 });

@@ -38,7 +38,7 @@ describe('system: shutdown and risk limits', () => {
     assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'sold', kinds(rec).join(','));
     const bought = sum(rec, 'fill', 'volume');
     close(sum(rec, 'sell-fill', 'volume'), bought, bought, 'sold volume');
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 
   test('consecutive failures reach the risk limit: trading stops (journaled), no order after it', async (t) => {
@@ -85,6 +85,6 @@ describe('system: shutdown and risk limits', () => {
       `no opportunity dropped as trading disabled: ${JSON.stringify(dropped)}`,
     );
     assert.equal((summary['trades'] as { rejected: number }).rejected, limit);
-    assertBooksAgree(run.journal(), run.sim, before, summary);
+    assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 });

@@ -21,10 +21,12 @@ import {
   type RestAccess,
 } from '../worker-context.js';
 import { JournalWriter } from '../../journal/journal-writer.js';
+import { readJournal } from '../../journal/journal-reader.js';
+import { riskFromJournal, type JournalRisk } from '../../journal/risk-from-journal.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { RiskLimits } from '../../core/risk-limits.js';
 import type { LogLevel } from '../../log/logger.js';
-import type { TradeDeps } from '../trade-runner.js';
+import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade-runner.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -38,15 +40,20 @@ export interface TraderWorkerData {
   cpu: number | null;
   spin: boolean;
   fillTimeoutMs: number;
+  orderDeadlineMs: number;
   postTradePauseMs: number;
   maxLocalAgeMs: number;
   sellRetries: number;
   risk: RiskLimits;
   /** createConnectionBudgetBuffer(): the private socket and token requests take from it. */
   connectionBudget: SharedArrayBuffer;
+  /** --clear-risk-stop: journal a risk-clear before anything else. */
+  clearRiskStop: boolean;
 }
 
 const STATS_INTERVAL_MS = 1000;
+/** While the journal holds records it could not write, it is tried again this often. */
+const JOURNAL_RETRY_MS = 1000;
 
 const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
@@ -58,6 +65,7 @@ let gateway: OrderGateway | null = null;
 let journal: JournalWriter | null = null;
 let deps: TradeDeps | null = null;
 let warmer: TradePathWarmer | null = null;
+let journalRisk: JournalRisk | undefined;
 
 function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
@@ -102,17 +110,50 @@ async function main(): Promise<void> {
     const writer = JournalWriter.open({
       dir: data.journalDir,
       onWarning: (w) => log.warn('journal recovery', { ...w }),
+      onFailure: (error, held) => {
+        log.error('journal write failing: records held in memory, no new trade until written', {
+          error,
+          held,
+        });
+        alert({
+          key: 'journal-failing',
+          severity: 'critical',
+          text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
+        });
+      },
+      onRecovered: (written) => {
+        log.warn('journal writing again: held records written', { written });
+        alert({
+          key: 'journal-failing',
+          severity: 'info',
+          text: `Journal writing again (${written} held records written)`,
+        });
+      },
     });
     journal = writer;
+    setInterval(() => {
+      if (writer.backlog > 0) writer.flushBacklog();
+    }, JOURNAL_RETRY_MS).unref();
+    if (data.clearRiskStop) {
+      writer.append('risk-clear', '', { by: '--clear-risk-stop' });
+      log.warn('risk stop cleared by the operator (--clear-risk-stop): every limit counts afresh');
+    }
     // A crash mid-trade leaves an intent without an outcome: ask Kraken and finish the record first.
-    const recovered = await recoverUnfinishedTrades(
-      data.journalDir,
-      writer,
-      restClient(data.rest),
+    const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
+    const recovered = await recoverUnfinishedTrades(data.journalDir, {
+      journal: writer,
+      rest: restClient(data.rest),
       log,
       alert,
-    );
+      pairByWsname: (w) => byWsname.get(w),
+      nowMs: () => Date.now(),
+      sleep: (ms) => sleep(ms).then(() => undefined),
+      deadlineMarginMs: DEADLINE_MARGIN_MS,
+    });
+    for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
     if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
+    // The limits continue from the journal (after recovery settled what a crash left open).
+    journalRisk = riskFromJournal(readJournal(data.journalDir, { onWarning: () => undefined }), Date.now());
     gateway = makeGateway(tracker);
     gateway.start();
     deps = {
@@ -121,8 +162,10 @@ async function main(): Promise<void> {
       rest: restClient(data.rest),
       journal,
       log,
+      alert,
       nowUs,
       sleep: (ms) => sleep(ms).then(() => undefined),
+      stopping: () => shared.isShutdownRequested(),
     };
   }
   const trader = new Trader({
@@ -134,10 +177,13 @@ async function main(): Promise<void> {
     alert,
     onOutcome: (outcome) => post({ type: 'trade', outcome }),
     fillTimeoutMs: data.fillTimeoutMs,
+    orderDeadlineMs: data.orderDeadlineMs,
     postTradePauseMs: data.postTradePauseMs,
     maxLocalAgeMs: data.maxLocalAgeMs,
     sellRetries: data.sellRetries,
     risk: data.risk,
+    initialRisk: journalRisk,
+    journalBacklog: () => journal?.backlog ?? 0,
     spin: data.spin,
     nowUs,
     warmer,

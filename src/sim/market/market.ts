@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BookChange, BookLevel, SimMarket, SimPair, Side } from '../contracts.js';
+import type { PairStatus } from '../../core/pair.js';
 import {
   type Dislocation,
   type DislocationListener,
@@ -50,6 +51,14 @@ export interface SimMarketModel extends SimMarket {
   dislocate(req?: DislocationRequest): Readonly<Dislocation> | null;
   /** Fair mid of a pair (before quote noise), in its quote currency. */
   fairPrice(pairIndex: number): number;
+  /**
+   * Fault: publishes one quote for `pairIndex` that is not the book's — its top moved by `pricePct`
+   * percent and Kraken's timestamp `aheadMs` in the future — as bad venue data would. The book and
+   * matching are untouched. False when the pair has no book top.
+   */
+  injectQuote(pairIndex: number, pricePct: number, aheadMs: number): boolean;
+  /** Fault/drill: a pair's trading status changes (AssetPairs and order checks follow it). */
+  setPairStatus(pairIndex: number, status: PairStatus): boolean;
   readonly running: boolean;
 }
 
@@ -258,6 +267,30 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
     fairPrice: (pairIndex) => {
       const coin = state.coinOfPair[pairIndex];
       return coin === undefined ? NaN : state.fundamentals.fair(pairIndex, coin);
+    },
+    injectQuote(pairIndex, pricePct, aheadMs) {
+      const bid = state.books[pairIndex]?.levels('bid')[0];
+      const ask = state.books[pairIndex]?.levels('ask')[0];
+      if (bid === undefined || ask === undefined) return false;
+      const k = 1 + pricePct / 100;
+      const ts = krakenTs(params, currentMs()) + aheadMs / 1000;
+      emit({
+        pairIndex,
+        bids: [],
+        asks: [],
+        ts,
+        quoteOverride: {
+          bid: { price: bid.price * k, qty: bid.qty, ts },
+          ask: { price: ask.price * k, qty: ask.qty, ts },
+        },
+      });
+      return true;
+    },
+    setPairStatus(pairIndex, status) {
+      const pair = universe.pairs[pairIndex] as { status: PairStatus } | undefined;
+      if (pair === undefined) return false;
+      pair.status = status;
+      return true;
     },
   };
 }

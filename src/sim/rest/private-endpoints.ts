@@ -60,6 +60,7 @@ export function orderRequestFrom(q: Params): OrderRequest | { error: string } {
   if (q['timeinforce'] !== undefined) req.timeinforce = q['timeinforce'] as OrderRequest['timeinforce'];
   if (q['oflags'] !== undefined) req.oflags = q['oflags'];
   if (q['cl_ord_id'] !== undefined) req.clOrdId = q['cl_ord_id'];
+  if (q['deadline'] !== undefined) req.deadline = q['deadline'];
   if (q['userref'] !== undefined) {
     if (!/^-?\d{1,10}$/.test(q['userref'])) return { error: 'EGeneral:Invalid arguments:userref' };
     req.userref = Number(q['userref']);

@@ -93,6 +93,23 @@ interface KeyState {
 
 const err = <T>(error: string): VenueResult<T> => ({ ok: false, error });
 
+/** Kraken's documented latest deadline: now + 60 s. */
+const MAX_DEADLINE_AHEAD_MS = 60_000;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Kraken's `deadline` as the matching engine applies it: an order that reaches the engine after its
+ * deadline is rejected, never executed (what lets a client settle an order whose ack it lost). A
+ * malformed deadline, or one more than 60 s ahead, is an invalid argument.
+ */
+function deadlineError(deadline: string | undefined, nowMs: number): string | undefined {
+  if (deadline === undefined) return undefined;
+  const at = RFC3339.test(deadline) ? Date.parse(deadline) : Number.NaN;
+  if (!Number.isFinite(at) || at - nowMs > MAX_DEADLINE_AHEAD_MS)
+    return 'EGeneral:Invalid arguments:deadline';
+  return nowMs > at ? 'EService:Deadline elapsed' : undefined;
+}
+
 export function createVenue(options: VenueOptions): VenueImpl {
   const { market } = options;
   // Epoch ms with µs resolution: opentm/closetm/trade times carry microseconds like Kraken's.
@@ -179,6 +196,8 @@ export function createVenue(options: VenueOptions): VenueImpl {
     const stErr = statusError(status, pair, req);
     if (stErr !== undefined) return reject(stErr);
     const now = nowMs();
+    const deadlineErr = deadlineError(req.deadline, now);
+    if (deadlineErr !== undefined) return reject(deadlineErr);
     // §5.2: the fixed +1 applies even when validation then fails.
     if (!counter(ks, pairIndex).tryAdd(1, now)) return reject('EOrder:Rate limit exceeded');
 
@@ -252,7 +271,9 @@ export function createVenue(options: VenueOptions): VenueImpl {
     if (o.post && crosses) {
       reason = CANCEL_REASON.postOnly;
     } else if (crosses) {
-      let qty = o.volume;
+      const cap = options.faults?.fillCapNextOrder ?? null;
+      if (cap !== null && options.faults !== undefined) options.faults.fillCapNextOrder = null;
+      let qty = cap !== null ? Math.min(o.volume, cap) : o.volume;
       let limit = o.ordertype === 'limit' ? o.price : o.type === 'buy' ? Infinity : 0;
       if (o.ordertype === 'market' && o.type === 'buy') {
         const plan = planFundedBuy(book, o.volume, acct.available(pair.quoteId), feeFactor, pair.lotDecimals);

@@ -108,6 +108,11 @@ export function parseV2Order(
     if (typeof clOrdId !== 'string' || clOrdId === '') return invalid('cl_ord_id');
     req.clOrdId = clOrdId;
   }
+  const deadline = p['deadline'];
+  if (deadline !== undefined) {
+    if (typeof deadline !== 'string') return invalid('deadline');
+    req.deadline = deadline;
+  }
   const validate = p['validate'];
   if (validate !== undefined && typeof validate !== 'boolean') return invalid('validate');
   if (validate === true) req.validate = true;

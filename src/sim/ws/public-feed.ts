@@ -41,8 +41,9 @@ export abstract class PublicFeed<F> {
       return;
     }
     this.out.beginChange(change.dislocationId);
-    const bids = this.market.levels(change.pairIndex, 'bid');
-    const asks = this.market.levels(change.pairIndex, 'ask');
+    const o = change.quoteOverride;
+    const bids = o !== undefined ? [o.bid] : this.market.levels(change.pairIndex, 'bid');
+    const asks = o !== undefined ? [o.ask] : this.market.levels(change.pairIndex, 'ask');
     this.publish(f, change, bids, asks);
     this.out.endChange();
   }

@@ -54,6 +54,11 @@ export function parseAddOrder(msg: V1Request): ParsedOrder {
     if (typeof oflags !== 'string') return invalid('oflags');
     req.oflags = oflags;
   }
+  const deadline = msg['deadline'];
+  if (deadline !== undefined) {
+    if (typeof deadline !== 'string') return invalid('deadline');
+    req.deadline = deadline;
+  }
   const validate = msg['validate'];
   if (validate === true || validate === 'true') req.validate = true;
   else if (validate !== undefined && validate !== false && validate !== 'false') return invalid('validate');
