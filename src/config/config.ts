@@ -278,8 +278,10 @@ function crossChecks(str: (name: string) => string, num: (name: string) => numbe
         'so this takes trades that lose money. For a drill, also set MIN_ROI_ALLOW_LOSS=true',
     );
   }
-  if (num('DISK_STOP_FREE_MB') >= num('DISK_WARN_FREE_MB'))
-    problems.push('DISK_STOP_FREE_MB must be below DISK_WARN_FREE_MB (the warning comes first)');
+  const stop = num('DISK_STOP_FREE_MB');
+  const warn = num('DISK_WARN_FREE_MB');
+  if (stop >= warn && !(stop === 0 && warn === 0))
+    problems.push('DISK_STOP_FREE_MB must be below DISK_WARN_FREE_MB (the warning comes first), or both 0');
   return problems;
 }
 

@@ -321,17 +321,17 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'DISK_WARN_FREE_MB',
     kind: 'integer',
     default: '2048',
-    min: 1,
+    min: 0,
     max: 10_000_000,
-    help: "Warn (log and alert) when free space on the journal's, logs' or metrics' filesystem falls below this",
+    help: "Warn (log and alert) when free space on the journal's, logs' or metrics' filesystem falls below this; 0 = never",
   },
   {
     name: 'DISK_STOP_FREE_MB',
     kind: 'integer',
     default: '512',
-    min: 1,
+    min: 0,
     max: 10_000_000,
-    help: "Trade mode: stop trading (a risk stop, alerted) when free space on the journal's filesystem falls below this, leaving room to finish the trade in flight; below DISK_WARN_FREE_MB",
+    help: "Trade mode: stop trading (a risk stop, alerted) when free space on the journal's filesystem falls below this, leaving room to finish the trade in flight; below DISK_WARN_FREE_MB; 0 = never (drills on a tiny disk only)",
   },
 ];
 

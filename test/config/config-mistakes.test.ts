@@ -152,6 +152,9 @@ test('the disk stop threshold must be below the warning threshold', () => {
     p.some((x) => x.includes('DISK_STOP_FREE_MB must be below DISK_WARN_FREE_MB')),
     p.join('\n'),
   );
+  // 0 switches a level off (drills on a tiny disk).
+  assert.deepEqual(problemsOf([], { DISK_STOP_FREE_MB: '0' }), []);
+  assert.deepEqual(problemsOf([], { DISK_STOP_FREE_MB: '0', DISK_WARN_FREE_MB: '0' }), []);
 });
 
 test("the README's configuration table gives every variable's range", () => {
