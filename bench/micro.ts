@@ -19,10 +19,16 @@ import {
   SPREAD_ASK_VOL,
   SPREAD_BID,
   SPREAD_BID_VOL,
+  SPREAD_RECV_US,
   SPREAD_TS,
   SpreadScanner,
 } from '../src/kraken/ws/spread-scanner.js';
 import { generateUniverse } from '../src/sim/market/universe.js';
+import { Listener } from '../src/engine/listener.js';
+import { BAL_EUR, BAL_USD, BALANCE_FIELDS, createSharedState } from '../src/engine/shared-state.js';
+import { EVAL_CODE_COUNT } from '../src/core/eval-codes.js';
+import { MetricsRecorder } from '../src/metrics/recorder.js';
+import type { ListenerPairs } from '../src/core/pair-universe.js';
 import { round } from './lib/stats.js';
 
 export interface MicroResult {
@@ -179,6 +185,7 @@ export function runMicro(quick: boolean): MicroResult[] {
       return evaluate(table, meta, coinOfPairIndex(k), k, params, t0, opp, 0);
     }),
   );
+  results.push(listenerStep(subset, frames, scanner));
   const sab = new SharedArrayBuffer(OpportunitySlot.byteLength(OPPORTUNITY_FIELDS));
   const slot = new OpportunitySlot(sab, 0, OPPORTUNITY_FIELDS);
   const taken = new Float64Array(OPPORTUNITY_FIELDS);
@@ -192,4 +199,40 @@ export function runMicro(quick: boolean): MicroResult[] {
   );
   results.push(bench('clock: performance.timeOrigin + performance.now()', ops, () => nowUs()));
   return results;
+}
+
+/**
+ * The listener's real per-update method (Listener.onSpread) with its metrics recorder as the
+ * listener worker configures it (ingestion every update; evaluation and loop timings 1 in 16,
+ * each timed loop one more clock read): store → evaluate → record. The recorder's sections fill
+ * up and then count drops, as they would with no flush; neither path may allocate.
+ */
+function listenerStep(subset: ListenerPairs, frames: readonly Buffer[], scanner: SpreadScanner): MicroResult {
+  const shared = createSharedState({
+    listeners: 1,
+    opportunityFields: OPPORTUNITY_FIELDS,
+    evalCodes: EVAL_CODE_COUNT,
+    pairs: Math.max(...subset.localToGlobal) + 1,
+  });
+  for (const g of subset.localToGlobal) shared.setPairTradable(g, true);
+  const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+  const balances = new Float64Array(BALANCE_FIELDS);
+  balances[BAL_USD] = 10_000;
+  balances[BAL_EUR] = 10_000;
+  shared.balances.write(balances, nowUs());
+  shared.fees.write(Float64Array.of(0.004, 0.002), nowUs());
+  shared.setTradingEnabled(true);
+  const recorder = new MetricsRecorder({ source: 0, evaluationSampleEvery: 16, loopSampleEvery: 16 });
+  const strategy = { minRoi: 1, maxLocalAgeMs: 60_000, maxExchangeAgeMs: 60_000, maxOrderValue: 1000 };
+  const listener = new Listener(0, subset, shared, strategy, recorder, nowUs);
+  listener.setFeedOnline(true);
+  for (let i = 0; i < subset.pairs.length; i++) listener.setPairOnline(i, true);
+  const out = scanner.out;
+  const n = frames.length;
+  return bench('listener step: Listener.onSpread with its metrics recorder', 1_000_000, (i) => {
+    const k = scanner.scan(frames[i % n] as Buffer);
+    out[SPREAD_RECV_US] = nowUs();
+    listener.onSpread(k, out);
+    return k;
+  });
 }

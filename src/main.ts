@@ -23,6 +23,11 @@ import { SupervisedWorker } from './engine/supervisor.js';
 import type { WorkerToMain } from './engine/messages.js';
 import { startSimProcess, type SimProcess } from './engine/sim-process.js';
 import { readTotals, statusLine, TradeLedger } from './engine/run-summary.js';
+import { StartupCounters } from './engine/startup-counters.js';
+import { formatSummaryTable } from './engine/summary-table.js';
+import { LatencyHistogram } from './metrics/latency-histogram.js';
+import { LiveStatus } from './control/live-status.js';
+import { startOperatorSurfaces } from './control/operator-surfaces.js';
 import type { ListenerWorkerData } from './engine/workers/listener-worker.js';
 import type { TraderWorkerData } from './engine/workers/trader-worker.js';
 import type { FetcherWorkerData } from './engine/workers/fetcher-worker.js';
@@ -30,7 +35,7 @@ import type { RestAccess } from './engine/worker-context.js';
 import { createMetricsSink } from './metrics/create-sink.js';
 import { MetricsHub } from './metrics/metrics-hub.js';
 import { CounterDeltas } from './metrics/counter-deltas.js';
-import { COUNTER_NAMES, CTR_FIXED_COLUMNS } from './engine/shared-counters.js';
+import { dropColumns } from './engine/drop-columns.js';
 import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/alerts.js';
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
     config.influx.password,
     config.influx.adminPassword,
     config.telegram.token,
+    config.dashboard?.token ?? null,
   ]);
   const log = new FileLogger(
     config.paths.logDir,
@@ -234,11 +240,34 @@ async function main(): Promise<void> {
     },
     { log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg) },
   );
+  const ingestion = new LatencyHistogram();
+  const live = new LiveStatus(shared);
   const hub = new MetricsHub({
     sink,
     pairName: (i) => universe.pairs[i]?.wsname,
     mode: `${config.mode}${sim ? '-sim' : ''}`,
     log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg),
+    onIngestion: (us) => {
+      ingestion.record(us);
+      live.onIngestion(us);
+    },
+    onOpportunity: (o) => live.onOpportunity(o.direction, o.roi),
+  });
+  const startup = new StartupCounters(shared.counters);
+  const ledger = new TradeLedger();
+  let traderCounters: Record<string, number> = {};
+  const operator = await startOperatorSurfaces({
+    config,
+    venue: sim ? 'the built-in simulator' : config.colocated ? 'Kraken (colocated)' : 'Kraken',
+    shared,
+    ledger,
+    live,
+    startup,
+    ingestionRun: ingestion,
+    traderCounters: () => traderCounters,
+    pairsPerListener: subsets.map((p) => p.pairs.length),
+    notifier,
+    log,
   });
 
   const banner = [
@@ -252,6 +281,7 @@ async function main(): Promise<void> {
           `  TRADING STOPPED: risk limit ${heldStop.reason} reached ${new Date(heldStop.sinceMs).toISOString()} (journaled); evaluation runs. Clear it deliberately with --clear-risk-stop`,
         ]
       : []),
+    ...operator.bannerLines,
   ];
   for (const line of banner) say(line);
   log.info('start', {
@@ -262,8 +292,6 @@ async function main(): Promise<void> {
     corePlan: plan.summary,
   });
 
-  const ledger = new TradeLedger();
-  let traderCounters: Record<string, number> = {};
   let recorder: WriteStream | null = null;
   if (config.recordFile !== null) {
     recorder = createWriteStream(config.recordFile, { flags: 'a' });
@@ -283,11 +311,10 @@ async function main(): Promise<void> {
         break;
       case 'trade':
         ledger.add(m.outcome);
+        live.onTrade(m.outcome);
         hub.trade(m.outcome);
         // A trade that never bought anything is not news; everything else is.
         if (m.outcome.status !== 'not-filled') notifier.notify(tradeAlert(m.outcome));
-        if (m.outcome.strandedVolume > 0)
-          hub.stranded(m.outcome.strandedAsset, m.outcome.strandedVolume, m.outcome.tradeId);
         say(
           `trade ${m.outcome.tradeId} ${m.outcome.buyPair}→${m.outcome.sellPair}: ${m.outcome.status}, bought ${m.outcome.boughtVolume} sold ${m.outcome.soldVolume}, PnL ${m.outcome.pnlUsd.toFixed(4)} USD` +
             (m.outcome.reason ? ` (${m.outcome.reason})` : ''),
@@ -304,6 +331,16 @@ async function main(): Promise<void> {
         break;
       case 'ready':
         log.debug('worker ready', { worker: name, ...m.detail });
+        break;
+      case 'reconnect':
+        hub.reconnect(m.socket, m.attempts, m.downtimeMs * 1000);
+        break;
+      case 'fetch-failure':
+        hub.fetchFailure(m.endpoint, m.code);
+        break;
+      case 'feed-warm':
+        startup.markWarm(m.listener);
+        log.info('listener start-up over', { worker: name, pairsNotReady: m.pairsWaiting });
         break;
     }
   };
@@ -410,6 +447,7 @@ async function main(): Promise<void> {
   workers.push(trader);
 
   for (const w of workers) w.start();
+  const runStartedMs = Date.now();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
   // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode — also one the
   // journal still holds from before this start.
@@ -447,7 +485,10 @@ async function main(): Promise<void> {
   );
 
   // Live status and periodic metrics of the counters.
-  const dropDeltas = subsets.map(() => new CounterDeltas(COUNTER_NAMES.slice(0, CTR_FIXED_COLUMNS)));
+  const drops = dropColumns(shared.counters);
+  const dropDeltas = subsets.map(() => new CounterDeltas(drops.names, drops.columns));
+  const writeDropDeltas = (): void =>
+    subsets.forEach((_, i) => hub.opportunityDrops(i, dropDeltas[i]?.take(shared.counters.row(i)) ?? {}));
   let lastUpdates = 0;
   let lastStatusMs = Date.now();
   let lastPlainStatusMs = 0;
@@ -459,13 +500,15 @@ async function main(): Promise<void> {
     lastUpdates = totals.updates;
     lastStatusMs = now;
     const line = statusLine(totals, rate, ledger, shared.isTradingEnabled(), config.mode);
+    live.tick();
+    operator.publish();
     if (isTty) process.stdout.write('\r\x1b[K' + line);
     else if (now - lastPlainStatusMs >= 5000) {
       process.stdout.write(line + '\n');
       lastPlainStatusMs = now;
     }
     if (++statusTicks % 10 === 0) {
-      subsets.forEach((_, i) => hub.opportunityDrops(i, dropDeltas[i]?.take(shared.counters.row(i)) ?? {}));
+      writeDropDeltas();
       log.info('status', { line });
     }
   }, STATUS_INTERVAL_MS);
@@ -491,14 +534,9 @@ async function main(): Promise<void> {
     await trader.stop();
     indexJournal();
     await Promise.all(workers.filter((w) => w !== trader).map((w) => w.stop()));
-    const summary = buildSummary(
-      config,
-      readTotals(shared.counters),
-      ledger,
-      traderCounters,
-      reason,
-      journalCashFlows(config, ledger, log),
-    );
+    const cashFlows = journalCashFlows(config, ledger, log);
+    const totals = readTotals(shared.counters);
+    const summary = buildSummary(config, totals, ledger, traderCounters, reason, cashFlows);
     const summaryText = JSON.stringify(summary, null, 2);
     const summaryPath = log.path.replace(/\.log$/, '.summary.json');
     try {
@@ -507,7 +545,20 @@ async function main(): Promise<void> {
     } catch (err) {
       log.error('could not write the summary', { error: (err as Error).message });
     }
-    say('summary:\n' + summaryText);
+    say(
+      formatSummaryTable({
+        mode: config.mode,
+        sim: sim !== null,
+        stoppedBecause: reason,
+        durationS: (Date.now() - runStartedMs) / 1000,
+        totals,
+        startup: startup.totals(),
+        traderCounters,
+        ledger,
+        cashFlows: cashFlows?.pnl ?? null,
+        ingestionUs: ingestion.percentiles(),
+      }),
+    );
     say(`summary written to ${summaryPath}`);
     log.info('summary', summary);
     notifier.notify(
@@ -516,7 +567,9 @@ async function main(): Promise<void> {
         `${ledger.outcomes.length} trades, PnL ${ledger.pnlUsd.toFixed(2)} USD / ${ledger.pnlEur.toFixed(2)} EUR`,
       ),
     );
+    writeDropDeltas(); // the last report's window would otherwise be lost
     await hub.close(5_000).catch(() => undefined);
+    await operator.close().catch(() => undefined);
     await notifier.close(5_000).catch(() => undefined);
     if (recorder) await new Promise<void>((r) => recorder?.end(r));
     await sim?.stop();

@@ -3,8 +3,8 @@
  * journal and metrics in a fresh run folder (and that folder as cwd, so no .env is read).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimReady } from './sim-protocol.js';
 
@@ -38,7 +38,10 @@ export class SystemChild {
   private err = '';
   private readonly exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess) {
+  private constructor(
+    readonly child: ChildProcess,
+    private readonly cwd: string,
+  ) {
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     child.stdout?.on('data', (s: string) => {
@@ -71,7 +74,7 @@ export class SystemChild {
       ...(o.env ?? {}),
     };
     const child = spawn(process.execPath, args, { cwd: o.runDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new SystemChild(child);
+    return new SystemChild(child, o.runDir);
   }
 
   get pid(): number {
@@ -108,12 +111,11 @@ export class SystemChild {
       await this.exited;
       clearTimeout(timer);
     }
-    const at = this.out.indexOf('summary:\n');
-    if (at < 0) return null;
-    const rest = this.out.slice(at + 'summary:\n'.length);
-    const end = rest.indexOf('\n}');
+    // The terminal shows a table; the figures are in the JSON file it names.
+    const path = /summary written to (.+)\n/.exec(this.out)?.[1];
+    if (path === undefined) return null;
     try {
-      return JSON.parse(rest.slice(0, end + 2)) as Record<string, unknown>;
+      return JSON.parse(readFileSync(resolve(this.cwd, path), 'utf8')) as Record<string, unknown>;
     } catch {
       return null;
     }

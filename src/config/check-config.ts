@@ -48,6 +48,11 @@ function flagRows(config: Config, flags: Flags): Array<[string, string, string]>
     ['--debug', String(config.debug), given(flags.debug)],
     ['--record', config.recordFile ?? '(off)', given(flags.recordFile !== undefined)],
     ['--clear-risk-stop', String(flags.clearRiskStop), given(flags.clearRiskStop)],
+    [
+      '--dashboard',
+      config.dashboard === null ? '(off)' : `${config.dashboard.host}:${config.dashboard.port}`,
+      given(flags.dashboard !== null),
+    ],
   ];
   if (config.sim.enabled) {
     rows.push(

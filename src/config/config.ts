@@ -83,6 +83,8 @@ export interface Config {
     readonly diskWarnFreeBytes: number;
     readonly diskStopFreeBytes: number;
   };
+  /** `--dashboard`: where it listens and its token; null: no dashboard. */
+  readonly dashboard: { readonly host: string; readonly port: number; readonly token: string | null } | null;
 }
 
 export type ConfigResult =
@@ -197,6 +199,8 @@ export function loadConfig(
   }
   problems.push(...crossChecks(str, num));
 
+  const dashboard = dashboardConfig(flags, str('DASHBOARD_HOST'), opt('DASHBOARD_TOKEN'), problems);
+
   if (problems.length > 0) return { ok: false, problems, flags };
   const config: Config = {
     mode: trade ? 'trade' : 'evaluate',
@@ -265,6 +269,7 @@ export function loadConfig(
       diskWarnFreeBytes: num('DISK_WARN_FREE_MB') * MB,
       diskStopFreeBytes: num('DISK_STOP_FREE_MB') * MB,
     },
+    dashboard,
   };
   return { ok: true, config, flags, values: Object.fromEntries(raw), sources };
 }
@@ -285,6 +290,32 @@ function crossChecks(str: (name: string) => string, num: (name: string) => numbe
   return problems;
 }
 
+export const DEFAULT_DASHBOARD_PORT = 8787;
+const DASHBOARD_TOKEN_MIN_CHARS = 16;
+
+/** Loopback: 127.0.0.0/8, ::1, localhost. Anything else is reachable from other machines. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function dashboardConfig(
+  flags: Flags,
+  host: string,
+  token: string | null,
+  problems: string[],
+): Config['dashboard'] {
+  if (flags.dashboard === null) return null;
+  if (token !== null && token.length < DASHBOARD_TOKEN_MIN_CHARS)
+    problems.push(
+      `DASHBOARD_TOKEN must be at least ${DASHBOARD_TOKEN_MIN_CHARS} characters (value not shown)`,
+    );
+  if (!isLoopbackHost(host) && token === null)
+    problems.push(
+      `DASHBOARD_HOST ${host} is not a loopback address: set DASHBOARD_TOKEN to serve the dashboard there`,
+    );
+  return { host, port: flags.dashboard === 'default' ? DEFAULT_DASHBOARD_PORT : flags.dashboard, token };
+}
+
 /** The config as it may be shown: secrets replaced by whether they are set. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
@@ -303,5 +334,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     telegram: config.telegram.token === null ? 'log only' : 'on',
     connectionBudgetPer10Min: config.kraken.connectionBudget,
     bounds: config.bounds,
+    dashboard:
+      config.dashboard === null
+        ? 'off'
+        : `${config.dashboard.host}:${config.dashboard.port}${config.dashboard.token === null ? '' : ' (token)'}`,
   };
 }

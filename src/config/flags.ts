@@ -22,6 +22,8 @@ export interface Flags {
   simDislocationsPerMin: number | undefined;
   simCoins: number | undefined;
   simSeed: number | undefined;
+  /** `--dashboard [PORT]`: null when absent; the port (0: any free one) or 'default'. */
+  dashboard: number | 'default' | null;
 }
 
 export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/main.js [flags])
@@ -41,6 +43,7 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --sim-dislocations N    simulator: dislocations per minute (default 0; 30 with --demo)
   --sim-coins N           simulator: number of coins (default 520)
   --sim-seed N            simulator: seed (default 1)
+  --dashboard [PORT]      serve the live dashboard (default port 8787; 0: any free port; on with npm run demo)
   --check-config          print the effective configuration (secrets hidden) and where each value
                           came from, then exit without starting anything
   --help                  this text
@@ -88,6 +91,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     simDislocationsPerMin: undefined,
     simCoins: undefined,
     simSeed: undefined,
+    dashboard: null,
   };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -117,6 +121,14 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
       const value = takeValue();
       if (value === 'v1' || value === 'v2') flags.wsApi = value;
       else problems.push('--ws-api must be v1 or v2');
+    } else if (name === '--dashboard') {
+      // The port is optional: only a number right after the flag is taken as one.
+      let value = inline;
+      if (value === undefined && /^\d+$/.test(argv[i + 1] ?? '')) value = argv[++i];
+      const port = value === undefined ? NaN : Number(value);
+      if (value === undefined) flags.dashboard = 'default';
+      else if (/^\d+$/.test(value) && port <= 65535) flags.dashboard = port;
+      else problems.push('--dashboard takes a port number from 0 to 65535 (or nothing: 8787)');
     } else if (name === '--record') {
       const value = takeValue();
       if (value === undefined || value === '') problems.push('--record needs a file name');

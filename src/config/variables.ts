@@ -249,6 +249,20 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: 'https://api.telegram.org',
     help: 'Telegram Bot API base URL',
   },
+  // Dashboard
+  {
+    name: 'DASHBOARD_HOST',
+    kind: 'string',
+    default: '127.0.0.1',
+    help: 'Address the dashboard (--dashboard) listens on; anything but loopback needs DASHBOARD_TOKEN',
+  },
+  {
+    name: 'DASHBOARD_TOKEN',
+    kind: 'secret',
+    default: '',
+    optional: true,
+    help: 'Dashboard access token (16+ characters): open the page with ?token=<it>; required off loopback',
+  },
   // Files
   {
     name: 'LOG_DIR',

@@ -162,6 +162,14 @@ export class QuoteTable {
     this.online.fill(on ? 1 : 0);
   }
 
+  /** Pairs not yet ready to evaluate: offline, or never quoted (all of them while the feed is offline). */
+  notReadyCount(): number {
+    if (!this.feedOnline) return this.size;
+    let n = 0;
+    for (let i = 0; i < this.size; i++) if (this.online[i] !== 1 || this.exchTs[i] === 0) n++;
+    return n;
+  }
+
   /** Usable for evaluation: feed online, pair online, last quote good. */
   isUsable(i: number): boolean {
     return this.feedOnline && this.online[i] === 1 && this.valid[i] === 1;

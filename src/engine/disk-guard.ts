@@ -8,7 +8,10 @@
  */
 import { statfsSync } from 'node:fs';
 
-/** The risk-stop code of a disk-space stop (risk limits use 1–3, an unexpected trade failure 99). */
+/**
+ * The risk-stop code of a disk-space stop (risk limits use 1–3, an unexpected trade failure 99, an
+ * operator stop 100). Like a risk stop it holds for the rest of the run: restart once space is freed.
+ */
 export const DISK_SPACE_STOP_CODE = 10;
 export const DISK_CHECK_INTERVAL_MS = 10_000;
 

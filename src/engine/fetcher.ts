@@ -59,6 +59,8 @@ export interface FetcherOptions {
   balanceIntervalMs?: number;
   feeIntervalMs?: number;
   nowUs: () => number;
+  /** Every failed poll, with the endpoint and the error's code (`fetch_failure`). */
+  onFailure?: (endpoint: string, code: string) => void;
 }
 
 export class Fetcher {
@@ -149,6 +151,7 @@ export class Fetcher {
       return true;
     } catch (err) {
       this.balanceFailures++;
+      this.o.onFailure?.('BalanceEx', errorCode(err));
       this.o.log.warn('balance fetch failed', { error: errorText(err), failures: this.balanceFailures });
       if (this.balanceFailures === ALERT_AFTER_FAILURES) {
         this.o.alert({
@@ -184,6 +187,7 @@ export class Fetcher {
       return true;
     } catch (err) {
       this.feeFailures++;
+      this.o.onFailure?.('TradeVolume', errorCode(err));
       this.o.log.warn('fee fetch failed; keeping the last fees', {
         error: errorText(err),
         failures: this.feeFailures,
@@ -198,4 +202,12 @@ export class Fetcher {
       return false;
     }
   }
+}
+
+/** A Kraken or transport error's code (`EAPI:Rate limit exceeded`, `KRAKEN_TIMEOUT`…), else its class name. */
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  // Unknown Kraken errors keep their raw text as the code: bounded, as it becomes a metric tag.
+  if (typeof code === 'string' && code !== '') return code.slice(0, 64);
+  return err instanceof Error ? err.name : 'unknown';
 }

@@ -85,6 +85,8 @@ export class Listener {
   readonly meta: PairMeta;
   private readonly params: EvalParams;
   private readonly scratch = new Float64Array(OPPORTUNITY_FIELDS);
+  /** [end (epoch µs), duration µs] of the loop being timed. */
+  private readonly loopTiming = new Float64Array(2);
   private readonly balances = new Float64Array(BALANCE_FIELDS);
   private readonly spent = new Float64Array(SPENT_FIELDS);
   private spentWrites = -1;
@@ -142,7 +144,17 @@ export class Listener {
     params.nowUs = t0;
     const r = evaluateAt(this.table, this.meta, coinOfPairIndex(i), i, params, this.scratch, 0);
     const t1 = this.nowUs();
-    if (rec !== null) rec.evaluation(t1, t1 - t0);
+    if (rec !== null) {
+      rec.evaluation(t1, t1 - t0);
+      // `listener_loop_speed`: receive stamp (taken before the parse) → evaluated, for one update in
+      // `loopSampleEvery`. It reuses the evaluation's clock read: a clock read here allocates.
+      if (rec.loopDue()) {
+        const timing = this.loopTiming;
+        timing[0] = t1;
+        timing[1] = t1 - recvUs;
+        rec.loopSampleFrom(timing, 0);
+      }
+    }
     bump(row, this.evalColumn0 + r);
     if (r !== EVAL_OPPORTUNITY) return;
     const s = this.scratch;

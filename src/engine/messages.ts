@@ -24,6 +24,12 @@ export type WorkerToMain =
   | { type: 'trade'; outcome: TradeOutcomeMessage }
   /** The trader's own counters (cumulative), every second. */
   | { type: 'trader-stats'; counters: Record<string, number> }
+  /** A socket is back after `attempts` reconnect attempts and `downtimeMs` down (`websocket_reconnect`). */
+  | { type: 'reconnect'; socket: string; attempts: number; downtimeMs: number }
+  /** A REST poll failed (`fetch_failure`): the endpoint and the error's code. */
+  | { type: 'fetch-failure'; endpoint: string; code: string }
+  /** A listener's start-up is over: every pair online and quoted once (or the wait gave up). */
+  | { type: 'feed-warm'; listener: number; pairsWaiting: number }
   /** Raw public frames for `--record`: receive time (epoch µs) and the frame text. */
   | { type: 'frames'; listener: number; recvUs: Float64Array; text: string[] };
 

@@ -23,6 +23,8 @@ export interface OrderGatewayOptions {
   onGap: () => void;
   /** The process-wide connection budget every private socket attempt takes from. */
   connectionBudget?: AttemptBudget;
+  /** The socket is open again after `attempts` reconnect attempts and `downtimeMs` down. */
+  onReconnected?: (attempts: number, downtimeMs: number) => void;
 }
 
 /** The private client handlers whose shape and meaning are the same in v1 and v2. */
@@ -37,9 +39,16 @@ const MAX_LATE_ACK_REFS = 256;
  * alerted and makes the trader reconcile.
  */
 export function sessionHandlers(o: OrderGatewayOptions, isClosing: () => boolean): SessionHandlers {
+  let attempts = 0;
+  let downSinceMs = 0;
   return {
     onError: (code, message) => o.log.warn('private socket error', { code, message }),
-    onOpen: () => o.log.info('private socket open'),
+    onOpen: () => {
+      o.log.info('private socket open');
+      if (attempts > 0) o.onReconnected?.(attempts, Date.now() - downSinceMs);
+      attempts = 0;
+      downSinceMs = 0;
+    },
     onClose: (reason) => {
       if (isClosing()) return;
       o.log.warn('private socket closed', { reason });
@@ -50,8 +59,10 @@ export function sessionHandlers(o: OrderGatewayOptions, isClosing: () => boolean
       });
       o.onGap();
     },
-    onReconnecting: (delayMs, reason, attempt) =>
-      o.log.info('private socket reconnecting', { delayMs, reason, attempt }),
+    onReconnecting: (delayMs, reason, attempt) => {
+      if (attempts++ === 0) downSinceMs = Date.now();
+      o.log.info('private socket reconnecting', { delayMs, reason, attempt });
+    },
   };
 }
 

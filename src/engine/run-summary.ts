@@ -12,6 +12,7 @@ import {
 } from './shared-counters.js';
 import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../core/eval-codes.js';
 import type { TradeOutcomeMessage } from './messages.js';
+import type { LatencyPercentiles } from '../metrics/latency-histogram.js';
 
 export interface RunTotals {
   updates: number;
@@ -23,20 +24,26 @@ export interface RunTotals {
   evaluationDrops: Record<string, number>;
 }
 
-export function readTotals(counters: SharedCounters): RunTotals {
+/**
+ * The counters summed over listeners; `total` may sum something else per column (the start-up
+ * share: startup-counters.ts).
+ */
+export function readTotals(
+  counters: SharedCounters,
+  total: (column: number) => number = (c) => counters.total(c),
+): RunTotals {
   const listenerCounters: Record<string, number> = {};
-  for (let c = 0; c < CTR_FIXED_COLUMNS; c++)
-    listenerCounters[COUNTER_NAMES[c] ?? `c${c}`] = counters.total(c);
+  for (let c = 0; c < CTR_FIXED_COLUMNS; c++) listenerCounters[COUNTER_NAMES[c] ?? `c${c}`] = total(c);
   const evaluationDrops: Record<string, number> = {};
   for (let code = 0; code < EVAL_CODE_COUNT; code++) {
     if (code === EVAL_NONE || code === EVAL_OPPORTUNITY) continue;
-    const n = counters.total(counters.evalCodeColumn(code));
+    const n = total(counters.evalCodeColumn(code));
     if (n > 0) evaluationDrops[evalCodeName(code)] = n;
   }
   return {
-    updates: counters.total(CTR_UPDATES),
-    opportunitiesUsdToEur: counters.total(CTR_OPP_USD_TO_EUR),
-    opportunitiesEurToUsd: counters.total(CTR_OPP_EUR_TO_USD),
+    updates: total(CTR_UPDATES),
+    opportunitiesUsdToEur: total(CTR_OPP_USD_TO_EUR),
+    opportunitiesEurToUsd: total(CTR_OPP_EUR_TO_USD),
     listenerCounters,
     evaluationDrops,
   };
@@ -62,7 +69,7 @@ export class TradeLedger {
   }
 
   /** Percentiles of opportunity receive → buy sent, µs, over trades that sent a buy. */
-  decisionToSendPercentiles(): Record<string, number> | null {
+  decisionToSendPercentiles(): LatencyPercentiles | null {
     const v = this.outcomes
       .map((o) => o.decisionToSendUs)
       .filter((x) => Number.isFinite(x))

@@ -206,6 +206,10 @@ export class SharedState {
   riskStopCode(): number {
     return Atomics.load(this.flags, FLAG_RISK_STOP_CODE);
   }
+  /** Clears the stop code only if it is still `expected` (a later, different stop is never cleared). */
+  clearStopCode(expected: number): boolean {
+    return Atomics.compareExchange(this.flags, FLAG_RISK_STOP_CODE, expected | 0, 0) === (expected | 0);
+  }
 
   // Shutdown: main sets it; workers finish what is in flight and stop.
   isShutdownRequested(): boolean {

@@ -18,6 +18,7 @@ import {
   recordTradeEnd,
   recordTradeStart,
   RISK_STOP_CODES,
+  RISK_STOP_REASONS,
   tradeEffect,
   type RiskLimits,
   type RiskState,
@@ -39,6 +40,7 @@ import { holdEventLoop } from './slot.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
 import { runTrade, type TradeDeps, type TradeResult, type TradeSettings } from './trade-runner.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';
@@ -65,6 +67,8 @@ export interface TraderOptions {
   nowUs: () => number;
   /** Rehearses the trade path between opportunities (trade mode); null: never. */
   warmer: { rehearse(): Promise<void> } | null;
+  /** Records the listener → trader hand-off of every opportunity taken (`trade_message_receive_speed`). */
+  recorder: Pick<MetricsRecorder, 'tradeMessageReceive'> | null;
 }
 
 /** Drops the trader itself decides (the listeners count theirs in shared memory). */
@@ -205,6 +209,7 @@ export class Trader {
     const opp = readOpportunity(this.buf);
     if (this.o.mode === 'evaluate') {
       this.counters.evaluated++;
+      this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
       this.logOpportunity(opp);
       return;
     }
@@ -276,6 +281,8 @@ export class Trader {
       if (this.o.postTradePauseMs > 0) await deps.sleep(this.o.postTradePauseMs);
     } finally {
       shared.setTraderBusy(false);
+      // Recorded after the trade, not between taking the opportunity and sending its order.
+      this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
     }
   }
 
@@ -363,8 +370,13 @@ export class Trader {
     if (end.stop !== null) this.riskStop(end.stop, deps);
   }
 
+  /**
+   * A limit is reached: stop trading, journal it (so it holds across restarts), log and alert — also
+   * while trading is off for another reason (an operator stop), which must not hide the limit.
+   */
   private riskStop(reason: RiskStopReason, deps: TradeDeps): void {
-    if (!this.o.shared.isTradingEnabled()) return;
+    const current = this.o.shared.riskStopCode();
+    if ((RISK_STOP_REASONS as readonly RiskStopReason[]).some((r) => RISK_STOP_CODES[r] === current)) return;
     this.o.shared.riskStop(RISK_STOP_CODES[reason]);
     deps.journal.append('risk-stop', '', { reason });
     this.o.log.error('risk limit reached: trading stopped (evaluation continues)', { reason });

@@ -9,7 +9,7 @@ const amounts = (m: Readonly<Record<string, number>>): string => {
 const isoUs = (us: number | undefined): string =>
   us === undefined ? '-' : new Date(Math.floor(us / 1000)).toISOString();
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows

@@ -39,6 +39,7 @@ import {
   SEC_TRADE_RECEIVE,
   SECTION_COUNT,
   sectionStride,
+  TRADER_RECORDER_SOURCE,
 } from './recorder.js';
 import { sinkDropReasons, type MetricsSink, type MetricsSinkStats, type SinkLog } from './sink.js';
 
@@ -52,6 +53,10 @@ export interface MetricsHubOptions {
   readonly reportIntervalMs?: number;
   readonly nowUs?: () => number;
   readonly log?: SinkLog;
+  /** Sees every ingestion record (Kraken timestamp → received, µs) as it is encoded: the live views. */
+  readonly onIngestion?: (latencyUs: number) => void;
+  /** Sees every opportunity record as it is encoded. */
+  readonly onOpportunity?: (o: Opportunity) => void;
 }
 
 export const defaultReportIntervalMs = 10_000;
@@ -78,8 +83,12 @@ export class MetricsHub {
   private readonly own: Record<HubDropReason, number> = { recorder_full: 0, invalid: 0 };
   private readonly reported = new Map<string, number>();
   private closed = false;
+  private readonly onIngestion: (latencyUs: number) => void;
+  private readonly onOpportunity: (o: Opportunity) => void;
 
   constructor(opts: MetricsHubOptions) {
+    this.onIngestion = opts.onIngestion ?? (() => undefined);
+    this.onOpportunity = opts.onOpportunity ?? (() => undefined);
     this.sink = opts.sink;
     this.pairName = opts.pairName;
     this.mode = opts.mode ?? 'evaluation';
@@ -107,8 +116,11 @@ export class MetricsHub {
       for (let i = 0; i < n; i++, at += stride) {
         let line: string | null = null;
         if (s === SEC_INGESTION) line = this.ingestionLine(source, data, at, precision);
-        else if (s === SEC_OPPORTUNITY) line = this.opportunityLine(readOpportunity(data, at));
-        else if (s === SEC_EVALUATION || s === SEC_LOOP || s === SEC_TRADE_RECEIVE)
+        else if (s === SEC_OPPORTUNITY) {
+          const o = readOpportunity(data, at);
+          line = this.opportunityLine(o);
+          if (line !== null) this.onOpportunity(o);
+        } else if (s === SEC_EVALUATION || s === SEC_LOOP || s === SEC_TRADE_RECEIVE)
           line = this.speedLine(s, source, data, at);
         if (line === null) this.own.invalid++;
         else this.sink.write(line);
@@ -120,11 +132,6 @@ export class MetricsHub {
     this.point(tradePoint(t, atUs, this.mode));
     if (t.strandedVolume > 0)
       this.point(strandedInventoryPoint(t.strandedAsset, t.strandedVolume, t.tradeId, atUs));
-  }
-
-  /** Inventory left by a trade (volume 0 when it has been unwound). */
-  stranded(asset: string, volume: number, tradeId: string, atUs = this.nowUs()): void {
-    this.point(strandedInventoryPoint(asset, volume, tradeId, atUs));
   }
 
   /** Counter deltas since the last call, e.g. from the listeners' shared counters, by reason name. */
@@ -209,7 +216,9 @@ export class MetricsHub {
       prefix = `${M_INGESTION_LATENCY},listener=${escapeKey(String(source))},pair=${escapeKey(name)} `;
       this.ingestionPrefix.set(key, prefix);
     }
-    const latency = (recvUs - krakenTs * usPerSecond) / usPerSecond;
+    const latencyUs = recvUs - krakenTs * usPerSecond;
+    this.onIngestion(latencyUs);
+    const latency = latencyUs / usPerSecond;
     return `${prefix}ingestion_ts=${recvUs / usPerSecond},kraken_ts=${krakenTs},latency=${latency} ${formatTimestamp(recvUs, precision)}`;
   }
 
@@ -220,7 +229,8 @@ export class MetricsHub {
     const key = section * 1_000_000 + source;
     let prefix = this.speedPrefix.get(key);
     if (prefix === undefined) {
-      prefix = `${escapeMeasurement(speedMeasurements[section] ?? '')},listener=${escapeKey(String(source))} `;
+      const thread = source === TRADER_RECORDER_SOURCE ? 'trader' : String(source);
+      prefix = `${escapeMeasurement(speedMeasurements[section] ?? '')},listener=${escapeKey(thread)} `;
       this.speedPrefix.set(key, prefix);
     }
     return `${prefix}duration=${duration} ${formatTimestamp(atUs, this.sink.precision)}`;

@@ -12,6 +12,8 @@
 import { copyOpportunity, OPPORTUNITY_FIELDS } from '../core/opportunity.js';
 
 export const recorderBatchKind = 'kraken-arb-metrics';
+/** The trader's recorder number; its points carry `listener=trader`. Listeners are 0…N-1. */
+export const TRADER_RECORDER_SOURCE = 65_535;
 export const recorderBatchVersion = 1;
 
 /** Sections, in batch order. */
@@ -94,9 +96,30 @@ export class MetricsRecorder {
   }
 
   loop(atUs: number, durationUs: number): void {
-    if (++this.loopTick < this.loopEvery) return;
+    if (this.loopDue()) this.speed(SEC_LOOP, atUs, durationUs);
+  }
+
+  /**
+   * Whether this loop is the one in `loopSampleEvery` to time (advances the count). A caller that
+   * must read the clock to time its loop asks first, so the other loops cost no clock read.
+   */
+  loopDue(): boolean {
+    if (++this.loopTick < this.loopEvery) return false;
     this.loopTick = 0;
-    this.speed(SEC_LOOP, atUs, durationUs);
+    return true;
+  }
+
+  /**
+   * One loop's timing, unsampled, for a caller that asked loopDue() first: `[at (epoch µs),
+   * duration µs]` at `off` in `src`. Taken through a typed array, as the hot path hands doubles
+   * (a double passed as an argument to a call V8 does not inline is boxed: an allocation).
+   */
+  loopSampleFrom(src: Float64Array, off: number): void {
+    const at = this.reserve(SEC_LOOP);
+    if (at < 0) return;
+    const a = this.sections[SEC_LOOP] as Float64Array;
+    a[at] = src[off] as number;
+    a[at + 1] = src[off + 1] as number;
   }
 
   /** Trader: opportunity hand-off (listener publish → trader picked it up). */

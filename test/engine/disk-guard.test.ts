@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DISK_SPACE_STOP_CODE, startDiskWatch, type DiskWatchDeps } from '../../src/engine/disk-guard.js';
 import { createSharedState } from '../../src/engine/shared-state.js';
+import { TradingControl } from '../../src/control/trading-control.js';
 
 const MB = 1024 * 1024;
 
@@ -103,4 +104,18 @@ test('a directory whose space cannot be read is reported once', () => {
   const { w, logs } = watch(free);
   w.check();
   assert.deepEqual(logs, ['warn free disk space cannot be read']);
+});
+
+test('a disk-space stop is named for the operator and cannot be resumed from the dashboard', () => {
+  const free = new Map([
+    ['/j', 100 * MB],
+    ['/m', 50_000 * MB],
+  ]);
+  const { shared } = watch(free);
+  const control = new TradingControl(shared, { mode: 'trade', onChange: () => undefined });
+  assert.equal(control.state().stopReason, 'disk almost full');
+  const r = control.resume('dashboard');
+  assert.equal(r.ok, false);
+  assert.match(r.message, /disk almost full holds/);
+  assert.equal(shared.isTradingEnabled(), false);
 });

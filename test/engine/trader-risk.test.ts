@@ -42,6 +42,7 @@ function trader(mode: 'trade' | 'evaluate', stop: boolean) {
     spin: false,
     nowUs: () => Date.now() * 1000,
     warmer: null,
+    recorder: null,
   });
   return shared;
 }

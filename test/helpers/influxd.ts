@@ -4,11 +4,12 @@
  * optional auth. The same handle can be stopped and started again on the same port and data, so a
  * test can take InfluxDB away mid-run and bring it back.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireProgram } from './prerequisites.js';
 
 const influxdStartDeadlineMs = 20_000;
 const influxdStopDeadlineMs = 10_000;
@@ -47,11 +48,6 @@ export interface InfluxdServer {
   query(q: string, opts?: InfluxQueryOptions): Promise<InfluxStatementResult[]>;
 }
 
-export function influxdInstalled(): boolean {
-  const r = spawnSync('influxd', ['version'], { encoding: 'utf8' });
-  return r.status === 0;
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -64,7 +60,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function config(dir: string, httpPort: number, rpcPort: number, auth: boolean): string {
+export interface InfluxdOptions {
+  readonly auth?: boolean;
+  /** InfluxDB's `max-values-per-tag` (default 100,000): points that would add a tag value past it are refused. */
+  readonly maxValuesPerTag?: number;
+}
+
+function config(dir: string, httpPort: number, rpcPort: number, o: InfluxdOptions): string {
   return [
     'reporting-disabled = true',
     `bind-address = "127.0.0.1:${rpcPort}"`,
@@ -75,12 +77,13 @@ function config(dir: string, httpPort: number, rpcPort: number, auth: boolean): 
     `  dir = "${join(dir, 'data')}"`,
     `  wal-dir = "${join(dir, 'wal')}"`,
     '  query-log-enabled = false',
+    ...(o.maxValuesPerTag === undefined ? [] : [`  max-values-per-tag = ${o.maxValuesPerTag}`]),
     '[monitor]',
     '  store-enabled = false',
     '[http]',
     '  enabled = true',
     `  bind-address = "127.0.0.1:${httpPort}"`,
-    `  auth-enabled = ${auth ? 'true' : 'false'}`,
+    `  auth-enabled = ${o.auth === true ? 'true' : 'false'}`,
     '  log-enabled = false',
     '[continuous_queries]',
     '  enabled = true',
@@ -114,12 +117,13 @@ export async function waitFor(
   }
 }
 
-export async function startInfluxd(opts: { auth?: boolean } = {}): Promise<InfluxdServer> {
+export async function startInfluxd(opts: InfluxdOptions = {}): Promise<InfluxdServer> {
+  requireProgram('influxd');
   const dir = mkdtempSync(join(tmpdir(), 'kraken-arb-influxd-'));
   const port = await freePort();
   const rpcPort = await freePort();
   const confPath = join(dir, 'influxdb.conf');
-  writeFileSync(confPath, config(dir, port, rpcPort, opts.auth === true));
+  writeFileSync(confPath, config(dir, port, rpcPort, opts));
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   let stderr = '';

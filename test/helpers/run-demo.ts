@@ -1,8 +1,9 @@
 /**
- * Runs the real program once against its own simulator (`--sim --trade --demo`, a small universe,
- * dislocations every second) in a temp working directory, and waits for it to exit.
+ * Runs the real program against its own simulator (`--sim --trade --demo`, a small universe,
+ * dislocations every second) in a temp working directory: runDemo waits for it to exit;
+ * startDemo hands back the running process.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +17,21 @@ export interface DemoRun {
   output: string;
 }
 
-export async function runDemo(
+export interface StartedDemo {
+  readonly dir: string;
+  readonly child: ChildProcess;
+  /** stdout and stderr so far. */
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts the demo program; `t.after` kills it and removes its directory. */
+export function startDemo(
   t: TestContext,
   seconds: number,
   env: Record<string, string>,
-): Promise<DemoRun> {
+  extraArgs: readonly string[] = [],
+): StartedDemo {
   const dir = mkdtempSync(join(tmpdir(), 'demo-run-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const args = [
@@ -33,6 +44,7 @@ export async function runDemo(
     '60',
     '--listeners',
     '2',
+    ...extraArgs,
   ];
   const child = spawn(
     process.execPath,
@@ -55,6 +67,16 @@ export async function runDemo(
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  return { dir, code, output };
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  return { dir, child, output: () => output, exited };
+}
+
+export async function runDemo(
+  t: TestContext,
+  seconds: number,
+  env: Record<string, string>,
+): Promise<DemoRun> {
+  const demo = startDemo(t, seconds, env);
+  const code = await demo.exited;
+  return { dir: demo.dir, code, output: demo.output() };
 }

@@ -10,6 +10,7 @@ import { FileSink } from '../../src/metrics/file-sink.js';
 import fc from 'fast-check';
 import { encodePoint, int } from '../../src/metrics/line-protocol.js';
 import { rows, startInfluxd, waitFor, type InfluxdServer } from '../helpers/influxd.js';
+import { requireProgram } from '../helpers/prerequisites.js';
 
 const admin = { user: 'admin', password: 'adm p&ss=?' };
 const writerUser = { user: 'writer', password: 'wr#te p@ss/' };
@@ -220,6 +221,7 @@ describe('InfluxWriter against InfluxDB 1.x', () => {
 
 describe('FileSink', () => {
   test('rotating files that influx -import loads', async () => {
+    requireProgram('influx');
     const dir = mkdtempSync(join(tmpdir(), 'kraken-arb-metrics-'));
     try {
       await createDb('t5');

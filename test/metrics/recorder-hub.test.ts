@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsHub } from '../../src/metrics/metrics-hub.js';
-import { MetricsRecorder, type RecorderBatch } from '../../src/metrics/recorder.js';
+import { MetricsRecorder, TRADER_RECORDER_SOURCE, type RecorderBatch } from '../../src/metrics/recorder.js';
 import { createMetricsSink } from '../../src/metrics/create-sink.js';
 import { InfluxWriter } from '../../src/metrics/influx-writer.js';
 import { FileSink } from '../../src/metrics/file-sink.js';
@@ -145,6 +145,55 @@ describe('MetricsRecorder → MetricsHub', () => {
       rec.loop(t0 + i, 1);
     }
     assert.equal(rec.pending, 10 + 20);
+  });
+
+  test('loopDue() picks one loop in N; loopSampleFrom() records it from a typed array', () => {
+    const rec = new MetricsRecorder({ source: 1, loopSampleEvery: 4 });
+    const due = Array.from({ length: 12 }, () => rec.loopDue());
+    assert.deepEqual(
+      due.map((d, i) => (d ? i : -1)).filter((i) => i >= 0),
+      [3, 7, 11],
+    );
+    rec.loopSampleFrom(Float64Array.of(0, t0 + 5, 17), 1);
+    const sink = new MemorySink();
+    const hub = new MetricsHub({ sink, pairName, reportIntervalMs: 3_600_000 });
+    hub.acceptBatch(rec.takeBatch());
+    assert.deepEqual(sink.lines, [`listener_loop_speed,listener=1 duration=0.000017 ${t0 + 5}`]);
+  });
+
+  test("the trader's recorder tags its hand-off timings listener=trader", () => {
+    const rec = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
+    rec.tradeMessageReceive(t0, 42);
+    const sink = new MemorySink();
+    const hub = new MetricsHub({ sink, pairName, reportIntervalMs: 3_600_000 });
+    hub.acceptBatch(rec.takeBatch());
+    assert.deepEqual(sink.lines, [`trade_message_receive_speed,listener=trader duration=0.000042 ${t0}`]);
+  });
+
+  test('the live views see every ingestion latency and opportunity the hub encodes', () => {
+    const seen: number[] = [];
+    const rois: number[] = [];
+    const sink = new MemorySink();
+    const hub = new MetricsHub({
+      sink,
+      pairName,
+      reportIntervalMs: 3_600_000,
+      onIngestion: (us) => seen.push(us),
+      onOpportunity: (o) => rois.push(o.roi),
+    });
+    const rec = new MetricsRecorder({ source: 0 });
+    rec.ingestion(2, (t0 - 1500) / 1e6, t0);
+    rec.ingestion(99, 1, t0); // unknown pair: invalid, not seen
+    const payload = new Float64Array(OPPORTUNITY_FIELDS);
+    payload[OPP_BUY_PAIR] = 2;
+    payload[OPP_SELL_PAIR] = 3;
+    payload[OPP_ROI] = 1.003;
+    payload[OPP_EVAL_NOW_US] = t0;
+    rec.opportunity(payload, 0);
+    hub.acceptBatch(rec.takeBatch());
+    assert.equal(seen.length, 1);
+    assert.ok(Math.abs((seen[0] ?? 0) - 1500) < 1e-3, String(seen[0]));
+    assert.deepEqual(rois, [1.003]);
   });
 
   test('bad batches and bad records are counted, never thrown', async () => {

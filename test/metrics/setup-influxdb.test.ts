@@ -11,6 +11,7 @@ import { MetricsHub } from '../../src/metrics/metrics-hub.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { latencyMeasurements } from '../../src/metrics/measurements.js';
 import { rows, startInfluxd, type InfluxdServer } from '../helpers/influxd.js';
+import { requireProgram } from '../helpers/prerequisites.js';
 
 const script = join(process.cwd(), 'scripts', 'setup_influxdb.sh');
 const admin = { user: 'arb_admin', password: 'adm\'in "pw" $x' };
@@ -42,6 +43,8 @@ function runSetup(args: string[], e: NodeJS.ProcessEnv): { status: number | null
 }
 
 before(async () => {
+  // The script talks to InfluxDB with curl.
+  requireProgram('curl');
   srv = await startInfluxd({ auth: true });
   dir = mkdtempSync(join(tmpdir(), 'kraken-arb-setup-'));
   // The file says arb_file and 1d; the environment's DB_NAME must win, RP_* come from the file.

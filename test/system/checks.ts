@@ -13,7 +13,7 @@ export function assertCleanExit(
   mode: 'trade' | 'evaluate',
 ): Record<string, unknown> {
   assert.deepEqual(exit, { code: 0, signal: null }, `the program did not exit 0${run.describe()}`);
-  assert.match(run.stdout, /summary:\n\{/, 'no summary printed');
+  assert.match(run.stdout, /Run summary \((trade|evaluation) mode/, 'no summary printed');
   assert.match(run.stdout, /summary written to /, 'the summary file was not announced');
   assert.doesNotMatch(
     run.stderr,

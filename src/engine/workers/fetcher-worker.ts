@@ -48,6 +48,7 @@ const fetcher = new Fetcher({
   balanceIntervalMs: data.balanceIntervalMs,
   feeIntervalMs: data.feeIntervalMs,
   nowUs: () => Number(epochMicros()),
+  onFailure: (endpoint, code) => post({ type: 'fetch-failure', endpoint, code }),
 });
 onShutdownMessage(() => {
   fetcher.stop();

@@ -36,6 +36,11 @@ export interface ListenerWorkerData {
 
 /** Metric batches and recorded frames leave the thread on this timer, never per frame. */
 const FLUSH_INTERVAL_MS = 200;
+/**
+ * Start-up ends when every pair is online and quoted once; a pair that stays silent longer than
+ * this (a thin market) does not keep the whole listener in start-up.
+ */
+const STARTUP_MAX_WAIT_MS = 60_000;
 const RECORD_MAX_FRAMES_PER_FLUSH = 50_000;
 
 const data = workerData as ListenerWorkerData;
@@ -65,6 +70,10 @@ let recordDropped = 0;
 let wasOnline = false;
 let downSinceMs = 0;
 let shuttingDown = false;
+let reconnectAttempts = 0;
+let reconnectSinceMs = 0;
+const startedMs = Date.now();
+let warm = false;
 
 shared.setFeedStatus(data.index, FEED_CONNECTING);
 const feed = createPublicFeed(
@@ -81,6 +90,11 @@ const feed = createPublicFeed(
     onFeedStatus: (online, status) => {
       listener.setFeedOnline(online);
       shared.setFeedStatus(data.index, FEED_CODES[status] ?? FEED_DISCONNECTED);
+      if (online && reconnectAttempts > 0) {
+        const downtimeMs = Date.now() - reconnectSinceMs;
+        post({ type: 'reconnect', socket: name, attempts: reconnectAttempts, downtimeMs });
+        reconnectAttempts = 0;
+      }
       if (online && !wasOnline) {
         log.info('feed online', { pairs: wsnames.length });
         if (downSinceMs > 0) {
@@ -114,6 +128,7 @@ const feed = createPublicFeed(
     },
     onReconnecting: (delayMs, reason, attempt) => {
       row[CTR_RECONNECTS] = (row[CTR_RECONNECTS] as number) + 1;
+      if (reconnectAttempts++ === 0) reconnectSinceMs = Date.now();
       log.warn('feed reconnecting', { delayMs, reason, attempt });
     },
     onRawFrame: data.record
@@ -129,7 +144,17 @@ const feed = createPublicFeed(
   },
 );
 
+/** Tells main once when start-up is over, so the run summary can tell its drops from the steady state's. */
+function checkWarm(): void {
+  if (warm) return;
+  const waiting = listener.table.notReadyCount();
+  if (waiting > 0 && Date.now() - startedMs < STARTUP_MAX_WAIT_MS) return;
+  warm = true;
+  post({ type: 'feed-warm', listener: data.index, pairsWaiting: waiting });
+}
+
 const flushTimer = setInterval(() => {
+  checkWarm();
   const batch = recorder.takeBatch();
   if (batch) post({ type: 'metrics', batch });
   if (recordFrames.length > 0) {

@@ -9,6 +9,8 @@ import { OrderTracker } from '../order-tracker.js';
 import { OrderGatewayV1 } from '../order-gateway-v1.js';
 import { OrderGatewayV2 } from '../order-gateway-v2.js';
 import type { OrderGateway } from '../order-gateway.js';
+import type { OrderGatewayOptions } from '../order-gateway-session.js';
+import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from '../affinity.js';
 import {
   alert,
@@ -54,12 +56,15 @@ export interface TraderWorkerData {
 const STATS_INTERVAL_MS = 1000;
 /** While the journal holds records it could not write, it is tried again this often. */
 const JOURNAL_RETRY_MS = 1000;
+/** Metric batches leave the thread on this timer, never from the trade path. */
+const METRICS_FLUSH_MS = 250;
 
 const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
 if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
 const shared = attachSharedState(data.shared);
 const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 
 let gateway: OrderGateway | null = null;
 let journal: JournalWriter | null = null;
@@ -76,19 +81,7 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     return (await rest.getWebSocketsToken()).token;
   };
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
-  if (data.wsApi === 'v2') {
-    return new OrderGatewayV2({
-      url: data.wsPrivateUrl,
-      getToken,
-      ackTimeoutMs: data.fillTimeoutMs,
-      tracker,
-      log,
-      alert,
-      onGap,
-      connectionBudget: budget,
-    });
-  }
-  return new OrderGatewayV1({
+  const options: OrderGatewayOptions = {
     url: data.wsPrivateUrl,
     getToken,
     ackTimeoutMs: data.fillTimeoutMs,
@@ -97,7 +90,10 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     alert,
     onGap,
     connectionBudget: budget,
-  });
+    onReconnected: (attempts, downtimeMs) =>
+      post({ type: 'reconnect', socket: 'private', attempts, downtimeMs }),
+  };
+  return data.wsApi === 'v2' ? new OrderGatewayV2(options) : new OrderGatewayV1(options);
 }
 
 async function main(): Promise<void> {
@@ -187,15 +183,23 @@ async function main(): Promise<void> {
     spin: data.spin,
     nowUs,
     warmer,
+    recorder,
   });
   const statsTimer = setInterval(
     () => post({ type: 'trader-stats', counters: { ...trader.counters } }),
     STATS_INTERVAL_MS,
   );
+  const flushMetrics = (): void => {
+    const batch = recorder.takeBatch();
+    if (batch) post({ type: 'metrics', batch });
+  };
+  const metricsTimer = setInterval(flushMetrics, METRICS_FLUSH_MS);
   onShutdownMessage(() => trader.stop());
   post({ type: 'ready', detail: { mode: data.mode } });
   await trader.run();
   clearInterval(statsTimer);
+  clearInterval(metricsTimer);
+  flushMetrics();
   post({ type: 'trader-stats', counters: { ...trader.counters } });
   gateway?.close();
   journal?.close();
