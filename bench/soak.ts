@@ -123,73 +123,106 @@ function lastUpdates(output: string): number {
   return Number(all[all.length - 1]?.[1] ?? NaN);
 }
 
+/** One soak: the simulator and the program, the faults injected and the samples taken. */
+class Soak {
+  readonly samples: SoakSample[] = [];
+  readonly faults: Array<{ tS: number; name: string }> = [];
+  readonly metricsNames = new Set<string>();
+  readonly logNames = new Set<string>();
+  exitCode: number | null | undefined;
+  private faultTurn = 0;
+
+  constructor(
+    readonly a: Args,
+    readonly sim: SimProcess,
+    readonly prog: { child: ChildProcess; output: () => string },
+    readonly root: string,
+  ) {
+    prog.child.on('exit', (code) => (this.exitCode = code));
+  }
+
+  get pid(): number {
+    return this.prog.child.pid ?? -1;
+  }
+
+  /** The next fault of the round, undone after 30 s when it lasts (maintenance). */
+  async injectFault(tS: number): Promise<void> {
+    const f = FAULTS[this.faultTurn++ % FAULTS.length];
+    if (f === undefined) return;
+    await control(this.sim, '/faults', f.body);
+    this.faults.push({ tS: round(tS, 0), name: f.name });
+    const undo = f.undo;
+    if (undo !== undefined) setTimeout(() => void control(this.sim, '/faults', undo), 30_000).unref();
+  }
+
+  async sample(tS: number): Promise<SoakSample> {
+    const logs = dirUsage(join(this.root, 'logs'));
+    const metrics = dirUsage(join(this.root, 'metrics'));
+    for (const n of logs.files) this.logNames.add(n);
+    for (const n of metrics.files) this.metricsNames.add(n);
+    const s: SoakSample = {
+      tS: round(tS, 0),
+      ...sampleProcess(this.pid),
+      logBytes: logs.bytes,
+      metricsBytes: metrics.bytes,
+      journalBytes: dirUsage(join(this.root, 'journal')).bytes,
+      connections: await publicConnections(this.sim),
+      updates: lastUpdates(this.prog.output()),
+    };
+    this.samples.push(s);
+    return s;
+  }
+
+  /** SIGTERM (unless it already exited), SIGKILL after the deadline; resolves with the exit code. */
+  stopProgram(): Promise<number | null> {
+    if (this.exitCode !== undefined) return Promise.resolve(this.exitCode);
+    this.prog.child.kill('SIGTERM');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.prog.child.kill('SIGKILL'), STOP_DEADLINE_MS);
+      this.prog.child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+}
+
+/** Samples every SAMPLE_MS and injects a fault every `faultEveryMin`, until the end or an exit. */
+async function runFor(soak: Soak): Promise<void> {
+  const t0 = Date.now();
+  const endAt = t0 + soak.a.minutes * 60_000;
+  let nextFault = t0 + soak.a.faultEveryMin * 60_000;
+  while (Date.now() < endAt && soak.exitCode === undefined) {
+    await new Promise((r) => setTimeout(r, Math.min(SAMPLE_MS, Math.max(0, endAt - Date.now()))));
+    const tS = (Date.now() - t0) / 1000;
+    if (Date.now() >= nextFault) {
+      await soak.injectFault(tS);
+      nextFault += soak.a.faultEveryMin * 60_000;
+    }
+    const s = await soak.sample(tS);
+    process.stdout.write(
+      `t=${s.tS}s rss=${round(s.rssMb)}MB fds=${s.fds} disk=${round((s.logBytes + s.metricsBytes) / 2 ** 20)}MB conns=${s.connections} updates=${s.updates}\n`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const load0 = loadavg();
   const root = mkdtempSync(join(tmpdir(), 'kraken-arb-soak-'));
   const sim = await startSimProcess(['--port', '0', '--rate', String(a.rate), '--dislocations', '30']);
-  const prog = startProgram(a, sim, root);
-  const pid = prog.child.pid ?? -1;
-  let exitCode: number | null | undefined;
-  prog.child.on('exit', (code) => (exitCode = code));
-  const samples: SoakSample[] = [];
-  const faults: Array<{ tS: number; name: string }> = [];
-  const metricsNames = new Set<string>();
-  const logNames = new Set<string>();
-  const t0 = Date.now();
-  const endAt = t0 + a.minutes * 60_000;
-  let nextFault = t0 + a.faultEveryMin * 60_000;
-  let faultTurn = 0;
-  process.stdout.write(`soak: ${a.minutes} min, program pid ${pid}, files under ${root}\n`);
-  while (Date.now() < endAt && exitCode === undefined) {
-    await new Promise((r) => setTimeout(r, Math.min(SAMPLE_MS, Math.max(0, endAt - Date.now()))));
-    const tS = (Date.now() - t0) / 1000;
-    if (Date.now() >= nextFault) {
-      const f = FAULTS[faultTurn++ % FAULTS.length];
-      if (f !== undefined) {
-        await control(sim, '/faults', f.body);
-        faults.push({ tS: round(tS, 0), name: f.name });
-        if (f.undo !== undefined) {
-          const undo = f.undo;
-          setTimeout(() => void control(sim, '/faults', undo), 30_000).unref();
-        }
-      }
-      nextFault += a.faultEveryMin * 60_000;
-    }
-    const logs = dirUsage(join(root, 'logs'));
-    const metrics = dirUsage(join(root, 'metrics'));
-    for (const n of logs.files) logNames.add(n);
-    for (const n of metrics.files) metricsNames.add(n);
-    samples.push({
-      tS: round(tS, 0),
-      ...sampleProcess(pid),
-      logBytes: logs.bytes,
-      metricsBytes: metrics.bytes,
-      journalBytes: dirUsage(join(root, 'journal')).bytes,
-      connections: await publicConnections(sim),
-      updates: lastUpdates(prog.output()),
-    });
-    const s = samples[samples.length - 1] as SoakSample;
-    process.stdout.write(
-      `t=${s.tS}s rss=${round(s.rssMb)}MB fds=${s.fds} disk=${round((s.logBytes + s.metricsBytes) / 2 ** 20)}MB conns=${s.connections} updates=${s.updates}\n`,
-    );
-  }
-  const crashedEarly = exitCode !== undefined;
+  const soak = new Soak(a, sim, startProgram(a, sim, root), root);
+  process.stdout.write(`soak: ${a.minutes} min, program pid ${soak.pid}, files under ${root}\n`);
+  await runFor(soak);
+  const crashedEarly = soak.exitCode !== undefined;
   const endFiles = {
     logs: dirUsage(join(root, 'logs')).files,
     metrics: dirUsage(join(root, 'metrics')).files,
   };
-  if (!crashedEarly) prog.child.kill('SIGTERM');
-  const stopped = await new Promise<number | null>((resolve) => {
-    if (exitCode !== undefined) return resolve(exitCode);
-    const timer = setTimeout(() => prog.child.kill('SIGKILL'), STOP_DEADLINE_MS);
-    prog.child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
+  const stopped = await soak.stopProgram();
   await sim.stop();
+  const samples = soak.samples;
   const half = samples.filter((s) => s.tS >= (samples[samples.length - 1]?.tS ?? 0) / 2);
   const run: SoakRun = {
     args: a,
@@ -197,17 +230,17 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     loadAtStart: load0.map((x) => round(x, 2)),
     samples,
-    faults,
+    faults: soak.faults,
     crashedEarly,
     exitCode: stopped,
-    summaryWritten: /summary written to /.test(prog.output()),
-    metricsFilesSeen: metricsNames.size,
+    summaryWritten: /summary written to /.test(soak.prog.output()),
+    metricsFilesSeen: soak.metricsNames.size,
     metricsFilesAtEnd: endFiles.metrics.length,
-    logFilesSeen: logNames.size,
+    logFilesSeen: soak.logNames.size,
     logFilesAtEnd: endFiles.logs.length,
     rssSlopeMbPerHour: round(slope(half.map((s) => [s.tS / 3600, s.rssMb])), 2),
     fdSlopePerHour: round(slope(half.map((s) => [s.tS / 3600, s.fds])), 2),
-    tail: prog.output().slice(-1500),
+    tail: soak.prog.output().slice(-1500),
   };
   const file = join(a.out, `soak-bounds-${startedAt.toISOString().slice(0, 10)}.md`);
   writeFileSync(file, renderSoak(run));
