@@ -5,6 +5,7 @@
  * the stream (by the attempt's own userref, and late acks) and REST (by txid first, else by
  * userref) are watched together, and "not found" is final only once the order's `deadline` has
  * passed, after which Kraken's matching engine can no longer execute it. Every step is journaled.
+ * The Kraken facts behind this, with their sources: docs/kraken-order-deadline.md.
  */
 import type { FillTotals } from '../core/trade-state.js';
 import type { KrakenRestClient } from '../kraken/rest.js';

@@ -253,9 +253,17 @@ export class SharedState {
 }
 
 /**
+ * Share of a balance never committed to one order. Kraken rounds the fee and its funds check at the
+ * balance's decimals, so an order sized to the last cent can be refused (seen in the simulator:
+ * 496.0005 needed of 496.0004 available). 0.01 % is a cent on 100 USD.
+ */
+export const BALANCE_CUSHION = 1e-4;
+
+/**
  * What may be spent in `currency` now: the fetched available balance minus what the trader spent
- * after the fetcher's snapshot of its spend (those trades may not be in the balance yet). Errs
- * small: a trade that ended while a fetch was under way is subtracted even if Kraken counted it.
+ * after the fetcher's snapshot of its spend (those trades may not be in the balance yet), less the
+ * cushion. Errs small: a trade that ended while a fetch was under way is subtracted even if Kraken
+ * counted it.
  */
 export function availableAfterSpend(
   balances: Float64Array,
@@ -267,7 +275,7 @@ export function availableAfterSpend(
   const since =
     (spent[usd ? SPENT_USD : SPENT_EUR] as number) -
     (balances[usd ? BAL_SPENT_USD_AT_FETCH : BAL_SPENT_EUR_AT_FETCH] as number);
-  return fetched - (since > 0 ? since : 0);
+  return (fetched - (since > 0 ? since : 0)) * (1 - BALANCE_CUSHION);
 }
 
 /** Main thread: allocate and initialise (trading disabled until main enables it). */

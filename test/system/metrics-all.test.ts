@@ -127,7 +127,9 @@ async function rateLimitRest(run: SystemRun): Promise<void> {
   try {
     await run.waitFor(
       () => logCount(run, 'balance fetch failed') > failures,
-      15_000,
+      // The balance poll leaves a third of the call counter to order reconciliation, so after
+      // Kraken's first refusal it waits for the counter to drain further before its retry fails.
+      45_000,
       'a failed balance fetch',
     );
   } finally {
