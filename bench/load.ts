@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuWindow, rssBytes } from './lib/proc-stats.js';
 import { SimChild } from './lib/sim-child.js';
-import { distribution, round, type Distribution } from './lib/stats.js';
+import { distribution, round, slope, type Distribution } from './lib/stats.js';
 import { SystemChild } from './lib/system-child.js';
 
 export interface ThroughputStep {
@@ -215,23 +215,6 @@ function heapFromTraceGc(out: string): number | null {
   let sum = 0;
   for (const v of last.values()) sum += v;
   return sum;
-}
-
-function slope(points: Array<[number, number]>): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  let sx = 0,
-    sy = 0,
-    sxx = 0,
-    sxy = 0;
-  for (const [x, y] of points) {
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  const d = n * sxx - sx * sx;
-  return d === 0 ? 0 : (n * sxy - sx * sy) / d;
 }
 
 export async function runMemory(

@@ -2,15 +2,17 @@
  * Composition root: configuration, pair discovery, shared memory, the worker threads and their
  * supervision, metrics, alerts, logs, and a clean shutdown. The only process.exit of the program.
  */
-import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
 import { loadConfig, describeConfig, type Config } from './config/config.js';
 import { readEnvFile } from './config/env-file.js';
 import { FLAG_HELP } from './config/flags.js';
+import { renderEffectiveConfig } from './config/check-config.js';
 import { FileLogger, makeRedactor, type LogLevel, type Logger } from './log/logger.js';
 import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
 import { createNonceBuffer } from './kraken/nonce.js';
 import { createRateLimiterBuffer, KRAKEN_REST_TIERS } from './kraken/rate-limiter.js';
+import { createConnectionBudgetBuffer } from './kraken/ws/connection-budget.js';
 import { BALANCE_INTERVAL_MS } from './engine/fetcher.js';
 import { selectUniverse, splitUniverse, type PairUniverse } from './core/pair-universe.js';
 import { OPPORTUNITY_FIELDS } from './core/opportunity.js';
@@ -39,6 +41,11 @@ import type { Notifier } from './notify/notifier.js';
 import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/alerts.js';
 import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
+import { ensureDir } from './files/ensure-dir.js';
+import { setLongTimeout } from './engine/long-timer.js';
+import { startDiskWatch } from './engine/disk-guard.js';
+import { JOURNAL_INDEX_INTERVAL_MS, updateJournalIndex } from './journal/journal-index.js';
+import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
 import { riskFromJournal, type HeldStop } from './journal/risk-from-journal.js';
 import { RISK_STOP_CODES } from './core/risk-limits.js';
 import { initPairStatus, watchPairStatus } from './engine/pair-status-watch.js';
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
   // A closed stdout (e.g. piped into `head`) must never take a trading process down.
   process.stdout.on('error', () => undefined);
   const envFile = readEnvFile('.env');
-  const loaded = loadConfig(process.argv.slice(2), process.env, envFile.values);
+  const loaded = loadConfig(process.argv.slice(2), process.env, envFile.values, envFile);
   if (loaded.flags.help) {
     process.stdout.write(FLAG_HELP + '\n');
     process.exit(0);
@@ -79,11 +86,24 @@ async function main(): Promise<void> {
     fail(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`, EXIT_CONFIG);
   }
   const config = loaded.config;
+  if (loaded.flags.checkConfig) {
+    process.stdout.write(renderEffectiveConfig(config, loaded.flags, loaded.values, loaded.sources) + '\n');
+    process.exit(0);
+  }
   const levelOf: LogLevel = config.debug ? 'debug' : 'info';
   const isTty = process.stdout.isTTY === true;
   const say = (line: string): void => {
     process.stdout.write((isTty ? '\r\x1b[K' : '') + line + '\n');
   };
+
+  // Every directory the run writes to, before anything starts: no simulator, no socket yet.
+  const dirProblems = checkRequiredDirs(requiredDirs(config));
+  if (dirProblems.length > 0) {
+    fail(
+      `Start-up problems (nothing was started):\n${dirProblems.map((p) => `  - ${p}`).join('\n')}`,
+      EXIT_CONFIG,
+    );
+  }
 
   // Simulator first: its credentials are secrets like any other.
   let sim: SimProcess | null = null;
@@ -115,10 +135,21 @@ async function main(): Promise<void> {
     config.telegram.token,
     config.dashboard?.token ?? null,
   ]);
-  const log = new FileLogger(config.paths.logDir, levelOf, redact, (line, level) => {
-    if (level === 'error' || (config.debug && level === 'warn'))
-      process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
-  });
+  const log = new FileLogger(
+    config.paths.logDir,
+    levelOf,
+    redact,
+    (line, level) => {
+      if (level === 'error' || (config.debug && level === 'warn'))
+        process.stderr.write((isTty ? '\r\x1b[K' : '') + line + '\n');
+    },
+    new Date(),
+    {
+      maxFileBytes: config.bounds.logFileMaxBytes,
+      maxTotalBytes: config.bounds.logMaxTotalBytes,
+      maxAgeMs: config.bounds.logMaxAgeMs,
+    },
+  );
 
   let endpoints: { rest: string; wsPublic: string; wsPrivate: string };
   if (sim) {
@@ -192,15 +223,23 @@ async function main(): Promise<void> {
     nonceBuffer: createNonceBuffer(),
     limiterBuffer: createRateLimiterBuffer(),
   };
+  // One budget of connection attempts for every socket and token request of the process.
+  const budgetBuffer = createConnectionBudgetBuffer(config.kraken.connectionBudget);
 
   const sink = createMetricsSink(
     {
       host: config.influx.host ?? undefined,
       port: config.influx.port,
+      protocol: config.influx.protocol,
       db: config.influx.db,
       user: config.influx.user ?? undefined,
       password: config.influx.password ?? undefined,
       fileDir: config.paths.metricsDir,
+      fileBounds: {
+        maxFileBytes: config.bounds.metricsFileMaxBytes,
+        maxTotalBytes: config.bounds.metricsMaxTotalBytes,
+        maxAgeMs: config.bounds.metricsMaxAgeMs,
+      },
     },
     { log: (level, msg) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg) },
   );
@@ -366,6 +405,7 @@ async function main(): Promise<void> {
       logLevel: levelOf,
       cpu: plan.listeners[i] ?? null,
       record: config.recordFile !== null,
+      connectionBudget: budgetBuffer,
     };
     return new SupervisedWorker({
       name: `listener-${i}`,
@@ -398,6 +438,7 @@ async function main(): Promise<void> {
       maxDailyLoss: config.risk.maxDailyLoss,
       maxConsecutiveFailures: config.risk.maxConsecutiveFailures,
     },
+    connectionBudget: budgetBuffer,
   };
   const trader = new SupervisedWorker({
     name: 'trader',
@@ -419,6 +460,29 @@ async function main(): Promise<void> {
     { rest, pairs: universe.pairs, shared, log, alert: (a) => notifier.notify(a) },
     config.strategy.pairStatusRefreshMs,
   );
+  // The journal's daily index (INDEX.json), kept off the trader's path: now, hourly, at shutdown.
+  const indexJournal = (): void => {
+    if (config.mode !== 'trade') return;
+    try {
+      updateJournalIndex(config.paths.journalDir);
+    } catch (err) {
+      log.warn('journal index not updated', { error: (err as Error).message });
+    }
+  };
+  indexJournal();
+  const indexTimer = setInterval(indexJournal, JOURNAL_INDEX_INTERVAL_MS);
+  indexTimer.unref();
+  // Free disk space of every directory written to; low on the journal's in trade mode stops trading.
+  const diskWatch = startDiskWatch({
+    dirs: requiredDirs(config)
+      .filter((d) => d.setting !== '--record')
+      .map((d) => ({ ...d, stopsTrading: d.setting === 'JOURNAL_DIR' })),
+    warnFreeBytes: config.bounds.diskWarnFreeBytes,
+    stopFreeBytes: config.bounds.diskStopFreeBytes,
+    riskStop: (code) => shared.riskStop(code),
+    log,
+    alert: (a) => notifier.notify(a),
+  });
   notifier.notify(
     startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''),
   );
@@ -457,6 +521,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(statusTimer);
+    diskWatch.stop();
+    clearInterval(indexTimer);
     stopPairWatch();
     if (isTty) process.stdout.write('\n');
     say(`stopping (${reason}): no new trades; finishing the one in flight…`);
@@ -469,6 +535,7 @@ async function main(): Promise<void> {
     stopRequested(shared);
     // Trader first; then the rest.
     await trader.stop();
+    indexJournal();
     await Promise.all(workers.filter((w) => w !== trader).map((w) => w.stop()));
     const cashFlows = journalCashFlows(config, ledger, log);
     const totals = readTotals(shared.counters);
@@ -476,7 +543,7 @@ async function main(): Promise<void> {
     const summaryText = JSON.stringify(summary, null, 2);
     const summaryPath = log.path.replace(/\.log$/, '.summary.json');
     try {
-      mkdirSync(config.paths.logDir, { recursive: true });
+      ensureDir(config.paths.logDir);
       writeFileSync(summaryPath, summaryText + '\n');
     } catch (err) {
       log.error('could not write the summary', { error: (err as Error).message });
@@ -530,8 +597,9 @@ async function main(): Promise<void> {
     log.warn('SIGUSR2: killing listener-0 (fault drill)');
     void listeners[0]?.crash();
   });
+  // Any length up to the flag's range (setTimeout alone would fire after 1 ms beyond ~24.8 days).
   if (config.durationS !== null)
-    setTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
+    setLongTimeout(() => void shutdown(`--duration ${config.durationS}s`), config.durationS * 1000);
   sim?.child.on('exit', (code) => {
     if (!stopping) {
       log.error('the simulator exited', { code, lastLines: simLog.slice(-5) });
@@ -540,7 +608,6 @@ async function main(): Promise<void> {
   });
 }
 
-/** Waits (bounded) until the trader is between trades; a wedged trade must not block shutdown forever. */
 /**
  * A risk stop the journal still holds (see risk-from-journal.ts), unless --clear-risk-stop clears
  * it (the trader journals the clear when it starts).
@@ -556,6 +623,7 @@ function journaledRiskStop(config: Config, log: FileLogger): HeldStop | null {
   }
 }
 
+/** Waits (bounded) until the trader is between trades; a wedged trade must not block shutdown forever. */
 async function waitTraderIdle(shared: SharedState, log: FileLogger): Promise<void> {
   const end = Date.now() + TRADE_FINISH_MAX_MS;
   while (shared.isTraderBusy() && Date.now() < end) {

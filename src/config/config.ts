@@ -2,8 +2,10 @@
  * One validated, read-only Config from `.env`, the environment (which wins) and the flags.
  * Every problem is reported at once, by variable name; a secret's value never appears in a problem.
  */
-import { VARIABLES, type VariableSpec } from './variables.js';
+import { VARIABLES } from './variables.js';
 import { parseFlags, type Flags } from './flags.js';
+import { checkValue } from './value-check.js';
+import { unknownNameProblems } from './name-check.js';
 
 export type ApiTier = 'starter' | 'intermediate' | 'pro';
 
@@ -33,6 +35,8 @@ export interface Config {
     readonly wsUrl: string | null;
     readonly wsAuthUrl: string | null;
     readonly tier: ApiTier;
+    /** Connection attempts per rolling 10 minutes, the whole process together. */
+    readonly connectionBudget: number;
   };
   readonly strategy: {
     readonly minRoi: number;
@@ -53,6 +57,7 @@ export interface Config {
   readonly influx: {
     readonly host: string | null;
     readonly port: number;
+    readonly protocol: 'http' | 'https';
     readonly db: string;
     readonly user: string | null;
     readonly password: string | null;
@@ -67,68 +72,102 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly paths: { readonly logDir: string; readonly journalDir: string; readonly metricsDir: string };
+  /** What keeps a long run's files and disk use bounded. */
+  readonly bounds: {
+    readonly logFileMaxBytes: number;
+    readonly logMaxTotalBytes: number;
+    readonly logMaxAgeMs: number;
+    readonly metricsFileMaxBytes: number;
+    readonly metricsMaxTotalBytes: number;
+    readonly metricsMaxAgeMs: number;
+    readonly diskWarnFreeBytes: number;
+    readonly diskStopFreeBytes: number;
+  };
   /** `--dashboard`: where it listens and its token; null: no dashboard. */
   readonly dashboard: { readonly host: string; readonly port: number; readonly token: string | null } | null;
 }
 
 export type ConfigResult =
-  { ok: true; config: Config; flags: Flags } | { ok: false; problems: string[]; flags: Flags };
-
-const DURATION_PATTERN = /^(INF|(\d+(ns|u|µ|ms|s|m|h|d|w))+)$/;
-const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
-
-function checkValue(spec: VariableSpec, value: string): string | null {
-  switch (spec.kind) {
-    case 'number':
-    case 'integer': {
-      const n = Number(value);
-      if (value.trim() === '' || !Number.isFinite(n)) return `${spec.name} must be a number`;
-      if (spec.kind === 'integer' && !Number.isInteger(n)) return `${spec.name} must be a whole number`;
-      if (spec.min !== undefined && n < spec.min) return `${spec.name} must be at least ${spec.min}`;
-      if (spec.max !== undefined && n > spec.max) return `${spec.name} must be at most ${spec.max}`;
-      return null;
+  | {
+      ok: true;
+      config: Config;
+      flags: Flags;
+      /** The text each variable took, and where from (`default`, `environment`, `.env:12`). */
+      values: Readonly<Record<string, string>>;
+      sources: Readonly<Record<string, string>>;
     }
-    case 'url': {
-      try {
-        const u = new URL(value);
-        if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol))
-          return `${spec.name} must be an http(s) or ws(s) URL`;
-      } catch {
-        return `${spec.name} is not a valid URL`;
-      }
-      return null;
+  | { ok: false; problems: string[]; flags: Flags };
+
+/** `--duration` range: anything up to 10 years (armed in chunks: long-timer.ts). */
+export const MAX_DURATION_S = 315_360_000;
+const MB = 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+/** Where the `.env` values came from, for messages and `--check-config`. */
+export interface EnvFileOrigin {
+  readonly fileName: string;
+  readonly lines: Readonly<Record<string, number>>;
+}
+
+interface Chosen {
+  raw: Map<string, string>;
+  sources: Record<string, string>;
+}
+
+/** Picks each variable's text (environment, then .env, then the default) and checks it. */
+function chooseValues(
+  env: Readonly<Record<string, string | undefined>>,
+  envFile: Readonly<Record<string, string>>,
+  origin: EnvFileOrigin,
+  problems: string[],
+): Chosen {
+  const raw = new Map<string, string>();
+  const sources: Record<string, string> = {};
+  const at = (name: string): string => `${origin.fileName}:${origin.lines[name] ?? '?'}`;
+  for (const spec of VARIABLES) {
+    const fromEnv = env[spec.name];
+    const fromFile = envFile[spec.name];
+    const useDefault = `remove it to use the default${spec.default === '' ? '' : ` (${spec.default})`}`;
+    if (fromEnv !== undefined && fromEnv.trim() === '' && spec.optional !== true)
+      problems.push(`${spec.name} is set but empty in the environment; give it a value or ${useDefault}`);
+    if (fromFile !== undefined && fromFile.trim() === '' && spec.optional !== true)
+      problems.push(`${at(spec.name)}: ${spec.name} is empty; give it a value or ${useDefault}`);
+    let chosen = spec.default;
+    sources[spec.name] = 'default';
+    if (fromEnv !== undefined && fromEnv.trim() !== '') {
+      chosen = fromEnv.trim();
+      sources[spec.name] = 'environment';
+    } else if (fromFile !== undefined && fromFile.trim() !== '') {
+      chosen = fromFile.trim();
+      sources[spec.name] = at(spec.name);
     }
-    case 'tier':
-      return ['starter', 'intermediate', 'pro'].includes(value)
-        ? null
-        : `${spec.name} must be starter, intermediate or pro`;
-    case 'duration':
-      return DURATION_PATTERN.test(value)
-        ? null
-        : `${spec.name} must be an InfluxQL duration such as 30d or INF`;
-    case 'secret':
-    case 'string':
-      return null;
+    if (chosen !== '') {
+      const problem = checkValue(spec, chosen);
+      if (problem) problems.push(`${sources[spec.name]}: ${problem}`);
+    }
+    raw.set(spec.name, chosen);
   }
+  const named = [
+    ...Object.keys(env).map((name) => ({ name, where: 'environment' })),
+    ...Object.keys(envFile).map((name) => ({ name, where: at(name) })),
+  ];
+  problems.push(
+    ...unknownNameProblems(
+      named,
+      VARIABLES.map((v) => v.name),
+    ),
+  );
+  return { raw, sources };
 }
 
 export function loadConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   envFile: Readonly<Record<string, string>> = {},
+  origin: EnvFileOrigin = { fileName: '.env', lines: {} },
 ): ConfigResult {
   const { flags, problems } = parseFlags(argv);
-  const raw = new Map<string, string>();
-  for (const spec of VARIABLES) {
-    const fromEnv = env[spec.name];
-    const value = fromEnv !== undefined && fromEnv !== '' ? fromEnv : envFile[spec.name];
-    const chosen = value !== undefined && value !== '' ? value.trim() : spec.default;
-    if (chosen !== '') {
-      const problem = checkValue(spec, chosen);
-      if (problem) problems.push(problem);
-    }
-    raw.set(spec.name, chosen);
-  }
+  const { raw, sources } = chooseValues(env, envFile, origin, problems);
   const str = (name: string): string => raw.get(name) ?? '';
   const opt = (name: string): string | null => (str(name) === '' ? null : str(name));
   const num = (name: string): number => Number(str(name));
@@ -136,8 +175,6 @@ export function loadConfig(
   const trade = flags.trade;
   let key = opt('KRAKEN_KEY');
   let secret = opt('KRAKEN_SECRET');
-  if (secret !== null && !BASE64_PATTERN.test(secret))
-    problems.push('KRAKEN_SECRET is not base64 (value not shown)');
   if (flags.sim) {
     // The simulator hands out its own credentials; real ones must never be sent to it.
     key = null;
@@ -149,16 +186,18 @@ export function loadConfig(
   }
   if (flags.demo && !flags.sim) problems.push('--demo needs --sim');
   if (flags.colocated && flags.sim) problems.push('--colocated and --sim exclude each other');
+  if (flags.listeners !== undefined) sources['LISTENERS'] = 'flag --listeners';
   const listeners = flags.listeners ?? num('LISTENERS');
   if (!Number.isInteger(listeners) || listeners < 1 || listeners > 64)
     problems.push('--listeners must be a whole number from 1 to 64');
-  if (flags.durationS !== undefined && flags.durationS <= 0)
-    problems.push('--duration must be more than 0 seconds');
+  if (flags.durationS !== undefined && !(flags.durationS > 0 && flags.durationS <= MAX_DURATION_S))
+    problems.push(`--duration must be more than 0 and at most ${MAX_DURATION_S} seconds (10 years)`);
   const telegramToken = opt('TELEGRAM_BOT_TOKEN');
   const telegramChat = opt('TELEGRAM_CHAT_ID');
   if ((telegramToken === null) !== (telegramChat === null)) {
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
   }
+  problems.push(...crossChecks(str, num));
 
   const dashboard = dashboardConfig(flags, str('DASHBOARD_HOST'), opt('DASHBOARD_TOKEN'), problems);
 
@@ -188,6 +227,7 @@ export function loadConfig(
       wsUrl: flags.sim ? null : opt('KRAKEN_WS_URL'),
       wsAuthUrl: flags.sim ? null : opt('KRAKEN_WS_AUTH_URL'),
       tier: str('KRAKEN_API_TIER') as ApiTier,
+      connectionBudget: num('KRAKEN_CONNECTION_BUDGET'),
     },
     strategy: {
       minRoi: num('MIN_ROI'),
@@ -208,6 +248,7 @@ export function loadConfig(
     influx: {
       host: opt('INFLUXDB_HOST'),
       port: num('INFLUXDB_PORT'),
+      protocol: str('INFLUXDB_PROTOCOL') as 'http' | 'https',
       db: str('DB_NAME'),
       user: opt('DB_USER'),
       password: opt('DB_PASSWORD'),
@@ -218,9 +259,35 @@ export function loadConfig(
     },
     telegram: { token: telegramToken, chatId: telegramChat, apiUrl: str('TELEGRAM_API_URL') },
     paths: { logDir: str('LOG_DIR'), journalDir: str('JOURNAL_DIR'), metricsDir: str('METRICS_DIR') },
+    bounds: {
+      logFileMaxBytes: num('LOG_FILE_MAX_MB') * MB,
+      logMaxTotalBytes: num('LOG_MAX_TOTAL_MB') * MB,
+      logMaxAgeMs: num('LOG_MAX_AGE_HOURS') * HOUR_MS,
+      metricsFileMaxBytes: num('METRICS_FILE_MAX_MB') * MB,
+      metricsMaxTotalBytes: num('METRICS_MAX_TOTAL_MB') * MB,
+      metricsMaxAgeMs: num('METRICS_MAX_AGE_HOURS') * HOUR_MS,
+      diskWarnFreeBytes: num('DISK_WARN_FREE_MB') * MB,
+      diskStopFreeBytes: num('DISK_STOP_FREE_MB') * MB,
+    },
     dashboard,
   };
-  return { ok: true, config, flags };
+  return { ok: true, config, flags, values: Object.fromEntries(raw), sources };
+}
+
+/** Rules between variables, checked once each value is valid on its own. */
+function crossChecks(str: (name: string) => string, num: (name: string) => number): string[] {
+  const problems: string[] = [];
+  if (num('MIN_ROI') < 1 && str('MIN_ROI_ALLOW_LOSS') !== 'true') {
+    problems.push(
+      `MIN_ROI is ${str('MIN_ROI')}, below 1.0: it is a ratio after fees (1.0 = break-even, 1.005 = +0.5 %), ` +
+        'so this takes trades that lose money. For a drill, also set MIN_ROI_ALLOW_LOSS=true',
+    );
+  }
+  const stop = num('DISK_STOP_FREE_MB');
+  const warn = num('DISK_WARN_FREE_MB');
+  if (stop >= warn && !(stop === 0 && warn === 0))
+    problems.push('DISK_STOP_FREE_MB must be below DISK_WARN_FREE_MB (the warning comes first), or both 0');
+  return problems;
 }
 
 export const DEFAULT_DASHBOARD_PORT = 8787;
@@ -265,6 +332,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
         ? `files under ${config.paths.metricsDir}/`
         : `${config.influx.host}:${config.influx.port}/${config.influx.db}`,
     telegram: config.telegram.token === null ? 'log only' : 'on',
+    connectionBudgetPer10Min: config.kraken.connectionBudget,
+    bounds: config.bounds,
     dashboard:
       config.dashboard === null
         ? 'off'

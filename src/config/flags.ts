@@ -2,6 +2,8 @@
  * Command-line flags. Unknown flags and bad values are collected as problems, never thrown,
  * so the user sees every mistake at once.
  */
+import { parseDecimal } from './value-check.js';
+
 export interface Flags {
   trade: boolean;
   colocated: boolean;
@@ -11,6 +13,7 @@ export interface Flags {
   spin: boolean;
   clearRiskStop: boolean;
   help: boolean;
+  checkConfig: boolean;
   wsApi: 'v1' | 'v2' | undefined;
   listeners: number | undefined;
   durationS: number | undefined;
@@ -32,7 +35,7 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --demo                  with --sim: dislocations on, so opportunities and trades show within seconds
   --ws-api v1|v2          WebSocket API for feed and order entry (default v1)
   --listeners N           listener threads (default 6, or LISTENERS)
-  --duration SECONDS      run this long, then shut down cleanly
+  --duration SECONDS      run this long (more than 0, at most 10 years), then shut down cleanly
   --record FILE           write every public frame with its receive time (for the simulator's --replay)
   --spin                  trader busy-polls the opportunity slot (for machines with a dedicated core)
   --clear-risk-stop       clear a journaled risk stop (it holds across restarts until cleared)
@@ -41,6 +44,8 @@ export const FLAG_HELP = `Usage: npm start -- [flags]      (or: node dist/src/ma
   --sim-coins N           simulator: number of coins (default 520)
   --sim-seed N            simulator: seed (default 1)
   --dashboard [PORT]      serve the live dashboard (default port 8787; 0: any free port; on with npm run demo)
+  --check-config          print the effective configuration (secrets hidden) and where each value
+                          came from, then exit without starting anything
   --help                  this text
 
 Every other setting comes from the environment or .env (see .env.example and README.md).`;
@@ -64,6 +69,7 @@ const BOOLEAN_FLAGS = {
   '--clear-risk-stop': 'clearRiskStop',
   '--help': 'help',
   '-h': 'help',
+  '--check-config': 'checkConfig',
 } as const;
 
 export function parseFlags(argv: readonly string[]): { flags: Flags; problems: string[] } {
@@ -76,6 +82,7 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
     spin: false,
     clearRiskStop: false,
     help: false,
+    checkConfig: false,
     wsApi: undefined,
     listeners: undefined,
     durationS: undefined,
@@ -103,9 +110,10 @@ export function parseFlags(argv: readonly string[]): { flags: Flags; problems: s
       flags[BOOLEAN_FLAGS[name as keyof typeof BOOLEAN_FLAGS]] = true;
     } else if (name in NUMBER_FLAGS) {
       const value = takeValue();
-      const n = value === undefined ? NaN : Number(value);
-      if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) {
-        problems.push(`${name} needs a non-negative number`);
+      // Decimal only: Number('0x2') is 2, which nobody means.
+      const n = value === undefined ? null : parseDecimal(value);
+      if (n === null || n < 0) {
+        problems.push(`${name} needs a non-negative decimal number`);
       } else {
         flags[NUMBER_FLAGS[name as keyof typeof NUMBER_FLAGS]] = n;
       }

@@ -1,17 +1,22 @@
 /**
- * Every configuration variable, once: name, default, whether it is a secret, and what it means.
- * `.env.example` and the README's table are checked against this list by a test.
+ * Every configuration variable, once: name, default, whether it is a secret, its range, and what
+ * it means. `.env.example` and the README's table are checked against this list by a test.
  */
-export type VariableKind = 'string' | 'secret' | 'url' | 'number' | 'integer' | 'tier' | 'duration';
+export type VariableKind =
+  'string' | 'secret' | 'url' | 'number' | 'integer' | 'choice' | 'boolean' | 'duration';
 
 export interface VariableSpec {
   name: string;
   kind: VariableKind;
   default: string;
   help: string;
-  /** Lower/upper bounds for numbers. */
+  /** Bounds for numbers (every number, durations included, has both). */
   min?: number;
   max?: number;
+  /** The values a 'choice' takes. */
+  choices?: readonly string[];
+  /** An empty value means "not set" (documented optional); for any other variable it is an error. */
+  optional?: true;
 }
 
 export const VARIABLES: readonly VariableSpec[] = [
@@ -20,32 +25,51 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'KRAKEN_KEY',
     kind: 'secret',
     default: '',
+    optional: true,
     help: 'Kraken API key (trade mode only; needs Query Funds, Create & Modify Orders, WebSocket interface)',
   },
-  { name: 'KRAKEN_SECRET', kind: 'secret', default: '', help: 'Kraken API secret (base64), trade mode only' },
+  {
+    name: 'KRAKEN_SECRET',
+    kind: 'secret',
+    default: '',
+    optional: true,
+    help: 'Kraken API secret (base64), trade mode only',
+  },
   {
     name: 'KRAKEN_REST_URL',
     kind: 'url',
     default: '',
+    optional: true,
     help: 'Override the REST base URL (default https://api.kraken.com)',
   },
   {
     name: 'KRAKEN_WS_URL',
     kind: 'url',
     default: '',
+    optional: true,
     help: 'Override the public WebSocket URL of the selected API version',
   },
   {
     name: 'KRAKEN_WS_AUTH_URL',
     kind: 'url',
     default: '',
+    optional: true,
     help: 'Override the private WebSocket URL of the selected API version',
   },
   {
     name: 'KRAKEN_API_TIER',
-    kind: 'tier',
+    kind: 'choice',
+    choices: ['starter', 'intermediate', 'pro'],
     default: 'starter',
     help: 'Account tier for rate limits: starter, intermediate or pro',
+  },
+  {
+    name: 'KRAKEN_CONNECTION_BUDGET',
+    kind: 'integer',
+    default: '120',
+    min: 1,
+    max: 150,
+    help: 'Connection attempts to Kraken per rolling 10 minutes, every socket and WebSocket-token request of the process together (Kraken bans the IP for 10 minutes above about 150)',
   },
   // Strategy
   {
@@ -54,7 +78,13 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: '1.0',
     min: 0.5,
     max: 2,
-    help: 'Trade only when ROI after fees is strictly greater than this',
+    help: 'Trade only when ROI after fees, a ratio (1.005 = +0.5 %), is strictly greater than this; below 1.0 is refused (it trades at a loss) unless MIN_ROI_ALLOW_LOSS=true',
+  },
+  {
+    name: 'MIN_ROI_ALLOW_LOSS',
+    kind: 'boolean',
+    default: 'false',
+    help: 'Drills only: accept a MIN_ROI below 1.0, which takes trades that lose money at the quoted prices',
   },
   {
     name: 'MAX_LOCAL_AGE_MS',
@@ -158,17 +188,38 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'INFLUXDB_HOST',
     kind: 'string',
     default: '',
+    optional: true,
     help: 'InfluxDB 1.x host; empty writes line-protocol files under metrics/ instead',
   },
   { name: 'INFLUXDB_PORT', kind: 'integer', default: '8086', min: 1, max: 65535, help: 'InfluxDB HTTP port' },
+  {
+    name: 'INFLUXDB_PROTOCOL',
+    kind: 'choice',
+    choices: ['http', 'https'],
+    default: 'http',
+    help: 'InfluxDB scheme: http or https (the program and the setup script)',
+  },
   { name: 'DB_NAME', kind: 'string', default: 'kraken_arb', help: 'InfluxDB database' },
-  { name: 'DB_USER', kind: 'string', default: '', help: 'InfluxDB user with read and write on DB_NAME' },
-  { name: 'DB_PASSWORD', kind: 'secret', default: '', help: 'Password of DB_USER' },
-  { name: 'DB_ADMIN_USER', kind: 'string', default: '', help: 'InfluxDB admin user (setup script only)' },
+  {
+    name: 'DB_USER',
+    kind: 'string',
+    default: '',
+    optional: true,
+    help: 'InfluxDB user with read and write on DB_NAME',
+  },
+  { name: 'DB_PASSWORD', kind: 'secret', default: '', optional: true, help: 'Password of DB_USER' },
+  {
+    name: 'DB_ADMIN_USER',
+    kind: 'string',
+    default: '',
+    optional: true,
+    help: 'InfluxDB admin user (setup script only)',
+  },
   {
     name: 'DB_ADMIN_PASSWORD',
     kind: 'secret',
     default: '',
+    optional: true,
     help: 'Password of DB_ADMIN_USER (setup script only)',
   },
   {
@@ -181,16 +232,17 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'RP_DURATION',
     kind: 'duration',
     default: '30d',
-    help: 'Retention of RP_NAME (InfluxQL duration, e.g. 30d, 12w, INF)',
+    help: 'Retention of RP_NAME (InfluxQL duration, e.g. 30d, 12w, INF): at least 1h (InfluxDB refuses less), or INF',
   },
   // Telegram
   {
     name: 'TELEGRAM_BOT_TOKEN',
     kind: 'secret',
     default: '',
+    optional: true,
     help: 'Telegram bot token; alerts go to the log only without it',
   },
-  { name: 'TELEGRAM_CHAT_ID', kind: 'string', default: '', help: 'Telegram chat to alert' },
+  { name: 'TELEGRAM_CHAT_ID', kind: 'string', default: '', optional: true, help: 'Telegram chat to alert' },
   {
     name: 'TELEGRAM_API_URL',
     kind: 'url',
@@ -208,6 +260,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'DASHBOARD_TOKEN',
     kind: 'secret',
     default: '',
+    optional: true,
     help: 'Dashboard access token (16+ characters): open the page with ?token=<it>; required off loopback',
   },
   // Files
@@ -229,8 +282,83 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: 'metrics',
     help: 'Where line-protocol files go when INFLUXDB_HOST is empty',
   },
+  // Bounds on what grows: logs and metrics files by size and age, free disk space
+  {
+    name: 'LOG_FILE_MAX_MB',
+    kind: 'integer',
+    default: '64',
+    min: 1,
+    max: 1024,
+    help: 'A log file past this size is closed and the next part of the run started',
+  },
+  {
+    name: 'LOG_MAX_TOTAL_MB',
+    kind: 'integer',
+    default: '1024',
+    min: 10,
+    max: 1_000_000,
+    help: 'The oldest log files (of any run) are deleted while all of them together are larger than this',
+  },
+  {
+    name: 'LOG_MAX_AGE_HOURS',
+    kind: 'integer',
+    default: '720',
+    min: 1,
+    max: 87_600,
+    help: 'Log files and run summaries older than this are deleted (720 h = 30 days)',
+  },
+  {
+    name: 'METRICS_FILE_MAX_MB',
+    kind: 'integer',
+    default: '64',
+    min: 1,
+    max: 1024,
+    help: 'A metrics file past this size (or an hour old) is closed and a new one started',
+  },
+  {
+    name: 'METRICS_MAX_TOTAL_MB',
+    kind: 'integer',
+    default: '2048',
+    min: 10,
+    max: 1_000_000,
+    help: 'The oldest metrics files are deleted while all of them together are larger than this',
+  },
+  {
+    name: 'METRICS_MAX_AGE_HOURS',
+    kind: 'integer',
+    default: '168',
+    min: 1,
+    max: 87_600,
+    help: 'Metrics files older than this are deleted (168 h = 7 days)',
+  },
+  {
+    name: 'DISK_WARN_FREE_MB',
+    kind: 'integer',
+    default: '2048',
+    min: 0,
+    max: 10_000_000,
+    help: "Warn (log and alert) when free space on the journal's, logs' or metrics' filesystem falls below this; 0 = never",
+  },
+  {
+    name: 'DISK_STOP_FREE_MB',
+    kind: 'integer',
+    default: '512',
+    min: 0,
+    max: 10_000_000,
+    help: "Trade mode: stop trading (a risk stop, alerted) when free space on the journal's filesystem falls below this, leaving room to finish the trade in flight; below DISK_WARN_FREE_MB; 0 = never (drills on a tiny disk only)",
+  },
 ];
 
 export const SECRET_NAMES: ReadonlySet<string> = new Set(
   VARIABLES.filter((v) => v.kind === 'secret').map((v) => v.name),
 );
+
+/** The documented range of a variable, as the README's table shows it ('' when it has none). */
+export function describeRange(spec: VariableSpec): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  if (spec.kind === 'choice') return (spec.choices ?? []).join(' \\| ');
+  if (spec.kind === 'boolean') return 'true \\| false';
+  if (spec.kind === 'duration') return '1h … INF';
+  if (spec.min !== undefined && spec.max !== undefined) return `${n(spec.min)} … ${n(spec.max)}`;
+  return '';
+}

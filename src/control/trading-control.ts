@@ -7,8 +7,12 @@
  */
 import { RISK_STOP_CODES } from '../core/risk-limits.js';
 import type { SharedState } from '../engine/shared-state.js';
+import { DISK_SPACE_STOP_CODE } from '../engine/disk-guard.js';
 
-/** The stop code of an operator stop; risk limits use 1…3 and a crashed trade 99 (trader.ts). */
+/**
+ * The stop code of an operator stop; risk limits use 1…3, the disk-space watch 10 (disk-guard.ts)
+ * and a crashed trade 99 (trader.ts).
+ */
 export const OPERATOR_STOP_CODE = 100;
 const TRADE_CRASH_CODE = 99;
 
@@ -17,6 +21,7 @@ export function stopReasonName(code: number): string {
   if (code === 0) return 'none';
   if (code === OPERATOR_STOP_CODE) return 'operator stop';
   if (code === TRADE_CRASH_CODE) return 'a trade failed unexpectedly';
+  if (code === DISK_SPACE_STOP_CODE) return 'disk almost full';
   const risk = Object.entries(RISK_STOP_CODES).find(([, c]) => c === code);
   return risk !== undefined ? `risk limit ${risk[0]}` : `stop code ${code}`;
 }

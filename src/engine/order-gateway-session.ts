@@ -5,6 +5,7 @@
  * acks that come after the trader stopped waiting (handed to the tracker by the order's userref).
  */
 import type { PrivateSessionHandlers } from '../kraken/ws/private-session-types.js';
+import type { AttemptBudget } from '../kraken/ws/connection-budget.js';
 import { isOutcomeUnknown } from '../kraken/ws/order-errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent } from './messages.js';
@@ -20,6 +21,8 @@ export interface OrderGatewayOptions {
   alert: (a: AlertEvent) => void;
   /** Called when data may have been missed (sequence gap, malformed data, socket closed): the trader reconciles. */
   onGap: () => void;
+  /** The process-wide connection budget every private socket attempt takes from. */
+  connectionBudget?: AttemptBudget;
   /** The socket is open again after `attempts` reconnect attempts and `downtimeMs` down. */
   onReconnected?: (attempts: number, downtimeMs: number) => void;
 }

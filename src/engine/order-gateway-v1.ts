@@ -32,7 +32,13 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
   constructor(o: GatewayV1Options) {
     super(o);
     this.client = new KrakenPrivateV1(
-      { url: o.url, getToken: o.getToken, name: 'private-v1', ackTimeoutMs: o.ackTimeoutMs },
+      {
+        url: o.url,
+        getToken: o.getToken,
+        name: 'private-v1',
+        ackTimeoutMs: o.ackTimeoutMs,
+        connection: { budget: o.connectionBudget },
+      },
       {
         ...sessionHandlers(o, () => this.closing),
         onLateAck: (ack) => this.onLateAck(ack),

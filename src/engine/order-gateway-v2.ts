@@ -65,7 +65,13 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
   constructor(o: GatewayV2Options) {
     super(o);
     this.client = new KrakenPrivateV2(
-      { url: o.url, getToken: o.getToken, name: 'private-v2', ackTimeoutMs: o.ackTimeoutMs },
+      {
+        url: o.url,
+        getToken: o.getToken,
+        name: 'private-v2',
+        ackTimeoutMs: o.ackTimeoutMs,
+        connection: { budget: o.connectionBudget },
+      },
       {
         ...sessionHandlers(o, () => this.closing),
         onLateAck: (ack) => this.onLateAck(ack),

@@ -22,6 +22,28 @@ export interface SimProcess {
 }
 
 const SIM_READY_TIMEOUT_MS = 20_000;
+/**
+ * All the simulator child inherits: it needs no setting of ours and must never see a real
+ * credential (KRAKEN_SECRET, DB_PASSWORD, TELEGRAM_BOT_TOKEN...), so nothing else is passed.
+ */
+export const SIM_ENV_ALLOWED: readonly string[] = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'LC_ALL',
+  'SYSTEMROOT',
+];
+
+export function simEnvironment(from: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of SIM_ENV_ALLOWED) {
+    const v = from[name];
+    if (v !== undefined) env[name] = v;
+  }
+  return env;
+}
 const SIM_STOP_TIMEOUT_MS = 5_000;
 
 export function simCliPath(): string {
@@ -36,6 +58,7 @@ export function startSimProcess(
   // SIGKILL, the pipe closes and the simulator stops instead of living on as an orphan.
   const child = spawn(process.execPath, [simCliPath(), '--exit-with-parent', ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: simEnvironment(process.env),
   });
   return new Promise((resolve, reject) => {
     let stdout = '';

@@ -9,6 +9,7 @@ import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
 import { KrakenRestClient } from '../kraken/rest.js';
 import { NonceGenerator } from '../kraken/nonce.js';
 import { KRAKEN_REST_TIERS, type KrakenTier } from '../kraken/rate-limiter.js';
+import { ConnectionBudget } from '../kraken/ws/connection-budget.js';
 
 export interface RestAccess {
   readonly url: string;
@@ -50,6 +51,19 @@ export function restClient(access: RestAccess, timeoutMs?: number, routine = fal
       ? Math.floor(KRAKEN_REST_TIERS[access.tier].maxCounter * ROUTINE_RESERVE_SHARE)
       : 0,
     timeoutMs,
+  });
+}
+
+/** This thread's view of the process-wide connection budget; each wait is logged as such. */
+export function connectionBudget(buffer: SharedArrayBuffer, log: Logger): ConnectionBudget {
+  return new ConnectionBudget(buffer, {
+    onWait: (w) =>
+      log.warn('waiting on the Kraken connection budget', {
+        who: w.who,
+        waitMs: w.waitMs,
+        attemptsInLast10Min: w.used,
+        budget: w.limit,
+      }),
   });
 }
 

@@ -14,18 +14,10 @@
  * `flushBacklog()` writes the backlog first. Only a programming error (bad kind, reserved field,
  * unserialisable value) throws.
  */
-import {
-  closeSync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ensureDir } from '../files/ensure-dir.js';
 import { readJournal, type JournalWarning } from './journal-reader.js';
 import {
   journalFileName,
@@ -86,7 +78,7 @@ export class JournalWriter {
   /** Opens (creating the directory) and recovers `seq` from the records already there. */
   static open(options: JournalWriterOptions): JournalWriter {
     try {
-      mkdirSync(options.dir, { recursive: true });
+      ensureDir(options.dir); // never mkdir -p: it can loop for ever (ensure-dir.ts)
     } catch (e) {
       throw new JournalError(
         'E_JOURNAL_DIR',

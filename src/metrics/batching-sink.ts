@@ -2,8 +2,13 @@
  * The delivery loop both sinks share: a bounded buffer, batches of `batchSize` lines or whatever is
  * there when the flush interval fires (whichever comes first), one batch in flight at a time, retry
  * with capped exponential backoff, and a count of every line that could not be delivered.
+ *
+ * Failures that repeat are logged once and then summarised each minute ("InfluxDB refused 40
+ * batches in the last minute: HTTP 401 …"), and a refusal that will repeat (a wrong password)
+ * pauses sending with a growing backoff instead of being retried with every batch.
  */
 import { LineBuffer } from './line-buffer.js';
+import { RepeatFilter } from '../log/repeat-filter.js';
 import type { Precision } from './line-protocol.js';
 import type { MetricsSink, MetricsSinkStats, SinkDropReason, SinkLog } from './sink.js';
 
@@ -15,7 +20,11 @@ export interface BatchingOptions {
   readonly maxBufferedLines?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** Longest pause after refusals that will repeat (SendResult.backOff). */
+  readonly refusalPauseMaxMs?: number;
   readonly log?: SinkLog;
+  /** Injected for tests; default Date.now. */
+  readonly nowMs?: () => number;
 }
 
 export const defaultBatchSize = 2500;
@@ -24,11 +33,22 @@ export const defaultMaxBufferedLines = 200_000;
 export const defaultRetryBaseMs = 250;
 export const defaultRetryMaxMs = 30_000;
 export const defaultCloseTimeoutMs = 5000;
+export const refusalPauseBaseMs = 1000;
+export const defaultRefusalPauseMaxMs = 300_000;
 
 export type SendResult =
   | { readonly ok: true }
-  /** retry: the same batch is sent again after a backoff; else `rejected` lines are dropped for good. */
-  | { readonly ok: false; readonly retry: boolean; readonly rejected: number; readonly error: string };
+  /**
+   * retry: the same batch is sent again after a backoff; else `rejected` lines are dropped for good.
+   * backOff: the refusal will repeat (authentication): pause before the next batch.
+   */
+  | {
+      readonly ok: false;
+      readonly retry: boolean;
+      readonly rejected: number;
+      readonly error: string;
+      readonly backOff?: boolean;
+    };
 
 export abstract class BatchingSink implements MetricsSink {
   abstract readonly kind: 'influx' | 'file';
@@ -37,6 +57,13 @@ export abstract class BatchingSink implements MetricsSink {
   private readonly flushIntervalMs: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly refusalPauseMaxMs: number;
+  private readonly now: () => number;
+  /** Failures by text within the current minute: the first is logged, the rest summarised. */
+  private readonly tally: RepeatFilter;
+  /** Refusals in a row that asked for a pause, and when sending may start again. */
+  private refusalStreak = 0;
+  private pausedUntil = 0;
   protected readonly log: SinkLog;
   private inFlight: string[] | null = null;
   private pumping: Promise<void> | null = null;
@@ -62,6 +89,9 @@ export abstract class BatchingSink implements MetricsSink {
     this.flushIntervalMs = opts.flushIntervalMs ?? defaultFlushIntervalMs;
     this.retryBaseMs = opts.retryBaseMs ?? defaultRetryBaseMs;
     this.retryMaxMs = opts.retryMaxMs ?? defaultRetryMaxMs;
+    this.refusalPauseMaxMs = opts.refusalPauseMaxMs ?? defaultRefusalPauseMaxMs;
+    this.now = opts.nowMs ?? Date.now;
+    this.tally = new RepeatFilter(60_000, 100, this.now);
     this.buffer = new LineBuffer(opts.maxBufferedLines ?? defaultMaxBufferedLines);
     const log = opts.log ?? (() => undefined);
     // A throwing logger must not break delivery (or escape as an unhandled rejection from the pump).
@@ -133,6 +163,7 @@ export abstract class BatchingSink implements MetricsSink {
       this.inFlight = null;
       this.shutdownDropped += left;
       if (left > 0) this.log('warn', `${this.kind} metrics sink closed with ${left} lines undelivered`);
+      this.reportRepeats(true);
       await this.onClose();
     }
     return this.stats();
@@ -151,6 +182,8 @@ export abstract class BatchingSink implements MetricsSink {
       }
       if (this.inFlight === null && this.buffer.size === 0) return;
       if (Date.now() >= deadline) return;
+      // A refusal that will repeat is not retried, not even at close: the rest counts as undelivered.
+      if (this.paused()) return;
       const failuresBefore = this.failures;
       if (!ignoreBackoff && this.failures > 0 && Date.now() < this.retryAt) return;
       this.pumping = this.pumpOnce();
@@ -166,6 +199,8 @@ export abstract class BatchingSink implements MetricsSink {
 
   private kick(): void {
     if (this.pumping !== null || this.closed) return;
+    this.reportRepeats();
+    if (this.paused()) return;
     if (this.failures > 0 && Date.now() < this.retryAt) return;
     if (this.inFlight === null && this.buffer.size === 0) return;
     this.pumping = this.pumpOnce();
@@ -173,6 +208,46 @@ export abstract class BatchingSink implements MetricsSink {
       // catch up: keep going while there is a backlog and the last attempt succeeded
       if (this.failures === 0 && this.buffer.size >= this.batchSize) setImmediate(() => this.kick());
     });
+  }
+
+  private label(): string {
+    return this.kind === 'influx' ? 'InfluxDB' : 'the metrics file';
+  }
+
+  private paused(): boolean {
+    return this.refusalStreak > 0 && this.now() < this.pausedUntil;
+  }
+
+  /** After a refusal that will repeat: no batch for 1 s, 2 s, 4 s … up to refusalPauseMaxMs. */
+  private pause(): string {
+    this.refusalStreak++;
+    const ms = Math.min(
+      this.refusalPauseMaxMs,
+      refusalPauseBaseMs * 2 ** Math.min(this.refusalStreak - 1, 20),
+    );
+    this.pausedUntil = this.now() + ms;
+    if (!this.closed) setTimeout(() => this.kick(), ms).unref();
+    return `; no batch for the next ${Math.round(ms / 1000)} s`;
+  }
+
+  /** The first failure of its kind this minute is logged; the rest are counted for the summary. */
+  private noteFailure(what: 'refused' | 'failed', error: string, firstMessage: string): void {
+    this.reportRepeats();
+    if (this.tally.admit(`${what}\u0000${error}`))
+      this.log(what === 'refused' ? 'error' : 'warn', `${firstMessage} (repeats are summarised each minute)`);
+  }
+
+  /** When the minute is over: one line per kind of failure that repeated, with its count. */
+  private reportRepeats(atClose = false): void {
+    if (!atClose && !this.tally.windowEnded()) return;
+    for (const { key, count } of this.tally.drain()) {
+      const [what, error] = key.split('\u0000');
+      const n = count + 1; // the first was logged on its own
+      if (what === 'refused')
+        this.log('error', `${this.label()} refused ${n} batches in the last minute: ${error}`);
+      else
+        this.log('warn', `${this.label()} writes failed ${n} times in the last minute, retrying: ${error}`);
+    }
   }
 
   private async pumpOnce(): Promise<void> {
@@ -194,9 +269,14 @@ export abstract class BatchingSink implements MetricsSink {
       if (result.ok) {
         this.written += batch.length;
         this.inFlight = null;
-        if (this.failures > 0)
-          this.log('info', `${this.kind} metrics writes recovered after ${this.failures} failed attempts`);
+        if (this.failures > 0 || this.refusalStreak > 0)
+          this.log(
+            'info',
+            `${this.label()} metrics writes recovered after ${this.failures + this.refusalStreak} failed attempts`,
+          );
         this.failures = 0;
+        this.refusalStreak = 0;
+        this.pausedUntil = 0;
         this.lastError = null;
         return;
       }
@@ -207,14 +287,19 @@ export abstract class BatchingSink implements MetricsSink {
         this.rejected += rejected;
         this.written += batch.length - rejected;
         this.inFlight = null;
-        this.log(
-          'error',
-          `${this.kind} metrics batch of ${batch.length} lines refused, ${rejected} dropped: ${error}`,
+        const pause = result.backOff === true ? this.pause() : '';
+        this.noteFailure(
+          'refused',
+          error,
+          `${this.label()} refused a metrics batch of ${batch.length} lines, ${rejected} dropped: ${error}${pause}`,
         );
         return;
       }
-      if (this.failures === 0)
-        this.log('warn', `${this.kind} metrics write failing, buffering and retrying: ${error}`);
+      this.noteFailure(
+        'failed',
+        error,
+        `${this.label()} metrics write failing, buffering and retrying: ${error}`,
+      );
       this.failures++;
       this.retries++;
       const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));

@@ -1,6 +1,7 @@
 /**
  * Picks the one sink: InfluxDB over HTTP when a host is configured (INFLUXDB_HOST), otherwise the
- * embedded default, line-protocol files under metrics/ that `influx -import` loads later.
+ * embedded default, line-protocol files under metrics/ that `influx -import` loads later, bounded in
+ * size and age.
  */
 import { FileSink } from './file-sink.js';
 import type { InfluxConfig } from './influx-config.js';
@@ -13,6 +14,12 @@ export interface MetricsSinkConfig extends Omit<InfluxConfig, 'host'> {
   readonly host?: string;
   /** Directory for the file sink; default 'metrics'. */
   readonly fileDir?: string;
+  /** The file sink's bounds (file-sink.ts defaults when unset). */
+  readonly fileBounds?: {
+    readonly maxFileBytes: number;
+    readonly maxTotalBytes: number;
+    readonly maxAgeMs: number;
+  };
 }
 
 export function createMetricsSink(config: MetricsSinkConfig, opts: BatchingOptions = {}): MetricsSink {
@@ -21,6 +28,7 @@ export function createMetricsSink(config: MetricsSinkConfig, opts: BatchingOptio
   return new FileSink({
     ...opts,
     dir: config.fileDir ?? 'metrics',
+    ...config.fileBounds,
     db: config.db,
     rp: config.rp,
     precision: config.precision,

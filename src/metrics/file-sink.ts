@@ -6,11 +6,14 @@
  *
  * Each file starts with the import header (`# DML`, `# CONTEXT-DATABASE:`, and
  * `# CONTEXT-RETENTION-POLICY:` when one is configured). A new file is started when the current one
- * passes maxFileBytes, and at every start (files are never appended to across runs). Old files are
- * deleted only when maxFiles is set.
+ * passes maxFileBytes or maxFileAgeMs, and at every start (files are never appended to across runs).
+ * At each new file the directory's metrics files (this run's and earlier ones') are pruned to
+ * maxTotalBytes and maxAgeMs, so the default keeps a run of weeks within a few GB (prune-files.ts).
  */
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir } from '../files/ensure-dir.js';
+import { pruneFiles } from '../files/prune-files.js';
 import { BatchingSink, type BatchingOptions, type SendResult } from './batching-sink.js';
 import type { Precision } from './line-protocol.js';
 
@@ -22,13 +25,20 @@ export interface FileSinkOptions extends BatchingOptions {
   /** Default 'u'; `influx -import` must be given the same -precision. */
   readonly precision?: Precision;
   readonly maxFileBytes?: number;
-  /** Keep at most this many files (oldest deleted); 0 = keep all. */
-  readonly maxFiles?: number;
+  /** A file older than this is closed and the next one started (so age pruning has files to drop). */
+  readonly maxFileAgeMs?: number;
+  /** All metrics files in `dir` together; the oldest are deleted beyond it. */
+  readonly maxTotalBytes?: number;
+  /** Metrics files older than this are deleted. */
+  readonly maxAgeMs?: number;
   /** Injected for tests; default Date.now. */
   readonly nowMs?: () => number;
 }
 
 export const defaultMaxFileBytes = 64 * 1024 * 1024;
+export const defaultMaxFileAgeMs = 3_600_000;
+export const defaultMaxTotalBytes = 2048 * 1024 * 1024;
+export const defaultMaxAgeMs = 7 * 24 * 3_600_000;
 export const metricsFilePrefix = 'kraken-arb-metrics-';
 export const metricsFileSuffix = '.lp';
 
@@ -42,14 +52,15 @@ export class FileSink extends BatchingSink {
   private readonly db: string;
   private readonly rp: string | undefined;
   private readonly maxFileBytes: number;
-  private readonly maxFiles: number;
+  private readonly maxFileAgeMs: number;
+  private readonly maxTotalBytes: number;
+  private readonly maxAgeMs: number;
   private readonly nowMs: () => number;
   private file: FileHandle | null = null;
   private fileBytes = 0;
   private fileLines = 0;
+  private fileOpenedMs = 0;
   private seq = 0;
-  /** Paths of the files this sink created, oldest first. */
-  readonly files: string[] = [];
 
   constructor(opts: FileSinkOptions) {
     super(opts.precision ?? 'u', opts);
@@ -57,7 +68,9 @@ export class FileSink extends BatchingSink {
     this.db = opts.db;
     this.rp = opts.rp;
     this.maxFileBytes = opts.maxFileBytes ?? defaultMaxFileBytes;
-    this.maxFiles = opts.maxFiles ?? 0;
+    this.maxFileAgeMs = opts.maxFileAgeMs ?? defaultMaxFileAgeMs;
+    this.maxTotalBytes = opts.maxTotalBytes ?? defaultMaxTotalBytes;
+    this.maxAgeMs = opts.maxAgeMs ?? defaultMaxAgeMs;
     this.nowMs = opts.nowMs ?? Date.now;
   }
 
@@ -69,8 +82,9 @@ export class FileSink extends BatchingSink {
     const body = lines.join('\n') + '\n';
     const bytes = Buffer.byteLength(body);
     try {
-      if (this.file === null || (this.fileLines > 0 && this.fileBytes + bytes > this.maxFileBytes))
-        await this.rotate();
+      const full = this.fileLines > 0 && this.fileBytes + bytes > this.maxFileBytes;
+      const old = this.fileLines > 0 && this.nowMs() - this.fileOpenedMs >= this.maxFileAgeMs;
+      if (this.file === null || full || old) await this.rotate();
       const f = this.file;
       if (f === null) throw new Error('metrics file not open');
       await f.write(body);
@@ -110,7 +124,7 @@ export class FileSink extends BatchingSink {
 
   private async rotate(): Promise<void> {
     await this.closeFile();
-    await mkdir(this.dir, { recursive: true });
+    ensureDir(this.dir);
     const stamp = new Date(this.nowMs()).toISOString().replace(/[:.]/g, '-');
     const path = join(
       this.dir,
@@ -121,23 +135,20 @@ export class FileSink extends BatchingSink {
     const header = importHeader(this.db, this.rp);
     await f.write(header);
     this.fileBytes = Buffer.byteLength(header);
-    this.files.push(path);
-    if (this.maxFiles > 0) await this.prune();
+    this.fileOpenedMs = this.nowMs();
+    this.prune(path);
   }
 
-  private async prune(): Promise<void> {
-    const names = (await readdir(this.dir))
-      .filter((n) => n.startsWith(metricsFilePrefix) && n.endsWith(metricsFileSuffix))
-      .sort(); // ISO stamps sort by time
-    for (const n of names.slice(0, Math.max(0, names.length - this.maxFiles))) {
-      try {
-        await unlink(join(this.dir, n));
-      } catch (err) {
-        this.log(
-          'warn',
-          `could not delete old metrics file ${n}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    }
+  /** Older metrics files (any run's) beyond the size and age bounds; never the one being written. */
+  private prune(current: string): void {
+    const r = pruneFiles({
+      dir: this.dir,
+      matches: (n) => n.startsWith(metricsFilePrefix) && n.endsWith(metricsFileSuffix),
+      maxTotalBytes: this.maxTotalBytes,
+      maxAgeMs: this.maxAgeMs,
+      inUse: new Set([current]),
+      nowMs: this.nowMs(),
+    });
+    for (const e of r.errors) this.log('warn', `could not prune old metrics files: ${e}`);
   }
 }

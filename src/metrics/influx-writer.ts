@@ -4,7 +4,8 @@
  * does on each answer (https://docs.influxdata.com/influxdb/v1/tools/api/#write-http-endpoint):
  * - 204: written.
  * - 400: bad lines; InfluxDB 1.x writes the good ones and says `dropped=N` (partial write): N counted, no retry.
- * - 401/403/413: retrying the same batch cannot help: the batch is counted as rejected.
+ * - 401/403/413: retrying the same batch cannot help: the batch is counted as rejected. 401/403
+ *   will refuse the next batch too: sending pauses with a growing backoff (batching-sink.ts).
  * - 404 (database not found), 429, 5xx, timeouts, refused connections: retried with backoff; the
  *   database may be created by the setup script meanwhile, or the server may come back.
  */
@@ -71,9 +72,9 @@ export class InfluxWriter extends BatchingSink {
       const rejected = m?.[1] !== undefined ? Math.max(1, Number(m[1]) + unparsable) : lines.length;
       return { ok: false, retry: false, rejected, error };
     }
-    if (res.status === 401 || res.status === 403 || res.status === 413) {
-      return { ok: false, retry: false, rejected: lines.length, error };
-    }
+    if (res.status === 401 || res.status === 403)
+      return { ok: false, retry: false, rejected: lines.length, error, backOff: true };
+    if (res.status === 413) return { ok: false, retry: false, rejected: lines.length, error };
     return { ok: false, retry: true, rejected: 0, error };
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '../shared-state.js';
 import { Listener, type ListenerStrategy } from '../listener.js';
 import { pinCurrentThread } from '../affinity.js';
-import { alert, onShutdownMessage, post, workerLogger } from '../worker-context.js';
+import { alert, connectionBudget, onShutdownMessage, post, workerLogger } from '../worker-context.js';
 import { CTR_MALFORMED, CTR_RECONNECTS } from '../shared-counters.js';
 import { createPublicFeed } from '../../kraken/ws-v2/public-feed.js';
 import { TICKER_REJECT_NAMES } from '../../kraken/ws-v2/ticker-reject.js';
@@ -30,6 +30,8 @@ export interface ListenerWorkerData {
   logLevel: LogLevel;
   cpu: number | null;
   record: boolean;
+  /** createConnectionBudgetBuffer(): every attempt of this listener's socket takes from it. */
+  connectionBudget: SharedArrayBuffer;
 }
 
 /** Metric batches and recorded frames leave the thread on this timer, never per frame. */
@@ -76,7 +78,13 @@ let warm = false;
 shared.setFeedStatus(data.index, FEED_CONNECTING);
 const feed = createPublicFeed(
   data.wsApi,
-  { url: data.wsUrl, pairs: wsnames, name, clockMicros: nowUs },
+  {
+    url: data.wsUrl,
+    pairs: wsnames,
+    name,
+    clockMicros: nowUs,
+    connection: { budget: connectionBudget(data.connectionBudget, log) },
+  },
   {
     onSpread: (i, out) => listener.onSpread(i, out),
     onFeedStatus: (online, status) => {

@@ -14,6 +14,7 @@ import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.
 import { pinCurrentThread } from '../affinity.js';
 import {
   alert,
+  connectionBudget,
   errorText,
   onShutdownMessage,
   post,
@@ -46,6 +47,8 @@ export interface TraderWorkerData {
   maxLocalAgeMs: number;
   sellRetries: number;
   risk: RiskLimits;
+  /** createConnectionBudgetBuffer(): the private socket and token requests take from it. */
+  connectionBudget: SharedArrayBuffer;
   /** --clear-risk-stop: journal a risk-clear before anything else. */
   clearRiskStop: boolean;
 }
@@ -73,7 +76,12 @@ const shutdown = new AbortController();
 
 function makeGateway(tracker: OrderTracker): OrderGateway {
   const rest = restClient(data.rest);
-  const getToken = async (): Promise<string> => (await rest.getWebSocketsToken()).token;
+  const budget = connectionBudget(data.connectionBudget, log);
+  // A token request is a connection to Kraken too: it takes from the same budget.
+  const getToken = async (): Promise<string> => {
+    await budget.take('websocket-token request');
+    return (await rest.getWebSocketsToken()).token;
+  };
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
   const options: OrderGatewayOptions = {
     url: data.wsPrivateUrl,
@@ -83,6 +91,7 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     log,
     alert,
     onGap,
+    connectionBudget: budget,
     onReconnected: (attempts, downtimeMs) =>
       post({ type: 'reconnect', socket: 'private', attempts, downtimeMs }),
   };

@@ -6,11 +6,14 @@
  *   ≈200 µs per frame; skipping validation ≈15 % less CPU per frame).
  * - Watchdog without per-frame timers: each frame bumps an integer; a periodic check compares it,
  *   so the hot path pays one increment instead of clearTimeout/setTimeout per frame.
- * - Reconnect timing comes from ReconnectPolicy (backoff under Kraken's connection budget).
+ * - Reconnect timing comes from ReconnectPolicy (backoff, and this socket's share of attempts),
+ *   and every attempt is taken from the process-wide `budget` when one is given
+ *   (connection-budget.ts: Kraken's limit is per IP, not per socket).
  */
 import { WebSocket } from 'ws';
 import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
+import type { AttemptBudget } from './connection-budget.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
@@ -51,6 +54,8 @@ export interface WsConnectionOptions {
    */
   countsAsProgress?: (data: Buffer) => boolean;
   reconnect?: Partial<ReconnectPolicyOptions>;
+  /** The process-wide connection budget; every attempt takes one (or waits for one). */
+  budget?: AttemptBudget;
   timers?: Timers;
   random?: () => number;
 }
@@ -110,6 +115,7 @@ export class WsConnection {
   private readonly countsAsProgress: ((data: Buffer) => boolean) | undefined;
   private readonly pingMessage: (reqid: number) => string;
   private readonly timers: Timers;
+  private readonly budget: AttemptBudget | undefined;
   private readonly handlers: WsConnectionHandlers;
   private ws: WebSocket | null = null;
   private currentState: ConnectionState = 'idle';
@@ -145,6 +151,7 @@ export class WsConnection {
     this.countsAsProgress = options.countsAsProgress;
     this.pingMessage = options.pingMessage ?? v1Ping;
     this.timers = options.timers ?? realTimers;
+    this.budget = options.budget;
     this.policy = new ReconnectPolicy(options.reconnect, options.random);
     this.handlers = handlers;
     const idle = this.pingIdleMs > 0 ? Math.min(this.pingIdleMs, this.watchdogMs) : this.watchdogMs;
@@ -229,6 +236,19 @@ export class WsConnection {
 
   private attempt(): void {
     if (this.currentState !== 'waiting') return;
+    const budgetWait = this.budget?.tryTake() ?? 0;
+    if (budgetWait > 0 && this.budget !== undefined) {
+      // The whole process is at Kraken's limit: come back when an attempt frees (plus jitter).
+      this.stats.budgetWaits++;
+      this.retryTimer = this.timers.setTimeout(
+        () => {
+          this.retryTimer = null;
+          this.attempt();
+        },
+        this.budget.waitFor(this.name, budgetWait),
+      );
+      return;
+    }
     this.currentState = 'connecting';
     this.stats.attempts++;
     this.policy.recordAttempt(this.timers.now());

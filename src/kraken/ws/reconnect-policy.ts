@@ -3,10 +3,10 @@
  * sliding-window budget of connection attempts.
  *
  * Why a budget: Kraken (Cloudflare) allows ≈150 connection attempts per rolling 10 minutes per IP
- * and bans the IP for 10 minutes when exceeded (docs/kraken-protocol.md §1.1, §5.3). Several sockets
- * share one IP, so each connection gets its own, smaller budget: default 20 / 10 min, so the
- * default 6 listeners + the private socket (7 × 20 = 140) stay under 150 even when all flap.
- * Run more sockets per IP ⇒ lower `budgetAttempts` to 140 / sockets.
+ * and bans the IP for 10 minutes when exceeded (docs/kraken-connection-limits.md, docs/kraken-protocol.md §1.1). That limit is
+ * held for the whole process by the shared ConnectionBudget (connection-budget.ts), whatever
+ * LISTENERS is; this per-socket budget (default 20 / 10 min) only keeps one flapping socket from
+ * spending the whole process's budget alone.
  * After a `maintenance` system status Kraken asks for no more than one attempt every 5 s.
  */
 
