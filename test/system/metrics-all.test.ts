@@ -99,7 +99,7 @@ async function soldThenStranded(run: SystemRun): Promise<string> {
 /** Opportunities on one new coin after another until the program logs a write InfluxDB refused. */
 async function untilPointsRefused(run: SystemRun): Promise<void> {
   const refused = (): true | undefined =>
-    run.logHas((r) => /^influx metrics batch of \d+ lines refused/.test(String(r['msg']))) ? true : undefined;
+    run.logHas((r) => /refused a metrics batch of \d+ lines/.test(String(r['msg']))) ? true : undefined;
   await run.dislocateUntil(
     { direction: 'usd-to-eur', leg: 'buy' },
     refused,
