@@ -50,17 +50,18 @@ interface TradeStamps {
   recvUs: number;
   evalDoneUs: number;
   takenUs: number;
-  intentUs: number;
   sentUs: number;
 }
 
-/** Names of the intervals between consecutive stamps: written, receipt, evaluated, taken, intent, sent, read. */
+/**
+ * Names of the intervals between consecutive stamps: written, receipt, evaluated, taken, sent,
+ * read. (The intent is journaled after the send: it is no longer on the path.)
+ */
 const STAGE_NAMES: readonly string[] = [
   'frame written → listener receipt',
   'receipt → evaluated',
   'evaluated → taken by trader',
-  'taken → intent stamped',
-  'intent → order sent',
+  'taken → order sent',
   'sent → order read by simulator',
 ];
 
@@ -381,7 +382,7 @@ function failed(name: string, err: unknown, detail: Record<string, unknown>): Wi
 
 /**
  * Reads every trade's stamps from the journal: the intent record carries the listener's receipt and
- * evaluation stamps and the trader's take; its `ts` is the intent; the buy's order-sent record
+ * evaluation stamps and the trader's take; the buy's order-sent record
  * carries when the socket write returned.
  */
 function readTradeStamps(dir: string): TradeStamps[] | undefined {
@@ -408,14 +409,13 @@ function readTradeStamps(dir: string): TradeStamps[] | undefined {
         t.recvUs = num(r.triggerRecvUs);
         t.evalDoneUs = num(r.evalDoneUs);
         t.takenUs = num(r.takenUs);
-        t.intentUs = num(r.ts);
       } else if (t.sentUs === undefined && r.side === 'buy') t.sentUs = num(r.sentUs);
       byTrade.set(id, t);
     }
   }
   const out: TradeStamps[] = [];
   for (const t of byTrade.values()) {
-    if ([t.recvUs, t.evalDoneUs, t.takenUs, t.intentUs, t.sentUs].every((x) => Number.isFinite(x)))
+    if ([t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs].every((x) => Number.isFinite(x)))
       out.push(t as TradeStamps);
   }
   return out.sort((a, b) => a.recvUs - b.recvUs);
@@ -450,7 +450,7 @@ function journalBreakdown(
     if (t === undefined || t.recvUs > arr || t.sentUs > arr) continue;
     matched++;
     receiptToSent.push(t.sentUs - t.recvUs);
-    const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.intentUs, t.sentUs, arr];
+    const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs, arr];
     for (let i = 0; i < STAGE_NAMES.length; i++)
       (samples[i] as number[]).push((stamps[i + 1] as number) - (stamps[i] as number));
   }
