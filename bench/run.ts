@@ -11,16 +11,26 @@ import { fileURLToPath } from 'node:url';
 import { runMemory, runThroughput } from './load.js';
 import { runMicro } from './micro.js';
 import { evaluateAims, renderMarkdown, type BenchResult } from './report.js';
-import { runFloorWire, runPeerWire, runSystemWire, type WireResult, type WireSettings } from './wire.js';
+import {
+  runFloorWire,
+  runPeerWire,
+  runRealisticFloor,
+  runRealisticSystem,
+  runSystemWire,
+  type RealisticSettings,
+  type WireResult,
+  type WireSettings,
+} from './wire.js';
 
-const SECTIONS = ['micro', 'wire', 'floor', 'peer', 'throughput', 'memory'] as const;
+const SECTIONS = ['realistic', 'micro', 'wire', 'floor', 'peer', 'throughput', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR]
-  --quick   the same report with fewer samples (300 trades per configuration, 30 s memory run), < 3 min
+  --quick   the same report with fewer samples (12 realistic trades, 300 hot ones per configuration, 30 s memory run), ≈ 6 min
   --only    run only these sections (comma-separated)
   --out     results folder (default bench/results)
   --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)
+  --realistic-trades N  dislocations in the realistic regime (default 220, 12 with --quick; ~6 s each)
   --memory-minutes M  length of the memory run (default 10, 0.5 with --quick); a soak: --only memory --memory-minutes 60
   --keep    keep the systems' run folders (journals, logs, metrics) and print where
   --cpu-prof  run the wire-to-wire systems under node --cpu-prof (50 µs sampling, one .cpuprofile
@@ -37,6 +47,8 @@ interface Args {
   cpuProf: boolean;
   /** Memory run length override (s). */
   memoryS: number | null;
+  /** Realistic-regime dislocations override. */
+  realisticTrades: number | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -47,6 +59,7 @@ function parseArgs(argv: readonly string[]): Args {
     keep: false,
     cpuProf: false,
     memoryS: null,
+    realisticTrades: null,
     out: fileURLToPath(new URL('../../bench/results/', import.meta.url)),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -64,6 +77,11 @@ function parseArgs(argv: readonly string[]): Args {
       if (!(m > 0 && m <= 24 * 60))
         throw new Error('--memory-minutes takes a number of minutes (0 < m ≤ 1440)');
       a.memoryS = Math.round(m * 60);
+    } else if (x === '--realistic-trades') {
+      const n = Number(argv[++i]);
+      if (!(Number.isInteger(n) && n > 0 && n <= 10_000))
+        throw new Error('--realistic-trades takes a whole number of dislocations (1 … 10,000)');
+      a.realisticTrades = n;
     } else if (x === '--cpu-prof') a.cpuProf = a.keep = true;
     else if (x === '--help' || x === '-h') {
       process.stdout.write(USAGE + '\n');
@@ -99,6 +117,13 @@ async function main(): Promise<void> {
     runRoot,
     cpuProf: args.cpuProf,
   };
+  const realistic: RealisticSettings = {
+    trades: args.realisticTrades ?? (q ? 12 : 220),
+    gapMs: [2_000, 10_000],
+    feedPerSecond: 2000,
+    runRoot,
+    cpuProf: args.cpuProf,
+  };
   const result: BenchResult = {
     startedAt,
     quick: q,
@@ -110,12 +135,14 @@ async function main(): Promise<void> {
       loadavg: loadavg(),
     },
     settings: {
+      realistic,
       wire,
       listenersForLoad: args.listeners,
       throughputWindowS: q ? 2 : 10,
       memoryS: args.memoryS ?? (q ? 30 : 600),
     },
     micro: null,
+    realistic: [],
     wire: [],
     throughput: null,
     memory: null,
@@ -141,6 +168,16 @@ async function main(): Promise<void> {
       );
   };
 
+  await section('realistic', async () => {
+    const system = await runRealisticSystem(realistic, log);
+    result.realistic.push(system);
+    log(
+      `  ${system.measured} measured, ${system.missed} missed; stale at the trader: ${system.stale?.atTrader ?? '?'}`,
+    );
+    // The floor meets the same schedule; fewer samples suffice for its median.
+    const floor = await runRealisticFloor({ ...realistic, trades: Math.ceil(realistic.trades / 2) }, log);
+    result.realistic.push(floor);
+  });
   await section('micro', async () => {
     log('micro');
     result.micro = runMicro(q);

@@ -61,6 +61,40 @@ async function main(): Promise<void> {
     if (timer !== null) clearInterval(timer);
     timer = null;
   };
+  // Deterministic gaps (mulberry32), so two systems measured in one run meet the same schedule.
+  let gapSeed = 0x9e3779b9;
+  const nextGap = ([lo, hi]: [number, number]): number => {
+    gapSeed = (gapSeed + 0x6d2b79f5) >>> 0;
+    let t = gapSeed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
+  };
+  /** One dislocation after each random gap, `count` in all (a busy coin is retried at once on the next). */
+  const dislocateWithGaps = (
+    gap: [number, number],
+    count: number,
+    coins: number[] | undefined,
+    direction: 'usd-to-eur' | 'eur-to-usd' | undefined,
+  ): void => {
+    const step = (): void => {
+      for (let tries = 0; tries < 16; tries++) {
+        const coin = coins === undefined ? undefined : coins[(opened + busy) % coins.length];
+        if (market.dislocate({ coin, direction }) !== null) {
+          opened++;
+          break;
+        }
+        busy++;
+      }
+      if (opened >= count) {
+        timer = null;
+        send({ type: 'dislocated', opened, busy });
+        return;
+      }
+      timer = setTimeout(step, nextGap(gap));
+    };
+    timer = setTimeout(step, nextGap(gap));
+  };
 
   process.on('message', (raw: unknown) => {
     const m = raw as ToSimRunner;
@@ -69,6 +103,10 @@ async function main(): Promise<void> {
         stopDislocating();
         opened = 0;
         busy = 0;
+        if (m.gapMs !== undefined) {
+          dislocateWithGaps(m.gapMs, m.count, m.coins, m.direction);
+          return;
+        }
         const periodMs = 1000 / m.perSecond;
         const startMs = performance.now();
         // Fixed cadence: each tick opens as many as are due, so timer jitter does not lower the rate.

@@ -33,6 +33,8 @@ export interface WireBreakdown {
   matched: number;
   /** Consecutive stages from the frame's write to the order's read; their p50s roughly add up. */
   stages: WireStage[];
+  /** The system's own path: listener receipt → buy handed to the socket, µs. */
+  receiptToSent: { p50: number; p99: number; max: number };
 }
 
 export interface WireStage {
@@ -40,6 +42,7 @@ export interface WireStage {
   /** µs */
   p50: number;
   p90: number;
+  p99: number;
 }
 
 /** The stamps of one trade, all epoch µs on the system's clock (plus the simulator's two, converted). */
@@ -47,17 +50,18 @@ interface TradeStamps {
   recvUs: number;
   evalDoneUs: number;
   takenUs: number;
-  intentUs: number;
   sentUs: number;
 }
 
-/** Names of the intervals between consecutive stamps: written, receipt, evaluated, taken, intent, sent, read. */
+/**
+ * Names of the intervals between consecutive stamps: written, receipt, evaluated, taken, sent,
+ * read. (The intent is journaled after the send: it is no longer on the path.)
+ */
 const STAGE_NAMES: readonly string[] = [
   'frame written → listener receipt',
   'receipt → evaluated',
   'evaluated → taken by trader',
-  'taken → intent stamped',
-  'intent → order sent',
+  'taken → order sent',
   'sent → order read by simulator',
 ];
 
@@ -94,6 +98,129 @@ async function dislocate(
   sim.send({ cmd: 'dislocate', perSecond, count, ...extra });
   await done;
   await new Promise((r) => setTimeout(r, TRAILING_MS));
+}
+
+/**
+ * The regime users live in (issue #13): dislocations seconds apart (uniformly random gaps), the
+ * shipped settings (POST_TRADE_PAUSE_MS 500, MAX_LOCAL_AGE_MS 1.5, so the trader's own freshness
+ * check drops what it would drop live), risk limits that never stop the run. Both the system and
+ * the floor relay meet the same deterministic gap schedule.
+ */
+export interface RealisticSettings {
+  trades: number;
+  gapMs: [number, number];
+  feedPerSecond: number;
+  runRoot: string;
+  cpuProf?: boolean;
+}
+
+/** What the realistic system run also reports: the opportunities its freshness checks dropped. */
+export interface StaleDrops {
+  /** Dropped by the listener's own age check (stale when evaluated). */
+  atListener: number;
+  /** Fresh at the listener, stale by the time the trader took it: the number the aim wants at 0. */
+  atTrader: number;
+}
+
+/** Fast warm-up dislocations (balances, fees, private socket ready), then `trades` at random gaps. */
+async function measureAtGaps(
+  sim: SimChild,
+  pid: number,
+  s: RealisticSettings,
+  extra: Partial<Extract<ToSimRunner, { cmd: 'dislocate' }>> = {},
+): Promise<Omit<WireResult, 'name' | 'detail'> & { rows: TimingRow[] }> {
+  let lastId = -1;
+  for (let attempt = 0; attempt < WARMUP_ATTEMPTS; attempt++) {
+    await dislocate(sim, 5, 2, extra);
+    const rows = await sim.timing();
+    lastId = rows.reduce((m, r) => Math.max(m, r.id), -1);
+    if (rows.some((r) => r.arrivedNs !== null)) break;
+    if (attempt === WARMUP_ATTEMPTS - 1)
+      throw new Error('E_BENCH_NO_ORDERS: no order arrived during warm-up');
+  }
+  // Quiet before measuring, as before a live opportunity: let the warm-up trades' pauses end.
+  await new Promise((r) => setTimeout(r, s.gapMs[0]));
+  const cpu = new CpuWindow(pid);
+  cpu.start();
+  const meanGapS = (s.gapMs[0] + s.gapMs[1]) / 2000;
+  await dislocate(sim, s.trades, 1 / meanGapS, { ...extra, gapMs: s.gapMs });
+  const cpuCores = cpu.stop();
+  const rows = (await sim.timing()).filter((r) => r.id > lastId);
+  const lat: number[] = [];
+  for (const r of rows)
+    if (r.writtenNs !== null && r.arrivedNs !== null) lat.push((r.arrivedNs - r.writtenNs) / 1000);
+  return {
+    opened: rows.length,
+    measured: lat.length,
+    missed: rows.length - lat.length,
+    latencyUs: distribution(lat),
+    cpuCores,
+    rows,
+  };
+}
+
+export async function runRealisticSystem(
+  s: RealisticSettings,
+  log: (l: string) => void,
+): Promise<WireResult & { stale?: StaleDrops }> {
+  const name = 'realistic: system default (wait), 1 listener, shipped settings';
+  log(`wire-to-wire: ${name} (${s.trades} dislocations ${s.gapMs[0] / 1000}–${s.gapMs[1] / 1000} s apart)`);
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const runDir = join(s.runRoot, 'wire-realistic');
+  const nodeArgs = s.cpuProf
+    ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
+    : [];
+  const sys = SystemChild.start(sim.ready, {
+    trade: true,
+    spin: false,
+    listeners: 1,
+    runDir,
+    nodeArgs,
+    env: { POST_TRADE_PAUSE_MS: '500', MAX_LOCAL_AGE_MS: '1.5' },
+  });
+  try {
+    await sys.waitFor(/upd\/s/, 60_000);
+    const { rows, ...m } = await measureAtGaps(sim, sys.pid, s);
+    const summary = await sys.stop();
+    const breakdown = journalBreakdown(join(runDir, 'journal'), rows, sim.ready.epochMinusMonoUs);
+    return { name, ...m, detail: { summary }, breakdown, stale: staleDrops(summary) };
+  } catch (err) {
+    return failed(name, err, { stderr: sys.stderr.slice(-1000) });
+  } finally {
+    await sys.stop();
+    await sim.stop();
+  }
+}
+
+export async function runRealisticFloor(s: RealisticSettings, log: (l: string) => void): Promise<WireResult> {
+  const name = 'realistic: floor relay (wait), full feed';
+  log(`wire-to-wire: ${name}`);
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  let relay: RelayChild | null = null;
+  try {
+    relay = await startFloorRelay(sim, false, true);
+    const { rows: _rows, ...m } = await measureAtGaps(sim, relay.pid, s, {
+      coins: FLOOR_COINS,
+      direction: 'usd-to-eur',
+    });
+    const report = await relay.stop();
+    return { name, ...m, detail: { report, coins: FLOOR_COINS.length } };
+  } catch (err) {
+    return failed(name, err, { stderr: relay?.stderr.slice(-1000) });
+  } finally {
+    await relay?.stop();
+    await sim.stop();
+  }
+}
+
+function staleDrops(summary: Record<string, unknown> | null): StaleDrops | undefined {
+  const dropped = summary?.['dropped'] as
+    { evaluation?: Record<string, number>; trader?: Record<string, number> } | undefined;
+  if (dropped === undefined) return undefined;
+  return {
+    atListener: dropped.evaluation?.['stale_local'] ?? 0,
+    atTrader: dropped.trader?.['staleAtTrader'] ?? 0,
+  };
 }
 
 /** Warm-up until at least one order arrives (the system has balances, fees and a private socket), then the measured run. */
@@ -179,21 +306,7 @@ export async function runFloorWire(
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
   let relay: RelayChild | null = null;
   try {
-    const coins = await sim.coins(FLOOR_COINS);
-    relay = await RelayChild.start('floor-relay.js', {
-      rest: sim.ready.urls.rest,
-      wsPublic: sim.ready.urls.wsPublic,
-      wsPrivate: sim.ready.urls.wsPrivate,
-      apiKey: sim.ready.apiKey,
-      apiSecret: sim.ready.apiSecret,
-      spin,
-      alsoWatch: fullFeed ? sim.ready.pairNames : [],
-      pairs: coins.map((c) => ({
-        wsname: c.usdPair,
-        price: (c.fairUsd * FLOOR_LIMIT_OF_FAIR).toFixed(c.pairDecimals),
-        volume: Math.max(c.ordermin, FLOOR_ORDER_USD / c.fairUsd).toFixed(c.lotDecimals),
-      })),
-    });
+    relay = await startFloorRelay(sim, spin, fullFeed);
     const { rows: _rows, ...m } = await measure(sim, relay.pid, s, {
       coins: FLOOR_COINS,
       direction: 'usd-to-eur',
@@ -206,6 +319,25 @@ export async function runFloorWire(
     await relay?.stop();
     await sim.stop();
   }
+}
+
+/** The floor relay on the bench's floor coins; `fullFeed`: it also reads every other pair. */
+async function startFloorRelay(sim: SimChild, spin: boolean, fullFeed: boolean): Promise<RelayChild> {
+  const coins = await sim.coins(FLOOR_COINS);
+  return RelayChild.start('floor-relay.js', {
+    rest: sim.ready.urls.rest,
+    wsPublic: sim.ready.urls.wsPublic,
+    wsPrivate: sim.ready.urls.wsPrivate,
+    apiKey: sim.ready.apiKey,
+    apiSecret: sim.ready.apiSecret,
+    spin,
+    alsoWatch: fullFeed ? sim.ready.pairNames : [],
+    pairs: coins.map((c) => ({
+      wsname: c.usdPair,
+      price: (c.fairUsd * FLOOR_LIMIT_OF_FAIR).toFixed(c.pairDecimals),
+      volume: Math.max(c.ordermin, FLOOR_ORDER_USD / c.fairUsd).toFixed(c.lotDecimals),
+    })),
+  });
 }
 
 export async function runPeerWire(s: WireSettings, log: (l: string) => void): Promise<WireResult> {
@@ -250,7 +382,7 @@ function failed(name: string, err: unknown, detail: Record<string, unknown>): Wi
 
 /**
  * Reads every trade's stamps from the journal: the intent record carries the listener's receipt and
- * evaluation stamps and the trader's take; its `ts` is the intent; the buy's order-sent record
+ * evaluation stamps and the trader's take; the buy's order-sent record
  * carries when the socket write returned.
  */
 function readTradeStamps(dir: string): TradeStamps[] | undefined {
@@ -277,14 +409,13 @@ function readTradeStamps(dir: string): TradeStamps[] | undefined {
         t.recvUs = num(r.triggerRecvUs);
         t.evalDoneUs = num(r.evalDoneUs);
         t.takenUs = num(r.takenUs);
-        t.intentUs = num(r.ts);
       } else if (t.sentUs === undefined && r.side === 'buy') t.sentUs = num(r.sentUs);
       byTrade.set(id, t);
     }
   }
   const out: TradeStamps[] = [];
   for (const t of byTrade.values()) {
-    if ([t.recvUs, t.evalDoneUs, t.takenUs, t.intentUs, t.sentUs].every((x) => Number.isFinite(x)))
+    if ([t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs].every((x) => Number.isFinite(x)))
       out.push(t as TradeStamps);
   }
   return out.sort((a, b) => a.recvUs - b.recvUs);
@@ -306,6 +437,7 @@ function journalBreakdown(
   const trades = readTradeStamps(dir);
   if (trades === undefined) return undefined;
   const samples: number[][] = STAGE_NAMES.map(() => []);
+  const receiptToSent: number[] = [];
   let matched = 0;
   let k = 0;
   const slackUs = 50;
@@ -317,13 +449,19 @@ function journalBreakdown(
     const t = trades[k];
     if (t === undefined || t.recvUs > arr || t.sentUs > arr) continue;
     matched++;
-    const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.intentUs, t.sentUs, arr];
+    receiptToSent.push(t.sentUs - t.recvUs);
+    const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs, arr];
     for (let i = 0; i < STAGE_NAMES.length; i++)
       (samples[i] as number[]).push((stamps[i + 1] as number) - (stamps[i] as number));
   }
   const stages = STAGE_NAMES.map((name, i) => {
     const d = distribution(samples[i] as number[]);
-    return { name, p50: Math.round(d.p50), p90: Math.round(d.p90) };
+    return { name, p50: Math.round(d.p50), p90: Math.round(d.p90), p99: Math.round(d.p99) };
   });
-  return { matched, stages };
+  const own = distribution(receiptToSent);
+  return {
+    matched,
+    stages,
+    receiptToSent: { p50: Math.round(own.p50), p99: Math.round(own.p99), max: Math.round(own.max) },
+  };
 }

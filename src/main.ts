@@ -433,6 +433,7 @@ async function main(): Promise<void> {
     maxLocalAgeMs: config.strategy.maxLocalAgeMs,
     sellRetries: config.risk.sellRetries,
     clearRiskStop: config.clearRiskStop,
+    drillCrashAfterSend: config.drillCrashAfterSend,
     risk: {
       maxTradesPerMinute: config.risk.maxTradesPerMinute,
       maxDailyLoss: config.risk.maxDailyLoss,

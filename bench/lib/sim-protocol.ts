@@ -15,6 +15,11 @@ export type ToSimRunner =
       count: number;
       /** Cycle over these coins; random coins when absent. */
       coins?: number[];
+      /**
+       * Random gaps instead of a fixed rate: each dislocation opens a uniformly random
+       * [min, max] ms after the previous one (the regime users live in: seconds apart).
+       */
+      gapMs?: [number, number];
       direction?: 'usd-to-eur' | 'eur-to-usd';
     }
   | { cmd: 'stop-dislocating' }

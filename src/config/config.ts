@@ -16,6 +16,8 @@ export interface Config {
   readonly spin: boolean;
   /** --clear-risk-stop: the trader journals a risk-clear before it starts. */
   readonly clearRiskStop: boolean;
+  /** DRILL_CRASH_AFTER_SEND (loopback only): kill the process right after the first buy's send. */
+  readonly drillCrashAfterSend: boolean;
   readonly wsApi: 'v1' | 'v2';
   readonly listeners: number;
   readonly durationS: number | null;
@@ -208,6 +210,7 @@ export function loadConfig(
     debug: flags.debug,
     spin: flags.spin,
     clearRiskStop: flags.clearRiskStop,
+    drillCrashAfterSend: str('DRILL_CRASH_AFTER_SEND') === 'true',
     wsApi: flags.wsApi ?? 'v1',
     listeners,
     durationS: flags.durationS ?? null,
@@ -283,6 +286,11 @@ function crossChecks(str: (name: string) => string, num: (name: string) => numbe
         'so this takes trades that lose money. For a drill, also set MIN_ROI_ALLOW_LOSS=true',
     );
   }
+  if (str('DRILL_CRASH_AFTER_SEND') === 'true' && !isLoopbackUrl(str('KRAKEN_REST_URL'))) {
+    problems.push(
+      'DRILL_CRASH_AFTER_SEND is a crash drill: set it only with KRAKEN_REST_URL on loopback (a simulator)',
+    );
+  }
   const stop = num('DISK_STOP_FREE_MB');
   const warn = num('DISK_WARN_FREE_MB');
   if (stop >= warn && !(stop === 0 && warn === 0))
@@ -292,6 +300,14 @@ function crossChecks(str: (name: string) => string, num: (name: string) => numbe
 
 export const DEFAULT_DASHBOARD_PORT = 8787;
 const DASHBOARD_TOKEN_MIN_CHARS = 16;
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** Loopback: 127.0.0.0/8, ::1, localhost. Anything else is reachable from other machines. */
 export function isLoopbackHost(host: string): boolean {

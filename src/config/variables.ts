@@ -87,6 +87,12 @@ export const VARIABLES: readonly VariableSpec[] = [
     help: 'Drills only: accept a MIN_ROI below 1.0, which takes trades that lose money at the quoted prices',
   },
   {
+    name: 'DRILL_CRASH_AFTER_SEND',
+    kind: 'boolean',
+    default: 'false',
+    help: 'Crash drill only (refused unless KRAKEN_REST_URL is on loopback): the process kills itself right after the first buy is sent, before its intent is journaled, so the restart recovery can be shown to find it',
+  },
+  {
     name: 'MAX_LOCAL_AGE_MS',
     kind: 'number',
     default: '1.5',

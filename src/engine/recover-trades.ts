@@ -13,7 +13,12 @@ import type { KrakenRestClient } from '../kraken/rest.js';
 import type { OrderInfo } from '../kraken/order-parse.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
 import { readJournal } from '../journal/journal-reader.js';
-import { findUnfinishedTrades, type UnfinishedTrade } from '../journal/unfinished-trades.js';
+import {
+  findUnclaimedReservations,
+  findUnfinishedTrades,
+  type UnclaimedReservation,
+  type UnfinishedTrade,
+} from '../journal/unfinished-trades.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent } from './messages.js';
 import { errorText } from './worker-context.js';
@@ -45,6 +50,10 @@ export interface RecoveryDeps {
   sleep: (ms: number) => Promise<void>;
   /** Past an order's deadline, how long before Kraken's "not found" is believed. */
   deadlineMarginMs: number;
+  /** ORDER_DEADLINE_MS: a buy sent with a reserved userref just before a crash is settled by then. */
+  orderDeadlineMs: number;
+  /** Every pair (a buy found by a reserved userref is named by its REST pair). */
+  pairs: readonly PairInfo[];
 }
 
 /** Every order Kraken lists since `startSec`: open ones, then closed ones page by page. */
@@ -73,30 +82,37 @@ function ordersOf(t: UnfinishedTrade, orders: readonly OrderInfo[]): OrderInfo[]
 }
 
 export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Promise<RecoveryResult> {
-  const unfinished = findUnfinishedTrades(
-    readJournal(dir, { onWarning: (w) => d.log.warn('journal', { ...w }) }),
-  );
+  const records = readJournal(dir, { onWarning: (w) => d.log.warn('journal', { ...w }) });
+  const unfinished = findUnfinishedTrades(records);
+  const unclaimed = findUnclaimedReservations(records);
   const result: RecoveryResult = {
-    unfinished: unfinished.length,
+    unfinished: unfinished.length + unclaimed.length,
     recovered: 0,
     stranded: 0,
     failed: 0,
     outcomes: [],
   };
-  if (unfinished.length === 0) return result;
-  const settledAfterMs =
-    Math.max(0, ...unfinished.flatMap((t) => t.attempts.map((a) => a.deadlineMs))) + d.deadlineMarginMs;
-  const waitMs = settledAfterMs - d.nowMs();
+  if (unfinished.length === 0 && unclaimed.length === 0) return result;
+  // A buy sent with an unclaimed reservation went out before the crash, so before now: its
+  // deadline is at most ORDER_DEADLINE_MS from now.
+  const latestDeadline = Math.max(
+    0,
+    ...unfinished.flatMap((t) => t.attempts.map((a) => a.deadlineMs)),
+    unclaimed.length > 0 ? d.nowMs() + d.orderDeadlineMs : 0,
+  );
+  const waitMs = latestDeadline + d.deadlineMarginMs - d.nowMs();
   if (waitMs > 0) {
     d.log.warn('interrupted trades: waiting for their orders’ deadlines before asking Kraken', {
       trades: unfinished.length,
+      reservations: unclaimed.length,
       waitMs: Math.round(waitMs),
     });
     await d.sleep(waitMs);
   }
   let orders: OrderInfo[];
   try {
-    const startSec = Math.floor(Math.min(...unfinished.map((t) => t.startedUs / 1e6))) - LOOKBACK_SEC;
+    const since = [...unfinished.map((t) => t.startedUs), ...unclaimed.map((u) => u.reservedUs)];
+    const startSec = Math.floor(Math.min(...since) / 1e6) - LOOKBACK_SEC;
     orders = await ordersSince(d.rest, startSec);
   } catch (err) {
     result.failed = unfinished.length;
@@ -110,6 +126,10 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
       text: `${unfinished.length} interrupted trade(s) could not be reconciled with Kraken (${errorText(err)}); the next start tries again`,
     });
     return result;
+  }
+  for (const u of unclaimed) {
+    const t = claimReservation(u, orders, d);
+    if (t !== null) unfinished.push(t);
   }
   for (const t of unfinished) {
     const mine = ordersOf(t, orders);
@@ -166,7 +186,7 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderInfo[], d: Recovery
   const price = t.expectedSellPrice;
   const isDust =
     sellPair !== undefined &&
-    (left < sellPair.ordermin || (sellPair.costmin > 0 && left * price < sellPair.costmin));
+    (left < sellPair.ordermin || (sellPair.costmin > 0 && price > 0 && left * price < sellPair.costmin));
   const status: TradeOutcomeStatus =
     bought <= VOLUME_EPSILON
       ? 'not-filled'
@@ -236,5 +256,60 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderInfo[], d: Recovery
     dustVolume: isDust ? left : 0,
     reason: 'recovered after a restart',
     decisionToSendUs: Number.NaN,
+  };
+}
+
+/**
+ * An unclaimed reservation: no order at Kraken carries its userref (the crash came before the
+ * send), so it is released; or one does (the crash came between the send and the intent), so the
+ * trade is journaled from Kraken's order — an intent and the buy's sent record — and settled with
+ * the others. Returns that trade, or null.
+ */
+function claimReservation(
+  u: UnclaimedReservation,
+  orders: readonly OrderInfo[],
+  d: RecoveryDeps,
+): UnfinishedTrade | null {
+  const buy = orders.find((o) => o.userref === u.userref && o.type === 'buy');
+  if (buy === undefined) {
+    d.journal.append('release', '', { userref: u.userref, reason: 'no order at Kraken carries it' });
+    return null;
+  }
+  const pair = d.pairs.find((p) => p.id === buy.pair || p.altname === buy.pair || p.wsname === buy.pair);
+  const otherQuote = pair?.quote === 'USD' ? 'EUR' : 'USD';
+  const sellPair = d.pairs.find((p) => p.base === pair?.base && p.quote === otherQuote);
+  const tradeId = `R-${u.userref}`;
+  const buyPair = pair?.wsname ?? buy.pair;
+  const direction = pair?.quote === 'EUR' ? 'EUR->USD' : 'USD->EUR';
+  d.log.error('a buy was sent and the process died before its intent was journaled: recovering it', {
+    userref: u.userref,
+    txid: buy.txid,
+  });
+  d.journal.append('intent', tradeId, {
+    buyPair,
+    sellPair: sellPair?.wsname ?? '?',
+    base: pair?.base ?? '?',
+    baseAsset: pair?.baseId,
+    buyQuoteAsset: pair?.quoteId,
+    sellQuoteAsset: sellPair?.quoteId,
+    direction,
+    volume: buy.volume,
+    price: buy.limitPrice,
+    userref: u.userref,
+    source: 'restart-recovery: reserved userref',
+  });
+  d.journal.append('order-sent', tradeId, { leg: 'buy', side: 'buy', userref: u.userref, deadlineMs: 0 });
+  return {
+    tradeId,
+    buyPair,
+    sellPair: sellPair?.wsname ?? '?',
+    base: pair?.base ?? '?',
+    baseAsset: pair?.baseId,
+    startedUs: u.reservedUs,
+    eurUsd: Number.NaN,
+    direction,
+    expectedSellPrice: 0,
+    attempts: [{ leg: 'buy', userref: u.userref, deadlineMs: 0, txid: buy.txid }],
+    journaledByTxid: new Map(),
   };
 }

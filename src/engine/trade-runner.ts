@@ -50,6 +50,12 @@ export interface TradeSettings {
   takenUs?: number;
   /** Called once the buy has been handed to the socket: bookkeeping that must not delay the send. */
   onBuySent?: () => void;
+  /**
+   * The buy's userref, journaled as reserved (durably) before the trade: the buy is sent before
+   * its intent is written, and a crash in between is recovered by this userref. Without one (the
+   * in-memory warm-up and tests) a fresh userref is drawn.
+   */
+  buyUserref?: number;
 }
 
 export interface TradeResult {
@@ -148,13 +154,13 @@ export async function runTrade(
     fillGraceMs: FILL_GRACE_MS,
     deadlineMarginMs: s.deadlineMarginMs ?? DEADLINE_MARGIN_MS,
   });
-  const order = (leg: Leg, volume: string, price?: string): GatewayOrder => ({
+  const order = (leg: Leg, volume: string, price?: string, userref = newUserref()): GatewayOrder => ({
     side: leg,
     ordertype: leg === 'buy' ? 'limit' : 'market',
     pair: leg === 'buy' ? buy : sell,
     volume,
     ...(price !== undefined ? { price, timeinforce: 'IOC' as const } : {}),
-    userref: newUserref(),
+    userref,
     deadlineMs: legDeps.wallMs() + s.orderDeadlineMs,
   });
 
@@ -164,8 +170,15 @@ export async function runTrade(
     'buy',
     formatDecimal(opp.volume, buy.lotDecimals),
     formatOrderPrice(opp.buyPrice, buy, 'buy'),
+    s.buyUserref,
   );
-  // Written (not yet synced) before the order leaves, synced while it is in flight.
+  // The order leaves first: no file write between the decision and the socket. A crash before the
+  // intent below is written leaves the order known by its userref, which the trader journaled
+  // (durably) as reserved before this trade: the restart recovery asks Kraken for it.
+  apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
+  const sentBuy = sendOrder(d.gateway, buyOrder, d.nowUs);
+  const decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
+  s.onBuySent?.();
   journal(
     'intent',
     {
@@ -187,17 +200,14 @@ export async function runTrade(
       deadlineMs: buyOrder.deadlineMs,
       listener: opp.listener,
       opportunitySeq: opp.seq,
-      // The latency split (bench/wire.ts): listener receipt → evaluated → taken by the trader → intent.
+      // The latency split (bench/wire.ts): listener receipt → evaluated → taken by the trader → sent.
       triggerRecvUs: opp.triggerRecvUs,
       evalDoneUs: opp.evalDoneUs,
       takenUs: s.takenUs ?? d.nowUs(),
+      sentUs: sentBuy.sentUs,
     },
     false,
   );
-  apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
-  const sentBuy = sendOrder(d.gateway, buyOrder, d.nowUs);
-  const decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
-  s.onBuySent?.();
   applyLeg('buy', await followOrder('buy', sentBuy, legDeps, timing(s.fillTimeoutMs)));
 
   // Sell everything sellable that was bought, at market on the other pair.

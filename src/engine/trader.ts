@@ -39,7 +39,13 @@ import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './seqlock.js';
 import { holdEventLoop } from './slot.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
-import { runTrade, type TradeDeps, type TradeResult, type TradeSettings } from './trade-runner.js';
+import {
+  newUserref,
+  runTrade,
+  type TradeDeps,
+  type TradeResult,
+  type TradeSettings,
+} from './trade-runner.js';
 import type { MetricsRecorder } from '../metrics/recorder.js';
 
 export interface TraderOptions {
@@ -60,6 +66,11 @@ export interface TraderOptions {
   risk: RiskLimits;
   /** The risk state the journal tells (restarts keep the limits); default: a fresh state. */
   initialRisk?: JournalRisk;
+  /**
+   * The crash drill (tests only): the process kills itself right after the first buy is sent,
+   * before its intent is journaled.
+   */
+  crashAfterSend?: boolean;
   /** Records the journal could not write yet (disk full...): no new trade while any wait. */
   journalBacklog?: () => number;
   /** Busy-poll the slot (a dedicated core) instead of parking in Atomics.waitAsync. */
@@ -111,6 +122,8 @@ export class Trader {
   };
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly feeBuf = new Float64Array(FEE_FIELDS);
+  /** The next buy's userref, journaled as reserved (trade mode); null before start and after stop. */
+  private reserved: number | null = null;
   private readonly balanceBuf = new Float64Array(BALANCE_FIELDS);
   private readonly spentBuf = new Float64Array(SPENT_FIELDS);
   private risk: RiskState;
@@ -141,6 +154,7 @@ export class Trader {
   /** Runs until stop() or shutdown; resolves after the trade in flight (if any) has finished. */
   async run(): Promise<void> {
     const release = holdEventLoop();
+    this.reserveUserref();
     const slot = this.o.shared.slot;
     const rehearsals =
       !this.o.spin && this.o.warmer !== null && this.o.mode === 'trade'
@@ -167,8 +181,23 @@ export class Trader {
       }
     } finally {
       if (rehearsals !== null) clearInterval(rehearsals);
+      // A clean stop frees the reservation: only a crash leaves one for the recovery to check.
+      if (this.reserved !== null) this.o.deps?.journal.append('release', '', { userref: this.reserved });
+      this.reserved = null;
       release();
     }
+  }
+
+  /**
+   * Draws the next buy's userref and journals it durably, off the trading path: the buy is sent
+   * before its intent is written, and if the process dies in between, the restart recovery finds
+   * the order at Kraken by this userref.
+   */
+  private reserveUserref(): void {
+    const deps = this.o.deps;
+    if (this.o.mode !== 'trade' || deps === null) return;
+    this.reserved = newUserref();
+    deps.journal.append('reserve', '', { userref: this.reserved });
   }
 
   /**
@@ -257,12 +286,16 @@ export class Trader {
       }
       this.counters.trades++;
       const settings = this.tradeSettings(takenUs);
+      settings.buyUserref = this.reserved ?? undefined;
       settings.onBuySent = () => {
+        if (this.o.crashAfterSend === true) process.kill(process.pid, 'SIGKILL'); // the crash drill
         this.risk = recordTradeStart(this.risk, Date.now());
       };
       let result: TradeResult;
       try {
         result = await runTrade(opp, buy, sell, settings, deps);
+        // The reservation is spent once an order went out with it.
+        if (result.status !== 'stale') this.reserveUserref();
       } catch (err) {
         // A journal write failure or a bug: nothing more may be traded until a human looks.
         this.o.log.error('trade failed unexpectedly; trading stopped', {

@@ -17,6 +17,9 @@
  *               restart recovery settles it: the LAST outcome of a trade is its outcome
  *   risk-stop   reason (a RiskStopReason): trading stopped by a limit, until a risk-clear
  *   risk-clear  the operator cleared the risk stop (--clear-risk-stop); cleared: the reason
+ *   reserve     userref: the next buy's userref, synced before that buy is sent (the buy goes out
+ *               before its intent is written; a crash in between is found at Kraken by it)
+ *   release     userref: a reservation no order used (a clean stop, or the recovery found none)
  */
 export const JOURNAL_KINDS = [
   'intent',
@@ -35,6 +38,8 @@ export const JOURNAL_KINDS = [
   'outcome',
   'risk-stop',
   'risk-clear',
+  'reserve',
+  'release',
 ] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 

@@ -102,3 +102,25 @@ export function findUnfinishedTrades(records: readonly JournalRecord[]): Unfinis
   }
   return out;
 }
+
+/** A userref the trader reserved for a buy that no intent claims and no release freed. */
+export interface UnclaimedReservation {
+  readonly userref: number;
+  /** When it was journaled, epoch µs. */
+  readonly reservedUs: number;
+}
+
+/**
+ * Reservations a crash left open: the buy may have been sent (it goes out before its intent is
+ * written), so Kraken must be asked for an order with that userref. Pure.
+ */
+export function findUnclaimedReservations(records: readonly JournalRecord[]): UnclaimedReservation[] {
+  const open = new Map<number, number>();
+  for (const r of records) {
+    const ref = typeof r.userref === 'number' ? r.userref : undefined;
+    if (ref === undefined) continue;
+    if (r.kind === 'reserve') open.set(ref, r.ts);
+    else if (r.kind === 'release' || r.kind === 'intent') open.delete(ref);
+  }
+  return [...open].map(([userref, reservedUs]) => ({ userref, reservedUs }));
+}

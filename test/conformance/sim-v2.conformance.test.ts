@@ -54,9 +54,15 @@ describe('simulator v2 private frames have the corpus shapes', () => {
   });
 
   test('an order that fills: pending_new, new, add_order ack, trade, filled', async () => {
-    const ask = h.sim.market.levels(h.sim.market.pairIndex('BTC/USD'), 'ask')[0];
-    assert.ok(ask);
-    buy(2, ask.price, { time_in_force: 'ioc', order_userref: 7 });
+    const i = h.sim.market.pairIndex('BTC/USD');
+    const ask = h.sim.market.levels(i, 'ask')[0];
+    const pair = h.sim.market.pairs[i];
+    assert.ok(ask && pair);
+    // 1 % above the ask, on the tick: the market moves while the order travels, and it must still fill.
+    const limit = Number(
+      (Math.ceil((ask.price * 1.01) / pair.tickSize) * pair.tickSize).toFixed(pair.pairDecimals),
+    );
+    buy(2, limit, { time_in_force: 'ioc', order_userref: 7 });
     const pending = report(await h.c.next(isExec('pending_new'), 'pending_new'), 'pending_new');
     same(pending, ref('v2.executions', 'pending_new (limit)').data[0]);
     const fresh = report(await h.c.next(isExec('new'), 'new'), 'new');

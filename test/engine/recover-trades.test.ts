@@ -77,6 +77,8 @@ function deps(
       now.ms += ms;
     },
     deadlineMarginMs: 2000,
+    orderDeadlineMs: 3000,
+    pairs: [testPair('ABC/USD', 4, 0.01), SELL],
   };
   return { d, alerts, slept, asked };
 }
@@ -215,5 +217,51 @@ test('REST unreachable: the interrupted trade stays open in the journal and a cr
   assert.equal(
     readJournal(dir).some((x) => x.kind === 'outcome'),
     false,
+  );
+});
+
+test('a reservation no intent claims: the buy sent just before a crash is found by its userref and recorded', async (t) => {
+  const { dir, w } = tempJournal(t);
+  const now = { ms: 1_000_000 };
+  w.append('reserve', '', { userref: 41 });
+  const buy = { ...order('OB', 'buy', 2, 100, 41), pair: 'ABCUSD' };
+  const { d, slept } = deps(w, { closed: [buy] }, now);
+  const r = await recoverUnfinishedTrades(dir, d);
+  w.close();
+  assert.deepEqual(slept, [5000], 'it waits out the deadline the buy could still have (3 s + 2 s margin)');
+  assert.equal(r.outcomes.length, 1);
+  assert.equal(r.outcomes[0]?.status, 'stranded');
+  assert.equal(r.outcomes[0]?.buyPair, 'ABC/USD');
+  assert.equal(r.outcomes[0]?.sellPair, 'ABC/EUR');
+  const records = readJournal(dir);
+  const intent = records.find((x) => x.kind === 'intent');
+  assert.equal(intent?.userref, 41);
+  assert.equal(records.find((x) => x.fillId === 'OB:recovered')?.volume, 2);
+  assert.equal(summarize(records).stranded['ABC'], 2);
+  // Settled: nothing left for the next start.
+  const w2 = JournalWriter.open({ dir });
+  const again = await recoverUnfinishedTrades(dir, deps(w2, { closed: [buy] }).d);
+  w2.close();
+  assert.equal(again.unfinished, 0);
+});
+
+test('a reservation Kraken knows no order for is released; a released or claimed one is never checked', async (t) => {
+  const { dir, w } = tempJournal(t);
+  w.append('reserve', '', { userref: 51 });
+  w.append('reserve', '', { userref: 52 });
+  w.append('release', '', { userref: 52 });
+  w.append('reserve', '', { userref: 53 });
+  w.append('intent', 'T1', { ...INTENT, userref: 53 });
+  w.append('outcome', 'T1', { status: 'not-filled' });
+  const { d, asked } = deps(w, {});
+  const r = await recoverUnfinishedTrades(dir, d);
+  w.close();
+  assert.equal(r.unfinished, 1);
+  assert.equal(r.outcomes.length, 0);
+  assert.deepEqual(asked, ['OpenOrders', 'ClosedOrders']);
+  const released = readJournal(dir).filter((x) => x.kind === 'release');
+  assert.deepEqual(
+    released.map((x) => x.userref),
+    [52, 51],
   );
 });

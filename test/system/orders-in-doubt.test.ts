@@ -229,4 +229,50 @@ describe('system: orders in doubt', () => {
     close(sum(rec, 'fill', 'volume'), buy.volExec, buy.volExec, 'journaled buy volume');
     assertBooksAgree(second.journal(), sim, before, null, journalDir);
   });
+
+  test('killed between the buy leaving and its intent being written: the reserved userref finds the buy at the restart', async (t) => {
+    const { sim, journalDir } = await sharedVenueAndJournal(t);
+    const before = balancesByCode(sim);
+    const first = await startSystem(t, {
+      args: ['--trade', '--duration', '60'],
+      sharedSim: sim,
+      journalDir,
+      env: { DRILL_CRASH_AFTER_SEND: 'true' },
+    });
+    await first.waitReady(2, true);
+    // The drill: the process kills itself right after the first buy's send, before its intent.
+    for (let i = 0; first.running && i < 20; i++) {
+      first.market.dislocate({ direction: 'usd-to-eur', leg: 'buy' });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal((await first.waitExit(EXIT_DEADLINE_MS)).signal, 'SIGKILL', first.describe());
+    assert.equal(first.intents().length, 0, 'the intent was written before the kill');
+    const reserved = first.journal().filter((r) => r.kind === 'reserve');
+    assert.equal(reserved.length, 1, 'one reservation, synced before the buy');
+    const userref = reserved[0]?.['userref'] as number;
+    await first.waitFor(
+      () => sim.venue.closedOrders(sim.apiKey).some((o) => o.userref === userref && o.type === 'buy'),
+      5_000,
+      'the venue to have the buy',
+    );
+
+    const duration = 12;
+    const second = await startSystem(t, {
+      args: ['--trade', '--duration', String(duration)],
+      sharedSim: sim,
+      journalDir,
+    });
+    assert.equal((await second.waitExit(duration * 1000 + EXIT_DEADLINE_MS)).code, 0, second.describe());
+    const rec = second.trade(`R-${userref}`);
+    assert.equal(rec.find((r) => r.kind === 'intent')?.['userref'], userref, kinds(rec).join(','));
+    const buy = sim.venue.closedOrders(sim.apiKey).find((o) => o.userref === userref);
+    assert.ok(buy);
+    close(sum(rec, 'fill', 'volume'), buy.volExec, Math.max(1, buy.volExec), 'journaled buy volume');
+    const outcome = outcomeOf(rec);
+    assert.ok(
+      buy.volExec > 0 ? outcome === 'stranded' || outcome === 'dust' : outcome === 'not-filled',
+      String(outcome),
+    );
+    assertBooksAgree(second.journal(), sim, before, null, journalDir);
+  });
 });

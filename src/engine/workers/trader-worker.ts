@@ -51,6 +51,7 @@ export interface TraderWorkerData {
   connectionBudget: SharedArrayBuffer;
   /** --clear-risk-stop: journal a risk-clear before anything else. */
   clearRiskStop: boolean;
+  drillCrashAfterSend: boolean;
 }
 
 const STATS_INTERVAL_MS = 1000;
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
       nowMs: () => Date.now(),
       sleep: (ms) => sleep(ms).then(() => undefined),
       deadlineMarginMs: DEADLINE_MARGIN_MS,
+      orderDeadlineMs: data.orderDeadlineMs,
+      pairs: data.pairs,
     });
     for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
     if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
     onOutcome: (outcome) => post({ type: 'trade', outcome }),
     fillTimeoutMs: data.fillTimeoutMs,
     orderDeadlineMs: data.orderDeadlineMs,
+    crashAfterSend: data.drillCrashAfterSend,
     postTradePauseMs: data.postTradePauseMs,
     maxLocalAgeMs: data.maxLocalAgeMs,
     sellRetries: data.sellRetries,
