@@ -42,14 +42,18 @@ test('the dashboard shows trades as they happen, and its guarded stop stops trad
     'the dashboard URL in the banner',
   );
   const userDataDir = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
-  t.after(() => rmSync(userDataDir, { recursive: true, force: true }));
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 1000 },
   });
-  t.after(() => browser.close());
+  // One hook, in this order: node:test runs after-hooks first-registered first, and removing the
+  // profile while chromium still writes it failed (ENOTEMPTY) and left the browser running.
+  t.after(async () => {
+    await browser.close();
+    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  });
   const page = browser.pages()[0] ?? (await browser.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));

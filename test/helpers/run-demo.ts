@@ -33,7 +33,6 @@ export function startDemo(
   extraArgs: readonly string[] = [],
 ): StartedDemo {
   const dir = mkdtempSync(join(tmpdir(), 'demo-run-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const args = [
     '--sim',
     '--trade',
@@ -63,11 +62,17 @@ export function startDemo(
       },
     },
   );
-  t.after(() => child.kill('SIGKILL'));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  // Kill, wait for the exit, then remove: node:test runs after-hooks first-registered first, and a
+  // directory removed while the program still writes to it fails with ENOTEMPTY.
+  t.after(async () => {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  });
   return { dir, child, output: () => output, exited };
 }
 
