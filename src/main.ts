@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     log,
   );
 
-  // Pairs: discovered from AssetPairs, never hand-listed (the seed's defect 10).
+  // Pairs: discovered from AssetPairs, never hand-listed (docs/design-decisions.md, defect 10).
   const rest = new KrakenRestClient({ baseUrl: endpoints.rest, timeoutMs: 15_000 });
   let universe: PairUniverse;
   try {
@@ -452,7 +452,7 @@ async function main(): Promise<void> {
   for (const w of workers) w.start();
   const runStartedMs = Date.now();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
-  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode — also one the
+  // socket, no gateway), as the original system did; a risk stop clears the flag in trade mode — also one the
   // journal still holds from before this start.
   if (heldStop !== null) shared.riskStop(RISK_STOP_CODES[heldStop.reason]);
   else shared.setTradingEnabled(true);

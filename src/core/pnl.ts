@@ -1,7 +1,7 @@
 /**
  * Realized PnL of one trade. The trade spends one fiat (USD in direction 0, EUR in direction 1)
  * and receives the other; the USDT legs price the conversion between them, as in the ROI formula.
- * Fees are taken in the quote currency of each pair (kraken-api.md §6: treat fee currency as quote).
+ * Fees are taken in the quote currency of each pair (docs/kraken-protocol.md §6: both legs ask for the fee in quote).
  *
  * Two valuations:
  *  - mark-to-mid: USD per EUR = mid(USDT/USD) / mid(USDT/EUR); gives pnlUsd and pnlEur;

@@ -2,7 +2,7 @@
  * Pins the CALLING thread (call it from inside each worker) to one CPU and names it, trying in
  * order: the project's N-API addon (native/affinity, sched_setaffinity(0, …) = this thread), then
  * `taskset -p -c <cpu> <tid>` with the tid from /proc/thread-self (≈4 ms, fine at start-up;
- * node-latency.md §4.3), then nothing. Never throws for an environment that cannot pin (macOS,
+ * docs/node-latency.md §4.3), then nothing. Never throws for an environment that cannot pin (macOS,
  * containers without the syscall, fewer cores): it says why in `reason`.
  */
 import { execFileSync } from 'node:child_process';

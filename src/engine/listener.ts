@@ -1,7 +1,7 @@
 /**
  * One listener: its feed's spread updates → quote table → evaluation of both directions → the
  * capacity-1 slot. Everything per update is typed-array work with no allocation (see
- * node-latency.md §2–3); balances and fees are re-read from their seqlocks only when the fetcher
+ * docs/node-latency.md §2–3); balances and fees are re-read from their seqlocks only when the fetcher
  * has written new ones (one Atomics.load per update to notice).
  */
 import { QuoteTable, UPDATE_ACCEPTED, UPDATE_FUTURE, UPDATE_STALE } from '../core/quote-table.js';

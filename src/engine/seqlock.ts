@@ -3,7 +3,7 @@
  * listeners, the trader) take consistent snapshots without locks, tearing or allocation.
  *
  * Each Float64 is stored as two Int32 halves written and read with Atomics (the "Int32-pair"
- * layout, node-latency.md §3): all accesses are SeqCst, so the sequence check is sound on any CPU
+ * layout, docs/node-latency.md §3): all accesses are SeqCst, so the sequence check is sound on any CPU
  * (plain Float64 reads between two seq loads would rely on x86 load ordering). ≈10 ns per half.
  *
  * Writer: seq += 1 (odd) → fields → seq += 1 (even). Reader: retry while seq is odd or changed,

@@ -2,14 +2,14 @@
  * The capacity-1 opportunity slot: many listeners publish, one trader takes. A full slot drops
  * (never queues): an opportunity that cannot be traded now is worthless by the time it could be.
  *
- * State machine on one Int32 taken by compare-and-swap (node-latency.md §3):
+ * State machine on one Int32 taken by compare-and-swap (docs/node-latency.md §3):
  *   EMPTY --publisher CAS--> WRITING --store--> FULL --trader CAS--> READING --store--> EMPTY
  * Why it is race-free under the JS memory model: the publisher's plain payload stores precede its
  * SeqCst `Atomics.store(FULL)` in agent order; that store synchronizes-with the trader's CAS that
  * reads FULL; the CAS precedes the payload reads. WRITING keeps two publishers from interleaving,
  * READING keeps a publisher from overwriting while the trader copies.
  *
- * Nothing here allocates per publish or take (measured costs in node-latency.md: CAS ≈10 ns,
+ * Nothing here allocates per publish or take (measured costs in docs/node-latency.md: CAS ≈10 ns,
  * notify without waiters ≈35 ns). The payload layout belongs to src/core/opportunity.ts; this file
  * only knows its length.
  */
@@ -120,7 +120,7 @@ export class OpportunitySlot {
    * Event-loop friendly wait (default trader mode): resolves 'full' when a publish may have happened
    * (or the slot already is FULL), 'timed-out' after `timeoutMs`. Always follow with tryTake.
    *
-   * Caveat (node-latency.md §3): a pending Atomics.waitAsync does NOT keep the event loop alive.
+   * Caveat (docs/node-latency.md §3): a pending Atomics.waitAsync does NOT keep the event loop alive.
    * The trader normally holds its private socket; otherwise hold a handle (holdEventLoop()).
    * It waits on the state it saw: every transition into FULL notifies, so no wake-up is lost
    * whether it saw EMPTY or WRITING.

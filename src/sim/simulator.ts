@@ -75,9 +75,9 @@ export interface SimulatorOptions {
     /** Private REST methods this key has no permission for (`EGeneral:Permission denied`). */
     denied?: readonly string[];
   }>;
-  /** Trading-limit tier (§5.2); default starter. */
+  /** Trading-limit tier (docs/kraken-protocol.md §5.2); default starter. */
   tier?: Tier;
-  /** REST call-counter tier (§5.1); default pro. */
+  /** REST call-counter tier (docs/kraken-protocol.md §5.1); default pro. */
   restTier?: Tier;
   /** Use this market instead of creating one (tests); the simulator still starts and stops it. */
   market?: SimMarket;

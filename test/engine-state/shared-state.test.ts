@@ -88,7 +88,7 @@ describe('opportunity slot', () => {
   });
 
   test('spinTake and waitForPublish see an already full slot; waitForPublish times out on an empty one', async (t) => {
-    // A pending waitAsync does not keep the loop alive (node-latency.md §3): hold it like a trader would.
+    // A pending waitAsync does not keep the loop alive (docs/node-latency.md §3): hold it like a trader would.
     t.after(holdEventLoop());
     const slot = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(2)), 0, 2);
     const out = new Float64Array(2);

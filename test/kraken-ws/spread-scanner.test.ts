@@ -46,7 +46,7 @@ describe('spread scanner: documented frames', () => {
     assert.equal(sc.accepted, 2);
   });
 
-  test('documented frames of channels we do not subscribe (§1.7–1.9) are cleanly refused', () => {
+  test('documented frames of channels we do not subscribe (docs/kraken-protocol.md §1.7–1.9) are cleanly refused', () => {
     const sc = new SpreadScanner(PAIRS);
     const ticker =
       '[0, {"a":["5525.40000",1,"1.000"], "b":["5525.10000",1,"1.000"], "c":["5525.10000","0.00398963"], "v":["2634.11501494","3591.17907851"], "p":["5631.44067","5653.78939"], "t":[11493,16267], "l":["5505.00000","5505.00000"], "h":["5783.00000","5783.00000"], "o":["5760.70000","5763.40000"]}, "ticker", "XBT/USD"]';

@@ -117,7 +117,7 @@ describe('venue order validation: Kraken error strings', () => {
 
   test('trading rate counter per pair, starter threshold 60, decays 1/s', () => {
     const { venue, advance } = setup();
-    // Orders that fail validation still count (the fixed +1 of §5.2).
+    // Orders that fail validation still count (the fixed +1 of docs/kraken-protocol.md §5.2).
     for (let i = 0; i < 60; i++)
       assert.equal(errorOf(venue, buy({ volume: 'x' })), 'EGeneral:Invalid arguments:volume');
     assert.equal(errorOf(venue, buy()), 'EOrder:Rate limit exceeded');

@@ -315,7 +315,7 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
 
   /**
    * Best effort, for a rejected frame: the subscribed pair named by its `"symbol":"…"`, or -1,
-   * so the caller can distrust that quote (DESIGN.md §3). Allocates nothing.
+   * so the caller can distrust that quote (docs/design-decisions.md §3). Allocates nothing.
    */
   pairOfRejected(buf: Uint8Array): number {
     const n = buf.length;

@@ -2,7 +2,7 @@
  * One reusable WebSocket connection with reconnect, a heartbeat watchdog and idle pings.
  * Moves bytes only: frames go to `onFrame` as the Buffer `ws` gives us (never decoded here).
  *
- * - `ws` with deflate off and UTF-8 validation skipped (node-latency.md §1: deflate costs
+ * - `ws` with deflate off and UTF-8 validation skipped (docs/node-latency.md §1: deflate costs
  *   ≈200 µs per frame; skipping validation ≈15 % less CPU per frame).
  * - Watchdog without per-frame timers: each frame bumps an integer; a periodic check compares it,
  *   so the hot path pays one increment instead of clearTimeout/setTimeout per frame.

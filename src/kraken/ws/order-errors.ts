@@ -1,6 +1,6 @@
 /**
  * Why an order request did not get Kraken's answer. Two distinct classes on purpose
- * (DESIGN.md §3, nautilus: "an order whose outcome is unknown is not rejected"):
+ * (docs/design-decisions.md §3: "an order whose outcome is unknown is not rejected"):
  * - OrderNotSentError: nothing left the process; safe to treat as not placed.
  * - OrderOutcomeUnknownError: the request was written to the socket but no ack came back
  *   (timeout, socket drop, client closed). The order may be live: reconcile over REST.

@@ -4,7 +4,7 @@
  * 3 inner elements (old feeds: no volumes) are accepted; the volumes are then NaN.
  *
  * Why: JSON.parse + parseFloat costs ≈1 µs and ≈290 B per frame; a byte scanner into a
- * preallocated Float64Array costs ≈0.1 µs and allocates nothing (node-latency.md §2).
+ * preallocated Float64Array costs ≈0.1 µs and allocates nothing (docs/node-latency.md §2).
  * Objects (`{…}`: events) are recognised by their first byte and left to the caller's slow path.
  * Malformed input never throws: `scan` returns SCAN_REJECTED, sets `lastReject` and counts it.
  * On rejection `out` keeps the previous good values (results go to a scratch array first).
@@ -261,7 +261,7 @@ export class SpreadScanner extends QuoteScannerBase<SpreadRejectCode> {
   /**
    * Best effort, for a rejected frame: the pair named by its last element (`…,"PAIR"]`), or -1.
    * Lets the caller mark that pair's quote unusable after a NaN/negative/garbled update
-   * (DESIGN.md §3). Reads the bytes backwards; allocates nothing.
+   * (docs/design-decisions.md §3). Reads the bytes backwards; allocates nothing.
    */
   pairOfRejected(buf: Uint8Array): number {
     let i = buf.length - 1;

@@ -11,14 +11,14 @@ export interface Timers {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** Real timers over performance.now(): monotonic, allocation-free to read (node-latency.md §5). */
+/** Real timers over performance.now(): monotonic, allocation-free to read (docs/node-latency.md §5). */
 export const realTimers: Timers = {
   now: () => performance.now(),
   setTimeout: (fn, delayMs) => setTimeout(fn, delayMs),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Local receive time in epoch microseconds (≈0.25 µs resolution, no allocation; node-latency.md §5). */
+/** Local receive time in epoch microseconds (≈0.25 µs resolution, no allocation; docs/node-latency.md §5). */
 export function epochMicros(): number {
   return (performance.timeOrigin + performance.now()) * 1000;
 }

@@ -55,7 +55,7 @@ export interface VenueOptions {
   /** `rejectNextOrder` is consumed here, so REST and WS orders share the fault. */
   faults?: SimFaults & { takeRejectNextOrder?: () => string | null };
   timing?: TimingRegistry;
-  /** Trading-limit tier (§5.2); default starter. */
+  /** Trading-limit tier (docs/kraken-protocol.md §5.2); default starter. */
   tier?: Tier;
   /** Epoch ms; injectable for tests. */
   nowMs?: () => number;
@@ -67,7 +67,7 @@ export interface VenueImpl extends SimVenue {
   addAccount(spec: VenueAccountSpec): void;
   /** System status listeners (WS servers broadcast `systemStatus`). */
   onSystemStatus(listener: (status: SystemStatus) => void): () => void;
-  /** Current §5.2 trading counter of a key on a pair (v1 openOrders `ratecount`). */
+  /** Current docs/kraken-protocol.md §5.2 trading counter of a key on a pair (v1 openOrders `ratecount`). */
   rateCount(apiKey: string, pairIndex: number): number;
   readonly tradingLimits: { threshold: number; decayPerSec: number; maxOpenOrders: number };
   /** Totals for the control API. */
@@ -205,7 +205,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     const now = nowMs();
     const deadlineErr = deadlineError(req.deadline, now);
     if (deadlineErr !== undefined) return reject(deadlineErr);
-    // §5.2: the fixed +1 applies even when validation then fails.
+    // docs/kraken-protocol.md §5.2: the fixed +1 applies even when validation then fails.
     if (!counter(ks, pairIndex).tryAdd(1, now)) return reject('EOrder:Rate limit exceeded');
 
     const parsed = parseOrder(req, pair);

@@ -206,7 +206,7 @@ export const executionsFrame = (type: 'snapshot' | 'update', items: string, sequ
 /** One private connection: bound account, the token that keeps it alive, the executions subscription. */
 export class V2PrivateSession {
   apiKey: string | null = null;
-  /** The token a live subscription was made with: it stays valid on this connection (as v1, §2.1). */
+  /** The token a live subscription was made with: it stays valid on this connection (as v1, docs/kraken-protocol.md §2.1). */
   pinnedToken: string | null = null;
   pinnedEpoch = 0;
   /** Last sequence sent; -1 = not subscribed. */

@@ -38,7 +38,7 @@ const EXECUTIONS_WARNINGS = [
   'trigger is deprecated use triggers.reference',
   'triggered_price is deprecated use triggers.last_price',
 ];
-/** Kraken sends at most the last 50 fills in the executions snapshot (§3.9). */
+/** Kraken sends at most the last 50 fills in the executions snapshot (docs/kraken-protocol.md §3.9). */
 const SNAPSHOT_TRADES = 50;
 
 export type V2PrivateServerOptions = WsPrivateOptions;

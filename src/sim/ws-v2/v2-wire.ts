@@ -8,7 +8,7 @@
  * (exact digits, never exponent notation) and then strip trailing zeros, so the text never has
  * more decimals than the pair allows and reads back as the same grid value. Kraken's own frames
  * drop trailing zeros the same way, which is why clients re-pad with the instrument precisions
- * before checksumming (§3.6).
+ * before checksumming (docs/kraken-protocol.md §3.6).
  */
 import { performance } from 'node:perf_hooks';
 import { formatDecimal } from '../../core/decimals.js';

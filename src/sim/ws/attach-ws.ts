@@ -15,7 +15,7 @@ import type { PrivateItem, PrivateSession, WsPrivateOptions, WsPrivateServer } f
 import type { PublicServerDeps, WsPublicServer } from './ws-public-server.js';
 import type { WsServer, WsSession } from './ws-server.js';
 
-/** Kraken: heartbeat about once a second on an idle subscribed connection (§1.5). */
+/** Kraken: heartbeat about once a second on an idle subscribed connection (docs/kraken-protocol.md §1.5). */
 export const DEFAULT_HEARTBEAT_MS = 1000;
 /** How often the venue's system status and the garbage fault are looked at. */
 export const DEFAULT_STATUS_POLL_MS = 50;

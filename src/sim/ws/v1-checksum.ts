@@ -11,7 +11,7 @@ const CRC_INIT = 0xffffffff;
 /** Levels per side the checksum covers, whatever the subscribed depth. */
 const CHECKSUM_LEVELS = 10;
 
-/** `"0.05005"` → `"5005"`: drop the `.`, then leading zeros (§1.9 step 2). */
+/** `"0.05005"` → `"5005"`: drop the `.`, then leading zeros (docs/kraken-protocol.md §1.9 step 2). */
 export function checksumFragment(decimal: string): string {
   const noDot = decimal.replace('.', '');
   let i = 0;

@@ -6,7 +6,7 @@ import type { SimOrder, SimPair, SimTrade } from '../contracts.js';
 import { assetDecimals } from '../venue/accounts.js';
 import { feeInBase } from '../venue/order-rules.js';
 
-/** Kraken's constant `postxid` placeholder for spot (non-margin) trades (§2.4). */
+/** Kraken's constant `postxid` placeholder for spot (non-margin) trades (docs/kraken-protocol.md §2.4). */
 const SPOT_POSTXID = 'TKH2SE-M7IF5-CFI7LT';
 /** Kraken shows order volumes with 8 decimals whatever the pair's lot decimals. */
 const ORDER_VOL_DECIMALS = 8;

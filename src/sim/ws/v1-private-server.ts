@@ -1,7 +1,7 @@
 /**
  * WS API v1 private endpoint (docs/kraken-protocol.md §2): token on every message, ownTrades and openOrders
  * with per-subscription sequences, addOrder / cancelOrder / cancelAll, ping/pong, heartbeats, faults.
- * Order frames (§2.5): the openOrders `pending` (full object) and `open` messages, then
+ * Order frames (docs/kraken-protocol.md §2.5): the openOrders `pending` (full object) and `open` messages, then
  * `addOrderStatus`, then ownTrades fills and the openOrders fill/close deltas (see ws-private-server.ts).
  */
 import type { RawData } from 'ws';
@@ -26,7 +26,7 @@ import { V1PrivateSession, prepareEvent, type PreparedEvent } from './v1-private
 import { WsPrivateServer, type WsPrivateOptions } from './ws-private-server.js';
 
 const PUBLIC_CHANNELS = new Set(['spread', 'ticker', 'book', 'ohlc', 'trade', '*']);
-/** Kraken sends the last 50 trades as the ownTrades snapshot (§2.4). */
+/** Kraken sends the last 50 trades as the ownTrades snapshot (docs/kraken-protocol.md §2.4). */
 const OWN_TRADES_SNAPSHOT = 50;
 
 export type V1PrivateServerOptions = WsPrivateOptions;
@@ -199,7 +199,7 @@ export class V1PrivateServer extends WsPrivateServer<V1PrivateSession, PreparedE
     if (refs.length === 0) return fail('EGeneral:Invalid arguments:txid');
     for (const ref of refs) {
       const r = this.o.venue.cancelOrder(a.apiKey, ref);
-      // Kraken: an error means the remaining ids were not cancelled (§2.3).
+      // Kraken: an error means the remaining ids were not cancelled (docs/kraken-protocol.md §2.3).
       if (!r.ok) return fail(r.error);
       this.out.send(s.conn, withReqid({ event: 'cancelOrderStatus', status: 'ok' }, reqid));
     }

@@ -58,7 +58,7 @@ export function prepareEvent(ev: VenueEvent, pairs: readonly SimPair[]): Prepare
 
 export class V1PrivateSession {
   apiKey: string | null = null;
-  /** The token a live subscription was made with: it stays valid on this connection (§2.1). */
+  /** The token a live subscription was made with: it stays valid on this connection (docs/kraken-protocol.md §2.1). */
   pinnedToken: string | null = null;
   pinnedEpoch = 0;
   /** Last sequence sent; -1 = not subscribed. */

@@ -244,7 +244,7 @@ export class V1PublicFeed extends PublicFeed<PairFeed> {
   }
 
   /**
-   * §1.7 ticker. The simulator has no public trade tape, so the statistics are approximations from
+   * docs/kraken-protocol.md §1.7 ticker. The simulator has no public trade tape, so the statistics are approximations from
    * the mid price seen since the first ticker subscription: open/high/low of the mid, last = mid,
    * volume and trade counts zero.
    */

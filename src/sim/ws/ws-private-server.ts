@@ -21,7 +21,7 @@ const INTERNAL_ERROR = 'EGeneral:Internal error';
 /** One private connection as the fan-out sees it. */
 export interface PrivateSession<I> extends WsSession {
   apiKey: string | null;
-  /** The token a live subscription was made with: it stays valid on this connection (§2.1). */
+  /** The token a live subscription was made with: it stays valid on this connection (docs/kraken-protocol.md §2.1). */
   pinnedToken: string | null;
   /** faults.sessionEpoch when the token was pinned: the invalidateSessions fault unpins it. */
   pinnedEpoch: number;
