@@ -13,7 +13,7 @@ import { coinOfPairIndex } from '../src/core/pair-index.js';
 import { OPPORTUNITY_FIELDS } from '../src/core/opportunity.js';
 import { selectUniverse, splitUniverse } from '../src/core/pair-universe.js';
 import { QuoteTable } from '../src/core/quote-table.js';
-import { OpportunitySlot } from '../src/engine/slot.js';
+import { OpportunitySlot } from '../src/engine/shared/slot.js';
 import {
   SPREAD_ASK,
   SPREAD_ASK_VOL,
@@ -25,7 +25,7 @@ import {
 } from '../src/kraken/ws/spread-scanner.js';
 import { generateUniverse } from '../src/sim/market/universe.js';
 import { Listener } from '../src/engine/listener.js';
-import { BAL_EUR, BAL_USD, BALANCE_FIELDS, createSharedState } from '../src/engine/shared-state.js';
+import { BAL_EUR, BAL_USD, BALANCE_FIELDS, createSharedState } from '../src/engine/shared/shared-state.js';
 import { EVAL_CODE_COUNT } from '../src/core/eval-codes.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import type { ListenerPairs } from '../src/core/pair-universe.js';

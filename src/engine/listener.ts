@@ -25,8 +25,8 @@ import {
   FEE_FIELDS,
   SPENT_FIELDS,
   type SharedState,
-} from './shared-state.js';
-import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './seqlock.js';
+} from './shared/shared-state.js';
+import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './shared/seqlock.js';
 import {
   CTR_DROP_BALANCE_UNAVAILABLE,
   CTR_DROP_PAIR_NOT_ONLINE,
@@ -40,7 +40,7 @@ import {
   CTR_OUT_OF_ORDER,
   CTR_PUBLISHED,
   CTR_UPDATES,
-} from './shared-counters.js';
+} from './shared/shared-counters.js';
 import {
   SPREAD_ASK,
   SPREAD_ASK_VOL,

@@ -1,9 +1,9 @@
 /** The trade path sends the buy on the pair's tick, not just at its decimals. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTrade } from '../../src/engine/trade-runner.js';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
-import type { GatewayOrder } from '../../src/engine/order-gateway.js';
+import { runTrade } from '../../src/engine/trade/trade-runner.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
+import type { GatewayOrder } from '../../src/engine/trade/order-gateway.js';
 import { OPPORTUNITY_FIELDS, readOpportunity, writeOpportunity } from '../../src/core/opportunity.js';
 import { testPair } from '../helpers/test-pair.js';
 

@@ -4,9 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTrade, type TradeDeps } from '../../src/engine/trade-runner.js';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
-import type { GatewayAck, GatewayOrder, OrderGateway } from '../../src/engine/order-gateway.js';
+import { runTrade, type TradeDeps } from '../../src/engine/trade/trade-runner.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
+import type { GatewayAck, GatewayOrder, OrderGateway } from '../../src/engine/trade/order-gateway.js';
 import { OrderOutcomeUnknownError } from '../../src/kraken/ws/order-errors.js';
 import {
   OPPORTUNITY_FIELDS,

@@ -4,8 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TradePathWarmer } from '../../src/engine/trade-warmup.js';
-import type { GatewayOrder } from '../../src/engine/order-gateway.js';
+import { TradePathWarmer } from '../../src/engine/trade/trade-warmup.js';
+import type { GatewayOrder } from '../../src/engine/trade/order-gateway.js';
 import { testPair } from '../helpers/test-pair.js';
 
 const PAIRS = [testPair('USDT/USD'), testPair('USDT/EUR'), testPair('ABC/USD'), testPair('ABC/EUR')];

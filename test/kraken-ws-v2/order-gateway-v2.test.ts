@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OrderGatewayV2, trackedStatusOf } from '../../src/engine/order-gateway-v2.js';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
-import type { GatewayOrder } from '../../src/engine/order-gateway.js';
+import { OrderGatewayV2, trackedStatusOf } from '../../src/engine/trade/order-gateway-v2.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
+import type { GatewayOrder } from '../../src/engine/trade/order-gateway.js';
 import type { Logger } from '../../src/log/logger.js';
-import type { AlertEvent } from '../../src/engine/messages.js';
+import type { AlertEvent } from '../../src/engine/threads/messages.js';
 import { parseExecutionReport } from '../../src/kraken/ws-v2/executions-parse.js';
 import { pair } from '../core/fixtures.js';
 import { waitFor } from '../kraken-ws/helpers.js';

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OrderGatewayV1 } from '../../src/engine/order-gateway-v1.js';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
+import { OrderGatewayV1 } from '../../src/engine/trade/order-gateway-v1.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
 import type { Logger } from '../../src/log/logger.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { testPair } from '../helpers/test-pair.js';

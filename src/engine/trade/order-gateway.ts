@@ -4,7 +4,7 @@
  * OrderOutcomeUnknownError; nothing sent throws OrderNotSentError. Fills, status changes and acks
  * that arrive after the trader stopped waiting go to the OrderTracker as they stream in.
  */
-import type { PairInfo } from '../core/pair.js';
+import type { PairInfo } from '../../core/pair.js';
 
 export interface GatewayOrder {
   side: 'buy' | 'sell';

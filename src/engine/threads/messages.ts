@@ -2,8 +2,8 @@
  * Messages between the main thread and the workers. Only slow-path traffic goes here (logs, alerts,
  * metric batches, lifecycle); the hot path (opportunities, balances, fees, flags) is shared memory.
  */
-import type { LogRecord } from '../log/logger.js';
-import type { TradeOutcome } from '../core/trade-outcome.js';
+import type { LogRecord } from '../../log/logger.js';
+import type { TradeOutcome } from '../../core/trade-outcome.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 

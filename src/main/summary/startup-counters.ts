@@ -7,7 +7,7 @@
  * market or the engine.
  */
 import { readTotals, type RunTotals } from './run-summary.js';
-import type { SharedCounters } from './shared-counters.js';
+import type { SharedCounters } from '../../engine/shared/shared-counters.js';
 
 export class StartupCounters {
   private readonly baselines: Array<Float64Array | null>;

@@ -12,7 +12,7 @@ import {
   type DropReason,
   type DropStage,
 } from './drop-reasons.js';
-import type { LatencyPercentiles as Percentiles } from '../metrics/latency-histogram.js';
+import type { LatencyPercentiles as Percentiles } from '../../metrics/latency-histogram.js';
 
 export interface SummaryTableInput {
   readonly mode: 'evaluate' | 'trade';

@@ -4,11 +4,11 @@
  * private-socket alert and ask the trader to reconcile when data may have been missed, and the
  * acks that come after the trader stopped waiting (handed to the tracker by the order's userref).
  */
-import type { PrivateSessionHandlers } from '../kraken/ws/private-session-types.js';
-import type { AttemptBudget } from '../kraken/ws/connection-budget.js';
-import { isOutcomeUnknown } from '../kraken/ws/order-errors.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
+import type { PrivateSessionHandlers } from '../../kraken/ws/private-session-types.js';
+import type { AttemptBudget } from '../../kraken/ws/connection-budget.js';
+import { isOutcomeUnknown } from '../../kraken/ws/order-errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent } from '../threads/messages.js';
 import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
 import type { OrderTracker } from './order-tracker.js';
 

@@ -9,10 +9,10 @@ import {
   CTR_OPP_USD_TO_EUR,
   CTR_UPDATES,
   type SharedCounters,
-} from './shared-counters.js';
-import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../core/eval-codes.js';
-import type { TradeOutcomeMessage } from './messages.js';
-import type { LatencyPercentiles } from '../metrics/latency-histogram.js';
+} from '../../engine/shared/shared-counters.js';
+import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../../core/eval-codes.js';
+import type { TradeOutcomeMessage } from '../../engine/threads/messages.js';
+import type { LatencyPercentiles } from '../../metrics/latency-histogram.js';
 
 export interface RunTotals {
   updates: number;

@@ -7,16 +7,16 @@
  * gets a new outcome — stranded if coins were bought and not all sold, which is alerted with its
  * size and value. Nothing is traded here; the operator decides what to do with stranded coins.
  */
-import type { PairInfo } from '../core/pair.js';
-import type { TradeOutcome, TradeOutcomeStatus } from '../core/trade-outcome.js';
-import type { KrakenRestClient } from '../kraken/rest.js';
-import type { OrderInfo } from '../kraken/order-parse.js';
-import type { JournalWriter } from '../journal/journal-writer.js';
-import { readJournal } from '../journal/journal-reader.js';
-import { findUnfinishedTrades, type UnfinishedTrade } from '../journal/unfinished-trades.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
-import { errorText } from './worker-context.js';
+import type { PairInfo } from '../../core/pair.js';
+import type { TradeOutcome, TradeOutcomeStatus } from '../../core/trade-outcome.js';
+import type { KrakenRestClient } from '../../kraken/rest.js';
+import type { OrderInfo } from '../../kraken/order-parse.js';
+import type { JournalWriter } from '../../journal/journal-writer.js';
+import { readJournal } from '../../journal/journal-reader.js';
+import { findUnfinishedTrades, type UnfinishedTrade } from '../../journal/unfinished-trades.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent } from '../threads/messages.js';
+import { errorText } from '../threads/worker-context.js';
 
 /** Below this a leftover is float noise, not inventory. */
 const VOLUME_EPSILON = 1e-9;

@@ -6,7 +6,7 @@
  * late ack (after the trader stopped waiting for it) is kept here instead of being dropped: the
  * trader's leg routine (order-leg.ts) reads all of it while an order's outcome is in doubt.
  */
-import type { FeeAmount } from '../kraken/fee-assets.js';
+import type { FeeAmount } from '../../kraken/fee-assets.js';
 
 export type TrackedStatus = 'pending' | 'open' | 'closed' | 'canceled' | 'expired';
 export type { FeeAmount };

@@ -1,6 +1,6 @@
 /** OrderGateway over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
-import { KrakenPrivateV1, type AddOrderResult } from '../kraken/ws/private-v1.js';
-import type { AddOrderParams } from '../kraken/ws/messages-v1.js';
+import { KrakenPrivateV1, type AddOrderResult } from '../../kraken/ws/private-v1.js';
+import type { AddOrderParams } from '../../kraken/ws/messages-v1.js';
 import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
@@ -9,7 +9,7 @@ import {
   type OrderGatewayOptions,
 } from './order-gateway-session.js';
 import type { TrackedStatus } from './order-tracker.js';
-import { pairAssetsOf, quoteValueOfFees, type FeeAmount, type PairAssets } from '../kraken/fee-assets.js';
+import { pairAssetsOf, quoteValueOfFees, type FeeAmount, type PairAssets } from '../../kraken/fee-assets.js';
 
 export type GatewayV1Options = OrderGatewayOptions;
 

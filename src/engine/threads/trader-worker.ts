@@ -1,17 +1,17 @@
 /** Worker entry: the trader (see ../trader.ts). Evaluation mode opens no private socket at all. */
 import { workerData } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { attachSharedState, type SharedStateHandle } from '../shared-state.js';
-import { Trader } from '../trader.js';
-import { TradePathWarmer } from '../trade-warmup.js';
-import { recoverUnfinishedTrades } from '../recover-trades.js';
-import { OrderTracker } from '../order-tracker.js';
-import { OrderGatewayV1 } from '../order-gateway-v1.js';
-import { OrderGatewayV2 } from '../order-gateway-v2.js';
-import type { OrderGateway } from '../order-gateway.js';
-import type { OrderGatewayOptions } from '../order-gateway-session.js';
+import { attachSharedState, type SharedStateHandle } from '../shared/shared-state.js';
+import { Trader } from '../trade/trader.js';
+import { TradePathWarmer } from '../trade/trade-warmup.js';
+import { recoverUnfinishedTrades } from '../trade/recover-trades.js';
+import { OrderTracker } from '../trade/order-tracker.js';
+import { OrderGatewayV1 } from '../trade/order-gateway-v1.js';
+import { OrderGatewayV2 } from '../trade/order-gateway-v2.js';
+import type { OrderGateway } from '../trade/order-gateway.js';
+import type { OrderGatewayOptions } from '../trade/order-gateway-session.js';
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
-import { pinCurrentThread } from '../affinity.js';
+import { pinCurrentThread } from './affinity.js';
 import {
   alert,
   connectionBudget,
@@ -21,14 +21,14 @@ import {
   restClient,
   workerLogger,
   type RestAccess,
-} from '../worker-context.js';
+} from './worker-context.js';
 import { JournalWriter } from '../../journal/journal-writer.js';
 import { readJournal } from '../../journal/journal-reader.js';
 import { riskFromJournal, type JournalRisk } from '../../journal/risk-from-journal.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { RiskLimits } from '../../core/risk-limits.js';
 import type { LogLevel } from '../../log/logger.js';
-import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade-runner.js';
+import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';

@@ -3,9 +3,9 @@
  * order-gateway-v1.ts: `trade` reports become tracker fills, order status changes become tracker
  * updates (v2 status → the tracker's v1-style status), gaps and closes trigger reconciliation.
  */
-import { KrakenPrivateV2, type AddOrderV2Result } from '../kraken/ws-v2/private-v2.js';
-import type { AddOrderV2Params } from '../kraken/ws-v2/messages-v2.js';
-import type { ExecutionReport } from '../kraken/ws-v2/executions-parse.js';
+import { KrakenPrivateV2, type AddOrderV2Result } from '../../kraken/ws-v2/private-v2.js';
+import type { AddOrderV2Params } from '../../kraken/ws-v2/messages-v2.js';
+import type { ExecutionReport } from '../../kraken/ws-v2/executions-parse.js';
 import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
 import {
   reportGap,
@@ -21,7 +21,7 @@ import {
   quoteValueOfFees,
   type FeeAmount,
   type PairAssets,
-} from '../kraken/fee-assets.js';
+} from '../../kraken/fee-assets.js';
 
 export type GatewayV2Options = OrderGatewayOptions;
 

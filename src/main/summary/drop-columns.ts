@@ -4,14 +4,14 @@
  * trading disabled, balances unavailable) and every evaluation code but "none" and "opportunity".
  * Updates, publishes and reconnects are counts of work, not drops, and are not here.
  */
-import { EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY, evalCodeName } from '../core/eval-codes.js';
+import { EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY, evalCodeName } from '../../core/eval-codes.js';
 import {
   CTR_DROP_BALANCE_UNAVAILABLE,
   CTR_DROP_SLOT_FULL,
   CTR_DROP_TRADER_BUSY,
   CTR_DROP_TRADING_DISABLED,
   type SharedCounters,
-} from './shared-counters.js';
+} from '../../engine/shared/shared-counters.js';
 
 export interface DropColumns {
   readonly names: readonly string[];

@@ -7,17 +7,17 @@
  * passed, after which Kraken's matching engine can no longer execute it. Every step is journaled.
  * The Kraken facts behind this, with their sources: docs/kraken-order-deadline.md.
  */
-import type { FillTotals } from '../core/trade-state.js';
-import type { KrakenRestClient } from '../kraken/rest.js';
-import type { OrderInfo } from '../kraken/order-parse.js';
-import { OrderNotSentError } from '../kraken/ws/order-errors.js';
-import type { JournalKind } from '../journal/journal-record.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
+import type { FillTotals } from '../../core/trade-state.js';
+import type { KrakenRestClient } from '../../kraken/rest.js';
+import type { OrderInfo } from '../../kraken/order-parse.js';
+import { OrderNotSentError } from '../../kraken/ws/order-errors.js';
+import type { JournalKind } from '../../journal/journal-record.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent } from '../threads/messages.js';
 import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
 import { lookupOrder } from './order-lookup.js';
 import { isFinalStatus, type OrderTracker, type TrackedFill } from './order-tracker.js';
-import { errorText } from './worker-context.js';
+import { errorText } from '../threads/worker-context.js';
 
 export type Leg = 'buy' | 'sell';
 

@@ -4,12 +4,12 @@
  * sequence and one call counter across all threads).
  */
 import { parentPort } from 'node:worker_threads';
-import { ForwardingLogger, type LogLevel, type Logger } from '../log/logger.js';
+import { ForwardingLogger, type LogLevel, type Logger } from '../../log/logger.js';
 import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
-import { KrakenRestClient } from '../kraken/rest.js';
-import { NonceGenerator } from '../kraken/nonce.js';
-import { KRAKEN_REST_TIERS, type KrakenTier } from '../kraken/rate-limiter.js';
-import { ConnectionBudget } from '../kraken/ws/connection-budget.js';
+import { KrakenRestClient } from '../../kraken/rest.js';
+import { NonceGenerator } from '../../kraken/nonce.js';
+import { KRAKEN_REST_TIERS, type KrakenTier } from '../../kraken/rate-limiter.js';
+import { ConnectionBudget } from '../../kraken/ws/connection-budget.js';
 
 export interface RestAccess {
   readonly url: string;

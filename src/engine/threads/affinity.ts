@@ -12,8 +12,6 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { planCores, type CorePlan } from './core-plan.js';
-
 export type PinMethod = 'addon' | 'taskset' | 'none';
 export interface PinResult {
   readonly pinned: boolean;
@@ -79,7 +77,7 @@ export function parseCpuList(list: string): number[] {
 
 /**
  * CPUs the calling thread may run on (Linux: its affinity mask; elsewhere 0..n-1). Call it on the
- * main thread at start-up (never pinned by us) and give the result to planCores.
+ * main thread at start-up (never pinned by us) and give the result to planCpus.
  */
 export function availableCpus(): number[] {
   if (process.platform === 'linux') {

@@ -10,11 +10,11 @@ import {
   readOpportunity,
   writeOpportunity,
   type Opportunity,
-} from '../core/opportunity.js';
-import type { PairInfo } from '../core/pair.js';
-import type { JournalRecord } from '../journal/journal-record.js';
-import type { JournalWriter } from '../journal/journal-writer.js';
-import type { Logger } from '../log/logger.js';
+} from '../../core/opportunity.js';
+import type { PairInfo } from '../../core/pair.js';
+import type { JournalRecord } from '../../journal/journal-record.js';
+import type { JournalWriter } from '../../journal/journal-writer.js';
+import type { Logger } from '../../log/logger.js';
 import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
 import { OrderTracker } from './order-tracker.js';
 import { runTrade, type TradeDeps, type TradeSettings } from './trade-runner.js';

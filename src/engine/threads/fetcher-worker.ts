@@ -1,8 +1,8 @@
 /** Worker entry: the balance and fee fetcher (see ../fetcher.ts). */
 import { workerData } from 'node:worker_threads';
-import { attachSharedState, type SharedStateHandle } from '../shared-state.js';
+import { attachSharedState, type SharedStateHandle } from '../shared/shared-state.js';
 import { Fetcher } from '../fetcher.js';
-import { pinCurrentThread } from '../affinity.js';
+import { pinCurrentThread } from './affinity.js';
 import {
   alert,
   errorText,
@@ -11,7 +11,7 @@ import {
   restClient,
   workerLogger,
   type RestAccess,
-} from '../worker-context.js';
+} from './worker-context.js';
 import type { LogLevel } from '../../log/logger.js';
 import { epochMicros } from '../../kraken/nonce.js';
 

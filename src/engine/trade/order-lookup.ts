@@ -4,8 +4,8 @@
  * ClosedOrders since the send, 2 units). "Not found" is only an observation: the caller decides
  * when it is final (after the order's deadline has passed, order-leg.ts). REST errors are thrown.
  */
-import type { KrakenRestClient } from '../kraken/rest.js';
-import type { OrderInfo } from '../kraken/order-parse.js';
+import type { KrakenRestClient } from '../../kraken/rest.js';
+import type { OrderInfo } from '../../kraken/order-parse.js';
 
 export interface OrderRef {
   readonly txid: string | undefined;

@@ -7,9 +7,9 @@
  */
 import type { PairInfo } from '../core/pair.js';
 import type { KrakenRestClient } from '../kraken/rest.js';
-import type { AlertEvent } from './messages.js';
-import type { SharedState } from './shared-state.js';
-import { errorText } from './worker-context.js';
+import type { AlertEvent } from '../engine/threads/messages.js';
+import type { SharedState } from '../engine/shared/shared-state.js';
+import { errorText } from '../engine/threads/worker-context.js';
 
 /** Public REST is cheap but not free (about 1 call/s per IP): once a minute is plenty for status. */
 export const PAIR_STATUS_INTERVAL_MS = 60_000;

@@ -9,11 +9,11 @@ import {
   FEED_CANCEL_ONLY,
   FEED_POST_ONLY,
   type SharedStateHandle,
-} from '../shared-state.js';
+} from '../shared/shared-state.js';
 import { Listener, type ListenerStrategy } from '../listener.js';
-import { pinCurrentThread } from '../affinity.js';
-import { alert, connectionBudget, onShutdownMessage, post, workerLogger } from '../worker-context.js';
-import { CTR_MALFORMED, CTR_RECONNECTS } from '../shared-counters.js';
+import { pinCurrentThread } from './affinity.js';
+import { alert, connectionBudget, onShutdownMessage, post, workerLogger } from './worker-context.js';
+import { CTR_MALFORMED, CTR_RECONNECTS } from '../shared/shared-counters.js';
 import { createPublicFeed } from '../../kraken/ws-v2/public-feed.js';
 import { TICKER_REJECT_NAMES } from '../../kraken/ws-v2/ticker-reject.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';

@@ -13,7 +13,7 @@
  * under `taskset -c <housekeeping cores>` to keep them off latency cores (docs/node-latency.md §4.4).
  * On a VM pinning can make blocking hand-offs slower (docs/node-latency.md §3): it stays a config choice.
  */
-export interface CorePlan {
+export interface CpuPlan {
   /** CPU per listener index, or null when that listener is not pinned. */
   readonly listeners: ReadonlyArray<number | null>;
   readonly trader: number | null;
@@ -22,10 +22,7 @@ export interface CorePlan {
   readonly summary: string;
 }
 
-export function planCores(
-  threads: { readonly listeners: number },
-  availableCpus: readonly number[],
-): CorePlan {
+export function planCpus(threads: { readonly listeners: number }, availableCpus: readonly number[]): CpuPlan {
   const n = Math.max(0, Math.floor(threads.listeners));
   const cpus = [...new Set(availableCpus.filter((c) => Number.isInteger(c) && c >= 0))].sort((a, b) => a - b);
   if (cpus.length < 2) {

@@ -9,9 +9,9 @@ import {
   OPPORTUNITY_FIELDS,
   readOpportunity,
   type Opportunity,
-} from '../core/opportunity.js';
-import type { PairInfo } from '../core/pair.js';
-import { isFresh } from '../core/guards.js';
+} from '../../core/opportunity.js';
+import type { PairInfo } from '../../core/pair.js';
+import { isFresh } from '../../core/guards.js';
 import {
   checkBeforeTrade,
   initialRisk,
@@ -23,9 +23,9 @@ import {
   type RiskLimits,
   type RiskState,
   type RiskStopReason,
-} from '../core/risk-limits.js';
-import type { JournalRisk } from '../journal/risk-from-journal.js';
-import type { SharedState } from './shared-state.js';
+} from '../../core/risk-limits.js';
+import type { JournalRisk } from '../../journal/risk-from-journal.js';
+import type { SharedState } from '../shared/shared-state.js';
 import {
   availableAfterSpend,
   BALANCE_FIELDS,
@@ -34,13 +34,13 @@ import {
   SPENT_EUR,
   SPENT_FIELDS,
   SPENT_USD,
-} from './shared-state.js';
-import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './seqlock.js';
-import { holdEventLoop } from './slot.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent, TradeOutcomeMessage } from './messages.js';
+} from '../shared/shared-state.js';
+import { SEQ_READ_CONTENDED, SEQ_READ_OK } from '../shared/seqlock.js';
+import { holdEventLoop } from '../shared/slot.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent, TradeOutcomeMessage } from '../threads/messages.js';
 import { runTrade, type TradeDeps, type TradeResult, type TradeSettings } from './trade-runner.js';
-import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { MetricsRecorder } from '../../metrics/recorder.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';

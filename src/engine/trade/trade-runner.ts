@@ -12,19 +12,19 @@ import {
   transition,
   type TradeEvent,
   type TradeState,
-} from '../core/trade-state.js';
-import { formatDecimal } from '../core/decimals.js';
-import { formatOrderPrice } from '../core/order-price.js';
-import { isFresh } from '../core/guards.js';
-import { pnlOfTrade, type Pnl } from '../core/pnl.js';
-import type { Opportunity } from '../core/opportunity.js';
-import type { PairInfo } from '../core/pair.js';
-import type { TradeResultStatus } from '../core/trade-outcome.js';
-import type { JournalWriter } from '../journal/journal-writer.js';
-import type { JournalKind } from '../journal/journal-record.js';
-import type { KrakenRestClient } from '../kraken/rest.js';
-import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
+} from '../../core/trade-state.js';
+import { formatDecimal } from '../../core/decimals.js';
+import { formatOrderPrice } from '../../core/order-price.js';
+import { isFresh } from '../../core/guards.js';
+import { pnlOfTrade, type Pnl } from '../../core/pnl.js';
+import type { Opportunity } from '../../core/opportunity.js';
+import type { PairInfo } from '../../core/pair.js';
+import type { TradeResultStatus } from '../../core/trade-outcome.js';
+import type { JournalWriter } from '../../journal/journal-writer.js';
+import type { JournalKind } from '../../journal/journal-record.js';
+import type { KrakenRestClient } from '../../kraken/rest.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent } from '../threads/messages.js';
 import type { GatewayOrder, OrderGateway } from './order-gateway.js';
 import {
   followOrder,
