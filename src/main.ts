@@ -453,7 +453,7 @@ async function main(): Promise<void> {
   for (const w of workers) w.start();
   const runStartedMs = Date.now();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
-  // socket, no gateway), as the original system did; a risk stop clears the flag in trade mode — also one the
+  // socket, no order entry), as the original system did; a risk stop clears the flag in trade mode — also one the
   // journal still holds from before this start.
   if (heldStop !== null) shared.riskStop(RISK_STOP_CODES[heldStop.reason]);
   else shared.setTradingEnabled(true);

@@ -113,7 +113,7 @@ function reportsOf(kind: string, v: unknown): unknown[] {
   return kind === 'v2.executions.report' ? [v] : ((v as { data: unknown[] }).data ?? []);
 }
 
-/** What the gateway reads from a report. */
+/** What the v2 order entry reads from a report. */
 const ESSENTIALS = [
   'execType',
   'orderId',

@@ -173,7 +173,7 @@ export class SystemRun {
       'listeners online, fees fetched and (trade mode) the private socket open',
     );
     if (trade) {
-      // v1: ownTrades + openOrders; v2: executions. The gateway reports ready only then.
+      // v1: ownTrades + openOrders; v2: executions. The order entry reports ready only then.
       const channels = this.wsApi === 'v1' ? 2 : 1;
       await this.waitFor(
         async () => (await this.wsStats()).private.subscriptions >= channels,

@@ -6,10 +6,10 @@ import { Trader } from '../trade/trader.js';
 import { TradePathWarmer } from '../trade/trade-warmup.js';
 import { recoverUnfinishedTrades } from '../trade/recover-trades.js';
 import { OrderTracker } from '../trade/order-tracker.js';
-import { OrderGatewayV1 } from '../trade/order-gateway-v1.js';
-import { OrderGatewayV2 } from '../trade/order-gateway-v2.js';
-import type { OrderGateway } from '../trade/order-gateway.js';
-import type { OrderGatewayOptions } from '../trade/order-gateway-session.js';
+import type { OrderEntry } from '../trade/order-entry.js';
+import { createOrderEntry } from '../../kraken/exec/create-order-entry.js';
+import { RestOrderLookup } from '../../kraken/exec/rest-order-lookup.js';
+import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-entry.js';
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from './affinity.js';
 import {
@@ -66,7 +66,7 @@ const shared = attachSharedState(data.shared);
 const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 
-let gateway: OrderGateway | null = null;
+let orderEntry: OrderEntry | null = null;
 let journal: JournalWriter | null = null;
 let deps: TradeDeps | null = null;
 let warmer: TradePathWarmer | null = null;
@@ -74,7 +74,7 @@ let journalRisk: JournalRisk | undefined;
 /** Aborted when main asks this worker to stop: ends waits that would outlast the stop grace. */
 const shutdown = new AbortController();
 
-function makeGateway(tracker: OrderTracker): OrderGateway {
+function makeOrderEntry(tracker: OrderTracker): OrderEntry {
   const rest = restClient(data.rest);
   const budget = connectionBudget(data.connectionBudget, log);
   // A token request is a connection to Kraken too: it takes from the same budget.
@@ -83,11 +83,11 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     return (await rest.getWebSocketsToken()).token;
   };
   const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
-  const options: OrderGatewayOptions = {
+  const options: KrakenOrderEntryOptions = {
     url: data.wsPrivateUrl,
     getToken,
     ackTimeoutMs: data.fillTimeoutMs,
-    tracker,
+    events: tracker,
     log,
     alert,
     onGap,
@@ -95,13 +95,13 @@ function makeGateway(tracker: OrderTracker): OrderGateway {
     onReconnected: (attempts, downtimeMs) =>
       post({ type: 'reconnect', socket: 'private', attempts, downtimeMs }),
   };
-  return data.wsApi === 'v2' ? new OrderGatewayV2(options) : new OrderGatewayV1(options);
+  return createOrderEntry(data.wsApi, options);
 }
 
 async function main(): Promise<void> {
   if (data.mode === 'trade') {
-    // The rehearsals build the real gateway's order frame (never sent) once it exists.
-    warmer = new TradePathWarmer(data.pairs, nowUs, (order) => gateway?.rehearse?.(order));
+    // The rehearsals build the real order entry's frame (never sent) once it exists.
+    warmer = new TradePathWarmer(data.pairs, nowUs, (order) => orderEntry?.rehearse?.(order));
     const warmed = await warmer.warmUp();
     log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
     const tracker = new OrderTracker();
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
     const recovered = await recoverUnfinishedTrades(data.journalDir, {
       journal: writer,
-      rest: restClient(data.rest),
+      orderLookup: new RestOrderLookup(restClient(data.rest)),
       log,
       alert,
       pairByWsname: (w) => byWsname.get(w),
@@ -152,12 +152,12 @@ async function main(): Promise<void> {
     if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
     // The limits continue from the journal (after recovery settled what a crash left open).
     journalRisk = riskFromJournal(readJournal(data.journalDir, { onWarning: () => undefined }), Date.now());
-    gateway = makeGateway(tracker);
-    gateway.start();
+    orderEntry = makeOrderEntry(tracker);
+    orderEntry.start();
     deps = {
-      gateway,
+      orderEntry,
       tracker,
-      rest: restClient(data.rest),
+      orderLookup: new RestOrderLookup(restClient(data.rest)),
       journal,
       log,
       alert,
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
   clearInterval(metricsTimer);
   flushMetrics();
   post({ type: 'trader-stats', counters: { ...trader.counters } });
-  gateway?.close();
+  orderEntry?.close();
   journal?.close();
   process.exit(0);
 }

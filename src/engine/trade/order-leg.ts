@@ -5,18 +5,22 @@
  * the stream (by the attempt's own userref, and late acks) and REST (by txid first, else by
  * userref) are watched together, and "not found" is final only once the order's `deadline` has
  * passed, after which Kraken's matching engine can no longer execute it. Every step is journaled.
- * The Kraken facts behind this, with their sources: docs/kraken-order-deadline.md.
+ * The Kraken facts behind this, with their sources: docs/kraken-order-deadline.md. It speaks to the
+ * venue only through the order-entry port (order-entry.ts).
  */
 import type { FillTotals } from '../../core/trade-state.js';
-import type { KrakenRestClient } from '../../kraken/rest.js';
-import type { OrderInfo } from '../../kraken/order-parse.js';
-import { OrderNotSentError } from '../../kraken/ws/order-errors.js';
 import type { JournalKind } from '../../journal/journal-record.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../threads/messages.js';
-import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
-import { lookupOrder } from './order-lookup.js';
-import { isFinalStatus, type OrderTracker, type TrackedFill } from './order-tracker.js';
+import type {
+  OrderAck,
+  OrderEntry,
+  OrderFill,
+  OrderLookup,
+  OrderReport,
+  OrderRequest,
+} from './order-entry.js';
+import { isFinalStatus, type OrderTracker } from './order-tracker.js';
 import { errorText } from '../threads/worker-context.js';
 
 export type Leg = 'buy' | 'sell';
@@ -28,16 +32,17 @@ export type LegResult =
   /** It never left the process. */
   | { kind: 'not-sent'; error: string }
   /** Kraken closed it (IOC/market orders always end so); `fills` one by one, `totals` Kraken's own. */
-  | { kind: 'done'; txid: string; closed: boolean; fills: readonly TrackedFill[]; totals: FillTotals }
+  | { kind: 'done'; txid: string; closed: boolean; fills: readonly OrderFill[]; totals: FillTotals }
   /** Kraken never executed it: not found once its deadline had passed. */
   | { kind: 'never-executed' }
   /** Still unsettled when the trader had to stop (shutdown): the restart recovery settles it. */
   | { kind: 'in-doubt'; txid: string | undefined; reason: string };
 
 export interface LegDeps {
-  gateway: OrderGateway;
+  orderEntry: OrderEntry;
   tracker: OrderTracker;
-  rest: KrakenRestClient | null;
+  /** Null when there is no way to ask the venue (tests, the warm-up): the stream alone settles. */
+  orderLookup: OrderLookup | null;
   /** Journals a record of this trade (durable = fdatasync before returning). */
   journal: (kind: JournalKind, fields: Record<string, unknown>, durable?: boolean) => void;
   log: Logger;
@@ -81,17 +86,17 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const WAIT_SLICE_MS = 250;
 
 export interface SentOrder {
-  order: GatewayOrder;
+  order: OrderRequest;
   /** The ack promise of the send (addOrder called by the caller, so the send path stays its own). */
-  ack: Promise<GatewayAck>;
+  ack: Promise<OrderAck>;
   sentUs: number;
   /** Fields journaled with the sent record besides the order's own. */
   extra?: Record<string, unknown>;
 }
 
-/** Sends `order` (the gateway's addOrder), without awaiting anything. */
-export function sendOrder(gateway: OrderGateway, order: GatewayOrder, nowUs: () => number): SentOrder {
-  const ack = gateway.addOrder(order);
+/** Sends `order` (the order entry's addOrder), without awaiting anything. */
+export function sendOrder(entry: OrderEntry, order: OrderRequest, nowUs: () => number): SentOrder {
+  const ack = entry.addOrder(order);
   return { order, ack, sentUs: nowUs() };
 }
 
@@ -112,21 +117,22 @@ export async function followOrder(leg: Leg, sent: SentOrder, d: LegDeps, t: LegT
     sentUs: sent.sentUs,
     ...sent.extra,
   });
-  let answer: GatewayAck | { notSent: string } | { unknown: string };
+  let answer: OrderAck;
   try {
     answer = await sent.ack;
   } catch (err) {
-    answer = err instanceof OrderNotSentError ? { notSent: err.message } : { unknown: errorText(err) };
+    // The port answers with values; an adapter that throws anyway leaves the order in doubt.
+    answer = { status: 'unknown', reason: errorText(err) };
   }
-  if ('notSent' in answer) {
-    d.journal(k.refused, { leg, reason: `not sent: ${answer.notSent}`, ...sent.extra });
-    return { kind: 'not-sent', error: answer.notSent };
+  if (answer.status === 'not-sent') {
+    d.journal(k.refused, { leg, reason: `not sent: ${answer.reason}`, ...sent.extra });
+    return { kind: 'not-sent', error: answer.reason };
   }
-  if ('status' in answer && answer.status === 'error') {
+  if (answer.status === 'error') {
     d.journal(k.refused, { leg, reason: answer.errorMessage, ...sent.extra });
     return { kind: 'rejected', error: answer.errorMessage };
   }
-  if ('status' in answer) {
+  if (answer.status === 'ok') {
     const txid = answer.txid;
     d.journal(k.ack, { leg, txid, userref: order.userref }, false);
     const closed = await d.tracker.waitFinal(txid, t.closeWaitMs, t.fillGraceMs);
@@ -142,7 +148,7 @@ export async function followOrder(leg: Leg, sent: SentOrder, d: LegDeps, t: LegT
     });
     return settle(leg, sent, txid, d, t);
   }
-  d.journal('unknown', { leg, userref: order.userref, reason: answer.unknown });
+  d.journal('unknown', { leg, userref: order.userref, reason: answer.reason });
   return settle(leg, sent, undefined, d, t);
 }
 
@@ -180,14 +186,13 @@ async function settle(
     }
     if (txid !== undefined && d.tracker.isSettled(txid))
       return done(leg, txid, order.pair.wsname, d, undefined, 'stream');
-    if (d.rest !== null && nowMs() >= nextRestMs) {
+    if (d.orderLookup !== null && nowMs() >= nextRestMs) {
       try {
-        const info = await lookupOrder(d.rest, { ...ref, txid }, d.stopSignal);
+        const info = await d.orderLookup.find({ ...ref, txid }, d.stopSignal);
         restFailures = 0;
         if (info !== undefined) {
           txid = info.txid;
-          if (isFinalStatus(info.status === 'pending' ? undefined : info.status))
-            return done(leg, info.txid, order.pair.wsname, d, info, 'rest');
+          if (isFinalStatus(info.status)) return done(leg, info.txid, order.pair.wsname, d, info, 'rest');
           nextRestMs = nowMs() + OPEN_RECHECK_MS;
         } else if (nowMs() >= finalAfterMs && txid === undefined) {
           d.journal('reconciled', { leg, status: 'never-executed', userref: order.userref });
@@ -208,7 +213,7 @@ async function settle(
       }
     }
     const now = nowMs();
-    if (d.stopping() && (d.rest === null || now >= finalAfterMs + SHUTDOWN_GRACE_MS)) {
+    if (d.stopping() && (d.orderLookup === null || now >= finalAfterMs + SHUTDOWN_GRACE_MS)) {
       const reason = `shutting down with the order in doubt${lastError ? ` (${lastError})` : ''}`;
       d.journal('unknown', { leg, txid, userref: order.userref, deadlineMs: order.deadlineMs, reason });
       return { kind: 'in-doubt', txid, reason };
@@ -234,7 +239,7 @@ function done(
   txid: string,
   pair: string,
   d: LegDeps,
-  rest: OrderInfo | undefined,
+  rest: OrderReport | undefined,
   source?: 'stream' | 'rest',
 ): LegResult {
   const o = d.tracker.get(txid);

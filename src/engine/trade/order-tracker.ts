@@ -1,40 +1,24 @@
 /**
- * Follows our orders on the private stream: every fill (ownTrades / executions trades) and every
- * status change (openOrders / executions) by order id, whatever arrives first — fills can precede
- * the ack, and the closing status can precede the last fill. Each order attempt carries its own
- * userref, so an order whose ack never came is still recognised when the stream names it, and a
- * late ack (after the trader stopped waiting for it) is kept here instead of being dropped: the
- * trader's leg routine (order-leg.ts) reads all of it while an order's outcome is in doubt.
+ * Follows our orders on the private stream: every fill and every status change by order id,
+ * whatever arrives first — fills can precede the ack, and the closing status can precede the last
+ * fill. Each order attempt carries its own userref, so an order whose ack never came is still
+ * recognised when the stream names it, and a late ack (after the trader stopped waiting for it) is
+ * kept here instead of being dropped: the trader's leg routine (order-leg.ts) reads all of it while
+ * an order's outcome is in doubt. The order-entry adapter feeds it through OrderEvents.
  */
-import type { FeeAmount } from '../../kraken/fee-assets.js';
-
-export type TrackedStatus = 'pending' | 'open' | 'closed' | 'canceled' | 'expired';
-export type { FeeAmount };
-
-export interface TrackedFill {
-  tradeId: string;
-  volume: number;
-  price: number;
-  cost: number;
-  /**
-   * The fee's value in the fill's quote currency (base-asset fees at the fill price; fees in other
-   * assets are not in it). What the trade path has always read.
-   */
-  fee: number;
-  /** The fee as Kraken charged it, per asset (src/kraken/fee-assets.ts). The gateways always set it. */
-  fees?: readonly FeeAmount[];
-}
+import type { FeeAmount } from '../../core/trade-types.js';
+import type { OrderEvents, OrderFill, OrderStatus, OrderUpdate } from './order-entry.js';
 
 export interface TrackedOrder {
   readonly txid: string;
-  readonly fills: TrackedFill[];
-  status: TrackedStatus | undefined;
-  /** Kraken's cumulative figures from openOrders (vol_exec, cost, fee), when it sent them. */
+  readonly fills: OrderFill[];
+  status: OrderStatus | undefined;
+  /** The venue's cumulative figures (vol_exec, cost, fee), when it sent them. */
   volExec: number | undefined;
   cost: number | undefined;
-  /** Quote value of the cumulative fee (see TrackedFill.fee). */
+  /** Quote value of the cumulative fee (see OrderFill.fee). */
   fee: number | undefined;
-  /** Kraken's cumulative fee per asset, when it sent one. */
+  /** The cumulative fee per asset, when the venue sent one. */
   fees: readonly FeeAmount[] | undefined;
   reason: string | undefined;
 }
@@ -44,11 +28,11 @@ export type UserrefNews =
   /** `via`: the order stream named it (pending/new report, a fill) or its ack came late. */
   { kind: 'placed'; txid: string; via: 'stream' | 'late-ack' } | { kind: 'rejected'; error: string };
 
-const FINAL: ReadonlySet<TrackedStatus> = new Set(['closed', 'canceled', 'expired']);
+const FINAL: ReadonlySet<OrderStatus> = new Set(['closed', 'canceled', 'expired']);
 /** Orders remembered at most; the oldest are forgotten first (the trader handles one at a time). */
 const MAX_TRACKED = 512;
 
-export function isFinalStatus(status: TrackedStatus | undefined): boolean {
+export function isFinalStatus(status: OrderStatus | undefined): boolean {
   return status !== undefined && FINAL.has(status);
 }
 
@@ -59,7 +43,7 @@ function remember<K, V>(m: Map<K, V>, k: K, v: V, max: number): void {
   if (m.size > max) m.delete(m.keys().next().value as K);
 }
 
-export class OrderTracker {
+export class OrderTracker implements OrderEvents {
   private readonly orders = new Map<string, TrackedOrder>();
   private readonly byUserref = new Map<number, UserrefNews>();
   private readonly waiters = new Map<string, Array<() => void>>();
@@ -108,7 +92,7 @@ export class OrderTracker {
   }
 
   /** A live fill (never a snapshot trade: those happened before we started). Duplicates are ignored. */
-  addFill(txid: string, fill: TrackedFill, userref?: number): void {
+  addFill(txid: string, fill: OrderFill, userref?: number): void {
     this.notePlaced(userref, txid);
     const o = this.entry(txid);
     if (o.fills.some((f) => f.tradeId === fill.tradeId)) return;
@@ -116,18 +100,7 @@ export class OrderTracker {
     this.wake(txid);
   }
 
-  updateOrder(
-    txid: string,
-    update: {
-      status?: TrackedStatus;
-      volExec?: number;
-      cost?: number;
-      fee?: number;
-      fees?: readonly FeeAmount[];
-      reason?: string;
-      userref?: number;
-    },
-  ): void {
+  updateOrder(txid: string, update: OrderUpdate): void {
     this.notePlaced(update.userref, txid);
     const o = this.entry(txid);
     if (update.status !== undefined && !isFinalStatus(o.status)) o.status = update.status;

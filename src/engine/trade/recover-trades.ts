@@ -9,8 +9,7 @@
  */
 import type { PairInfo } from '../../core/pair.js';
 import type { TradeOutcome, TradeOutcomeStatus } from '../../core/trade-outcome.js';
-import type { KrakenRestClient } from '../../kraken/rest.js';
-import type { OrderInfo } from '../../kraken/order-parse.js';
+import type { OrderLookup, OrderReport } from './order-entry.js';
 import type { JournalWriter } from '../../journal/journal-writer.js';
 import { readJournal } from '../../journal/journal-reader.js';
 import { findUnfinishedTrades, type UnfinishedTrade } from '../../journal/unfinished-trades.js';
@@ -20,9 +19,6 @@ import { errorText } from '../threads/worker-context.js';
 
 /** Below this a leftover is float noise, not inventory. */
 const VOLUME_EPSILON = 1e-9;
-/** ClosedOrders pages of 50: at most this many pages are read. */
-const MAX_CLOSED_PAGES = 20;
-const CLOSED_PAGE = 50;
 const LOOKBACK_SEC = 5;
 
 export interface RecoveryResult {
@@ -36,7 +32,8 @@ export interface RecoveryResult {
 
 export interface RecoveryDeps {
   journal: Pick<JournalWriter, 'append'>;
-  rest: KrakenRestClient;
+  /** The venue's orders (Kraken: OpenOrders and ClosedOrders over REST). */
+  orderLookup: OrderLookup;
   log: Logger;
   alert: (a: AlertEvent) => void;
   /** Pairs by v1 wsname: the sell pair's minimums tell dust from stranded coins. */
@@ -47,25 +44,13 @@ export interface RecoveryDeps {
   deadlineMarginMs: number;
 }
 
-/** Every order Kraken lists since `startSec`: open ones, then closed ones page by page. */
-async function ordersSince(rest: KrakenRestClient, startSec: number): Promise<OrderInfo[]> {
-  const all = new Map<string, OrderInfo>();
-  for (const o of Object.values(await rest.openOrders())) all.set(o.txid, o);
-  for (let page = 0; page < MAX_CLOSED_PAGES; page++) {
-    const r = await rest.closedOrders({ start: startSec, ofs: page * CLOSED_PAGE });
-    for (const o of Object.values(r.orders)) all.set(o.txid, o);
-    if ((page + 1) * CLOSED_PAGE >= r.count) break;
-  }
-  return [...all.values()];
-}
-
 /** The orders of one trade: each attempt's by txid, else by its userref and side. */
-function ordersOf(t: UnfinishedTrade, orders: readonly OrderInfo[]): OrderInfo[] {
-  const mine = new Map<string, OrderInfo>();
+function ordersOf(t: UnfinishedTrade, orders: readonly OrderReport[]): OrderReport[] {
+  const mine = new Map<string, OrderReport>();
   for (const a of t.attempts) {
     for (const o of orders) {
       const byTxid = a.txid !== undefined && o.txid === a.txid;
-      const byRef = o.userref === a.userref && o.type === a.leg;
+      const byRef = o.userref === a.userref && o.side === a.leg;
       if (byTxid || byRef) mine.set(o.txid, o);
     }
   }
@@ -94,10 +79,10 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
     });
     await d.sleep(waitMs);
   }
-  let orders: OrderInfo[];
+  let orders: OrderReport[];
   try {
     const startSec = Math.floor(Math.min(...unfinished.map((t) => t.startedUs / 1e6))) - LOOKBACK_SEC;
-    orders = await ordersSince(d.rest, startSec);
+    orders = await d.orderLookup.since(startSec);
   } catch (err) {
     result.failed = unfinished.length;
     d.log.error('could not reconcile interrupted trades', {
@@ -131,7 +116,7 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
 }
 
 /** Journals what Kraken says of one trade's orders and its new outcome. */
-function settleTrade(t: UnfinishedTrade, mine: readonly OrderInfo[], d: RecoveryDeps): TradeOutcome {
+function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: RecoveryDeps): TradeOutcome {
   let bought = 0;
   let sold = 0;
   let spent = 0;
@@ -142,8 +127,8 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderInfo[], d: Recovery
       // Kraken's totals are the truth; the journal gets what it lacks, pro rata.
       const share = missing / o.volumeExecuted;
       const cost = o.cost * share;
-      d.journal.append(o.type === 'buy' ? 'fill' : 'sell-fill', t.tradeId, {
-        pair: o.type === 'buy' ? t.buyPair : t.sellPair,
+      d.journal.append(o.side === 'buy' ? 'fill' : 'sell-fill', t.tradeId, {
+        pair: o.side === 'buy' ? t.buyPair : t.sellPair,
         price: cost / missing,
         volume: missing,
         cost,
@@ -153,7 +138,7 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderInfo[], d: Recovery
         source: 'restart-recovery',
       });
     }
-    if (o.type === 'buy') {
+    if (o.side === 'buy') {
       bought += o.volumeExecuted;
       spent += o.cost + o.fee;
     } else {

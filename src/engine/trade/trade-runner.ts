@@ -22,10 +22,9 @@ import type { PairInfo } from '../../core/pair.js';
 import type { TradeResultStatus } from '../../core/trade-outcome.js';
 import type { JournalWriter } from '../../journal/journal-writer.js';
 import type { JournalKind } from '../../journal/journal-record.js';
-import type { KrakenRestClient } from '../../kraken/rest.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../threads/messages.js';
-import type { GatewayOrder, OrderGateway } from './order-gateway.js';
+import type { OrderEntry, OrderFill, OrderLookup, OrderRequest } from './order-entry.js';
 import {
   followOrder,
   sendOrder,
@@ -34,7 +33,7 @@ import {
   type LegResult,
   type LegTiming,
 } from './order-leg.js';
-import type { OrderTracker, TrackedFill } from './order-tracker.js';
+import type { OrderTracker } from './order-tracker.js';
 
 export interface TradeSettings {
   fillTimeoutMs: number;
@@ -65,9 +64,10 @@ export interface TradeResult {
 }
 
 export interface TradeDeps {
-  gateway: OrderGateway;
+  orderEntry: OrderEntry;
   tracker: OrderTracker;
-  rest: KrakenRestClient | null;
+  /** How an order in doubt is looked up at the venue; null: the stream alone settles it. */
+  orderLookup: OrderLookup | null;
   journal: Pick<JournalWriter, 'append'>;
   log: Logger;
   alert: (a: AlertEvent) => void;
@@ -132,9 +132,9 @@ export async function runTrade(
     d.journal.append(kind, tradeId, fields, { durable });
   };
   const legDeps: LegDeps = {
-    gateway: d.gateway,
+    orderEntry: d.orderEntry,
     tracker: d.tracker,
-    rest: d.rest,
+    orderLookup: d.orderLookup,
     journal,
     log: d.log,
     alert: d.alert,
@@ -148,7 +148,7 @@ export async function runTrade(
     fillGraceMs: FILL_GRACE_MS,
     deadlineMarginMs: s.deadlineMarginMs ?? DEADLINE_MARGIN_MS,
   });
-  const order = (leg: Leg, volume: string, price?: string): GatewayOrder => ({
+  const order = (leg: Leg, volume: string, price?: string): OrderRequest => ({
     side: leg,
     ordertype: leg === 'buy' ? 'limit' : 'market',
     pair: leg === 'buy' ? buy : sell,
@@ -195,7 +195,7 @@ export async function runTrade(
     false,
   );
   apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
-  const sentBuy = sendOrder(d.gateway, buyOrder, d.nowUs);
+  const sentBuy = sendOrder(d.orderEntry, buyOrder, d.nowUs);
   const decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
   s.onBuySent?.();
   applyLeg('buy', await followOrder('buy', sentBuy, legDeps, timing(s.fillTimeoutMs)));
@@ -203,12 +203,12 @@ export async function runTrade(
   // Sell everything sellable that was bought, at market on the other pair.
   while (st.phase === 'filled' || st.phase === 'partially-filled' || st.phase === 'sell-retry') {
     if (st.phase === 'sell-retry') await d.sleep(SELL_RETRY_BASE_MS * 2 ** (st.sellAttempts - 1));
-    for (let waited = 0; !d.gateway.isReady() && waited < SELL_READY_WAIT_MS; waited += READY_POLL_MS) {
+    for (let waited = 0; !d.orderEntry.isReady() && waited < SELL_READY_WAIT_MS; waited += READY_POLL_MS) {
       await d.sleep(READY_POLL_MS);
     }
     const sellVolume = nextSellVolume(st);
     apply({ type: 'sell-sent', volume: sellVolume });
-    const sent = sendOrder(d.gateway, order('sell', formatDecimal(sellVolume, sell.lotDecimals)), d.nowUs);
+    const sent = sendOrder(d.orderEntry, order('sell', formatDecimal(sellVolume, sell.lotDecimals)), d.nowUs);
     sent.extra = { attempt: st.sellAttempts };
     applyLeg('sell', await followOrder('sell', sent, legDeps, timing(SELL_TIMEOUT_MS)));
   }
@@ -342,7 +342,7 @@ export async function runTrade(
  * The part of a fill's fee paid in money (the quote currency). A fee taken in the coin is not money
  * spent: it is coins not received (the buy's feeInBase), valued by the sale that does not happen.
  */
-function quoteFee(f: TrackedFill, pair: PairInfo): number {
+function quoteFee(f: OrderFill, pair: PairInfo): number {
   if (f.fees === undefined) return f.fee;
   let q = 0;
   for (const x of f.fees) if (x.asset === pair.quote) q += x.qty;

@@ -1,6 +1,6 @@
 /**
  * Warms the trade path before the first real opportunity: runs whole trades against an in-memory
- * gateway and journal so V8 has compiled runTrade, the state machine, formatting and journaling
+ * order entry and journal so V8 has compiled runTrade, the state machine, formatting and journaling
  * before money depends on them (measured on the demo: the first real trade's decision-to-send was
  * ~10 ms cold against ~1 ms for the next ones), and rehearses the path up to the order's frame
  * between opportunities. Nothing here touches a socket or a file.
@@ -15,30 +15,30 @@ import type { PairInfo } from '../../core/pair.js';
 import type { JournalRecord } from '../../journal/journal-record.js';
 import type { JournalWriter } from '../../journal/journal-writer.js';
 import type { Logger } from '../../log/logger.js';
-import type { GatewayAck, GatewayOrder, OrderGateway } from './order-gateway.js';
+import type { OrderAck, OrderEntry, OrderRequest } from './order-entry.js';
 import { OrderTracker } from './order-tracker.js';
 import { runTrade, type TradeDeps, type TradeSettings } from './trade-runner.js';
 
 /** Whole trades run at start-up before the first real opportunity. */
 const WARMUP_TRADES = 200;
 
-/** What the loopback gateway answers a buy with: fills (start-up warm-up) or a refusal (rehearsal). */
+/** What the loopback order entry answers a buy with: fills (start-up warm-up) or a refusal (rehearsal). */
 type LoopbackAnswer = 'fill' | 'refuse';
 
-class LoopbackGateway implements OrderGateway {
+class LoopbackOrderEntry implements OrderEntry {
   private n = 0;
   answer: LoopbackAnswer = 'fill';
   constructor(
     private readonly tracker: OrderTracker,
-    /** The real gateway's frame builder: run, never sent. */
-    private readonly buildFrame: ((order: GatewayOrder) => void) | undefined,
+    /** The real order entry's frame builder: run, never sent. */
+    private readonly buildFrame: ((order: OrderRequest) => void) | undefined,
   ) {}
   isReady(): boolean {
     return true;
   }
   start(): void {}
   close(): void {}
-  addOrder(order: GatewayOrder): Promise<GatewayAck> {
+  addOrder(order: OrderRequest): Promise<OrderAck> {
     this.buildFrame?.(order);
     if (this.answer === 'refuse')
       return Promise.resolve({ status: 'error', errorMessage: REHEARSAL_REFUSAL });
@@ -70,15 +70,15 @@ const REHEARSAL_REFUSAL = 'EWarmup:rehearsal only';
 const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
 /**
- * Runs the real runTrade against an in-memory gateway, tracker and journal: whole trades at
+ * Runs the real runTrade against an in-memory order entry, tracker and journal: whole trades at
  * start-up (warmUp), and between opportunities a rehearsal (rehearse): a trade whose buy frame is
- * built by the real gateway's builder and then refused, so the code from the decision to the
+ * built by the real order entry's builder and then refused, so the code from the decision to the
  * socket write stays compiled and in the CPU's caches. Measured on the 2-vCPU VM: code that last
  * ran 20 ms ago takes 3–6× as long as the same code run every millisecond (bench/README.md).
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
-  private readonly gateway: LoopbackGateway;
+  private readonly orderEntry: LoopbackOrderEntry;
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly template: Opportunity;
   private seq = 0;
@@ -95,9 +95,9 @@ export class TradePathWarmer {
   constructor(
     private readonly pairs: readonly PairInfo[],
     private readonly nowUs: () => number,
-    buildFrame?: (order: GatewayOrder) => void,
+    buildFrame?: (order: OrderRequest) => void,
   ) {
-    this.gateway = new LoopbackGateway(this.tracker, buildFrame);
+    this.orderEntry = new LoopbackOrderEntry(this.tracker, buildFrame);
     this.template = readOpportunity(this.buf);
     let recordSeq = 0;
     this.journal = {
@@ -108,9 +108,9 @@ export class TradePathWarmer {
       },
     };
     this.deps = {
-      gateway: this.gateway,
+      orderEntry: this.orderEntry,
       tracker: this.tracker,
-      rest: null,
+      orderLookup: null,
       journal: this.journal,
       log: silent,
       alert: () => undefined,
@@ -121,7 +121,7 @@ export class TradePathWarmer {
 
   /** Whole trades (buy filled, sold); returns how many ended sold. */
   async warmUp(trades = WARMUP_TRADES): Promise<number> {
-    this.gateway.answer = 'fill';
+    this.orderEntry.answer = 'fill';
     let done = 0;
     for (let i = 0; i < trades; i++) if ((await this.run()) === 'sold') done++;
     return done;
@@ -129,7 +129,7 @@ export class TradePathWarmer {
 
   /** One trade up to its buy's frame, which is built and refused. Resolves when it has ended. */
   async rehearse(): Promise<void> {
-    this.gateway.answer = 'refuse';
+    this.orderEntry.answer = 'refuse';
     await this.run();
   }
 

@@ -173,7 +173,7 @@ export class Trader {
 
   /**
    * Runs the pre-send checks on a scratch opportunity and one rehearsed trade (TradePathWarmer:
-   * in-memory gateway and journal, the real frame builder, nothing sent or written). Never while a
+   * in-memory order entry and journal, the real frame builder, nothing sent or written). Never while a
    * real trade is handled; a failure is logged once and never stops the trader.
    */
   private rehearse(): void {
@@ -224,7 +224,7 @@ export class Trader {
         return;
       }
       const deps = this.o.deps;
-      if (deps === null || !deps.gateway.isReady()) {
+      if (deps === null || !deps.orderEntry.isReady()) {
         this.counters.privateNotReady++;
         return;
       }

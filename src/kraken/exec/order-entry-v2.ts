@@ -1,32 +1,31 @@
 /**
- * OrderGateway over Kraken's private WebSocket v2 (add_order, executions). Mirrors
- * order-gateway-v1.ts: `trade` reports become tracker fills, order status changes become tracker
- * updates (v2 status → the tracker's v1-style status), gaps and closes trigger reconciliation.
+ * The engine's order entry over Kraken's private WebSocket v2 (add_order, executions). Mirrors
+ * order-entry-v1.ts: `trade` reports become fills, order status changes become order updates
+ * (v2 status → the engine's OrderStatus), gaps and closes trigger reconciliation.
  */
-import { KrakenPrivateV2, type AddOrderV2Result } from '../../kraken/ws-v2/private-v2.js';
-import type { AddOrderV2Params } from '../../kraken/ws-v2/messages-v2.js';
-import type { ExecutionReport } from '../../kraken/ws-v2/executions-parse.js';
-import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
+import type { FeeAmount } from '../../core/trade-types.js';
+import type { OrderEvents, OrderRequest, OrderStatus } from '../../engine/trade/order-entry.js';
+import { KrakenPrivateV2, type AddOrderV2Result } from '../ws-v2/private-v2.js';
+import type { AddOrderV2Params } from '../ws-v2/messages-v2.js';
+import type { ExecutionReport } from '../ws-v2/executions-parse.js';
 import {
+  deadlineText,
   reportGap,
-  SessionGateway,
+  SessionOrderEntry,
   sessionHandlers,
-  type OrderGatewayOptions,
-} from './order-gateway-session.js';
-import type { OrderTracker, TrackedStatus } from './order-tracker.js';
+  type KrakenAck,
+  type KrakenOrderEntryOptions,
+} from './session-order-entry.js';
 import {
   addFees,
   normaliseFeeAsset,
   pairAssetsOf,
   quoteValueOfFees,
-  type FeeAmount,
   type PairAssets,
-} from '../../kraken/fee-assets.js';
+} from '../fee-assets.js';
 
-export type GatewayV2Options = OrderGatewayOptions;
-
-/** v2 order_status → tracker status (v1 vocabulary). */
-const STATUS_MAP: Readonly<Record<string, TrackedStatus>> = {
+/** v2 order_status → the engine's OrderStatus (v1's vocabulary). */
+const STATUS_MAP: Readonly<Record<string, OrderStatus>> = {
   pending_new: 'pending',
   new: 'open',
   partially_filled: 'open',
@@ -35,7 +34,7 @@ const STATUS_MAP: Readonly<Record<string, TrackedStatus>> = {
   expired: 'expired',
 };
 /** When a report has no order_status, some exec_types still say where the order stands. */
-const EXEC_TYPE_STATUS: Readonly<Record<string, TrackedStatus>> = {
+const EXEC_TYPE_STATUS: Readonly<Record<string, OrderStatus>> = {
   pending_new: 'pending',
   new: 'open',
   filled: 'closed',
@@ -51,18 +50,22 @@ interface OrderFees {
   fees: FeeAmount[];
 }
 
-/** The tracker status a report implies, or undefined. Exported for tests. */
-export function trackedStatusOf(r: ExecutionReport): TrackedStatus | undefined {
+/** The order status a report implies, or undefined. Exported for tests. */
+export function trackedStatusOf(r: ExecutionReport): OrderStatus | undefined {
   if (r.orderStatus !== undefined) return STATUS_MAP[r.orderStatus];
   return EXEC_TYPE_STATUS[r.execType];
 }
 
-export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2Result, KrakenPrivateV2> {
+export class KrakenOrderEntryV2 extends SessionOrderEntry<
+  AddOrderV2Params,
+  AddOrderV2Result,
+  KrakenPrivateV2
+> {
   protected readonly client: KrakenPrivateV2;
   /** Trade fees per order id and asset: v2 reports carry per-execution fees, no cumulative fee. */
   private readonly orderFees = new Map<string, OrderFees>();
 
-  constructor(o: GatewayV2Options) {
+  constructor(o: KrakenOrderEntryOptions) {
     super(o);
     this.client = new KrakenPrivateV2(
       {
@@ -75,7 +78,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
       {
         ...sessionHandlers(o, () => this.closing),
         onLateAck: (ack) => this.onLateAck(ack),
-        onExecution: (r, snapshot) => this.onExecution(o.tracker, r, snapshot),
+        onExecution: (r, snapshot) => this.onExecution(o.events, r, snapshot),
         onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
         onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),
         onChannelStatus: (subscribed, errorMessage) => {
@@ -96,7 +99,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
     return this.client.addOrder(params);
   }
 
-  protected toAck(r: AddOrderV2Result): GatewayAck & { reqId: number } {
+  protected toAck(r: AddOrderV2Result): KrakenAck & { reqId: number } {
     return r.status === 'ok'
       ? { status: 'ok', txid: r.orderId, reqId: r.reqId }
       : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqId };
@@ -106,7 +109,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
     return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
-  private onExecution(tracker: OrderTracker, r: ExecutionReport, snapshot: boolean): void {
+  private onExecution(events: OrderEvents, r: ExecutionReport, snapshot: boolean): void {
     const known = this.orderFees.get(r.orderId);
     const pair = r.symbol !== undefined ? pairAssetsOf(r.symbol) : known?.pair;
     let total = known;
@@ -116,7 +119,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
         pair === undefined ? r.fees : r.fees.map((f) => ({ ...f, asset: normaliseFeeAsset(f.asset, pair) }));
       total = { pair, fees: addFees(known?.fees ?? [], fees) };
       this.remember(r.orderId, total);
-      tracker.addFill(
+      events.addFill(
         r.orderId,
         {
           tradeId: String(r.tradeId ?? r.execId),
@@ -135,11 +138,11 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
     // The open-orders snapshot describes live orders; a final one there is old news (as v1).
     if (snapshot && status !== undefined && status !== 'open' && status !== 'pending') return;
     if (status === undefined && r.cumQty === undefined && r.reason === undefined) {
-      tracker.notePlaced(r.orderUserref, r.orderId);
+      events.notePlaced(r.orderUserref, r.orderId);
       return;
     }
     const avg = r.avgPrice ?? (r.cumCost ?? NaN) / (r.cumQty ?? NaN);
-    tracker.updateOrder(r.orderId, {
+    events.updateOrder(r.orderId, {
       userref: r.orderUserref,
       status,
       volExec: r.cumQty,
@@ -159,7 +162,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
     }
   }
 
-  protected toParams(order: GatewayOrder): AddOrderV2Params {
+  protected toParams(order: OrderRequest): AddOrderV2Params {
     return {
       order_type: order.ordertype,
       side: order.side,
@@ -167,7 +170,7 @@ export class OrderGatewayV2 extends SessionGateway<AddOrderV2Params, AddOrderV2R
       order_qty: order.volume,
       limit_price: order.price,
       time_in_force: order.timeinforce === 'IOC' ? 'ioc' : undefined,
-      // Fee in quote on both legs, stated (see order-gateway-v1.ts).
+      // Fee in quote on both legs, stated (see order-entry-v1.ts).
       fee_preference: 'quote',
       order_userref: order.userref,
       deadline: deadlineText(order.deadlineMs),

@@ -1,17 +1,17 @@
-/** OrderGateway over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
-import { KrakenPrivateV1, type AddOrderResult } from '../../kraken/ws/private-v1.js';
-import type { AddOrderParams } from '../../kraken/ws/messages-v1.js';
-import { deadlineText, type GatewayAck, type GatewayOrder } from './order-gateway.js';
+/** The engine's order entry over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
+import type { FeeAmount } from '../../core/trade-types.js';
+import type { OrderRequest, OrderStatus } from '../../engine/trade/order-entry.js';
+import { KrakenPrivateV1, type AddOrderResult } from '../ws/private-v1.js';
+import type { AddOrderParams } from '../ws/messages-v1.js';
 import {
+  deadlineText,
   reportGap,
-  SessionGateway,
+  SessionOrderEntry,
   sessionHandlers,
-  type OrderGatewayOptions,
-} from './order-gateway-session.js';
-import type { TrackedStatus } from './order-tracker.js';
-import { pairAssetsOf, quoteValueOfFees, type FeeAmount, type PairAssets } from '../../kraken/fee-assets.js';
-
-export type GatewayV1Options = OrderGatewayOptions;
+  type KrakenAck,
+  type KrakenOrderEntryOptions,
+} from './session-order-entry.js';
+import { pairAssetsOf, quoteValueOfFees, type PairAssets } from '../fee-assets.js';
 
 /** v1 order flag: the fee is charged in the quote currency. */
 export const FEE_IN_QUOTE = 'fciq';
@@ -26,10 +26,10 @@ export function v1Fees(qty: number, oflags: string | undefined, pair: PairAssets
   return [{ asset: inBase ? pair.base : pair.quote, qty }];
 }
 
-export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResult, KrakenPrivateV1> {
+export class KrakenOrderEntryV1 extends SessionOrderEntry<AddOrderParams, AddOrderResult, KrakenPrivateV1> {
   protected readonly client: KrakenPrivateV1;
 
-  constructor(o: GatewayV1Options) {
+  constructor(o: KrakenOrderEntryOptions) {
     super(o);
     this.client = new KrakenPrivateV1(
       {
@@ -46,7 +46,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
           if (snapshot) return;
           const pair = pairAssetsOf(t.pair);
           const fees = v1Fees(t.fee, this.client.openOrders.get(t.ordertxid)?.oflags, pair);
-          o.tracker.addFill(
+          o.events.addFill(
             t.ordertxid,
             {
               tradeId: t.tradeId,
@@ -67,8 +67,8 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
           const fees =
             order.fee === undefined || pair === undefined ? undefined : v1Fees(order.fee, order.oflags, pair);
           const avg = order.avg_price ?? (order.cost ?? NaN) / (order.vol_exec ?? NaN);
-          o.tracker.updateOrder(order.orderId, {
-            status: order.status as TrackedStatus | undefined,
+          o.events.updateOrder(order.orderId, {
+            status: order.status as OrderStatus | undefined,
             volExec: order.vol_exec,
             cost: order.cost,
             // Without its pair the fee's asset is unknown: it is then taken as quote (fciq sent).
@@ -93,7 +93,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
     return this.client.addOrder(params);
   }
 
-  protected toAck(r: AddOrderResult): GatewayAck & { reqId: number } {
+  protected toAck(r: AddOrderResult): KrakenAck & { reqId: number } {
     return r.status === 'ok'
       ? { status: 'ok', txid: r.txid, reqId: r.reqid }
       : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqid };
@@ -103,7 +103,7 @@ export class OrderGatewayV1 extends SessionGateway<AddOrderParams, AddOrderResul
     return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
-  protected toParams(order: GatewayOrder): AddOrderParams {
+  protected toParams(order: OrderRequest): AddOrderParams {
     return {
       ordertype: order.ordertype,
       type: order.side,

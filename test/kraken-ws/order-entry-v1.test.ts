@@ -1,11 +1,11 @@
 /**
- * The v1 gateway: what goes out (the fee currency stated: oflags fciq) and what the tracker gets —
+ * The v1 order entry: what goes out (the fee currency stated: oflags fciq) and what the tracker gets —
  * each fill's fee with its asset, taken from the order's own flags. Frames are the corpus's live
  * ones (test/corpus/), with the one field a case needs changed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OrderGatewayV1 } from '../../src/engine/trade/order-gateway-v1.js';
+import { KrakenOrderEntryV1 } from '../../src/kraken/exec/order-entry-v1.js';
 import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
 import type { Logger } from '../../src/log/logger.js';
 import { corpus, value } from '../helpers/corpus.js';
@@ -36,11 +36,11 @@ async function setup(t: { after(fn: () => unknown): void }) {
   const fake = await startFakePrivateV1();
   t.after(() => fake.server.close());
   const tracker = new OrderTracker();
-  const gw = new OrderGatewayV1({
+  const gw = new KrakenOrderEntryV1({
     url: fake.server.url,
     getToken: async () => 'tok',
     ackTimeoutMs: 2_000,
-    tracker,
+    events: tracker,
     log: quiet,
     alert: () => undefined,
     onGap: () => undefined,
