@@ -12,7 +12,7 @@ import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
 import { createNonceBuffer } from './kraken/nonce.js';
 import { createRateLimiterBuffer, KRAKEN_REST_TIERS } from './kraken/rate-limiter.js';
-import { createConnectionBudgetBuffer } from './kraken/ws/connection-budget.js';
+import { createConnectionBudgetBuffer } from './kraken/ws/shared/connection-budget.js';
 import { BALANCE_INTERVAL_MS } from './engine/fetcher.js';
 import { selectUniverse, splitUniverse, type PairUniverse } from './core/pair-universe.js';
 import { OPPORTUNITY_FIELDS } from './core/opportunity.js';

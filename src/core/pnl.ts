@@ -11,7 +11,8 @@
  * Coin volume bought but not sold (stranded, dust) is reported, not valued.
  */
 import { DIR_USD_TO_EUR, type Direction } from './opportunity.js';
-import { soldTotals, type FillTotals, type TradeState } from './trade-state.js';
+import { soldTotals } from './trade-state.js';
+import { type FillTotals, type TradeState } from './trade-types.js';
 
 export interface StableQuotes {
   readonly usdtUsdBid: number;

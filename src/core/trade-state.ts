@@ -30,7 +30,6 @@ import {
   type TransitionResult,
 } from './trade-types.js';
 
-export { isTerminal, TERMINAL_PHASES } from './trade-types.js';
 export type {
   FillTotals,
   TradeConfig,

@@ -3,7 +3,7 @@
  * delay is replaced by 1 ms with only a warning, so `--duration 2200000` stopped the program at
  * once. This arms chunks of at most that size against a monotonic deadline.
  */
-import { realTimers, type TimerHandle, type Timers } from '../kraken/ws/timers.js';
+import { realTimers, type TimerHandle, type Timers } from '../kraken/ws/shared/timers.js';
 
 export const MAX_TIMER_MS = 2_147_483_647;
 

@@ -5,7 +5,7 @@ import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
 import type { OrderRequest } from '../../src/engine/trade/order-entry.js';
 import type { Logger } from '../../src/log/logger.js';
 import type { AlertEvent } from '../../src/engine/threads/messages.js';
-import { parseExecutionReport } from '../../src/kraken/ws-v2/executions-parse.js';
+import { parseExecutionReport } from '../../src/kraken/ws/v2/executions-parse.js';
 import { pair } from '../core/fixtures.js';
 import { waitFor } from '../kraken-ws/helpers.js';
 import {

@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createVenue, CANCEL_REASON, type VenueImpl } from '../../src/sim/venue/venue.js';
+import { createVenue, type VenueImpl } from '../../src/sim/venue/venue.js';
 import { KRAKEN_ID_RE } from '../../src/sim/venue/ids.js';
 import { createFaults } from '../../src/sim/faults.js';
 import type { OrderRequest, VenueEvent } from '../../src/sim/contracts.js';
 import { createFakeMarket, type FakeMarket } from './fake-market.js';
+import { CANCEL_REASON } from '../../src/sim/venue/order-rules.js';
 
 const KEY = 'test-key';
 

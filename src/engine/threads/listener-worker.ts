@@ -14,8 +14,8 @@ import { Listener, type ListenerStrategy } from '../listener.js';
 import { pinCurrentThread } from './affinity.js';
 import { alert, connectionBudget, onShutdownMessage, post, workerLogger } from './worker-context.js';
 import { CTR_MALFORMED, CTR_RECONNECTS } from '../shared/shared-counters.js';
-import { createPublicFeed } from '../../kraken/ws-v2/public-feed.js';
-import { TICKER_REJECT_NAMES } from '../../kraken/ws-v2/ticker-reject.js';
+import { KRAKEN_WS_VERSIONS } from '../../kraken/versions.js';
+import type { KrakenWsApi } from '../../kraken/endpoints.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ListenerPairs } from '../../core/pair-universe.js';
 import type { LogLevel } from '../../log/logger.js';
@@ -25,7 +25,7 @@ export interface ListenerWorkerData {
   pairs: ListenerPairs;
   shared: SharedStateHandle;
   wsUrl: string;
-  wsApi: 'v1' | 'v2';
+  wsApi: KrakenWsApi;
   strategy: ListenerStrategy;
   logLevel: LogLevel;
   cpu: number | null;
@@ -53,8 +53,9 @@ const recorder = new MetricsRecorder({ source: data.index, evaluationSampleEvery
 const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
 const listener = new Listener(data.index, data.pairs, shared, data.strategy, recorder, nowUs);
 const row = shared.counters.row(data.index);
-// v1 names pairs by wsname (XBT/USD), v2 by symbol (BTC/USD).
-const wsnames = data.pairs.pairs.map((p) => (data.wsApi === 'v2' ? p.symbol : p.wsname));
+const api = KRAKEN_WS_VERSIONS[data.wsApi];
+// In the version's naming: v1 wsnames (XBT/USD), v2 symbols (BTC/USD).
+const wsnames = data.pairs.pairs.map((p) => api.pairName(p));
 
 const FEED_CODES: Record<string, number> = {
   online: FEED_ONLINE,
@@ -76,8 +77,7 @@ const startedMs = Date.now();
 let warm = false;
 
 shared.setFeedStatus(data.index, FEED_CONNECTING);
-const feed = createPublicFeed(
-  data.wsApi,
+const feed = api.publicFeed(
   {
     url: data.wsUrl,
     pairs: wsnames,
@@ -124,7 +124,7 @@ const feed = createPublicFeed(
     },
     onRejectedFrame: (reason) => {
       row[CTR_MALFORMED] = (row[CTR_MALFORMED] as number) + 1;
-      log.debug('malformed frame', { reason: TICKER_REJECT_NAMES[reason] ?? reason });
+      log.debug('malformed frame', { reason: api.rejectNames[reason] ?? reason });
     },
     onReconnecting: (delayMs, reason, attempt) => {
       row[CTR_RECONNECTS] = (row[CTR_RECONNECTS] as number) + 1;

@@ -21,7 +21,7 @@ export type WorkerToMain =
   /** A metrics batch: line-protocol-ready points, produced off the per-frame path. */
   | { type: 'metrics'; batch: unknown }
   /** A finished trade's outcome for the live status and the summary. */
-  | { type: 'trade'; outcome: TradeOutcomeMessage }
+  | { type: 'trade'; outcome: TradeOutcome }
   /** The trader's own counters (cumulative), every second. */
   | { type: 'trader-stats'; counters: Record<string, number> }
   /** A socket is back after `attempts` reconnect attempts and `downtimeMs` down (`websocket_reconnect`). */
@@ -34,6 +34,3 @@ export type WorkerToMain =
   | { type: 'frames'; listener: number; recvUs: Float64Array; text: string[] };
 
 export type MainToWorker = { type: 'shutdown' };
-
-/** See src/core/trade-outcome.ts. */
-export type TradeOutcomeMessage = TradeOutcome;

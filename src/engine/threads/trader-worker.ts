@@ -7,7 +7,8 @@ import { TradePathWarmer } from '../trade/trade-warmup.js';
 import { recoverUnfinishedTrades } from '../trade/recover-trades.js';
 import { OrderTracker } from '../trade/order-tracker.js';
 import type { OrderEntry } from '../trade/order-entry.js';
-import { createOrderEntry } from '../../kraken/exec/create-order-entry.js';
+import { KRAKEN_WS_VERSIONS } from '../../kraken/versions.js';
+import type { KrakenWsApi } from '../../kraken/endpoints.js';
 import { RestOrderLookup } from '../../kraken/exec/rest-order-lookup.js';
 import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-entry.js';
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
@@ -32,7 +33,7 @@ import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
-  wsApi: 'v1' | 'v2';
+  wsApi: KrakenWsApi;
   shared: SharedStateHandle;
   pairs: PairInfo[];
   rest: RestAccess;
@@ -95,7 +96,7 @@ function makeOrderEntry(tracker: OrderTracker): OrderEntry {
     onReconnected: (attempts, downtimeMs) =>
       post({ type: 'reconnect', socket: 'private', attempts, downtimeMs }),
   };
-  return createOrderEntry(data.wsApi, options);
+  return KRAKEN_WS_VERSIONS[data.wsApi].orderEntry(options);
 }
 
 async function main(): Promise<void> {

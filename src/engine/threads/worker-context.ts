@@ -9,7 +9,7 @@ import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
 import { KrakenRestClient } from '../../kraken/rest.js';
 import { NonceGenerator } from '../../kraken/nonce.js';
 import { KRAKEN_REST_TIERS, type KrakenTier } from '../../kraken/rate-limiter.js';
-import { ConnectionBudget } from '../../kraken/ws/connection-budget.js';
+import { ConnectionBudget } from '../../kraken/ws/shared/connection-budget.js';
 
 export interface RestAccess {
   readonly url: string;

@@ -8,7 +8,6 @@
  * The Kraken facts behind this, with their sources: docs/kraken-order-deadline.md. It speaks to the
  * venue only through the order-entry port (order-entry.ts).
  */
-import type { FillTotals } from '../../core/trade-state.js';
 import type { JournalKind } from '../../journal/journal-record.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../threads/messages.js';
@@ -22,6 +21,7 @@ import type {
 } from './order-entry.js';
 import { isFinalStatus, type OrderTracker } from './order-tracker.js';
 import { errorText } from '../threads/worker-context.js';
+import { type FillTotals } from '../../core/trade-types.js';
 
 export type Leg = 'buy' | 'sell';
 

@@ -5,14 +5,7 @@
  * away: a sell is re-sent only once the previous one can no longer execute. Decisions are the pure
  * trade-state machine's; this file does the I/O around them.
  */
-import {
-  createTrade,
-  nextSellVolume,
-  tradeConfigFor,
-  transition,
-  type TradeEvent,
-  type TradeState,
-} from '../../core/trade-state.js';
+import { createTrade, nextSellVolume, tradeConfigFor, transition } from '../../core/trade-state.js';
 import { formatDecimal } from '../../core/decimals.js';
 import { formatOrderPrice } from '../../core/order-price.js';
 import { isFresh } from '../../core/guards.js';
@@ -34,6 +27,7 @@ import {
   type LegTiming,
 } from './order-leg.js';
 import type { OrderTracker } from './order-tracker.js';
+import { type TradeEvent, type TradeState } from '../../core/trade-types.js';
 
 export interface TradeSettings {
   fillTimeoutMs: number;

@@ -38,7 +38,8 @@ import {
 import { SEQ_READ_CONTENDED, SEQ_READ_OK } from '../shared/seqlock.js';
 import { holdEventLoop } from '../shared/slot.js';
 import type { Logger } from '../../log/logger.js';
-import type { AlertEvent, TradeOutcomeMessage } from '../threads/messages.js';
+import type { AlertEvent } from '../threads/messages.js';
+import type { TradeOutcome } from '../../core/trade-outcome.js';
 import { runTrade, type TradeDeps, type TradeResult, type TradeSettings } from './trade-runner.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 
@@ -50,7 +51,7 @@ export interface TraderOptions {
   deps: TradeDeps | null;
   log: Logger;
   alert: (a: AlertEvent) => void;
-  onOutcome: (o: TradeOutcomeMessage) => void;
+  onOutcome: (o: TradeOutcome) => void;
   fillTimeoutMs: number;
   postTradePauseMs: number;
   maxLocalAgeMs: number;

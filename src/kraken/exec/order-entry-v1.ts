@@ -1,8 +1,8 @@
 /** The engine's order entry over Kraken's private WebSocket v1 (addOrder, ownTrades, openOrders). */
 import type { FeeAmount } from '../../core/trade-types.js';
 import type { OrderRequest, OrderStatus } from '../../engine/trade/order-entry.js';
-import { KrakenPrivateV1, type AddOrderResult } from '../ws/private-v1.js';
-import type { AddOrderParams } from '../ws/messages-v1.js';
+import { KrakenPrivateV1, type AddOrderResult } from '../ws/v1/private.js';
+import type { AddOrderParams } from '../ws/v1/messages.js';
 import {
   deadlineText,
   reportGap,

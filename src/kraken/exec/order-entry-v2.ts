@@ -5,9 +5,9 @@
  */
 import type { FeeAmount } from '../../core/trade-types.js';
 import type { OrderEvents, OrderRequest, OrderStatus } from '../../engine/trade/order-entry.js';
-import { KrakenPrivateV2, type AddOrderV2Result } from '../ws-v2/private-v2.js';
-import type { AddOrderV2Params } from '../ws-v2/messages-v2.js';
-import type { ExecutionReport } from '../ws-v2/executions-parse.js';
+import { KrakenPrivateV2, type AddOrderV2Result } from '../ws/v2/private.js';
+import type { AddOrderV2Params } from '../ws/v2/messages.js';
+import type { ExecutionReport } from '../ws/v2/executions-parse.js';
 import {
   deadlineText,
   reportGap,

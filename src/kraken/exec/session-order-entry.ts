@@ -5,9 +5,9 @@
  * the engine's OrderAck (a timeout or a lost socket is `unknown`, never an error), and the acks
  * that come after the trader stopped waiting (handed on by the order's userref).
  */
-import type { PrivateSessionHandlers } from '../ws/private-session-types.js';
-import type { AttemptBudget } from '../ws/connection-budget.js';
-import { isOutcomeUnknown, OrderNotSentError } from '../ws/order-errors.js';
+import type { PrivateSessionHandlers } from '../ws/shared/private-session-types.js';
+import type { AttemptBudget } from '../ws/shared/connection-budget.js';
+import { isOutcomeUnknown, OrderNotSentError } from '../ws/shared/order-errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../../engine/threads/messages.js';
 import type { OrderAck, OrderEntry, OrderEvents, OrderRequest } from '../../engine/trade/order-entry.js';

@@ -11,7 +11,7 @@ import {
   type SharedCounters,
 } from '../../engine/shared/shared-counters.js';
 import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../../core/eval-codes.js';
-import type { TradeOutcomeMessage } from '../../engine/threads/messages.js';
+import type { TradeOutcome } from '../../core/trade-outcome.js';
 import type { LatencyPercentiles } from '../../metrics/latency-histogram.js';
 
 export interface RunTotals {
@@ -50,13 +50,13 @@ export function readTotals(
 }
 
 export class TradeLedger {
-  readonly outcomes: TradeOutcomeMessage[] = [];
+  readonly outcomes: TradeOutcome[] = [];
   pnlUsd = 0;
   pnlEur = 0;
   /** Asset → bought and unsold volume: stranded or unknown trades, and dust below the sell minimums. */
   readonly stranded: Record<string, number> = {};
 
-  add(o: TradeOutcomeMessage): void {
+  add(o: TradeOutcome): void {
     this.outcomes.push(o);
     this.pnlUsd += Number.isFinite(o.pnlUsd) ? o.pnlUsd : 0;
     this.pnlEur += Number.isFinite(o.pnlEur) ? o.pnlEur : 0;
@@ -64,7 +64,7 @@ export class TradeLedger {
     if (unsold > 0) this.stranded[o.strandedAsset] = (this.stranded[o.strandedAsset] ?? 0) + unsold;
   }
 
-  count(status: TradeOutcomeMessage['status']): number {
+  count(status: TradeOutcome['status']): number {
     return this.outcomes.filter((o) => o.status === status).length;
   }
 

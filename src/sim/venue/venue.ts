@@ -28,7 +28,7 @@ import { roundTo } from './decimal.js';
 import { feeTier, isStableOrFxPair } from './fees.js';
 import { createIdGenerator } from './ids.js';
 import { estimateCost, planFundedBuy } from './matching.js';
-import { CANCEL_REASON, describeOrder, settleFill, statusError } from './order-rules.js';
+import { CANCEL_REASON, describeOrder, settleFill, statusError, UNKNOWN_PAIR } from './order-rules.js';
 import { cancelPenalty, DecayingCounter, TRADING_LIMITS, type Tier } from './rate-counter.js';
 import { TokenStore } from './tokens.js';
 import { parseOrder } from './validate-order.js';
@@ -37,8 +37,6 @@ import type { TimingRegistry } from '../timing.js';
 
 /** Per key, orders and trades kept for the history endpoints; the oldest are dropped past this. */
 const MAX_HISTORY = 50_000;
-
-export { CANCEL_REASON } from './order-rules.js';
 
 export interface VenueAccountSpec {
   apiKey: string;
@@ -195,7 +193,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     if (ks === undefined) return reject('EAPI:Invalid key');
     const pairIndex = typeof req.pair === 'string' ? market.pairIndex(req.pair) : -1;
     const pair = market.pairs[pairIndex];
-    if (pair === undefined) return reject('EQuery:Unknown asset pair');
+    if (pair === undefined) return reject(UNKNOWN_PAIR);
     if (options.timing !== undefined && (req.type === 'buy' || req.type === 'sell')) {
       const limit = req.ordertype === 'limit' ? Number(req.price) : req.type === 'buy' ? Infinity : 0;
       options.timing.orderArrived(pairIndex, req.type, limit, arrivedNs);
