@@ -1,5 +1,5 @@
 /**
- * The floor (DESIGN.md §5): the least any Node program can do over the same two loopback hops as
+ * The floor (bench/README.md): the least any Node program can do over the same two loopback hops as
  * the system. It reads spread frames from the simulator's public WebSocket and, for a frame of a
  * watched pair, writes a fixed, pre-built IOC buy frame to the private WebSocket. The frame is not
  * parsed: the channel id (the digits after the opening `[`) indexes a table of ready Buffers.

@@ -13,23 +13,23 @@ import { coinOfPairIndex } from '../src/core/pair-index.js';
 import { OPPORTUNITY_FIELDS } from '../src/core/opportunity.js';
 import { selectUniverse, splitUniverse } from '../src/core/pair-universe.js';
 import { QuoteTable } from '../src/core/quote-table.js';
-import { OpportunitySlot } from '../src/engine/slot.js';
-import {
-  SPREAD_ASK,
-  SPREAD_ASK_VOL,
-  SPREAD_BID,
-  SPREAD_BID_VOL,
-  SPREAD_RECV_US,
-  SPREAD_TS,
-  SpreadScanner,
-} from '../src/kraken/ws/spread-scanner.js';
+import { OpportunitySlot } from '../src/engine/shared/slot.js';
+import { SpreadScanner } from '../src/kraken/ws/v1/spread-scanner.js';
 import { generateUniverse } from '../src/sim/market/universe.js';
 import { Listener } from '../src/engine/listener.js';
-import { BAL_EUR, BAL_USD, BALANCE_FIELDS, createSharedState } from '../src/engine/shared-state.js';
+import { BAL_EUR, BAL_USD, BALANCE_FIELDS, createSharedState } from '../src/engine/shared/shared-state.js';
 import { EVAL_CODE_COUNT } from '../src/core/eval-codes.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import type { ListenerPairs } from '../src/core/pair-universe.js';
 import { round } from './lib/stats.js';
+import {
+  QUOTE_ASK,
+  QUOTE_ASK_VOL,
+  QUOTE_BID,
+  QUOTE_BID_VOL,
+  QUOTE_EXCH_TS,
+  QUOTE_RECV_US,
+} from '../src/core/quote-layout.js';
 
 export interface MicroResult {
   name: string;
@@ -125,11 +125,11 @@ export function runMicro(quick: boolean): MicroResult[] {
       scanner.scan(frames[i] as Buffer);
       table.update(
         i,
-        out[SPREAD_BID] as number,
-        out[SPREAD_ASK] as number,
-        out[SPREAD_TS] as number,
-        out[SPREAD_BID_VOL] as number,
-        out[SPREAD_ASK_VOL] as number,
+        out[QUOTE_BID] as number,
+        out[QUOTE_ASK] as number,
+        out[QUOTE_EXCH_TS] as number,
+        out[QUOTE_BID_VOL] as number,
+        out[QUOTE_ASK_VOL] as number,
         t,
       );
     }
@@ -175,11 +175,11 @@ export function runMicro(quick: boolean): MicroResult[] {
       const k = scanner.scan(frames[2 + (i % (n - 2))] as Buffer);
       table.update(
         k,
-        out[SPREAD_BID] as number,
-        out[SPREAD_ASK] as number,
-        out[SPREAD_TS] as number,
-        out[SPREAD_BID_VOL] as number,
-        out[SPREAD_ASK_VOL] as number,
+        out[QUOTE_BID] as number,
+        out[QUOTE_ASK] as number,
+        out[QUOTE_EXCH_TS] as number,
+        out[QUOTE_BID_VOL] as number,
+        out[QUOTE_ASK_VOL] as number,
         t0,
       );
       return evaluate(table, meta, coinOfPairIndex(k), k, params, t0, opp, 0);
@@ -231,7 +231,7 @@ function listenerStep(subset: ListenerPairs, frames: readonly Buffer[], scanner:
   const n = frames.length;
   return bench('listener step: Listener.onSpread with its metrics recorder', 1_000_000, (i) => {
     const k = scanner.scan(frames[i % n] as Buffer);
-    out[SPREAD_RECV_US] = nowUs();
+    out[QUOTE_RECV_US] = nowUs();
     listener.onSpread(k, out);
     return k;
   });

@@ -1,5 +1,5 @@
 /**
- * The peer (DESIGN.md §5): the same detection and IOC buy written the way a TypeScript user would
+ * The peer (bench/README.md): the same detection and IOC buy written the way a TypeScript user would
  * with the mainstream Kraken client library, ccxt (its `pro` WebSocket classes), against the same
  * simulator. Idiomatic ccxt: loadMarkets over REST, `watchBidsAsks` for every coin's USD and EUR
  * pair plus the USDT legs, a plain object of quotes, and `createOrderWs` with an IOC limit. The ROI

@@ -8,7 +8,7 @@
  *   stamps its receive time with), so the system's own `kraken_ingestion_latency` metric measures
  *   simulator write → listener read. The market's own stamps are its schedule, up to a timer tick
  *   (≥ 1 ms) earlier than the write, which would hide the thing measured;
- * - the timing registry (DESIGN.md §5) over IPC instead of JSON over HTTP.
+ * - the timing registry (bench/README.md) over IPC instead of JSON over HTTP.
  */
 import { performance } from 'node:perf_hooks';
 import type { BookChange, SimMarket } from '../src/sim/contracts.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSimProcess, type SimProcess } from '../src/engine/sim-process.js';
+import { startSimProcess, type SimProcess } from '../src/main/sim-process.js';
 import { dirUsage, sampleProcess, type SoakSample } from './lib/soak-probe.js';
 import { round, slope } from './lib/stats.js';
 import { renderSoak, type SoakRun } from './soak-report.js';

@@ -1,5 +1,5 @@
 /**
- * Wire-to-wire (DESIGN.md §5): the simulator opens dislocations at a fixed rate and stamps, on its
+ * Wire-to-wire (bench/README.md): the simulator opens dislocations at a fixed rate and stamps, on its
  * own monotonic clock, when it wrote the first frame showing each one and when the first order that
  * takes it arrived. Measured for the system (default wait and --spin, 1 and 6 listeners), the floor
  * relay and the peer, each against a fresh simulator with the same background feed.

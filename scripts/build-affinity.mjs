@@ -1,5 +1,5 @@
 // Builds the optional thread-pinning addon (native/affinity). NEVER fails the install or build:
-// without the addon, src/engine/affinity.ts falls back to taskset or runs unpinned.
+// without the addon, src/engine/threads/affinity.ts falls back to taskset or runs unpinned.
 // Offline-friendly: uses npm's bundled node-gyp and the headers installed next to this node binary.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

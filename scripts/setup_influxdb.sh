@@ -12,8 +12,8 @@
 #
 # It creates: the database; the admin user (all privileges); the regular user (read and write on the
 # database); the retention policy RP_NAME for RP_DURATION as the database's DEFAULT policy, so the
-# writer's points land where the continuous queries read (the seed made the policy but not the default,
-# and its aggregates missed most data); and one continuous query per latency/speed measurement with
+# writer's points land where the continuous queries read (the original system made the policy but not the
+# default, and its aggregates missed most data: docs/design-decisions.md, defect 11); and one continuous query per latency/speed measurement with
 # count, mean, min, max and p01…p99 per 5-minute window into <measurement>_aggregates.
 # --backfill DURATION runs the same queries once over the last DURATION (e.g. 7d) of existing data.
 #

@@ -12,43 +12,44 @@ import { resolveEndpoints } from './kraken/endpoints.js';
 import { KrakenRestClient } from './kraken/rest.js';
 import { createNonceBuffer } from './kraken/nonce.js';
 import { createRateLimiterBuffer, KRAKEN_REST_TIERS } from './kraken/rate-limiter.js';
-import { createConnectionBudgetBuffer } from './kraken/ws/connection-budget.js';
+import { createConnectionBudgetBuffer } from './kraken/ws/shared/connection-budget.js';
 import { BALANCE_INTERVAL_MS } from './engine/fetcher.js';
 import { selectUniverse, splitUniverse, type PairUniverse } from './core/pair-universe.js';
 import { OPPORTUNITY_FIELDS } from './core/opportunity.js';
 import { EVAL_CODE_COUNT } from './core/eval-codes.js';
-import { createSharedState, type SharedState } from './engine/shared-state.js';
-import { availableCpus, planCores } from './engine/affinity.js';
-import { SupervisedWorker } from './engine/supervisor.js';
-import type { WorkerToMain } from './engine/messages.js';
-import { startSimProcess, type SimProcess } from './engine/sim-process.js';
-import { readTotals, statusLine, TradeLedger } from './engine/run-summary.js';
-import { StartupCounters } from './engine/startup-counters.js';
-import { formatSummaryTable } from './engine/summary-table.js';
+import { createSharedState, type SharedState } from './engine/shared/shared-state.js';
+import { availableCpus } from './engine/threads/affinity.js';
+import { planCpus } from './engine/threads/cpu-plan.js';
+import { SupervisedWorker } from './engine/threads/supervisor.js';
+import type { WorkerToMain } from './engine/threads/messages.js';
+import { startSimProcess, type SimProcess } from './main/sim-process.js';
+import { readTotals, statusLine, TradeLedger } from './main/summary/run-summary.js';
+import { StartupCounters } from './main/summary/startup-counters.js';
+import { formatSummaryTable } from './main/summary/summary-table.js';
 import { LatencyHistogram } from './metrics/latency-histogram.js';
 import { LiveStatus } from './control/live-status.js';
 import { startOperatorSurfaces } from './control/operator-surfaces.js';
-import type { ListenerWorkerData } from './engine/workers/listener-worker.js';
-import type { TraderWorkerData } from './engine/workers/trader-worker.js';
-import type { FetcherWorkerData } from './engine/workers/fetcher-worker.js';
-import type { RestAccess } from './engine/worker-context.js';
+import type { ListenerWorkerData } from './engine/threads/listener-worker.js';
+import type { TraderWorkerData } from './engine/threads/trader-worker.js';
+import type { FetcherWorkerData } from './engine/threads/fetcher-worker.js';
+import type { RestAccess } from './engine/threads/worker-context.js';
 import { createMetricsSink } from './metrics/create-sink.js';
 import { MetricsHub } from './metrics/metrics-hub.js';
 import { CounterDeltas } from './metrics/counter-deltas.js';
-import { dropColumns } from './engine/drop-columns.js';
+import { dropColumns } from './main/summary/drop-columns.js';
 import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { startAlert, stopAlert, tradeAlert, workerRestartAlert } from './notify/alerts.js';
 import { readJournal } from './journal/journal-reader.js';
 import { summarize } from './journal/summarize.js';
 import { ensureDir } from './files/ensure-dir.js';
-import { setLongTimeout } from './engine/long-timer.js';
-import { startDiskWatch } from './engine/disk-guard.js';
+import { setLongTimeout } from './main/long-timer.js';
+import { startDiskWatch } from './main/disk-guard.js';
 import { JOURNAL_INDEX_INTERVAL_MS, updateJournalIndex } from './journal/journal-index.js';
 import { checkRequiredDirs, requiredDirs } from './files/required-dirs.js';
 import { riskFromJournal, type HeldStop } from './journal/risk-from-journal.js';
 import { RISK_STOP_CODES } from './core/risk-limits.js';
-import { initPairStatus, watchPairStatus } from './engine/pair-status-watch.js';
+import { initPairStatus, watchPairStatus } from './main/pair-status-watch.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_START_FAILED = 1;
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     log,
   );
 
-  // Pairs: discovered from AssetPairs, never hand-listed (the seed's defect 10).
+  // Pairs: discovered from AssetPairs, never hand-listed (docs/design-decisions.md, defect 10).
   const rest = new KrakenRestClient({ baseUrl: endpoints.rest, timeoutMs: 15_000 });
   let universe: PairUniverse;
   try {
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
   });
   initPairStatus(universe.pairs, shared);
   const heldStop = config.mode === 'trade' ? journaledRiskStop(config, log) : null;
-  const plan = planCores({ listeners: listenerCount }, availableCpus());
+  const plan = planCpus({ listeners: listenerCount }, availableCpus());
   const restAccess: RestAccess = {
     url: endpoints.rest,
     apiKey,
@@ -360,7 +361,7 @@ async function main(): Promise<void> {
     hub.workerRestart(info.name, reason, info.code);
     notifier.notify(workerRestartAlert(info.name, reason, info.restarts + 1));
   };
-  const workerFile = (name: string): URL => new URL(`./engine/workers/${name}.js`, import.meta.url);
+  const workerFile = (name: string): URL => new URL(`./engine/threads/${name}.js`, import.meta.url);
 
   const fetcherData: FetcherWorkerData = {
     shared: shared.handle,
@@ -453,7 +454,7 @@ async function main(): Promise<void> {
   for (const w of workers) w.start();
   const runStartedMs = Date.now();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
-  // socket, no gateway), as the seed did; a risk stop clears the flag in trade mode — also one the
+  // socket, no order entry), as the original system did; a risk stop clears the flag in trade mode — also one the
   // journal still holds from before this start.
   if (heldStop !== null) shared.riskStop(RISK_STOP_CODES[heldStop.reason]);
   else shared.setTradingEnabled(true);

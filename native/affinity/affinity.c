@@ -1,5 +1,5 @@
 /*
- * Thread pinning for worker_threads (node-latency.md §4.1). Every call acts on the CALLING thread:
+ * Thread pinning for worker_threads (docs/node-latency.md §4.1). Every call acts on the CALLING thread:
  * sched_setaffinity(0, ...) with pid 0 means "this thread", so a worker pins itself without
  * touching the main thread, V8's GC helpers or the libuv pool. node_api.h only (ABI-stable,
  * context-aware: loads in every worker).

@@ -6,8 +6,8 @@
  */
 import { DIR_EUR_TO_USD } from '../core/opportunity.js';
 import type { TradeOutcome } from '../core/trade-outcome.js';
-import { CTR_RECONNECTS, CTR_UPDATES } from '../engine/shared-counters.js';
-import type { SharedState } from '../engine/shared-state.js';
+import { CTR_RECONNECTS, CTR_UPDATES } from '../engine/shared/shared-counters.js';
+import type { SharedState } from '../engine/shared/shared-state.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 
 /** ROI above 1 in basis points: lower edges of the histogram's buckets. */

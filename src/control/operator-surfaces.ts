@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/config.js';
-import { readTotals, type TradeLedger } from '../engine/run-summary.js';
-import { FEED_ONLINE, type SharedState } from '../engine/shared-state.js';
-import type { StartupCounters } from '../engine/startup-counters.js';
+import { readTotals, type TradeLedger } from '../main/summary/run-summary.js';
+import { FEED_ONLINE, type SharedState } from '../engine/shared/shared-state.js';
+import type { StartupCounters } from '../main/summary/startup-counters.js';
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { Notifier } from '../notify/notifier.js';
 import { TelegramCommands } from '../notify/telegram-commands.js';

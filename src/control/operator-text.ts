@@ -1,6 +1,6 @@
 /** The answers to Telegram's /status and /pnl: a few plain lines each (pure). */
-import type { RunTotals, TradeLedger } from '../engine/run-summary.js';
-import { amounts, money, percentiles, tradesLine } from '../engine/summary-table.js';
+import type { RunTotals, TradeLedger } from '../main/summary/run-summary.js';
+import { amounts, money, percentiles, tradesLine } from '../main/summary/summary-table.js';
 import type { TradingState } from './trading-control.js';
 
 export interface StatusFacts {

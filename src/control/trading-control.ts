@@ -6,8 +6,8 @@
  * says why. Main thread only; never on the trading path.
  */
 import { RISK_STOP_CODES } from '../core/risk-limits.js';
-import type { SharedState } from '../engine/shared-state.js';
-import { DISK_SPACE_STOP_CODE } from '../engine/disk-guard.js';
+import type { SharedState } from '../engine/shared/shared-state.js';
+import { DISK_SPACE_STOP_CODE } from '../main/disk-guard.js';
 
 /**
  * The stop code of an operator stop; risk limits use 1…3, the disk-space watch 10 (disk-guard.ts)

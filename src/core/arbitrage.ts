@@ -1,5 +1,6 @@
 /**
- * Evaluate both directions of one coin after an update, exactly as ORIGINAL.md:
+ * Evaluate both directions of one coin after an update, exactly as the original system
+ * (docs/design-decisions.md §1):
  *   k = (1 − f) / (1 + f), f = coin taker fee
  *   USD→EUR roi = (X/EUR.bid × USDT/USD.bid) / (X/USD.ask × USDT/EUR.ask) × k   (spend USD, buy X/USD, sell X/EUR)
  *   EUR→USD roi = (X/USD.bid × USDT/EUR.bid) / (X/EUR.ask × USDT/USD.ask) × k   (spend EUR, buy X/EUR, sell X/USD)
@@ -7,7 +8,7 @@
  *
  * Order of checks: params → legs online → legs have good quotes → ROI (return EVAL_NONE unless
  * roi > minRoi) → payload written → local age → exchange age → sizing. So every roi > minRoi
- * leaves a full payload in `out` (ORIGINAL logs every such opportunity before its guardrails),
+ * leaves a full payload in `out` (the original logs every such opportunity before its guardrails),
  * with OPP_CODE saying whether it passed. For EVAL_NONE and the codes before the ROI step, `out`
  * is not written.
  */
@@ -49,9 +50,9 @@ import { sizeOrder } from './sizing.js';
 
 /** Kraken's base taker fee for ordinary crypto pairs (docs/kraken-protocol.md §6), as a fraction. */
 export const DEFAULT_TAKER_FEE = 0.004;
-/** ORIGINAL trades when roi > 1.0, strictly, no margin. */
+/** The original system trades when roi > 1.0, strictly, no margin. */
 export const DEFAULT_MIN_ROI = 1.0;
-/** ORIGINAL's staleness guard: 1.5 ms (here on the local clock only). */
+/** The original system's staleness guard: 1.5 ms (here on the local clock only). */
 export const DEFAULT_MAX_LOCAL_AGE_US = 1_500;
 /**
  * The spread channel only publishes changes, so a quiet leg keeps an old Kraken timestamp while

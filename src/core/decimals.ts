@@ -3,7 +3,7 @@
  *
  * The naive `Math.floor(x * 10^d) / 10^d` is wrong both ways: 0.29 * 100 = 28.999999999999996
  * (floors a value already on the grid one step down), and a value a hair below a grid point can
- * multiply to exactly that integer (floors UP, past the balance: ORIGINAL defect 2).
+ * multiply to exactly that integer (floors UP, past the balance: docs/design-decisions.md, defect 2).
  * So we take the naive candidate n and correct it with exact comparisons: `n / 10^d` is the correctly
  * rounded double of the decimal n·10^-d (n and 10^d are exact for n < 2^53, d ≤ 22), i.e. the same
  * double you get by parsing the decimal string. The result is the largest (floor) or smallest

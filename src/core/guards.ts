@@ -1,6 +1,7 @@
 /**
- * Staleness guards. Both compare timestamps from ONE clock each (ORIGINAL defect 4 compared the
- * local clock with Kraken's, so clock skew decided whether it traded):
+ * Staleness guards. Both compare timestamps from ONE clock each (the original system compared the
+ * local clock with Kraken's, so clock skew decided whether it traded: docs/design-decisions.md,
+ * defect 4):
  *  - local age: our receive time of the triggering update vs our `now` (same local epoch-µs clock);
  *  - exchange age: Kraken's timestamp of the triggering update vs the oldest Kraken timestamp of
  *    the other three legs (same Kraken clock): how far apart in market time the four quotes are.

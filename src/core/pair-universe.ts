@@ -1,5 +1,5 @@
 /**
- * The tradable universe, derived from AssetPairs (ORIGINAL defect 10: no hand-listed pairs), and its
+ * The tradable universe, derived from AssetPairs (docs/design-decisions.md, defect 10: no hand-listed pairs), and its
  * split across listener threads.
  *
  * Universe: every base X with both X/USD and X/EUR `online`, plus USDT/USD and USDT/EUR (required).

@@ -1,7 +1,7 @@
 /**
  * Realized PnL of one trade. The trade spends one fiat (USD in direction 0, EUR in direction 1)
  * and receives the other; the USDT legs price the conversion between them, as in the ROI formula.
- * Fees are taken in the quote currency of each pair (kraken-api.md §6: treat fee currency as quote).
+ * Fees are taken in the quote currency of each pair (docs/kraken-protocol.md §6: both legs ask for the fee in quote).
  *
  * Two valuations:
  *  - mark-to-mid: USD per EUR = mid(USDT/USD) / mid(USDT/EUR); gives pnlUsd and pnlEur;
@@ -11,7 +11,8 @@
  * Coin volume bought but not sold (stranded, dust) is reported, not valued.
  */
 import { DIR_USD_TO_EUR, type Direction } from './opportunity.js';
-import { soldTotals, type FillTotals, type TradeState } from './trade-state.js';
+import { soldTotals } from './trade-state.js';
+import { type FillTotals, type TradeState } from './trade-types.js';
 
 export interface StableQuotes {
   readonly usdtUsdBid: number;

@@ -1,3 +1,11 @@
+import {
+  QUOTE_ASK,
+  QUOTE_ASK_VOL,
+  QUOTE_BID,
+  QUOTE_BID_VOL,
+  QUOTE_EXCH_TS,
+  QUOTE_RECV_US,
+} from './quote-layout.js';
 /**
  * Top-of-book per pair (one row per LOCAL pair index), over typed arrays so a listener stores an
  * update with plain indexed writes: no objects, no allocation per message.
@@ -22,21 +30,6 @@ export const UPDATE_INVALID = 2;
 export const UPDATE_BAD_INDEX = 3;
 /** Kraken timestamp too far ahead of the receive time (MAX_EXCHANGE_AHEAD_US): refused, quote kept. */
 export const UPDATE_FUTURE = 4;
-/**
- * Layout of one parsed update for updateFrom(): the spread scanner writes these six numbers into a
- * preallocated Float64Array, and the table reads them from there (no double arguments to box).
- */
-export const IN_BID = 0;
-export const IN_ASK = 1;
-/** Kraken timestamp, epoch seconds. */
-export const IN_EXCH_TS = 2;
-/** NaN when the message carried no volumes. */
-export const IN_BID_VOL = 3;
-export const IN_ASK_VOL = 4;
-/** Local receive time, epoch µs. */
-export const IN_RECV_US = 5;
-export const IN_FIELDS = 6;
-
 export type UpdateCode =
   | typeof UPDATE_ACCEPTED
   | typeof UPDATE_STALE
@@ -144,12 +137,12 @@ export class QuoteTable {
   updateFrom(i: number, src: Float64Array, off: number): UpdateCode {
     return this.update(
       i,
-      src[off + IN_BID] as number,
-      src[off + IN_ASK] as number,
-      src[off + IN_EXCH_TS] as number,
-      src[off + IN_BID_VOL] as number,
-      src[off + IN_ASK_VOL] as number,
-      src[off + IN_RECV_US] as number,
+      src[off + QUOTE_BID] as number,
+      src[off + QUOTE_ASK] as number,
+      src[off + QUOTE_EXCH_TS] as number,
+      src[off + QUOTE_BID_VOL] as number,
+      src[off + QUOTE_ASK_VOL] as number,
+      src[off + QUOTE_RECV_US] as number,
     );
   }
 

@@ -1,5 +1,6 @@
 /**
- * Order sizing for one direction, with ORIGINAL defects 1–3 fixed:
+ * Order sizing for one direction, with the original system's defects 1–3 fixed
+ * (docs/design-decisions.md §2):
  *  - volume = min(balance / (buyPrice × (1 + fee)), maxOrderValue / buyPrice, buy ask volume, sell bid volume),
  *    balances as full doubles (defect 3: no integer flooring, no 16-bit saturation);
  *  - rounded DOWN (defect 2) to the coarser lot_decimals of the two legs, so the same string is

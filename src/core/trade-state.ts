@@ -7,7 +7,7 @@
  *   idle ─buy-sent→ buy-sent ─ack→ buy-acked
  *   buy-sent/buy-acked ─timeout|socket-lost→ buy-unknown ─reconciled→ (whatever REST says)
  *   buy-sent/buy-unknown ─reject→ rejected ■            (an order is "rejected" only on Kraken's word)
- *   buy-* ─fill→ same phase, totals summed (every fill of the IOC, not just the first: defect 5)
+ *   buy-* ─fill→ same phase, totals summed (every fill of the IOC, not just the first: design-decisions.md, defect 5)
  *   buy-* ─order-closed|order-canceled→ not-filled ■ | filled | partially-filled
  *       | dust ■ (the fill is below the sell pair's ordermin or costmin: no sell could carry it)
  *   filled/partially-filled/sell-retry ─sell-sent→ sell-sent ─sell-ack→ sell-acked
@@ -30,7 +30,6 @@ import {
   type TransitionResult,
 } from './trade-types.js';
 
-export { isTerminal, TERMINAL_PHASES } from './trade-types.js';
 export type {
   FillTotals,
   TradeConfig,

@@ -39,6 +39,15 @@ export interface FillTotals {
   readonly fee: number;
 }
 
+/**
+ * A fee as the venue charged it: an amount of one asset (Kraken charges in the quote currency or
+ * in the base asset, and names each fee's asset), so fees of different assets are never summed.
+ */
+export interface FeeAmount {
+  readonly asset: string;
+  readonly qty: number;
+}
+
 export interface TradeConfig {
   /** Lot decimals of the buy pair (fills arrive on this grid). */
   readonly buyLotDecimals: number;

@@ -1,9 +1,9 @@
 /** The dashboard's picture of the run at one instant, from what the main thread already holds. */
 import type { RiskLimits } from '../core/risk-limits.js';
-import { DROP_REASONS, DROP_STAGE_TITLES, dropCounts, INPUT_PROBLEMS } from '../engine/drop-reasons.js';
-import { readTotals, type TradeLedger } from '../engine/run-summary.js';
-import { FEED_STATUS_NAMES, type SharedState } from '../engine/shared-state.js';
-import type { StartupCounters } from '../engine/startup-counters.js';
+import { DROP_REASONS, DROP_STAGE_TITLES, dropCounts, INPUT_PROBLEMS } from '../main/summary/drop-reasons.js';
+import { readTotals, type TradeLedger } from '../main/summary/run-summary.js';
+import { FEED_STATUS_NAMES, type SharedState } from '../engine/shared/shared-state.js';
+import type { StartupCounters } from '../main/summary/startup-counters.js';
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { LiveStatus } from '../control/live-status.js';
 import { OPERATOR_STOP_CODE, type TradingControl } from '../control/trading-control.js';

@@ -6,7 +6,7 @@
  */
 import type { KrakenRestClient } from '../kraken/rest.js';
 import type { Logger } from '../log/logger.js';
-import type { AlertEvent } from './messages.js';
+import type { AlertEvent } from './threads/messages.js';
 import {
   BAL_EUR,
   BAL_ETH,
@@ -24,9 +24,9 @@ import {
   FEE_FIELDS,
   FEE_STABLE_TAKER,
   type SharedState,
-} from './shared-state.js';
-import { SEQ_READ_OK } from './seqlock.js';
-import { errorText } from './worker-context.js';
+} from './shared/shared-state.js';
+import { SEQ_READ_OK } from './shared/seqlock.js';
+import { errorText } from './threads/worker-context.js';
 
 export const BALANCE_INTERVAL_MS = 2_000;
 export const FEE_INTERVAL_MS = 300_000;

@@ -1,7 +1,7 @@
 /**
  * One listener: its feed's spread updates → quote table → evaluation of both directions → the
  * capacity-1 slot. Everything per update is typed-array work with no allocation (see
- * node-latency.md §2–3); balances and fees are re-read from their seqlocks only when the fetcher
+ * docs/node-latency.md §2–3); balances and fees are re-read from their seqlocks only when the fetcher
  * has written new ones (one Atomics.load per update to notice).
  */
 import { QuoteTable, UPDATE_ACCEPTED, UPDATE_FUTURE, UPDATE_STALE } from '../core/quote-table.js';
@@ -25,8 +25,8 @@ import {
   FEE_FIELDS,
   SPENT_FIELDS,
   type SharedState,
-} from './shared-state.js';
-import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './seqlock.js';
+} from './shared/shared-state.js';
+import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './shared/seqlock.js';
 import {
   CTR_DROP_BALANCE_UNAVAILABLE,
   CTR_DROP_PAIR_NOT_ONLINE,
@@ -40,29 +40,9 @@ import {
   CTR_OUT_OF_ORDER,
   CTR_PUBLISHED,
   CTR_UPDATES,
-} from './shared-counters.js';
-import {
-  SPREAD_ASK,
-  SPREAD_ASK_VOL,
-  SPREAD_BID,
-  SPREAD_BID_VOL,
-  SPREAD_RECV_US,
-  SPREAD_TS,
-} from '../kraken/ws/spread-scanner.js';
-import { IN_ASK, IN_ASK_VOL, IN_BID, IN_BID_VOL, IN_EXCH_TS, IN_RECV_US } from '../core/quote-table.js';
-
-// The scanner's output layout is the quote table's input layout: checked once at load.
-if (
-  SPREAD_BID !== IN_BID ||
-  SPREAD_ASK !== IN_ASK ||
-  SPREAD_TS !== IN_EXCH_TS ||
-  SPREAD_BID_VOL !== IN_BID_VOL ||
-  SPREAD_ASK_VOL !== IN_ASK_VOL ||
-  SPREAD_RECV_US !== IN_RECV_US
-) {
-  throw new Error('spread scanner and quote table layouts differ');
-}
+} from './shared/shared-counters.js';
 import type { MetricsRecorder } from '../metrics/recorder.js';
+import { QUOTE_EXCH_TS, QUOTE_RECV_US } from '../core/quote-layout.js';
 
 export interface ListenerStrategy {
   minRoi: number;
@@ -132,10 +112,10 @@ export class Listener {
       return;
     }
     bump(row, CTR_UPDATES);
-    const recvUs = out[SPREAD_RECV_US] as number;
+    const recvUs = out[QUOTE_RECV_US] as number;
     this.shared.setLastFrameUs(this.index, recvUs);
     const rec = this.recorder;
-    if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, out[SPREAD_TS] as number, recvUs);
+    if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, out[QUOTE_EXCH_TS] as number, recvUs);
     // USDT/USD and USDT/EUR are stored but never trigger an evaluation (they are in every coin's ROI).
     if (i < 2) return;
     this.refreshAccount();

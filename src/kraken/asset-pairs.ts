@@ -9,16 +9,13 @@ import { KrakenResponseError } from './errors.js';
 import type { TradeVolumeInfo } from './rest-parse.js';
 import { WireReader, type WireRecord } from './wire-read.js';
 
-/** PairInfo as AssetPairs describes it (the asset ids Balance is keyed by are part of PairInfo). */
-export type KrakenPairInfo = PairInfo;
-
 export interface RejectedPair {
   readonly id: string;
   readonly reason: string;
 }
 
 export interface AssetPairsParseResult {
-  readonly pairs: KrakenPairInfo[];
+  readonly pairs: PairInfo[];
   readonly rejected: RejectedPair[];
   readonly darkPoolSkipped: number;
 }
@@ -84,7 +81,7 @@ function schedule(r: WireReader, o: WireRecord, key: string, path: string): Arra
   });
 }
 
-function parseOne(r: WireReader, id: string, raw: unknown): KrakenPairInfo {
+function parseOne(r: WireReader, id: string, raw: unknown): PairInfo {
   const p = `result.${id}`;
   const o = r.record(raw, p);
   const altname = r.string(o, 'altname', p);
@@ -146,7 +143,7 @@ function parseOne(r: WireReader, id: string, raw: unknown): KrakenPairInfo {
 export function parseAssetPairs(result: unknown): AssetPairsParseResult {
   const r = new WireReader('AssetPairs');
   const entries = Object.entries(r.record(result, 'result'));
-  const pairs: KrakenPairInfo[] = [];
+  const pairs: PairInfo[] = [];
   const rejected: RejectedPair[] = [];
   const seenWsnames = new Set<string>();
   let darkPoolSkipped = 0;

@@ -52,7 +52,7 @@ export const KRAKEN_ERROR_TABLE: Readonly<Record<string, KrakenErrorRule>> = {
   'EService:Throttled': { kind: 'retryable', retryAtDetail: true },
   'EAPI:Invalid key': F,
   'EAPI:Invalid signature': F,
-  // Not retried automatically: repeated invalid nonces can get the key banned (§4.4).
+  // Not retried automatically: repeated invalid nonces can get the key banned (docs/kraken-protocol.md §4.4).
   'EAPI:Invalid nonce': N,
   'EAPI:Rate limit exceeded': R,
   'EOrder:Insufficient funds': N,

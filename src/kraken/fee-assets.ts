@@ -2,17 +2,13 @@
  * Fees with their asset. Kraken charges a fee in the quote currency or in the base asset (oflags
  * fciq / fcib, v2 fee_preference), and v2 executions name each fee's asset (`fees: [{asset, qty}]`),
  * so a fee is an amount of an asset, not a number: summing fees of different assets (as the v2
- * gateway once did) or valuing a base-asset fee as quote money misstates PnL.
+ * order entry once did) or valuing a base-asset fee as quote money misstates PnL.
  *
  * Assets are named in the pair's v1 spelling (`XBT`, `XDG`, `USD`: PairInfo.base/quote) whichever
  * API reported them; an asset that is neither the base nor the quote keeps Kraken's spelling.
  */
+import type { FeeAmount } from '../core/trade-types.js';
 import { v1AssetCode } from './asset-pairs.js';
-
-export interface FeeAmount {
-  readonly asset: string;
-  readonly qty: number;
-}
 
 export interface PairAssets {
   /** v1 / wsname spelling, e.g. `XBT`, `USD`. */

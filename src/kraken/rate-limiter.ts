@@ -19,7 +19,7 @@ export const KRAKEN_REST_TIERS: Readonly<Record<KrakenTier, RestCounterLimits>> 
   pro: { maxCounter: 20, decayPerSec: 1 },
 };
 
-/** Counter cost of history calls (§5.1: "+2 for ledger/trade-history calls"). */
+/** Counter cost of history calls (docs/kraken-protocol.md §5.1: "+2 for ledger/trade-history calls"). */
 const HISTORY_CALL_COST = 2;
 const HISTORY_METHODS: ReadonlySet<string> = new Set([
   'TradesHistory',
@@ -28,7 +28,7 @@ const HISTORY_METHODS: ReadonlySet<string> = new Set([
   'QueryLedgers',
   'ClosedOrders',
 ]);
-/** Order entry counts against the per-pair matching-engine limiter (§5.2), not this counter. */
+/** Order entry counts against the per-pair matching-engine limiter (docs/kraken-protocol.md §5.2), not this counter. */
 const TRADING_METHODS: ReadonlySet<string> = new Set([
   'AddOrder',
   'AddOrderBatch',

@@ -82,7 +82,7 @@ export type KrakenBalanceEx = Record<
   }
 >;
 
-/** One fee entry of TradeVolume; values are percent strings. Both key spellings occur (§4.6). */
+/** One fee entry of TradeVolume; values are percent strings. Both key spellings occur (docs/kraken-protocol.md §4.6). */
 export interface KrakenFeeTierInfo {
   fee: string;
   minfee?: string;

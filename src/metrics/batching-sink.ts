@@ -13,7 +13,7 @@ import type { Precision } from './line-protocol.js';
 import type { MetricsSink, MetricsSinkStats, SinkDropReason, SinkLog } from './sink.js';
 
 export interface BatchingOptions {
-  /** Lines per request; the seed batched 2,500 and InfluxDB recommends 5,000 or fewer. */
+  /** Lines per request; the original system batched 2,500 and InfluxDB recommends 5,000 or fewer. */
   readonly batchSize?: number;
   readonly flushIntervalMs?: number;
   /** Most lines held while the target is slow or away (memory bound: about 250 B per line). */

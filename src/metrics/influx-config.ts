@@ -16,7 +16,7 @@ export interface InfluxConfig {
   /**
    * Retention policy to write into. Leave it unset to write into the database's DEFAULT policy,
    * which scripts/setup_influxdb.sh makes RP_NAME; the continuous queries read from RP_NAME, so
-   * either way the writer and the aggregates agree (the seed's defect 11).
+   * either way the writer and the aggregates agree (docs/design-decisions.md, defect 11).
    */
   readonly rp?: string;
   /** Timestamp precision on the wire; default 'u' (the project's clock is epoch µs). */

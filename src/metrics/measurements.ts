@@ -30,9 +30,7 @@ export const latencyMeasurements: ReadonlyArray<{ measurement: string; field: st
 const usPerSecond = 1e6;
 
 /** Final result of one trade (src/core/trade-outcome.ts). */
-export type TradeOutcomePoint = TradeOutcome;
-
-export function tradePoint(t: TradeOutcomePoint, atUs: number, mode: string): Point {
+export function tradePoint(t: TradeOutcome, atUs: number, mode: string): Point {
   return {
     measurement: M_TRADE,
     tags: { status: t.status, buy_pair: t.buyPair, sell_pair: t.sellPair, mode },

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DIR_EUR_TO_USD, LIMIT_BALANCE, readOpportunity, type Opportunity } from '../core/opportunity.js';
+import type { TradeOutcome } from '../core/trade-outcome.js';
 import {
   encodePoint,
   escapeKey,
@@ -26,7 +27,6 @@ import {
   strandedInventoryPoint,
   tradePoint,
   workerRestartPoint,
-  type TradeOutcomePoint,
 } from './measurements.js';
 import {
   HEADER_DOUBLES,
@@ -128,7 +128,7 @@ export class MetricsHub {
     }
   }
 
-  trade(t: TradeOutcomePoint, atUs = this.nowUs()): void {
+  trade(t: TradeOutcome, atUs = this.nowUs()): void {
     this.point(tradePoint(t, atUs, this.mode));
     if (t.strandedVolume > 0)
       this.point(strandedInventoryPoint(t.strandedAsset, t.strandedVolume, t.tradeId, atUs));

@@ -1,6 +1,7 @@
 /**
- * Telegram when both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID are set, the log otherwise (the seed
- * crashed on missing settings although its README called them optional).
+ * Telegram when both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID are set, the log otherwise (the original
+ * system crashed on missing settings although its README called them optional:
+ * docs/design-decisions.md, defect 9).
  */
 import type { AlertPolicyOptions } from './alert-policy.js';
 import { LogOnlyNotifier } from './log-only-notifier.js';

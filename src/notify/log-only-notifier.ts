@@ -1,6 +1,6 @@
 /**
- * Used when TELEGRAM_BOT_TOKEN or TELEGRAM_CHAT_ID is not set (Telegram is optional; the seed
- * crashed instead): every alert goes to the log, nothing leaves the machine.
+ * Used when TELEGRAM_BOT_TOKEN or TELEGRAM_CHAT_ID is not set (Telegram is optional; the original
+ * system crashed instead: docs/design-decisions.md, defect 9): every alert goes to the log, nothing leaves the machine.
  */
 import type { Alert } from './alert-policy.js';
 import { logAlert, type Notifier, type NotifierStats, type NotifyLog } from './notifier.js';

@@ -1,8 +1,8 @@
 /**
  * Alerts to Telegram with the Bot API's sendMessage (https://core.telegram.org/bots/api#sendmessage):
  * POST JSON `{chat_id, text}` to `${apiUrl}/bot${token}/sendMessage`. Plain text (no parse_mode),
- * so nothing needs escaping beyond JSON itself, which also carries any Unicode as is (the seed put raw
- * text in a URL unencoded).
+ * so nothing needs escaping beyond JSON itself, which also carries any Unicode as is (the original
+ * system put raw text in a URL unencoded: docs/design-decisions.md, defect 9).
  *
  * Off the hot path: notify() runs the AlertPolicy and queues; one sender works the bounded queue.
  * Answers: ok → sent; 429 → wait `parameters.retry_after` seconds and retry; 5xx or no answer →

@@ -6,20 +6,12 @@
  */
 import { WebSocket } from 'ws';
 import type { PairInfo } from '../core/pair.js';
+import type { KrakenWsApi } from '../kraken/endpoints.js';
 import type { KrakenRestClient } from '../kraken/rest.js';
-import { buildPublicSubscribe } from '../kraken/ws/messages-v1.js';
-import { buildTickerSubscribe } from '../kraken/ws-v2/messages-v2.js';
-import { SpreadScanner } from '../kraken/ws/spread-scanner.js';
-import { TickerScanner } from '../kraken/ws-v2/ticker-scanner.js';
-import {
-  SCAN_EVENT,
-  SPREAD_ASK,
-  SPREAD_BID,
-  type QuoteScannerBase,
-} from '../kraken/ws/quote-scanner-base.js';
-import { KrakenPrivateV1 } from '../kraken/ws/private-v1.js';
-import { KrakenPrivateV2 } from '../kraken/ws-v2/private-v2.js';
+import { KRAKEN_WS_VERSIONS } from '../kraken/versions.js';
+import { SCAN_EVENT, type QuoteScannerBase } from '../kraken/ws/shared/quote-scanner-base.js';
 import { check, type CheckResult } from './check.js';
+import { QUOTE_ASK, QUOTE_BID } from '../core/quote-layout.js';
 
 export const WS_CHECK_TIMEOUT_MS = 10_000;
 const POLL_MS = 20;
@@ -60,7 +52,7 @@ function firstQuote(
     ws.on('message', (data: Buffer) => {
       const r = scanner.scan(data);
       if (r >= 0)
-        return finish({ bid: scanner.out[SPREAD_BID] as number, ask: scanner.out[SPREAD_ASK] as number });
+        return finish({ bid: scanner.out[QUOTE_BID] as number, ask: scanner.out[QUOTE_ASK] as number });
       if (r === SCAN_EVENT) {
         const err = subscribeError(data.toString('utf8'));
         if (err !== undefined) finish({ error: `Kraken: ${err}` });
@@ -69,17 +61,12 @@ function firstQuote(
   });
 }
 
-export async function publicFeed(api: 'v1' | 'v2', url: string, pair: PairInfo): Promise<CheckResult> {
+export async function publicFeed(api: KrakenWsApi, url: string, pair: PairInfo): Promise<CheckResult> {
   const name = `Public feed ${api}`;
-  const r =
-    api === 'v1'
-      ? await firstQuote(
-          url,
-          buildPublicSubscribe(1, [pair.wsname], 'spread'),
-          new SpreadScanner([pair.wsname]),
-        )
-      : await firstQuote(url, buildTickerSubscribe(1, [pair.symbol]), new TickerScanner([pair.symbol]));
-  const label = api === 'v1' ? `${pair.wsname} spread` : `${pair.symbol} ticker (bbo)`;
+  const v = KRAKEN_WS_VERSIONS[api];
+  const pairName = v.pairName(pair);
+  const r = await firstQuote(url, v.quoteSubscribe(1, [pairName]), v.quoteScanner([pairName]));
+  const label = `${pairName} ${v.quoteChannel}`;
   if ('error' in r)
     return check(name, 'fail', `${label} on ${url}: ${r.error}`, 'no market data: nothing to evaluate');
   return check(name, 'ok', `${label}: first quote bid ${r.bid} / ask ${r.ask}`);
@@ -87,7 +74,7 @@ export async function publicFeed(api: 'v1' | 'v2', url: string, pair: PairInfo):
 
 /** The trader's private client, subscribed and then closed. */
 export async function privateSubscriptions(
-  api: 'v1' | 'v2',
+  api: KrakenWsApi,
   url: string,
   rest: KrakenRestClient,
 ): Promise<CheckResult> {
@@ -97,14 +84,13 @@ export async function privateSubscriptions(
   const onError = (_code: string, message: string): void => {
     if (errors.length < 3) errors.push(message);
   };
-  const client =
-    api === 'v1' ? new KrakenPrivateV1(options, { onError }) : new KrakenPrivateV2(options, { onError });
+  const client = KRAKEN_WS_VERSIONS[api].privateClient(options, { onError });
   client.start();
   const end = Date.now() + WS_CHECK_TIMEOUT_MS;
   while (!client.ready && Date.now() < end) await new Promise((r) => setTimeout(r, POLL_MS));
   const ready = client.ready;
   client.close();
-  const channels = api === 'v1' ? 'ownTrades and openOrders' : 'executions';
+  const channels = KRAKEN_WS_VERSIONS[api].privateChannels;
   if (ready) return check(name, 'ok', `${channels} subscribed on ${url}`);
   return check(
     name,

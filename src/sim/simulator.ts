@@ -1,8 +1,8 @@
 /**
  * Composition of one Kraken simulator: market + venue + faults + timing behind ONE HTTP server on
  * one port, serving REST (`/0/...`), the control API (`/_sim/...`) and WebSocket upgrades
- * (`/ws/v1/public`, `/ws/v1/private`, and by default `/ws/v2/public`, `/ws/v2/private`, routed by
- * src/sim/ws/upgrade-router.ts).
+ * of every API version in src/sim/ws/versions.ts (`/ws/v1/public`, `/ws/v1/private`, `/ws/v2/public`,
+ * `/ws/v2/private`, routed by src/sim/ws/shared/upgrade-router.ts).
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,8 +17,7 @@ import { createRestHandler } from './rest/rest-handler.js';
 import { createTimingRegistry, type TimingRegistry } from './timing.js';
 import type { Tier } from './venue/rate-counter.js';
 import { createVenue, type VenueImpl } from './venue/venue.js';
-import { attachWsV1, WS_V1_PRIVATE_PATH, WS_V1_PUBLIC_PATH, type WsV1Handle } from './ws/attach-ws-v1.js';
-import { attachWsV2, WS_V2_PRIVATE_PATH, WS_V2_PUBLIC_PATH } from './ws-v2/attach-ws-v2.js';
+import { SIM_WS_VERSIONS } from './ws/versions.js';
 import { createMarket, type SimMarketModel } from './market/market.js';
 import { readRecording, type Recording } from './replay/recording.js';
 import { createReplayMarket } from './replay/replay-market.js';
@@ -75,22 +74,21 @@ export interface SimulatorOptions {
     /** Private REST methods this key has no permission for (`EGeneral:Permission denied`). */
     denied?: readonly string[];
   }>;
-  /** Trading-limit tier (§5.2); default starter. */
+  /** Trading-limit tier (docs/kraken-protocol.md §5.2); default starter. */
   tier?: Tier;
-  /** REST call-counter tier (§5.1); default pro. */
+  /** REST call-counter tier (docs/kraken-protocol.md §5.1); default pro. */
   restTier?: Tier;
   /** Use this market instead of creating one (tests); the simulator still starts and stops it. */
   market?: SimMarket;
   /**
-   * INTEGRATION POINT for more WebSocket servers (e.g. v2 at `/ws/v2/public`, `/ws/v2/private`):
-   * each attacher registers its paths on the server's shared upgrade router
-   * (`upgradeRouterFor(server)` in src/sim/ws/upgrade-router.ts) and is closed by stop().
-   * Default `[attachWsV2]` (src/sim/ws-v2/); a list given here REPLACES the default.
+   * More WebSocket servers, attached after every API version of src/sim/ws/versions.ts: each
+   * attacher registers its own paths on the server's shared upgrade router
+   * (`upgradeRouterFor(server)` in src/sim/ws/shared/upgrade-router.ts) and is closed by stop().
    */
   wsAttachers?: readonly WsAttacher[];
 }
 
-/** What an extra WS server needs; everything is shared with REST and WS v1. */
+/** What an extra WS server needs; everything is shared with REST and the versions' servers. */
 export interface WsDeps {
   market: SimMarket;
   venue: VenueImpl;
@@ -107,7 +105,6 @@ export interface RunningSimulator {
     rest: string;
     wsPublic: string;
     wsPrivate: string;
-    /** WS v2 paths; served by the default attacher (or whatever `wsAttachers` routes there). */
     wsPublicV2: string;
     wsPrivateV2: string;
     control: string;
@@ -250,8 +247,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     timing,
     apiKeys: () => [...secrets.keys()],
     monotonicMs,
-    wsState: () => ({ v1: ws.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) }),
-    wsCounters: () => ({ v1: ws.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) }),
+    wsState: () => wsStats(),
+    wsCounters: () => wsStats(),
     dislocate:
       typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
   });
@@ -276,10 +273,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     counters.inc('http.clientErrors');
     socket.destroy();
   });
-  const ws: WsV1Handle = attachWsV1(server, { market, venue, faults, timing, nowMs: monotonicMs });
-  const extraWs = (options.wsAttachers ?? [attachWsV2]).map((attach) =>
-    attach(server, { market, venue, faults, timing, nowMs: monotonicMs }),
-  );
+  const wsDeps = { market, venue, faults, timing, nowMs: monotonicMs };
+  const ws = {
+    v1: SIM_WS_VERSIONS.v1.attach(server, wsDeps),
+    v2: SIM_WS_VERSIONS.v2.attach(server, wsDeps),
+  };
+  const extraWs = (options.wsAttachers ?? []).map((attach) => attach(server, wsDeps));
+  const closeWs = (): Promise<unknown> =>
+    Promise.all([ws.v1.close(), ws.v2.close(), ...extraWs.map((x) => x.close())]);
+  function wsStats(): unknown {
+    return { v1: ws.v1.stats(), v2: ws.v2.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) };
+  }
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -290,7 +294,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       });
     });
   } catch (err) {
-    await Promise.all([ws.close(), ...extraWs.map((x) => x.close())]);
+    await closeWs();
     offDislocations();
     throw new SimulatorError(
       'SIM_LISTEN_FAILED',
@@ -305,10 +309,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   return {
     urls: {
       rest: `http://${hostUrl}:${port}`,
-      wsPublic: `ws://${hostUrl}:${port}${WS_V1_PUBLIC_PATH}`,
-      wsPrivate: `ws://${hostUrl}:${port}${WS_V1_PRIVATE_PATH}`,
-      wsPublicV2: `ws://${hostUrl}:${port}${WS_V2_PUBLIC_PATH}`,
-      wsPrivateV2: `ws://${hostUrl}:${port}${WS_V2_PRIVATE_PATH}`,
+      wsPublic: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v1.publicPath}`,
+      wsPrivate: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v1.privatePath}`,
+      wsPublicV2: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v2.publicPath}`,
+      wsPrivateV2: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v2.privatePath}`,
       control: `http://${hostUrl}:${port}/_sim`,
     },
     apiKey,
@@ -326,7 +330,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         market.stop();
         offDislocations();
         rest.close();
-        await Promise.all([ws.close(), ...extraWs.map((x) => x.close())]);
+        await closeWs();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;

@@ -1,5 +1,5 @@
 /**
- * The benchmark's clock (DESIGN.md §5): for every dislocation, when the market opened it, when a
+ * The benchmark's clock (bench/README.md, `wire`): for every dislocation, when the market opened it, when a
  * server first wrote a frame showing it, and when the first order that could take it arrived. All
  * stamps are process.hrtime.bigint() ns in this process, so there is no clock skew to correct.
  *

@@ -9,8 +9,8 @@ import {
   parsePrivateData,
   type OpenOrderDelta,
   type OwnTrade,
-} from '../../src/kraken/ws/private-v1-parse.js';
-import { OpenOrdersState } from '../../src/kraken/ws/open-orders-state.js';
+} from '../../src/kraken/ws/v1/private-parse.js';
+import { OpenOrdersState } from '../../src/kraken/ws/v1/open-orders-state.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { variants } from '../helpers/mutate.js';
 

@@ -5,12 +5,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEventObject } from '../../src/kraken/ws/events-v1.js';
-import { SpreadScanner } from '../../src/kraken/ws/spread-scanner.js';
-import { SPREAD_ASK, SPREAD_BID, SPREAD_TS } from '../../src/kraken/ws/quote-scanner-base.js';
+import { parseEventObject } from '../../src/kraken/ws/v1/events.js';
+import { SpreadScanner } from '../../src/kraken/ws/v1/spread-scanner.js';
 import { bookChecksumV1, type V1LevelStrings } from '../../src/kraken/book-checksum.js';
 import { corpus, value, type LabelledEntry } from '../helpers/corpus.js';
 import { variants } from '../helpers/mutate.js';
+import { QUOTE_ASK, QUOTE_BID, QUOTE_EXCH_TS } from '../../src/core/quote-layout.js';
 
 const EVENT_KINDS: Record<string, string> = {
   'v1.systemStatus': 'systemStatus',
@@ -59,9 +59,9 @@ describe('v1 spread frames over the corpus', () => {
       const pair = (value(e) as unknown[])[3] as string;
       const s = new SpreadScanner([pair]);
       assert.equal(s.scan(Buffer.from(e.text)), 0);
-      assert.equal(s.out[SPREAD_BID], Number(inner[0]));
-      assert.equal(s.out[SPREAD_ASK], Number(inner[1]));
-      assert.equal(s.out[SPREAD_TS], Number(inner[2]));
+      assert.equal(s.out[QUOTE_BID], Number(inner[0]));
+      assert.equal(s.out[QUOTE_ASK], Number(inner[1]));
+      assert.equal(s.out[QUOTE_EXCH_TS], Number(inner[2]));
     });
   }
 });

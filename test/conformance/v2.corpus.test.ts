@@ -6,18 +6,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseV2Object } from '../../src/kraken/ws-v2/events-v2.js';
-import { parseExecutionReport, type ExecutionReport } from '../../src/kraken/ws-v2/executions-parse.js';
-import { TickerScanner } from '../../src/kraken/ws-v2/ticker-scanner.js';
-import {
-  SPREAD_ASK,
-  SPREAD_ASK_VOL,
-  SPREAD_BID,
-  SPREAD_BID_VOL,
-} from '../../src/kraken/ws/quote-scanner-base.js';
+import { parseV2Object } from '../../src/kraken/ws/v2/events.js';
+import { parseExecutionReport, type ExecutionReport } from '../../src/kraken/ws/v2/executions-parse.js';
+import { TickerScanner } from '../../src/kraken/ws/v2/ticker-scanner.js';
 import { bookChecksumV2, type NumericLevel } from '../../src/kraken/book-checksum.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { variants } from '../helpers/mutate.js';
+import { QUOTE_ASK, QUOTE_ASK_VOL, QUOTE_BID, QUOTE_BID_VOL } from '../../src/core/quote-layout.js';
 
 const FRAME_KINDS: Record<string, string> = {
   'v2.status': 'status',
@@ -99,10 +94,10 @@ describe("v2 ticker frames through the listener's byte scanner", () => {
         for (const text of [JSON.stringify(v.value), v.name === 'as captured' ? e.text : null]) {
           if (text === null) continue;
           assert.equal(s.scan(Buffer.from(text)), 0, `reject ${s.lastReject}`);
-          assert.equal(s.out[SPREAD_BID], d['bid']);
-          assert.equal(s.out[SPREAD_ASK], d['ask']);
-          assert.equal(s.out[SPREAD_BID_VOL], d['bid_qty']);
-          assert.equal(s.out[SPREAD_ASK_VOL], d['ask_qty']);
+          assert.equal(s.out[QUOTE_BID], d['bid']);
+          assert.equal(s.out[QUOTE_ASK], d['ask']);
+          assert.equal(s.out[QUOTE_BID_VOL], d['bid_qty']);
+          assert.equal(s.out[QUOTE_ASK_VOL], d['ask_qty']);
         }
       });
     }
@@ -113,7 +108,7 @@ function reportsOf(kind: string, v: unknown): unknown[] {
   return kind === 'v2.executions.report' ? [v] : ((v as { data: unknown[] }).data ?? []);
 }
 
-/** What the gateway reads from a report. */
+/** What the v2 order entry reads from a report. */
 const ESSENTIALS = [
   'execType',
   'orderId',

@@ -1,8 +1,8 @@
 /** The live figures behind the dashboard and Telegram: rates, ROI buckets, PnL series, risk figures. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSharedState } from '../../src/engine/shared-state.js';
-import { CTR_UPDATES } from '../../src/engine/shared-counters.js';
+import { createSharedState } from '../../src/engine/shared/shared-state.js';
+import { CTR_UPDATES } from '../../src/engine/shared/shared-counters.js';
 import { LiveStatus } from '../../src/control/live-status.js';
 import { DIR_EUR_TO_USD, DIR_USD_TO_EUR } from '../../src/core/opportunity.js';
 import type { TradeOutcome } from '../../src/core/trade-outcome.js';

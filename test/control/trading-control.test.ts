@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSharedState, type SharedState } from '../../src/engine/shared-state.js';
+import { createSharedState, type SharedState } from '../../src/engine/shared/shared-state.js';
 import { OPERATOR_STOP_CODE, stopReasonName, TradingControl } from '../../src/control/trading-control.js';
 import { RISK_STOP_CODES } from '../../src/core/risk-limits.js';
 

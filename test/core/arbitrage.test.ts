@@ -31,7 +31,7 @@ function run(m: Market, p: Partial<EvalParams> = {}, trigger = 3, now = NOW_US) 
 }
 
 describe('roi formulas', () => {
-  test('match ORIGINAL by hand', () => {
+  test("match the original system's formula by hand", () => {
     const k = 0.996 / 1.004;
     assert.equal(feeFactor(0.004), k);
     assert.ok(Math.abs(roiUsdToEur(100, 94, 1, 0.92, 0.004) - ((94 * 1) / (100 * 0.92)) * k) < 1e-15);
@@ -168,7 +168,7 @@ describe('evaluate: every drop reason', () => {
     m.table.update(3, 94.0, 94.1, TS + 0.011, 1000, 1000, NOW_US); // trigger 11 ms after the others
     assert.equal(run(m, { maxExchangeAgeMs: 10 }).code, C.DROP_STALE_EXCHANGE);
     assert.equal(run(m, { maxExchangeAgeMs: 12 }).code, C.EVAL_OPPORTUNITY);
-    // A local clock far from Kraken's changes nothing (ORIGINAL defect 4).
+    // A local clock far from Kraken's changes nothing (docs/design-decisions.md, defect 4).
     assert.equal(run(m, { maxExchangeAgeMs: 12 }, 3, NOW_US).code, C.EVAL_OPPORTUNITY);
   });
 
@@ -209,7 +209,7 @@ describe('evaluate: every drop reason', () => {
     // 9.960159 × 100 = 996.0159 bought; × 94 = 936.25 sold.
     assert.equal(run(withMeta({ usd: { costmin: 1000 } })).code, C.DROP_BELOW_COSTMIN_BUY);
     assert.equal(run(withMeta({ eur: { costmin: 950 } })).code, C.DROP_BELOW_COSTMIN_SELL);
-    // An expensive coin with a small costmin passes (ORIGINAL compared volume with costmin × price and blocked it).
+    // An expensive coin with a small costmin passes (the original system compared volume with costmin × price and blocked it).
     assert.equal(run(withMeta({ usd: { costmin: 900 }, eur: { costmin: 900 } })).code, C.EVAL_OPPORTUNITY);
   });
 

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { computePnl, pnlOfTrade } from '../../src/core/pnl.js';
 import { roiUsdToEur } from '../../src/core/arbitrage.js';
 import { DIR_EUR_TO_USD, DIR_USD_TO_EUR } from '../../src/core/opportunity.js';
-import { createTrade, transition, type TradeEvent, type TradeState } from '../../src/core/trade-state.js';
+import { createTrade, transition } from '../../src/core/trade-state.js';
+import { type TradeEvent, type TradeState } from '../../src/core/trade-types.js';
 
 const Q = { usdtUsdBid: 1.0, usdtUsdAsk: 1.0002, usdtEurBid: 0.9199, usdtEurAsk: 0.9201, stableFee: 0.002 };
 const close = (a: number, b: number, eps = 1e-9) =>

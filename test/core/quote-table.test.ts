@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  IN_BID,
-  IN_FIELDS,
   QuoteTable,
   UPDATE_ACCEPTED,
   UPDATE_BAD_INDEX,
@@ -10,6 +8,7 @@ import {
   UPDATE_INVALID,
   UPDATE_STALE,
 } from '../../src/core/quote-table.js';
+import { QUOTE_BID, QUOTE_FIELDS } from '../../src/core/quote-layout.js';
 
 const TS = 1_542_057_299.545897;
 const RECV = 1_700_000_000_000_000;
@@ -80,14 +79,14 @@ describe('QuoteTable.update', () => {
 
   test('updateFrom reads the six fields from an array at an offset', () => {
     const t = online(1);
-    const src = new Float64Array(2 + IN_FIELDS);
+    const src = new Float64Array(2 + QUOTE_FIELDS);
     src.set([10, 11, TS, 1.5, 2.5, RECV], 2);
     assert.equal(t.updateFrom(0, src, 2), UPDATE_ACCEPTED);
     assert.deepEqual(
       [t.bid[0], t.ask[0], t.exchTs[0], t.bidVol[0], t.askVol[0], t.recvUs[0]],
       [10, 11, TS, 1.5, 2.5, RECV],
     );
-    src[2 + IN_BID] = NaN;
+    src[2 + QUOTE_BID] = NaN;
     assert.equal(t.updateFrom(0, src, 2), UPDATE_INVALID);
   });
 

@@ -77,7 +77,7 @@ describe('sizeOrder', () => {
     assert.equal(out[OPP_SELL_PRICE], 99.98);
   });
 
-  test('balance of 32,768+ is used in full (ORIGINAL defect 3: 16-bit saturation)', () => {
+  test('balance of 32,768+ is used in full (docs/design-decisions.md, defect 3: 16-bit saturation)', () => {
     const { t, meta, out } = setup(1, 1, 2);
     sizeOrder(t, meta, 0, 1, DIR_USD_TO_EUR, sp(0, 100_000.55), out, 0);
     assert.equal(out[OPP_VOLUME], 100_000.55);

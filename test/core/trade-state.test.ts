@@ -3,16 +3,18 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   createTrade,
-  isTerminal,
   nextSellVolume,
   soldTotals,
   tradeConfigFor,
   transition,
+} from '../../src/core/trade-state.js';
+import {
+  isTerminal,
   type TradeConfig,
   type TradeEvent,
   type TradePhase,
   type TradeState,
-} from '../../src/core/trade-state.js';
+} from '../../src/core/trade-types.js';
 
 const CFG: TradeConfig = {
   buyLotDecimals: 8,

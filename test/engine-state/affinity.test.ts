@@ -1,14 +1,14 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
+import { planCpus } from '../../src/engine/threads/cpu-plan.js';
 import {
-  planCores,
   parseCpuList,
   pinCurrentThread,
   readCpusAllowed,
   loadAffinityAddon,
   type PinResult,
-} from '../../src/engine/affinity.js';
+} from '../../src/engine/threads/affinity.js';
 import { startFixture, firstMessage } from './start-fixture.js';
 
 const RESULT_DEADLINE_MS = 20_000;
@@ -17,28 +17,28 @@ after(async () => {
   await Promise.all(workers.map((w) => w.terminate()));
 });
 
-describe('planCores (pure)', () => {
+describe('planCpus (pure)', () => {
   test('seed layout: 4 CPUs, 6 listeners round-robin on 0–2, trader + fetcher on 3', () => {
-    const p = planCores({ listeners: 6 }, [0, 1, 2, 3]);
+    const p = planCpus({ listeners: 6 }, [0, 1, 2, 3]);
     assert.deepEqual(p.listeners, [0, 1, 2, 0, 1, 2]);
     assert.equal(p.trader, 3);
     assert.equal(p.fetcher, 3);
   });
   test('2 CPUs: listeners share the first, trader + fetcher get the second', () => {
-    const p = planCores({ listeners: 3 }, [1, 0]);
+    const p = planCpus({ listeners: 3 }, [1, 0]);
     assert.deepEqual(p.listeners, [0, 0, 0]);
     assert.equal(p.trader, 1);
   });
   test('one CPU or none: nothing pinned, with a reason', () => {
     for (const cpus of [[5], []]) {
-      const p = planCores({ listeners: 2 }, cpus);
+      const p = planCpus({ listeners: 2 }, cpus);
       assert.deepEqual(p.listeners, [null, null]);
       assert.equal(p.trader, null);
       assert.match(p.summary, /not pinning/);
     }
   });
   test('non-contiguous sets, duplicates and junk are handled', () => {
-    const p = planCores({ listeners: 3 }, [8, 2, 2, -1, 1.5, 4]);
+    const p = planCpus({ listeners: 3 }, [8, 2, 2, -1, 1.5, 4]);
     assert.deepEqual(p.listeners, [2, 4, 2]);
     assert.equal(p.trader, 8);
   });

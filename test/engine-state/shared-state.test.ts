@@ -8,13 +8,13 @@ import {
   SLOT_READING,
   SLOT_WRITING,
   SlotError,
-} from '../../src/engine/slot.js';
+} from '../../src/engine/shared/slot.js';
 import {
   Seqlock,
   SEQ_READ_OK,
   SEQ_READ_NEVER_WRITTEN,
   SEQ_READ_CONTENDED,
-} from '../../src/engine/seqlock.js';
+} from '../../src/engine/shared/seqlock.js';
 import {
   attachSharedState,
   createSharedState,
@@ -25,8 +25,8 @@ import {
   FEE_FIELDS,
   FEED_ONLINE,
   SharedStateError,
-} from '../../src/engine/shared-state.js';
-import { CTR_UPDATES, CTR_FIXED_COLUMNS } from '../../src/engine/shared-counters.js';
+} from '../../src/engine/shared/shared-state.js';
+import { CTR_UPDATES, CTR_FIXED_COLUMNS } from '../../src/engine/shared/shared-counters.js';
 
 const payload = (n: number, base: number): Float64Array =>
   Float64Array.from({ length: n }, (_, i) => base + i);
@@ -88,7 +88,7 @@ describe('opportunity slot', () => {
   });
 
   test('spinTake and waitForPublish see an already full slot; waitForPublish times out on an empty one', async (t) => {
-    // A pending waitAsync does not keep the loop alive (node-latency.md §3): hold it like a trader would.
+    // A pending waitAsync does not keep the loop alive (docs/node-latency.md §3): hold it like a trader would.
     t.after(holdEventLoop());
     const slot = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(2)), 0, 2);
     const out = new Float64Array(2);

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { createSharedState, type SharedStateOptions } from '../../src/engine/shared-state.js';
+import { createSharedState, type SharedStateOptions } from '../../src/engine/shared/shared-state.js';
 import { startFixture, firstMessage } from './start-fixture.js';
 
 const OPTIONS: SharedStateOptions = { listeners: 3, opportunityFields: 37, evalCodes: 13, pairs: 4 };

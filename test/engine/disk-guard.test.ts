@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DISK_SPACE_STOP_CODE, startDiskWatch, type DiskWatchDeps } from '../../src/engine/disk-guard.js';
-import { createSharedState } from '../../src/engine/shared-state.js';
+import { DISK_SPACE_STOP_CODE, startDiskWatch, type DiskWatchDeps } from '../../src/main/disk-guard.js';
+import { createSharedState } from '../../src/engine/shared/shared-state.js';
 import { TradingControl } from '../../src/control/trading-control.js';
 
 const MB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TIMER_MS, setLongTimeout } from '../../src/engine/long-timer.js';
+import { MAX_TIMER_MS, setLongTimeout } from '../../src/main/long-timer.js';
 import { ManualTimers } from '../kraken-ws/helpers.js';
 
 const DAY_MS = 86_400_000;

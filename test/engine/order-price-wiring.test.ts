@@ -1,9 +1,9 @@
 /** The trade path sends the buy on the pair's tick, not just at its decimals. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTrade } from '../../src/engine/trade-runner.js';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
-import type { GatewayOrder } from '../../src/engine/order-gateway.js';
+import { runTrade } from '../../src/engine/trade/trade-runner.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
+import type { OrderRequest } from '../../src/engine/trade/order-entry.js';
 import { OPPORTUNITY_FIELDS, readOpportunity, writeOpportunity } from '../../src/core/opportunity.js';
 import { testPair } from '../helpers/test-pair.js';
 
@@ -24,7 +24,7 @@ test('a buy decided at an off-tick price goes out floored onto a coarse tick', a
     usdtUsd: { bid: 1, ask: 1, bidVol: 1, askVol: 1 },
     usdtEur: { bid: 0.92, ask: 0.92, bidVol: 1, askVol: 1 },
   });
-  const sent: GatewayOrder[] = [];
+  const sent: OrderRequest[] = [];
   const tracker = new OrderTracker();
   await runTrade(
     readOpportunity(buf),
@@ -32,7 +32,7 @@ test('a buy decided at an off-tick price goes out floored onto a coarse tick', a
     sell,
     { fillTimeoutMs: 50, maxLocalAgeUs: 1_500, sellRetries: 0, stableFee: 0.002, orderDeadlineMs: 5_000 },
     {
-      gateway: {
+      orderEntry: {
         isReady: () => true,
         start: () => undefined,
         close: () => undefined,
@@ -42,7 +42,7 @@ test('a buy decided at an off-tick price goes out floored onto a coarse tick', a
         },
       },
       tracker,
-      rest: null,
+      orderLookup: null,
       log: { level: 'error', debug() {}, info() {}, warn() {}, error() {} },
       journal: { append: (kind, tradeId) => ({ ts: 0, seq: 0, kind, tradeId }) },
       alert: () => undefined,

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
 
 const fill = (id: string, volume: number) => ({
   tradeId: id,

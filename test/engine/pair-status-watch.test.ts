@@ -1,8 +1,8 @@
 /** Pair status followed while running: a pair that leaves `online` stops being tradable, and comes back. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initPairStatus, refreshPairStatus } from '../../src/engine/pair-status-watch.js';
-import { createSharedState } from '../../src/engine/shared-state.js';
+import { initPairStatus, refreshPairStatus } from '../../src/main/pair-status-watch.js';
+import { createSharedState } from '../../src/engine/shared/shared-state.js';
 import type { PairInfo, PairStatus } from '../../src/core/pair.js';
 import type { AssetPairsParseResult } from '../../src/kraken/asset-pairs.js';
 import { testPair } from '../helpers/test-pair.js';

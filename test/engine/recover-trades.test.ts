@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { JournalWriter } from '../../src/journal/journal-writer.js';
 import { readJournal } from '../../src/journal/journal-reader.js';
 import { summarize } from '../../src/journal/summarize.js';
-import { recoverUnfinishedTrades } from '../../src/engine/recover-trades.js';
+import { recoverUnfinishedTrades } from '../../src/engine/trade/recover-trades.js';
 import type { KrakenRestClient } from '../../src/kraken/rest.js';
+import { RestOrderLookup } from '../../src/kraken/exec/rest-order-lookup.js';
 import type { OrderInfo } from '../../src/kraken/order-parse.js';
 import type { Logger } from '../../src/log/logger.js';
-import type { RecoveryDeps } from '../../src/engine/recover-trades.js';
+import type { RecoveryDeps } from '../../src/engine/trade/recover-trades.js';
 import { testPair } from '../helpers/test-pair.js';
 
 const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
@@ -67,7 +68,7 @@ function deps(
   } as unknown as KrakenRestClient;
   const d: RecoveryDeps = {
     journal: w,
-    rest,
+    orderLookup: new RestOrderLookup(rest),
     log: silent,
     alert: (a) => alerts.push(a.text),
     pairByWsname: (n) => (n === 'ABC/EUR' ? SELL : undefined),

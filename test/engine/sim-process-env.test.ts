@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { SIM_ENV_ALLOWED, startSimProcess } from '../../src/engine/sim-process.js';
+import { SIM_ENV_ALLOWED, startSimProcess } from '../../src/main/sim-process.js';
 
 const PLANTED: Record<string, string> = {
   KRAKEN_KEY: 'planted-real-key-1234',

@@ -4,16 +4,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSummaryTable, type SummaryTableInput } from '../../src/engine/summary-table.js';
-import { readTotals, TradeLedger, type RunTotals } from '../../src/engine/run-summary.js';
-import { DROP_REASONS, INPUT_PROBLEMS, dropReason } from '../../src/engine/drop-reasons.js';
+import { formatSummaryTable, type SummaryTableInput } from '../../src/main/summary/summary-table.js';
+import { readTotals, TradeLedger, type RunTotals } from '../../src/main/summary/run-summary.js';
+import { DROP_REASONS, INPUT_PROBLEMS, dropReason } from '../../src/main/summary/drop-reasons.js';
 import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
-import { COUNTER_NAMES } from '../../src/engine/shared-counters.js';
-import { StartupCounters } from '../../src/engine/startup-counters.js';
-import { createSharedState } from '../../src/engine/shared-state.js';
+import { COUNTER_NAMES } from '../../src/engine/shared/shared-counters.js';
+import { StartupCounters } from '../../src/main/summary/startup-counters.js';
+import { createSharedState } from '../../src/engine/shared/shared-state.js';
 import { DROP_PAIR_OFFLINE } from '../../src/core/eval-codes.js';
-import { CTR_DROP_TRADER_BUSY, CTR_UPDATES } from '../../src/engine/shared-counters.js';
-import type { TraderCounters } from '../../src/engine/trader.js';
+import { CTR_DROP_TRADER_BUSY, CTR_UPDATES } from '../../src/engine/shared/shared-counters.js';
+import type { TraderCounters } from '../../src/engine/trade/trader.js';
 import type { TradeOutcome } from '../../src/core/trade-outcome.js';
 
 const totals = (over: Partial<RunTotals> = {}): RunTotals => ({

@@ -1,13 +1,13 @@
 /**
- * One trade at a time against a scripted gateway: what the trader does with each of Kraken's
+ * One trade at a time against a scripted order entry: what the trader does with each of Kraken's
  * answers (ack, reject, partial fill, late fills, failed sells, lost acks) and what it journals.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTrade, type TradeDeps } from '../../src/engine/trade-runner.js';
-import { OrderTracker } from '../../src/engine/order-tracker.js';
-import type { GatewayAck, GatewayOrder, OrderGateway } from '../../src/engine/order-gateway.js';
-import { OrderOutcomeUnknownError } from '../../src/kraken/ws/order-errors.js';
+import { runTrade, type TradeDeps } from '../../src/engine/trade/trade-runner.js';
+import { OrderTracker } from '../../src/engine/trade/order-tracker.js';
+import type { OrderAck, OrderEntry, OrderRequest } from '../../src/engine/trade/order-entry.js';
+import { RestOrderLookup } from '../../src/kraken/exec/rest-order-lookup.js';
 import {
   OPPORTUNITY_FIELDS,
   readOpportunity,
@@ -41,11 +41,11 @@ function opportunity(volume = 2): Opportunity {
   return readOpportunity(buf);
 }
 
-type Step = (order: GatewayOrder, txid: string, tracker: OrderTracker) => Promise<GatewayAck>;
+type Step = (order: OrderRequest, txid: string, tracker: OrderTracker) => Promise<OrderAck>;
 
 /** Each order gets the next scripted behaviour. */
-class ScriptedGateway implements OrderGateway {
-  readonly orders: GatewayOrder[] = [];
+class ScriptedOrderEntry implements OrderEntry {
+  readonly orders: OrderRequest[] = [];
   constructor(
     private readonly tracker: OrderTracker,
     private readonly steps: Step[],
@@ -55,7 +55,7 @@ class ScriptedGateway implements OrderGateway {
   }
   start(): void {}
   close(): void {}
-  addOrder(order: GatewayOrder): Promise<GatewayAck> {
+  addOrder(order: OrderRequest): Promise<OrderAck> {
     this.orders.push(order);
     const step = this.steps.shift();
     if (!step) return Promise.reject(new Error('no scripted step left'));
@@ -95,7 +95,7 @@ const reject =
   () =>
     Promise.resolve({ status: 'error', errorMessage: msg });
 const lostAck: Step = () =>
-  Promise.reject(new OrderOutcomeUnknownError('DISCONNECTED', 1, 'socket closed before the ack'));
+  Promise.resolve({ status: 'unknown', reason: 'OrderOutcomeUnknownError: socket closed before the ack' });
 
 const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
@@ -150,14 +150,14 @@ function fakeRest(closed: () => OrderInfo[]): Partial<KrakenRestClient> {
  */
 function harness(steps: Step[], rest: Partial<KrakenRestClient> | null = null, stopping = () => false) {
   const tracker = new OrderTracker();
-  const gateway = new ScriptedGateway(tracker, steps);
+  const orderEntry = new ScriptedOrderEntry(tracker, steps);
   const records: Array<{ kind: string; fields: Record<string, unknown> }> = [];
   const alerts: string[] = [];
   const wall = { ms: 1_700_000_000_000 };
   const deps: TradeDeps = {
-    gateway,
+    orderEntry,
     tracker,
-    rest: rest as KrakenRestClient | null,
+    orderLookup: rest === null ? null : new RestOrderLookup(rest as KrakenRestClient),
     log: silent,
     alert: (a) => alerts.push(a.text),
     journal: {
@@ -180,7 +180,7 @@ function harness(steps: Step[], rest: Partial<KrakenRestClient> | null = null, s
     deadlineMarginMs: 2_000,
   };
   return {
-    gateway,
+    orderEntry,
     tracker,
     records,
     alerts,
@@ -198,7 +198,7 @@ describe('trade runner', () => {
     const h = harness([fills([2, 100]), fills([2, 93])]);
     const r = await h.run();
     assert.equal(r.status, 'sold');
-    const [buy, sell] = h.gateway.orders;
+    const [buy, sell] = h.orderEntry.orders;
     assert.deepEqual(
       [buy?.side, buy?.ordertype, buy?.timeinforce, buy?.price, buy?.volume],
       ['buy', 'limit', 'IOC', '100.00', '2.0000'],
@@ -238,7 +238,7 @@ describe('trade runner', () => {
     const h = harness([reject('EOrder:Insufficient funds')]);
     const r = await h.run();
     assert.equal(r.status, 'rejected');
-    assert.equal(h.gateway.orders.length, 1);
+    assert.equal(h.orderEntry.orders.length, 1);
     assert.equal(h.records.find((x) => x.kind === 'reject')?.fields.reason, 'EOrder:Insufficient funds');
   });
 
@@ -246,7 +246,7 @@ describe('trade runner', () => {
     const h = harness([fills([0.5, 100], [0.7, 100.5]), fills([1.2, 93])]);
     const r = await h.run();
     assert.equal(r.status, 'sold');
-    assert.equal(h.gateway.orders[1]?.volume, '1.2000');
+    assert.equal(h.orderEntry.orders[1]?.volume, '1.2000');
     assert.equal(r.state.buy.volume, 1.2);
   });
 
@@ -254,7 +254,7 @@ describe('trade runner', () => {
     const h = harness([fills()]);
     const r = await h.run();
     assert.equal(r.status, 'not-filled');
-    assert.equal(h.gateway.orders.length, 1);
+    assert.equal(h.orderEntry.orders.length, 1);
   });
 
   test('a failed sell is retried, and when retries run out the inventory is stranded and journaled', async () => {
@@ -266,7 +266,7 @@ describe('trade runner', () => {
     ]);
     const r = await h.run();
     assert.equal(r.status, 'stranded');
-    assert.equal(h.gateway.orders.length, 4);
+    assert.equal(h.orderEntry.orders.length, 4);
     assert.equal(h.records.filter((x) => x.kind === 'sell-failed').length, 3);
     assert.equal(h.records.find((x) => x.kind === 'stranded')?.fields.volume, 2);
   });
@@ -282,7 +282,7 @@ describe('trade runner', () => {
     const box: { h?: ReturnType<typeof harness> } = {};
     const rest = fakeRest(() => {
       asked++;
-      const buy = box.h?.gateway.orders[0];
+      const buy = box.h?.orderEntry.orders[0];
       return buy === undefined ? [] : [closedOrder('OX', 'buy', buy.userref, 2, 200, 0.8)];
     });
     const h = (box.h = harness([lostAck, fills([2, 93])], rest));
@@ -299,9 +299,9 @@ describe('trade runner', () => {
     const h = harness([fills([2, 100]), reject('EService:Unavailable'), fills([2, 93])]);
     const before = h.wall.ms;
     await h.run();
-    const refs = h.gateway.orders.map((o) => o.userref);
+    const refs = h.orderEntry.orders.map((o) => o.userref);
     assert.equal(new Set(refs).size, 3, 'three attempts, three userrefs');
-    for (const o of h.gateway.orders) {
+    for (const o of h.orderEntry.orders) {
       assert.ok(o.deadlineMs > before + 3_000 && o.deadlineMs <= h.wall.ms + 3_000, 'deadline = send + 3 s');
     }
     const sent = h.records.filter((x) => x.kind === 'order-sent' || x.kind === 'sell-sent');
@@ -318,21 +318,21 @@ describe('trade runner', () => {
     // REST does not show the order on the first look-up (Kraken slow to list it), only on the next.
     const rest = fakeRest(() => {
       calls++;
-      const buy = box.h?.gateway.orders[0];
+      const buy = box.h?.orderEntry.orders[0];
       return calls < 2 || buy === undefined ? [] : [closedOrder('OLATE', 'buy', buy.userref, 2, 200, 0.8)];
     });
     const h = (box.h = harness([lostAck, fills([2, 93])], rest));
     const r = await h.run();
     assert.equal(r.status, 'sold');
     assert.equal(r.state.buy.volume, 2);
-    assert.equal(h.gateway.orders.length, 2);
+    assert.equal(h.orderEntry.orders.length, 2);
   });
 
   test('a late ack and the fills the stream then brings settle a buy in doubt (no REST needed)', async () => {
     const box: { h?: ReturnType<typeof harness> } = {};
     const rest = fakeRest(() => {
       // The first look-up finds nothing; meanwhile the late ack and the fills arrive on the stream.
-      const buy = box.h?.gateway.orders[0];
+      const buy = box.h?.orderEntry.orders[0];
       if (buy !== undefined && box.h !== undefined && box.h.tracker.newsFor(buy.userref) === undefined) {
         box.h.tracker.notePlaced(buy.userref, 'OLATE');
         box.h.tracker.addFill('OLATE', { tradeId: 'TL1', volume: 1.5, price: 100, cost: 150, fee: 0.6 });
@@ -344,7 +344,7 @@ describe('trade runner', () => {
     const r = await h.run();
     assert.equal(r.status, 'sold');
     assert.equal(r.state.buy.volume, 1.5, 'the late fills count: nothing bought is counted as zero');
-    assert.equal(h.gateway.orders[1]?.volume, '1.5000');
+    assert.equal(h.orderEntry.orders[1]?.volume, '1.5000');
     assert.ok(h.records.some((x) => x.kind === 'ack' && x.fields.late === true));
   });
 
@@ -358,7 +358,7 @@ describe('trade runner', () => {
     const h = (box.h = harness([lostAck], rest));
     const r = await h.run();
     assert.equal(r.status, 'not-filled');
-    const deadline = h.gateway.orders[0]?.deadlineMs ?? 0;
+    const deadline = h.orderEntry.orders[0]?.deadlineMs ?? 0;
     assert.ok(lookedUpAt.length >= 2, 'asked once at once, and again after the deadline');
     assert.ok(
       (lookedUpAt.at(-1) ?? 0) >= deadline + 2_000,
@@ -372,14 +372,14 @@ describe('trade runner', () => {
     let calls = 0;
     const rest = fakeRest(() => {
       calls++;
-      const sell = box.h?.gateway.orders[1];
+      const sell = box.h?.orderEntry.orders[1];
       // Kraken shows the held sell only on the second look-up (after its deadline), filled.
       return calls < 2 || sell === undefined ? [] : [closedOrder('OS', 'sell', sell.userref, 2, 186, 0.74)];
     });
     const h = (box.h = harness([fills([2, 100]), lostAck, fills([2, 93])], rest));
     const r = await h.run();
     assert.equal(r.status, 'sold');
-    assert.equal(h.gateway.orders.length, 2, 'no second sell');
+    assert.equal(h.orderEntry.orders.length, 2, 'no second sell');
     assert.equal(r.state.sellDone.volume, 2);
   });
 
@@ -390,8 +390,8 @@ describe('trade runner', () => {
     );
     const r = await h.run();
     assert.equal(r.status, 'sold');
-    assert.equal(h.gateway.orders.length, 3);
-    assert.notEqual(h.gateway.orders[1]?.userref, h.gateway.orders[2]?.userref);
+    assert.equal(h.orderEntry.orders.length, 3);
+    assert.notEqual(h.orderEntry.orders[1]?.userref, h.orderEntry.orders[2]?.userref);
     const settled = h.records.findIndex((x) => x.kind === 'reconciled');
     const resent = h.records.findLastIndex((x) => x.kind === 'sell-sent');
     assert.ok(settled >= 0 && settled < resent, 'the retry comes after the first sell was settled');
@@ -414,7 +414,7 @@ describe('trade runner', () => {
     const h = harness([lostAck], rest, () => stopAt.calls >= 6);
     const r = await h.run();
     assert.equal(r.status, 'unknown');
-    assert.equal(h.gateway.orders.length, 1);
+    assert.equal(h.orderEntry.orders.length, 1);
     assert.ok(
       h.alerts.some((a) => /in doubt/.test(a)),
       'an order in doubt is alerted',
@@ -429,7 +429,7 @@ describe('trade runner', () => {
     const h = harness([fills([0.01, 100])]);
     const r = await runTrade(opportunity(), BUY, { ...SELL, costmin: 5 }, h.settings, h.deps);
     assert.equal(r.status, 'dust');
-    assert.equal(h.gateway.orders.length, 1);
+    assert.equal(h.orderEntry.orders.length, 1);
     const dust = h.records.find((x) => x.kind === 'stranded');
     assert.equal(dust?.fields.dust, true);
     assert.equal(dust?.fields.volume, 0.01);
@@ -454,7 +454,7 @@ describe('trade runner', () => {
     const h = harness([coinFee, fills([1.992, 93])]);
     const r = await h.run();
     assert.equal(r.status, 'sold');
-    assert.equal(h.gateway.orders[1]?.volume, '1.9920', 'the coins kept as fee are not sold');
+    assert.equal(h.orderEntry.orders[1]?.volume, '1.9920', 'the coins kept as fee are not sold');
     assert.equal(r.state.buy.fee, 0, 'no money was paid as the buy fee');
     assert.equal(r.state.buyFeeInBase, 0.008);
     const fill = h.records.find((x) => x.kind === 'fill');
@@ -470,9 +470,9 @@ describe('trade runner', () => {
       SELL,
       { fillTimeoutMs: 200, maxLocalAgeUs: 1_500, sellRetries: 0, stableFee: 0, orderDeadlineMs: 3000 },
       {
-        gateway: h.gateway,
+        orderEntry: h.orderEntry,
         tracker: new OrderTracker(),
-        rest: null,
+        orderLookup: null,
         log: silent,
         alert: () => undefined,
         journal: {
@@ -485,6 +485,6 @@ describe('trade runner', () => {
       },
     );
     assert.equal(r.status, 'stale');
-    assert.equal(h.gateway.orders.length, 0);
+    assert.equal(h.orderEntry.orders.length, 0);
   });
 });

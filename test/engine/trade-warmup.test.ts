@@ -4,8 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TradePathWarmer } from '../../src/engine/trade-warmup.js';
-import type { GatewayOrder } from '../../src/engine/order-gateway.js';
+import { TradePathWarmer } from '../../src/engine/trade/trade-warmup.js';
+import type { OrderRequest } from '../../src/engine/trade/order-entry.js';
 import { testPair } from '../helpers/test-pair.js';
 
 const PAIRS = [testPair('USDT/USD'), testPair('USDT/EUR'), testPair('ABC/USD'), testPair('ABC/EUR')];
@@ -14,7 +14,7 @@ const nowUs = (): number => (clock += 10);
 
 describe('TradePathWarmer', () => {
   test('warmUp runs whole trades: every buy and sell frame goes through the builder', async () => {
-    const built: GatewayOrder[] = [];
+    const built: OrderRequest[] = [];
     const warmer = new TradePathWarmer(PAIRS, nowUs, (o) => built.push(o));
     assert.equal(await warmer.warmUp(5), 5, 'all five sold');
     assert.deepEqual(
@@ -24,7 +24,7 @@ describe('TradePathWarmer', () => {
   });
 
   test('rehearse builds one IOC buy frame and ends there: no sell', async () => {
-    const built: GatewayOrder[] = [];
+    const built: OrderRequest[] = [];
     const warmer = new TradePathWarmer(PAIRS, nowUs, (o) => built.push(o));
     await warmer.rehearse();
     await warmer.rehearse();

@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trader } from '../../src/engine/trader.js';
-import { createSharedState } from '../../src/engine/shared-state.js';
+import { Trader } from '../../src/engine/trade/trader.js';
+import { createSharedState } from '../../src/engine/shared/shared-state.js';
 import { OPPORTUNITY_FIELDS } from '../../src/core/opportunity.js';
 import { initialRisk, RISK_STOP_CODES } from '../../src/core/risk-limits.js';
 import type { Logger } from '../../src/log/logger.js';

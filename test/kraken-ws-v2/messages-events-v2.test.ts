@@ -7,11 +7,11 @@ import {
   buildPingV2,
   buildTickerSubscribe,
   decimalToJsonNumber,
-} from '../../src/kraken/ws-v2/messages-v2.js';
-import { parseV2Frame } from '../../src/kraken/ws-v2/events-v2.js';
-import { daysFromCivil, parseRfc3339 } from '../../src/kraken/ws-v2/rfc3339.js';
-import { parseExecutionReport } from '../../src/kraken/ws-v2/executions-parse.js';
-import { KrakenWsBuildError } from '../../src/kraken/ws/messages-v1.js';
+} from '../../src/kraken/ws/v2/messages.js';
+import { parseV2Frame } from '../../src/kraken/ws/v2/events.js';
+import { daysFromCivil, parseRfc3339 } from '../../src/kraken/ws/v2/rfc3339.js';
+import { parseExecutionReport } from '../../src/kraken/ws/v2/executions-parse.js';
+import { KrakenWsBuildError } from '../../src/kraken/ws/shared/request-check.js';
 
 describe('messages-v2', () => {
   test('documented add_order example, digits kept as given', () => {

@@ -4,9 +4,9 @@ import {
   KrakenPrivateV2,
   type AddOrderV2Result,
   type CancelOrderV2Result,
-} from '../../src/kraken/ws-v2/private-v2.js';
-import type { ExecutionReport } from '../../src/kraken/ws-v2/executions-parse.js';
-import { OrderNotSentError, OrderOutcomeUnknownError } from '../../src/kraken/ws/order-errors.js';
+} from '../../src/kraken/ws/v2/private.js';
+import type { ExecutionReport } from '../../src/kraken/ws/v2/executions-parse.js';
+import { OrderNotSentError, OrderOutcomeUnknownError } from '../../src/kraken/ws/shared/order-errors.js';
 import { waitFor } from '../kraken-ws/helpers.js';
 import {
   newReport,

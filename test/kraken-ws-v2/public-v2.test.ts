@@ -1,19 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
-import { KrakenPublicV2, type PublicV2ErrorCode } from '../../src/kraken/ws-v2/public-v2.js';
-import { TICKER_REJECT_NAMES } from '../../src/kraken/ws-v2/ticker-reject.js';
-import { createPublicFeed } from '../../src/kraken/ws-v2/public-feed.js';
-import { KrakenPublicV1, type PublicV1Handlers } from '../../src/kraken/ws/public-v1.js';
-import {
-  SPREAD_ASK,
-  SPREAD_ASK_VOL,
-  SPREAD_BID,
-  SPREAD_BID_VOL,
-  SPREAD_RECV_US,
-  SPREAD_TS,
-} from '../../src/kraken/ws/spread-scanner.js';
+import { KrakenPublicV2 } from '../../src/kraken/ws/v2/public.js';
+import type { PublicFeedErrorCode, PublicFeedHandlers } from '../../src/kraken/ws/shared/public-feed-base.js';
+import type { QuoteRejectCode } from '../../src/kraken/ws/shared/quote-reject.js';
+import { TICKER_REJECT_NAMES } from '../../src/kraken/ws/v2/ticker-reject.js';
+import { KRAKEN_WS_VERSIONS } from '../../src/kraken/versions.js';
+import { KrakenPublicV1 } from '../../src/kraken/ws/v1/public.js';
 import { startServer, waitFor } from '../kraken-ws/helpers.js';
+import {
+  QUOTE_ASK,
+  QUOTE_ASK_VOL,
+  QUOTE_BID,
+  QUOTE_BID_VOL,
+  QUOTE_EXCH_TS,
+  QUOTE_RECV_US,
+} from '../../src/core/quote-layout.js';
 
 const SYMBOLS = ['BTC/USD', 'BTC/EUR', 'USDT/USD', 'XBT/USD'];
 const T_IN = '2023-09-25T09:04:31.742599Z';
@@ -94,7 +96,7 @@ test('subscribes ticker bbo with snapshot, per-symbol acks and errors, delivers 
   const server = await startServer(krakenV2Like({ unsupported: 'XBT/USD' }));
   t.after(() => server.close());
   const got: number[][] = [];
-  const errors: Array<[PublicV2ErrorCode, string]> = [];
+  const errors: Array<[PublicFeedErrorCode, string]> = [];
   const pairErrors: Array<[number, string]> = [];
   const feedStates: Array<[boolean, string]> = [];
   const feed = new KrakenPublicV2(
@@ -103,12 +105,12 @@ test('subscribes ticker bbo with snapshot, per-symbol acks and errors, delivers 
       onSpread: (i, out) =>
         got.push([
           i,
-          out[SPREAD_BID],
-          out[SPREAD_ASK],
-          out[SPREAD_TS],
-          out[SPREAD_BID_VOL],
-          out[SPREAD_ASK_VOL],
-          out[SPREAD_RECV_US],
+          out[QUOTE_BID],
+          out[QUOTE_ASK],
+          out[QUOTE_EXCH_TS],
+          out[QUOTE_BID_VOL],
+          out[QUOTE_ASK_VOL],
+          out[QUOTE_RECV_US],
         ] as number[]),
       onProtocolError: (c, m) => errors.push([c, m]),
       onPairStatus: (i, online, _s, msg) => {
@@ -144,7 +146,7 @@ test('a ticker without timestamp gets the local receive time as its Kraken time'
   const ts: number[] = [];
   const feed = new KrakenPublicV2(
     { url: server.url, pairs: SYMBOLS, clockMicros: () => 1_700_000_000_123_456 },
-    { onSpread: (_i, out) => ts.push(out[SPREAD_TS] as number) },
+    { onSpread: (_i, out) => ts.push(out[QUOTE_EXCH_TS] as number) },
   );
   t.after(() => feed.close());
   feed.start();
@@ -161,7 +163,7 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
   const server = await startServer(krakenV2Like());
   t.after(() => server.close());
   let spreads = 0;
-  const codes: PublicV2ErrorCode[] = [];
+  const codes: PublicFeedErrorCode[] = [];
   const rejects: Array<[string, number]> = [];
   const feed = new KrakenPublicV2(
     { url: server.url, pairs: SYMBOLS },
@@ -268,7 +270,7 @@ test('maintenance status: not online, reconnects spaced; cancel_only is not onli
 test('a rate-limit error ack ⇒ the offline symbols are requested again', async (t) => {
   const server = await startServer(krakenV2Like({ rateLimitFirst: true }));
   t.after(() => server.close());
-  const codes: PublicV2ErrorCode[] = [];
+  const codes: PublicFeedErrorCode[] = [];
   const feed = new KrakenPublicV2(
     { url: server.url, pairs: ['BTC/USD', 'BTC/EUR'], rateLimitRetryMs: 10 },
     { onSpread: () => undefined, onProtocolError: (c) => codes.push(c) },
@@ -281,16 +283,18 @@ test('a rate-limit error ack ⇒ the offline symbols are requested again', async
   assert.ok(codes.every((c) => c === 'RATE_LIMITED'));
 });
 
-test('createPublicFeed: one handlers object (typed for v1) serves both versions', async (t) => {
+test('the versions table: one handlers object (typed for v1) serves both public feeds', async (t) => {
   const server = await startServer(krakenV2Like());
   t.after(() => server.close());
   const quotes: number[] = [];
   // Written against the v1 types, as the listener worker is: must type-check for v2 too.
-  const handlers: PublicV1Handlers = { onSpread: (i, out) => quotes.push(i, out[SPREAD_BID] as number) };
-  const v1 = createPublicFeed('v1', { url: server.url, pairs: ['XBT/USD'] }, handlers);
+  const handlers: PublicFeedHandlers<QuoteRejectCode> = {
+    onSpread: (i, out) => quotes.push(i, out[QUOTE_BID] as number),
+  };
+  const v1 = KRAKEN_WS_VERSIONS.v1.publicFeed({ url: server.url, pairs: ['XBT/USD'] }, handlers);
   assert.ok(v1 instanceof KrakenPublicV1);
   v1.close();
-  const v2 = createPublicFeed('v2', { url: server.url, pairs: ['BTC/USD'] }, handlers);
+  const v2 = KRAKEN_WS_VERSIONS.v2.publicFeed({ url: server.url, pairs: ['BTC/USD'] }, handlers);
   t.after(() => v2.close());
   assert.ok(v2 instanceof KrakenPublicV2);
   v2.start();

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KrakenPrivateV2 } from '../../src/kraken/ws-v2/private-v2.js';
+import { KrakenPrivateV2 } from '../../src/kraken/ws/v2/private.js';
 import { waitFor } from '../kraken-ws/helpers.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { newReport, startFakePrivate } from './fake-private-v2.js';

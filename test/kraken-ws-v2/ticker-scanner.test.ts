@@ -2,25 +2,24 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  SCAN_EVENT,
-  SCAN_REJECTED,
   TICKER_TYPE_SNAPSHOT,
   TICKER_TYPE_UPDATE,
   TickerScanner,
-} from '../../src/kraken/ws-v2/ticker-scanner.js';
+} from '../../src/kraken/ws/v2/ticker-scanner.js';
 import {
   TICKER_REJECT_NAMES,
   TickerReject,
   type TickerRejectCode,
-} from '../../src/kraken/ws-v2/ticker-reject.js';
+} from '../../src/kraken/ws/v2/ticker-reject.js';
 import {
-  SPREAD_ASK,
-  SPREAD_ASK_VOL,
-  SPREAD_BID,
-  SPREAD_BID_VOL,
-  SPREAD_REJECT_NAMES,
-  SPREAD_TS,
-} from '../../src/kraken/ws/spread-scanner.js';
+  QUOTE_ASK,
+  QUOTE_ASK_VOL,
+  QUOTE_BID,
+  QUOTE_BID_VOL,
+  QUOTE_EXCH_TS,
+} from '../../src/core/quote-layout.js';
+import { QUOTE_REJECT_NAMES } from '../../src/kraken/ws/shared/quote-reject.js';
+import { SCAN_EVENT, SCAN_REJECTED } from '../../src/kraken/ws/shared/quote-scanner-base.js';
 
 const PAIRS = ['ALGO/USD', 'BTC/USD', 'BTC/EUR', 'USDT/USD', 'USDT/EUR'];
 /** docs/kraken-protocol.md §3.5, verbatim. */
@@ -60,13 +59,16 @@ describe('ticker scanner: documented frames', () => {
   test('docs/kraken-protocol.md §3.5 example: bid, ask, quantities, RFC3339 → epoch seconds exactly', () => {
     const sc = new TickerScanner(PAIRS);
     assert.equal(scan(sc, DOC_TICKER), 0);
-    assert.equal(sc.out[SPREAD_BID], 0.10025);
-    assert.equal(sc.out[SPREAD_ASK], 0.10036);
-    assert.equal(sc.out[SPREAD_BID_VOL], 740);
-    assert.equal(sc.out[SPREAD_ASK_VOL], 1361.44813783);
-    assert.equal(sc.out[SPREAD_TS], 1695632671.742648);
-    assert.equal(sc.out[SPREAD_TS], parseFloat('1695632671.742648'));
-    assert.equal(Math.floor((sc.out[SPREAD_TS] as number) * 1000), Date.parse('2023-09-25T09:04:31.742648Z'));
+    assert.equal(sc.out[QUOTE_BID], 0.10025);
+    assert.equal(sc.out[QUOTE_ASK], 0.10036);
+    assert.equal(sc.out[QUOTE_BID_VOL], 740);
+    assert.equal(sc.out[QUOTE_ASK_VOL], 1361.44813783);
+    assert.equal(sc.out[QUOTE_EXCH_TS], 1695632671.742648);
+    assert.equal(sc.out[QUOTE_EXCH_TS], parseFloat('1695632671.742648'));
+    assert.equal(
+      Math.floor((sc.out[QUOTE_EXCH_TS] as number) * 1000),
+      Date.parse('2023-09-25T09:04:31.742648Z'),
+    );
     assert.equal(sc.lastType, TICKER_TYPE_SNAPSHOT);
     assert.equal(sc.accepted, 1);
     assert.equal(sc.rejected, 0);
@@ -101,16 +103,16 @@ describe('ticker scanner: documented frames', () => {
     assert.equal(sc.lastType, TICKER_TYPE_UPDATE);
   });
 
-  test('a missing timestamp is accepted with SPREAD_TS = NaN and counted', () => {
+  test('a missing timestamp is accepted with QUOTE_EXCH_TS = NaN and counted', () => {
     const sc = new TickerScanner(PAIRS);
     const { timestamp: _omit, ...noTs } = GOOD;
     assert.equal(scan(sc, frame(noTs)), 1);
-    assert.ok(Number.isNaN(sc.out[SPREAD_TS]));
+    assert.ok(Number.isNaN(sc.out[QUOTE_EXCH_TS]));
     assert.equal(sc.missingTimestamps, 1);
   });
 
   test('reject codes 0–16 share v1 names', () => {
-    assert.deepEqual(TICKER_REJECT_NAMES.slice(0, SPREAD_REJECT_NAMES.length), SPREAD_REJECT_NAMES);
+    assert.deepEqual(TICKER_REJECT_NAMES.slice(0, QUOTE_REJECT_NAMES.length), QUOTE_REJECT_NAMES);
     assert.equal(new Set(Object.values(TickerReject)).size, TICKER_REJECT_NAMES.length);
   });
 });
@@ -242,9 +244,9 @@ describe('ticker scanner vs JSON.parse / parseFloat / Date.parse (property)', ()
           return;
         }
         assert.equal(r, 1, text);
-        assert.ok(Object.is(sc.out[SPREAD_BID], e0.bid), `${a} → ${sc.out[SPREAD_BID]} vs ${e0.bid}`);
-        assert.ok(Object.is(sc.out[SPREAD_ASK_VOL], e0.ask_qty), `${b}`);
-        assert.equal(sc.out[SPREAD_BID], parseFloat(a));
+        assert.ok(Object.is(sc.out[QUOTE_BID], e0.bid), `${a} → ${sc.out[QUOTE_BID]} vs ${e0.bid}`);
+        assert.ok(Object.is(sc.out[QUOTE_ASK_VOL], e0.ask_qty), `${b}`);
+        assert.equal(sc.out[QUOTE_BID], parseFloat(a));
       }),
       { numRuns: 3000 },
     );
@@ -272,7 +274,7 @@ describe('ticker scanner vs JSON.parse / parseFloat / Date.parse (property)', ()
             `${pad(l.getUTCFullYear(), 4)}-${pad(l.getUTCMonth() + 1, 2)}-${pad(l.getUTCDate(), 2)}T` +
             `${pad(l.getUTCHours(), 2)}:${pad(l.getUTCMinutes(), 2)}:${pad(l.getUTCSeconds(), 2)}.${pad(micros, 6)}${zone}`;
           assert.equal(scan(sc, frame({ ...GOOD, timestamp: JSON.stringify(text) })), 1, text);
-          const ts = sc.out[SPREAD_TS] as number;
+          const ts = sc.out[QUOTE_EXCH_TS] as number;
           assert.equal(ts, parseFloat(`${secs}.${pad(micros, 6)}`), text);
           assert.equal(Math.round(ts * 1000 - extraUs / 1000), Date.parse(text), text);
           assert.equal(d.getTime(), ms);

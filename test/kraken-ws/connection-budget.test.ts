@@ -9,8 +9,8 @@ import {
   ConnectionBudget,
   createConnectionBudgetBuffer,
   type BudgetWait,
-} from '../../src/kraken/ws/connection-budget.js';
-import { WsConnection } from '../../src/kraken/ws/connection.js';
+} from '../../src/kraken/ws/shared/connection-budget.js';
+import { WsConnection } from '../../src/kraken/ws/shared/connection.js';
 import { deadUrl, ManualTimers, waitFor } from './helpers.js';
 import { firstMessage, startFixture } from '../engine-state/start-fixture.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WsConnection, type DisconnectReason } from '../../src/kraken/ws/connection.js';
+import { WsConnection, type DisconnectReason } from '../../src/kraken/ws/shared/connection.js';
 import { deadUrl, ManualTimers, startServer, waitFor } from './helpers.js';
 
 test('connects, delivers frames as Buffers, reconnects after the server drops the socket', async (t) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEventFrame } from '../../src/kraken/ws/events-v1.js';
+import { parseEventFrame } from '../../src/kraken/ws/v1/events.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 

@@ -1,7 +1,7 @@
 /** Test helpers: a loopback ws server on port 0, condition waits with deadlines, a manual clock. */
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import type { TimerHandle, Timers } from '../../src/kraken/ws/timers.js';
+import type { TimerHandle, Timers } from '../../src/kraken/ws/shared/timers.js';
 
 export interface TestServer {
   url: string;

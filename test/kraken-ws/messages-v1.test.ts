@@ -8,8 +8,8 @@ import {
   buildPrivateUnsubscribe,
   buildPublicSubscribe,
   buildPublicUnsubscribe,
-  KrakenWsBuildError,
-} from '../../src/kraken/ws/messages-v1.js';
+} from '../../src/kraken/ws/v1/messages.js';
+import { KrakenWsBuildError } from '../../src/kraken/ws/shared/request-check.js';
 
 test('public subscribe for spread', () => {
   assert.deepEqual(JSON.parse(buildPublicSubscribe(3, ['XBT/USD', 'XBT/EUR'], 'spread')), {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePrivateData } from '../../src/kraken/ws/private-v1-parse.js';
-import { OpenOrdersState } from '../../src/kraken/ws/open-orders-state.js';
+import { parsePrivateData } from '../../src/kraken/ws/v1/private-parse.js';
+import { OpenOrdersState } from '../../src/kraken/ws/v1/open-orders-state.js';
 
 const OWN_TRADES_EXAMPLE = `[[{"TT5UC3-GOIRW-6AZZ6R":{"cost":"1493.90107","fee":"3.88415","margin":"0.00000","ordertxid":"OTLAS3-RRHUF-NDWH5A",
    "ordertype":"market","pair":"XBT/USDT","postxid":"TKH2SE-M7IF5-CFI7LT","price":"6851.50005",

@@ -5,11 +5,11 @@ import {
   KrakenPrivateV1,
   type AddOrderResult,
   type CancelOrderResult,
-  type GapReason,
-} from '../../src/kraken/ws/private-v1.js';
-import { OrderNotSentError, OrderOutcomeUnknownError } from '../../src/kraken/ws/order-errors.js';
-import type { OwnTrade, PrivateChannel } from '../../src/kraken/ws/private-v1-parse.js';
+} from '../../src/kraken/ws/v1/private.js';
+import { OrderNotSentError, OrderOutcomeUnknownError } from '../../src/kraken/ws/shared/order-errors.js';
+import type { OwnTrade, PrivateChannel } from '../../src/kraken/ws/v1/private-parse.js';
 import { startServer, waitFor, type TestServer } from './helpers.js';
+import { type GapReason } from '../../src/kraken/ws/shared/private-session-types.js';
 
 type Msg = Record<string, unknown> & {
   event: string;

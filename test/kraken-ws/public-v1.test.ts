@@ -1,16 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
-import { KrakenPublicV1, type PublicV1ErrorCode } from '../../src/kraken/ws/public-v1.js';
-import {
-  SPREAD_ASK,
-  SPREAD_BID,
-  SPREAD_RECV_US,
-  SPREAD_REJECT_NAMES,
-  SPREAD_TS,
-  SpreadReject,
-} from '../../src/kraken/ws/spread-scanner.js';
+import { KrakenPublicV1 } from '../../src/kraken/ws/v1/public.js';
+import type { PublicFeedErrorCode } from '../../src/kraken/ws/shared/public-feed-base.js';
 import { startServer, waitFor } from './helpers.js';
+import { QUOTE_ASK, QUOTE_BID, QUOTE_EXCH_TS, QUOTE_RECV_US } from '../../src/core/quote-layout.js';
+import { QUOTE_REJECT_NAMES, QuoteReject } from '../../src/kraken/ws/shared/quote-reject.js';
 
 const PAIRS = ['XBT/USD', 'XBT/EUR', 'USDT/USD', 'USDT/EUR'];
 
@@ -61,7 +56,7 @@ test('subscribes, tracks status, delivers spreads with both clocks, taps raw fra
   const server = await startServer(krakenLike({ failPair: 'USDT/EUR' }));
   t.after(() => server.close());
   const got: Array<[number, number, number, number, number]> = [];
-  const errors: Array<[PublicV1ErrorCode, string]> = [];
+  const errors: Array<[PublicFeedErrorCode, string]> = [];
   const pairErrors: string[] = [];
   const taps: Array<[string, number]> = [];
   const feed = new KrakenPublicV1(
@@ -70,10 +65,10 @@ test('subscribes, tracks status, delivers spreads with both clocks, taps raw fra
       onSpread: (i, out) =>
         got.push([
           i,
-          out[SPREAD_BID] as number,
-          out[SPREAD_ASK] as number,
-          out[SPREAD_TS] as number,
-          out[SPREAD_RECV_US] as number,
+          out[QUOTE_BID] as number,
+          out[QUOTE_ASK] as number,
+          out[QUOTE_EXCH_TS] as number,
+          out[QUOTE_RECV_US] as number,
         ]),
       onProtocolError: (c, m) => errors.push([c, m]),
       onPairStatus: (_i, online, _s, msg) => {
@@ -112,7 +107,7 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
   const server = await startServer(krakenLike());
   t.after(() => server.close());
   let spreads = 0;
-  const codes: PublicV1ErrorCode[] = [];
+  const codes: PublicFeedErrorCode[] = [];
   const rejects: string[] = [];
   const rejectPairs: number[] = [];
   const feed = new KrakenPublicV1(
@@ -121,7 +116,7 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
       onSpread: () => spreads++,
       onProtocolError: (c) => codes.push(c),
       onRejectedFrame: (r, pair) => {
-        rejects.push(SPREAD_REJECT_NAMES[r] ?? '?');
+        rejects.push(QUOTE_REJECT_NAMES[r] ?? '?');
         rejectPairs.push(pair);
       },
     },
@@ -158,7 +153,7 @@ test('hostile frames over the socket are counted, never crash, never reach onSpr
     'unknown-pair',
   ]);
   assert.deepEqual(rejectPairs, [-1, -1, 0, 0, 0, 0, 0, -1], 'value errors name the pair to distrust');
-  assert.equal(feed.scanner.rejectCounts[SpreadReject.NAN_INFINITY], 2);
+  assert.equal(feed.scanner.rejectCounts[QuoteReject.NAN_INFINITY], 2);
   assert.deepEqual(codes, ['UNKNOWN_EVENT', 'BAD_EVENT', 'RATE_LIMITED', 'KRAKEN_ERROR']);
   assert.equal(feed.stats.rateLimitErrors, 1);
   assert.equal(feed.connection.stats.connects, 1, 'bad input does not cost the connection');

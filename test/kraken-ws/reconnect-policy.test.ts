@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ReconnectPolicy } from '../../src/kraken/ws/reconnect-policy.js';
+import { ReconnectPolicy } from '../../src/kraken/ws/shared/reconnect-policy.js';
 
 test('backoff doubles from initialDelayMs, is capped, and jitter stays in [base/2, base]', () => {
   const lo = new ReconnectPolicy({ initialDelayMs: 100, maxDelayMs: 1000 }, () => 0);

@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SessionRefresh, MAX_SESSION_REFRESHES } from '../../src/kraken/ws/session-refresh.js';
-import { SESSION_ERROR_RE } from '../../src/kraken/ws/error-text.js';
-import type { Timers } from '../../src/kraken/ws/timers.js';
-import { KrakenPrivateV1 } from '../../src/kraken/ws/private-v1.js';
+import { SessionRefresh, MAX_SESSION_REFRESHES } from '../../src/kraken/ws/shared/session-refresh.js';
+import { SESSION_ERROR_RE } from '../../src/kraken/ws/shared/error-text.js';
+import type { Timers } from '../../src/kraken/ws/shared/timers.js';
+import { KrakenPrivateV1 } from '../../src/kraken/ws/v1/private.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { waitFor } from './helpers.js';
 import { startFakePrivateV1 } from './fake-private-v1.js';

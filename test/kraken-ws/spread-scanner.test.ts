@@ -1,18 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { SpreadScanner } from '../../src/kraken/ws/v1/spread-scanner.js';
 import {
-  SCAN_EVENT,
-  SCAN_REJECTED,
-  SPREAD_ASK,
-  SPREAD_ASK_VOL,
-  SPREAD_BID,
-  SPREAD_BID_VOL,
-  SPREAD_REJECT_NAMES,
-  SPREAD_TS,
-  SpreadReject,
-  SpreadScanner,
-} from '../../src/kraken/ws/spread-scanner.js';
+  QUOTE_ASK,
+  QUOTE_ASK_VOL,
+  QUOTE_BID,
+  QUOTE_BID_VOL,
+  QUOTE_EXCH_TS,
+} from '../../src/core/quote-layout.js';
+import { QUOTE_REJECT_NAMES, QuoteReject } from '../../src/kraken/ws/shared/quote-reject.js';
+import { SCAN_EVENT, SCAN_REJECTED } from '../../src/kraken/ws/shared/quote-scanner-base.js';
 
 const PAIRS = ['XBT/USD', 'XBT/EUR', 'USDT/USD', 'USDT/EUR', 'ETH/USD', 'XDG/USD'];
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -23,11 +21,11 @@ describe('spread scanner: documented frames', () => {
     const frame =
       '[0, ["5698.40000","5700.00000","1542057299.545897","1.01234567","0.98765432"], "spread", "XBT/USD"]';
     assert.equal(sc.scan(b(frame)), 0);
-    assert.equal(sc.out[SPREAD_BID], parseFloat('5698.40000'));
-    assert.equal(sc.out[SPREAD_ASK], parseFloat('5700.00000'));
-    assert.equal(sc.out[SPREAD_TS], parseFloat('1542057299.545897'));
-    assert.equal(sc.out[SPREAD_BID_VOL], parseFloat('1.01234567'));
-    assert.equal(sc.out[SPREAD_ASK_VOL], parseFloat('0.98765432'));
+    assert.equal(sc.out[QUOTE_BID], parseFloat('5698.40000'));
+    assert.equal(sc.out[QUOTE_ASK], parseFloat('5700.00000'));
+    assert.equal(sc.out[QUOTE_EXCH_TS], parseFloat('1542057299.545897'));
+    assert.equal(sc.out[QUOTE_BID_VOL], parseFloat('1.01234567'));
+    assert.equal(sc.out[QUOTE_ASK_VOL], parseFloat('0.98765432'));
     assert.equal(sc.innerCount, 5);
     assert.equal(sc.channelId, 0);
   });
@@ -39,14 +37,14 @@ describe('spread scanner: documented frames', () => {
       5,
     );
     assert.equal(sc.channelId, 1234);
-    assert.equal(sc.out[SPREAD_ASK_VOL], 3);
+    assert.equal(sc.out[QUOTE_ASK_VOL], 3);
     assert.equal(sc.scan(b('[0,["5698.40000","5700.00000","1542057299.545897"],"spread","XBT/EUR"]')), 1);
     assert.equal(sc.innerCount, 3);
-    assert.ok(Number.isNaN(sc.out[SPREAD_BID_VOL]));
+    assert.ok(Number.isNaN(sc.out[QUOTE_BID_VOL]));
     assert.equal(sc.accepted, 2);
   });
 
-  test('documented frames of channels we do not subscribe (§1.7–1.9) are cleanly refused', () => {
+  test('documented frames of channels we do not subscribe (docs/kraken-protocol.md §1.7–1.9) are cleanly refused', () => {
     const sc = new SpreadScanner(PAIRS);
     const ticker =
       '[0, {"a":["5525.40000",1,"1.000"], "b":["5525.10000",1,"1.000"], "c":["5525.10000","0.00398963"], "v":["2634.11501494","3591.17907851"], "p":["5631.44067","5653.78939"], "t":[11493,16267], "l":["5505.00000","5505.00000"], "h":["5783.00000","5783.00000"], "o":["5760.70000","5763.40000"]}, "ticker", "XBT/USD"]';
@@ -55,11 +53,11 @@ describe('spread scanner: documented frames', () => {
     const book =
       '[1234, {"a":[["5541.30000","2.50700000","1534614248.456738"],["5542.50000","0.40100000","1534614248.456738"]], "c":"974942666"}, "book-10", "XBT/USD"]';
     assert.equal(sc.scan(b(ticker)), SCAN_REJECTED);
-    assert.equal(sc.lastReject, SpreadReject.NOT_INNER_ARRAY);
+    assert.equal(sc.lastReject, QuoteReject.NOT_INNER_ARRAY);
     assert.equal(sc.scan(b(trade)), SCAN_REJECTED);
-    assert.equal(sc.lastReject, SpreadReject.WRONG_TYPE);
+    assert.equal(sc.lastReject, QuoteReject.WRONG_TYPE);
     assert.equal(sc.scan(b(book)), SCAN_REJECTED);
-    assert.equal(sc.lastReject, SpreadReject.NOT_INNER_ARRAY);
+    assert.equal(sc.lastReject, QuoteReject.NOT_INNER_ARRAY);
     assert.equal(sc.accepted, 0);
   });
 
@@ -80,68 +78,68 @@ describe('spread scanner: documented frames', () => {
 describe('spread scanner: hostile frames are counted rejections', () => {
   const good = '[0,["5698.4","5700.0","1542057299.545897","1.0","0.9"],"spread","XBT/USD"]';
   const cases: Array<[string, string, number]> = [
-    ['empty', '', SpreadReject.EMPTY],
-    ['whitespace only', '  \n', SpreadReject.EMPTY],
-    ['not JSON', 'hello', SpreadReject.NOT_ARRAY],
-    ['bare number', '42', SpreadReject.NOT_ARRAY],
-    ['truncated after bid', '[0,["5698.4","57', SpreadReject.TRUNCATED],
-    ['truncated before pair end', good.slice(0, good.length - 4), SpreadReject.TRUNCATED],
-    ['truncated one byte short', good.slice(0, good.length - 1), SpreadReject.TRUNCATED],
-    ['channel id negative', good.replace('[0,', '[-1,'), SpreadReject.BAD_CHANNEL_ID],
-    ['channel id string', good.replace('[0,', '["0",'), SpreadReject.BAD_CHANNEL_ID],
-    ['channel id huge', good.replace('[0,', '[12345678901234567890,'), SpreadReject.BAD_CHANNEL_ID],
+    ['empty', '', QuoteReject.EMPTY],
+    ['whitespace only', '  \n', QuoteReject.EMPTY],
+    ['not JSON', 'hello', QuoteReject.NOT_ARRAY],
+    ['bare number', '42', QuoteReject.NOT_ARRAY],
+    ['truncated after bid', '[0,["5698.4","57', QuoteReject.TRUNCATED],
+    ['truncated before pair end', good.slice(0, good.length - 4), QuoteReject.TRUNCATED],
+    ['truncated one byte short', good.slice(0, good.length - 1), QuoteReject.TRUNCATED],
+    ['channel id negative', good.replace('[0,', '[-1,'), QuoteReject.BAD_CHANNEL_ID],
+    ['channel id string', good.replace('[0,', '["0",'), QuoteReject.BAD_CHANNEL_ID],
+    ['channel id huge', good.replace('[0,', '[12345678901234567890,'), QuoteReject.BAD_CHANNEL_ID],
     [
       'ticker object payload',
       '[0,{"a":["5525.4",1,"1.000"]},"ticker","XBT/USD"]',
-      SpreadReject.NOT_INNER_ARRAY,
+      QuoteReject.NOT_INNER_ARRAY,
     ],
     [
       'number instead of string',
       '[0,[5698.4,"5700.0","1542057299.5"],"spread","XBT/USD"]',
-      SpreadReject.WRONG_TYPE,
+      QuoteReject.WRONG_TYPE,
     ],
-    ['null element', '[0,[null,"5700.0","1542057299.5"],"spread","XBT/USD"]', SpreadReject.WRONG_TYPE],
+    ['null element', '[0,[null,"5700.0","1542057299.5"],"spread","XBT/USD"]', QuoteReject.WRONG_TYPE],
     [
       'nested array element',
       '[0,[["1"],"5700.0","1542057299.5"],"spread","XBT/USD"]',
-      SpreadReject.WRONG_TYPE,
+      QuoteReject.WRONG_TYPE,
     ],
-    ['letters', good.replace('"5698.4"', '"abc"'), SpreadReject.NON_NUMERIC],
-    ['two dots', good.replace('"5698.4"', '"5.69.8"'), SpreadReject.NON_NUMERIC],
-    ['exponent', good.replace('"5698.4"', '"5.6e3"'), SpreadReject.NON_NUMERIC],
-    ['empty string', good.replace('"5698.4"', '""'), SpreadReject.NON_NUMERIC],
-    ['just a dot', good.replace('"5698.4"', '"."'), SpreadReject.NON_NUMERIC],
-    ['escape', good.replace('"5698.4"', '"56\\u0039"'), SpreadReject.NON_NUMERIC],
-    ['plus sign', good.replace('"5698.4"', '"+5"'), SpreadReject.NON_NUMERIC],
-    ['NaN text', good.replace('"5698.4"', '"NaN"'), SpreadReject.NAN_INFINITY],
-    ['Infinity text', good.replace('"5700.0"', '"Infinity"'), SpreadReject.NAN_INFINITY],
-    ['-Infinity text', good.replace('"5700.0"', '"-Infinity"'), SpreadReject.NAN_INFINITY],
-    ['bare NaN token', '[0,[NaN,"5700.0","1542057299.5"],"spread","XBT/USD"]', SpreadReject.NAN_INFINITY],
-    ['negative price', good.replace('"5698.4"', '"-5698.4"'), SpreadReject.NEGATIVE],
-    ['negative volume', good.replace('"0.9"', '"-0.9"'), SpreadReject.NEGATIVE],
-    ['six inner elements', good.replace('"0.9"]', '"0.9","1"]'), SpreadReject.TOO_MANY_ELEMENTS],
+    ['letters', good.replace('"5698.4"', '"abc"'), QuoteReject.NON_NUMERIC],
+    ['two dots', good.replace('"5698.4"', '"5.69.8"'), QuoteReject.NON_NUMERIC],
+    ['exponent', good.replace('"5698.4"', '"5.6e3"'), QuoteReject.NON_NUMERIC],
+    ['empty string', good.replace('"5698.4"', '""'), QuoteReject.NON_NUMERIC],
+    ['just a dot', good.replace('"5698.4"', '"."'), QuoteReject.NON_NUMERIC],
+    ['escape', good.replace('"5698.4"', '"56\\u0039"'), QuoteReject.NON_NUMERIC],
+    ['plus sign', good.replace('"5698.4"', '"+5"'), QuoteReject.NON_NUMERIC],
+    ['NaN text', good.replace('"5698.4"', '"NaN"'), QuoteReject.NAN_INFINITY],
+    ['Infinity text', good.replace('"5700.0"', '"Infinity"'), QuoteReject.NAN_INFINITY],
+    ['-Infinity text', good.replace('"5700.0"', '"-Infinity"'), QuoteReject.NAN_INFINITY],
+    ['bare NaN token', '[0,[NaN,"5700.0","1542057299.5"],"spread","XBT/USD"]', QuoteReject.NAN_INFINITY],
+    ['negative price', good.replace('"5698.4"', '"-5698.4"'), QuoteReject.NEGATIVE],
+    ['negative volume', good.replace('"0.9"', '"-0.9"'), QuoteReject.NEGATIVE],
+    ['six inner elements', good.replace('"0.9"]', '"0.9","1"]'), QuoteReject.TOO_MANY_ELEMENTS],
     [
       'huge inner array',
       '[0,[' + Array(120).fill('"1.0"').join(',') + '],"spread","XBT/USD"]',
-      SpreadReject.TOO_MANY_ELEMENTS,
+      QuoteReject.TOO_MANY_ELEMENTS,
     ],
-    ['four inner elements', '[0,["1","2","3","4"],"spread","XBT/USD"]', SpreadReject.TOO_FEW_ELEMENTS],
-    ['two inner elements', '[0,["1","2"],"spread","XBT/USD"]', SpreadReject.TOO_FEW_ELEMENTS],
-    ['empty inner', '[0,[],"spread","XBT/USD"]', SpreadReject.TOO_FEW_ELEMENTS],
-    ['only channel id', '[0]', SpreadReject.TOO_FEW_ELEMENTS],
-    ['missing pair', '[0,["1","2","3"],"spread"]', SpreadReject.TOO_FEW_ELEMENTS],
-    ['extra outer element', good.replace('"XBT/USD"]', '"XBT/USD","x"]'), SpreadReject.TOO_MANY_ELEMENTS],
-    ['wrong channel name', good.replace('"spread"', '"spreads"'), SpreadReject.NOT_SPREAD],
-    ['book channel name', good.replace('"spread"', '"book-10"'), SpreadReject.NOT_SPREAD],
-    ['unknown pair', good.replace('XBT/USD', 'XBT/GBP'), SpreadReject.UNKNOWN_PAIR],
-    ['pair prefix', good.replace('XBT/USD', 'XBT/US'), SpreadReject.UNKNOWN_PAIR],
-    ['escaped pair', good.replace('XBT/USD', 'XBT\\/USD'), SpreadReject.UNKNOWN_PAIR],
-    ['very long pair', good.replace('XBT/USD', 'X'.repeat(100)), SpreadReject.UNKNOWN_PAIR],
-    ['pair not a string', good.replace('"XBT/USD"', '7'), SpreadReject.WRONG_TYPE],
-    ['trailing garbage', good + 'x', SpreadReject.TRAILING_DATA],
-    ['two frames', good + good, SpreadReject.TRAILING_DATA],
-    ['missing comma', good.replace('"5698.4",', '"5698.4" '), SpreadReject.BAD_SYNTAX],
-    ['oversized', '[0,["1","2","3"],"spread","XBT/USD"' + ' '.repeat(5000) + ']', SpreadReject.OVERSIZED],
+    ['four inner elements', '[0,["1","2","3","4"],"spread","XBT/USD"]', QuoteReject.TOO_FEW_ELEMENTS],
+    ['two inner elements', '[0,["1","2"],"spread","XBT/USD"]', QuoteReject.TOO_FEW_ELEMENTS],
+    ['empty inner', '[0,[],"spread","XBT/USD"]', QuoteReject.TOO_FEW_ELEMENTS],
+    ['only channel id', '[0]', QuoteReject.TOO_FEW_ELEMENTS],
+    ['missing pair', '[0,["1","2","3"],"spread"]', QuoteReject.TOO_FEW_ELEMENTS],
+    ['extra outer element', good.replace('"XBT/USD"]', '"XBT/USD","x"]'), QuoteReject.TOO_MANY_ELEMENTS],
+    ['wrong channel name', good.replace('"spread"', '"spreads"'), QuoteReject.NOT_SPREAD],
+    ['book channel name', good.replace('"spread"', '"book-10"'), QuoteReject.NOT_SPREAD],
+    ['unknown pair', good.replace('XBT/USD', 'XBT/GBP'), QuoteReject.UNKNOWN_PAIR],
+    ['pair prefix', good.replace('XBT/USD', 'XBT/US'), QuoteReject.UNKNOWN_PAIR],
+    ['escaped pair', good.replace('XBT/USD', 'XBT\\/USD'), QuoteReject.UNKNOWN_PAIR],
+    ['very long pair', good.replace('XBT/USD', 'X'.repeat(100)), QuoteReject.UNKNOWN_PAIR],
+    ['pair not a string', good.replace('"XBT/USD"', '7'), QuoteReject.WRONG_TYPE],
+    ['trailing garbage', good + 'x', QuoteReject.TRAILING_DATA],
+    ['two frames', good + good, QuoteReject.TRAILING_DATA],
+    ['missing comma', good.replace('"5698.4",', '"5698.4" '), QuoteReject.BAD_SYNTAX],
+    ['oversized', '[0,["1","2","3"],"spread","XBT/USD"' + ' '.repeat(5000) + ']', QuoteReject.OVERSIZED],
   ];
   for (const [name, frame, code] of cases) {
     test(name, () => {
@@ -149,7 +147,7 @@ describe('spread scanner: hostile frames are counted rejections', () => {
       assert.equal(sc.scan(b(good)), 0);
       const before = Array.from(sc.out);
       assert.equal(sc.scan(b(frame)), SCAN_REJECTED, 'must reject');
-      assert.equal(SPREAD_REJECT_NAMES[sc.lastReject], SPREAD_REJECT_NAMES[code]);
+      assert.equal(QUOTE_REJECT_NAMES[sc.lastReject], QUOTE_REJECT_NAMES[code]);
       assert.equal(sc.rejectCounts[code], 1);
       assert.equal(sc.rejected, 1);
       assert.deepEqual(Array.from(sc.out), before, 'a rejected frame must not touch out');
@@ -174,10 +172,10 @@ describe('spread scanner: hostile frames are counted rejections', () => {
     for (let len = 1; len < good.length; len++) {
       assert.equal(sc.scan(b(good.slice(0, len))), SCAN_REJECTED);
       assert.ok(
-        sc.lastReject === SpreadReject.TRUNCATED ||
-          sc.lastReject === SpreadReject.UNKNOWN_PAIR ||
-          sc.lastReject === SpreadReject.NOT_SPREAD,
-        `len ${len}: ${SPREAD_REJECT_NAMES[sc.lastReject]}`,
+        sc.lastReject === QuoteReject.TRUNCATED ||
+          sc.lastReject === QuoteReject.UNKNOWN_PAIR ||
+          sc.lastReject === QuoteReject.NOT_SPREAD,
+        `len ${len}: ${QUOTE_REJECT_NAMES[sc.lastReject]}`,
       );
     }
   });
@@ -218,12 +216,12 @@ describe('spread scanner vs JSON.parse + parseFloat (property)', () => {
           const r = sc.scan(b(frame));
           const ref = JSON.parse(frame) as [number, string[], string, string];
           assert.equal(r, PAIRS.indexOf(ref[3]));
-          assert.ok(Object.is(sc.out[SPREAD_BID], parseFloat(ref[1][0] as string)), `bid ${bid}`);
-          assert.ok(Object.is(sc.out[SPREAD_ASK], parseFloat(ref[1][1] as string)), `ask ${ask}`);
-          assert.ok(Object.is(sc.out[SPREAD_TS], parseFloat(ref[1][2] as string)), `ts ${ts}`);
+          assert.ok(Object.is(sc.out[QUOTE_BID], parseFloat(ref[1][0] as string)), `bid ${bid}`);
+          assert.ok(Object.is(sc.out[QUOTE_ASK], parseFloat(ref[1][1] as string)), `ask ${ask}`);
+          assert.ok(Object.is(sc.out[QUOTE_EXCH_TS], parseFloat(ref[1][2] as string)), `ts ${ts}`);
           if (five) {
-            assert.ok(Object.is(sc.out[SPREAD_BID_VOL], parseFloat(bv)), `bv ${bv}`);
-            assert.ok(Object.is(sc.out[SPREAD_ASK_VOL], parseFloat(av)), `av ${av}`);
+            assert.ok(Object.is(sc.out[QUOTE_BID_VOL], parseFloat(bv)), `bv ${bv}`);
+            assert.ok(Object.is(sc.out[QUOTE_ASK_VOL], parseFloat(av)), `av ${av}`);
           }
         },
       ),
@@ -237,10 +235,10 @@ describe('spread scanner vs JSON.parse + parseFloat (property)', () => {
       b('[0,["98765.43210","0.00000001","1764000000.123456","123456.78901234","0.0"],"spread","ETH/USD"]'),
     );
     assert.equal(sc.slowConversions, 0);
-    assert.equal(sc.out[SPREAD_BID_VOL], 123456.78901234);
+    assert.equal(sc.out[QUOTE_BID_VOL], 123456.78901234);
     sc.scan(b('[0,["12345678901234567.8","1","2"],"spread","ETH/USD"]'));
     assert.equal(sc.slowConversions, 1);
-    assert.equal(sc.out[SPREAD_BID], 12345678901234567.8);
+    assert.equal(sc.out[QUOTE_BID], 12345678901234567.8);
   });
 });
 

@@ -57,7 +57,7 @@ const pairName = (i: number): string | undefined => names[i];
 const t0 = 1_750_000_000_000_000;
 
 describe('MetricsRecorder → MetricsHub', () => {
-  test('records cross a MessageChannel as one transferred buffer and become the seed measurements', async () => {
+  test("records cross a MessageChannel as one transferred buffer and become the original system's measurements", async () => {
     const rec = new MetricsRecorder({ source: 2 });
     rec.ingestion(2, (t0 - 1500) / 1e6, t0); // 1.5 ms behind Kraken's clock
     rec.ingestion(4, (t0 + 1000) / 1e6 - 0.0002, t0 + 1000);

@@ -1,5 +1,6 @@
 /**
- * The running program's metrics land in a real InfluxDB 1.x: the seed's measurements with their
+ * The running program's metrics land in a real InfluxDB 1.x: the original system's measurements
+ * (docs/design-decisions.md §1) with their
  * tags, written by the real binary in trade mode against the simulator.
  */
 import { test } from 'node:test';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
-import { upgradeRouterFor } from '../../src/sim/ws/upgrade-router.js';
+import { upgradeRouterFor } from '../../src/sim/ws/shared/upgrade-router.js';
 import { startSimulator, type RunningSimulator, type WsAttacher } from '../../src/sim/simulator.js';
 import { control, privateCall, publicCall, resultOf } from './helpers.js';
 
@@ -78,7 +78,7 @@ describe('startSimulator with the real market and WS servers', () => {
     const attach: WsAttacher = (server, deps) => {
       assert.equal(deps.venue.systemStatus(), 'online');
       const wss = new WebSocketServer({ noServer: true });
-      upgradeRouterFor(server).route('/ws/v2/public', (req, socket, head) =>
+      upgradeRouterFor(server).route('/ws/extra/public', (req, socket, head) =>
         wss.handleUpgrade(req, socket, head, (c) => c.send('{"channel":"status"}')),
       );
       return {
@@ -87,21 +87,21 @@ describe('startSimulator with the real market and WS servers', () => {
           for (const c of wss.clients) c.terminate();
           await new Promise<void>((r) => wss.close(() => r()));
         },
-        stats: () => ({ v2: true }),
+        stats: () => ({ extra: true }),
       };
     };
     const s2 = await startSimulator({ seed: 3, coins: 2, updatesPerSecond: 10, wsAttachers: [attach] });
     try {
-      const c = new WebSocket(`ws://127.0.0.1:${s2.port}/ws/v2/public`);
+      const c = new WebSocket(`ws://127.0.0.1:${s2.port}/ws/extra/public`);
       let msg: string | undefined;
       let failed = false;
       c.on('message', (d) => (msg = String(d)));
       c.on('error', () => (failed = true));
-      await until(() => msg !== undefined || failed, 'the v2 route to answer');
+      await until(() => msg !== undefined || failed, 'the extra route to answer');
       assert.equal(msg, '{"channel":"status"}');
       c.terminate();
       const st = (await control(s2, 'state')).json as { ws: { extra: unknown[] } };
-      assert.deepEqual(st.ws.extra, [{ v2: true }]);
+      assert.deepEqual(st.ws.extra, [{ extra: true }]);
     } finally {
       await s2.stop();
     }

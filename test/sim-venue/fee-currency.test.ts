@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVenue } from '../../src/sim/venue/venue.js';
-import { parseV2Order } from '../../src/sim/ws-v2/v2-order-params.js';
+import { parseV2Order } from '../../src/sim/ws/v2/order-params.js';
 import type { OrderRequest } from '../../src/sim/contracts.js';
 import { createFakeMarket } from './fake-market.js';
 

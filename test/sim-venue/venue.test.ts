@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createVenue, CANCEL_REASON, type VenueImpl } from '../../src/sim/venue/venue.js';
+import { createVenue, type VenueImpl } from '../../src/sim/venue/venue.js';
 import { KRAKEN_ID_RE } from '../../src/sim/venue/ids.js';
 import { createFaults } from '../../src/sim/faults.js';
 import type { OrderRequest, VenueEvent } from '../../src/sim/contracts.js';
 import { createFakeMarket, type FakeMarket } from './fake-market.js';
+import { CANCEL_REASON } from '../../src/sim/venue/order-rules.js';
 
 const KEY = 'test-key';
 
@@ -117,7 +118,7 @@ describe('venue order validation: Kraken error strings', () => {
 
   test('trading rate counter per pair, starter threshold 60, decays 1/s', () => {
     const { venue, advance } = setup();
-    // Orders that fail validation still count (the fixed +1 of §5.2).
+    // Orders that fail validation still count (the fixed +1 of docs/kraken-protocol.md §5.2).
     for (let i = 0; i < 60; i++)
       assert.equal(errorOf(venue, buy({ volume: 'x' })), 'EGeneral:Invalid arguments:volume');
     assert.equal(errorOf(venue, buy()), 'EOrder:Rate limit exceeded');

@@ -8,7 +8,8 @@ import type { SimPair } from '../../src/sim/contracts.js';
 import { createFaults, type SimFaultsControl } from '../../src/sim/faults.js';
 import { createTimingRegistry, type TimingRegistry } from '../../src/sim/timing.js';
 import { createVenue, type VenueImpl } from '../../src/sim/venue/venue.js';
-import { attachWsV2, type WsV2Deps, type WsV2Handle } from '../../src/sim/ws-v2/attach-ws-v2.js';
+import { attachWsV2 } from '../../src/sim/ws/v2/attach.js';
+import type { WsAttachDeps, WsHandle } from '../../src/sim/ws/shared/attach-ws.js';
 import { FakeMarket, simPair } from '../sim-ws/fakes.js';
 import { listenWithWs } from '../sim-ws/loopback-server.js';
 
@@ -46,14 +47,14 @@ export interface Harness {
   venue: VenueImpl;
   faults: SimFaultsControl;
   timing: TimingRegistry;
-  ws: WsV2Handle;
+  ws: WsHandle;
   publicUrl: string;
   privateUrl: string;
   token(): string;
   close(): Promise<void>;
 }
 
-export async function startHarness(extra: Partial<WsV2Deps> = {}): Promise<Harness> {
+export async function startHarness(extra: Partial<WsAttachDeps> = {}): Promise<Harness> {
   const market = new ScriptedMarket();
   // BTC/USD: bids 50000.0 / 49990.0 / 49980.0, asks 50010.0 / 50020.0 / 50050.0.
   market.apply(

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test frames are arbitrary JSON */
 /**
  * The v2 side of the test client, written only from docs/kraken-protocol.md §3: predicates for v2 frames, and
- * the pieces a client needs to check a v2 book: apply updates, truncate, checksum (§3.6) with
+ * the pieces a client needs to check a v2 book: apply updates, truncate, checksum (docs/kraken-protocol.md §3.6) with
  * its own CRC32, levels re-padded with the instrument's precisions.
  */
 import type { Pred } from '../sim-ws/recording-client.js';
@@ -23,10 +23,10 @@ export const isChannel =
     (type === undefined || m.type === type) &&
     (symbol === undefined || (Array.isArray(m.data) && m.data[0]?.symbol === symbol));
 
-/** RFC3339 with microseconds, as §3.1 shows (`2021-05-11T19:47:09.896860Z`). */
+/** RFC3339 with microseconds, as docs/kraken-protocol.md §3.1 shows (`2021-05-11T19:47:09.896860Z`). */
 export const RFC3339_US = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-// ---- book checking, from §3.6
+// ---- book checking, from docs/kraken-protocol.md §3.6
 
 const CRC_TABLE = (() => {
   const t: number[] = [];
@@ -63,7 +63,7 @@ export class LocalBook {
     this.asks = d.asks.map((l) => ({ ...l }));
   }
 
-  /** Apply in order; qty 0 deletes; then truncate to depth (§3.6). */
+  /** Apply in order; qty 0 deletes; then truncate to depth (docs/kraken-protocol.md §3.6). */
   update(d: { bids: Level[]; asks: Level[] }): void {
     for (const l of d.bids) apply(this.bids, l, false);
     for (const l of d.asks) apply(this.asks, l, true);

@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test frames are arbitrary JSON */
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WsV2Deps } from '../../src/sim/ws-v2/attach-ws-v2.js';
+import type { WsAttachDeps } from '../../src/sim/ws/shared/attach-ws.js';
 import { BTC, startHarness, waitFor, type Harness } from './harness.js';
 import { LocalBook, V2Client, isAck, isChannel } from './v2-client.js';
 
 async function setup(
   t: TestContext,
-  extra: Partial<WsV2Deps> = {},
+  extra: Partial<WsAttachDeps> = {},
 ): Promise<{ h: Harness; open(url: string): Promise<V2Client> }> {
   const h = await startHarness(extra);
   const clients: V2Client[] = [];

@@ -44,8 +44,8 @@ test('startSimulator serves WS v2 at urls.wsPublicV2 / urls.wsPrivateV2 over the
   priv.send({ method: 'subscribe', params: { channel: 'executions', token }, req_id: 1 });
   assert.equal((await priv.next(isAck('subscribe'), 'executions ack')).success, true);
   assert.equal((await priv.next(isChannel('executions', 'snapshot'), 'snapshot')).sequence, 1);
-  const stats = (await (await fetch(`${sim.urls.control}/state`)).json()) as { ws: { extra: any[] } };
-  assert.equal(stats.ws.extra[0]?.public?.connections, 1, 'v2 stats in the control API');
+  const stats = (await (await fetch(`${sim.urls.control}/state`)).json()) as { ws: { v2: any } };
+  assert.equal(stats.ws.v2?.public?.connections, 1, 'v2 stats in the control API');
 
   // The garbage fault reaches v1 AND v2 clients (v1 consumes the field; v2 taps its writes).
   const v1 = await V2Client.open(sim.urls.wsPublic);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decimalText } from '../../src/sim/ws-v2/v2-order-params.js';
-import { rfc3339, v2Num } from '../../src/sim/ws-v2/v2-wire.js';
+import { decimalText } from '../../src/sim/ws/v2/order-params.js';
+import { rfc3339, v2Num } from '../../src/sim/ws/v2/wire.js';
 
 test('v2Num: grid value as a JSON number with at most the given decimals, no exponent', () => {
   const cases: Array<[number, number, string]> = [

@@ -4,7 +4,8 @@
  * recording client (recording-client.ts) and predicates for v1 frames.
  */
 import type { Server } from 'node:http';
-import { attachWsV1, type WsV1Deps, type WsV1Handle } from '../../src/sim/ws/attach-ws-v1.js';
+import { attachWsV1 } from '../../src/sim/ws/v1/attach.js';
+import type { WsAttachDeps, WsHandle } from '../../src/sim/ws/shared/attach-ws.js';
 import { createFaults, type SimFaultsControl } from '../../src/sim/faults.js';
 import { FakeMarket, FakeVenue } from './fakes.js';
 import { listenWithWs } from './loopback-server.js';
@@ -18,12 +19,12 @@ export interface Harness {
   market: FakeMarket;
   venue: FakeVenue;
   faults: SimFaultsControl;
-  ws: WsV1Handle;
+  ws: WsHandle;
   url(path: string): string;
   close(): Promise<void>;
 }
 
-export async function startHarness(extra: Partial<WsV1Deps> = {}): Promise<Harness> {
+export async function startHarness(extra: Partial<WsAttachDeps> = {}): Promise<Harness> {
   const market = new FakeMarket();
   const venue = new FakeVenue(market);
   const faults = createFaults();

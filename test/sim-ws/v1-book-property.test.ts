@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import { crc32 } from '../../src/kraken/book-checksum.js';
-import { WsConn, WsOutput } from '../../src/sim/ws/ws-output.js';
-import { V1PublicFeed } from '../../src/sim/ws/v1-public-feed.js';
+import { WsConn, WsOutput } from '../../src/sim/ws/shared/ws-output.js';
+import { V1PublicFeed } from '../../src/sim/ws/v1/public-feed.js';
 import { FakeMarket } from './fakes.js';
 
 const strip = (x: string): string => x.replace('.', '').replace(/^0+(?=.)/, '');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bookChecksum, checksumFragment, crc32 } from '../../src/sim/ws/v1-checksum.js';
+import { bookChecksum, checksumFragment } from '../../src/sim/ws/v1/checksum.js';
+import { crc32 } from '../../src/kraken/book-checksum.js';
 
 test('crc32 matches the IEEE check value', () => {
   assert.equal(crc32('123456789'), 0xcbf43926);

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../src/sim/simulator.js';
-import { KrakenPublicV1 } from '../../src/kraken/ws/public-v1.js';
-import { KrakenPrivateV1 } from '../../src/kraken/ws/private-v1.js';
+import { KrakenPublicV1 } from '../../src/kraken/ws/v1/public.js';
+import { KrakenPrivateV1 } from '../../src/kraken/ws/v1/private.js';
 import { waitFor } from './harness.js';
 
 test('KrakenPublicV1 and KrakenPrivateV1 work against the v1 servers', async (t) => {

@@ -11,11 +11,11 @@ import {
   waitFor,
   type Harness,
 } from './harness.js';
-import type { WsV1Deps } from '../../src/sim/ws/attach-ws-v1.js';
+import type { WsAttachDeps } from '../../src/sim/ws/shared/attach-ws.js';
 
 type T = { after(fn: () => Promise<void>): void };
 
-async function harness(t: T, extra: Partial<WsV1Deps> = {}): Promise<Harness> {
+async function harness(t: T, extra: Partial<WsAttachDeps> = {}): Promise<Harness> {
   const h = await startHarness({ heartbeatMs: 50, statusPollMs: 10, ...extra });
   t.after(() => h.close());
   h.market.set(0, 'bid', 100, 1);
@@ -208,7 +208,7 @@ describe('ws v1 faults and routing', () => {
     const h = await harness(t);
     await assert.rejects(TestClient.open(h.url('/ws/v2/public')), /404/);
     await assert.rejects(TestClient.open(h.url('/nope')), /404/);
-    const { upgradeRouterFor } = await import('../../src/sim/ws/upgrade-router.js');
+    const { upgradeRouterFor } = await import('../../src/sim/ws/shared/upgrade-router.js');
     const router = upgradeRouterFor(h.server);
     assert.deepEqual(router.paths().sort(), ['/ws/v1/private', '/ws/v1/public']);
     assert.throws(() => router.route('/ws/v1/public', () => undefined), /WS_ROUTE_TAKEN|already routed/);

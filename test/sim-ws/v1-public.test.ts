@@ -223,7 +223,7 @@ describe('ws v1 public', () => {
     await c.next(isChannel('spread', 'XBT/USD'), 'spread back');
   });
 
-  test('ticker: §1.7 shape', async (t) => {
+  test('ticker: docs/kraken-protocol.md §1.7 shape', async (t) => {
     const c = await client(t);
     c.send({ event: 'subscribe', pair: ['ETH/EUR'], subscription: { name: 'ticker' } });
     const st = await c.next(isEvent('subscriptionStatus'), 'status');

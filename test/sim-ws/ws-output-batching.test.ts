@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { WsConn, WsOutput } from '../../src/sim/ws/ws-output.js';
+import { WsConn, WsOutput } from '../../src/sim/ws/shared/ws-output.js';
 
 /** Records, in order, what the output did to the socket and the WebSocket. */
 function fakeConn(id: number, log: string[]): WsConn {

@@ -126,11 +126,10 @@ export class SystemRun {
   /** The simulator's WebSocket statistics (connections, subscriptions, orders received...). */
   async wsStats(): Promise<WsStats> {
     const state = await this.control('/state');
-    const ws = state['ws'] as { v1: WsStats; extra: Array<WsStats | null> };
-    if (this.wsApi === 'v1') return ws.v1;
-    const v2 = ws.extra[0];
-    if (v2 === undefined || v2 === null) throw new Error('the simulator reports no v2 WebSocket statistics');
-    return v2;
+    const ws = state['ws'] as Record<'v1' | 'v2', WsStats | undefined>;
+    const stats = ws[this.wsApi];
+    if (stats === undefined) throw new Error(`the simulator reports no ${this.wsApi} WebSocket statistics`);
+    return stats;
   }
 
   async waitFor(cond: () => boolean | Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
@@ -173,7 +172,7 @@ export class SystemRun {
       'listeners online, fees fetched and (trade mode) the private socket open',
     );
     if (trade) {
-      // v1: ownTrades + openOrders; v2: executions. The gateway reports ready only then.
+      // v1: ownTrades + openOrders; v2: executions. The order entry reports ready only then.
       const channels = this.wsApi === 'v1' ? 2 : 1;
       await this.waitFor(
         async () => (await this.wsStats()).private.subscriptions >= channels,

@@ -25,7 +25,7 @@ export interface Dislocation {
   readonly qty: number;
   readonly buyPairIndex: number;
   readonly sellPairIndex: number;
-  /** ROI after fees (ORIGINAL's formula, `takerFeePct` per coin leg) right after opening. */
+  /** ROI after fees (the original system's formula, docs/design-decisions.md §1; `takerFeePct` per coin leg) right after opening. */
   readonly roi: number;
   readonly openedAtMs: number;
   readonly openedAtNs: bigint;
@@ -96,7 +96,7 @@ export class Dislocations {
     const buyPair = direction === 'usd-to-eur' ? c.usdIndex : c.eurIndex;
     const sellPair = direction === 'usd-to-eur' ? c.eurIndex : c.usdIndex;
     const best = (i: number, side: Side): number => s.books[i]!.levels(side)[0]?.price ?? NaN;
-    // In ORIGINAL's formula the USDT legs convert between the two quotes.
+    // In the original system's formula the USDT legs convert between the two quotes.
     const sellConv = direction === 'usd-to-eur' ? best(u.usdtUsdIndex, 'bid') : best(u.usdtEurIndex, 'bid');
     const buyConv = direction === 'usd-to-eur' ? best(u.usdtEurIndex, 'ask') : best(u.usdtUsdIndex, 'ask');
     const k = feeFactor(s.params.takerFeePct);

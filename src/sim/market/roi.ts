@@ -1,5 +1,5 @@
 /**
- * ORIGINAL.md's ROI of one coin in both directions from the books' touches, with the taker fee
+ * The original system's ROI (docs/design-decisions.md §1) of one coin in both directions from the books' touches, with the taker fee
  * charged on each coin leg: k = (1 − f) / (1 + f).
  *   USD→EUR: (X/EUR.bid × USDT/USD.bid) / (X/USD.ask × USDT/EUR.ask) × k
  *   EUR→USD: (X/USD.bid × USDT/EUR.bid) / (X/EUR.ask × USDT/USD.ask) × k

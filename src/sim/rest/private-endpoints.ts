@@ -32,7 +32,7 @@ export const PRIVATE_METHODS = new Set([
   'TradesHistory',
 ]);
 
-/** §5.1: trading calls use the matching-engine limiter instead of the REST counter. */
+/** docs/kraken-protocol.md §5.1: trading calls use the matching-engine limiter instead of the REST counter. */
 export function restCounterCost(method: string): number {
   if (method === 'AddOrder' || method === 'CancelOrder') return 0;
   if (

@@ -27,7 +27,7 @@ export interface RestHandlerOptions {
    */
   denied?: ReadonlyMap<string, ReadonlySet<string>>;
   timing?: TimingRegistry;
-  /** REST call counter tier (§5.1); default `pro` so a client polling Balance every 2 s stays within it. */
+  /** REST call counter tier (docs/kraken-protocol.md §5.1); default `pro` so a client polling Balance every 2 s stays within it. */
   restTier?: Tier;
   /** Epoch ms for Time/SystemStatus and the call counter. */
   nowMs?: () => number;

@@ -16,12 +16,15 @@ export const CANCEL_REASON = {
   fundsExhausted: 'Insufficient funds',
 } as const;
 
+/** Kraken's error for a pair it does not list (REST, WebSocket v1 and v2 alike). */
+export const UNKNOWN_PAIR = 'EQuery:Unknown asset pair';
+
 /** Kraken's refusal for the engine-wide status and the pair's own status; undefined = allowed. */
 export function statusError(system: SystemStatus, pair: SimPair, req: OrderRequest): string | undefined {
   const post = req.ordertype === 'limit' && (req.oflags ?? '').split(',').includes('post');
   const st = pair.status;
   if (system === 'maintenance' || st === 'maintenance') return 'EService:Unavailable';
-  if (st === 'delisted') return 'EQuery:Unknown asset pair';
+  if (st === 'delisted') return UNKNOWN_PAIR;
   if (system === 'cancel_only' || st === 'cancel_only') return 'EService:Market in cancel_only mode';
   if ((system === 'post_only' || st === 'post_only') && !post) return 'EService:Market in post_only mode';
   if (st === 'limit_only' && req.ordertype !== 'limit') return 'EService:Market in limit_only mode';

@@ -6,14 +6,14 @@
 
 export type Tier = 'starter' | 'intermediate' | 'pro';
 
-/** §5.1 REST call counter (non-trading endpoints). */
+/** docs/kraken-protocol.md §5.1 REST call counter (non-trading endpoints). */
 export const REST_COUNTER_LIMITS: Readonly<Record<Tier, { max: number; decayPerSec: number }>> = {
   starter: { max: 15, decayPerSec: 0.33 },
   intermediate: { max: 20, decayPerSec: 0.5 },
   pro: { max: 20, decayPerSec: 1 },
 };
 
-/** §5.2 matching-engine trading counter per pair, and the open-order cap per pair. */
+/** docs/kraken-protocol.md §5.2 matching-engine trading counter per pair, and the open-order cap per pair. */
 export const TRADING_LIMITS: Readonly<
   Record<Tier, { threshold: number; decayPerSec: number; maxOpenOrders: number }>
 > = {
@@ -22,7 +22,7 @@ export const TRADING_LIMITS: Readonly<
   pro: { threshold: 180, decayPerSec: 3.75, maxOpenOrders: 225 },
 };
 
-/** §5.2 cancel penalty by order age in seconds: [age below, points]. */
+/** docs/kraken-protocol.md §5.2 cancel penalty by order age in seconds: [age below, points]. */
 const CANCEL_PENALTY: ReadonlyArray<readonly [number, number]> = [
   [5, 8],
   [10, 6],

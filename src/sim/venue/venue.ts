@@ -28,7 +28,7 @@ import { roundTo } from './decimal.js';
 import { feeTier, isStableOrFxPair } from './fees.js';
 import { createIdGenerator } from './ids.js';
 import { estimateCost, planFundedBuy } from './matching.js';
-import { CANCEL_REASON, describeOrder, settleFill, statusError } from './order-rules.js';
+import { CANCEL_REASON, describeOrder, settleFill, statusError, UNKNOWN_PAIR } from './order-rules.js';
 import { cancelPenalty, DecayingCounter, TRADING_LIMITS, type Tier } from './rate-counter.js';
 import { TokenStore } from './tokens.js';
 import { parseOrder } from './validate-order.js';
@@ -37,8 +37,6 @@ import type { TimingRegistry } from '../timing.js';
 
 /** Per key, orders and trades kept for the history endpoints; the oldest are dropped past this. */
 const MAX_HISTORY = 50_000;
-
-export { CANCEL_REASON } from './order-rules.js';
 
 export interface VenueAccountSpec {
   apiKey: string;
@@ -55,7 +53,7 @@ export interface VenueOptions {
   /** `rejectNextOrder` is consumed here, so REST and WS orders share the fault. */
   faults?: SimFaults & { takeRejectNextOrder?: () => string | null };
   timing?: TimingRegistry;
-  /** Trading-limit tier (§5.2); default starter. */
+  /** Trading-limit tier (docs/kraken-protocol.md §5.2); default starter. */
   tier?: Tier;
   /** Epoch ms; injectable for tests. */
   nowMs?: () => number;
@@ -67,7 +65,7 @@ export interface VenueImpl extends SimVenue {
   addAccount(spec: VenueAccountSpec): void;
   /** System status listeners (WS servers broadcast `systemStatus`). */
   onSystemStatus(listener: (status: SystemStatus) => void): () => void;
-  /** Current §5.2 trading counter of a key on a pair (v1 openOrders `ratecount`). */
+  /** Current docs/kraken-protocol.md §5.2 trading counter of a key on a pair (v1 openOrders `ratecount`). */
   rateCount(apiKey: string, pairIndex: number): number;
   readonly tradingLimits: { threshold: number; decayPerSec: number; maxOpenOrders: number };
   /** Totals for the control API. */
@@ -195,7 +193,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     if (ks === undefined) return reject('EAPI:Invalid key');
     const pairIndex = typeof req.pair === 'string' ? market.pairIndex(req.pair) : -1;
     const pair = market.pairs[pairIndex];
-    if (pair === undefined) return reject('EQuery:Unknown asset pair');
+    if (pair === undefined) return reject(UNKNOWN_PAIR);
     if (options.timing !== undefined && (req.type === 'buy' || req.type === 'sell')) {
       const limit = req.ordertype === 'limit' ? Number(req.price) : req.type === 'buy' ? Infinity : 0;
       options.timing.orderArrived(pairIndex, req.type, limit, arrivedNs);
@@ -205,7 +203,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     const now = nowMs();
     const deadlineErr = deadlineError(req.deadline, now);
     if (deadlineErr !== undefined) return reject(deadlineErr);
-    // §5.2: the fixed +1 applies even when validation then fails.
+    // docs/kraken-protocol.md §5.2: the fixed +1 applies even when validation then fails.
     if (!counter(ks, pairIndex).tryAdd(1, now)) return reject('EOrder:Rate limit exceeded');
 
     const parsed = parseOrder(req, pair);

@@ -1,0 +1,60 @@
+/** Worker entry: the balance and fee fetcher (see ../fetcher.ts). */
+import { workerData } from 'node:worker_threads';
+import { attachSharedState, type SharedStateHandle } from '../shared/shared-state.js';
+import { Fetcher } from '../fetcher.js';
+import { pinCurrentThread } from './affinity.js';
+import {
+  alert,
+  errorText,
+  onShutdownMessage,
+  post,
+  restClient,
+  workerLogger,
+  type RestAccess,
+} from './worker-context.js';
+import type { LogLevel } from '../../log/logger.js';
+import { epochMicros } from '../../kraken/nonce.js';
+
+export interface FetcherWorkerData {
+  shared: SharedStateHandle;
+  rest: RestAccess;
+  logLevel: LogLevel;
+  cpu: number | null;
+  coinFeePairId: string;
+  stableFeePairId: string;
+  fallbackFees: { coin: number; stable: number };
+  notionalBalances: { USD: number; EUR: number };
+  balanceIntervalMs?: number;
+  feeIntervalMs?: number;
+}
+
+const data = workerData as FetcherWorkerData;
+const log = workerLogger(data.logLevel, 'fetcher');
+if (data.cpu !== null) {
+  const pin = pinCurrentThread(data.cpu, 'fetcher');
+  log.debug('pinning', { cpu: data.cpu, ...pin });
+}
+const shared = attachSharedState(data.shared);
+const hasCredentials = data.rest.apiKey !== null && data.rest.apiSecret !== null;
+const fetcher = new Fetcher({
+  shared,
+  rest: hasCredentials ? restClient(data.rest, undefined, true) : null,
+  log,
+  alert,
+  coinFeePairId: data.coinFeePairId,
+  stableFeePairId: data.stableFeePairId,
+  fallbackFees: data.fallbackFees,
+  notionalBalances: data.notionalBalances,
+  balanceIntervalMs: data.balanceIntervalMs,
+  feeIntervalMs: data.feeIntervalMs,
+  nowUs: () => Number(epochMicros()),
+  onFailure: (endpoint, code) => post({ type: 'fetch-failure', endpoint, code }),
+});
+onShutdownMessage(() => {
+  fetcher.stop();
+  process.exit(0);
+});
+fetcher
+  .start()
+  .then(() => post({ type: 'ready' }))
+  .catch((err: unknown) => log.error('fetcher start failed', { error: errorText(err) }));

@@ -1,0 +1,226 @@
+/** Worker entry: the trader (see ../trader.ts). Evaluation mode opens no private socket at all. */
+import { workerData } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { attachSharedState, type SharedStateHandle } from '../shared/shared-state.js';
+import { Trader } from '../trade/trader.js';
+import { TradePathWarmer } from '../trade/trade-warmup.js';
+import { recoverUnfinishedTrades } from '../trade/recover-trades.js';
+import { OrderTracker } from '../trade/order-tracker.js';
+import type { OrderEntry } from '../trade/order-entry.js';
+import { KRAKEN_WS_VERSIONS } from '../../kraken/versions.js';
+import type { KrakenWsApi } from '../../kraken/endpoints.js';
+import { RestOrderLookup } from '../../kraken/exec/rest-order-lookup.js';
+import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-entry.js';
+import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
+import { pinCurrentThread } from './affinity.js';
+import {
+  alert,
+  connectionBudget,
+  errorText,
+  onShutdownMessage,
+  post,
+  restClient,
+  workerLogger,
+  type RestAccess,
+} from './worker-context.js';
+import { JournalWriter } from '../../journal/journal-writer.js';
+import { readJournal } from '../../journal/journal-reader.js';
+import { riskFromJournal, type JournalRisk } from '../../journal/risk-from-journal.js';
+import type { PairInfo } from '../../core/pair.js';
+import type { RiskLimits } from '../../core/risk-limits.js';
+import type { LogLevel } from '../../log/logger.js';
+import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
+
+export interface TraderWorkerData {
+  mode: 'evaluate' | 'trade';
+  wsApi: KrakenWsApi;
+  shared: SharedStateHandle;
+  pairs: PairInfo[];
+  rest: RestAccess;
+  wsPrivateUrl: string;
+  journalDir: string;
+  logLevel: LogLevel;
+  cpu: number | null;
+  spin: boolean;
+  fillTimeoutMs: number;
+  orderDeadlineMs: number;
+  postTradePauseMs: number;
+  maxLocalAgeMs: number;
+  sellRetries: number;
+  risk: RiskLimits;
+  /** createConnectionBudgetBuffer(): the private socket and token requests take from it. */
+  connectionBudget: SharedArrayBuffer;
+  /** --clear-risk-stop: journal a risk-clear before anything else. */
+  clearRiskStop: boolean;
+  drillCrashAfterSend: boolean;
+}
+
+const STATS_INTERVAL_MS = 1000;
+/** While the journal holds records it could not write, it is tried again this often. */
+const JOURNAL_RETRY_MS = 1000;
+/** Metric batches leave the thread on this timer, never from the trade path. */
+const METRICS_FLUSH_MS = 250;
+
+const data = workerData as TraderWorkerData;
+const log = workerLogger(data.logLevel, 'trader');
+if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
+const shared = attachSharedState(data.shared);
+const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
+
+let orderEntry: OrderEntry | null = null;
+let journal: JournalWriter | null = null;
+let deps: TradeDeps | null = null;
+let warmer: TradePathWarmer | null = null;
+let journalRisk: JournalRisk | undefined;
+/** Aborted when main asks this worker to stop: ends waits that would outlast the stop grace. */
+const shutdown = new AbortController();
+
+function makeOrderEntry(tracker: OrderTracker): OrderEntry {
+  const rest = restClient(data.rest);
+  const budget = connectionBudget(data.connectionBudget, log);
+  // A token request is a connection to Kraken too: it takes from the same budget.
+  const getToken = async (): Promise<string> => {
+    await budget.take('websocket-token request');
+    return (await rest.getWebSocketsToken()).token;
+  };
+  const onGap = (): void => log.info('private stream gap: the trade in flight (if any) reconciles over REST');
+  const options: KrakenOrderEntryOptions = {
+    url: data.wsPrivateUrl,
+    getToken,
+    ackTimeoutMs: data.fillTimeoutMs,
+    events: tracker,
+    log,
+    alert,
+    onGap,
+    connectionBudget: budget,
+    onReconnected: (attempts, downtimeMs) =>
+      post({ type: 'reconnect', socket: 'private', attempts, downtimeMs }),
+  };
+  return KRAKEN_WS_VERSIONS[data.wsApi].orderEntry(options);
+}
+
+async function main(): Promise<void> {
+  if (data.mode === 'trade') {
+    // The rehearsals build the real order entry's frame (never sent) once it exists.
+    warmer = new TradePathWarmer(data.pairs, nowUs, (order) => orderEntry?.rehearse?.(order));
+    const warmed = await warmer.warmUp();
+    log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
+    const tracker = new OrderTracker();
+    const writer = JournalWriter.open({
+      dir: data.journalDir,
+      onWarning: (w) => log.warn('journal recovery', { ...w }),
+      onFailure: (error, held) => {
+        log.error('journal write failing: records held in memory, no new trade until written', {
+          error,
+          held,
+        });
+        alert({
+          key: 'journal-failing',
+          severity: 'critical',
+          text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
+        });
+      },
+      onRecovered: (written) => {
+        log.warn('journal writing again: held records written', { written });
+        alert({
+          key: 'journal-failing',
+          severity: 'info',
+          text: `Journal writing again (${written} held records written)`,
+        });
+      },
+    });
+    journal = writer;
+    setInterval(() => {
+      if (writer.backlog > 0) writer.flushBacklog();
+    }, JOURNAL_RETRY_MS).unref();
+    if (data.clearRiskStop) {
+      writer.append('risk-clear', '', { by: '--clear-risk-stop' });
+      log.warn('risk stop cleared by the operator (--clear-risk-stop): every limit counts afresh');
+    }
+    // A crash mid-trade leaves an intent without an outcome: ask Kraken and finish the record first.
+    const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
+    const recovered = await recoverUnfinishedTrades(data.journalDir, {
+      journal: writer,
+      orderLookup: new RestOrderLookup(restClient(data.rest)),
+      log,
+      alert,
+      pairByWsname: (w) => byWsname.get(w),
+      nowMs: () => Date.now(),
+      sleep: (ms) => sleep(ms).then(() => undefined),
+      deadlineMarginMs: DEADLINE_MARGIN_MS,
+      orderDeadlineMs: data.orderDeadlineMs,
+      pairs: data.pairs,
+    });
+    for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
+    if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
+    // The limits continue from the journal (after recovery settled what a crash left open).
+    journalRisk = riskFromJournal(readJournal(data.journalDir, { onWarning: () => undefined }), Date.now());
+    orderEntry = makeOrderEntry(tracker);
+    orderEntry.start();
+    deps = {
+      orderEntry,
+      tracker,
+      orderLookup: new RestOrderLookup(restClient(data.rest)),
+      journal,
+      log,
+      alert,
+      nowUs,
+      sleep: (ms) => sleep(ms).then(() => undefined),
+      stopping: () => shared.isShutdownRequested() || shutdown.signal.aborted,
+      stopSignal: shutdown.signal,
+    };
+  }
+  const trader = new Trader({
+    mode: data.mode,
+    shared,
+    pairs: data.pairs,
+    deps,
+    log,
+    alert,
+    onOutcome: (outcome) => post({ type: 'trade', outcome }),
+    fillTimeoutMs: data.fillTimeoutMs,
+    orderDeadlineMs: data.orderDeadlineMs,
+    crashAfterSend: data.drillCrashAfterSend,
+    postTradePauseMs: data.postTradePauseMs,
+    maxLocalAgeMs: data.maxLocalAgeMs,
+    sellRetries: data.sellRetries,
+    risk: data.risk,
+    initialRisk: journalRisk,
+    journalBacklog: () => journal?.backlog ?? 0,
+    spin: data.spin,
+    nowUs,
+    warmer,
+    recorder,
+  });
+  const statsTimer = setInterval(
+    () => post({ type: 'trader-stats', counters: { ...trader.counters } }),
+    STATS_INTERVAL_MS,
+  );
+  const flushMetrics = (): void => {
+    const batch = recorder.takeBatch();
+    if (batch) post({ type: 'metrics', batch });
+  };
+  const metricsTimer = setInterval(flushMetrics, METRICS_FLUSH_MS);
+  onShutdownMessage(() => {
+    // A REST look-up of an order in doubt may be waiting on the call counter: cut it short.
+    shutdown.abort();
+    trader.stop();
+  });
+  post({ type: 'ready', detail: { mode: data.mode } });
+  await trader.run();
+  clearInterval(statsTimer);
+  clearInterval(metricsTimer);
+  flushMetrics();
+  post({ type: 'trader-stats', counters: { ...trader.counters } });
+  orderEntry?.close();
+  journal?.close();
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  log.error('trader failed', { error: errorText(err) });
+  journal?.close();
+  // Exit non-zero: the supervisor restarts the trader.
+  process.exit(1);
+});

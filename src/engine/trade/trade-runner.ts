@@ -1,0 +1,354 @@
+/**
+ * Runs one trade to its end: LIMIT IOC buy at the ask, followed until Kraken closes it, then the
+ * whole filled volume sold at market on the other pair (retried with backoff), each order through
+ * the one leg routine (order-leg.ts) and each step journaled. An order in doubt is never assumed
+ * away: a sell is re-sent only once the previous one can no longer execute. Decisions are the pure
+ * trade-state machine's; this file does the I/O around them.
+ */
+import { createTrade, nextSellVolume, tradeConfigFor, transition } from '../../core/trade-state.js';
+import { formatDecimal } from '../../core/decimals.js';
+import { formatOrderPrice } from '../../core/order-price.js';
+import { isFresh } from '../../core/guards.js';
+import { pnlOfTrade, type Pnl } from '../../core/pnl.js';
+import type { Opportunity } from '../../core/opportunity.js';
+import type { PairInfo } from '../../core/pair.js';
+import type { TradeResultStatus } from '../../core/trade-outcome.js';
+import type { JournalWriter } from '../../journal/journal-writer.js';
+import type { JournalKind } from '../../journal/journal-record.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent } from '../threads/messages.js';
+import type { OrderEntry, OrderFill, OrderLookup, OrderRequest } from './order-entry.js';
+import {
+  followOrder,
+  sendOrder,
+  type Leg,
+  type LegDeps,
+  type LegResult,
+  type LegTiming,
+} from './order-leg.js';
+import type { OrderTracker } from './order-tracker.js';
+import { type TradeEvent, type TradeState } from '../../core/trade-types.js';
+
+export interface TradeSettings {
+  fillTimeoutMs: number;
+  maxLocalAgeUs: number;
+  sellRetries: number;
+  /** Stablecoin pair fee (fraction) for PnL conversion. */
+  stableFee: number;
+  /** Kraken's `deadline` for each order, ms after its send. */
+  orderDeadlineMs: number;
+  /** Past a deadline, how long before REST's "not found" is believed; default DEADLINE_MARGIN_MS. */
+  deadlineMarginMs?: number;
+  /** When the trader took the opportunity from the slot (epoch µs), for the latency split; default: now. */
+  takenUs?: number;
+  /** Called once the buy has been handed to the socket: bookkeeping that must not delay the send. */
+  onBuySent?: () => void;
+  /**
+   * The buy's userref, journaled as reserved (durably) before the trade: the buy is sent before
+   * its intent is written, and a crash in between is recovered by this userref. Without one (the
+   * in-memory warm-up and tests) a fresh userref is drawn.
+   */
+  buyUserref?: number;
+}
+
+export interface TradeResult {
+  tradeId: string;
+  status: TradeResultStatus;
+  state: TradeState;
+  pnl: Pnl | null;
+  reason: string | undefined;
+  /** Opportunity receive → buy handed to the socket, µs (NaN when nothing was sent). */
+  decisionToSendUs: number;
+  /** Bought and not sold (stranded, in doubt), valued at the sell pair's bid in USD. */
+  strandedValueUsd: number;
+}
+
+export interface TradeDeps {
+  orderEntry: OrderEntry;
+  tracker: OrderTracker;
+  /** How an order in doubt is looked up at the venue; null: the stream alone settles it. */
+  orderLookup: OrderLookup | null;
+  journal: Pick<JournalWriter, 'append'>;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  nowUs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** True once the process is shutting down (default: never). */
+  stopping?: () => boolean;
+  /** Aborted at shutdown: a REST look-up waiting on the call counter gives up. */
+  stopSignal?: AbortSignal;
+  /** Wall clock, epoch ms, for deadlines (default Date.now): Kraken compares them with its own. */
+  wallMs?: () => number;
+}
+
+/** After Kraken says the order is over, how long to wait for fills still in flight on the stream. */
+const FILL_GRACE_MS = 250;
+/** A market sell normally completes in milliseconds. */
+const SELL_TIMEOUT_MS = 2_000;
+const SELL_RETRY_BASE_MS = 200;
+/** Past an order's deadline, how long before REST's "not found" is believed (clock skew, REST lag). */
+export const DEADLINE_MARGIN_MS = 2_000;
+/**
+ * A sell due while the private socket is down (reconnecting, fetching a token) waits this long for
+ * it before spending an attempt: otherwise a few hundred ms of backoff exhaust every retry during an
+ * ordinary reconnect and the inventory is stranded though it could be sold a second later.
+ */
+const SELL_READY_WAIT_MS = 10_000;
+const READY_POLL_MS = 50;
+
+let tradeCounter = 0;
+
+export function newUserref(): number {
+  // Kraken's userref is a signed 32-bit integer; positive and random, one per order attempt, so the
+  // stream and REST name each order alone (never a previous attempt of the same trade).
+  return 1 + Math.floor(Math.random() * 0x7ffffffe);
+}
+
+export async function runTrade(
+  opp: Opportunity,
+  buy: PairInfo,
+  sell: PairInfo,
+  s: TradeSettings,
+  d: TradeDeps,
+): Promise<TradeResult> {
+  const tradeId = `T${Date.now().toString(36)}-${(++tradeCounter).toString(36)}`;
+  let st = createTrade(tradeConfigFor(buy, sell, opp.sellPrice, 1 + s.sellRetries));
+  /** The buy never left the process (a failure, not Kraken's rejection). */
+  let notSent = false;
+  /** An order was still in doubt when the trader had to stop. */
+  let inDoubt = false;
+  const apply = (ev: TradeEvent): void => {
+    const r = transition(st, ev);
+    if (!r.ok) d.log.warn('trade event ignored', { tradeId, ...r.error });
+    st = r.state;
+  };
+  // Durability: every record is written (write(2)) before the code goes on, so a process crash
+  // loses none. fdatasync — which protects against a machine crash and costs 0.2–4 ms here — is
+  // paid only right after an order is handed to the socket (its sent record: it overlaps the
+  // order's round trip), for the rare unknown/reconciled/stranded records, and for the outcome.
+  // Anything a machine crash could still lose between two syncs, Kraken has, and the start-up
+  // recovery (recover-trades.ts) fetches it by each order's userref.
+  const journal = (kind: JournalKind, fields: Record<string, unknown>, durable = true): void => {
+    d.journal.append(kind, tradeId, fields, { durable });
+  };
+  const legDeps: LegDeps = {
+    orderEntry: d.orderEntry,
+    tracker: d.tracker,
+    orderLookup: d.orderLookup,
+    journal,
+    log: d.log,
+    alert: d.alert,
+    nowUs: d.nowUs,
+    wallMs: d.wallMs ?? Date.now,
+    stopping: d.stopping ?? (() => false),
+    stopSignal: d.stopSignal,
+  };
+  const timing = (closeWaitMs: number): LegTiming => ({
+    closeWaitMs,
+    fillGraceMs: FILL_GRACE_MS,
+    deadlineMarginMs: s.deadlineMarginMs ?? DEADLINE_MARGIN_MS,
+  });
+  const order = (leg: Leg, volume: string, price?: string, userref = newUserref()): OrderRequest => ({
+    side: leg,
+    ordertype: leg === 'buy' ? 'limit' : 'market',
+    pair: leg === 'buy' ? buy : sell,
+    volume,
+    ...(price !== undefined ? { price, timeinforce: 'IOC' as const } : {}),
+    userref,
+    deadlineMs: legDeps.wallMs() + s.orderDeadlineMs,
+  });
+
+  // The last guard before money moves: the update that opened this opportunity must still be fresh.
+  if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return result('stale', Number.NaN);
+  const buyOrder = order(
+    'buy',
+    formatDecimal(opp.volume, buy.lotDecimals),
+    formatOrderPrice(opp.buyPrice, buy, 'buy'),
+    s.buyUserref,
+  );
+  // The order leaves first: no file write between the decision and the socket. A crash before the
+  // intent below is written leaves the order known by its userref, which the trader journaled
+  // (durably) as reserved before this trade: the restart recovery asks Kraken for it.
+  apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
+  const sentBuy = sendOrder(d.orderEntry, buyOrder, d.nowUs);
+  const decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
+  s.onBuySent?.();
+  journal(
+    'intent',
+    {
+      buyPair: buy.wsname,
+      sellPair: sell.wsname,
+      base: buy.base,
+      baseAsset: buy.baseId,
+      buyQuoteAsset: buy.quoteId,
+      sellQuoteAsset: sell.quoteId,
+      direction: opp.direction === 0 ? 'USD->EUR' : 'EUR->USD',
+      volume: opp.volume,
+      price: opp.buyPrice,
+      expectedSellPrice: opp.sellPrice,
+      // USD per EUR at the USDT mids: what values this trade's PnL if a restart has to settle it.
+      eurUsd: (opp.usdtUsd.bid + opp.usdtUsd.ask) / (opp.usdtEur.bid + opp.usdtEur.ask),
+      roi: opp.roi,
+      fee: opp.fee,
+      userref: buyOrder.userref,
+      deadlineMs: buyOrder.deadlineMs,
+      listener: opp.listener,
+      opportunitySeq: opp.seq,
+      // The latency split (bench/wire.ts): listener receipt → evaluated → taken by the trader → sent.
+      triggerRecvUs: opp.triggerRecvUs,
+      evalDoneUs: opp.evalDoneUs,
+      takenUs: s.takenUs ?? d.nowUs(),
+      sentUs: sentBuy.sentUs,
+    },
+    false,
+  );
+  applyLeg('buy', await followOrder('buy', sentBuy, legDeps, timing(s.fillTimeoutMs)));
+
+  // Sell everything sellable that was bought, at market on the other pair.
+  while (st.phase === 'filled' || st.phase === 'partially-filled' || st.phase === 'sell-retry') {
+    if (st.phase === 'sell-retry') await d.sleep(SELL_RETRY_BASE_MS * 2 ** (st.sellAttempts - 1));
+    for (let waited = 0; !d.orderEntry.isReady() && waited < SELL_READY_WAIT_MS; waited += READY_POLL_MS) {
+      await d.sleep(READY_POLL_MS);
+    }
+    const sellVolume = nextSellVolume(st);
+    apply({ type: 'sell-sent', volume: sellVolume });
+    const sent = sendOrder(d.orderEntry, order('sell', formatDecimal(sellVolume, sell.lotDecimals)), d.nowUs);
+    sent.extra = { attempt: st.sellAttempts };
+    applyLeg('sell', await followOrder('sell', sent, legDeps, timing(SELL_TIMEOUT_MS)));
+  }
+  return finish();
+
+  // ---- helpers (closures over this trade) ----
+
+  /** Feeds a leg's end into the state machine. */
+  function applyLeg(leg: Leg, r: LegResult): void {
+    const sellSide = leg === 'sell';
+    switch (r.kind) {
+      case 'rejected':
+      case 'not-sent': {
+        const error = r.kind === 'not-sent' ? `not sent: ${r.error}` : r.error;
+        apply(sellSide ? { type: 'sell-reject', error } : { type: 'reject', error });
+        if (r.kind === 'not-sent' && !sellSide) notSent = true;
+        return;
+      }
+      case 'never-executed':
+        apply({ type: 'timeout' });
+        apply({ type: 'reconciled', leg, status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } });
+        return;
+      case 'in-doubt':
+        apply({ type: 'timeout' });
+        apply({ type: 'give-up', reason: r.reason });
+        inDoubt = true;
+        return;
+      case 'done':
+        apply(sellSide ? { type: 'sell-ack', txid: r.txid } : { type: 'ack', txid: r.txid });
+        for (const f of r.fills) {
+          apply({
+            type: sellSide ? 'sell-fill' : 'fill',
+            volume: f.volume,
+            price: f.price,
+            fee: quoteFee(f, sellSide ? sell : buy),
+            tradeId: f.tradeId,
+          });
+        }
+        if (sellSide) apply({ type: r.closed ? 'sell-closed' : 'sell-canceled', totals: r.totals });
+        else {
+          // A fee Kraken took in the coin (despite our fee-in-quote flag) cannot be sold.
+          let feeInBase = 0;
+          for (const f of r.fills) for (const x of f.fees ?? []) if (x.asset === buy.base) feeInBase += x.qty;
+          apply({ type: r.closed ? 'order-closed' : 'order-canceled', totals: r.totals, feeInBase });
+        }
+        return;
+    }
+  }
+
+  function finish(): TradeResult {
+    const status = statusOf(st);
+    const bought = st.buy.volume > 0;
+    const pnl = bought
+      ? pnlOfTrade(st, opp.direction, {
+          usdtUsdBid: opp.usdtUsd.bid,
+          usdtUsdAsk: opp.usdtUsd.ask,
+          usdtEurBid: opp.usdtEur.bid,
+          usdtEurAsk: opp.usdtEur.ask,
+          stableFee: s.stableFee,
+        })
+      : null;
+    const sold = st.sellDone.volume + st.sellCurrent.volume;
+    const unsold = Math.max(0, st.buy.volume - st.buyFeeInBase - sold - st.dust);
+    // Valued at the sell pair's bid seen at the decision, converted to USD at the USDT mids.
+    const usdPerSellQuote = opp.direction === 0 ? (pnl?.eurUsd ?? 1) : 1;
+    const valueUsd = (v: number): number => v * opp.sellPrice * usdPerSellQuote;
+    if (status === 'stranded' || status === 'unknown') {
+      journal('stranded', {
+        asset: buy.base,
+        volume: status === 'unknown' ? Math.max(unsold, st.requestedVolume - st.buy.volume) : unsold,
+        valueUsd: valueUsd(unsold),
+        reason: st.reason,
+        pair: sell.wsname,
+        possible: status === 'unknown',
+      });
+    }
+    if (st.dust > 0) {
+      journal('stranded', {
+        asset: buy.base,
+        volume: st.dust,
+        valueUsd: valueUsd(st.dust),
+        reason: 'dust: below the sell pair minimum',
+        pair: sell.wsname,
+        dust: true,
+      });
+    }
+    journal('outcome', {
+      status,
+      reason: st.reason,
+      bought: st.buy.volume,
+      sold,
+      dust: st.dust,
+      pnlUsd: pnl?.pnlUsd ?? 0,
+      pnlEur: pnl?.pnlEur ?? 0,
+      strandedValueUsd: valueUsd(unsold),
+      decisionToSendUs,
+    });
+    return { ...result(status, decisionToSendUs, pnl), strandedValueUsd: valueUsd(unsold) };
+  }
+
+  function statusOf(state: TradeState): TradeResultStatus {
+    if (inDoubt) return 'unknown';
+    switch (state.phase) {
+      case 'sold':
+        return 'sold';
+      case 'dust':
+        return 'dust';
+      case 'not-filled':
+        return 'not-filled';
+      case 'rejected':
+        return notSent ? 'failed' : 'rejected';
+      default:
+        return 'stranded';
+    }
+  }
+
+  function result(status: TradeResultStatus, sendUs: number, pnl: Pnl | null = null): TradeResult {
+    return {
+      tradeId,
+      status,
+      state: st,
+      pnl,
+      reason: st.reason,
+      decisionToSendUs: sendUs,
+      strandedValueUsd: 0,
+    };
+  }
+}
+
+/**
+ * The part of a fill's fee paid in money (the quote currency). A fee taken in the coin is not money
+ * spent: it is coins not received (the buy's feeInBase), valued by the sale that does not happen.
+ */
+function quoteFee(f: OrderFill, pair: PairInfo): number {
+  if (f.fees === undefined) return f.fee;
+  let q = 0;
+  for (const x of f.fees) if (x.asset === pair.quote) q += x.qty;
+  return q;
+}

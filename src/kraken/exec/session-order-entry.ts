@@ -1,0 +1,161 @@
+/**
+ * What Kraken's order entry does the same way over WebSocket v1 and v2 (order-entry-v1.ts,
+ * order-entry-v2.ts): the options, the private client handlers that log, raise the private-socket
+ * alert and ask the trader to reconcile when data may have been missed, Kraken's answers mapped to
+ * the engine's OrderAck (a timeout or a lost socket is `unknown`, never an error), and the acks
+ * that come after the trader stopped waiting (handed on by the order's userref).
+ */
+import type { PrivateSessionHandlers } from '../ws/shared/private-session-types.js';
+import type { AttemptBudget } from '../ws/shared/connection-budget.js';
+import { isOutcomeUnknown, OrderNotSentError } from '../ws/shared/order-errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertEvent } from '../../engine/threads/messages.js';
+import type { OrderAck, OrderEntry, OrderEvents, OrderRequest } from '../../engine/trade/order-entry.js';
+
+export interface KrakenOrderEntryOptions {
+  url: string;
+  getToken: () => Promise<string>;
+  ackTimeoutMs: number;
+  /** Where fills, status changes and late acks of our orders go (the trader's OrderTracker). */
+  events: OrderEvents;
+  log: Logger;
+  alert: (a: AlertEvent) => void;
+  /** Called when data may have been missed (sequence gap, malformed data, socket closed): the trader reconciles. */
+  onGap: () => void;
+  /** The process-wide connection budget every private socket attempt takes from. */
+  connectionBudget?: AttemptBudget;
+  /** The socket is open again after `attempts` reconnect attempts and `downtimeMs` down. */
+  onReconnected?: (attempts: number, downtimeMs: number) => void;
+}
+
+/** The private client handlers whose shape and meaning are the same in v1 and v2. */
+type SessionHandlers = Required<Omit<PrivateSessionHandlers<unknown>, 'onLateAck'>>;
+
+/** Kraken's word on an order: placed, or refused with its error. */
+export type KrakenAck = Extract<OrderAck, { status: 'ok' | 'error' }>;
+
+/** Orders whose ack is still awaited after the trader gave up on it (one trade at a time: few). */
+const MAX_LATE_ACK_REFS = 256;
+
+/**
+ * `isClosing`: true once the order entry itself is being closed (shutdown). Only that close is quiet;
+ * every other one — including a reconnect the client asked for after a token error — is logged,
+ * alerted and makes the trader reconcile.
+ */
+export function sessionHandlers(o: KrakenOrderEntryOptions, isClosing: () => boolean): SessionHandlers {
+  let attempts = 0;
+  let downSinceMs = 0;
+  return {
+    onError: (code, message) => o.log.warn('private socket error', { code, message }),
+    onOpen: () => {
+      o.log.info('private socket open');
+      if (attempts > 0) o.onReconnected?.(attempts, Date.now() - downSinceMs);
+      attempts = 0;
+      downSinceMs = 0;
+    },
+    onClose: (reason) => {
+      if (isClosing()) return;
+      o.log.warn('private socket closed', { reason });
+      o.alert({
+        key: 'private-socket',
+        severity: 'warning',
+        text: `Private socket closed (${String(reason)})`,
+      });
+      o.onGap();
+    },
+    onReconnecting: (delayMs, reason, attempt) => {
+      if (attempts++ === 0) downSinceMs = Date.now();
+      o.log.info('private socket reconnecting', { delayMs, reason, attempt });
+    },
+    onTokenRefreshed: (refreshes) => o.log.info('private session token refreshed', { refreshes }),
+  };
+}
+
+/** A sequence gap or unreadable data: the client resubscribes; the trader reconciles. */
+export function reportGap(o: KrakenOrderEntryOptions, details: Record<string, unknown>): void {
+  o.log.warn('private stream gap; resubscribing and reconciling', details);
+  o.onGap();
+}
+
+/** Kraken's `deadline` text: RFC3339 in UTC with milliseconds. */
+export function deadlineText(deadlineMs: number): string {
+  return new Date(deadlineMs).toISOString();
+}
+
+/** The order entry's life cycle is its private client's; subclasses map orders, acks and fills. */
+export abstract class SessionOrderEntry<
+  Params,
+  Result,
+  Client extends {
+    readonly ready: boolean;
+    start(): void;
+    close(): void;
+    rehearseAddOrder(params: Params): number;
+  },
+> implements OrderEntry {
+  protected abstract readonly client: Client;
+  /** Set by close(): the socket's own close is then expected, not an incident. */
+  protected closing = false;
+  /** Request id → userref of orders whose ack timed out or was cut off: a late ack is theirs. */
+  private readonly awaitingLateAck = new Map<number, number>();
+
+  constructor(protected readonly o: KrakenOrderEntryOptions) {}
+
+  /** The order in the client's own parameters (the API version's field names). */
+  protected abstract toParams(order: OrderRequest): Params;
+  protected abstract send(params: Params): Promise<Result>;
+  /** Kraken's answer in the engine's terms, with its request id. */
+  protected abstract toAck(result: Result): KrakenAck & { reqId: number };
+
+  async addOrder(order: OrderRequest): Promise<OrderAck> {
+    try {
+      const { reqId: _reqId, ...ack } = this.toAck(await this.send(this.toParams(order)));
+      return ack;
+    } catch (err) {
+      if (err instanceof OrderNotSentError) return { status: 'not-sent', reason: err.message };
+      if (isOutcomeUnknown(err)) {
+        this.awaitingLateAck.set(err.reqid, order.userref);
+        if (this.awaitingLateAck.size > MAX_LATE_ACK_REFS)
+          this.awaitingLateAck.delete(this.awaitingLateAck.keys().next().value as number);
+      }
+      return {
+        status: 'unknown',
+        reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      };
+    }
+  }
+
+  /** The client's onLateAck: an add ack for an order we stopped waiting for goes to the events. */
+  protected onLateAck(result: unknown): void {
+    const ack = this.isAddResult(result) ? this.toAck(result) : undefined;
+    const userref = ack === undefined ? undefined : this.awaitingLateAck.get(ack.reqId);
+    if (ack === undefined || userref === undefined) {
+      this.o.log.warn('acknowledgement for no order we know', { ack: result });
+      return;
+    }
+    this.awaitingLateAck.delete(ack.reqId);
+    this.o.log.warn('late order acknowledgement: the order is followed again', { userref, ack });
+    if (ack.status === 'ok') this.o.events.notePlaced(userref, ack.txid, 'late-ack');
+    else this.o.events.noteRejected(userref, ack.errorMessage);
+  }
+
+  /** Tells an add result from a cancel result (both can arrive late). */
+  protected abstract isAddResult(result: unknown): result is Result;
+
+  rehearse(order: OrderRequest): void {
+    this.client.rehearseAddOrder(this.toParams(order));
+  }
+
+  isReady(): boolean {
+    return this.client.ready;
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  close(): void {
+    this.closing = true;
+    this.client.close();
+  }
+}

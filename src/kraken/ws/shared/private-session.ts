@@ -1,0 +1,325 @@
+/**
+ * What the v1 and v2 private clients share (../v1/private.ts, ../v2/private.ts): the session
+ * token, per-channel subscription state, sequence-gap resync and order request/ack correlation.
+ * Subclasses bring the wire format: message builders, the frame parser and result objects.
+ *
+ * Token: fetched fresh on every (re)connect (a token only outlives 15 min while a subscription
+ * holds it), and again whenever Kraken answers with a session error (`ESession:Invalid session`,
+ * error-text.ts): then every channel not subscribed is subscribed again with the new token,
+ * bounded and backed off (session-refresh.ts).
+ * Channels: subscribed on every connect; a sequence gap or unreadable data ⇒ onGap, then
+ * unsubscribe and subscribe again for a fresh snapshot.
+ * Outcomes: Kraken's ack decides ok/error; a timeout or a dropped socket before the ack rejects
+ * with OrderOutcomeUnknownError (reconcile over REST); nothing sent rejects with OrderNotSentError.
+ */
+import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
+import { SESSION_ERROR_RE } from './error-text.js';
+import { OrderNotSentError } from './order-errors.js';
+import { OrderRequests } from './order-requests.js';
+import type {
+  ChannelState,
+  GapReason,
+  PrivateSessionErrorCode,
+  PrivateSessionHandlers,
+  PrivateSessionOptions,
+  PrivateSessionStats,
+  PrivateSessionVersion,
+} from './private-session-types.js';
+import { SessionRefresh } from './session-refresh.js';
+import { realTimers } from './timers.js';
+
+/** Stands in for the session token when an order frame is only rehearsed (never sent). */
+export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
+
+export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
+
+export abstract class PrivateSessionBase<
+  Channel extends string,
+  AddResult,
+  CancelResult,
+  Stats extends PrivateSessionStats,
+  Handlers extends PrivateSessionHandlers<AddResult | CancelResult>,
+> {
+  readonly connection: WsConnection;
+  readonly stats: Stats;
+  systemStatus = 'disconnected';
+  protected readonly handlers: Handlers;
+  protected readonly maxFrameBytes: number;
+  protected readonly requests: OrderRequests<AddResult, CancelResult>;
+  protected readonly channels: Record<Channel, ChannelState>;
+  private readonly version: PrivateSessionVersion<Channel, CancelResult>;
+  private readonly getToken: () => Promise<string>;
+  private token: string | null = null;
+  /** Bumped per connection, so a token fetched for an old socket is discarded. */
+  private session = 0;
+  private readonly refresh: SessionRefresh;
+  private reqId = 0;
+  private closed = false;
+
+  protected constructor(
+    version: PrivateSessionVersion<Channel, CancelResult>,
+    options: PrivateSessionOptions & { connection?: Omit<WsConnectionOptions, 'url' | 'name' | 'timers'> },
+    handlers: Handlers,
+    stats: Stats,
+  ) {
+    this.handlers = handlers;
+    this.stats = stats;
+    this.getToken = options.getToken;
+    this.maxFrameBytes = options.maxFrameBytes ?? version.defaultMaxFrameBytes;
+    this.version = version;
+    this.channels = {} as Record<Channel, ChannelState>;
+    for (const ch of version.channels)
+      this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
+    const timers = options.timers ?? realTimers;
+    this.refresh = new SessionRefresh(
+      timers,
+      options.sessionRefresh?.backoff,
+      options.sessionRefresh?.maxInRow,
+    );
+    const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.requests = new OrderRequests<AddResult, CancelResult>(timers, ackMs, version.cancelResult);
+    const name = options.name ?? version.defaultName;
+    this.connection = new WsConnection(
+      { ...options.connection, ...version.connection, url: options.url, name, timers },
+      {
+        onFrame: (data) => this.onFrame(data),
+        onOpen: () => {
+          handlers.onOpen?.();
+          void this.fetchTokenAndSubscribe(false);
+        },
+        onClose: (_code, reason) => this.onDisconnected('DISCONNECTED', reason),
+        onError: (err) => handlers.onError?.('CONNECTION_ERROR', err.message),
+        onReconnecting: (d, r, a) => handlers.onReconnecting?.(d, r, a),
+      },
+    );
+  }
+
+  /** Socket open, token held and every channel subscribed. */
+  get ready(): boolean {
+    if (!this.connection.isOpen() || this.token === null) return false;
+    for (const ch of this.version.channels) if (!this.channels[ch].subscribed) return false;
+    return true;
+  }
+
+  /** Ack timeouts / drops that left an order's outcome unknown (both kinds of request). */
+  get unknownOutcomes(): number {
+    return this.requests.unknownOutcomes;
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.close();
+    this.onDisconnected('CLIENT_CLOSED', 'requested');
+  }
+
+  protected abstract onFrame(data: Buffer): void;
+  /** The handler calls, whose shapes differ by version (v2 has one channel and omits it). */
+  protected abstract reportGap(channel: Channel, expected: number, received: number, reason: GapReason): void;
+  protected abstract reportChannelStatus(
+    channel: Channel,
+    subscribed: boolean,
+    error: string | undefined,
+  ): void;
+
+  /** Send an order; `build` makes the message (throws ⇒ INVALID_ORDER, nothing sent). */
+  protected sendAdd(what: string, build: (reqId: number, token: string) => string): Promise<AddResult> {
+    const msg = this.prepareRequest(build);
+    if (typeof msg !== 'string') return Promise.reject(msg);
+    const p = this.requests.addOrder(this.reqId, what);
+    this.connection.send(msg);
+    this.stats.ordersSent++;
+    return p;
+  }
+
+  /** Send a cancel of `count` orders: it resolves after `count` ok acks or the first error. */
+  protected sendCancel(
+    count: number,
+    what: string,
+    build: (reqId: number, token: string) => string,
+  ): Promise<CancelResult> {
+    const msg = this.prepareRequest(build);
+    if (typeof msg !== 'string') return Promise.reject(msg);
+    const p = this.requests.cancelOrders(this.reqId, count, what);
+    this.connection.send(msg);
+    this.stats.cancelsSent++;
+    return p;
+  }
+
+  /** Kraken's answer to an order: settles the request, or is reported as late. */
+  protected settleAdd(reqId: number, result: AddResult): void {
+    if (!this.requests.adds.resolve(reqId, result)) this.unmatched(result, reqId);
+  }
+
+  /** One cancel ack (Kraken sends one per order). */
+  protected onCancelAck(reqId: number, ok: boolean, errorMessage: string | undefined): void {
+    const late = this.requests.cancelAck(reqId, ok, errorMessage);
+    if (late !== null) this.unmatched(late, reqId);
+  }
+
+  protected onSystemStatus(status: string): void {
+    this.systemStatus = status;
+    this.connection.setMaintenance(status === 'maintenance');
+  }
+
+  /**
+   * A session error (expired or invalid token): fetch a new token and subscribe again, once at a
+   * time and backed off; after too many in a row, a new connection (session-refresh.ts).
+   */
+  protected refreshOnSessionError(message: string | undefined): void {
+    if (!SESSION_ERROR_RE.test(message ?? '')) return;
+    this.stats.sessionErrors++;
+    if (this.closed || !this.connection.isOpen()) return;
+    const session = this.session;
+    const d = this.refresh.onSessionError(() => {
+      if (session === this.session) void this.fetchTokenAndSubscribe(true);
+      else this.refresh.done();
+    });
+    if (d.action === 'give-up') {
+      this.error('SESSION_ERROR', `${d.failures} token refreshes did not restore the session: reconnecting`);
+      this.connection.reconnect();
+    }
+  }
+
+  protected error(code: PrivateSessionErrorCode, message: string): void {
+    this.handlers.onError?.(code, message);
+  }
+
+  /** A data frame's sequence number: a jump ⇒ onGap and a resync. Snapshots set the baseline. */
+  protected checkSequence(ch: Channel, seq: number, snapshot: boolean): void {
+    const st = this.channels[ch];
+    if (!snapshot && st.expectSeq >= 0 && seq !== st.expectSeq) {
+      this.stats.sequenceGaps++;
+      this.reportGap(ch, st.expectSeq, seq, 'sequence');
+      this.resync(ch);
+    }
+    st.expectSeq = seq + 1;
+  }
+
+  /** Counted and reported; with a channel, the frame may have carried fills: gap + resync. */
+  protected malformed(detail: string, ch?: Channel): void {
+    this.stats.malformedFrames++;
+    this.error('BAD_FRAME', detail);
+    if (ch !== undefined) this.lostData(ch, true);
+  }
+
+  /** Data may be missing: tell the trader and take a fresh snapshot. `consumedSeq`: the lost
+   * frame used a sequence number of its own. */
+  protected lostData(ch: Channel, consumedSeq: boolean): void {
+    const st = this.channels[ch];
+    this.reportGap(ch, st.expectSeq, -1, 'malformed');
+    if (consumedSeq && st.expectSeq >= 0) st.expectSeq++;
+    this.resync(ch);
+  }
+
+  /** `fresh`: a new subscription (not "already subscribed"), so a snapshot comes first. */
+  protected onSubscribed(ch: Channel, fresh: boolean): void {
+    const st = this.channels[ch];
+    if (fresh) {
+      st.snapshotPending = true;
+      st.expectSeq = -1;
+    }
+    st.subscribed = true;
+    if (this.version.channels.every((c) => this.channels[c].subscribed)) this.refresh.succeeded();
+    this.reportChannelStatus(ch, true, undefined);
+  }
+
+  protected onUnsubscribed(ch: Channel): void {
+    const st = this.channels[ch];
+    st.subscribed = false;
+    this.reportChannelStatus(ch, false, undefined);
+    if (st.resyncing) {
+      st.resyncing = false;
+      this.subscribe(ch);
+    }
+  }
+
+  /** `label` names the channel in the error message. */
+  protected onSubscribeFailed(ch: Channel, label: string, error: string | undefined): void {
+    const st = this.channels[ch];
+    this.stats.subscriptionErrors++;
+    st.subscribed = false;
+    st.resyncing = false;
+    this.reportChannelStatus(ch, false, error);
+    this.error('SUBSCRIPTION_ERROR', label + ': ' + (error ?? ''));
+    this.refreshOnSessionError(error);
+  }
+
+  private prepareRequest(build: (reqId: number, token: string) => string): string | OrderNotSentError {
+    if (this.token === null || !this.connection.isOpen())
+      return new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token');
+    try {
+      return build(++this.reqId, this.token);
+    } catch (err) {
+      return new OrderNotSentError('INVALID_ORDER', (err as Error).message);
+    }
+  }
+
+  private async fetchTokenAndSubscribe(refresh: boolean): Promise<void> {
+    const session = this.session;
+    this.stats.tokenFetches++;
+    if (refresh) this.stats.tokenRefreshes++;
+    let token: string;
+    try {
+      token = await this.getToken();
+      if (typeof token !== 'string' || token.length === 0)
+        throw new Error('getToken returned an empty token');
+    } catch (err) {
+      this.stats.tokenErrors++;
+      this.error('TOKEN_ERROR', (err as Error).message);
+      if (session === this.session && !this.closed) this.connection.reconnect(); // retry through backoff
+      return;
+    } finally {
+      if (refresh) this.refresh.done();
+    }
+    if (session !== this.session || this.closed || !this.connection.isOpen()) return;
+    this.token = token;
+    if (refresh) this.handlers.onTokenRefreshed?.(this.stats.tokenRefreshes);
+    for (const ch of this.version.channels) if (!this.channels[ch].subscribed) this.subscribe(ch);
+  }
+
+  private subscribe(ch: Channel): void {
+    if (this.token === null) return;
+    const st = this.channels[ch];
+    st.snapshotPending = true;
+    st.expectSeq = -1;
+    this.connection.send(this.version.buildSubscribe(++this.reqId, ch, this.token));
+  }
+
+  /** Unsubscribe now, subscribe again on its ack (onUnsubscribed): a fresh snapshot. */
+  private resync(ch: Channel): void {
+    const st = this.channels[ch];
+    if (st.resyncing || this.token === null) return;
+    st.resyncing = true;
+    this.connection.send(this.version.buildUnsubscribe(++this.reqId, ch, this.token));
+  }
+
+  private unmatched(ack: AddResult | CancelResult, reqId: number): void {
+    this.stats.unmatchedAcks++;
+    this.error('UNMATCHED_ACK', `ack for ${this.version.reqIdName} ${reqId} with no pending request`);
+    this.handlers.onLateAck?.(ack);
+  }
+
+  private onDisconnected(code: 'DISCONNECTED' | 'CLIENT_CLOSED', reason: DisconnectReason): void {
+    this.session++;
+    this.token = null;
+    this.refresh.reset();
+    this.systemStatus = 'disconnected';
+    for (const ch of this.version.channels) {
+      const st = this.channels[ch];
+      const was = st.subscribed;
+      st.subscribed = false;
+      st.resyncing = false;
+      st.expectSeq = -1;
+      st.snapshotPending = true;
+      if (was) this.reportChannelStatus(ch, false, 'disconnected');
+    }
+    const why = code === 'CLIENT_CLOSED' ? 'client closed' : 'socket dropped (' + reason + ')';
+    this.requests.failAll(code, why);
+    this.handlers.onClose?.(reason);
+  }
+}
