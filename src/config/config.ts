@@ -170,42 +170,75 @@ export function loadConfig(
 ): ConfigResult {
   const { flags, problems } = parseFlags(argv);
   const { raw, sources } = chooseValues(env, envFile, origin, problems);
-  const str = (name: string): string => raw.get(name) ?? '';
-  const opt = (name: string): string | null => (str(name) === '' ? null : str(name));
-  const num = (name: string): number => Number(str(name));
+  const read = reader(raw);
+  const credentials = krakenCredentials(flags, read, problems);
+  if (flags.listeners !== undefined) sources['LISTENERS'] = 'flag --listeners';
+  const listeners = flags.listeners ?? read.num('LISTENERS');
+  problems.push(...flagProblems(flags, listeners));
+  if ((read.opt('TELEGRAM_BOT_TOKEN') === null) !== (read.opt('TELEGRAM_CHAT_ID') === null)) {
+    problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
+  }
+  problems.push(...crossChecks(read.str, read.num));
 
-  const trade = flags.trade;
-  let key = opt('KRAKEN_KEY');
-  let secret = opt('KRAKEN_SECRET');
-  if (flags.sim) {
-    // The simulator hands out its own credentials; real ones must never be sent to it.
-    key = null;
-    secret = null;
-  } else if (trade && (key === null || secret === null)) {
+  const dashboard = dashboardConfig(flags, read.str('DASHBOARD_HOST'), read.opt('DASHBOARD_TOKEN'), problems);
+
+  if (problems.length > 0) return { ok: false, problems, flags };
+  const config = buildConfig(flags, read, credentials, listeners, dashboard);
+  return { ok: true, config, flags, values: Object.fromEntries(raw), sources };
+}
+
+/** A chosen variable's text, read as text, as text or null when empty, or as a number. */
+interface Read {
+  str(name: string): string;
+  opt(name: string): string | null;
+  num(name: string): number;
+}
+
+function reader(raw: ReadonlyMap<string, string>): Read {
+  const str = (name: string): string => raw.get(name) ?? '';
+  return { str, opt: (name) => (str(name) === '' ? null : str(name)), num: (name) => Number(str(name)) };
+}
+
+interface Credentials {
+  readonly key: string | null;
+  readonly secret: string | null;
+}
+
+function krakenCredentials(flags: Flags, read: Read, problems: string[]): Credentials {
+  // The simulator hands out its own credentials; real ones must never be sent to it.
+  if (flags.sim) return { key: null, secret: null };
+  const key = read.opt('KRAKEN_KEY');
+  const secret = read.opt('KRAKEN_SECRET');
+  if (flags.trade && (key === null || secret === null)) {
     problems.push(
       '--trade needs KRAKEN_KEY and KRAKEN_SECRET (or run with --sim); evaluation mode needs neither',
     );
   }
+  return { key, secret };
+}
+
+/** Flags that exclude or need each other, and the ranges of --listeners and --duration. */
+function flagProblems(flags: Flags, listeners: number): string[] {
+  const problems: string[] = [];
   if (flags.demo && !flags.sim) problems.push('--demo needs --sim');
   if (flags.colocated && flags.sim) problems.push('--colocated and --sim exclude each other');
-  if (flags.listeners !== undefined) sources['LISTENERS'] = 'flag --listeners';
-  const listeners = flags.listeners ?? num('LISTENERS');
   if (!Number.isInteger(listeners) || listeners < 1 || listeners > 64)
     problems.push('--listeners must be a whole number from 1 to 64');
   if (flags.durationS !== undefined && !(flags.durationS > 0 && flags.durationS <= MAX_DURATION_S))
     problems.push(`--duration must be more than 0 and at most ${MAX_DURATION_S} seconds (10 years)`);
-  const telegramToken = opt('TELEGRAM_BOT_TOKEN');
-  const telegramChat = opt('TELEGRAM_CHAT_ID');
-  if ((telegramToken === null) !== (telegramChat === null)) {
-    problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
-  }
-  problems.push(...crossChecks(str, num));
+  return problems;
+}
 
-  const dashboard = dashboardConfig(flags, str('DASHBOARD_HOST'), opt('DASHBOARD_TOKEN'), problems);
-
-  if (problems.length > 0) return { ok: false, problems, flags };
-  const config: Config = {
-    mode: trade ? 'trade' : 'evaluate',
+function buildConfig(
+  flags: Flags,
+  read: Read,
+  credentials: Credentials,
+  listeners: number,
+  dashboard: Config['dashboard'],
+): Config {
+  const { str, opt, num } = read;
+  return {
+    mode: flags.trade ? 'trade' : 'evaluate',
     colocated: flags.colocated,
     debug: flags.debug,
     spin: flags.spin,
@@ -215,66 +248,91 @@ export function loadConfig(
     listeners,
     durationS: flags.durationS ?? null,
     recordFile: flags.recordFile ?? null,
-    sim: {
-      enabled: flags.sim,
-      demo: flags.demo,
-      rate: flags.simRate ?? 2000,
-      dislocationsPerMin: flags.simDislocationsPerMin ?? (flags.demo ? 30 : 0),
-      coins: flags.simCoins ?? 520,
-      seed: flags.simSeed ?? 1,
-    },
-    kraken: {
-      key,
-      secret,
-      restUrl: flags.sim ? null : opt('KRAKEN_REST_URL'),
-      wsUrl: flags.sim ? null : opt('KRAKEN_WS_URL'),
-      wsAuthUrl: flags.sim ? null : opt('KRAKEN_WS_AUTH_URL'),
-      tier: str('KRAKEN_API_TIER') as ApiTier,
-      connectionBudget: num('KRAKEN_CONNECTION_BUDGET'),
-    },
-    strategy: {
-      minRoi: num('MIN_ROI'),
-      maxLocalAgeMs: num('MAX_LOCAL_AGE_MS'),
-      maxExchangeAgeMs: num('MAX_EXCHANGE_AGE_MS'),
-      fillTimeoutMs: num('FILL_TIMEOUT_MS'),
-      orderDeadlineMs: num('ORDER_DEADLINE_MS'),
-      pairStatusRefreshMs: num('PAIR_STATUS_REFRESH_MS'),
-      postTradePauseMs: num('POST_TRADE_PAUSE_MS'),
-      maxOrderValue: num('MAX_ORDER_VALUE'),
-    },
+    sim: simSettings(flags),
+    kraken: krakenSettings(flags, read, credentials),
+    strategy: strategySettings(read),
     risk: {
       maxTradesPerMinute: num('MAX_TRADES_PER_MINUTE'),
       maxDailyLoss: num('MAX_DAILY_LOSS'),
       maxConsecutiveFailures: num('MAX_CONSECUTIVE_FAILURES'),
       sellRetries: num('SELL_RETRIES'),
     },
-    influx: {
-      host: opt('INFLUXDB_HOST'),
-      port: num('INFLUXDB_PORT'),
-      protocol: str('INFLUXDB_PROTOCOL') as 'http' | 'https',
-      db: str('DB_NAME'),
-      user: opt('DB_USER'),
-      password: opt('DB_PASSWORD'),
-      adminUser: opt('DB_ADMIN_USER'),
-      adminPassword: opt('DB_ADMIN_PASSWORD'),
-      rp: str('RP_NAME'),
-      rpDuration: str('RP_DURATION'),
+    influx: influxSettings(read),
+    telegram: {
+      token: opt('TELEGRAM_BOT_TOKEN'),
+      chatId: opt('TELEGRAM_CHAT_ID'),
+      apiUrl: str('TELEGRAM_API_URL'),
     },
-    telegram: { token: telegramToken, chatId: telegramChat, apiUrl: str('TELEGRAM_API_URL') },
     paths: { logDir: str('LOG_DIR'), journalDir: str('JOURNAL_DIR'), metricsDir: str('METRICS_DIR') },
-    bounds: {
-      logFileMaxBytes: num('LOG_FILE_MAX_MB') * MB,
-      logMaxTotalBytes: num('LOG_MAX_TOTAL_MB') * MB,
-      logMaxAgeMs: num('LOG_MAX_AGE_HOURS') * HOUR_MS,
-      metricsFileMaxBytes: num('METRICS_FILE_MAX_MB') * MB,
-      metricsMaxTotalBytes: num('METRICS_MAX_TOTAL_MB') * MB,
-      metricsMaxAgeMs: num('METRICS_MAX_AGE_HOURS') * HOUR_MS,
-      diskWarnFreeBytes: num('DISK_WARN_FREE_MB') * MB,
-      diskStopFreeBytes: num('DISK_STOP_FREE_MB') * MB,
-    },
+    bounds: boundsSettings(read),
     dashboard,
   };
-  return { ok: true, config, flags, values: Object.fromEntries(raw), sources };
+}
+
+function simSettings(flags: Flags): Config['sim'] {
+  return {
+    enabled: flags.sim,
+    demo: flags.demo,
+    rate: flags.simRate ?? 2000,
+    dislocationsPerMin: flags.simDislocationsPerMin ?? (flags.demo ? 30 : 0),
+    coins: flags.simCoins ?? 520,
+    seed: flags.simSeed ?? 1,
+  };
+}
+
+/** With --sim, no configured Kraken URL is used: the simulator gives its own. */
+function krakenSettings(flags: Flags, { str, opt, num }: Read, credentials: Credentials): Config['kraken'] {
+  return {
+    key: credentials.key,
+    secret: credentials.secret,
+    restUrl: flags.sim ? null : opt('KRAKEN_REST_URL'),
+    wsUrl: flags.sim ? null : opt('KRAKEN_WS_URL'),
+    wsAuthUrl: flags.sim ? null : opt('KRAKEN_WS_AUTH_URL'),
+    tier: str('KRAKEN_API_TIER') as ApiTier,
+    connectionBudget: num('KRAKEN_CONNECTION_BUDGET'),
+  };
+}
+
+function strategySettings({ num }: Read): Config['strategy'] {
+  return {
+    minRoi: num('MIN_ROI'),
+    maxLocalAgeMs: num('MAX_LOCAL_AGE_MS'),
+    maxExchangeAgeMs: num('MAX_EXCHANGE_AGE_MS'),
+    fillTimeoutMs: num('FILL_TIMEOUT_MS'),
+    orderDeadlineMs: num('ORDER_DEADLINE_MS'),
+    pairStatusRefreshMs: num('PAIR_STATUS_REFRESH_MS'),
+    postTradePauseMs: num('POST_TRADE_PAUSE_MS'),
+    maxOrderValue: num('MAX_ORDER_VALUE'),
+  };
+}
+
+function influxSettings({ str, opt, num }: Read): Config['influx'] {
+  return {
+    host: opt('INFLUXDB_HOST'),
+    port: num('INFLUXDB_PORT'),
+    protocol: str('INFLUXDB_PROTOCOL') as 'http' | 'https',
+    db: str('DB_NAME'),
+    user: opt('DB_USER'),
+    password: opt('DB_PASSWORD'),
+    adminUser: opt('DB_ADMIN_USER'),
+    adminPassword: opt('DB_ADMIN_PASSWORD'),
+    rp: str('RP_NAME'),
+    rpDuration: str('RP_DURATION'),
+  };
+}
+
+/** The settings in MB and hours, in bytes and milliseconds. */
+function boundsSettings({ num }: Read): Config['bounds'] {
+  return {
+    logFileMaxBytes: num('LOG_FILE_MAX_MB') * MB,
+    logMaxTotalBytes: num('LOG_MAX_TOTAL_MB') * MB,
+    logMaxAgeMs: num('LOG_MAX_AGE_HOURS') * HOUR_MS,
+    metricsFileMaxBytes: num('METRICS_FILE_MAX_MB') * MB,
+    metricsMaxTotalBytes: num('METRICS_MAX_TOTAL_MB') * MB,
+    metricsMaxAgeMs: num('METRICS_MAX_AGE_HOURS') * HOUR_MS,
+    diskWarnFreeBytes: num('DISK_WARN_FREE_MB') * MB,
+    diskStopFreeBytes: num('DISK_STOP_FREE_MB') * MB,
+  };
 }
 
 /** Rules between variables, checked once each value is valid on its own. */

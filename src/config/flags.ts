@@ -72,70 +72,90 @@ const BOOLEAN_FLAGS = {
   '--check-config': 'checkConfig',
 } as const;
 
+/** No flag given: evaluation mode, and every setting from the environment or its default. */
+const NO_FLAGS: Readonly<Flags> = {
+  trade: false,
+  colocated: false,
+  debug: false,
+  sim: false,
+  demo: false,
+  spin: false,
+  clearRiskStop: false,
+  help: false,
+  checkConfig: false,
+  wsApi: undefined,
+  listeners: undefined,
+  durationS: undefined,
+  recordFile: undefined,
+  simRate: undefined,
+  simDislocationsPerMin: undefined,
+  simCoins: undefined,
+  simSeed: undefined,
+  dashboard: null,
+};
+
+/** A flag's value as the command line gives it: `--flag=value` or the next word. */
+interface FlagValue {
+  /** The value, unless the next word is another flag (or there is none). */
+  take(): string | undefined;
+  /** The value only if it is all digits (for a flag whose value may be left out). */
+  takeDigits(): string | undefined;
+}
+
 export function parseFlags(argv: readonly string[]): { flags: Flags; problems: string[] } {
-  const flags: Flags = {
-    trade: false,
-    colocated: false,
-    debug: false,
-    sim: false,
-    demo: false,
-    spin: false,
-    clearRiskStop: false,
-    help: false,
-    checkConfig: false,
-    wsApi: undefined,
-    listeners: undefined,
-    durationS: undefined,
-    recordFile: undefined,
-    simRate: undefined,
-    simDislocationsPerMin: undefined,
-    simCoins: undefined,
-    simSeed: undefined,
-    dashboard: null,
-  };
+  const flags: Flags = { ...NO_FLAGS };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const takeValue = (): string | undefined => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) return undefined;
-      i++;
-      return next;
+    const value: FlagValue = {
+      take: () => {
+        if (inline !== undefined) return inline;
+        const next = argv[i + 1];
+        if (next === undefined || next.startsWith('--')) return undefined;
+        i++;
+        return next;
+      },
+      takeDigits: () => {
+        if (inline !== undefined) return inline;
+        return /^\d+$/.test(argv[i + 1] ?? '') ? argv[++i] : undefined;
+      },
     };
-    if (name in BOOLEAN_FLAGS) {
-      flags[BOOLEAN_FLAGS[name as keyof typeof BOOLEAN_FLAGS]] = true;
-    } else if (name in NUMBER_FLAGS) {
-      const value = takeValue();
-      // Decimal only: Number('0x2') is 2, which nobody means.
-      const n = value === undefined ? null : parseDecimal(value);
-      if (n === null || n < 0) {
-        problems.push(`${name} needs a non-negative decimal number`);
-      } else {
-        flags[NUMBER_FLAGS[name as keyof typeof NUMBER_FLAGS]] = n;
-      }
-    } else if (name === '--ws-api') {
-      const value = takeValue();
-      if (value === 'v1' || value === 'v2') flags.wsApi = value;
-      else problems.push('--ws-api must be v1 or v2');
-    } else if (name === '--dashboard') {
-      // The port is optional: only a number right after the flag is taken as one.
-      let value = inline;
-      if (value === undefined && /^\d+$/.test(argv[i + 1] ?? '')) value = argv[++i];
-      const port = value === undefined ? NaN : Number(value);
-      if (value === undefined) flags.dashboard = 'default';
-      else if (/^\d+$/.test(value) && port <= 65535) flags.dashboard = port;
-      else problems.push('--dashboard takes a port number from 0 to 65535 (or nothing: 8787)');
-    } else if (name === '--record') {
-      const value = takeValue();
-      if (value === undefined || value === '') problems.push('--record needs a file name');
-      else flags.recordFile = value;
-    } else {
-      problems.push(`unknown flag ${name} (see --help)`);
-    }
+    const problem = applyFlag(flags, name, value);
+    if (problem !== null) problems.push(problem);
   }
   return { flags, problems };
+}
+
+/** Sets one flag; returns the problem with it, if any. */
+function applyFlag(flags: Flags, name: string, value: FlagValue): string | null {
+  if (name in BOOLEAN_FLAGS) {
+    flags[BOOLEAN_FLAGS[name as keyof typeof BOOLEAN_FLAGS]] = true;
+  } else if (name in NUMBER_FLAGS) {
+    const text = value.take();
+    // Decimal only: Number('0x2') is 2, which nobody means.
+    const n = text === undefined ? null : parseDecimal(text);
+    if (n === null || n < 0) return `${name} needs a non-negative decimal number`;
+    flags[NUMBER_FLAGS[name as keyof typeof NUMBER_FLAGS]] = n;
+  } else if (name === '--ws-api') {
+    const text = value.take();
+    if (text !== 'v1' && text !== 'v2') return '--ws-api must be v1 or v2';
+    flags.wsApi = text;
+  } else if (name === '--dashboard') {
+    // The port is optional: only a number right after the flag is taken as one.
+    const text = value.takeDigits();
+    const port = text === undefined ? NaN : Number(text);
+    if (text === undefined) flags.dashboard = 'default';
+    else if (/^\d+$/.test(text) && port <= 65535) flags.dashboard = port;
+    else return '--dashboard takes a port number from 0 to 65535 (or nothing: 8787)';
+  } else if (name === '--record') {
+    const text = value.take();
+    if (text === undefined || text === '') return '--record needs a file name';
+    flags.recordFile = text;
+  } else {
+    return `unknown flag ${name} (see --help)`;
+  }
+  return null;
 }

@@ -57,7 +57,7 @@ export const STABLECOIN_BASES: ReadonlySet<string> = new Set([
   'UST',
 ]);
 
-/** A base with both legs online that the universe leaves out, and why (main.ts logs it). */
+/** A base with both legs online that the universe leaves out, and why (src/main/pair-discovery.ts logs it). */
 export interface ExcludedCoin {
   readonly base: string;
   readonly reason: string;

@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/config.js';
+import { EXIT_START_FAILED, fail as failStart } from './exit.js';
 
 export interface SimEndpoints {
   rest: string;
@@ -115,4 +117,27 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** `--sim`: the simulator with the run's settings, or the start ends here; null without `--sim`. */
+export async function startConfiguredSim(
+  settings: Config['sim'],
+  onStderr: (line: string) => void,
+): Promise<SimProcess | null> {
+  if (!settings.enabled) return null;
+  const args = [
+    '--port',
+    '0',
+    '--seed',
+    String(settings.seed),
+    '--coins',
+    String(settings.coins),
+    '--rate',
+    String(settings.rate),
+    '--dislocations',
+    String(settings.dislocationsPerMin),
+  ];
+  return startSimProcess(args, onStderr).catch((err: Error) =>
+    failStart(`Could not start the simulator: ${err.message}`, EXIT_START_FAILED),
+  );
 }

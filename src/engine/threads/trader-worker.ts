@@ -27,7 +27,7 @@ import { JournalWriter } from '../../journal/journal-writer.js';
 import { readJournal } from '../../journal/journal-reader.js';
 import { riskFromJournal, type JournalRisk } from '../../journal/risk-from-journal.js';
 import type { PairInfo } from '../../core/pair.js';
-import type { RiskLimits } from '../../core/risk-limits.js';
+import type { Config } from '../../config/config.js';
 import type { LogLevel } from '../../log/logger.js';
 import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
 
@@ -42,12 +42,10 @@ export interface TraderWorkerData {
   logLevel: LogLevel;
   cpu: number | null;
   spin: boolean;
-  fillTimeoutMs: number;
-  orderDeadlineMs: number;
-  postTradePauseMs: number;
-  maxLocalAgeMs: number;
-  sellRetries: number;
-  risk: RiskLimits;
+  /** The config's sections whole: fill timeout, order deadline, post-trade pause, max local age. */
+  strategy: Config['strategy'];
+  /** The limits, and how often a failed sell is retried. */
+  risk: Config['risk'];
   /** createConnectionBudgetBuffer(): the private socket and token requests take from it. */
   connectionBudget: SharedArrayBuffer;
   /** --clear-risk-stop: journal a risk-clear before anything else. */
@@ -88,7 +86,7 @@ function makeOrderEntry(tracker: OrderTracker): OrderEntry {
   const options: KrakenOrderEntryOptions = {
     url: data.wsPrivateUrl,
     getToken,
-    ackTimeoutMs: data.fillTimeoutMs,
+    ackTimeoutMs: data.strategy.fillTimeoutMs,
     events: tracker,
     log,
     alert,
@@ -101,77 +99,110 @@ function makeOrderEntry(tracker: OrderTracker): OrderEntry {
 }
 
 async function main(): Promise<void> {
-  if (data.mode === 'trade') {
-    // The rehearsals build the real order entry's frame (never sent) once it exists.
-    warmer = new TradePathWarmer(data.pairs, nowUs, (order) => orderEntry?.rehearse?.(order));
-    const warmed = await warmer.warmUp();
-    log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
-    const tracker = new OrderTracker();
-    const writer = JournalWriter.open({
-      dir: data.journalDir,
-      onWarning: (w) => log.warn('journal recovery', { ...w }),
-      onFailure: (error, held) => {
-        log.error('journal write failing: records held in memory, no new trade until written', {
-          error,
-          held,
-        });
-        alert({
-          key: 'journal-failing',
-          severity: 'critical',
-          text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
-        });
-      },
-      onRecovered: (written) => {
-        log.warn('journal writing again: held records written', { written });
-        alert({
-          key: 'journal-failing',
-          severity: 'info',
-          text: `Journal writing again (${written} held records written)`,
-        });
-      },
-    });
-    journal = writer;
-    setInterval(() => {
-      if (writer.backlog > 0) writer.flushBacklog();
-    }, JOURNAL_RETRY_MS).unref();
-    if (data.clearRiskStop) {
-      writer.append('risk-clear', '', { by: '--clear-risk-stop' });
-      log.warn('risk stop cleared by the operator (--clear-risk-stop): every limit counts afresh');
-    }
-    // A crash mid-trade leaves an intent without an outcome: ask Kraken and finish the record first.
-    const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
-    const recovered = await recoverUnfinishedTrades(data.journalDir, {
-      journal: writer,
-      orderLookup: new RestOrderLookup(restClient(data.rest)),
-      log,
-      alert,
-      pairByWsname: (w) => byWsname.get(w),
-      nowMs: () => Date.now(),
-      sleep: (ms) => sleep(ms).then(() => undefined),
-      deadlineMarginMs: DEADLINE_MARGIN_MS,
-      orderDeadlineMs: data.orderDeadlineMs,
-      pairs: data.pairs,
-    });
-    for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
-    if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
-    // The limits continue from the journal (after recovery settled what a crash left open).
-    journalRisk = riskFromJournal(readJournal(data.journalDir, { onWarning: () => undefined }), Date.now());
-    orderEntry = makeOrderEntry(tracker);
-    orderEntry.start();
-    deps = {
-      orderEntry,
-      tracker,
-      orderLookup: new RestOrderLookup(restClient(data.rest)),
-      journal,
-      log,
-      alert,
-      nowUs,
-      sleep: (ms) => sleep(ms).then(() => undefined),
-      stopping: () => shared.isShutdownRequested() || shutdown.signal.aborted,
-      stopSignal: shutdown.signal,
-    };
+  if (data.mode === 'trade') await prepareTrading();
+  const trader = createTrader();
+  const reporting = startReporting(trader);
+  onShutdownMessage(() => {
+    // A REST look-up of an order in doubt may be waiting on the call counter: cut it short.
+    shutdown.abort();
+    trader.stop();
+  });
+  post({ type: 'ready', detail: { mode: data.mode } });
+  await trader.run();
+  reporting.stop();
+  post({ type: 'trader-stats', counters: { ...trader.counters } });
+  orderEntry?.close();
+  journal?.close();
+  process.exit(0);
+}
+
+/**
+ * Trade mode, before the first trade: warm the trade path, open the journal, finish what a crash
+ * left open, take the risk state from the journal, open the order entry.
+ */
+async function prepareTrading(): Promise<void> {
+  // The rehearsals build the real order entry's frame (never sent) once it exists.
+  warmer = new TradePathWarmer(data.pairs, nowUs, (order) => orderEntry?.rehearse?.(order));
+  const warmed = await warmer.warmUp();
+  log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
+  const tracker = new OrderTracker();
+  const writer = openJournal();
+  journal = writer;
+  setInterval(() => {
+    if (writer.backlog > 0) writer.flushBacklog();
+  }, JOURNAL_RETRY_MS).unref();
+  if (data.clearRiskStop) {
+    writer.append('risk-clear', '', { by: '--clear-risk-stop' });
+    log.warn('risk stop cleared by the operator (--clear-risk-stop): every limit counts afresh');
   }
-  const trader = new Trader({
+  await recoverInterruptedTrades(writer);
+  // The limits continue from the journal (after recovery settled what a crash left open).
+  journalRisk = riskFromJournal(readJournal(data.journalDir, { onWarning: () => undefined }), Date.now());
+  orderEntry = makeOrderEntry(tracker);
+  orderEntry.start();
+  deps = {
+    orderEntry,
+    tracker,
+    orderLookup: new RestOrderLookup(restClient(data.rest)),
+    journal: writer,
+    log,
+    alert,
+    nowUs,
+    sleep: (ms) => sleep(ms).then(() => undefined),
+    stopping: () => shared.isShutdownRequested() || shutdown.signal.aborted,
+    stopSignal: shutdown.signal,
+  };
+}
+
+/** The journal; a failing write holds records in memory and stops new trades, and says so. */
+function openJournal(): JournalWriter {
+  return JournalWriter.open({
+    dir: data.journalDir,
+    onWarning: (w) => log.warn('journal recovery', { ...w }),
+    onFailure: (error, held) => {
+      log.error('journal write failing: records held in memory, no new trade until written', {
+        error,
+        held,
+      });
+      alert({
+        key: 'journal-failing',
+        severity: 'critical',
+        text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
+      });
+    },
+    onRecovered: (written) => {
+      log.warn('journal writing again: held records written', { written });
+      alert({
+        key: 'journal-failing',
+        severity: 'info',
+        text: `Journal writing again (${written} held records written)`,
+      });
+    },
+  });
+}
+
+/** A crash mid-trade leaves an intent without an outcome: ask Kraken and finish the record first. */
+async function recoverInterruptedTrades(writer: JournalWriter): Promise<void> {
+  const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
+  const recovered = await recoverUnfinishedTrades(data.journalDir, {
+    journal: writer,
+    orderLookup: new RestOrderLookup(restClient(data.rest)),
+    log,
+    alert,
+    pairByWsname: (w) => byWsname.get(w),
+    nowMs: () => Date.now(),
+    sleep: (ms) => sleep(ms).then(() => undefined),
+    deadlineMarginMs: DEADLINE_MARGIN_MS,
+    orderDeadlineMs: data.strategy.orderDeadlineMs,
+    pairs: data.pairs,
+  });
+  for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
+  if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
+}
+
+function createTrader(): Trader {
+  const { strategy, risk } = data;
+  return new Trader({
     mode: data.mode,
     shared,
     pairs: data.pairs,
@@ -179,13 +210,13 @@ async function main(): Promise<void> {
     log,
     alert,
     onOutcome: (outcome) => post({ type: 'trade', outcome }),
-    fillTimeoutMs: data.fillTimeoutMs,
-    orderDeadlineMs: data.orderDeadlineMs,
+    fillTimeoutMs: strategy.fillTimeoutMs,
+    orderDeadlineMs: strategy.orderDeadlineMs,
     crashAfterSend: data.drillCrashAfterSend,
-    postTradePauseMs: data.postTradePauseMs,
-    maxLocalAgeMs: data.maxLocalAgeMs,
-    sellRetries: data.sellRetries,
-    risk: data.risk,
+    postTradePauseMs: strategy.postTradePauseMs,
+    maxLocalAgeMs: strategy.maxLocalAgeMs,
+    sellRetries: risk.sellRetries,
+    risk,
     initialRisk: journalRisk,
     journalBacklog: () => journal?.backlog ?? 0,
     spin: data.spin,
@@ -193,6 +224,10 @@ async function main(): Promise<void> {
     warmer,
     recorder,
   });
+}
+
+/** The trader's counters and metric batches go to main on timers, never from the trade path. */
+function startReporting(trader: Trader): { stop(): void } {
   const statsTimer = setInterval(
     () => post({ type: 'trader-stats', counters: { ...trader.counters } }),
     STATS_INTERVAL_MS,
@@ -202,20 +237,13 @@ async function main(): Promise<void> {
     if (batch) post({ type: 'metrics', batch });
   };
   const metricsTimer = setInterval(flushMetrics, METRICS_FLUSH_MS);
-  onShutdownMessage(() => {
-    // A REST look-up of an order in doubt may be waiting on the call counter: cut it short.
-    shutdown.abort();
-    trader.stop();
-  });
-  post({ type: 'ready', detail: { mode: data.mode } });
-  await trader.run();
-  clearInterval(statsTimer);
-  clearInterval(metricsTimer);
-  flushMetrics();
-  post({ type: 'trader-stats', counters: { ...trader.counters } });
-  orderEntry?.close();
-  journal?.close();
-  process.exit(0);
+  return {
+    stop: () => {
+      clearInterval(statsTimer);
+      clearInterval(metricsTimer);
+      flushMetrics();
+    },
+  };
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,60 @@
+/**
+ * The main thread's side of metrics: the sink (InfluxDB, or bounded files), the hub every worker's
+ * batches go through, the run's ingestion latency and the live status the operator surfaces show.
+ */
+import type { Config } from '../config/config.js';
+import type { PairUniverse } from '../core/pair-universe.js';
+import type { SharedState } from '../engine/shared/shared-state.js';
+import type { Logger } from '../log/logger.js';
+import { createMetricsSink } from '../metrics/create-sink.js';
+import { MetricsHub } from '../metrics/metrics-hub.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import { LiveStatus } from '../control/live-status.js';
+
+export interface RunMetrics {
+  readonly hub: MetricsHub;
+  readonly ingestion: LatencyHistogram;
+  readonly live: LiveStatus;
+}
+
+export function startRunMetrics(
+  config: Config,
+  simulated: boolean,
+  universe: PairUniverse,
+  shared: SharedState,
+  log: Logger,
+): RunMetrics {
+  const logAt = (level: string, msg: string): void =>
+    log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg);
+  const sink = createMetricsSink(
+    {
+      host: config.influx.host ?? undefined,
+      port: config.influx.port,
+      protocol: config.influx.protocol,
+      db: config.influx.db,
+      user: config.influx.user ?? undefined,
+      password: config.influx.password ?? undefined,
+      fileDir: config.paths.metricsDir,
+      fileBounds: {
+        maxFileBytes: config.bounds.metricsFileMaxBytes,
+        maxTotalBytes: config.bounds.metricsMaxTotalBytes,
+        maxAgeMs: config.bounds.metricsMaxAgeMs,
+      },
+    },
+    { log: logAt },
+  );
+  const ingestion = new LatencyHistogram();
+  const live = new LiveStatus(shared);
+  const hub = new MetricsHub({
+    sink,
+    pairName: (i) => universe.pairs[i]?.wsname,
+    mode: `${config.mode}${simulated ? '-sim' : ''}`,
+    log: logAt,
+    onIngestion: (us) => {
+      ingestion.record(us);
+      live.onIngestion(us);
+    },
+    onOpportunity: (o) => live.onOpportunity(o.direction, o.roi),
+  });
+  return { hub, ingestion, live };
+}
