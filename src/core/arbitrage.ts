@@ -165,6 +165,7 @@ export function evaluate(
 }
 
 /** evaluate() with the clock read from `params.nowUs` (set by the caller). */
+// Hot path (runs on every quote update): kept whole over the 60-line rule; the lead measures before splitting it.
 export function evaluateAt(
   table: QuoteTable,
   meta: PairMeta,

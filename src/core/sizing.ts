@@ -64,6 +64,7 @@ const POW10_LOT = new Float64Array(16).map((_, d) => 10 ** d);
  * for TurboFan to inline into evaluate, and double arguments to a non-inlined call are boxed
  * (a HeapNumber each, per message).
  */
+// Hot path (runs on every quote update): kept whole over the 60-line rule; the lead measures before splitting it.
 export function sizeOrder(
   table: QuoteTable,
   meta: PairMeta,

@@ -225,16 +225,56 @@ const BUY_LIVE: ReadonlySet<TradePhase> = new Set(['buy-sent', 'buy-acked', 'buy
 const SELL_LIVE: ReadonlySet<TradePhase> = new Set(['sell-sent', 'sell-acked', 'sell-unknown']);
 const SELL_READY: ReadonlySet<TradePhase> = new Set(['filled', 'partially-filled', 'sell-retry']);
 
-/** Pure transition; never throws. */
+type EventOf<T extends TradeEvent['type']> = Extract<TradeEvent, { type: T }>;
+type BuyEvent = EventOf<'buy-sent' | 'ack' | 'reject' | 'fill' | 'order-closed' | 'order-canceled'>;
+type SellEvent = EventOf<
+  'sell-sent' | 'sell-ack' | 'sell-reject' | 'sell-fill' | 'sell-closed' | 'sell-canceled'
+>;
+type DoubtEvent = EventOf<'timeout' | 'socket-lost' | 'reconciled' | 'give-up'>;
+
+/** Pure transition; never throws. Each event group has its own function; undefined there: not allowed in this phase. */
 export function transition(s: TradeState, event: TradeEvent): TransitionResult {
   if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
     return invalid(s, String(event), 'not an event object', 'E_TRADE_BAD_EVENT');
   }
   const p = s.phase;
   if (isTerminal(p)) return invalid(s, event.type, `trade already ended (${p})`);
+  let r: TransitionResult | undefined;
   switch (event.type) {
     case 'buy-sent':
-      if (p !== 'idle') break;
+    case 'ack':
+    case 'reject':
+    case 'fill':
+    case 'order-closed':
+    case 'order-canceled':
+      r = onBuyEvent(s, event);
+      break;
+    case 'sell-sent':
+    case 'sell-ack':
+    case 'sell-reject':
+    case 'sell-fill':
+    case 'sell-closed':
+    case 'sell-canceled':
+      r = onSellEvent(s, event);
+      break;
+    case 'timeout':
+    case 'socket-lost':
+    case 'reconciled':
+    case 'give-up':
+      r = onDoubtEvent(s, event);
+      break;
+    default:
+      return invalid(s, String((event as { type: unknown }).type), 'unknown event type', 'E_TRADE_BAD_EVENT');
+  }
+  return r ?? invalid(s, event.type, `event ${event.type} not allowed in phase ${p}`);
+}
+
+/** The buy's events: sent, Kraken's ack or reject, each fill, the close. */
+function onBuyEvent(s: TradeState, event: BuyEvent): TransitionResult | undefined {
+  const p = s.phase;
+  switch (event.type) {
+    case 'buy-sent':
+      if (p !== 'idle') return undefined;
       if (!(event.volume > 0 && event.volume < Infinity) || !(event.price > 0 && event.price < Infinity)) {
         return invalid(s, event.type, 'buy volume and price must be finite and > 0', 'E_TRADE_BAD_EVENT');
       }
@@ -242,51 +282,31 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
     case 'ack':
       if (p === 'buy-sent') return ok({ ...s, phase: 'buy-acked', buyTxid: event.txid });
       if (p === 'buy-unknown') return ok({ ...s, phase: 'buy-acked', buyTxid: event.txid });
-      break;
+      return undefined;
     case 'reject':
       if (p === 'buy-sent' || p === 'buy-unknown')
         return ok({ ...s, phase: 'rejected', reason: event.error });
-      break;
+      return undefined;
     case 'fill':
       if (BUY_LIVE.has(p)) return withFill(s, event, 'buy');
-      break;
+      return undefined;
     case 'order-closed':
     case 'order-canceled':
-      if (!BUY_LIVE.has(p)) break;
+      if (!BUY_LIVE.has(p)) return undefined;
       if (event.totals !== undefined && !validTotals(event.totals))
         return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
       if (!withinOrder(event.totals, s.requestedVolume))
         return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
       return ok(finishBuy(s, mergeTotals(s.buy, event.totals), event.feeInBase));
-    case 'timeout':
-    case 'socket-lost':
-      if (BUY_LIVE.has(p)) return ok({ ...s, phase: 'buy-unknown' });
-      if (SELL_LIVE.has(p)) return ok({ ...s, phase: 'sell-unknown' });
-      break;
-    case 'reconciled': {
-      if (!validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
-      if (!withinOrder(event.totals, event.leg === 'buy' ? s.requestedVolume : s.sellOrderVolume)) {
-        return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
-      }
-      if (event.leg === 'buy' && BUY_LIVE.has(p)) {
-        const buyTxid = event.txid ?? s.buyTxid;
-        if (event.status === 'open') return ok({ ...s, buyTxid, buy: event.totals, phase: 'buy-acked' });
-        if (event.status === 'not-found')
-          return ok({ ...s, buyTxid, buy: ZERO, phase: 'not-filled', reason: 'order not found by REST' });
-        return ok(finishBuy({ ...s, buyTxid }, event.totals));
-      }
-      if (event.leg === 'sell' && SELL_LIVE.has(p)) {
-        const sellTxid = event.txid ?? s.sellTxid;
-        if (event.status === 'open')
-          return ok({ ...s, sellTxid, sellCurrent: event.totals, phase: 'sell-acked' });
-        if (event.status === 'not-found')
-          return ok(finishSell({ ...s, sellTxid }, ZERO, 'sell order not found by REST'));
-        return ok(finishSell({ ...s, sellTxid }, event.totals, undefined));
-      }
-      break;
-    }
+  }
+}
+
+/** Each sell attempt's events: sent, Kraken's ack or reject, each fill, the close. */
+function onSellEvent(s: TradeState, event: SellEvent): TransitionResult | undefined {
+  const p = s.phase;
+  switch (event.type) {
     case 'sell-sent': {
-      if (!SELL_READY.has(p)) break;
+      if (!SELL_READY.has(p)) return undefined;
       const left = nextSellVolume(s);
       if (!(event.volume > 0) || event.volume > left) {
         return invalid(
@@ -308,26 +328,62 @@ export function transition(s: TradeState, event: TradeEvent): TransitionResult {
     case 'sell-ack':
       if (p === 'sell-sent' || p === 'sell-unknown')
         return ok({ ...s, phase: 'sell-acked', sellTxid: event.txid });
-      break;
+      return undefined;
     case 'sell-reject':
       if (p === 'sell-sent' || p === 'sell-unknown') return ok(finishSell(s, s.sellCurrent, event.error));
-      break;
+      return undefined;
     case 'sell-fill':
       if (SELL_LIVE.has(p)) return withFill(s, event, 'sell');
-      break;
+      return undefined;
     case 'sell-closed':
     case 'sell-canceled':
-      if (!SELL_LIVE.has(p)) break;
+      if (!SELL_LIVE.has(p)) return undefined;
       if (event.totals !== undefined && !validTotals(event.totals))
         return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
       if (!withinOrder(event.totals, s.sellOrderVolume))
         return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
       return ok(finishSell(s, mergeTotals(s.sellCurrent, event.totals), undefined));
-    case 'give-up':
-      if (p === 'idle') break;
-      return ok({ ...s, phase: 'stranded', reason: `gave up: ${event.reason}` });
-    default:
-      return invalid(s, String((event as { type: unknown }).type), 'unknown event type', 'E_TRADE_BAD_EVENT');
   }
-  return invalid(s, event.type, `event ${event.type} not allowed in phase ${p}`);
+}
+
+/** An order in doubt (timeout, socket lost), REST's word on it, or giving up on the trade. */
+function onDoubtEvent(s: TradeState, event: DoubtEvent): TransitionResult | undefined {
+  const p = s.phase;
+  switch (event.type) {
+    case 'timeout':
+    case 'socket-lost':
+      if (BUY_LIVE.has(p)) return ok({ ...s, phase: 'buy-unknown' });
+      if (SELL_LIVE.has(p)) return ok({ ...s, phase: 'sell-unknown' });
+      return undefined;
+    case 'reconciled':
+      return onReconciled(s, event);
+    case 'give-up':
+      if (p === 'idle') return undefined;
+      return ok({ ...s, phase: 'stranded', reason: `gave up: ${event.reason}` });
+  }
+}
+
+/** REST's answer for the leg in doubt: its totals replace ours. */
+function onReconciled(s: TradeState, event: EventOf<'reconciled'>): TransitionResult | undefined {
+  const p = s.phase;
+  if (!validTotals(event.totals)) return invalid(s, event.type, 'bad totals', 'E_TRADE_BAD_EVENT');
+  if (!withinOrder(event.totals, event.leg === 'buy' ? s.requestedVolume : s.sellOrderVolume)) {
+    return invalid(s, event.type, 'totals exceed the order volume', 'E_TRADE_BAD_EVENT');
+  }
+  if (event.leg === 'buy' && BUY_LIVE.has(p)) {
+    const buyTxid = event.txid ?? s.buyTxid;
+    if (event.status === 'open') return ok({ ...s, buyTxid, buy: event.totals, phase: 'buy-acked' });
+    if (event.status === 'not-found')
+      return ok({ ...s, buyTxid, buy: ZERO, phase: 'not-filled', reason: 'order not found by REST' });
+    return ok(finishBuy({ ...s, buyTxid }, event.totals));
+  }
+  if (event.leg === 'sell' && SELL_LIVE.has(p)) {
+    const sellTxid = event.txid ?? s.sellTxid;
+    if (event.status === 'open')
+      return ok({ ...s, sellTxid, sellCurrent: event.totals, phase: 'sell-acked' });
+    if (event.status === 'not-found')
+      return ok(finishSell({ ...s, sellTxid }, ZERO, 'sell order not found by REST'));
+    return ok(finishSell({ ...s, sellTxid }, event.totals, undefined));
+  }
+  return undefined;
 }

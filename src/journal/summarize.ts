@@ -136,101 +136,133 @@ interface TradeAssets {
   sellQuote: string | undefined;
 }
 
+/** What the intents (and the last outcome) say of each trade, read before the records are summed. */
+interface TradeIndex {
+  routeOf: Map<string, string>;
+  assetsOf: Map<string, TradeAssets>;
+  lastOutcome: Map<string, string>;
+}
+
+/** The running sums of one summary. */
+interface Tally {
+  readonly total: Acc;
+  readonly perRoute: Map<string, Acc>;
+  readonly balanceChange: Record<string, number>;
+  readonly seenFills: Set<string>;
+  riskStops: number;
+  invalidFills: number;
+  duplicateFills: number;
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+}
+
 export function summarize(records: readonly JournalRecord[]): JournalSummary {
-  const routeOf = new Map<string, string>();
-  const assetsOf = new Map<string, TradeAssets>();
-  const lastOutcome = new Map<string, string>();
+  const index = indexTrades(records);
+  const y: Tally = {
+    total: newAcc(),
+    perRoute: new Map(),
+    balanceChange: {},
+    seenFills: new Set(),
+    riskStops: 0,
+    invalidFills: 0,
+    duplicateFills: 0,
+    firstTs: undefined,
+    lastTs: undefined,
+  };
+  const ordered = [...records].sort((x, y) => x.seq - y.seq);
+  for (const r of ordered) tallyRecord(y, index, r);
+  const t = finish(y.total);
+  return {
+    ...t,
+    pnlUsd: t.pnl.USD ?? 0,
+    pnlEur: t.pnl.EUR ?? 0,
+    routes: [...y.perRoute.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([route, a]) => ({ route, ...finish(a) })),
+    riskStops: y.riskStops,
+    invalidFills: y.invalidFills,
+    duplicateFills: y.duplicateFills,
+    firstTs: y.firstTs,
+    lastTs: y.lastTs,
+    balanceChange: y.balanceChange,
+    outcomes: countValues(index.lastOutcome),
+  };
+}
+
+function indexTrades(records: readonly JournalRecord[]): TradeIndex {
+  const index: TradeIndex = { routeOf: new Map(), assetsOf: new Map(), lastOutcome: new Map() };
   for (const r of records) {
-    if (r.kind === 'outcome' && r.tradeId !== '') lastOutcome.set(r.tradeId, str(r.status) ?? '?');
+    if (r.kind === 'outcome' && r.tradeId !== '') index.lastOutcome.set(r.tradeId, str(r.status) ?? '?');
     if (r.kind !== 'intent') continue;
-    routeOf.set(r.tradeId, `${str(r.buyPair) ?? '?'}>${str(r.sellPair) ?? '?'}`);
-    assetsOf.set(r.tradeId, {
+    index.routeOf.set(r.tradeId, `${str(r.buyPair) ?? '?'}>${str(r.sellPair) ?? '?'}`);
+    index.assetsOf.set(r.tradeId, {
       base: str(r.baseAsset),
       buyQuote: str(r.buyQuoteAsset),
       sellQuote: str(r.sellQuoteAsset),
     });
   }
-  const balanceChange: Record<string, number> = {};
-  const total = newAcc();
-  const perRoute = new Map<string, Acc>();
-  const seenFills = new Set<string>();
-  let riskStops = 0;
-  let invalidFills = 0;
-  let duplicateFills = 0;
-  let firstTs: number | undefined;
-  let lastTs: number | undefined;
+  return index;
+}
 
-  const ordered = [...records].sort((x, y) => x.seq - y.seq);
-  for (const r of ordered) {
-    firstTs = firstTs === undefined ? r.ts : Math.min(firstTs, r.ts);
-    lastTs = lastTs === undefined ? r.ts : Math.max(lastTs, r.ts);
-    if (r.kind === 'risk-stop') {
-      riskStops++;
-      continue;
+/** Adds one record (in journal order) to the total and to its route's sums. */
+function tallyRecord(y: Tally, index: TradeIndex, r: JournalRecord): void {
+  y.firstTs = y.firstTs === undefined ? r.ts : Math.min(y.firstTs, r.ts);
+  y.lastTs = y.lastTs === undefined ? r.ts : Math.max(y.lastTs, r.ts);
+  if (r.kind === 'risk-stop') {
+    y.riskStops++;
+    return;
+  }
+  if (r.tradeId === '') return;
+  const route = index.routeOf.get(r.tradeId) ?? '?';
+  let ra = y.perRoute.get(route);
+  if (ra === undefined) y.perRoute.set(route, (ra = newAcc()));
+  for (const a of [y.total, ra]) {
+    a.trades.add(r.tradeId);
+    if (r.kind === 'reject') a.rejects++;
+    else if (r.kind === 'sell-failed') a.sellFailures++;
+    else if (r.kind === 'unknown') a.unknown.add(r.tradeId);
+    else if (r.kind === 'reconciled') a.unknown.delete(r.tradeId);
+  }
+  if (r.kind !== 'fill' && r.kind !== 'sell-fill') return;
+  const fillId = str(r.fillId);
+  if (fillId !== undefined) {
+    const key = `${r.kind}:${fillId}`;
+    if (y.seenFills.has(key)) {
+      y.duplicateFills++;
+      return;
     }
-    if (r.tradeId === '') continue;
-    const route = routeOf.get(r.tradeId) ?? '?';
-    let ra = perRoute.get(route);
-    if (ra === undefined) perRoute.set(route, (ra = newAcc()));
-    for (const a of [total, ra]) {
-      a.trades.add(r.tradeId);
-      if (r.kind === 'reject') a.rejects++;
-      else if (r.kind === 'sell-failed') a.sellFailures++;
-      else if (r.kind === 'unknown') a.unknown.add(r.tradeId);
-      else if (r.kind === 'reconciled') a.unknown.delete(r.tradeId);
-    }
-    if (r.kind !== 'fill' && r.kind !== 'sell-fill') continue;
-    const fillId = str(r.fillId);
-    if (fillId !== undefined) {
-      const key = `${r.kind}:${fillId}`;
-      if (seenFills.has(key)) {
-        duplicateFills++;
-        continue;
-      }
-      seenFills.add(key);
-    }
-    const f = parseFill(r);
-    if (f === undefined) {
-      invalidFills++;
-      continue;
-    }
-    const buy = r.kind === 'fill';
-    const ids = assetsOf.get(r.tradeId);
-    const baseId = ids?.base ?? f.base;
-    const quoteId = (buy ? ids?.buyQuote : ids?.sellQuote) ?? f.quote;
-    add(balanceChange, baseId, buy ? f.volume : -f.volume);
-    add(balanceChange, quoteId, buy ? -f.cost : f.cost);
-    const fees = feesOf(r, f);
-    for (const x of fees)
-      add(balanceChange, x.asset === f.base ? baseId : x.asset === f.quote ? quoteId : x.asset, -x.qty);
-    for (const a of [total, ra]) {
-      if (buy) a.buyFills++;
-      else a.sellFills++;
-      add(a.pnl, f.quote, buy ? -f.cost : f.cost);
-      add(a.inventory, f.base, buy ? f.volume : -f.volume);
-      for (const x of fees) {
-        add(a.fees, x.asset, x.qty);
-        // A fee in the coin leaves the inventory; in money, the cash flows.
-        add(x.asset === f.base ? a.inventory : a.pnl, x.asset, -x.qty);
-      }
+    y.seenFills.add(key);
+  }
+  const f = parseFill(r);
+  if (f === undefined) {
+    y.invalidFills++;
+    return;
+  }
+  tallyFill(y, index, r, f, ra);
+}
+
+/** A fill's cash flows: the balance change by Kraken's asset ids, and PnL, inventory and fees by currency. */
+function tallyFill(y: Tally, index: TradeIndex, r: JournalRecord, f: Fill, ra: Acc): void {
+  const buy = r.kind === 'fill';
+  const ids = index.assetsOf.get(r.tradeId);
+  const baseId = ids?.base ?? f.base;
+  const quoteId = (buy ? ids?.buyQuote : ids?.sellQuote) ?? f.quote;
+  add(y.balanceChange, baseId, buy ? f.volume : -f.volume);
+  add(y.balanceChange, quoteId, buy ? -f.cost : f.cost);
+  const fees = feesOf(r, f);
+  for (const x of fees)
+    add(y.balanceChange, x.asset === f.base ? baseId : x.asset === f.quote ? quoteId : x.asset, -x.qty);
+  for (const a of [y.total, ra]) {
+    if (buy) a.buyFills++;
+    else a.sellFills++;
+    add(a.pnl, f.quote, buy ? -f.cost : f.cost);
+    add(a.inventory, f.base, buy ? f.volume : -f.volume);
+    for (const x of fees) {
+      add(a.fees, x.asset, x.qty);
+      // A fee in the coin leaves the inventory; in money, the cash flows.
+      add(x.asset === f.base ? a.inventory : a.pnl, x.asset, -x.qty);
     }
   }
-  const t = finish(total);
-  return {
-    ...t,
-    pnlUsd: t.pnl.USD ?? 0,
-    pnlEur: t.pnl.EUR ?? 0,
-    routes: [...perRoute.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([route, a]) => ({ route, ...finish(a) })),
-    riskStops,
-    invalidFills,
-    duplicateFills,
-    firstTs,
-    lastTs,
-    balanceChange,
-    outcomes: countValues(lastOutcome),
-  };
 }
 
 function countValues(m: ReadonlyMap<string, string>): Record<string, number> {

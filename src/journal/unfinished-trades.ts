@@ -36,71 +36,94 @@ export interface UnfinishedTrade {
 const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
+/** What the journal says of each trade, gathered in one pass. */
+interface TradeRecords {
+  intents: Map<string, JournalRecord>;
+  lastOutcome: Map<string, string>;
+  /** Volume journaled as fills, per trade and order txid. */
+  journaled: Map<string, Map<string, number>>;
+  attempts: Map<string, OrderAttempt[]>;
+}
+
 export function findUnfinishedTrades(records: readonly JournalRecord[]): UnfinishedTrade[] {
-  const intents = new Map<string, JournalRecord>();
-  const lastOutcome = new Map<string, string>();
-  const journaled = new Map<string, Map<string, number>>();
-  const attempts = new Map<string, OrderAttempt[]>();
+  const j = gatherTradeRecords(records);
+  const out: UnfinishedTrade[] = [];
+  for (const [tradeId, r] of j.intents) {
+    const outcome = j.lastOutcome.get(tradeId);
+    if (outcome !== undefined && outcome !== 'unknown') continue;
+    out.push(unfinishedTrade(tradeId, r, j));
+  }
+  return out;
+}
+
+function gatherTradeRecords(records: readonly JournalRecord[]): TradeRecords {
+  const j: TradeRecords = {
+    intents: new Map(),
+    lastOutcome: new Map(),
+    journaled: new Map(),
+    attempts: new Map(),
+  };
   for (const r of records) {
     if (r.tradeId === '') continue;
-    if (r.kind === 'intent') intents.set(r.tradeId, r);
-    else if (r.kind === 'outcome') lastOutcome.set(r.tradeId, str(r.status, ''));
+    if (r.kind === 'intent') j.intents.set(r.tradeId, r);
+    else if (r.kind === 'outcome') j.lastOutcome.set(r.tradeId, str(r.status, ''));
     else if (r.kind === 'order-sent' || r.kind === 'sell-sent') {
-      const list = attempts.get(r.tradeId) ?? [];
+      const list = j.attempts.get(r.tradeId) ?? [];
       list.push({
         leg: r.kind === 'order-sent' ? 'buy' : 'sell',
         userref: num(r.userref, 0),
         deadlineMs: num(r.deadlineMs, 0),
         txid: undefined,
       });
-      attempts.set(r.tradeId, list);
+      j.attempts.set(r.tradeId, list);
     } else if ((r.kind === 'ack' || r.kind === 'sell-ack') && typeof r.txid === 'string') {
-      // An ack belongs to the latest attempt of its leg with that userref (or, older journals, the latest).
-      const list = attempts.get(r.tradeId) ?? [];
-      const leg = r.kind === 'ack' ? 'buy' : 'sell';
-      for (let i = list.length - 1; i >= 0; i--) {
-        const a = list[i] as OrderAttempt;
-        if (a.leg === leg && (r.userref === undefined || r.userref === a.userref)) {
-          list[i] = { ...a, txid: r.txid };
-          break;
-        }
-      }
+      matchAck(j.attempts.get(r.tradeId) ?? [], r, r.txid);
     } else if (
       (r.kind === 'fill' || r.kind === 'sell-fill') &&
       typeof r.txid === 'string' &&
       typeof r.volume === 'number'
     ) {
-      const byTxid = journaled.get(r.tradeId) ?? new Map<string, number>();
+      const byTxid = j.journaled.get(r.tradeId) ?? new Map<string, number>();
       byTxid.set(r.txid, (byTxid.get(r.txid) ?? 0) + r.volume);
-      journaled.set(r.tradeId, byTxid);
+      j.journaled.set(r.tradeId, byTxid);
     }
   }
-  const out: UnfinishedTrade[] = [];
-  for (const [tradeId, r] of intents) {
-    const outcome = lastOutcome.get(tradeId);
-    if (outcome !== undefined && outcome !== 'unknown') continue;
-    const intentUserref = num(r.userref, 0);
-    // Journals from before per-attempt userrefs: every order of the trade carried the intent's.
-    const list = (attempts.get(tradeId) ?? []).map((a) =>
-      a.userref === 0 ? { ...a, userref: intentUserref } : a,
-    );
-    if (list.length === 0 && intentUserref !== 0)
-      list.push({ leg: 'buy', userref: intentUserref, deadlineMs: num(r.deadlineMs, 0), txid: undefined });
-    out.push({
-      tradeId,
-      buyPair: str(r.buyPair, '?'),
-      sellPair: str(r.sellPair, '?'),
-      base: str(r.base, '?'),
-      baseAsset: typeof r.baseAsset === 'string' ? r.baseAsset : undefined,
-      startedUs: r.ts,
-      eurUsd: num(r.eurUsd, Number.NaN),
-      direction: r.direction === 'EUR->USD' ? 'EUR->USD' : 'USD->EUR',
-      expectedSellPrice: num(r.expectedSellPrice, 0),
-      attempts: list,
-      journaledByTxid: journaled.get(tradeId) ?? new Map(),
-    });
+  return j;
+}
+
+/** An ack belongs to the latest attempt of its leg with that userref (or, older journals, the latest). */
+function matchAck(list: OrderAttempt[], r: JournalRecord, txid: string): void {
+  const leg = r.kind === 'ack' ? 'buy' : 'sell';
+  for (let i = list.length - 1; i >= 0; i--) {
+    const a = list[i] as OrderAttempt;
+    if (a.leg === leg && (r.userref === undefined || r.userref === a.userref)) {
+      list[i] = { ...a, txid };
+      break;
+    }
   }
-  return out;
+}
+
+function unfinishedTrade(tradeId: string, r: JournalRecord, j: TradeRecords): UnfinishedTrade {
+  const intentUserref = num(r.userref, 0);
+  // Journals from before per-attempt userrefs: every order of the trade carried the intent's.
+  const list = (j.attempts.get(tradeId) ?? []).map((a) =>
+    a.userref === 0 ? { ...a, userref: intentUserref } : a,
+  );
+  if (list.length === 0 && intentUserref !== 0)
+    list.push({ leg: 'buy', userref: intentUserref, deadlineMs: num(r.deadlineMs, 0), txid: undefined });
+  return {
+    tradeId,
+    buyPair: str(r.buyPair, '?'),
+    sellPair: str(r.sellPair, '?'),
+    base: str(r.base, '?'),
+    baseAsset: typeof r.baseAsset === 'string' ? r.baseAsset : undefined,
+    startedUs: r.ts,
+    eurUsd: num(r.eurUsd, Number.NaN),
+    direction: r.direction === 'EUR->USD' ? 'EUR->USD' : 'USD->EUR',
+    expectedSellPrice: num(r.expectedSellPrice, 0),
+    attempts: list,
+    journaledByTxid: j.journaled.get(tradeId) ?? new Map(),
+  };
 }
 
 /** A userref the trader reserved for a buy that no intent claims and no release freed. */

@@ -152,6 +152,21 @@ export async function followOrder(leg: Leg, sent: SentOrder, d: LegDeps, t: LegT
   return settle(leg, sent, undefined, d, t);
 }
 
+/** What the watch over an order in doubt knows so far (settle). */
+interface Doubt {
+  readonly leg: Leg;
+  readonly sent: SentOrder;
+  readonly d: LegDeps;
+  /** Wall ms past which REST's "not found" is final: the deadline plus the margin. */
+  readonly finalAfterMs: number;
+  readonly sinceMs: number;
+  txid: string | undefined;
+  nextRestMs: number;
+  restFailures: number;
+  lastError: string;
+  nextAlertMs: number;
+}
+
 /** The order is in doubt: watch the stream and REST until Kraken settles it (file comment). */
 async function settle(
   leg: Leg,
@@ -160,74 +175,119 @@ async function settle(
   d: LegDeps,
   t: LegTiming,
 ): Promise<LegResult> {
+  const nextRestMs = d.wallMs();
+  const sinceMs = d.wallMs();
+  const w: Doubt = {
+    leg,
+    sent,
+    d,
+    finalAfterMs: sent.order.deadlineMs + t.deadlineMarginMs,
+    sinceMs,
+    txid: knownTxid,
+    nextRestMs,
+    restFailures: 0,
+    lastError: '',
+    nextAlertMs: sinceMs + IN_DOUBT_ALERT_MS,
+  };
+  for (;;) {
+    const fromStream = newsFromStream(w);
+    if (fromStream !== undefined) return fromStream;
+    if (d.orderLookup !== null && d.wallMs() >= w.nextRestMs) {
+      const fromRest = await askRest(w, d.orderLookup);
+      if (fromRest !== undefined) return fromRest;
+    }
+    const now = d.wallMs();
+    if (d.stopping() && (d.orderLookup === null || now >= w.finalAfterMs + SHUTDOWN_GRACE_MS)) {
+      return leaveToRecovery(w);
+    }
+    if (now >= w.nextAlertMs) alertStillInDoubt(w, now);
+    await d.tracker.changed(Math.min(WAIT_SLICE_MS, Math.max(1, w.nextRestMs - now)));
+  }
+}
+
+/** A late ack, a late rejection or the close, as the stream names the order; undefined: no end yet. */
+function newsFromStream(w: Doubt): LegResult | undefined {
+  const { leg, sent, d } = w;
   const { order } = sent;
-  const nowMs = d.wallMs;
-  const finalAfterMs = order.deadlineMs + t.deadlineMarginMs;
+  const news = d.tracker.newsFor(order.userref);
+  if (w.txid === undefined && news?.kind === 'placed') {
+    w.txid = news.txid;
+    d.journal(
+      KINDS[leg].ack,
+      { leg, txid: w.txid, userref: order.userref, late: true, via: news.via },
+      false,
+    );
+  }
+  if (w.txid === undefined && news?.kind === 'rejected') {
+    d.journal(KINDS[leg].refused, { leg, reason: news.error, late: true, ...sent.extra });
+    return { kind: 'rejected', error: news.error };
+  }
+  if (w.txid !== undefined && d.tracker.isSettled(w.txid))
+    return done(leg, w.txid, order.pair.wsname, d, undefined, 'stream');
+  return undefined;
+}
+
+/**
+ * Asks REST for the order (by txid, else by userref): its end when final, never-executed once "not
+ * found" is believed; else schedules the next look-up (backing off after failures). Undefined: no end yet.
+ */
+async function askRest(w: Doubt, lookup: OrderLookup): Promise<LegResult | undefined> {
+  const { leg, d } = w;
+  const { order } = w.sent;
   const ref = {
     userref: order.userref,
     side: order.side,
     sentAtSec: (order.deadlineMs - DEADLINE_TO_SEND_MAX_MS) / 1000,
   };
-  let txid = knownTxid;
-  let nextRestMs = nowMs();
-  let restFailures = 0;
-  let lastError = '';
-  const doubtSinceMs = nowMs();
-  let nextAlertMs = doubtSinceMs + IN_DOUBT_ALERT_MS;
-  for (;;) {
-    const news = d.tracker.newsFor(order.userref);
-    if (txid === undefined && news?.kind === 'placed') {
-      txid = news.txid;
-      d.journal(KINDS[leg].ack, { leg, txid, userref: order.userref, late: true, via: news.via }, false);
+  try {
+    const info = await lookup.find({ ...ref, txid: w.txid }, d.stopSignal);
+    w.restFailures = 0;
+    if (info !== undefined) {
+      w.txid = info.txid;
+      if (isFinalStatus(info.status)) return done(leg, info.txid, order.pair.wsname, d, info, 'rest');
+      w.nextRestMs = d.wallMs() + OPEN_RECHECK_MS;
+    } else if (d.wallMs() >= w.finalAfterMs && w.txid === undefined) {
+      d.journal('reconciled', { leg, status: 'never-executed', userref: order.userref });
+      return { kind: 'never-executed' };
+    } else {
+      w.nextRestMs = Math.max(d.wallMs() + OPEN_RECHECK_MS, w.finalAfterMs);
     }
-    if (txid === undefined && news?.kind === 'rejected') {
-      d.journal(KINDS[leg].refused, { leg, reason: news.error, late: true, ...sent.extra });
-      return { kind: 'rejected', error: news.error };
-    }
-    if (txid !== undefined && d.tracker.isSettled(txid))
-      return done(leg, txid, order.pair.wsname, d, undefined, 'stream');
-    if (d.orderLookup !== null && nowMs() >= nextRestMs) {
-      try {
-        const info = await d.orderLookup.find({ ...ref, txid }, d.stopSignal);
-        restFailures = 0;
-        if (info !== undefined) {
-          txid = info.txid;
-          if (isFinalStatus(info.status)) return done(leg, info.txid, order.pair.wsname, d, info, 'rest');
-          nextRestMs = nowMs() + OPEN_RECHECK_MS;
-        } else if (nowMs() >= finalAfterMs && txid === undefined) {
-          d.journal('reconciled', { leg, status: 'never-executed', userref: order.userref });
-          return { kind: 'never-executed' };
-        } else {
-          nextRestMs = Math.max(nowMs() + OPEN_RECHECK_MS, finalAfterMs);
-        }
-      } catch (err) {
-        restFailures++;
-        lastError = errorText(err);
-        nextRestMs = nowMs() + Math.min(REST_BACKOFF_MAX_MS, 1000 * 2 ** (restFailures - 1));
-        d.log.warn('order in doubt: REST look-up failed', {
-          leg,
-          userref: order.userref,
-          txid,
-          error: lastError,
-        });
-      }
-    }
-    const now = nowMs();
-    if (d.stopping() && (d.orderLookup === null || now >= finalAfterMs + SHUTDOWN_GRACE_MS)) {
-      const reason = `shutting down with the order in doubt${lastError ? ` (${lastError})` : ''}`;
-      d.journal('unknown', { leg, txid, userref: order.userref, deadlineMs: order.deadlineMs, reason });
-      return { kind: 'in-doubt', txid, reason };
-    }
-    if (now >= nextAlertMs) {
-      nextAlertMs = now + IN_DOUBT_ALERT_MS;
-      d.alert({
-        key: 'order-in-doubt',
-        severity: 'critical',
-        text: `${leg} order ${txid ?? `userref ${order.userref}`} on ${order.pair.wsname} in doubt for ${Math.round((now - doubtSinceMs) / 1000)} s; trading waits for Kraken${lastError ? `: ${lastError}` : ''}`,
-      });
-    }
-    await d.tracker.changed(Math.min(WAIT_SLICE_MS, Math.max(1, nextRestMs - now)));
+  } catch (err) {
+    w.restFailures++;
+    w.lastError = errorText(err);
+    w.nextRestMs = d.wallMs() + Math.min(REST_BACKOFF_MAX_MS, 1000 * 2 ** (w.restFailures - 1));
+    d.log.warn('order in doubt: REST look-up failed', {
+      leg,
+      userref: order.userref,
+      txid: w.txid,
+      error: w.lastError,
+    });
   }
+  return undefined;
+}
+
+/** Shutting down with the order still in doubt: journaled unknown, left to the restart recovery. */
+function leaveToRecovery(w: Doubt): LegResult {
+  const { order } = w.sent;
+  const reason = `shutting down with the order in doubt${w.lastError ? ` (${w.lastError})` : ''}`;
+  w.d.journal('unknown', {
+    leg: w.leg,
+    txid: w.txid,
+    userref: order.userref,
+    deadlineMs: order.deadlineMs,
+    reason,
+  });
+  return { kind: 'in-doubt', txid: w.txid, reason };
+}
+
+function alertStillInDoubt(w: Doubt, now: number): void {
+  const { order } = w.sent;
+  w.nextAlertMs = now + IN_DOUBT_ALERT_MS;
+  w.d.alert({
+    key: 'order-in-doubt',
+    severity: 'critical',
+    text: `${w.leg} order ${w.txid ?? `userref ${order.userref}`} on ${order.pair.wsname} in doubt for ${Math.round((now - w.sinceMs) / 1000)} s; trading waits for Kraken${w.lastError ? `: ${w.lastError}` : ''}`,
+  });
 }
 
 /**
@@ -244,49 +304,17 @@ function done(
 ): LegResult {
   const o = d.tracker.get(txid);
   const fills = o?.fills ?? [];
-  let volume = 0;
-  let cost = 0;
-  let fee = 0;
-  for (const f of fills) {
-    volume += f.volume;
-    cost += f.cost;
-    fee += f.fee;
-    d.journal(
-      KINDS[leg].fill,
-      {
-        pair,
-        price: f.price,
-        volume: f.volume,
-        cost: f.cost,
-        fee: f.fee,
-        ...(f.fees !== undefined ? { fees: f.fees } : {}),
-        fillId: f.tradeId,
-        txid,
-      },
-      false,
-    );
-  }
+  const streamed = journalFills(leg, txid, pair, fills, d);
   const kraken =
     rest !== undefined
       ? { volume: rest.volumeExecuted, cost: rest.cost, fee: rest.fee }
       : o?.volExec !== undefined
-        ? { volume: o.volExec, cost: o.cost ?? cost, fee: o.fee ?? fee }
+        ? { volume: o.volExec, cost: o.cost ?? streamed.cost, fee: o.fee ?? streamed.fee }
         : undefined;
-  if (kraken !== undefined && kraken.volume > volume + 1e-12) {
-    const v = kraken.volume - volume;
-    const c = Math.max(0, kraken.cost - cost);
-    d.journal(KINDS[leg].fill, {
-      pair,
-      price: c / v,
-      volume: v,
-      cost: c,
-      fee: Math.max(0, kraken.fee - fee),
-      fillId: `${txid}:${rest !== undefined ? 'rest' : 'totals'}`,
-      txid,
-      source: rest !== undefined ? 'rest-reconcile' : 'order-totals',
-    });
+  if (kraken !== undefined && kraken.volume > streamed.volume + 1e-12) {
+    journalMissingFill(leg, txid, pair, d, kraken, streamed, rest !== undefined);
   }
-  const totals = kraken !== undefined && kraken.volume > volume ? kraken : { volume, cost, fee };
+  const totals = kraken !== undefined && kraken.volume > streamed.volume ? kraken : streamed;
   const status = rest?.status ?? o?.status;
   const closed = status === 'closed';
   d.journal(
@@ -304,4 +332,59 @@ function done(
     source !== undefined,
   );
   return { kind: 'done', txid, closed, fills, totals };
+}
+
+/** Journals each fill the stream delivered; returns their sums. */
+function journalFills(
+  leg: Leg,
+  txid: string,
+  pair: string,
+  fills: readonly OrderFill[],
+  d: LegDeps,
+): FillTotals {
+  const sums = { volume: 0, cost: 0, fee: 0 };
+  for (const f of fills) {
+    sums.volume += f.volume;
+    sums.cost += f.cost;
+    sums.fee += f.fee;
+    d.journal(
+      KINDS[leg].fill,
+      {
+        pair,
+        price: f.price,
+        volume: f.volume,
+        cost: f.cost,
+        fee: f.fee,
+        ...(f.fees !== undefined ? { fees: f.fees } : {}),
+        fillId: f.tradeId,
+        txid,
+      },
+      false,
+    );
+  }
+  return sums;
+}
+
+/** What Kraken's totals know beyond the streamed fills, journaled as one fill. */
+function journalMissingFill(
+  leg: Leg,
+  txid: string,
+  pair: string,
+  d: LegDeps,
+  kraken: FillTotals,
+  streamed: FillTotals,
+  fromRest: boolean,
+): void {
+  const v = kraken.volume - streamed.volume;
+  const c = Math.max(0, kraken.cost - streamed.cost);
+  d.journal(KINDS[leg].fill, {
+    pair,
+    price: c / v,
+    volume: v,
+    cost: c,
+    fee: Math.max(0, kraken.fee - streamed.fee),
+    fillId: `${txid}:${fromRest ? 'rest' : 'totals'}`,
+    txid,
+    source: fromRest ? 'rest-reconcile' : 'order-totals',
+  });
 }

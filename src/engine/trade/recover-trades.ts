@@ -78,38 +78,10 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
     outcomes: [],
   };
   if (unfinished.length === 0 && unclaimed.length === 0) return result;
-  // A buy sent with an unclaimed reservation went out before the crash, so before now: its
-  // deadline is at most ORDER_DEADLINE_MS from now.
-  const latestDeadline = Math.max(
-    0,
-    ...unfinished.flatMap((t) => t.attempts.map((a) => a.deadlineMs)),
-    unclaimed.length > 0 ? d.nowMs() + d.orderDeadlineMs : 0,
-  );
-  const waitMs = latestDeadline + d.deadlineMarginMs - d.nowMs();
-  if (waitMs > 0) {
-    d.log.warn('interrupted trades: waiting for their orders’ deadlines before asking Kraken', {
-      trades: unfinished.length,
-      reservations: unclaimed.length,
-      waitMs: Math.round(waitMs),
-    });
-    await d.sleep(waitMs);
-  }
-  let orders: OrderReport[];
-  try {
-    const since = [...unfinished.map((t) => t.startedUs), ...unclaimed.map((u) => u.reservedUs)];
-    const startSec = Math.floor(Math.min(...since) / 1e6) - LOOKBACK_SEC;
-    orders = await d.orderLookup.since(startSec);
-  } catch (err) {
+  await waitForDeadlines(unfinished, unclaimed, d);
+  const orders = await ordersOfThePeriod(unfinished, unclaimed, d);
+  if (orders === null) {
     result.failed = unfinished.length + unclaimed.length;
-    d.log.error('could not reconcile interrupted trades', {
-      trades: unfinished.length,
-      error: errorText(err),
-    });
-    d.alert({
-      key: 'recover',
-      severity: 'critical',
-      text: `${unfinished.length} interrupted trade(s) could not be reconciled with Kraken (${errorText(err)}); the next start tries again`,
-    });
     return result;
   }
   for (const u of unclaimed) {
@@ -135,16 +107,118 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
   return result;
 }
 
+/** Until every order's deadline (plus the margin) has passed, an order Kraken has not shown yet may still execute. */
+async function waitForDeadlines(
+  unfinished: readonly UnfinishedTrade[],
+  unclaimed: readonly UnclaimedReservation[],
+  d: RecoveryDeps,
+): Promise<void> {
+  // A buy sent with an unclaimed reservation went out before the crash, so before now: its
+  // deadline is at most ORDER_DEADLINE_MS from now.
+  const latestDeadline = Math.max(
+    0,
+    ...unfinished.flatMap((t) => t.attempts.map((a) => a.deadlineMs)),
+    unclaimed.length > 0 ? d.nowMs() + d.orderDeadlineMs : 0,
+  );
+  const waitMs = latestDeadline + d.deadlineMarginMs - d.nowMs();
+  if (waitMs > 0) {
+    d.log.warn('interrupted trades: waiting for their orders’ deadlines before asking Kraken', {
+      trades: unfinished.length,
+      reservations: unclaimed.length,
+      waitMs: Math.round(waitMs),
+    });
+    await d.sleep(waitMs);
+  }
+}
+
+/** Kraken's orders since the earliest interrupted trade, asked once; null (logged, alerted) when Kraken cannot answer. */
+async function ordersOfThePeriod(
+  unfinished: readonly UnfinishedTrade[],
+  unclaimed: readonly UnclaimedReservation[],
+  d: RecoveryDeps,
+): Promise<OrderReport[] | null> {
+  try {
+    const since = [...unfinished.map((t) => t.startedUs), ...unclaimed.map((u) => u.reservedUs)];
+    const startSec = Math.floor(Math.min(...since) / 1e6) - LOOKBACK_SEC;
+    return await d.orderLookup.since(startSec);
+  } catch (err) {
+    d.log.error('could not reconcile interrupted trades', {
+      trades: unfinished.length,
+      error: errorText(err),
+    });
+    d.alert({
+      key: 'recover',
+      severity: 'critical',
+      text: `${unfinished.length} interrupted trade(s) could not be reconciled with Kraken (${errorText(err)}); the next start tries again`,
+    });
+    return null;
+  }
+}
+
+/** What Kraken executed for one trade: coins bought and sold, money spent and received (fees in). */
+interface Executed {
+  bought: number;
+  sold: number;
+  spent: number;
+  received: number;
+}
+
+/** One recovered trade valued: its new status, PnL and the coins left unsold. */
+interface Settlement {
+  status: TradeOutcomeStatus;
+  bought: number;
+  sold: number;
+  left: number;
+  isDust: boolean;
+  pnlUsd: number;
+  pnlEur: number;
+  leftValueUsd: number;
+  /** The intent carried a USD-per-EUR rate: the PnL is valued. */
+  fxKnown: boolean;
+}
+
 /** Journals what Kraken says of one trade's orders and its new outcome. */
 function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: RecoveryDeps): TradeOutcome {
-  let bought = 0;
-  let sold = 0;
-  let spent = 0;
-  let received = 0;
+  const v = valueSettlement(t, journalMissingFills(t, mine, d), d);
+  journalSettlement(t, mine, v, d);
+  const { status, bought, sold, left } = v;
+  if (status === 'stranded')
+    d.alert({
+      key: 'recover-stranded',
+      severity: 'critical',
+      text: `Interrupted trade ${t.tradeId}: ${left} ${t.base} bought and not sold (≈ ${v.leftValueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
+    });
+  d.log.warn('interrupted trade reconciled', {
+    tradeId: t.tradeId,
+    status,
+    bought,
+    sold,
+    orders: mine.length,
+  });
+  return {
+    tradeId: t.tradeId,
+    status,
+    buyPair: t.buyPair,
+    sellPair: t.sellPair,
+    boughtVolume: bought,
+    soldVolume: sold,
+    pnlUsd: v.pnlUsd,
+    pnlEur: v.pnlEur,
+    strandedVolume: status === 'stranded' ? left : 0,
+    strandedAsset: t.base,
+    strandedValueUsd: status === 'stranded' ? v.leftValueUsd : 0,
+    dustVolume: v.isDust ? left : 0,
+    reason: 'recovered after a restart',
+    decisionToSendUs: Number.NaN,
+  };
+}
+
+/** Kraken's totals are the truth: journals, pro rata, the fills the journal lacks; returns what Kraken executed. */
+function journalMissingFills(t: UnfinishedTrade, mine: readonly OrderReport[], d: RecoveryDeps): Executed {
+  const x: Executed = { bought: 0, sold: 0, spent: 0, received: 0 };
   for (const o of mine) {
     const missing = o.volumeExecuted - (t.journaledByTxid.get(o.txid) ?? 0);
     if (missing > VOLUME_EPSILON) {
-      // Kraken's totals are the truth; the journal gets what it lacks, pro rata.
       const share = missing / o.volumeExecuted;
       const cost = o.cost * share;
       d.journal.append(o.side === 'buy' ? 'fill' : 'sell-fill', t.tradeId, {
@@ -159,13 +233,18 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: Recove
       });
     }
     if (o.side === 'buy') {
-      bought += o.volumeExecuted;
-      spent += o.cost + o.fee;
+      x.bought += o.volumeExecuted;
+      x.spent += o.cost + o.fee;
     } else {
-      sold += o.volumeExecuted;
-      received += o.cost - o.fee;
+      x.sold += o.volumeExecuted;
+      x.received += o.cost - o.fee;
     }
   }
+  return x;
+}
+
+function valueSettlement(t: UnfinishedTrade, x: Executed, d: RecoveryDeps): Settlement {
+  const { bought, sold, spent, received } = x;
   const left = bought - sold;
   const sellPair = d.pairByWsname(t.sellPair);
   const price = t.expectedSellPrice;
@@ -184,8 +263,21 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: Recove
           : 'stranded';
   const usdToEur = t.direction === 'USD->EUR';
   const fx = t.eurUsd;
-  const pnlUsd = Number.isFinite(fx) ? (usdToEur ? received * fx - spent : received - spent * fx) : 0;
-  const leftValueUsd = left > VOLUME_EPSILON ? left * price * (usdToEur && Number.isFinite(fx) ? fx : 1) : 0;
+  const fxKnown = Number.isFinite(fx);
+  const pnlUsd = fxKnown ? (usdToEur ? received * fx - spent : received - spent * fx) : 0;
+  const leftValueUsd = left > VOLUME_EPSILON ? left * price * (usdToEur && fxKnown ? fx : 1) : 0;
+  const pnlEur = fxKnown ? pnlUsd / fx : 0;
+  return { status, bought, sold, left, isDust, pnlUsd, pnlEur, leftValueUsd, fxKnown };
+}
+
+/** The restart's reconciled record, the coins left (stranded or dust) and the new outcome. */
+function journalSettlement(
+  t: UnfinishedTrade,
+  mine: readonly OrderReport[],
+  v: Settlement,
+  d: RecoveryDeps,
+): void {
+  const { status, bought, sold, left, isDust } = v;
   d.journal.append('reconciled', t.tradeId, {
     leg: 'restart',
     orders: mine.map((o) => o.txid),
@@ -196,7 +288,7 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: Recove
     d.journal.append('stranded', t.tradeId, {
       asset: t.base,
       volume: left,
-      valueUsd: leftValueUsd,
+      valueUsd: v.leftValueUsd,
       reason: isDust ? 'dust: below the sell pair minimum' : 'interrupted by a restart',
       pair: t.sellPair,
       ...(isDust ? { dust: true } : {}),
@@ -208,40 +300,11 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: Recove
     bought,
     sold,
     dust: isDust ? left : 0,
-    pnlUsd,
-    pnlEur: Number.isFinite(fx) ? pnlUsd / fx : 0,
-    strandedValueUsd: status === 'stranded' ? leftValueUsd : 0,
-    ...(Number.isFinite(fx) ? {} : { pnlNote: 'no FX rate in the intent: PnL not valued' }),
+    pnlUsd: v.pnlUsd,
+    pnlEur: v.pnlEur,
+    strandedValueUsd: status === 'stranded' ? v.leftValueUsd : 0,
+    ...(v.fxKnown ? {} : { pnlNote: 'no FX rate in the intent: PnL not valued' }),
   });
-  if (status === 'stranded')
-    d.alert({
-      key: 'recover-stranded',
-      severity: 'critical',
-      text: `Interrupted trade ${t.tradeId}: ${left} ${t.base} bought and not sold (≈ ${leftValueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
-    });
-  d.log.warn('interrupted trade reconciled', {
-    tradeId: t.tradeId,
-    status,
-    bought,
-    sold,
-    orders: mine.length,
-  });
-  return {
-    tradeId: t.tradeId,
-    status,
-    buyPair: t.buyPair,
-    sellPair: t.sellPair,
-    boughtVolume: bought,
-    soldVolume: sold,
-    pnlUsd,
-    pnlEur: Number.isFinite(fx) ? pnlUsd / fx : 0,
-    strandedVolume: status === 'stranded' ? left : 0,
-    strandedAsset: t.base,
-    strandedValueUsd: status === 'stranded' ? leftValueUsd : 0,
-    dustVolume: isDust ? left : 0,
-    reason: 'recovered after a restart',
-    decisionToSendUs: Number.NaN,
-  };
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   type LegDeps,
   type LegResult,
   type LegTiming,
+  type SentOrder,
 } from './order-leg.js';
 import type { OrderTracker } from './order-tracker.js';
 import { type TradeEvent, type TradeState } from '../../core/trade-types.js';
@@ -111,56 +112,10 @@ export async function runTrade(
   s: TradeSettings,
   d: TradeDeps,
 ): Promise<TradeResult> {
-  const tradeId = `T${Date.now().toString(36)}-${(++tradeCounter).toString(36)}`;
-  let st = createTrade(tradeConfigFor(buy, sell, opp.sellPrice, 1 + s.sellRetries));
-  /** The buy never left the process (a failure, not Kraken's rejection). */
-  let notSent = false;
-  /** An order was still in doubt when the trader had to stop. */
-  let inDoubt = false;
-  const apply = (ev: TradeEvent): void => {
-    const r = transition(st, ev);
-    if (!r.ok) d.log.warn('trade event ignored', { tradeId, ...r.error });
-    st = r.state;
-  };
-  // Durability: every record is written (write(2)) before the code goes on, so a process crash
-  // loses none. fdatasync — which protects against a machine crash and costs 0.2–4 ms here — is
-  // paid only right after an order is handed to the socket (its sent record: it overlaps the
-  // order's round trip), for the rare unknown/reconciled/stranded records, and for the outcome.
-  // Anything a machine crash could still lose between two syncs, Kraken has, and the start-up
-  // recovery (recover-trades.ts) fetches it by each order's userref.
-  const journal = (kind: JournalKind, fields: Record<string, unknown>, durable = true): void => {
-    d.journal.append(kind, tradeId, fields, { durable });
-  };
-  const legDeps: LegDeps = {
-    orderEntry: d.orderEntry,
-    tracker: d.tracker,
-    orderLookup: d.orderLookup,
-    journal,
-    log: d.log,
-    alert: d.alert,
-    nowUs: d.nowUs,
-    wallMs: d.wallMs ?? Date.now,
-    stopping: d.stopping ?? (() => false),
-    stopSignal: d.stopSignal,
-  };
-  const timing = (closeWaitMs: number): LegTiming => ({
-    closeWaitMs,
-    fillGraceMs: FILL_GRACE_MS,
-    deadlineMarginMs: s.deadlineMarginMs ?? DEADLINE_MARGIN_MS,
-  });
-  const order = (leg: Leg, volume: string, price?: string, userref = newUserref()): OrderRequest => ({
-    side: leg,
-    ordertype: leg === 'buy' ? 'limit' : 'market',
-    pair: leg === 'buy' ? buy : sell,
-    volume,
-    ...(price !== undefined ? { price, timeinforce: 'IOC' as const } : {}),
-    userref,
-    deadlineMs: legDeps.wallMs() + s.orderDeadlineMs,
-  });
-
+  const t = new TradeRun(opp, buy, sell, s, d);
   // The last guard before money moves: the update that opened this opportunity must still be fresh.
-  if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return result('stale', Number.NaN);
-  const buyOrder = order(
+  if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return t.result('stale');
+  const buyOrder = t.order(
     'buy',
     formatDecimal(opp.volume, buy.lotDecimals),
     formatOrderPrice(opp.buyPrice, buy, 'buy'),
@@ -169,11 +124,104 @@ export async function runTrade(
   // The order leaves first: no file write between the decision and the socket. A crash before the
   // intent below is written leaves the order known by its userref, which the trader journaled
   // (durably) as reserved before this trade: the restart recovery asks Kraken for it.
-  apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
+  t.apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
   const sentBuy = sendOrder(d.orderEntry, buyOrder, d.nowUs);
-  const decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
+  t.decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
   s.onBuySent?.();
-  journal(
+  journalIntent(t, sentBuy);
+  applyLeg(t, 'buy', await followOrder('buy', sentBuy, t.legDeps, t.timing(s.fillTimeoutMs)));
+  await sellAll(t);
+  return finish(t);
+}
+
+/** One trade in flight: its state machine, its journal and how its orders are built and followed. */
+class TradeRun {
+  readonly tradeId = `T${Date.now().toString(36)}-${(++tradeCounter).toString(36)}`;
+  st: TradeState;
+  /** The buy never left the process (a failure, not Kraken's rejection). */
+  notSent = false;
+  /** An order was still in doubt when the trader had to stop. */
+  inDoubt = false;
+  /** Opportunity receive → buy handed to the socket, µs; NaN until the buy is sent. */
+  decisionToSendUs = Number.NaN;
+  readonly legDeps: LegDeps;
+
+  constructor(
+    readonly opp: Opportunity,
+    readonly buy: PairInfo,
+    readonly sell: PairInfo,
+    readonly s: TradeSettings,
+    readonly d: TradeDeps,
+  ) {
+    this.st = createTrade(tradeConfigFor(buy, sell, opp.sellPrice, 1 + s.sellRetries));
+    this.legDeps = {
+      orderEntry: d.orderEntry,
+      tracker: d.tracker,
+      orderLookup: d.orderLookup,
+      journal: this.journal,
+      log: d.log,
+      alert: d.alert,
+      nowUs: d.nowUs,
+      wallMs: d.wallMs ?? Date.now,
+      stopping: d.stopping ?? (() => false),
+      stopSignal: d.stopSignal,
+    };
+  }
+
+  apply(ev: TradeEvent): void {
+    const r = transition(this.st, ev);
+    if (!r.ok) this.d.log.warn('trade event ignored', { tradeId: this.tradeId, ...r.error });
+    this.st = r.state;
+  }
+
+  // Durability: every record is written (write(2)) before the code goes on, so a process crash
+  // loses none. fdatasync — which protects against a machine crash and costs 0.2–4 ms here — is
+  // paid only right after an order is handed to the socket (its sent record: it overlaps the
+  // order's round trip), for the rare unknown/reconciled/stranded records, and for the outcome.
+  // Anything a machine crash could still lose between two syncs, Kraken has, and the start-up
+  // recovery (recover-trades.ts) fetches it by each order's userref.
+  readonly journal = (kind: JournalKind, fields: Record<string, unknown>, durable = true): void => {
+    this.d.journal.append(kind, this.tradeId, fields, { durable });
+  };
+
+  timing(closeWaitMs: number): LegTiming {
+    return {
+      closeWaitMs,
+      fillGraceMs: FILL_GRACE_MS,
+      deadlineMarginMs: this.s.deadlineMarginMs ?? DEADLINE_MARGIN_MS,
+    };
+  }
+
+  order(leg: Leg, volume: string, price?: string, userref = newUserref()): OrderRequest {
+    return {
+      side: leg,
+      ordertype: leg === 'buy' ? 'limit' : 'market',
+      pair: leg === 'buy' ? this.buy : this.sell,
+      volume,
+      ...(price !== undefined ? { price, timeinforce: 'IOC' as const } : {}),
+      userref,
+      deadlineMs: this.legDeps.wallMs() + this.s.orderDeadlineMs,
+    };
+  }
+
+  result(status: TradeResultStatus, pnl: Pnl | null = null): TradeResult {
+    return {
+      tradeId: this.tradeId,
+      status,
+      state: this.st,
+      pnl,
+      reason: this.st.reason,
+      decisionToSendUs: this.decisionToSendUs,
+      strandedValueUsd: 0,
+    };
+  }
+}
+
+/** The trade's first record, written once the buy is on the socket (not before: see runTrade). */
+function journalIntent(t: TradeRun, sentBuy: SentOrder): void {
+  const { opp, buy, sell, s } = t;
+  const { order } = sentBuy;
+  t.journal(
     'intent',
     {
       buyPair: buy.wsname,
@@ -190,155 +238,153 @@ export async function runTrade(
       eurUsd: (opp.usdtUsd.bid + opp.usdtUsd.ask) / (opp.usdtEur.bid + opp.usdtEur.ask),
       roi: opp.roi,
       fee: opp.fee,
-      userref: buyOrder.userref,
-      deadlineMs: buyOrder.deadlineMs,
+      userref: order.userref,
+      deadlineMs: order.deadlineMs,
       listener: opp.listener,
       opportunitySeq: opp.seq,
       // The latency split (bench/wire.ts): listener receipt → evaluated → taken by the trader → sent.
       triggerRecvUs: opp.triggerRecvUs,
       evalDoneUs: opp.evalDoneUs,
-      takenUs: s.takenUs ?? d.nowUs(),
+      takenUs: s.takenUs ?? t.d.nowUs(),
       sentUs: sentBuy.sentUs,
     },
     false,
   );
-  applyLeg('buy', await followOrder('buy', sentBuy, legDeps, timing(s.fillTimeoutMs)));
+}
 
-  // Sell everything sellable that was bought, at market on the other pair.
-  while (st.phase === 'filled' || st.phase === 'partially-filled' || st.phase === 'sell-retry') {
-    if (st.phase === 'sell-retry') await d.sleep(SELL_RETRY_BASE_MS * 2 ** (st.sellAttempts - 1));
+/** Sells everything sellable that was bought, at market on the other pair, retrying with backoff. */
+async function sellAll(t: TradeRun): Promise<void> {
+  const { d } = t;
+  while (t.st.phase === 'filled' || t.st.phase === 'partially-filled' || t.st.phase === 'sell-retry') {
+    if (t.st.phase === 'sell-retry') await d.sleep(SELL_RETRY_BASE_MS * 2 ** (t.st.sellAttempts - 1));
     for (let waited = 0; !d.orderEntry.isReady() && waited < SELL_READY_WAIT_MS; waited += READY_POLL_MS) {
       await d.sleep(READY_POLL_MS);
     }
-    const sellVolume = nextSellVolume(st);
-    apply({ type: 'sell-sent', volume: sellVolume });
-    const sent = sendOrder(d.orderEntry, order('sell', formatDecimal(sellVolume, sell.lotDecimals)), d.nowUs);
-    sent.extra = { attempt: st.sellAttempts };
-    applyLeg('sell', await followOrder('sell', sent, legDeps, timing(SELL_TIMEOUT_MS)));
+    const sellVolume = nextSellVolume(t.st);
+    t.apply({ type: 'sell-sent', volume: sellVolume });
+    const sent = sendOrder(
+      d.orderEntry,
+      t.order('sell', formatDecimal(sellVolume, t.sell.lotDecimals)),
+      d.nowUs,
+    );
+    sent.extra = { attempt: t.st.sellAttempts };
+    applyLeg(t, 'sell', await followOrder('sell', sent, t.legDeps, t.timing(SELL_TIMEOUT_MS)));
   }
-  return finish();
+}
 
-  // ---- helpers (closures over this trade) ----
-
-  /** Feeds a leg's end into the state machine. */
-  function applyLeg(leg: Leg, r: LegResult): void {
-    const sellSide = leg === 'sell';
-    switch (r.kind) {
-      case 'rejected':
-      case 'not-sent': {
-        const error = r.kind === 'not-sent' ? `not sent: ${r.error}` : r.error;
-        apply(sellSide ? { type: 'sell-reject', error } : { type: 'reject', error });
-        if (r.kind === 'not-sent' && !sellSide) notSent = true;
-        return;
-      }
-      case 'never-executed':
-        apply({ type: 'timeout' });
-        apply({ type: 'reconciled', leg, status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } });
-        return;
-      case 'in-doubt':
-        apply({ type: 'timeout' });
-        apply({ type: 'give-up', reason: r.reason });
-        inDoubt = true;
-        return;
-      case 'done':
-        apply(sellSide ? { type: 'sell-ack', txid: r.txid } : { type: 'ack', txid: r.txid });
-        for (const f of r.fills) {
-          apply({
-            type: sellSide ? 'sell-fill' : 'fill',
-            volume: f.volume,
-            price: f.price,
-            fee: quoteFee(f, sellSide ? sell : buy),
-            tradeId: f.tradeId,
-          });
-        }
-        if (sellSide) apply({ type: r.closed ? 'sell-closed' : 'sell-canceled', totals: r.totals });
-        else {
-          // A fee Kraken took in the coin (despite our fee-in-quote flag) cannot be sold.
-          let feeInBase = 0;
-          for (const f of r.fills) for (const x of f.fees ?? []) if (x.asset === buy.base) feeInBase += x.qty;
-          apply({ type: r.closed ? 'order-closed' : 'order-canceled', totals: r.totals, feeInBase });
-        }
-        return;
+/** Feeds a leg's end into the state machine. */
+function applyLeg(t: TradeRun, leg: Leg, r: LegResult): void {
+  const sellSide = leg === 'sell';
+  switch (r.kind) {
+    case 'rejected':
+    case 'not-sent': {
+      const error = r.kind === 'not-sent' ? `not sent: ${r.error}` : r.error;
+      t.apply(sellSide ? { type: 'sell-reject', error } : { type: 'reject', error });
+      if (r.kind === 'not-sent' && !sellSide) t.notSent = true;
+      return;
     }
+    case 'never-executed':
+      t.apply({ type: 'timeout' });
+      t.apply({ type: 'reconciled', leg, status: 'not-found', totals: { volume: 0, cost: 0, fee: 0 } });
+      return;
+    case 'in-doubt':
+      t.apply({ type: 'timeout' });
+      t.apply({ type: 'give-up', reason: r.reason });
+      t.inDoubt = true;
+      return;
+    case 'done':
+      applyDoneLeg(t, sellSide, r);
+      return;
   }
+}
 
-  function finish(): TradeResult {
-    const status = statusOf(st);
-    const bought = st.buy.volume > 0;
-    const pnl = bought
-      ? pnlOfTrade(st, opp.direction, {
-          usdtUsdBid: opp.usdtUsd.bid,
-          usdtUsdAsk: opp.usdtUsd.ask,
-          usdtEurBid: opp.usdtEur.bid,
-          usdtEurAsk: opp.usdtEur.ask,
-          stableFee: s.stableFee,
-        })
-      : null;
-    const sold = st.sellDone.volume + st.sellCurrent.volume;
-    const unsold = Math.max(0, st.buy.volume - st.buyFeeInBase - sold - st.dust);
-    // Valued at the sell pair's bid seen at the decision, converted to USD at the USDT mids.
-    const usdPerSellQuote = opp.direction === 0 ? (pnl?.eurUsd ?? 1) : 1;
-    const valueUsd = (v: number): number => v * opp.sellPrice * usdPerSellQuote;
-    if (status === 'stranded' || status === 'unknown') {
-      journal('stranded', {
-        asset: buy.base,
-        volume: status === 'unknown' ? Math.max(unsold, st.requestedVolume - st.buy.volume) : unsold,
-        valueUsd: valueUsd(unsold),
-        reason: st.reason,
-        pair: sell.wsname,
-        possible: status === 'unknown',
-      });
-    }
-    if (st.dust > 0) {
-      journal('stranded', {
-        asset: buy.base,
-        volume: st.dust,
-        valueUsd: valueUsd(st.dust),
-        reason: 'dust: below the sell pair minimum',
-        pair: sell.wsname,
-        dust: true,
-      });
-    }
-    journal('outcome', {
-      status,
-      reason: st.reason,
-      bought: st.buy.volume,
-      sold,
-      dust: st.dust,
-      pnlUsd: pnl?.pnlUsd ?? 0,
-      pnlEur: pnl?.pnlEur ?? 0,
-      strandedValueUsd: valueUsd(unsold),
-      decisionToSendUs,
+/** A leg Kraken closed or canceled: its ack, each fill, then the close with Kraken's totals. */
+function applyDoneLeg(t: TradeRun, sellSide: boolean, r: Extract<LegResult, { kind: 'done' }>): void {
+  t.apply(sellSide ? { type: 'sell-ack', txid: r.txid } : { type: 'ack', txid: r.txid });
+  for (const f of r.fills) {
+    t.apply({
+      type: sellSide ? 'sell-fill' : 'fill',
+      volume: f.volume,
+      price: f.price,
+      fee: quoteFee(f, sellSide ? t.sell : t.buy),
+      tradeId: f.tradeId,
     });
-    return { ...result(status, decisionToSendUs, pnl), strandedValueUsd: valueUsd(unsold) };
   }
-
-  function statusOf(state: TradeState): TradeResultStatus {
-    if (inDoubt) return 'unknown';
-    switch (state.phase) {
-      case 'sold':
-        return 'sold';
-      case 'dust':
-        return 'dust';
-      case 'not-filled':
-        return 'not-filled';
-      case 'rejected':
-        return notSent ? 'failed' : 'rejected';
-      default:
-        return 'stranded';
-    }
+  if (sellSide) t.apply({ type: r.closed ? 'sell-closed' : 'sell-canceled', totals: r.totals });
+  else {
+    // A fee Kraken took in the coin (despite our fee-in-quote flag) cannot be sold.
+    let feeInBase = 0;
+    for (const f of r.fills) for (const x of f.fees ?? []) if (x.asset === t.buy.base) feeInBase += x.qty;
+    t.apply({ type: r.closed ? 'order-closed' : 'order-canceled', totals: r.totals, feeInBase });
   }
+}
 
-  function result(status: TradeResultStatus, sendUs: number, pnl: Pnl | null = null): TradeResult {
-    return {
-      tradeId,
-      status,
-      state: st,
-      pnl,
+/** Values the trade, journals what is left unsold (stranded, dust) and its outcome. */
+function finish(t: TradeRun): TradeResult {
+  const { st, opp, buy, sell } = t;
+  const status = statusOf(t);
+  const bought = st.buy.volume > 0;
+  const pnl = bought
+    ? pnlOfTrade(st, opp.direction, {
+        usdtUsdBid: opp.usdtUsd.bid,
+        usdtUsdAsk: opp.usdtUsd.ask,
+        usdtEurBid: opp.usdtEur.bid,
+        usdtEurAsk: opp.usdtEur.ask,
+        stableFee: t.s.stableFee,
+      })
+    : null;
+  const sold = st.sellDone.volume + st.sellCurrent.volume;
+  const unsold = Math.max(0, st.buy.volume - st.buyFeeInBase - sold - st.dust);
+  // Valued at the sell pair's bid seen at the decision, converted to USD at the USDT mids.
+  const usdPerSellQuote = opp.direction === 0 ? (pnl?.eurUsd ?? 1) : 1;
+  const valueUsd = (v: number): number => v * opp.sellPrice * usdPerSellQuote;
+  if (status === 'stranded' || status === 'unknown') {
+    t.journal('stranded', {
+      asset: buy.base,
+      volume: status === 'unknown' ? Math.max(unsold, st.requestedVolume - st.buy.volume) : unsold,
+      valueUsd: valueUsd(unsold),
       reason: st.reason,
-      decisionToSendUs: sendUs,
-      strandedValueUsd: 0,
-    };
+      pair: sell.wsname,
+      possible: status === 'unknown',
+    });
+  }
+  if (st.dust > 0) {
+    t.journal('stranded', {
+      asset: buy.base,
+      volume: st.dust,
+      valueUsd: valueUsd(st.dust),
+      reason: 'dust: below the sell pair minimum',
+      pair: sell.wsname,
+      dust: true,
+    });
+  }
+  t.journal('outcome', {
+    status,
+    reason: st.reason,
+    bought: st.buy.volume,
+    sold,
+    dust: st.dust,
+    pnlUsd: pnl?.pnlUsd ?? 0,
+    pnlEur: pnl?.pnlEur ?? 0,
+    strandedValueUsd: valueUsd(unsold),
+    decisionToSendUs: t.decisionToSendUs,
+  });
+  return { ...t.result(status, pnl), strandedValueUsd: valueUsd(unsold) };
+}
+
+function statusOf(t: TradeRun): TradeResultStatus {
+  if (t.inDoubt) return 'unknown';
+  switch (t.st.phase) {
+    case 'sold':
+      return 'sold';
+    case 'dust':
+      return 'dust';
+    case 'not-filled':
+      return 'not-filled';
+    case 'rejected':
+      return t.notSent ? 'failed' : 'rejected';
+    default:
+      return 'stranded';
   }
 }
 

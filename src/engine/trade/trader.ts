@@ -20,12 +20,9 @@ import {
   RISK_STOP_CODES,
   RISK_STOP_REASONS,
   tradeEffect,
-  type RiskLimits,
   type RiskState,
   type RiskStopReason,
 } from '../../core/risk-limits.js';
-import type { JournalRisk } from '../../journal/risk-from-journal.js';
-import type { SharedState } from '../shared/shared-state.js';
 import {
   availableAfterSpend,
   BALANCE_FIELDS,
@@ -37,9 +34,6 @@ import {
 } from '../shared/shared-state.js';
 import { SEQ_READ_CONTENDED, SEQ_READ_OK } from '../shared/seqlock.js';
 import { holdEventLoop } from '../shared/slot.js';
-import type { Logger } from '../../log/logger.js';
-import type { AlertEvent } from '../threads/messages.js';
-import type { TradeOutcome } from '../../core/trade-outcome.js';
 import {
   newUserref,
   runTrade,
@@ -47,56 +41,11 @@ import {
   type TradeResult,
   type TradeSettings,
 } from './trade-runner.js';
-import type { MetricsRecorder } from '../../metrics/recorder.js';
 
-export interface TraderOptions {
-  mode: 'evaluate' | 'trade';
-  shared: SharedState;
-  /** Every pair by GLOBAL index. */
-  pairs: readonly PairInfo[];
-  deps: TradeDeps | null;
-  log: Logger;
-  alert: (a: AlertEvent) => void;
-  onOutcome: (o: TradeOutcome) => void;
-  fillTimeoutMs: number;
-  postTradePauseMs: number;
-  maxLocalAgeMs: number;
-  sellRetries: number;
-  /** Kraken's `deadline` on each order, ms after its send. */
-  orderDeadlineMs: number;
-  risk: RiskLimits;
-  /** The risk state the journal tells (restarts keep the limits); default: a fresh state. */
-  initialRisk?: JournalRisk;
-  /**
-   * The crash drill (tests only): the process kills itself right after the first buy is sent,
-   * before its intent is journaled.
-   */
-  crashAfterSend?: boolean;
-  /** Records the journal could not write yet (disk full...): no new trade while any wait. */
-  journalBacklog?: () => number;
-  /** Busy-poll the slot (a dedicated core) instead of parking in Atomics.waitAsync. */
-  spin: boolean;
-  nowUs: () => number;
-  /** Rehearses the trade path between opportunities (trade mode); null: never. */
-  warmer: { rehearse(): Promise<void> } | null;
-  /** Records the listener → trader hand-off of every opportunity taken (`trade_message_receive_speed`). */
-  recorder: Pick<MetricsRecorder, 'tradeMessageReceive'> | null;
-}
+import { newTraderCounters, type TraderCounters, type TraderOptions } from './trader-options.js';
 
-/** Drops the trader itself decides (the listeners count theirs in shared memory). */
-export interface TraderCounters {
-  taken: number;
-  evaluated: number;
-  staleAtTrader: number;
-  tradingDisabled: number;
-  privateNotReady: number;
-  riskRefused: number;
-  /** Refused before the send: a leg's pair no longer online, the account unable to pay, the journal failing. */
-  pairNotOnline: number;
-  insufficientBalance: number;
-  journalBacklog: number;
-  trades: number;
-}
+// The trader's contract, where its users look for it.
+export type { TraderCounters, TraderOptions };
 
 /** Parked waits wake at least this often to notice shutdown. */
 const WAIT_SLICE_MS = 250;
@@ -109,18 +58,7 @@ const SPINS_PER_TURN = 20_000;
 const REHEARSAL_INTERVAL_MS = 1;
 
 export class Trader {
-  readonly counters: TraderCounters = {
-    taken: 0,
-    evaluated: 0,
-    staleAtTrader: 0,
-    tradingDisabled: 0,
-    privateNotReady: 0,
-    riskRefused: 0,
-    pairNotOnline: 0,
-    insufficientBalance: 0,
-    journalBacklog: 0,
-    trades: 0,
-  };
+  readonly counters: TraderCounters = newTraderCounters();
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
   private readonly feeBuf = new Float64Array(FEE_FIELDS);
   /** The next buy's userref, journaled as reserved (trade mode); null before start and after stop. */
@@ -245,37 +183,8 @@ export class Trader {
     }
     shared.setTraderBusy(true);
     try {
-      if (!shared.isTradingEnabled()) {
-        this.counters.tradingDisabled++;
-        return;
-      }
-      if (!isFresh(opp.triggerRecvUs, this.o.nowUs(), this.o.maxLocalAgeMs * 1000)) {
-        this.counters.staleAtTrader++;
-        return;
-      }
-      const deps = this.o.deps;
-      if (deps === null || !deps.orderEntry.isReady()) {
-        this.counters.privateNotReady++;
-        return;
-      }
-      if ((this.o.journalBacklog?.() ?? 0) > 0) {
-        this.counters.journalBacklog++;
-        return;
-      }
-      if (!shared.isPairTradable(opp.buyPair) || !shared.isPairTradable(opp.sellPair)) {
-        this.counters.pairNotOnline++;
-        return;
-      }
-      if (!this.canPay(opp)) {
-        this.counters.insufficientBalance++;
-        return;
-      }
-      const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
-      if (refused !== null) {
-        this.counters.riskRefused++;
-        this.riskStop(refused, deps);
-        return;
-      }
+      const deps = this.clearToSend(opp);
+      if (deps === null) return;
       const buy = this.o.pairs[opp.buyPair];
       const sell = this.o.pairs[opp.sellPair];
       if (buy === undefined || sell === undefined) {
@@ -298,16 +207,7 @@ export class Trader {
         // The reservation is spent once an order went out with it.
         if (result.status !== 'stale') this.reserveUserref();
       } catch (err) {
-        // A journal write failure or a bug: nothing more may be traded until a human looks.
-        this.o.log.error('trade failed unexpectedly; trading stopped', {
-          error: err instanceof Error ? err.stack : String(err),
-        });
-        this.o.alert({
-          key: 'trade-crash',
-          severity: 'critical',
-          text: `Trade failed unexpectedly, trading stopped: ${String(err)}`,
-        });
-        shared.riskStop(99);
+        this.stopAfterCrash(err);
         return;
       }
       this.recordSpend(result, opp);
@@ -318,6 +218,60 @@ export class Trader {
       // Recorded after the trade, not between taking the opportunity and sending its order.
       this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
     }
+  }
+
+  /**
+   * The checks between taking an opportunity and sending its buy: trading on, still fresh, the
+   * private socket ready, the journal writing, both pairs online, the account able to pay, the risk
+   * limits. Returns the trade's dependencies when all pass; else counts the refusal and returns null.
+   */
+  private clearToSend(opp: Opportunity): TradeDeps | null {
+    const shared = this.o.shared;
+    if (!shared.isTradingEnabled()) {
+      this.counters.tradingDisabled++;
+      return null;
+    }
+    if (!isFresh(opp.triggerRecvUs, this.o.nowUs(), this.o.maxLocalAgeMs * 1000)) {
+      this.counters.staleAtTrader++;
+      return null;
+    }
+    const deps = this.o.deps;
+    if (deps === null || !deps.orderEntry.isReady()) {
+      this.counters.privateNotReady++;
+      return null;
+    }
+    if ((this.o.journalBacklog?.() ?? 0) > 0) {
+      this.counters.journalBacklog++;
+      return null;
+    }
+    if (!shared.isPairTradable(opp.buyPair) || !shared.isPairTradable(opp.sellPair)) {
+      this.counters.pairNotOnline++;
+      return null;
+    }
+    if (!this.canPay(opp)) {
+      this.counters.insufficientBalance++;
+      return null;
+    }
+    const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
+    if (refused !== null) {
+      this.counters.riskRefused++;
+      this.riskStop(refused, deps);
+      return null;
+    }
+    return deps;
+  }
+
+  /** A journal write failure or a bug: nothing more may be traded until a human looks. */
+  private stopAfterCrash(err: unknown): void {
+    this.o.log.error('trade failed unexpectedly; trading stopped', {
+      error: err instanceof Error ? err.stack : String(err),
+    });
+    this.o.alert({
+      key: 'trade-crash',
+      severity: 'critical',
+      text: `Trade failed unexpectedly, trading stopped: ${String(err)}`,
+    });
+    this.o.shared.riskStop(99);
   }
 
   private tradeSettings(takenUs: number): TradeSettings {
