@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
-import { privateCall, resultOf } from '../sim-rest/helpers.js';
-import { RecordingClient } from '../sim-ws/recording-client.js';
+import { privateCall, resultOf } from '../sim/rest/helpers.js';
+import { RecordingClient } from '../sim/ws/shared/recording-client.js';
 import { corpus, value } from '../helpers/corpus.js';
 import { describeDiff, shapeDiff, type ShapeRules } from '../helpers/shape.js';
 

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.js';
-import { privateCall, publicCall } from '../sim-rest/helpers.js';
+import { privateCall, publicCall } from '../sim/rest/helpers.js';
 import { ref, same } from './conformance-helpers.js';
 
 /** Order fields a Kraken answer has only for some orders (margin, links, triggers, client ids, trades). */

@@ -236,27 +236,39 @@ export class WsConnection {
 
   private attempt(): void {
     if (this.currentState !== 'waiting') return;
-    const budgetWait = this.budget?.tryTake() ?? 0;
-    if (budgetWait > 0 && this.budget !== undefined) {
-      // The whole process is at Kraken's limit: come back when an attempt frees (plus jitter).
-      this.stats.budgetWaits++;
-      this.retryTimer = this.timers.setTimeout(
-        () => {
-          this.retryTimer = null;
-          this.attempt();
-        },
-        this.budget.waitFor(this.name, budgetWait),
-      );
-      return;
-    }
+    if (this.waitForBudget()) return;
     this.currentState = 'connecting';
     this.stats.attempts++;
     this.policy.recordAttempt(this.timers.now());
     this.endReason = null;
-    let opened = false;
-    let ws: WebSocket;
+    const ws = this.openSocket();
+    if (ws === null) return;
+    this.ws = ws;
+    this.watchSocket(ws);
+  }
+
+  /**
+   * When the whole process is at Kraken's connection limit, comes back when an attempt frees (plus
+   * jitter) and returns true; otherwise has taken one attempt from the budget and returns false.
+   */
+  private waitForBudget(): boolean {
+    const budgetWait = this.budget?.tryTake() ?? 0;
+    if (!(budgetWait > 0) || this.budget === undefined) return false;
+    this.stats.budgetWaits++;
+    this.retryTimer = this.timers.setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.attempt();
+      },
+      this.budget.waitFor(this.name, budgetWait),
+    );
+    return true;
+  }
+
+  /** A new socket, or null when its constructor threw (counted, and retried through the policy). */
+  private openSocket(): WebSocket | null {
     try {
-      ws = new WebSocket(this.url, {
+      return new WebSocket(this.url, {
         perMessageDeflate: false,
         skipUTF8Validation: true,
         handshakeTimeout: this.connectTimeoutMs,
@@ -267,21 +279,17 @@ export class WsConnection {
       this.reportError('WS_CONNECT_THREW', err as Error);
       this.currentState = 'waiting';
       this.scheduleAttempt(this.policy.nextDelay(this.timers.now()), 'connect-failed');
-      return;
+      return null;
     }
-    this.ws = ws;
+  }
+
+  /** Events of a socket that is no longer the current one are ignored. */
+  private watchSocket(ws: WebSocket): void {
+    let opened = false;
     ws.on('open', () => {
       if (this.ws !== ws) return;
       opened = true;
-      this.currentState = 'open';
-      this.stats.connects++;
-      const now = this.timers.now();
-      this.openedAt = now;
-      this.lastProgressAt = now;
-      this.lastPingAt = now;
-      this.seenTick = this.frameTick;
-      this.armCheck();
-      this.handlers.onOpen?.();
+      this.sessionOpened();
     });
     ws.on('message', (data: Buffer) => {
       if (this.ws !== ws) return;
@@ -295,20 +303,37 @@ export class WsConnection {
     });
     ws.on('close', (code: number) => {
       if (this.ws !== ws) return;
-      this.ws = null;
-      this.clearTimer('check');
-      const now = this.timers.now();
-      let reason: DisconnectReason;
-      if (this.endReason !== null) reason = this.endReason;
-      else reason = opened ? 'server-closed' : 'connect-failed';
-      if (opened) this.stats.disconnects++;
-      else this.stats.connectFailures++;
-      this.policy.onSessionEnd(opened ? now - this.openedAt : 0);
-      this.currentState = 'waiting';
-      this.handlers.onClose?.(code, reason);
-      if (this.currentState !== 'waiting') return; // owner called close() inside onClose
-      this.scheduleAttempt(this.policy.nextDelay(this.timers.now()), reason);
+      this.sessionEnded(code, opened);
     });
+  }
+
+  private sessionOpened(): void {
+    this.currentState = 'open';
+    this.stats.connects++;
+    const now = this.timers.now();
+    this.openedAt = now;
+    this.lastProgressAt = now;
+    this.lastPingAt = now;
+    this.seenTick = this.frameTick;
+    this.armCheck();
+    this.handlers.onOpen?.();
+  }
+
+  /** `opened`: the socket had opened (a session ended) rather than failed to connect. */
+  private sessionEnded(code: number, opened: boolean): void {
+    this.ws = null;
+    this.clearTimer('check');
+    const now = this.timers.now();
+    let reason: DisconnectReason;
+    if (this.endReason !== null) reason = this.endReason;
+    else reason = opened ? 'server-closed' : 'connect-failed';
+    if (opened) this.stats.disconnects++;
+    else this.stats.connectFailures++;
+    this.policy.onSessionEnd(opened ? now - this.openedAt : 0);
+    this.currentState = 'waiting';
+    this.handlers.onClose?.(code, reason);
+    if (this.currentState !== 'waiting') return; // owner called close() inside onClose
+    this.scheduleAttempt(this.policy.nextDelay(this.timers.now()), reason);
   }
 
   private armCheck(): void {

@@ -61,6 +61,49 @@ function optString(o: Record<string, unknown>, key: string): string | undefined 
   return typeof v === 'string' ? v.slice(0, MAX_MESSAGE_CHARS) : null;
 }
 
+function parseSubscriptionStatus(
+  o: Record<string, unknown>,
+  reqid: number | undefined,
+  errorMessage: string | undefined,
+): ParsedEvent {
+  const st = o.status;
+  if (st !== 'subscribed' && st !== 'unsubscribed' && st !== 'error' && st !== 'ok')
+    return invalid('subscriptionStatus.status is invalid');
+  const pair = optString(o, 'pair');
+  const channelName = optString(o, 'channelName');
+  if (pair === null || channelName === null)
+    return invalid('subscriptionStatus pair/channelName is not a string');
+  let name: string | undefined;
+  const sub = o.subscription;
+  if (sub !== undefined && sub !== null) {
+    if (typeof sub !== 'object' || sub === null) return invalid('subscription is not an object');
+    const n = (sub as Record<string, unknown>).name;
+    if (n !== undefined && n !== null && typeof n !== 'string')
+      return invalid('subscription.name is not a string');
+    name = n ?? undefined;
+  }
+  if (st === 'error' && errorMessage === undefined)
+    return invalid('subscriptionStatus error without errorMessage');
+  return { kind: 'subscriptionStatus', status: st, name, channelName, pair, reqid, errorMessage };
+}
+
+function parseAddOrderStatus(
+  o: Record<string, unknown>,
+  reqid: number | undefined,
+  errorMessage: string | undefined,
+): ParsedEvent {
+  const st = o.status;
+  const txid = optString(o, 'txid');
+  const descr = optString(o, 'descr');
+  if (st !== 'ok' && st !== 'error') return invalid('addOrderStatus.status is invalid');
+  if (txid === null || descr === null) return invalid('addOrderStatus txid/descr is not a string');
+  if (st === 'ok' && (txid === undefined || txid.length === 0))
+    return invalid('addOrderStatus ok without txid');
+  if (st === 'error' && errorMessage === undefined)
+    return invalid('addOrderStatus error without errorMessage');
+  return { kind: 'addOrderStatus', status: st, reqid, txid, descr, errorMessage };
+}
+
 /** Classify an already-parsed JSON object as a v1 event. */
 export function parseEventObject(value: unknown): ParsedEvent {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -89,41 +132,12 @@ export function parseEventObject(value: unknown): ParsedEvent {
         return invalid('systemStatus.status is not a string');
       return { kind: 'systemStatus', status: o.status, version };
     }
-    case 'subscriptionStatus': {
-      const st = o.status;
-      if (st !== 'subscribed' && st !== 'unsubscribed' && st !== 'error' && st !== 'ok')
-        return invalid('subscriptionStatus.status is invalid');
-      const pair = optString(o, 'pair');
-      const channelName = optString(o, 'channelName');
-      if (pair === null || channelName === null)
-        return invalid('subscriptionStatus pair/channelName is not a string');
-      let name: string | undefined;
-      const sub = o.subscription;
-      if (sub !== undefined && sub !== null) {
-        if (typeof sub !== 'object' || sub === null) return invalid('subscription is not an object');
-        const n = (sub as Record<string, unknown>).name;
-        if (n !== undefined && n !== null && typeof n !== 'string')
-          return invalid('subscription.name is not a string');
-        name = n ?? undefined;
-      }
-      if (st === 'error' && errorMessage === undefined)
-        return invalid('subscriptionStatus error without errorMessage');
-      return { kind: 'subscriptionStatus', status: st, name, channelName, pair, reqid, errorMessage };
-    }
+    case 'subscriptionStatus':
+      return parseSubscriptionStatus(o, reqid, errorMessage);
     case 'error':
       return { kind: 'error', errorMessage: errorMessage ?? '(no errorMessage)', reqid };
-    case 'addOrderStatus': {
-      const st = o.status;
-      const txid = optString(o, 'txid');
-      const descr = optString(o, 'descr');
-      if (st !== 'ok' && st !== 'error') return invalid('addOrderStatus.status is invalid');
-      if (txid === null || descr === null) return invalid('addOrderStatus txid/descr is not a string');
-      if (st === 'ok' && (txid === undefined || txid.length === 0))
-        return invalid('addOrderStatus ok without txid');
-      if (st === 'error' && errorMessage === undefined)
-        return invalid('addOrderStatus error without errorMessage');
-      return { kind: 'addOrderStatus', status: st, reqid, txid, descr, errorMessage };
-    }
+    case 'addOrderStatus':
+      return parseAddOrderStatus(o, reqid, errorMessage);
     case 'cancelOrderStatus': {
       const st = o.status;
       if (st !== 'ok' && st !== 'error') return invalid('cancelOrderStatus.status is invalid');

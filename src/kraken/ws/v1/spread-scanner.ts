@@ -55,6 +55,7 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
   }
 
   /** Pair index (≥ 0) and `out` filled; SCAN_EVENT for a JSON object; SCAN_REJECTED otherwise. */
+  // Stays whole (over 60 lines): the per-frame hot path; any split is measured first with `npm run bench -- --only micro`.
   scan(buf: Uint8Array): number {
     const n = buf.length;
     let i = 0;

@@ -92,46 +92,75 @@ function optQty(o: Record<string, unknown>, key: string): number | undefined {
   return v;
 }
 
+/** A required, non-empty string. */
+function requiredStr(o: Record<string, unknown>, key: string): string {
+  const v = optStr(o, key);
+  if (v === undefined || v.length === 0) throw new Bad(key + ' missing');
+  return v;
+}
+
+function optOrderStatus(o: Record<string, unknown>): KrakenV2OrderStatus | undefined {
+  const status = optStr(o, 'order_status');
+  if (status !== undefined && !ORDER_STATUSES.has(status))
+    throw new Bad('order_status ' + status + ' unknown');
+  return status as KrakenV2OrderStatus | undefined;
+}
+
+function optSide(o: Record<string, unknown>): 'buy' | 'sell' | undefined {
+  const side = optStr(o, 'side');
+  if (side !== undefined && side !== 'buy' && side !== 'sell') throw new Bad('side is not buy/sell');
+  return side;
+}
+
+function optUserref(o: Record<string, unknown>): number | undefined {
+  const ref = o.order_userref;
+  if (ref !== undefined && ref !== null && !(typeof ref === 'number' && Number.isSafeInteger(ref)))
+    throw new Bad('order_userref is not an integer');
+  return typeof ref === 'number' ? ref : undefined;
+}
+
+/** `trade_id` as text: Kraken sends an integer; text is accepted as it is. */
+function optTradeId(o: Record<string, unknown>): string | undefined {
+  const tid = o.trade_id;
+  if (
+    tid !== undefined &&
+    tid !== null &&
+    !(typeof tid === 'number' && Number.isSafeInteger(tid)) &&
+    typeof tid !== 'string'
+  )
+    throw new Bad('trade_id is not an integer');
+  return tid === undefined || tid === null ? undefined : String(tid).slice(0, MAX_TEXT);
+}
+
+function parseFees(list: unknown): ExecutionFee[] {
+  const fees: ExecutionFee[] = [];
+  if (list === undefined || list === null) return fees;
+  if (!Array.isArray(list)) throw new Bad('fees is not an array');
+  for (const f of list as unknown[]) {
+    if (!isRecord(f)) throw new Bad('fee is not an object');
+    const asset = optStr(f, 'asset');
+    const qty = optQty(f, 'qty');
+    if (asset === undefined || qty === undefined) throw new Bad('fee without asset/qty');
+    fees.push({ asset, qty });
+  }
+  return fees;
+}
+
 /** One report. `order_id` and `exec_type` are required; trades need qty, price and an id. */
 export function parseExecutionReport(v: unknown): ExecutionParseResult {
   try {
     if (!isRecord(v)) throw new Bad('report is not an object');
-    const execType = optStr(v, 'exec_type');
-    if (execType === undefined || execType.length === 0) throw new Bad('exec_type missing');
-    const orderId = optStr(v, 'order_id');
-    if (orderId === undefined || orderId.length === 0) throw new Bad('order_id missing');
-    const status = optStr(v, 'order_status');
-    if (status !== undefined && !ORDER_STATUSES.has(status))
-      throw new Bad('order_status ' + status + ' unknown');
-    const side = optStr(v, 'side');
-    if (side !== undefined && side !== 'buy' && side !== 'sell') throw new Bad('side is not buy/sell');
-    const ref = v.order_userref;
-    if (ref !== undefined && ref !== null && !(typeof ref === 'number' && Number.isSafeInteger(ref)))
-      throw new Bad('order_userref is not an integer');
-    const tid = v.trade_id;
-    if (
-      tid !== undefined &&
-      tid !== null &&
-      !(typeof tid === 'number' && Number.isSafeInteger(tid)) &&
-      typeof tid !== 'string'
-    )
-      throw new Bad('trade_id is not an integer');
-    const fees: ExecutionFee[] = [];
-    if (v.fees !== undefined && v.fees !== null) {
-      if (!Array.isArray(v.fees)) throw new Bad('fees is not an array');
-      for (const f of v.fees as unknown[]) {
-        if (!isRecord(f)) throw new Bad('fee is not an object');
-        const asset = optStr(f, 'asset');
-        const qty = optQty(f, 'qty');
-        if (asset === undefined || qty === undefined) throw new Bad('fee without asset/qty');
-        fees.push({ asset, qty });
-      }
-    }
+    const execType = requiredStr(v, 'exec_type');
+    const orderId = requiredStr(v, 'order_id');
+    const status = optOrderStatus(v);
+    const side = optSide(v);
+    const userref = optUserref(v);
+    const tradeId = optTradeId(v);
+    const fees = parseFees(v.fees);
     const lastQty = optQty(v, 'last_qty');
     const lastPrice = optQty(v, 'last_price');
     let cost = optQty(v, 'cost');
     const execId = optStr(v, 'exec_id');
-    const tradeId = tid === undefined || tid === null ? undefined : String(tid).slice(0, MAX_TEXT);
     if (execType === 'trade') {
       if (lastQty === undefined || lastPrice === undefined)
         throw new Bad('trade without last_qty/last_price');
@@ -144,11 +173,11 @@ export function parseExecutionReport(v: unknown): ExecutionParseResult {
       report: {
         execType,
         orderId,
-        orderUserref: typeof ref === 'number' ? ref : undefined,
+        orderUserref: userref,
         clOrdId: optStr(v, 'cl_ord_id'),
         symbol: optStr(v, 'symbol'),
-        side: side as 'buy' | 'sell' | undefined,
-        orderStatus: status as KrakenV2OrderStatus | undefined,
+        side,
+        orderStatus: status,
         orderQty: optQty(v, 'order_qty'),
         limitPrice: optQty(v, 'limit_price'),
         cumQty: optQty(v, 'cum_qty'),

@@ -96,6 +96,8 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
   }
 
   /** Pair index (≥ 0) with `out` filled; SCAN_EVENT for a non-ticker object; SCAN_REJECTED otherwise. */
+  // Stays whole (over 60 lines): the v2 per-frame hot path; a split is measured first with
+  // `npm run bench -- --only micro` (which times SpreadScanner.scan today: add a TickerScanner case).
   scan(buf: Uint8Array): number {
     const n = buf.length;
     let i = skipWs(buf, 0, n);
@@ -214,6 +216,7 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
   }
 
   /** Members of data[0] (after its `{`) → scratch, entryPair, entrySeen; index after `}` or -reason. */
+  // Stays whole (over 60 lines): called once per frame from scan(), the same hot path and measurement.
   private parseEntry(buf: Uint8Array, i: number, n: number): number {
     let seen = 0;
     this.entryPair = -1;

@@ -1,0 +1,117 @@
+/**
+ * The v1 order entry: what goes out (the fee currency stated: oflags fciq) and what the tracker gets —
+ * each fill's fee with its asset, taken from the order's own flags. Frames are the corpus's live
+ * ones (test/corpus/), with the one field a case needs changed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KrakenOrderEntryV1 } from '../../../src/kraken/exec/order-entry-v1.js';
+import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
+import type { Logger } from '../../../src/log/logger.js';
+import { corpus, value } from '../../helpers/corpus.js';
+import { testPair } from '../../helpers/test-pair.js';
+import { waitFor } from '../ws/helpers.js';
+import { startFakePrivateV1 } from '../ws/v1/fake-private-v1.js';
+
+const quiet: Logger = {
+  level: 'error',
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+const pendingItem = (): Record<string, Record<string, unknown>> => {
+  const e = corpus('v1.openOrders.item')[0];
+  assert.ok(e);
+  return value(e) as Record<string, Record<string, unknown>>;
+};
+const liveTrade = (): unknown[] => {
+  const e = corpus('v1.ownTrades').find((x) => x.label === 'live trade update');
+  assert.ok(e);
+  return value(e) as unknown[];
+};
+
+async function setup(t: { after(fn: () => unknown): void }) {
+  const fake = await startFakePrivateV1();
+  t.after(() => fake.server.close());
+  const tracker = new OrderTracker();
+  const gw = new KrakenOrderEntryV1({
+    url: fake.server.url,
+    getToken: async () => 'tok',
+    ackTimeoutMs: 2_000,
+    events: tracker,
+    log: quiet,
+    alert: () => undefined,
+    onGap: () => undefined,
+  });
+  t.after(() => gw.close());
+  gw.start();
+  await waitFor(() => gw.isReady(), 'ready');
+  return { gw, tracker, sent: fake.sent, push: fake.push };
+}
+
+/**
+ * The live ETH/USD fill of the corpus, arriving for an order whose openOrders object (the corpus's
+ * live pending item) carries `oflags`: the fill the tracker got.
+ */
+async function fillOfOrderWith(t: { after(fn: () => unknown): void }, oflags: string, fee?: string) {
+  const { tracker, push } = await setup(t);
+  const frame = liveTrade();
+  const items = frame[0] as Array<Record<string, Record<string, string>>>;
+  const [tradeId, trade] = Object.entries(items[0] as Record<string, Record<string, string>>)[0] as [
+    string,
+    Record<string, string>,
+  ];
+  const txid = trade['ordertxid'] as string;
+  const body = Object.values(pendingItem())[0] as Record<string, unknown>;
+  const order = { ...body, oflags, descr: { ...(body['descr'] as object), pair: 'ETH/USD' } };
+  push(JSON.stringify([[{ [txid]: order }], 'openOrders', { sequence: 2 }]));
+  const fill = fee === undefined ? trade : { ...trade, fee };
+  push(JSON.stringify([[{ [tradeId]: fill }], 'ownTrades', { sequence: 2 }]));
+  await waitFor(() => (tracker.get(txid)?.fills.length ?? 0) === 1, 'fill tracked');
+  return tracker.get(txid)?.fills[0];
+}
+
+test('both legs go out with oflags fciq', async (t) => {
+  const { gw, sent } = await setup(t);
+  const pair = testPair('XBT/USD');
+  void gw
+    .addOrder({
+      side: 'buy',
+      ordertype: 'limit',
+      pair,
+      volume: '0.1',
+      price: '60000.00',
+      timeinforce: 'IOC',
+      userref: 1,
+      deadlineMs: Date.now() + 5_000,
+    })
+    .catch(() => undefined);
+  void gw
+    .addOrder({
+      side: 'sell',
+      ordertype: 'market',
+      pair,
+      volume: '0.1',
+      userref: 1,
+      deadlineMs: Date.now() + 5_000,
+    })
+    .catch(() => undefined);
+  await waitFor(() => sent.filter((s) => s.includes('"addOrder"')).length === 2, 'two orders sent');
+  for (const s of sent.filter((x) => x.includes('"addOrder"')))
+    assert.equal((JSON.parse(s) as { oflags: string }).oflags, 'fciq', s);
+});
+
+test('a live fill of an order that said fciq: its fee is quote money', async (t) => {
+  const f = await fillOfOrderWith(t, 'fciq');
+  assert.deepEqual(f?.fees, [{ asset: 'USD', qty: 0.03148 }]);
+  assert.equal(f?.fee, 0.03148);
+});
+
+test('a fill of an order that said fcib: its fee is in the coin, valued at the fill price', async (t) => {
+  // The one change to the live frames: the order's flags say fee in base, and the fee is in ETH.
+  const f = await fillOfOrderWith(t, 'fcib', '0.00001600');
+  assert.deepEqual(f?.fees, [{ asset: 'ETH', qty: 0.000016 }]);
+  assert.equal(f?.fee, 0.000016 * 1967.68);
+});
