@@ -35,72 +35,82 @@ export interface SimFaultsControl extends SimFaults {
 }
 
 export function createFaults(): SimFaultsControl {
-  const dropListeners = new Set<(which: DropTarget) => void>();
-  const garbageShares = new Set<{ pending: number }>();
-  let garbageFrames = 0;
-  const faults: SimFaultsControl = {
-    stallUntilMs: 0,
-    get garbageFrames() {
-      return garbageFrames;
-    },
-    set garbageFrames(n: number) {
-      garbageFrames = n;
-      if (n > 0) for (const share of garbageShares) share.pending += n;
-    },
-    rejectNextOrder: null,
-    fillCapNextOrder: null,
-    delayNextOrderMs: 0,
-    ackDelayMs: 0,
-    sessionEpoch: 0,
-    throttledUntilMs: 0,
-    rateLimited: false,
-    restDelayMs: 0,
-    dropConnections(which) {
-      for (const l of [...dropListeners]) l(which);
-    },
-    onDrop(listener) {
-      dropListeners.add(listener);
-      return () => {
-        dropListeners.delete(listener);
-      };
-    },
-    takeRejectNextOrder() {
-      const e = faults.rejectNextOrder;
-      faults.rejectNextOrder = null;
-      return e;
-    },
-    takeDelayNextOrderMs() {
-      const ms = faults.delayNextOrderMs;
-      faults.delayNextOrderMs = 0;
-      return ms;
-    },
-    garbageShare() {
-      const share = { pending: garbageFrames > 0 ? garbageFrames : 0 };
-      garbageShares.add(share);
-      return {
-        take() {
-          const n = share.pending;
-          share.pending = 0;
-          if (n > 0 && [...garbageShares].every((x) => x.pending === 0)) garbageFrames = 0;
-          return n;
-        },
-        close() {
-          garbageShares.delete(share);
-        },
-      };
-    },
-    reset() {
-      faults.stallUntilMs = 0;
-      garbageFrames = 0;
-      for (const share of garbageShares) share.pending = 0;
-      faults.rejectNextOrder = null;
-      faults.fillCapNextOrder = null;
-      faults.delayNextOrderMs = 0;
-      faults.ackDelayMs = 0;
-      faults.rateLimited = false;
-      faults.throttledUntilMs = 0;
-      faults.restDelayMs = 0;
-    },
-  };
-  return faults;
+  return new FaultSwitches();
+}
+
+class FaultSwitches implements SimFaultsControl {
+  stallUntilMs = 0;
+  rejectNextOrder: string | null = null;
+  fillCapNextOrder: number | null = null;
+  delayNextOrderMs = 0;
+  ackDelayMs = 0;
+  sessionEpoch = 0;
+  throttledUntilMs = 0;
+  rateLimited = false;
+  restDelayMs = 0;
+  private readonly dropListeners = new Set<(which: DropTarget) => void>();
+  private readonly garbageShares = new Set<{ pending: number }>();
+  private garbage = 0;
+
+  get garbageFrames(): number {
+    return this.garbage;
+  }
+
+  set garbageFrames(n: number) {
+    this.garbage = n;
+    if (n > 0) for (const share of this.garbageShares) share.pending += n;
+  }
+
+  dropConnections(which: DropTarget): void {
+    for (const l of [...this.dropListeners]) l(which);
+  }
+
+  onDrop(listener: (which: DropTarget) => void): () => void {
+    this.dropListeners.add(listener);
+    return () => {
+      this.dropListeners.delete(listener);
+    };
+  }
+
+  takeRejectNextOrder(): string | null {
+    const e = this.rejectNextOrder;
+    this.rejectNextOrder = null;
+    return e;
+  }
+
+  takeDelayNextOrderMs(): number {
+    const ms = this.delayNextOrderMs;
+    this.delayNextOrderMs = 0;
+    return ms;
+  }
+
+  garbageShare(): GarbageShare {
+    const share = { pending: this.garbage > 0 ? this.garbage : 0 };
+    const shares = this.garbageShares;
+    shares.add(share);
+    return {
+      take: () => {
+        const n = share.pending;
+        share.pending = 0;
+        if (n > 0 && [...shares].every((x) => x.pending === 0)) this.garbage = 0;
+        return n;
+      },
+      close() {
+        shares.delete(share);
+      },
+    };
+  }
+
+  reset(): void {
+    this.stallUntilMs = 0;
+    this.garbage = 0;
+    for (const share of this.garbageShares) share.pending = 0;
+    this.rejectNextOrder = null;
+    this.fillCapNextOrder = null;
+    this.delayNextOrderMs = 0;
+    this.ackDelayMs = 0;
+    this.rateLimited = false;
+    this.throttledUntilMs = 0;
+    this.restDelayMs = 0;
+  }
 }

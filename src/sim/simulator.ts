@@ -144,32 +144,110 @@ function registerFromChange(timing: TimingRegistry, change: BookChange): void {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  let replay: SimMarket | undefined;
-  if (options.replayFile !== undefined) {
-    let recording: Recording;
-    try {
-      recording = readRecording(options.replayFile);
-    } catch (err) {
-      throw new SimulatorError('SIM_BAD_OPTION', `cannot read the replay file: ${(err as Error).message}`);
-    }
-    if (recording.spreads.length === 0) {
-      throw new SimulatorError(
-        'SIM_BAD_OPTION',
-        `the replay file has no spread frames (${recording.badLines} bad lines)`,
-      );
-    }
-    replay = createReplayMarket(recording, {
-      speed: options.replaySpeed ?? 1,
-      loop: options.replayLoop ?? false,
-    });
-  }
+  const replay = options.replayFile !== undefined ? loadReplay(options.replayFile, options) : undefined;
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
-  const secrets = new Map<string, Buffer>();
-  for (const [k, s] of [
+  const secrets = decodeSecrets([
     [apiKey, apiSecret],
-    ...(options.extraAccounts ?? []).map((a) => [a.apiKey, a.apiSecret]),
-  ] as Array<[string, string]>) {
+    ...(options.extraAccounts ?? []).map((a) => [a.apiKey, a.apiSecret] as [string, string]),
+  ]);
+  const market = options.market ?? replay ?? createModelMarket(options);
+  const faults = createFaults();
+  // Closes come from the market; the lifetime is only a fallback for markets that never report them.
+  const timing = createTimingRegistry({
+    lifetimeMs: (options.dislocationLifetimeMs ?? DEFAULT_DISLOCATION_LIFETIME_MS) + TIMING_GRACE_MS,
+  });
+  const counters = new SimCounters();
+  const venue = createSimVenue(options, apiKey, market, faults, timing);
+  const deps: WsDeps = { market, venue, faults, timing, nowMs: () => performance.now() };
+  // Subscribed before the WS servers so a dislocation is registered before its first frame is written.
+  const offDislocations = timeDislocations(market, timing);
+  const denied = new Map(
+    (options.extraAccounts ?? []).map((a) => [a.apiKey, new Set(a.denied ?? [])] as const),
+  );
+  const rest = createRestHandler({
+    venue,
+    faults,
+    counters,
+    secrets,
+    denied,
+    timing,
+    restTier: options.restTier,
+  });
+  const control = createSimControl(deps, counters, secrets, () => ws.stats());
+  const server = createHttpServer(rest, control, counters);
+  const ws = attachWs(server, deps, options.wsAttachers ?? []);
+  await listen(server, options.port ?? 0, host, async () => {
+    await ws.close();
+    offDislocations();
+  });
+  market.start();
+
+  const port = (server.address() as AddressInfo).port;
+  const stop = async (): Promise<void> => {
+    market.stop();
+    offDislocations();
+    rest.close();
+    await ws.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  };
+  let stopped: Promise<void> | null = null;
+  return {
+    urls: simulatorUrls(host, port),
+    ...{ apiKey, apiSecret, port, venue, market, faults, timing, counters, server },
+    stop: () => (stopped ??= stop()),
+  };
+}
+
+/** The control API over the same venue, faults and timing; it dislocates only a market model that can. */
+function createSimControl(
+  deps: WsDeps,
+  counters: SimCounters,
+  secrets: ReadonlyMap<string, Buffer>,
+  wsStats: () => unknown,
+): ReturnType<typeof createControlHandler> {
+  const { market } = deps;
+  const model = market as Partial<SimMarketModel>;
+  return createControlHandler({
+    venue: deps.venue,
+    faults: deps.faults,
+    counters,
+    timing: deps.timing,
+    apiKeys: () => [...secrets.keys()],
+    monotonicMs: deps.nowMs,
+    wsState: wsStats,
+    wsCounters: wsStats,
+    dislocate:
+      typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
+  });
+}
+
+/** `--replay`: the recorded spreads as the market; a file that cannot be read or holds none is a bad option. */
+function loadReplay(file: string, options: SimulatorOptions): SimMarket {
+  let recording: Recording;
+  try {
+    recording = readRecording(file);
+  } catch (err) {
+    throw new SimulatorError('SIM_BAD_OPTION', `cannot read the replay file: ${(err as Error).message}`);
+  }
+  if (recording.spreads.length === 0) {
+    throw new SimulatorError(
+      'SIM_BAD_OPTION',
+      `the replay file has no spread frames (${recording.badLines} bad lines)`,
+    );
+  }
+  return createReplayMarket(recording, {
+    speed: options.replaySpeed ?? 1,
+    loop: options.replayLoop ?? false,
+  });
+}
+
+/** API key → decoded secret; every secret must be base64 of 64 bytes, like Kraken's. */
+function decodeSecrets(pairs: ReadonlyArray<[string, string]>): Map<string, Buffer> {
+  const secrets = new Map<string, Buffer>();
+  for (const [k, s] of pairs) {
     let bytes: Buffer;
     try {
       bytes = decodeApiSecret(s);
@@ -183,26 +261,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       );
     secrets.set(k, bytes);
   }
+  return secrets;
+}
 
-  const market =
-    options.market ??
-    replay ??
-    createMarket({
-      seed: options.seed,
-      coins: options.coins,
-      stablecoinCoin: options.stablecoinCoin,
-      updatesPerSecond: options.updatesPerSecond,
-      dislocationsPerMinute: options.dislocationsPerMinute,
-      dislocationBps: options.dislocationBps,
-      dislocationLifetimeMs: options.dislocationLifetimeMs,
-    });
-  const faults = createFaults();
-  // Closes come from the market; the lifetime is only a fallback for markets that never report them.
-  const timing = createTimingRegistry({
-    lifetimeMs: (options.dislocationLifetimeMs ?? DEFAULT_DISLOCATION_LIFETIME_MS) + TIMING_GRACE_MS,
+function createModelMarket(options: SimulatorOptions): SimMarket {
+  return createMarket({
+    seed: options.seed,
+    coins: options.coins,
+    stablecoinCoin: options.stablecoinCoin,
+    updatesPerSecond: options.updatesPerSecond,
+    dislocationsPerMinute: options.dislocationsPerMinute,
+    dislocationBps: options.dislocationBps,
+    dislocationLifetimeMs: options.dislocationLifetimeMs,
   });
-  const counters = new SimCounters();
-  const venue = createVenue({
+}
+
+/** The venue with the default account first, then the extra accounts. */
+function createSimVenue(
+  options: SimulatorOptions,
+  apiKey: string,
+  market: SimMarket,
+  faults: SimFaultsControl,
+  timing: TimingRegistry,
+): VenueImpl {
+  return createVenue({
     market,
     faults,
     timing,
@@ -217,42 +299,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       })),
     ],
   });
-  const monotonicMs = (): number => performance.now();
-  // Subscribed before the WS servers so a dislocation is registered before its first frame is written.
+}
+
+/**
+ * Feeds the timing registry: from the model's dislocation events when the market has them, else
+ * from the book changes that carry a dislocation id. Returns the unsubscribe.
+ */
+function timeDislocations(market: SimMarket, timing: TimingRegistry): () => void {
   const model = market as Partial<SimMarketModel>;
-  const offDislocations =
-    typeof model.onDislocation === 'function'
-      ? model.onDislocation.call(market, (d, phase) => {
-          if (phase === 'open') timing.registerDislocation(d.id, d.pairIndex, d.side, d.price, d.openedAtNs);
-          else if (phase === 'closed') timing.closeDislocation(d.id);
-        })
-      : market.onChange((c) => registerFromChange(timing, c));
+  return typeof model.onDislocation === 'function'
+    ? model.onDislocation.call(market, (d, phase) => {
+        if (phase === 'open') timing.registerDislocation(d.id, d.pairIndex, d.side, d.price, d.openedAtNs);
+        else if (phase === 'closed') timing.closeDislocation(d.id);
+      })
+    : market.onChange((c) => registerFromChange(timing, c));
+}
 
-  const denied = new Map(
-    (options.extraAccounts ?? []).map((a) => [a.apiKey, new Set(a.denied ?? [])] as const),
-  );
-  const rest = createRestHandler({
-    venue,
-    faults,
-    counters,
-    secrets,
-    denied,
-    timing,
-    restTier: options.restTier,
-  });
-  const control = createControlHandler({
-    venue,
-    faults,
-    counters,
-    timing,
-    apiKeys: () => [...secrets.keys()],
-    monotonicMs,
-    wsState: () => wsStats(),
-    wsCounters: () => wsStats(),
-    dislocate:
-      typeof model.dislocate === 'function' ? (req) => model.dislocate?.call(market, req) ?? null : undefined,
-  });
-
+/** One HTTP server: REST under `/0/`, the control API under `/_sim/`, Kraken's unknown-method error elsewhere. */
+function createHttpServer(
+  rest: ReturnType<typeof createRestHandler>,
+  control: ReturnType<typeof createControlHandler>,
+  counters: SimCounters,
+): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let url: URL;
     try {
@@ -273,69 +341,51 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     counters.inc('http.clientErrors');
     socket.destroy();
   });
-  const wsDeps = { market, venue, faults, timing, nowMs: monotonicMs };
-  const ws = {
-    v1: SIM_WS_VERSIONS.v1.attach(server, wsDeps),
-    v2: SIM_WS_VERSIONS.v2.attach(server, wsDeps),
-  };
-  const extraWs = (options.wsAttachers ?? []).map((attach) => attach(server, wsDeps));
-  const closeWs = (): Promise<unknown> =>
-    Promise.all([ws.v1.close(), ws.v2.close(), ...extraWs.map((x) => x.close())]);
-  function wsStats(): unknown {
-    return { v1: ws.v1.stats(), v2: ws.v2.stats(), extra: extraWs.map((x) => x.stats?.() ?? null) };
-  }
+  return server;
+}
 
+/** Every API version's WS servers, then the extra attachers: closed together, counted together. */
+function attachWs(
+  server: Server,
+  deps: WsDeps,
+  attachers: readonly WsAttacher[],
+): { close(): Promise<unknown>; stats(): unknown } {
+  const v1 = SIM_WS_VERSIONS.v1.attach(server, deps);
+  const v2 = SIM_WS_VERSIONS.v2.attach(server, deps);
+  const extra = attachers.map((attach) => attach(server, deps));
+  return {
+    close: () => Promise.all([v1.close(), v2.close(), ...extra.map((x) => x.close())]),
+    stats: () => ({ v1: v1.stats(), v2: v2.stats(), extra: extra.map((x) => x.stats?.() ?? null) }),
+  };
+}
+
+/** Listens, or undoes what `undo` names and throws SIM_LISTEN_FAILED. */
+async function listen(server: Server, port: number, host: string, undo: () => Promise<void>): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
+      server.listen(port, host, () => {
         server.off('error', reject);
         resolve();
       });
     });
   } catch (err) {
-    await closeWs();
-    offDislocations();
+    await undo();
     throw new SimulatorError(
       'SIM_LISTEN_FAILED',
-      `cannot listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`,
+      `cannot listen on ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  market.start();
+}
 
-  const port = (server.address() as AddressInfo).port;
+function simulatorUrls(host: string, port: number): RunningSimulator['urls'] {
   const hostUrl = host.includes(':') ? `[${host}]` : host;
-  let stopped: Promise<void> | null = null;
   return {
-    urls: {
-      rest: `http://${hostUrl}:${port}`,
-      wsPublic: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v1.publicPath}`,
-      wsPrivate: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v1.privatePath}`,
-      wsPublicV2: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v2.publicPath}`,
-      wsPrivateV2: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v2.privatePath}`,
-      control: `http://${hostUrl}:${port}/_sim`,
-    },
-    apiKey,
-    apiSecret,
-    port,
-    venue,
-    market,
-    faults,
-    timing,
-    counters,
-    server,
-    stop() {
-      if (stopped !== null) return stopped;
-      stopped = (async () => {
-        market.stop();
-        offDislocations();
-        rest.close();
-        await closeWs();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
-      })();
-      return stopped;
-    },
+    rest: `http://${hostUrl}:${port}`,
+    wsPublic: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v1.publicPath}`,
+    wsPrivate: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v1.privatePath}`,
+    wsPublicV2: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v2.publicPath}`,
+    wsPrivateV2: `ws://${hostUrl}:${port}${SIM_WS_VERSIONS.v2.privatePath}`,
+    control: `http://${hostUrl}:${port}/_sim`,
   };
 }

@@ -43,74 +43,92 @@ const DEFAULT_LIFETIME_MS = 2000;
 const DEFAULT_MAX_RECORDS = 100_000;
 
 export function createTimingRegistry(options: TimingOptions = {}): TimingRegistry {
-  const lifetimeNs = BigInt(Math.round((options.lifetimeMs ?? DEFAULT_LIFETIME_MS) * 1e6));
-  const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
-  const nowNs = options.nowNs ?? (() => process.hrtime.bigint());
-  const all: DislocationRecord[] = [];
-  const byId = new Map<number, DislocationRecord>();
-  let open: DislocationRecord[] = [];
+  return new DislocationTimings(options);
+}
 
-  const isOpen = (r: DislocationRecord, now: bigint): boolean =>
-    r.closedAtNs === null && now - r.openedAtNs <= lifetimeNs;
+class DislocationTimings implements TimingRegistry {
+  private readonly lifetimeNs: bigint;
+  private readonly maxRecords: number;
+  private readonly nowNs: () => bigint;
+  /** Oldest first, bounded by maxRecords. */
+  private readonly all: DislocationRecord[] = [];
+  private readonly byId = new Map<number, DislocationRecord>();
+  /** Still takeable as far as is known; pruned lazily by orderArrived. */
+  private open: DislocationRecord[] = [];
 
-  return {
-    registerDislocation(id, pairIndex, side, price, openedAtNs) {
-      if (byId.has(id)) return;
-      const r: DislocationRecord = {
-        id,
-        pairIndex,
-        side,
-        price,
-        openedAtNs: openedAtNs ?? nowNs(),
-        firstFrameWrittenNs: null,
-        firstOrderArrivedNs: null,
-        closedAtNs: null,
-      };
-      all.push(r);
-      byId.set(id, r);
-      open.push(r);
-      if (all.length > maxRecords) {
-        const dropped = all.shift();
-        if (dropped !== undefined) byId.delete(dropped.id);
+  constructor(options: TimingOptions) {
+    this.lifetimeNs = BigInt(Math.round((options.lifetimeMs ?? DEFAULT_LIFETIME_MS) * 1e6));
+    this.maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    this.nowNs = options.nowNs ?? (() => process.hrtime.bigint());
+  }
+
+  private isOpen(r: DislocationRecord, now: bigint): boolean {
+    return r.closedAtNs === null && now - r.openedAtNs <= this.lifetimeNs;
+  }
+
+  registerDislocation(id: number, pairIndex: number, side: Side, price: number, openedAtNs?: bigint): void {
+    if (this.byId.has(id)) return;
+    const r: DislocationRecord = {
+      id,
+      pairIndex,
+      side,
+      price,
+      openedAtNs: openedAtNs ?? this.nowNs(),
+      firstFrameWrittenNs: null,
+      firstOrderArrivedNs: null,
+      closedAtNs: null,
+    };
+    this.all.push(r);
+    this.byId.set(id, r);
+    this.open.push(r);
+    if (this.all.length > this.maxRecords) {
+      const dropped = this.all.shift();
+      if (dropped !== undefined) this.byId.delete(dropped.id);
+    }
+  }
+
+  closeDislocation(id: number, ns?: bigint): void {
+    const r = this.byId.get(id);
+    if (r !== undefined && r.closedAtNs === null) r.closedAtNs = ns ?? this.nowNs();
+  }
+
+  frameWritten(id: number, ns: bigint): void {
+    const r = this.byId.get(id);
+    if (r !== undefined && (r.firstFrameWrittenNs === null || ns < r.firstFrameWrittenNs))
+      r.firstFrameWrittenNs = ns;
+  }
+
+  orderArrived(pairIndex: number, type: OrderSide, price: number, ns: bigint): void {
+    if (this.open.length === 0) return;
+    const now = this.nowNs();
+    let stale = false;
+    for (const r of this.open) {
+      if (!this.isOpen(r, now)) {
+        stale = true;
+        continue;
       }
-    },
-    closeDislocation(id, ns) {
-      const r = byId.get(id);
-      if (r !== undefined && r.closedAtNs === null) r.closedAtNs = ns ?? nowNs();
-    },
-    frameWritten(id, ns) {
-      const r = byId.get(id);
-      if (r !== undefined && (r.firstFrameWrittenNs === null || ns < r.firstFrameWrittenNs))
-        r.firstFrameWrittenNs = ns;
-    },
-    orderArrived(pairIndex, type, price, ns) {
-      if (open.length === 0) return;
-      const now = nowNs();
-      let stale = false;
-      for (const r of open) {
-        if (!isOpen(r, now)) {
-          stale = true;
-          continue;
-        }
-        if (r.pairIndex !== pairIndex) continue;
-        const takes =
-          type === 'buy' ? r.side === 'ask' && price >= r.price : r.side === 'bid' && price <= r.price;
-        if (takes && (r.firstOrderArrivedNs === null || ns < r.firstOrderArrivedNs))
-          r.firstOrderArrivedNs = ns;
-      }
-      if (stale) open = open.filter((r) => isOpen(r, now));
-    },
-    records: () => all,
-    toJSON: () =>
-      all.map((r) => ({
-        id: r.id,
-        pairIndex: r.pairIndex,
-        side: r.side,
-        price: r.price,
-        openedAtNs: r.openedAtNs.toString(),
-        firstFrameWrittenNs: r.firstFrameWrittenNs === null ? null : r.firstFrameWrittenNs.toString(),
-        firstOrderArrivedNs: r.firstOrderArrivedNs === null ? null : r.firstOrderArrivedNs.toString(),
-        closedAtNs: r.closedAtNs === null ? null : r.closedAtNs.toString(),
-      })),
-  };
+      if (r.pairIndex !== pairIndex) continue;
+      const takes =
+        type === 'buy' ? r.side === 'ask' && price >= r.price : r.side === 'bid' && price <= r.price;
+      if (takes && (r.firstOrderArrivedNs === null || ns < r.firstOrderArrivedNs)) r.firstOrderArrivedNs = ns;
+    }
+    if (stale) this.open = this.open.filter((r) => this.isOpen(r, now));
+  }
+
+  records(): readonly DislocationRecord[] {
+    return this.all;
+  }
+
+  toJSON(): Array<Record<string, string | number | null>> {
+    return this.all.map((r) => ({
+      id: r.id,
+      pairIndex: r.pairIndex,
+      side: r.side,
+      price: r.price,
+      openedAtNs: r.openedAtNs.toString(),
+      firstFrameWrittenNs: r.firstFrameWrittenNs === null ? null : r.firstFrameWrittenNs.toString(),
+      firstOrderArrivedNs: r.firstOrderArrivedNs === null ? null : r.firstOrderArrivedNs.toString(),
+      closedAtNs: r.closedAtNs === null ? null : r.closedAtNs.toString(),
+    }));
+  }
 }

@@ -18,19 +18,15 @@
  * Unlike Kraken's API this one uses HTTP status codes: 400 for a bad request, 404 for an unknown path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SystemStatus } from '../contracts.js';
-import type { DropTarget, SimFaultsControl } from '../faults.js';
+import type { SimFaultsControl } from '../faults.js';
 import type { TimingRegistry } from '../timing.js';
 import type { VenueImpl } from '../venue/venue.js';
 import type { SimCounters } from './counters.js';
 import { readBody } from '../rest/body.js';
+import { applyFaultRequest, faultRequestError, faultView } from './fault-request.js';
 
 /** Recent history returned per key by /_sim/state. */
 const STATE_HISTORY = 100;
-/** Faults that take a duration are capped so a typo cannot wedge a run for hours. */
-const MAX_FAULT_MS = 600_000;
-const STATUSES = new Set<SystemStatus>(['online', 'maintenance', 'cancel_only', 'post_only']);
-const DROP_TARGETS = new Set<DropTarget>(['public', 'private', 'all']);
 
 export interface ControlOptions {
   venue: VenueImpl;
@@ -60,9 +56,6 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-const isMs = (x: unknown): x is number =>
-  typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= MAX_FAULT_MS;
-
 function dislocateError(b: unknown): string | undefined {
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return 'body must be a JSON object';
   const r = b as Record<string, unknown>;
@@ -79,23 +72,18 @@ function dislocateError(b: unknown): string | undefined {
   return undefined;
 }
 
-export function createControlHandler(
-  o: ControlOptions,
-): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
-  const { venue, faults, counters } = o;
+type DislocateRequest = Parameters<NonNullable<ControlOptions['dislocate']>>[0];
+type Route = (o: ControlOptions, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
-  const faultView = () => ({
-    systemStatus: venue.systemStatus(),
-    stallRemainingMs: Math.max(0, Math.round(faults.stallUntilMs - o.monotonicMs())),
-    garbageFrames: faults.garbageFrames,
-    rejectNextOrder: faults.rejectNextOrder,
-    delayNextOrderMs: faults.delayNextOrderMs,
-    ackDelayMs: faults.ackDelayMs,
-    rateLimited: faults.rateLimited,
-    restDelayMs: faults.restDelayMs,
-  });
+/** Counts a bad request and answers it 400 with its reason. */
+function badRequest(o: ControlOptions, res: ServerResponse, error: string): void {
+  o.counters.inc('control.badRequests');
+  json(res, 400, { error });
+}
 
-  const keyState = (k: string) => ({
+/** One key's balances, fee on pair 0, open orders and recent history. */
+function keyState(venue: VenueImpl, k: string): Record<string, unknown> {
+  return {
     balances: Object.fromEntries(
       [...venue.balances(k)].map(([id, b]) => [id, { balance: b.balance, hold: b.hold }]),
     ),
@@ -103,132 +91,85 @@ export function createControlHandler(
     openOrders: venue.openOrders(k),
     closedOrders: venue.closedOrders(k).slice(-STATE_HISTORY),
     trades: venue.trades(k).slice(-STATE_HISTORY),
+  };
+}
+
+function getState(o: ControlOptions, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const { venue } = o;
+  const k = url.searchParams.get('key');
+  const keys = k === null ? o.apiKeys() : [k];
+  json(res, 200, {
+    systemStatus: venue.systemStatus(),
+    accounts: Object.fromEntries(keys.filter((x) => venue.hasKey(x)).map((x) => [x, keyState(venue, x)])),
+    ws: o.wsState?.() ?? null,
   });
+}
 
-  /** Validates everything first, then applies: a bad request changes nothing. */
-  function applyFaults(body: unknown): string | undefined {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
-    const b = body as Record<string, unknown>;
-    const known = new Set([
-      'dropConnections',
-      'stallFeedMs',
-      'garbageFrames',
-      'systemStatus',
-      'rejectNextOrder',
-      'delayNextOrderMs',
-      'ackDelayMs',
-      'expireTokens',
-      'invalidateSessions',
-      'rateLimited',
-      'restDelayMs',
-      'throttleRestMs',
-      'reset',
-    ]);
-    for (const k of Object.keys(b)) if (!known.has(k)) return `unknown fault: ${k.slice(0, 40)}`;
-    if (b['dropConnections'] !== undefined && !DROP_TARGETS.has(b['dropConnections'] as DropTarget))
-      return 'dropConnections must be public, private or all';
-    for (const k of ['stallFeedMs', 'delayNextOrderMs', 'ackDelayMs', 'restDelayMs', 'throttleRestMs'])
-      if (b[k] !== undefined && !isMs(b[k])) return `${k} must be a number of ms in [0, ${MAX_FAULT_MS}]`;
-    const g = b['garbageFrames'];
-    if (g !== undefined && !(typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= 1000))
-      return 'garbageFrames must be an integer in [0, 1000]';
-    if (b['systemStatus'] !== undefined && !STATUSES.has(b['systemStatus'] as SystemStatus))
-      return 'systemStatus must be online, maintenance, cancel_only or post_only';
-    const r = b['rejectNextOrder'];
-    if (r !== undefined && r !== null && !(typeof r === 'string' && /^[EW][A-Za-z]+:.{1,200}$/.test(r)))
-      return 'rejectNextOrder must be a Kraken error string like EOrder:Insufficient funds, or null';
-    for (const k of ['expireTokens', 'invalidateSessions', 'rateLimited', 'reset'])
-      if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`;
-
-    if (b['reset'] === true) {
-      faults.reset();
-      venue.setSystemStatus('online');
-    }
-    if (isMs(b['stallFeedMs'])) faults.stallUntilMs = o.monotonicMs() + b['stallFeedMs'];
-    if (typeof g === 'number') faults.garbageFrames = g;
-    if (r !== undefined) faults.rejectNextOrder = r as string | null;
-    if (isMs(b['delayNextOrderMs'])) faults.delayNextOrderMs = b['delayNextOrderMs'];
-    if (isMs(b['ackDelayMs'])) faults.ackDelayMs = b['ackDelayMs'];
-    if (isMs(b['restDelayMs'])) faults.restDelayMs = b['restDelayMs'];
-    if (isMs(b['throttleRestMs'])) faults.throttledUntilMs = Date.now() + b['throttleRestMs'];
-    if (typeof b['rateLimited'] === 'boolean') faults.rateLimited = b['rateLimited'];
-    if (b['expireTokens'] === true) venue.expireTokens();
-    if (b['invalidateSessions'] === true) {
-      venue.expireTokens();
-      faults.sessionEpoch++;
-    }
-    if (b['systemStatus'] !== undefined) venue.setSystemStatus(b['systemStatus'] as SystemStatus);
-    if (b['dropConnections'] !== undefined) faults.dropConnections(b['dropConnections'] as DropTarget);
-    counters.inc('control.faultRequests');
-    return undefined;
+async function postFaults(o: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (!body.ok) return json(res, 400, { error: body.error });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.raw);
+  } catch {
+    // The client's mistake: answered, counted.
+    return badRequest(o, res, 'body is not JSON');
   }
+  const e = faultRequestError(parsed);
+  if (e !== undefined) return badRequest(o, res, e);
+  applyFaultRequest(o, parsed as Record<string, unknown>);
+  o.counters.inc('control.faultRequests');
+  return json(res, 200, faultView(o));
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const path = url.pathname;
-    if (req.method === 'GET' && path === '/_sim/state') {
-      const k = url.searchParams.get('key');
-      const keys = k === null ? o.apiKeys() : [k];
+async function postDislocate(o: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  let parsed: unknown = {};
+  try {
+    parsed = body.ok && body.raw.length > 0 ? JSON.parse(body.raw) : {};
+  } catch {
+    return badRequest(o, res, 'body is not JSON');
+  }
+  const e = dislocateError(parsed);
+  if (e !== undefined) return badRequest(o, res, e);
+  const d = o.dislocate?.(parsed as DislocateRequest);
+  return json(res, 200, { dislocation: d ?? null });
+}
+
+/** `METHOD path` → handler. */
+const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['GET /_sim/state', getState],
+  [
+    'GET /_sim/counters',
+    (o, _req, res) =>
       json(res, 200, {
-        systemStatus: venue.systemStatus(),
-        accounts: Object.fromEntries(keys.filter((x) => venue.hasKey(x)).map((x) => [x, keyState(x)])),
-        ws: o.wsState?.() ?? null,
-      });
-      return;
-    }
-    if (req.method === 'GET' && path === '/_sim/counters') {
-      json(res, 200, { counters: counters.snapshot(), venue: venue.stats(), ws: o.wsCounters?.() ?? null });
-      return;
-    }
-    if (req.method === 'GET' && path === '/_sim/timing') {
-      json(res, 200, { dislocations: o.timing.toJSON() });
-      return;
-    }
-    if (path === '/_sim/faults' && req.method === 'GET') {
-      json(res, 200, faultView());
-      return;
-    }
-    if (path === '/_sim/faults' && req.method === 'POST') {
-      const body = await readBody(req);
-      if (!body.ok) return json(res, 400, { error: body.error });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.raw);
-      } catch {
-        // The client's mistake: answered, counted.
-        counters.inc('control.badRequests');
-        return json(res, 400, { error: 'body is not JSON' });
-      }
-      const e = applyFaults(parsed);
-      if (e !== undefined) {
-        counters.inc('control.badRequests');
-        return json(res, 400, { error: e });
-      }
-      return json(res, 200, faultView());
-    }
-    if (path === '/_sim/dislocate' && req.method === 'POST' && o.dislocate !== undefined) {
-      const body = await readBody(req);
-      let parsed: unknown = {};
-      try {
-        parsed = body.ok && body.raw.length > 0 ? JSON.parse(body.raw) : {};
-      } catch {
-        counters.inc('control.badRequests');
-        return json(res, 400, { error: 'body is not JSON' });
-      }
-      const e = dislocateError(parsed);
-      if (e !== undefined) {
-        counters.inc('control.badRequests');
-        return json(res, 400, { error: e });
-      }
-      const d = o.dislocate(parsed as Parameters<NonNullable<ControlOptions['dislocate']>>[0]);
-      return json(res, 200, { dislocation: d ?? null });
-    }
-    counters.inc('control.notFound');
-    json(res, 404, { error: `no control endpoint ${req.method ?? ''} ${path.slice(0, 80)}` });
-  }
+        counters: o.counters.snapshot(),
+        venue: o.venue.stats(),
+        ws: o.wsCounters?.() ?? null,
+      }),
+  ],
+  ['GET /_sim/timing', (o, _req, res) => json(res, 200, { dislocations: o.timing.toJSON() })],
+  ['GET /_sim/faults', (o, _req, res) => json(res, 200, faultView(o))],
+  ['POST /_sim/faults', postFaults],
+  ['POST /_sim/dislocate', postDislocate],
+]);
 
+async function handle(o: ControlOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname;
+  const route = ROUTES.get(`${req.method ?? ''} ${path}`);
+  // Dislocating needs a market model that can; without one the path is unknown.
+  if (route !== undefined && (route !== postDislocate || o.dislocate !== undefined))
+    return route(o, req, res, url);
+  o.counters.inc('control.notFound');
+  json(res, 404, { error: `no control endpoint ${req.method ?? ''} ${path.slice(0, 80)}` });
+}
+
+export function createControlHandler(
+  o: ControlOptions,
+): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
   return (req, res, url) => {
-    handle(req, res, url).catch((err: unknown) => {
-      counters.inc('control.internalErrors');
+    handle(o, req, res, url).catch((err: unknown) => {
+      o.counters.inc('control.internalErrors');
       process.stderr.write(
         `sim control: internal error: ${err instanceof Error ? err.message : String(err)}\n`,
       );

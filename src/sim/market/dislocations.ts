@@ -47,6 +47,20 @@ export interface DislocationRequest {
   leg?: 'buy' | 'sell';
 }
 
+/** What opening a dislocation decided before touching any book. */
+interface DislocationPlan {
+  coin: number;
+  direction: ArbDirection;
+  leg: 'buy' | 'sell';
+  buyPair: number;
+  sellPair: number;
+  /** The moved pair and side, and the moved touch's new price in ticks. */
+  pairIndex: number;
+  side: Side;
+  book: MarketState['books'][number];
+  ticks: number;
+}
+
 /** Picks of a busy coin are redrawn at most this many times. */
 const MAX_COIN_DRAWS = 8;
 
@@ -82,13 +96,42 @@ export class Dislocations {
   /** Open one dislocation now; null when no coin is free or the book cannot express it. */
   openOne(req: DislocationRequest = {}): Dislocation | null {
     const s = this.s;
+    const plan = this.plan(req);
+    if (plan === null) return this.fail();
+    const ts = krakenTs(s.params, s.nowMs);
+    this.topUpOtherLeg(plan, ts);
+    const { pairIndex, side, book, ticks } = plan;
+    const shape = s.shapes[pairIndex]!;
+    const lots = Math.max(shape.minLots, randomLots(shape, s.dislocationRng));
+    const bids: BookLevel[] = [];
+    const asks: BookLevel[] = [];
+    // The opposite side of the moved book must not cross the new level.
+    if (side === 'ask') book.removeBetterThan('bid', ticks - 1, ts, bids);
+    else book.removeBetterThan('ask', ticks + 1, ts, asks);
+    book.set(side, ticks, lots, ts, side === 'ask' ? asks : bids);
+    // Keep the thinned side's depth (levels behind the removed ones).
+    refillBehind(s, pairIndex, side === 'ask' ? 'bid' : 'ask', ticks, ts, side === 'ask' ? bids : asks);
+    const d = this.record(plan, lots);
+    // Listeners hear of it before the frame exists, so the timing registry knows the id when a
+    // server stamps the first frame written.
+    this.notify(d, 'open');
+    s.emit({ pairIndex, bids, asks, ts, dislocationId: d.id });
+    return d;
+  }
+
+  /**
+   * Which coin, direction and leg (drawn unless requested), and the moved touch's price in ticks:
+   * where ROI after fees reaches the target, rounded on the grid in the client's favour.
+   */
+  private plan(req: DislocationRequest): DislocationPlan | null {
+    const s = this.s;
     const rng = s.dislocationRng;
     const coins = s.universe.coins;
     let coin = req.coin ?? rng.int(coins.length);
     for (let i = 0; req.coin === undefined && i < MAX_COIN_DRAWS && s.frozen[coin] !== 0; i++)
       coin = rng.int(coins.length);
     const c = coins[coin];
-    if (c === undefined || s.frozen[coin] !== 0) return this.fail();
+    if (c === undefined || s.frozen[coin] !== 0) return null;
     const direction: ArbDirection = req.direction ?? (rng.next() < 0.5 ? 'usd-to-eur' : 'eur-to-usd');
     const legParam = s.params.dislocationLeg;
     const leg = req.leg ?? (legParam === 'either' ? (rng.next() < 0.5 ? 'buy' : 'sell') : legParam);
@@ -102,44 +145,43 @@ export class Dislocations {
     const k = feeFactor(s.params.takerFeePct);
     const target = 1 + s.params.dislocationBps / 1e4;
     const pairIndex = leg === 'buy' ? buyPair : sellPair;
-    const side: Side = leg === 'buy' ? 'ask' : 'bid';
     const book = s.books[pairIndex]!;
     const raw =
       leg === 'buy'
         ? (best(sellPair, 'bid') * sellConv * k) / (buyConv * target)
         : (target * best(buyPair, 'ask') * buyConv) / (sellConv * k);
     const ticks = leg === 'buy' ? Math.floor(raw * book.priceScale) : Math.ceil(raw * book.priceScale);
-    if (!(ticks >= 1) || !Number.isFinite(ticks)) return this.fail();
+    if (!(ticks >= 1) || !Number.isFinite(ticks)) return null;
+    const side: Side = leg === 'buy' ? 'ask' : 'bid';
+    return { coin, direction, leg, buyPair, sellPair, pairIndex, side, book, ticks };
+  }
 
-    const ts = krakenTs(s.params, s.nowMs);
-    // The other leg's touch must carry enough for ordermin/costmin too; top it up if a take thinned it.
-    const otherPair = leg === 'buy' ? sellPair : buyPair;
-    const otherSide: Side = leg === 'buy' ? 'bid' : 'ask';
+  /** The other leg's touch must carry enough for ordermin/costmin too; top it up if a take thinned it. */
+  private topUpOtherLeg(plan: DislocationPlan, ts: number): void {
+    const s = this.s;
+    const otherPair = plan.leg === 'buy' ? plan.sellPair : plan.buyPair;
+    const otherSide: Side = plan.leg === 'buy' ? 'bid' : 'ask';
     const other = s.books[otherPair]!;
     const otherShape = s.shapes[otherPair]!;
-    if (other.lotsAt(otherSide, 0) < otherShape.minLots) {
-      const bids: BookLevel[] = [];
-      const asks: BookLevel[] = [];
-      other.set(
-        otherSide,
-        other.bestTicks(otherSide),
-        randomLots(otherShape, s.bookRng),
-        ts,
-        otherSide === 'bid' ? bids : asks,
-      );
-      s.emit({ pairIndex: otherPair, bids, asks, ts });
-    }
-
-    const shape = s.shapes[pairIndex]!;
-    const lots = Math.max(shape.minLots, randomLots(shape, rng));
+    if (other.lotsAt(otherSide, 0) >= otherShape.minLots) return;
     const bids: BookLevel[] = [];
     const asks: BookLevel[] = [];
-    // The opposite side of the moved book must not cross the new level.
-    if (side === 'ask') book.removeBetterThan('bid', ticks - 1, ts, bids);
-    else book.removeBetterThan('ask', ticks + 1, ts, asks);
-    book.set(side, ticks, lots, ts, side === 'ask' ? asks : bids);
-    // Keep the thinned side's depth (levels behind the removed ones).
-    refillBehind(s, pairIndex, side === 'ask' ? 'bid' : 'ask', ticks, ts, side === 'ask' ? bids : asks);
+    other.set(
+      otherSide,
+      other.bestTicks(otherSide),
+      randomLots(otherShape, s.bookRng),
+      ts,
+      otherSide === 'bid' ? bids : asks,
+    );
+    s.emit({ pairIndex: otherPair, bids, asks, ts });
+  }
+
+  /** The opened dislocation, with the coin's ROI after the move; the coin is frozen until it closes. */
+  private record(plan: DislocationPlan, lots: number): Dislocation {
+    const s = this.s;
+    const u = s.universe;
+    const c = u.coins[plan.coin]!;
+    const { coin, direction, pairIndex, book } = plan;
     const id = this.nextId++;
     const roi = coinRoi(
       (i, sd) => s.books[i]!.levels(sd),
@@ -156,11 +198,11 @@ export class Dislocations {
       coin,
       direction,
       pairIndex,
-      side,
-      price: ticks / book.priceScale,
+      side: plan.side,
+      price: plan.ticks / book.priceScale,
       qty: lots / book.lotScale,
-      buyPairIndex: buyPair,
-      sellPairIndex: sellPair,
+      buyPairIndex: plan.buyPair,
+      sellPairIndex: plan.sellPair,
       roi: direction === 'usd-to-eur' ? roi.usdToEur : roi.eurToUsd,
       openedAtMs: s.nowMs,
       openedAtNs: this.clockNs(),
@@ -173,10 +215,6 @@ export class Dislocations {
     s.frozen[coin] = id;
     this.open.push(d);
     s.counters.dislocationsOpened++;
-    // Listeners hear of it before the frame exists, so the timing registry knows the id when a
-    // server stamps the first frame written.
-    this.notify(d, 'open');
-    s.emit({ pairIndex, bids, asks, ts, dislocationId: id });
     return d;
   }
 

@@ -72,17 +72,51 @@ export function krakenTs(params: MarketParams, simMs: number): number {
   return Math.round((params.epochMs + simMs) * 1000) / 1e6;
 }
 
+/** pairIndex → coin index for each coin's USD and EUR pairs; -1 for the stable/FX pairs. */
+function coinOfPairs(universe: SimUniverse): Int32Array {
+  const coinOfPair = new Int32Array(universe.pairs.length).fill(-1);
+  universe.coins.forEach((c, k) => {
+    coinOfPair[c.usdIndex] = k;
+    coinOfPair[c.eurIndex] = k;
+  });
+  return coinOfPair;
+}
+
+/**
+ * A pair's book shape at start: stable/FX pairs tight and deep; the five majors at their fixed
+ * spread, other coins at a drawn 1–4 bp half-spread, levels sized from the coin's USD level size.
+ */
+function initialShape(
+  universe: SimUniverse,
+  fundamentals: Fundamentals,
+  bookRng: Prng,
+  book: OrderBook,
+  pairIndex: number,
+  coin: number,
+  fair: number,
+): PairShape {
+  const pair = universe.pairs[pairIndex]!;
+  if (coin < 0)
+    return makeShape(book, fair, STABLE_LEVEL_QUOTE, STABLE_HALF_SPREAD, pair.ordermin, pair.costmin);
+  const c = universe.coins[coin]!;
+  const half = coin < 5 ? MAJOR_HALF_SPREAD : bookRng.range(1, 4) * 1e-4;
+  return makeShape(
+    book,
+    fair,
+    (c.levelUsd * fair) / fundamentals.coinUsd(coin),
+    half,
+    pair.ordermin,
+    pair.costmin,
+  );
+}
+
 export function buildState(
   params: MarketParams,
   universe: SimUniverse,
   emit: (c: BookChange) => void,
 ): MarketState {
   const n = universe.pairs.length;
-  const coinOfPair = new Int32Array(n).fill(-1);
-  universe.coins.forEach((c, k) => {
-    coinOfPair[c.usdIndex] = k;
-    coinOfPair[c.eurIndex] = k;
-  });
+  const coinOfPair = coinOfPairs(universe);
   const fundamentals = new Fundamentals(universe, {
     coinStepBps: params.coinStepBps,
     fxStepBps: params.fxStepBps,
@@ -99,21 +133,7 @@ export function buildState(
     const coin = coinOfPair[i]!;
     const book = new OrderBook(pair.pairDecimals, pair.lotDecimals, pair.tickSize);
     const fair = fundamentals.fair(i, coin);
-    let shape: PairShape;
-    if (coin < 0) {
-      shape = makeShape(book, fair, STABLE_LEVEL_QUOTE, STABLE_HALF_SPREAD, pair.ordermin, pair.costmin);
-    } else {
-      const c = universe.coins[coin]!;
-      const half = coin < 5 ? MAJOR_HALF_SPREAD : bookRng.range(1, 4) * 1e-4;
-      shape = makeShape(
-        book,
-        fair,
-        (c.levelUsd * fair) / fundamentals.coinUsd(coin),
-        half,
-        pair.ordermin,
-        pair.costmin,
-      );
-    }
+    const shape = initialShape(universe, fundamentals, bookRng, book, i, coin, fair);
     retarget(book, shape, fair, bookRng, ts, scratch, scratch);
     scratch.length = 0;
     books.push(book);

@@ -63,73 +63,99 @@ export interface SimMarketModel extends SimMarket {
 }
 
 export function createMarket(options: MarketOptions = {}): SimMarketModel {
-  const params = resolveParams(options);
-  const universe = generateUniverse({
-    seed: params.seed,
-    coins: params.coins,
-    stablecoinCoin: params.stablecoinCoin,
-  });
-  const clockMs = options.clockMs ?? (() => performance.now());
-  const clockNs = options.clockNs ?? (() => process.hrtime.bigint());
-  const changeListeners = new Set<(c: BookChange) => void>();
-  const dislocationListeners = new Set<DislocationListener>();
-  const history: Dislocation[] = [];
+  return new MarketModel(options);
+}
 
-  const reportError = (err: unknown): void => {
-    state.counters.listenerErrors++;
-    options.onListenerError?.(err);
-  };
+/** The market's clock, its event schedule (updates, dislocations, expiries, refills) and the SimMarket seam. */
+class MarketModel implements SimMarketModel {
+  readonly pairs: readonly SimPair[];
+  readonly universe: SimUniverse;
+  readonly coins: readonly SimCoin[];
+  private readonly params: ReturnType<typeof resolveParams>;
+  private readonly clockMs: () => number;
+  private readonly state: MarketState;
+  private readonly feed: Feed;
+  private readonly dislocationBook: Dislocations;
+  private readonly changeListeners = new Set<(c: BookChange) => void>();
+  private readonly dislocationListeners = new Set<DislocationListener>();
+  private readonly history: Dislocation[] = [];
+  private readonly intervalMs: number;
+  private readonly meanGapMs: number;
+  private updateSeq = 0;
+  private nextUpdateAtMs: number;
+  private nextDislocationAtMs: number;
+  /** pairIndex → sim time its book is re-quoted after a take. */
+  private readonly refillDue = new Map<number, number>();
+  /** Every name a pair goes by (wsname, symbol, id, altname) → its index; the first pair wins. */
+  private readonly names = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private anchorMs = 0;
+
+  constructor(private readonly options: MarketOptions) {
+    const params = resolveParams(options);
+    this.params = params;
+    this.universe = generateUniverse({
+      seed: params.seed,
+      coins: params.coins,
+      stablecoinCoin: params.stablecoinCoin,
+    });
+    this.pairs = this.universe.pairs as readonly SimPair[];
+    this.coins = this.universe.coins;
+    this.clockMs = options.clockMs ?? (() => performance.now());
+    const clockNs = options.clockNs ?? (() => process.hrtime.bigint());
+    this.state = buildState(params, this.universe, this.emit);
+    this.feed = new Feed(this.state);
+    this.dislocationBook = new Dislocations(this.state, this.feed, this.notify, clockNs);
+    this.intervalMs = params.updatesPerSecond > 0 ? 1000 / params.updatesPerSecond : Infinity;
+    this.meanGapMs = params.dislocationsPerMinute > 0 ? 60_000 / params.dislocationsPerMinute : Infinity;
+    this.nextUpdateAtMs = this.intervalMs;
+    this.nextDislocationAtMs = this.state.dislocationRng.exponential(this.meanGapMs);
+    this.universe.pairs.forEach((p, i) => {
+      for (const n of [p.wsname, p.symbol, p.id, p.altname]) if (!this.names.has(n)) this.names.set(n, i);
+    });
+  }
+
+  private reportError(err: unknown): void {
+    this.state.counters.listenerErrors++;
+    this.options.onListenerError?.(err);
+  }
+
   // A listener's exception is counted and reported, never allowed to stop the feed mid-event.
-  const emit = (change: BookChange): void => {
-    for (const l of changeListeners) {
+  private readonly emit = (change: BookChange): void => {
+    for (const l of this.changeListeners) {
       try {
         l(change);
       } catch (err) {
-        reportError(err);
+        this.reportError(err);
       }
     }
   };
-  const notify: DislocationListener = (d, phase) => {
+
+  private readonly notify: DislocationListener = (d, phase) => {
     if (phase === 'closed') {
-      history.push(d as Dislocation);
-      if (history.length > MAX_DISLOCATION_HISTORY) history.shift();
+      this.history.push(d as Dislocation);
+      if (this.history.length > MAX_DISLOCATION_HISTORY) this.history.shift();
     }
-    for (const l of dislocationListeners) {
+    for (const l of this.dislocationListeners) {
       try {
         l(d, phase);
       } catch (err) {
-        reportError(err);
+        this.reportError(err);
       }
     }
   };
 
-  const state: MarketState = buildState(params, universe, emit);
-  const feed = new Feed(state);
-  const dislocations = new Dislocations(state, feed, notify, clockNs);
-  const intervalMs = params.updatesPerSecond > 0 ? 1000 / params.updatesPerSecond : Infinity;
-  const meanGapMs = params.dislocationsPerMinute > 0 ? 60_000 / params.dislocationsPerMinute : Infinity;
-  let updateSeq = 0;
-  let nextUpdateAtMs = intervalMs;
-  let nextDislocationAtMs = state.dislocationRng.exponential(meanGapMs);
-  const refillDue = new Map<number, number>();
-  const names = new Map<string, number>();
-  universe.pairs.forEach((p, i) => {
-    for (const n of [p.wsname, p.symbol, p.id, p.altname]) if (!names.has(n)) names.set(n, i);
-  });
-
-  let timer: NodeJS.Timeout | null = null;
-  let anchorMs = 0;
-
-  function nextRefill(): number {
+  private nextRefill(): number {
     let t = Infinity;
-    for (const due of refillDue.values()) if (due < t) t = due;
+    for (const due of this.refillDue.values()) if (due < t) t = due;
     return t;
   }
 
-  function runRefills(nowMs: number): void {
-    for (const [pairIndex, due] of refillDue) {
+  private runRefills(nowMs: number): void {
+    const { state, params } = this;
+    for (const [pairIndex, due] of this.refillDue) {
       if (due > nowMs) continue;
-      refillDue.delete(pairIndex);
+      this.refillDue.delete(pairIndex);
       const coin = state.coinOfPair[pairIndex]!;
       // A dislocated pair is re-quoted when the dislocation closes.
       if (coin >= 0 && state.frozen[coin] !== 0) continue;
@@ -146,56 +172,60 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
         asks,
       );
       state.counters.refills++;
-      if (bids.length > 0 || asks.length > 0) emit({ pairIndex, bids, asks, ts });
+      if (bids.length > 0 || asks.length > 0) this.emit({ pairIndex, bids, asks, ts });
     }
   }
 
-  function step(nowMs: number): void {
+  step(nowMs: number): void {
+    const { state } = this;
     if (!(nowMs >= state.nowMs)) return;
     // Bounded: each pass runs one event and every kind of event moves its own next time forward.
     for (;;) {
-      const tU = nextUpdateAtMs;
-      const tD = nextDislocationAtMs;
-      const tE = dislocations.nextExpiryMs();
-      const tR = refillDue.size > 0 ? nextRefill() : Infinity;
+      const tU = this.nextUpdateAtMs;
+      const tD = this.nextDislocationAtMs;
+      const tE = this.dislocationBook.nextExpiryMs();
+      const tR = this.refillDue.size > 0 ? this.nextRefill() : Infinity;
       const t = Math.min(tU, tD, tE, tR);
       if (!(t <= nowMs)) break;
       if (t > state.nowMs) state.nowMs = t;
-      if (t === tE) dislocations.expireDue(state.nowMs);
-      else if (t === tR) runRefills(state.nowMs);
+      if (t === tE) this.dislocationBook.expireDue(state.nowMs);
+      else if (t === tR) this.runRefills(state.nowMs);
       else if (t === tD) {
-        dislocations.openOne();
-        nextDislocationAtMs += state.dislocationRng.exponential(meanGapMs);
+        this.dislocationBook.openOne();
+        this.nextDislocationAtMs += state.dislocationRng.exponential(this.meanGapMs);
       } else {
-        const n = feed.runUpdate();
+        const n = this.feed.runUpdate();
         state.counters.updates += n;
-        updateSeq += n;
-        nextUpdateAtMs = (updateSeq + 1) * intervalMs;
+        this.updateSeq += n;
+        this.nextUpdateAtMs = (this.updateSeq + 1) * this.intervalMs;
       }
     }
     state.nowMs = nowMs;
   }
 
-  function currentMs(): number {
-    return timer !== null ? Math.max(state.nowMs, clockMs() - anchorMs) : state.nowMs;
+  private currentMs(): number {
+    return this.timer !== null
+      ? Math.max(this.state.nowMs, this.clockMs() - this.anchorMs)
+      : this.state.nowMs;
   }
 
-  function tick(): void {
-    timer = setTimeout(tick, TICK_MS);
-    const now = clockMs() - anchorMs;
-    const floor = now - params.maxCatchUpMs;
-    if (nextUpdateAtMs < floor) {
+  private readonly tick = (): void => {
+    this.timer = setTimeout(this.tick, TICK_MS);
+    const now = this.clockMs() - this.anchorMs;
+    const floor = now - this.params.maxCatchUpMs;
+    if (this.nextUpdateAtMs < floor) {
       // After a stall, drop what is older than the cap instead of bursting it all out.
-      const skip = Math.floor((floor - nextUpdateAtMs) / intervalMs);
-      updateSeq += skip;
-      state.counters.skippedUpdates += skip;
-      nextUpdateAtMs = (updateSeq + 1) * intervalMs;
+      const skip = Math.floor((floor - this.nextUpdateAtMs) / this.intervalMs);
+      this.updateSeq += skip;
+      this.state.counters.skippedUpdates += skip;
+      this.nextUpdateAtMs = (this.updateSeq + 1) * this.intervalMs;
     }
-    if (nextDislocationAtMs < floor) nextDislocationAtMs = floor;
-    step(now);
-  }
+    if (this.nextDislocationAtMs < floor) this.nextDislocationAtMs = floor;
+    this.step(now);
+  };
 
-  function take(pairIndex: number, side: Side, qty: number, limit: number): Fill[] {
+  take(pairIndex: number, side: Side, qty: number, limit: number): Fill[] {
+    const { state, params } = this;
     const book = state.books[pairIndex];
     if (
       book === undefined ||
@@ -217,15 +247,15 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
           : Math.ceil(limit * book.priceScale - 1e-6);
     const fills: Fill[] = [];
     if (lots <= 0) return fills;
-    const nowMs = currentMs();
+    const nowMs = this.currentMs();
     const ts = krakenTs(params, nowMs);
     const changed: BookLevel[] = [];
     book.take(side, lots, limitTicks, ts, fills, changed);
     if (fills.length === 0) return fills;
     state.counters.takes++;
-    dislocations.onFills(pairIndex, side, fills, nowMs);
-    if (!refillDue.has(pairIndex)) refillDue.set(pairIndex, nowMs + params.refillDelayMs);
-    emit(
+    this.dislocationBook.onFills(pairIndex, side, fills, nowMs);
+    if (!this.refillDue.has(pairIndex)) this.refillDue.set(pairIndex, nowMs + params.refillDelayMs);
+    this.emit(
       side === 'bid'
         ? { pairIndex, bids: changed, asks: [], ts }
         : { pairIndex, bids: [], asks: changed, ts },
@@ -233,68 +263,90 @@ export function createMarket(options: MarketOptions = {}): SimMarketModel {
     return fills;
   }
 
-  return {
-    pairs: universe.pairs as readonly SimPair[],
-    universe,
-    coins: universe.coins,
-    pairIndex: (name) => names.get(name) ?? -1,
-    levels: (pairIndex, side) => state.books[pairIndex]?.levels(side) ?? [],
-    take,
-    onChange(listener) {
-      changeListeners.add(listener);
-      return () => changeListeners.delete(listener);
-    },
-    onDislocation(listener) {
-      dislocationListeners.add(listener);
-      return () => dislocationListeners.delete(listener);
-    },
-    start() {
-      if (timer !== null) return;
-      anchorMs = clockMs() - state.nowMs;
-      // Kraken timestamps follow the wall clock from here on, however long ago the market was built.
-      if (options.epochMs === undefined) params.epochMs = Date.now() - state.nowMs;
-      timer = setTimeout(tick, TICK_MS);
-    },
-    stop() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-    },
-    get running() {
-      return timer !== null;
-    },
-    step,
-    now: () => state.nowMs,
-    stats: () => ({ ...state.counters, nowMs: state.nowMs, openDislocations: dislocations.open.length }),
-    dislocations: () => dislocations.open,
-    dislocationHistory: () => history,
-    dislocate: (req) => dislocations.openOne(req),
-    fairPrice: (pairIndex) => {
-      const coin = state.coinOfPair[pairIndex];
-      return coin === undefined ? NaN : state.fundamentals.fair(pairIndex, coin);
-    },
-    injectQuote(pairIndex, pricePct, aheadMs) {
-      const bid = state.books[pairIndex]?.levels('bid')[0];
-      const ask = state.books[pairIndex]?.levels('ask')[0];
-      if (bid === undefined || ask === undefined) return false;
-      const k = 1 + pricePct / 100;
-      const ts = krakenTs(params, currentMs()) + aheadMs / 1000;
-      emit({
-        pairIndex,
-        bids: [],
-        asks: [],
-        ts,
-        quoteOverride: {
-          bid: { price: bid.price * k, qty: bid.qty, ts },
-          ask: { price: ask.price * k, qty: ask.qty, ts },
-        },
-      });
-      return true;
-    },
-    setPairStatus(pairIndex, status) {
-      const pair = universe.pairs[pairIndex] as { status: PairStatus } | undefined;
-      if (pair === undefined) return false;
-      pair.status = status;
-      return true;
-    },
-  };
+  pairIndex(name: string): number {
+    return this.names.get(name) ?? -1;
+  }
+
+  levels(pairIndex: number, side: Side): readonly BookLevel[] {
+    return this.state.books[pairIndex]?.levels(side) ?? [];
+  }
+
+  onChange(listener: (c: BookChange) => void): () => boolean {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onDislocation(listener: DislocationListener): () => boolean {
+    this.dislocationListeners.add(listener);
+    return () => this.dislocationListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.timer !== null) return;
+    this.anchorMs = this.clockMs() - this.state.nowMs;
+    // Kraken timestamps follow the wall clock from here on, however long ago the market was built.
+    if (this.options.epochMs === undefined) this.params.epochMs = Date.now() - this.state.nowMs;
+    this.timer = setTimeout(this.tick, TICK_MS);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  now(): number {
+    return this.state.nowMs;
+  }
+
+  stats(): MarketStats {
+    const { state } = this;
+    return { ...state.counters, nowMs: state.nowMs, openDislocations: this.dislocationBook.open.length };
+  }
+
+  dislocations(): readonly Readonly<Dislocation>[] {
+    return this.dislocationBook.open;
+  }
+
+  dislocationHistory(): readonly Readonly<Dislocation>[] {
+    return this.history;
+  }
+
+  dislocate(req?: DislocationRequest): Readonly<Dislocation> | null {
+    return this.dislocationBook.openOne(req);
+  }
+
+  fairPrice(pairIndex: number): number {
+    const coin = this.state.coinOfPair[pairIndex];
+    return coin === undefined ? NaN : this.state.fundamentals.fair(pairIndex, coin);
+  }
+
+  injectQuote(pairIndex: number, pricePct: number, aheadMs: number): boolean {
+    const bid = this.state.books[pairIndex]?.levels('bid')[0];
+    const ask = this.state.books[pairIndex]?.levels('ask')[0];
+    if (bid === undefined || ask === undefined) return false;
+    const k = 1 + pricePct / 100;
+    const ts = krakenTs(this.params, this.currentMs()) + aheadMs / 1000;
+    this.emit({
+      pairIndex,
+      bids: [],
+      asks: [],
+      ts,
+      quoteOverride: {
+        bid: { price: bid.price * k, qty: bid.qty, ts },
+        ask: { price: ask.price * k, qty: ask.qty, ts },
+      },
+    });
+    return true;
+  }
+
+  setPairStatus(pairIndex: number, status: PairStatus): boolean {
+    const pair = this.universe.pairs[pairIndex] as { status: PairStatus } | undefined;
+    if (pair === undefined) return false;
+    pair.status = status;
+    return true;
+  }
 }

@@ -86,86 +86,116 @@ export function createReplayMarket(
   options: ReplayOptions,
 ): SimMarket & { replayed(): number } {
   if (!(options.speed > 0)) throw new RangeError('replay speed must be > 0');
-  const pairs = buildPairs(rec);
-  const byName = new Map<string, number>();
-  pairs.forEach((p, i) => {
-    for (const n of [p.wsname, p.symbol, p.id, p.altname]) if (!byName.has(n)) byName.set(n, i);
-  });
-  const bids: BookLevel[][] = pairs.map(() => []);
-  const asks: BookLevel[][] = pairs.map(() => []);
-  const listeners = new Set<(c: BookChange) => void>();
-  const now = options.nowMs ?? (() => performance.now());
-  let next = 0;
-  let startMs = 0;
-  let timer: NodeJS.Timeout | null = null;
-  const t0 = rec.spreads[0]?.t ?? 0;
+  return new ReplayMarket(rec, options);
+}
 
-  const emit = (change: BookChange): void => {
-    for (const l of listeners) l(change);
-  };
+/** A one-level book per pair, set by each recorded spread in turn on the recorded pace. */
+class ReplayMarket implements SimMarket {
+  readonly pairs: SimPair[];
+  private readonly byName = new Map<string, number>();
+  private readonly bids: BookLevel[][];
+  private readonly asks: BookLevel[][];
+  private readonly listeners = new Set<(c: BookChange) => void>();
+  private readonly now: () => number;
+  /** Index of the next spread to apply. */
+  private next = 0;
+  private startMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** Receive time of the first spread, µs: the recording's zero. */
+  private readonly t0: number;
 
-  const apply = (i: number): void => {
-    const s = rec.spreads[i];
+  constructor(
+    private readonly rec: Recording,
+    private readonly options: ReplayOptions,
+  ) {
+    this.pairs = buildPairs(rec);
+    this.pairs.forEach((p, i) => {
+      for (const n of [p.wsname, p.symbol, p.id, p.altname]) if (!this.byName.has(n)) this.byName.set(n, i);
+    });
+    this.bids = this.pairs.map(() => []);
+    this.asks = this.pairs.map(() => []);
+    this.now = options.nowMs ?? (() => performance.now());
+    this.t0 = rec.spreads[0]?.t ?? 0;
+  }
+
+  private emit(change: BookChange): void {
+    for (const l of this.listeners) l(change);
+  }
+
+  private apply(i: number): void {
+    const s = this.rec.spreads[i];
     if (s === undefined) return;
-    const p = byName.get(s.pair);
+    const p = this.byName.get(s.pair);
     if (p === undefined) return;
     const ts = Number(s.ts);
     const bid: BookLevel = { price: Number(s.bid), qty: Number(s.bidVol), ts };
     const ask: BookLevel = { price: Number(s.ask), qty: Number(s.askVol), ts };
-    const oldBid = bids[p]?.[0];
-    const oldAsk = asks[p]?.[0];
-    bids[p] = [bid];
-    asks[p] = [ask];
+    const oldBid = this.bids[p]?.[0];
+    const oldAsk = this.asks[p]?.[0];
+    this.bids[p] = [bid];
+    this.asks[p] = [ask];
     const changedBids = oldBid && oldBid.price !== bid.price ? [{ ...oldBid, qty: 0 }, bid] : [bid];
     const changedAsks = oldAsk && oldAsk.price !== ask.price ? [{ ...oldAsk, qty: 0 }, ask] : [ask];
-    emit({ pairIndex: p, bids: changedBids, asks: changedAsks, ts });
-  };
+    this.emit({ pairIndex: p, bids: changedBids, asks: changedAsks, ts });
+  }
 
-  const tick = (): void => {
-    timer = null;
-    const elapsedUs = (now() - startMs) * 1000 * options.speed;
-    while (next < rec.spreads.length && (rec.spreads[next]?.t ?? 0) - t0 <= elapsedUs) apply(next++);
-    if (next >= rec.spreads.length) {
+  private readonly tick = (): void => {
+    const { rec, options } = this;
+    this.timer = null;
+    const elapsedUs = (this.now() - this.startMs) * 1000 * options.speed;
+    while (this.next < rec.spreads.length && (rec.spreads[this.next]?.t ?? 0) - this.t0 <= elapsedUs)
+      this.apply(this.next++);
+    if (this.next >= rec.spreads.length) {
       if (!options.loop) return;
-      next = 0;
-      startMs = now();
+      this.next = 0;
+      this.startMs = this.now();
     }
-    timer = setTimeout(tick, TICK_MS);
+    this.timer = setTimeout(this.tick, TICK_MS);
   };
 
-  return {
-    pairs,
-    pairIndex: (name) => byName.get(name) ?? -1,
-    levels: (i, side: Side) => (side === 'bid' ? bids[i] : asks[i]) ?? [],
-    take(i, side, qty, limit) {
-      const book = side === 'bid' ? bids[i] : asks[i];
-      const top = book?.[0];
-      if (top === undefined || !(qty > 0)) return [];
-      const crosses = side === 'ask' ? top.price <= limit : top.price >= limit;
-      if (!crosses || top.qty <= 0) return [];
-      const q = Math.min(qty, top.qty);
-      top.qty -= q;
-      emit({
-        pairIndex: i,
-        bids: side === 'bid' ? [top] : [],
-        asks: side === 'ask' ? [top] : [],
-        ts: Date.now() / 1000,
-      });
-      return [{ price: top.price, qty: q }];
-    },
-    onChange(l) {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    start() {
-      if (timer !== null) return;
-      startMs = now();
-      timer = setTimeout(tick, 0);
-    },
-    stop() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-    },
-    replayed: () => next,
-  };
+  pairIndex(name: string): number {
+    return this.byName.get(name) ?? -1;
+  }
+
+  levels(i: number, side: Side): readonly BookLevel[] {
+    return (side === 'bid' ? this.bids[i] : this.asks[i]) ?? [];
+  }
+
+  /** Takes from the one top level only; the next recorded spread replaces it whatever was taken. */
+  take(i: number, side: Side, qty: number, limit: number): Array<{ price: number; qty: number }> {
+    const book = side === 'bid' ? this.bids[i] : this.asks[i];
+    const top = book?.[0];
+    if (top === undefined || !(qty > 0)) return [];
+    const crosses = side === 'ask' ? top.price <= limit : top.price >= limit;
+    if (!crosses || top.qty <= 0) return [];
+    const q = Math.min(qty, top.qty);
+    top.qty -= q;
+    this.emit({
+      pairIndex: i,
+      bids: side === 'bid' ? [top] : [],
+      asks: side === 'ask' ? [top] : [],
+      ts: Date.now() / 1000,
+    });
+    return [{ price: top.price, qty: q }];
+  }
+
+  onChange(l: (c: BookChange) => void): () => boolean {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  start(): void {
+    if (this.timer !== null) return;
+    this.startMs = this.now();
+    this.timer = setTimeout(this.tick, 0);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  replayed(): number {
+    return this.next;
+  }
 }

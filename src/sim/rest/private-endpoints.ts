@@ -18,20 +18,6 @@ import { wireOrder, wireTrade } from './wire.js';
 const PAGE_SIZE = 50;
 const QUERY_ORDERS_MAX = 50;
 
-export const PRIVATE_METHODS = new Set([
-  'Balance',
-  'BalanceEx',
-  'TradeBalance',
-  'TradeVolume',
-  'GetWebSocketsToken',
-  'AddOrder',
-  'CancelOrder',
-  'OpenOrders',
-  'ClosedOrders',
-  'QueryOrders',
-  'TradesHistory',
-]);
-
 /** docs/kraken-protocol.md §5.1: trading calls use the matching-engine limiter instead of the REST counter. */
 export function restCounterCost(method: string): number {
   if (method === 'AddOrder' || method === 'CancelOrder') return 0;
@@ -95,118 +81,150 @@ function offset(q: Params): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-export function privateMethod(venue: VenueImpl, apiKey: string, method: string, q: Params): Answer {
-  const market = venue.market;
-  switch (method) {
-    case 'Balance': {
-      const result: Record<string, string> = {};
-      for (const [id, b] of venue.balances(apiKey)) result[id] = fixed(b.balance, assetDecimals(id));
-      return { result };
-    }
-    case 'BalanceEx': {
-      const result: Record<string, unknown> = {};
-      for (const [id, b] of venue.balances(apiKey)) {
-        const d = assetDecimals(id);
-        result[id] = { balance: fixed(b.balance, d), hold_trade: fixed(b.hold, d) };
-      }
-      return { result };
-    }
-    case 'TradeBalance': {
-      const asset = q['asset'] ?? 'ZUSD';
-      const rate = usdRate(market, asset);
-      if (!(rate > 0)) return { error: 'EQuery:Unknown asset' };
-      let usd = 0;
-      for (const [id, b] of venue.balances(apiKey)) usd += b.balance * usdRate(market, id);
-      const eb = fixed(usd / rate, 4);
-      const zero = fixed(0, 4);
-      return { result: { eb, tb: eb, m: zero, n: zero, c: zero, v: zero, e: eb, mf: eb, uv: zero } };
-    }
-    case 'TradeVolume': {
-      const idx = q['pair'] === undefined || q['pair'] === '' ? [] : pairsNamed(market, q['pair']);
-      if (idx === undefined) return { error: 'EQuery:Unknown asset pair' };
-      const volume = venue.feeFor(apiKey, 0).volumeUsd;
-      const fees: Record<string, unknown> = {};
-      const feesMaker: Record<string, unknown> = {};
-      const entry = (t: ReturnType<typeof feeTier>) => ({
-        fee: fixed(t.pct, 4),
-        minfee: fixed(t.minPct, 4),
-        maxfee: fixed(t.maxPct, 4),
-        nextfee: t.nextPct === null ? null : fixed(t.nextPct, 4),
-        nextvolume: t.nextVolume === null ? null : fixed(t.nextVolume, 4),
-        tiervolume: fixed(t.tierVolume, 4),
-      });
-      for (const i of idx) {
-        const p = market.pairs[i];
-        if (p === undefined) continue;
-        fees[p.id] = entry(feeTier(p.takerFees, volume));
-        if (p.makerFees.length > 0) feesMaker[p.id] = entry(feeTier(p.makerFees, volume));
-      }
-      const result: Record<string, unknown> = { currency: 'ZUSD', volume: fixed(volume, 4) };
-      if (idx.length > 0) {
-        result['fees'] = fees;
-        result['fees_maker'] = feesMaker;
-      }
-      return { result };
-    }
-    case 'GetWebSocketsToken':
-      return { result: venue.issueToken(apiKey) };
-    case 'AddOrder': {
-      const req = orderRequestFrom(q);
-      if ('error' in req) return req;
-      const r = venue.addOrder(apiKey, req);
-      if (!r.ok) return { error: r.error };
-      const result: Record<string, unknown> = { descr: { order: r.value.descr } };
-      if (r.value.txid !== '') result['txid'] = [r.value.txid];
-      return { result };
-    }
-    case 'CancelOrder': {
-      const ref = q['txid'] ?? q['cl_ord_id'];
-      if (ref === undefined || ref === '') return { error: 'EGeneral:Invalid arguments:txid' };
-      const r = venue.cancelOrder(apiKey, ref);
-      return r.ok ? { result: { count: r.value.count } } : { error: r.error };
-    }
-    case 'OpenOrders': {
-      const mine = byRef(venue.openOrders(apiKey), q);
-      if (mine === undefined) return { error: 'EGeneral:Invalid arguments:userref' };
-      return { result: { open: ordersObject(venue, mine) } };
-    }
-    case 'ClosedOrders': {
-      const ofs = offset(q);
-      if (ofs === undefined) return { error: 'EGeneral:Invalid arguments:ofs' };
-      const mine = byRef(venue.closedOrders(apiKey), q);
-      if (mine === undefined) return { error: 'EGeneral:Invalid arguments:userref' };
-      const all = [...mine].reverse();
-      return { result: { closed: ordersObject(venue, all.slice(ofs, ofs + PAGE_SIZE)), count: all.length } };
-    }
-    case 'QueryOrders': {
-      const ids = (q['txid'] ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
-      if (ids.length === 0 || ids.length > QUERY_ORDERS_MAX)
-        return { error: 'EGeneral:Invalid arguments:txid' };
-      const found: SimOrder[] = [];
-      for (const id of ids) {
-        const o = venue.order(apiKey, id);
-        if (o === undefined) return { error: 'EOrder:Invalid order' };
-        found.push(o);
-      }
-      return { result: ordersObject(venue, found) };
-    }
-    case 'TradesHistory': {
-      const ofs = offset(q);
-      if (ofs === undefined) return { error: 'EGeneral:Invalid arguments:ofs' };
-      const all = venue.trades(apiKey);
-      const trades: Record<string, unknown> = {};
-      // Newest first; trade_id is the trade's sequence number in this account.
-      for (let k = all.length - 1 - ofs, n = 0; k >= 0 && n < PAGE_SIZE; k--, n++) {
-        const t = all[k];
-        const p = t === undefined ? undefined : market.pairs[t.pairIndex];
-        if (t !== undefined && p !== undefined) trades[t.tradeId] = wireTrade(t, p, k + 1);
-      }
-      return { result: { trades, count: all.length } };
-    }
-    default:
-      return { error: 'EGeneral:Unknown method' };
+type PrivateHandler = (venue: VenueImpl, apiKey: string, q: Params) => Answer;
+
+function balance(venue: VenueImpl, apiKey: string): Answer {
+  const result: Record<string, string> = {};
+  for (const [id, b] of venue.balances(apiKey)) result[id] = fixed(b.balance, assetDecimals(id));
+  return { result };
+}
+
+function balanceEx(venue: VenueImpl, apiKey: string): Answer {
+  const result: Record<string, unknown> = {};
+  for (const [id, b] of venue.balances(apiKey)) {
+    const d = assetDecimals(id);
+    result[id] = { balance: fixed(b.balance, d), hold_trade: fixed(b.hold, d) };
   }
+  return { result };
+}
+
+/** Equity valued in `asset` (default ZUSD); no margin, so every margin field is zero. */
+function tradeBalance(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const market = venue.market;
+  const asset = q['asset'] ?? 'ZUSD';
+  const rate = usdRate(market, asset);
+  if (!(rate > 0)) return { error: 'EQuery:Unknown asset' };
+  let usd = 0;
+  for (const [id, b] of venue.balances(apiKey)) usd += b.balance * usdRate(market, id);
+  const eb = fixed(usd / rate, 4);
+  const zero = fixed(0, 4);
+  return { result: { eb, tb: eb, m: zero, n: zero, c: zero, v: zero, e: eb, mf: eb, uv: zero } };
+}
+
+/** One fee tier as TradeVolume writes it. */
+function feeEntry(t: ReturnType<typeof feeTier>): Record<string, unknown> {
+  return {
+    fee: fixed(t.pct, 4),
+    minfee: fixed(t.minPct, 4),
+    maxfee: fixed(t.maxPct, 4),
+    nextfee: t.nextPct === null ? null : fixed(t.nextPct, 4),
+    nextvolume: t.nextVolume === null ? null : fixed(t.nextVolume, 4),
+    tiervolume: fixed(t.tierVolume, 4),
+  };
+}
+
+/** 30-day volume, and the taker/maker tiers of the pairs asked for (none asked: no fee objects). */
+function tradeVolume(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const market = venue.market;
+  const idx = q['pair'] === undefined || q['pair'] === '' ? [] : pairsNamed(market, q['pair']);
+  if (idx === undefined) return { error: 'EQuery:Unknown asset pair' };
+  const volume = venue.feeFor(apiKey, 0).volumeUsd;
+  const fees: Record<string, unknown> = {};
+  const feesMaker: Record<string, unknown> = {};
+  for (const i of idx) {
+    const p = market.pairs[i];
+    if (p === undefined) continue;
+    fees[p.id] = feeEntry(feeTier(p.takerFees, volume));
+    if (p.makerFees.length > 0) feesMaker[p.id] = feeEntry(feeTier(p.makerFees, volume));
+  }
+  const result: Record<string, unknown> = { currency: 'ZUSD', volume: fixed(volume, 4) };
+  if (idx.length > 0) {
+    result['fees'] = fees;
+    result['fees_maker'] = feesMaker;
+  }
+  return { result };
+}
+
+function addOrder(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const req = orderRequestFrom(q);
+  if ('error' in req) return req;
+  const r = venue.addOrder(apiKey, req);
+  if (!r.ok) return { error: r.error };
+  const result: Record<string, unknown> = { descr: { order: r.value.descr } };
+  if (r.value.txid !== '') result['txid'] = [r.value.txid];
+  return { result };
+}
+
+function cancelOrder(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const ref = q['txid'] ?? q['cl_ord_id'];
+  if (ref === undefined || ref === '') return { error: 'EGeneral:Invalid arguments:txid' };
+  const r = venue.cancelOrder(apiKey, ref);
+  return r.ok ? { result: { count: r.value.count } } : { error: r.error };
+}
+
+function openOrders(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const mine = byRef(venue.openOrders(apiKey), q);
+  if (mine === undefined) return { error: 'EGeneral:Invalid arguments:userref' };
+  return { result: { open: ordersObject(venue, mine) } };
+}
+
+/** Newest first, a page of PAGE_SIZE from `ofs`. */
+function closedOrders(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const ofs = offset(q);
+  if (ofs === undefined) return { error: 'EGeneral:Invalid arguments:ofs' };
+  const mine = byRef(venue.closedOrders(apiKey), q);
+  if (mine === undefined) return { error: 'EGeneral:Invalid arguments:userref' };
+  const all = [...mine].reverse();
+  return { result: { closed: ordersObject(venue, all.slice(ofs, ofs + PAGE_SIZE)), count: all.length } };
+}
+
+/** Up to QUERY_ORDERS_MAX comma-separated txids; one unknown id fails the whole call, as on Kraken. */
+function queryOrders(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const ids = (q['txid'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (ids.length === 0 || ids.length > QUERY_ORDERS_MAX) return { error: 'EGeneral:Invalid arguments:txid' };
+  const found: SimOrder[] = [];
+  for (const id of ids) {
+    const o = venue.order(apiKey, id);
+    if (o === undefined) return { error: 'EOrder:Invalid order' };
+    found.push(o);
+  }
+  return { result: ordersObject(venue, found) };
+}
+
+function tradesHistory(venue: VenueImpl, apiKey: string, q: Params): Answer {
+  const ofs = offset(q);
+  if (ofs === undefined) return { error: 'EGeneral:Invalid arguments:ofs' };
+  const all = venue.trades(apiKey);
+  const trades: Record<string, unknown> = {};
+  // Newest first; trade_id is the trade's sequence number in this account.
+  for (let k = all.length - 1 - ofs, n = 0; k >= 0 && n < PAGE_SIZE; k--, n++) {
+    const t = all[k];
+    const p = t === undefined ? undefined : venue.market.pairs[t.pairIndex];
+    if (t !== undefined && p !== undefined) trades[t.tradeId] = wireTrade(t, p, k + 1);
+  }
+  return { result: { trades, count: all.length } };
+}
+
+const PRIVATE_HANDLERS: ReadonlyMap<string, PrivateHandler> = new Map<string, PrivateHandler>([
+  ['Balance', balance],
+  ['BalanceEx', balanceEx],
+  ['TradeBalance', tradeBalance],
+  ['TradeVolume', tradeVolume],
+  ['GetWebSocketsToken', (venue, apiKey) => ({ result: venue.issueToken(apiKey) })],
+  ['AddOrder', addOrder],
+  ['CancelOrder', cancelOrder],
+  ['OpenOrders', openOrders],
+  ['ClosedOrders', closedOrders],
+  ['QueryOrders', queryOrders],
+  ['TradesHistory', tradesHistory],
+]);
+
+export const PRIVATE_METHODS: ReadonlySet<string> = new Set(PRIVATE_HANDLERS.keys());
+
+export function privateMethod(venue: VenueImpl, apiKey: string, method: string, q: Params): Answer {
+  const handler = PRIVATE_HANDLERS.get(method);
+  return handler === undefined ? { error: 'EGeneral:Unknown method' } : handler(venue, apiKey, q);
 }

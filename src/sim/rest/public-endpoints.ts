@@ -16,8 +16,6 @@ export interface PublicContext {
   nowMs(): number;
 }
 
-export const PUBLIC_METHODS = new Set(['Time', 'SystemStatus', 'Assets', 'AssetPairs', 'Ticker', 'Depth']);
-
 const DEPTH_DEFAULT = 100;
 const DEPTH_MAX = 500;
 const INFO_KINDS = new Set(['info', 'leverage', 'fees', 'margin']);
@@ -82,89 +80,111 @@ function assets(market: SimMarket): Map<string, string> {
   return out;
 }
 
-export function publicMethod(ctx: PublicContext, method: string, q: Params): Answer {
-  const { market } = ctx;
-  switch (method) {
-    case 'Time': {
-      const now = ctx.nowMs();
-      return { result: { unixtime: Math.floor(now / 1000), rfc1123: rfc1123(new Date(now)) } };
+type PublicHandler = (ctx: PublicContext, q: Params) => Answer;
+
+function time(ctx: PublicContext): Answer {
+  const now = ctx.nowMs();
+  return { result: { unixtime: Math.floor(now / 1000), rfc1123: rfc1123(new Date(now)) } };
+}
+
+function systemStatus(ctx: PublicContext): Answer {
+  return {
+    result: {
+      status: ctx.systemStatus(),
+      timestamp: new Date(ctx.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
+  };
+}
+
+/** Every asset of the pairs, or those named in `asset` by id or altname. */
+function assetsMethod(ctx: PublicContext, q: Params): Answer {
+  const all = assets(ctx.market);
+  let ids = [...all.keys()];
+  if (q['asset'] !== undefined && q['asset'] !== '') {
+    ids = [];
+    for (const name of q['asset'].split(',')) {
+      const id = all.has(name) ? name : [...all].find(([, alt]) => alt === name)?.[0];
+      if (id === undefined) return { error: 'EQuery:Unknown asset' };
+      ids.push(id);
     }
-    case 'SystemStatus':
-      return {
-        result: {
-          status: ctx.systemStatus(),
-          timestamp: new Date(ctx.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        },
-      };
-    case 'Assets': {
-      const all = assets(market);
-      let ids = [...all.keys()];
-      if (q['asset'] !== undefined && q['asset'] !== '') {
-        ids = [];
-        for (const name of q['asset'].split(',')) {
-          const id = all.has(name) ? name : [...all].find(([, alt]) => alt === name)?.[0];
-          if (id === undefined) return { error: 'EQuery:Unknown asset' };
-          ids.push(id);
-        }
-      }
-      const result: Record<string, unknown> = {};
-      for (const id of ids) {
-        const d = assetDecimals(id);
-        result[id] = {
-          aclass: 'currency',
-          altname: all.get(id),
-          decimals: d,
-          display_decimals: Math.min(d, 5),
-          status: 'enabled',
-        };
-      }
-      return { result };
-    }
-    case 'AssetPairs': {
-      const info = q['info'] ?? 'info';
-      if (!INFO_KINDS.has(info)) return { error: 'EGeneral:Invalid arguments:info' };
-      const idx = pairsNamed(market, q['pair']);
-      if (idx === undefined) return { error: 'EQuery:Unknown asset pair' };
-      const result: Record<string, unknown> = {};
-      for (const i of idx) {
-        const p = market.pairs[i];
-        if (p !== undefined) result[p.id] = pairEntry(p, info);
-      }
-      return { result };
-    }
-    case 'Ticker': {
-      const idx = pairsNamed(market, q['pair']);
-      if (idx === undefined) return { error: 'EQuery:Unknown asset pair' };
-      const result: Record<string, unknown> = {};
-      for (const i of idx) {
-        const p = market.pairs[i];
-        if (p !== undefined) result[p.id] = ticker(market, i, p);
-      }
-      return { result };
-    }
-    case 'Depth': {
-      const name = q['pair'];
-      if (name === undefined || name === '' || name.includes(','))
-        return { error: 'EGeneral:Invalid arguments:pair' };
-      const i = market.pairIndex(name);
-      const p = market.pairs[i];
-      if (p === undefined) return { error: 'EQuery:Unknown asset pair' };
-      let count = DEPTH_DEFAULT;
-      if (q['count'] !== undefined) {
-        count = Number(q['count']);
-        if (!Number.isInteger(count) || count < 1 || count > DEPTH_MAX)
-          return { error: 'EGeneral:Invalid arguments:count' };
-      }
-      const side = (s: 'bid' | 'ask') =>
-        market
-          .levels(i, s)
-          .slice(0, count)
-          .map((l) => [fixed(l.price, p.pairDecimals), fixed(l.qty, p.lotDecimals), Math.floor(l.ts)]);
-      return { result: { [p.id]: { asks: side('ask'), bids: side('bid') } } };
-    }
-    default:
-      return { error: 'EGeneral:Unknown method' };
   }
+  const result: Record<string, unknown> = {};
+  for (const id of ids) {
+    const d = assetDecimals(id);
+    result[id] = {
+      aclass: 'currency',
+      altname: all.get(id),
+      decimals: d,
+      display_decimals: Math.min(d, 5),
+      status: 'enabled',
+    };
+  }
+  return { result };
+}
+
+function assetPairs(ctx: PublicContext, q: Params): Answer {
+  const { market } = ctx;
+  const info = q['info'] ?? 'info';
+  if (!INFO_KINDS.has(info)) return { error: 'EGeneral:Invalid arguments:info' };
+  const idx = pairsNamed(market, q['pair']);
+  if (idx === undefined) return { error: 'EQuery:Unknown asset pair' };
+  const result: Record<string, unknown> = {};
+  for (const i of idx) {
+    const p = market.pairs[i];
+    if (p !== undefined) result[p.id] = pairEntry(p, info);
+  }
+  return { result };
+}
+
+function tickerMethod(ctx: PublicContext, q: Params): Answer {
+  const { market } = ctx;
+  const idx = pairsNamed(market, q['pair']);
+  if (idx === undefined) return { error: 'EQuery:Unknown asset pair' };
+  const result: Record<string, unknown> = {};
+  for (const i of idx) {
+    const p = market.pairs[i];
+    if (p !== undefined) result[p.id] = ticker(market, i, p);
+  }
+  return { result };
+}
+
+/** One pair's book, `count` levels a side (default DEPTH_DEFAULT, at most DEPTH_MAX). */
+function depth(ctx: PublicContext, q: Params): Answer {
+  const { market } = ctx;
+  const name = q['pair'];
+  if (name === undefined || name === '' || name.includes(','))
+    return { error: 'EGeneral:Invalid arguments:pair' };
+  const i = market.pairIndex(name);
+  const p = market.pairs[i];
+  if (p === undefined) return { error: 'EQuery:Unknown asset pair' };
+  let count = DEPTH_DEFAULT;
+  if (q['count'] !== undefined) {
+    count = Number(q['count']);
+    if (!Number.isInteger(count) || count < 1 || count > DEPTH_MAX)
+      return { error: 'EGeneral:Invalid arguments:count' };
+  }
+  const side = (s: 'bid' | 'ask') =>
+    market
+      .levels(i, s)
+      .slice(0, count)
+      .map((l) => [fixed(l.price, p.pairDecimals), fixed(l.qty, p.lotDecimals), Math.floor(l.ts)]);
+  return { result: { [p.id]: { asks: side('ask'), bids: side('bid') } } };
+}
+
+const PUBLIC_HANDLERS: ReadonlyMap<string, PublicHandler> = new Map<string, PublicHandler>([
+  ['Time', time],
+  ['SystemStatus', systemStatus],
+  ['Assets', assetsMethod],
+  ['AssetPairs', assetPairs],
+  ['Ticker', tickerMethod],
+  ['Depth', depth],
+]);
+
+export const PUBLIC_METHODS: ReadonlySet<string> = new Set(PUBLIC_HANDLERS.keys());
+
+export function publicMethod(ctx: PublicContext, method: string, q: Params): Answer {
+  const handler = PUBLIC_HANDLERS.get(method);
+  return handler === undefined ? { error: 'EGeneral:Unknown method' } : handler(ctx, q);
 }
 
 /**

@@ -44,42 +44,77 @@ const PUBLIC_PREFIX = '/0/public/';
 const PRIVATE_PREFIX = '/0/private/';
 
 export function createRestHandler(o: RestHandlerOptions): RestHandler {
-  const nowMs = o.nowMs ?? (() => Date.now());
-  const limits = REST_COUNTER_LIMITS[o.restTier ?? 'pro'];
-  const nonces = new NonceTracker();
-  const callCounters = new Map<string, DecayingCounter>();
-  const timers = new Set<NodeJS.Timeout>();
-  const { counters, faults, venue } = o;
+  return new SimRestHandler(o);
+}
 
-  const delay = (ms: number): Promise<void> =>
-    ms <= 0
+class SimRestHandler implements RestHandler {
+  private readonly nowMs: () => number;
+  private readonly limits: { max: number; decayPerSec: number };
+  private readonly nonces = new NonceTracker();
+  private readonly callCounters = new Map<string, DecayingCounter>();
+  /** Pending fault delays, cancelled by close(). */
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly o: RestHandlerOptions) {
+    this.nowMs = o.nowMs ?? (() => Date.now());
+    this.limits = REST_COUNTER_LIMITS[o.restTier ?? 'pro'];
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const arrivedNs = process.hrtime.bigint();
+    const { counters, faults } = this.o;
+    counters.inc('rest.requests');
+    this.answer(req, url, arrivedNs)
+      .then(async (a) => {
+        await this.delay(faults.restDelayMs);
+        this.send(res, a);
+      })
+      .catch((err: unknown) => {
+        counters.inc('rest.internalErrors');
+        process.stderr.write(
+          `sim rest: internal error on ${url.pathname}: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
+        this.send(res, { error: 'EGeneral:Internal error' });
+      });
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private delay(ms: number): Promise<void> {
+    return ms <= 0
       ? Promise.resolve()
       : new Promise((resolve) => {
           const t = setTimeout(() => {
-            timers.delete(t);
+            this.timers.delete(t);
             resolve();
           }, ms);
-          timers.add(t);
+          this.timers.add(t);
         });
+  }
 
-  const send = (res: ServerResponse, a: Answer): void => {
-    if ('error' in a) counters.inc(`rest.error.${a.error}`);
+  private send(res: ServerResponse, a: Answer): void {
+    if ('error' in a) this.o.counters.inc(`rest.error.${a.error}`);
     const body = JSON.stringify('error' in a ? { error: [a.error] } : { error: [], result: a.result });
     if (res.writableEnded || res.destroyed) return;
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
-  };
+  }
 
-  function callCounter(apiKey: string): DecayingCounter {
-    let c = callCounters.get(apiKey);
+  private callCounter(apiKey: string): DecayingCounter {
+    let c = this.callCounters.get(apiKey);
     if (c === undefined) {
-      c = new DecayingCounter(limits.max, limits.decayPerSec);
-      callCounters.set(apiKey, c);
+      c = new DecayingCounter(this.limits.max, this.limits.decayPerSec);
+      this.callCounters.set(apiKey, c);
     }
     return c;
   }
 
-  async function answer(req: IncomingMessage, url: URL, arrivedNs: bigint): Promise<Answer> {
+  /** Body and params first (their errors win), then the method: public answered here, private after its checks. */
+  private async answer(req: IncomingMessage, url: URL, arrivedNs: bigint): Promise<Answer> {
+    const { counters, venue } = this.o;
     const path = url.pathname;
     const isPublic = path.startsWith(PUBLIC_PREFIX);
     const isPrivate = path.startsWith(PRIVATE_PREFIX);
@@ -100,67 +135,52 @@ export function createRestHandler(o: RestHandlerOptions): RestHandler {
     // Counter names only for known methods: garbage paths must not grow the counter map.
     const known = isPublic ? PUBLIC_METHODS.has(method) : PRIVATE_METHODS.has(method);
     counters.inc(known ? `rest.${isPublic ? 'public' : 'private'}.${method}` : 'rest.unknownMethod');
-    if (isPublic) {
-      if (req.method !== 'GET' && req.method !== 'POST')
-        return { error: 'EGeneral:Invalid arguments:method' };
-      return publicMethod(
-        { market: venue.market, systemStatus: () => venue.systemStatus(), nowMs },
-        method,
-        parsed.params,
-      );
-    }
+    if (!isPublic) return this.privateAnswer(req, path, method, parsed, arrivedNs);
+    if (req.method !== 'GET' && req.method !== 'POST') return { error: 'EGeneral:Invalid arguments:method' };
+    const ctx = { market: venue.market, systemStatus: () => venue.systemStatus(), nowMs: this.nowMs };
+    return publicMethod(ctx, method, parsed.params);
+  }
+
+  /** POST, a known method, signature and nonce, permission, the rate-limit faults, the call counter. */
+  private privateAnswer(
+    req: IncomingMessage,
+    path: string,
+    method: string,
+    parsed: { raw: string; params: Params },
+    arrivedNs: bigint,
+  ): Answer | Promise<Answer> {
+    const { o } = this;
+    const { counters, faults, venue } = o;
     if (req.method !== 'POST') return { error: 'EGeneral:Invalid arguments:private methods need POST' };
     if (!PRIVATE_METHODS.has(method)) return { error: 'EGeneral:Unknown method' };
-    const auth = authenticate(req.headers, path, parsed.raw, parsed.params, o.secrets, nonces);
+    const auth = authenticate(req.headers, path, parsed.raw, parsed.params, o.secrets, this.nonces);
     if (!auth.ok) return { error: auth.error };
     if (o.denied?.get(auth.apiKey)?.has(method) === true) return { error: 'EGeneral:Permission denied' };
     if (faults.rateLimited) return { error: 'EAPI:Rate limit exceeded' };
-    const now = nowMs();
+    const now = this.nowMs();
     if (faults.throttledUntilMs > now) {
       counters.inc('rest.throttled');
       return { error: `EService: Throttled: ${Math.ceil(faults.throttledUntilMs / 1000)}` };
     }
     const cost = restCounterCost(method);
-    if (cost > 0 && !callCounter(auth.apiKey).tryAdd(cost, nowMs()))
+    if (cost > 0 && !this.callCounter(auth.apiKey).tryAdd(cost, this.nowMs()))
       return { error: 'EAPI:Rate limit exceeded' };
-    if (method === 'AddOrder') return addOrder(auth.apiKey, parsed.params, arrivedNs);
+    if (method === 'AddOrder') return this.addOrder(auth.apiKey, parsed.params, arrivedNs);
     return privateMethod(venue, auth.apiKey, method, parsed.params);
   }
 
-  async function addOrder(apiKey: string, params: Params, arrivedNs: bigint): Promise<Answer> {
+  private async addOrder(apiKey: string, params: Params, arrivedNs: bigint): Promise<Answer> {
+    const { faults, venue, timing } = this.o;
     // Stamp arrival before any fault delay: the benchmark measures when the order reached us.
     const pairIndex = params['pair'] === undefined ? -1 : venue.market.pairIndex(params['pair']);
     const type = params['type'];
-    if (o.timing !== undefined && pairIndex >= 0 && (type === 'buy' || type === 'sell')) {
+    if (timing !== undefined && pairIndex >= 0 && (type === 'buy' || type === 'sell')) {
       const limit = params['ordertype'] === 'limit' ? Number(params['price']) : type === 'buy' ? Infinity : 0;
-      o.timing.orderArrived(pairIndex, type, limit, arrivedNs);
+      timing.orderArrived(pairIndex, type, limit, arrivedNs);
     }
-    await delay(faults.takeDelayNextOrderMs());
+    await this.delay(faults.takeDelayNextOrderMs());
     const a = privateMethod(venue, apiKey, 'AddOrder', params);
-    await delay(faults.ackDelayMs);
+    await this.delay(faults.ackDelayMs);
     return a;
   }
-
-  return {
-    handle(req, res, url) {
-      const arrivedNs = process.hrtime.bigint();
-      counters.inc('rest.requests');
-      answer(req, url, arrivedNs)
-        .then(async (a) => {
-          await delay(faults.restDelayMs);
-          send(res, a);
-        })
-        .catch((err: unknown) => {
-          counters.inc('rest.internalErrors');
-          process.stderr.write(
-            `sim rest: internal error on ${url.pathname}: ${err instanceof Error ? err.message : String(err)}\n`,
-          );
-          send(res, { error: 'EGeneral:Internal error' });
-        });
-    },
-    close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-    },
-  };
 }

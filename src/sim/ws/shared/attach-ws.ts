@@ -115,6 +115,41 @@ const serverStats = (s: WsServer<WsSession>, subscriptions: number): WsServerSta
 export function attachWsServers(server: Server, deps: WsAttachDeps, servers: WsServerPair): WsHandle {
   const { pub, priv, publicPath, privatePath } = servers;
   const router = deps.router ?? upgradeRouterFor(server);
+  routeBoth(router, servers);
+
+  const offChange = deps.market.onChange((change) => {
+    pub.injectGarbageIfAsked();
+    pub.feed.onChange(change);
+  });
+
+  const dropConnections = (which: DropTarget): void => {
+    if (which !== 'private') pub.dropAll();
+    if (which !== 'public') priv.dropAll();
+  };
+  const offDrop = deps.faults.onDrop(dropConnections);
+  const timers = startTimers(deps, servers);
+
+  let closed: Promise<void> | null = null;
+  return {
+    dropConnections,
+    stats: () => pairStats(servers),
+    close() {
+      if (closed !== null) return closed;
+      timers.stop();
+      offChange();
+      offDrop();
+      servers.detach?.();
+      router.unroute(publicPath);
+      router.unroute(privatePath);
+      closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);
+      return closed;
+    },
+  };
+}
+
+/** Both paths on the router, or neither: on failure the servers are released and the error rethrown. */
+function routeBoth(router: ReturnType<typeof upgradeRouterFor>, servers: WsServerPair): void {
+  const { pub, priv, publicPath, privatePath } = servers;
   try {
     router.route(publicPath, pub.handleUpgrade);
     try {
@@ -130,18 +165,11 @@ export function attachWsServers(server: Server, deps: WsAttachDeps, servers: WsS
     void priv.close();
     throw err;
   }
+}
 
-  const offChange = deps.market.onChange((change) => {
-    pub.injectGarbageIfAsked();
-    pub.feed.onChange(change);
-  });
-
-  const dropConnections = (which: DropTarget): void => {
-    if (which !== 'private') pub.dropAll();
-    if (which !== 'public') priv.dropAll();
-  };
-  const offDrop = deps.faults.onDrop(dropConnections);
-
+/** The system-status poll (announces changes, paces garbage frames) and the heartbeat tick. */
+function startTimers(deps: WsAttachDeps, servers: WsServerPair): { stop(): void } {
+  const { pub, priv } = servers;
   let status: SystemStatus = deps.venue.systemStatus();
   const poll = setInterval(() => {
     const now = deps.venue.systemStatus();
@@ -158,33 +186,26 @@ export function attachWsServers(server: Server, deps: WsAttachDeps, servers: WsS
   }, deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
   poll.unref();
   tick.unref();
-
-  let closed: Promise<void> | null = null;
   return {
-    dropConnections,
-    stats: () => ({
-      public: {
-        ...serverStats(pub, pub.feed.subscriptions),
-        stalledChanges: pub.feed.stalledChanges,
-        garbageSent: pub.garbageSent,
-      },
-      private: {
-        ...serverStats(priv, priv.subscriptions),
-        ordersReceived: priv.ordersReceived,
-        ordersRejected: priv.ordersRejected,
-      },
-    }),
-    close() {
-      if (closed !== null) return closed;
+    stop() {
       clearInterval(poll);
       clearInterval(tick);
-      offChange();
-      offDrop();
-      servers.detach?.();
-      router.unroute(publicPath);
-      router.unroute(privatePath);
-      closed = Promise.all([pub.close(), priv.close()]).then(() => undefined);
-      return closed;
+    },
+  };
+}
+
+function pairStats(servers: WsServerPair): ReturnType<WsHandle['stats']> {
+  const { pub, priv } = servers;
+  return {
+    public: {
+      ...serverStats(pub, pub.feed.subscriptions),
+      stalledChanges: pub.feed.stalledChanges,
+      garbageSent: pub.garbageSent,
+    },
+    private: {
+      ...serverStats(priv, priv.subscriptions),
+      ordersReceived: priv.ordersReceived,
+      ordersRejected: priv.ordersRejected,
     },
   };
 }

@@ -49,6 +49,48 @@ function positiveNumber(v: unknown): string | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? decimalText(v) : undefined;
 }
 
+/** Unsupported fields, post_only, fee_preference and no_mpp onto `req.oflags`; the bad field's name, if any. */
+function flagsError(p: Record<string, unknown>, req: OrderRequest): string | undefined {
+  for (const k of UNSUPPORTED_IF_SET) if (p[k] !== undefined) return k;
+  for (const k of ['margin', 'reduce_only']) if (p[k] !== undefined && p[k] !== false) return k;
+  const flags: string[] = [];
+  const post = p['post_only'];
+  if (post !== undefined && typeof post !== 'boolean') return 'post_only';
+  if (post === true) flags.push('post');
+  const feePref = p['fee_preference'];
+  if (feePref !== undefined) {
+    if (feePref !== 'base' && feePref !== 'quote') return 'fee_preference';
+    flags.push(feePref === 'base' ? 'fcib' : 'fciq');
+  }
+  if (p['no_mpp'] === true) flags.push('nompp');
+  if (flags.length > 0) req.oflags = flags.join(',');
+  return undefined;
+}
+
+/** order_userref or cl_ord_id (not both), deadline and validate onto `req`; the bad field's name, if any. */
+function refsError(p: Record<string, unknown>, req: OrderRequest): string | undefined {
+  const userref = p['order_userref'];
+  const clOrdId = p['cl_ord_id'];
+  if (userref !== undefined && clOrdId !== undefined) return 'cl_ord_id';
+  if (userref !== undefined) {
+    if (typeof userref !== 'number' || !Number.isInteger(userref)) return 'order_userref';
+    req.userref = userref;
+  }
+  if (clOrdId !== undefined) {
+    if (typeof clOrdId !== 'string' || clOrdId === '') return 'cl_ord_id';
+    req.clOrdId = clOrdId;
+  }
+  const deadline = p['deadline'];
+  if (deadline !== undefined) {
+    if (typeof deadline !== 'string') return 'deadline';
+    req.deadline = deadline;
+  }
+  const validate = p['validate'];
+  if (validate !== undefined && typeof validate !== 'boolean') return 'validate';
+  if (validate === true) req.validate = true;
+  return undefined;
+}
+
 /** Parses one order. `symbol` is the batch's symbol for batch_add entries, else the order's own. */
 export function parseV2Order(
   p: Record<string, unknown>,
@@ -83,38 +125,8 @@ export function parseV2Order(
     if (t === undefined) return invalid('time_in_force');
     req.timeinforce = t;
   }
-  for (const k of UNSUPPORTED_IF_SET) if (p[k] !== undefined) return invalid(k);
-  for (const k of ['margin', 'reduce_only']) if (p[k] !== undefined && p[k] !== false) return invalid(k);
-  const flags: string[] = [];
-  const post = p['post_only'];
-  if (post !== undefined && typeof post !== 'boolean') return invalid('post_only');
-  if (post === true) flags.push('post');
-  const feePref = p['fee_preference'];
-  if (feePref !== undefined) {
-    if (feePref !== 'base' && feePref !== 'quote') return invalid('fee_preference');
-    flags.push(feePref === 'base' ? 'fcib' : 'fciq');
-  }
-  if (p['no_mpp'] === true) flags.push('nompp');
-  if (flags.length > 0) req.oflags = flags.join(',');
-  const userref = p['order_userref'];
-  const clOrdId = p['cl_ord_id'];
-  if (userref !== undefined && clOrdId !== undefined) return invalid('cl_ord_id');
-  if (userref !== undefined) {
-    if (typeof userref !== 'number' || !Number.isInteger(userref)) return invalid('order_userref');
-    req.userref = userref;
-  }
-  if (clOrdId !== undefined) {
-    if (typeof clOrdId !== 'string' || clOrdId === '') return invalid('cl_ord_id');
-    req.clOrdId = clOrdId;
-  }
-  const deadline = p['deadline'];
-  if (deadline !== undefined) {
-    if (typeof deadline !== 'string') return invalid('deadline');
-    req.deadline = deadline;
-  }
-  const validate = p['validate'];
-  if (validate !== undefined && typeof validate !== 'boolean') return invalid('validate');
-  if (validate === true) req.validate = true;
+  const bad = flagsError(p, req) ?? refsError(p, req);
+  if (bad !== undefined) return invalid(bad);
   const out: ParsedV2Order = { ok: true, req, pairIndex };
   if (req.userref !== undefined) out.userref = req.userref;
   if (req.clOrdId !== undefined) out.clOrdId = req.clOrdId;
