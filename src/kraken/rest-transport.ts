@@ -18,14 +18,8 @@ import {
 } from './errors.js';
 import { KRAKEN_REST_URL } from './endpoints.js';
 import { NonceGenerator } from './nonce.js';
-import {
-  KRAKEN_REST_TIERS,
-  RestRateLimiter,
-  restCallCost,
-  systemClock,
-  type KrakenTier,
-  type LimiterClock,
-} from './rate-limiter.js';
+import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost, type KrakenTier } from './rate-limiter.js';
+import { realClock, type Clock } from '../clock/clock.js';
 import { decodeApiSecret, signRequest } from './sign.js';
 
 export type RestParams = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -52,7 +46,7 @@ export interface KrakenRestClientOptions {
   readonly maxAttempts?: number;
   readonly backoff?: BackoffPolicy;
   /** Time and sleeping for the limiter and backoff (tests inject a fake). */
-  readonly clock?: LimiterClock;
+  readonly clock?: Clock;
   readonly random?: () => number;
   readonly userAgent?: string;
   readonly fetch?: typeof fetch;
@@ -99,7 +93,7 @@ export class KrakenRestTransport {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
-  private readonly clock: LimiterClock;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly fetchImpl: typeof fetch;
@@ -111,7 +105,7 @@ export class KrakenRestTransport {
     this.apiKey = options.apiKey;
     this.secret = options.apiSecret === undefined ? undefined : decodeApiSecret(options.apiSecret);
     this.nonce = options.nonce ?? new NonceGenerator();
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? realClock;
     this.limiter =
       options.rateLimiter === undefined
         ? new RestRateLimiter(

@@ -6,7 +6,7 @@ import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.j
 import { KrakenRestClient } from '../../src/kraken/rest.js';
 import { pickFeeFractions } from '../../src/kraken/asset-pairs.js';
 import { KrakenError } from '../../src/kraken/errors.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 let sim: RunningSimulator;
 let client: KrakenRestClient;

@@ -12,7 +12,7 @@ import {
   KrakenUnknownOutcomeError,
 } from '../../src/kraken/errors.js';
 import { RestRateLimiter, createRateLimiterBuffer } from '../../src/kraken/rate-limiter.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import {
   startRestServer,
   type Reply,

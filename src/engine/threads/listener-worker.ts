@@ -19,6 +19,7 @@ import type { KrakenWsApi } from '../../kraken/endpoints.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ListenerPairs } from '../../core/pair-universe.js';
 import type { LogLevel } from '../../log/logger.js';
+import { epochMicros } from '../../clock/clock.js';
 
 export interface ListenerWorkerData {
   index: number;
@@ -50,7 +51,7 @@ if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread
 
 const shared = attachSharedState(data.shared);
 const recorder = new MetricsRecorder({ source: data.index, evaluationSampleEvery: 16, loopSampleEvery: 16 });
-const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const nowUs = epochMicros;
 const listener = new Listener(data.index, data.pairs, shared, data.strategy, recorder, nowUs);
 const row = shared.counters.row(data.index);
 const api = KRAKEN_WS_VERSIONS[data.wsApi];

@@ -30,6 +30,7 @@ import type { PairInfo } from '../../core/pair.js';
 import type { RiskLimits } from '../../core/risk-limits.js';
 import type { LogLevel } from '../../log/logger.js';
 import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
+import { epochMicros } from '../../clock/clock.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -65,7 +66,7 @@ const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
 if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
 const shared = attachSharedState(data.shared);
-const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 
 let orderEntry: OrderEntry | null = null;

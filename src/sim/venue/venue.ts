@@ -10,7 +10,6 @@
  * Simple by design (documented limits): resting GTC orders hold funds but are never matched later
  * by market moves; they rest until canceled. GTD and relative prices are refused as invalid.
  */
-import { performance } from 'node:perf_hooks';
 import type {
   OrderRequest,
   SimFaults,
@@ -34,6 +33,7 @@ import { TokenStore } from './tokens.js';
 import { parseOrder } from './validate-order.js';
 import { usdRate } from './valuation.js';
 import type { TimingRegistry } from '../timing.js';
+import { epochMs } from '../../clock/clock.js';
 
 /** Per key, orders and trades kept for the history endpoints; the oldest are dropped past this. */
 const MAX_HISTORY = 50_000;
@@ -118,7 +118,7 @@ function deadlineError(deadline: string | undefined, nowMs: number): string | un
 export function createVenue(options: VenueOptions): VenueImpl {
   const { market } = options;
   // Epoch ms with µs resolution: opentm/closetm/trade times carry microseconds like Kraken's.
-  const nowMs = options.nowMs ?? (() => performance.timeOrigin + performance.now());
+  const nowMs = options.nowMs ?? epochMs;
   const limits = TRADING_LIMITS[options.tier ?? 'starter'];
   const ids = createIdGenerator(options.seed ?? 1);
   const tokens = new TokenStore(ids.token);
