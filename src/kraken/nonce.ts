@@ -8,6 +8,7 @@
  * last + 1 lets bursts exceed the clock without waiting. REST is not a hot path, so BigInt is fine.
  */
 import { wallEpochMicros } from '../clock/clock.js';
+import { AppError } from '../core/app-error.js';
 
 /** Bytes of the shared state; pass a buffer of this size (from createNonceBuffer) to each worker. */
 export const NONCE_BUFFER_BYTES = 8;
@@ -19,9 +20,9 @@ export function createNonceBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(NONCE_BUFFER_BYTES);
 }
 
-export class NonceError extends Error {
+export class NonceError extends AppError {
   readonly code = 'KRAKEN_NONCE_CONTENTION';
-  readonly kind = 'fatal';
+  readonly kind = 'internal';
   constructor(message: string) {
     super(message);
     this.name = 'NonceError';

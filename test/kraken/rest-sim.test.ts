@@ -74,7 +74,7 @@ describe('KrakenRestClient ↔ simulator', () => {
     await assert.rejects(
       client.cancelOrder('OXXXXX-XXXXX-XXXXXX'),
       (e: unknown) =>
-        e instanceof KrakenError && e.code === 'EOrder:Unknown order' && e.kind === 'not-retryable',
+        e instanceof KrakenError && e.code === 'EOrder:Unknown order' && e.retry === 'not-retryable',
     );
     const bad = new KrakenRestClient({
       baseUrl: sim.urls.rest,
@@ -84,7 +84,7 @@ describe('KrakenRestClient ↔ simulator', () => {
     });
     await assert.rejects(
       bad.balance(),
-      (e: unknown) => e instanceof KrakenError && e.code === 'EAPI:Invalid signature' && e.kind === 'fatal',
+      (e: unknown) => e instanceof KrakenError && e.code === 'EAPI:Invalid signature' && e.retry === 'fatal',
     );
   });
 

@@ -20,6 +20,7 @@ import { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ListenerPairs } from '../../core/pair-universe.js';
 import type { LogLevel } from '../../log/logger.js';
 import { epochMicros } from '../../clock/clock.js';
+import { feedDownAlert, feedRecoveredAlert } from '../../notify/alerts.js';
 
 export interface ListenerWorkerData {
   index: number;
@@ -99,17 +100,13 @@ const feed = api.publicFeed(
       if (online && !wasOnline) {
         log.info('feed online', { pairs: wsnames.length });
         if (downSinceMs > 0) {
-          alert({
-            key: `feed-${data.index}`,
-            severity: 'info',
-            text: `${name}: feed recovered after ${Date.now() - downSinceMs} ms`,
-          });
+          alert(feedRecoveredAlert(data.index, name, Date.now() - downSinceMs));
         }
         downSinceMs = 0;
       } else if (!online && wasOnline && !shuttingDown) {
         downSinceMs = Date.now();
         log.warn('feed offline', { status });
-        alert({ key: `feed-${data.index}`, severity: 'warning', text: `${name}: feed ${status}` });
+        alert(feedDownAlert(data.index, name, status));
       }
       wasOnline = online;
     },

@@ -31,6 +31,7 @@ import type { RiskLimits } from '../../core/risk-limits.js';
 import type { LogLevel } from '../../log/logger.js';
 import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
 import { epochMicros } from '../../clock/clock.js';
+import { journalFailingAlert, journalRecoveredAlert } from '../../notify/alerts.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -116,19 +117,11 @@ async function main(): Promise<void> {
           error,
           held,
         });
-        alert({
-          key: 'journal-failing',
-          severity: 'critical',
-          text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
-        });
+        alert(journalFailingAlert(error, held));
       },
       onRecovered: (written) => {
         log.warn('journal writing again: held records written', { written });
-        alert({
-          key: 'journal-failing',
-          severity: 'info',
-          text: `Journal writing again (${written} held records written)`,
-        });
+        alert(journalRecoveredAlert(written));
       },
     });
     journal = writer;

@@ -22,6 +22,7 @@ import type {
 import { isFinalStatus, type OrderTracker } from './order-tracker.js';
 import { errorText } from '../threads/worker-context.js';
 import { type FillTotals } from '../../core/trade-types.js';
+import { orderInDoubtAlert } from '../../notify/alerts.js';
 
 export type Leg = 'buy' | 'sell';
 
@@ -220,11 +221,10 @@ async function settle(
     }
     if (now >= nextAlertMs) {
       nextAlertMs = now + IN_DOUBT_ALERT_MS;
-      d.alert({
-        key: 'order-in-doubt',
-        severity: 'critical',
-        text: `${leg} order ${txid ?? `userref ${order.userref}`} on ${order.pair.wsname} in doubt for ${Math.round((now - doubtSinceMs) / 1000)} s; trading waits for Kraken${lastError ? `: ${lastError}` : ''}`,
-      });
+      const seconds = Math.round((now - doubtSinceMs) / 1000);
+      d.alert(
+        orderInDoubtAlert(leg, txid ?? `userref ${order.userref}`, order.pair.wsname, seconds, lastError),
+      );
     }
     await d.tracker.changed(Math.min(WAIT_SLICE_MS, Math.max(1, nextRestMs - now)));
   }

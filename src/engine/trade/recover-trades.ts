@@ -21,6 +21,7 @@ import {
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../threads/messages.js';
 import { errorText } from '../threads/worker-context.js';
+import { recoveredStrandedAlert, recoveryFailedAlert, recoveryOrderOpenAlert } from '../../notify/alerts.js';
 
 /** Below this a leftover is float noise, not inventory. */
 const VOLUME_EPSILON = 1e-9;
@@ -105,11 +106,7 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
       trades: unfinished.length,
       error: errorText(err),
     });
-    d.alert({
-      key: 'recover',
-      severity: 'critical',
-      text: `${unfinished.length} interrupted trade(s) could not be reconciled with Kraken (${errorText(err)}); the next start tries again`,
-    });
+    d.alert(recoveryFailedAlert(unfinished.length, errorText(err)));
     return result;
   }
   for (const u of unclaimed) {
@@ -120,11 +117,12 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
     const mine = ordersOf(t, orders);
     if (mine.some((o) => o.status === 'open' || o.status === 'pending')) {
       result.failed++;
-      d.alert({
-        key: 'recover',
-        severity: 'critical',
-        text: `Interrupted trade ${t.tradeId} has an order still open at Kraken: ${mine.map((o) => o.txid).join(', ')}`,
-      });
+      d.alert(
+        recoveryOrderOpenAlert(
+          t.tradeId,
+          mine.map((o) => o.txid),
+        ),
+      );
       continue;
     }
     const outcome = settleTrade(t, mine, d);
@@ -213,12 +211,7 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: Recove
     strandedValueUsd: status === 'stranded' ? leftValueUsd : 0,
     ...(Number.isFinite(fx) ? {} : { pnlNote: 'no FX rate in the intent: PnL not valued' }),
   });
-  if (status === 'stranded')
-    d.alert({
-      key: 'recover-stranded',
-      severity: 'critical',
-      text: `Interrupted trade ${t.tradeId}: ${left} ${t.base} bought and not sold (≈ ${leftValueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
-    });
+  if (status === 'stranded') d.alert(recoveredStrandedAlert(t.tradeId, left, t.base, leftValueUsd));
   d.log.warn('interrupted trade reconciled', {
     tradeId: t.tradeId,
     status,

@@ -48,6 +48,7 @@ import {
   type TradeSettings,
 } from './trade-runner.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
+import { riskStopAlert, tradeCrashAlert } from '../../notify/alerts.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';
@@ -302,11 +303,7 @@ export class Trader {
         this.o.log.error('trade failed unexpectedly; trading stopped', {
           error: err instanceof Error ? err.stack : String(err),
         });
-        this.o.alert({
-          key: 'trade-crash',
-          severity: 'critical',
-          text: `Trade failed unexpectedly, trading stopped: ${String(err)}`,
-        });
+        this.o.alert(tradeCrashAlert(String(err)));
         shared.riskStop(99);
         return;
       }
@@ -414,11 +411,7 @@ export class Trader {
     this.o.shared.riskStop(RISK_STOP_CODES[reason]);
     deps.journal.append('risk-stop', '', { reason });
     this.o.log.error('risk limit reached: trading stopped (evaluation continues)', { reason });
-    this.o.alert({
-      key: 'risk-stop',
-      severity: 'critical',
-      text: `Risk limit reached (${reason}): trading stopped, evaluation continues`,
-    });
+    this.o.alert(riskStopAlert(reason));
   }
 
   private logOpportunity(opp: Opportunity): void {

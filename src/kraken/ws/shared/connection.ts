@@ -14,6 +14,7 @@ import { WebSocket } from 'ws';
 import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js';
 import { realClock, type TimerHandle, type Clock } from '../../../clock/clock.js';
 import type { AttemptBudget } from './connection-budget.js';
+import { AppError } from '../../../core/app-error.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
@@ -26,7 +27,8 @@ export type DisconnectReason =
 
 export type WsConnectionErrorCode = 'WS_SOCKET_ERROR' | 'WS_SEND_FAILED' | 'WS_CONNECT_THREW';
 
-export class WsConnectionError extends Error {
+export class WsConnectionError extends AppError {
+  readonly kind = 'io';
   readonly code: WsConnectionErrorCode;
   constructor(code: WsConnectionErrorCode, message: string) {
     super(message);

@@ -4,7 +4,7 @@
  * with OrderOutcomeUnknownError, never as "rejected". A cancel of n orders gets n acks from
  * Kraken: it resolves after n ok acks or at the first error.
  */
-import type { OrderOutcomeUnknownCode } from './order-errors.js';
+import type { OrderOutcomeUnknownCode } from '../../order-errors.js';
 import { PendingRequests } from './pending-requests.js';
 import type { Clock } from '../../../clock/clock.js';
 

@@ -2,7 +2,7 @@
  * Requests awaiting an ack correlated by reqid, each with its own timeout. On timeout or when the
  * socket drops, the request fails with OrderOutcomeUnknownError — never as "rejected".
  */
-import { OrderOutcomeUnknownError, type OrderOutcomeUnknownCode } from './order-errors.js';
+import { OrderOutcomeUnknownError, type OrderOutcomeUnknownCode } from '../../order-errors.js';
 import type { TimerHandle, Clock } from '../../../clock/clock.js';
 
 interface Pending<T> {

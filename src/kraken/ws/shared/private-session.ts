@@ -14,7 +14,7 @@
  */
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
 import { SESSION_ERROR_RE } from './error-text.js';
-import { OrderNotSentError } from './order-errors.js';
+import { OrderNotSentError } from '../../order-errors.js';
 import { OrderRequests } from './order-requests.js';
 import type {
   ChannelState,
