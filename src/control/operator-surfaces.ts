@@ -18,6 +18,7 @@ import { JournalTail } from '../dashboard/journal-tail.js';
 import type { LiveStatus } from './live-status.js';
 import { pnlText, statusText } from './operator-text.js';
 import { TradingControl } from './trading-control.js';
+import { commandReplyAlert, operatorChangeAlert } from '../notify/alerts.js';
 
 const TAIL_POLL_MS = 250;
 /** Trade events within this window go out as one snapshot. */
@@ -109,7 +110,7 @@ function startCommands(d: OperatorDeps, control: TradingControl): TelegramComman
     chatId: config.telegram.chatId,
     apiUrl: config.telegram.apiUrl,
     log: d.log,
-    reply: (key, text) => d.notifier.notify({ key, severity: 'info', text }),
+    reply: (key, text) => d.notifier.notify(commandReplyAlert(key, text)),
     handlers: {
       status: () =>
         statusText({
@@ -138,8 +139,7 @@ export async function startOperatorSurfaces(d: OperatorDeps): Promise<OperatorSu
     onChange: (change, source, message) => {
       log.warn(message, { change, source });
       // A Telegram command is answered in that chat already; a dashboard action is news there.
-      if (source !== 'telegram')
-        d.notifier.notify({ key: `operator-${change}`, severity: 'warning', text: message });
+      if (source !== 'telegram') d.notifier.notify(operatorChangeAlert(change, message));
     },
   });
   const bannerLines: string[] = [];

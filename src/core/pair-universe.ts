@@ -8,6 +8,7 @@
  */
 import type { PairInfo } from './pair.js';
 import { eurPairIndex, usdPairIndex } from './pair-index.js';
+import { AppError } from './app-error.js';
 
 /**
  * Bases that are never treated as coins: the two quote fiats, the stablecoin leg, other fiat
@@ -71,7 +72,8 @@ export type PairUniverseErrorCode =
   | 'E_PAIR_BAD_LISTENER_COUNT';
 
 /** Start-up configuration error (not retryable without different input). */
-export class PairUniverseError extends Error {
+export class PairUniverseError extends AppError {
+  readonly kind = 'config';
   readonly code: PairUniverseErrorCode;
   constructor(code: PairUniverseErrorCode, message: string) {
     super(`${code}: ${message}`);

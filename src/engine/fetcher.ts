@@ -27,6 +27,11 @@ import {
 } from './shared/shared-state.js';
 import { SEQ_READ_OK } from './shared/seqlock.js';
 import { errorText } from './threads/worker-context.js';
+import {
+  balanceFetchFailingAlert,
+  balanceFetchRecoveredAlert,
+  feeFetchFailingAlert,
+} from '../notify/alerts.js';
 
 export const BALANCE_INTERVAL_MS = 2_000;
 export const FEE_INTERVAL_MS = 300_000;
@@ -145,7 +150,7 @@ export class Fetcher {
       this.o.shared.balances.write(this.balances, this.o.nowUs());
       this.balanceFetches++;
       if (this.balanceFailures >= ALERT_AFTER_FAILURES) {
-        this.o.alert({ key: 'fetch-balance', severity: 'info', text: 'Balance fetch recovered' });
+        this.o.alert(balanceFetchRecoveredAlert());
       }
       this.balanceFailures = 0;
       return true;
@@ -154,11 +159,7 @@ export class Fetcher {
       this.o.onFailure?.('BalanceEx', errorCode(err));
       this.o.log.warn('balance fetch failed', { error: errorText(err), failures: this.balanceFailures });
       if (this.balanceFailures === ALERT_AFTER_FAILURES) {
-        this.o.alert({
-          key: 'fetch-balance',
-          severity: 'warning',
-          text: `Balance fetch failing: ${errorText(err)}`,
-        });
+        this.o.alert(balanceFetchFailingAlert(errorText(err)));
       }
       return false;
     }
@@ -193,11 +194,7 @@ export class Fetcher {
         failures: this.feeFailures,
       });
       if (this.feeFailures === ALERT_AFTER_FAILURES) {
-        this.o.alert({
-          key: 'fetch-fees',
-          severity: 'warning',
-          text: `Fee fetch failing: ${errorText(err)}`,
-        });
+        this.o.alert(feeFetchFailingAlert(errorText(err)));
       }
       return false;
     }

@@ -8,8 +8,10 @@
  */
 import { closeSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { AppError } from '../core/app-error.js';
 
-export class DirError extends Error {
+export class DirError extends AppError {
+  readonly kind = 'io';
   constructor(
     readonly path: string,
     readonly code: string,

@@ -21,6 +21,7 @@
  *               before its intent is written; a crash in between is found at Kraken by it)
  *   release     userref: a reservation no order used (a clean stop, or the recovery found none)
  */
+import { AppError } from '../core/app-error.js';
 export const JOURNAL_KINDS = [
   'intent',
   'order-sent',
@@ -67,7 +68,8 @@ export type JournalErrorCode =
   | 'E_JOURNAL_CLOSED'
   | 'E_JOURNAL_WRITE';
 
-export class JournalError extends Error {
+export class JournalError extends AppError {
+  readonly kind = 'io';
   constructor(
     readonly code: JournalErrorCode,
     message: string,

@@ -16,7 +16,6 @@
  */
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { ensureDir } from '../files/ensure-dir.js';
 import { readJournal, type JournalWarning } from './journal-reader.js';
 import {
@@ -27,11 +26,12 @@ import {
   type JournalKind,
   type JournalRecord,
 } from './journal-record.js';
+import { epochMicros } from '../clock/clock.js';
 
 export interface JournalWriterOptions {
   /** Directory of the journal (created if missing). */
   readonly dir: string;
-  /** Epoch µs; default performance.timeOrigin + performance.now() (no allocation, ≈50 ns). */
+  /** Epoch µs; default epochMicros() floored (src/clock/clock.ts). */
   readonly nowUs?: () => number;
   /** Warnings from recovering the existing journal (torn tail etc.); default stderr. */
   readonly onWarning?: (w: JournalWarning) => void;
@@ -46,7 +46,7 @@ export interface AppendOptions {
   readonly durable?: boolean;
 }
 
-const defaultNowUs = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
+const defaultNowUs = (): number => Math.floor(epochMicros());
 
 interface HeldRecord {
   readonly ts: number;

@@ -3,6 +3,7 @@
  * Facts: docs/kraken-protocol.md §0 and §7 (docs.kraken.com/api/docs/websocket-v1, guides/global-intro).
  * No colocated REST host is documented for spot, so REST stays on api.kraken.com when colocated.
  */
+import { AppError } from '../core/app-error.js';
 
 export type KrakenWsApi = 'v1' | 'v2';
 
@@ -46,9 +47,9 @@ export interface KrakenEndpoints {
 }
 
 /** Thrown by resolveEndpoints; lists every bad variable at once so config can report them together. */
-export class EndpointConfigError extends Error {
+export class EndpointConfigError extends AppError {
   readonly code = 'KRAKEN_ENDPOINT_INVALID';
-  readonly kind = 'fatal';
+  readonly kind = 'config';
   constructor(readonly problems: readonly string[]) {
     super(`invalid Kraken endpoint configuration: ${problems.join('; ')}`);
     this.name = 'EndpointConfigError';

@@ -3,9 +3,11 @@
  * docs.kraken.com/api/docs/guides/spot-errors). Also the transport, response-shape, unknown-outcome
  * and secret errors of the REST adapter. No message ever contains a secret, an API key or API-Sign.
  */
+import { AppError } from '../core/app-error.js';
+import { OrderOutcomeUnknownError } from './order-errors.js';
 
 /** retryable: try again later; not-retryable: this request is wrong as is; fatal: stop, fix config/key. */
-export type ErrorKind = 'retryable' | 'not-retryable' | 'fatal';
+export type RetryClass = 'retryable' | 'not-retryable' | 'fatal';
 
 export type KrakenErrorCategory =
   | 'General'
@@ -23,14 +25,14 @@ export type KrakenErrorCategory =
   | 'Unknown';
 
 export interface KrakenErrorRule {
-  readonly kind: ErrorKind;
+  readonly retry: RetryClass;
   /** The detail after the stem is a unix timestamp (seconds) to retry after. */
   readonly retryAtDetail?: boolean;
 }
 
-const R: KrakenErrorRule = { kind: 'retryable' };
-const N: KrakenErrorRule = { kind: 'not-retryable' };
-const F: KrakenErrorRule = { kind: 'fatal' };
+const R: KrakenErrorRule = { retry: 'retryable' };
+const N: KrakenErrorRule = { retry: 'not-retryable' };
+const F: KrakenErrorRule = { retry: 'fatal' };
 
 /**
  * Every documented string (stem). Kraken appends detail after a further `:` to some of them
@@ -49,7 +51,7 @@ export const KRAKEN_ERROR_TABLE: Readonly<Record<string, KrakenErrorRule>> = {
   'EService:Market in cancel_only mode': N,
   'EService:Market in post_only mode': N,
   'EService:Deadline elapsed': R,
-  'EService:Throttled': { kind: 'retryable', retryAtDetail: true },
+  'EService:Throttled': { retry: 'retryable', retryAtDetail: true },
   'EAPI:Invalid key': F,
   'EAPI:Invalid signature': F,
   // Not retried automatically: repeated invalid nonces can get the key banned (docs/kraken-protocol.md §4.4).
@@ -114,11 +116,12 @@ const CATEGORIES: ReadonlySet<string> = new Set([
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /** An error Kraken itself answered with (`error` array of the REST envelope, or a WS errorMessage). */
-export class KrakenError extends Error {
+export class KrakenError extends AppError {
+  readonly kind = 'venue';
   /** The documented stem, e.g. `EOrder:Insufficient funds`; for unknown strings, the raw text. */
   readonly code: string;
   readonly category: KrakenErrorCategory;
-  readonly kind: ErrorKind;
+  readonly retry: RetryClass;
   /** Whether `code` is in KRAKEN_ERROR_TABLE. */
   readonly known: boolean;
   /** Text Kraken appended after the stem (e.g. `volume`, an internal code, a timestamp). */
@@ -132,7 +135,7 @@ export class KrakenError extends Error {
   constructor(init: {
     code: string;
     category: KrakenErrorCategory;
-    kind: ErrorKind;
+    retry: RetryClass;
     known: boolean;
     detail?: string | undefined;
     raw: string;
@@ -143,7 +146,7 @@ export class KrakenError extends Error {
     this.name = 'KrakenError';
     this.code = init.code;
     this.category = init.category;
-    this.kind = init.kind;
+    this.retry = init.retry;
     this.known = init.known;
     this.detail = init.detail;
     this.raw = init.raw;
@@ -192,8 +195,9 @@ export function parseKrakenError(raw: string, method?: string, nowMs: number = D
   const stem = findStem(canon);
   const category = categoryOf(canon);
   if (stem === undefined) {
-    const kind: ErrorKind = category === 'Service' || category === 'Database' ? 'retryable' : 'not-retryable';
-    return new KrakenError({ code: text, category, kind, known: false, raw: text, method });
+    const retry: RetryClass =
+      category === 'Service' || category === 'Database' ? 'retryable' : 'not-retryable';
+    return new KrakenError({ code: text, category, retry, known: false, raw: text, method });
   }
   const rule = KRAKEN_ERROR_TABLE[stem] as KrakenErrorRule;
   const detail = canon.length > stem.length ? canon.slice(stem.length + 1).trim() : undefined;
@@ -201,7 +205,7 @@ export function parseKrakenError(raw: string, method?: string, nowMs: number = D
   return new KrakenError({
     code: stem,
     category,
-    kind: rule.kind,
+    retry: rule.retry,
     known: true,
     detail,
     raw: text,
@@ -219,8 +223,9 @@ export type KrakenTransportCode =
   'KRAKEN_TIMEOUT' | 'KRAKEN_NETWORK' | 'KRAKEN_HTTP_STATUS' | 'KRAKEN_BAD_JSON' | 'KRAKEN_ABORTED';
 
 /** The request did not get a usable Kraken answer: timeout, network, non-2xx HTTP, unparseable body. */
-export class KrakenTransportError extends Error {
-  readonly kind: ErrorKind;
+export class KrakenTransportError extends AppError {
+  readonly kind = 'io';
+  readonly retry: RetryClass;
   constructor(
     readonly code: KrakenTransportCode,
     readonly method: string,
@@ -230,11 +235,11 @@ export class KrakenTransportError extends Error {
   ) {
     super(`Kraken ${method}: ${message}`, options);
     this.name = 'KrakenTransportError';
-    this.kind = transportKind(code, status);
+    this.retry = transportRetry(code, status);
   }
 }
 
-function transportKind(code: KrakenTransportCode, status: number | undefined): ErrorKind {
+function transportRetry(code: KrakenTransportCode, status: number | undefined): RetryClass {
   if (code === 'KRAKEN_ABORTED') return 'not-retryable';
   if (code !== 'KRAKEN_HTTP_STATUS') return 'retryable';
   if (status === undefined) return 'retryable';
@@ -242,9 +247,10 @@ function transportKind(code: KrakenTransportCode, status: number | undefined): E
 }
 
 /** Kraken answered, but the answer does not have the documented shape. */
-export class KrakenResponseError extends Error {
+export class KrakenResponseError extends AppError {
   readonly code = 'KRAKEN_BAD_RESPONSE';
-  readonly kind: ErrorKind = 'not-retryable';
+  readonly kind = 'protocol';
+  readonly retry: RetryClass = 'not-retryable';
   /** Where in the result the problem is, e.g. `result.ZUSD`. */
   constructor(
     readonly method: string,
@@ -256,26 +262,11 @@ export class KrakenResponseError extends Error {
   }
 }
 
-/**
- * An order-changing request (AddOrder, CancelOrder, ...) whose effect is unknown: it may or may not
- * have reached the matching engine. Never retried; the caller must reconcile (QueryOrders/OpenOrders).
- */
-export class KrakenUnknownOutcomeError extends Error {
-  readonly code = 'KRAKEN_UNKNOWN_OUTCOME';
-  readonly kind: ErrorKind = 'not-retryable';
-  constructor(
-    readonly method: string,
-    cause: Error,
-  ) {
-    super(`Kraken ${method}: outcome unknown, reconcile before acting (${cause.message})`, { cause });
-    this.name = 'KrakenUnknownOutcomeError';
-  }
-}
-
 /** The API secret cannot be used. Never carries the secret. */
-export class KrakenSecretError extends Error {
+export class KrakenSecretError extends AppError {
   readonly code = 'KRAKEN_SECRET_INVALID';
-  readonly kind: ErrorKind = 'fatal';
+  readonly kind = 'config';
+  readonly retry: RetryClass = 'fatal';
   constructor(message: string) {
     super(message);
     this.name = 'KrakenSecretError';
@@ -283,26 +274,27 @@ export class KrakenSecretError extends Error {
 }
 
 /** Thrown before sending when a private call is made without credentials. */
-export class KrakenCredentialsError extends Error {
+export class KrakenCredentialsError extends AppError {
   readonly code = 'KRAKEN_NO_CREDENTIALS';
-  readonly kind: ErrorKind = 'fatal';
+  readonly kind = 'config';
+  readonly retry: RetryClass = 'fatal';
   constructor(method: string) {
     super(`Kraken ${method}: private call without API key/secret`);
     this.name = 'KrakenCredentialsError';
   }
 }
 
-/** The kind of any error this adapter throws; anything else (a bug) counts as not-retryable. */
-export function errorKind(err: unknown): ErrorKind {
+/** The retry class of any error this adapter throws; anything else (a bug) counts as not-retryable. */
+export function retryClass(err: unknown): RetryClass {
   if (
     err instanceof KrakenError ||
     err instanceof KrakenTransportError ||
     err instanceof KrakenResponseError ||
-    err instanceof KrakenUnknownOutcomeError ||
+    err instanceof OrderOutcomeUnknownError ||
     err instanceof KrakenSecretError ||
     err instanceof KrakenCredentialsError
   ) {
-    return err.kind;
+    return err.retry;
   }
   return 'not-retryable';
 }

@@ -7,6 +7,8 @@
  * Value = max(last + 1, epoch µs): µs keeps it above any ms-timestamp nonce the key ever used, and
  * last + 1 lets bursts exceed the clock without waiting. REST is not a hot path, so BigInt is fine.
  */
+import { wallEpochMicros } from '../clock/clock.js';
+import { AppError } from '../core/app-error.js';
 
 /** Bytes of the shared state; pass a buffer of this size (from createNonceBuffer) to each worker. */
 export const NONCE_BUFFER_BYTES = 8;
@@ -18,14 +20,9 @@ export function createNonceBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(NONCE_BUFFER_BYTES);
 }
 
-/** Wall-clock epoch microseconds. Wall (not monotonic) time because Kraken remembers nonces across restarts. */
-export function epochMicros(): bigint {
-  return BigInt(Date.now()) * 1000n;
-}
-
-export class NonceError extends Error {
+export class NonceError extends AppError {
   readonly code = 'KRAKEN_NONCE_CONTENTION';
-  readonly kind = 'fatal';
+  readonly kind = 'internal';
   constructor(message: string) {
     super(message);
     this.name = 'NonceError';
@@ -39,9 +36,9 @@ export class NonceGenerator {
 
   /**
    * @param buffer shared state (createNonceBuffer()); omit for a generator private to this thread.
-   * @param clockMicros injectable clock for tests; defaults to epochMicros.
+   * @param clockMicros injectable clock for tests; defaults to wallEpochMicros (src/clock/clock.ts).
    */
-  constructor(buffer: SharedArrayBuffer = createNonceBuffer(), clockMicros: () => bigint = epochMicros) {
+  constructor(buffer: SharedArrayBuffer = createNonceBuffer(), clockMicros: () => bigint = wallEpochMicros) {
     if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < NONCE_BUFFER_BYTES) {
       throw new TypeError(`nonce buffer must be a SharedArrayBuffer of at least ${NONCE_BUFFER_BYTES} bytes`);
     }

@@ -6,6 +6,8 @@
  * Threads that use one key share one limiter state through a SharedArrayBuffer (see RestRateLimiter).
  */
 
+import { realClock, type Clock } from '../clock/clock.js';
+
 export type KrakenTier = 'starter' | 'intermediate' | 'pro';
 
 export interface RestCounterLimits {
@@ -46,33 +48,6 @@ export function restCallCost(method: string): number {
   return HISTORY_METHODS.has(method) ? HISTORY_CALL_COST : 1;
 }
 
-/** Time source and sleeper; injected so tests drive time by hand. */
-export interface LimiterClock {
-  nowMs(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/**
- * Epoch-based milliseconds (timeOrigin + monotonic now): monotonic within a thread and on one
- * timebase across worker threads, which a shared limiter needs (bare performance.now() is per-thread).
- */
-export const systemClock: LimiterClock = {
-  nowMs: () => performance.timeOrigin + performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) return reject(signal.reason);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
 /** Bytes of shared limiter state; give every thread that uses one API key the same buffer. */
 export const RATE_LIMITER_BUFFER_BYTES = 8;
 
@@ -107,7 +82,7 @@ export class RestRateLimiter {
    */
   constructor(
     readonly limits: RestCounterLimits,
-    private readonly clock: LimiterClock = systemClock,
+    private readonly clock: Clock = realClock,
     buffer?: SharedArrayBuffer,
     private readonly reserve = 0,
   ) {

@@ -2,7 +2,7 @@
  * Kraken REST transport over Node's fetch (docs/kraken-protocol.md §4, §5.1); typed methods are in rest.ts. Public calls are GETs, private
  * calls signed form-encoded POSTs. Retries only retryable errors, with capped jittered backoff and
  * bounded attempts. Order-changing calls are NEVER retried: a lost AddOrder answer becomes
- * KrakenUnknownOutcomeError and the caller reconciles, since a blind retry could trade twice.
+ * OrderOutcomeUnknownError and the caller reconciles, since a blind retry could trade twice.
  */
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import {
@@ -10,22 +10,16 @@ import {
   KrakenError,
   KrakenResponseError,
   KrakenTransportError,
-  KrakenUnknownOutcomeError,
-  errorKind,
+  retryClass,
   isKrakenWarning,
   parseKrakenError,
-  type ErrorKind,
+  type RetryClass,
 } from './errors.js';
 import { KRAKEN_REST_URL } from './endpoints.js';
+import { OrderOutcomeUnknownError } from './order-errors.js';
 import { NonceGenerator } from './nonce.js';
-import {
-  KRAKEN_REST_TIERS,
-  RestRateLimiter,
-  restCallCost,
-  systemClock,
-  type KrakenTier,
-  type LimiterClock,
-} from './rate-limiter.js';
+import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost, type KrakenTier } from './rate-limiter.js';
+import { realClock, type Clock } from '../clock/clock.js';
 import { decodeApiSecret, signRequest } from './sign.js';
 
 export type RestParams = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -52,7 +46,7 @@ export interface KrakenRestClientOptions {
   readonly maxAttempts?: number;
   readonly backoff?: BackoffPolicy;
   /** Time and sleeping for the limiter and backoff (tests inject a fake). */
-  readonly clock?: LimiterClock;
+  readonly clock?: Clock;
   readonly random?: () => number;
   readonly userAgent?: string;
   readonly fetch?: typeof fetch;
@@ -83,7 +77,7 @@ const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set([
   'EGeneral:Internal error',
   'EDatabase:Internal error',
 ]);
-const KIND_SEVERITY: Readonly<Record<ErrorKind, number>> = { retryable: 0, 'not-retryable': 1, fatal: 2 };
+const RETRY_SEVERITY: Readonly<Record<RetryClass, number>> = { retryable: 0, 'not-retryable': 1, fatal: 2 };
 
 interface Attempt {
   readonly url: string;
@@ -99,7 +93,7 @@ export class KrakenRestTransport {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
-  private readonly clock: LimiterClock;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly fetchImpl: typeof fetch;
@@ -111,7 +105,7 @@ export class KrakenRestTransport {
     this.apiKey = options.apiKey;
     this.secret = options.apiSecret === undefined ? undefined : decodeApiSecret(options.apiSecret);
     this.nonce = options.nonce ?? new NonceGenerator();
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? realClock;
     this.limiter =
       options.rateLimiter === undefined
         ? new RestRateLimiter(
@@ -187,8 +181,8 @@ export class KrakenRestTransport {
         // Throttled until a given time: every call of this key waits for it, not only this retry.
         if (err instanceof KrakenError && err.code === 'EService:Throttled' && err.retryAfterMs !== undefined)
           this.limiter?.holdFor(err.retryAfterMs);
-        if (orderChanging && outcomeUnknown(err)) throw new KrakenUnknownOutcomeError(method, err);
-        if (errorKind(err) !== 'retryable' || attempt >= attempts) throw err;
+        if (orderChanging && outcomeUnknown(err)) throw OrderOutcomeUnknownError.afterRestCall(method, err);
+        if (retryClass(err) !== 'retryable' || attempt >= attempts) throw err;
         const retryAfter = err instanceof KrakenError ? err.retryAfterMs : undefined;
         const delayMs = retryAfter ?? backoffDelayMs(this.backoff, attempt, this.random);
         this.onRetry?.(method, attempt, err, delayMs);
@@ -269,7 +263,7 @@ export class KrakenRestTransport {
         continue;
       }
       const ke = parseKrakenError(e, method);
-      if (worst === undefined || KIND_SEVERITY[ke.kind] > KIND_SEVERITY[worst.kind]) worst = ke;
+      if (worst === undefined || RETRY_SEVERITY[ke.retry] > RETRY_SEVERITY[worst.retry]) worst = ke;
     }
     if (worst !== undefined) throw worst;
     if (!httpOk) throw new KrakenTransportError('KRAKEN_HTTP_STATUS', method, `HTTP ${status}`, status);

@@ -3,7 +3,8 @@
  * into domain values (numbers, fee fractions). Transport, signing, retries and limits: rest-transport.ts.
  */
 import { parseAssetPairs, type AssetPairsParseResult } from './asset-pairs.js';
-import { KrakenResponseError, KrakenUnknownOutcomeError } from './errors.js';
+import { KrakenResponseError } from './errors.js';
+import { OrderOutcomeUnknownError } from './order-errors.js';
 import {
   buildAddOrderParams,
   parseAddOrder,
@@ -94,7 +95,7 @@ export class KrakenRestClient extends KrakenRestTransport {
 
   /**
    * Never retried. Kraken's refusal → KrakenError; anything that leaves the outcome open (timeout,
-   * lost connection, 5xx, internal error, an unreadable answer) → KrakenUnknownOutcomeError.
+   * lost connection, 5xx, internal error, an unreadable answer) → OrderOutcomeUnknownError.
    */
   async addOrder(req: AddOrderRequest, signal?: AbortSignal): Promise<AddOrderResult> {
     const result = await this.privateRequest('AddOrder', buildAddOrderParams(req), signal);
@@ -159,7 +160,7 @@ function parseOrUnknown<T>(method: string, parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    if (err instanceof KrakenResponseError) throw new KrakenUnknownOutcomeError(method, err);
+    if (err instanceof KrakenResponseError) throw OrderOutcomeUnknownError.afterRestCall(method, err);
     throw err;
   }
 }

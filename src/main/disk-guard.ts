@@ -7,6 +7,7 @@
  * reported once, not on every check.
  */
 import { statfsSync } from 'node:fs';
+import { diskAlmostFullAlert, diskLowAlert } from '../notify/alerts.js';
 
 /**
  * The risk-stop code of a disk-space stop (risk limits use 1–3, an unexpected trade failure 99, an
@@ -120,20 +121,15 @@ export function startDiskWatch(d: DiskWatchDeps): DiskWatch {
       const where = `${dir.setting} ${dir.path}`;
       const freeMb = Math.floor(freeBytes / MB);
       const fields = { dir: dir.path, setting: dir.setting, freeMb, level };
-      const key = `disk:${dir.setting}`;
       if (Number.isNaN(freeBytes)) {
         d.log.warn('free disk space cannot be read', fields);
       } else if (level === 'stop' && dir.stopsTrading) {
         d.riskStop(DISK_SPACE_STOP_CODE);
         d.log.error('disk almost full: trading stopped (evaluation continues)', fields);
-        d.alert({
-          key,
-          severity: 'critical',
-          text: `Disk almost full (${freeMb} MB free for ${where}): trading stopped, the trade in flight finishes`,
-        });
+        d.alert(diskAlmostFullAlert(dir.setting, where, freeMb));
       } else if (level !== 'ok') {
         d.log[level === 'stop' ? 'error' : 'warn']('disk space low', fields);
-        d.alert({ key, severity: 'warning', text: `Disk space low: ${freeMb} MB free for ${where}` });
+        d.alert(diskLowAlert(dir.setting, where, freeMb));
       } else {
         d.log.info('disk space back above the warning level', fields);
       }

@@ -3,7 +3,7 @@
  * delay is replaced by 1 ms with only a warning, so `--duration 2200000` stopped the program at
  * once. This arms chunks of at most that size against a monotonic deadline.
  */
-import { realTimers, type TimerHandle, type Timers } from '../kraken/ws/shared/timers.js';
+import { realClock, type TimerHandle, type Clock } from '../clock/clock.js';
 
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -11,7 +11,7 @@ export interface LongTimer {
   cancel(): void;
 }
 
-export function setLongTimeout(fn: () => void, delayMs: number, timers: Timers = realTimers): LongTimer {
+export function setLongTimeout(fn: () => void, delayMs: number, timers: Clock = realClock): LongTimer {
   if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new RangeError('delayMs must be finite and >= 0');
   const end = timers.now() + delayMs;
   let handle: TimerHandle | null = null;

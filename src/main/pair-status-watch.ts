@@ -10,6 +10,7 @@ import type { KrakenRestClient } from '../kraken/rest.js';
 import type { AlertEvent } from '../engine/threads/messages.js';
 import type { SharedState } from '../engine/shared/shared-state.js';
 import { errorText } from '../engine/threads/worker-context.js';
+import { pairStatusAlert } from '../notify/alerts.js';
 
 /** Public REST is cheap but not free (about 1 call/s per IP): once a minute is plenty for status. */
 export const PAIR_STATUS_INTERVAL_MS = 60_000;
@@ -51,11 +52,7 @@ export async function refreshPairStatus(o: PairStatusWatchOptions): Promise<stri
   });
   if (changed.length > 0) {
     o.log.info('pair status changed', { changed });
-    o.alert({
-      key: 'pair-status',
-      severity: 'warning',
-      text: `Pair status changed (not online = not traded): ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ` and ${changed.length - 10} more` : ''}`,
-    });
+    o.alert(pairStatusAlert(changed));
   }
   return changed;
 }

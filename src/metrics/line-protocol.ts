@@ -11,6 +11,7 @@
  * escape for a backslash itself outside strings: a backslash at the end of a name or right before a
  * character we escape would swallow the separator, so such backslashes are dropped (others are literal).
  */
+import { AppError } from '../core/app-error.js';
 
 export type Precision = 'ns' | 'u' | 'ms' | 's';
 export const precisions: readonly Precision[] = ['ns', 'u', 'ms', 's'];
@@ -35,8 +36,9 @@ export interface Point {
   readonly timestampUs?: number;
 }
 
-export class LineProtocolError extends Error {
+export class LineProtocolError extends AppError {
   readonly code = 'E_LINE_PROTOCOL';
+  readonly kind = 'internal';
   constructor(message: string) {
     super(message);
     this.name = 'LineProtocolError';

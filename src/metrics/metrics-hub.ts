@@ -3,7 +3,6 @@
  * thread's own events into line protocol for the one MetricsSink, and reports what got lost
  * (recorder overflow, invalid input, sink drops) as `metric_points_dropped`. Never throws to callers.
  */
-import { performance } from 'node:perf_hooks';
 import { DIR_EUR_TO_USD, LIMIT_BALANCE, readOpportunity, type Opportunity } from '../core/opportunity.js';
 import type { TradeOutcome } from '../core/trade-outcome.js';
 import {
@@ -42,6 +41,7 @@ import {
   TRADER_RECORDER_SOURCE,
 } from './recorder.js';
 import { sinkDropReasons, type MetricsSink, type MetricsSinkStats, type SinkLog } from './sink.js';
+import { epochMicros } from '../clock/clock.js';
 
 export interface MetricsHubOptions {
   readonly sink: MetricsSink;
@@ -92,7 +92,7 @@ export class MetricsHub {
     this.sink = opts.sink;
     this.pairName = opts.pairName;
     this.mode = opts.mode ?? 'evaluation';
-    this.nowUs = opts.nowUs ?? (() => performance.timeOrigin * 1e3 + performance.now() * 1e3);
+    this.nowUs = opts.nowUs ?? epochMicros;
     this.log = opts.log ?? (() => undefined);
     this.timer = setInterval(() => this.reportDrops(), opts.reportIntervalMs ?? defaultReportIntervalMs);
     this.timer.unref();

@@ -1,7 +1,8 @@
 /**
- * The alerts kraken-arb raises, as Alert values with stable dedupe keys. Texts are plain (Telegram
- * gets them without parse_mode) and carry no secrets: callers pass error codes and messages that are
- * already redacted.
+ * The catalogue of every alert kraken-arb raises: each alert's dedupe key, severity and text are
+ * built here and only here, so an operator's list of what can arrive is this file. Texts are plain
+ * (Telegram gets them without parse_mode) and carry no secrets: callers pass error codes and
+ * messages that are already redacted.
  */
 import type { TradeOutcome } from '../core/trade-outcome.js';
 import type { Alert } from './alert-policy.js';
@@ -13,27 +14,6 @@ export function startAlert(mode: string, detail = ''): Alert {
 /** `summary` is the run's summary text (trades, PnL, drops), already formatted. */
 export function stopAlert(reason: string, summary: string): Alert {
   return { key: 'stop', severity: 'info', text: `stopped (${reason})${summary ? `\n${summary}` : ''}` };
-}
-
-/** A socket closed or errored; repeats within the dedupe window become one message with a count. */
-export function socketFailureAlert(socket: string, error: string): Alert {
-  return { key: `socket-failed:${socket}`, severity: 'warning', text: `${socket} socket failed: ${error}` };
-}
-
-export function socketGaveUpAlert(socket: string, attempts: number, error: string): Alert {
-  return {
-    key: `socket-gave-up:${socket}`,
-    severity: 'critical',
-    text: `${socket} socket: giving up after ${attempts} failed connects: ${error}`,
-  };
-}
-
-export function socketRecoveredAlert(socket: string, downMs: number): Alert {
-  return {
-    key: `socket-recovered:${socket}`,
-    severity: 'info',
-    text: `${socket} socket recovered after ${(downMs / 1000).toFixed(1)} s`,
-  };
 }
 
 /** Final result of one trade (src/core/trade-outcome.ts). */
@@ -60,14 +40,6 @@ export function tradeAlert(t: TradeAlertInput): Alert {
   };
 }
 
-export function riskLimitAlert(limit: string, detail: string): Alert {
-  return {
-    key: `risk-limit:${limit}`,
-    severity: 'critical',
-    text: `risk limit reached (${limit}): ${detail}; trading stopped`,
-  };
-}
-
 export function workerRestartAlert(worker: string, reason: string, restarts: number): Alert {
   return {
     key: `worker-restart:${worker}`,
@@ -76,14 +48,152 @@ export function workerRestartAlert(worker: string, reason: string, restarts: num
   };
 }
 
-export function fetchFailingAlert(endpoint: string, failures: number, error: string): Alert {
+// ── Feeds and sockets ──
+
+/** A listener's public feed went offline (`status` is its FEED_* name). */
+export function feedDownAlert(listener: number, name: string, status: string): Alert {
+  return { key: `feed-${listener}`, severity: 'warning', text: `${name}: feed ${status}` };
+}
+
+export function feedRecoveredAlert(listener: number, name: string, downMs: number): Alert {
+  return { key: `feed-${listener}`, severity: 'info', text: `${name}: feed recovered after ${downMs} ms` };
+}
+
+export function privateSocketClosedAlert(reason: string): Alert {
+  return { key: 'private-socket', severity: 'warning', text: `Private socket closed (${reason})` };
+}
+
+// ── REST polling (fetcher) ──
+
+export function balanceFetchFailingAlert(error: string): Alert {
+  return { key: 'fetch-balance', severity: 'warning', text: `Balance fetch failing: ${error}` };
+}
+
+export function balanceFetchRecoveredAlert(): Alert {
+  return { key: 'fetch-balance', severity: 'info', text: 'Balance fetch recovered' };
+}
+
+export function feeFetchFailingAlert(error: string): Alert {
+  return { key: 'fetch-fees', severity: 'warning', text: `Fee fetch failing: ${error}` };
+}
+
+// ── Trading ──
+
+export function tradeCrashAlert(error: string): Alert {
   return {
-    key: `fetch-failing:${endpoint}`,
-    severity: 'warning',
-    text: `${endpoint} fetch failing (${failures} in a row): ${error}`,
+    key: 'trade-crash',
+    severity: 'critical',
+    text: `Trade failed unexpectedly, trading stopped: ${error}`,
   };
 }
 
-export function fetchRecoveredAlert(endpoint: string): Alert {
-  return { key: `fetch-recovered:${endpoint}`, severity: 'info', text: `${endpoint} fetch recovered` };
+export function riskStopAlert(reason: string): Alert {
+  return {
+    key: 'risk-stop',
+    severity: 'critical',
+    text: `Risk limit reached (${reason}): trading stopped, evaluation continues`,
+  };
+}
+
+/** `order` names the order: its txid, else `userref <n>`; `lastError` is '' when there is none. */
+export function orderInDoubtAlert(
+  leg: string,
+  order: string,
+  pair: string,
+  seconds: number,
+  lastError: string,
+): Alert {
+  return {
+    key: 'order-in-doubt',
+    severity: 'critical',
+    text: `${leg} order ${order} on ${pair} in doubt for ${seconds} s; trading waits for Kraken${lastError ? `: ${lastError}` : ''}`,
+  };
+}
+
+// ── Restart recovery ──
+
+export function recoveryFailedAlert(interrupted: number, error: string): Alert {
+  return {
+    key: 'recover',
+    severity: 'critical',
+    text: `${interrupted} interrupted trade(s) could not be reconciled with Kraken (${error}); the next start tries again`,
+  };
+}
+
+/** An interrupted trade whose order is still open at Kraken cannot be settled yet. */
+export function recoveryOrderOpenAlert(tradeId: string, txids: readonly string[]): Alert {
+  return {
+    key: 'recover',
+    severity: 'critical',
+    text: `Interrupted trade ${tradeId} has an order still open at Kraken: ${txids.join(', ')}`,
+  };
+}
+
+export function recoveredStrandedAlert(
+  tradeId: string,
+  volume: number,
+  asset: string,
+  valueUsd: number,
+): Alert {
+  return {
+    key: 'recover-stranded',
+    severity: 'critical',
+    text: `Interrupted trade ${tradeId}: ${volume} ${asset} bought and not sold (≈ ${valueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
+  };
+}
+
+// ── Journal and disk ──
+
+export function journalFailingAlert(error: string, held: number): Alert {
+  return {
+    key: 'journal-failing',
+    severity: 'critical',
+    text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
+  };
+}
+
+export function journalRecoveredAlert(written: number): Alert {
+  return {
+    key: 'journal-failing',
+    severity: 'info',
+    text: `Journal writing again (${written} held records written)`,
+  };
+}
+
+/** `setting` names the directory's setting; `where` is the setting and the path. */
+export function diskAlmostFullAlert(setting: string, where: string, freeMb: number): Alert {
+  return {
+    key: `disk:${setting}`,
+    severity: 'critical',
+    text: `Disk almost full (${freeMb} MB free for ${where}): trading stopped, the trade in flight finishes`,
+  };
+}
+
+export function diskLowAlert(setting: string, where: string, freeMb: number): Alert {
+  return {
+    key: `disk:${setting}`,
+    severity: 'warning',
+    text: `Disk space low: ${freeMb} MB free for ${where}`,
+  };
+}
+
+// ── Venue and operator ──
+
+/** Pairs whose AssetPairs status changed, e.g. `XBT/USD: online → cancel_only`. */
+export function pairStatusAlert(changed: readonly string[]): Alert {
+  return {
+    key: 'pair-status',
+    severity: 'warning',
+    text: `Pair status changed (not online = not traded): ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ` and ${changed.length - 10} more` : ''}`,
+  };
+}
+
+/** Trading stopped or resumed from the dashboard or a signal (a Telegram command is answered in its chat). */
+export function operatorChangeAlert(change: string, message: string): Alert {
+  return { key: `operator-${change}`, severity: 'warning', text: message };
+}
+
+/** The answer to an operator's Telegram command. */
+export function commandReplyAlert(key: string, text: string): Alert {
+  return { key, severity: 'info', text };
 }

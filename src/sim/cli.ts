@@ -5,6 +5,7 @@
  */
 import { MarketOptionsError } from './market/market-params.js';
 import { SimulatorError, startSimulator, type RunningSimulator, type SimulatorOptions } from './simulator.js';
+import { AppError } from '../core/app-error.js';
 
 const HELP = `Usage: npm run sim -- [options]
 
@@ -36,7 +37,10 @@ Options:
 Exit codes: 0 stopped by a signal, 1 could not start, 2 bad options.
 `;
 
-class UsageError extends Error {}
+class UsageError extends AppError {
+  readonly code = 'SIM_USAGE';
+  readonly kind = 'config';
+}
 
 /** Set by --exit-with-parent: a child simulator must not outlive the program that started it. */
 let exitWithParent = false;

@@ -21,6 +21,7 @@ import { SIM_WS_VERSIONS } from './ws/versions.js';
 import { createMarket, type SimMarketModel } from './market/market.js';
 import { readRecording, type Recording } from './replay/recording.js';
 import { createReplayMarket } from './replay/replay-market.js';
+import { AppError, type AppErrorKind } from '../core/app-error.js';
 
 /** Deterministic test credentials: a 56-character key and a base64 secret of 64 bytes, like Kraken's. */
 export const DEFAULT_API_KEY =
@@ -122,12 +123,14 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-export class SimulatorError extends Error {
+export class SimulatorError extends AppError {
+  readonly kind: AppErrorKind;
   constructor(
     readonly code: 'SIM_BAD_OPTION' | 'SIM_LISTEN_FAILED',
     message: string,
   ) {
     super(message);
+    this.kind = code === 'SIM_BAD_OPTION' ? 'config' : 'io';
     this.name = 'SimulatorError';
   }
 }

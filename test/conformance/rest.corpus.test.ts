@@ -166,7 +166,7 @@ describe('error texts over the corpus', () => {
     const k = parseKrakenError('ESession:Invalid session');
     assert.equal(k.code, 'ESession:Invalid session');
     assert.equal(k.category, 'Session');
-    assert.equal(k.kind, 'retryable');
+    assert.equal(k.retry, 'retryable');
   });
 
   test('the price-decimals error keeps its detail', () => {
@@ -183,7 +183,7 @@ describe('error texts over the corpus', () => {
     const text = (value(t) as string).replace('[UNIX timestamp]', '1700000003');
     const k = parseKrakenError(text, 'Balance', NOW_MS);
     assert.equal(k.code, 'EService:Throttled');
-    assert.equal(k.kind, 'retryable');
+    assert.equal(k.retry, 'retryable');
     assert.equal(k.retryAfterMs, 3_000);
     assert.equal(k.raw, text);
   });

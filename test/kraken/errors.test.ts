@@ -5,16 +5,16 @@ import {
   KrakenError,
   KrakenResponseError,
   KrakenTransportError,
-  KrakenUnknownOutcomeError,
   MAX_RETRY_AFTER_MS,
-  errorKind,
+  retryClass,
   isKrakenWarning,
   parseKrakenError,
-  type ErrorKind,
+  type RetryClass,
 } from '../../src/kraken/errors.js';
+import { OrderOutcomeUnknownError } from '../../src/kraken/order-errors.js';
 
 // Every string of docs/kraken-protocol.md §4.1 with the kind we promise for it.
-const DOCUMENTED: ReadonlyArray<readonly [string, ErrorKind]> = [
+const DOCUMENTED: ReadonlyArray<readonly [string, RetryClass]> = [
   ['EGeneral:Invalid arguments', 'not-retryable'],
   ['EGeneral:Invalid arguments:Index unavailable', 'not-retryable'],
   ['EGeneral:Temporary lockout', 'fatal'],
@@ -74,7 +74,7 @@ describe('parseKrakenError: documented strings', () => {
       const e = parseKrakenError(raw, 'AddOrder');
       assert.ok(e instanceof KrakenError);
       assert.equal(e.code, raw);
-      assert.equal(e.kind, kind);
+      assert.equal(e.retry, kind);
       assert.equal(e.known, true);
       assert.equal(e.raw, raw);
       assert.equal(e.detail, undefined);
@@ -94,7 +94,7 @@ describe('parseKrakenError: appended detail', () => {
     const e = parseKrakenError('EGeneral:Invalid arguments:volume');
     assert.equal(e.code, 'EGeneral:Invalid arguments');
     assert.equal(e.detail, 'volume');
-    assert.equal(e.kind, 'not-retryable');
+    assert.equal(e.retry, 'not-retryable');
     assert.equal(e.category, 'General');
   });
 
@@ -109,7 +109,7 @@ describe('parseKrakenError: appended detail', () => {
     const e = parseKrakenError('EGeneral:Internal error:12a');
     assert.equal(e.code, 'EGeneral:Internal error');
     assert.equal(e.detail, '12a');
-    assert.equal(e.kind, 'retryable');
+    assert.equal(e.retry, 'retryable');
   });
 
   test('Throttled with a unix timestamp gives retryAfterMs', () => {
@@ -140,11 +140,11 @@ describe('parseKrakenError: unknown strings', () => {
     assert.equal(order.known, false);
     assert.equal(order.raw, 'EOrder:Something new');
     assert.equal(order.category, 'Order');
-    assert.equal(order.kind, 'not-retryable');
-    assert.equal(parseKrakenError('EService:Busy').kind, 'retryable');
+    assert.equal(order.retry, 'not-retryable');
+    assert.equal(parseKrakenError('EService:Busy').retry, 'retryable');
     const junk = parseKrakenError('totally unexpected');
     assert.equal(junk.category, 'Unknown');
-    assert.equal(junk.kind, 'not-retryable');
+    assert.equal(junk.retry, 'not-retryable');
   });
 });
 
@@ -155,24 +155,24 @@ describe('other error classes', () => {
   });
 
   test('transport kinds', () => {
-    assert.equal(new KrakenTransportError('KRAKEN_TIMEOUT', 'Balance', 'x').kind, 'retryable');
-    assert.equal(new KrakenTransportError('KRAKEN_NETWORK', 'Balance', 'x').kind, 'retryable');
-    assert.equal(new KrakenTransportError('KRAKEN_BAD_JSON', 'Balance', 'x', 200).kind, 'retryable');
-    assert.equal(new KrakenTransportError('KRAKEN_HTTP_STATUS', 'Balance', 'x', 502).kind, 'retryable');
-    assert.equal(new KrakenTransportError('KRAKEN_HTTP_STATUS', 'Balance', 'x', 429).kind, 'retryable');
-    assert.equal(new KrakenTransportError('KRAKEN_HTTP_STATUS', 'Balance', 'x', 404).kind, 'not-retryable');
-    assert.equal(new KrakenTransportError('KRAKEN_ABORTED', 'Balance', 'x').kind, 'not-retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_TIMEOUT', 'Balance', 'x').retry, 'retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_NETWORK', 'Balance', 'x').retry, 'retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_BAD_JSON', 'Balance', 'x', 200).retry, 'retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_HTTP_STATUS', 'Balance', 'x', 502).retry, 'retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_HTTP_STATUS', 'Balance', 'x', 429).retry, 'retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_HTTP_STATUS', 'Balance', 'x', 404).retry, 'not-retryable');
+    assert.equal(new KrakenTransportError('KRAKEN_ABORTED', 'Balance', 'x').retry, 'not-retryable');
   });
 
-  test('errorKind covers every class and defaults to not-retryable', () => {
-    assert.equal(errorKind(parseKrakenError('EAPI:Invalid key')), 'fatal');
-    assert.equal(errorKind(new KrakenResponseError('Balance', 'result', 'x')), 'not-retryable');
-    const unknown = new KrakenUnknownOutcomeError(
+  test('retryClass covers every class and defaults to not-retryable', () => {
+    assert.equal(retryClass(parseKrakenError('EAPI:Invalid key')), 'fatal');
+    assert.equal(retryClass(new KrakenResponseError('Balance', 'result', 'x')), 'not-retryable');
+    const unknown = OrderOutcomeUnknownError.afterRestCall(
       'AddOrder',
       new KrakenTransportError('KRAKEN_TIMEOUT', 'AddOrder', 'x'),
     );
-    assert.equal(errorKind(unknown), 'not-retryable');
+    assert.equal(retryClass(unknown), 'not-retryable');
     assert.equal(unknown.code, 'KRAKEN_UNKNOWN_OUTCOME');
-    assert.equal(errorKind(new Error('bug')), 'not-retryable');
+    assert.equal(retryClass(new Error('bug')), 'not-retryable');
   });
 });

@@ -6,7 +6,7 @@ import {
   createRateLimiterBuffer,
   restCallCost,
 } from '../../src/kraken/rate-limiter.js';
-import { FakeClock, flushMicrotasks } from './fixtures/fake-clock.js';
+import { FakeClock, flushMicrotasks } from '../helpers/fake-clock.js';
 
 describe('restCallCost', () => {
   test('history +2, trading 0, others +1', () => {

@@ -2,7 +2,7 @@ import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { KrakenRestClient } from '../../src/kraken/rest.js';
 import { KrakenResponseError } from '../../src/kraken/errors.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { startRestServer, type SeenRequest, type TestServer } from './fixtures/rest-test-server.js';
 
 const SECRET = 'kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==';

@@ -6,7 +6,7 @@ import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.j
 import { KrakenRestClient } from '../../src/kraken/rest.js';
 import { pickFeeFractions } from '../../src/kraken/asset-pairs.js';
 import { KrakenError } from '../../src/kraken/errors.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 let sim: RunningSimulator;
 let client: KrakenRestClient;
@@ -74,7 +74,7 @@ describe('KrakenRestClient ↔ simulator', () => {
     await assert.rejects(
       client.cancelOrder('OXXXXX-XXXXX-XXXXXX'),
       (e: unknown) =>
-        e instanceof KrakenError && e.code === 'EOrder:Unknown order' && e.kind === 'not-retryable',
+        e instanceof KrakenError && e.code === 'EOrder:Unknown order' && e.retry === 'not-retryable',
     );
     const bad = new KrakenRestClient({
       baseUrl: sim.urls.rest,
@@ -84,7 +84,7 @@ describe('KrakenRestClient ↔ simulator', () => {
     });
     await assert.rejects(
       bad.balance(),
-      (e: unknown) => e instanceof KrakenError && e.code === 'EAPI:Invalid signature' && e.kind === 'fatal',
+      (e: unknown) => e instanceof KrakenError && e.code === 'EAPI:Invalid signature' && e.retry === 'fatal',
     );
   });
 

@@ -9,10 +9,10 @@ import {
   KrakenError,
   KrakenResponseError,
   KrakenTransportError,
-  KrakenUnknownOutcomeError,
 } from '../../src/kraken/errors.js';
+import { OrderOutcomeUnknownError } from '../../src/kraken/order-errors.js';
 import { RestRateLimiter, createRateLimiterBuffer } from '../../src/kraken/rate-limiter.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import {
   startRestServer,
   type Reply,
@@ -129,7 +129,7 @@ describe('envelope', () => {
 
   test('the worst of several errors is thrown', async () => {
     const { client } = setup([{ json: { error: ['EService:Unavailable', 'EAPI:Invalid key'] } }]);
-    await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenError && e.kind === 'fatal');
+    await assert.rejects(client.balance(), (e: unknown) => e instanceof KrakenError && e.retry === 'fatal');
   });
 
   for (const [name, json] of [
@@ -188,7 +188,7 @@ describe('retries', () => {
     const { client, requests } = setup([{ text: 'forbidden', status: 403 }]);
     await assert.rejects(
       client.balance(),
-      (e: unknown) => e instanceof KrakenTransportError && e.kind === 'not-retryable',
+      (e: unknown) => e instanceof KrakenTransportError && e.retry === 'not-retryable',
     );
     assert.equal(requests.length, 1);
   });
@@ -208,7 +208,7 @@ describe('retries', () => {
       () => assert.fail('should fail'),
       (e: unknown) => e,
     );
-    assert.ok(err instanceof KrakenError && err.kind === 'fatal');
+    assert.ok(err instanceof KrakenError && err.retry === 'fatal');
     assert.equal(requests.length, 1);
     assertNoSecrets(err, requests);
   });
@@ -264,7 +264,7 @@ describe('order calls are never retried', () => {
       () => assert.fail('should fail'),
       (e: unknown) => e,
     );
-    assert.ok(err instanceof KrakenUnknownOutcomeError, String(err));
+    assert.ok(err instanceof OrderOutcomeUnknownError, String(err));
     assert.ok(err.cause instanceof KrakenTransportError && err.cause.code === 'KRAKEN_TIMEOUT');
     assert.equal(requests.length, 1);
     assertNoSecrets(err, requests);
@@ -281,7 +281,7 @@ describe('order calls are never retried', () => {
         reply,
         { json: { error: [], result: { descr: { order: 'x' }, txid: ['O1'] } } },
       ]);
-      await assert.rejects(client.addOrder(order), KrakenUnknownOutcomeError);
+      await assert.rejects(client.addOrder(order), OrderOutcomeUnknownError);
       assert.equal(requests.length, 1);
     });
   }
@@ -309,7 +309,7 @@ describe('order calls are never retried', () => {
 
   test('CancelOrder 5xx → unknown outcome, one request', async () => {
     const { client, requests } = setup([{ text: 'x', status: 500 }]);
-    await assert.rejects(client.cancelOrder('OU22CG-KLAF2-FWUDD7'), KrakenUnknownOutcomeError);
+    await assert.rejects(client.cancelOrder('OU22CG-KLAF2-FWUDD7'), OrderOutcomeUnknownError);
     assert.equal(requests.length, 1);
   });
 });

@@ -67,7 +67,7 @@ describe('decodeApiSecret', () => {
         (err: unknown) =>
           err instanceof KrakenSecretError &&
           err.code === 'KRAKEN_SECRET_INVALID' &&
-          err.kind === 'fatal' &&
+          err.retry === 'fatal' &&
           (bad.trim() === '' || !err.message.includes(bad.trim())),
       );
     });

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_TIMER_MS, setLongTimeout } from '../../src/main/long-timer.js';
-import { ManualTimers } from '../kraken/ws/helpers.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const DAY_MS = 86_400_000;
 
 test('no timer is ever armed beyond setTimeout range (Node would run it after 1 ms)', () => {
-  const timers = new ManualTimers();
+  const timers = new FakeClock();
   let fired = 0;
   setLongTimeout(() => fired++, 60 * DAY_MS, timers);
   for (const t of timers.pending.values()) assert.ok(t.delay <= MAX_TIMER_MS, `armed ${t.delay} ms`);
@@ -19,7 +19,7 @@ test('no timer is ever armed beyond setTimeout range (Node would run it after 1 
 });
 
 test('a short delay is one timer; cancel between chunks stops it', () => {
-  const timers = new ManualTimers();
+  const timers = new FakeClock();
   let fired = 0;
   setLongTimeout(() => fired++, 1500, timers);
   assert.equal([...timers.pending.values()][0]?.delay, 1500);
@@ -33,5 +33,5 @@ test('a short delay is one timer; cancel between chunks stops it', () => {
 });
 
 test('a bad delay is refused', () => {
-  assert.throws(() => setLongTimeout(() => undefined, Number.NaN, new ManualTimers()), RangeError);
+  assert.throws(() => setLongTimeout(() => undefined, Number.NaN, new FakeClock()), RangeError);
 });

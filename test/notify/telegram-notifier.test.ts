@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { TelegramNotifier } from '../../src/notify/telegram-notifier.js';
 import { LogOnlyNotifier } from '../../src/notify/log-only-notifier.js';
 import { createNotifier } from '../../src/notify/create-notifier.js';
-import { socketFailureAlert, startAlert, stopAlert, tradeAlert } from '../../src/notify/alerts.js';
+import { feedDownAlert, startAlert, stopAlert, tradeAlert } from '../../src/notify/alerts.js';
 import type { NotifyLog } from '../../src/notify/notifier.js';
 import { serverError, startFakeBotApi, tooManyRequests, type FakeBotApi } from './fake-bot-api.js';
 import { waitFor } from '../helpers/influxd.js';
@@ -67,7 +67,7 @@ describe('TelegramNotifier', () => {
     const s = await api();
     let now = 0;
     const n = notifier(s, memLog(), { nowMs: () => now });
-    for (let i = 0; i < 50; i++) n.notify(socketFailureAlert('listener-1', `ECONNRESET #${i}`));
+    for (let i = 0; i < 50; i++) n.notify(feedDownAlert(1, 'listener-1', `ECONNRESET #${i}`));
     await waitFor(() => s.messages.length === 1, 5000, 'first message');
     now = 61_000; // the dedupe window has passed; close() turns what is held into its summary
     await n.close();

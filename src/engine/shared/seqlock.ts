@@ -11,6 +11,7 @@
  * was descheduled mid-write. Each write also stamps `updatedAtUs` so readers can see stale data.
  */
 import { alignUp, CACHE_LINE_BYTES } from './shared-layout.js';
+import { AppError } from '../../core/app-error.js';
 
 /** Read outcomes (numeric so the hot path compares integers). */
 export const SEQ_READ_OK = 0;
@@ -25,7 +26,8 @@ export const SEQLOCK_DEFAULT_MAX_RETRIES = 64;
 const SEQ = 0;
 const HEADER_INTS = 2;
 
-export class SeqlockError extends Error {
+export class SeqlockError extends AppError {
+  readonly kind = 'internal';
   constructor(
     readonly code: 'E_SEQLOCK_LAYOUT' | 'E_SEQLOCK_LENGTH',
     message: string,

@@ -18,6 +18,7 @@ import { OpportunitySlot } from './slot.js';
 import { Seqlock } from './seqlock.js';
 import { SharedCounters } from './shared-counters.js';
 import { alignUp, CACHE_LINE_BYTES } from './shared-layout.js';
+import { AppError } from '../../core/app-error.js';
 
 /** Balance slots, by asset (Kraken's ZUSD/ZEUR normalised). Add an asset here, not ad hoc. */
 export const BALANCE_ASSETS = ['USD', 'EUR', 'USDT', 'USDC', 'XBT', 'ETH'] as const;
@@ -87,7 +88,8 @@ export interface SharedStateHandle {
   readonly options: SharedStateOptions;
 }
 
-export class SharedStateError extends Error {
+export class SharedStateError extends AppError {
+  readonly kind = 'internal';
   constructor(
     readonly code: 'E_SHARED_STATE_OPTIONS' | 'E_SHARED_STATE_BUFFER',
     message: string,

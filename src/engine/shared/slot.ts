@@ -14,6 +14,7 @@
  * only knows its length.
  */
 import { alignUp, CACHE_LINE_BYTES } from './shared-layout.js';
+import { AppError } from '../../core/app-error.js';
 
 export const SLOT_EMPTY = 0;
 export const SLOT_WRITING = 1;
@@ -35,7 +36,8 @@ const FULL_NOW: Promise<SlotWaitResult> = Promise.resolve('full');
 const TIMED_OUT_NOW: Promise<SlotWaitResult> = Promise.resolve('timed-out');
 const toWaitResult = (v: 'ok' | 'timed-out'): SlotWaitResult => (v === 'ok' ? 'full' : 'timed-out');
 
-export class SlotError extends Error {
+export class SlotError extends AppError {
+  readonly kind = 'internal';
   constructor(
     readonly code: 'E_SLOT_PAYLOAD_LENGTH' | 'E_SLOT_NO_WAITASYNC' | 'E_SLOT_LAYOUT',
     message: string,

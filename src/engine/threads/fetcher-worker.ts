@@ -13,7 +13,7 @@ import {
   type RestAccess,
 } from './worker-context.js';
 import type { LogLevel } from '../../log/logger.js';
-import { epochMicros } from '../../kraken/nonce.js';
+import { wallEpochMicros } from '../../clock/clock.js';
 
 export interface FetcherWorkerData {
   shared: SharedStateHandle;
@@ -47,7 +47,7 @@ const fetcher = new Fetcher({
   notionalBalances: data.notionalBalances,
   balanceIntervalMs: data.balanceIntervalMs,
   feeIntervalMs: data.feeIntervalMs,
-  nowUs: () => Number(epochMicros()),
+  nowUs: () => Number(wallEpochMicros()),
   onFailure: (endpoint, code) => post({ type: 'fetch-failure', endpoint, code }),
 });
 onShutdownMessage(() => {

@@ -19,6 +19,8 @@ import type { KrakenWsApi } from '../../kraken/endpoints.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ListenerPairs } from '../../core/pair-universe.js';
 import type { LogLevel } from '../../log/logger.js';
+import { epochMicros } from '../../clock/clock.js';
+import { feedDownAlert, feedRecoveredAlert } from '../../notify/alerts.js';
 
 export interface ListenerWorkerData {
   index: number;
@@ -50,7 +52,7 @@ if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread
 
 const shared = attachSharedState(data.shared);
 const recorder = new MetricsRecorder({ source: data.index, evaluationSampleEvery: 16, loopSampleEvery: 16 });
-const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const nowUs = epochMicros;
 const listener = new Listener(data.index, data.pairs, shared, data.strategy, recorder, nowUs);
 const row = shared.counters.row(data.index);
 const api = KRAKEN_WS_VERSIONS[data.wsApi];
@@ -98,17 +100,13 @@ const feed = api.publicFeed(
       if (online && !wasOnline) {
         log.info('feed online', { pairs: wsnames.length });
         if (downSinceMs > 0) {
-          alert({
-            key: `feed-${data.index}`,
-            severity: 'info',
-            text: `${name}: feed recovered after ${Date.now() - downSinceMs} ms`,
-          });
+          alert(feedRecoveredAlert(data.index, name, Date.now() - downSinceMs));
         }
         downSinceMs = 0;
       } else if (!online && wasOnline && !shuttingDown) {
         downSinceMs = Date.now();
         log.warn('feed offline', { status });
-        alert({ key: `feed-${data.index}`, severity: 'warning', text: `${name}: feed ${status}` });
+        alert(feedDownAlert(data.index, name, status));
       }
       wasOnline = online;
     },

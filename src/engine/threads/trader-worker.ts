@@ -30,6 +30,8 @@ import type { PairInfo } from '../../core/pair.js';
 import type { Config } from '../../config/config.js';
 import type { LogLevel } from '../../log/logger.js';
 import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
+import { epochMicros } from '../../clock/clock.js';
+import { journalFailingAlert, journalRecoveredAlert } from '../../notify/alerts.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -63,7 +65,7 @@ const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
 if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
 const shared = attachSharedState(data.shared);
-const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 
 let orderEntry: OrderEntry | null = null;
@@ -164,19 +166,11 @@ function openJournal(): JournalWriter {
         error,
         held,
       });
-      alert({
-        key: 'journal-failing',
-        severity: 'critical',
-        text: `Journal write failing (${error}): ${held} record(s) held in memory; the trade in flight is closed out, no new trade until the journal writes again`,
-      });
+      alert(journalFailingAlert(error, held));
     },
     onRecovered: (written) => {
       log.warn('journal writing again: held records written', { written });
-      alert({
-        key: 'journal-failing',
-        severity: 'info',
-        text: `Journal writing again (${written} held records written)`,
-      });
+      alert(journalRecoveredAlert(written));
     },
   });
 }

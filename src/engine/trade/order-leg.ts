@@ -22,6 +22,7 @@ import type {
 import { isFinalStatus, type OrderTracker } from './order-tracker.js';
 import { errorText } from '../threads/worker-context.js';
 import { type FillTotals } from '../../core/trade-types.js';
+import { orderInDoubtAlert } from '../../notify/alerts.js';
 
 export type Leg = 'buy' | 'sell';
 
@@ -283,11 +284,10 @@ function leaveToRecovery(w: Doubt): LegResult {
 function alertStillInDoubt(w: Doubt, now: number): void {
   const { order } = w.sent;
   w.nextAlertMs = now + IN_DOUBT_ALERT_MS;
-  w.d.alert({
-    key: 'order-in-doubt',
-    severity: 'critical',
-    text: `${w.leg} order ${w.txid ?? `userref ${order.userref}`} on ${order.pair.wsname} in doubt for ${Math.round((now - w.sinceMs) / 1000)} s; trading waits for Kraken${w.lastError ? `: ${w.lastError}` : ''}`,
-  });
+  const seconds = Math.round((now - w.sinceMs) / 1000);
+  w.d.alert(
+    orderInDoubtAlert(w.leg, w.txid ?? `userref ${order.userref}`, order.pair.wsname, seconds, w.lastError),
+  );
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../threads/messages.js';
 import { errorText } from '../threads/worker-context.js';
+import { recoveredStrandedAlert, recoveryFailedAlert, recoveryOrderOpenAlert } from '../../notify/alerts.js';
 
 /** Below this a leftover is float noise, not inventory. */
 const VOLUME_EPSILON = 1e-9;
@@ -92,11 +93,12 @@ export async function recoverUnfinishedTrades(dir: string, d: RecoveryDeps): Pro
     const mine = ordersOf(t, orders);
     if (mine.some((o) => o.status === 'open' || o.status === 'pending')) {
       result.failed++;
-      d.alert({
-        key: 'recover',
-        severity: 'critical',
-        text: `Interrupted trade ${t.tradeId} has an order still open at Kraken: ${mine.map((o) => o.txid).join(', ')}`,
-      });
+      d.alert(
+        recoveryOrderOpenAlert(
+          t.tradeId,
+          mine.map((o) => o.txid),
+        ),
+      );
       continue;
     }
     const outcome = settleTrade(t, mine, d);
@@ -146,11 +148,7 @@ async function ordersOfThePeriod(
       trades: unfinished.length,
       error: errorText(err),
     });
-    d.alert({
-      key: 'recover',
-      severity: 'critical',
-      text: `${unfinished.length} interrupted trade(s) could not be reconciled with Kraken (${errorText(err)}); the next start tries again`,
-    });
+    d.alert(recoveryFailedAlert(unfinished.length, errorText(err)));
     return null;
   }
 }
@@ -182,12 +180,7 @@ function settleTrade(t: UnfinishedTrade, mine: readonly OrderReport[], d: Recove
   const v = valueSettlement(t, journalMissingFills(t, mine, d), d);
   journalSettlement(t, mine, v, d);
   const { status, bought, sold, left } = v;
-  if (status === 'stranded')
-    d.alert({
-      key: 'recover-stranded',
-      severity: 'critical',
-      text: `Interrupted trade ${t.tradeId}: ${left} ${t.base} bought and not sold (≈ ${v.leftValueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
-    });
+  if (status === 'stranded') d.alert(recoveredStrandedAlert(t.tradeId, left, t.base, v.leftValueUsd));
   d.log.warn('interrupted trade reconciled', {
     tradeId: t.tradeId,
     status,

@@ -41,8 +41,8 @@ import {
   type TradeResult,
   type TradeSettings,
 } from './trade-runner.js';
-
 import { newTraderCounters, type TraderCounters, type TraderOptions } from './trader-options.js';
+import { riskStopAlert, tradeCrashAlert } from '../../notify/alerts.js';
 
 // The trader's contract, where its users look for it.
 export type { TraderCounters, TraderOptions };
@@ -266,11 +266,7 @@ export class Trader {
     this.o.log.error('trade failed unexpectedly; trading stopped', {
       error: err instanceof Error ? err.stack : String(err),
     });
-    this.o.alert({
-      key: 'trade-crash',
-      severity: 'critical',
-      text: `Trade failed unexpectedly, trading stopped: ${String(err)}`,
-    });
+    this.o.alert(tradeCrashAlert(String(err)));
     this.o.shared.riskStop(99);
   }
 
@@ -368,11 +364,7 @@ export class Trader {
     this.o.shared.riskStop(RISK_STOP_CODES[reason]);
     deps.journal.append('risk-stop', '', { reason });
     this.o.log.error('risk limit reached: trading stopped (evaluation continues)', { reason });
-    this.o.alert({
-      key: 'risk-stop',
-      severity: 'critical',
-      text: `Risk limit reached (${reason}): trading stopped, evaluation continues`,
-    });
+    this.o.alert(riskStopAlert(reason));
   }
 
   private logOpportunity(opp: Opportunity): void {

@@ -7,10 +7,11 @@
  */
 import type { PrivateSessionHandlers } from '../ws/shared/private-session-types.js';
 import type { AttemptBudget } from '../ws/shared/connection-budget.js';
-import { isOutcomeUnknown, OrderNotSentError } from '../ws/shared/order-errors.js';
+import { isOutcomeUnknown, OrderNotSentError } from '../order-errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../../engine/threads/messages.js';
 import type { OrderAck, OrderEntry, OrderEvents, OrderRequest } from '../../engine/trade/order-entry.js';
+import { privateSocketClosedAlert } from '../../notify/alerts.js';
 
 export interface KrakenOrderEntryOptions {
   url: string;
@@ -56,11 +57,7 @@ export function sessionHandlers(o: KrakenOrderEntryOptions, isClosing: () => boo
     onClose: (reason) => {
       if (isClosing()) return;
       o.log.warn('private socket closed', { reason });
-      o.alert({
-        key: 'private-socket',
-        severity: 'warning',
-        text: `Private socket closed (${String(reason)})`,
-      });
+      o.alert(privateSocketClosedAlert(String(reason)));
       o.onGap();
     },
     onReconnecting: (delayMs, reason, attempt) => {
@@ -113,7 +110,8 @@ export abstract class SessionOrderEntry<
       return ack;
     } catch (err) {
       if (err instanceof OrderNotSentError) return { status: 'not-sent', reason: err.message };
-      if (isOutcomeUnknown(err)) {
+      // A WebSocket request always has its reqid (only REST's unknown outcome has none).
+      if (isOutcomeUnknown(err) && err.reqid !== undefined) {
         this.awaitingLateAck.set(err.reqid, order.userref);
         if (this.awaitingLateAck.size > MAX_LATE_ACK_REFS)
           this.awaitingLateAck.delete(this.awaitingLateAck.keys().next().value as number);

@@ -7,7 +7,6 @@
  * Simple by design (documented limits): resting GTC orders hold funds but are never matched later
  * by market moves; they rest until canceled. GTD and relative prices are refused as invalid.
  */
-import { performance } from 'node:perf_hooks';
 import type { SimOrder, SimVenue, SystemStatus, VenueEvent, VenueResult } from '../contracts.js';
 import { Account } from './accounts.js';
 import { createIdGenerator } from './ids.js';
@@ -16,6 +15,7 @@ import { CANCEL_REASON } from './order-rules.js';
 import { placeOrder } from './place-order.js';
 import { cancelPenalty, TRADING_LIMITS } from './rate-counter.js';
 import { TokenStore } from './tokens.js';
+import { epochMs } from '../../clock/clock.js';
 import {
   emitAll,
   err,
@@ -55,7 +55,7 @@ export function createVenue(options: VenueOptions): VenueImpl {
     faults: options.faults,
     timing: options.timing,
     // Epoch ms with µs resolution: opentm/closetm/trade times carry microseconds like Kraken's.
-    nowMs: options.nowMs ?? (() => performance.timeOrigin + performance.now()),
+    nowMs: options.nowMs ?? epochMs,
     limits: TRADING_LIMITS[options.tier ?? 'starter'],
     ids: createIdGenerator(options.seed ?? 1),
     keys: new Map(),

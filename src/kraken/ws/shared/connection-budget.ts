@@ -11,6 +11,7 @@
  * and count, then a Float64 ring of the last `capacity` attempt times (epoch ms on one timebase for
  * all threads). The lock is held for a few loads and stores, never across an await.
  */
+import { epochMs } from '../../../clock/clock.js';
 export const CONNECTION_WINDOW_MS = 600_000;
 /** Kraken's documented approximate limit per IP and window. */
 export const KRAKEN_CONNECTION_LIMIT = 150;
@@ -55,7 +56,7 @@ export interface BudgetWait {
 }
 
 export interface ConnectionBudgetOptions {
-  /** Epoch ms, the same timebase in every thread; default performance.timeOrigin + performance.now(). */
+  /** Epoch ms, the same timebase in every thread; default epochMs(). */
   readonly now?: () => number;
   readonly random?: () => number;
   /** Called for every wait (the caller logs "waiting on the Kraken connection budget"). */
@@ -77,7 +78,7 @@ export class ConnectionBudget implements AttemptBudget {
     if (capacity < 1 || buffer.byteLength < HEADER_BYTES + capacity * 8)
       throw new RangeError('not a connection budget buffer (createConnectionBudgetBuffer)');
     this.ring = new Float64Array(buffer, HEADER_BYTES, capacity);
-    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+    this.now = options.now ?? epochMs;
     this.random = options.random ?? Math.random;
     this.onWait = options.onWait;
     this.windowMs = options.windowMs ?? CONNECTION_WINDOW_MS;

@@ -12,8 +12,9 @@
  */
 import { WebSocket } from 'ws';
 import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js';
-import { realTimers, type TimerHandle, type Timers } from './timers.js';
+import { realClock, type TimerHandle, type Clock } from '../../../clock/clock.js';
 import type { AttemptBudget } from './connection-budget.js';
+import { AppError } from '../../../core/app-error.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
@@ -26,7 +27,8 @@ export type DisconnectReason =
 
 export type WsConnectionErrorCode = 'WS_SOCKET_ERROR' | 'WS_SEND_FAILED' | 'WS_CONNECT_THREW';
 
-export class WsConnectionError extends Error {
+export class WsConnectionError extends AppError {
+  readonly kind = 'io';
   readonly code: WsConnectionErrorCode;
   constructor(code: WsConnectionErrorCode, message: string) {
     super(message);
@@ -56,7 +58,7 @@ export interface WsConnectionOptions {
   reconnect?: Partial<ReconnectPolicyOptions>;
   /** The process-wide connection budget; every attempt takes one (or waits for one). */
   budget?: AttemptBudget;
-  timers?: Timers;
+  timers?: Clock;
   random?: () => number;
 }
 
@@ -114,7 +116,7 @@ export class WsConnection {
   private readonly connectTimeoutMs: number;
   private readonly countsAsProgress: ((data: Buffer) => boolean) | undefined;
   private readonly pingMessage: (reqid: number) => string;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly budget: AttemptBudget | undefined;
   private readonly handlers: WsConnectionHandlers;
   private ws: WebSocket | null = null;
@@ -150,7 +152,7 @@ export class WsConnection {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.countsAsProgress = options.countsAsProgress;
     this.pingMessage = options.pingMessage ?? v1Ping;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? realClock;
     this.budget = options.budget;
     this.policy = new ReconnectPolicy(options.reconnect, options.random);
     this.handlers = handlers;

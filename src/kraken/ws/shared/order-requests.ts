@@ -4,9 +4,9 @@
  * with OrderOutcomeUnknownError, never as "rejected". A cancel of n orders gets n acks from
  * Kraken: it resolves after n ok acks or at the first error.
  */
-import type { OrderOutcomeUnknownCode } from './order-errors.js';
+import type { OrderOutcomeUnknownCode } from '../../order-errors.js';
 import { PendingRequests } from './pending-requests.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../../../clock/clock.js';
 
 /** Builds the version's cancel result (`cancelled` = orders confirmed so far). */
 export type CancelResultOf<CancelResult> = (
@@ -22,7 +22,7 @@ export class OrderRequests<AddResult, CancelResult> {
   private readonly cancelProgress = new Map<number, { expected: number; ok: number }>();
 
   constructor(
-    timers: Timers,
+    timers: Clock,
     ackTimeoutMs: number,
     private readonly cancelResult: CancelResultOf<CancelResult>,
   ) {

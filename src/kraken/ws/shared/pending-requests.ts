@@ -2,8 +2,8 @@
  * Requests awaiting an ack correlated by reqid, each with its own timeout. On timeout or when the
  * socket drops, the request fails with OrderOutcomeUnknownError — never as "rejected".
  */
-import { OrderOutcomeUnknownError, type OrderOutcomeUnknownCode } from './order-errors.js';
-import type { TimerHandle, Timers } from './timers.js';
+import { OrderOutcomeUnknownError, type OrderOutcomeUnknownCode } from '../../order-errors.js';
+import type { TimerHandle, Clock } from '../../../clock/clock.js';
 
 interface Pending<T> {
   resolve(value: T): void;
@@ -18,7 +18,7 @@ export class PendingRequests<T> {
   failedOnDrop = 0;
 
   constructor(
-    private readonly timers: Timers,
+    private readonly timers: Clock,
     private readonly timeoutMs: number,
   ) {}
 

@@ -5,7 +5,7 @@
 import type { BackoffPolicy } from '../../backoff.js';
 import type { DisconnectReason, WsConnectionOptions } from './connection.js';
 import type { CancelResultOf } from './order-requests.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../../../clock/clock.js';
 
 export type PrivateSessionErrorCode =
   | 'TOKEN_ERROR' // getToken() failed
@@ -24,7 +24,7 @@ export interface PrivateSessionOptions {
   /** REST GetWebSocketsToken, owned elsewhere. Called on every (re)connect and after session errors. */
   getToken: () => Promise<string>;
   name?: string;
-  timers?: Timers;
+  timers?: Clock;
   /** No order ack within this ⇒ outcome unknown. */
   ackTimeoutMs?: number;
   /** Private snapshots (trades, all open orders) can be large. */

@@ -14,7 +14,7 @@
  */
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
 import { SESSION_ERROR_RE } from './error-text.js';
-import { OrderNotSentError } from './order-errors.js';
+import { OrderNotSentError } from '../../order-errors.js';
 import { OrderRequests } from './order-requests.js';
 import type {
   ChannelState,
@@ -26,7 +26,7 @@ import type {
   PrivateSessionVersion,
 } from './private-session-types.js';
 import { SessionRefresh } from './session-refresh.js';
-import { realTimers } from './timers.js';
+import { realClock } from '../../../clock/clock.js';
 
 /** Stands in for the session token when an order frame is only rehearsed (never sent). */
 export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
@@ -70,7 +70,7 @@ export abstract class PrivateSessionBase<
     this.channels = {} as Record<Channel, ChannelState>;
     for (const ch of version.channels)
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
-    const timers = options.timers ?? realTimers;
+    const timers = options.timers ?? realClock;
     this.refresh = new SessionRefresh(
       timers,
       options.sessionRefresh?.backoff,

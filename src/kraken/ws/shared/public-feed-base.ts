@@ -14,7 +14,7 @@ import {
   type WsConnectionOptions,
 } from './connection.js';
 import { SCAN_EVENT, type QuoteScannerBase } from './quote-scanner-base.js';
-import { epochMicros, realTimers, type TimerHandle, type Timers } from './timers.js';
+import { epochMicros, realClock, type TimerHandle, type Clock } from '../../../clock/clock.js';
 import { QUOTE_RECV_US } from '../../../core/quote-layout.js';
 
 export type PublicFeedErrorCode =
@@ -30,7 +30,7 @@ export interface PublicFeedOptions {
   /** Pair names in the version's naming; the position is the local pair index given to onSpread. */
   pairs: readonly string[];
   name?: string;
-  timers?: Timers;
+  timers?: Clock;
   /** After a rate-limit error, resubscribe pairs still offline after this long. */
   rateLimitRetryMs?: number;
   maxEventBytes?: number;
@@ -117,7 +117,7 @@ export abstract class PublicFeedBase<
   protected readonly maxEventBytes: number;
   private readonly pairs: readonly string[];
   private readonly pairIndexByName: Map<string, number>;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly clock: () => number;
   private readonly rateLimitRetryMs: number;
   private systemOnline = false;
@@ -138,7 +138,7 @@ export abstract class PublicFeedBase<
     this.pairOnline = new Uint8Array(this.pairs.length);
     this.stats = stats;
     this.handlers = handlers;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? realClock;
     this.clock = options.clockMicros ?? epochMicros;
     this.maxEventBytes = options.maxEventBytes ?? version.defaultMaxEventBytes;
     this.rateLimitRetryMs = options.rateLimitRetryMs ?? DEFAULT_RATE_LIMIT_RETRY_MS;

@@ -3,9 +3,11 @@
  * KrakenWsBuildError before anything is sent (a programming error, never Kraken's answer), and the
  * token check. The token is never included in error messages.
  */
+import { AppError } from '../../../core/app-error.js';
 
-export class KrakenWsBuildError extends Error {
+export class KrakenWsBuildError extends AppError {
   readonly code = 'WS_BAD_REQUEST';
+  readonly kind = 'protocol';
   constructor(message: string) {
     super(message);
     this.name = 'KrakenWsBuildError';

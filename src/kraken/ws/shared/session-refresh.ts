@@ -6,7 +6,7 @@
  * backoff and connection budget then apply. A subscription that succeeds ends the run of failures.
  */
 import { backoffDelayMs, type BackoffPolicy } from '../../backoff.js';
-import type { TimerHandle, Timers } from './timers.js';
+import type { TimerHandle, Clock } from '../../../clock/clock.js';
 
 /** Token refreshes on one socket before it is given up and replaced. */
 export const MAX_SESSION_REFRESHES = 5;
@@ -26,7 +26,7 @@ export class SessionRefresh {
   private running = false;
 
   constructor(
-    private readonly timers: Timers,
+    private readonly timers: Clock,
     private readonly policy: BackoffPolicy = SESSION_REFRESH_BACKOFF,
     private readonly max: number = MAX_SESSION_REFRESHES,
     private readonly random: () => number = Math.random,

@@ -11,6 +11,7 @@
  * order and new fields appear. Null means "not given"; unknown fields are ignored. Only a field a
  * fill or a status depends on, when missing or malformed, rejects the frame.
  */
+import { AppError } from '../../../core/app-error.js';
 
 export type PrivateChannel = 'ownTrades' | 'openOrders';
 
@@ -85,7 +86,10 @@ const STATUSES: ReadonlySet<string> = new Set(['pending', 'open', 'closed', 'can
 const MAX_ITEMS = 10_000;
 const MAX_TEXT_CHARS = 500;
 
-class FieldError extends Error {}
+class FieldError extends AppError {
+  readonly code = 'WS_BAD_FIELD';
+  readonly kind = 'protocol';
+}
 
 function fail(what: string): never {
   throw new FieldError(what);

@@ -5,6 +5,7 @@
  * Numbers arrive as JSON numbers; JSON.parse gives the same doubles as parseFloat on their text.
  */
 import { parseRfc3339 } from './rfc3339.js';
+import { AppError } from '../../../core/app-error.js';
 
 /** Documented exec_type values. Others are passed through as strings (Kraken adds types). */
 export const KNOWN_EXEC_TYPES: ReadonlySet<string> = new Set([
@@ -74,7 +75,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-class Bad extends Error {}
+class Bad extends AppError {
+  readonly code = 'WS_BAD_EXECUTION';
+  readonly kind = 'protocol';
+}
 
 function optStr(o: Record<string, unknown>, key: string): string | undefined {
   const v = o[key];

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { AppError } from '../../../core/app-error.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -22,7 +23,8 @@ export interface UpgradeRouter {
   close(): void;
 }
 
-export class WsRouteError extends Error {
+export class WsRouteError extends AppError {
+  readonly kind = 'internal';
   constructor(
     readonly code: 'WS_ROUTE_TAKEN',
     message: string,

@@ -10,9 +10,9 @@
  * drop trailing zeros the same way, which is why clients re-pad with the instrument precisions
  * before checksumming (docs/kraken-protocol.md §3.6).
  */
-import { performance } from 'node:perf_hooks';
 import { formatDecimal } from '../../../core/decimals.js';
 import type { SystemStatus } from '../../contracts.js';
+import { epochMs } from '../../../clock/clock.js';
 
 /** The `version` in the status frame. */
 export const V2_VERSION = '2.0.9';
@@ -74,7 +74,7 @@ export function rfc3339(epochSec: number): string {
 }
 
 /** Wall clock in epoch seconds with µs resolution. */
-export const nowEpochSec = (): number => (performance.timeOrigin + performance.now()) / 1000;
+export const nowEpochSec = (): number => epochMs() / 1000;
 
 /** `req_id` is echoed only when it is an integer (Kraken documents an integer). */
 export function reqIdOf(msg: Record<string, unknown> | null): number | undefined {

@@ -11,7 +11,8 @@ import {
   type BudgetWait,
 } from '../../../../src/kraken/ws/shared/connection-budget.js';
 import { WsConnection } from '../../../../src/kraken/ws/shared/connection.js';
-import { deadUrl, ManualTimers, waitFor } from '../helpers.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
+import { deadUrl, waitFor } from '../helpers.js';
 import { firstMessage, startFixture } from '../../../helpers/start-fixture.js';
 
 test('takes up to the limit, then says how long until the oldest attempt leaves the window', () => {
@@ -71,7 +72,7 @@ test('a wait is reported with who waits and for how long, jittered above the bud
 
 test('sockets of one process refused by the venue: attempts stay within the shared budget', async (t) => {
   const url = await deadUrl();
-  const timers = new ManualTimers();
+  const timers = new FakeClock();
   const waits: BudgetWait[] = [];
   const budget = new ConnectionBudget(createConnectionBudgetBuffer(5), {
     now: () => timers.now(),

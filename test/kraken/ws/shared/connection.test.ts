@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WsConnection, type DisconnectReason } from '../../../../src/kraken/ws/shared/connection.js';
-import { deadUrl, ManualTimers, startServer, waitFor } from '../helpers.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
+import { deadUrl, startServer, waitFor } from '../helpers.js';
 
 test('connects, delivers frames as Buffers, reconnects after the server drops the socket', async (t) => {
   const server = await startServer((ws) => ws.send('{"event":"heartbeat"}'));
@@ -73,7 +74,7 @@ test('a chatty socket is never killed by the watchdog', async (t) => {
 
 test('connect failures back off under the attempt budget (fake clock)', async (t) => {
   const url = await deadUrl();
-  const timers = new ManualTimers();
+  const timers = new FakeClock();
   const delays: number[] = [];
   const conn = new WsConnection(
     {
@@ -108,7 +109,7 @@ test('connect failures back off under the attempt budget (fake clock)', async (t
 
 test('maintenance spaces reconnects ≥ 5 s (fake clock)', async (t) => {
   const url = await deadUrl();
-  const timers = new ManualTimers();
+  const timers = new FakeClock();
   const delays: number[] = [];
   const conn = new WsConnection(
     { url, timers, reconnect: { initialDelayMs: 10, maxDelayMs: 10 }, random: () => 0 },

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionRefresh, MAX_SESSION_REFRESHES } from '../../../../src/kraken/ws/shared/session-refresh.js';
 import { SESSION_ERROR_RE } from '../../../../src/kraken/ws/shared/error-text.js';
-import type { Timers } from '../../../../src/kraken/ws/shared/timers.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { KrakenPrivateV1 } from '../../../../src/kraken/ws/v1/private.js';
 import { corpus, value } from '../../../helpers/corpus.js';
 import { waitFor } from '../helpers.js';
@@ -18,34 +18,6 @@ const LIVE_SESSION_ERROR = (() => {
   if (e === undefined) throw new Error('corpus has no session error');
   return value(e) as string;
 })();
-
-function fakeTimers() {
-  let now = 0;
-  const pending: Array<{ at: number; fn: () => void; id: number }> = [];
-  let id = 0;
-  const timers: Timers = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      pending.push({ at: now + ms, fn, id: ++id });
-      return id;
-    },
-    clearTimeout: (h) => {
-      const i = pending.findIndex((p) => p.id === h);
-      if (i >= 0) pending.splice(i, 1);
-    },
-  };
-  /** Runs the next due timer; returns its delay from the previous time. */
-  const next = (): number => {
-    pending.sort((a, b) => a.at - b.at);
-    const p = pending.shift();
-    if (p === undefined) throw new Error('no timer');
-    const waited = p.at - now;
-    now = p.at;
-    p.fn();
-    return waited;
-  };
-  return { timers, next, pending };
-}
 
 test('live session error texts are recognised; others are not', () => {
   assert.match(LIVE_SESSION_ERROR, SESSION_ERROR_RE);
@@ -59,15 +31,15 @@ test('live session error texts are recognised; others are not', () => {
 });
 
 test('the first refresh is immediate, later ones back off, and the run is bounded', () => {
-  const f = fakeTimers();
-  const r = new SessionRefresh(f.timers, { baseMs: 500, maxMs: 30_000 }, MAX_SESSION_REFRESHES, () => 0.5);
+  const f = new FakeClock();
+  const r = new SessionRefresh(f, { baseMs: 500, maxMs: 30_000 }, MAX_SESSION_REFRESHES, () => 0.5);
   let runs = 0;
   const delays: number[] = [];
   for (let i = 0; i < MAX_SESSION_REFRESHES; i++) {
     const d = r.onSessionError(() => runs++);
     assert.equal(d.action, 'scheduled');
     assert.equal(r.onSessionError(() => runs++).action, 'pending', 'one refresh at a time');
-    delays.push(f.next());
+    delays.push(f.fireNext());
     r.done();
   }
   assert.equal(runs, MAX_SESSION_REFRESHES);
@@ -81,18 +53,18 @@ test('the first refresh is immediate, later ones back off, and the run is bounde
 });
 
 test('a subscription that succeeds ends the run; a dropped socket cancels what is scheduled', () => {
-  const f = fakeTimers();
-  const r = new SessionRefresh(f.timers);
+  const f = new FakeClock();
+  const r = new SessionRefresh(f);
   r.onSessionError(() => undefined);
-  f.next();
+  f.fireNext();
   r.done();
   r.onSessionError(() => undefined);
   assert.equal(r.attempts, 2);
   r.reset();
-  assert.equal(f.pending.length, 0);
+  assert.equal(f.pending.size, 0);
   assert.equal(r.pending, false);
   r.onSessionError(() => undefined);
-  f.next();
+  f.fireNext();
   r.done();
   r.succeeded();
   assert.equal(r.attempts, 0);

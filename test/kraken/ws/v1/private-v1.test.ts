@@ -6,10 +6,7 @@ import {
   type AddOrderResult,
   type CancelOrderResult,
 } from '../../../../src/kraken/ws/v1/private.js';
-import {
-  OrderNotSentError,
-  OrderOutcomeUnknownError,
-} from '../../../../src/kraken/ws/shared/order-errors.js';
+import { OrderNotSentError, OrderOutcomeUnknownError } from '../../../../src/kraken/order-errors.js';
 import type { OwnTrade, PrivateChannel } from '../../../../src/kraken/ws/v1/private-parse.js';
 import { startServer, waitFor, type TestServer } from '../helpers.js';
 import { type GapReason } from '../../../../src/kraken/ws/shared/private-session-types.js';

@@ -6,10 +6,7 @@ import {
   type CancelOrderV2Result,
 } from '../../../../src/kraken/ws/v2/private.js';
 import type { ExecutionReport } from '../../../../src/kraken/ws/v2/executions-parse.js';
-import {
-  OrderNotSentError,
-  OrderOutcomeUnknownError,
-} from '../../../../src/kraken/ws/shared/order-errors.js';
+import { OrderNotSentError, OrderOutcomeUnknownError } from '../../../../src/kraken/order-errors.js';
 import { waitFor } from '../helpers.js';
 import {
   newReport,
