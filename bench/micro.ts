@@ -15,6 +15,7 @@ import { selectUniverse, splitUniverse } from '../src/core/pair-universe.js';
 import { QuoteTable } from '../src/core/quote-table.js';
 import { OpportunitySlot } from '../src/engine/shared/slot.js';
 import { SpreadScanner } from '../src/kraken/ws/v1/spread-scanner.js';
+import { TickerScanner } from '../src/kraken/ws/v2/ticker-scanner.js';
 import { generateUniverse } from '../src/sim/market/universe.js';
 import { Listener } from '../src/engine/listener.js';
 import { BAL_EUR, BAL_USD, BALANCE_FIELDS, createSharedState } from '../src/engine/shared/shared-state.js';
@@ -112,6 +113,28 @@ export function runMicro(quick: boolean): MicroResult[] {
       scanner.scan(frames[i % n] as Buffer),
     ),
   );
+
+  // v2 ticker frames (event_trigger bbo) in the shape the simulator sends and the corpus shows.
+  const iso = new Date().toISOString().replace('Z', '000Z');
+  const tickerFrames = pairs.map((p, i) => {
+    const mid = priceOf(i);
+    const d = p.pairDecimals;
+    const q = (1000 / mid).toFixed(p.lotDecimals);
+    return Buffer.from(
+      `{"channel":"ticker","type":"update","data":[{"symbol":"${p.wsname}","bid":${(mid * 0.9998).toFixed(d)},` +
+        `"bid_qty":${q},"ask":${(mid * 1.0002).toFixed(d)},"ask_qty":${q},"last":${mid.toFixed(d)},` +
+        `"volume":1234.5,"vwap":${mid.toFixed(d)},"low":${(mid * 0.99).toFixed(d)},"high":${(mid * 1.01).toFixed(d)},` +
+        `"change":0.5,"change_pct":0.01,"timestamp":"${iso}"}]}`,
+    );
+  });
+  const tickerScanner = new TickerScanner(pairs.map((p) => p.wsname));
+  results.push(
+    bench('parse: TickerScanner.scan (one v2 ticker frame, ~300 B)', ops, (i) =>
+      tickerScanner.scan(tickerFrames[i % n] as Buffer),
+    ),
+  );
+  if (tickerScanner.scan(tickerFrames[0] as Buffer) < 0)
+    throw new Error('micro: the v2 ticker frame was rejected');
 
   const table = new QuoteTable(pairs.length);
   table.feedOnline = true;

@@ -64,7 +64,6 @@ const POW10_LOT = new Float64Array(16).map((_, d) => 10 ** d);
  * for TurboFan to inline into evaluate, and double arguments to a non-inlined call are boxed
  * (a HeapNumber each, per message).
  */
-// Hot path (runs on every quote update): kept whole over the 60-line rule; the lead measures before splitting it.
 export function sizeOrder(
   table: QuoteTable,
   meta: PairMeta,
@@ -124,11 +123,24 @@ export function sizeOrder(
   out[off + OPP_VOLUME] = volume;
   out[off + OPP_AMOUNT_IN] = volume * grossPerUnit;
 
+  return checkMinimums(meta, buyI, sellI, out, off);
+}
+
+/** Kraken's minimums for both legs, on the volume and prices sizeOrder wrote at `off`. */
+function checkMinimums(
+  meta: PairMeta,
+  buyI: number,
+  sellI: number,
+  out: Float64Array,
+  off: number,
+): EvalCode {
+  // Read back from `out`, not passed: double arguments to a call that is not inlined are boxed.
+  const volume = out[off + OPP_VOLUME] as number;
   if (!(volume >= (meta.ordermin[buyI] as number))) return DROP_BELOW_ORDERMIN_BUY;
   if (!(volume >= (meta.ordermin[sellI] as number))) return DROP_BELOW_ORDERMIN_SELL;
-  if (!(volume * buyPrice >= (meta.costmin[buyI] as number) * (1 + COSTMIN_SAFETY)))
-    return DROP_BELOW_COSTMIN_BUY;
-  if (!(volume * sellPrice >= (meta.costmin[sellI] as number) * (1 + COSTMIN_SAFETY)))
-    return DROP_BELOW_COSTMIN_SELL;
+  const buyCost = volume * (out[off + OPP_BUY_PRICE] as number);
+  if (!(buyCost >= (meta.costmin[buyI] as number) * (1 + COSTMIN_SAFETY))) return DROP_BELOW_COSTMIN_BUY;
+  const sellCost = volume * (out[off + OPP_SELL_PRICE] as number);
+  if (!(sellCost >= (meta.costmin[sellI] as number) * (1 + COSTMIN_SAFETY))) return DROP_BELOW_COSTMIN_SELL;
   return EVAL_OPPORTUNITY;
 }

@@ -254,63 +254,72 @@ export abstract class BatchingSink implements MetricsSink {
     try {
       if (this.inFlight === null) this.inFlight = this.buffer.take(this.batchSize);
       const batch = this.inFlight;
-      let result: SendResult;
-      try {
-        result = await this.send(batch);
-      } catch (err) {
-        result = {
-          ok: false,
-          retry: true,
-          rejected: 0,
-          error: err instanceof Error ? err.message : String(err),
-        };
-      }
+      const result = await this.sendCaught(batch);
       if (this.finished) return;
-      if (result.ok) {
-        this.written += batch.length;
-        this.inFlight = null;
-        if (this.failures > 0 || this.refusalStreak > 0)
-          this.log(
-            'info',
-            `${this.label()} metrics writes recovered after ${this.failures + this.refusalStreak} failed attempts`,
-          );
-        this.failures = 0;
-        this.refusalStreak = 0;
-        this.pausedUntil = 0;
-        this.lastError = null;
-        return;
-      }
-      const error = this.scrub(result.error);
-      this.lastError = error;
-      if (!result.retry) {
-        const rejected = Math.min(batch.length, Math.max(0, result.rejected));
-        this.rejected += rejected;
-        this.written += batch.length - rejected;
-        this.inFlight = null;
-        const pause = result.backOff === true ? this.pause() : '';
-        this.noteFailure(
-          'refused',
-          error,
-          `${this.label()} refused a metrics batch of ${batch.length} lines, ${rejected} dropped: ${error}${pause}`,
-        );
-        return;
-      }
-      this.noteFailure(
-        'failed',
-        error,
-        `${this.label()} metrics write failing, buffering and retrying: ${error}`,
-      );
-      this.failures++;
-      this.retries++;
-      const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
-      // jitter (half to full backoff) so several writers do not retry in lockstep
-      this.retryAt = Date.now() + backoff * (0.5 + Math.random() * 0.5);
-      if (!this.closed) setTimeout(() => this.kick(), this.retryAt - Date.now()).unref();
+      if (result.ok) this.onWritten(batch.length);
+      else if (!result.retry) this.onRefused(batch.length, result);
+      else this.onFailed(result.error);
     } catch (err) {
       // Nothing above should throw; if it does, the lines stay queued and the error is kept, not raised.
       this.lastError = this.scrub(`metrics sink error: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.pumping = null;
     }
+  }
+
+  /** The writer's answer; a thrown error is a failure to retry. */
+  private async sendCaught(batch: string[]): Promise<SendResult> {
+    try {
+      return await this.send(batch);
+    } catch (err) {
+      return { ok: false, retry: true, rejected: 0, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private onWritten(lines: number): void {
+    this.written += lines;
+    this.inFlight = null;
+    if (this.failures > 0 || this.refusalStreak > 0)
+      this.log(
+        'info',
+        `${this.label()} metrics writes recovered after ${this.failures + this.refusalStreak} failed attempts`,
+      );
+    this.failures = 0;
+    this.refusalStreak = 0;
+    this.pausedUntil = 0;
+    this.lastError = null;
+  }
+
+  /** Refused for good (bad lines, or 401/403): the batch is dropped, not retried. */
+  private onRefused(lines: number, result: SendResult & { ok: false }): void {
+    const error = this.scrub(result.error);
+    this.lastError = error;
+    const rejected = Math.min(lines, Math.max(0, result.rejected));
+    this.rejected += rejected;
+    this.written += lines - rejected;
+    this.inFlight = null;
+    const pause = result.backOff === true ? this.pause() : '';
+    this.noteFailure(
+      'refused',
+      error,
+      `${this.label()} refused a metrics batch of ${lines} lines, ${rejected} dropped: ${error}${pause}`,
+    );
+  }
+
+  /** A failure worth retrying: the batch stays in flight and is sent again after a jittered backoff. */
+  private onFailed(rawError: string): void {
+    const error = this.scrub(rawError);
+    this.lastError = error;
+    this.noteFailure(
+      'failed',
+      error,
+      `${this.label()} metrics write failing, buffering and retrying: ${error}`,
+    );
+    this.failures++;
+    this.retries++;
+    const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
+    // jitter (half to full backoff) so several writers do not retry in lockstep
+    this.retryAt = Date.now() + backoff * (0.5 + Math.random() * 0.5);
+    if (!this.closed) setTimeout(() => this.kick(), this.retryAt - Date.now()).unref();
   }
 }

@@ -40,7 +40,7 @@ import {
   skipWs,
   stringEnd,
 } from './json-skip.js';
-import { parseRfc3339Bytes } from './rfc3339.js';
+import { rfc3339Into } from './rfc3339.js';
 import { TICKER_REJECT_NAMES, TickerReject, type TickerRejectCode } from './ticker-reject.js';
 import {
   QUOTE_ASK,
@@ -267,9 +267,7 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
         if ((buf[i] as number) !== QUOTE) return -TickerReject.BAD_TIMESTAMP;
         const ve = stringEnd(buf, i + 1, n);
         if (ve < 0) return ve;
-        const ts = parseRfc3339Bytes(buf, i + 1, ve);
-        if (ts !== ts) return -TickerReject.BAD_TIMESTAMP;
-        this.scratch[2] = ts;
+        if (!rfc3339Into(buf, i + 1, ve, this.scratch, 2)) return -TickerReject.BAD_TIMESTAMP;
         i = ve + 1;
       } else {
         i = skipValue(buf, i, n, 1);
