@@ -104,24 +104,25 @@ export function rfc3339Into(
     if (nd === 0 || nd > MAX_FRACTION_DIGITS) return false;
   }
   if (p >= end) return false;
-  let offsetSec = 0;
-  const z = buf[p] as number;
-  if (z === 0x5a || z === 0x7a) {
-    p++;
-  } else if (z === 0x2b || z === 0x2d) {
-    if (end - p < 6 || (buf[p + 3] as number) !== 0x3a) return false;
-    const oh = two(buf, p + 1),
-      om = two(buf, p + 4);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
-    offsetSec = (oh * 3600 + om * 60) * (z === 0x2d ? -1 : 1);
-    p += 6;
-  } else {
-    return false;
-  }
-  if (p !== end) return false;
+  const offsetSec = zoneOffsetSec(buf, p, end);
+  if (offsetSec === BAD_ZONE) return false;
   const secs = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hh * 3600 + mm * 60 + ss - offsetSec;
   out[slot] = (secs * 1e6 + micros) / 1e6;
   return true;
+}
+
+const BAD_ZONE = 0x40000000;
+
+/** The zone at buf[p] that ends the text at `end` (Z or ±hh:mm) → offset in seconds, or BAD_ZONE. */
+function zoneOffsetSec(buf: Uint8Array, p: number, end: number): number {
+  const z = buf[p] as number;
+  if (z === 0x5a || z === 0x7a) return p + 1 === end ? 0 : BAD_ZONE;
+  if (z !== 0x2b && z !== 0x2d) return BAD_ZONE;
+  if (end - p !== 6 || (buf[p + 3] as number) !== 0x3a) return BAD_ZONE;
+  const oh = two(buf, p + 1),
+    om = two(buf, p + 4);
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) return BAD_ZONE;
+  return (oh * 3600 + om * 60) * (z === 0x2d ? -1 : 1);
 }
 
 /** Slow-path convenience for strings (private stream timestamps). NaN when not accepted. */

@@ -82,6 +82,29 @@ const F_SYMBOL = 1,
   F_ASK_QTY = 32;
 const F_REQUIRED = F_SYMBOL | F_BID | F_ASK | F_BID_QTY | F_ASK_QTY;
 
+/**
+ * A member name of data[0] → its F_* bit | (scratch slot + 1) << 8; 0 for a member not read.
+ * An integer, so nothing is boxed whether V8 inlines it or not.
+ */
+function entryKey(buf: Uint8Array, ks: number, ke: number): number {
+  const len = ke - ks;
+  if (len === 3) {
+    if (bytesEqual(buf, ks, ke, K_BID)) return F_BID | (1 << 8);
+    if (bytesEqual(buf, ks, ke, K_ASK)) return F_ASK | (2 << 8);
+  } else if (len === 7) {
+    if (bytesEqual(buf, ks, ke, K_BID_QTY)) return F_BID_QTY | (4 << 8);
+    if (bytesEqual(buf, ks, ke, K_ASK_QTY)) return F_ASK_QTY | (5 << 8);
+  } else if (len === 6) {
+    if (bytesEqual(buf, ks, ke, K_SYMBOL)) return F_SYMBOL;
+  } else if (len === 9) {
+    if (bytesEqual(buf, ks, ke, K_TIMESTAMP)) return F_TS;
+  }
+  return 0;
+}
+
+/** members()/member(): the frame belongs to the slow path (another channel, a method reply). */
+const NOT_TICKER = -0x10000;
+
 export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
   /** Accepted frames without a `timestamp` (QUOTE_EXCH_TS = NaN; see file comment). */
   missingTimestamps = 0;
@@ -95,90 +118,111 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
     super(pairNames, maxFrameBytes, TICKER_REJECT_NAMES);
   }
 
-  /** Pair index (≥ 0) with `out` filled; SCAN_EVENT for a non-ticker object; SCAN_REJECTED otherwise. */
-  // Stays whole (over 60 lines): the v2 per-frame hot path; a split is measured first with
-  // `npm run bench -- --only micro` (which times SpreadScanner.scan today: add a TickerScanner case).
+  /** The frame being scanned: the top-level members seen so far. */
+  private frameTicker = false;
+  private frameChannelSeen = false;
+  private frameType = TICKER_TYPE_NONE;
+  private frameDataAt = -1;
+  private frameParsed = false;
+
+  /**
+   * Pair index (≥ 0) with `out` filled; SCAN_EVENT for a non-ticker object; SCAN_REJECTED otherwise.
+   * Each step takes the index it starts at and returns the next one or -reason (NOT_TICKER: the
+   * slow path's): integers only, so nothing is boxed whether V8 inlines the steps or not.
+   * Split from one 96-line method: `npm run bench -- --quick --only micro` gave 949–1055 ns per
+   * frame for the whole method and 1013–1020 ns split, within this VM's run-to-run noise.
+   */
   scan(buf: Uint8Array): number {
     const n = buf.length;
     let i = skipWs(buf, 0, n);
     if (i >= n) return this.reject(TickerReject.EMPTY);
     if ((buf[i] as number) !== LBRACE) return this.reject(TickerReject.NOT_OBJECT);
     if (n > this.maxFrameBytes) return this.reject(TickerReject.OVERSIZED);
-    let isTicker = false,
-      channelSeen = false,
-      typeCode = TICKER_TYPE_NONE,
-      dataAt = -1,
-      parsed = false;
-    i = skipWs(buf, i + 1, n);
-    if (i < n && (buf[i] as number) === RBRACE) {
+    this.frameTicker = false;
+    this.frameChannelSeen = false;
+    this.frameType = TICKER_TYPE_NONE;
+    this.frameDataAt = -1;
+    this.frameParsed = false;
+    i = this.members(buf, skipWs(buf, i + 1, n), n);
+    if (i === NOT_TICKER) return this.event();
+    if (i < 0) return this.reject(-i as TickerRejectCode);
+    if (skipWs(buf, i, n) < n) return this.reject(TickerReject.TRAILING_DATA);
+    if (!this.frameTicker) return this.event(); // no channel: an ack or something new; the slow path decides
+    if (this.frameType === TICKER_TYPE_INVALID) return this.reject(TickerReject.BAD_FRAME_TYPE);
+    if (!this.frameParsed) return this.reject(TickerReject.MISSING_FIELD);
+    return this.commit();
+  }
+
+  /** The top-level object's members (after its `{`); index after its `}`, -reason or NOT_TICKER. */
+  private members(buf: Uint8Array, i: number, n: number): number {
+    if (i < n && (buf[i] as number) === RBRACE) return i + 1;
+    for (;;) {
+      if (i >= n) return -TickerReject.TRUNCATED;
+      if ((buf[i] as number) !== QUOTE) return -TickerReject.BAD_SYNTAX;
+      const ks = i + 1;
+      const ke = stringEnd(buf, ks, n);
+      if (ke < 0) return ke;
+      i = skipWs(buf, ke + 1, n);
+      if (i >= n) return -TickerReject.TRUNCATED;
+      if ((buf[i] as number) !== COLON) return -TickerReject.BAD_SYNTAX;
+      i = skipWs(buf, i + 1, n);
+      if (i >= n) return -TickerReject.TRUNCATED;
+      i = this.member(buf, ks, ke, i, n);
+      if (i < 0) return i;
+      i = skipWs(buf, i, n);
+      if (i >= n) return -TickerReject.TRUNCATED;
+      const c = buf[i] as number;
       i++;
-    } else {
-      for (;;) {
-        if (i >= n) return this.reject(TickerReject.TRUNCATED);
-        if ((buf[i] as number) !== QUOTE) return this.reject(TickerReject.BAD_SYNTAX);
-        const ks = i + 1;
-        const ke = stringEnd(buf, ks, n);
-        if (ke < 0) return this.reject(-ke as TickerRejectCode);
-        i = skipWs(buf, ke + 1, n);
-        if (i >= n) return this.reject(TickerReject.TRUNCATED);
-        if ((buf[i] as number) !== COLON) return this.reject(TickerReject.BAD_SYNTAX);
-        i = skipWs(buf, i + 1, n);
-        if (i >= n) return this.reject(TickerReject.TRUNCATED);
-        if (bytesEqual(buf, ks, ke, K_CHANNEL)) {
-          if (channelSeen) return this.reject(TickerReject.DUPLICATE_KEY);
-          channelSeen = true;
-          if ((buf[i] as number) !== QUOTE) return this.reject(TickerReject.WRONG_TYPE);
-          const ve = stringEnd(buf, i + 1, n);
-          if (ve < 0) return this.reject(-ve as TickerRejectCode);
-          if (!bytesEqual(buf, i + 1, ve, V_TICKER)) return this.event();
-          isTicker = true;
-          i = ve + 1;
-          if (dataAt >= 0) {
-            // data came first: parse it now that we know what it is.
-            const r = this.parseData(buf, dataAt, n);
-            if (r < 0) return this.reject(-r as TickerRejectCode);
-            parsed = true;
-          }
-        } else if (bytesEqual(buf, ks, ke, K_METHOD)) {
-          return this.event();
-        } else if (bytesEqual(buf, ks, ke, K_DATA)) {
-          if (dataAt >= 0) return this.reject(TickerReject.DUPLICATE_KEY);
-          dataAt = i;
-          if (isTicker) {
-            i = this.parseData(buf, i, n);
-            parsed = true;
-          } else {
-            i = skipValue(buf, i, n, 0);
-          }
-          if (i < 0) return this.reject(-i as TickerRejectCode);
-        } else if (bytesEqual(buf, ks, ke, K_TYPE)) {
-          if (typeCode !== TICKER_TYPE_NONE) return this.reject(TickerReject.DUPLICATE_KEY);
-          if ((buf[i] as number) !== QUOTE) return this.reject(TickerReject.WRONG_TYPE);
-          const ve = stringEnd(buf, i + 1, n);
-          if (ve < 0) return this.reject(-ve as TickerRejectCode);
-          if (bytesEqual(buf, i + 1, ve, V_SNAPSHOT)) typeCode = TICKER_TYPE_SNAPSHOT;
-          else if (bytesEqual(buf, i + 1, ve, V_UPDATE)) typeCode = TICKER_TYPE_UPDATE;
-          else typeCode = TICKER_TYPE_INVALID;
-          i = ve + 1;
-        } else {
-          i = skipValue(buf, i, n, 0);
-          if (i < 0) return this.reject(-i as TickerRejectCode);
-        }
-        i = skipWs(buf, i, n);
-        if (i >= n) return this.reject(TickerReject.TRUNCATED);
-        const c = buf[i] as number;
-        i++;
-        if (c === RBRACE) break;
-        if (c !== COMMA) return this.reject(TickerReject.BAD_SYNTAX);
-        i = skipWs(buf, i, n);
-      }
+      if (c === RBRACE) return i;
+      if (c !== COMMA) return -TickerReject.BAD_SYNTAX;
+      i = skipWs(buf, i, n);
     }
-    i = skipWs(buf, i, n);
-    if (i < n) return this.reject(TickerReject.TRAILING_DATA);
-    if (!isTicker) return this.event(); // no channel: an ack or something new; the slow path decides
-    if (typeCode === TICKER_TYPE_INVALID) return this.reject(TickerReject.BAD_FRAME_TYPE);
-    if (!parsed) return this.reject(TickerReject.MISSING_FIELD);
-    // Commit.
+  }
+
+  /** One member, key buf[ks, ke), its value at i: index after the value, -reason or NOT_TICKER. */
+  private member(buf: Uint8Array, ks: number, ke: number, i: number, n: number): number {
+    if (bytesEqual(buf, ks, ke, K_CHANNEL)) return this.channel(buf, i, n);
+    if (bytesEqual(buf, ks, ke, K_METHOD)) return NOT_TICKER;
+    if (bytesEqual(buf, ks, ke, K_DATA)) {
+      if (this.frameDataAt >= 0) return -TickerReject.DUPLICATE_KEY;
+      this.frameDataAt = i;
+      if (!this.frameTicker) return skipValue(buf, i, n, 0);
+      this.frameParsed = true;
+      return this.parseData(buf, i, n);
+    }
+    if (bytesEqual(buf, ks, ke, K_TYPE)) {
+      if (this.frameType !== TICKER_TYPE_NONE) return -TickerReject.DUPLICATE_KEY;
+      if ((buf[i] as number) !== QUOTE) return -TickerReject.WRONG_TYPE;
+      const ve = stringEnd(buf, i + 1, n);
+      if (ve < 0) return ve;
+      if (bytesEqual(buf, i + 1, ve, V_SNAPSHOT)) this.frameType = TICKER_TYPE_SNAPSHOT;
+      else if (bytesEqual(buf, i + 1, ve, V_UPDATE)) this.frameType = TICKER_TYPE_UPDATE;
+      else this.frameType = TICKER_TYPE_INVALID;
+      return ve + 1;
+    }
+    return skipValue(buf, i, n, 0);
+  }
+
+  /** `"channel": "ticker"` (anything else is the slow path's); parses data if it came first. */
+  private channel(buf: Uint8Array, i: number, n: number): number {
+    if (this.frameChannelSeen) return -TickerReject.DUPLICATE_KEY;
+    this.frameChannelSeen = true;
+    if ((buf[i] as number) !== QUOTE) return -TickerReject.WRONG_TYPE;
+    const ve = stringEnd(buf, i + 1, n);
+    if (ve < 0) return ve;
+    if (!bytesEqual(buf, i + 1, ve, V_TICKER)) return NOT_TICKER;
+    this.frameTicker = true;
+    if (this.frameDataAt >= 0) {
+      // data came first: parse it now that we know what it is.
+      const r = this.parseData(buf, this.frameDataAt, n);
+      if (r < 0) return r;
+      this.frameParsed = true;
+    }
+    return ve + 1;
+  }
+
+  /** The frame is good: scratch → `out`, the entry's pair and the frame's type → the last accepted. */
+  private commit(): number {
     const out = this.out,
       s = this.scratch;
     out[QUOTE_BID] = s[0] as number;
@@ -192,7 +236,7 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
       this.missingTimestamps++;
     }
     this.pairIndex = this.entryPair;
-    this.lastType = typeCode;
+    this.lastType = this.frameType;
     this.accepted++;
     return this.entryPair;
   }
@@ -233,30 +277,9 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
       if ((buf[i] as number) !== COLON) return -TickerReject.BAD_SYNTAX;
       i = skipWs(buf, i + 1, n);
       if (i >= n) return -TickerReject.TRUNCATED;
-      const len = ke - ks;
-      let bit = 0,
-        slot = -1;
-      if (len === 3) {
-        if (bytesEqual(buf, ks, ke, K_BID)) {
-          bit = F_BID;
-          slot = 0;
-        } else if (bytesEqual(buf, ks, ke, K_ASK)) {
-          bit = F_ASK;
-          slot = 1;
-        }
-      } else if (len === 7) {
-        if (bytesEqual(buf, ks, ke, K_BID_QTY)) {
-          bit = F_BID_QTY;
-          slot = 3;
-        } else if (bytesEqual(buf, ks, ke, K_ASK_QTY)) {
-          bit = F_ASK_QTY;
-          slot = 4;
-        }
-      } else if (len === 6) {
-        if (bytesEqual(buf, ks, ke, K_SYMBOL)) bit = F_SYMBOL;
-      } else if (len === 9) {
-        if (bytesEqual(buf, ks, ke, K_TIMESTAMP)) bit = F_TS;
-      }
+      const key = entryKey(buf, ks, ke);
+      const bit = key & 0xff;
+      const slot = (key >> 8) - 1;
       if (bit !== 0 && (seen & bit) !== 0) return -TickerReject.DUPLICATE_KEY;
       seen |= bit;
       if (slot >= 0) {
