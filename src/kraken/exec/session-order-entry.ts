@@ -12,6 +12,7 @@ import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../../engine/threads/messages.js';
 import type { OrderAck, OrderEntry, OrderEvents, OrderRequest } from '../../engine/trade/order-entry.js';
 import { privateSocketClosedAlert } from '../../notify/alerts.js';
+import { SendPathWarmer } from '../ws/shared/send-path-warmer.js';
 
 export interface KrakenOrderEntryOptions {
   url: string;
@@ -87,7 +88,7 @@ export abstract class SessionOrderEntry<
     readonly ready: boolean;
     start(): void;
     close(): void;
-    rehearseAddOrder(params: Params): number;
+    rehearseAddOrder(params: Params): string;
   },
 > implements OrderEntry {
   protected abstract readonly client: Client;
@@ -95,6 +96,10 @@ export abstract class SessionOrderEntry<
   protected closing = false;
   /** Request id → userref of orders whose ack timed out or was cut off: a late ack is theirs. */
   private readonly awaitingLateAck = new Map<number, number>();
+  /** Sends each rehearsed frame to a loopback socket of our own, so the real send is not cold. */
+  readonly sendWarmer = new SendPathWarmer((reason) =>
+    this.o.log.warn('send-path warmer switched off (orders unaffected)', { reason }),
+  );
 
   constructor(protected readonly o: KrakenOrderEntryOptions) {}
 
@@ -140,8 +145,9 @@ export abstract class SessionOrderEntry<
   /** Tells an add result from a cancel result (both can arrive late). */
   protected abstract isAddResult(result: unknown): result is Result;
 
+  /** The order's frame built as addOrder would (placeholder token), then sent to the loopback warmer. */
   rehearse(order: OrderRequest): void {
-    this.client.rehearseAddOrder(this.toParams(order));
+    this.sendWarmer.send(this.client.rehearseAddOrder(this.toParams(order)));
   }
 
   isReady(): boolean {
@@ -150,10 +156,12 @@ export abstract class SessionOrderEntry<
 
   start(): void {
     this.client.start();
+    this.sendWarmer.start();
   }
 
   close(): void {
     this.closing = true;
+    this.sendWarmer.close();
     this.client.close();
   }
 }

@@ -115,3 +115,25 @@ test('a fill of an order that said fcib: its fee is in the coin, valued at the f
   assert.deepEqual(f?.fees, [{ asset: 'ETH', qty: 0.000016 }]);
   assert.equal(f?.fee, 0.000016 * 1967.68);
 });
+
+test('a rehearsal sends the frame to the loopback warmer, never to Kraken, and carries no token', async (t) => {
+  const { gw, sent } = await setup(t);
+  await waitFor(() => gw.sendWarmer.active, 'warmer open');
+  const order = {
+    side: 'buy' as const,
+    ordertype: 'limit' as const,
+    pair: testPair('XBT/USD'),
+    volume: '0.1',
+    price: '60000.00',
+    timeinforce: 'IOC' as const,
+    userref: 7,
+    deadlineMs: Date.now() + 5_000,
+  };
+  const before = sent.length;
+  for (let i = 0; i < 5; i++) gw.rehearse(order);
+  await waitFor(() => gw.sendWarmer.received === 5, 'five rehearsed frames at the loopback server');
+  assert.equal(gw.sendWarmer.sent, 5);
+  assert.equal(sent.length, before, 'nothing reached the (fake) Kraken socket');
+  gw.close();
+  assert.equal(gw.sendWarmer.active, false, 'closed with the order entry');
+});

@@ -106,10 +106,10 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
   /**
    * Builds the addOrder frame exactly as addOrder would (same validation and serialisation), with a
    * placeholder token, and sends nothing: the trader runs it between opportunities so the order
-   * path is hot when one comes (see trade-warmup.ts). Returns the frame's length.
+   * path is hot when one comes (see trade-warmup.ts). Returns the frame (no secret in it).
    */
-  rehearseAddOrder(params: AddOrderParams): number {
-    return buildAddOrder(0, REHEARSAL_TOKEN, params).length;
+  rehearseAddOrder(params: AddOrderParams): string {
+    return buildAddOrder(0, REHEARSAL_TOKEN, params);
   }
 
   /** cancelOrder for txids (or userrefs). Resolves after one status per txid or the first error. */

@@ -102,8 +102,8 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
   }
 
   /** add_order's frame built as addOrder would, with a placeholder token; nothing is sent (see v1). */
-  rehearseAddOrder(params: AddOrderV2Params): number {
-    return buildAddOrderV2(0, REHEARSAL_TOKEN, params).length;
+  rehearseAddOrder(params: AddOrderV2Params): string {
+    return buildAddOrderV2(0, REHEARSAL_TOKEN, params);
   }
 
   /** cancel_order by order ids. Resolves after one ok ack per id, or the first error ack. */

@@ -403,7 +403,10 @@ test('rehearseAddOrder builds the frame with the same checks as addOrder and sen
   c.start();
   await waitFor(() => c.ready, 'ready');
   const real = JSON.stringify({ event: 'addOrder', ...ORDER });
-  assert.ok(c.rehearseAddOrder(ORDER) > real.length, 'the whole frame (with token and reqid) was built');
+  assert.ok(
+    c.rehearseAddOrder(ORDER).length > real.length,
+    'the whole frame (with token and reqid) was built',
+  );
   assert.throws(() => c.rehearseAddOrder({ ...ORDER, volume: '-1' }), /volume/);
   assert.equal(c.stats.ordersSent, 0);
   const ack = await c.addOrder(ORDER);

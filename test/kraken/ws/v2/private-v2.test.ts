@@ -374,7 +374,7 @@ test('invalid order parameters are refused before sending', async (t) => {
 
 test('rehearseAddOrder builds the add_order frame with the same checks and sends nothing', async (t) => {
   const { fake, client } = await readyClient(t);
-  assert.ok(client.rehearseAddOrder(ORDER) > JSON.stringify(ORDER).length);
+  assert.ok(client.rehearseAddOrder(ORDER).length > JSON.stringify(ORDER).length);
   assert.throws(() => client.rehearseAddOrder({ ...ORDER, order_qty: '-1' }));
   assert.equal(client.stats.ordersSent, 0);
   assert.equal(fake.messages().filter((m) => m.method === 'add_order').length, 0);
