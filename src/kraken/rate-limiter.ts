@@ -6,6 +6,7 @@
  * Threads that use one key share one limiter state through a SharedArrayBuffer (see RestRateLimiter).
  */
 
+import { ORDER_CHANGING_METHODS } from './order-methods.js';
 import { realClock, type Clock } from '../clock/clock.js';
 
 export type KrakenTier = 'starter' | 'intermediate' | 'pro';
@@ -30,21 +31,10 @@ const HISTORY_METHODS: ReadonlySet<string> = new Set([
   'QueryLedgers',
   'ClosedOrders',
 ]);
-/** Order entry counts against the per-pair matching-engine limiter (docs/kraken-protocol.md §5.2), not this counter. */
-const TRADING_METHODS: ReadonlySet<string> = new Set([
-  'AddOrder',
-  'AddOrderBatch',
-  'CancelOrder',
-  'CancelOrderBatch',
-  'CancelAll',
-  'CancelAllOrdersAfter',
-  'EditOrder',
-  'AmendOrder',
-]);
-
 /** Counter cost of one private REST method; 0 for trading calls. */
 export function restCallCost(method: string): number {
-  if (TRADING_METHODS.has(method)) return 0;
+  // Order entry counts against the per-pair matching-engine limiter, not this counter.
+  if (ORDER_CHANGING_METHODS.has(method)) return 0;
   return HISTORY_METHODS.has(method) ? HISTORY_CALL_COST : 1;
 }
 

@@ -4,6 +4,7 @@
  * bounded attempts. Order-changing calls are NEVER retried: a lost AddOrder answer becomes
  * OrderOutcomeUnknownError and the caller reconciles, since a blind retry could trade twice.
  */
+import { ORDER_CHANGING_METHODS } from './order-methods.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import {
   KrakenCredentialsError,
@@ -61,17 +62,6 @@ export const DEFAULT_REST_MAX_ATTEMPTS = 3;
 const DEFAULT_USER_AGENT = 'kraken-arb/0.1';
 const MAX_BODY_SNIPPET_CHARS = 80;
 
-/** Calls that change orders: never retried, and a lost answer means "unknown outcome". */
-export const ORDER_CHANGING_METHODS: ReadonlySet<string> = new Set([
-  'AddOrder',
-  'AddOrderBatch',
-  'CancelOrder',
-  'CancelOrderBatch',
-  'CancelAll',
-  'CancelAllOrdersAfter',
-  'EditOrder',
-  'AmendOrder',
-]);
 /** Kraken answers that do not say whether an order call took effect. */
 const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set([
   'EGeneral:Internal error',

@@ -89,18 +89,10 @@ export class KrakenOrderEntryV1 extends SessionOrderEntry<AddOrderParams, AddOrd
     );
   }
 
-  protected send(params: AddOrderParams): Promise<AddOrderResult> {
-    return this.client.addOrder(params);
-  }
-
   protected toAck(r: AddOrderResult): KrakenAck & { reqId: number } {
     return r.status === 'ok'
       ? { status: 'ok', txid: r.txid, reqId: r.reqid }
       : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqid };
-  }
-
-  protected isAddResult(r: unknown): r is AddOrderResult {
-    return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
   protected toParams(order: OrderRequest): AddOrderParams {

@@ -95,18 +95,10 @@ export class KrakenOrderEntryV2 extends SessionOrderEntry<
     return this.client;
   }
 
-  protected send(params: AddOrderV2Params): Promise<AddOrderV2Result> {
-    return this.client.addOrder(params);
-  }
-
   protected toAck(r: AddOrderV2Result): KrakenAck & { reqId: number } {
     return r.status === 'ok'
       ? { status: 'ok', txid: r.orderId, reqId: r.reqId }
       : { status: 'error', errorMessage: r.errorMessage, reqId: r.reqId };
-  }
-
-  protected isAddResult(r: unknown): r is AddOrderV2Result {
-    return typeof r === 'object' && r !== null && !('cancelled' in r);
   }
 
   private onExecution(events: OrderEvents, r: ExecutionReport, snapshot: boolean): void {

@@ -89,6 +89,7 @@ export abstract class SessionOrderEntry<
     start(): void;
     close(): void;
     rehearseAddOrder(params: Params): string;
+    addOrder(params: Params): Promise<Result>;
   },
 > implements OrderEntry {
   protected abstract readonly client: Client;
@@ -105,7 +106,9 @@ export abstract class SessionOrderEntry<
 
   /** The order in the client's own parameters (the API version's field names). */
   protected abstract toParams(order: OrderRequest): Params;
-  protected abstract send(params: Params): Promise<Result>;
+  protected send(params: Params): Promise<Result> {
+    return this.client.addOrder(params);
+  }
   /** Kraken's answer in the engine's terms, with its request id. */
   protected abstract toAck(result: Result): KrakenAck & { reqId: number };
 
@@ -142,8 +145,10 @@ export abstract class SessionOrderEntry<
     else this.o.events.noteRejected(userref, ack.errorMessage);
   }
 
-  /** Tells an add result from a cancel result (both can arrive late). */
-  protected abstract isAddResult(result: unknown): result is Result;
+  /** Tells an add result from a cancel result (both can arrive late; only a cancel's has `cancelled`). */
+  protected isAddResult(result: unknown): result is Result {
+    return typeof result === 'object' && result !== null && !('cancelled' in result);
+  }
 
   /** The order's frame built as addOrder would (placeholder token), then sent to the loopback warmer. */
   rehearse(order: OrderRequest): void {

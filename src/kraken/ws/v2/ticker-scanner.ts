@@ -153,20 +153,31 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
     return this.commit();
   }
 
+  /** Where memberKey found the key's closing quote. */
+  private keyEnd = 0;
+
+  /** At a member's `"key" :` (i at the key's quote): the value's index or -reason; the key ends at keyEnd. */
+  private memberKey(buf: Uint8Array, i: number, n: number): number {
+    if (i >= n) return -TickerReject.TRUNCATED;
+    if ((buf[i] as number) !== QUOTE) return -TickerReject.BAD_SYNTAX;
+    const ke = stringEnd(buf, i + 1, n);
+    if (ke < 0) return ke;
+    this.keyEnd = ke;
+    i = skipWs(buf, ke + 1, n);
+    if (i >= n) return -TickerReject.TRUNCATED;
+    if ((buf[i] as number) !== COLON) return -TickerReject.BAD_SYNTAX;
+    i = skipWs(buf, i + 1, n);
+    return i >= n ? -TickerReject.TRUNCATED : i;
+  }
+
   /** The top-level object's members (after its `{`); index after its `}`, -reason or NOT_TICKER. */
   private members(buf: Uint8Array, i: number, n: number): number {
     if (i < n && (buf[i] as number) === RBRACE) return i + 1;
     for (;;) {
-      if (i >= n) return -TickerReject.TRUNCATED;
-      if ((buf[i] as number) !== QUOTE) return -TickerReject.BAD_SYNTAX;
       const ks = i + 1;
-      const ke = stringEnd(buf, ks, n);
-      if (ke < 0) return ke;
-      i = skipWs(buf, ke + 1, n);
-      if (i >= n) return -TickerReject.TRUNCATED;
-      if ((buf[i] as number) !== COLON) return -TickerReject.BAD_SYNTAX;
-      i = skipWs(buf, i + 1, n);
-      if (i >= n) return -TickerReject.TRUNCATED;
+      i = this.memberKey(buf, i, n);
+      if (i < 0) return i;
+      const ke = this.keyEnd;
       i = this.member(buf, ks, ke, i, n);
       if (i < 0) return i;
       i = skipWs(buf, i, n);
@@ -267,16 +278,10 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
     i = skipWs(buf, i, n);
     if (i < n && (buf[i] as number) === RBRACE) return -TickerReject.MISSING_FIELD;
     for (;;) {
-      if (i >= n) return -TickerReject.TRUNCATED;
-      if ((buf[i] as number) !== QUOTE) return -TickerReject.BAD_SYNTAX;
       const ks = i + 1;
-      const ke = stringEnd(buf, ks, n);
-      if (ke < 0) return ke;
-      i = skipWs(buf, ke + 1, n);
-      if (i >= n) return -TickerReject.TRUNCATED;
-      if ((buf[i] as number) !== COLON) return -TickerReject.BAD_SYNTAX;
-      i = skipWs(buf, i + 1, n);
-      if (i >= n) return -TickerReject.TRUNCATED;
+      i = this.memberKey(buf, i, n);
+      if (i < 0) return i;
+      const ke = this.keyEnd;
       const key = entryKey(buf, ks, ke);
       const bit = key & 0xff;
       const slot = (key >> 8) - 1;
