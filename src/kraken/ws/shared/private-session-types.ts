@@ -65,7 +65,7 @@ export function newPrivateSessionStats() {
 export type PrivateSessionStats = ReturnType<typeof newPrivateSessionStats>;
 
 /** The version-specific constants and message builders a client is built with. */
-export interface PrivateSessionVersion<Channel extends string, CancelResult> {
+export interface PrivateSessionVersion<Channel extends string, CancelResult, AddParams> {
   defaultName: string;
   defaultMaxFrameBytes: number;
   channels: readonly Channel[];
@@ -76,6 +76,13 @@ export interface PrivateSessionVersion<Channel extends string, CancelResult> {
   buildSubscribe(reqId: number, channel: Channel, token: string): string;
   buildUnsubscribe(reqId: number, channel: Channel, token: string): string;
   cancelResult: CancelResultOf<CancelResult>;
+  /** The order frame; throws (nothing sent) when the order is invalid. */
+  buildAdd(reqId: number, token: string, params: AddParams): string;
+  /** How the log names an order request, e.g. `addOrder buy XBT/USD`. */
+  describeAdd(params: AddParams): string;
+  buildCancel(reqId: number, token: string, ids: readonly string[]): string;
+  /** The cancel request's name in the log (`cancelOrder`, `cancel_order`). */
+  cancelName: string;
 }
 
 export interface ChannelState {

@@ -39,6 +39,7 @@ export abstract class PrivateSessionBase<
   CancelResult,
   Stats extends PrivateSessionStats,
   Handlers extends PrivateSessionHandlers<AddResult | CancelResult>,
+  AddParams,
 > {
   readonly connection: WsConnection;
   readonly stats: Stats;
@@ -47,7 +48,7 @@ export abstract class PrivateSessionBase<
   protected readonly maxFrameBytes: number;
   protected readonly requests: OrderRequests<AddResult, CancelResult>;
   protected readonly channels: Record<Channel, ChannelState>;
-  private readonly version: PrivateSessionVersion<Channel, CancelResult>;
+  private readonly version: PrivateSessionVersion<Channel, CancelResult, AddParams>;
   private readonly getToken: () => Promise<string>;
   private token: string | null = null;
   /** Bumped per connection, so a token fetched for an old socket is discarded. */
@@ -57,7 +58,7 @@ export abstract class PrivateSessionBase<
   private closed = false;
 
   protected constructor(
-    version: PrivateSessionVersion<Channel, CancelResult>,
+    version: PrivateSessionVersion<Channel, CancelResult, AddParams>,
     options: PrivateSessionOptions & { connection?: Omit<WsConnectionOptions, 'url' | 'name' | 'timers'> },
     handlers: Handlers,
     stats: Stats,
@@ -126,8 +127,35 @@ export abstract class PrivateSessionBase<
     error: string | undefined,
   ): void;
 
+  /**
+   * Send an order. Resolves with Kraken's ack (ok, or error). Rejects with OrderNotSentError when
+   * nothing was sent (invalid order, socket not open, no token), OrderOutcomeUnknownError on
+   * timeout or socket drop.
+   */
+  addOrder(params: AddParams): Promise<AddResult> {
+    const v = this.version;
+    return this.sendAdd(v.describeAdd(params), (reqId, token) => v.buildAdd(reqId, token, params));
+  }
+
+  /**
+   * Builds the order frame exactly as addOrder would (same validation and serialisation), with a
+   * placeholder token, and sends nothing on this socket: the trader runs it between opportunities
+   * so the order path is hot when one comes (trade-warmup.ts). Returns the frame (no secret in it).
+   */
+  rehearseAddOrder(params: AddParams): string {
+    return this.version.buildAdd(0, REHEARSAL_TOKEN, params);
+  }
+
+  /** Cancel orders by id: resolves after one ok ack per id, or with the first error. */
+  cancelOrder(ids: readonly string[]): Promise<CancelResult> {
+    const v = this.version;
+    return this.sendCancel(ids.length, `${v.cancelName} ×${ids.length}`, (reqId, token) =>
+      v.buildCancel(reqId, token, ids),
+    );
+  }
+
   /** Send an order; `build` makes the message (throws ⇒ INVALID_ORDER, nothing sent). */
-  protected sendAdd(what: string, build: (reqId: number, token: string) => string): Promise<AddResult> {
+  private sendAdd(what: string, build: (reqId: number, token: string) => string): Promise<AddResult> {
     const msg = this.prepareRequest(build);
     if (typeof msg !== 'string') return Promise.reject(msg);
     const p = this.requests.addOrder(this.reqId, what);
@@ -137,7 +165,7 @@ export abstract class PrivateSessionBase<
   }
 
   /** Send a cancel of `count` orders: it resolves after `count` ok acks or the first error. */
-  protected sendCancel(
+  private sendCancel(
     count: number,
     what: string,
     build: (reqId: number, token: string) => string,

@@ -14,7 +14,7 @@ import {
   type AddOrderParams,
 } from './messages.js';
 import { OpenOrdersState } from './open-orders-state.js';
-import { PrivateSessionBase, REHEARSAL_TOKEN } from '../shared/private-session.js';
+import { PrivateSessionBase } from '../shared/private-session.js';
 import {
   newPrivateSessionStats,
   type GapReason,
@@ -62,7 +62,7 @@ export interface PrivateV1Stats extends PrivateSessionStats {
 
 export const DEFAULT_PRIVATE_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-const V1_SESSION: PrivateSessionVersion<PrivateChannel, CancelOrderResult> = {
+const V1_SESSION: PrivateSessionVersion<PrivateChannel, CancelOrderResult, AddOrderParams> = {
   defaultName: 'private-v1',
   defaultMaxFrameBytes: DEFAULT_PRIVATE_MAX_FRAME_BYTES,
   channels: ['ownTrades', 'openOrders'],
@@ -73,6 +73,10 @@ const V1_SESSION: PrivateSessionVersion<PrivateChannel, CancelOrderResult> = {
     ok
       ? { status: 'ok', reqid, cancelled }
       : { status: 'error', reqid, cancelled, errorMessage: errorMessage ?? '' },
+  buildAdd: buildAddOrder,
+  describeAdd: (p) => `addOrder ${p.type} ${p.pair}`,
+  buildCancel: buildCancelOrder,
+  cancelName: 'cancelOrder',
 };
 
 export class KrakenPrivateV1 extends PrivateSessionBase<
@@ -80,7 +84,8 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
   AddOrderResult,
   CancelOrderResult,
   PrivateV1Stats,
-  PrivateV1Handlers
+  PrivateV1Handlers,
+  AddOrderParams
 > {
   readonly openOrders = new OpenOrdersState();
 
@@ -91,32 +96,6 @@ export class KrakenPrivateV1 extends PrivateSessionBase<
       snapshotTrades: 0,
       orderUpdates: 0,
     });
-  }
-
-  /**
-   * Send addOrder. Resolves with Kraken's addOrderStatus (ok or error). Rejects with
-   * OrderNotSentError when nothing was sent, OrderOutcomeUnknownError on timeout or socket drop.
-   */
-  addOrder(params: AddOrderParams): Promise<AddOrderResult> {
-    return this.sendAdd(`addOrder ${params.type} ${params.pair}`, (reqid, token) =>
-      buildAddOrder(reqid, token, params),
-    );
-  }
-
-  /**
-   * Builds the addOrder frame exactly as addOrder would (same validation and serialisation), with a
-   * placeholder token, and sends nothing: the trader runs it between opportunities so the order
-   * path is hot when one comes (see trade-warmup.ts). Returns the frame (no secret in it).
-   */
-  rehearseAddOrder(params: AddOrderParams): string {
-    return buildAddOrder(0, REHEARSAL_TOKEN, params);
-  }
-
-  /** cancelOrder for txids (or userrefs). Resolves after one status per txid or the first error. */
-  cancelOrder(txids: readonly string[]): Promise<CancelOrderResult> {
-    return this.sendCancel(txids.length, `cancelOrder ×${txids.length}`, (reqid, token) =>
-      buildCancelOrder(reqid, token, txids),
-    );
   }
 
   protected reportGap(ch: PrivateChannel, expected: number, received: number, reason: GapReason): void {

@@ -6,7 +6,7 @@
  */
 import type { WsConnectionOptions } from '../shared/connection.js';
 import { ALREADY_SUBSCRIBED_RE, RATE_LIMIT_RE } from '../shared/error-text.js';
-import { PrivateSessionBase, REHEARSAL_TOKEN } from '../shared/private-session.js';
+import { PrivateSessionBase } from '../shared/private-session.js';
 import {
   newPrivateSessionStats,
   type GapReason,
@@ -61,7 +61,7 @@ export const DEFAULT_PRIVATE_V2_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 type Executions = 'executions';
 const EXECUTIONS: Executions = 'executions';
 
-const V2_SESSION: PrivateSessionVersion<Executions, CancelOrderV2Result> = {
+const V2_SESSION: PrivateSessionVersion<Executions, CancelOrderV2Result, AddOrderV2Params> = {
   defaultName: 'private-v2',
   defaultMaxFrameBytes: DEFAULT_PRIVATE_V2_MAX_FRAME_BYTES,
   channels: [EXECUTIONS],
@@ -73,6 +73,10 @@ const V2_SESSION: PrivateSessionVersion<Executions, CancelOrderV2Result> = {
     ok
       ? { status: 'ok', reqId, cancelled }
       : { status: 'error', reqId, cancelled, errorMessage: errorMessage ?? '' },
+  buildAdd: buildAddOrderV2,
+  describeAdd: (p) => `add_order ${p.side} ${p.symbol}`,
+  buildCancel: buildCancelOrderV2,
+  cancelName: 'cancel_order',
 };
 
 export class KrakenPrivateV2 extends PrivateSessionBase<
@@ -80,7 +84,8 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
   AddOrderV2Result,
   CancelOrderV2Result,
   PrivateV2Stats,
-  PrivateV2Handlers
+  PrivateV2Handlers,
+  AddOrderV2Params
 > {
   constructor(options: PrivateV2Options, handlers: PrivateV2Handlers) {
     super(V2_SESSION, options, handlers, {
@@ -89,28 +94,6 @@ export class KrakenPrivateV2 extends PrivateSessionBase<
       snapshotExecutions: 0,
       unsequenced: 0,
     });
-  }
-
-  /**
-   * Send add_order. Resolves with Kraken's ack (ok with order_id, or error). Rejects with
-   * OrderNotSentError when nothing was sent, OrderOutcomeUnknownError on timeout or socket drop.
-   */
-  addOrder(params: AddOrderV2Params): Promise<AddOrderV2Result> {
-    return this.sendAdd(`add_order ${params.side} ${params.symbol}`, (reqId, token) =>
-      buildAddOrderV2(reqId, token, params),
-    );
-  }
-
-  /** add_order's frame built as addOrder would, with a placeholder token; nothing is sent (see v1). */
-  rehearseAddOrder(params: AddOrderV2Params): string {
-    return buildAddOrderV2(0, REHEARSAL_TOKEN, params);
-  }
-
-  /** cancel_order by order ids. Resolves after one ok ack per id, or the first error ack. */
-  cancelOrder(orderIds: readonly string[]): Promise<CancelOrderV2Result> {
-    return this.sendCancel(orderIds.length, `cancel_order ×${orderIds.length}`, (reqId, token) =>
-      buildCancelOrderV2(reqId, token, orderIds),
-    );
   }
 
   protected reportGap(_ch: Executions, expected: number, received: number, reason: GapReason): void {
