@@ -6,6 +6,9 @@
  */
 import {
   DIR_USD_TO_EUR,
+  OPP_BUY_PAIR,
+  OPP_SELL_PAIR,
+  OPP_TRIGGER_RECV_US,
   OPPORTUNITY_FIELDS,
   readOpportunity,
   type Opportunity,
@@ -43,6 +46,17 @@ import {
 } from './trade-runner.js';
 import { newTraderCounters, type TraderCounters, type TraderOptions } from './trader-options.js';
 import { riskStopAlert, tradeCrashAlert } from '../../notify/alerts.js';
+
+/** The counters of the refusals checked before a trade (Trader.refusal). */
+type Refusal = keyof Pick<
+  TraderCounters,
+  | 'tradingDisabled'
+  | 'staleAtTrader'
+  | 'privateNotReady'
+  | 'journalBacklog'
+  | 'pairNotOnline'
+  | 'insufficientBalance'
+>;
 
 // The trader's contract, where its users look for it.
 export type { TraderCounters, TraderOptions };
@@ -151,8 +165,13 @@ export class Trader {
     if (warmer === null || this.o.mode !== 'trade' || inTrade || this.rehearsing) return;
     this.rehearsing = true;
     this.lastRehearsalMs = performance.now();
-    const opp = readOpportunity(this.rehearsalBuf);
-    isFresh(opp.triggerRecvUs, this.o.nowUs(), this.o.maxLocalAgeMs * 1000);
+    // A scratch opportunity that passes the checks as far as the account allows, so every check
+    // runs (the first coin's USD and EUR pairs, fresh now, volume 0): nothing is counted or acted on.
+    const buf = this.rehearsalBuf;
+    buf[OPP_BUY_PAIR] = 2;
+    buf[OPP_SELL_PAIR] = 3;
+    buf[OPP_TRIGGER_RECV_US] = this.o.nowUs();
+    this.refusal(readOpportunity(buf));
     checkBeforeTrade(this.risk, this.o.risk, Date.now());
     this.tradeSettings(0);
     warmer.rehearse().then(
@@ -226,30 +245,10 @@ export class Trader {
    * limits. Returns the trade's dependencies when all pass; else counts the refusal and returns null.
    */
   private clearToSend(opp: Opportunity): TradeDeps | null {
-    const shared = this.o.shared;
-    if (!shared.isTradingEnabled()) {
-      this.counters.tradingDisabled++;
-      return null;
-    }
-    if (!isFresh(opp.triggerRecvUs, this.o.nowUs(), this.o.maxLocalAgeMs * 1000)) {
-      this.counters.staleAtTrader++;
-      return null;
-    }
     const deps = this.o.deps;
-    if (deps === null || !deps.orderEntry.isReady()) {
-      this.counters.privateNotReady++;
-      return null;
-    }
-    if ((this.o.journalBacklog?.() ?? 0) > 0) {
-      this.counters.journalBacklog++;
-      return null;
-    }
-    if (!shared.isPairTradable(opp.buyPair) || !shared.isPairTradable(opp.sellPair)) {
-      this.counters.pairNotOnline++;
-      return null;
-    }
-    if (!this.canPay(opp)) {
-      this.counters.insufficientBalance++;
+    const refusal = this.refusal(opp);
+    if (refusal !== null || deps === null) {
+      this.counters[refusal ?? 'privateNotReady']++;
       return null;
     }
     const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
@@ -259,6 +258,23 @@ export class Trader {
       return null;
     }
     return deps;
+  }
+
+  /**
+   * Why `opp` may not be traded now (the counter that says so), or null: clearToSend's checks
+   * without their effects, so the rehearsals run this very code every millisecond. Measured: a real
+   * trade's checks took 60–350 µs when only real trades (seconds apart) ran them.
+   */
+  private refusal(opp: Opportunity): Refusal | null {
+    const shared = this.o.shared;
+    if (!shared.isTradingEnabled()) return 'tradingDisabled';
+    if (!isFresh(opp.triggerRecvUs, this.o.nowUs(), this.o.maxLocalAgeMs * 1000)) return 'staleAtTrader';
+    const deps = this.o.deps;
+    if (deps === null || !deps.orderEntry.isReady()) return 'privateNotReady';
+    if ((this.o.journalBacklog?.() ?? 0) > 0) return 'journalBacklog';
+    if (!shared.isPairTradable(opp.buyPair) || !shared.isPairTradable(opp.sellPair)) return 'pairNotOnline';
+    if (!this.canPay(opp)) return 'insufficientBalance';
+    return null;
   }
 
   /** A journal write failure or a bug: nothing more may be traded until a human looks. */
