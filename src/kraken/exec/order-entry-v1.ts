@@ -7,6 +7,7 @@ import {
   deadlineText,
   reportGap,
   SessionOrderEntry,
+  privateClientOptions,
   sessionHandlers,
   type KrakenAck,
   type KrakenOrderEntryOptions,
@@ -31,62 +32,52 @@ export class KrakenOrderEntryV1 extends SessionOrderEntry<AddOrderParams, AddOrd
 
   constructor(o: KrakenOrderEntryOptions) {
     super(o);
-    this.client = new KrakenPrivateV1(
-      {
-        url: o.url,
-        getToken: o.getToken,
-        name: 'private-v1',
-        ackTimeoutMs: o.ackTimeoutMs,
-        connection: { budget: o.connectionBudget },
-      },
-      {
-        ...sessionHandlers(o, () => this.closing),
-        onLateAck: (ack) => this.onLateAck(ack),
-        onTrade: (t, snapshot) => {
-          if (snapshot) return;
-          const pair = pairAssetsOf(t.pair);
-          const fees = v1Fees(t.fee, this.client.openOrders.get(t.ordertxid)?.oflags, pair);
-          o.events.addFill(
-            t.ordertxid,
-            {
-              tradeId: t.tradeId,
-              volume: t.vol,
-              price: t.price,
-              cost: t.cost,
-              fee: quoteValueOfFees(fees, pair, t.price).value,
-              fees,
-            },
-            t.userref,
-          );
-        },
-        onOrder: (order, _delta, snapshot) => {
-          if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending')
-            return;
-          const pairName = order.descr?.pair;
-          const pair = pairName === undefined ? undefined : pairAssetsOf(pairName);
-          const fees =
-            order.fee === undefined || pair === undefined ? undefined : v1Fees(order.fee, order.oflags, pair);
-          const avg = order.avg_price ?? (order.cost ?? NaN) / (order.vol_exec ?? NaN);
-          o.events.updateOrder(order.orderId, {
-            status: order.status as OrderStatus | undefined,
-            volExec: order.vol_exec,
-            cost: order.cost,
-            // Without its pair the fee's asset is unknown: it is then taken as quote (fciq sent).
-            fee:
-              fees === undefined || pair === undefined ? order.fee : quoteValueOfFees(fees, pair, avg).value,
+    this.client = new KrakenPrivateV1(privateClientOptions(o, 'private-v1'), {
+      ...sessionHandlers(o, () => this.closing),
+      onLateAck: (ack) => this.onLateAck(ack),
+      onTrade: (t, snapshot) => {
+        if (snapshot) return;
+        const pair = pairAssetsOf(t.pair);
+        const fees = v1Fees(t.fee, this.client.openOrders.get(t.ordertxid)?.oflags, pair);
+        o.events.addFill(
+          t.ordertxid,
+          {
+            tradeId: t.tradeId,
+            volume: t.vol,
+            price: t.price,
+            cost: t.cost,
+            fee: quoteValueOfFees(fees, pair, t.price).value,
             fees,
-            reason: order.cancel_reason,
-            userref: order.userref,
-          });
-        },
-        onGap: (channel, expected, received, reason) => reportGap(o, { channel, expected, received, reason }),
-        onChannelStatus: (channel, subscribed, errorMessage) => {
-          if (errorMessage !== undefined && errorMessage !== 'disconnected')
-            o.log.warn('private subscription error', { channel, errorMessage });
-          else o.log.debug('private subscription', { channel, subscribed });
-        },
+          },
+          t.userref,
+        );
       },
-    );
+      onOrder: (order, _delta, snapshot) => {
+        if (snapshot && order.status !== undefined && order.status !== 'open' && order.status !== 'pending')
+          return;
+        const pairName = order.descr?.pair;
+        const pair = pairName === undefined ? undefined : pairAssetsOf(pairName);
+        const fees =
+          order.fee === undefined || pair === undefined ? undefined : v1Fees(order.fee, order.oflags, pair);
+        const avg = order.avg_price ?? (order.cost ?? NaN) / (order.vol_exec ?? NaN);
+        o.events.updateOrder(order.orderId, {
+          status: order.status as OrderStatus | undefined,
+          volExec: order.vol_exec,
+          cost: order.cost,
+          // Without its pair the fee's asset is unknown: it is then taken as quote (fciq sent).
+          fee: fees === undefined || pair === undefined ? order.fee : quoteValueOfFees(fees, pair, avg).value,
+          fees,
+          reason: order.cancel_reason,
+          userref: order.userref,
+        });
+      },
+      onGap: (channel, expected, received, reason) => reportGap(o, { channel, expected, received, reason }),
+      onChannelStatus: (channel, subscribed, errorMessage) => {
+        if (errorMessage !== undefined && errorMessage !== 'disconnected')
+          o.log.warn('private subscription error', { channel, errorMessage });
+        else o.log.debug('private subscription', { channel, subscribed });
+      },
+    });
   }
 
   protected toAck(r: AddOrderResult): KrakenAck & { reqId: number } {

@@ -12,6 +12,7 @@ import {
   deadlineText,
   reportGap,
   SessionOrderEntry,
+  privateClientOptions,
   sessionHandlers,
   type KrakenAck,
   type KrakenOrderEntryOptions,
@@ -67,27 +68,18 @@ export class KrakenOrderEntryV2 extends SessionOrderEntry<
 
   constructor(o: KrakenOrderEntryOptions) {
     super(o);
-    this.client = new KrakenPrivateV2(
-      {
-        url: o.url,
-        getToken: o.getToken,
-        name: 'private-v2',
-        ackTimeoutMs: o.ackTimeoutMs,
-        connection: { budget: o.connectionBudget },
+    this.client = new KrakenPrivateV2(privateClientOptions(o, 'private-v2'), {
+      ...sessionHandlers(o, () => this.closing),
+      onLateAck: (ack) => this.onLateAck(ack),
+      onExecution: (r, snapshot) => this.onExecution(o.events, r, snapshot),
+      onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
+      onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),
+      onChannelStatus: (subscribed, errorMessage) => {
+        if (errorMessage !== undefined)
+          o.log.warn('private subscription error', { channel: 'executions', errorMessage });
+        else o.log.debug('private subscription', { channel: 'executions', subscribed });
       },
-      {
-        ...sessionHandlers(o, () => this.closing),
-        onLateAck: (ack) => this.onLateAck(ack),
-        onExecution: (r, snapshot) => this.onExecution(o.events, r, snapshot),
-        onSnapshot: (reports) => o.log.debug('executions snapshot', { reports }),
-        onGap: (expected, received, reason) => reportGap(o, { expected, received, reason }),
-        onChannelStatus: (subscribed, errorMessage) => {
-          if (errorMessage !== undefined)
-            o.log.warn('private subscription error', { channel: 'executions', errorMessage });
-          else o.log.debug('private subscription', { channel: 'executions', subscribed });
-        },
-      },
-    );
+    });
   }
 
   /** The underlying client (stats, tests). */

@@ -30,6 +30,17 @@ export interface KrakenOrderEntryOptions {
   onReconnected?: (attempts: number, downtimeMs: number) => void;
 }
 
+/** The private client's options from the order entry's, whatever the API version. */
+export function privateClientOptions(o: KrakenOrderEntryOptions, name: string) {
+  return {
+    url: o.url,
+    getToken: o.getToken,
+    name,
+    ackTimeoutMs: o.ackTimeoutMs,
+    connection: { budget: o.connectionBudget },
+  };
+}
+
 /** The private client handlers whose shape and meaning are the same in v1 and v2. */
 type SessionHandlers = Required<Omit<PrivateSessionHandlers<unknown>, 'onLateAck'>>;
 
