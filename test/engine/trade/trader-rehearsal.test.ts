@@ -7,21 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
 import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
-import { createSharedState } from '../../../src/engine/shared/shared-state.js';
-import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
-import { initialRisk } from '../../../src/core/risk-limits.js';
-import type { Logger } from '../../../src/log/logger.js';
-
-const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
+import { traderOptions, tradingSharedState } from './trader-fixture.js';
 
 test('rehearsals run the pre-send checks (the order entry is asked if ready) and count or send nothing', async () => {
-  const shared = createSharedState({
-    listeners: 1,
-    opportunityFields: OPPORTUNITY_FIELDS,
-    evalCodes: 0,
-    pairs: 4,
-  });
-  shared.setTradingEnabled(true);
+  const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
   let readyAsked = 0;
   let ordersSent = 0;
@@ -40,31 +29,17 @@ test('rehearsals run the pre-send checks (the order entry is asked if ready) and
     },
     journal: { append: (kind: string) => journaled.push(kind), backlog: 0 },
   } as unknown as TradeDeps;
-  const trader = new Trader({
-    mode: 'trade',
-    shared,
-    pairs: [],
-    deps,
-    log: silent,
-    alert: () => undefined,
-    onOutcome: () => undefined,
-    fillTimeoutMs: 1000,
-    orderDeadlineMs: 3000,
-    postTradePauseMs: 0,
-    maxLocalAgeMs: 1.5,
-    sellRetries: 2,
-    risk: { maxTradesPerMinute: 20, maxDailyLoss: 100, maxConsecutiveFailures: 3 },
-    initialRisk: { state: initialRisk(Date.now()), stop: null },
-    spin: false,
-    nowUs: () => Date.now() * 1000,
-    warmer: {
-      rehearse: () => {
-        rehearsals++;
-        return Promise.resolve();
+  const trader = new Trader(
+    traderOptions(shared, {
+      deps,
+      warmer: {
+        rehearse: () => {
+          rehearsals++;
+          return Promise.resolve();
+        },
       },
-    },
-    recorder: null,
-  });
+    }),
+  );
   const running = trader.run();
   const until = Date.now() + 2_000;
   while (rehearsals < 10 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));

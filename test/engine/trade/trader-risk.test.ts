@@ -5,45 +5,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
-import { createSharedState } from '../../../src/engine/shared/shared-state.js';
-import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
 import { initialRisk, RISK_STOP_CODES } from '../../../src/core/risk-limits.js';
-import type { Logger } from '../../../src/log/logger.js';
-
-const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
+import { traderOptions, tradingSharedState } from './trader-fixture.js';
 
 function trader(mode: 'trade' | 'evaluate', stop: boolean) {
-  const shared = createSharedState({
-    listeners: 1,
-    opportunityFields: OPPORTUNITY_FIELDS,
-    evalCodes: 0,
-    pairs: 4,
-  });
-  shared.setTradingEnabled(true);
+  const shared = tradingSharedState();
   const state = { ...initialRisk(Date.now()), consecutiveFailures: 2 };
-  new Trader({
-    mode,
-    shared,
-    pairs: [],
-    deps: null,
-    log: silent,
-    alert: () => undefined,
-    onOutcome: () => undefined,
-    fillTimeoutMs: 1000,
-    orderDeadlineMs: 3000,
-    postTradePauseMs: 0,
-    maxLocalAgeMs: 1.5,
-    sellRetries: 2,
-    risk: { maxTradesPerMinute: 20, maxDailyLoss: 100, maxConsecutiveFailures: 3 },
-    initialRisk: {
-      state,
-      stop: stop ? { reason: 'max-consecutive-failures', sinceMs: Date.now() - 60_000 } : null,
-    },
-    spin: false,
-    nowUs: () => Date.now() * 1000,
-    warmer: null,
-    recorder: null,
-  });
+  new Trader(
+    traderOptions(shared, {
+      mode,
+      initialRisk: {
+        state,
+        stop: stop ? { reason: 'max-consecutive-failures', sinceMs: Date.now() - 60_000 } : null,
+      },
+    }),
+  );
   return shared;
 }
 
