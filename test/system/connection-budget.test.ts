@@ -66,6 +66,17 @@ test('trade mode: the WebSocket-token request takes from the same budget as the 
     30_000,
     'the fourth taker waiting on the budget',
   );
+  // The simulator counts a socket once its handshake is done, which can come just after the wait is
+  // logged: give the three takers time to land, then hold the count for a second — never a fourth.
+  await run.waitFor(
+    async () => {
+      const n = await taken();
+      return n.sockets + n.tokens >= 3;
+    },
+    10_000,
+    'three takers through',
+  );
+  await new Promise((r) => setTimeout(r, 1_000));
   const now = await taken();
   assert.equal(
     now.sockets + now.tokens,
