@@ -15,6 +15,7 @@ import {
 } from '../../core/opportunity.js';
 import type { PairInfo } from '../../core/pair.js';
 import { isFresh } from '../../core/guards.js';
+import { eurPairIndex, usdPairIndex } from '../../core/pair-index.js';
 import {
   checkBeforeTrade,
   initialRisk,
@@ -168,8 +169,8 @@ export class Trader {
     // A scratch opportunity that passes the checks as far as the account allows, so every check
     // runs (the first coin's USD and EUR pairs, fresh now, volume 0): nothing is counted or acted on.
     const buf = this.rehearsalBuf;
-    buf[OPP_BUY_PAIR] = 2;
-    buf[OPP_SELL_PAIR] = 3;
+    buf[OPP_BUY_PAIR] = usdPairIndex(0);
+    buf[OPP_SELL_PAIR] = eurPairIndex(0);
     buf[OPP_TRIGGER_RECV_US] = this.o.nowUs();
     this.refusal(readOpportunity(buf));
     checkBeforeTrade(this.risk, this.o.risk, Date.now());
