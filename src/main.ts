@@ -114,7 +114,7 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
   const metrics = startRunMetrics(config, v.sim !== null, universe, shared, log);
   const startup = new StartupCounters(shared.counters);
   const ledger = new TradeLedger();
-  const traderStats: TraderStats = { counters: {} };
+  const traderStats: TraderStats = { counters: {}, sendPathWarmth: null };
   const operator = await startOperatorSurfaces({
     config,
     venue: venueName(config, v.sim),

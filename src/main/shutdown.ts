@@ -109,7 +109,7 @@ function reportRun(d: ShutdownDeps, reason: string): void {
   const traderCounters = d.traderStats.counters;
   const cashFlows = journalCashFlows(config, ledger, log);
   const totals = readTotals(d.shared.counters);
-  const summary = buildSummary(config, totals, ledger, traderCounters, reason, cashFlows);
+  const summary = buildSummary(config, totals, ledger, d.traderStats, reason, cashFlows);
   const summaryPath = log.path.replace(/\.log$/, '.summary.json');
   try {
     ensureDir(config.paths.logDir);

@@ -4,6 +4,7 @@
  */
 import type { WriteStream } from 'node:fs';
 import type { WorkerToMain } from '../engine/threads/messages.js';
+import type { SendPathWarmth } from '../engine/trade/order-entry.js';
 import type { FileLogger } from '../log/logger.js';
 import type { Notifier } from '../notify/notifier.js';
 import { tradeAlert, workerRestartAlert } from '../notify/alerts.js';
@@ -13,9 +14,10 @@ import type { TradeLedger } from './summary/run-summary.js';
 import type { StartupCounters } from './summary/startup-counters.js';
 import type { WorkerHandlers } from './run-workers.js';
 
-/** The trader's latest counters, as its last `trader-stats` message told them. */
+/** The trader's latest counters and send-path warm-up, as its last `trader-stats` message told them. */
 export interface TraderStats {
   counters: Record<string, number>;
+  sendPathWarmth: SendPathWarmth | null;
 }
 
 export interface WorkerHubDeps {
@@ -51,6 +53,7 @@ function onWorkerMessage(d: WorkerHubDeps, m: WorkerToMain, name: string): void 
       break;
     case 'trader-stats':
       d.traderStats.counters = m.counters;
+      d.traderStats.sendPathWarmth = m.sendPathWarmth;
       break;
     case 'frames':
       if (d.recorder) {

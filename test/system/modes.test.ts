@@ -92,6 +92,14 @@ describe('system: evaluation and trade modes', () => {
       }
       assert.ok((summary['trades'] as { sold: number }).sold >= sold.length);
       assertBooksAgree(journal, run.sim, before, summary, run.dirs.journal);
+      // The send-path warm-up ran in the real program (about one rehearsed frame a millisecond
+      // between trades) and its frames reached its own loopback server, never the venue: every
+      // order the simulator read is one the journal sent (buy or sell).
+      const warmth = summary['sendPathWarmth'] as { sent: number; received: number } | null;
+      assert.ok(warmth !== null && warmth.sent >= 1000, `warm-up sent too few: ${JSON.stringify(warmth)}`);
+      assert.ok(warmth.received >= warmth.sent / 2 && warmth.received <= warmth.sent, JSON.stringify(warmth));
+      const sent = journal.filter((r) => r.kind === 'order-sent' || r.kind === 'sell-sent').length;
+      assert.equal((await run.wsStats()).private.ordersReceived, sent, 'orders at the venue vs journaled sends');
     });
   }
 });

@@ -4,6 +4,7 @@
  */
 import type { LogRecord } from '../../log/logger.js';
 import type { TradeOutcome } from '../../core/trade-outcome.js';
+import type { SendPathWarmth } from '../trade/order-entry.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
@@ -22,8 +23,11 @@ export type WorkerToMain =
   | { type: 'metrics'; batch: unknown }
   /** A finished trade's outcome for the live status and the summary. */
   | { type: 'trade'; outcome: TradeOutcome }
-  /** The trader's own counters (cumulative), every second. */
-  | { type: 'trader-stats'; counters: Record<string, number> }
+  /**
+   * The trader's own counters (cumulative), every second, and what its send-path warm-up has done
+   * (null: evaluation mode, or an order entry without one).
+   */
+  | { type: 'trader-stats'; counters: Record<string, number>; sendPathWarmth: SendPathWarmth | null }
   /** A socket is back after `attempts` reconnect attempts and `downtimeMs` down (`websocket_reconnect`). */
   | { type: 'reconnect'; socket: string; attempts: number; downtimeMs: number }
   /** A REST poll failed (`fetch_failure`): the endpoint and the error's code. */

@@ -7,6 +7,7 @@ import { TradePathWarmer } from '../trade/trade-warmup.js';
 import { recoverUnfinishedTrades } from '../trade/recover-trades.js';
 import { OrderTracker } from '../trade/order-tracker.js';
 import type { OrderEntry } from '../trade/order-entry.js';
+import type { WorkerToMain } from './messages.js';
 import { KRAKEN_WS_VERSIONS } from '../../kraken/versions.js';
 import type { KrakenWsApi } from '../../kraken/endpoints.js';
 import { RestOrderLookup } from '../../kraken/exec/rest-order-lookup.js';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   post({ type: 'ready', detail: { mode: data.mode } });
   await trader.run();
   reporting.stop();
-  post({ type: 'trader-stats', counters: { ...trader.counters } });
+  post(traderStats(trader));
   orderEntry?.close();
   journal?.close();
   process.exit(0);
@@ -220,12 +221,14 @@ function createTrader(): Trader {
   });
 }
 
+function traderStats(trader: Trader): WorkerToMain {
+  const sendPathWarmth = orderEntry?.sendPathWarmth?.() ?? null;
+  return { type: 'trader-stats', counters: { ...trader.counters }, sendPathWarmth };
+}
+
 /** The trader's counters and metric batches go to main on timers, never from the trade path. */
 function startReporting(trader: Trader): { stop(): void } {
-  const statsTimer = setInterval(
-    () => post({ type: 'trader-stats', counters: { ...trader.counters } }),
-    STATS_INTERVAL_MS,
-  );
+  const statsTimer = setInterval(() => post(traderStats(trader)), STATS_INTERVAL_MS);
   const flushMetrics = (): void => {
     const batch = recorder.takeBatch();
     if (batch) post({ type: 'metrics', batch });

@@ -43,12 +43,20 @@ export type OrderAck =
   /** Sent, and no answer (timeout, socket lost): the order may be live. Reconcile. */
   | { status: 'unknown'; reason: string };
 
+/** What the send-path warm-up did: frames written, and frames its own loopback server read. */
+export interface SendPathWarmth {
+  sent: number;
+  received: number;
+}
+
 export interface OrderEntry {
   /** Connected, authenticated and subscribed to the order and fill streams. */
   isReady(): boolean;
   addOrder(order: OrderRequest): Promise<OrderAck>;
   /** Builds the order's frame as addOrder would and sends nothing (keeps the send path hot). */
   rehearse?(order: OrderRequest): void;
+  /** Rehearsed frames sent on the warm-up socket and read back at its other end (where rehearse sends them). */
+  sendPathWarmth?(): SendPathWarmth;
   start(): void;
   close(): void;
 }

@@ -10,7 +10,7 @@ import type { AttemptBudget } from '../ws/shared/connection-budget.js';
 import { isOutcomeUnknown, OrderNotSentError } from '../order-errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../../engine/threads/messages.js';
-import type { OrderAck, OrderEntry, OrderEvents, OrderRequest } from '../../engine/trade/order-entry.js';
+import type { OrderAck, OrderEntry, OrderEvents, OrderRequest, SendPathWarmth } from '../../engine/trade/order-entry.js';
 import { privateSocketClosedAlert } from '../../notify/alerts.js';
 import { SendPathWarmer } from '../ws/shared/send-path-warmer.js';
 
@@ -164,6 +164,10 @@ export abstract class SessionOrderEntry<
   /** The order's frame built as addOrder would (placeholder token), then sent to the loopback warmer. */
   rehearse(order: OrderRequest): void {
     this.sendWarmer.send(this.client.rehearseAddOrder(this.toParams(order)));
+  }
+
+  sendPathWarmth(): SendPathWarmth {
+    return { sent: this.sendWarmer.sent, received: this.sendWarmer.received };
   }
 
   isReady(): boolean {

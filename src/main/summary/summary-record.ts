@@ -7,6 +7,7 @@ import type { Logger } from '../../log/logger.js';
 import { readJournal } from '../../journal/journal-reader.js';
 import { summarize } from '../../journal/summarize.js';
 import type { RunTotals, TradeLedger } from './run-summary.js';
+import type { TraderStats } from '../worker-hub.js';
 
 export interface CashFlows {
   /** Net cash flow per currency (USD, EUR), fees included: what the account's balances moved by. */
@@ -46,7 +47,7 @@ export function buildSummary(
   config: Config,
   totals: RunTotals,
   ledger: TradeLedger,
-  traderCounters: Record<string, number>,
+  traderStats: TraderStats,
   reason: string,
   cashFlows: CashFlows | null,
 ): Record<string, unknown> {
@@ -63,7 +64,7 @@ export function buildSummary(
         ),
       ),
       evaluation: totals.evaluationDrops,
-      trader: traderCounters,
+      trader: traderStats.counters,
     },
     reconnects: totals.listenerCounters['reconnects'] ?? 0,
     trades: {
@@ -81,5 +82,7 @@ export function buildSummary(
     strandedInventory: ledger.stranded,
     cashFlows,
     latencyUs: { decisionToSend: ledger.decisionToSendPercentiles() },
+    // Trade mode: rehearsed frames the trader wrote to its own loopback socket, and how many arrived.
+    sendPathWarmth: traderStats.sendPathWarmth,
   };
 }
