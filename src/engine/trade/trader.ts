@@ -83,6 +83,7 @@ export class Trader {
   private risk: RiskState;
   private stopped = false;
   private lastEvalLogMs = 0;
+  private lastStaleLogMs = 0;
   private rehearsing = false;
   private lastRehearsalMs = 0;
   private rehearsalFailureLogged = false;
@@ -203,7 +204,7 @@ export class Trader {
     }
     shared.setTraderBusy(true);
     try {
-      const deps = this.clearToSend(opp);
+      const deps = this.clearToSend(opp, takenUs);
       if (deps === null) return;
       const buy = this.o.pairs[opp.buyPair];
       const sell = this.o.pairs[opp.sellPair];
@@ -245,11 +246,12 @@ export class Trader {
    * private socket ready, the journal writing, both pairs online, the account able to pay, the risk
    * limits. Returns the trade's dependencies when all pass; else counts the refusal and returns null.
    */
-  private clearToSend(opp: Opportunity): TradeDeps | null {
+  private clearToSend(opp: Opportunity, takenUs: number): TradeDeps | null {
     const deps = this.o.deps;
     const refusal = this.refusal(opp);
     if (refusal !== null || deps === null) {
       this.counters[refusal ?? 'privateNotReady']++;
+      if (refusal === 'staleAtTrader') this.logStale(opp, takenUs);
       return null;
     }
     const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
@@ -382,6 +384,22 @@ export class Trader {
     deps.journal.append('risk-stop', '', { reason });
     this.o.log.error('risk limit reached: trading stopped (evaluation continues)', { reason });
     this.o.alert(riskStopAlert(reason));
+  }
+
+  /**
+   * Where the time of an opportunity dropped stale went (at most one a second at info, all at
+   * debug): its stages tell a slow evaluation from a slow hand-off to this thread.
+   */
+  private logStale(opp: Opportunity, takenUs: number): void {
+    const now = Date.now();
+    const level = now - this.lastStaleLogMs >= 1000 ? 'info' : 'debug';
+    if (level === 'info') this.lastStaleLogMs = now;
+    this.o.log[level]('opportunity stale at the trader: dropped', {
+      receiptToEvaluatedUs: opp.evalDoneUs - opp.triggerRecvUs,
+      evaluatedToTakenUs: takenUs - opp.evalDoneUs,
+      ageUs: this.o.nowUs() - opp.triggerRecvUs,
+      maxAgeUs: this.o.maxLocalAgeMs * 1000,
+    });
   }
 
   private logOpportunity(opp: Opportunity): void {

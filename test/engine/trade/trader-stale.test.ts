@@ -1,0 +1,73 @@
+/**
+ * An opportunity older than MAX_LOCAL_AGE_MS when the trader takes it is dropped, counted, and
+ * logged with where its time went (receipt → evaluated, evaluated → taken), so a slow hand-off can
+ * be told from a slow evaluation. Nothing is sent for it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trader } from '../../../src/engine/trade/trader.js';
+import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
+import {
+  OPPORTUNITY_FIELDS,
+  OPP_BUY_PAIR,
+  OPP_EVAL_DONE_US,
+  OPP_SELL_PAIR,
+  OPP_SEQ,
+  OPP_TRIGGER_RECV_US,
+} from '../../../src/core/opportunity.js';
+import type { Logger } from '../../../src/log/logger.js';
+import { traderOptions, tradingSharedState } from './trader-fixture.js';
+
+test('a stale opportunity is dropped, counted and logged with its stages; nothing is sent', async () => {
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  let ordersSent = 0;
+  const deps = {
+    orderEntry: {
+      isReady: () => true,
+      addOrder: () => {
+        ordersSent++;
+        return Promise.resolve({ status: 'not-sent', reason: 'test' });
+      },
+    },
+    journal: { append: () => undefined, backlog: 0 },
+  } as unknown as TradeDeps;
+  const logged: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
+  const record =
+    (level: string) =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      logged.push({ level, msg, fields: fields ?? {} });
+    };
+  const log: Logger = {
+    level: 'debug',
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
+  const trader = new Trader(traderOptions(shared, { deps, log }));
+  const running = trader.run();
+  // Received 5 ms ago, evaluated 40 µs after receipt: the hand-off took the rest.
+  const nowUs = Date.now() * 1000;
+  const opp = new Float64Array(OPPORTUNITY_FIELDS);
+  opp[OPP_SEQ] = 1;
+  opp[OPP_BUY_PAIR] = 0;
+  opp[OPP_SELL_PAIR] = 1;
+  opp[OPP_TRIGGER_RECV_US] = nowUs - 5_000;
+  opp[OPP_EVAL_DONE_US] = nowUs - 4_960;
+  assert.equal(shared.slot.tryPublish(opp), true);
+  const until = Date.now() + 2_000;
+  while (trader.counters.staleAtTrader === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  trader.stop();
+  await running;
+  assert.equal(trader.counters.staleAtTrader, 1, JSON.stringify(trader.counters));
+  assert.equal(trader.counters.trades, 0);
+  assert.equal(ordersSent, 0, 'nothing sent for a stale opportunity');
+  const line = logged.find((l) => l.msg === 'opportunity stale at the trader: dropped');
+  assert.ok(line !== undefined, `no stale log line: ${JSON.stringify(logged)}`);
+  assert.equal(line.level, 'info');
+  assert.equal(line.fields['receiptToEvaluatedUs'], 40);
+  assert.ok((line.fields['evaluatedToTakenUs'] as number) >= 4_960, JSON.stringify(line.fields));
+  assert.ok((line.fields['ageUs'] as number) >= 5_000, JSON.stringify(line.fields));
+  assert.equal(line.fields['maxAgeUs'], 1_500);
+});
