@@ -99,7 +99,11 @@ describe('system: evaluation and trade modes', () => {
       assert.ok(warmth !== null && warmth.sent >= 1000, `warm-up sent too few: ${JSON.stringify(warmth)}`);
       assert.ok(warmth.received >= warmth.sent / 2 && warmth.received <= warmth.sent, JSON.stringify(warmth));
       const sent = journal.filter((r) => r.kind === 'order-sent' || r.kind === 'sell-sent').length;
-      assert.equal((await run.wsStats()).private.ordersReceived, sent, 'orders at the venue vs journaled sends');
+      assert.equal(
+        (await run.wsStats()).private.ordersReceived,
+        sent,
+        'orders at the venue vs journaled sends',
+      );
     });
   }
 });

@@ -10,7 +10,13 @@ import type { AttemptBudget } from '../ws/shared/connection-budget.js';
 import { isOutcomeUnknown, OrderNotSentError } from '../order-errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { AlertEvent } from '../../engine/threads/messages.js';
-import type { OrderAck, OrderEntry, OrderEvents, OrderRequest, SendPathWarmth } from '../../engine/trade/order-entry.js';
+import type {
+  OrderAck,
+  OrderEntry,
+  OrderEvents,
+  OrderRequest,
+  SendPathWarmth,
+} from '../../engine/trade/order-entry.js';
 import { privateSocketClosedAlert } from '../../notify/alerts.js';
 import { SendPathWarmer } from '../ws/shared/send-path-warmer.js';
 

@@ -57,7 +57,8 @@ test('a stale opportunity is dropped, counted and logged with its stages; nothin
   opp[OPP_EVAL_DONE_US] = nowUs - 4_960;
   assert.equal(shared.slot.tryPublish(opp), true);
   const until = Date.now() + 2_000;
-  while (trader.counters.staleAtTrader === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  while (trader.counters.staleAtTrader === 0 && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 5));
   trader.stop();
   await running;
   assert.equal(trader.counters.staleAtTrader, 1, JSON.stringify(trader.counters));

@@ -195,7 +195,7 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
     let j = i;
     let d = 0;
     // Integer digits, then (after one dot) fraction digits: `>>> 0` tests both bounds in one compare.
-    while (j < n && ((d = (buf[j] as number) - 0x30) >>> 0) <= 9) {
+    while (j < n && (d = (buf[j] as number) - 0x30) >>> 0 <= 9) {
       m = m * 10 + d;
       j++;
     }
@@ -203,7 +203,7 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
     let frac = 0;
     if (j < n && (buf[j] as number) === DOT) {
       const f0 = ++j;
-      while (j < n && ((d = (buf[j] as number) - 0x30) >>> 0) <= 9) {
+      while (j < n && (d = (buf[j] as number) - 0x30) >>> 0 <= 9) {
         m = m * 10 + d;
         j++;
       }
