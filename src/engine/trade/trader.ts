@@ -82,8 +82,8 @@ export class Trader {
   private readonly spentBuf = new Float64Array(SPENT_FIELDS);
   private risk: RiskState;
   private stopped = false;
-  private lastEvalLogMs = 0;
-  private lastStaleLogMs = 0;
+  /** When each kind of log line last went out at info (see infoOncePerSecond). */
+  private readonly lastInfoLogMs: Record<'opportunity' | 'stale', number> = { opportunity: 0, stale: 0 };
   private rehearsing = false;
   private lastRehearsalMs = 0;
   private rehearsalFailureLogged = false;
@@ -391,10 +391,7 @@ export class Trader {
    * debug): its stages tell a slow evaluation from a slow hand-off to this thread.
    */
   private logStale(opp: Opportunity, takenUs: number): void {
-    const now = Date.now();
-    const level = now - this.lastStaleLogMs >= 1000 ? 'info' : 'debug';
-    if (level === 'info') this.lastStaleLogMs = now;
-    this.o.log[level]('opportunity stale at the trader: dropped', {
+    this.o.log[this.infoOncePerSecond('stale')]('opportunity stale at the trader: dropped', {
       receiptToEvaluatedUs: opp.evalDoneUs - opp.triggerRecvUs,
       evaluatedToTakenUs: takenUs - opp.evalDoneUs,
       ageUs: this.o.nowUs() - opp.triggerRecvUs,
@@ -402,11 +399,17 @@ export class Trader {
     });
   }
 
-  private logOpportunity(opp: Opportunity): void {
+  /** 'info' for the first line of a kind in a second, 'debug' for the rest: a burst cannot flood the log. */
+  private infoOncePerSecond(kind: 'opportunity' | 'stale'): 'info' | 'debug' {
     const now = Date.now();
+    if (now - this.lastInfoLogMs[kind] < 1000) return 'debug';
+    this.lastInfoLogMs[kind] = now;
+    return 'info';
+  }
+
+  private logOpportunity(opp: Opportunity): void {
     // Evaluation mode can see many; log at most one a second at info (all at debug).
-    const level = now - this.lastEvalLogMs >= 1000 ? 'info' : 'debug';
-    if (level === 'info') this.lastEvalLogMs = now;
+    const level = this.infoOncePerSecond('opportunity');
     const buy = this.o.pairs[opp.buyPair];
     const sell = this.o.pairs[opp.sellPair];
     this.o.log[level]('opportunity (evaluation mode: no order sent)', {
