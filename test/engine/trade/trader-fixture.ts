@@ -4,6 +4,7 @@ import { createSharedState, type SharedState } from '../../../src/engine/shared/
 import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
 import { initialRisk } from '../../../src/core/risk-limits.js';
 import type { Logger } from '../../../src/log/logger.js';
+import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
 
 export const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
@@ -41,4 +42,31 @@ export function traderOptions(shared: SharedState, changes: Partial<TraderOption
     recorder: null,
     ...changes,
   };
+}
+
+/**
+ * Trade dependencies that count instead of trading: the order entry is always ready and counts the
+ * readiness asks and the orders it is given (each answered not-sent); the journal keeps the kinds.
+ */
+export function countingDeps(): {
+  deps: TradeDeps;
+  counts: { readyAsked: number; ordersSent: number };
+  journaled: string[];
+} {
+  const counts = { readyAsked: 0, ordersSent: 0 };
+  const journaled: string[] = [];
+  const deps = {
+    orderEntry: {
+      isReady: () => {
+        counts.readyAsked++;
+        return true;
+      },
+      addOrder: () => {
+        counts.ordersSent++;
+        return Promise.resolve({ status: 'not-sent', reason: 'test' });
+      },
+    },
+    journal: { append: (kind: string) => journaled.push(kind), backlog: 0 },
+  } as unknown as TradeDeps;
+  return { deps, counts, journaled };
 }

@@ -6,29 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
-import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
-import { traderOptions, tradingSharedState } from './trader-fixture.js';
+import { countingDeps, traderOptions, tradingSharedState } from './trader-fixture.js';
 
 test('rehearsals run the pre-send checks (the order entry is asked if ready) and count or send nothing', async () => {
   const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
-  let readyAsked = 0;
-  let ordersSent = 0;
+  const { deps, counts, journaled } = countingDeps();
   let rehearsals = 0;
-  const journaled: string[] = [];
-  const deps = {
-    orderEntry: {
-      isReady: () => {
-        readyAsked++;
-        return true;
-      },
-      addOrder: () => {
-        ordersSent++;
-        return Promise.resolve({ status: 'not-sent', reason: 'test' });
-      },
-    },
-    journal: { append: (kind: string) => journaled.push(kind), backlog: 0 },
-  } as unknown as TradeDeps;
   const trader = new Trader(
     traderOptions(shared, {
       deps,
@@ -46,8 +30,11 @@ test('rehearsals run the pre-send checks (the order entry is asked if ready) and
   trader.stop();
   await running;
   assert.ok(rehearsals >= 10, `rehearsals ran (${rehearsals})`);
-  assert.ok(readyAsked >= 10, `the checks ran in the rehearsals (${readyAsked} readiness asks)`);
-  assert.equal(ordersSent, 0, 'nothing sent');
+  assert.ok(
+    counts.readyAsked >= 10,
+    `the checks ran in the rehearsals (${counts.readyAsked} readiness asks)`,
+  );
+  assert.equal(counts.ordersSent, 0, 'nothing sent');
   const c = trader.counters;
   const refused =
     c.taken + c.tradingDisabled + c.staleAtTrader + c.privateNotReady + c.journalBacklog + c.pairNotOnline;

@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
-import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
 import {
   OPPORTUNITY_FIELDS,
   OPP_BUY_PAIR,
@@ -16,22 +15,12 @@ import {
   OPP_TRIGGER_RECV_US,
 } from '../../../src/core/opportunity.js';
 import type { Logger } from '../../../src/log/logger.js';
-import { traderOptions, tradingSharedState } from './trader-fixture.js';
+import { countingDeps, traderOptions, tradingSharedState } from './trader-fixture.js';
 
 test('a stale opportunity is dropped, counted and logged with its stages; nothing is sent', async () => {
   const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
-  let ordersSent = 0;
-  const deps = {
-    orderEntry: {
-      isReady: () => true,
-      addOrder: () => {
-        ordersSent++;
-        return Promise.resolve({ status: 'not-sent', reason: 'test' });
-      },
-    },
-    journal: { append: () => undefined, backlog: 0 },
-  } as unknown as TradeDeps;
+  const { deps, counts } = countingDeps();
   const logged: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
   const record =
     (level: string) =>
@@ -63,7 +52,7 @@ test('a stale opportunity is dropped, counted and logged with its stages; nothin
   await running;
   assert.equal(trader.counters.staleAtTrader, 1, JSON.stringify(trader.counters));
   assert.equal(trader.counters.trades, 0);
-  assert.equal(ordersSent, 0, 'nothing sent for a stale opportunity');
+  assert.equal(counts.ordersSent, 0, 'nothing sent for a stale opportunity');
   const line = logged.find((l) => l.msg === 'opportunity stale at the trader: dropped');
   assert.ok(line !== undefined, `no stale log line: ${JSON.stringify(logged)}`);
   assert.equal(line.level, 'info');
