@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMemory, runThroughput } from './load.js';
 import { runMicro } from './micro.js';
+import { runRehearsalMicro } from './rehearsal.js';
 import { evaluateAims, renderMarkdown, type BenchResult } from './report.js';
 import {
   runFloorWire,
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
   });
   await section('micro', async () => {
     log('micro');
-    result.micro = runMicro(q);
+    result.micro = [...runMicro(q), await runRehearsalMicro(q)];
   });
   await section('floor', async () => {
     pushWire(await runFloorWire(wire, false, true, log));

@@ -5,12 +5,7 @@
  * ~10 ms cold against ~1 ms for the next ones), and rehearses the path up to the order's frame
  * between opportunities. Nothing here touches a socket or a file.
  */
-import {
-  OPPORTUNITY_FIELDS,
-  readOpportunity,
-  writeOpportunity,
-  type Opportunity,
-} from '../../core/opportunity.js';
+import { OPPORTUNITY_FIELDS, readOpportunity, type Opportunity } from '../../core/opportunity.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { JournalRecord } from '../../journal/journal-record.js';
 import type { JournalWriter } from '../../journal/journal-writer.js';
@@ -79,10 +74,15 @@ const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
   private readonly orderEntry: LoopbackOrderEntry;
-  private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
-  private readonly template: Opportunity;
-  private seq = 0;
+  /**
+   * The one opportunity every run trades, built once: a run changes only its sequence and receive
+   * time, so a rehearsal allocates only what the real trade path allocates (readOpportunity runs in
+   * the trader's own rehearsal step).
+   */
+  private readonly opp: Opportunity | null;
   private readonly journal: Pick<JournalWriter, 'append'>;
+  /** Serialise journal records as the real writer does (start-up trades only, see journal). */
+  private serialise = true;
   private readonly settings: TradeSettings = {
     fillTimeoutMs: 1000,
     maxLocalAgeUs: 1e9,
@@ -98,12 +98,15 @@ export class TradePathWarmer {
     buildFrame?: (order: OrderRequest) => void,
   ) {
     this.orderEntry = new LoopbackOrderEntry(this.tracker, buildFrame);
-    this.template = readOpportunity(this.buf);
+    this.opp = warmupOpportunity(pairs);
     let recordSeq = 0;
     this.journal = {
       append: (kind, tradeId, fields = {}): JournalRecord => {
-        // Serialise as the real writer does, so JSON.stringify of these shapes is warm too.
-        JSON.stringify({ ts: nowUs(), seq: ++recordSeq, kind, tradeId, ...fields });
+        // The start-up trades serialise as the real writer does, so JSON.stringify of these shapes
+        // is warm for the first real trade. Rehearsals do not: every record they make is written
+        // after the buy is on the socket, and stringifying them a thousand times a second was a
+        // third of the trader's idle garbage (bench/README.md, "The rehearsal's garbage").
+        if (this.serialise) JSON.stringify({ ts: nowUs(), seq: ++recordSeq, kind, tradeId, ...fields });
         return { ts: 0, seq: recordSeq, kind, tradeId };
       },
     };
@@ -122,6 +125,7 @@ export class TradePathWarmer {
   /** Whole trades (buy filled, sold); returns how many ended sold. */
   async warmUp(trades = WARMUP_TRADES): Promise<number> {
     this.orderEntry.answer = 'fill';
+    this.serialise = true;
     let done = 0;
     for (let i = 0; i < trades; i++) if ((await this.run()) === 'sold') done++;
     return done;
@@ -130,28 +134,37 @@ export class TradePathWarmer {
   /** One trade up to its buy's frame, which is built and refused. Resolves when it has ended. */
   async rehearse(): Promise<void> {
     this.orderEntry.answer = 'refuse';
+    this.serialise = false;
     await this.run();
   }
 
   private async run(): Promise<string> {
     const buy = this.pairs[2];
     const sell = this.pairs[3];
-    if (buy === undefined || sell === undefined) return 'no-pairs';
-    writeOpportunity(this.buf, 0, {
-      ...this.template,
-      seq: ++this.seq,
-      buyPair: 2,
-      sellPair: 3,
-      buyPrice: 100,
-      sellPrice: 101,
-      volume: Math.max(buy.ordermin, sell.ordermin) * 2,
-      roi: 1.01,
-      fee: 0.004,
-      triggerRecvUs: this.nowUs(),
-      usdtUsd: { bid: 1, ask: 1.0001, bidVol: 1, askVol: 1 },
-      usdtEur: { bid: 0.92, ask: 0.9201, bidVol: 1, askVol: 1 },
-    });
-    const r = await runTrade(readOpportunity(this.buf), buy, sell, this.settings, this.deps);
+    const opp = this.opp;
+    if (buy === undefined || sell === undefined || opp === null) return 'no-pairs';
+    opp.seq++;
+    opp.triggerRecvUs = this.nowUs();
+    const r = await runTrade(opp, buy, sell, this.settings, this.deps);
     return r.status;
   }
+}
+
+/** The warm-up's opportunity: buy the third pair at 100, sell the fourth at 101; null without them. */
+function warmupOpportunity(pairs: readonly PairInfo[]): Opportunity | null {
+  const buy = pairs[2];
+  const sell = pairs[3];
+  if (buy === undefined || sell === undefined) return null;
+  return {
+    ...readOpportunity(new Float64Array(OPPORTUNITY_FIELDS)),
+    buyPair: 2,
+    sellPair: 3,
+    buyPrice: 100,
+    sellPrice: 101,
+    volume: Math.max(buy.ordermin, sell.ordermin) * 2,
+    roi: 1.01,
+    fee: 0.004,
+    usdtUsd: { bid: 1, ask: 1.0001, bidVol: 1, askVol: 1 },
+    usdtEur: { bid: 0.92, ask: 0.9201, bidVol: 1, askVol: 1 },
+  };
 }

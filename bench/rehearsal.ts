@@ -1,0 +1,63 @@
+/**
+ * What the trader's idle rehearsal costs (src/engine/trade/trade-warmup.ts): one TradePathWarmer
+ * rehearsal — runTrade up to the buy's frame, the frame built and the order refused in memory — in
+ * time and in garbage. It runs about once a millisecond on an idle trader, so its garbage is the
+ * trader's scavenge rate, and a scavenge is a pause the next opportunity can land in (bench/README.md,
+ * "The rehearsal's garbage"). The frame builder is a stand-in (JSON.stringify of the order), so the
+ * numbers are the trade path's own, without either WebSocket API's builder or the loopback send.
+ * Bytes per rehearsal: the median heap growth over batches in which no GC ran.
+ */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { selectUniverse } from '../src/core/pair-universe.js';
+import { TradePathWarmer } from '../src/engine/trade/trade-warmup.js';
+import type { MicroResult } from './micro.js';
+import { round } from './lib/stats.js';
+import { generateUniverse } from '../src/sim/market/universe.js';
+
+/** Rehearsals per batch: few enough that most batches see no scavenge. */
+const PER_BATCH = 200;
+
+export async function runRehearsalMicro(quick: boolean): Promise<MicroResult> {
+  const { pairs } = selectUniverse(generateUniverse({ seed: 1, coins: 520 }).pairs);
+  const warmer = new TradePathWarmer(
+    pairs,
+    () => performance.now() * 1000,
+    (order) => {
+      if (JSON.stringify(order).length === 0) throw new Error('E_BENCH_FRAME: empty');
+    },
+  );
+  await warmer.warmUp();
+  for (let i = 0; i < 20_000; i++) await warmer.rehearse();
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const batches = quick ? 100 : 500;
+  const times: number[] = [];
+  const bytes: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const g0 = gcs;
+    const h0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    for (let i = 0; i < PER_BATCH; i++) await warmer.rehearse();
+    const t1 = performance.now();
+    const h1 = process.memoryUsage().heapUsed;
+    times.push(((t1 - t0) * 1e6) / PER_BATCH);
+    // GC entries are delivered on the event loop, which the rehearsals (microtasks) never reach.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    if (gcs === g0 && h1 >= h0) bytes.push((h1 - h0) / PER_BATCH);
+  }
+  obs.disconnect();
+  const sortedTimes = [...times].sort((a, b) => a - b);
+  const sortedBytes = [...bytes].sort((a, b) => a - b);
+  return {
+    name: 'trader idle: one trade-path rehearsal (in memory, stand-in frame builder)',
+    nsPerOp: round(sortedTimes[Math.floor(sortedTimes.length / 2)] as number, 1),
+    bestNsPerOp: round(sortedTimes[0] as number, 1),
+    bytesPerOp:
+      sortedBytes.length === 0 ? null : round(sortedBytes[Math.floor(sortedBytes.length / 2)] as number, 0),
+    gcsPerMillionOps: round((gcs * 1e6) / (PER_BATCH * batches), 1),
+  };
+}
