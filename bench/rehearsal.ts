@@ -1,15 +1,17 @@
 /**
  * What the trader's idle rehearsal costs (src/engine/trade/trade-warmup.ts): one TradePathWarmer
- * rehearsal — runTrade up to the buy's frame, the frame built and the order refused in memory — in
+ * rehearsal — the trade path up to the buy's send (rehearseBuy): the frame built, nothing sent — in
  * time and in garbage. It runs about once a millisecond on an idle trader, so its garbage is the
  * trader's scavenge rate, and a scavenge is a pause the next opportunity can land in (bench/README.md,
- * "The rehearsal's garbage"). The frame builder is a stand-in (JSON.stringify of the order), so the
- * numbers are the trade path's own, without either WebSocket API's builder or the loopback send.
+ * "The rehearsal's garbage"). The frame builder is a stand-in (a JSON frame of the order's fields), so
+ * the numbers are the trade path's own and a frame's, without the loopback send.
  * Bytes per rehearsal: the median heap growth over batches in which no GC ran.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { selectUniverse } from '../src/core/pair-universe.js';
 import { TradePathWarmer } from '../src/engine/trade/trade-warmup.js';
+import { deadlineText } from '../src/kraken/exec/session-order-entry.js';
+import type { OrderRequest } from '../src/engine/trade/order-entry.js';
 import type { MicroResult } from './micro.js';
 import { round } from './lib/stats.js';
 import { generateUniverse } from '../src/sim/market/universe.js';
@@ -19,15 +21,24 @@ const PER_BATCH = 200;
 
 export async function runRehearsalMicro(quick: boolean): Promise<MicroResult> {
   const { pairs } = selectUniverse(generateUniverse({ seed: 1, coins: 520 }).pairs);
-  const warmer = new TradePathWarmer(
-    pairs,
-    () => performance.now() * 1000,
-    (order) => {
-      if (JSON.stringify(order).length === 0) throw new Error('E_BENCH_FRAME: empty');
-    },
-  );
+  // Stand-in for the order entry's builder: the order's fields and its deadline text as both
+  // adapters make it (deadlineText), as a JSON frame.
+  const buildFrame = (order: OrderRequest): void => {
+    const frame = JSON.stringify({
+      event: 'addOrder',
+      pair: order.pair.wsname,
+      type: order.side,
+      ordertype: order.ordertype,
+      volume: order.volume,
+      price: order.price,
+      userref: order.userref,
+      deadline: deadlineText(order.deadlineMs),
+    });
+    if (frame.length === 0) throw new Error('E_BENCH_FRAME: empty');
+  };
+  const warmer = new TradePathWarmer(pairs, () => performance.now() * 1000, buildFrame);
   await warmer.warmUp();
-  for (let i = 0; i < 20_000; i++) await warmer.rehearse();
+  for (let i = 0; i < 20_000; i++) warmer.rehearse();
   let gcs = 0;
   const obs = new PerformanceObserver((list) => {
     gcs += list.getEntries().length;
@@ -40,11 +51,11 @@ export async function runRehearsalMicro(quick: boolean): Promise<MicroResult> {
     const g0 = gcs;
     const h0 = process.memoryUsage().heapUsed;
     const t0 = performance.now();
-    for (let i = 0; i < PER_BATCH; i++) await warmer.rehearse();
+    for (let i = 0; i < PER_BATCH; i++) warmer.rehearse();
     const t1 = performance.now();
     const h1 = process.memoryUsage().heapUsed;
     times.push(((t1 - t0) * 1e6) / PER_BATCH);
-    // GC entries are delivered on the event loop, which the rehearsals (microtasks) never reach.
+    // GC entries are delivered on the event loop, which a batch of rehearsals never yields to.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     if (gcs === g0 && h1 >= h0) bytes.push((h1 - h0) / PER_BATCH);

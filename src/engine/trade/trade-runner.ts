@@ -113,8 +113,36 @@ export async function runTrade(
   d: TradeDeps,
 ): Promise<TradeResult> {
   const t = new TradeRun(opp, buy, sell, s, d);
+  const sentBuy = sendBuy(t);
+  if (sentBuy === null) return t.result('stale');
+  s.onBuySent?.();
+  journalIntent(t, sentBuy);
+  applyLeg(t, 'buy', await followOrder('buy', sentBuy, t.legDeps, t.timing(s.fillTimeoutMs)));
+  await sellAll(t);
+  return finish(t);
+}
+
+/**
+ * A trade from the decision to the socket and no further: what the trader rehearses between
+ * opportunities (trade-warmup.ts), so the code a real buy runs before its send stays compiled and
+ * cached, without the ack and close handling whose garbage would make the idle trader scavenge
+ * more often. False when the opportunity was no longer fresh (nothing built).
+ */
+export function rehearseBuy(
+  opp: Opportunity,
+  buy: PairInfo,
+  sell: PairInfo,
+  s: TradeSettings,
+  d: TradeDeps,
+): boolean {
+  return sendBuy(new TradeRun(opp, buy, sell, s, d)) !== null;
+}
+
+/** The last guard, then the buy built and handed to the socket; null (nothing sent) when stale. */
+function sendBuy(t: TradeRun): SentOrder | null {
+  const { opp, buy, s, d } = t;
   // The last guard before money moves: the update that opened this opportunity must still be fresh.
-  if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return t.result('stale');
+  if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return null;
   const buyOrder = t.order(
     'buy',
     formatDecimal(opp.volume, buy.lotDecimals),
@@ -122,16 +150,12 @@ export async function runTrade(
     s.buyUserref,
   );
   // The order leaves first: no file write between the decision and the socket. A crash before the
-  // intent below is written leaves the order known by its userref, which the trader journaled
-  // (durably) as reserved before this trade: the restart recovery asks Kraken for it.
+  // intent is written leaves the order known by its userref, which the trader journaled (durably)
+  // as reserved before this trade: the restart recovery asks Kraken for it.
   t.apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
   const sentBuy = sendOrder(d.orderEntry, buyOrder, d.nowUs);
   t.decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
-  s.onBuySent?.();
-  journalIntent(t, sentBuy);
-  applyLeg(t, 'buy', await followOrder('buy', sentBuy, t.legDeps, t.timing(s.fillTimeoutMs)));
-  await sellAll(t);
-  return finish(t);
+  return sentBuy;
 }
 
 /** One trade in flight: its state machine, its journal and how its orders are built and followed. */

@@ -5,14 +5,19 @@
  * ~10 ms cold against ~1 ms for the next ones), and rehearses the path up to the order's frame
  * between opportunities. Nothing here touches a socket or a file.
  */
-import { OPPORTUNITY_FIELDS, readOpportunity, type Opportunity } from '../../core/opportunity.js';
+import {
+  OPPORTUNITY_FIELDS,
+  readOpportunity,
+  writeOpportunity,
+  type Opportunity,
+} from '../../core/opportunity.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { JournalRecord } from '../../journal/journal-record.js';
 import type { JournalWriter } from '../../journal/journal-writer.js';
 import type { Logger } from '../../log/logger.js';
 import type { OrderAck, OrderEntry, OrderRequest } from './order-entry.js';
 import { OrderTracker } from './order-tracker.js';
-import { runTrade, type TradeDeps, type TradeSettings } from './trade-runner.js';
+import { rehearseBuy, runTrade, type TradeDeps, type TradeSettings } from './trade-runner.js';
 
 /** Whole trades run at start-up before the first real opportunity. */
 const WARMUP_TRADES = 200;
@@ -65,24 +70,22 @@ const REHEARSAL_REFUSAL = 'EWarmup:rehearsal only';
 const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
 /**
- * Runs the real runTrade against an in-memory order entry, tracker and journal: whole trades at
- * start-up (warmUp), and between opportunities a rehearsal (rehearse): a trade whose buy frame is
- * built by the real order entry's builder and then refused, so the code from the decision to the
- * socket write stays compiled and in the CPU's caches. Measured on the 2-vCPU VM: code that last
+ * Runs the real trade path against an in-memory order entry, tracker and journal: whole trades at
+ * start-up (warmUp: runTrade), and between opportunities a rehearsal (rehearse: rehearseBuy, the
+ * trade up to its buy's send, the frame built by the real order entry's builder and never sent),
+ * so the code from the decision to the socket write stays compiled and in the CPU's caches. Measured on the 2-vCPU VM: code that last
  * ran 20 ms ago takes 3–6× as long as the same code run every millisecond (bench/README.md).
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
   private readonly orderEntry: LoopbackOrderEntry;
   /**
-   * The one opportunity every run trades, built once: a run changes only its sequence and receive
-   * time, so a rehearsal allocates only what the real trade path allocates (readOpportunity runs in
-   * the trader's own rehearsal step).
+   * The one trade every run makes, built once: a run changes only the opportunity's sequence and
+   * receive time, so a rehearsal allocates only what the real trade path allocates
+   * (readOpportunity runs in the trader's own rehearsal step).
    */
-  private readonly opp: Opportunity | null;
+  private readonly trade: WarmupTrade | null;
   private readonly journal: Pick<JournalWriter, 'append'>;
-  /** Serialise journal records as the real writer does (start-up trades only, see journal). */
-  private serialise = true;
   private readonly settings: TradeSettings = {
     fillTimeoutMs: 1000,
     maxLocalAgeUs: 1e9,
@@ -93,20 +96,18 @@ export class TradePathWarmer {
   private readonly deps: TradeDeps;
 
   constructor(
-    private readonly pairs: readonly PairInfo[],
+    pairs: readonly PairInfo[],
     private readonly nowUs: () => number,
     buildFrame?: (order: OrderRequest) => void,
   ) {
     this.orderEntry = new LoopbackOrderEntry(this.tracker, buildFrame);
-    this.opp = warmupOpportunity(pairs);
+    this.trade = warmupTrade(pairs);
     let recordSeq = 0;
     this.journal = {
       append: (kind, tradeId, fields = {}): JournalRecord => {
-        // The start-up trades serialise as the real writer does, so JSON.stringify of these shapes
-        // is warm for the first real trade. Rehearsals do not: every record they make is written
-        // after the buy is on the socket, and stringifying them a thousand times a second was a
-        // third of the trader's idle garbage (bench/README.md, "The rehearsal's garbage").
-        if (this.serialise) JSON.stringify({ ts: nowUs(), seq: ++recordSeq, kind, tradeId, ...fields });
+        // Serialise as the real writer does, so JSON.stringify of these shapes is warm too. Only the
+        // start-up trades get here: a rehearsal ends at the buy's send, before any record.
+        JSON.stringify({ ts: nowUs(), seq: ++recordSeq, kind, tradeId, ...fields });
         return { ts: 0, seq: recordSeq, kind, tradeId };
       },
     };
@@ -125,38 +126,54 @@ export class TradePathWarmer {
   /** Whole trades (buy filled, sold); returns how many ended sold. */
   async warmUp(trades = WARMUP_TRADES): Promise<number> {
     this.orderEntry.answer = 'fill';
-    this.serialise = true;
     let done = 0;
     for (let i = 0; i < trades; i++) if ((await this.run()) === 'sold') done++;
     return done;
   }
 
-  /** One trade up to its buy's frame, which is built and refused. Resolves when it has ended. */
-  async rehearse(): Promise<void> {
+  /**
+   * One trade up to its buy's frame, which the real builder builds and nothing sends (the loopback
+   * entry refuses it; nobody waits for that answer). Throws what the trade path throws.
+   */
+  rehearse(): void {
     this.orderEntry.answer = 'refuse';
-    this.serialise = false;
-    await this.run();
+    const w = this.next();
+    if (w !== null) rehearseBuy(w.opp, w.buy, w.sell, this.settings, this.deps);
   }
 
   private async run(): Promise<string> {
-    const buy = this.pairs[2];
-    const sell = this.pairs[3];
-    const opp = this.opp;
-    if (buy === undefined || sell === undefined || opp === null) return 'no-pairs';
-    opp.seq++;
-    opp.triggerRecvUs = this.nowUs();
-    const r = await runTrade(opp, buy, sell, this.settings, this.deps);
-    return r.status;
+    const w = this.next();
+    if (w === null) return 'no-pairs';
+    return (await runTrade(w.opp, w.buy, w.sell, this.settings, this.deps)).status;
+  }
+
+  /** The warm-up trade, its opportunity fresh now (null without the pairs it needs). */
+  private next(): WarmupTrade | null {
+    const w = this.trade;
+    if (w === null) return null;
+    w.opp.seq++;
+    w.opp.triggerRecvUs = this.nowUs();
+    return w;
   }
 }
 
-/** The warm-up's opportunity: buy the third pair at 100, sell the fourth at 101; null without them. */
-function warmupOpportunity(pairs: readonly PairInfo[]): Opportunity | null {
+interface WarmupTrade {
+  readonly opp: Opportunity;
+  readonly buy: PairInfo;
+  readonly sell: PairInfo;
+}
+
+/**
+ * The warm-up's trade: buy the third pair at 100, sell the fourth at 101; null without them. The
+ * opportunity is read from a payload as the trader reads real ones, so it has their very shape.
+ */
+function warmupTrade(pairs: readonly PairInfo[]): WarmupTrade | null {
   const buy = pairs[2];
   const sell = pairs[3];
   if (buy === undefined || sell === undefined) return null;
-  return {
-    ...readOpportunity(new Float64Array(OPPORTUNITY_FIELDS)),
+  const buf = new Float64Array(OPPORTUNITY_FIELDS);
+  writeOpportunity(buf, 0, {
+    ...readOpportunity(buf),
     buyPair: 2,
     sellPair: 3,
     buyPrice: 100,
@@ -166,5 +183,6 @@ function warmupOpportunity(pairs: readonly PairInfo[]): Opportunity | null {
     fee: 0.004,
     usdtUsd: { bid: 1, ask: 1.0001, bidVol: 1, askVol: 1 },
     usdtEur: { bid: 0.92, ask: 0.9201, bidVol: 1, askVol: 1 },
-  };
+  });
+  return { opp: readOpportunity(buf), buy, sell };
 }

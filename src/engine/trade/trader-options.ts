@@ -41,7 +41,7 @@ export interface TraderOptions {
   spin: boolean;
   nowUs: () => number;
   /** Rehearses the trade path between opportunities (trade mode); null: never. */
-  warmer: { rehearse(): Promise<void> } | null;
+  warmer: { rehearse(): void } | null;
   /** Records the listener → trader hand-off of every opportunity taken (`trade_message_receive_speed`). */
   recorder: Pick<MetricsRecorder, 'tradeMessageReceive'> | null;
 }

@@ -84,7 +84,6 @@ export class Trader {
   private stopped = false;
   /** When each kind of log line last went out at info (see infoOncePerSecond). */
   private readonly lastInfoLogMs: Record<'opportunity' | 'stale', number> = { opportunity: 0, stale: 0 };
-  private rehearsing = false;
   private lastRehearsalMs = 0;
   private rehearsalFailureLogged = false;
   private readonly rehearsalBuf = new Float64Array(OPPORTUNITY_FIELDS);
@@ -164,8 +163,7 @@ export class Trader {
     const warmer = this.o.warmer;
     // The busy flag the listeners read is also ours: no rehearsal while a real trade is handled.
     const inTrade = this.o.shared.isTraderBusy();
-    if (warmer === null || this.o.mode !== 'trade' || inTrade || this.rehearsing) return;
-    this.rehearsing = true;
+    if (warmer === null || this.o.mode !== 'trade' || inTrade) return;
     this.lastRehearsalMs = performance.now();
     // A scratch opportunity that passes the checks as far as the account allows, so every check
     // runs (the first coin's USD and EUR pairs, fresh now, volume 0): nothing is counted or acted on.
@@ -176,19 +174,16 @@ export class Trader {
     this.refusal(readOpportunity(buf));
     checkBeforeTrade(this.risk, this.o.risk, Date.now());
     this.tradeSettings(0);
-    warmer.rehearse().then(
-      () => {
-        this.rehearsing = false;
-      },
-      (err: unknown) => {
-        this.rehearsing = false;
-        if (this.rehearsalFailureLogged) return;
+    try {
+      warmer.rehearse();
+    } catch (err) {
+      if (!this.rehearsalFailureLogged) {
         this.rehearsalFailureLogged = true;
         this.o.log.warn('trade path rehearsal failed (trading unaffected)', {
           error: err instanceof Error ? err.message : String(err),
         });
-      },
-    );
+      }
+    }
   }
 
   private async handle(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTrade, type TradeDeps } from '../../../src/engine/trade/trade-runner.js';
+import { rehearseBuy, runTrade, type TradeDeps } from '../../../src/engine/trade/trade-runner.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { OrderAck, OrderEntry, OrderRequest } from '../../../src/engine/trade/order-entry.js';
 import { RestOrderLookup } from '../../../src/kraken/exec/rest-order-lookup.js';
@@ -486,5 +486,25 @@ describe('trade runner', () => {
     );
     assert.equal(r.status, 'stale');
     assert.equal(h.orderEntry.orders.length, 0);
+  });
+
+  test('rehearseBuy runs the trade up to the buy on the socket and stops: the same order, nothing journaled', async () => {
+    const rehearsal = harness([() => Promise.resolve({ status: 'error', errorMessage: 'EWarmup:unused' })]);
+    assert.equal(rehearseBuy(opportunity(), BUY, SELL, rehearsal.settings, rehearsal.deps), true);
+    assert.deepEqual(rehearsal.records, [], 'no record: the rehearsal ends at the send');
+    const real = harness([fills([2, 100]), fills([2, 93])]);
+    await real.run();
+    const [rehearsed] = rehearsal.orderEntry.orders;
+    const [bought] = real.orderEntry.orders;
+    assert.equal(rehearsal.orderEntry.orders.length, 1, 'one order: the buy, no sell');
+    // The userref is drawn per attempt and the deadline is wall time: the rest is the real buy's.
+    const shape = (o: OrderRequest | undefined) => ({ ...o, userref: 0, deadlineMs: 0 });
+    assert.deepEqual(shape(rehearsed), shape(bought));
+    const stale = harness([]);
+    assert.equal(
+      rehearseBuy({ ...opportunity(), triggerRecvUs: 0 }, BUY, SELL, stale.settings, stale.deps),
+      false,
+    );
+    assert.equal(stale.orderEntry.orders.length, 0, 'stale: nothing built');
   });
 });

@@ -23,31 +23,31 @@ describe('TradePathWarmer', () => {
     );
   });
 
-  test('rehearse builds one IOC buy frame and ends there: no sell', async () => {
+  test('rehearse builds one IOC buy frame and ends there: no sell', () => {
     const built: OrderRequest[] = [];
     const warmer = new TradePathWarmer(PAIRS, nowUs, (o) => built.push(o));
-    await warmer.rehearse();
-    await warmer.rehearse();
+    warmer.rehearse();
+    warmer.rehearse();
     assert.deepEqual(
       built.map((o) => `${o.side} ${o.ordertype} ${o.timeinforce} ${o.pair.wsname}`),
       ['buy limit IOC ABC/USD', 'buy limit IOC ABC/USD'],
     );
   });
 
-  test('a builder that throws fails the rehearsal (the trader logs it) and the next one still runs', async () => {
+  test('a builder that throws fails the rehearsal (the trader logs it) and the next one still runs', () => {
     let calls = 0;
     const warmer = new TradePathWarmer(PAIRS, nowUs, () => {
       calls++;
       if (calls === 1) throw new Error('E_BAD_ORDER: volume');
     });
-    await assert.rejects(warmer.rehearse(), /E_BAD_ORDER/);
-    await warmer.rehearse();
+    assert.throws(() => warmer.rehearse(), /E_BAD_ORDER/);
+    warmer.rehearse();
     assert.equal(calls, 2);
   });
 
   test('without the pairs it needs, nothing runs', async () => {
     const warmer = new TradePathWarmer(PAIRS.slice(0, 2), nowUs, () => assert.fail('no frame'));
     assert.equal(await warmer.warmUp(3), 0);
-    await warmer.rehearse();
+    warmer.rehearse();
   });
 });

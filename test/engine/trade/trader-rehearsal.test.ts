@@ -19,7 +19,6 @@ test('rehearsals run the pre-send checks (the order entry is asked if ready) and
       warmer: {
         rehearse: () => {
           rehearsals++;
-          return Promise.resolve();
         },
       },
     }),
