@@ -32,12 +32,12 @@ import { journaledRiskStop } from './main/held-risk-stop.js';
 import { startRunMetrics, type RunMetrics } from './main/run-metrics.js';
 import { bannerLines } from './main/banner.js';
 import { connectionBudgetFor, restAccess, superviseWorkers } from './main/run-workers.js';
-import { workerHub, type TraderStats } from './main/worker-hub.js';
+import { workerHub } from './main/worker-hub.js';
 import { startUpkeep } from './main/upkeep.js';
 import { startStatusTicker } from './main/status-ticker.js';
 import { orderlyShutdown } from './main/shutdown.js';
 import { armStopTriggers } from './main/stop-triggers.js';
-import { TradeLedger } from './main/summary/run-summary.js';
+import { TradeLedger, type TraderStats } from './main/summary/run-summary.js';
 import { StartupCounters } from './main/summary/startup-counters.js';
 
 /** What the run talks to: the configured venue, its pairs, the log and the alert channel. */

@@ -12,7 +12,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { stopAlert } from '../notify/alerts.js';
 import type { OperatorSurfaces } from '../control/operator-surfaces.js';
 import { ensureDir } from '../files/ensure-dir.js';
-import { readTotals, type TradeLedger } from './summary/run-summary.js';
+import { readTotals, type TradeLedger, type TraderStats } from './summary/run-summary.js';
 import type { StartupCounters } from './summary/startup-counters.js';
 import { formatSummaryTable } from './summary/summary-table.js';
 import { buildSummary, journalCashFlows } from './summary/summary-record.js';
@@ -21,7 +21,6 @@ import type { RunMetrics } from './run-metrics.js';
 import type { RunWorkers } from './run-workers.js';
 import type { SimProcess } from './sim-process.js';
 import type { StatusTicker } from './status-ticker.js';
-import type { TraderStats } from './worker-hub.js';
 import type { Upkeep } from './upkeep.js';
 
 /** At shutdown, how long the trade in flight may take to finish (sell retries, REST reconciliation). */

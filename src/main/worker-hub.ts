@@ -4,21 +4,14 @@
  */
 import type { WriteStream } from 'node:fs';
 import type { WorkerToMain } from '../engine/threads/messages.js';
-import type { SendPathWarmth } from '../engine/trade/order-entry.js';
 import type { FileLogger } from '../log/logger.js';
 import type { Notifier } from '../notify/notifier.js';
 import { tradeAlert, workerRestartAlert } from '../notify/alerts.js';
 import type { MetricsHub } from '../metrics/metrics-hub.js';
 import type { LiveStatus } from '../control/live-status.js';
-import type { TradeLedger } from './summary/run-summary.js';
+import type { TradeLedger, TraderStats } from './summary/run-summary.js';
 import type { StartupCounters } from './summary/startup-counters.js';
 import type { WorkerHandlers } from './run-workers.js';
-
-/** The trader's latest counters and send-path warm-up, as its last `trader-stats` message told them. */
-export interface TraderStats {
-  counters: Record<string, number>;
-  sendPathWarmth: SendPathWarmth | null;
-}
 
 export interface WorkerHubDeps {
   readonly log: FileLogger;

@@ -13,6 +13,13 @@ import {
 import { evalCodeName, EVAL_CODE_COUNT, EVAL_NONE, EVAL_OPPORTUNITY } from '../../core/eval-codes.js';
 import type { TradeOutcome } from '../../core/trade-outcome.js';
 import type { LatencyPercentiles } from '../../metrics/latency-histogram.js';
+import type { SendPathWarmth } from '../../engine/trade/order-entry.js';
+
+/** The trader's latest counters and send-path warm-up, as its last `trader-stats` message told them. */
+export interface TraderStats {
+  counters: Record<string, number>;
+  sendPathWarmth: SendPathWarmth | null;
+}
 
 export interface RunTotals {
   updates: number;

@@ -6,8 +6,7 @@ import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log/logger.js';
 import { readJournal } from '../../journal/journal-reader.js';
 import { summarize } from '../../journal/summarize.js';
-import type { RunTotals, TradeLedger } from './run-summary.js';
-import type { TraderStats } from '../worker-hub.js';
+import type { RunTotals, TradeLedger, TraderStats } from './run-summary.js';
 
 export interface CashFlows {
   /** Net cash flow per currency (USD, EUR), fees included: what the account's balances moved by. */

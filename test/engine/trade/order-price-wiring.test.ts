@@ -6,6 +6,7 @@ import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { OrderRequest } from '../../../src/engine/trade/order-entry.js';
 import { OPPORTUNITY_FIELDS, readOpportunity, writeOpportunity } from '../../../src/core/opportunity.js';
 import { testPair } from '../../helpers/test-pair.js';
+import { silent } from './trader-fixture.js';
 
 test('a buy decided at an off-tick price goes out floored onto a coarse tick', async () => {
   const buy = { ...testPair('ABC/USD'), pairDecimals: 2, tickSize: 0.05 };
@@ -43,7 +44,7 @@ test('a buy decided at an off-tick price goes out floored onto a coarse tick', a
       },
       tracker,
       orderLookup: null,
-      log: { level: 'error', debug() {}, info() {}, warn() {}, error() {} },
+      log: silent,
       journal: { append: (kind, tradeId) => ({ ts: 0, seq: 0, kind, tradeId }) },
       alert: () => undefined,
       nowUs: () => 1_000_100,

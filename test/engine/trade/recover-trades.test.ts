@@ -10,11 +10,9 @@ import { recoverUnfinishedTrades } from '../../../src/engine/trade/recover-trade
 import type { KrakenRestClient } from '../../../src/kraken/rest.js';
 import { RestOrderLookup } from '../../../src/kraken/exec/rest-order-lookup.js';
 import type { OrderInfo } from '../../../src/kraken/order-parse.js';
-import type { Logger } from '../../../src/log/logger.js';
 import type { RecoveryDeps } from '../../../src/engine/trade/recover-trades.js';
 import { testPair } from '../../helpers/test-pair.js';
-
-const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
+import { silent } from './trader-fixture.js';
 
 function order(txid: string, type: 'buy' | 'sell', vol: number, price: number, userref: number): OrderInfo {
   return {

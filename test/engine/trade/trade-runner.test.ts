@@ -17,7 +17,7 @@ import {
 import { testPair as pair } from '../../helpers/test-pair.js';
 import type { KrakenRestClient } from '../../../src/kraken/rest.js';
 import type { OrderInfo } from '../../../src/kraken/order-parse.js';
-import type { Logger } from '../../../src/log/logger.js';
+import { silent } from './trader-fixture.js';
 
 const BUY = pair('ABC/USD');
 const SELL = pair('ABC/EUR');
@@ -96,8 +96,6 @@ const reject =
     Promise.resolve({ status: 'error', errorMessage: msg });
 const lostAck: Step = () =>
   Promise.resolve({ status: 'unknown', reason: 'OrderOutcomeUnknownError: socket closed before the ack' });
-
-const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
 function closedOrder(
   txid: string,
