@@ -23,6 +23,8 @@ import {
   type WireSettings,
 } from './wire.js';
 
+/** The realistic regime's second system run: the trader thread at this SCHED_FIFO priority. */
+const REALISTIC_RT_PRIORITY = 10;
 const SECTIONS = ['realistic', 'micro', 'wire', 'floor', 'peer', 'throughput', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -175,6 +177,14 @@ async function main(): Promise<void> {
     log(
       `  ${system.measured} measured, ${system.missed} missed; stale at the trader: ${system.stale?.atTrader ?? '?'}`,
     );
+    // The trader under SCHED_FIFO (TRADER_RT_PRIORITY), on half the schedule: what the setting buys.
+    const rt = await runRealisticSystem(
+      { ...realistic, trades: Math.ceil(realistic.trades / 2) },
+      log,
+      REALISTIC_RT_PRIORITY,
+    );
+    result.realistic.push(rt);
+    log(`  ${rt.measured} measured, ${rt.missed} missed; stale at the trader: ${rt.stale?.atTrader ?? '?'}`);
     // The floor meets the same schedule; fewer samples suffice for its median.
     const floor = await runRealisticFloor({ ...realistic, trades: Math.ceil(realistic.trades / 2) }, log);
     result.realistic.push(floor);

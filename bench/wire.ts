@@ -159,14 +159,22 @@ async function measureAtGaps(
   };
 }
 
+/**
+ * `rtPriority` > 0: the same run with TRADER_RT_PRIORITY set (the trader thread under SCHED_FIFO;
+ * needs root or CAP_SYS_NICE, else the program says so and the row measures ordinary scheduling).
+ */
 export async function runRealisticSystem(
   s: RealisticSettings,
   log: (l: string) => void,
+  rtPriority = 0,
 ): Promise<WireResult & { stale?: StaleDrops }> {
-  const name = 'realistic: system default (wait), 1 listener, shipped settings';
+  const name =
+    rtPriority > 0
+      ? `realistic: system, trader real-time (TRADER_RT_PRIORITY=${rtPriority}), 1 listener, shipped settings`
+      : 'realistic: system default (wait), 1 listener, shipped settings';
   log(`wire-to-wire: ${name} (${s.trades} dislocations ${s.gapMs[0] / 1000}–${s.gapMs[1] / 1000} s apart)`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
-  const runDir = join(s.runRoot, 'wire-realistic');
+  const runDir = join(s.runRoot, rtPriority > 0 ? 'wire-realistic-rt' : 'wire-realistic');
   const nodeArgs = s.cpuProf
     ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
     : [];
@@ -176,7 +184,7 @@ export async function runRealisticSystem(
     listeners: 1,
     runDir,
     nodeArgs,
-    env: { POST_TRADE_PAUSE_MS: '500', MAX_LOCAL_AGE_MS: '1.5' },
+    env: { POST_TRADE_PAUSE_MS: '500', MAX_LOCAL_AGE_MS: '1.5', TRADER_RT_PRIORITY: String(rtPriority) },
   });
   try {
     await sys.waitFor(/upd\/s/, 60_000);

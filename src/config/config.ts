@@ -20,6 +20,8 @@ export interface Config {
   readonly drillCrashAfterSend: boolean;
   readonly wsApi: 'v1' | 'v2';
   readonly listeners: number;
+  /** TRADER_RT_PRIORITY: SCHED_FIFO priority of the trader thread; 0 = ordinary scheduling. */
+  readonly traderRtPriority: number;
   readonly durationS: number | null;
   readonly recordFile: string | null;
   readonly sim: {
@@ -179,6 +181,11 @@ export function loadConfig(
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
   }
   problems.push(...crossChecks(read.str, read.num));
+  if (flags.spin && read.num('TRADER_RT_PRIORITY') > 0) {
+    problems.push(
+      '--spin and TRADER_RT_PRIORITY exclude each other: a spinning real-time trader would starve the fetcher and everything else on its CPU',
+    );
+  }
 
   const dashboard = dashboardConfig(flags, read.str('DASHBOARD_HOST'), read.opt('DASHBOARD_TOKEN'), problems);
 
@@ -246,6 +253,7 @@ function buildConfig(
     drillCrashAfterSend: str('DRILL_CRASH_AFTER_SEND') === 'true',
     wsApi: flags.wsApi ?? 'v1',
     listeners,
+    traderRtPriority: num('TRADER_RT_PRIORITY'),
     durationS: flags.durationS ?? null,
     recordFile: flags.recordFile ?? null,
     sim: simSettings(flags),
@@ -397,6 +405,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     wsApi: config.wsApi,
     colocated: config.colocated,
     listeners: config.listeners,
+    traderRtPriority: config.traderRtPriority,
     sim: config.sim.enabled,
     krakenKey: config.kraken.key === null ? 'unset' : 'set',
     strategy: config.strategy,

@@ -149,6 +149,14 @@ export const VARIABLES: readonly VariableSpec[] = [
     help: 'Listener threads (public WebSocket connections)',
   },
   {
+    name: 'TRADER_RT_PRIORITY',
+    kind: 'integer',
+    default: '0',
+    min: 0,
+    max: 99,
+    help: 'Linux: run the trader thread under real-time FIFO scheduling at this priority (1 to 99), so it runs as soon as an opportunity wakes it; needs root or CAP_SYS_NICE; 0: ordinary scheduling',
+  },
+  {
     name: 'MAX_ORDER_VALUE',
     kind: 'number',
     default: '1000',

@@ -139,6 +139,7 @@ function traderData({
     journalDir: config.paths.journalDir,
     logLevel: logLevel(config),
     cpu: plan.trader,
+    rtPriority: config.traderRtPriority,
     spin: config.spin,
     strategy: config.strategy,
     risk: config.risk,

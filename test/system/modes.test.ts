@@ -8,6 +8,34 @@ import assert from 'node:assert/strict';
 import { startSystem } from './harness.js';
 import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { ownSchedPolicy } from '../../src/engine/threads/realtime-priority.js';
+
+/**
+ * TRADER_RT_PRIORITY=5: the real program's trader thread runs under SCHED_FIFO at 5 where the
+ * process may (root, as in CI) and says so — one thread of the process, no other — and elsewhere it
+ * says why not and runs on.
+ */
+function assertTraderRealtime(
+  pid: number | undefined,
+  logHas: (p: (r: Record<string, unknown>) => boolean) => boolean,
+): void {
+  const said = (msg: string): boolean => logHas((r) => r['msg'] === msg);
+  const set = said('trader thread at real-time priority (SCHED_FIFO)');
+  if (process.getuid?.() !== 0) {
+    assert.ok(set || said('trader thread: real-time priority not set, it runs at ordinary priority'));
+    return;
+  }
+  assert.ok(set, 'the trader did not report its real-time priority');
+  const tasks = `/proc/${pid}/task`;
+  const realtime = readdirSync(tasks).filter((tid) => {
+    const p = ownSchedPolicy(readFileSync(`${tasks}/${tid}/stat`, 'utf8'));
+    return p !== null && p.policy !== 0;
+  });
+  assert.equal(realtime.length, 1, `threads not under ordinary scheduling: ${realtime.join(',')}`);
+  const only = ownSchedPolicy(readFileSync(`${tasks}/${realtime[0]}/stat`, 'utf8'));
+  assert.deepEqual(only, { policy: 1, rtPriority: 5 });
+}
 
 describe('system: evaluation and trade modes', () => {
   for (const credentials of [true, false]) {
@@ -59,9 +87,14 @@ describe('system: evaluation and trade modes', () => {
   for (const wsApi of ['v1', 'v2'] as const) {
     test(`trade mode (WebSocket ${wsApi}): trades complete and journal, summary and venue balances agree exactly`, async (t) => {
       const duration = 16;
-      const run = await startSystem(t, { args: ['--trade', '--duration', String(duration)], wsApi });
+      const run = await startSystem(t, {
+        args: ['--trade', '--duration', String(duration)],
+        wsApi,
+        env: { TRADER_RT_PRIORITY: '5' },
+      });
       const before = balancesByCode(run.sim);
       await run.waitReady(2, true);
+      assertTraderRealtime(run.child.pid, run.logHas.bind(run));
       const sold: string[] = [];
       // Both directions, so USD and EUR are each spent and received.
       for (const direction of ['usd-to-eur', 'eur-to-usd', 'usd-to-eur'] as const) {

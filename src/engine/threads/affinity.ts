@@ -102,17 +102,26 @@ function errText(e: unknown): string {
   return e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e);
 }
 
-function pinWithTaskset(cpu: number, name: string): PinResult {
-  let tid: string;
+/** The calling thread's kernel task id (Linux, from /proc/thread-self); null when it cannot be read. */
+export function ownThreadId(): number | null {
   try {
     // Synchronous fs runs on the calling thread, so this is the worker's own task id.
-    tid = readlinkSync('/proc/thread-self').split('/').pop() ?? '';
-  } catch (e) {
-    return { pinned: false, method: 'none', reason: `no /proc/thread-self: ${errText(e)}` };
+    const tid = readlinkSync('/proc/thread-self').split('/').pop() ?? '';
+    return /^\d+$/.test(tid) ? Number(tid) : null;
+  } catch {
+    return null;
   }
-  if (!/^\d+$/.test(tid)) return { pinned: false, method: 'none', reason: 'cannot read own thread id' };
+}
+
+function pinWithTaskset(cpu: number, name: string): PinResult {
+  const tid = ownThreadId();
+  if (tid === null)
+    return { pinned: false, method: 'none', reason: 'cannot read own thread id (/proc/thread-self)' };
   try {
-    execFileSync('taskset', ['-p', '-c', String(cpu), tid], { stdio: 'pipe', timeout: TASKSET_TIMEOUT_MS });
+    execFileSync('taskset', ['-p', '-c', String(cpu), String(tid)], {
+      stdio: 'pipe',
+      timeout: TASKSET_TIMEOUT_MS,
+    });
   } catch (e) {
     return { pinned: false, method: 'none', reason: `taskset failed: ${errText(e)}` };
   }

@@ -14,6 +14,7 @@ import { RestOrderLookup } from '../../kraken/exec/rest-order-lookup.js';
 import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-entry.js';
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from './affinity.js';
+import { setRealtimePriority } from './realtime-priority.js';
 import {
   alert,
   connectionBudget,
@@ -44,6 +45,8 @@ export interface TraderWorkerData {
   journalDir: string;
   logLevel: LogLevel;
   cpu: number | null;
+  /** SCHED_FIFO priority for this thread (TRADER_RT_PRIORITY); 0: ordinary scheduling. */
+  rtPriority: number;
   spin: boolean;
   /** The config's sections whole: fill timeout, order deadline, post-trade pause, max local age. */
   strategy: Config['strategy'];
@@ -65,6 +68,15 @@ const METRICS_FLUSH_MS = 250;
 const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
 if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
+if (data.rtPriority > 0) {
+  const rt = setRealtimePriority(data.rtPriority);
+  if (rt.set) log.info('trader thread at real-time priority (SCHED_FIFO)', { priority: data.rtPriority });
+  else
+    log.warn('trader thread: real-time priority not set, it runs at ordinary priority', {
+      priority: data.rtPriority,
+      reason: rt.reason,
+    });
+}
 const shared = attachSharedState(data.shared);
 const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
