@@ -9,7 +9,7 @@ import { startSystem } from './harness.js';
 import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { ownSchedPolicy } from '../../src/engine/threads/realtime-priority.js';
+import { schedPolicyOf } from '../../src/engine/threads/realtime-priority.js';
 
 /**
  * TRADER_RT_PRIORITY=5: the real program's trader thread runs under SCHED_FIFO at 5 where the
@@ -29,11 +29,11 @@ function assertTraderRealtime(
   assert.ok(set, 'the trader did not report its real-time priority');
   const tasks = `/proc/${pid}/task`;
   const realtime = readdirSync(tasks).filter((tid) => {
-    const p = ownSchedPolicy(readFileSync(`${tasks}/${tid}/stat`, 'utf8'));
+    const p = schedPolicyOf(readFileSync(`${tasks}/${tid}/stat`, 'utf8'));
     return p !== null && p.policy !== 0;
   });
   assert.equal(realtime.length, 1, `threads not under ordinary scheduling: ${realtime.join(',')}`);
-  const only = ownSchedPolicy(readFileSync(`${tasks}/${realtime[0]}/stat`, 'utf8'));
+  const only = schedPolicyOf(readFileSync(`${tasks}/${realtime[0]}/stat`, 'utf8'));
   assert.deepEqual(only, { policy: 1, rtPriority: 5 });
 }
 

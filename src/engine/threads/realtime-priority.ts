@@ -28,21 +28,24 @@ const CHRT_TIMEOUT_MS = 5_000;
 /** Linux's SCHED_FIFO policy number (field 41 of /proc/<tid>/stat). */
 const SCHED_FIFO = 1;
 
-/** Policy and real-time priority of the calling thread, from /proc/thread-self/stat; null if unknown. */
-export function ownSchedPolicy(stat?: string): { policy: number; rtPriority: number } | null {
-  let text = stat;
-  try {
-    text ??= readFileSync('/proc/thread-self/stat', 'utf8');
-  } catch {
-    return null;
-  }
+/** Policy and real-time priority from a thread's /proc/<pid>/task/<tid>/stat text; null if unreadable. */
+export function schedPolicyOf(stat: string): { policy: number; rtPriority: number } | null {
   // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Field 40 (rt_priority) and 41 (policy), counted from 1 with pid and comm as fields 1 and 2.
   const rtPriority = Number(fields[40 - 3]);
   const policy = Number(fields[41 - 3]);
   if (!Number.isInteger(rtPriority) || !Number.isInteger(policy)) return null;
   return { policy, rtPriority };
+}
+
+/** The calling thread's policy and real-time priority (/proc/thread-self/stat); null if unknown. */
+export function ownSchedPolicy(): { policy: number; rtPriority: number } | null {
+  try {
+    return schedPolicyOf(readFileSync('/proc/thread-self/stat', 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** SCHED_FIFO at `priority` (1–99) for the calling thread. */

@@ -73,8 +73,9 @@ const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error
  * Runs the real trade path against an in-memory order entry, tracker and journal: whole trades at
  * start-up (warmUp: runTrade), and between opportunities a rehearsal (rehearse: rehearseBuy, the
  * trade up to its buy's send, the frame built by the real order entry's builder and never sent),
- * so the code from the decision to the socket write stays compiled and in the CPU's caches. Measured on the 2-vCPU VM: code that last
- * ran 20 ms ago takes 3–6× as long as the same code run every millisecond (bench/README.md).
+ * so the code from the decision to the socket write stays compiled and in the CPU's caches.
+ * Measured on the 2-vCPU VM: code that last ran 20 ms ago takes 3–6× as long as the same code run
+ * every millisecond (bench/README.md).
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import {
   ownSchedPolicy,
+  schedPolicyOf,
   setRealtimePriority,
   type PriorityResult,
 } from '../../../src/engine/threads/realtime-priority.js';
@@ -27,13 +28,13 @@ const STAT_TAIL =
   '94633280667648 94633280687529 140731490475856 0 0 0 0 0 0 0 0 0 17 1 RT POLICY 0 0 0 ' +
   '94633280703536 94633280705152 94633970192384 140731490478622 140731490478642 140731490478642 140731490480107 0';
 
-describe('ownSchedPolicy', () => {
+describe('schedPolicyOf', () => {
   test('reads rt_priority (field 40) and policy (field 41), whatever the command name holds', () => {
     const stat = (rt: string, policy: string): string =>
       `27719 (a) (b c) ${STAT_TAIL.replace('RT', rt).replace('POLICY', policy)}`;
-    assert.deepEqual(ownSchedPolicy(stat('0', '0')), { policy: 0, rtPriority: 0 });
-    assert.deepEqual(ownSchedPolicy(stat('7', '1')), { policy: 1, rtPriority: 7 });
-    assert.equal(ownSchedPolicy('27719 (cat) R 1 2'), null, 'too short: unknown, not zero');
+    assert.deepEqual(schedPolicyOf(stat('0', '0')), { policy: 0, rtPriority: 0 });
+    assert.deepEqual(schedPolicyOf(stat('7', '1')), { policy: 1, rtPriority: 7 });
+    assert.equal(schedPolicyOf('27719 (cat) R 1 2'), null, 'too short: unknown, not zero');
   });
 });
 
