@@ -254,10 +254,10 @@ function renderRealistic(r: BenchResult, L: string[]): void {
       `| ${w.name} | ${d.n} | ${w.missed} | ${us(d.p50)} | ${us(d.p90)} | ${us(d.p99)} | ${us(d.max)} | ${own === undefined ? '–' : `${us(own.p50)} / ${us(own.p99)}`} | ${w.stale === undefined ? '–' : w.stale.atTrader} |`,
     );
   }
-  const sys = r.realistic.find((w) => w.breakdown !== undefined && w.breakdown.matched > 0);
-  if (sys?.breakdown !== undefined) {
+  for (const sys of r.realistic) {
+    if (sys.breakdown === undefined || sys.breakdown.matched === 0) continue;
     L.push('');
-    L.push(`Stage split of the system (${sys.breakdown.matched} trades matched; p50 / p90 / p99):`);
+    L.push(`Stage split of "${sys.name}" (${sys.breakdown.matched} trades matched; p50 / p90 / p99):`);
     L.push('');
     L.push('| stage | p50 | p90 | p99 |');
     L.push('|---|---|---|---|');

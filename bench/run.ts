@@ -178,13 +178,16 @@ async function main(): Promise<void> {
       `  ${system.measured} measured, ${system.missed} missed; stale at the trader: ${system.stale?.atTrader ?? '?'}`,
     );
     // The trader under SCHED_FIFO (TRADER_RT_PRIORITY), on half the schedule: what the setting buys.
-    const rt = await runRealisticSystem(
-      { ...realistic, trades: Math.ceil(realistic.trades / 2) },
-      log,
-      REALISTIC_RT_PRIORITY,
-    );
+    const half = { ...realistic, trades: Math.ceil(realistic.trades / 2) };
+    const rt = await runRealisticSystem(half, log, { rtPriority: REALISTIC_RT_PRIORITY });
     result.realistic.push(rt);
     log(`  ${rt.measured} measured, ${rt.missed} missed; stale at the trader: ${rt.stale?.atTrader ?? '?'}`);
+    // The listener in the trader's thread (TRADER_HOSTS_LISTENER): no hand-off between threads.
+    const hosted = await runRealisticSystem(realistic, log, { hostedListener: true });
+    result.realistic.push(hosted);
+    log(
+      `  ${hosted.measured} measured, ${hosted.missed} missed; stale at the trader: ${hosted.stale?.atTrader ?? '?'}`,
+    );
     // The floor meets the same schedule; fewer samples suffice for its median.
     const floor = await runRealisticFloor({ ...realistic, trades: Math.ceil(realistic.trades / 2) }, log);
     result.realistic.push(floor);

@@ -159,22 +159,32 @@ async function measureAtGaps(
   };
 }
 
-/**
- * `rtPriority` > 0: the same run with TRADER_RT_PRIORITY set (the trader thread under SCHED_FIFO;
- * needs root or CAP_SYS_NICE, else the program says so and the row measures ordinary scheduling).
- */
+/** A realistic run's setting besides the shipped ones. */
+export interface RealisticVariant {
+  /** TRADER_RT_PRIORITY (the trader thread under SCHED_FIFO; needs root or CAP_SYS_NICE, else the program says so and the row measures ordinary scheduling). */
+  rtPriority?: number;
+  /** TRADER_HOSTS_LISTENER=true: the listener runs in the trader's thread (no hand-off between threads). */
+  hostedListener?: boolean;
+}
+
 export async function runRealisticSystem(
   s: RealisticSettings,
   log: (l: string) => void,
-  rtPriority = 0,
+  v: RealisticVariant = {},
 ): Promise<WireResult & { stale?: StaleDrops }> {
+  const rt = v.rtPriority ?? 0;
+  const hosted = v.hostedListener === true;
+  const what = [
+    ...(hosted ? ['listener in the trader thread (TRADER_HOSTS_LISTENER)'] : []),
+    ...(rt > 0 ? [`trader real-time (TRADER_RT_PRIORITY=${rt})`] : []),
+  ];
   const name =
-    rtPriority > 0
-      ? `realistic: system, trader real-time (TRADER_RT_PRIORITY=${rtPriority}), 1 listener, shipped settings`
+    what.length > 0
+      ? `realistic: system, ${what.join(', ')}, 1 listener, shipped settings`
       : 'realistic: system default (wait), 1 listener, shipped settings';
   log(`wire-to-wire: ${name} (${s.trades} dislocations ${s.gapMs[0] / 1000}–${s.gapMs[1] / 1000} s apart)`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
-  const runDir = join(s.runRoot, rtPriority > 0 ? 'wire-realistic-rt' : 'wire-realistic');
+  const runDir = join(s.runRoot, `wire-realistic${hosted ? '-hosted' : ''}${rt > 0 ? '-rt' : ''}`);
   const nodeArgs = s.cpuProf
     ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
     : [];
@@ -184,7 +194,12 @@ export async function runRealisticSystem(
     listeners: 1,
     runDir,
     nodeArgs,
-    env: { POST_TRADE_PAUSE_MS: '500', MAX_LOCAL_AGE_MS: '1.5', TRADER_RT_PRIORITY: String(rtPriority) },
+    env: {
+      POST_TRADE_PAUSE_MS: '500',
+      MAX_LOCAL_AGE_MS: '1.5',
+      TRADER_RT_PRIORITY: String(rt),
+      TRADER_HOSTS_LISTENER: String(hosted),
+    },
   });
   try {
     await sys.waitFor(/upd\/s/, 60_000);

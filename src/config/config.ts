@@ -22,6 +22,8 @@ export interface Config {
   readonly listeners: number;
   /** TRADER_RT_PRIORITY: SCHED_FIFO priority of the trader thread; 0 = ordinary scheduling. */
   readonly traderRtPriority: number;
+  /** TRADER_HOSTS_LISTENER: listener 0 runs in the trader's thread, not its own. */
+  readonly traderHostsListener: boolean;
   readonly durationS: number | null;
   readonly recordFile: string | null;
   readonly sim: {
@@ -254,6 +256,7 @@ function buildConfig(
     wsApi: flags.wsApi ?? 'v1',
     listeners,
     traderRtPriority: num('TRADER_RT_PRIORITY'),
+    traderHostsListener: str('TRADER_HOSTS_LISTENER') === 'true',
     durationS: flags.durationS ?? null,
     recordFile: flags.recordFile ?? null,
     sim: simSettings(flags),
@@ -406,6 +409,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     colocated: config.colocated,
     listeners: config.listeners,
     traderRtPriority: config.traderRtPriority,
+    traderHostsListener: config.traderHostsListener,
     sim: config.sim.enabled,
     krakenKey: config.kraken.key === null ? 'unset' : 'set',
     strategy: config.strategy,

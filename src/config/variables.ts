@@ -157,6 +157,12 @@ export const VARIABLES: readonly VariableSpec[] = [
     help: 'Linux: run the trader thread under real-time FIFO scheduling at this priority (1 to 99), so it runs as soon as an opportunity wakes it; needs root or CAP_SYS_NICE; 0: ordinary scheduling',
   },
   {
+    name: 'TRADER_HOSTS_LISTENER',
+    kind: 'boolean',
+    default: 'false',
+    help: 'Run the first listener (its share of the pairs; all of them with --listeners 1) in the trader thread, so its opportunities reach the trader without a thread wake-up; the others keep their threads',
+  },
+  {
     name: 'MAX_ORDER_VALUE',
     kind: 'number',
     default: '1000',

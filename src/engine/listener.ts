@@ -77,6 +77,11 @@ export class Listener {
   private feeWrites = -1;
   private balancesOk = false;
   private seq = 0;
+  /**
+   * Called once an opportunity is in the slot, when this listener runs in the trader's own thread
+   * (TRADER_HOSTS_LISTENER): the trader takes it at once, with no thread to wake. Null otherwise.
+   */
+  onPublished: (() => void) | null = null;
 
   constructor(
     readonly index: number,
@@ -142,28 +147,30 @@ export class Listener {
     stampOpportunity(s, 0, ++this.seq, t1, this.index);
     // The seed writes every roi > 1 to metrics before the guardrails: so do we.
     if (rec !== null) rec.opportunity(s, 0);
-    if (!this.balancesOk) {
-      bump(row, CTR_DROP_BALANCE_UNAVAILABLE);
+    const drop = this.dropColumn(s);
+    if (drop >= 0) {
+      bump(row, drop);
       return;
     }
+    bump(row, CTR_PUBLISHED);
+    this.onPublished?.();
+  }
+
+  /**
+   * Puts the opportunity in `s` into the slot when it may be traded now; else the counter column of
+   * the reason it may not (a full slot included). -1: published.
+   */
+  private dropColumn(s: Float64Array): number {
+    if (!this.balancesOk) return CTR_DROP_BALANCE_UNAVAILABLE;
     const shared = this.shared;
-    if (!shared.isTradingEnabled()) {
-      bump(row, CTR_DROP_TRADING_DISABLED);
-      return;
-    }
+    if (!shared.isTradingEnabled()) return CTR_DROP_TRADING_DISABLED;
     if (
       !shared.isPairTradable(s[OPP_BUY_PAIR] as number) ||
       !shared.isPairTradable(s[OPP_SELL_PAIR] as number)
-    ) {
-      bump(row, CTR_DROP_PAIR_NOT_ONLINE);
-      return;
-    }
-    if (shared.isTraderBusy()) {
-      bump(row, CTR_DROP_TRADER_BUSY);
-      return;
-    }
-    if (shared.slot.tryPublish(s)) bump(row, CTR_PUBLISHED);
-    else bump(row, CTR_DROP_SLOT_FULL);
+    )
+      return CTR_DROP_PAIR_NOT_ONLINE;
+    if (shared.isTraderBusy()) return CTR_DROP_TRADER_BUSY;
+    return shared.slot.tryPublish(s) ? -1 : CTR_DROP_SLOT_FULL;
   }
 
   /**

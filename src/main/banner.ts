@@ -23,7 +23,7 @@ export function bannerLines(f: BannerFacts): string[] {
   return [
     `kraken-arb — ${trade ? 'TRADE MODE (orders are sent)' : 'evaluation mode (no order is ever sent)'}${f.simulated ? ' against the built-in simulator' : ''}`,
     `  REST ${endpoints.rest} | public WS ${endpoints.wsPublic} | private WS ${trade ? endpoints.wsPrivate : '(not opened)'} | API ${config.wsApi}`,
-    `  ${f.universe.coins.length} coins (${f.universe.pairs.length} pairs) over ${f.subsets.length} listeners: ${f.subsets.map((s) => s.pairs.length).join(', ')} pairs each`,
+    `  ${f.universe.coins.length} coins (${f.universe.pairs.length} pairs) over ${f.subsets.length} listeners: ${f.subsets.map((s) => s.pairs.length).join(', ')} pairs each${config.traderHostsListener ? '; the first listener runs in the trader thread (TRADER_HOSTS_LISTENER)' : ''}`,
     `  ${f.corePlan}`,
     `  log ${f.logPath}`,
     ...(heldStop !== null

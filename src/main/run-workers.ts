@@ -71,8 +71,13 @@ export function superviseWorkers(f: WorkerFacts, handlers: WorkerHandlers): RunW
   const worker = (name: string, file: string, workerData: unknown): SupervisedWorker =>
     new SupervisedWorker({ name, file: workerFile(file), workerData, ...handlers });
   const fetcher = worker('fetcher', 'fetcher-worker', fetcherData(f));
-  const listeners = listenerData(f).map((data) => worker(`listener-${data.index}`, 'listener-worker', data));
-  const trader = worker('trader', 'trader-worker', traderData(f));
+  const all = listenerData(f);
+  // TRADER_HOSTS_LISTENER: the first listener runs in the trader's thread, not in one of its own.
+  const hosted = f.config.traderHostsListener ? (all[0] ?? null) : null;
+  const listeners = all
+    .filter((data) => data !== hosted)
+    .map((data) => worker(`listener-${data.index}`, 'listener-worker', data));
+  const trader = worker('trader', 'trader-worker', traderData(f, hosted));
   return { all: [fetcher, ...listeners, trader], listeners, trader };
 }
 
@@ -120,15 +125,10 @@ function listenerData(f: WorkerFacts): ListenerWorkerData[] {
   }));
 }
 
-function traderData({
-  config,
-  shared,
-  universe,
-  plan,
-  endpoints,
-  rest,
-  connectionBudget,
-}: WorkerFacts): TraderWorkerData {
+function traderData(
+  { config, shared, universe, plan, endpoints, rest, connectionBudget }: WorkerFacts,
+  hostedListener: ListenerWorkerData | null,
+): TraderWorkerData {
   return {
     mode: config.mode,
     wsApi: config.wsApi,
@@ -146,5 +146,6 @@ function traderData({
     clearRiskStop: config.clearRiskStop,
     drillCrashAfterSend: config.drillCrashAfterSend,
     connectionBudget,
+    hostedListener,
   };
 }

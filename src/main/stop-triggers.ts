@@ -36,10 +36,16 @@ export function armStopTriggers(d: StopTriggerDeps): void {
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  // Fault drill: `kill -USR2 <pid>` kills listener 0 as a crash would; the supervisor must restart it.
+  // Fault drill: `kill -USR2 <pid>` kills the first listener thread as a crash would; the supervisor
+  // must restart it. (With TRADER_HOSTS_LISTENER listener-0 is the trader's thread: not this drill's.)
   process.on('SIGUSR2', () => {
-    log.warn('SIGUSR2: killing listener-0 (fault drill)');
-    void d.listeners[0]?.crash();
+    const victim = d.listeners[0];
+    if (victim === undefined) {
+      log.warn('SIGUSR2: no listener thread of its own to kill (fault drill)');
+      return;
+    }
+    log.warn(`SIGUSR2: killing ${victim.name} (fault drill)`);
+    void victim.crash();
   });
   // Any length up to the flag's range (setTimeout alone would fire after 1 ms beyond ~24.8 days).
   if (d.durationS !== null) {

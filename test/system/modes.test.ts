@@ -10,6 +10,8 @@ import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { schedPolicyOf } from '../../src/engine/threads/realtime-priority.js';
+import type { JournalRecord } from '../../src/journal/journal-record.js';
+import type { SystemRun } from './system-run.js';
 
 /**
  * TRADER_RT_PRIORITY=5: the real program's trader thread runs under SCHED_FIFO at 5 where the
@@ -35,6 +37,40 @@ function assertTraderRealtime(
   assert.equal(realtime.length, 1, `threads not under ordinary scheduling: ${realtime.join(',')}`);
   const only = schedPolicyOf(readFileSync(`${tasks}/${realtime[0]}/stat`, 'utf8'));
   assert.deepEqual(only, { policy: 1, rtPriority: 5 });
+}
+
+/**
+ * TRADER_HOSTS_LISTENER=true: the trader's thread says it runs listener-0, and a coin of that
+ * listener is traded from its opportunity (the intent names the listener that found it). Listener 0
+ * has the first coins in base-code order (pair-universe.ts), so those are dislocated.
+ */
+async function assertListenerHosted(run: SystemRun): Promise<void> {
+  assert.ok(
+    run.logHas(
+      (r) =>
+        r['thread'] === 'trader' &&
+        typeof r['msg'] === 'string' &&
+        r['msg'].startsWith('the trader thread runs a listener too') &&
+        r['listener'] === 'listener-0',
+    ),
+    'the trader did not say it runs listener-0',
+  );
+  const byName = run.market.coins.map((c, i) => ({ name: c.name, i }));
+  byName.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const fromHosted = (): JournalRecord | undefined => run.intents().find((r) => r['listener'] === 0);
+  for (const { i } of byName.slice(0, 3)) {
+    if (fromHosted() !== undefined) break;
+    run.market.dislocate({ direction: 'usd-to-eur', leg: 'buy', coin: i });
+    await run
+      .waitFor(() => fromHosted() !== undefined, 1_500, 'a trade from listener-0')
+      .catch(() => undefined);
+  }
+  const intent = fromHosted();
+  assert.ok(
+    intent !== undefined,
+    `no trade from the hosted listener-0: ${JSON.stringify(run.intents().map((r) => r['listener']))}`,
+  );
+  await run.waitOutcome(intent.tradeId, 5_000);
 }
 
 describe('system: evaluation and trade modes', () => {
@@ -86,11 +122,12 @@ describe('system: evaluation and trade modes', () => {
 
   for (const wsApi of ['v1', 'v2'] as const) {
     test(`trade mode (WebSocket ${wsApi}): trades complete and journal, summary and venue balances agree exactly`, async (t) => {
-      const duration = 16;
+      const duration = 20;
       const run = await startSystem(t, {
         args: ['--trade', '--duration', String(duration)],
         wsApi,
-        env: { TRADER_RT_PRIORITY: '5' },
+        // v2 also runs the first listener in the trader's thread (TRADER_HOSTS_LISTENER).
+        env: { TRADER_RT_PRIORITY: '5', TRADER_HOSTS_LISTENER: String(wsApi === 'v2') },
       });
       const before = balancesByCode(run.sim);
       await run.waitReady(2, true);
@@ -104,6 +141,7 @@ describe('system: evaluation and trade modes', () => {
         if (outcome?.['status'] === 'sold') sold.push(intent.tradeId);
       }
       assert.ok(sold.length >= 2, `expected at least two sold trades, got ${sold.length}`);
+      if (wsApi === 'v2') await assertListenerHosted(run);
       const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
       const summary = assertCleanExit(run, exit, 'trade');
       const journal = run.journal();

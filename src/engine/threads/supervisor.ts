@@ -66,6 +66,10 @@ export class SupervisedWorker {
     });
   }
 
+  get name(): string {
+    return this.opts.name;
+  }
+
   get threadId(): number | null {
     return this.worker?.threadId ?? null;
   }

@@ -15,6 +15,7 @@ import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-en
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from './affinity.js';
 import { setRealtimePriority } from './realtime-priority.js';
+import { hostListener, type HostedListener, type ListenerWorkerData } from './listener-host.js';
 import {
   alert,
   connectionBudget,
@@ -57,6 +58,11 @@ export interface TraderWorkerData {
   /** --clear-risk-stop: journal a risk-clear before anything else. */
   clearRiskStop: boolean;
   drillCrashAfterSend: boolean;
+  /**
+   * TRADER_HOSTS_LISTENER: the listener this thread runs besides the trader (its opportunities are
+   * taken in the listener's own call, no thread wake-up); null: every listener has its own thread.
+   */
+  hostedListener: ListenerWorkerData | null;
 }
 
 const STATS_INTERVAL_MS = 1000;
@@ -117,7 +123,9 @@ async function main(): Promise<void> {
   if (data.mode === 'trade') await prepareTrading();
   const trader = createTrader();
   const reporting = startReporting(trader);
+  const hosted = startHostedListener(trader);
   onShutdownMessage(() => {
+    hosted?.stop();
     // A REST look-up of an order in doubt may be waiting on the call counter: cut it short.
     shutdown.abort();
     trader.stop();
@@ -205,6 +213,24 @@ async function recoverInterruptedTrades(writer: JournalWriter): Promise<void> {
   });
   for (const outcome of recovered.outcomes) post({ type: 'trade', outcome });
   if (recovered.unfinished > 0) log.warn('interrupted trades found at start-up', { ...recovered });
+}
+
+/** TRADER_HOSTS_LISTENER: the listener in this thread hands each opportunity straight to the trader. */
+function startHostedListener(trader: Trader): HostedListener | null {
+  const ld = data.hostedListener;
+  if (ld === null) return null;
+  const name = `listener-${ld.index}`;
+  const hosted = hostListener(ld, shared, workerLogger(ld.logLevel, name));
+  hosted.listener.onPublished = () => trader.takeNow();
+  log.info(
+    'the trader thread runs a listener too (TRADER_HOSTS_LISTENER): its opportunities skip the hand-off',
+    {
+      listener: name,
+      pairs: hosted.pairCount,
+    },
+  );
+  post({ type: 'ready', detail: { listener: ld.index, pairs: hosted.pairCount, thread: 'trader' } });
+  return hosted;
 }
 
 function createTrader(): Trader {

@@ -37,7 +37,7 @@ import {
   SPENT_USD,
 } from '../shared/shared-state.js';
 import { SEQ_READ_CONTENDED, SEQ_READ_OK } from '../shared/seqlock.js';
-import { holdEventLoop } from '../shared/slot.js';
+import { holdEventLoop, type OpportunitySlot } from '../shared/slot.js';
 import {
   newUserref,
   runTrade,
@@ -116,30 +116,60 @@ export class Trader {
         : null;
     try {
       while (!this.stopped && !this.o.shared.isShutdownRequested()) {
-        let took: boolean;
-        if (this.o.spin) {
-          took = slot.spinTake(this.buf, SPINS_PER_TURN);
-          if (!took) {
-            if (performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
-            // Let the event loop run (private socket, timers) between spin turns.
-            await new Promise<void>((r) => setImmediate(r));
-          }
-        } else {
-          took = slot.tryTake(this.buf);
-          if (!took) {
-            await slot.waitForPublish(WAIT_SLICE_MS);
-            took = slot.tryTake(this.buf);
-          }
+        // One opportunity at a time: the listener in this thread (takeNow) may have started one.
+        if (this.inFlight !== null) {
+          await this.inFlight;
+          continue;
         }
-        if (took) await this.handle();
+        if (await this.nextTake(slot)) await this.track(this.handle());
       }
     } finally {
+      if (this.inFlight !== null) await this.inFlight;
       if (rehearsals !== null) clearInterval(rehearsals);
       // A clean stop frees the reservation: only a crash leaves one for the recovery to check.
       if (this.reserved !== null) this.o.deps?.journal.append('release', '', { userref: this.reserved });
       this.reserved = null;
       release();
     }
+  }
+
+  /** One turn of waiting for the slot: true when an opportunity was taken into `buf`. */
+  private async nextTake(slot: OpportunitySlot): Promise<boolean> {
+    if (this.o.spin) {
+      if (slot.spinTake(this.buf, SPINS_PER_TURN)) return true;
+      if (performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
+      // Let the event loop run (private socket, timers) between spin turns.
+      await new Promise<void>((r) => setImmediate(r));
+      return false;
+    }
+    if (slot.tryTake(this.buf)) return true;
+    await slot.waitForPublish(WAIT_SLICE_MS);
+    return this.inFlight === null && slot.tryTake(this.buf);
+  }
+
+  /**
+   * For the listener that runs in this thread (TRADER_HOSTS_LISTENER): takes the opportunity it just
+   * put in the slot and handles it now, in the listener's own call, up to the buy's send. Nothing
+   * when an opportunity is already being handled (run() takes the next one after it) or after stop.
+   */
+  takeNow(): void {
+    if (this.inFlight !== null || this.stopped) return;
+    if (!this.o.shared.slot.tryTake(this.buf)) return;
+    // A failure outside the trade itself is a bug: trading stops until a human looks.
+    this.track(this.handle()).catch((err: unknown) => this.stopAfterCrash(err));
+  }
+
+  /** Settles (never rejects) when the opportunity being handled is done with, trade and pause. */
+  private inFlight: Promise<void> | null = null;
+
+  /** Marks `handling` as the one in flight until it settles; returns it unchanged. */
+  private track(handling: Promise<void>): Promise<void> {
+    const over = (): void => {
+      if (this.inFlight === settled) this.inFlight = null;
+    };
+    const settled: Promise<void> = handling.then(over, over);
+    this.inFlight = settled;
+    return handling;
   }
 
   /**

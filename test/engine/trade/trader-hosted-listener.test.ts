@@ -1,0 +1,131 @@
+/**
+ * TRADER_HOSTS_LISTENER: a listener in the trader's own thread hands its opportunity straight to the
+ * trader (Listener.onPublished → Trader.takeNow). The buy must leave within the listener's call, and
+ * the trader must still handle one opportunity at a time: while that trade is in flight, an
+ * opportunity another listener thread put in the slot waits for it.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trader } from '../../../src/engine/trade/trader.js';
+import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
+import type { OrderAck, OrderEntry, OrderRequest } from '../../../src/engine/trade/order-entry.js';
+import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
+import { SLOT_EMPTY, SLOT_FULL } from '../../../src/engine/shared/slot.js';
+import {
+  DIR_USD_TO_EUR,
+  OPPORTUNITY_FIELDS,
+  OPP_BUY_PAIR,
+  OPP_BUY_PRICE,
+  OPP_DIRECTION,
+  OPP_FEE,
+  OPP_SELL_PAIR,
+  OPP_SELL_PRICE,
+  OPP_SEQ,
+  OPP_TRIGGER_RECV_US,
+  OPP_VOLUME,
+} from '../../../src/core/opportunity.js';
+import { NOW_US } from '../../core/fixtures.js';
+import { PAIRS, rig } from '../listener-fixture.js';
+import { silent, traderOptions } from './trader-fixture.js';
+
+/** An order entry that records each order and answers it only when the test says. */
+function heldOrderEntry(): {
+  entry: OrderEntry;
+  orders: OrderRequest[];
+  answer(i: number, a: OrderAck): void;
+  answerAll(a: OrderAck): void;
+} {
+  const orders: OrderRequest[] = [];
+  const answers: ((a: OrderAck) => void)[] = [];
+  const entry: OrderEntry = {
+    isReady: () => true,
+    addOrder: (order) => {
+      orders.push(order);
+      return new Promise<OrderAck>((resolve) => answers.push(resolve));
+    },
+    start: () => undefined,
+    close: () => undefined,
+  };
+  return { entry, orders, answer: (i, a) => answers[i]?.(a), answerAll: (a) => answers.forEach((f) => f(a)) };
+}
+
+const REFUSED: OrderAck = { status: 'error', errorMessage: 'EOrder:Insufficient funds' };
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  const end = Date.now() + 2_000;
+  while (!done()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** A listener wired to a trader in one thread, as the trader worker wires them; stopped after the test. */
+function hostedRig(t: TestContext) {
+  const r = rig();
+  const held = heldOrderEntry();
+  const deps: TradeDeps = {
+    orderEntry: held.entry,
+    tracker: new OrderTracker(),
+    orderLookup: null,
+    journal: { append: () => undefined } as unknown as TradeDeps['journal'],
+    log: silent,
+    alert: () => undefined,
+    nowUs: () => NOW_US,
+    sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
+  };
+  const trader = new Trader(traderOptions(r.shared, { deps, pairs: PAIRS.pairs, nowUs: () => NOW_US }));
+  r.listener.onPublished = () => trader.takeNow();
+  const running = trader.run();
+  t.after(async () => {
+    // Even after a failed assertion: no order left waiting, the run loop ended.
+    held.answerAll(REFUSED);
+    trader.stop();
+    await running;
+  });
+  return { ...r, ...held, trader };
+}
+
+test('the buy leaves within the listener call that found the opportunity', async (t) => {
+  const { sendDislocation, orders, answer, trader, shared } = hostedRig(t);
+  sendDislocation();
+  // No await between the update and this line: the trader ran inside the listener's call.
+  assert.equal(orders.length, 1, 'the buy was handed to the order entry synchronously');
+  assert.equal(orders[0]?.side, 'buy');
+  assert.equal(orders[0]?.pair.wsname, 'ABC/USD');
+  assert.equal(orders[0]?.timeinforce, 'IOC');
+  assert.equal(shared.slot.currentState(), SLOT_EMPTY, 'taken from the slot');
+  assert.equal(shared.isTraderBusy(), true, 'the listeners see the trader busy');
+  answer(0, REFUSED);
+  await until('the trade ends', () => !shared.isTraderBusy());
+  assert.equal(trader.counters.taken, 1);
+  assert.equal(trader.counters.trades, 1);
+});
+
+test('one trade at a time: an opportunity put in the slot meanwhile waits for the trade in flight', async (t) => {
+  const { sendDislocation, orders, answer, trader, shared } = hostedRig(t);
+  sendDislocation();
+  assert.equal(orders.length, 1);
+  // Another listener thread publishes while the first trade waits for its answer.
+  const opp = new Float64Array(OPPORTUNITY_FIELDS);
+  opp[OPP_SEQ] = 2;
+  opp[OPP_DIRECTION] = DIR_USD_TO_EUR;
+  opp[OPP_BUY_PAIR] = 2;
+  opp[OPP_SELL_PAIR] = 3;
+  opp[OPP_BUY_PRICE] = 100;
+  opp[OPP_SELL_PRICE] = 94;
+  opp[OPP_VOLUME] = 1;
+  opp[OPP_FEE] = 0.004;
+  opp[OPP_TRIGGER_RECV_US] = NOW_US;
+  assert.equal(shared.slot.tryPublish(opp), true);
+  // The run loop is woken by that publish; it must leave the opportunity in the slot.
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(orders.length, 1, 'no second buy while the first trade is in flight');
+  assert.equal(shared.slot.currentState(), SLOT_FULL, 'the second opportunity still waits in the slot');
+  answer(0, REFUSED);
+  await until('the second opportunity is traded', () => orders.length === 2);
+  assert.equal(orders[1]?.volume, '1.00000000');
+  answer(1, REFUSED);
+  await until('the second trade ends', () => !shared.isTraderBusy());
+  assert.equal(trader.counters.taken, 2);
+  assert.equal(trader.counters.trades, 2);
+});
