@@ -182,8 +182,8 @@ async function main(): Promise<void> {
     const rt = await runRealisticSystem(half, log, { rtPriority: REALISTIC_RT_PRIORITY });
     result.realistic.push(rt);
     log(`  ${rt.measured} measured, ${rt.missed} missed; stale at the trader: ${rt.stale?.atTrader ?? '?'}`);
-    // The listener in the trader's thread (TRADER_HOSTS_LISTENER): no hand-off between threads.
-    const hosted = await runRealisticSystem(realistic, log, { hostedListener: true });
+    // The listener in the trader's thread (TRADER_HOSTS_LISTENER), half the schedule: no hand-off between threads.
+    const hosted = await runRealisticSystem(half, log, { hostedListener: true });
     result.realistic.push(hosted);
     log(
       `  ${hosted.measured} measured, ${hosted.missed} missed; stale at the trader: ${hosted.stale?.atTrader ?? '?'}`,
