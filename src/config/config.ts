@@ -178,16 +178,11 @@ export function loadConfig(
   const credentials = krakenCredentials(flags, read, problems);
   if (flags.listeners !== undefined) sources['LISTENERS'] = 'flag --listeners';
   const listeners = flags.listeners ?? read.num('LISTENERS');
-  problems.push(...flagProblems(flags, listeners));
+  problems.push(...flagProblems(flags, listeners, read.num('TRADER_RT_PRIORITY')));
   if ((read.opt('TELEGRAM_BOT_TOKEN') === null) !== (read.opt('TELEGRAM_CHAT_ID') === null)) {
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
   }
   problems.push(...crossChecks(read.str, read.num));
-  if (flags.spin && read.num('TRADER_RT_PRIORITY') > 0) {
-    problems.push(
-      '--spin and TRADER_RT_PRIORITY exclude each other: a spinning real-time trader would starve the fetcher and everything else on its CPU',
-    );
-  }
 
   const dashboard = dashboardConfig(flags, read.str('DASHBOARD_HOST'), read.opt('DASHBOARD_TOKEN'), problems);
 
@@ -226,9 +221,16 @@ function krakenCredentials(flags: Flags, read: Read, problems: string[]): Creden
   return { key, secret };
 }
 
-/** Flags that exclude or need each other, and the ranges of --listeners and --duration. */
-function flagProblems(flags: Flags, listeners: number): string[] {
+/**
+ * Flags that exclude or need each other (or a setting: --spin and a real-time trader), and the
+ * ranges of --listeners and --duration.
+ */
+function flagProblems(flags: Flags, listeners: number, traderRtPriority: number): string[] {
   const problems: string[] = [];
+  if (flags.spin && traderRtPriority > 0)
+    problems.push(
+      '--spin and TRADER_RT_PRIORITY exclude each other: a spinning real-time trader would starve the fetcher and everything else on its CPU',
+    );
   if (flags.demo && !flags.sim) problems.push('--demo needs --sim');
   if (flags.colocated && flags.sim) problems.push('--colocated and --sim exclude each other');
   if (!Number.isInteger(listeners) || listeners < 1 || listeners > 64)

@@ -25,6 +25,12 @@ const WARMUP_TRADES = 200;
 /** What the loopback order entry answers a buy with: fills (start-up warm-up) or a refusal (rehearsal). */
 type LoopbackAnswer = 'fill' | 'refuse';
 
+/** A rehearsal's buy is refused, and nobody waits for the answer: one settled answer serves them all. */
+const REHEARSAL_REFUSED: Promise<OrderAck> = Promise.resolve({
+  status: 'error',
+  errorMessage: 'EWarmup:rehearsal only',
+});
+
 class LoopbackOrderEntry implements OrderEntry {
   private n = 0;
   answer: LoopbackAnswer = 'fill';
@@ -40,8 +46,7 @@ class LoopbackOrderEntry implements OrderEntry {
   close(): void {}
   addOrder(order: OrderRequest): Promise<OrderAck> {
     this.buildFrame?.(order);
-    if (this.answer === 'refuse')
-      return Promise.resolve({ status: 'error', errorMessage: REHEARSAL_REFUSAL });
+    if (this.answer === 'refuse') return REHEARSAL_REFUSED;
     const txid = `WARMUP-${++this.n}`;
     const volume = Number(order.volume);
     const price = order.price !== undefined ? Number(order.price) : 1;
@@ -64,8 +69,6 @@ class LoopbackOrderEntry implements OrderEntry {
     return Promise.resolve({ status: 'ok', txid });
   }
 }
-
-const REHEARSAL_REFUSAL = 'EWarmup:rehearsal only';
 
 const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
