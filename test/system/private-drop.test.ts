@@ -29,6 +29,13 @@ describe('system: private socket lost mid-trade', () => {
       5_000,
       'the sell sent',
     );
+    // The sell must be at the venue (held there) before the socket drops: journaled as sent, its
+    // frame can still be on the way on a loaded machine, and a frame the drop loses never executes.
+    await run.waitFor(
+      async () => (await run.wsStats()).private.ordersReceived >= 2,
+      5_000,
+      'the sell read by the venue',
+    );
     run.sim.faults.dropConnections('private');
     const rec = await run.waitOutcome(intent.tradeId, 20_000);
     const k = kinds(rec);
