@@ -87,6 +87,8 @@ export class Trader {
   private lastRehearsalMs = 0;
   private rehearsalFailureLogged = false;
   private readonly rehearsalBuf = new Float64Array(OPPORTUNITY_FIELDS);
+  /** Settles (never rejects) when the opportunity being handled is done with, trade and pause. */
+  private inFlight: Promise<void> | null = null;
 
   constructor(private readonly o: TraderOptions) {
     this.risk = o.initialRisk?.state ?? initialRisk(Date.now());
@@ -158,9 +160,6 @@ export class Trader {
     // A failure outside the trade itself is a bug: trading stops until a human looks.
     this.track(this.handle()).catch((err: unknown) => this.stopAfterCrash(err));
   }
-
-  /** Settles (never rejects) when the opportunity being handled is done with, trade and pause. */
-  private inFlight: Promise<void> | null = null;
 
   /** Marks `handling` as the one in flight until it settles; returns it unchanged. */
   private track(handling: Promise<void>): Promise<void> {
