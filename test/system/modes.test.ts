@@ -55,6 +55,7 @@ async function assertListenerHosted(run: SystemRun): Promise<void> {
     ),
     'the trader did not say it runs listener-0',
   );
+  assert.match(run.stdout, /the first listener runs in the trader thread \(TRADER_HOSTS_LISTENER\)/);
   const byName = run.market.coins.map((c, i) => ({ name: c.name, i }));
   byName.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const fromHosted = (): JournalRecord | undefined => run.intents().find((r) => r['listener'] === 0);
