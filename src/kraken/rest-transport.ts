@@ -19,6 +19,7 @@ import {
 import { KRAKEN_REST_URL } from './endpoints.js';
 import { OrderOutcomeUnknownError } from './order-errors.js';
 import { NonceGenerator } from './nonce.js';
+import { PrivateCallGate } from './private-call-gate.js';
 import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost, type KrakenTier } from './rate-limiter.js';
 import { realClock, type Clock } from '../clock/clock.js';
 import { decodeApiSecret, signRequest } from './sign.js';
@@ -33,6 +34,8 @@ export interface KrakenRestClientOptions {
   readonly apiSecret?: string;
   /** Share one generator (same SharedArrayBuffer) among every thread that uses this key. */
   readonly nonce?: NonceGenerator;
+  /** One private call in flight per key: share one gate (same SharedArrayBuffer) like the nonce. */
+  readonly callGate?: PrivateCallGate;
   /** REST counter tier for the client-side limiter; default 'starter' (the most conservative). */
   readonly tier?: KrakenTier;
   /** Shared limiter state (createRateLimiterBuffer) so every thread using this key counts together. */
@@ -77,6 +80,7 @@ interface Attempt {
 export class KrakenRestTransport {
   readonly baseUrl: string;
   readonly nonce: NonceGenerator;
+  readonly callGate: PrivateCallGate;
   readonly limiter: RestRateLimiter | null;
   private readonly apiKey: string | undefined;
   private readonly secret: Buffer | undefined;
@@ -96,6 +100,7 @@ export class KrakenRestTransport {
     this.secret = options.apiSecret === undefined ? undefined : decodeApiSecret(options.apiSecret);
     this.nonce = options.nonce ?? new NonceGenerator();
     this.clock = options.clock ?? realClock;
+    this.callGate = options.callGate ?? new PrivateCallGate(undefined, this.clock);
     this.limiter =
       options.rateLimiter === undefined
         ? new RestRateLimiter(
@@ -164,7 +169,9 @@ export class KrakenRestTransport {
       if (this.limiter !== null && cost > 0) await this.limiter.acquire(cost, signal);
       signal?.throwIfAborted();
       try {
-        return await this.once(method, build(), signal);
+        // Private: the nonce is drawn inside the gate, so calls reach Kraken in nonce order.
+        if (!isPrivate) return await this.once(method, build(), signal);
+        return await this.callGate.run(() => this.once(method, build(), signal), signal);
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         if (err instanceof KrakenError && err.code === 'EAPI:Rate limit exceeded') this.limiter?.saturate();

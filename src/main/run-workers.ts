@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js';
 import type { PairUniverse, ListenerPairs } from '../core/pair-universe.js';
 import type { KrakenEndpoints } from '../kraken/endpoints.js';
 import { createNonceBuffer } from '../kraken/nonce.js';
+import { createPrivateCallGateBuffer } from '../kraken/private-call-gate.js';
 import { createRateLimiterBuffer, KRAKEN_REST_TIERS } from '../kraken/rate-limiter.js';
 import { createConnectionBudgetBuffer } from '../kraken/ws/shared/connection-budget.js';
 import { BALANCE_INTERVAL_MS } from '../engine/fetcher.js';
@@ -51,7 +52,7 @@ export interface RunWorkers {
   readonly trader: SupervisedWorker;
 }
 
-/** One key, one nonce sequence and one REST call counter across all threads. */
+/** One key, one nonce sequence, one private call in flight and one REST call counter across all threads. */
 export function restAccess(url: string, credentials: VenueCredentials, config: Config): RestAccess {
   return {
     url,
@@ -59,6 +60,7 @@ export function restAccess(url: string, credentials: VenueCredentials, config: C
     apiSecret: credentials.apiSecret,
     tier: config.kraken.tier,
     nonceBuffer: createNonceBuffer(),
+    callGateBuffer: createPrivateCallGateBuffer(),
     limiterBuffer: createRateLimiterBuffer(),
   };
 }

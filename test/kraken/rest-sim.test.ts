@@ -7,6 +7,8 @@ import { KrakenRestClient } from '../../src/kraken/rest.js';
 import { pickFeeFractions } from '../../src/kraken/asset-pairs.js';
 import { KrakenError } from '../../src/kraken/errors.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { createNonceBuffer, NonceGenerator } from '../../src/kraken/nonce.js';
+import { createPrivateCallGateBuffer, PrivateCallGate } from '../../src/kraken/private-call-gate.js';
 
 let sim: RunningSimulator;
 let client: KrakenRestClient;
@@ -129,5 +131,43 @@ describe('KrakenRestClient ↔ simulator: throttled', () => {
     assert.equal(sim.counters.get('rest.throttled') - throttled0, 1, 'retried before the throttle ended');
     assert.equal(sim.counters.get('rest.private.BalanceEx') - calls0, 2);
     assert.ok(Date.now() - t0 < 5_000);
+  });
+});
+
+describe('KrakenRestClient ↔ simulator: two threads on one key', () => {
+  // Two clients on the same nonce and call-gate buffers, as the fetcher and trader threads are. The
+  // first call's request is held up 30 ms on its way (a slow connection): without the gate the
+  // second call's higher nonce would reach Kraken first and the first would be refused
+  // `EAPI:Invalid nonce` — seen in the real program at start-up (balance and fee fetch together).
+  test('calls reach Kraken in nonce order, so neither is refused EAPI:Invalid nonce', async () => {
+    const nonceBuffer = createNonceBuffer();
+    const gateBuffer = createPrivateCallGateBuffer();
+    const clientOf = (fetchImpl: typeof fetch): KrakenRestClient =>
+      new KrakenRestClient({
+        baseUrl: sim.urls.rest,
+        apiKey: sim.apiKey,
+        apiSecret: sim.apiSecret,
+        tier: 'pro',
+        nonce: new NonceGenerator(nonceBuffer),
+        callGate: new PrivateCallGate(gateBuffer),
+        timeoutMs: 5_000,
+        maxAttempts: 1,
+        fetch: fetchImpl,
+      });
+    const slow = clientOf(async (url, init) => {
+      await new Promise((r) => setTimeout(r, 30));
+      return fetch(url, init);
+    });
+    const fast = clientOf(fetch);
+    for (let round = 0; round < 3; round++) {
+      const first = slow.balanceEx();
+      await new Promise((r) => setImmediate(r));
+      const second = fast.balanceEx();
+      const answers = await Promise.allSettled([first, second]);
+      assert.deepEqual(
+        answers.map((a) => (a.status === 'rejected' ? String(a.reason) : 'ok')),
+        ['ok', 'ok'],
+      );
+    }
   });
 });

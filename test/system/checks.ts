@@ -21,6 +21,10 @@ export function assertCleanExit(
     /Uncaught|unhandled|TypeError|RangeError|ReferenceError/i,
     `errors on stderr:${run.describe()}`,
   );
+  // The simulator refuses a nonce only when private calls reached it out of order (no fault makes
+  // it do so): one call of a key in flight at a time (src/kraken/private-call-gate.ts) rules it out.
+  const nonceRefusals = run.logRecords().filter((r) => JSON.stringify(r).includes('EAPI:Invalid nonce'));
+  assert.deepEqual(nonceRefusals, [], 'private calls reached Kraken out of nonce order');
   const summary = run.summary();
   assert.equal(summary['mode'], mode);
   assert.match(String(summary['stoppedBecause']), /^--duration /);

@@ -1,13 +1,14 @@
 /**
  * What every worker needs from the main thread: the shared state, a forwarding logger and alert
- * channel, the REST credentials with the shared nonce and rate-limiter buffers (one key, one nonce
- * sequence and one call counter across all threads).
+ * channel, the REST credentials with the shared nonce, call-gate and rate-limiter buffers (one key, one
+ * nonce sequence, one call in flight and one call counter across all threads).
  */
 import { parentPort } from 'node:worker_threads';
 import { ForwardingLogger, type LogLevel, type Logger } from '../../log/logger.js';
 import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
 import { KrakenRestClient } from '../../kraken/rest.js';
 import { NonceGenerator } from '../../kraken/nonce.js';
+import { PrivateCallGate } from '../../kraken/private-call-gate.js';
 import { KRAKEN_REST_TIERS, type KrakenTier } from '../../kraken/rate-limiter.js';
 import { ConnectionBudget } from '../../kraken/ws/shared/connection-budget.js';
 
@@ -17,6 +18,8 @@ export interface RestAccess {
   readonly apiSecret: string | null;
   readonly tier: KrakenTier;
   readonly nonceBuffer: SharedArrayBuffer;
+  /** One private call of the key in flight at a time, across threads (private-call-gate.ts). */
+  readonly callGateBuffer: SharedArrayBuffer;
   readonly limiterBuffer: SharedArrayBuffer;
 }
 
@@ -46,6 +49,7 @@ export function restClient(access: RestAccess, timeoutMs?: number, routine = fal
     apiSecret: access.apiSecret ?? undefined,
     tier: access.tier,
     nonce: new NonceGenerator(access.nonceBuffer),
+    callGate: new PrivateCallGate(access.callGateBuffer),
     rateLimiterBuffer: access.limiterBuffer,
     rateLimiterReserve: routine
       ? Math.floor(KRAKEN_REST_TIERS[access.tier].maxCounter * ROUTINE_RESERVE_SHARE)

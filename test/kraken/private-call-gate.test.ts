@@ -1,0 +1,135 @@
+// One private REST call of a key in flight at a time (src/kraken/private-call-gate.ts): calls wait
+// their turn across gates that share a buffer (as threads do), a holder past its deadline is taken
+// over and its late release does not free its successor, aborts and over-long waits reject.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createPrivateCallGateBuffer,
+  PrivateCallGate,
+  PrivateCallGateError,
+} from '../../src/kraken/private-call-gate.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+
+interface Deferred {
+  readonly promise: Promise<string>;
+  resolve(v: string): void;
+}
+function deferred(): Deferred {
+  let resolve: (v: string) => void = () => undefined;
+  const promise = new Promise<string>((r) => (resolve = r));
+  return { promise, resolve };
+}
+const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('PrivateCallGate', () => {
+  test('a second call on the same buffer (another thread) starts only after the first answered', async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    const a = new PrivateCallGate(buffer, clock);
+    const b = new PrivateCallGate(buffer, clock);
+    const started: string[] = [];
+    const first = deferred();
+    const one = a.run(() => {
+      started.push('first');
+      return first.promise;
+    });
+    await settle();
+    const two = b.run(async () => {
+      started.push('second');
+      return 'second done';
+    });
+    for (let i = 0; i < 5; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.deepEqual(started, ['first'], 'the second call ran while the first was in flight');
+    assert.equal(b.busy(), true);
+    first.resolve('first done');
+    assert.equal(await one, 'first done');
+    for (let i = 0; i < 5 && started.length < 2; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.equal(await two, 'second done');
+    assert.deepEqual(started, ['first', 'second']);
+    assert.equal(a.busy(), false, 'the gate was left held');
+  });
+
+  test('a failing call releases the gate', async () => {
+    const gate = new PrivateCallGate(createPrivateCallGateBuffer(), new FakeClock());
+    await assert.rejects(
+      gate.run(() => Promise.reject(new Error('refused'))),
+      /refused/,
+    );
+    assert.equal(gate.busy(), false);
+    assert.equal(await gate.run(async () => 'next'), 'next');
+  });
+
+  test("a holder past its deadline is taken over, and its late release leaves the successor's hold", async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    const stuck = new PrivateCallGate(buffer, clock, 100);
+    const next = new PrivateCallGate(buffer, clock, 100);
+    const hung = deferred();
+    const held = stuck.run(() => hung.promise);
+    await settle();
+    const successor = deferred();
+    let successorStarted = false;
+    const taking = next.run(() => {
+      successorStarted = true;
+      return successor.promise;
+    });
+    for (let i = 0; i < 60 && !successorStarted; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.equal(successorStarted, true, 'the gate was not taken over after the deadline');
+    assert.ok(clock.time > 100 && clock.time <= 104, `taken over at ${clock.time} ms`);
+    hung.resolve('late');
+    await held;
+    assert.equal(next.busy(), true, "the stuck call's release freed its successor's hold");
+    successor.resolve('ok');
+    assert.equal(await taking, 'ok');
+    assert.equal(next.busy(), false);
+  });
+
+  test('a waiting call rejects when its signal aborts, and after four of its holds of waiting', async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    // A holder allowed a long hold (1 s) keeps the gate while the waiter (50 ms holds) waits.
+    const holder = new PrivateCallGate(buffer, clock, 1_000);
+    const hung = deferred();
+    const held = holder.run(() => hung.promise);
+    await settle();
+    const waiter = new PrivateCallGate(buffer, clock, 50);
+    const abort = new AbortController();
+    const aborted = waiter.run(async () => 'ran', abort.signal);
+    clock.advance(2);
+    await settle();
+    abort.abort(new Error('shutting down'));
+    clock.advance(2);
+    await assert.rejects(aborted, /shutting down/);
+
+    let outcome: unknown;
+    waiter
+      .run(async () => 'ran')
+      .then(
+        (v) => (outcome = v),
+        (e: unknown) => (outcome = e),
+      );
+    for (let i = 0; i < 200 && outcome === undefined; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.ok(outcome instanceof PrivateCallGateError, `outcome: ${String(outcome)}`);
+    assert.match(outcome.message, /no turn for a private REST call after 20\d ms/);
+    hung.resolve('done');
+    await held;
+    assert.equal(await waiter.run(async () => 'ran'), 'ran');
+  });
+
+  test('rejects a buffer too small and a hold of zero', () => {
+    assert.throws(() => new PrivateCallGate(new SharedArrayBuffer(8)), TypeError);
+    assert.throws(() => new PrivateCallGate(createPrivateCallGateBuffer(), new FakeClock(), 0), RangeError);
+  });
+});
