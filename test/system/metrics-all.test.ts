@@ -123,15 +123,28 @@ async function dropSockets(run: SystemRun): Promise<void> {
 
 async function rateLimitRest(run: SystemRun): Promise<void> {
   const failures = logCount(run, 'balance fetch failed');
+  const privateCalls = async (): Promise<string> => {
+    const counters = (await run.control('/counters'))['counters'] as Record<string, number>;
+    return JSON.stringify(Object.entries(counters).filter(([k]) => k.startsWith('rest.private.')));
+  };
+  const callsBefore = await privateCalls();
   run.sim.faults.rateLimited = true;
   try {
-    await run.waitFor(
-      () => logCount(run, 'balance fetch failed') > failures,
-      // The balance poll leaves a third of the call counter to order reconciliation, so after
-      // Kraken's first refusal it waits for the counter to drain further before its retry fails.
-      45_000,
-      'a failed balance fetch',
-    );
+    await run
+      .waitFor(
+        () => logCount(run, 'balance fetch failed') > failures,
+        // The balance poll leaves a third of the call counter to order reconciliation, so after
+        // Kraken's first refusal it waits for the counter to drain further before its retry fails.
+        45_000,
+        'a failed balance fetch',
+      )
+      .catch(async (err: unknown) => {
+        // Twice in CI this wait ran out (a poll usually fails in ~16 s). Which private calls the
+        // venue saw meanwhile is what tells whether another caller kept the counter full.
+        throw new Error(
+          `${String(err)}\nprivate REST calls before: ${callsBefore}\nafter: ${await privateCalls()}`,
+        );
+      });
   } finally {
     run.sim.faults.rateLimited = false;
   }
