@@ -24,7 +24,8 @@ import {
 export const DEFAULT_MAX_SPREAD_FRAME_BYTES = 1024;
 const MAX_CHANNEL_ID_DIGITS = 15;
 
-const QUOTE = 0x22,
+const SPACE = 0x20,
+  QUOTE = 0x22,
   COMMA = 0x2c,
   DOT = 0x2e,
   MINUS = 0x2d,
@@ -63,14 +64,14 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
   scan(buf: Uint8Array): number {
     const n = buf.length;
     let i = 0;
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(QuoteReject.EMPTY);
     let c = buf[i] as number;
     if (c === LBRACE) return this.event();
     if (c !== LBRACKET) return this.reject(QuoteReject.NOT_ARRAY);
     if (n > this.maxFrameBytes) return this.reject(QuoteReject.OVERSIZED);
     i++;
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(QuoteReject.TRUNCATED);
     // Channel id: a non-negative integer (deprecated by Kraken, kept for diagnostics).
     let chan = 0;
@@ -85,20 +86,20 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
     if (i >= n) return this.reject(QuoteReject.TRUNCATED);
     if (chanDigits === 0)
       return this.reject(c === RBRACKET ? QuoteReject.TOO_FEW_ELEMENTS : QuoteReject.BAD_CHANNEL_ID);
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(QuoteReject.TRUNCATED);
     c = buf[i] as number;
     if (c !== COMMA)
       return this.reject(c === RBRACKET ? QuoteReject.TOO_FEW_ELEMENTS : QuoteReject.BAD_CHANNEL_ID);
     i++;
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(QuoteReject.TRUNCATED);
     if ((buf[i] as number) !== LBRACKET) return this.reject(QuoteReject.NOT_INNER_ARRAY);
     i++;
     // Inner array of 3 or 5 decimal strings.
     let count = 0;
     for (;;) {
-      while (i < n && isWs(buf[i] as number)) i++;
+      while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
       if (i >= n) return this.reject(QuoteReject.TRUNCATED);
       c = buf[i] as number;
       if (c !== QUOTE) {
@@ -111,7 +112,7 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
       if (r < 0) return this.reject(-r as QuoteRejectCode);
       i = r;
       count++;
-      while (i < n && isWs(buf[i] as number)) i++;
+      while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
       if (i >= n) return this.reject(QuoteReject.TRUNCATED);
       c = buf[i] as number;
       i++;
@@ -140,13 +141,13 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
     if (pair < 0)
       return this.reject(pair === QUOTED_TRUNCATED ? QuoteReject.TRUNCATED : QuoteReject.UNKNOWN_PAIR);
     i = this.pairs.quotedEnd + 1;
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return this.reject(QuoteReject.TRUNCATED);
     c = buf[i] as number;
     if (c === COMMA) return this.reject(QuoteReject.TOO_MANY_ELEMENTS);
     if (c !== RBRACKET) return this.reject(QuoteReject.BAD_SYNTAX);
     i++;
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i < n) return this.reject(QuoteReject.TRAILING_DATA);
     // Commit.
     const out = this.out,
@@ -172,12 +173,12 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
 
   /** Skip whitespace, a comma, whitespace; index of the next token or -reason. */
   private expectComma(buf: Uint8Array, i: number, n: number): number {
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return -QuoteReject.TRUNCATED;
     const c = buf[i] as number;
     if (c !== COMMA) return c === RBRACKET ? -QuoteReject.TOO_FEW_ELEMENTS : -QuoteReject.BAD_SYNTAX;
     i++;
-    while (i < n && isWs(buf[i] as number)) i++;
+    while (i < n && (buf[i] as number) <= SPACE && isWs(buf[i] as number)) i++;
     if (i >= n) return -QuoteReject.TRUNCATED;
     return i;
   }
