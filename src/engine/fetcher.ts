@@ -5,6 +5,7 @@
  * balances and the public first-tier fees once.
  */
 import type { KrakenRestClient } from '../kraken/rest.js';
+import { AppError } from '../core/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEvent } from './threads/messages.js';
 import {
@@ -38,6 +39,13 @@ export const FEE_INTERVAL_MS = 300_000;
 const FEE_RETRY_MS = 30_000;
 /** After this many failures in a row a fetch failure is alerted (one blip is normal). */
 const ALERT_AFTER_FAILURES = 3;
+/**
+ * A fetch (its retries and its waits for the REST call counter included) gives up after this and
+ * counts as failed, with Kraken's last answer as the reason: otherwise a poll kept waiting for room
+ * (other callers refused and re-saturating the shared counter) would be silent, never logged nor
+ * alerted, while the balances went stale.
+ */
+export const FETCH_DEADLINE_MS = 10_000;
 
 /** Kraken asset ids (legacy and new) → shared balance slot. */
 const ASSET_SLOTS: ReadonlyArray<readonly [number, readonly string[]]> = [
@@ -138,7 +146,7 @@ export class Fetcher {
     try {
       // What the trader had spent when we asked: anything spent later may be missing from the answer.
       if (this.o.shared.spent.read(this.spent) !== SEQ_READ_OK) this.spent.fill(0);
-      const ex = await rest.balanceEx();
+      const ex = await withDeadline((signal) => rest.balanceEx(signal));
       this.balances.fill(0);
       this.balances[BAL_SPENT_USD_AT_FETCH] = this.spent[SPENT_USD] as number;
       this.balances[BAL_SPENT_EUR_AT_FETCH] = this.spent[SPENT_EUR] as number;
@@ -169,7 +177,8 @@ export class Fetcher {
     const rest = this.o.rest;
     if (!rest) return false;
     try {
-      const tv = await rest.tradeVolume([this.o.coinFeePairId, this.o.stableFeePairId]);
+      const pairs = [this.o.coinFeePairId, this.o.stableFeePairId];
+      const tv = await withDeadline((signal) => rest.tradeVolume(pairs, signal));
       const coin = tv.fees[this.o.coinFeePairId]?.fee;
       const stable = tv.fees[this.o.stableFeePairId]?.fee;
       if (coin === undefined || !Number.isFinite(coin) || coin < 0 || coin >= 0.1) {
@@ -202,6 +211,27 @@ export class Fetcher {
 }
 
 /** A Kraken or transport error's code (`EAPI:Rate limit exceeded`, `KRAKEN_TIMEOUT`…), else its class name. */
+/** Thrown when a fetch gave up at FETCH_DEADLINE_MS before Kraken had answered at all. */
+export class FetchDeadlineError extends AppError {
+  readonly code = 'FETCH_DEADLINE';
+  readonly kind = 'io';
+  constructor() {
+    super(`no answer within ${FETCH_DEADLINE_MS} ms (retries and waits for the REST call counter included)`);
+    this.name = 'FetchDeadlineError';
+  }
+}
+
+/** Runs `fetch` with a signal that aborts at FETCH_DEADLINE_MS; the transport then throws Kraken's last answer. */
+async function withDeadline<T>(fetch: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new FetchDeadlineError()), FETCH_DEADLINE_MS);
+  try {
+    return await fetch(deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   // Unknown Kraken errors keep their raw text as the code: bounded, as it becomes a metric tag.

@@ -165,9 +165,15 @@ export class KrakenRestTransport {
     const orderChanging = ORDER_CHANGING_METHODS.has(method);
     const attempts = orderChanging ? 1 : this.maxAttempts;
     const cost = isPrivate ? restCallCost(method) : 0;
+    // A caller that gives up (its signal) while a retry waits hears Kraken's last answer, not "aborted".
+    let lastError: Error | undefined;
     for (let attempt = 1; ; attempt++) {
-      if (this.limiter !== null && cost > 0) await this.limiter.acquire(cost, signal);
-      signal?.throwIfAborted();
+      try {
+        if (this.limiter !== null && cost > 0) await this.limiter.acquire(cost, signal);
+        signal?.throwIfAborted();
+      } catch (err) {
+        throw lastError ?? err;
+      }
       try {
         // Private: the nonce is drawn inside the gate, so calls reach Kraken in nonce order.
         if (!isPrivate) return await this.once(method, build(), signal);
@@ -179,11 +185,15 @@ export class KrakenRestTransport {
         if (err instanceof KrakenError && err.code === 'EService:Throttled' && err.retryAfterMs !== undefined)
           this.limiter?.holdFor(err.retryAfterMs);
         if (orderChanging && outcomeUnknown(err)) throw OrderOutcomeUnknownError.afterRestCall(method, err);
+        if (signal?.aborted === true) throw lastError ?? err;
+        lastError = err;
         if (retryClass(err) !== 'retryable' || attempt >= attempts) throw err;
         const retryAfter = err instanceof KrakenError ? err.retryAfterMs : undefined;
         const delayMs = retryAfter ?? backoffDelayMs(this.backoff, attempt, this.random);
         this.onRetry?.(method, attempt, err, delayMs);
-        await this.clock.sleep(delayMs, signal);
+        await this.clock.sleep(delayMs, signal).catch(() => {
+          throw err;
+        });
       }
     }
   }

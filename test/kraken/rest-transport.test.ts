@@ -389,4 +389,29 @@ describe('client-side rate limit', () => {
     // backoff 125 ms, then the limiter waits for one unit of decay from full (less the 125 ms).
     assert.deepEqual(clock.sleeps, [125, 875]);
   });
+  test('a caller giving up while a retry waits hears Kraken\'s last answer, not "aborted"', async () => {
+    const clock = new FakeClock(true);
+    server.requests.length = 0;
+    const giveUp = new AbortController();
+    script = () => ({ json: { error: ['EAPI:Rate limit exceeded'] } });
+    const client = new KrakenRestClient({
+      baseUrl: server.url,
+      apiKey: API_KEY,
+      apiSecret: SECRET,
+      clock,
+      tier: 'pro',
+      random: () => 0,
+      // The answer is in; the caller gives up as the retry's wait begins.
+      onRetry: () => giveUp.abort(new Error("the caller's deadline")),
+    });
+    await assert.rejects(client.balance(giveUp.signal), (err: unknown) => {
+      assert.ok(err instanceof KrakenError, String(err));
+      assert.equal(err.code, 'EAPI:Rate limit exceeded');
+      return true;
+    });
+    assert.equal(server.requests.length, 1, 'retried after the caller gave up');
+    // Given up before any answer: the caller's own reason.
+    await assert.rejects(client.balance(giveUp.signal), /the caller's deadline/);
+    assert.equal(server.requests.length, 1);
+  });
 });

@@ -133,8 +133,8 @@ async function rateLimitRest(run: SystemRun): Promise<void> {
     await run
       .waitFor(
         () => logCount(run, 'balance fetch failed') > failures,
-        // The balance poll leaves a third of the call counter to order reconciliation, so after
-        // Kraken's first refusal it waits for the counter to drain further before its retry fails.
+        // A poll gives up at the fetcher's deadline (10 s, FETCH_DEADLINE_MS) with Kraken's last
+        // answer, however long the shared call counter would have kept it waiting; 45 s is ample.
         45_000,
         'a failed balance fetch',
       )

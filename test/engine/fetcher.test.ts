@@ -1,0 +1,67 @@
+// The fetcher's deadline (src/engine/fetcher.ts, FETCH_DEADLINE_MS): a balance or fee fetch that
+// gets no answer — waiting on the REST call counter or on Kraken — fails after the deadline, logged,
+// counted and (third in a row) alerted, instead of waiting silently while the balances go stale.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Fetcher, FETCH_DEADLINE_MS } from '../../src/engine/fetcher.js';
+import { createSharedState } from '../../src/engine/shared/shared-state.js';
+import type { KrakenRestClient } from '../../src/kraken/rest.js';
+import type { AlertEvent } from '../../src/engine/threads/messages.js';
+import type { Logger } from '../../src/log/logger.js';
+
+/** A REST client whose every call waits until its signal aborts, then rejects with the signal's reason. */
+function silentKraken(): KrakenRestClient {
+  const never = (signal?: AbortSignal): Promise<never> =>
+    new Promise((_, reject) => {
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  return {
+    balanceEx: (signal?: AbortSignal) => never(signal),
+    tradeVolume: (_pairs: readonly string[], signal?: AbortSignal) => never(signal),
+  } as unknown as KrakenRestClient;
+}
+
+test('a balance fetch with no answer fails at the deadline: logged with the reason, alerted at the third', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const warnings: { msg: string; fields: Record<string, unknown> | undefined }[] = [];
+  const log: Logger = {
+    level: 'info',
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (msg, fields) => warnings.push({ msg, fields }),
+    error: () => undefined,
+  };
+  const alerts: AlertEvent[] = [];
+  const failures: string[] = [];
+  const fetcher = new Fetcher({
+    shared: createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0, pairs: 4 }),
+    rest: silentKraken(),
+    log,
+    alert: (a) => alerts.push(a),
+    coinFeePairId: 'XXBTZUSD',
+    stableFeePairId: 'USDTZUSD',
+    fallbackFees: { coin: 0.004, stable: 0.002 },
+    notionalBalances: { USD: 0, EUR: 0 },
+    nowUs: () => Date.now() * 1000,
+    onFailure: (endpoint, code) => failures.push(`${endpoint} ${code}`),
+  });
+  for (let i = 1; i <= 3; i++) {
+    let settled: boolean | undefined;
+    const fetch = fetcher.fetchBalances().then((ok) => (settled = ok));
+    t.mock.timers.tick(FETCH_DEADLINE_MS - 1);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(settled, undefined, 'gave up before the deadline');
+    t.mock.timers.tick(1);
+    await fetch;
+    assert.equal(settled, false);
+    assert.equal(warnings.length, i);
+    assert.equal(warnings[i - 1]?.msg, 'balance fetch failed');
+    assert.match(String(warnings[i - 1]?.fields?.['error']), /FetchDeadlineError: no answer within 10000 ms/);
+  }
+  assert.deepEqual(failures, [
+    'BalanceEx FETCH_DEADLINE',
+    'BalanceEx FETCH_DEADLINE',
+    'BalanceEx FETCH_DEADLINE',
+  ]);
+  assert.equal(alerts.length, 1, 'the third failure in a row is alerted');
+});
