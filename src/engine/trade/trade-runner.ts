@@ -151,9 +151,10 @@ function sendBuy(t: TradeRun): SentOrder | null {
   );
   // The order leaves first: no file write between the decision and the socket. A crash before the
   // intent is written leaves the order known by its userref, which the trader journaled (durably)
-  // as reserved before this trade: the restart recovery asks Kraken for it.
-  t.apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
+  // as reserved before this trade: the restart recovery asks Kraken for it. The state machine hears
+  // of the send after it (nothing of the order's answer can be read before this function returns).
   const sentBuy = sendOrder(d.orderEntry, buyOrder, d.nowUs);
+  t.apply({ type: 'buy-sent', volume: opp.volume, price: opp.buyPrice });
   t.decisionToSendUs = sentBuy.sentUs - opp.triggerRecvUs;
   return sentBuy;
 }

@@ -242,10 +242,7 @@ export class Trader {
       this.counters.trades++;
       const settings = this.tradeSettings(takenUs);
       settings.buyUserref = this.reserved ?? undefined;
-      settings.onBuySent = () => {
-        if (this.o.crashAfterSend === true) process.kill(process.pid, 'SIGKILL'); // the crash drill
-        this.risk = recordTradeStart(this.risk, Date.now());
-      };
+      settings.onBuySent = this.onBuySent;
       let result: TradeResult;
       try {
         result = await runTrade(opp, buy, sell, settings, deps);
@@ -264,6 +261,12 @@ export class Trader {
       this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
     }
   }
+
+  /** Once a buy is on the socket: the risk limits count the trade (and the crash drill fires). */
+  private readonly onBuySent = (): void => {
+    if (this.o.crashAfterSend === true) process.kill(process.pid, 'SIGKILL'); // the crash drill
+    this.risk = recordTradeStart(this.risk, Date.now());
+  };
 
   /**
    * The checks between taking an opportunity and sending its buy: trading on, still fresh, the
