@@ -123,9 +123,11 @@ describe('system: evaluation and trade modes', () => {
 
   for (const wsApi of ['v1', 'v2'] as const) {
     test(`trade mode (WebSocket ${wsApi}): trades complete and journal, summary and venue balances agree exactly`, async (t) => {
-      // The hosted run (v2) gives each trade 15 s, not 5: in 2 of ~8 runs with the listener in the
-      // trader's thread no opportunity was found for the first 5 s after the program said it was
-      // ready. Not explained yet (the closing note of 2026-12-04 says what was seen).
+      // The hosted run (v2) gives each trade 15 s, not 5: in 3 of ~10 runs (hosted and not) no
+      // opportunity was found for the first 5 s after the program said it was ready. A likely
+      // cause, since fixed, is the start-up balance fetch refused 'EAPI:Invalid nonce' (its nonce
+      // overtaken by the fee fetch's; src/kraken/private-call-gate.ts): no balances, no sizing,
+      // until the next poll. Not proven (no log of those runs was kept), so the wider window stays.
       const hosted = wsApi === 'v2';
       const tradeWithinMs = hosted ? 15_000 : 5_000;
       const duration = hosted ? 40 : 20;
