@@ -210,8 +210,7 @@ export class Fetcher {
   }
 }
 
-/** A Kraken or transport error's code (`EAPI:Rate limit exceeded`, `KRAKEN_TIMEOUT`…), else its class name. */
-/** Thrown when a fetch gave up at FETCH_DEADLINE_MS before Kraken had answered at all. */
+/** The reason a fetch is aborted at FETCH_DEADLINE_MS (shown as such when Kraken had not answered at all). */
 export class FetchDeadlineError extends AppError {
   readonly code = 'FETCH_DEADLINE';
   readonly kind = 'io';
@@ -232,6 +231,7 @@ async function withDeadline<T>(fetch: (signal: AbortSignal) => Promise<T>): Prom
   }
 }
 
+/** A Kraken or transport error's code (`EAPI:Rate limit exceeded`, `KRAKEN_TIMEOUT`…), else its class name. */
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   // Unknown Kraken errors keep their raw text as the code: bounded, as it becomes a metric tag.

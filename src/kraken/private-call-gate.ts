@@ -7,9 +7,10 @@
  * Kraken's error guide gives the remedy for threads sharing a key: a counter with a mutex. Here the
  * caller takes its nonce inside the gate and holds the gate until its answer (or failure).
  *
- * A holder that never releases (its thread crashed mid-call, or its call hangs) must not stop the
- * key for good: each hold has a deadline, after which the next caller takes the gate over. By then
- * the stuck call has either reached Kraken or never will, so its nonce no longer races.
+ * A holder that never releases (its thread crashed mid-call) must not stop the key for good: each
+ * hold has a deadline, after which the next caller takes the gate over. The transport sets it past
+ * its attempt timeout (rest-transport.ts), so a call still in flight is never overtaken: by the
+ * deadline it has been answered or abandoned.
  *
  * State: one BigInt64 in a SharedArrayBuffer, 0 when free, else `deadlineMs × 2^20 + ticket`, so
  * taking, taking over and releasing are each one compareExchange. A second cell numbers the tickets.
@@ -19,8 +20,8 @@ import { realClock, type Clock } from '../clock/clock.js';
 import { AppError } from '../core/app-error.js';
 
 export const PRIVATE_CALL_GATE_BUFFER_BYTES = 16;
-/** How long one call may hold the gate before the next caller may take it over. */
-export const DEFAULT_MAX_HOLD_MS = 3_000;
+/** How long one call may hold the gate before the next caller may take it over (the transport sets its own). */
+export const DEFAULT_MAX_HOLD_MS = 11_000;
 /** A caller gives up after this many holds' worth of waiting (a queue of calls that long is a fault). */
 const MAX_WAIT_HOLDS = 4;
 /** Between looks at a held gate. */

@@ -34,8 +34,12 @@ export interface KrakenRestClientOptions {
   readonly apiSecret?: string;
   /** Share one generator (same SharedArrayBuffer) among every thread that uses this key. */
   readonly nonce?: NonceGenerator;
-  /** One private call in flight per key: share one gate (same SharedArrayBuffer) like the nonce. */
-  readonly callGate?: PrivateCallGate;
+  /**
+   * One private call in flight per key: share one gate buffer (createPrivateCallGateBuffer) like the
+   * nonce's. Each hold lasts at most one attempt's timeout and a second, so a call still in flight
+   * is never overtaken.
+   */
+  readonly callGateBuffer?: SharedArrayBuffer;
   /** REST counter tier for the client-side limiter; default 'starter' (the most conservative). */
   readonly tier?: KrakenTier;
   /** Shared limiter state (createRateLimiterBuffer) so every thread using this key counts together. */
@@ -62,6 +66,8 @@ export interface KrakenRestClientOptions {
 
 export const DEFAULT_REST_TIMEOUT_MS = 10_000;
 export const DEFAULT_REST_MAX_ATTEMPTS = 3;
+/** A private call holds the gate for its attempt's timeout and this much more (see callGateBuffer). */
+const GATE_HOLD_MARGIN_MS = 1_000;
 const DEFAULT_USER_AGENT = 'kraken-arb/0.1';
 const MAX_BODY_SNIPPET_CHARS = 80;
 
@@ -100,7 +106,6 @@ export class KrakenRestTransport {
     this.secret = options.apiSecret === undefined ? undefined : decodeApiSecret(options.apiSecret);
     this.nonce = options.nonce ?? new NonceGenerator();
     this.clock = options.clock ?? realClock;
-    this.callGate = options.callGate ?? new PrivateCallGate(undefined, this.clock);
     this.limiter =
       options.rateLimiter === undefined
         ? new RestRateLimiter(
@@ -111,6 +116,11 @@ export class KrakenRestTransport {
           )
         : options.rateLimiter;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    this.callGate = new PrivateCallGate(
+      options.callGateBuffer,
+      this.clock,
+      this.timeoutMs + GATE_HOLD_MARGIN_MS,
+    );
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS));
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.random = options.random ?? Math.random;
@@ -185,7 +195,8 @@ export class KrakenRestTransport {
         if (err instanceof KrakenError && err.code === 'EService:Throttled' && err.retryAfterMs !== undefined)
           this.limiter?.holdFor(err.retryAfterMs);
         if (orderChanging && outcomeUnknown(err)) throw OrderOutcomeUnknownError.afterRestCall(method, err);
-        if (signal?.aborted === true) throw lastError ?? err;
+        // Cut short by the caller: the previous answer, if any, says more than "aborted".
+        if (signal?.aborted === true) throw abortedBy(err, signal) ? (lastError ?? err) : err;
         lastError = err;
         if (retryClass(err) !== 'retryable' || attempt >= attempts) throw err;
         const retryAfter = err instanceof KrakenError ? err.retryAfterMs : undefined;
@@ -219,10 +230,12 @@ export class KrakenRestTransport {
           { cause: err },
         );
       }
-      if (signal?.aborted === true)
-        throw new KrakenTransportError('KRAKEN_ABORTED', method, 'aborted by caller', undefined, {
+      if (signal?.aborted === true) {
+        const why = signal.reason instanceof Error ? `: ${signal.reason.message}` : '';
+        throw new KrakenTransportError('KRAKEN_ABORTED', method, `aborted by caller${why}`, undefined, {
           cause: err,
         });
+      }
       throw new KrakenTransportError('KRAKEN_NETWORK', method, networkMessage(err), undefined, {
         cause: err,
       });
@@ -292,6 +305,11 @@ function networkMessage(err: unknown): string {
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const base = err instanceof Error ? err.message : String(err);
   return code === undefined ? base : `${base} (${code})`;
+}
+
+/** The error is the caller's abort itself (in flight, or while waiting for the gate), not an answer. */
+function abortedBy(err: Error, signal: AbortSignal): boolean {
+  return err === signal.reason || (err instanceof KrakenTransportError && err.code === 'KRAKEN_ABORTED');
 }
 
 /** application/x-www-form-urlencoded, skipping undefined values; insertion order kept (nonce first). */

@@ -1,24 +1,30 @@
 // The fetcher's deadline (src/engine/fetcher.ts, FETCH_DEADLINE_MS): a balance or fee fetch that
 // gets no answer — waiting on the REST call counter or on Kraken — fails after the deadline, logged,
 // counted and (third in a row) alerted, instead of waiting silently while the balances go stale.
+// The real transport runs; only the network is replaced (it never answers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fetcher, FETCH_DEADLINE_MS } from '../../src/engine/fetcher.js';
 import { createSharedState } from '../../src/engine/shared/shared-state.js';
-import type { KrakenRestClient } from '../../src/kraken/rest.js';
+import { KrakenRestClient } from '../../src/kraken/rest.js';
 import type { AlertEvent } from '../../src/engine/threads/messages.js';
 import type { Logger } from '../../src/log/logger.js';
 
-/** A REST client whose every call waits until its signal aborts, then rejects with the signal's reason. */
+/** The real REST client over a network where Kraken never answers (fetch settles only on abort). */
 function silentKraken(): KrakenRestClient {
-  const never = (signal?: AbortSignal): Promise<never> =>
-    new Promise((_, reject) => {
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-    });
-  return {
-    balanceEx: (signal?: AbortSignal) => never(signal),
-    tradeVolume: (_pairs: readonly string[], signal?: AbortSignal) => never(signal),
-  } as unknown as KrakenRestClient;
+  const neverAnswers = ((_url: unknown, init?: RequestInit) =>
+    new Promise<Response>((_, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), {
+        once: true,
+      });
+    })) as typeof fetch;
+  return new KrakenRestClient({
+    baseUrl: 'http://127.0.0.1:9',
+    apiKey: 'key',
+    apiSecret: Buffer.from('a secret of some length for signing').toString('base64'),
+    tier: 'pro',
+    fetch: neverAnswers,
+  });
 }
 
 test('a balance fetch with no answer fails at the deadline: logged with the reason, alerted at the third', async (t) => {
@@ -56,12 +62,15 @@ test('a balance fetch with no answer fails at the deadline: logged with the reas
     assert.equal(settled, false);
     assert.equal(warnings.length, i);
     assert.equal(warnings[i - 1]?.msg, 'balance fetch failed');
-    assert.match(String(warnings[i - 1]?.fields?.['error']), /FetchDeadlineError: no answer within 10000 ms/);
+    assert.match(
+      String(warnings[i - 1]?.fields?.['error']),
+      /Kraken BalanceEx: aborted by caller: no answer within 10000 ms/,
+    );
   }
   assert.deepEqual(failures, [
-    'BalanceEx FETCH_DEADLINE',
-    'BalanceEx FETCH_DEADLINE',
-    'BalanceEx FETCH_DEADLINE',
+    'BalanceEx KRAKEN_ABORTED',
+    'BalanceEx KRAKEN_ABORTED',
+    'BalanceEx KRAKEN_ABORTED',
   ]);
   assert.equal(alerts.length, 1, 'the third failure in a row is alerted');
 });

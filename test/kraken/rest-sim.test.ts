@@ -8,7 +8,7 @@ import { pickFeeFractions } from '../../src/kraken/asset-pairs.js';
 import { KrakenError } from '../../src/kraken/errors.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { createNonceBuffer, NonceGenerator } from '../../src/kraken/nonce.js';
-import { createPrivateCallGateBuffer, PrivateCallGate } from '../../src/kraken/private-call-gate.js';
+import { createPrivateCallGateBuffer } from '../../src/kraken/private-call-gate.js';
 
 let sim: RunningSimulator;
 let client: KrakenRestClient;
@@ -149,7 +149,7 @@ describe('KrakenRestClient ↔ simulator: two threads on one key', () => {
         apiSecret: sim.apiSecret,
         tier: 'pro',
         nonce: new NonceGenerator(nonceBuffer),
-        callGate: new PrivateCallGate(gateBuffer),
+        callGateBuffer: gateBuffer,
         timeoutMs: 5_000,
         maxAttempts: 1,
         fetch: fetchImpl,

@@ -12,6 +12,7 @@ import {
 } from '../../src/kraken/errors.js';
 import { OrderOutcomeUnknownError } from '../../src/kraken/order-errors.js';
 import { RestRateLimiter, createRateLimiterBuffer } from '../../src/kraken/rate-limiter.js';
+import { createPrivateCallGateBuffer } from '../../src/kraken/private-call-gate.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import {
   startRestServer,
@@ -413,5 +414,39 @@ describe('client-side rate limit', () => {
     // Given up before any answer: the caller's own reason.
     await assert.rejects(client.balance(giveUp.signal), /the caller's deadline/);
     assert.equal(server.requests.length, 1);
+  });
+  test("a private call still in flight is not overtaken by another thread's call before its own timeout", async () => {
+    const order: string[] = [];
+    const gate = createPrivateCallGateBuffer();
+    const hangs = ((_url: unknown, init?: RequestInit) => {
+      order.push('first sent');
+      return new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () => {
+          order.push('first timed out');
+          reject(new DOMException('aborted', 'AbortError'));
+        }),
+      );
+    }) as typeof fetch;
+    const answers = (async () => {
+      order.push('second sent');
+      return new Response(JSON.stringify({ error: [], result: { ZUSD: '1' } }));
+    }) as typeof fetch;
+    const client = (f: typeof fetch): KrakenRestClient =>
+      new KrakenRestClient({
+        baseUrl: 'http://127.0.0.1:9',
+        apiKey: API_KEY,
+        apiSecret: SECRET,
+        tier: 'pro',
+        timeoutMs: 50,
+        maxAttempts: 1,
+        callGateBuffer: gate,
+        fetch: f,
+      });
+    const first = client(hangs).balance();
+    await new Promise((r) => setImmediate(r));
+    const second = client(answers).balance();
+    await assert.rejects(first, /no complete answer within 50 ms/);
+    assert.deepEqual(await second, { ZUSD: 1 });
+    assert.deepEqual(order, ['first sent', 'first timed out', 'second sent']);
   });
 });

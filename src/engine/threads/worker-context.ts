@@ -8,7 +8,6 @@ import { ForwardingLogger, type LogLevel, type Logger } from '../../log/logger.j
 import type { AlertEvent, MainToWorker, WorkerToMain } from './messages.js';
 import { KrakenRestClient } from '../../kraken/rest.js';
 import { NonceGenerator } from '../../kraken/nonce.js';
-import { PrivateCallGate } from '../../kraken/private-call-gate.js';
 import { KRAKEN_REST_TIERS, type KrakenTier } from '../../kraken/rate-limiter.js';
 import { ConnectionBudget } from '../../kraken/ws/shared/connection-budget.js';
 
@@ -49,7 +48,7 @@ export function restClient(access: RestAccess, timeoutMs?: number, routine = fal
     apiSecret: access.apiSecret ?? undefined,
     tier: access.tier,
     nonce: new NonceGenerator(access.nonceBuffer),
-    callGate: new PrivateCallGate(access.callGateBuffer),
+    callGateBuffer: access.callGateBuffer,
     rateLimiterBuffer: access.limiterBuffer,
     rateLimiterReserve: routine
       ? Math.floor(KRAKEN_REST_TIERS[access.tier].maxCounter * ROUTINE_RESERVE_SHARE)

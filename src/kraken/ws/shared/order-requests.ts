@@ -35,7 +35,7 @@ export class OrderRequests<AddResult, CancelResult> {
     return this.adds.timeouts + this.adds.failedOnDrop + this.cancels.timeouts + this.cancels.failedOnDrop;
   }
 
-  /** Register before sending. */
+  /** Register an order request, at the latest right after its frame is sent (its ack is read later). */
   addOrder(reqId: number, what: string): Promise<AddResult> {
     return this.adds.add(reqId, what);
   }

@@ -137,11 +137,12 @@ export abstract class PrivateSessionBase<
     // `build` throws ⇒ INVALID_ORDER, nothing sent.
     const msg = this.prepareRequest((reqId, token) => v.buildAdd(reqId, token, params));
     if (typeof msg !== 'string') return Promise.reject(msg);
+    const reqId = this.reqId;
     // Sent first, then registered (its promise, its ack timer, its name): the ack is read on a later
     // turn of the event loop, never within this call, so nothing is missed and the order leaves sooner.
     this.connection.send(msg);
     this.stats.ordersSent++;
-    return this.requests.addOrder(this.reqId, v.describeAdd(params));
+    return this.requests.addOrder(reqId, v.describeAdd(params));
   }
 
   /**
