@@ -20,8 +20,6 @@ import { realClock, type Clock } from '../clock/clock.js';
 import { AppError } from '../core/app-error.js';
 
 export const PRIVATE_CALL_GATE_BUFFER_BYTES = 16;
-/** How long one call may hold the gate before the next caller may take it over (the transport sets its own). */
-export const DEFAULT_MAX_HOLD_MS = 11_000;
 /** A caller gives up after this many holds' worth of waiting (a queue of calls that long is a fault). */
 const MAX_WAIT_HOLDS = 4;
 /** Between looks at a held gate. */
@@ -46,13 +44,14 @@ export class PrivateCallGate {
   private readonly cells: BigInt64Array;
 
   /**
+   * @param maxHoldMs how long a holder keeps the gate at most: past the longest a call can take (the
+   *   transport gives its attempt timeout and a second).
    * @param buffer shared state (createPrivateCallGateBuffer()); omit for a gate private to this object.
-   * @param maxHoldMs how long a holder keeps the gate at most; at least the longest expected answer.
    */
   constructor(
+    private readonly maxHoldMs: number,
     buffer: SharedArrayBuffer = createPrivateCallGateBuffer(),
     private readonly clock: Clock = realClock,
-    private readonly maxHoldMs = DEFAULT_MAX_HOLD_MS,
   ) {
     if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < PRIVATE_CALL_GATE_BUFFER_BYTES)
       throw new TypeError(

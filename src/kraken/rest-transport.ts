@@ -86,7 +86,7 @@ interface Attempt {
 export class KrakenRestTransport {
   readonly baseUrl: string;
   readonly nonce: NonceGenerator;
-  readonly callGate: PrivateCallGate;
+  private readonly callGate: PrivateCallGate;
   readonly limiter: RestRateLimiter | null;
   private readonly apiKey: string | undefined;
   private readonly secret: Buffer | undefined;
@@ -117,9 +117,9 @@ export class KrakenRestTransport {
         : options.rateLimiter;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
     this.callGate = new PrivateCallGate(
+      this.timeoutMs + GATE_HOLD_MARGIN_MS,
       options.callGateBuffer,
       this.clock,
-      this.timeoutMs + GATE_HOLD_MARGIN_MS,
     );
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS));
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;

@@ -19,14 +19,16 @@ function deferred(): Deferred {
   const promise = new Promise<string>((r) => (resolve = r));
   return { promise, resolve };
 }
+/** Longer than any test here runs its fake clock, unless a test says otherwise. */
+const HOLD_MS = 11_000;
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('PrivateCallGate', () => {
   test('a second call on the same buffer (another thread) starts only after the first answered', async () => {
     const clock = new FakeClock();
     const buffer = createPrivateCallGateBuffer();
-    const a = new PrivateCallGate(buffer, clock);
-    const b = new PrivateCallGate(buffer, clock);
+    const a = new PrivateCallGate(HOLD_MS, buffer, clock);
+    const b = new PrivateCallGate(HOLD_MS, buffer, clock);
     const started: string[] = [];
     const first = deferred();
     const one = a.run(() => {
@@ -56,7 +58,7 @@ describe('PrivateCallGate', () => {
   });
 
   test('a failing call releases the gate', async () => {
-    const gate = new PrivateCallGate(createPrivateCallGateBuffer(), new FakeClock());
+    const gate = new PrivateCallGate(HOLD_MS, createPrivateCallGateBuffer(), new FakeClock());
     await assert.rejects(
       gate.run(() => Promise.reject(new Error('refused'))),
       /refused/,
@@ -68,8 +70,8 @@ describe('PrivateCallGate', () => {
   test("a holder past its deadline is taken over, and its late release leaves the successor's hold", async () => {
     const clock = new FakeClock();
     const buffer = createPrivateCallGateBuffer();
-    const stuck = new PrivateCallGate(buffer, clock, 100);
-    const next = new PrivateCallGate(buffer, clock, 100);
+    const stuck = new PrivateCallGate(100, buffer, clock);
+    const next = new PrivateCallGate(100, buffer, clock);
     const hung = deferred();
     const held = stuck.run(() => hung.promise);
     await settle();
@@ -97,11 +99,11 @@ describe('PrivateCallGate', () => {
     const clock = new FakeClock();
     const buffer = createPrivateCallGateBuffer();
     // A holder allowed a long hold (1 s) keeps the gate while the waiter (50 ms holds) waits.
-    const holder = new PrivateCallGate(buffer, clock, 1_000);
+    const holder = new PrivateCallGate(1_000, buffer, clock);
     const hung = deferred();
     const held = holder.run(() => hung.promise);
     await settle();
-    const waiter = new PrivateCallGate(buffer, clock, 50);
+    const waiter = new PrivateCallGate(50, buffer, clock);
     const abort = new AbortController();
     const aborted = waiter.run(async () => 'ran', abort.signal);
     clock.advance(2);
@@ -129,7 +131,7 @@ describe('PrivateCallGate', () => {
   });
 
   test('rejects a buffer too small and a hold of zero', () => {
-    assert.throws(() => new PrivateCallGate(new SharedArrayBuffer(8)), TypeError);
-    assert.throws(() => new PrivateCallGate(createPrivateCallGateBuffer(), new FakeClock(), 0), RangeError);
+    assert.throws(() => new PrivateCallGate(HOLD_MS, new SharedArrayBuffer(8)), TypeError);
+    assert.throws(() => new PrivateCallGate(0, createPrivateCallGateBuffer(), new FakeClock()), RangeError);
   });
 });
