@@ -18,8 +18,10 @@ import { planCpus, type CpuPlan } from './engine/threads/cpu-plan.js';
 import { startOperatorSurfaces, type OperatorSurfaces } from './control/operator-surfaces.js';
 import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
-import { startAlert } from './notify/alerts.js';
+import { operatorChangeAlert, startAlert } from './notify/alerts.js';
 import type { HeldStop } from './journal/risk-from-journal.js';
+import type { SavedOperatorStop } from './control/operator-stop-file.js';
+import { OPERATOR_STOP_CODE } from './control/trading-control.js';
 import { EXIT_START_FAILED } from './main/exit.js';
 import { configOrExit } from './main/start-config.js';
 import { consoleLines, type ConsoleLines } from './main/console-lines.js';
@@ -28,7 +30,7 @@ import { venueCredentials, venueEndpoints, venueName, type VenueCredentials } fr
 import { openRunLogger } from './main/run-logger.js';
 import { discoverPairs } from './main/pair-discovery.js';
 import { initPairStatus } from './main/pair-status-watch.js';
-import { journaledRiskStop } from './main/held-risk-stop.js';
+import { journaledRiskStop, savedOperatorStop } from './main/held-risk-stop.js';
 import { startRunMetrics, type RunMetrics } from './main/run-metrics.js';
 import { bannerLines } from './main/banner.js';
 import { connectionBudgetFor, restAccess, superviseWorkers } from './main/run-workers.js';
@@ -60,6 +62,7 @@ interface PreparedRun extends Venue {
   readonly subsets: readonly ListenerPairs[];
   readonly shared: SharedState;
   readonly heldStop: HeldStop | null;
+  readonly operatorStop: SavedOperatorStop | null;
   readonly plan: CpuPlan;
   readonly metrics: RunMetrics;
   readonly startup: StartupCounters;
@@ -110,6 +113,7 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
   });
   initPairStatus(universe.pairs, shared);
   const heldStop = journaledRiskStop(config, log);
+  const operatorStop = savedOperatorStop(config);
   const plan = planCpus({ listeners: subsets.length }, availableCpus());
   const metrics = startRunMetrics(config, v.sim !== null, universe, shared, log);
   const startup = new StartupCounters(shared.counters);
@@ -128,7 +132,19 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
     notifier: v.notifier,
     log,
   });
-  return { ...v, subsets, shared, heldStop, plan, metrics, startup, ledger, traderStats, operator };
+  return {
+    ...v,
+    subsets,
+    shared,
+    heldStop,
+    operatorStop,
+    plan,
+    metrics,
+    startup,
+    ledger,
+    traderStats,
+    operator,
+  };
 }
 
 function announce(run: PreparedRun): void {
@@ -142,6 +158,7 @@ function announce(run: PreparedRun): void {
     corePlan: plan.summary,
     logPath: log.path,
     heldStop: run.heldStop,
+    operatorStop: run.operatorStop,
     operatorLines: run.operator.bannerLines,
   });
   for (const line of lines) run.out.say(line);
@@ -177,9 +194,16 @@ function launch(run: PreparedRun): void {
   const runStartedMs = Date.now();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
   // socket, no order entry), as the original system did; a risk stop clears the flag in trade mode — also one the
-  // journal still holds from before this start.
+  // journal still holds from before this start, and the operator's saved stop (a risk stop, set
+  // first, names the stop while both hold).
   if (run.heldStop !== null) shared.riskStop(RISK_STOP_CODES[run.heldStop.reason]);
-  else shared.setTradingEnabled(true);
+  if (run.operatorStop !== null) shared.riskStop(OPERATOR_STOP_CODE);
+  if (run.heldStop === null && run.operatorStop === null) shared.setTradingEnabled(true);
+  if (run.operatorStop !== null) {
+    const text = 'trading stays stopped: the operator stopped it before this start; resume to trade';
+    log.warn(text, { operatorStop: run.operatorStop });
+    notifier.notify(operatorChangeAlert('held', text));
+  }
   const upkeep = startUpkeep({ config, rest: run.rest, pairs: run.universe.pairs, shared, log, notifier });
   notifier.notify(
     startAlert(config.mode, sim ? 'against the simulator' : config.colocated ? 'colocated' : ''),

@@ -17,6 +17,7 @@ import { startDashboard, type DashboardServer } from '../dashboard/dashboard-ser
 import { JournalTail } from '../dashboard/journal-tail.js';
 import type { LiveStatus } from './live-status.js';
 import { pnlText, statusText } from './operator-text.js';
+import { OperatorStopFile } from './operator-stop-file.js';
 import { TradingControl } from './trading-control.js';
 import { commandReplyAlert, operatorChangeAlert } from '../notify/alerts.js';
 
@@ -136,6 +137,7 @@ export async function startOperatorSurfaces(d: OperatorDeps): Promise<OperatorSu
   const { config, log } = d;
   const control = new TradingControl(d.shared, {
     mode: config.mode,
+    store: config.mode === 'trade' ? new OperatorStopFile(config.paths.journalDir) : null,
     onChange: (change, source, message) => {
       log.warn(message, { change, source });
       // A Telegram command is answered in that chat already; a dashboard action is news there.

@@ -3,11 +3,13 @@
  * flag and stop code the risk limits use: a stop is a stop code of its own (OPERATOR_STOP_CODE), so
  * listeners stop publishing and the trader stops taking exactly as after a risk stop. Resume clears
  * only the operator's own stop: while a risk-limit stop (or a trade crash) holds, it refuses and
- * says why. Main thread only; never on the trading path.
+ * says why. In trade mode the stop is saved (operator-stop-file.ts) and holds across restarts
+ * until a resume. Main thread only; never on the trading path.
  */
 import { RISK_STOP_CODES } from '../core/risk-limits.js';
 import type { SharedState } from '../engine/shared/shared-state.js';
 import { DISK_SPACE_STOP_CODE } from '../main/disk-guard.js';
+import { operatorStopFileError, type OperatorStopStore } from './operator-stop-file.js';
 
 /**
  * The stop code of an operator stop; risk limits use 1…3, the disk-space watch 10 (disk-guard.ts)
@@ -45,6 +47,8 @@ export interface TradingControlOptions {
   readonly mode: 'evaluate' | 'trade';
   /** Each change the operator made, with where it came from (`dashboard`, `telegram`). */
   readonly onChange: (change: 'stop' | 'resume', source: string, message: string) => void;
+  /** Where a stop is kept across restarts (trade mode); null: it lasts as long as the process. */
+  readonly store: OperatorStopStore | null;
 }
 
 export class TradingControl {
@@ -72,7 +76,7 @@ export class TradingControl {
     const code = this.shared.riskStopCode();
     if (code !== OPERATOR_STOP_CODE)
       return { ok: true, message: `trading is already stopped (${stopReasonName(code)})` };
-    const message = `trading stopped by the operator (${source}); a trade in flight finishes, no new one starts`;
+    const message = `trading stopped by the operator (${source}); a trade in flight finishes, no new one starts${this.saveStop(source)}`;
     this.o.onChange('stop', source, message);
     return { ok: true, message };
   }
@@ -101,8 +105,32 @@ export class TradingControl {
       this.shared.setTradingEnabled(false);
       return { ok: false, message: `not resumed: ${stopReasonName(raced)} holds` };
     }
-    const message = `trading resumed by the operator (${source}); risk limits still apply before every trade`;
+    const message = `trading resumed by the operator (${source}); risk limits still apply before every trade${this.clearSavedStop()}`;
     this.o.onChange('resume', source, message);
     return { ok: true, message };
+  }
+
+  /** Saves the stop; the end of the stop's message (what holds across a restart). */
+  private saveStop(source: string): string {
+    const store = this.o.store;
+    if (store === null) return '';
+    try {
+      store.save({ sinceMs: Date.now(), source });
+      return '; it holds across restarts until resumed';
+    } catch (err) {
+      return `; NOT saved to ${store.path} (${operatorStopFileError(err)}): a restart would trade again`;
+    }
+  }
+
+  /** Removes the saved stop after a resume; the end of the resume's message. */
+  private clearSavedStop(): string {
+    const store = this.o.store;
+    if (store === null) return '';
+    try {
+      store.clear();
+      return '';
+    } catch (err) {
+      return `; but ${store.path} could not be removed (${operatorStopFileError(err)}): a restart would start stopped`;
+    }
   }
 }

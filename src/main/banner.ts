@@ -3,6 +3,8 @@ import type { Config } from '../config/config.js';
 import type { KrakenEndpoints } from '../kraken/endpoints.js';
 import type { ListenerPairs, PairUniverse } from '../core/pair-universe.js';
 import type { HeldStop } from '../journal/risk-from-journal.js';
+import { join } from 'node:path';
+import { OPERATOR_STOP_FILE, type SavedOperatorStop } from '../control/operator-stop-file.js';
 
 export interface BannerFacts {
   readonly config: Config;
@@ -13,6 +15,7 @@ export interface BannerFacts {
   readonly corePlan: string;
   readonly logPath: string;
   readonly heldStop: HeldStop | null;
+  readonly operatorStop: SavedOperatorStop | null;
   /** The operator surfaces' own lines (dashboard address...). */
   readonly operatorLines: readonly string[];
 }
@@ -31,6 +34,17 @@ export function bannerLines(f: BannerFacts): string[] {
           `  TRADING STOPPED: risk limit ${heldStop.reason} reached ${new Date(heldStop.sinceMs).toISOString()} (journaled); evaluation runs. Clear it deliberately with --clear-risk-stop`,
         ]
       : []),
+    ...(f.operatorStop !== null
+      ? [operatorStopLine(f.operatorStop, join(config.paths.journalDir, OPERATOR_STOP_FILE))]
+      : []),
     ...f.operatorLines,
   ];
+}
+
+function operatorStopLine(stop: SavedOperatorStop, path: string): string {
+  const since =
+    stop.unreadable !== undefined
+      ? `(${path} exists but ${stop.unreadable}: read as stopped)`
+      : `since ${new Date(stop.sinceMs).toISOString()} (${stop.source}, saved in ${path})`;
+  return `  TRADING STOPPED by the operator ${since}; evaluation runs. Resume from the dashboard or Telegram (/resume), or remove the file before starting`;
 }

@@ -4,19 +4,38 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSharedState, type SharedState } from '../../src/engine/shared/shared-state.js';
 import { OPERATOR_STOP_CODE, stopReasonName, TradingControl } from '../../src/control/trading-control.js';
 import { RISK_STOP_CODES } from '../../src/core/risk-limits.js';
+import {
+  OPERATOR_STOP_FILE,
+  OperatorStopFile,
+  type OperatorStopStore,
+} from '../../src/control/operator-stop-file.js';
 
-function setup(): { shared: SharedState; control: TradingControl; changes: string[] } {
+function setup(store: OperatorStopStore | null = null): {
+  shared: SharedState;
+  control: TradingControl;
+  changes: string[];
+} {
   const shared = createSharedState({ listeners: 1, opportunityFields: 4, evalCodes: 2, pairs: 4 });
   shared.setTradingEnabled(true);
   const changes: string[] = [];
   const control = new TradingControl(shared, {
     mode: 'trade',
+    store,
     onChange: (change, source) => changes.push(`${change}:${source}`),
   });
   return { shared, control, changes };
+}
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'operator-stop-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 test('stop disables trading with the operator code; resume clears it and enables trading again', () => {
@@ -82,4 +101,82 @@ test('a risk stop that lands after the operator stop is never cleared by resume'
     'risk limit max-consecutive-failures',
   );
   assert.equal(stopReasonName(12345), 'stop code 12345');
+});
+
+test('the stop is saved and holds across a restart until a resume removes it', (t) => {
+  const dir = tempDir(t);
+  const file = new OperatorStopFile(dir);
+  assert.equal(file.load(), null, 'no file: no stop');
+  const before = Date.now();
+  const { control } = setup(file);
+  const stopped = control.stop('telegram');
+  assert.match(stopped.message, /holds across restarts until resumed/);
+  const saved = new OperatorStopFile(dir).load();
+  assert.equal(saved?.source, 'telegram');
+  assert.ok(saved !== null && saved.sinceMs >= before && saved.sinceMs <= Date.now(), JSON.stringify(saved));
+  assert.equal(saved?.unreadable, undefined);
+  assert.equal(existsSync(join(dir, `${OPERATOR_STOP_FILE}.tmp`)), false, 'the temporary file is left');
+  // A stop refused (already stopped) neither writes nor removes anything.
+  assert.match(control.stop('dashboard').message, /already stopped/);
+  assert.equal(new OperatorStopFile(dir).load()?.source, 'telegram');
+  const resumed = control.resume('dashboard');
+  assert.equal(resumed.ok, true, resumed.message);
+  assert.doesNotMatch(resumed.message, /could not be removed/);
+  assert.equal(new OperatorStopFile(dir).load(), null, 'the resume left the saved stop');
+});
+
+test('a resume refused while a risk stop holds keeps the saved stop', (t) => {
+  const dir = tempDir(t);
+  setup(new OperatorStopFile(dir)).control.stop('dashboard');
+  // The next start, with a journaled risk stop as well: main sets the risk stop first, so it names
+  // the stop, and the operator's resume is refused while it holds.
+  const next = setup(new OperatorStopFile(dir));
+  next.shared.riskStop(RISK_STOP_CODES['max-daily-loss']);
+  next.shared.riskStop(OPERATOR_STOP_CODE);
+  assert.equal(next.control.resume('dashboard').ok, false);
+  assert.notEqual(new OperatorStopFile(dir).load(), null, 'a refused resume removed the saved stop');
+});
+
+test('a damaged or unreadable saved stop reads as stopped, never as "no stop"', (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, OPERATOR_STOP_FILE);
+  writeFileSync(path, '{"sinceMs": 17');
+  assert.match(new OperatorStopFile(dir).load()?.unreadable ?? '', /not a saved stop/);
+  writeFileSync(path, '{"sinceMs":"soon","source":"x"}\n');
+  assert.match(new OperatorStopFile(dir).load()?.unreadable ?? '', /not a saved stop/);
+  writeFileSync(path, '{"sinceMs":1764892800000,"source":"dashboard"}\n');
+  assert.deepEqual(new OperatorStopFile(dir).load(), { sinceMs: 1764892800000, source: 'dashboard' });
+  rmSync(path);
+  assert.equal(new OperatorStopFile(join(dir, 'missing')).load(), null, 'a missing directory holds no stop');
+  // Something at the file's name that cannot be read as a file: still stopped.
+  mkdirSync(path);
+  assert.match(new OperatorStopFile(dir).load()?.unreadable ?? '', /cannot read it: EISDIR/);
+});
+
+test('a stop that cannot be saved still stops, and says a restart would trade again', (t) => {
+  const dir = join(tempDir(t), 'gone');
+  const { shared, control, changes } = setup(new OperatorStopFile(dir));
+  const stopped = control.stop('dashboard');
+  assert.equal(stopped.ok, true);
+  assert.equal(shared.isTradingEnabled(), false);
+  assert.equal(shared.riskStopCode(), OPERATOR_STOP_CODE);
+  assert.match(stopped.message, /NOT saved to .*operator-stop\.json \(ENOENT\): a restart would trade again/);
+  assert.deepEqual(changes, ['stop:dashboard']);
+  // A resume with nothing saved is an ordinary resume.
+  assert.equal(control.resume('dashboard').ok, true);
+});
+
+test('a saved stop that cannot be removed: trading resumes, and the message says a restart starts stopped', (t) => {
+  const dir = tempDir(t);
+  const { shared, control } = setup(new OperatorStopFile(dir));
+  control.stop('dashboard');
+  // A directory in the file's place cannot be unlinked (EISDIR), even by root.
+  const path = join(dir, OPERATOR_STOP_FILE);
+  rmSync(path);
+  mkdirSync(path);
+  const resumed = control.resume('telegram');
+  assert.equal(resumed.ok, true);
+  assert.equal(shared.isTradingEnabled(), true);
+  assert.match(resumed.message, /could not be removed \(EISDIR\): a restart would start stopped/);
+  assert.notEqual(new OperatorStopFile(dir).load(), null);
 });

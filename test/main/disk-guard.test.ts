@@ -112,7 +112,7 @@ test('a disk-space stop is named for the operator and cannot be resumed from the
     ['/m', 50_000 * MB],
   ]);
   const { shared } = watch(free);
-  const control = new TradingControl(shared, { mode: 'trade', onChange: () => undefined });
+  const control = new TradingControl(shared, { mode: 'trade', store: null, onChange: () => undefined });
   assert.equal(control.state().stopReason, 'disk almost full');
   const r = control.resume('dashboard');
   assert.equal(r.ok, false);

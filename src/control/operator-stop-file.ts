@@ -1,0 +1,100 @@
+/**
+ * The operator's stop, kept on disk so that it outlives the process. A stop given from the dashboard
+ * or Telegram is a decision about money ("something looks wrong: no new trades"); a crash, a
+ * supervisor's restart or a reboot must not undo it. It holds until the operator resumes.
+ *
+ * One small file next to the journal (trade mode's durable state), `operator-stop.json`, replaced
+ * atomically: written to a temporary name, flushed to disk, renamed, and the directory flushed, so
+ * that after a power cut it is either the old state or the new one. Main thread only, never on the
+ * trading path.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const OPERATOR_STOP_FILE = 'operator-stop.json';
+
+/** A stop the file holds. `unreadable` is set when the file exists but cannot be read as one. */
+export interface SavedOperatorStop {
+  readonly sinceMs: number;
+  readonly source: string;
+  readonly unreadable?: string;
+}
+
+/** What TradingControl needs: save and clear, each throwing on failure. */
+export interface OperatorStopStore {
+  readonly path: string;
+  save(stop: SavedOperatorStop): void;
+  clear(): void;
+}
+
+function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? (err instanceof Error ? err.message : String(err));
+}
+
+export class OperatorStopFile implements OperatorStopStore {
+  readonly path: string;
+
+  constructor(private readonly dir: string) {
+    this.path = join(dir, OPERATOR_STOP_FILE);
+  }
+
+  save(stop: SavedOperatorStop): void {
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, JSON.stringify({ sinceMs: stop.sinceMs, source: stop.source }) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.path);
+    this.syncDir();
+  }
+
+  clear(): void {
+    try {
+      unlinkSync(this.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    this.syncDir();
+  }
+
+  /**
+   * The stop the file holds, or null when there is none. A file that exists but cannot be read or
+   * parsed still means stopped: the safe reading of a damaged record of "do not trade".
+   */
+  load(): SavedOperatorStop | null {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return { sinceMs: Number.NaN, source: 'unknown', unreadable: `cannot read it: ${errnoText(err)}` };
+    }
+    try {
+      const v = JSON.parse(text) as { sinceMs?: unknown; source?: unknown };
+      if (typeof v.sinceMs === 'number' && Number.isFinite(v.sinceMs) && typeof v.source === 'string')
+        return { sinceMs: v.sinceMs, source: v.source };
+    } catch {
+      // reported below, like a record of the wrong shape
+    }
+    return { sinceMs: Number.NaN, source: 'unknown', unreadable: 'not a saved stop (damaged?)' };
+  }
+
+  private syncDir(): void {
+    const fd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** How a failure of the file reads in an operator's message. */
+export function operatorStopFileError(err: unknown): string {
+  return errnoText(err);
+}
