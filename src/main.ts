@@ -20,8 +20,7 @@ import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { operatorChangeAlert, startAlert } from './notify/alerts.js';
 import type { HeldStop } from './journal/risk-from-journal.js';
-import type { SavedOperatorStop } from './control/operator-stop-file.js';
-import { OPERATOR_STOP_CODE } from './control/trading-control.js';
+import { savedOperatorStop, type SavedOperatorStop } from './control/operator-stop-file.js';
 import { EXIT_START_FAILED } from './main/exit.js';
 import { configOrExit } from './main/start-config.js';
 import { consoleLines, type ConsoleLines } from './main/console-lines.js';
@@ -30,7 +29,7 @@ import { venueCredentials, venueEndpoints, venueName, type VenueCredentials } fr
 import { openRunLogger } from './main/run-logger.js';
 import { discoverPairs } from './main/pair-discovery.js';
 import { initPairStatus } from './main/pair-status-watch.js';
-import { journaledRiskStop, savedOperatorStop } from './main/held-risk-stop.js';
+import { journaledRiskStop } from './main/held-risk-stop.js';
 import { startRunMetrics, type RunMetrics } from './main/run-metrics.js';
 import { bannerLines } from './main/banner.js';
 import { connectionBudgetFor, restAccess, superviseWorkers } from './main/run-workers.js';
@@ -194,13 +193,19 @@ function launch(run: PreparedRun): void {
   const runStartedMs = Date.now();
   // Opportunities reach the trader in both modes: in evaluation mode it only logs them (no private
   // socket, no order entry), as the original system did; a risk stop clears the flag in trade mode — also one the
-  // journal still holds from before this start, and the operator's saved stop (a risk stop, set
-  // first, names the stop while both hold).
+  // journal still holds from before this start, and the operator's saved stop.
   if (run.heldStop !== null) shared.riskStop(RISK_STOP_CODES[run.heldStop.reason]);
-  if (run.operatorStop !== null) shared.riskStop(OPERATOR_STOP_CODE);
-  if (run.heldStop === null && run.operatorStop === null) shared.setTradingEnabled(true);
+  if (run.operatorStop !== null) run.operator.control.restoreSavedStop();
+  // The dashboard is already listening: a stop it took before this point holds too.
+  if (run.heldStop === null && run.operatorStop === null && !shared.isOperatorStopped())
+    shared.setTradingEnabled(true);
   if (run.operatorStop !== null) {
-    const text = 'trading stays stopped: the operator stopped it before this start; resume to trade';
+    const stop = run.operatorStop;
+    const when =
+      stop.unreadable !== undefined
+        ? `its saved stop is damaged (${stop.unreadable}), read as stopped`
+        : `since ${new Date(stop.sinceMs).toISOString()} (${stop.source})`;
+    const text = `trading stays stopped: the operator stopped it before this start, ${when}; resume to trade`;
     log.warn(text, { operatorStop: run.operatorStop });
     notifier.notify(operatorChangeAlert('held', text));
   }

@@ -10,6 +10,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../config/config.js';
 
 export const OPERATOR_STOP_FILE = 'operator-stop.json';
 
@@ -27,7 +28,8 @@ export interface OperatorStopStore {
   clear(): void;
 }
 
-function errnoText(err: unknown): string {
+/** A file operation's failure as an operator reads it: its errno code, else its message. */
+export function fileErrorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e.code ?? (err instanceof Error ? err.message : String(err));
 }
@@ -40,7 +42,7 @@ export class OperatorStopFile implements OperatorStopStore {
   }
 
   save(stop: SavedOperatorStop): void {
-    const tmp = `${this.path}.tmp`;
+    const tmp = `${this.path}.${process.pid}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
       writeSync(fd, JSON.stringify({ sinceMs: stop.sinceMs, source: stop.source }) + '\n');
@@ -72,7 +74,7 @@ export class OperatorStopFile implements OperatorStopStore {
       text = readFileSync(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      return { sinceMs: Number.NaN, source: 'unknown', unreadable: `cannot read it: ${errnoText(err)}` };
+      return { sinceMs: Number.NaN, source: 'unknown', unreadable: `cannot read it: ${fileErrorText(err)}` };
     }
     try {
       const v = JSON.parse(text) as { sinceMs?: unknown; source?: unknown };
@@ -94,7 +96,8 @@ export class OperatorStopFile implements OperatorStopStore {
   }
 }
 
-/** How a failure of the file reads in an operator's message. */
-export function operatorStopFileError(err: unknown): string {
-  return errnoText(err);
+/** The stop saved before this start (trade mode only; evaluation never trades). */
+export function savedOperatorStop(config: Config): SavedOperatorStop | null {
+  if (config.mode !== 'trade') return null;
+  return new OperatorStopFile(config.paths.journalDir).load();
 }

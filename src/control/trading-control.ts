@@ -1,19 +1,20 @@
 /**
- * The operator's stop and resume (dashboard, Telegram), through the same shared trading-enabled
- * flag and stop code the risk limits use: a stop is a stop code of its own (OPERATOR_STOP_CODE), so
- * listeners stop publishing and the trader stops taking exactly as after a risk stop. Resume clears
- * only the operator's own stop: while a risk-limit stop (or a trade crash) holds, it refuses and
- * says why. In trade mode the stop is saved (operator-stop-file.ts) and holds across restarts
- * until a resume. Main thread only; never on the trading path.
+ * The operator's stop and resume (dashboard, Telegram). The stop is a shared flag of its own
+ * (SharedState.operatorStop) that clears the trading-enabled flag, so listeners stop publishing and
+ * the trader stops taking exactly as after a risk stop; a risk, disk or crash stop that comes while
+ * it holds keeps its own stop code. Resume clears only the operator's flag and enables trading only
+ * when no other stop holds: otherwise it refuses and says why. In trade mode the stop is saved
+ * (operator-stop-file.ts) and holds across restarts until a resume. Main thread only; never on the
+ * trading path.
  */
 import { RISK_STOP_CODES } from '../core/risk-limits.js';
 import type { SharedState } from '../engine/shared/shared-state.js';
 import { DISK_SPACE_STOP_CODE } from '../main/disk-guard.js';
-import { operatorStopFileError, type OperatorStopStore } from './operator-stop-file.js';
+import { fileErrorText, type OperatorStopStore } from './operator-stop-file.js';
 
 /**
- * The stop code of an operator stop; risk limits use 1…3, the disk-space watch 10 (disk-guard.ts)
- * and a crashed trade 99 (trader.ts).
+ * The stop code shown for an operator stop when no other holds (its own flag is the state); risk
+ * limits use 1…3, the disk-space watch 10 (disk-guard.ts) and a crashed trade 99 (trader.ts).
  */
 export const OPERATOR_STOP_CODE = 100;
 const TRADE_CRASH_CODE = 99;
@@ -31,7 +32,10 @@ export function stopReasonName(code: number): string {
 export interface TradingState {
   readonly mode: 'evaluate' | 'trade';
   readonly tradingEnabled: boolean;
+  /** The stop that names the state: another stop's code, else OPERATOR_STOP_CODE, else 0. */
   readonly stopCode: number;
+  /** The operator's stop holds (also while another stop names the state). */
+  readonly operatorStopped: boolean;
   /** 'none', 'operator stop', 'risk limit max-daily-loss'… */
   readonly stopReason: string;
   readonly shuttingDown: boolean;
@@ -52,6 +56,9 @@ export interface TradingControlOptions {
 }
 
 export class TradingControl {
+  /** The operator's stop in force is saved (or there is no store to save it in). */
+  private saved = false;
+
   constructor(
     private readonly shared: SharedState,
     private readonly o: TradingControlOptions,
@@ -59,24 +66,43 @@ export class TradingControl {
 
   state(): TradingState {
     const code = this.shared.riskStopCode();
+    const operator = this.shared.isOperatorStopped();
     const enabled = this.shared.isTradingEnabled();
+    const stopCode = code !== 0 ? code : operator ? OPERATOR_STOP_CODE : 0;
     return {
       mode: this.o.mode,
       tradingEnabled: enabled,
-      stopCode: code,
-      stopReason: code === 0 && !enabled ? 'starting or stopping' : stopReasonName(code),
+      stopCode,
+      operatorStopped: operator,
+      stopReason:
+        stopCode === 0 && !enabled
+          ? 'starting or stopping'
+          : code !== 0 && operator
+            ? `${stopReasonName(code)}, and an operator stop`
+            : stopReasonName(stopCode),
       shuttingDown: this.shared.isShutdownRequested(),
     };
   }
 
+  /** At start-up, before trading is enabled: the stop saved before this start holds again. */
+  restoreSavedStop(): void {
+    this.shared.operatorStop();
+    this.saved = true;
+  }
+
+  /**
+   * Stops trading whatever else holds (the operator's stop outlasts a risk or disk stop). A second
+   * stop saves again when the first could not be saved.
+   */
   stop(source: string): ControlResult {
-    const before = this.shared.riskStopCode();
-    if (before !== 0) return { ok: true, message: `trading is already stopped (${stopReasonName(before)})` };
-    this.shared.riskStop(OPERATOR_STOP_CODE);
-    const code = this.shared.riskStopCode();
-    if (code !== OPERATOR_STOP_CODE)
-      return { ok: true, message: `trading is already stopped (${stopReasonName(code)})` };
-    const message = `trading stopped by the operator (${source}); a trade in flight finishes, no new one starts${this.saveStop(source)}`;
+    const already = this.shared.isOperatorStopped();
+    if (already && this.saved) return { ok: true, message: 'trading is already stopped by the operator' };
+    this.shared.operatorStop();
+    if (already)
+      return { ok: true, message: `trading is already stopped by the operator${this.saveStop(source)}` };
+    const other = this.shared.riskStopCode();
+    const also = other !== 0 ? ` (${stopReasonName(other)} also holds)` : '';
+    const message = `trading stopped by the operator (${source})${also}; a trade in flight finishes, no new one starts${this.saveStop(source)}`;
     this.o.onChange('stop', source, message);
     return { ok: true, message };
   }
@@ -84,26 +110,27 @@ export class TradingControl {
   resume(source: string): ControlResult {
     const s = this.state();
     if (s.shuttingDown) return { ok: false, message: 'shutting down: trading cannot be resumed' };
-    if (s.stopCode !== 0 && s.stopCode !== OPERATOR_STOP_CODE)
+    const other = this.shared.riskStopCode();
+    if (other !== 0)
       return {
         ok: false,
-        message: `not resumed: ${s.stopReason} holds; it is cleared only deliberately (see the log), never from here`,
+        message: `not resumed: ${stopReasonName(other)} holds; it is cleared only deliberately (see the log), never from here${s.operatorStopped ? "; the operator's stop stays too" : ''}`,
       };
-    if (s.stopCode === 0)
+    if (!s.operatorStopped)
       return s.tradingEnabled
         ? { ok: true, message: 'trading is already on' }
         : {
             ok: false,
             message: 'not resumed: trading is off for start-up or shutdown, not by an operator stop',
           };
-    if (!this.shared.clearStopCode(OPERATOR_STOP_CODE))
-      return { ok: false, message: `not resumed: ${stopReasonName(this.shared.riskStopCode())} holds` };
+    this.shared.clearOperatorStop();
     this.shared.setTradingEnabled(true);
-    // A risk stop that landed between the two steps above wins: it set its code before the flag.
+    // A stop that landed meanwhile wins: each sets its own state before clearing the enabled flag.
     const raced = this.shared.riskStopCode();
-    if (raced !== 0) {
-      this.shared.setTradingEnabled(false);
-      return { ok: false, message: `not resumed: ${stopReasonName(raced)} holds` };
+    if (raced !== 0 || this.shared.isShutdownRequested()) {
+      this.shared.operatorStop();
+      const why = raced !== 0 ? `${stopReasonName(raced)} holds` : 'shutting down';
+      return { ok: false, message: `not resumed: ${why}` };
     }
     const message = `trading resumed by the operator (${source}); risk limits still apply before every trade${this.clearSavedStop()}`;
     this.o.onChange('resume', source, message);
@@ -113,24 +140,29 @@ export class TradingControl {
   /** Saves the stop; the end of the stop's message (what holds across a restart). */
   private saveStop(source: string): string {
     const store = this.o.store;
-    if (store === null) return '';
+    if (store === null) {
+      this.saved = true; // nothing to save it in (evaluation mode): it lasts as long as the process
+      return '';
+    }
     try {
       store.save({ sinceMs: Date.now(), source });
+      this.saved = true;
       return '; it holds across restarts until resumed';
     } catch (err) {
-      return `; NOT saved to ${store.path} (${operatorStopFileError(err)}): a restart would trade again`;
+      return `; NOT saved to ${store.path} (${fileErrorText(err)}): a restart would trade again`;
     }
   }
 
   /** Removes the saved stop after a resume; the end of the resume's message. */
   private clearSavedStop(): string {
+    this.saved = false;
     const store = this.o.store;
     if (store === null) return '';
     try {
       store.clear();
       return '';
     } catch (err) {
-      return `; but ${store.path} could not be removed (${operatorStopFileError(err)}): a restart would start stopped`;
+      return `; but ${store.path} could not be removed (${fileErrorText(err)}): a restart would start stopped`;
     }
   }
 }

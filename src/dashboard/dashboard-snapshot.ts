@@ -95,8 +95,8 @@ export function buildSnapshot(s: SnapshotSources): DashboardSnapshot {
     risk: {
       tradingEnabled: state.tradingEnabled,
       stopReason: state.stopReason,
-      operatorStop: state.stopCode === OPERATOR_STOP_CODE,
-      resumable: state.stopCode === OPERATOR_STOP_CODE && !state.shuttingDown,
+      operatorStop: state.operatorStopped,
+      resumable: state.operatorStopped && state.stopCode === OPERATOR_STOP_CODE && !state.shuttingDown,
       shuttingDown: state.shuttingDown,
       limits: { ...s.risk },
       ...s.live.riskFigures(),

@@ -3,8 +3,7 @@ import type { Config } from '../config/config.js';
 import type { KrakenEndpoints } from '../kraken/endpoints.js';
 import type { ListenerPairs, PairUniverse } from '../core/pair-universe.js';
 import type { HeldStop } from '../journal/risk-from-journal.js';
-import { join } from 'node:path';
-import { OPERATOR_STOP_FILE, type SavedOperatorStop } from '../control/operator-stop-file.js';
+import { OperatorStopFile, type SavedOperatorStop } from '../control/operator-stop-file.js';
 
 export interface BannerFacts {
   readonly config: Config;
@@ -35,7 +34,7 @@ export function bannerLines(f: BannerFacts): string[] {
         ]
       : []),
     ...(f.operatorStop !== null
-      ? [operatorStopLine(f.operatorStop, join(config.paths.journalDir, OPERATOR_STOP_FILE))]
+      ? [operatorStopLine(f.operatorStop, new OperatorStopFile(config.paths.journalDir).path)]
       : []),
     ...f.operatorLines,
   ];

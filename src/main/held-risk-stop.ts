@@ -1,10 +1,8 @@
 /**
- * Stops that hold from before this start, in trade mode: a risk stop the journal still holds (see
- * risk-from-journal.ts), unless --clear-risk-stop clears it (the trader journals the clear when it
- * starts), and the operator's saved stop (operator-stop-file.ts), until the operator resumes.
+ * A risk stop the journal still holds (see risk-from-journal.ts), unless --clear-risk-stop clears
+ * it (the trader journals the clear when it starts).
  */
 import { existsSync } from 'node:fs';
-import { OperatorStopFile, type SavedOperatorStop } from '../control/operator-stop-file.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { readJournal } from '../journal/journal-reader.js';
@@ -20,9 +18,4 @@ export function journaledRiskStop(config: Config, log: Logger): HeldStop | null 
     log.warn('could not read the journal for a held risk stop', { error: (err as Error).message });
     return null;
   }
-}
-
-export function savedOperatorStop(config: Config): SavedOperatorStop | null {
-  if (config.mode !== 'trade') return null;
-  return new OperatorStopFile(config.paths.journalDir).load();
 }

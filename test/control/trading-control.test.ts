@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createSharedState, type SharedState } from '../../src/engine/shared/shared-state.js';
 import { OPERATOR_STOP_CODE, stopReasonName, TradingControl } from '../../src/control/trading-control.js';
 import { RISK_STOP_CODES } from '../../src/core/risk-limits.js';
+import { DISK_SPACE_STOP_CODE } from '../../src/main/disk-guard.js';
 import {
   OPERATOR_STOP_FILE,
   OperatorStopFile,
@@ -38,30 +39,32 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-test('stop disables trading with the operator code; resume clears it and enables trading again', () => {
+test('stop disables trading with the operator flag; resume clears it and enables trading again', () => {
   const { shared, control, changes } = setup();
   const stopped = control.stop('dashboard');
   assert.equal(stopped.ok, true);
   assert.match(stopped.message, /trading stopped by the operator \(dashboard\)/);
   assert.equal(shared.isTradingEnabled(), false);
-  assert.equal(shared.riskStopCode(), OPERATOR_STOP_CODE);
+  assert.equal(shared.isOperatorStopped(), true);
+  assert.equal(shared.riskStopCode(), 0, 'the stop code stays free for risk, disk and crash stops');
   assert.deepEqual(control.state(), {
     mode: 'trade',
     tradingEnabled: false,
     stopCode: OPERATOR_STOP_CODE,
+    operatorStopped: true,
     stopReason: 'operator stop',
     shuttingDown: false,
   });
-  assert.match(control.stop('telegram').message, /already stopped \(operator stop\)/);
+  assert.match(control.stop('telegram').message, /already stopped by the operator/);
   const resumed = control.resume('telegram');
   assert.equal(resumed.ok, true, resumed.message);
   assert.equal(shared.isTradingEnabled(), true);
-  assert.equal(shared.riskStopCode(), 0);
+  assert.equal(shared.isOperatorStopped(), false);
   assert.deepEqual(changes, ['stop:dashboard', 'resume:telegram']);
   assert.match(control.resume('telegram').message, /already on/);
 });
 
-test('resume is refused while a risk-limit stop holds, and leaves it in place', () => {
+test('resume is refused while a risk-limit stop holds; a stop on top of it holds after it', () => {
   const { shared, control, changes } = setup();
   shared.riskStop(RISK_STOP_CODES['max-daily-loss']);
   const r = control.resume('telegram');
@@ -69,10 +72,14 @@ test('resume is refused while a risk-limit stop holds, and leaves it in place', 
   assert.match(r.message, /risk limit max-daily-loss holds/);
   assert.equal(shared.isTradingEnabled(), false);
   assert.equal(shared.riskStopCode(), RISK_STOP_CODES['max-daily-loss']);
-  // Stop on top of a risk stop changes nothing and says so.
-  assert.match(control.stop('dashboard').message, /already stopped \(risk limit max-daily-loss\)/);
+  // The operator's stop is taken (and saved) although trading is already off.
+  assert.match(control.stop('dashboard').message, /stopped by the operator.*max-daily-loss also holds/);
   assert.equal(shared.riskStopCode(), RISK_STOP_CODES['max-daily-loss']);
-  assert.deepEqual(changes, []);
+  assert.equal(control.state().stopReason, 'risk limit max-daily-loss, and an operator stop');
+  assert.equal(control.state().operatorStopped, true);
+  assert.match(control.resume('dashboard').message, /max-daily-loss holds.*operator's stop stays too/);
+  assert.equal(shared.isOperatorStopped(), true);
+  assert.deepEqual(changes, ['stop:dashboard']);
 });
 
 test('a crashed trade holds like a risk stop; shutdown and start-up are not resumable', () => {
@@ -89,18 +96,37 @@ test('a crashed trade holds like a risk stop; shutdown and start-up are not resu
   assert.equal(fresh.shared.isTradingEnabled(), false);
 });
 
-test('a risk stop that lands after the operator stop is never cleared by resume', () => {
+test('a disk or risk stop that lands during the operator stop keeps its own code: resume is refused', () => {
   const { shared, control } = setup();
   control.stop('dashboard');
-  // The trader's risk stop cannot take the code while the operator's holds; clearing it is
-  // compare-and-swap, so a different code set meanwhile survives.
-  assert.equal(shared.clearStopCode(RISK_STOP_CODES['max-trades-per-minute']), false);
-  assert.equal(shared.riskStopCode(), OPERATOR_STOP_CODE);
+  shared.riskStop(DISK_SPACE_STOP_CODE);
+  assert.equal(shared.riskStopCode(), DISK_SPACE_STOP_CODE, 'the disk stop was lost under the operator stop');
+  const r = control.resume('telegram');
+  assert.equal(r.ok, false);
+  assert.match(r.message, /disk almost full holds/);
+  assert.equal(shared.isTradingEnabled(), false);
   assert.equal(
     stopReasonName(RISK_STOP_CODES['max-consecutive-failures']),
     'risk limit max-consecutive-failures',
   );
   assert.equal(stopReasonName(12345), 'stop code 12345');
+});
+
+test('a stop that lands while a resume is under way wins', () => {
+  const { shared, control } = setup();
+  control.stop('dashboard');
+  // SharedState.setTradingEnabled is the resume's last step: a risk stop set just before it (from
+  // another thread) must still leave trading off, and the operator's stop in place.
+  const enable = shared.setTradingEnabled.bind(shared);
+  shared.setTradingEnabled = (on: boolean): void => {
+    if (on) shared.riskStop(RISK_STOP_CODES['max-trades-per-minute']);
+    enable(on);
+  };
+  const r = control.resume('dashboard');
+  assert.equal(r.ok, false, r.message);
+  assert.match(r.message, /max-trades-per-minute holds/);
+  assert.equal(shared.isTradingEnabled(), false);
+  assert.equal(shared.isOperatorStopped(), true);
 });
 
 test('the stop is saved and holds across a restart until a resume removes it', (t) => {
@@ -128,11 +154,10 @@ test('the stop is saved and holds across a restart until a resume removes it', (
 test('a resume refused while a risk stop holds keeps the saved stop', (t) => {
   const dir = tempDir(t);
   setup(new OperatorStopFile(dir)).control.stop('dashboard');
-  // The next start, with a journaled risk stop as well: main sets the risk stop first, so it names
-  // the stop, and the operator's resume is refused while it holds.
+  // The next start, with a journaled risk stop as well: the operator's resume is refused while it holds.
   const next = setup(new OperatorStopFile(dir));
   next.shared.riskStop(RISK_STOP_CODES['max-daily-loss']);
-  next.shared.riskStop(OPERATOR_STOP_CODE);
+  next.control.restoreSavedStop();
   assert.equal(next.control.resume('dashboard').ok, false);
   assert.notEqual(new OperatorStopFile(dir).load(), null, 'a refused resume removed the saved stop');
 });
@@ -159,11 +184,19 @@ test('a stop that cannot be saved still stops, and says a restart would trade ag
   const stopped = control.stop('dashboard');
   assert.equal(stopped.ok, true);
   assert.equal(shared.isTradingEnabled(), false);
-  assert.equal(shared.riskStopCode(), OPERATOR_STOP_CODE);
+  assert.equal(shared.isOperatorStopped(), true);
   assert.match(stopped.message, /NOT saved to .*operator-stop\.json \(ENOENT\): a restart would trade again/);
   assert.deepEqual(changes, ['stop:dashboard']);
-  // A resume with nothing saved is an ordinary resume.
+  // The operator mends the cause and stops again: this time it is saved.
+  mkdirSync(dir);
+  assert.match(
+    control.stop('dashboard').message,
+    /already stopped by the operator; it holds across restarts/,
+  );
+  assert.equal(new OperatorStopFile(dir).load()?.source, 'dashboard');
+  assert.match(control.stop('dashboard').message, /^trading is already stopped by the operator$/);
   assert.equal(control.resume('dashboard').ok, true);
+  assert.equal(new OperatorStopFile(dir).load(), null);
 });
 
 test('a saved stop that cannot be removed: trading resumes, and the message says a restart starts stopped', (t) => {

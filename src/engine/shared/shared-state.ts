@@ -69,7 +69,8 @@ const FLAG_TRADER_BUSY = 0;
 const FLAG_TRADING_ENABLED = 1;
 const FLAG_SHUTDOWN = 2;
 const FLAG_RISK_STOP_CODE = 3;
-const FLAG_INTS = 4;
+const FLAG_OPERATOR_STOP = 4;
+const FLAG_INTS = 5;
 
 export interface SharedStateOptions {
   /** Listener threads (rows of counters, feed statuses). */
@@ -211,6 +212,21 @@ export class SharedState {
   /** Clears the stop code only if it is still `expected` (a later, different stop is never cleared). */
   clearStopCode(expected: number): boolean {
     return Atomics.compareExchange(this.flags, FLAG_RISK_STOP_CODE, expected | 0, 0) === (expected | 0);
+  }
+
+  /**
+   * The operator's stop (main thread only), a flag of its own beside the stop code: a risk, disk or
+   * crash stop that comes while it holds keeps its own code, so a resume cannot hide it.
+   */
+  operatorStop(): void {
+    Atomics.store(this.flags, FLAG_OPERATOR_STOP, 1);
+    Atomics.store(this.flags, FLAG_TRADING_ENABLED, 0);
+  }
+  isOperatorStopped(): boolean {
+    return Atomics.load(this.flags, FLAG_OPERATOR_STOP) !== 0;
+  }
+  clearOperatorStop(): void {
+    Atomics.store(this.flags, FLAG_OPERATOR_STOP, 0);
   }
 
   // Shutdown: main sets it; workers finish what is in flight and stop.
