@@ -253,6 +253,7 @@ function createTrader(): Trader {
     initialRisk: journalRisk,
     journalBacklog: () => journal?.backlog ?? 0,
     spin: data.spin,
+    parkThread: !data.spin && data.hostedListener === null,
     nowUs,
     warmer,
     recorder,

@@ -37,8 +37,14 @@ export interface TraderOptions {
   crashAfterSend?: boolean;
   /** Records the journal could not write yet (disk full...): no new trade while any wait. */
   journalBacklog?: () => number;
-  /** Busy-poll the slot (a dedicated core) instead of parking in Atomics.waitAsync. */
+  /** Busy-poll the slot (a dedicated core) instead of parking. */
   spin: boolean;
+  /**
+   * Park the thread itself (Atomics.wait, a futex) for at most a millisecond at a time between
+   * event-loop turns, instead of Atomics.waitAsync. Only for a trader thread whose sockets may wait
+   * that long while it is idle: never when a listener runs in the thread.
+   */
+  parkThread: boolean;
   nowUs: () => number;
   /** Rehearses the trade path between opportunities (trade mode); null: never. */
   warmer: { rehearse(): void } | null;

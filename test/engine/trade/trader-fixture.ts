@@ -37,6 +37,7 @@ export function traderOptions(shared: SharedState, changes: Partial<TraderOption
     risk: { maxTradesPerMinute: 20, maxDailyLoss: 100, maxConsecutiveFailures: 3 },
     initialRisk: { state: initialRisk(Date.now()), stop: null },
     spin: false,
+    parkThread: false,
     nowUs: () => Date.now() * 1000,
     warmer: null,
     recorder: null,
