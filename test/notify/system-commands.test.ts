@@ -2,7 +2,8 @@
  * Telegram commands to the running program (trade mode against the simulator), through the local
  * fake Bot API's getUpdates: /status, /stop, /resume and /pnl from the configured chat act and
  * answer; a command from another chat is ignored and logged; /resume is refused while a risk-limit
- * stop holds (MAX_TRADES_PER_MINUTE=2, reached by the test's third dislocation).
+ * stop holds (MAX_TRADES_PER_MINUTE=2, reached by the test's third dislocation), and /stop then
+ * takes the operator's stop on top of it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,7 +85,19 @@ test('Telegram commands from the configured chat steer the running program; othe
     'the max-trades-per-minute stop',
   );
   await ask(run, bot, '/resume', /not resumed: risk limit max-trades-per-minute holds/);
-  await ask(run, bot, '/stop', /trading is already stopped \(risk limit max-trades-per-minute\)/);
+  // The operator's stop is taken on top of the risk stop (it holds across restarts; the risk stop too).
+  await ask(
+    run,
+    bot,
+    '/stop',
+    /trading stopped by the operator \(telegram\) \(risk limit max-trades-per-minute also holds\)/,
+  );
+  await ask(
+    run,
+    bot,
+    '/status',
+    /trading: STOPPED \(risk limit max-trades-per-minute, and an operator stop\) — \/resume is refused/,
+  );
   const pnl = await ask(run, bot, '/pnl', /^kraken-arb · INFO\nPnL this run: [+−]\d+\.\d\d USD/);
   assert.match(pnl, /trades: 2: 2 sold/);
 
