@@ -68,6 +68,19 @@ export const DEFAULT_REST_TIMEOUT_MS = 10_000;
 export const DEFAULT_REST_MAX_ATTEMPTS = 3;
 /** A private call holds the gate for its attempt's timeout and this much more (see callGateBuffer). */
 const GATE_HOLD_MARGIN_MS = 1_000;
+/**
+ * A balance or fee poll keeps the gate from a reconnect's token or a reconciliation at most this
+ * long (private-call-gate.ts): a poll slower than that is stale when it answers anyway (the balance
+ * poll runs every 2 s).
+ */
+const ROUTINE_GRACE_MS = 3_000;
+/** Polls that can wait: they yield the gate to every other private call (order entry, token, reconciliation). */
+const ROUTINE_PRIVATE_METHODS: ReadonlySet<string> = new Set([
+  'Balance',
+  'BalanceEx',
+  'TradeBalance',
+  'TradeVolume',
+]);
 const DEFAULT_USER_AGENT = 'kraken-arb/0.1';
 const MAX_BODY_SNIPPET_CHARS = 80;
 
@@ -116,8 +129,10 @@ export class KrakenRestTransport {
           )
         : options.rateLimiter;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    const maxHoldMs = this.timeoutMs + GATE_HOLD_MARGIN_MS;
     this.callGate = new PrivateCallGate(
-      this.timeoutMs + GATE_HOLD_MARGIN_MS,
+      maxHoldMs,
+      Math.min(ROUTINE_GRACE_MS, maxHoldMs),
       options.callGateBuffer,
       this.clock,
     );
@@ -187,7 +202,8 @@ export class KrakenRestTransport {
       try {
         // Private: the nonce is drawn inside the gate, so calls reach Kraken in nonce order.
         if (!isPrivate) return await this.once(method, build(), signal);
-        return await this.callGate.run(() => this.once(method, build(), signal), signal);
+        const priority = ROUTINE_PRIVATE_METHODS.has(method) ? 'routine' : 'urgent';
+        return await this.callGate.run(() => this.once(method, build(), signal), signal, priority);
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         if (err instanceof KrakenError && err.code === 'EAPI:Rate limit exceeded') this.limiter?.saturate();

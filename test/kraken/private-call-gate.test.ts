@@ -27,8 +27,8 @@ describe('PrivateCallGate', () => {
   test('a second call on the same buffer (another thread) starts only after the first answered', async () => {
     const clock = new FakeClock();
     const buffer = createPrivateCallGateBuffer();
-    const a = new PrivateCallGate(HOLD_MS, buffer, clock);
-    const b = new PrivateCallGate(HOLD_MS, buffer, clock);
+    const a = new PrivateCallGate(HOLD_MS, HOLD_MS, buffer, clock);
+    const b = new PrivateCallGate(HOLD_MS, HOLD_MS, buffer, clock);
     const started: string[] = [];
     const first = deferred();
     const one = a.run(() => {
@@ -58,7 +58,7 @@ describe('PrivateCallGate', () => {
   });
 
   test('a failing call releases the gate', async () => {
-    const gate = new PrivateCallGate(HOLD_MS, createPrivateCallGateBuffer(), new FakeClock());
+    const gate = new PrivateCallGate(HOLD_MS, HOLD_MS, createPrivateCallGateBuffer(), new FakeClock());
     await assert.rejects(
       gate.run(() => Promise.reject(new Error('refused'))),
       /refused/,
@@ -70,8 +70,8 @@ describe('PrivateCallGate', () => {
   test("a holder past its deadline is taken over, and its late release leaves the successor's hold", async () => {
     const clock = new FakeClock();
     const buffer = createPrivateCallGateBuffer();
-    const stuck = new PrivateCallGate(100, buffer, clock);
-    const next = new PrivateCallGate(100, buffer, clock);
+    const stuck = new PrivateCallGate(100, 100, buffer, clock);
+    const next = new PrivateCallGate(100, 100, buffer, clock);
     const hung = deferred();
     const held = stuck.run(() => hung.promise);
     await settle();
@@ -99,11 +99,11 @@ describe('PrivateCallGate', () => {
     const clock = new FakeClock();
     const buffer = createPrivateCallGateBuffer();
     // A holder allowed a long hold (1 s) keeps the gate while the waiter (50 ms holds) waits.
-    const holder = new PrivateCallGate(1_000, buffer, clock);
+    const holder = new PrivateCallGate(1_000, 1_000, buffer, clock);
     const hung = deferred();
     const held = holder.run(() => hung.promise);
     await settle();
-    const waiter = new PrivateCallGate(50, buffer, clock);
+    const waiter = new PrivateCallGate(50, 50, buffer, clock);
     const abort = new AbortController();
     const aborted = waiter.run(async () => 'ran', abort.signal);
     clock.advance(2);
@@ -130,8 +130,122 @@ describe('PrivateCallGate', () => {
     assert.equal(await waiter.run(async () => 'ran'), 'ran');
   });
 
-  test('rejects a buffer too small and a hold of zero', () => {
-    assert.throws(() => new PrivateCallGate(HOLD_MS, new SharedArrayBuffer(8)), TypeError);
-    assert.throws(() => new PrivateCallGate(0, createPrivateCallGateBuffer(), new FakeClock()), RangeError);
+  test('rejects a buffer too small, a hold of zero and a grace longer than the hold', () => {
+    assert.throws(() => new PrivateCallGate(HOLD_MS, HOLD_MS, new SharedArrayBuffer(16)), TypeError);
+    assert.throws(
+      () => new PrivateCallGate(0, 0, createPrivateCallGateBuffer(), new FakeClock()),
+      RangeError,
+    );
+    assert.throws(
+      () => new PrivateCallGate(100, 0, createPrivateCallGateBuffer(), new FakeClock()),
+      RangeError,
+    );
+    assert.throws(
+      () => new PrivateCallGate(100, 101, createPrivateCallGateBuffer(), new FakeClock()),
+      RangeError,
+    );
+  });
+
+  test('an urgent call goes before a routine one that has waited longer', async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const first = deferred();
+    const held = gate().run(() => first.promise);
+    await settle();
+    const order: string[] = [];
+    const poll = gate().run(async () => void order.push('routine'), undefined, 'routine');
+    clock.advance(2);
+    await settle();
+    const token = gate().run(async () => void order.push('urgent'), undefined, 'urgent');
+    clock.advance(2);
+    await settle();
+    first.resolve('done');
+    await held;
+    for (let i = 0; i < 100 && order.length < 2; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    await Promise.all([poll, token]);
+    assert.deepEqual(order, ['urgent', 'routine']);
+  });
+
+  test('an urgent call takes over a routine hold past its grace; not a routine or urgent one before its deadline', async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    // A hanging balance poll (routine): an urgent call waits out its grace, then goes.
+    const hungPoll = deferred();
+    const poll = gate().run(() => hungPoll.promise, undefined, 'routine');
+    await settle();
+    let urgentAt = -1;
+    const urgent = gate().run(async () => void (urgentAt = clock.time), undefined, 'urgent');
+    // Another routine call does not overtake the hanging poll.
+    let routineAt = -1;
+    const nextPoll = gate().run(async () => void (routineAt = clock.time), undefined, 'routine');
+    for (let i = 0; i < 2_000 && urgentAt < 0; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.ok(urgentAt > 3_000 && urgentAt <= 3_004, `urgent call started at ${urgentAt} ms`);
+    await urgent;
+    hungPoll.resolve('late');
+    await poll;
+    for (let i = 0; i < 100 && routineAt < 0; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    await nextPoll;
+    assert.ok(routineAt >= urgentAt, `the routine call overtook: ${routineAt} < ${urgentAt}`);
+
+    // A hanging urgent call (e.g. a reconciliation) is only taken over at its deadline, by anyone.
+    const start = clock.time;
+    const hungUrgent = deferred();
+    const slow = gate().run(() => hungUrgent.promise, undefined, 'urgent');
+    await settle();
+    let secondAt = -1;
+    const second = gate().run(async () => void (secondAt = clock.time), undefined, 'urgent');
+    for (let i = 0; i < 6_000 && secondAt < 0; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.ok(
+      secondAt - start > HOLD_MS,
+      `taken over after ${secondAt - start} ms, before the hold of ${HOLD_MS}`,
+    );
+    await second;
+    hungUrgent.resolve('late');
+    await slow;
+  });
+
+  test('routine calls hold back only while an urgent caller is looking: a waiter that died stops counting', async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const first = deferred();
+    const held = gate().run(() => first.promise);
+    await settle();
+    // An urgent waiter whose thread stops looking (aborted here: it never comes back).
+    const abort = new AbortController();
+    const gone = gate().run(async () => 'ran', abort.signal, 'urgent');
+    clock.advance(2);
+    await settle();
+    const lostAt = clock.time;
+    abort.abort(new Error('thread gone'));
+    clock.advance(2);
+    await assert.rejects(gone, /thread gone/);
+    first.resolve('done');
+    await held;
+    let pollAt = -1;
+    const poll = gate().run(async () => void (pollAt = clock.time), undefined, 'routine');
+    for (let i = 0; i < 100 && pollAt < 0; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    await poll;
+    assert.ok(
+      pollAt >= lostAt + 50 && pollAt <= lostAt + 56,
+      `the routine call ran at +${pollAt - lostAt} ms`,
+    );
   });
 });

@@ -449,4 +449,45 @@ describe('client-side rate limit', () => {
     assert.deepEqual(await second, { ZUSD: 1 });
     assert.deepEqual(order, ['first sent', 'first timed out', 'second sent']);
   });
+  test('a WebSocket token waits behind a hanging balance poll for the poll grace (3 s), not its 10 s timeout', async () => {
+    const clock = new FakeClock();
+    const sent: Array<[string, number]> = [];
+    const venue = ((url: unknown, init?: RequestInit) => {
+      const method = String(url).split('/').pop() ?? '';
+      sent.push([method, clock.time]);
+      if (method === 'BalanceEx')
+        return new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        );
+      return Promise.resolve(
+        new Response(JSON.stringify({ error: [], result: { token: 't0k', expires: 900 } })),
+      );
+    }) as typeof fetch;
+    const client = new KrakenRestClient({
+      baseUrl: 'http://127.0.0.1:9',
+      apiKey: API_KEY,
+      apiSecret: SECRET,
+      tier: 'pro',
+      maxAttempts: 1,
+      callGateBuffer: createPrivateCallGateBuffer(),
+      fetch: venue,
+      clock,
+    });
+    const stopPoll = new AbortController();
+    const poll = client.balanceEx(stopPoll.signal).catch((e: unknown) => e);
+    await new Promise((r) => setImmediate(r));
+    let token: unknown;
+    void client.getWebSocketsToken().then((t) => (token = t));
+    for (let i = 0; i < 2_000 && token === undefined; i++) {
+      clock.advance(2);
+      await new Promise((r) => setImmediate(r));
+    }
+    stopPoll.abort(new Error('test over'));
+    await poll;
+    assert.deepEqual(token, { token: 't0k', expiresSec: 900 });
+    assert.equal(sent[0]?.[0], 'BalanceEx');
+    assert.equal(sent[1]?.[0], 'GetWebSocketsToken');
+    const at = sent[1]?.[1] ?? -1;
+    assert.ok(at > 3_000 && at <= 3_004, `the token request left at ${at} ms`);
+  });
 });
