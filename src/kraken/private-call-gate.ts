@@ -1,5 +1,6 @@
 /**
- * One private REST call of a key in flight at a time, across every thread that uses the key.
+ * One private REST call of a key in flight at a time, across every thread that uses the key (but a
+ * routine poll that hangs, below).
  *
  * Kraken refuses a nonce not above the last one it accepted (docs/kraken-protocol.md §4.4), and two
  * calls in flight travel on two connections, so the later nonce can arrive first and the earlier
@@ -12,19 +13,21 @@
  * its attempt timeout (rest-transport.ts), so a call still in flight is never overtaken (but for a
  * routine poll, below): by the deadline it has been answered or abandoned.
  *
- * Routine calls (balance and fee polls, whose next round comes in seconds) yield to urgent ones (a
- * reconnect's WebSocket token, the reconciliation of an order in doubt, order entry): a routine
+ * Routine calls (the fetcher's balance and fee polls, whose next round comes in seconds) yield to
+ * urgent ones (a reconnect's WebSocket token, the reconciliation of an order in doubt): a routine
  * caller does not take the gate while an urgent one waits, and an urgent caller takes over a
  * routine hold older than `routineGraceMs` — a poll hanging on a slow Kraken must not keep the
- * trader from its token or its reconciliation for the whole attempt timeout. The overtaken poll,
- * if it still reaches Kraken, does so with the lower nonce and is refused: one failed poll, counted.
+ * trader from its token or its reconciliation for the whole hold. The overtaken poll carries the
+ * lower nonce: if it reaches Kraken after the urgent call it is refused (one failed poll, counted),
+ * and the urgent call is never the one refused. Each takeover is reported (`onTakeover`): Kraken
+ * may lock a key after many invalid nonces, so they must be seen.
  *
  * State: one BigInt64 in a SharedArrayBuffer, 0 when free, else `deadlineMs × 2^20 + ticket`, so
  * taking, taking over and releasing are each one compareExchange. A second cell numbers the tickets
  * (unique, so a cell names one hold); a third holds the urgent waiters' lease (epoch ms until which
  * routine callers hold back), renewed at every look, so a waiter that died stops counting within
- * URGENT_LEASE_MS; a fourth, `graceEndMs × 2^20 + ticket`, is written by a routine caller before it
- * takes the gate, and marks the hold of that ticket as routine, with the end of its grace.
+ * URGENT_LEASE_MS; a fourth, `graceEndMs × 2^20 + ticket`, is written by a routine caller once it
+ * holds the gate, and marks the hold of that ticket as routine, with the end of its grace.
  * Waiters poll on short sleeps: private REST calls are seconds apart and never on the trade path.
  */
 import { realClock, type Clock } from '../clock/clock.js';
@@ -84,10 +87,16 @@ export class PrivateCallGate {
   /**
    * Runs `call` once the gate is free (or its holder's deadline passed; for an urgent call, also
    * once a routine holder's grace passed). Rejects if `signal` aborts first, or with
-   * PrivateCallGateError after waiting four holds' worth.
+   * PrivateCallGateError after waiting four holds' worth. `onTakeover` is told when this call took
+   * over a routine hold past its grace, with how long that hold had been held.
    */
-  async run<T>(call: () => Promise<T>, signal?: AbortSignal, priority: CallPriority = 'urgent'): Promise<T> {
-    const held = await this.take(signal, priority);
+  async run<T>(
+    call: () => Promise<T>,
+    signal?: AbortSignal,
+    priority: CallPriority = 'urgent',
+    onTakeover?: (heldForMs: number) => void,
+  ): Promise<T> {
+    const held = await this.take(signal, priority, onTakeover);
     try {
       return await call();
     } finally {
@@ -102,7 +111,11 @@ export class PrivateCallGate {
     return cur !== 0n && !(timeOf(cur) < this.clock.nowMs());
   }
 
-  private async take(signal: AbortSignal | undefined, priority: CallPriority): Promise<bigint> {
+  private async take(
+    signal: AbortSignal | undefined,
+    priority: CallPriority,
+    onTakeover: ((heldForMs: number) => void) | undefined,
+  ): Promise<bigint> {
     const urgent = priority === 'urgent';
     const start = this.clock.now();
     for (;;) {
@@ -112,14 +125,16 @@ export class PrivateCallGate {
       const nowMs = this.clock.nowMs();
       if (urgent) Atomics.store(this.cells, 2, BigInt(Math.ceil(nowMs + URGENT_LEASE_MS)));
       const cur = Atomics.load(this.cells, 0);
-      const open = cur === 0n || timeOf(cur) < nowMs || (urgent && this.routinePastGrace(cur, nowMs));
+      const expired = cur !== 0n && timeOf(cur) < nowMs;
+      const overtake = urgent && cur !== 0n && !expired && this.routinePastGrace(cur, nowMs);
       const yieldToUrgent = !urgent && Number(Atomics.load(this.cells, 2)) > nowMs;
-      if (open && !yieldToUrgent) {
+      if ((cur === 0n || expired || overtake) && !yieldToUrgent) {
         const ticket = Atomics.add(this.cells, 1, 1n) & TICKET_MASK || 1n;
-        if (!urgent) Atomics.store(this.cells, 3, cellOf(nowMs + this.routineGraceMs, ticket));
         const mine = cellOf(nowMs + this.maxHoldMs, ticket);
-        if (Atomics.compareExchange(this.cells, 0, cur, mine) === cur) return mine;
-        continue;
+        if (Atomics.compareExchange(this.cells, 0, cur, mine) !== cur) continue;
+        if (!urgent) Atomics.store(this.cells, 3, cellOf(nowMs + this.routineGraceMs, ticket));
+        if (overtake) onTakeover?.(Math.round(nowMs - (timeOf(cur) - this.maxHoldMs)));
+        return mine;
       }
       await this.clock.sleep(POLL_MS, signal);
     }

@@ -19,7 +19,7 @@ import {
 import { KRAKEN_REST_URL } from './endpoints.js';
 import { OrderOutcomeUnknownError } from './order-errors.js';
 import { NonceGenerator } from './nonce.js';
-import { PrivateCallGate } from './private-call-gate.js';
+import { PrivateCallGate, type CallPriority } from './private-call-gate.js';
 import { KRAKEN_REST_TIERS, RestRateLimiter, restCallCost, type KrakenTier } from './rate-limiter.js';
 import { realClock, type Clock } from '../clock/clock.js';
 import { decodeApiSecret, signRequest } from './sign.js';
@@ -37,9 +37,16 @@ export interface KrakenRestClientOptions {
   /**
    * One private call in flight per key: share one gate buffer (createPrivateCallGateBuffer) like the
    * nonce's. Each hold lasts at most one attempt's timeout and a second, so a call still in flight
-   * is never overtaken.
+   * is never overtaken — but a routine client's call, by another client's, after 3 s.
    */
   readonly callGateBuffer?: SharedArrayBuffer;
+  /**
+   * Routine polling (the fetcher): its private calls yield the gate to other clients' and may be
+   * overtaken after ROUTINE_GRACE_MS (private-call-gate.ts).
+   */
+  readonly routine?: boolean;
+  /** This client's call took the gate over from a routine call unanswered for `heldForMs`; log it. */
+  readonly onCallGateTakeover?: (method: string, heldForMs: number) => void;
   /** REST counter tier for the client-side limiter; default 'starter' (the most conservative). */
   readonly tier?: KrakenTier;
   /** Shared limiter state (createRateLimiterBuffer) so every thread using this key counts together. */
@@ -69,18 +76,11 @@ export const DEFAULT_REST_MAX_ATTEMPTS = 3;
 /** A private call holds the gate for its attempt's timeout and this much more (see callGateBuffer). */
 const GATE_HOLD_MARGIN_MS = 1_000;
 /**
- * A balance or fee poll keeps the gate from a reconnect's token or a reconciliation at most this
- * long (private-call-gate.ts): a poll slower than that is stale when it answers anyway (the balance
- * poll runs every 2 s).
+ * A routine client's call keeps the gate from a reconnect's token or a reconciliation at most this
+ * long (private-call-gate.ts): a balance poll slower than that is stale when it answers anyway (it
+ * runs every 2 s).
  */
 const ROUTINE_GRACE_MS = 3_000;
-/** Polls that can wait: they yield the gate to every other private call (order entry, token, reconciliation). */
-const ROUTINE_PRIVATE_METHODS: ReadonlySet<string> = new Set([
-  'Balance',
-  'BalanceEx',
-  'TradeBalance',
-  'TradeVolume',
-]);
 const DEFAULT_USER_AGENT = 'kraken-arb/0.1';
 const MAX_BODY_SNIPPET_CHARS = 80;
 
@@ -100,6 +100,8 @@ export class KrakenRestTransport {
   readonly baseUrl: string;
   readonly nonce: NonceGenerator;
   private readonly callGate: PrivateCallGate;
+  private readonly priority: CallPriority;
+  private readonly onGateTakeover: ((method: string, heldForMs: number) => void) | undefined;
   readonly limiter: RestRateLimiter | null;
   private readonly apiKey: string | undefined;
   private readonly secret: Buffer | undefined;
@@ -130,6 +132,8 @@ export class KrakenRestTransport {
         : options.rateLimiter;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
     const maxHoldMs = this.timeoutMs + GATE_HOLD_MARGIN_MS;
+    this.priority = options.routine === true ? 'routine' : 'urgent';
+    this.onGateTakeover = options.onCallGateTakeover;
     this.callGate = new PrivateCallGate(
       maxHoldMs,
       Math.min(ROUTINE_GRACE_MS, maxHoldMs),
@@ -202,8 +206,9 @@ export class KrakenRestTransport {
       try {
         // Private: the nonce is drawn inside the gate, so calls reach Kraken in nonce order.
         if (!isPrivate) return await this.once(method, build(), signal);
-        const priority = ROUTINE_PRIVATE_METHODS.has(method) ? 'routine' : 'urgent';
-        return await this.callGate.run(() => this.once(method, build(), signal), signal, priority);
+        const onTakeover = this.onGateTakeover;
+        const took = onTakeover === undefined ? undefined : (ms: number): void => onTakeover(method, ms);
+        return await this.callGate.run(() => this.once(method, build(), signal), signal, this.priority, took);
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         if (err instanceof KrakenError && err.code === 'EAPI:Rate limit exceeded') this.limiter?.saturate();

@@ -19,7 +19,7 @@ function deferred(): Deferred {
   const promise = new Promise<string>((r) => (resolve = r));
   return { promise, resolve };
 }
-/** Longer than any test here runs its fake clock, unless a test says otherwise. */
+/** A hold that no test's wait reaches, unless the test is about the hold's deadline. */
 const HOLD_MS = 11_000;
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -216,6 +216,53 @@ describe('PrivateCallGate', () => {
     await second;
     hungUrgent.resolve('late');
     await slow;
+  });
+
+  test('a routine call never takes over a routine hold before its deadline; the takeover is reported', async () => {
+    const clock = new FakeClock();
+    const buffer = createPrivateCallGateBuffer();
+    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const hung = deferred();
+    const poll = gate().run(() => hung.promise, undefined, 'routine');
+    await settle();
+    let nextAt = -1;
+    const next = gate().run(async () => void (nextAt = clock.time), undefined, 'routine');
+    for (let i = 0; i < 6_000 && nextAt < 0; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    assert.ok(nextAt > HOLD_MS && nextAt <= HOLD_MS + 4, `the routine call went at ${nextAt} ms`);
+    await next;
+    hung.resolve('late');
+    await poll;
+
+    // An urgent call that takes a routine hold over is told how long that hold had been held.
+    const start = clock.time;
+    const hung2 = deferred();
+    const poll2 = gate().run(() => hung2.promise, undefined, 'routine');
+    await settle();
+    const reported: number[] = [];
+    let urgentDone = false;
+    const urgent = gate()
+      .run(
+        async () => 'ok',
+        undefined,
+        'urgent',
+        (ms) => reported.push(ms),
+      )
+      .then(() => (urgentDone = true));
+    for (let i = 0; i < 2_000 && !urgentDone; i++) {
+      clock.advance(2);
+      await settle();
+    }
+    await urgent;
+    assert.equal(reported.length, 1);
+    assert.ok(
+      (reported[0] ?? 0) > 3_000 && (reported[0] ?? 0) <= 3_004 + (clock.time - start),
+      String(reported),
+    );
+    hung2.resolve('late');
+    await poll2;
   });
 
   test('routine calls hold back only while an urgent caller is looking: a waiter that died stops counting', async () => {

@@ -449,8 +449,9 @@ describe('client-side rate limit', () => {
     assert.deepEqual(await second, { ZUSD: 1 });
     assert.deepEqual(order, ['first sent', 'first timed out', 'second sent']);
   });
-  test('a WebSocket token waits behind a hanging balance poll for the poll grace (3 s), not its 10 s timeout', async () => {
+  test("a WebSocket token waits behind the fetcher's hanging balance poll for its grace (3 s), not its 11 s hold", async () => {
     const clock = new FakeClock();
+    const gate = createPrivateCallGateBuffer();
     const sent: Array<[string, number]> = [];
     const venue = ((url: unknown, init?: RequestInit) => {
       const method = String(url).split('/').pop() ?? '';
@@ -463,22 +464,30 @@ describe('client-side rate limit', () => {
         new Response(JSON.stringify({ error: [], result: { token: 't0k', expires: 900 } })),
       );
     }) as typeof fetch;
-    const client = new KrakenRestClient({
-      baseUrl: 'http://127.0.0.1:9',
-      apiKey: API_KEY,
-      apiSecret: SECRET,
-      tier: 'pro',
-      maxAttempts: 1,
-      callGateBuffer: createPrivateCallGateBuffer(),
-      fetch: venue,
-      clock,
-    });
+    const takeovers: Array<[string, number]> = [];
+    const client = (routine: boolean): KrakenRestClient =>
+      new KrakenRestClient({
+        baseUrl: 'http://127.0.0.1:9',
+        apiKey: API_KEY,
+        apiSecret: SECRET,
+        tier: 'pro',
+        maxAttempts: 1,
+        callGateBuffer: gate,
+        fetch: venue,
+        clock,
+        routine,
+        onCallGateTakeover: (method, heldForMs) => takeovers.push([method, heldForMs]),
+      });
     const stopPoll = new AbortController();
-    const poll = client.balanceEx(stopPoll.signal).catch((e: unknown) => e);
+    const poll = client(true)
+      .balanceEx(stopPoll.signal)
+      .catch((e: unknown) => e);
     await new Promise((r) => setImmediate(r));
     let token: unknown;
-    void client.getWebSocketsToken().then((t) => (token = t));
-    for (let i = 0; i < 2_000 && token === undefined; i++) {
+    void client(false)
+      .getWebSocketsToken()
+      .then((t) => (token = t));
+    for (let i = 0; i < 3_000 && token === undefined; i++) {
       clock.advance(2);
       await new Promise((r) => setImmediate(r));
     }
@@ -489,5 +498,7 @@ describe('client-side rate limit', () => {
     assert.equal(sent[1]?.[0], 'GetWebSocketsToken');
     const at = sent[1]?.[1] ?? -1;
     assert.ok(at > 3_000 && at <= 3_004, `the token request left at ${at} ms`);
+    assert.equal(takeovers.length, 1);
+    assert.equal(takeovers[0]?.[0], 'GetWebSocketsToken');
   });
 });

@@ -139,8 +139,9 @@ export class OpportunitySlot {
   }
 
   /**
-   * Blocking wait (Atomics.wait) for a thread that owns no sockets: it stops the whole thread.
-   * Returns like waitForPublish. Not for listeners, ever.
+   * Blocking wait (Atomics.wait): it stops the whole thread, sockets included, so a thread that owns
+   * one parks only in short slices (the trader: 1 ms, then an event-loop turn). Returns like
+   * waitForPublish. Not for listeners, ever.
    */
   waitForPublishSync(timeoutMs: number): SlotWaitResult {
     const s = Atomics.load(this.state, 0);

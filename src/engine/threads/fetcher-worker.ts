@@ -38,7 +38,7 @@ const shared = attachSharedState(data.shared);
 const hasCredentials = data.rest.apiKey !== null && data.rest.apiSecret !== null;
 const fetcher = new Fetcher({
   shared,
-  rest: hasCredentials ? restClient(data.rest, undefined, true) : null,
+  rest: hasCredentials ? restClient(data.rest, { routine: true }) : null,
   log,
   alert,
   coinFeePairId: data.coinFeePairId,

@@ -96,7 +96,7 @@ let journalRisk: JournalRisk | undefined;
 const shutdown = new AbortController();
 
 function makeOrderEntry(tracker: OrderTracker): OrderEntry {
-  const rest = restClient(data.rest);
+  const rest = restClient(data.rest, { log });
   const budget = connectionBudget(data.connectionBudget, log);
   // A token request is a connection to Kraken too: it takes from the same budget.
   const getToken = async (): Promise<string> => {
@@ -166,7 +166,7 @@ async function prepareTrading(): Promise<void> {
   deps = {
     orderEntry,
     tracker,
-    orderLookup: new RestOrderLookup(restClient(data.rest)),
+    orderLookup: new RestOrderLookup(restClient(data.rest, { log })),
     journal: writer,
     log,
     alert,
@@ -201,7 +201,7 @@ async function recoverInterruptedTrades(writer: JournalWriter): Promise<void> {
   const byWsname = new Map(data.pairs.map((p) => [p.wsname, p]));
   const recovered = await recoverUnfinishedTrades(data.journalDir, {
     journal: writer,
-    orderLookup: new RestOrderLookup(restClient(data.rest)),
+    orderLookup: new RestOrderLookup(restClient(data.rest, { log })),
     log,
     alert,
     pairByWsname: (w) => byWsname.get(w),
@@ -253,7 +253,8 @@ function createTrader(): Trader {
     initialRisk: journalRisk,
     journalBacklog: () => journal?.backlog ?? 0,
     spin: data.spin,
-    parkThread: !data.spin && data.hostedListener === null,
+    // Trade mode only: evaluation has no send path to be quick to, and its thread may then sleep.
+    parkThread: data.mode === 'trade' && !data.spin && data.hostedListener === null,
     nowUs,
     warmer,
     recorder,

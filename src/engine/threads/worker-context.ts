@@ -41,7 +41,17 @@ export function alert(alertEvent: AlertEvent): void {
 export const ROUTINE_RESERVE_SHARE = 1 / 3;
 
 /** `routine`: a poller (balances, fees) that yields the reserve to order reconciliation. */
-export function restClient(access: RestAccess, timeoutMs?: number, routine = false): KrakenRestClient {
+/**
+ * A REST client on the shared key. `routine` (the fetcher's polls) leaves part of the call counter
+ * to the others and yields the private call gate to them; a client given `log` logs each time it
+ * takes the gate over from a routine call that hung (its nonce may then be refused).
+ */
+export function restClient(
+  access: RestAccess,
+  o: { timeoutMs?: number; routine?: boolean; log?: Logger } = {},
+): KrakenRestClient {
+  const routine = o.routine === true;
+  const log = o.log;
   return new KrakenRestClient({
     baseUrl: access.url,
     apiKey: access.apiKey ?? undefined,
@@ -53,7 +63,17 @@ export function restClient(access: RestAccess, timeoutMs?: number, routine = fal
     rateLimiterReserve: routine
       ? Math.floor(KRAKEN_REST_TIERS[access.tier].maxCounter * ROUTINE_RESERVE_SHARE)
       : 0,
-    timeoutMs,
+    timeoutMs: o.timeoutMs,
+    routine,
+    onCallGateTakeover:
+      log === undefined
+        ? undefined
+        : (method, heldForMs) =>
+            log.warn('private REST call went ahead of a balance or fee poll unanswered for seconds', {
+              method,
+              pollHeldMs: heldForMs,
+              note: 'the poll, if it still reaches Kraken, is refused EAPI:Invalid nonce',
+            }),
   });
 }
 

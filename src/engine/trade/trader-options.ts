@@ -42,7 +42,7 @@ export interface TraderOptions {
   /**
    * Park the thread itself (Atomics.wait, a futex) for at most a millisecond at a time between
    * event-loop turns, instead of Atomics.waitAsync. Only for a trader thread whose sockets may wait
-   * that long while it is idle: never when a listener runs in the thread.
+   * that long while it is idle: never when a listener runs in the thread. Trade mode only.
    */
   parkThread: boolean;
   nowUs: () => number;

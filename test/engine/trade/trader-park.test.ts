@@ -1,7 +1,7 @@
 /**
- * The parked trader (parkThread, the default trader thread without a hosted listener) blocks in
- * Atomics.wait for at most a millisecond at a time: an opportunity published by another thread wakes
- * it, it rehearses while idle, and its event loop (timers, sockets) still runs between parks.
+ * The parked trader (parkThread: trade mode's trader thread without a hosted listener) blocks in
+ * Atomics.wait for at most a millisecond at a time: it rehearses while idle, its event loop (timers,
+ * sockets) still runs between parks, and an opportunity published by another thread wakes it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,47 +15,88 @@ import {
   OPP_SEQ,
   OPP_TRIGGER_RECV_US,
 } from '../../../src/core/opportunity.js';
+import type { OpportunitySlot } from '../../../src/engine/shared/slot.js';
 import { countingDeps, traderOptions, tradingSharedState } from './trader-fixture.js';
 
-// The publishing thread: the slot module is loaded from this test's compiled tree.
+// The publishing thread: the slot module is loaded from this test's compiled tree; it publishes
+// 200 ms after it starts, while the trader is parked.
 const PUBLISHER = `
 const { workerData } = require('node:worker_threads');
 import(workerData.slotUrl).then(({ OpportunitySlot }) => {
   const slot = new OpportunitySlot(workerData.buffer, workerData.byteOffset, workerData.fields);
   setTimeout(() => {
-    const nowUs = Date.now() * 1000;
-    const opp = new Float64Array(workerData.fields);
-    opp[workerData.seq] = 1;
-    opp[workerData.buy] = 0;
-    opp[workerData.sell] = 1;
-    // Received 5 ms ago: the trader drops it as stale, which shows it was taken (nothing is sent).
-    opp[workerData.recv] = nowUs - 5000;
-    opp[workerData.evald] = nowUs - 4960;
-    if (!slot.tryPublish(opp)) throw new Error('slot not empty');
-  }, 50);
+    if (!slot.tryPublish(workerData.opportunity)) throw new Error('slot not empty');
+  }, 200);
 });
 `;
 
-test('a parked trader is woken by another thread, rehearses while idle and keeps its event loop running', async (t) => {
+function staleOpportunity(): Float64Array {
+  const nowUs = Date.now() * 1000;
+  const opp = new Float64Array(OPPORTUNITY_FIELDS);
+  opp[OPP_SEQ] = 1;
+  opp[OPP_BUY_PAIR] = 0;
+  opp[OPP_SELL_PAIR] = 1;
+  // Received 5 ms ago: the trader drops it as stale, which shows it was taken (nothing is sent).
+  opp[OPP_TRIGGER_RECV_US] = nowUs - 5_000;
+  opp[OPP_EVAL_DONE_US] = nowUs - 4_960;
+  return opp;
+}
+
+interface Park {
+  timeoutMs: number;
+  tookMs: number;
+  result: string;
+}
+
+/** Records every park of the trader on `slot`; the first one lasts `firstTimeoutMs` if given. */
+function recordParks(slot: OpportunitySlot, firstTimeoutMs?: number): Park[] {
+  const parks: Park[] = [];
+  const park = slot.waitForPublishSync.bind(slot);
+  slot.waitForPublishSync = (timeoutMs: number) => {
+    const t = parks.length === 0 && firstTimeoutMs !== undefined ? firstTimeoutMs : timeoutMs;
+    const start = performance.now();
+    const result = park(t);
+    parks.push({ timeoutMs: t, tookMs: performance.now() - start, result });
+    return result;
+  };
+  return parks;
+}
+
+test('a parked trader parks in 1 ms slices, rehearses between them and keeps its event loop running', async (t) => {
   const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
   const { deps, counts } = countingDeps();
   let rehearsals = 0;
+  const parks = recordParks(shared.slot);
   const trader = new Trader(
-    traderOptions(shared, {
-      deps,
-      parkThread: true,
-      warmer: {
-        rehearse: () => {
-          rehearsals++;
-        },
-      },
-    }),
+    traderOptions(shared, { deps, parkThread: true, warmer: { rehearse: () => void rehearsals++ } }),
   );
   const running = trader.run();
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 5);
   t.after(() => clearInterval(ticker));
+  setTimeout(() => assert.equal(shared.slot.tryPublish(staleOpportunity()), true), 50);
+  const until = Date.now() + 3_000;
+  while (trader.counters.staleAtTrader === 0 && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 5));
+  trader.stop();
+  await running;
+  assert.equal(trader.counters.staleAtTrader, 1, `not taken: ${JSON.stringify(trader.counters)}`);
+  assert.equal(counts.ordersSent, 0);
+  assert.ok(parks.length >= 10, `parks: ${parks.length}`);
+  assert.ok(
+    parks.every((p) => p.timeoutMs === 1),
+    'a park longer than 1 ms',
+  );
+  assert.ok(rehearsals >= 10, `rehearsals while parked: ${rehearsals}`);
+  assert.ok(ticks >= 5, `the event loop ran between parks: ${ticks} timer ticks`);
+});
+
+test("another thread's publish wakes a parked trader at once (the park would last 10 s)", async (t) => {
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  const { deps } = countingDeps();
+  const parks = recordParks(shared.slot, 10_000);
   const slot = shared.slot as unknown as { state: Int32Array };
   const worker = new Worker(PUBLISHER, {
     eval: true,
@@ -64,21 +105,22 @@ test('a parked trader is woken by another thread, rehearses while idle and keeps
       buffer: slot.state.buffer,
       byteOffset: slot.state.byteOffset,
       fields: OPPORTUNITY_FIELDS,
-      seq: OPP_SEQ,
-      buy: OPP_BUY_PAIR,
-      sell: OPP_SELL_PAIR,
-      recv: OPP_TRIGGER_RECV_US,
-      evald: OPP_EVAL_DONE_US,
+      opportunity: staleOpportunity(),
     },
   });
   t.after(() => worker.terminate());
-  const until = Date.now() + 3_000;
+  // Parks only once the publisher is up, so the first (10 s) park is the one its publish must end.
+  await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+  const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
+  const running = trader.run();
+  const until = Date.now() + 15_000;
   while (trader.counters.staleAtTrader === 0 && Date.now() < until)
     await new Promise((r) => setTimeout(r, 5));
   trader.stop();
   await running;
   assert.equal(trader.counters.staleAtTrader, 1, `not taken: ${JSON.stringify(trader.counters)}`);
-  assert.equal(counts.ordersSent, 0);
-  assert.ok(rehearsals >= 10, `rehearsals while parked: ${rehearsals}`);
-  assert.ok(ticks >= 5, `the event loop ran between parks: ${ticks} timer ticks`);
+  const first = parks[0];
+  assert.ok(first !== undefined && first.timeoutMs === 10_000, JSON.stringify(parks.slice(0, 2)));
+  assert.equal(first.result, 'full');
+  assert.ok(first.tookMs < 2_000, `the publish did not wake the park: it lasted ${first.tookMs} ms`);
 });
