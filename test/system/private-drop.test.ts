@@ -136,4 +136,39 @@ describe('system: private socket lost mid-trade', () => {
     assert.deepEqual(summary['strandedInventory'], {});
     assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
+  test("a reconnect's token goes ahead of a balance poll hanging on a slow Kraken (after 3 s, logged), not after the poll's 11 s hold", async (t) => {
+    const duration = 30;
+    const slowMs = 6_000;
+    // Pro tier: the balance poll runs every 2 s (the starter tier's counter allows one every ~6 s).
+    const run = await startSystem(t, {
+      args: ['--trade', '--duration', String(duration)],
+      env: { KRAKEN_API_TIER: 'pro' },
+    });
+    await run.waitReady(2, true);
+    const sessions = (await run.wsStats()).private.connectionsTotal;
+    // Every REST answer now takes 6 s: the fetcher's balance polls (every 2 s) hold the private call
+    // gate back to back. Then the private socket drops and its reconnect needs a token.
+    run.sim.faults.restDelayMs = slowMs;
+    // Past the next 2 s poll's start: it is in flight (and holds the gate) for 6 s from then.
+    await new Promise((r) => setTimeout(r, 2_500));
+    // Every token dies (so the reconnect must ask for a new one), then the socket drops.
+    await run.faults({ invalidateSessions: true, dropConnections: 'private' });
+    const went = 'private REST call went ahead of a balance or fee poll unanswered for seconds';
+    await run.waitFor(() => run.logHas((r) => r['msg'] === went), 12_000, 'the token taking the gate over');
+    const takeover = run.logRecords().find((r) => r['msg'] === went) ?? {};
+    assert.equal(takeover['method'], 'GetWebSocketsToken');
+    assert.equal(takeover['thread'], 'trader');
+    const held = takeover['pollHeldMs'] as number;
+    assert.ok(held >= 3_000 && held < slowMs, `the poll had held the gate ${held} ms`);
+    // The token's own answer takes 6 s too; then the socket is back.
+    await run.waitFor(
+      async () => (await run.wsStats()).private.connectionsTotal > sessions,
+      15_000,
+      'the private socket reconnected',
+    );
+    run.sim.faults.restDelayMs = 0;
+    // The overtaken poll reached the venue first (lower nonce, accepted): no nonce refused anywhere.
+    const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+    assertCleanExit(run, exit, 'trade');
+  });
 });

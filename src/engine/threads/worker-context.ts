@@ -72,7 +72,7 @@ export function restClient(
             log.warn('private REST call went ahead of a balance or fee poll unanswered for seconds', {
               method,
               pollHeldMs: heldForMs,
-              note: 'the poll, if it still reaches Kraken, is refused EAPI:Invalid nonce',
+              note: 'the poll, if it reaches Kraken after this call, is refused as an invalid nonce',
             }),
   });
 }
