@@ -22,6 +22,18 @@ function deferred(): Deferred {
 /** A hold that no test's wait reaches, unless the test is about the hold's deadline. */
 const HOLD_MS = 11_000;
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+/** Moves the fake clock 2 ms at a time, letting the waiting gates look, until `done` (at most `steps`). */
+async function advanceUntil(clock: FakeClock, done: () => boolean, steps: number): Promise<void> {
+  for (let i = 0; i < steps && !done(); i++) {
+    clock.advance(2);
+    await settle();
+  }
+}
+/** Gates on one buffer (as threads share it) with the transport's routine grace of 3 s. */
+function sharedGates(clock: FakeClock): () => PrivateCallGate {
+  const buffer = createPrivateCallGateBuffer();
+  return () => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+}
 
 describe('PrivateCallGate', () => {
   test('a second call on the same buffer (another thread) starts only after the first answered', async () => {
@@ -48,10 +60,7 @@ describe('PrivateCallGate', () => {
     assert.equal(b.busy(), true);
     first.resolve('first done');
     assert.equal(await one, 'first done');
-    for (let i = 0; i < 5 && started.length < 2; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(started.length < 2), 5);
     assert.equal(await two, 'second done');
     assert.deepEqual(started, ['first', 'second']);
     assert.equal(a.busy(), false, 'the gate was left held');
@@ -81,10 +90,7 @@ describe('PrivateCallGate', () => {
       successorStarted = true;
       return successor.promise;
     });
-    for (let i = 0; i < 60 && !successorStarted; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !!successorStarted, 60);
     assert.equal(successorStarted, true, 'the gate was not taken over after the deadline');
     assert.ok(clock.time > 100 && clock.time <= 104, `taken over at ${clock.time} ms`);
     hung.resolve('late');
@@ -119,10 +125,7 @@ describe('PrivateCallGate', () => {
         (v) => (outcome = v),
         (e: unknown) => (outcome = e),
       );
-    for (let i = 0; i < 200 && outcome === undefined; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(outcome === undefined), 200);
     assert.ok(outcome instanceof PrivateCallGateError, `outcome: ${String(outcome)}`);
     assert.match(outcome.message, /no turn for a private REST call after 20\d ms/);
     hung.resolve('done');
@@ -148,8 +151,7 @@ describe('PrivateCallGate', () => {
 
   test('an urgent call goes before a routine one that has waited longer', async () => {
     const clock = new FakeClock();
-    const buffer = createPrivateCallGateBuffer();
-    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const gate = sharedGates(clock);
     const first = deferred();
     const held = gate().run(() => first.promise);
     await settle();
@@ -162,18 +164,14 @@ describe('PrivateCallGate', () => {
     await settle();
     first.resolve('done');
     await held;
-    for (let i = 0; i < 100 && order.length < 2; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(order.length < 2), 100);
     await Promise.all([poll, token]);
     assert.deepEqual(order, ['urgent', 'routine']);
   });
 
   test('an urgent call takes over a routine hold past its grace; not a routine or urgent one before its deadline', async () => {
     const clock = new FakeClock();
-    const buffer = createPrivateCallGateBuffer();
-    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const gate = sharedGates(clock);
     // A hanging balance poll (routine): an urgent call waits out its grace, then goes.
     const hungPoll = deferred();
     const poll = gate().run(() => hungPoll.promise, undefined, 'routine');
@@ -183,18 +181,12 @@ describe('PrivateCallGate', () => {
     // Another routine call does not overtake the hanging poll.
     let routineAt = -1;
     const nextPoll = gate().run(async () => void (routineAt = clock.time), undefined, 'routine');
-    for (let i = 0; i < 2_000 && urgentAt < 0; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(urgentAt < 0), 2_000);
     assert.ok(urgentAt > 3_000 && urgentAt <= 3_004, `urgent call started at ${urgentAt} ms`);
     await urgent;
     hungPoll.resolve('late');
     await poll;
-    for (let i = 0; i < 100 && routineAt < 0; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(routineAt < 0), 100);
     await nextPoll;
     assert.ok(routineAt >= urgentAt, `the routine call overtook: ${routineAt} < ${urgentAt}`);
 
@@ -205,10 +197,7 @@ describe('PrivateCallGate', () => {
     await settle();
     let secondAt = -1;
     const second = gate().run(async () => void (secondAt = clock.time), undefined, 'urgent');
-    for (let i = 0; i < 6_000 && secondAt < 0; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(secondAt < 0), 6_000);
     assert.ok(
       secondAt - start > HOLD_MS,
       `taken over after ${secondAt - start} ms, before the hold of ${HOLD_MS}`,
@@ -220,17 +209,13 @@ describe('PrivateCallGate', () => {
 
   test('a routine call never takes over a routine hold before its deadline; the takeover is reported', async () => {
     const clock = new FakeClock();
-    const buffer = createPrivateCallGateBuffer();
-    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const gate = sharedGates(clock);
     const hung = deferred();
     const poll = gate().run(() => hung.promise, undefined, 'routine');
     await settle();
     let nextAt = -1;
     const next = gate().run(async () => void (nextAt = clock.time), undefined, 'routine');
-    for (let i = 0; i < 6_000 && nextAt < 0; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(nextAt < 0), 6_000);
     assert.ok(nextAt > HOLD_MS && nextAt <= HOLD_MS + 4, `the routine call went at ${nextAt} ms`);
     await next;
     hung.resolve('late');
@@ -251,10 +236,7 @@ describe('PrivateCallGate', () => {
         (ms) => reported.push(ms),
       )
       .then(() => (urgentDone = true));
-    for (let i = 0; i < 2_000 && !urgentDone; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !!urgentDone, 2_000);
     await urgent;
     assert.equal(reported.length, 1);
     assert.ok(
@@ -267,8 +249,7 @@ describe('PrivateCallGate', () => {
 
   test('routine calls hold back only while an urgent caller is looking: a waiter that died stops counting', async () => {
     const clock = new FakeClock();
-    const buffer = createPrivateCallGateBuffer();
-    const gate = (): PrivateCallGate => new PrivateCallGate(HOLD_MS, 3_000, buffer, clock);
+    const gate = sharedGates(clock);
     const first = deferred();
     const held = gate().run(() => first.promise);
     await settle();
@@ -285,10 +266,7 @@ describe('PrivateCallGate', () => {
     await held;
     let pollAt = -1;
     const poll = gate().run(async () => void (pollAt = clock.time), undefined, 'routine');
-    for (let i = 0; i < 100 && pollAt < 0; i++) {
-      clock.advance(2);
-      await settle();
-    }
+    await advanceUntil(clock, () => !(pollAt < 0), 100);
     await poll;
     assert.ok(
       pollAt >= lostAt + 50 && pollAt <= lostAt + 56,

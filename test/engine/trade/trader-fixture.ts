@@ -1,7 +1,15 @@
 /** A Trader's options for unit tests: the shipped-like defaults, and what a test changes. */
 import type { TraderOptions } from '../../../src/engine/trade/trader.js';
 import { createSharedState, type SharedState } from '../../../src/engine/shared/shared-state.js';
-import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
+import {
+  OPPORTUNITY_FIELDS,
+  OPP_BUY_PAIR,
+  OPP_EVAL_DONE_US,
+  OPP_SELL_PAIR,
+  OPP_SEQ,
+  OPP_TRIGGER_RECV_US,
+} from '../../../src/core/opportunity.js';
+import type { Trader } from '../../../src/engine/trade/trader.js';
 import { initialRisk } from '../../../src/core/risk-limits.js';
 import type { Logger } from '../../../src/log/logger.js';
 import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
@@ -70,4 +78,26 @@ export function countingDeps(): {
     journal: { append: (kind: string) => journaled.push(kind), backlog: 0 },
   } as unknown as TradeDeps;
   return { deps, counts, journaled };
+}
+
+/**
+ * An opportunity received 5 ms ago and evaluated 40 µs after receipt: the trader drops it as stale
+ * (MAX_LOCAL_AGE_MS 1.5), which shows it was taken, and sends nothing.
+ */
+export function staleOpportunity(): Float64Array {
+  const nowUs = Date.now() * 1000;
+  const opp = new Float64Array(OPPORTUNITY_FIELDS);
+  opp[OPP_SEQ] = 1;
+  opp[OPP_BUY_PAIR] = 0;
+  opp[OPP_SELL_PAIR] = 1;
+  opp[OPP_TRIGGER_RECV_US] = nowUs - 5_000;
+  opp[OPP_EVAL_DONE_US] = nowUs - 4_960;
+  return opp;
+}
+
+/** Waits (at most `deadlineMs`) until the trader has dropped an opportunity as stale. */
+export async function untilStaleDrop(trader: Trader, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (trader.counters.staleAtTrader === 0 && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 5));
 }

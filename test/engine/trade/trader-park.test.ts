@@ -7,16 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { Trader } from '../../../src/engine/trade/trader.js';
-import {
-  OPPORTUNITY_FIELDS,
-  OPP_BUY_PAIR,
-  OPP_EVAL_DONE_US,
-  OPP_SELL_PAIR,
-  OPP_SEQ,
-  OPP_TRIGGER_RECV_US,
-} from '../../../src/core/opportunity.js';
+import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
 import type { OpportunitySlot } from '../../../src/engine/shared/slot.js';
-import { countingDeps, traderOptions, tradingSharedState } from './trader-fixture.js';
+import {
+  countingDeps,
+  staleOpportunity,
+  traderOptions,
+  tradingSharedState,
+  untilStaleDrop,
+} from './trader-fixture.js';
 
 // The publishing thread: the slot module is loaded from this test's compiled tree; it publishes
 // 200 ms after it starts, while the trader is parked.
@@ -29,18 +28,6 @@ import(workerData.slotUrl).then(({ OpportunitySlot }) => {
   }, 200);
 });
 `;
-
-function staleOpportunity(): Float64Array {
-  const nowUs = Date.now() * 1000;
-  const opp = new Float64Array(OPPORTUNITY_FIELDS);
-  opp[OPP_SEQ] = 1;
-  opp[OPP_BUY_PAIR] = 0;
-  opp[OPP_SELL_PAIR] = 1;
-  // Received 5 ms ago: the trader drops it as stale, which shows it was taken (nothing is sent).
-  opp[OPP_TRIGGER_RECV_US] = nowUs - 5_000;
-  opp[OPP_EVAL_DONE_US] = nowUs - 4_960;
-  return opp;
-}
 
 interface Park {
   timeoutMs: number;
@@ -76,9 +63,7 @@ test('a parked trader parks in 1 ms slices, rehearses between them and keeps its
   const ticker = setInterval(() => ticks++, 5);
   t.after(() => clearInterval(ticker));
   setTimeout(() => assert.equal(shared.slot.tryPublish(staleOpportunity()), true), 50);
-  const until = Date.now() + 3_000;
-  while (trader.counters.staleAtTrader === 0 && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 5));
+  await untilStaleDrop(trader, 3_000);
   trader.stop();
   await running;
   assert.equal(trader.counters.staleAtTrader, 1, `not taken: ${JSON.stringify(trader.counters)}`);
@@ -113,9 +98,7 @@ test("another thread's publish wakes a parked trader at once (the park would las
   await new Promise<void>((resolve) => worker.once('online', () => resolve()));
   const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
   const running = trader.run();
-  const until = Date.now() + 15_000;
-  while (trader.counters.staleAtTrader === 0 && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 5));
+  await untilStaleDrop(trader, 15_000);
   trader.stop();
   await running;
   assert.equal(trader.counters.staleAtTrader, 1, `not taken: ${JSON.stringify(trader.counters)}`);

@@ -6,16 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
-import {
-  OPPORTUNITY_FIELDS,
-  OPP_BUY_PAIR,
-  OPP_EVAL_DONE_US,
-  OPP_SELL_PAIR,
-  OPP_SEQ,
-  OPP_TRIGGER_RECV_US,
-} from '../../../src/core/opportunity.js';
 import type { Logger } from '../../../src/log/logger.js';
-import { countingDeps, traderOptions, tradingSharedState } from './trader-fixture.js';
+import {
+  countingDeps,
+  staleOpportunity,
+  traderOptions,
+  tradingSharedState,
+  untilStaleDrop,
+} from './trader-fixture.js';
 
 test('a stale opportunity is dropped, counted and logged with its stages; nothing is sent', async () => {
   const shared = tradingSharedState();
@@ -37,17 +35,8 @@ test('a stale opportunity is dropped, counted and logged with its stages; nothin
   const trader = new Trader(traderOptions(shared, { deps, log }));
   const running = trader.run();
   // Received 5 ms ago, evaluated 40 µs after receipt: the hand-off took the rest.
-  const nowUs = Date.now() * 1000;
-  const opp = new Float64Array(OPPORTUNITY_FIELDS);
-  opp[OPP_SEQ] = 1;
-  opp[OPP_BUY_PAIR] = 0;
-  opp[OPP_SELL_PAIR] = 1;
-  opp[OPP_TRIGGER_RECV_US] = nowUs - 5_000;
-  opp[OPP_EVAL_DONE_US] = nowUs - 4_960;
-  assert.equal(shared.slot.tryPublish(opp), true);
-  const until = Date.now() + 2_000;
-  while (trader.counters.staleAtTrader === 0 && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 5));
+  assert.equal(shared.slot.tryPublish(staleOpportunity()), true);
+  await untilStaleDrop(trader, 2_000);
   trader.stop();
   await running;
   assert.equal(trader.counters.staleAtTrader, 1, JSON.stringify(trader.counters));
