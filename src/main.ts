@@ -114,8 +114,8 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
   const heldStop = journaledRiskStop(config, log);
   const operatorStop = savedOperatorStop(config);
   const plan = planCpus({ listeners: subsets.length }, availableCpus());
-  const metrics = startRunMetrics(config, v.sim !== null, universe, shared, log);
   const startup = new StartupCounters(shared.counters);
+  const metrics = startRunMetrics(config, v.sim !== null, universe, shared, log, (i) => startup.isWarm(i));
   const ledger = new TradeLedger();
   const traderStats: TraderStats = { counters: {}, sendPathWarmth: null };
   const operator = await startOperatorSurfaces({

@@ -1,6 +1,9 @@
 /**
  * The main thread's side of metrics: the sink (InfluxDB, or bounded files), the hub every worker's
  * batches go through, the run's ingestion latency and the live status the operator surfaces show.
+ * Ingestion is kept apart for a listener's start-up (until every pair of it is online and quoted
+ * once): the first quote of each pair after subscribing carries the time that quote was set,
+ * seconds back for a quiet pair, which is the quote's age, not the time it took to arrive.
  */
 import type { Config } from '../config/config.js';
 import type { PairUniverse } from '../core/pair-universe.js';
@@ -13,7 +16,10 @@ import { LiveStatus } from '../control/live-status.js';
 
 export interface RunMetrics {
   readonly hub: MetricsHub;
+  /** After each listener's start-up. */
   readonly ingestion: LatencyHistogram;
+  /** During a listener's start-up. */
+  readonly ingestionStartup: LatencyHistogram;
   readonly live: LiveStatus;
 }
 
@@ -23,6 +29,7 @@ export function startRunMetrics(
   universe: PairUniverse,
   shared: SharedState,
   log: Logger,
+  startupOver: (listener: number) => boolean,
 ): RunMetrics {
   const logAt = (level: string, msg: string): void =>
     log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](msg);
@@ -44,17 +51,22 @@ export function startRunMetrics(
     { log: logAt },
   );
   const ingestion = new LatencyHistogram();
+  const ingestionStartup = new LatencyHistogram();
   const live = new LiveStatus(shared);
   const hub = new MetricsHub({
     sink,
     pairName: (i) => universe.pairs[i]?.wsname,
     mode: `${config.mode}${simulated ? '-sim' : ''}`,
     log: logAt,
-    onIngestion: (us) => {
+    onIngestion: (us, listener) => {
+      if (!startupOver(listener)) {
+        ingestionStartup.record(us);
+        return;
+      }
       ingestion.record(us);
       live.onIngestion(us);
     },
     onOpportunity: (o) => live.onOpportunity(o.direction, o.roi),
   });
-  return { hub, ingestion, live };
+  return { hub, ingestion, ingestionStartup, live };
 }

@@ -128,6 +128,7 @@ function reportRun(d: ShutdownDeps, reason: string): void {
       ledger,
       cashFlows: cashFlows?.pnl ?? null,
       ingestionUs: d.metrics.ingestion.percentiles(),
+      ingestionStartupUs: d.metrics.ingestionStartup.percentiles(),
     }),
   );
   out.say(`summary written to ${summaryPath}`);

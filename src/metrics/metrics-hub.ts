@@ -54,7 +54,7 @@ export interface MetricsHubOptions {
   readonly nowUs?: () => number;
   readonly log?: SinkLog;
   /** Sees every ingestion record (Kraken timestamp → received, µs) as it is encoded: the live views. */
-  readonly onIngestion?: (latencyUs: number) => void;
+  readonly onIngestion?: (latencyUs: number, listener: number) => void;
   /** Sees every opportunity record as it is encoded. */
   readonly onOpportunity?: (o: Opportunity) => void;
 }
@@ -83,7 +83,7 @@ export class MetricsHub {
   private readonly own: Record<HubDropReason, number> = { recorder_full: 0, invalid: 0 };
   private readonly reported = new Map<string, number>();
   private closed = false;
-  private readonly onIngestion: (latencyUs: number) => void;
+  private readonly onIngestion: (latencyUs: number, listener: number) => void;
   private readonly onOpportunity: (o: Opportunity) => void;
 
   constructor(opts: MetricsHubOptions) {
@@ -217,7 +217,7 @@ export class MetricsHub {
       this.ingestionPrefix.set(key, prefix);
     }
     const latencyUs = recvUs - krakenTs * usPerSecond;
-    this.onIngestion(latencyUs);
+    this.onIngestion(latencyUs, source);
     const latency = latencyUs / usPerSecond;
     return `${prefix}ingestion_ts=${recvUs / usPerSecond},kraken_ts=${krakenTs},latency=${latency} ${formatTimestamp(recvUs, precision)}`;
   }

@@ -16,6 +16,11 @@ export function assertCleanExit(
   assert.deepEqual(exit, { code: 0, signal: null }, `the program did not exit 0${run.describe()}`);
   assert.match(run.stdout, /Run summary \((trade|evaluation) mode/, 'no summary printed');
   assert.match(run.stdout, /summary written to /, 'the summary file was not announced');
+  assert.match(
+    run.stdout,
+    /\n\s+Ingestion\s+(p50 .* updates after start-up\)|none measured)\n/,
+    'no ingestion line (after start-up) in the summary',
+  );
   assert.doesNotMatch(
     run.stderr,
     /Uncaught|unhandled|TypeError|RangeError|ReferenceError/i,

@@ -70,5 +70,8 @@ describe('system: the operator stop', () => {
     const rec = await second.waitOutcome(intent.tradeId, 10_000);
     assert.equal(rec.find((r) => r.kind === 'outcome')?.['status'], 'sold', kinds(rec).join(','));
     assert.deepEqual(await second.waitExit(duration * 1000 + EXIT_DEADLINE_MS), { code: 0, signal: null });
+    // The summary keeps the first quotes' ages (start-up) apart from the steady ingestion latency.
+    assert.match(second.stdout, /\n\s+Ingestion\s+p50 .* updates after start-up\)\n/);
+    assert.match(second.stdout, /\n\s+start-up\s+p50 .* updates during start-up, whose first quotes/);
   });
 });

@@ -200,7 +200,7 @@ function renderMarket(d: DashboardSnapshot): void {
   const rows = [
     latencyRow('decision → send', l.decisionToSend),
     latencyRow('ingestion, last 10 s', l.ingestionRecent),
-    latencyRow('ingestion, whole run', l.ingestionRun),
+    latencyRow('ingestion, after start-up', l.ingestionRun),
   ];
   fill(
     'latency',

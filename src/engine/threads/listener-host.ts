@@ -193,8 +193,9 @@ class ListenerHost implements HostedListener {
 
   /** Metric batches and recorded frames leave the thread here, on the timer. */
   private flush(): void {
-    this.checkWarm();
+    // Metrics first: main files every sample that arrives before `feed-warm` under start-up.
     this.flushMetrics();
+    this.checkWarm();
     if (this.recordFrames.length > 0) {
       post({
         type: 'frames',

@@ -23,6 +23,11 @@ export class StartupCounters {
     this.baselines[listener] = Float64Array.from(this.counters.row(listener));
   }
 
+  /** Listener `i`'s start-up is over. */
+  isWarm(listener: number): boolean {
+    return (this.baselines[listener] ?? null) !== null;
+  }
+
   /** Listeners whose start-up is over. */
   warmCount(): number {
     return this.warmListeners().length;

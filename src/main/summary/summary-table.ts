@@ -27,7 +27,10 @@ export interface SummaryTableInput {
   /** Net cash flows per currency from the journal (trade mode), or null. */
   readonly cashFlows: Readonly<Record<string, number>> | null;
   /** Kraken timestamp → received, µs, or null when nothing was measured. */
+  /** After each listener's start-up. */
   readonly ingestionUs: Percentiles | null;
+  /** During start-up: the first quotes carry how long ago each was set. */
+  readonly ingestionStartupUs?: Percentiles | null;
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -102,7 +105,12 @@ function overview(i: SummaryTableInput): string[][] {
   } else {
     rows.push(['Trades', 'none (evaluation mode never sends an order)']);
   }
-  rows.push(['Ingestion', percentiles(i.ingestionUs, 'updates sampled')]);
+  rows.push(['Ingestion', percentiles(i.ingestionUs, 'updates after start-up')]);
+  if (i.ingestionStartupUs != null && i.ingestionStartupUs.count > 0)
+    rows.push([
+      '  start-up',
+      percentiles(i.ingestionStartupUs, "updates during start-up, whose first quotes carry each quote's age"),
+    ]);
   rows.push(['Reconnects', int(t.listenerCounters['reconnects'] ?? 0)]);
   return rows;
 }

@@ -85,7 +85,16 @@ test('the overview gives mode, duration, rates, trades by outcome, PnL in USD, s
   assert.match(line('Stranded'), /0\.5 ADA/);
   assert.match(line('Decision → send'), /p50 250 µs .* max 1\.50 ms \(3 trades\)/);
   assert.match(line('Ingestion'), /p50 850 µs · p90 1\.20 ms · p99 4\.99 ms · max 433\.66 ms/);
+  assert.match(line('Ingestion'), /\(40,000 updates after start-up\)/);
+  assert.doesNotMatch(text, /^\s+start-up\s+p50/m, 'a start-up line without start-up samples');
   assert.match(line('Reconnects'), /^\s*Reconnects\s+1$/);
+  const withStartup = formatSummaryTable(
+    input({ ingestionStartupUs: { count: 900, p50: 310_000, p90: 800_000, p99: 1_000_000, max: 1_070_000 } }),
+  );
+  assert.match(
+    withStartup,
+    /\n\s+start-up\s+p50 310\.00 ms · .* max 1\.07 s \(900 updates during start-up, whose first quotes carry each quote's age\)\n/,
+  );
 });
 
 test('drops are listed by stage with start-up apart from after, each with its explanation', () => {
@@ -167,6 +176,7 @@ test('start-up counts are the counts when each listener reported warm; a listene
   r1[offline] = 25;
   startup.markWarm(0); // a restarted listener reports again: the first report stands
   assert.equal(startup.warmCount(), 1);
+  assert.deepEqual([startup.isWarm(0), startup.isWarm(1), startup.isWarm(7)], [true, false, false]);
   const early = startup.totals();
   // Listener 0: its 500 at warm-up; listener 1 still starting: all of its 25.
   assert.equal(early.evaluationDrops['pair_offline'], 525);
