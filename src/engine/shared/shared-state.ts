@@ -209,10 +209,6 @@ export class SharedState {
   riskStopCode(): number {
     return Atomics.load(this.flags, FLAG_RISK_STOP_CODE);
   }
-  /** Clears the stop code only if it is still `expected` (a later, different stop is never cleared). */
-  clearStopCode(expected: number): boolean {
-    return Atomics.compareExchange(this.flags, FLAG_RISK_STOP_CODE, expected | 0, 0) === (expected | 0);
-  }
 
   /**
    * The operator's stop (main thread only), a flag of its own beside the stop code: a risk, disk or
