@@ -55,6 +55,13 @@ describe('system: the operator stop', () => {
       second.logHas((r) => /stays stopped: the operator stopped it before this start/.test(String(r['msg']))),
       'the held stop is not logged',
     );
+    // And alerted (the log-only notifier, as no Telegram is configured here).
+    assert.ok(
+      second.logHas(
+        (r) => r['alert'] === 'operator-held' && /since \S+ \(dashboard\)/.test(String(r['msg'])),
+      ),
+      'the held stop is not alerted',
+    );
     const intents = second.intents().length;
     const orders = (await second.wsStats()).private.ordersReceived;
     for (let i = 0; i < 4; i++) {
