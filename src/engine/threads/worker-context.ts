@@ -40,7 +40,6 @@ export function alert(alertEvent: AlertEvent): void {
  */
 export const ROUTINE_RESERVE_SHARE = 1 / 3;
 
-/** `routine`: a poller (balances, fees) that yields the reserve to order reconciliation. */
 /**
  * A REST client on the shared key. `routine` (the fetcher's polls) leaves part of the call counter
  * to the others and yields the private call gate to them; a client given `log` logs each time it

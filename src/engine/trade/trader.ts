@@ -143,9 +143,7 @@ export class Trader {
   private async nextTake(slot: OpportunitySlot): Promise<boolean> {
     if (this.o.spin) {
       if (slot.spinTake(this.buf, SPINS_PER_TURN)) return true;
-      if (performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
-      // Let the event loop run (private socket, timers) between spin turns.
-      await new Promise<void>((r) => setImmediate(r));
+      await this.idleTurn();
       return false;
     }
     if (slot.tryTake(this.buf)) return true;
@@ -154,13 +152,17 @@ export class Trader {
       // few doubles is done within the bounded spin, so the opportunity does not wait a loop turn.
       if (slot.waitForPublishSync(PARK_SLICE_MS) === 'full' && slot.spinTake(this.buf, WRITE_SPINS))
         return true;
-      if (performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
-      // Let the event loop run (private socket, timers) between parks.
-      await new Promise<void>((r) => setImmediate(r));
+      await this.idleTurn();
       return false;
     }
     await slot.waitForPublish(WAIT_SLICE_MS);
     return this.inFlight === null && slot.tryTake(this.buf);
+  }
+
+  /** Between spin turns or parks: a rehearsal when due, then one event-loop turn (socket, timers). */
+  private async idleTurn(): Promise<void> {
+    if (performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
+    await new Promise<void>((r) => setImmediate(r));
   }
 
   /**
