@@ -165,6 +165,8 @@ export interface RealisticVariant {
   rtPriority?: number;
   /** TRADER_HOSTS_LISTENER=true: the listener runs in the trader's thread (no hand-off between threads). */
   hostedListener?: boolean;
+  /** Listener threads (default 1, as issue #13's command; the program's own default is 6). */
+  listeners?: number;
 }
 
 export async function runRealisticSystem(
@@ -174,24 +176,28 @@ export async function runRealisticSystem(
 ): Promise<WireResult & { stale?: StaleDrops }> {
   const rt = v.rtPriority ?? 0;
   const hosted = v.hostedListener === true;
+  const listeners = v.listeners ?? 1;
   const what = [
     ...(hosted ? ['listener in the trader thread (TRADER_HOSTS_LISTENER)'] : []),
     ...(rt > 0 ? [`trader real-time (TRADER_RT_PRIORITY=${rt})`] : []),
   ];
   const name =
     what.length > 0
-      ? `realistic: system, ${what.join(', ')}, 1 listener, shipped settings`
-      : 'realistic: system default (wait), 1 listener, shipped settings';
+      ? `realistic: system, ${what.join(', ')}, ${listeners} listener${listeners > 1 ? 's' : ''}, shipped settings`
+      : `realistic: system default (wait), ${listeners} listener${listeners > 1 ? 's' : ''}, shipped settings`;
   log(`wire-to-wire: ${name} (${s.trades} dislocations ${s.gapMs[0] / 1000}–${s.gapMs[1] / 1000} s apart)`);
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
-  const runDir = join(s.runRoot, `wire-realistic${hosted ? '-hosted' : ''}${rt > 0 ? '-rt' : ''}`);
+  const runDir = join(
+    s.runRoot,
+    `wire-realistic${hosted ? '-hosted' : ''}${rt > 0 ? '-rt' : ''}${listeners > 1 ? `-${listeners}` : ''}`,
+  );
   const nodeArgs = s.cpuProf
     ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
     : [];
   const sys = SystemChild.start(sim.ready, {
     trade: true,
     spin: false,
-    listeners: 1,
+    listeners,
     runDir,
     nodeArgs,
     env: {
@@ -448,10 +454,16 @@ const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
 
 /**
  * Matches each measured dislocation to the trade whose triggering update the listener received
- * between the frame's write and the order's arrival, and splits the latency at the stamps the
- * system writes itself. Simulator hrtime → epoch µs with the offset the simulator reported (same
- * CLOCK_MONOTONIC; a few µs of anchoring error).
+ * after the frame's write and whose buy was sent before the order's arrival, and splits the latency
+ * at the stamps the system writes itself. Simulator hrtime → epoch µs with the offset the simulator
+ * reported; the system's epoch clock is its own process's (performance.timeOrigin, anchored to the
+ * wall clock when that process started), so the two can differ by tens of µs. The match therefore
+ * allows MATCH_SLACK_US either side: far less than the gap between dislocations (2–10 s realistic,
+ * 20 ms hot), far more than that offset. A 50 µs slack dropped the fastest receipts (a third of the
+ * trades in one run), and the stages came from a biased subset.
  */
+const MATCH_SLACK_US = 1000;
+
 function journalBreakdown(
   dir: string,
   rows: readonly TimingRow[],
@@ -463,14 +475,14 @@ function journalBreakdown(
   const receiptToSent: number[] = [];
   let matched = 0;
   let k = 0;
-  const slackUs = 50;
   for (const r of rows) {
     if (r.writtenNs === null || r.arrivedNs === null) continue;
     const w = r.writtenNs / 1000 + epochMinusMonoUs;
     const arr = r.arrivedNs / 1000 + epochMinusMonoUs;
-    while (k < trades.length && (trades[k] as TradeStamps).recvUs < w - slackUs) k++;
+    while (k < trades.length && (trades[k] as TradeStamps).recvUs < w - MATCH_SLACK_US) k++;
     const t = trades[k];
-    if (t === undefined || t.recvUs > arr || t.sentUs > arr) continue;
+    if (t === undefined || t.recvUs > arr + MATCH_SLACK_US || t.sentUs > arr + MATCH_SLACK_US) continue;
+    k++; // one trade per dislocation
     matched++;
     receiptToSent.push(t.sentUs - t.recvUs);
     const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs, arr];
