@@ -53,6 +53,11 @@ export interface OrderEntry {
   /** Connected, authenticated and subscribed to the order and fill streams. */
   isReady(): boolean;
   addOrder(order: OrderRequest): Promise<OrderAck>;
+  /**
+   * When the frame of the latest addOrder was handed to the socket (epoch µs), if the entry knows
+   * (NaN or an older stamp otherwise): what addOrder does after the write does not delay the order.
+   */
+  lastWriteUs?(): number;
   /** Builds the order's frame as addOrder would and sends nothing (keeps the send path hot). */
   rehearse?(order: OrderRequest): void;
   /** Rehearsed frames sent on the warm-up socket and read back at its other end (where rehearse sends them). */

@@ -107,6 +107,7 @@ export abstract class SessionOrderEntry<
     close(): void;
     rehearseAddOrder(params: Params): string;
     addOrder(params: Params): Promise<Result>;
+    readonly lastOrderWriteUs: number;
   },
 > implements OrderEntry {
   protected abstract readonly client: Client;
@@ -170,6 +171,10 @@ export abstract class SessionOrderEntry<
   /** The order's frame built as addOrder would (placeholder token), then sent to the loopback warmer. */
   rehearse(order: OrderRequest): void {
     this.sendWarmer.send(this.client.rehearseAddOrder(this.toParams(order)));
+  }
+
+  lastWriteUs(): number {
+    return this.client.lastOrderWriteUs;
   }
 
   sendPathWarmth(): SendPathWarmth {

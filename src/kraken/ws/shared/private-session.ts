@@ -26,7 +26,7 @@ import type {
   PrivateSessionVersion,
 } from './private-session-types.js';
 import { SessionRefresh } from './session-refresh.js';
-import { realClock } from '../../../clock/clock.js';
+import { realClock, type Clock } from '../../../clock/clock.js';
 
 /** Stands in for the session token when an order frame is only rehearsed (never sent). */
 export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
@@ -44,6 +44,11 @@ export abstract class PrivateSessionBase<
   readonly connection: WsConnection;
   readonly stats: Stats;
   systemStatus = 'disconnected';
+  /**
+   * When the last order frame was handed to the socket (epoch µs; NaN when the socket refused it):
+   * the order's sent stamp, taken before its ack is registered, which does not delay the order.
+   */
+  lastOrderWriteUs = Number.NaN;
   protected readonly handlers: Handlers;
   protected readonly maxFrameBytes: number;
   protected readonly requests: OrderRequests<AddResult, CancelResult>;
@@ -54,6 +59,7 @@ export abstract class PrivateSessionBase<
   /** Bumped per connection, so a token fetched for an old socket is discarded. */
   private session = 0;
   private readonly refresh: SessionRefresh;
+  private readonly timers: Clock;
   private reqId = 0;
   private closed = false;
 
@@ -72,6 +78,7 @@ export abstract class PrivateSessionBase<
     for (const ch of version.channels)
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
     const timers = options.timers ?? realClock;
+    this.timers = timers;
     this.refresh = new SessionRefresh(
       timers,
       options.sessionRefresh?.backoff,
@@ -140,7 +147,7 @@ export abstract class PrivateSessionBase<
     const reqId = this.reqId;
     // Sent first, then registered (its promise, its ack timer, its name): the ack is read on a later
     // turn of the event loop, never within this call, so nothing is missed and the order leaves sooner.
-    this.connection.send(msg);
+    this.lastOrderWriteUs = this.connection.send(msg) ? this.timers.nowMs() * 1000 : Number.NaN;
     this.stats.ordersSent++;
     return this.requests.addOrder(reqId, v.describeAdd(params));
   }

@@ -9,6 +9,7 @@ import {
 import { OrderNotSentError, OrderOutcomeUnknownError } from '../../../../src/kraken/order-errors.js';
 import type { OwnTrade, PrivateChannel } from '../../../../src/kraken/ws/v1/private-parse.js';
 import { startServer, waitFor, type TestServer } from '../helpers.js';
+import { epochMicros } from '../../../../src/clock/clock.js';
 import { type GapReason } from '../../../../src/kraken/ws/shared/private-session-types.js';
 
 type Msg = Record<string, unknown> & {
@@ -414,4 +415,24 @@ test('rehearseAddOrder builds the frame with the same checks as addOrder and sen
   assert.equal(received.length, 1, 'only the real order reached the server');
   assert.equal(c.stats.ordersSent, 1);
   assert.ok(!JSON.stringify(received[0]).includes('rehearsal'), 'the placeholder token never travels');
+});
+
+test('addOrder stamps the moment its frame went to the socket, before the ack is registered', async (t) => {
+  const server = await authServer();
+  t.after(() => server.close());
+  const { c } = client(server);
+  t.after(() => c.close());
+  assert.ok(Number.isNaN(c.lastOrderWriteUs), 'no order written yet');
+  c.start();
+  await waitFor(() => c.ready, 'ready');
+  const before = epochMicros();
+  const pending = c.addOrder(ORDER);
+  const after = epochMicros();
+  const written = c.lastOrderWriteUs;
+  assert.ok(written >= before && written <= after, `${before} ≤ ${written} ≤ ${after}`);
+  assert.equal((await pending).status, 'ok');
+  // An order refused before the socket (invalid) leaves the previous stamp, older than its call:
+  // sendOrder (order-leg.ts) then stamps it itself.
+  await assert.rejects(c.addOrder({ ...ORDER, volume: '-1' }), OrderNotSentError);
+  assert.equal(c.lastOrderWriteUs, written);
 });
