@@ -11,6 +11,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
+import { fsyncDir } from '../files/fsync-dir.js';
 
 export const OPERATOR_STOP_FILE = 'operator-stop.json';
 
@@ -28,6 +29,20 @@ export interface OperatorStopStore {
   clear(): void;
 }
 
+/**
+ * The file was replaced or removed, and only the flush of its directory failed: the change holds
+ * for a restart, but a power cut could still undo it. Not the same as "not saved".
+ */
+export class DirectoryNotFlushedError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly reason: unknown,
+  ) {
+    super(`${dir} could not be flushed: ${fileErrorText(reason)}`);
+    this.name = 'DirectoryNotFlushedError';
+  }
+}
+
 /** A file operation's failure as an operator reads it: its errno code, else its message. */
 export function fileErrorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -37,7 +52,11 @@ export function fileErrorText(err: unknown): string {
 export class OperatorStopFile implements OperatorStopStore {
   readonly path: string;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    /** Flushes the directory after a rename or unlink (tests make it fail). */
+    private readonly flushDir: (dir: string) => void = fsyncDir,
+  ) {
     this.path = join(dir, OPERATOR_STOP_FILE);
   }
 
@@ -86,12 +105,12 @@ export class OperatorStopFile implements OperatorStopStore {
     return { sinceMs: Number.NaN, source: 'unknown', unreadable: 'not a saved stop (damaged?)' };
   }
 
+  /** After a rename or unlink: a failure here is DirectoryNotFlushedError, the change itself is made. */
   private syncDir(): void {
-    const fd = openSync(this.dir, 'r');
     try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      this.flushDir(this.dir);
+    } catch (err) {
+      throw new DirectoryNotFlushedError(this.dir, err);
     }
   }
 }

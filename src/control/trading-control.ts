@@ -10,7 +10,7 @@
 import { RISK_STOP_CODES } from '../core/risk-limits.js';
 import type { SharedState } from '../engine/shared/shared-state.js';
 import { DISK_SPACE_STOP_CODE } from '../main/disk-guard.js';
-import { fileErrorText, type OperatorStopStore } from './operator-stop-file.js';
+import { DirectoryNotFlushedError, fileErrorText, type OperatorStopStore } from './operator-stop-file.js';
 
 /**
  * The stop code shown for an operator stop when no other holds (its own flag is the state); risk
@@ -149,6 +149,10 @@ export class TradingControl {
       this.saved = true;
       return '; it holds across restarts until resumed';
     } catch (err) {
+      if (err instanceof DirectoryNotFlushedError) {
+        this.saved = true;
+        return `; saved to ${store.path}, but its directory could not be flushed (${fileErrorText(err.reason)}): it holds across restarts, though a power cut could lose it`;
+      }
       return `; NOT saved to ${store.path} (${fileErrorText(err)}): a restart would trade again`;
     }
   }
@@ -162,6 +166,8 @@ export class TradingControl {
       store.clear();
       return '';
     } catch (err) {
+      if (err instanceof DirectoryNotFlushedError)
+        return `; ${store.path} was removed, but its directory could not be flushed (${fileErrorText(err.reason)}): after a power cut the program could start stopped`;
       return `; but ${store.path} could not be removed (${fileErrorText(err)}): a restart would start stopped`;
     }
   }

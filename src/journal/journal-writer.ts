@@ -14,9 +14,10 @@
  * `flushBacklog()` writes the backlog first. Only a programming error (bad kind, reserved field,
  * unserialisable value) throws.
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../files/ensure-dir.js';
+import { fsyncDir } from '../files/fsync-dir.js';
 import { readJournal, type JournalWarning } from './journal-reader.js';
 import {
   journalFileName,
@@ -222,7 +223,7 @@ export class JournalWriter {
         writeAll(fd, Buffer.from('\n'));
         fdatasyncSync(fd);
       }
-      if (size === 0) syncDir(this.dir);
+      if (size === 0) fsyncDir(this.dir); // a new file: its name must be durable too
       this.fd = fd;
       this.fileName = name;
       return fd;
@@ -250,16 +251,6 @@ function lastByte(path: string, size: number): number {
     const b = Buffer.alloc(1);
     readSync(fd, b, 0, 1, size - 1);
     return b[0] ?? -1;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Makes a newly created file's directory entry durable too. */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

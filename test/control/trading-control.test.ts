@@ -213,3 +213,31 @@ test('a saved stop that cannot be removed: trading resumes, and the message says
   assert.match(resumed.message, /could not be removed \(EISDIR\): a restart would start stopped/);
   assert.notEqual(new OperatorStopFile(dir).load(), null);
 });
+
+test('a stop whose directory cannot be flushed is saved, and says only a power cut could lose it', (t) => {
+  const dir = tempDir(t);
+  const eio = (): never => {
+    throw Object.assign(new Error('input/output error'), { code: 'EIO' });
+  };
+  const { shared, control } = setup(new OperatorStopFile(dir, eio));
+  const stopped = control.stop('telegram');
+  assert.equal(shared.isOperatorStopped(), true);
+  assert.match(
+    stopped.message,
+    /saved to .*operator-stop\.json, but its directory could not be flushed \(EIO\): it holds across restarts, though a power cut could lose it/,
+  );
+  assert.doesNotMatch(stopped.message, /NOT saved|would trade again/);
+  assert.equal(
+    new OperatorStopFile(dir).load()?.source,
+    'telegram',
+    'the rename happened: a restart reads it',
+  );
+  assert.match(control.stop('telegram').message, /^trading is already stopped by the operator$/);
+  const resumed = control.resume('telegram');
+  assert.equal(resumed.ok, true);
+  assert.match(
+    resumed.message,
+    /operator-stop\.json was removed, but its directory could not be flushed \(EIO\): after a power cut the program could start stopped/,
+  );
+  assert.equal(new OperatorStopFile(dir).load(), null);
+});
