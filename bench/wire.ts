@@ -456,11 +456,12 @@ const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
  * Matches each measured dislocation to the trade whose triggering update the listener received
  * after the frame's write and whose buy was sent before the order's arrival, and splits the latency
  * at the stamps the system writes itself. Simulator hrtime → epoch µs with the offset the simulator
- * reported; the system's epoch clock is its own process's (performance.timeOrigin, anchored to the
- * wall clock when that process started), so the two can differ by tens of µs. The match therefore
- * allows MATCH_SLACK_US either side: far less than the gap between dislocations (2–10 s realistic,
- * 20 ms hot), far more than that offset. A 50 µs slack dropped the fastest receipts (a third of the
- * trades in one run), and the stages came from a biased subset.
+ * reported. A receipt can carry an earlier stamp than the frame's write: the simulator stamps the
+ * write when its syscall returns, and over loopback that syscall delivers the frame and wakes the
+ * reader, which may stamp its receipt first; the two processes' epoch clocks also differ by a few
+ * µs. The match therefore allows MATCH_SLACK_US either side: far less than the gap between
+ * dislocations (2–10 s realistic, 20 ms hot). A 50 µs slack dropped the fastest receipts (a third
+ * of the trades in one run), and the stages came from a biased subset.
  */
 const MATCH_SLACK_US = 1000;
 
