@@ -40,7 +40,7 @@ export class OrderRequests<AddResult, CancelResult> {
     return this.adds.add(reqId, what);
   }
 
-  /** Register before sending a cancel of `count` orders. */
+  /** Register a cancel of `count` orders, right after its frame is sent (its acks are read later). */
   cancelOrders(reqId: number, count: number, what: string): Promise<CancelResult> {
     const p = this.cancels.add(reqId, what);
     this.cancelProgress.set(reqId, { expected: count, ok: 0 });

@@ -28,6 +28,14 @@ import type {
 import { SessionRefresh } from './session-refresh.js';
 import { realClock, type Clock } from '../../../clock/clock.js';
 
+/**
+ * The socket refused the frame (it is closing: the connection had not yet noticed): nothing left,
+ * so the request is not sent, never in doubt.
+ */
+function notWritten(): OrderNotSentError {
+  return new OrderNotSentError('NOT_CONNECTED', 'private socket closing: the frame was not written');
+}
+
 /** Stands in for the session token when an order frame is only rehearsed (never sent). */
 export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
 
@@ -45,8 +53,9 @@ export abstract class PrivateSessionBase<
   readonly stats: Stats;
   systemStatus = 'disconnected';
   /**
-   * When the last order frame was handed to the socket (epoch µs; NaN when the socket refused it):
-   * the order's sent stamp, taken before its ack is registered, which does not delay the order.
+   * When the frame of the latest addOrder call was handed to the socket (epoch µs; NaN when that
+   * call sent nothing): the order's sent stamp, taken before its ack is registered, which does not
+   * delay the order.
    */
   lastOrderWriteUs = Number.NaN;
   protected readonly handlers: Handlers;
@@ -141,13 +150,15 @@ export abstract class PrivateSessionBase<
    */
   addOrder(params: AddParams): Promise<AddResult> {
     const v = this.version;
+    this.lastOrderWriteUs = Number.NaN; // the stamp is this call's or none
     // `build` throws ⇒ INVALID_ORDER, nothing sent.
     const msg = this.prepareRequest((reqId, token) => v.buildAdd(reqId, token, params));
     if (typeof msg !== 'string') return Promise.reject(msg);
     const reqId = this.reqId;
     // Sent first, then registered (its promise, its ack timer, its name): the ack is read on a later
     // turn of the event loop, never within this call, so nothing is missed and the order leaves sooner.
-    this.lastOrderWriteUs = this.connection.send(msg) ? this.timers.nowMs() * 1000 : Number.NaN;
+    if (!this.connection.send(msg)) return Promise.reject(notWritten());
+    this.lastOrderWriteUs = this.timers.nowMs() * 1000;
     this.stats.ordersSent++;
     return this.requests.addOrder(reqId, v.describeAdd(params));
   }
@@ -177,10 +188,10 @@ export abstract class PrivateSessionBase<
   ): Promise<CancelResult> {
     const msg = this.prepareRequest(build);
     if (typeof msg !== 'string') return Promise.reject(msg);
-    const p = this.requests.cancelOrders(this.reqId, count, what);
-    this.connection.send(msg);
+    // Sent, then registered, as an order is (its acks are read on a later turn of the event loop).
+    if (!this.connection.send(msg)) return Promise.reject(notWritten());
     this.stats.cancelsSent++;
-    return p;
+    return this.requests.cancelOrders(this.reqId, count, what);
   }
 
   /** Kraken's answer to an order: settles the request, or is reported as late. */

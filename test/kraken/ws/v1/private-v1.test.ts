@@ -431,8 +431,25 @@ test('addOrder stamps the moment its frame went to the socket, before the ack is
   const written = c.lastOrderWriteUs;
   assert.ok(written >= before && written <= after, `${before} ≤ ${written} ≤ ${after}`);
   assert.equal((await pending).status, 'ok');
-  // An order refused before the socket (invalid) leaves the previous stamp, older than its call:
-  // sendOrder (order-leg.ts) then stamps it itself.
+  // An order refused before the socket (invalid) has no stamp: sendOrder (order-leg.ts) stamps it.
   await assert.rejects(c.addOrder({ ...ORDER, volume: '-1' }), OrderNotSentError);
-  assert.equal(c.lastOrderWriteUs, written);
+  assert.ok(Number.isNaN(c.lastOrderWriteUs));
+});
+
+test('a frame the closing socket refuses is not sent, never in doubt: order and cancel', async (t) => {
+  const server = await authServer();
+  t.after(() => server.close());
+  const { c } = client(server);
+  t.after(() => c.close());
+  c.start();
+  await waitFor(() => c.ready, 'ready');
+  // terminate() closes the socket at once; the connection hears of it on a later turn.
+  c.connection.reconnect();
+  const notConnected = (e: Error): boolean => e instanceof OrderNotSentError && e.code === 'NOT_CONNECTED';
+  await assert.rejects(c.addOrder(ORDER), notConnected);
+  assert.equal(c.stats.ordersSent, 0);
+  assert.ok(Number.isNaN(c.lastOrderWriteUs));
+  await assert.rejects(c.cancelOrder(['OAAAAA-BBBBB-CCCCCC']), notConnected);
+  assert.equal(c.stats.cancelsSent, 0);
+  assert.equal(c.unknownOutcomes, 0, 'nothing left in doubt');
 });
