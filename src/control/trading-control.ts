@@ -92,7 +92,7 @@ export class TradingControl {
 
   /**
    * Stops trading whatever else holds (the operator's stop outlasts a risk or disk stop). A second
-   * stop saves again when the first could not be saved.
+   * stop saves again when the first could not be saved or flushed.
    */
   stop(source: string): ControlResult {
     const already = this.shared.isOperatorStopped();
@@ -149,10 +149,9 @@ export class TradingControl {
       this.saved = true;
       return '; it holds across restarts until resumed';
     } catch (err) {
-      if (err instanceof DirectoryNotFlushedError) {
-        this.saved = true;
+      // Not counted as saved: a second stop writes and flushes it again.
+      if (err instanceof DirectoryNotFlushedError)
         return `; saved to ${store.path}, but its directory could not be flushed (${fileErrorText(err.reason)}): it holds across restarts, though a power cut could lose it`;
-      }
       return `; NOT saved to ${store.path} (${fileErrorText(err)}): a restart would trade again`;
     }
   }

@@ -216,10 +216,11 @@ test('a saved stop that cannot be removed: trading resumes, and the message says
 
 test('a stop whose directory cannot be flushed is saved, and says only a power cut could lose it', (t) => {
   const dir = tempDir(t);
-  const eio = (): never => {
-    throw Object.assign(new Error('input/output error'), { code: 'EIO' });
+  let failures = 1;
+  const flakyFlush = (): void => {
+    if (failures-- > 0) throw Object.assign(new Error('input/output error'), { code: 'EIO' });
   };
-  const { shared, control } = setup(new OperatorStopFile(dir, eio));
+  const { shared, control } = setup(new OperatorStopFile(dir, flakyFlush));
   const stopped = control.stop('telegram');
   assert.equal(shared.isOperatorStopped(), true);
   assert.match(
@@ -232,7 +233,13 @@ test('a stop whose directory cannot be flushed is saved, and says only a power c
     'telegram',
     'the rename happened: a restart reads it',
   );
+  // A second stop writes and flushes it again (this time the flush works).
+  assert.match(
+    control.stop('telegram').message,
+    /^trading is already stopped by the operator; it holds across restarts until resumed$/,
+  );
   assert.match(control.stop('telegram').message, /^trading is already stopped by the operator$/);
+  failures = 1;
   const resumed = control.resume('telegram');
   assert.equal(resumed.ok, true);
   assert.match(
