@@ -29,7 +29,7 @@ const SECTIONS = ['realistic', 'micro', 'wire', 'floor', 'peer', 'throughput', '
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR]
-  --quick   the same report with fewer samples (12 realistic trades, 300 hot ones per configuration, 30 s memory run), ≈ 6 min
+  --quick   the same report with fewer samples (12 realistic trades, 300 hot ones per configuration, 30 s memory run), ≈ 7 min
   --only    run only these sections (comma-separated)
   --out     results folder (default bench/results)
   --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)
