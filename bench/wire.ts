@@ -476,13 +476,24 @@ function journalBreakdown(
   const receiptToSent: number[] = [];
   let matched = 0;
   let k = 0;
-  for (const r of rows) {
+  // The simulator credits an order to any dislocation still open on its pair: one nobody traded can
+  // carry a later order's arrival. A trade received after the next dislocation's write is not its.
+  let nextWriteUs = Infinity;
+  const nextWrite: number[] = new Array<number>(rows.length);
+  for (let i = rows.length - 1; i >= 0; i--) {
+    nextWrite[i] = nextWriteUs;
+    const wn = (rows[i] as TimingRow).writtenNs;
+    if (wn !== null) nextWriteUs = wn / 1000 + epochMinusMonoUs;
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as TimingRow;
     if (r.writtenNs === null || r.arrivedNs === null) continue;
     const w = r.writtenNs / 1000 + epochMinusMonoUs;
     const arr = r.arrivedNs / 1000 + epochMinusMonoUs;
     while (k < trades.length && (trades[k] as TradeStamps).recvUs < w - MATCH_SLACK_US) k++;
     const t = trades[k];
     if (t === undefined || t.recvUs > arr + MATCH_SLACK_US || t.sentUs > arr + MATCH_SLACK_US) continue;
+    if (t.recvUs >= (nextWrite[i] as number)) continue;
     k++; // one trade per dislocation
     matched++;
     receiptToSent.push(t.sentUs - t.recvUs);
