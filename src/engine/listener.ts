@@ -142,18 +142,20 @@ export class Listener {
     }
     bump(row, this.evalColumn0 + r);
     if (r !== EVAL_OPPORTUNITY) return;
+    const shared = this.shared;
+    // Wake a parked trader now, before the publish: its wake-up overlaps the rest of this call.
+    shared.slot.wakeTaker();
     const s = this.scratch;
     bump(row, s[OPP_DIRECTION] === DIR_EUR_TO_USD ? CTR_OPP_EUR_TO_USD : CTR_OPP_USD_TO_EUR);
     stampOpportunity(s, 0, ++this.seq, t1, this.index);
-    // The seed writes every roi > 1 to metrics before the guardrails: so do we.
-    if (rec !== null) rec.opportunity(s, 0);
     const drop = this.dropColumn(s);
-    if (drop >= 0) {
-      bump(row, drop);
-      return;
-    }
-    bump(row, CTR_PUBLISHED);
-    this.onPublished?.();
+    if (drop < 0) {
+      bump(row, CTR_PUBLISHED);
+      this.onPublished?.();
+    } else bump(row, drop);
+    // The seed writes every roi > 1 to metrics before the guardrails, so dropped ones too; the copy
+    // comes after the hand-off, so the trader does not wait for it.
+    if (rec !== null) rec.opportunity(s, 0);
   }
 
   /**

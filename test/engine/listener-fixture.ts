@@ -38,6 +38,7 @@ import {
   QUOTE_RECV_US,
 } from '../../src/core/quote-layout.js';
 import { NOW_US, pair, TS } from '../core/fixtures.js';
+import type { MetricsRecorder } from '../../src/metrics/recorder.js';
 
 export const PAIRS: ListenerPairs = {
   listenerIndex: 0,
@@ -87,7 +88,7 @@ export interface Rig {
 }
 
 /** A listener ready to trade: fresh balances and fees, trading on, every pair tradable and online. */
-export function rig(balancesAtUs = NOW_US): Rig {
+export function rig(balancesAtUs = NOW_US, recorder: MetricsRecorder | null = null): Rig {
   const shared = createSharedState({
     listeners: 2,
     opportunityFields: OPPORTUNITY_FIELDS,
@@ -101,7 +102,7 @@ export function rig(balancesAtUs = NOW_US): Rig {
   shared.balances.write(balances, balancesAtUs);
   shared.fees.write(Float64Array.of(0.004, 0.002), NOW_US);
   shared.setTradingEnabled(true);
-  const listener = new Listener(LISTENER, PAIRS, shared, STRATEGY, null, () => NOW_US);
+  const listener = new Listener(LISTENER, PAIRS, shared, STRATEGY, recorder, () => NOW_US);
   listener.setFeedOnline(true);
   for (let i = 0; i < PAIRS.pairs.length; i++) listener.setPairOnline(i, true);
   const row = shared.counters.row(LISTENER);

@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_BALANCE_AGE_US } from '../../src/engine/listener.js';
 import { DIR_USD_TO_EUR, OPPORTUNITY_FIELDS, readOpportunity } from '../../src/core/opportunity.js';
-import { SLOT_FULL } from '../../src/engine/shared/slot.js';
+import { SLOT_EMPTY, SLOT_FULL } from '../../src/engine/shared/slot.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { NOW_US, TS } from '../core/fixtures.js';
 import { ABC_EUR, FOUND, LISTENER, PAIRS, rig } from './listener-fixture.js';
 
@@ -108,5 +109,33 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.deepEqual(slotStates, [SLOT_FULL], 'once, with the opportunity in the slot');
     send(ABC_EUR, 94.0, 94.1, TS + 0.002);
     assert.deepEqual(slotStates, [SLOT_FULL], 'not for a drop (slot full)');
+  });
+
+  test('a parked trader is woken as the opportunity is found, before it is in the slot: once per opportunity, none for other updates', () => {
+    const { shared, send, sendDislocation } = rig();
+    const slotStates: number[] = [];
+    shared.slot.wakeTaker = () => slotStates.push(shared.slot.currentState());
+    send(2, 99.9, 100.0);
+    assert.deepEqual(slotStates, [], 'an update that is no opportunity wakes nobody');
+    sendDislocation();
+    assert.deepEqual(slotStates, [SLOT_EMPTY], 'woken once, before the publish');
+    assert.equal(shared.slot.currentState(), SLOT_FULL);
+  });
+
+  test('every opportunity found goes to metrics, published or dropped, after the hand-off', () => {
+    const recorder = new MetricsRecorder({ source: LISTENER });
+    const { shared, send, sendDislocation } = rig(NOW_US, recorder);
+    const slotStates: number[] = [];
+    const record = recorder.opportunity.bind(recorder);
+    recorder.opportunity = (payload, offset) => {
+      slotStates.push(shared.slot.currentState());
+      record(payload, offset);
+    };
+    sendDislocation();
+    assert.deepEqual(slotStates, [SLOT_FULL], 'recorded once it is in the slot');
+    shared.setTraderBusy(true);
+    assert.deepEqual(send(ABC_EUR, 94.0, 94.1, TS + 0.001), { ...FOUND, dropTraderBusy: 1 });
+    assert.equal(slotStates.length, 2, 'a dropped opportunity is recorded too');
+    assert.equal(recorder.droppedTotal, 0);
   });
 });

@@ -107,3 +107,42 @@ test("another thread's publish wakes a parked trader at once (the park would las
   assert.equal(first.result, 'full');
   assert.ok(first.tookMs < 2_000, `the publish did not wake the park: it lasted ${first.tookMs} ms`);
 });
+
+// The listener's wake ahead of its publish (OpportunitySlot.wakeTaker), every 20 ms, with nothing published.
+const WAKER = `
+const { workerData } = require('node:worker_threads');
+import(workerData.slotUrl).then(({ OpportunitySlot }) => {
+  const slot = new OpportunitySlot(workerData.buffer, workerData.byteOffset, workerData.fields);
+  setInterval(() => slot.wakeTaker(), 20);
+});
+`;
+
+test("a listener's wake ahead of a publish ends a park at once; with nothing published the trader takes nothing and parks again", async (t) => {
+  const shared = tradingSharedState();
+  const { deps } = countingDeps();
+  const parks = recordParks(shared.slot, 10_000);
+  const slot = shared.slot as unknown as { state: Int32Array };
+  const worker = new Worker(WAKER, {
+    eval: true,
+    workerData: {
+      slotUrl: new URL('../../../src/engine/shared/slot.js', import.meta.url).href,
+      buffer: slot.state.buffer,
+      byteOffset: slot.state.byteOffset,
+      fields: OPPORTUNITY_FIELDS,
+    },
+  });
+  t.after(() => worker.terminate());
+  await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+  const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
+  const running = trader.run();
+  const deadline = Date.now() + 15_000;
+  while (parks.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  trader.stop();
+  await running;
+  const first = parks[0];
+  assert.ok(first !== undefined && first.timeoutMs === 10_000, JSON.stringify(parks.slice(0, 2)));
+  assert.equal(first.result, 'full');
+  assert.ok(first.tookMs < 2_000, `the wake did not end the park: it lasted ${first.tookMs} ms`);
+  assert.ok(parks.length >= 3, `parked again after the wake: ${parks.length} parks`);
+  assert.equal(trader.counters.taken, 0);
+});
