@@ -8,7 +8,7 @@ export interface BenchResult {
   startedAt: string;
   quick: boolean;
   durationS: number;
-  machine: { cpus: number; model: string; node: string; loadavg: number[] };
+  machine: { cpus: number; model: string; node: string; loadavg: number[]; simulator?: string };
   settings: Record<string, unknown>;
   micro: MicroResult[] | null;
   /** The headline: dislocations seconds apart, shipped settings (system, then the floor relay). */
@@ -130,7 +130,7 @@ export function renderMarkdown(r: BenchResult): string {
   L.push(`# Benchmark ${r.startedAt}${r.quick ? ' (--quick)' : ''}`);
   L.push('');
   L.push(
-    `Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.`,
+    `Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.${r.machine.simulator === undefined ? '' : ` Simulator in the wire-to-wire runs: ${r.machine.simulator}.`}`,
   );
   L.push('');
   L.push('## Aims');

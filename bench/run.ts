@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simPlacement } from './lib/sim-placement.js';
 import { runMemory, runThroughput } from './load.js';
 import { runMicro } from './micro.js';
 import { runRehearsalMicro } from './rehearsal.js';
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
       model: cpus()[0]?.model ?? '?',
       node: process.version,
       loadavg: loadavg(),
+      simulator: simPlacement().summary,
     },
     settings: {
       realistic,

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuWindow } from './lib/proc-stats.js';
 import { RelayChild } from './lib/relay-child.js';
+import { simPlacement } from './lib/sim-placement.js';
 import { SimChild } from './lib/sim-child.js';
 import { distribution, type Distribution } from './lib/stats.js';
 import { SystemChild } from './lib/system-child.js';
@@ -186,7 +187,7 @@ export async function runRealisticSystem(
       ? `realistic: system, ${what.join(', ')}, ${listeners} listener${listeners > 1 ? 's' : ''}, shipped settings`
       : `realistic: system default (wait), ${listeners} listener${listeners > 1 ? 's' : ''}, shipped settings`;
   log(`wire-to-wire: ${name} (${s.trades} dislocations ${s.gapMs[0] / 1000}–${s.gapMs[1] / 1000} s apart)`);
-  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond }, [], simPlacement().cpus);
   const runDir = join(
     s.runRoot,
     `wire-realistic${hosted ? '-hosted' : ''}${rt > 0 ? '-rt' : ''}${listeners > 1 ? `-${listeners}` : ''}`,
@@ -224,7 +225,7 @@ export async function runRealisticSystem(
 export async function runRealisticFloor(s: RealisticSettings, log: (l: string) => void): Promise<WireResult> {
   const name = 'realistic: floor relay (wait), full feed';
   log(`wire-to-wire: ${name}`);
-  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond }, [], simPlacement().cpus);
   let relay: RelayChild | null = null;
   try {
     relay = await startFloorRelay(sim, false, true);
@@ -303,7 +304,7 @@ export async function runSystemWire(
 ): Promise<WireResult> {
   const name = `system ${spin ? 'busy-poll (--spin)' : 'default (wait)'}, ${listeners} listener${listeners > 1 ? 's' : ''}`;
   log(`wire-to-wire: ${name}`);
-  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond }, [], simPlacement().cpus);
   const runDir = join(s.runRoot, `wire-${spin ? 'spin' : 'wait'}-${listeners}`);
   const nodeArgs = s.cpuProf
     ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
@@ -332,7 +333,7 @@ export async function runFloorWire(
 ): Promise<WireResult> {
   const name = `floor relay ${spin ? '(busy-poll)' : '(wait)'}${fullFeed ? ', full feed' : ', 32 pairs'}`;
   log(`wire-to-wire: ${name}`);
-  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond }, [], simPlacement().cpus);
   let relay: RelayChild | null = null;
   try {
     relay = await startFloorRelay(sim, spin, fullFeed);
@@ -372,7 +373,7 @@ async function startFloorRelay(sim: SimChild, spin: boolean, fullFeed: boolean):
 export async function runPeerWire(s: WireSettings, log: (l: string) => void): Promise<WireResult> {
   const name = 'peer (ccxt)';
   log(`wire-to-wire: ${name}`);
-  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond });
+  const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond }, [], simPlacement().cpus);
   let peer: RelayChild | null = null;
   try {
     const { wsPublicV2, wsPrivateV2 } = sim.ready.urls;

@@ -25,11 +25,19 @@ export class SimChild {
     child.on('message', (raw) => this.dispatch(raw as FromSimRunner));
   }
 
-  static async start(options: SimRunnerOptions, nodeArgs: readonly string[] = []): Promise<SimChild> {
+  /** `cpus`: start the simulator's process on these CPUs only (through taskset; see sim-placement.ts). */
+  static async start(
+    options: SimRunnerOptions,
+    nodeArgs: readonly string[] = [],
+    cpus: readonly number[] | null = null,
+  ): Promise<SimChild> {
     const file = fileURLToPath(new URL('../sim-runner.js', import.meta.url));
+    const pinned = cpus !== null && cpus.length > 0;
     const child = fork(file, [JSON.stringify(options)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      execArgv: [...nodeArgs],
+      ...(pinned
+        ? { execPath: 'taskset', execArgv: ['-c', cpus.join(','), process.execPath, ...nodeArgs] }
+        : { execArgv: [...nodeArgs] }),
     });
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');
@@ -50,8 +58,13 @@ export class SimChild {
         clearTimeout(timer);
         reject(new Error(`E_BENCH_SIM_START: simulator exited (${code}): ${stderr.join('').slice(-500)}`));
       });
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`E_BENCH_SIM_START: simulator did not start: ${err.message}`));
+      });
     });
     child.removeAllListeners('exit');
+    child.removeAllListeners('error');
     const s = new SimChild(child, ready);
     s.stderr.push(...stderr);
     return s;
