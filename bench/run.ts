@@ -8,7 +8,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simPlacement } from './lib/sim-placement.js';
+import { placeSimulatorOn, simPlacement } from './lib/sim-placement.js';
+import { parseCpuList } from '../src/engine/threads/affinity.js';
 import { runMemory, runThroughput } from './load.js';
 import { runMicro } from './micro.js';
 import { runRehearsalMicro } from './rehearsal.js';
@@ -36,6 +37,9 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] 
   --listeners N  listener threads for throughput and memory (default 1: this is a 2-core machine; use 6 on a real box)
   --realistic-trades N  dislocations in the realistic regime (default 220, 12 with --quick; ~6 s each)
   --memory-minutes M  length of the memory run (default 10, 0.5 with --quick); a soak: --only memory --memory-minutes 60
+  --sim-cpus LIST  CPUs for the simulator in the wire-to-wire runs, e.g. 0-1 (default: every CPU
+            but the system's trader CPU, the last); on a box with housekeeping cores, name them here
+            rather than starting the bench under taskset, whose mask the system would inherit
   --keep    keep the systems' run folders (journals, logs, metrics) and print where
   --cpu-prof  run the wire-to-wire systems under node --cpu-prof (50 µs sampling, one .cpuprofile
             per thread in <run folder>/prof, open in Chrome DevTools); implies --keep. Profiling slows
@@ -53,6 +57,8 @@ interface Args {
   memoryS: number | null;
   /** Realistic-regime dislocations override. */
   realisticTrades: number | null;
+  /** --sim-cpus: the simulator's CPUs in the wire-to-wire runs (null: sim-placement.ts decides). */
+  simCpus: number[] | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -64,6 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
     cpuProf: false,
     memoryS: null,
     realisticTrades: null,
+    simCpus: null,
     out: fileURLToPath(new URL('../../bench/results/', import.meta.url)),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -86,6 +93,12 @@ function parseArgs(argv: readonly string[]): Args {
       if (!(Number.isInteger(n) && n > 0 && n <= 10_000))
         throw new Error('--realistic-trades takes a whole number of dislocations (1 … 10,000)');
       a.realisticTrades = n;
+    } else if (x === '--sim-cpus') {
+      const list = argv[++i] ?? '';
+      const cpus = parseCpuList(list);
+      if (cpus.length === 0)
+        throw new Error(`--sim-cpus takes a CPU list such as 0-1 or 0,2 (got "${list}")`);
+      a.simCpus = cpus;
     } else if (x === '--cpu-prof') a.cpuProf = a.keep = true;
     else if (x === '--help' || x === '-h') {
       process.stdout.write(USAGE + '\n');
@@ -103,6 +116,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${(err as Error).message}\n${USAGE}\n`);
     process.exit(2);
   }
+  if (args.simCpus !== null) placeSimulatorOn(args.simCpus);
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:.]/g, '-');

@@ -28,6 +28,11 @@ export function simPlacement(): SimPlacement {
   return cached;
 }
 
+/** `--sim-cpus`: the operator's choice instead of the default (e.g. a colocated box's housekeeping cores). */
+export function placeSimulatorOn(cpus: readonly number[]): void {
+  cached = { cpus, summary: `CPU ${cpus.join(',')} (--sim-cpus)` };
+}
+
 function decide(): SimPlacement {
   const all = availableCpus();
   const trader = planCpus({ listeners: 1 }, all).trader;

@@ -102,6 +102,7 @@ export function rig(balancesAtUs = NOW_US, recorder: MetricsRecorder | null = nu
   shared.balances.write(balances, balancesAtUs);
   shared.fees.write(Float64Array.of(0.004, 0.002), NOW_US);
   shared.setTradingEnabled(true);
+  shared.setTraderTaking(true);
   const listener = new Listener(LISTENER, PAIRS, shared, STRATEGY, recorder, () => NOW_US);
   listener.setFeedOnline(true);
   for (let i = 0; i < PAIRS.pairs.length; i++) listener.setPairOnline(i, true);

@@ -88,6 +88,13 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.equal(shared.slot.tryTake(new Float64Array(OPPORTUNITY_FIELDS)), false);
   });
 
+  test('trader not yet taking (its start-up: warm-up, recovery, private socket): dropped as trader busy, not left to go stale in the slot', () => {
+    const { shared, sendDislocation } = rig();
+    shared.setTraderTaking(false);
+    assert.deepEqual(sendDislocation(), { ...FOUND, dropTraderBusy: 1 });
+    assert.equal(shared.slot.tryTake(new Float64Array(OPPORTUNITY_FIELDS)), false);
+  });
+
   test('slot still full from the previous opportunity: dropped as slot full, the first one kept', () => {
     const { shared, send, sendDislocation } = rig();
     sendDislocation();
@@ -111,8 +118,9 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.deepEqual(slotStates, [SLOT_FULL], 'not for a drop (slot full)');
   });
 
-  test('a parked trader is woken as the opportunity is found, before it is in the slot: once per opportunity, none for other updates', () => {
+  test('a trader on a CPU of its own is woken as the opportunity is found, before it is in the slot: once per opportunity, none for other updates', () => {
     const { shared, send, sendDislocation } = rig();
+    shared.setTraderHasOwnCpu(true);
     const slotStates: number[] = [];
     shared.slot.wakeTaker = () => slotStates.push(shared.slot.currentState());
     send(2, 99.9, 100.0);
@@ -120,6 +128,22 @@ describe('Listener.onSpread: the opportunity', () => {
     sendDislocation();
     assert.deepEqual(slotStates, [SLOT_EMPTY], 'woken once, before the publish');
     assert.equal(shared.slot.currentState(), SLOT_FULL);
+  });
+
+  test('no early wake for an opportunity refused before the publish, nor for a trader without a CPU of its own', () => {
+    const { shared, send, sendDislocation } = rig();
+    let wakes = 0;
+    shared.slot.wakeTaker = () => void wakes++;
+    sendDislocation();
+    assert.equal(wakes, 0, 'the trader may share this CPU: no wake ahead of the publish');
+    assert.ok(shared.slot.tryTake(new Float64Array(OPPORTUNITY_FIELDS)));
+    shared.setTraderHasOwnCpu(true);
+    shared.setTraderBusy(true);
+    assert.deepEqual(send(ABC_EUR, 94.0, 94.1, TS + 0.001), { ...FOUND, dropTraderBusy: 1 });
+    shared.setTraderBusy(false);
+    shared.setTradingEnabled(false);
+    assert.deepEqual(send(ABC_EUR, 94.0, 94.1, TS + 0.002), { ...FOUND, dropTradingDisabled: 1 });
+    assert.equal(wakes, 0, 'refused opportunities wake nobody');
   });
 
   test('every opportunity found goes to metrics, published or dropped, after the hand-off', () => {

@@ -70,7 +70,9 @@ const FLAG_TRADING_ENABLED = 1;
 const FLAG_SHUTDOWN = 2;
 const FLAG_RISK_STOP_CODE = 3;
 const FLAG_OPERATOR_STOP = 4;
-const FLAG_INTS = 5;
+const FLAG_TRADER_OWN_CPU = 5;
+const FLAG_TRADER_TAKING = 6;
+const FLAG_INTS = 7;
 
 export interface SharedStateOptions {
   /** Listener threads (rows of counters, feed statuses). */
@@ -192,6 +194,30 @@ export class SharedState {
   }
   setTraderBusy(busy: boolean): void {
     Atomics.store(this.flags, FLAG_TRADER_BUSY, busy ? 1 : 0);
+  }
+
+  /**
+   * The trader takes opportunities from the slot (Trader.run, from its start to its end). Until then
+   * listeners count theirs as the trader busy instead of publishing what would go stale in the slot.
+   */
+  isTraderTaking(): boolean {
+    return Atomics.load(this.flags, FLAG_TRADER_TAKING) !== 0;
+  }
+  setTraderTaking(taking: boolean): void {
+    Atomics.store(this.flags, FLAG_TRADER_TAKING, taking ? 1 : 0);
+  }
+
+  /**
+   * The trader thread runs pinned to a CPU that no listener is pinned to (set by the trader thread
+   * when it starts). Only then does a listener wake the parked trader ahead of its publish
+   * (Listener.onSpread): a trader woken onto the listener's own CPU would watch the slot there while
+   * the listener waits to fill it.
+   */
+  traderHasOwnCpu(): boolean {
+    return Atomics.load(this.flags, FLAG_TRADER_OWN_CPU) !== 0;
+  }
+  setTraderHasOwnCpu(own: boolean): void {
+    Atomics.store(this.flags, FLAG_TRADER_OWN_CPU, own ? 1 : 0);
   }
 
   // Trading-enabled: cleared by a risk stop (or at shutdown); listeners stop publishing, trader stops taking.

@@ -101,7 +101,7 @@ export class OpportunitySlot {
   }
 
   /**
-   * Publisher side, just before a publish that is likely to follow: wakes the taker parked in
+   * Publisher side, just before a publish that is about to be tried: wakes the taker parked in
    * waitForPublish(Sync), so that its wake-up (tens of µs on a VM) overlaps the publisher's remaining
    * work instead of following it. The woken taker finds the slot not yet FULL and spins on it for a
    * bounded while (the trader's park), or waits again; with nobody waiting it costs ~35 ns.

@@ -73,7 +73,8 @@ const METRICS_FLUSH_MS = 250;
 
 const data = workerData as TraderWorkerData;
 const log = workerLogger(data.logLevel, 'trader');
-if (data.cpu !== null) log.debug('pinning', { cpu: data.cpu, ...pinCurrentThread(data.cpu, 'trader') });
+const pin = data.cpu === null ? null : pinCurrentThread(data.cpu, 'trader');
+if (pin !== null) log.debug('pinning', { cpu: data.cpu, ...pin });
 if (data.rtPriority > 0) {
   const rt = setRealtimePriority(data.rtPriority);
   if (rt.set) log.info('trader thread at real-time priority (SCHED_FIFO)', { priority: data.rtPriority });
@@ -84,6 +85,8 @@ if (data.rtPriority > 0) {
     });
 }
 const shared = attachSharedState(data.shared);
+// The CPU plan gives the trader a CPU of its own whenever it gives it one (cpu-plan.ts).
+shared.setTraderHasOwnCpu(pin?.pinned === true);
 const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 

@@ -120,6 +120,9 @@ export class Trader {
     const release = holdEventLoop();
     this.reserveUserref();
     const slot = this.o.shared.slot;
+    // Listeners publish only from here on: before, trade mode's preparation (the warm-up, the
+    // recovery, the private socket: up to seconds) would leave what they publish to go stale.
+    this.o.shared.setTraderTaking(true);
     const rehearsals =
       !this.o.spin && !this.o.parkThread && this.o.warmer !== null && this.o.mode === 'trade'
         ? setInterval(() => this.rehearse(), REHEARSAL_INTERVAL_MS)
@@ -134,6 +137,7 @@ export class Trader {
         if (await this.nextTake(slot)) await this.track(this.handle());
       }
     } finally {
+      this.o.shared.setTraderTaking(false);
       if (this.inFlight !== null) await this.inFlight;
       if (rehearsals !== null) clearInterval(rehearsals);
       // A clean stop frees the reservation: only a crash leaves one for the recovery to check.

@@ -97,7 +97,8 @@ export const DROP_REASONS: readonly DropReason[] = [
     key: 'dropTraderBusy',
     stage: 'not-taken',
     label: 'trader busy',
-    explanation: 'the trader was in a trade or its post-trade pause (POST_TRADE_PAUSE_MS)',
+    explanation:
+      'the trader was in a trade or its post-trade pause (POST_TRADE_PAUSE_MS), or not yet taking (start-up)',
   },
   {
     key: 'dropSlotFull',

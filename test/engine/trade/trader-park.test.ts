@@ -146,3 +146,15 @@ test("a listener's wake ahead of a publish ends a park at once; with nothing pub
   assert.ok(parks.length >= 3, `parked again after the wake: ${parks.length} parks`);
   assert.equal(trader.counters.taken, 0);
 });
+
+test('the trader tells listeners it takes opportunities only while run() runs', async () => {
+  const shared = tradingSharedState();
+  const { deps } = countingDeps();
+  const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
+  assert.equal(shared.isTraderTaking(), false, 'not before run()');
+  const running = trader.run();
+  assert.equal(shared.isTraderTaking(), true, 'from the start of run()');
+  trader.stop();
+  await running;
+  assert.equal(shared.isTraderTaking(), false, 'not after run() ended');
+});
