@@ -175,7 +175,10 @@ export class SharedState {
     this.flags = new Int32Array(b, L.flags, FLAG_INTS);
     this.feed = new Int32Array(b, L.feed, o.listeners);
     this.lastFrame = new Float64Array(b, L.lastFrame, o.listeners);
-    this.slot = new OpportunitySlot(b, L.slot, o.opportunityFields);
+    this.slot = new OpportunitySlot(b, L.slot, o.opportunityFields, {
+      flags: this.flags,
+      index: FLAG_TRADER_BUSY,
+    });
     this.balances = new Seqlock(b, L.balances, BALANCE_FIELDS);
     this.fees = new Seqlock(b, L.fees, FEE_FIELDS);
     this.spent = new Seqlock(b, L.spent, SPENT_FIELDS);
@@ -188,7 +191,8 @@ export class SharedState {
     return computeLayout(options).total;
   }
 
-  // Trader-busy: set by the trader for the whole life of a trade; listeners read it to skip work.
+  // Trader-busy: set by every take from the slot (before the slot empties) and by the trader for the
+  // whole life of a trade; the trader clears it when done with what it took. Listeners read it to skip work.
   isTraderBusy(): boolean {
     return Atomics.load(this.flags, FLAG_TRADER_BUSY) !== 0;
   }

@@ -60,6 +60,13 @@ export class OpportunitySlot {
     buffer: SharedArrayBuffer,
     byteOffset: number,
     readonly fields: number,
+    /**
+     * A flag every take sets before the slot empties (SharedState: the trader's busy flag). Without
+     * it, a listener's next publish, often the same market tick's other leg a few µs later, found the
+     * slot empty before the trader said busy, and sat there through the whole trade and its pause
+     * to be dropped as stale (one of two stale drops of the 2026-12-05 full bench run).
+     */
+    private readonly busyOnTake: { readonly flags: Int32Array; readonly index: number } | null = null,
   ) {
     if (!Number.isInteger(fields) || fields < 1 || byteOffset % CACHE_LINE_BYTES !== 0) {
       throw new SlotError('E_SLOT_LAYOUT', `bad slot layout: fields=${fields} offset=${byteOffset}`);
@@ -87,7 +94,10 @@ export class OpportunitySlot {
     return true;
   }
 
-  /** Consumer side (the one trader). Copies the payload into `dst` and empties the slot; false when not FULL. */
+  /**
+   * Consumer side (the one trader). Copies the payload into `dst`, sets the busy flag (if the slot has
+   * one; the taker clears it when done) and empties the slot; false when not FULL.
+   */
   tryTake(dst: Float64Array): boolean {
     const n = this.fields;
     if (dst.length < n)
@@ -96,6 +106,8 @@ export class OpportunitySlot {
     if (Atomics.compareExchange(st, 0, SLOT_FULL, SLOT_READING) !== SLOT_FULL) return false;
     const p = this.payload;
     for (let i = 0; i < n; i++) dst[i] = p[i] as number;
+    const busy = this.busyOnTake;
+    if (busy !== null) Atomics.store(busy.flags, busy.index, 1);
     Atomics.store(st, 0, SLOT_EMPTY);
     return true;
   }

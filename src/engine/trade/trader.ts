@@ -248,6 +248,7 @@ export class Trader {
       this.counters.evaluated++;
       this.o.recorder?.tradeMessageReceive(takenUs, takenUs - opp.evalDoneUs);
       this.logOpportunity(opp);
+      shared.setTraderBusy(false); // set by the take
       return;
     }
     shared.setTraderBusy(true);

@@ -87,6 +87,20 @@ describe('opportunity slot', () => {
     assert.equal(slot.currentState(), SLOT_FULL, 'a rejected take leaves the slot full');
   });
 
+  test("a take from the shared slot says the trader is busy before the slot empties: a listener's next publish is refused, not left to go stale", () => {
+    const shared = createSharedState({ listeners: 1, opportunityFields: 2, evalCodes: 0, pairs: 4 });
+    const other = attachSharedState(structuredClone(shared.handle));
+    assert.equal(shared.slot.tryPublish(payload(2, 7)), true);
+    assert.equal(other.isTraderBusy(), false);
+    const out = new Float64Array(2);
+    assert.equal(shared.slot.tryTake(out), true);
+    assert.equal(other.isTraderBusy(), true, 'busy, seen from another attachment, once the take returns');
+    assert.equal(other.slot.currentState(), SLOT_EMPTY);
+    const plain = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(2)), 0, 2);
+    plain.tryPublish(payload(2, 1));
+    assert.equal(plain.tryTake(out), true, 'a slot without a busy flag takes as before');
+  });
+
   test('spinTake and waitForPublish see an already full slot; waitForPublish times out on an empty one', async (t) => {
     // A pending waitAsync does not keep the loop alive (docs/node-latency.md §3): hold it like a trader would.
     t.after(holdEventLoop());

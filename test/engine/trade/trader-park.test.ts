@@ -158,3 +158,20 @@ test('the trader tells listeners it takes opportunities only while run() runs', 
   await running;
   assert.equal(shared.isTraderTaking(), false, 'not after run() ended');
 });
+
+test('the busy flag a take sets is cleared once the trader is done with what it took: a stale drop in trade mode, a logged one in evaluation mode', async () => {
+  for (const mode of ['trade', 'evaluate'] as const) {
+    const shared = tradingSharedState();
+    const { deps } = countingDeps();
+    const trader = new Trader(traderOptions(shared, { deps, mode, parkThread: mode === 'trade' }));
+    const running = trader.run();
+    assert.equal(shared.slot.tryPublish(staleOpportunity()), true);
+    const until = Date.now() + 3_000;
+    while (trader.counters.taken === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    trader.stop();
+    await running;
+    assert.equal(trader.counters.taken, 1, `${mode}: ${JSON.stringify(trader.counters)}`);
+    assert.equal(shared.isTraderBusy(), false, `${mode}: still busy after handling the opportunity`);
+  }
+});
