@@ -3,7 +3,7 @@
  * Atomics.wait for at most a millisecond at a time: it rehearses while idle, its event loop (timers,
  * sockets) still runs between parks, and an opportunity published by another thread wakes it.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { Trader } from '../../../src/engine/trade/trader.js';
@@ -49,6 +49,28 @@ function recordParks(slot: OpportunitySlot, firstTimeoutMs?: number): Park[] {
   return parks;
 }
 
+/** Starts `script` in a worker on the same slot (loaded from this test's compiled tree); stopped with the test. */
+async function startSlotWorker(
+  t: TestContext,
+  script: string,
+  slot: OpportunitySlot,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const { state } = slot as unknown as { state: Int32Array };
+  const worker = new Worker(script, {
+    eval: true,
+    workerData: {
+      slotUrl: new URL('../../../src/engine/shared/slot.js', import.meta.url).href,
+      buffer: state.buffer,
+      byteOffset: state.byteOffset,
+      fields: OPPORTUNITY_FIELDS,
+      ...extra,
+    },
+  });
+  t.after(() => worker.terminate());
+  await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+}
+
 test('a parked trader parks in 1 ms slices, rehearses between them and keeps its event loop running', async (t) => {
   const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
@@ -82,20 +104,8 @@ test("another thread's publish wakes a parked trader at once (the park would las
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
   const { deps } = countingDeps();
   const parks = recordParks(shared.slot, 10_000);
-  const slot = shared.slot as unknown as { state: Int32Array };
-  const worker = new Worker(PUBLISHER, {
-    eval: true,
-    workerData: {
-      slotUrl: new URL('../../../src/engine/shared/slot.js', import.meta.url).href,
-      buffer: slot.state.buffer,
-      byteOffset: slot.state.byteOffset,
-      fields: OPPORTUNITY_FIELDS,
-      opportunity: staleOpportunity(),
-    },
-  });
-  t.after(() => worker.terminate());
   // Parks only once the publisher is up, so the first (10 s) park is the one its publish must end.
-  await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+  await startSlotWorker(t, PUBLISHER, shared.slot, { opportunity: staleOpportunity() });
   const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
   const running = trader.run();
   await untilStaleDrop(trader, 15_000);
@@ -121,18 +131,7 @@ test("a listener's wake ahead of a publish ends a park at once; with nothing pub
   const shared = tradingSharedState();
   const { deps } = countingDeps();
   const parks = recordParks(shared.slot, 10_000);
-  const slot = shared.slot as unknown as { state: Int32Array };
-  const worker = new Worker(WAKER, {
-    eval: true,
-    workerData: {
-      slotUrl: new URL('../../../src/engine/shared/slot.js', import.meta.url).href,
-      buffer: slot.state.buffer,
-      byteOffset: slot.state.byteOffset,
-      fields: OPPORTUNITY_FIELDS,
-    },
-  });
-  t.after(() => worker.terminate());
-  await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+  await startSlotWorker(t, WAKER, shared.slot);
   const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
   const running = trader.run();
   const deadline = Date.now() + 15_000;
