@@ -13,7 +13,7 @@ import { OPPORTUNITY_FIELDS } from './core/opportunity.js';
 import { EVAL_CODE_COUNT } from './core/eval-codes.js';
 import { RISK_STOP_CODES } from './core/risk-limits.js';
 import { createSharedState, type SharedState } from './engine/shared/shared-state.js';
-import { availableCpus } from './engine/threads/affinity.js';
+import { availableCpus, keepHousekeepingOff, type HousekeepingPlacement } from './engine/threads/affinity.js';
 import { planCpus, type CpuPlan } from './engine/threads/cpu-plan.js';
 import { startOperatorSurfaces, type OperatorSurfaces } from './control/operator-surfaces.js';
 import { createNotifier } from './notify/create-notifier.js';
@@ -63,6 +63,7 @@ interface PreparedRun extends Venue {
   readonly heldStop: HeldStop | null;
   readonly operatorStop: SavedOperatorStop | null;
   readonly plan: CpuPlan;
+  readonly housekeeping: HousekeepingPlacement;
   readonly metrics: RunMetrics;
   readonly startup: StartupCounters;
   readonly ledger: TradeLedger;
@@ -73,8 +74,13 @@ interface PreparedRun extends Venue {
 async function main(): Promise<void> {
   // A closed stdout (e.g. piped into `head`) must never take a trading process down.
   process.stdout.on('error', () => undefined);
-  const venue = await openVenue(configOrExit(process.argv.slice(2)));
-  const run = await prepareRun(venue);
+  const config = configOrExit(process.argv.slice(2));
+  // Read before this thread's own CPU set narrows: the plan pins workers over the full set.
+  const cpus = availableCpus();
+  // First, so the simulator child (--sim) and every helper thread inherit the narrower set.
+  const housekeeping = keepHousekeepingOff(planCpus({ listeners: config.listeners }, cpus).trader, cpus);
+  const venue = await openVenue(config);
+  const run = await prepareRun(venue, cpus, housekeeping);
   announce(run);
   launch(run);
 }
@@ -101,7 +107,11 @@ async function openVenue(config: Config): Promise<Venue> {
   return { config, out, sim, simLog, credentials, log, endpoints, notifier, rest, universe };
 }
 
-async function prepareRun(v: Venue): Promise<PreparedRun> {
+async function prepareRun(
+  v: Venue,
+  cpus: readonly number[],
+  housekeeping: HousekeepingPlacement,
+): Promise<PreparedRun> {
   const { config, universe, log } = v;
   const subsets = splitUniverse(universe, config.listeners).filter((s) => s.coinCount > 0);
   const shared = createSharedState({
@@ -113,7 +123,7 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
   initPairStatus(universe.pairs, shared);
   const heldStop = journaledRiskStop(config, log);
   const operatorStop = savedOperatorStop(config);
-  const plan = planCpus({ listeners: subsets.length }, availableCpus());
+  const plan = planCpus({ listeners: subsets.length }, cpus);
   const startup = new StartupCounters(shared.counters);
   const metrics = startRunMetrics(config, v.sim !== null, universe, shared, log, (i) => startup.isWarm(i));
   const ledger = new TradeLedger();
@@ -138,6 +148,7 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
     heldStop,
     operatorStop,
     plan,
+    housekeeping,
     metrics,
     startup,
     ledger,
@@ -148,13 +159,14 @@ async function prepareRun(v: Venue): Promise<PreparedRun> {
 
 function announce(run: PreparedRun): void {
   const { config, log, endpoints, universe, subsets, plan } = run;
+  const corePlan = `${plan.summary}; ${run.housekeeping.summary}`;
   const lines = bannerLines({
     config,
     simulated: run.sim !== null,
     endpoints,
     universe,
     subsets,
-    corePlan: plan.summary,
+    corePlan,
     logPath: log.path,
     heldStop: run.heldStop,
     operatorStop: run.operatorStop,
@@ -166,7 +178,7 @@ function announce(run: PreparedRun): void {
     endpoints,
     coins: universe.coins.length,
     listeners: subsets.length,
-    corePlan: plan.summary,
+    corePlan,
   });
 }
 

@@ -10,6 +10,7 @@ import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { schedPolicyOf } from '../../src/engine/threads/realtime-priority.js';
+import { parseCpuList, readCpusAllowed } from '../../src/engine/threads/affinity.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
 import type { SystemRun } from './system-run.js';
 
@@ -37,6 +38,35 @@ function assertTraderRealtime(
   assert.equal(realtime.length, 1, `threads not under ordinary scheduling: ${realtime.join(',')}`);
   const only = schedPolicyOf(readFileSync(`${tasks}/${realtime[0]}/stat`, 'utf8'));
   assert.deepEqual(only, { policy: 1, rtPriority: 5 });
+}
+
+/**
+ * The real program's threads: the trader alone on the last CPU with the fetcher, and every other
+ * thread (main, V8's helpers, libuv's pool, the listeners) off it (main.ts, keepHousekeepingOff).
+ * With fewer than two CPUs nothing is pinned, and the start record says so.
+ */
+function assertTraderCpuKept(pid: number | undefined, run: SystemRun): void {
+  const start = run.logRecords().find((r) => r['msg'] === 'start');
+  const corePlan = String(start?.['corePlan']);
+  const cpus = process.platform === 'linux' ? readCpusAllowed() : [];
+  if (cpus.length < 2) {
+    assert.match(corePlan, /not pinning/);
+    return;
+  }
+  const traderCpu = cpus[cpus.length - 1] as number;
+  assert.match(corePlan, /main thread and helpers on CPUs/);
+  const tasks = `/proc/${pid}/task`;
+  const threads = readdirSync(tasks).map((tid) => {
+    const status = readFileSync(`${tasks}/${tid}/status`, 'utf8');
+    const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? '';
+    return { name: /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '', cpus: parseCpuList(list) };
+  });
+  const on = threads.filter((t) => t.cpus.includes(traderCpu)).map((t) => `${t.name}:${t.cpus.join(',')}`);
+  assert.deepEqual(
+    on.sort(),
+    [`fetcher:${traderCpu}`, `trader:${traderCpu}`],
+    'threads that may use the trader CPU',
+  );
 }
 
 /**
@@ -140,6 +170,7 @@ describe('system: evaluation and trade modes', () => {
       const before = balancesByCode(run.sim);
       await run.waitReady(2, true);
       assertTraderRealtime(run.child.pid, run.logHas.bind(run));
+      assertTraderCpuKept(run.child.pid, run);
       const sold: string[] = [];
       // Both directions, so USD and EUR are each spent and received.
       for (const direction of ['usd-to-eur', 'eur-to-usd', 'usd-to-eur'] as const) {

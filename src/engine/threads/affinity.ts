@@ -179,3 +179,39 @@ export function pinCurrentThread(cpu: number, name: string, options: PinOptions 
   const hint = mask.includes(cpu) ? '' : ` (CPU ${cpu} is not in this thread's mask ${mask.join(',')})`;
   return { pinned: false, method: 'none', reason: reasons.join('; ') + hint };
 }
+
+/** What moving the process's other threads off the trader's CPU did, for the start-up log. */
+export interface HousekeepingPlacement {
+  readonly moved: boolean;
+  /** The CPUs the process's threads may now use (the trader's CPU excluded), or why nothing moved. */
+  readonly summary: string;
+}
+
+/**
+ * Moves every thread the process has now (the main thread, V8's compiler and GC helpers, libuv's
+ * pool) off `traderCpu`; threads started later inherit the narrower set, and each pinned worker
+ * then moves itself to its own CPU. Without this they may run on the trader's CPU and delay its
+ * wake-up by a scheduler slice: the bench saw the simulator do exactly that (bench/README.md).
+ * `taskset -a -p` (about 4 ms, once at start-up, docs/node-latency.md §4.3) acts on every thread
+ * of the process; the addon acts only on the calling one. Never throws.
+ */
+export function keepHousekeepingOff(
+  traderCpu: number | null,
+  cpus: readonly number[],
+): HousekeepingPlacement {
+  if (traderCpu === null) return { moved: false, summary: 'not moved: the trader is not pinned' };
+  const others = cpus.filter((c) => c !== traderCpu);
+  if (others.length === 0) return { moved: false, summary: "not moved: no CPU besides the trader's" };
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', others.join(','), String(process.pid)], {
+      stdio: 'pipe',
+      timeout: TASKSET_TIMEOUT_MS,
+    });
+  } catch (e) {
+    return { moved: false, summary: `not moved: taskset failed: ${errText(e)}` };
+  }
+  const now = readCpusAllowed();
+  if (now.includes(traderCpu))
+    return { moved: false, summary: `not moved: taskset ran but the mask is ${now.join(',')}` };
+  return { moved: true, summary: `main thread and helpers on CPUs ${others.join(',')}` };
+}
