@@ -199,6 +199,8 @@ export function keepHousekeepingOff(
   traderCpu: number | null,
   cpus: readonly number[],
 ): HousekeepingPlacement {
+  if (process.platform !== 'linux')
+    return { moved: false, summary: `not moved: Linux only (${process.platform})` };
   if (traderCpu === null) return { moved: false, summary: 'not moved: the trader is not pinned' };
   const others = cpus.filter((c) => c !== traderCpu);
   if (others.length === 0) return { moved: false, summary: "not moved: no CPU besides the trader's" };
