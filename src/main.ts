@@ -77,8 +77,12 @@ async function main(): Promise<void> {
   const config = configOrExit(process.argv.slice(2));
   // Read before this thread's own CPU set narrows: the plan pins workers over the full set.
   const cpus = availableCpus();
-  // First, so the simulator child (--sim) and every helper thread inherit the narrower set.
-  const housekeeping = keepHousekeepingOff(planCpus({ listeners: config.listeners }, cpus).trader, cpus);
+  // First, so the simulator child (--sim) and every helper thread inherit the narrower set. Trade
+  // mode only: in evaluation mode the trader only logs, and the listeners keep the whole set.
+  const housekeeping =
+    config.mode === 'trade'
+      ? keepHousekeepingOff(planCpus({ listeners: config.listeners }, cpus).trader, cpus)
+      : { moved: false, summary: 'helpers not moved (evaluation mode)' };
   const venue = await openVenue(config);
   const run = await prepareRun(venue, cpus, housekeeping);
   announce(run);

@@ -1,6 +1,7 @@
 /**
- * `--sim`: the Kraken simulator as a child process (its own event loop and core, as a real venue
- * would be), started with the CLI and read from its single JSON "ready" line.
+ * `--sim`: the Kraken simulator as a child process (its own event loop, as a real venue would be;
+ * in trade mode it starts off the trader's CPU, main.ts), started with the CLI and read from its
+ * single JSON "ready" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

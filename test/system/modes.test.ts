@@ -56,10 +56,15 @@ function assertTraderCpuKept(pid: number | undefined, run: SystemRun): void {
   const traderCpu = cpus[cpus.length - 1] as number;
   assert.match(corePlan, /main thread and helpers on CPUs/);
   const tasks = `/proc/${pid}/task`;
-  const threads = readdirSync(tasks).map((tid) => {
-    const status = readFileSync(`${tasks}/${tid}/status`, 'utf8');
+  const threads = readdirSync(tasks).flatMap((tid) => {
+    let status: string;
+    try {
+      status = readFileSync(`${tasks}/${tid}/status`, 'utf8');
+    } catch {
+      return []; // the thread ended since the listing
+    }
     const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? '';
-    return { name: /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '', cpus: parseCpuList(list) };
+    return [{ name: /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '', cpus: parseCpuList(list) }];
   });
   const on = threads.filter((t) => t.cpus.includes(traderCpu)).map((t) => `${t.name}:${t.cpus.join(',')}`);
   assert.deepEqual(
@@ -124,6 +129,8 @@ describe('system: evaluation and trade modes', () => {
       );
       const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
       const summary = assertCleanExit(run, exit, 'evaluate');
+      const start = run.logRecords().find((r) => r['msg'] === 'start');
+      assert.match(String(start?.['corePlan']), /helpers not moved \(evaluation mode\)/);
       const opp = summary['opportunities'] as { usdToEur: number; eurToUsd: number };
       assert.ok(opp.usdToEur + opp.eurToUsd > 0, `summary shows no opportunity: ${JSON.stringify(opp)}`);
       assert.ok(

@@ -6,7 +6,7 @@
  * containers without the syscall, fewer cores): it says why in `reason`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -201,7 +201,7 @@ export function keepHousekeepingOff(
 ): HousekeepingPlacement {
   if (process.platform !== 'linux')
     return { moved: false, summary: `not moved: Linux only (${process.platform})` };
-  if (traderCpu === null) return { moved: false, summary: 'not moved: the trader is not pinned' };
+  if (traderCpu === null) return { moved: false, summary: 'not moved: no trader CPU to keep free' };
   const others = cpus.filter((c) => c !== traderCpu);
   if (others.length === 0) return { moved: false, summary: "not moved: no CPU besides the trader's" };
   try {
@@ -212,8 +212,33 @@ export function keepHousekeepingOff(
   } catch (e) {
     return { moved: false, summary: `not moved: taskset failed: ${errText(e)}` };
   }
-  const now = readCpusAllowed();
-  if (now.includes(traderCpu))
-    return { moved: false, summary: `not moved: taskset ran but the mask is ${now.join(',')}` };
+  const left = threadsAllowedOn(traderCpu);
+  if (left < 0) return { moved: false, summary: 'taskset ran, but /proc/self/task cannot show the result' };
+  if (left > 0)
+    return {
+      moved: false,
+      summary: `not moved: taskset ran but ${left} threads may still use CPU ${traderCpu}`,
+    };
   return { moved: true, summary: `main thread and helpers on CPUs ${others.join(',')}` };
+}
+
+/** This process's threads whose mask includes `cpu`; -1 when /proc cannot tell. */
+function threadsAllowedOn(cpu: number): number {
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return -1;
+  }
+  let n = 0;
+  for (const tid of tids) {
+    try {
+      const m = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/self/task/${tid}/status`, 'utf8'));
+      if (m?.[1] === undefined) return -1;
+      if (parseCpuList(m[1]).includes(cpu)) n++;
+    } catch {
+      // The thread ended since the listing: nothing left to move.
+    }
+  }
+  return n;
 }

@@ -9,10 +9,10 @@
  *  - 2 CPUs: listeners share the first, trader + fetcher the second: a listener burst never
  *    preempts the trader mid-order.
  *  - 0–1 CPU: nothing pinned (one core: pinning only forbids the scheduler nothing).
- * The main thread, V8's GC helpers and the libuv pool are not pinned to one CPU: main.ts moves them
- * (and the --sim child) off the trader's CPU at start-up (affinity.ts keepHousekeepingOff), so
- * they share the listeners' CPUs. On a bigger box, start the process under `taskset -c` to keep
- * them off the listeners' CPUs too (docs/node-latency.md §4.4).
+ * The main thread, V8's GC helpers and the libuv pool are not pinned to one CPU: in trade mode
+ * main.ts moves them (and the --sim child) off the trader's CPU at start-up (affinity.ts
+ * keepHousekeepingOff), so they share the listeners' CPUs. Starting the process under `taskset -c`
+ * does not keep them off the listeners: this plan is made over the CPUs the process starts with.
  * On a VM pinning can make blocking hand-offs slower (docs/node-latency.md §3): it stays a config choice.
  */
 export interface CpuPlan {
