@@ -90,12 +90,17 @@ export function availableCpus(): number[] {
 /** Cpus_allowed_list of the calling thread from /proc/thread-self/status ([] when unreadable). */
 export function readCpusAllowed(): number[] {
   try {
-    const m = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/thread-self/status', 'utf8'));
-    return m?.[1] === undefined ? [] : parseCpuList(m[1]);
+    return cpusAllowedIn(readFileSync('/proc/thread-self/status', 'utf8')) ?? [];
   } catch {
     // Not Linux-like /proc (container without it, sandbox): the caller treats [] as "unknown".
     return [];
   }
+}
+
+/** The CPUs a thread's /proc status text allows it (Cpus_allowed_list); null when it has none. */
+function cpusAllowedIn(status: string): number[] | null {
+  const m = /^Cpus_allowed_list:\s*(\S+)/m.exec(status);
+  return m?.[1] === undefined ? null : parseCpuList(m[1]);
 }
 
 function errText(e: unknown): string {
@@ -233,9 +238,9 @@ function threadsAllowedOn(cpu: number): number {
   let n = 0;
   for (const tid of tids) {
     try {
-      const m = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/self/task/${tid}/status`, 'utf8'));
-      if (m?.[1] === undefined) return -1;
-      if (parseCpuList(m[1]).includes(cpu)) n++;
+      const allowed = cpusAllowedIn(readFileSync(`/proc/self/task/${tid}/status`, 'utf8'));
+      if (allowed === null) return -1;
+      if (allowed.includes(cpu)) n++;
     } catch {
       // The thread ended since the listing: nothing left to move.
     }

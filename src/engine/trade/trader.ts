@@ -251,7 +251,7 @@ export class Trader {
       shared.setTraderBusy(false); // set by the take
       return;
     }
-    shared.setTraderBusy(true);
+    // Busy since the take (OpportunitySlot sets the flag before it empties); cleared below.
     try {
       const deps = this.clearToSend(opp, takenUs);
       if (deps === null) return;
