@@ -362,7 +362,7 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
         e++;
       }
       if (e >= n || (buf[e] as number) !== QUOTE) return -1;
-      return this.pairs.lookup(buf, s, e, PairTable.hash(buf, s, e));
+      return this.pairs.lookup(buf, s, e);
     }
     return -1;
   }

@@ -258,6 +258,41 @@ describe('pair table', () => {
     assert.equal(sc.pairs.indexOf('C0/USDX'), -1);
   });
 
+  // The table keys a name by its length and its first and last four bytes, comparing the bytes
+  // between them only for longer names: names that share those keys, short names and the
+  // boundaries (3, 4, 8, 9 bytes) must still resolve exactly as a string lookup would.
+  test('any name set over a tiny alphabet resolves exactly as indexOf, by lookup and in a frame', () => {
+    const name = fc.stringOf(fc.constantFrom('A', 'B', '/'), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(name, { minLength: 1, maxLength: 40 }),
+        fc.array(name, { maxLength: 40 }),
+        (names, others) => {
+          const sc = new SpreadScanner(names);
+          for (const q of [...names, ...others]) {
+            const want = names.indexOf(q);
+            assert.equal(sc.pairs.indexOf(q), want, q);
+            const frame = `[0,["1.0","2.0","3.0"],"spread","${q}"]`;
+            // The frame's end names the pair (the fast path); a trailing space sends it the long way.
+            for (const f of [frame, frame + ' ']) {
+              assert.equal(sc.scan(b(f)), want >= 0 ? want : SCAN_REJECTED, f);
+              if (want < 0) assert.equal(sc.lastReject, QuoteReject.UNKNOWN_PAIR);
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('names alike in length and both ends but not in the middle stay apart', () => {
+    const names = ['ABCDxEFGH', 'ABCDyEFGH', 'ABCDxyEFGH', 'ABCDyxEFGH', 'ABCDEFGH', 'ABCD', 'ABC', 'A'];
+    const sc = new SpreadScanner(names);
+    names.forEach((n, i) => assert.equal(sc.scan(b(`[0,["1","2","3"],"spread","${n}"]`)), i, n));
+    for (const miss of ['ABCDzEFGH', 'ABCDxxEFGH', 'ABCDEFG', 'ABCDEFGHI', 'AB', 'ABCDE', 'B'])
+      assert.equal(sc.pairs.indexOf(miss), -1, miss);
+  });
+
   test('invalid pair lists are refused at construction', () => {
     assert.throws(() => new SpreadScanner(['XBT/USD', 'XBT/USD']), RangeError);
     assert.throws(() => new SpreadScanner(['']), RangeError);
