@@ -65,8 +65,8 @@ export class Listener {
   readonly meta: PairMeta;
   private readonly params: EvalParams;
   private readonly scratch = new Float64Array(OPPORTUNITY_FIELDS);
-  /** [end (epoch µs), duration µs] of the loop being timed. */
-  private readonly loopTiming = new Float64Array(2);
+  /** [end (epoch µs), duration µs] of the evaluation or the loop being recorded (MetricsRecorder). */
+  private readonly timing = new Float64Array(2);
   private readonly balances = new Float64Array(BALANCE_FIELDS);
   private readonly spent = new Float64Array(SPENT_FIELDS);
   private spentWrites = -1;
@@ -123,19 +123,22 @@ export class Listener {
     if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, out[QUOTE_EXCH_TS] as number, recvUs);
     // USDT/USD and USDT/EUR are stored but never trigger an evaluation (they are in every coin's ROI).
     if (i < 2) return;
-    this.refreshAccount();
+    // One clock read serves the balances' age check and the evaluation (params.nowUs): in Node 20
+    // a read can box its double (an allocation), and the two would be microseconds apart.
     const params = this.params;
     const t0 = this.nowUs();
     params.nowUs = t0;
+    this.refreshAccount();
     const r = evaluateAt(this.table, this.meta, coinOfPairIndex(i), i, params, this.scratch, 0);
     const t1 = this.nowUs();
     if (rec !== null) {
-      rec.evaluation(t1, t1 - t0);
+      const timing = this.timing;
+      timing[0] = t1;
+      timing[1] = t1 - t0;
+      rec.evaluationFrom(timing, 0);
       // `listener_loop_speed`: receive stamp (taken before the parse) → evaluated, for one update in
       // `loopSampleEvery`. It reuses the evaluation's clock read: a clock read here allocates.
       if (rec.loopDue()) {
-        const timing = this.loopTiming;
-        timing[0] = t1;
         timing[1] = t1 - recvUs;
         rec.loopSampleFrom(timing, 0);
       }
@@ -203,7 +206,7 @@ export class Listener {
     this.balancesOk =
       this.balanceWrites >= 0 &&
       this.feeWrites >= 0 &&
-      this.nowUs() - shared.balances.updatedAtUs <= MAX_BALANCE_AGE_US;
+      this.params.nowUs - shared.balances.updatedAtUs <= MAX_BALANCE_AGE_US;
   }
 
   setFeedOnline(online: boolean): void {

@@ -89,14 +89,16 @@ export class MetricsRecorder {
     a[at + 2] = recvUs;
   }
 
-  evaluation(atUs: number, durationUs: number): void {
+  /**
+   * One evaluation's timing, `[at (epoch µs), duration µs]` at `off` in `src`, kept for one
+   * evaluation in `evaluationSampleEvery`. Through a typed array, as the hot path hands doubles: a
+   * double passed as an argument to a call V8 does not inline is boxed, an allocation (measured:
+   * the sampled write, passed two doubles, cost the listener's step 2 bytes per update).
+   */
+  evaluationFrom(src: Float64Array, off: number): void {
     if (++this.evalTick < this.evalEvery) return;
     this.evalTick = 0;
-    this.speed(SEC_EVALUATION, atUs, durationUs);
-  }
-
-  loop(atUs: number, durationUs: number): void {
-    if (this.loopDue()) this.speed(SEC_LOOP, atUs, durationUs);
+    this.speedFrom(SEC_EVALUATION, src, off);
   }
 
   /**
@@ -115,11 +117,7 @@ export class MetricsRecorder {
    * (a double passed as an argument to a call V8 does not inline is boxed: an allocation).
    */
   loopSampleFrom(src: Float64Array, off: number): void {
-    const at = this.reserve(SEC_LOOP);
-    if (at < 0) return;
-    const a = this.sections[SEC_LOOP] as Float64Array;
-    a[at] = src[off] as number;
-    a[at + 1] = src[off + 1] as number;
+    this.speedFrom(SEC_LOOP, src, off);
   }
 
   /** Trader: opportunity hand-off (listener publish → trader picked it up). */
@@ -174,6 +172,15 @@ export class MetricsRecorder {
     const a = this.sections[section] as Float64Array;
     a[at] = atUs;
     a[at + 1] = durationUs;
+  }
+
+  /** One `[at, duration]` record of a speed section from `src` at `off`. */
+  private speedFrom(section: number, src: Float64Array, off: number): void {
+    const at = this.reserve(section);
+    if (at < 0) return;
+    const a = this.sections[section] as Float64Array;
+    a[at] = src[off] as number;
+    a[at + 1] = src[off + 1] as number;
   }
 
   /** Offset of a free record in `section`, or -1 (counted) when it is full. */

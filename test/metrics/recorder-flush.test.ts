@@ -10,9 +10,9 @@ describe('startRecorderFlush', () => {
     const rec = new MetricsRecorder({ source: 1 });
     const posted: { m: MetricsMessage; t: ArrayBuffer[] }[] = [];
     const stop = startRecorderFlush(rec, (m, t) => void posted.push({ m, t }), 10);
-    rec.evaluation(1, 2);
+    rec.evaluationFrom(Float64Array.of(1, 2), 0);
     await waitFor(() => posted.length === 1, 5000, 'a timed flush');
-    rec.loop(3, 4);
+    rec.loopSampleFrom(Float64Array.of(3, 4), 0);
     stop();
     stop();
     assert.equal(posted.length, 2);

@@ -61,8 +61,8 @@ describe('MetricsRecorder → MetricsHub', () => {
     const rec = new MetricsRecorder({ source: 2 });
     rec.ingestion(2, (t0 - 1500) / 1e6, t0); // 1.5 ms behind Kraken's clock
     rec.ingestion(4, (t0 + 1000) / 1e6 - 0.0002, t0 + 1000);
-    rec.evaluation(t0 + 10, 3.5);
-    rec.loop(t0 + 20, 12);
+    rec.evaluationFrom(Float64Array.of(t0 + 10, 3.5), 0);
+    rec.loopSampleFrom(Float64Array.of(t0 + 20, 12), 0);
     rec.tradeMessageReceive(t0 + 30, 40);
     const payload = new Float64Array(OPPORTUNITY_FIELDS + 5);
     const off = 5;
@@ -121,7 +121,7 @@ describe('MetricsRecorder → MetricsHub', () => {
 
   test('a full section drops the newest records and the count is reported as metric_points_dropped', async () => {
     const rec = new MetricsRecorder({ source: 0, speedCapacity: 4, evaluationSampleEvery: 1 });
-    for (let i = 0; i < 10; i++) rec.evaluation(t0 + i, 1);
+    for (let i = 0; i < 10; i++) rec.evaluationFrom(Float64Array.of(t0 + i, 1), 0);
     assert.equal(rec.droppedTotal, 6);
     const sink = new MemorySink();
     const hub = new MetricsHub({ sink, pairName, reportIntervalMs: 3_600_000, nowUs: () => t0 });
@@ -141,8 +141,8 @@ describe('MetricsRecorder → MetricsHub', () => {
   test('sampling keeps one in N', () => {
     const rec = new MetricsRecorder({ source: 0, evaluationSampleEvery: 10, loopSampleEvery: 5 });
     for (let i = 0; i < 100; i++) {
-      rec.evaluation(t0 + i, 1);
-      rec.loop(t0 + i, 1);
+      rec.evaluationFrom(Float64Array.of(t0 + i, 1), 0);
+      if (rec.loopDue()) rec.loopSampleFrom(Float64Array.of(t0 + i, 1), 0);
     }
     assert.equal(rec.pending, 10 + 20);
   });
@@ -211,7 +211,7 @@ describe('MetricsRecorder → MetricsHub', () => {
     }
     const rec = new MetricsRecorder({ source: 0 });
     rec.ingestion(99, 1, t0); // unknown pair
-    rec.evaluation(t0, Number.NaN);
+    rec.evaluationFrom(Float64Array.of(t0, Number.NaN), 0);
     rec.opportunity(new Float64Array(3), 0); // too short: dropped at the recorder
     hub.acceptBatch(rec.takeBatch());
     assert.equal(sink.lines.length, 0);

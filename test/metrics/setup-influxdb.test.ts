@@ -120,7 +120,7 @@ describe('setup_influxdb.sh', () => {
     const startUs = (Math.floor((Date.now() * 1e3) / windowUs) - 2) * windowUs; // a whole, recent 5-minute window
     for (let i = 1; i <= 100; i++) {
       rec.ingestion(2, (startUs + i * 1000) / 1e6 - i / 1e4, startUs + i * 1000); // latency i×100 µs
-      rec.evaluation(startUs + i * 1000, i); // i µs
+      rec.evaluationFrom(Float64Array.of(startUs + i * 1000, i), 0); // i µs
     }
     hub.acceptBatch(rec.takeBatch());
     const stats = await hub.close();
@@ -172,7 +172,7 @@ describe('setup_influxdb.sh', () => {
     const rec = new MetricsRecorder({ source: 1 });
     const windowUs = 5 * 60 * 1e6;
     const startUs = (Math.floor((Date.now() * 1e3) / windowUs) - 3) * windowUs;
-    for (let i = 1; i <= 10; i++) rec.loop(startUs + i, i * 10); // 10…100 µs
+    for (let i = 1; i <= 10; i++) rec.loopSampleFrom(Float64Array.of(startUs + i, i * 10), 0); // 10…100 µs
     hub.acceptBatch(rec.takeBatch());
     assert.equal((await hub.close()).written, 10);
     const cq = rows(await srv.query('SHOW CONTINUOUS QUERIES', A())).find(
