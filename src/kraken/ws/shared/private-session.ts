@@ -6,7 +6,8 @@
  * Token: fetched fresh on every (re)connect (a token only outlives 15 min while a subscription
  * holds it), and again whenever Kraken answers with a session error (`ESession:Invalid session`,
  * error-text.ts): then every channel not subscribed is subscribed again with the new token,
- * bounded and backed off (session-refresh.ts).
+ * bounded and backed off (session-refresh.ts). A fetch that fails (REST's error: a rate limit, the
+ * network, the key) is tried again on the same socket, backed off: a new socket would not mend it.
  * Channels: subscribed on every connect; a sequence gap or unreadable data ⇒ onGap, then
  * unsubscribe and subscribe again for a fresh snapshot.
  * Outcomes: Kraken's ack decides ok/error; a timeout or a dropped socket before the ack rejects
@@ -25,8 +26,9 @@ import type {
   PrivateSessionStats,
   PrivateSessionVersion,
 } from './private-session-types.js';
-import { SessionRefresh } from './session-refresh.js';
-import { realClock, type Clock } from '../../../clock/clock.js';
+import { SESSION_REFRESH_BACKOFF, SessionRefresh } from './session-refresh.js';
+import { realClock, type Clock, type TimerHandle } from '../../../clock/clock.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../backoff.js';
 
 /**
  * The socket refused the frame (it is closing: the connection had not yet noticed): nothing left,
@@ -68,6 +70,11 @@ export abstract class PrivateSessionBase<
   /** Bumped per connection, so a token fetched for an old socket is discarded. */
   private session = 0;
   private readonly refresh: SessionRefresh;
+  /** The delay before a failed token fetch is tried again on the same socket. */
+  private readonly tokenRetryBackoff: BackoffPolicy;
+  /** Token fetches failed in a row on this socket; a fetched token or a new socket ends the run. */
+  private tokenFailures = 0;
+  private tokenRetryTimer: TimerHandle | null = null;
   private readonly timers: Clock;
   private reqId = 0;
   private closed = false;
@@ -88,11 +95,8 @@ export abstract class PrivateSessionBase<
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
     const timers = options.timers ?? realClock;
     this.timers = timers;
-    this.refresh = new SessionRefresh(
-      timers,
-      options.sessionRefresh?.backoff,
-      options.sessionRefresh?.maxInRow,
-    );
+    this.tokenRetryBackoff = options.sessionRefresh?.backoff ?? SESSION_REFRESH_BACKOFF;
+    this.refresh = new SessionRefresh(timers, this.tokenRetryBackoff, options.sessionRefresh?.maxInRow);
     const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.requests = new OrderRequests<AddResult, CancelResult>(timers, ackMs, version.cancelResult);
     const name = options.name ?? version.defaultName;
@@ -315,15 +319,33 @@ export abstract class PrivateSessionBase<
     } catch (err) {
       this.stats.tokenErrors++;
       this.error('TOKEN_ERROR', (err as Error).message);
-      if (session === this.session && !this.closed) this.connection.reconnect(); // retry through backoff
+      if (session === this.session && !this.closed) this.retryTokenLater(session);
       return;
     } finally {
       if (refresh) this.refresh.done();
     }
     if (session !== this.session || this.closed || !this.connection.isOpen()) return;
+    this.tokenFailures = 0;
     this.token = token;
     if (refresh) this.handlers.onTokenRefreshed?.(this.stats.tokenRefreshes);
     for (const ch of this.version.channels) if (!this.channels[ch].subscribed) this.subscribe(ch);
+  }
+
+  /**
+   * A token fetch failed: it is tried again on this socket after a growing delay, not through a new
+   * connection. The failure is REST's (a rate limit, the network, the key), which a new socket does
+   * not mend, and each reconnect would close this one (an alert, the trader's reconciliation: more
+   * REST calls) and ask REST again as soon as it opens: under a REST rate limit, each refused ask
+   * fills the shared call counter again and the routine balance poll starves. A socket that drops
+   * meanwhile cancels the retry; its successor fetches its own token when it opens.
+   */
+  private retryTokenLater(session: number): void {
+    const delayMs = backoffDelayMs(this.tokenRetryBackoff, ++this.tokenFailures);
+    this.tokenRetryTimer = this.timers.setTimeout(() => {
+      this.tokenRetryTimer = null;
+      if (session === this.session && !this.closed && this.connection.isOpen())
+        void this.fetchTokenAndSubscribe(false);
+    }, delayMs);
   }
 
   private subscribe(ch: Channel): void {
@@ -352,6 +374,9 @@ export abstract class PrivateSessionBase<
     this.session++;
     this.token = null;
     this.refresh.reset();
+    if (this.tokenRetryTimer !== null) this.timers.clearTimeout(this.tokenRetryTimer);
+    this.tokenRetryTimer = null;
+    this.tokenFailures = 0;
     this.systemStatus = 'disconnected';
     for (const ch of this.version.channels) {
       const st = this.channels[ch];

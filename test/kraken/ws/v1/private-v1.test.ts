@@ -359,28 +359,65 @@ test('a session error from Kraken (ESession:Invalid session) ⇒ new token ⇒ r
   );
 });
 
-test('getToken failure is reported and retried through the backoff', async (t) => {
+test('a failed token fetch is reported and tried again on the same socket, backed off', async (t) => {
   const server = await authServer();
   t.after(() => server.close());
-  let calls = 0;
+  const askedAt: number[] = [];
   const errors: string[] = [];
   const c = new KrakenPrivateV1(
     {
       url: server.url,
       getToken: async () => {
-        if (++calls === 1) throw new Error('EAPI:Invalid nonce');
+        // REST refuses three times (Kraken's rate limit), then answers.
+        if (askedAt.push(Date.now()) <= 3) throw new Error('EAPI:Rate limit exceeded');
         return 'tok';
       },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
+      sessionRefresh: { backoff: { baseMs: 40, maxMs: 1_000 } },
     },
     { onError: (code) => errors.push(code) },
   );
   t.after(() => c.close());
   c.start();
-  await waitFor(() => c.ready, 'ready after retry');
+  await waitFor(() => c.ready, 'ready after the retries');
+  assert.equal(askedAt.length, 4);
+  assert.equal(c.stats.tokenErrors, 3);
+  assert.deepEqual(
+    errors.filter((e) => e === 'TOKEN_ERROR'),
+    ['TOKEN_ERROR', 'TOKEN_ERROR', 'TOKEN_ERROR'],
+  );
+  // One socket throughout: a REST failure is not the socket's, and a reconnect would not mend it.
+  assert.equal(c.connection.stats.connects, 1);
+  // Equal jitter: each wait is at least half its step, and the steps double (40, 80, 160 ms).
+  const waits = askedAt.slice(1).map((at, i) => at - (askedAt[i] as number));
+  assert.ok(waits[0]! >= 20 && waits[1]! >= 40 && waits[2]! >= 80, `waits ${waits.join(', ')} ms`);
+});
+
+test('a token retry due on a socket that dropped meanwhile is not made; the new socket asks for its own', async (t) => {
+  const server = await authServer();
+  t.after(() => server.close());
+  let calls = 0;
+  const c = new KrakenPrivateV1(
+    {
+      url: server.url,
+      getToken: async () => {
+        if (++calls === 1) throw new Error('EGeneral:Temporary lockout');
+        return 'tok';
+      },
+      connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
+      sessionRefresh: { backoff: { baseMs: 400, maxMs: 400 } },
+    },
+    {},
+  );
+  t.after(() => c.close());
+  c.start();
+  await waitFor(() => c.stats.tokenErrors === 1, 'the first fetch failed');
+  server.sockets[0]?.terminate();
+  await waitFor(() => c.ready, 'ready on the new socket');
+  assert.equal(c.connection.stats.connects, 2);
+  assert.equal(calls, 2, 'the new socket asked once');
+  await new Promise((r) => setTimeout(r, 450)); // past the first socket's retry: it must not fire
   assert.equal(calls, 2);
-  assert.equal(c.stats.tokenErrors, 1);
-  assert.ok(errors.includes('TOKEN_ERROR'));
 });
 
 test('rehearseAddOrder builds the frame with the same checks as addOrder and sends nothing', async (t) => {

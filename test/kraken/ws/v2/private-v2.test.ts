@@ -275,7 +275,7 @@ test('a session error from Kraken (ESession:Invalid session) ⇒ new token ⇒ r
   );
 });
 
-test('getToken failure is reported and retried through the backoff', async (t) => {
+test('a failed token fetch is reported and tried again on the same socket', async (t) => {
   const fake = await startFakePrivate();
   t.after(() => fake.close());
   let calls = 0;
@@ -284,8 +284,9 @@ test('getToken failure is reported and retried through the backoff', async (t) =
     {
       url: fake.url,
       getToken: () =>
-        ++calls === 1 ? Promise.reject(new Error('EAPI:Invalid key')) : Promise.resolve('tok'),
+        ++calls === 1 ? Promise.reject(new Error('EAPI:Rate limit exceeded')) : Promise.resolve('tok'),
       connection: fastReconnect,
+      sessionRefresh: { backoff: { baseMs: 1, maxMs: 5 } },
     },
     { onError: (c) => codes.push(c) },
   );
@@ -296,7 +297,8 @@ test('getToken failure is reported and retried through the backoff', async (t) =
     codes.filter((c) => c === 'TOKEN_ERROR'),
     ['TOKEN_ERROR'],
   );
-  assert.equal(client.connection.stats.connects, 2);
+  // A REST failure is not the socket's: no reconnect (it would close the socket and ask again).
+  assert.equal(client.connection.stats.connects, 1);
 });
 
 test('cancel_order resolves after one ack per order, or on the first error', async (t) => {
