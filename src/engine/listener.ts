@@ -154,7 +154,7 @@ export class Listener {
     if (refused < 0 && shared.traderHasOwnCpu()) shared.slot.wakeTaker();
     bump(row, s[OPP_DIRECTION] === DIR_EUR_TO_USD ? CTR_OPP_EUR_TO_USD : CTR_OPP_USD_TO_EUR);
     stampOpportunity(s, 0, ++this.seq, t1, this.index);
-    const drop = refused >= 0 ? refused : shared.slot.tryPublish(s) ? -1 : CTR_DROP_SLOT_FULL;
+    const drop = refused >= 0 ? refused : shared.slot.tryPublish(s) ? -1 : this.publishRefusal();
     if (drop < 0) {
       bump(row, CTR_PUBLISHED);
       this.onPublished?.();
@@ -179,6 +179,11 @@ export class Listener {
       return CTR_DROP_PAIR_NOT_ONLINE;
     if (shared.isTraderBusy() || !shared.isTraderTaking()) return CTR_DROP_TRADER_BUSY;
     return -1;
+  }
+
+  /** Why the slot refused a publish: the trader took another opportunity meanwhile, or the slot is full. */
+  private publishRefusal(): number {
+    return this.shared.isTraderBusy() ? CTR_DROP_TRADER_BUSY : CTR_DROP_SLOT_FULL;
   }
 
   /**

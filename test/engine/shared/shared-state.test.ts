@@ -96,6 +96,14 @@ describe('opportunity slot', () => {
     assert.equal(shared.slot.tryTake(out), true);
     assert.equal(other.isTraderBusy(), true, 'busy, seen from another attachment, once the take returns');
     assert.equal(other.slot.currentState(), SLOT_EMPTY);
+    // A listener that checked the flag before the take and publishes after it is refused by the
+    // slot itself; the slot stays empty for the next opportunity once the trader is done.
+    assert.equal(other.slot.tryPublish(payload(2, 8)), false, 'refused while the taker is busy');
+    assert.equal(other.slot.currentState(), SLOT_EMPTY);
+    other.setTraderBusy(false);
+    assert.equal(other.slot.tryPublish(payload(2, 9)), true, 'published once the taker is free');
+    assert.equal(shared.slot.tryTake(out), true);
+    assert.deepEqual(Array.from(out), Array.from(payload(2, 9)));
     const plain = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(2)), 0, 2);
     plain.tryPublish(payload(2, 1));
     assert.equal(plain.tryTake(out), true, 'a slot without a busy flag takes as before');
@@ -178,6 +186,7 @@ describe('shared state', () => {
     assert.equal(other.fees.read(fout), SEQ_READ_OK);
     assert.equal(fout[FEE_COIN_TAKER], 0.0026);
 
+    main.setTraderBusy(false); // a busy trader's slot refuses publishes
     assert.equal(other.slot.tryPublish(payload(37, 0)), true);
     assert.equal(main.slot.tryTake(new Float64Array(37)), true);
 

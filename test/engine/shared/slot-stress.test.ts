@@ -139,6 +139,7 @@ test('waitAsync consumer receives every item of a steady producer, in order (no 
       assert.equal(dst[0], 0);
       assert.equal(dst[1], expected, 'items arrive in publish order');
       expected++;
+      state.setTraderBusy(false); // done with it, as the trader is after its trade: the next may come
       continue;
     }
     // The producer worker keeps this process alive; a real trader holds its socket or holdEventLoop().

@@ -10,7 +10,7 @@ import { Trader } from '../../../src/engine/trade/trader.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { OrderAck, OrderEntry, OrderRequest } from '../../../src/engine/trade/order-entry.js';
 import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
-import { SLOT_EMPTY, SLOT_FULL } from '../../../src/engine/shared/slot.js';
+import { SLOT_EMPTY } from '../../../src/engine/shared/slot.js';
 import {
   DIR_USD_TO_EUR,
   OPPORTUNITY_FIELDS,
@@ -77,9 +77,14 @@ function hostedRig(t: TestContext) {
   r.listener.onPublished = () => trader.takeNow();
   const running = trader.run();
   t.after(async () => {
-    // Even after a failed assertion: no order left waiting, the run loop ended.
-    held.answerAll(REFUSED);
+    // Even after a failed assertion: no order left waiting (one sent meanwhile too), the run loop ended.
     trader.stop();
+    let ended = false;
+    void running.then(() => (ended = true));
+    for (let i = 0; i < 300 && !ended; i++) {
+      held.answerAll(REFUSED);
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await running;
   });
   return { ...r, ...held, trader };
@@ -101,11 +106,12 @@ test('the buy leaves within the listener call that found the opportunity', async
   assert.equal(trader.counters.trades, 1);
 });
 
-test('one trade at a time: an opportunity put in the slot meanwhile waits for the trade in flight', async (t) => {
+test('one trade at a time: a publish while a trade is in flight is refused by the slot; the next after it is traded', async (t) => {
   const { sendDislocation, orders, answer, trader, shared } = hostedRig(t);
   sendDislocation();
   assert.equal(orders.length, 1);
-  // Another listener thread publishes while the first trade waits for its answer.
+  // Another listener thread publishes while the first trade waits for its answer: had it been let
+  // in, it would have waited through the whole trade and its pause and gone stale.
   const opp = new Float64Array(OPPORTUNITY_FIELDS);
   opp[OPP_SEQ] = 2;
   opp[OPP_DIRECTION] = DIR_USD_TO_EUR;
@@ -116,12 +122,13 @@ test('one trade at a time: an opportunity put in the slot meanwhile waits for th
   opp[OPP_VOLUME] = 1;
   opp[OPP_FEE] = 0.004;
   opp[OPP_TRIGGER_RECV_US] = NOW_US;
-  assert.equal(shared.slot.tryPublish(opp), true);
-  // The run loop is woken by that publish; it must leave the opportunity in the slot.
+  assert.equal(shared.slot.tryPublish(opp), false, 'refused: the trader is busy with the first');
+  assert.equal(shared.slot.currentState(), SLOT_EMPTY);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(orders.length, 1, 'no second buy while the first trade is in flight');
-  assert.equal(shared.slot.currentState(), SLOT_FULL, 'the second opportunity still waits in the slot');
   answer(0, REFUSED);
+  await until('the first trade ends', () => !shared.isTraderBusy());
+  assert.equal(shared.slot.tryPublish(opp), true, 'published once the trader is free');
   await until('the second opportunity is traded', () => orders.length === 2);
   assert.equal(orders[1]?.volume, '1.00000000');
   answer(1, REFUSED);
