@@ -123,12 +123,14 @@ export class Listener {
     if (rec !== null) rec.ingestion(this.meta.globalIndex[i] as number, out[QUOTE_EXCH_TS] as number, recvUs);
     // USDT/USD and USDT/EUR are stored but never trigger an evaluation (they are in every coin's ROI).
     if (i < 2) return;
-    // One clock read serves the balances' age check and the evaluation (params.nowUs): in Node 20
-    // a read can box its double (an allocation), and the two would be microseconds apart.
+    // The balances' age is judged at the frame's receive time, microseconds ago, not by a clock read
+    // of its own (in Node 20 a read can box its double: an allocation); the evaluation's own timing
+    // (arbitrage_evaluation_speed) starts after the refresh, as before.
     const params = this.params;
+    params.nowUs = recvUs;
+    this.refreshAccount();
     const t0 = this.nowUs();
     params.nowUs = t0;
-    this.refreshAccount();
     const r = evaluateAt(this.table, this.meta, coinOfPairIndex(i), i, params, this.scratch, 0);
     const t1 = this.nowUs();
     if (rec !== null) {

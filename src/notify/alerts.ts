@@ -63,6 +63,15 @@ export function privateSocketClosedAlert(reason: string): Alert {
   return { key: 'private-socket', severity: 'warning', text: `Private socket closed (${reason})` };
 }
 
+/** The private socket is open but its WebSocket token cannot be fetched: no order can be sent. */
+export function privateTokenFailingAlert(failures: number, error: string): Alert {
+  return {
+    key: 'private-socket',
+    severity: 'warning',
+    text: `Private socket has no token: ${failures} fetches failed in a row (${error}); retrying`,
+  };
+}
+
 // ── REST polling (fetcher) ──
 
 export function balanceFetchFailingAlert(error: string): Alert {

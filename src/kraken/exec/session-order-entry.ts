@@ -17,7 +17,7 @@ import type {
   OrderRequest,
   SendPathWarmth,
 } from '../../engine/trade/order-entry.js';
-import { privateSocketClosedAlert } from '../../notify/alerts.js';
+import { privateSocketClosedAlert, privateTokenFailingAlert } from '../../notify/alerts.js';
 import { SendPathWarmer } from '../ws/shared/send-path-warmer.js';
 
 export interface KrakenOrderEntryOptions {
@@ -53,13 +53,17 @@ type SessionHandlers = Required<Omit<PrivateSessionHandlers<unknown>, 'onLateAck
 /** Kraken's word on an order: placed, or refused with its error. */
 export type KrakenAck = Extract<OrderAck, { status: 'ok' | 'error' }>;
 
+/** Token fetches failed in a row on one socket before it is alerted (the fetcher's polls: the third). */
+export const TOKEN_FAILURES_ALERTED = 3;
+
 /** Orders whose ack is still awaited after the trader gave up on it (one trade at a time: few). */
 const MAX_LATE_ACK_REFS = 256;
 
 /**
  * `isClosing`: true once the order entry itself is being closed (shutdown). Only that close is quiet;
- * every other one — including a reconnect the client asked for after a token error — is logged,
- * alerted and makes the trader reconcile.
+ * every other one — including a reconnect the client asked for after repeated session errors — is
+ * logged, alerted and makes the trader reconcile. A token fetch that fails keeps the socket (it is
+ * tried again on it) and is alerted at the TOKEN_FAILURES_ALERTED-th failure in a row.
  */
 export function sessionHandlers(o: KrakenOrderEntryOptions, isClosing: () => boolean): SessionHandlers {
   let attempts = 0;
@@ -83,6 +87,11 @@ export function sessionHandlers(o: KrakenOrderEntryOptions, isClosing: () => boo
       o.log.info('private socket reconnecting', { delayMs, reason, attempt });
     },
     onTokenRefreshed: (refreshes) => o.log.info('private session token refreshed', { refreshes }),
+    // The socket stays open and the fetch is tried again on it (private-session.ts): no close
+    // alerts it, so a run of failures is alerted here, once.
+    onTokenFailure: (failures, message) => {
+      if (failures === TOKEN_FAILURES_ALERTED) o.alert(privateTokenFailingAlert(failures, message));
+    },
   };
 }
 

@@ -98,7 +98,8 @@ test('producers, a consumer and a seqlock writer: nothing torn, per-producer ord
   assert.equal(c.torn, 0, 'torn opportunity payloads');
   assert.equal(c.reordered, 0, 'per-producer order violated');
   const published = ps.reduce((s, p) => s + p.published, 0);
-  assert.ok(published > 0, 'no publish ever succeeded');
+  // More than one: a consumer that left the busy flag set after its first take would stop every later publish.
+  assert.ok(published > 1, `only ${published} publish(es) succeeded`);
   assert.equal(c.taken, published, 'every accepted publish is taken exactly once');
   ps.forEach((p, id) => {
     assert.equal(

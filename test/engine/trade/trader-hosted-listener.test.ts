@@ -1,8 +1,8 @@
 /**
  * TRADER_HOSTS_LISTENER: a listener in the trader's own thread hands its opportunity straight to the
  * trader (Listener.onPublished → Trader.takeNow). The buy must leave within the listener's call, and
- * the trader must still handle one opportunity at a time: while that trade is in flight, an
- * opportunity another listener thread put in the slot waits for it.
+ * the trader must still handle one opportunity at a time: while that trade is in flight, the slot
+ * refuses another listener thread's publish (it would wait through the trade and go stale).
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { KrakenOrderEntryV1 } from '../../../src/kraken/exec/order-entry-v1.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { Logger } from '../../../src/log/logger.js';
+import type { AlertEvent } from '../../../src/engine/threads/messages.js';
 import { corpus, value } from '../../helpers/corpus.js';
 import { testPair } from '../../helpers/test-pair.js';
 import { waitFor } from '../ws/helpers.js';
@@ -136,4 +137,38 @@ test('a rehearsal sends the frame to the loopback warmer, never to Kraken, and c
   assert.equal(sent.length, before, 'nothing reached the (fake) Kraken socket');
   gw.close();
   assert.equal(gw.sendWarmer.active, false, 'closed with the order entry');
+});
+
+test('a token that cannot be fetched keeps the socket and is alerted once, at the third failure in a row', async (t) => {
+  const fake = await startFakePrivateV1();
+  t.after(() => fake.server.close());
+  const alerts: AlertEvent[] = [];
+  let asked = 0;
+  const gw = new KrakenOrderEntryV1({
+    url: fake.server.url,
+    getToken: async () => {
+      asked++;
+      throw new Error('EGeneral:Permission denied');
+    },
+    ackTimeoutMs: 2_000,
+    events: new OrderTracker(),
+    log: quiet,
+    alert: (a) => alerts.push(a),
+    onGap: () => undefined,
+  });
+  t.after(() => gw.close());
+  gw.start();
+  await waitFor(() => asked >= 4, 'four fetches (0.25–0.5, 0.5–1 and 1–2 s apart)', 8_000);
+  assert.equal(gw.isReady(), false);
+  assert.deepEqual(
+    alerts.map((a) => [a.key, a.text]),
+    [
+      [
+        'private-socket',
+        'Private socket has no token: 3 fetches failed in a row (EGeneral:Permission denied); retrying',
+      ],
+    ],
+    'one alert, no socket close',
+  );
+  assert.equal(fake.server.sockets.length, 1, 'the socket was kept');
 });

@@ -115,7 +115,7 @@ export class PairTable {
 
   /**
    * The pair named by the JSON string whose body starts at buf[start] (after the opening quote),
-   * hashed while looking for the closing quote (hot path of both scanners): its index, with
+   * looked up once its closing quote is found (hot path of both scanners): its index, with
    * `quotedEnd` set; QUOTED_TRUNCATED when the buffer ends first; QUOTED_UNKNOWN for a name not
    * subscribed, too long, or with an escape (no subscribed name has one).
    */

@@ -42,6 +42,8 @@ export interface PrivateSessionHandlers<Ack> {
   onReconnecting?(delayMs: number, reason: DisconnectReason, attempt: number): void;
   /** A session error was answered with a new token (`refreshes` so far on this client). */
   onTokenRefreshed?(refreshes: number): void;
+  /** A token fetch failed, the `failures`-th in a row on this socket; it is tried again on it. */
+  onTokenFailure?(failures: number, message: string): void;
 }
 
 /** Counters every private client keeps (the versions add their own). */

@@ -221,7 +221,8 @@ export abstract class PrivateSessionBase<
   protected refreshOnSessionError(message: string | undefined): void {
     if (!SESSION_ERROR_RE.test(message ?? '')) return;
     this.stats.sessionErrors++;
-    if (this.closed || !this.connection.isOpen()) return;
+    // A token retry already waits (session-refresh would only add a second fetch beside it).
+    if (this.closed || !this.connection.isOpen() || this.tokenRetryTimer !== null) return;
     const session = this.session;
     const d = this.refresh.onSessionError(() => {
       if (session === this.session) void this.fetchTokenAndSubscribe(true);
@@ -318,8 +319,16 @@ export abstract class PrivateSessionBase<
         throw new Error('getToken returned an empty token');
     } catch (err) {
       this.stats.tokenErrors++;
-      this.error('TOKEN_ERROR', (err as Error).message);
-      if (session === this.session && !this.closed) this.retryTokenLater(session);
+      const message = (err as Error).message;
+      this.error('TOKEN_ERROR', message);
+      if (session === this.session && !this.closed) {
+        // A refresh's token is one Kraken refused: the session is not ready (requests are refused
+        // as not sent, a sell waits for the socket) until a new one is fetched.
+        this.token = null;
+        this.tokenFailures++; // not inside the optional call below: without a handler it is skipped
+        this.handlers.onTokenFailure?.(this.tokenFailures, message);
+        this.retryTokenLater(session);
+      }
       return;
     } finally {
       if (refresh) this.refresh.done();
@@ -340,7 +349,8 @@ export abstract class PrivateSessionBase<
    * meanwhile cancels the retry; its successor fetches its own token when it opens.
    */
   private retryTokenLater(session: number): void {
-    const delayMs = backoffDelayMs(this.tokenRetryBackoff, ++this.tokenFailures);
+    if (this.tokenRetryTimer !== null) return; // one retry at a time: it answers every failure before it
+    const delayMs = backoffDelayMs(this.tokenRetryBackoff, this.tokenFailures);
     this.tokenRetryTimer = this.timers.setTimeout(() => {
       this.tokenRetryTimer = null;
       if (session === this.session && !this.closed && this.connection.isOpen())

@@ -148,7 +148,7 @@ export class SpreadScanner extends QuoteScannerBase<QuoteRejectCode> {
     if (i < 0) return this.reject(-i as QuoteRejectCode);
     if (!isSpreadName(buf, i, n)) return this.reject(spreadNameReject(buf, i, n));
     i += 8;
-    // Pair name → local index, hashed byte by byte.
+    // Pair name → local index (PairTable: its length and first and last four bytes).
     i = this.expectComma(buf, i, n);
     if (i < 0) return this.reject(-i as QuoteRejectCode);
     if ((buf[i] as number) !== QUOTE) return this.reject(QuoteReject.WRONG_TYPE);

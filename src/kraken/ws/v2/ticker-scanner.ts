@@ -331,7 +331,7 @@ export class TickerScanner extends QuoteScannerBase<TickerRejectCode> {
     return r;
   }
 
-  /** `"SYMBOL"` → entryPair via the pair table, hashed byte by byte. */
+  /** `"SYMBOL"` → entryPair via the pair table (found by its bytes, no string made). */
   private symbol(buf: Uint8Array, i: number, n: number): number {
     if ((buf[i] as number) !== QUOTE) return -TickerReject.WRONG_TYPE;
     const pair = this.pairs.lookupQuoted(buf, i + 1, n);

@@ -393,6 +393,47 @@ test('a failed token fetch is reported and tried again on the same socket, backe
   assert.ok(waits[0]! >= 20 && waits[1]! >= 40 && waits[2]! >= 80, `waits ${waits.join(', ')} ms`);
 });
 
+test('a refresh whose token fetch fails drops the refused token: not ready, no order sent with it, until a new one', async (t) => {
+  const server = await authServer({
+    onAddOrder: (ws, m) =>
+      ws.send(
+        JSON.stringify({
+          errorMessage: 'ESession:Invalid session', // live text (test/corpus/)
+          event: 'addOrderStatus',
+          status: 'error',
+          reqid: m.reqid,
+        }),
+      ),
+  });
+  t.after(() => server.close());
+  let calls = 0;
+  const c = new KrakenPrivateV1(
+    {
+      url: server.url,
+      getToken: async () => {
+        calls++;
+        if (calls === 2) throw new Error('EAPI:Rate limit exceeded');
+        return 'tok-' + calls;
+      },
+      connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
+      sessionRefresh: { backoff: { baseMs: 400, maxMs: 400 } },
+    },
+    {},
+  );
+  t.after(() => c.close());
+  c.start();
+  await waitFor(() => c.ready, 'ready with the first token');
+  await c.addOrder(ORDER); // Kraken: the session is invalid → a refresh, whose fetch fails
+  await waitFor(() => c.stats.tokenErrors === 1, 'the refresh failed');
+  assert.equal(c.ready, false, 'the refused token is not kept');
+  await assert.rejects(c.addOrder(ORDER), (e: unknown) => e instanceof OrderNotSentError);
+  await waitFor(() => c.ready, 'ready with the third token, on the same socket');
+  assert.equal(calls, 3);
+  assert.equal(c.connection.stats.connects, 1);
+  const added = (server.received[0] ?? []).filter((f) => f.includes('"addOrder"'));
+  assert.equal(added.length, 1, 'the second order was never sent');
+});
+
 test('a token retry due on a socket that dropped meanwhile is not made; the new socket asks for its own', async (t) => {
   const server = await authServer();
   t.after(() => server.close());
@@ -405,7 +446,8 @@ test('a token retry due on a socket that dropped meanwhile is not made; the new 
         return 'tok';
       },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
-      sessionRefresh: { backoff: { baseMs: 400, maxMs: 400 } },
+      // The first socket's retry would come 0.5–1 s after its failure: long after the drop is seen.
+      sessionRefresh: { backoff: { baseMs: 1_000, maxMs: 1_000 } },
     },
     {},
   );
@@ -416,7 +458,7 @@ test('a token retry due on a socket that dropped meanwhile is not made; the new 
   await waitFor(() => c.ready, 'ready on the new socket');
   assert.equal(c.connection.stats.connects, 2);
   assert.equal(calls, 2, 'the new socket asked once');
-  await new Promise((r) => setTimeout(r, 450)); // past the first socket's retry: it must not fire
+  await new Promise((r) => setTimeout(r, 1_100)); // past the first socket's retry: it must not fire
   assert.equal(calls, 2);
 });
 
