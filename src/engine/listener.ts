@@ -27,6 +27,7 @@ import {
   type SharedState,
 } from './shared/shared-state.js';
 import { SEQ_READ_CONTENDED, SEQ_READ_OK } from './shared/seqlock.js';
+import { PUBLISHED, REFUSED_TAKER_BUSY, type PublishResult } from './shared/slot.js';
 import {
   CTR_DROP_BALANCE_UNAVAILABLE,
   CTR_DROP_PAIR_NOT_ONLINE,
@@ -54,6 +55,12 @@ export interface ListenerStrategy {
 
 /** Balances older than this are not trusted for sizing (the fetcher writes every 2 s). */
 export const MAX_BALANCE_AGE_US = 30_000_000;
+
+/** The counter column of a publish the slot refused, or -1 when it was published. */
+function publishDrop(result: PublishResult): number {
+  if (result === PUBLISHED) return -1;
+  return result === REFUSED_TAKER_BUSY ? CTR_DROP_TRADER_BUSY : CTR_DROP_SLOT_FULL;
+}
 
 /** Counter rows are per-listener Float64Arrays in shared memory; only this listener writes its row. */
 function bump(row: Float64Array, column: number): void {
@@ -156,7 +163,7 @@ export class Listener {
     if (refused < 0 && shared.traderHasOwnCpu()) shared.slot.wakeTaker();
     bump(row, s[OPP_DIRECTION] === DIR_EUR_TO_USD ? CTR_OPP_EUR_TO_USD : CTR_OPP_USD_TO_EUR);
     stampOpportunity(s, 0, ++this.seq, t1, this.index);
-    const drop = refused >= 0 ? refused : shared.slot.tryPublish(s) ? -1 : this.publishRefusal();
+    const drop = refused >= 0 ? refused : publishDrop(shared.slot.tryPublish(s));
     if (drop < 0) {
       bump(row, CTR_PUBLISHED);
       this.onPublished?.();
@@ -181,11 +188,6 @@ export class Listener {
       return CTR_DROP_PAIR_NOT_ONLINE;
     if (shared.isTraderBusy() || !shared.isTraderTaking()) return CTR_DROP_TRADER_BUSY;
     return -1;
-  }
-
-  /** Why the slot refused a publish: the trader took another opportunity meanwhile, or the slot is full. */
-  private publishRefusal(): number {
-    return this.shared.isTraderBusy() ? CTR_DROP_TRADER_BUSY : CTR_DROP_SLOT_FULL;
   }
 
   /**

@@ -63,12 +63,25 @@ export function privateSocketClosedAlert(reason: string): Alert {
   return { key: 'private-socket', severity: 'warning', text: `Private socket closed (${reason})` };
 }
 
-/** The private socket is open but its WebSocket token cannot be fetched: no order can be sent. */
+/**
+ * The private socket is open but its WebSocket token cannot be fetched: no order can be sent. Its own
+ * key: failures follow a reconnect, and under the socket's key this would wait out the closed alert's
+ * dedupe window (a minute) before an operator saw it.
+ */
 export function privateTokenFailingAlert(failures: number, error: string): Alert {
   return {
-    key: 'private-socket',
+    key: 'private-token',
     severity: 'warning',
     text: `Private socket has no token: ${failures} fetches failed in a row (${error}); retrying`,
+  };
+}
+
+/** A token was fetched after a run of failures that was alerted: orders can be sent again. */
+export function privateTokenRecoveredAlert(failures: number): Alert {
+  return {
+    key: 'private-token',
+    severity: 'info',
+    text: `Private socket has a token again, after ${failures} failed fetches`,
   };
 }
 

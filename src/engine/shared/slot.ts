@@ -22,6 +22,14 @@ export const SLOT_FULL = 2;
 export const SLOT_READING = 3;
 export type SlotState = typeof SLOT_EMPTY | typeof SLOT_WRITING | typeof SLOT_FULL | typeof SLOT_READING;
 
+/** tryPublish's answers: published, or why not (the listener counts each refusal by its reason). */
+export const PUBLISHED = 0;
+/** Another opportunity is in the slot, or a listener is writing one. */
+export const REFUSED_SLOT_FULL = 1;
+/** The taker is busy with what it took last, or is taking it now. */
+export const REFUSED_TAKER_BUSY = 2;
+export type PublishResult = typeof PUBLISHED | typeof REFUSED_SLOT_FULL | typeof REFUSED_TAKER_BUSY;
+
 /** What a wait ended with: 'full' = something may be there now (call tryTake); 'timed-out' = nothing came. */
 export type SlotWaitResult = 'full' | 'timed-out';
 
@@ -45,6 +53,11 @@ export class SlotError extends AppError {
     super(message);
     this.name = 'SlotError';
   }
+}
+
+/** A slot found not EMPTY: the trader reading it is busy; FULL or WRITING holds another opportunity. */
+function refusal(state: number): PublishResult {
+  return state === SLOT_READING ? REFUSED_TAKER_BUSY : REFUSED_SLOT_FULL;
 }
 
 export class OpportunitySlot {
@@ -76,18 +89,20 @@ export class OpportunitySlot {
   }
 
   /**
-   * Publisher side (listeners). Never blocks: returns false when the slot is not EMPTY (full,
-   * being written by another listener, or being read by the trader), or when the taker is busy
-   * with what it took last. Copies `fields` values of `src`.
+   * Publisher side (listeners). Never blocks: copies `fields` values of `src` and answers PUBLISHED,
+   * or refuses when the slot is full or being written by another listener (REFUSED_SLOT_FULL), or
+   * when the taker is reading the slot or busy with what it took last (REFUSED_TAKER_BUSY).
    */
-  tryPublish(src: Float64Array): boolean {
+  tryPublish(src: Float64Array): PublishResult {
     const n = this.fields;
     if (src.length < n)
       throw new SlotError('E_SLOT_PAYLOAD_LENGTH', `payload has ${src.length} fields, slot needs ${n}`);
     const st = this.state;
     // Plain load first: a failed CAS costs a cache-line write; most drops are "slot full".
-    if (Atomics.load(st, 0) !== SLOT_EMPTY) return false;
-    if (Atomics.compareExchange(st, 0, SLOT_EMPTY, SLOT_WRITING) !== SLOT_EMPTY) return false;
+    const seen = Atomics.load(st, 0);
+    if (seen !== SLOT_EMPTY) return refusal(seen);
+    const raced = Atomics.compareExchange(st, 0, SLOT_EMPTY, SLOT_WRITING);
+    if (raced !== SLOT_EMPTY) return refusal(raced);
     // The publisher checked the busy flag before it decided to publish, but a take can fall between
     // that check and this write (the same tick's other leg, a few µs after the first was published:
     // 1 of 33 opportunities in a 30-trade realistic run sat 507 ms in the slot through the trade and
@@ -96,13 +111,13 @@ export class OpportunitySlot {
     const busy = this.busyOnTake;
     if (busy !== null && Atomics.load(busy.flags, busy.index) !== 0) {
       Atomics.store(st, 0, SLOT_EMPTY);
-      return false;
+      return REFUSED_TAKER_BUSY;
     }
     const p = this.payload;
     for (let i = 0; i < n; i++) p[i] = src[i] as number;
     Atomics.store(st, 0, SLOT_FULL);
     Atomics.notify(st, 0, 1);
-    return true;
+    return PUBLISHED;
   }
 
   /**

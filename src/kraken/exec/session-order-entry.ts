@@ -17,7 +17,11 @@ import type {
   OrderRequest,
   SendPathWarmth,
 } from '../../engine/trade/order-entry.js';
-import { privateSocketClosedAlert, privateTokenFailingAlert } from '../../notify/alerts.js';
+import {
+  privateSocketClosedAlert,
+  privateTokenFailingAlert,
+  privateTokenRecoveredAlert,
+} from '../../notify/alerts.js';
 import { SendPathWarmer } from '../ws/shared/send-path-warmer.js';
 
 export interface KrakenOrderEntryOptions {
@@ -91,6 +95,10 @@ export function sessionHandlers(o: KrakenOrderEntryOptions, isClosing: () => boo
     // alerts it, so a run of failures is alerted here, once.
     onTokenFailure: (failures, message) => {
       if (failures === TOKEN_FAILURES_ALERTED) o.alert(privateTokenFailingAlert(failures, message));
+    },
+    onTokenRecovered: (failures) => {
+      o.log.info('private socket token fetched after failures', { failures });
+      if (failures >= TOKEN_FAILURES_ALERTED) o.alert(privateTokenRecoveredAlert(failures));
     },
   };
 }

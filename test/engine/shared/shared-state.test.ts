@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import {
   holdEventLoop,
   OpportunitySlot,
+  PUBLISHED,
+  REFUSED_SLOT_FULL,
+  REFUSED_TAKER_BUSY,
   SLOT_EMPTY,
   SLOT_FULL,
   SLOT_READING,
@@ -35,7 +38,7 @@ describe('opportunity slot', () => {
   test('publish then take copies the payload and empties the slot', () => {
     const slot = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(5)), 0, 5);
     assert.equal(slot.currentState(), SLOT_EMPTY);
-    assert.equal(slot.tryPublish(payload(5, 10)), true);
+    assert.equal(slot.tryPublish(payload(5, 10)), PUBLISHED);
     assert.equal(slot.currentState(), SLOT_FULL);
     const out = new Float64Array(5);
     assert.equal(slot.tryTake(out), true);
@@ -46,8 +49,8 @@ describe('opportunity slot', () => {
 
   test('a full slot drops: the second publish fails and the first payload survives', () => {
     const slot = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(3)), 0, 3);
-    assert.equal(slot.tryPublish(payload(3, 1)), true);
-    assert.equal(slot.tryPublish(payload(3, 100)), false);
+    assert.equal(slot.tryPublish(payload(3, 1)), PUBLISHED);
+    assert.equal(slot.tryPublish(payload(3, 100)), REFUSED_SLOT_FULL);
     const out = new Float64Array(3);
     assert.equal(slot.tryTake(out), true);
     assert.deepEqual(Array.from(out), [1, 2, 3]);
@@ -60,17 +63,17 @@ describe('opportunity slot', () => {
     const state = new Int32Array(buf, 0, 1); // the state word is the first Int32 of the slot block
     const out = new Float64Array(2);
     Atomics.store(state, 0, SLOT_WRITING);
-    assert.equal(slot.tryPublish(payload(2, 1)), false, 'second publisher must not interleave');
+    assert.equal(slot.tryPublish(payload(2, 1)), REFUSED_SLOT_FULL, 'second publisher must not interleave');
     assert.equal(slot.tryTake(out), false, 'trader must not read a half-written payload');
     Atomics.store(state, 0, SLOT_READING);
     assert.equal(
       slot.tryPublish(payload(2, 1)),
-      false,
-      'publisher must not overwrite while the trader copies',
+      REFUSED_TAKER_BUSY,
+      'publisher must not overwrite while the trader copies (and the trader is busy with it)',
     );
     assert.equal(slot.tryTake(out), false);
     Atomics.store(state, 0, SLOT_EMPTY);
-    assert.equal(slot.tryPublish(payload(2, 1)), true);
+    assert.equal(slot.tryPublish(payload(2, 1)), PUBLISHED);
   });
 
   test('short arrays are rejected with a code; a longer source copies only the payload', () => {
@@ -79,7 +82,7 @@ describe('opportunity slot', () => {
       () => slot.tryPublish(new Float64Array(3)),
       (e: unknown) => e instanceof SlotError && e.code === 'E_SLOT_PAYLOAD_LENGTH',
     );
-    assert.equal(slot.tryPublish(payload(6, 0)), true);
+    assert.equal(slot.tryPublish(payload(6, 0)), PUBLISHED);
     assert.throws(
       () => slot.tryTake(new Float64Array(2)),
       (e: unknown) => e instanceof SlotError && e.code === 'E_SLOT_PAYLOAD_LENGTH',
@@ -90,7 +93,7 @@ describe('opportunity slot', () => {
   test("a take from the shared slot says the trader is busy before the slot empties: a listener's next publish is refused, not left to go stale", () => {
     const shared = createSharedState({ listeners: 1, opportunityFields: 2, evalCodes: 0, pairs: 4 });
     const other = attachSharedState(structuredClone(shared.handle));
-    assert.equal(shared.slot.tryPublish(payload(2, 7)), true);
+    assert.equal(shared.slot.tryPublish(payload(2, 7)), PUBLISHED);
     assert.equal(other.isTraderBusy(), false);
     const out = new Float64Array(2);
     assert.equal(shared.slot.tryTake(out), true);
@@ -98,10 +101,10 @@ describe('opportunity slot', () => {
     assert.equal(other.slot.currentState(), SLOT_EMPTY);
     // A listener that checked the flag before the take and publishes after it is refused by the
     // slot itself; the slot stays empty for the next opportunity once the trader is done.
-    assert.equal(other.slot.tryPublish(payload(2, 8)), false, 'refused while the taker is busy');
+    assert.equal(other.slot.tryPublish(payload(2, 8)), REFUSED_TAKER_BUSY, 'refused while the taker is busy');
     assert.equal(other.slot.currentState(), SLOT_EMPTY);
     other.setTraderBusy(false);
-    assert.equal(other.slot.tryPublish(payload(2, 9)), true, 'published once the taker is free');
+    assert.equal(other.slot.tryPublish(payload(2, 9)), PUBLISHED, 'published once the taker is free');
     assert.equal(shared.slot.tryTake(out), true);
     assert.deepEqual(Array.from(out), Array.from(payload(2, 9)));
     const plain = new OpportunitySlot(new SharedArrayBuffer(OpportunitySlot.byteLength(2)), 0, 2);
@@ -187,7 +190,7 @@ describe('shared state', () => {
     assert.equal(fout[FEE_COIN_TAKER], 0.0026);
 
     main.setTraderBusy(false); // a busy trader's slot refuses publishes
-    assert.equal(other.slot.tryPublish(payload(37, 0)), true);
+    assert.equal(other.slot.tryPublish(payload(37, 0)), PUBLISHED);
     assert.equal(main.slot.tryTake(new Float64Array(37)), true);
 
     const row = other.counters.row(1);

@@ -10,7 +10,7 @@ import { Trader } from '../../../src/engine/trade/trader.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { OrderAck, OrderEntry, OrderRequest } from '../../../src/engine/trade/order-entry.js';
 import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
-import { SLOT_EMPTY } from '../../../src/engine/shared/slot.js';
+import { PUBLISHED, REFUSED_TAKER_BUSY, SLOT_EMPTY } from '../../../src/engine/shared/slot.js';
 import {
   DIR_USD_TO_EUR,
   OPPORTUNITY_FIELDS,
@@ -122,13 +122,13 @@ test('one trade at a time: a publish while a trade is in flight is refused by th
   opp[OPP_VOLUME] = 1;
   opp[OPP_FEE] = 0.004;
   opp[OPP_TRIGGER_RECV_US] = NOW_US;
-  assert.equal(shared.slot.tryPublish(opp), false, 'refused: the trader is busy with the first');
+  assert.equal(shared.slot.tryPublish(opp), REFUSED_TAKER_BUSY, 'refused: the trader is busy with the first');
   assert.equal(shared.slot.currentState(), SLOT_EMPTY);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(orders.length, 1, 'no second buy while the first trade is in flight');
   answer(0, REFUSED);
   await until('the first trade ends', () => !shared.isTraderBusy());
-  assert.equal(shared.slot.tryPublish(opp), true, 'published once the trader is free');
+  assert.equal(shared.slot.tryPublish(opp), PUBLISHED, 'published once the trader is free');
   await until('the second opportunity is traded', () => orders.length === 2);
   assert.equal(orders[1]?.volume, '1.00000000');
   answer(1, REFUSED);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { Trader } from '../../../src/engine/trade/trader.js';
 import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
-import type { OpportunitySlot } from '../../../src/engine/shared/slot.js';
+import { PUBLISHED, type OpportunitySlot } from '../../../src/engine/shared/slot.js';
 import {
   countingDeps,
   staleOpportunity,
@@ -21,10 +21,10 @@ import {
 // 200 ms after it starts, while the trader is parked.
 const PUBLISHER = `
 const { workerData } = require('node:worker_threads');
-import(workerData.slotUrl).then(({ OpportunitySlot }) => {
+import(workerData.slotUrl).then(({ OpportunitySlot, PUBLISHED }) => {
   const slot = new OpportunitySlot(workerData.buffer, workerData.byteOffset, workerData.fields);
   setTimeout(() => {
-    if (!slot.tryPublish(workerData.opportunity)) throw new Error('slot not empty');
+    if (slot.tryPublish(workerData.opportunity) !== PUBLISHED) throw new Error('slot not empty');
   }, 200);
 });
 `;
@@ -84,7 +84,7 @@ test('a parked trader parks in 1 ms slices, rehearses between them and keeps its
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 5);
   t.after(() => clearInterval(ticker));
-  setTimeout(() => assert.equal(shared.slot.tryPublish(staleOpportunity()), true), 50);
+  setTimeout(() => assert.equal(shared.slot.tryPublish(staleOpportunity()), PUBLISHED), 50);
   await untilStaleDrop(trader, 3_000);
   trader.stop();
   await running;
@@ -164,7 +164,7 @@ test('the busy flag a take sets is cleared once the trader is done with what it 
     const { deps } = countingDeps();
     const trader = new Trader(traderOptions(shared, { deps, mode, parkThread: mode === 'trade' }));
     const running = trader.run();
-    assert.equal(shared.slot.tryPublish(staleOpportunity()), true);
+    assert.equal(shared.slot.tryPublish(staleOpportunity()), PUBLISHED);
     const until = Date.now() + 3_000;
     while (trader.counters.taken === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 20));

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
 import type { Logger } from '../../../src/log/logger.js';
+import { PUBLISHED } from '../../../src/engine/shared/slot.js';
 import {
   countingDeps,
   staleOpportunity,
@@ -35,7 +36,7 @@ test('a stale opportunity is dropped, counted and logged with its stages; nothin
   const trader = new Trader(traderOptions(shared, { deps, log }));
   const running = trader.run();
   // Received 5 ms ago, evaluated 40 µs after receipt: the hand-off took the rest.
-  assert.equal(shared.slot.tryPublish(staleOpportunity()), true);
+  assert.equal(shared.slot.tryPublish(staleOpportunity()), PUBLISHED);
   await untilStaleDrop(trader, 2_000);
   trader.stop();
   await running;

@@ -139,16 +139,18 @@ test('a rehearsal sends the frame to the loopback warmer, never to Kraken, and c
   assert.equal(gw.sendWarmer.active, false, 'closed with the order entry');
 });
 
-test('a token that cannot be fetched keeps the socket and is alerted once, at the third failure in a row', async (t) => {
+test('a token that cannot be fetched keeps the socket, is alerted once at the third failure in a row, and its return is alerted', async (t) => {
   const fake = await startFakePrivateV1();
   t.after(() => fake.server.close());
   const alerts: AlertEvent[] = [];
   let asked = 0;
+  let refusing = true;
   const gw = new KrakenOrderEntryV1({
     url: fake.server.url,
     getToken: async () => {
       asked++;
-      throw new Error('EGeneral:Permission denied');
+      if (refusing) throw new Error('EGeneral:Permission denied');
+      return 'TOKEN-AFTER-FAILURES';
     },
     ackTimeoutMs: 2_000,
     events: new OrderTracker(),
@@ -164,11 +166,20 @@ test('a token that cannot be fetched keeps the socket and is alerted once, at th
     alerts.map((a) => [a.key, a.text]),
     [
       [
-        'private-socket',
+        'private-token',
         'Private socket has no token: 3 fetches failed in a row (EGeneral:Permission denied); retrying',
       ],
     ],
     'one alert, no socket close',
   );
   assert.equal(fake.server.sockets.length, 1, 'the socket was kept');
+  refusing = false;
+  const failures = asked;
+  // The next retry is 2–4 s after the fourth failure (or later, if a fifth came first).
+  await waitFor(() => gw.isReady(), 'a token on the kept socket', 12_000);
+  assert.deepEqual(
+    alerts.slice(1).map((a) => [a.key, a.severity, a.text]),
+    [['private-token', 'info', `Private socket has a token again, after ${failures} failed fetches`]],
+  );
+  assert.equal(fake.server.sockets.length, 1, 'still the one socket');
 });

@@ -44,6 +44,8 @@ export interface PrivateSessionHandlers<Ack> {
   onTokenRefreshed?(refreshes: number): void;
   /** A token fetch failed, the `failures`-th in a row on this socket; it is tried again on it. */
   onTokenFailure?(failures: number, message: string): void;
+  /** A token was fetched after `failures` failed fetches in a row on this socket. */
+  onTokenRecovered?(failures: number): void;
 }
 
 /** Counters every private client keeps (the versions add their own). */

@@ -334,9 +334,11 @@ export abstract class PrivateSessionBase<
       if (refresh) this.refresh.done();
     }
     if (session !== this.session || this.closed || !this.connection.isOpen()) return;
+    const failures = this.tokenFailures;
     this.tokenFailures = 0;
     this.token = token;
     if (refresh) this.handlers.onTokenRefreshed?.(this.stats.tokenRefreshes);
+    if (failures > 0) this.handlers.onTokenRecovered?.(failures);
     for (const ch of this.version.channels) if (!this.channels[ch].subscribed) this.subscribe(ch);
   }
 
