@@ -267,9 +267,28 @@ function renderRealistic(r: BenchResult, L: string[]): void {
     for (const s of sys.breakdown.stages)
       L.push(`| ${s.name} | ${us(s.p50)} | ${us(s.p90)} | ${us(s.p99)} |`);
   }
+  renderStaleLines(r, L);
   L.push('');
   L.push(
     '"missed" includes the dislocations the system saw and dropped as stale (the drops are part of the result, not filtered out).',
   );
   L.push('');
+}
+
+/** Each stale drop at the trader with where its time went, from the program's own log lines. */
+function renderStaleLines(r: BenchResult, L: string[]): void {
+  const runs = r.realistic.filter((w) => (w.stale?.atTraderLines.length ?? 0) > 0);
+  if (runs.length === 0) return;
+  L.push('');
+  L.push(
+    "Stale drops at the trader, from the program's log (the trader thread's GC pauses in the hand-off):",
+  );
+  L.push('');
+  L.push('| run | receipt → evaluated | evaluated → taken | GC pauses in it | µs they covered |');
+  L.push('|---|---|---|---|---|');
+  for (const w of runs)
+    for (const s of w.stale?.atTraderLines ?? [])
+      L.push(
+        `| ${w.name} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${s.gcPauses ?? '–'} | ${s.gcPausedUs === undefined ? '–' : us(s.gcPausedUs)} |`,
+      );
 }

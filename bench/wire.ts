@@ -121,6 +121,21 @@ export interface StaleDrops {
   atListener: number;
   /** Fresh at the listener, stale by the time the trader took it: the number the aim wants at 0. */
   atTrader: number;
+  /**
+   * Where each such drop's time went, from the program's own log line (at most one a second is
+   * logged at info; the realistic regime's drops are seconds apart): so a run that deletes its
+   * folder still says why.
+   */
+  atTraderLines: StaleLine[];
+}
+
+/** The fields of one "opportunity stale at the trader" log line (µs). */
+export interface StaleLine {
+  receiptToEvaluatedUs: number;
+  evaluatedToTakenUs: number;
+  /** The trader thread's GC pauses in the hand-off (evaluated → taken), and the µs they covered. */
+  gcPauses?: number;
+  gcPausedUs?: number;
 }
 
 /** Fast warm-up dislocations (balances, fees, private socket ready), then `trades` at random gaps. */
@@ -213,7 +228,7 @@ export async function runRealisticSystem(
     const { rows, ...m } = await measureAtGaps(sim, sys.pid, s);
     const summary = await sys.stop();
     const breakdown = journalBreakdown(join(runDir, 'journal'), rows, sim.ready.epochMinusMonoUs);
-    return { name, ...m, detail: { summary }, breakdown, stale: staleDrops(summary) };
+    return { name, ...m, detail: { summary }, breakdown, stale: staleDrops(summary, join(runDir, 'logs')) };
   } catch (err) {
     return failed(name, err, { stderr: sys.stderr.slice(-1000) });
   } finally {
@@ -243,14 +258,46 @@ export async function runRealisticFloor(s: RealisticSettings, log: (l: string) =
   }
 }
 
-function staleDrops(summary: Record<string, unknown> | null): StaleDrops | undefined {
+function staleDrops(summary: Record<string, unknown> | null, logDir: string): StaleDrops | undefined {
   const dropped = summary?.['dropped'] as
     { evaluation?: Record<string, number>; trader?: Record<string, number> } | undefined;
   if (dropped === undefined) return undefined;
   return {
     atListener: dropped.evaluation?.['stale_local'] ?? 0,
     atTrader: dropped.trader?.['staleAtTrader'] ?? 0,
+    atTraderLines: staleLines(logDir),
   };
+}
+
+/** The program's "opportunity stale at the trader" lines in `logDir`'s JSON-lines logs. */
+export function staleLines(logDir: string): StaleLine[] {
+  const out: StaleLine[] = [];
+  let files: string[];
+  try {
+    files = readdirSync(logDir).filter((f) => f.endsWith('.log'));
+  } catch {
+    return out;
+  }
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  for (const f of files)
+    for (const line of readFileSync(join(logDir, f), 'utf8').split('\n')) {
+      if (!line.includes('opportunity stale at the trader')) continue;
+      let r: Record<string, unknown>;
+      try {
+        r = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const gcPauses = num(r['gcPauses']);
+      const gcPausedUs = num(r['gcPausedUs']);
+      out.push({
+        receiptToEvaluatedUs: num(r['receiptToEvaluatedUs']) ?? Number.NaN,
+        evaluatedToTakenUs: num(r['evaluatedToTakenUs']) ?? Number.NaN,
+        ...(gcPauses === undefined ? {} : { gcPauses }),
+        ...(gcPausedUs === undefined ? {} : { gcPausedUs }),
+      });
+    }
+  return out;
 }
 
 /** Warm-up until at least one order arrives (the system has balances, fees and a private socket), then the measured run. */

@@ -35,6 +35,7 @@ import type { LogLevel } from '../../log/logger.js';
 import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
 import { epochMicros } from '../../clock/clock.js';
 import { journalFailingAlert, journalRecoveredAlert } from '../../notify/alerts.js';
+import { GcPauseRing, observeGcPauses } from '../trade/gc-pauses.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -89,6 +90,9 @@ const shared = attachSharedState(data.shared);
 shared.setTraderHasOwnCpu(pin?.pinned === true);
 const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
+/** This thread's GC pauses, for the stale drop's log line; observed for the thread's life. */
+const gcPauses = new GcPauseRing();
+observeGcPauses(gcPauses);
 
 let orderEntry: OrderEntry | null = null;
 let journal: JournalWriter | null = null;
@@ -261,6 +265,7 @@ function createTrader(): Trader {
     nowUs,
     warmer,
     recorder,
+    gcPauses,
   });
 }
 

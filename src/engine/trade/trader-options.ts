@@ -11,6 +11,7 @@ import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { SharedState } from '../shared/shared-state.js';
 import type { AlertEvent } from '../threads/messages.js';
 import type { TradeDeps } from './trade-runner.js';
+import type { GcPauseRing } from './gc-pauses.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';
@@ -48,6 +49,11 @@ export interface TraderOptions {
   nowUs: () => number;
   /** Rehearses the trade path between opportunities (trade mode); null: never. */
   warmer: { rehearse(): void } | null;
+  /**
+   * This thread's recent GC pauses (gc-pauses.ts): a stale drop's log line says how much of its
+   * hand-off they covered. Absent: the line goes out at once, without it.
+   */
+  gcPauses?: Pick<GcPauseRing, 'overlap'>;
   /** Records the listener → trader hand-off of every opportunity taken (`trade_message_receive_speed`). */
   recorder: Pick<MetricsRecorder, 'tradeMessageReceive'> | null;
 }

@@ -46,6 +46,7 @@ import {
   type TradeSettings,
 } from './trade-runner.js';
 import { newTraderCounters, type TraderCounters, type TraderOptions } from './trader-options.js';
+import { GC_ENTRY_DELAY_MS } from './gc-pauses.js';
 import { riskStopAlert, tradeCrashAlert } from '../../notify/alerts.js';
 
 /** The counters of the refusals checked before a trade (Trader.refusal). */
@@ -440,15 +441,26 @@ export class Trader {
 
   /**
    * Where the time of an opportunity dropped stale went (at most one a second at info, all at
-   * debug): its stages tell a slow evaluation from a slow hand-off to this thread.
+   * debug): its stages tell a slow evaluation from a slow hand-off to this thread, and the GC pauses
+   * of this thread in the hand-off tell a collection from a thread that was not running. Nothing is
+   * sent for the drop, so the line can wait for the pauses' report (GC_ENTRY_DELAY_MS).
    */
   private logStale(opp: Opportunity, takenUs: number): void {
-    this.o.log[this.infoOncePerSecond('stale')]('opportunity stale at the trader: dropped', {
+    const level = this.infoOncePerSecond('stale');
+    const fields = {
       receiptToEvaluatedUs: opp.evalDoneUs - opp.triggerRecvUs,
       evaluatedToTakenUs: takenUs - opp.evalDoneUs,
       ageUs: this.o.nowUs() - opp.triggerRecvUs,
       maxAgeUs: this.o.maxLocalAgeMs * 1000,
-    });
+    };
+    const msg = 'opportunity stale at the trader: dropped';
+    const gc = this.o.gcPauses;
+    if (gc === undefined) {
+      this.o.log[level](msg, fields);
+      return;
+    }
+    const from = opp.evalDoneUs;
+    setTimeout(() => this.o.log[level](msg, { ...fields, ...gc.overlap(from, takenUs) }), GC_ENTRY_DELAY_MS);
   }
 
   /** 'info' for the first line of a kind in a second, 'debug' for the rest: a burst cannot flood the log. */

@@ -111,6 +111,12 @@ function overview(i: SummaryTableInput): string[][] {
       '  start-up',
       percentiles(i.ingestionStartupUs, "updates during start-up, whose first quotes carry each quote's age"),
     ]);
+  // The demo's numbers are what a newcomer sees first: say they are not the program's own.
+  if (i.sim)
+    rows.push([
+      '',
+      'with --sim the simulator runs in this process, on the same CPUs: `npm run bench` measures the program alone (bench/README.md)',
+    ]);
   rows.push(['Reconnects', int(t.listenerCounters['reconnects'] ?? 0)]);
   return rows;
 }

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
 import type { Logger } from '../../../src/log/logger.js';
 import { PUBLISHED } from '../../../src/engine/shared/slot.js';
+import { OPP_EVAL_DONE_US } from '../../../src/core/opportunity.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   countingDeps,
   staleOpportunity,
@@ -16,11 +18,14 @@ import {
   untilStaleDrop,
 } from './trader-fixture.js';
 
-test('a stale opportunity is dropped, counted and logged with its stages; nothing is sent', async () => {
-  const shared = tradingSharedState();
-  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
-  const { deps, counts } = countingDeps();
-  const logged: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
+interface Logged {
+  level: string;
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
+function recordingLog(): { log: Logger; logged: Logged[] } {
+  const logged: Logged[] = [];
   const record =
     (level: string) =>
     (msg: string, fields?: Record<string, unknown>): void => {
@@ -33,6 +38,16 @@ test('a stale opportunity is dropped, counted and logged with its stages; nothin
     warn: record('warn'),
     error: record('error'),
   };
+  return { log, logged };
+}
+
+const STALE_LINE = 'opportunity stale at the trader: dropped';
+
+test('a stale opportunity is dropped, counted and logged with its stages; nothing is sent', async () => {
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  const { deps, counts } = countingDeps();
+  const { log, logged } = recordingLog();
   const trader = new Trader(traderOptions(shared, { deps, log }));
   const running = trader.run();
   // Received 5 ms ago, evaluated 40 µs after receipt: the hand-off took the rest.
@@ -43,11 +58,43 @@ test('a stale opportunity is dropped, counted and logged with its stages; nothin
   assert.equal(trader.counters.staleAtTrader, 1, JSON.stringify(trader.counters));
   assert.equal(trader.counters.trades, 0);
   assert.equal(counts.ordersSent, 0, 'nothing sent for a stale opportunity');
-  const line = logged.find((l) => l.msg === 'opportunity stale at the trader: dropped');
+  const line = logged.find((l) => l.msg === STALE_LINE);
   assert.ok(line !== undefined, `no stale log line: ${JSON.stringify(logged)}`);
   assert.equal(line.level, 'info');
   assert.equal(line.fields['receiptToEvaluatedUs'], 40);
   assert.ok((line.fields['evaluatedToTakenUs'] as number) >= 4_960, JSON.stringify(line.fields));
   assert.ok((line.fields['ageUs'] as number) >= 5_000, JSON.stringify(line.fields));
   assert.equal(line.fields['maxAgeUs'], 1_500);
+});
+
+test("the stale line says how much of the hand-off the trader thread's GC pauses covered", async () => {
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  const { log, logged } = recordingLog();
+  const asked: [number, number][] = [];
+  const gcPauses = {
+    overlap: (fromUs: number, toUs: number) => {
+      asked.push([fromUs, toUs]);
+      return { gcPauses: 1, gcPausedUs: 1_200 };
+    },
+  };
+  const trader = new Trader(traderOptions(shared, { deps: countingDeps().deps, log, gcPauses }));
+  const running = trader.run();
+  const opp = staleOpportunity();
+  assert.equal(shared.slot.tryPublish(opp), PUBLISHED);
+  await untilStaleDrop(trader, 2_000);
+  // The line waits for the GC report; the trader goes on meanwhile.
+  for (let i = 0; i < 100 && !logged.some((l) => l.msg === STALE_LINE); i++) await delay(10);
+  trader.stop();
+  await running;
+  const line = logged.find((l) => l.msg === STALE_LINE);
+  assert.ok(line !== undefined, `no stale log line: ${JSON.stringify(logged)}`);
+  assert.equal(line.fields['gcPauses'], 1);
+  assert.equal(line.fields['gcPausedUs'], 1_200);
+  assert.equal(line.fields['receiptToEvaluatedUs'], 40);
+  // Asked about the hand-off: from the evaluation's stamp to the take.
+  assert.equal(asked.length, 1);
+  const [from, to] = asked[0] ?? [0, 0];
+  assert.equal(from, opp[OPP_EVAL_DONE_US]);
+  assert.equal(to - from, line.fields['evaluatedToTakenUs']);
 });

@@ -87,6 +87,15 @@ test('the overview gives mode, duration, rates, trades by outcome, PnL in USD, s
   assert.match(line('Ingestion'), /p50 850 µs · p90 1\.20 ms · p99 4\.99 ms · max 433\.66 ms/);
   assert.match(line('Ingestion'), /\(40,000 updates after start-up\)/);
   assert.doesNotMatch(text, /^\s+start-up\s+p50/m, 'a start-up line without start-up samples');
+  assert.match(
+    text,
+    /\n\s+with --sim the simulator runs in this process, on the same CPUs: `npm run bench` measures/,
+  );
+  assert.doesNotMatch(
+    formatSummaryTable(input({ sim: false })),
+    /with --sim/,
+    'the simulator note on a run against Kraken',
+  );
   assert.match(line('Reconnects'), /^\s*Reconnects\s+1$/);
   const withStartup = formatSummaryTable(
     input({ ingestionStartupUs: { count: 900, p50: 310_000, p90: 800_000, p99: 1_000_000, max: 1_070_000 } }),

@@ -39,6 +39,16 @@ function notWritten(): OrderNotSentError {
 }
 
 /** Stands in for the session token when an order frame is only rehearsed (never sent). */
+
+/**
+ * The waits between failed token fetches on one socket: 0.25–0.5 s, doubling to 60–120 s (equal
+ * jitter). Each fetch takes one attempt from the process's connection budget
+ * (docs/kraken-connection-limits.md), so the cap keeps a REST outage to at most 20 fetches per
+ * 10 minutes even at the shortest jitter, the per-socket cap reconnects have; a token is back at
+ * most 2 minutes after REST is.
+ */
+export const TOKEN_RETRY_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 120_000 };
+
 export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
@@ -95,8 +105,12 @@ export abstract class PrivateSessionBase<
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
     const timers = options.timers ?? realClock;
     this.timers = timers;
-    this.tokenRetryBackoff = options.sessionRefresh?.backoff ?? SESSION_REFRESH_BACKOFF;
-    this.refresh = new SessionRefresh(timers, this.tokenRetryBackoff, options.sessionRefresh?.maxInRow);
+    this.tokenRetryBackoff = options.sessionRefresh?.backoff ?? TOKEN_RETRY_BACKOFF;
+    this.refresh = new SessionRefresh(
+      timers,
+      options.sessionRefresh?.backoff ?? SESSION_REFRESH_BACKOFF,
+      options.sessionRefresh?.maxInRow,
+    );
     const ackMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.requests = new OrderRequests<AddResult, CancelResult>(timers, ackMs, version.cancelResult);
     const name = options.name ?? version.defaultName;

@@ -1,6 +1,7 @@
 /**
  * Token refresh on session errors: the policy on a fake clock, then the v1 client against a
- * Kraken-like endpoint that answers with the live session error text (test/corpus/).
+ * Kraken-like endpoint that answers with the live session error text (test/corpus/); and the waits
+ * between failed token fetches, against the connection budget.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,8 @@ import { KrakenPrivateV1 } from '../../../../src/kraken/ws/v1/private.js';
 import { corpus, value } from '../../../helpers/corpus.js';
 import { waitFor } from '../helpers.js';
 import { startFakePrivateV1 } from '../v1/fake-private-v1.js';
+import { TOKEN_RETRY_BACKOFF } from '../../../../src/kraken/ws/shared/private-session.js';
+import { backoffDelayMs } from '../../../../src/kraken/backoff.js';
 
 /** The session error as live Kraken words it. */
 const LIVE_SESSION_ERROR = (() => {
@@ -114,4 +117,22 @@ test('v1: session errors that never stop ⇒ bounded refreshes, then a new conne
   // One token per connection, plus three refreshes on the first.
   assert.ok(c.stats.tokenRefreshes >= 3, String(c.stats.tokenRefreshes));
   assert.equal(c.ready, false);
+});
+
+test('failed token fetches on one socket spend at most 20 of the connection budget in any 10 minutes, and keep going', () => {
+  // The shortest waits the jitter can draw (random 0): the most fetches a REST outage can cause.
+  const at: number[] = [0];
+  for (let failure = 1; failure <= 200; failure++)
+    at.push((at[failure - 1] as number) + backoffDelayMs(TOKEN_RETRY_BACKOFF, failure, () => 0));
+  const windowMs = 10 * 60_000;
+  let most = 0;
+  for (let i = 0; i < at.length; i++) {
+    const start = at[i] as number;
+    most = Math.max(most, at.filter((t) => t >= start && t < start + windowMs).length);
+  }
+  assert.ok(most <= 20, `${most} fetches in one 10-minute window`);
+  // Still asking: a fetch at least every 2 minutes once the waits have grown.
+  const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
+  assert.ok(Math.max(...gaps) <= 120_000, `a wait of ${Math.max(...gaps)} ms`);
+  assert.equal(gaps[0], 250, 'the first retry comes quickly');
 });

@@ -1,0 +1,52 @@
+/**
+ * The bench reads each stale drop's stages from the program's log, so a run that deletes its folder
+ * still reports why; lines of other kinds, or torn by a crash, are skipped.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { staleLines } from '../../bench/wire.js';
+
+test('stale lines are read with their stages and GC pauses; other and torn lines are skipped', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kraken-arb-stale-lines-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const msg = 'opportunity stale at the trader: dropped';
+  writeFileSync(
+    join(dir, 'arbitrage_log_20261205_101010.log'),
+    [
+      JSON.stringify({ ts: 'x', level: 'info', thread: 'trader', msg: 'trade finished', status: 'sold' }),
+      JSON.stringify({
+        ts: 'x',
+        level: 'info',
+        thread: 'trader',
+        msg,
+        receiptToEvaluatedUs: 41,
+        evaluatedToTakenUs: 1_630,
+        ageUs: 1_671,
+        maxAgeUs: 1_500,
+        gcPauses: 1,
+        gcPausedUs: 1_210,
+      }),
+      JSON.stringify({
+        ts: 'x',
+        level: 'info',
+        thread: 'trader',
+        msg,
+        receiptToEvaluatedUs: 30,
+        evaluatedToTakenUs: 1_900,
+        ageUs: 1_930,
+        maxAgeUs: 1_500,
+      }),
+      `{"ts":"x","level":"info","msg":"${msg}","receiptTo`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'arbitrage_log_20261205_101010.summary.json'), JSON.stringify({ msg }));
+  assert.deepEqual(staleLines(dir), [
+    { receiptToEvaluatedUs: 41, evaluatedToTakenUs: 1_630, gcPauses: 1, gcPausedUs: 1_210 },
+    { receiptToEvaluatedUs: 30, evaluatedToTakenUs: 1_900 },
+  ]);
+  assert.deepEqual(staleLines(join(dir, 'missing')), []);
+});
