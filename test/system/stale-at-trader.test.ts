@@ -1,0 +1,45 @@
+/**
+ * System: an opportunity fresh at the listener and stale when the trader takes it. The real program,
+ * with MAX_LOCAL_AGE_MS at 40 µs (the listener evaluates in ~10–30 µs; the hand-off to the trader
+ * thread takes ~50–70 µs), drops it at the trader: the drop is counted in the run summary, and its
+ * log line says where the time went, including the trader thread's own GC pauses in the hand-off
+ * (src/engine/trade/gc-pauses.ts). That nothing is sent for it is test/engine/trade/trader-stale.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSystem } from './harness.js';
+import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
+
+const STALE_LINE = 'opportunity stale at the trader: dropped';
+
+test('a drop stale at the trader is logged with its stages and GC pauses, and counted in the summary', async (t) => {
+  const duration = 14;
+  const run = await startSystem(t, {
+    args: ['--trade', '--duration', String(duration)],
+    env: { MAX_LOCAL_AGE_MS: '0.04' },
+  });
+  await run.waitReady(2, true);
+  const line = await run.dislocateUntil(
+    { direction: 'usd-to-eur', leg: 'buy' },
+    () => run.logRecords().find((r) => r['msg'] === STALE_LINE),
+    12_000,
+    'a stale drop at the trader',
+    1_000,
+  );
+  const num = (k: string): number => {
+    const v = line[k];
+    assert.equal(typeof v, 'number', `${k} in ${JSON.stringify(line)}`);
+    return v as number;
+  };
+  assert.equal(line['thread'], 'trader');
+  assert.equal(num('maxAgeUs'), 40);
+  assert.ok(num('ageUs') > 40, JSON.stringify(line));
+  assert.ok(num('receiptToEvaluatedUs') >= 0 && num('evaluatedToTakenUs') >= 0, JSON.stringify(line));
+  // The GC report: how many of the trader's pauses fell in the hand-off, and how much of it they took.
+  assert.ok(num('gcPauses') >= 0 && num('gcPausedUs') >= 0, JSON.stringify(line));
+  assert.ok(num('gcPausedUs') <= num('evaluatedToTakenUs'), JSON.stringify(line));
+  const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
+  const summary = assertCleanExit(run, exit, 'trade');
+  const trader = (summary['dropped'] as { trader: Record<string, number> }).trader;
+  assert.ok((trader['staleAtTrader'] ?? 0) >= 1, JSON.stringify(trader));
+});
