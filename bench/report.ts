@@ -163,7 +163,7 @@ export function renderMarkdown(r: BenchResult): string {
   if (withBreakdown.length > 0) {
     L.push('');
     L.push(
-      "Where the system's time goes (its trade journal's stamps matched to the simulator's; p50 / p90):",
+      "Where the system's time goes (its trade journal's stamps matched to the simulator's; p50 / p90 / p99: the wire-to-wire tail is found in the p99s):",
     );
     L.push('');
     const names = (withBreakdown[0]?.breakdown?.stages ?? []).map((s) => s.name);
@@ -172,7 +172,7 @@ export function renderMarkdown(r: BenchResult): string {
     for (const w of withBreakdown) {
       const b = w.breakdown as NonNullable<WireResult['breakdown']>;
       L.push(
-        `| ${w.name} | ${b.matched} | ${b.stages.map((s) => `${us(s.p50)} / ${us(s.p90)}`).join(' | ')} |`,
+        `| ${w.name} | ${b.matched} | ${b.stages.map((s) => `${us(s.p50)} / ${us(s.p90)} / ${us(s.p99)}`).join(' | ')} |`,
       );
     }
   }
