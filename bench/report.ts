@@ -275,20 +275,20 @@ function renderRealistic(r: BenchResult, L: string[]): void {
   L.push('');
 }
 
-/** Each stale drop at the trader with where its time went, from the program's own log lines. */
+/** Each stale drop at the trader and each slow hand-off, with where its time went, from the program's log. */
 function renderStaleLines(r: BenchResult, L: string[]): void {
   const runs = r.realistic.filter((w) => (w.stale?.atTraderLines.length ?? 0) > 0);
   if (runs.length === 0) return;
   L.push('');
   L.push(
-    "Stale drops at the trader, from the program's log (the trader thread's GC pauses in the hand-off):",
+    "Opportunities dropped stale at the trader, or traded after a hand-off over half the freshness budget, from the program's log (the trader thread's GC pauses in the hand-off):",
   );
   L.push('');
-  L.push('| run | receipt → evaluated | evaluated → taken | GC pauses in it | µs they covered |');
-  L.push('|---|---|---|---|---|');
+  L.push('| run | outcome | receipt → evaluated | evaluated → taken | GC pauses in it | µs they covered |');
+  L.push('|---|---|---|---|---|---|');
   for (const w of runs)
     for (const s of w.stale?.atTraderLines ?? [])
       L.push(
-        `| ${w.name} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${s.gcPauses ?? '–'} | ${s.gcPausedUs === undefined ? '–' : us(s.gcPausedUs)} |`,
+        `| ${w.name} | ${s.dropped ? 'dropped stale' : 'traded'} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${s.gcPauses ?? '–'} | ${s.gcPausedUs === undefined ? '–' : us(s.gcPausedUs)} |`,
       );
 }

@@ -13,6 +13,7 @@ import { SimChild } from './lib/sim-child.js';
 import { distribution, type Distribution } from './lib/stats.js';
 import { SystemChild } from './lib/system-child.js';
 import type { TimingRow, ToSimRunner } from './lib/sim-protocol.js';
+import { HANDOFF_LINES } from '../src/engine/trade/handoff-lines.js';
 
 export interface WireSettings {
   /** Measured dislocations wanted (5,000 full, 300 quick). */
@@ -122,15 +123,18 @@ export interface StaleDrops {
   /** Fresh at the listener, stale by the time the trader took it: the number the aim wants at 0. */
   atTrader: number;
   /**
-   * Where each such drop's time went, from the program's own log line (at most one a second is
-   * logged at info; the realistic regime's drops are seconds apart): so a run that deletes its
+   * Where each such drop's time went, and each traded opportunity's whose hand-off took over half
+   * the freshness budget, from the program's own log lines (at most one of each a second is logged
+   * at info; the realistic regime's opportunities are seconds apart): so a run that deletes its
    * folder still says why.
    */
-  atTraderLines: StaleLine[];
+  atTraderLines: HandoffLine[];
 }
 
-/** The fields of one "opportunity stale at the trader" log line (µs). */
-export interface StaleLine {
+/** The fields of one hand-off log line (Trader's HANDOFF_LINES; µs). */
+export interface HandoffLine {
+  /** Dropped as stale (else traded after a slow hand-off). */
+  dropped: boolean;
   receiptToEvaluatedUs: number;
   evaluatedToTakenUs: number;
   /** The trader thread's GC pauses in the hand-off (evaluated → taken), and the µs they covered. */
@@ -265,13 +269,13 @@ function staleDrops(summary: Record<string, unknown> | null, logDir: string): St
   return {
     atListener: dropped.evaluation?.['stale_local'] ?? 0,
     atTrader: dropped.trader?.['staleAtTrader'] ?? 0,
-    atTraderLines: staleLines(logDir),
+    atTraderLines: handoffLines(logDir),
   };
 }
 
-/** The program's "opportunity stale at the trader" lines in `logDir`'s JSON-lines logs. */
-export function staleLines(logDir: string): StaleLine[] {
-  const out: StaleLine[] = [];
+/** The program's hand-off lines (stale drops, slow hand-offs) in `logDir`'s JSON-lines logs. */
+export function handoffLines(logDir: string): HandoffLine[] {
+  const out: HandoffLine[] = [];
   let files: string[];
   try {
     files = readdirSync(logDir).filter((f) => f.endsWith('.log'));
@@ -281,7 +285,7 @@ export function staleLines(logDir: string): StaleLine[] {
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   for (const f of files)
     for (const line of readFileSync(join(logDir, f), 'utf8').split('\n')) {
-      if (!line.includes('opportunity stale at the trader')) continue;
+      if (!line.includes(HANDOFF_LINES.stale) && !line.includes(HANDOFF_LINES.slowHandoff)) continue;
       let r: Record<string, unknown>;
       try {
         r = JSON.parse(line) as Record<string, unknown>;
@@ -290,7 +294,9 @@ export function staleLines(logDir: string): StaleLine[] {
       }
       const gcPauses = num(r['gcPauses']);
       const gcPausedUs = num(r['gcPausedUs']);
+      if (r['msg'] !== HANDOFF_LINES.stale && r['msg'] !== HANDOFF_LINES.slowHandoff) continue;
       out.push({
+        dropped: r['msg'] === HANDOFF_LINES.stale,
         receiptToEvaluatedUs: num(r['receiptToEvaluatedUs']) ?? Number.NaN,
         evaluatedToTakenUs: num(r['evaluatedToTakenUs']) ?? Number.NaN,
         ...(gcPauses === undefined ? {} : { gcPauses }),

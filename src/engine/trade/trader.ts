@@ -47,6 +47,7 @@ import {
 } from './trade-runner.js';
 import { newTraderCounters, type TraderCounters, type TraderOptions } from './trader-options.js';
 import { GC_ENTRY_DELAY_MS } from './gc-pauses.js';
+import { HANDOFF_LINES } from './handoff-lines.js';
 import { riskStopAlert, tradeCrashAlert } from '../../notify/alerts.js';
 
 /** The counters of the refusals checked before a trade (Trader.refusal). */
@@ -81,6 +82,9 @@ const WRITE_SPINS = 30_000;
  */
 const REHEARSAL_INTERVAL_MS = 1;
 
+/** The kinds of log line kept to one a second at info. */
+type LoggedKind = 'opportunity' | 'stale' | 'slowHandoff';
+
 export class Trader {
   readonly counters: TraderCounters = newTraderCounters();
   private readonly buf = new Float64Array(OPPORTUNITY_FIELDS);
@@ -92,7 +96,7 @@ export class Trader {
   private risk: RiskState;
   private stopped = false;
   /** When each kind of log line last went out at info (see infoOncePerSecond). */
-  private readonly lastInfoLogMs: Record<'opportunity' | 'stale', number> = { opportunity: 0, stale: 0 };
+  private readonly lastInfoLogMs: Record<LoggedKind, number> = { opportunity: 0, stale: 0, slowHandoff: 0 };
   private lastRehearsalMs = 0;
   private rehearsalFailureLogged = false;
   private readonly rehearsalBuf = new Float64Array(OPPORTUNITY_FIELDS);
@@ -280,6 +284,9 @@ export class Trader {
       }
       this.recordSpend(result, opp);
       this.afterTrade(result, opp, buy, sell, deps);
+      // After the trade's orders, never before them: a hand-off that took half the freshness budget
+      // was nearly a stale drop, and says where its time went the same way.
+      if (takenUs - opp.evalDoneUs > this.o.maxLocalAgeMs * 500) this.logHandoff('slowHandoff', opp, takenUs);
       if (this.o.postTradePauseMs > 0) await deps.sleep(this.o.postTradePauseMs);
     } finally {
       shared.setTraderBusy(false);
@@ -304,7 +311,7 @@ export class Trader {
     const refusal = this.refusal(opp);
     if (refusal !== null || deps === null) {
       this.counters[refusal ?? 'privateNotReady']++;
-      if (refusal === 'staleAtTrader') this.logStale(opp, takenUs);
+      if (refusal === 'staleAtTrader') this.logHandoff('stale', opp, takenUs);
       return null;
     }
     const refused = checkBeforeTrade(this.risk, this.o.risk, Date.now());
@@ -440,20 +447,22 @@ export class Trader {
   }
 
   /**
-   * Where the time of an opportunity dropped stale went (at most one a second at info, all at
+   * Where the time of an opportunity went when it was dropped stale, or traded after a hand-off that
+   * took more than half the freshness budget (at most one line of each a second at info, all at
    * debug): its stages tell a slow evaluation from a slow hand-off to this thread, and the GC pauses
-   * of this thread in the hand-off tell a collection from a thread that was not running. Nothing is
-   * sent for the drop, so the line can wait for the pauses' report (GC_ENTRY_DELAY_MS).
+   * of this thread in the hand-off tell a collection from a thread that was not running. The line
+   * comes after any order (a stale drop sends none), so it can wait for the pauses' report
+   * (GC_ENTRY_DELAY_MS).
    */
-  private logStale(opp: Opportunity, takenUs: number): void {
-    const level = this.infoOncePerSecond('stale');
+  private logHandoff(kind: 'stale' | 'slowHandoff', opp: Opportunity, takenUs: number): void {
+    const level = this.infoOncePerSecond(kind);
     const fields = {
       receiptToEvaluatedUs: opp.evalDoneUs - opp.triggerRecvUs,
       evaluatedToTakenUs: takenUs - opp.evalDoneUs,
-      ageUs: this.o.nowUs() - opp.triggerRecvUs,
+      ageUs: takenUs - opp.triggerRecvUs,
       maxAgeUs: this.o.maxLocalAgeMs * 1000,
     };
-    const msg = 'opportunity stale at the trader: dropped';
+    const msg = HANDOFF_LINES[kind];
     const gc = this.o.gcPauses;
     if (gc === undefined) {
       this.o.log[level](msg, fields);
@@ -464,7 +473,7 @@ export class Trader {
   }
 
   /** 'info' for the first line of a kind in a second, 'debug' for the rest: a burst cannot flood the log. */
-  private infoOncePerSecond(kind: 'opportunity' | 'stale'): 'info' | 'debug' {
+  private infoOncePerSecond(kind: LoggedKind): 'info' | 'debug' {
     const now = Date.now();
     if (now - this.lastInfoLogMs[kind] < 1000) return 'debug';
     this.lastInfoLogMs[kind] = now;
