@@ -2,17 +2,25 @@
 import type { TraderOptions } from '../../../src/engine/trade/trader.js';
 import { createSharedState, type SharedState } from '../../../src/engine/shared/shared-state.js';
 import {
+  DIR_USD_TO_EUR,
   OPPORTUNITY_FIELDS,
   OPP_BUY_PAIR,
+  OPP_BUY_PRICE,
+  OPP_DIRECTION,
   OPP_EVAL_DONE_US,
+  OPP_FEE,
   OPP_SELL_PAIR,
+  OPP_SELL_PRICE,
   OPP_SEQ,
   OPP_TRIGGER_RECV_US,
+  OPP_VOLUME,
 } from '../../../src/core/opportunity.js';
 import type { Trader } from '../../../src/engine/trade/trader.js';
 import { initialRisk } from '../../../src/core/risk-limits.js';
 import type { Logger } from '../../../src/log/logger.js';
 import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
+import type { OrderEntry } from '../../../src/engine/trade/order-entry.js';
+import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 
 export const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error() {} };
 
@@ -100,4 +108,43 @@ export async function untilStaleDrop(trader: Trader, deadlineMs: number): Promis
   const until = Date.now() + deadlineMs;
   while (trader.counters.staleAtTrader === 0 && Date.now() < until)
     await new Promise((r) => setTimeout(r, 5));
+}
+
+/**
+ * A USD→EUR opportunity the listener fixture's account can pay for (buy at 100, sell at 94, volume 1,
+ * fee 0.4 %) on the given pairs, received at `triggerRecvUs` (and evaluated at `evalDoneUs`, if given).
+ */
+export function tradableOpportunity(o: {
+  seq: number;
+  buyPair: number;
+  sellPair: number;
+  triggerRecvUs: number;
+  evalDoneUs?: number;
+}): Float64Array {
+  const opp = new Float64Array(OPPORTUNITY_FIELDS);
+  opp[OPP_SEQ] = o.seq;
+  opp[OPP_DIRECTION] = DIR_USD_TO_EUR;
+  opp[OPP_BUY_PAIR] = o.buyPair;
+  opp[OPP_SELL_PAIR] = o.sellPair;
+  opp[OPP_BUY_PRICE] = 100;
+  opp[OPP_SELL_PRICE] = 94;
+  opp[OPP_VOLUME] = 1;
+  opp[OPP_FEE] = 0.004;
+  opp[OPP_TRIGGER_RECV_US] = o.triggerRecvUs;
+  if (o.evalDoneUs !== undefined) opp[OPP_EVAL_DONE_US] = o.evalDoneUs;
+  return opp;
+}
+
+/** Trade dependencies around `orderEntry`: a real order tracker, no journal, a clock fixed at `nowUs`. */
+export function depsAround(orderEntry: OrderEntry, nowUs: number): TradeDeps {
+  return {
+    orderEntry,
+    tracker: new OrderTracker(),
+    orderLookup: null,
+    journal: { append: () => undefined } as unknown as TradeDeps['journal'],
+    log: silent,
+    alert: () => undefined,
+    nowUs: () => nowUs,
+    sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
+  };
 }

@@ -7,26 +7,11 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
-import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { OrderAck, OrderEntry, OrderRequest } from '../../../src/engine/trade/order-entry.js';
-import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
 import { PUBLISHED, REFUSED_TAKER_BUSY, SLOT_EMPTY } from '../../../src/engine/shared/slot.js';
-import {
-  DIR_USD_TO_EUR,
-  OPPORTUNITY_FIELDS,
-  OPP_BUY_PAIR,
-  OPP_BUY_PRICE,
-  OPP_DIRECTION,
-  OPP_FEE,
-  OPP_SELL_PAIR,
-  OPP_SELL_PRICE,
-  OPP_SEQ,
-  OPP_TRIGGER_RECV_US,
-  OPP_VOLUME,
-} from '../../../src/core/opportunity.js';
 import { NOW_US } from '../../core/fixtures.js';
 import { PAIRS, rig } from '../listener-fixture.js';
-import { silent, traderOptions } from './trader-fixture.js';
+import { depsAround, tradableOpportunity, traderOptions } from './trader-fixture.js';
 
 /** An order entry that records each order and answers it only when the test says. */
 function heldOrderEntry(): {
@@ -63,16 +48,7 @@ async function until(what: string, done: () => boolean): Promise<void> {
 function hostedRig(t: TestContext) {
   const r = rig();
   const held = heldOrderEntry();
-  const deps: TradeDeps = {
-    orderEntry: held.entry,
-    tracker: new OrderTracker(),
-    orderLookup: null,
-    journal: { append: () => undefined } as unknown as TradeDeps['journal'],
-    log: silent,
-    alert: () => undefined,
-    nowUs: () => NOW_US,
-    sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
-  };
+  const deps = depsAround(held.entry, NOW_US);
   const trader = new Trader(traderOptions(r.shared, { deps, pairs: PAIRS.pairs, nowUs: () => NOW_US }));
   r.listener.onPublished = () => trader.takeNow();
   const running = trader.run();
@@ -112,16 +88,7 @@ test('one trade at a time: a publish while a trade is in flight is refused by th
   assert.equal(orders.length, 1);
   // Another listener thread publishes while the first trade waits for its answer: had it been let
   // in, it would have waited through the whole trade and its pause and gone stale.
-  const opp = new Float64Array(OPPORTUNITY_FIELDS);
-  opp[OPP_SEQ] = 2;
-  opp[OPP_DIRECTION] = DIR_USD_TO_EUR;
-  opp[OPP_BUY_PAIR] = 2;
-  opp[OPP_SELL_PAIR] = 3;
-  opp[OPP_BUY_PRICE] = 100;
-  opp[OPP_SELL_PRICE] = 94;
-  opp[OPP_VOLUME] = 1;
-  opp[OPP_FEE] = 0.004;
-  opp[OPP_TRIGGER_RECV_US] = NOW_US;
+  const opp = tradableOpportunity({ seq: 2, buyPair: 2, sellPair: 3, triggerRecvUs: NOW_US });
   assert.equal(shared.slot.tryPublish(opp), REFUSED_TAKER_BUSY, 'refused: the trader is busy with the first');
   assert.equal(shared.slot.currentState(), SLOT_EMPTY);
   await new Promise((r) => setTimeout(r, 100));

@@ -9,29 +9,15 @@ import assert from 'node:assert/strict';
 import { Trader } from '../../../src/engine/trade/trader.js';
 import type { Logger } from '../../../src/log/logger.js';
 import { PUBLISHED } from '../../../src/engine/shared/slot.js';
-import {
-  DIR_USD_TO_EUR,
-  OPPORTUNITY_FIELDS,
-  OPP_BUY_PAIR,
-  OPP_BUY_PRICE,
-  OPP_DIRECTION,
-  OPP_EVAL_DONE_US,
-  OPP_FEE,
-  OPP_SELL_PAIR,
-  OPP_SELL_PRICE,
-  OPP_SEQ,
-  OPP_TRIGGER_RECV_US,
-  OPP_VOLUME,
-} from '../../../src/core/opportunity.js';
-import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
-import type { TradeDeps } from '../../../src/engine/trade/trade-runner.js';
+import { OPP_EVAL_DONE_US } from '../../../src/core/opportunity.js';
 import { NOW_US } from '../../core/fixtures.js';
 import { PAIRS, rig } from '../listener-fixture.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   countingDeps,
-  silent,
+  depsAround,
   staleOpportunity,
+  tradableOpportunity,
   traderOptions,
   tradingSharedState,
   untilStaleDrop,
@@ -121,8 +107,8 @@ test("the stale line says how much of the hand-off the trader thread's GC pauses
 test('an opportunity traded after a hand-off over half the freshness budget is logged the same way, after its order', async () => {
   const r = rig();
   const orders: string[] = [];
-  const deps: TradeDeps = {
-    orderEntry: {
+  const deps = depsAround(
+    {
       isReady: () => true,
       addOrder: (order) => {
         orders.push(order.side);
@@ -131,14 +117,8 @@ test('an opportunity traded after a hand-off over half the freshness budget is l
       start: () => undefined,
       close: () => undefined,
     },
-    tracker: new OrderTracker(),
-    orderLookup: null,
-    journal: { append: () => undefined } as unknown as TradeDeps['journal'],
-    log: silent,
-    alert: () => undefined,
-    nowUs: () => NOW_US,
-    sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
-  };
+    NOW_US,
+  );
   const { log, logged } = recordingLog();
   const gcPauses = { overlap: () => ({ gcPauses: 0, gcPausedUs: 0 }) };
   const trader = new Trader(
@@ -147,17 +127,13 @@ test('an opportunity traded after a hand-off over half the freshness budget is l
   const running = trader.run();
   // Received 1,040 µs before the take, evaluated 40 µs after receipt: fresh (MAX_LOCAL_AGE_MS 1.5),
   // but the hand-off took 1,000 µs of the 1,500.
-  const opp = new Float64Array(OPPORTUNITY_FIELDS);
-  opp[OPP_SEQ] = 1;
-  opp[OPP_DIRECTION] = DIR_USD_TO_EUR;
-  opp[OPP_BUY_PAIR] = 0;
-  opp[OPP_SELL_PAIR] = 1;
-  opp[OPP_BUY_PRICE] = 100;
-  opp[OPP_SELL_PRICE] = 94;
-  opp[OPP_VOLUME] = 1;
-  opp[OPP_FEE] = 0.004;
-  opp[OPP_TRIGGER_RECV_US] = NOW_US - 1_040;
-  opp[OPP_EVAL_DONE_US] = NOW_US - 1_000;
+  const opp = tradableOpportunity({
+    seq: 1,
+    buyPair: 0,
+    sellPair: 1,
+    triggerRecvUs: NOW_US - 1_040,
+    evalDoneUs: NOW_US - 1_000,
+  });
   assert.equal(r.shared.slot.tryPublish(opp), PUBLISHED);
   const slow = 'slow hand-off to the trader: traded';
   for (let i = 0; i < 200 && !logged.some((l) => l.msg === slow); i++) await delay(10);
