@@ -32,6 +32,10 @@ test('a drop stale at the trader is logged with its stages and GC pauses, and co
     return v as number;
   };
   assert.equal(line['thread'], 'trader');
+  // Which opportunity: the pairs of a dislocated coin's two legs.
+  assert.match(String(line['buy']), /^[A-Z0-9]+\/(USD|EUR)$/, JSON.stringify(line));
+  assert.match(String(line['sell']), /^[A-Z0-9]+\/(USD|EUR)$/, JSON.stringify(line));
+  assert.equal(String(line['buy']).split('/')[0], String(line['sell']).split('/')[0], 'one coin');
   assert.equal(num('maxAgeUs'), 40);
   // Its age when the trader took it is the sum of the two stages.
   assert.ok(

@@ -457,6 +457,10 @@ export class Trader {
   private logHandoff(kind: 'stale' | 'slowHandoff', opp: Opportunity, takenUs: number): void {
     const level = this.infoOncePerSecond(kind);
     const fields = {
+      // Which opportunity: matched to the venue's (or the bench simulator's) schedule by these.
+      buy: this.o.pairs[opp.buyPair]?.wsname ?? opp.buyPair,
+      sell: this.o.pairs[opp.sellPair]?.wsname ?? opp.sellPair,
+      listener: opp.listener,
       receiptToEvaluatedUs: opp.evalDoneUs - opp.triggerRecvUs,
       evaluatedToTakenUs: takenUs - opp.evalDoneUs,
       ageUs: takenUs - opp.triggerRecvUs,

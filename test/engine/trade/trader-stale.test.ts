@@ -129,8 +129,8 @@ test('an opportunity traded after a hand-off over half the freshness budget is l
   // but the hand-off took 1,000 µs of the 1,500.
   const opp = tradableOpportunity({
     seq: 1,
-    buyPair: 0,
-    sellPair: 1,
+    buyPair: 2,
+    sellPair: 3,
     triggerRecvUs: NOW_US - 1_040,
     evalDoneUs: NOW_US - 1_000,
   });
@@ -144,6 +144,9 @@ test('an opportunity traded after a hand-off over half the freshness budget is l
   const line = logged.find((l) => l.msg === slow);
   assert.ok(line !== undefined, `no slow hand-off line: ${JSON.stringify(logged)}`);
   assert.deepEqual(line.fields, {
+    buy: 'ABC/USD',
+    sell: 'ABC/EUR',
+    listener: 0,
     receiptToEvaluatedUs: 40,
     evaluatedToTakenUs: 1_000,
     ageUs: 1_040,
