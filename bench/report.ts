@@ -267,7 +267,7 @@ function renderRealistic(r: BenchResult, L: string[]): void {
     for (const s of sys.breakdown.stages)
       L.push(`| ${s.name} | ${us(s.p50)} | ${us(s.p90)} | ${us(s.p99)} |`);
   }
-  renderStaleLines(r, L);
+  renderHandoffLines(r, L);
   L.push('');
   L.push(
     '"missed" includes the dislocations the system saw and dropped as stale (the drops are part of the result, not filtered out).',
@@ -276,8 +276,8 @@ function renderRealistic(r: BenchResult, L: string[]): void {
 }
 
 /** Each stale drop at the trader and each slow hand-off, with where its time went, from the program's log. */
-function renderStaleLines(r: BenchResult, L: string[]): void {
-  const runs = r.realistic.filter((w) => (w.stale?.atTraderLines.length ?? 0) > 0);
+function renderHandoffLines(r: BenchResult, L: string[]): void {
+  const runs = r.realistic.filter((w) => (w.stale?.handoffs.length ?? 0) > 0);
   if (runs.length === 0) return;
   L.push('');
   L.push(
@@ -287,7 +287,7 @@ function renderStaleLines(r: BenchResult, L: string[]): void {
   L.push('| run | outcome | receipt → evaluated | evaluated → taken | GC pauses in it | µs they covered |');
   L.push('|---|---|---|---|---|---|');
   for (const w of runs)
-    for (const s of w.stale?.atTraderLines ?? [])
+    for (const s of w.stale?.handoffs ?? [])
       L.push(
         `| ${w.name} | ${s.dropped ? 'dropped stale' : 'traded'} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${s.gcPauses ?? '–'} | ${s.gcPausedUs === undefined ? '–' : us(s.gcPausedUs)} |`,
       );

@@ -128,7 +128,7 @@ export interface StaleDrops {
    * at info; the realistic regime's opportunities are seconds apart): so a run that deletes its
    * folder still says why.
    */
-  atTraderLines: HandoffLine[];
+  handoffs: HandoffLine[];
 }
 
 /** The fields of one hand-off log line (Trader's HANDOFF_LINES; µs). */
@@ -269,7 +269,7 @@ function staleDrops(summary: Record<string, unknown> | null, logDir: string): St
   return {
     atListener: dropped.evaluation?.['stale_local'] ?? 0,
     atTrader: dropped.trader?.['staleAtTrader'] ?? 0,
-    atTraderLines: handoffLines(logDir),
+    handoffs: handoffLines(logDir),
   };
 }
 

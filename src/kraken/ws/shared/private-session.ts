@@ -38,8 +38,6 @@ function notWritten(): OrderNotSentError {
   return new OrderNotSentError('NOT_CONNECTED', 'private socket closing: the frame was not written');
 }
 
-/** Stands in for the session token when an order frame is only rehearsed (never sent). */
-
 /**
  * The waits between failed token fetches on one socket: 0.25–0.5 s, doubling to 60–120 s (equal
  * jitter). Each fetch takes one attempt from the process's connection budget
@@ -49,6 +47,7 @@ function notWritten(): OrderNotSentError {
  */
 export const TOKEN_RETRY_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 120_000 };
 
+/** Stands in for the session token when an order frame is only rehearsed (never sent). */
 export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
