@@ -281,14 +281,17 @@ function renderHandoffLines(r: BenchResult, L: string[]): void {
   if (runs.length === 0) return;
   L.push('');
   L.push(
-    "Opportunities dropped stale at the trader, or traded after a hand-off over half the freshness budget, from the program's log (the trader thread's GC pauses in the hand-off):",
+    "Opportunities dropped stale at the trader, or traded after a hand-off over half the freshness budget, from the program's log. The hand-off (evaluated → taken) is split at the listener's publish stamp; then how long the trader had been out of its park when it took (long: busy in an event-loop turn), its GC pauses in the hand-off, and how long it was runnable but off its CPU in the window named:",
   );
   L.push('');
-  L.push('| run | outcome | receipt → evaluated | evaluated → taken | GC pauses in it | µs they covered |');
-  L.push('|---|---|---|---|---|---|');
+  L.push(
+    '| run | outcome | receipt → evaluated | evaluated → taken | evaluated → published | published → taken | unparked → taken | GC pauses (µs) | run-queue wait / window |',
+  );
+  L.push('|---|---|---|---|---|---|---|---|---|');
+  const opt = (v: number | undefined): string => (v === undefined ? '–' : us(v));
   for (const w of runs)
     for (const s of w.stale?.handoffs ?? [])
       L.push(
-        `| ${w.name} | ${s.dropped ? 'dropped stale' : 'traded'} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${s.gcPauses ?? '–'} | ${s.gcPausedUs === undefined ? '–' : us(s.gcPausedUs)} |`,
+        `| ${w.name} | ${s.dropped ? 'dropped stale' : 'traded'} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${opt(s.evaluatedToPublishedUs)} | ${opt(s.publishedToTakenUs)} | ${opt(s.unparkedToTakenUs)} | ${s.gcPauses ?? '–'} (${opt(s.gcPausedUs)}) | ${opt(s.runQueueWaitUs)} / ${opt(s.runQueueWindowUs)} |`,
       );
 }

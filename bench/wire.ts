@@ -51,18 +51,21 @@ export interface WireStage {
 interface TradeStamps {
   recvUs: number;
   evalDoneUs: number;
+  publishedUs: number;
   takenUs: number;
   sentUs: number;
 }
 
 /**
- * Names of the intervals between consecutive stamps: written, receipt, evaluated, taken, sent,
+ * Names of the intervals between consecutive stamps: written, receipt, evaluated, published (the
+ * listener's stamp as it puts the opportunity in the slot, after it woke the trader), taken, sent,
  * read. (The intent is journaled after the send: it is no longer on the path.)
  */
 const STAGE_NAMES: readonly string[] = [
   'frame written → listener receipt',
   'receipt → evaluated',
-  'evaluated → taken by trader',
+  'evaluated → published to the slot',
+  'published → taken by trader',
   'taken → order sent',
   'sent → order read by simulator',
 ];
@@ -137,10 +140,29 @@ export interface HandoffLine {
   dropped: boolean;
   receiptToEvaluatedUs: number;
   evaluatedToTakenUs: number;
+  /** The hand-off split at the listener's publish stamp: the listener's part, then the trader's. */
+  evaluatedToPublishedUs?: number;
+  publishedToTakenUs?: number;
+  /** How long the trader had been out of its park when it took (long: busy in an event-loop turn). */
+  unparkedToTakenUs?: number;
   /** The trader thread's GC pauses in the hand-off (evaluated → taken), and the µs they covered. */
   gcPauses?: number;
   gcPausedUs?: number;
+  /** µs the trader thread was runnable but off its CPU, in a window of runQueueWindowUs around it. */
+  runQueueWaitUs?: number;
+  runQueueWindowUs?: number;
 }
+
+/** The optional fields of a hand-off line, copied when the line has them. */
+const HANDOFF_OPTIONAL_FIELDS = [
+  'evaluatedToPublishedUs',
+  'publishedToTakenUs',
+  'unparkedToTakenUs',
+  'gcPauses',
+  'gcPausedUs',
+  'runQueueWaitUs',
+  'runQueueWindowUs',
+] as const;
 
 /** Fast warm-up dislocations (balances, fees, private socket ready), then `trades` at random gaps. */
 async function measureAtGaps(
@@ -292,16 +314,17 @@ export function handoffLines(logDir: string): HandoffLine[] {
       } catch {
         continue;
       }
-      const gcPauses = num(r['gcPauses']);
-      const gcPausedUs = num(r['gcPausedUs']);
       if (r['msg'] !== HANDOFF_LINES.stale && r['msg'] !== HANDOFF_LINES.slowHandoff) continue;
-      out.push({
+      const h: HandoffLine = {
         dropped: r['msg'] === HANDOFF_LINES.stale,
         receiptToEvaluatedUs: num(r['receiptToEvaluatedUs']) ?? Number.NaN,
         evaluatedToTakenUs: num(r['evaluatedToTakenUs']) ?? Number.NaN,
-        ...(gcPauses === undefined ? {} : { gcPauses }),
-        ...(gcPausedUs === undefined ? {} : { gcPausedUs }),
-      });
+      };
+      for (const k of HANDOFF_OPTIONAL_FIELDS) {
+        const v = num(r[k]);
+        if (v !== undefined) h[k] = v;
+      }
+      out.push(h);
     }
   return out;
 }
@@ -491,6 +514,7 @@ function readTradeStamps(dir: string): TradeStamps[] | undefined {
       if (intent) {
         t.recvUs = num(r.triggerRecvUs);
         t.evalDoneUs = num(r.evalDoneUs);
+        t.publishedUs = num(r.publishedUs);
         t.takenUs = num(r.takenUs);
       } else if (t.sentUs === undefined && r.side === 'buy') t.sentUs = num(r.sentUs);
       byTrade.set(id, t);
@@ -498,7 +522,7 @@ function readTradeStamps(dir: string): TradeStamps[] | undefined {
   }
   const out: TradeStamps[] = [];
   for (const t of byTrade.values()) {
-    if ([t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs].every((x) => Number.isFinite(x)))
+    if ([t.recvUs, t.evalDoneUs, t.publishedUs, t.takenUs, t.sentUs].every((x) => Number.isFinite(x)))
       out.push(t as TradeStamps);
   }
   return out.sort((a, b) => a.recvUs - b.recvUs);
@@ -551,7 +575,7 @@ function journalBreakdown(
     k++; // one trade per dislocation
     matched++;
     receiptToSent.push(t.sentUs - t.recvUs);
-    const stamps = [w, t.recvUs, t.evalDoneUs, t.takenUs, t.sentUs, arr];
+    const stamps = [w, t.recvUs, t.evalDoneUs, t.publishedUs, t.takenUs, t.sentUs, arr];
     for (let i = 0; i < STAGE_NAMES.length; i++)
       (samples[i] as number[]).push((stamps[i + 1] as number) - (stamps[i] as number));
   }

@@ -77,7 +77,12 @@ export const OPP_EVAL_NOW_US = 34;
 export const OPP_EVAL_DONE_US = 35;
 /** Listener that found it, stamped by the caller. */
 export const OPP_LISTENER = 36;
-export const OPPORTUNITY_FIELDS = 37;
+/**
+ * When the listener began putting it in the slot (epoch µs), after it woke the trader; 0 when it was
+ * refused before the slot. Splits the hand-off into the publisher's part and the trader's.
+ */
+export const OPP_PUBLISHED_US = 37;
+export const OPPORTUNITY_FIELDS = 38;
 
 /** Object form for the trader, journal and metrics (allocates: not for the per-message path). */
 export interface Opportunity {
@@ -106,6 +111,7 @@ export interface Opportunity {
   evalNowUs: number;
   evalDoneUs: number;
   listener: number;
+  publishedUs: number;
 }
 
 export interface QuoteSnapshot {
@@ -160,6 +166,7 @@ export function readOpportunity(buf: Float64Array, off = 0): Opportunity {
     evalNowUs: f(buf, off + OPP_EVAL_NOW_US),
     evalDoneUs: f(buf, off + OPP_EVAL_DONE_US),
     listener: f(buf, off + OPP_LISTENER),
+    publishedUs: f(buf, off + OPP_PUBLISHED_US),
   };
 }
 
@@ -198,6 +205,7 @@ export function writeOpportunity(buf: Float64Array, off: number, o: Opportunity)
   buf[off + OPP_EVAL_NOW_US] = o.evalNowUs;
   buf[off + OPP_EVAL_DONE_US] = o.evalDoneUs;
   buf[off + OPP_LISTENER] = o.listener;
+  buf[off + OPP_PUBLISHED_US] = o.publishedUs;
 }
 
 /** Copy one payload (e.g. listener scratch → shared slot, or slot → trader's private copy). No allocation. */

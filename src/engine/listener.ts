@@ -12,6 +12,7 @@ import {
   DIR_EUR_TO_USD,
   OPP_BUY_PAIR,
   OPP_DIRECTION,
+  OPP_PUBLISHED_US,
   OPP_SELL_PAIR,
   OPPORTUNITY_FIELDS,
   stampOpportunity,
@@ -163,7 +164,14 @@ export class Listener {
     if (refused < 0 && shared.traderHasOwnCpu()) shared.slot.wakeTaker();
     bump(row, s[OPP_DIRECTION] === DIR_EUR_TO_USD ? CTR_OPP_EUR_TO_USD : CTR_OPP_USD_TO_EUR);
     stampOpportunity(s, 0, ++this.seq, t1, this.index);
-    const drop = refused >= 0 ? refused : publishDrop(shared.slot.tryPublish(s));
+    let drop = refused;
+    if (refused < 0) {
+      // The publish's own stamp, after the wake: a slow hand-off then says whether this thread or the
+      // trader held it (Trader.logHandoff). One clock read per opportunity, none per update.
+      const tp = this.nowUs();
+      s[OPP_PUBLISHED_US] = tp;
+      drop = publishDrop(shared.slot.tryPublish(s));
+    } else s[OPP_PUBLISHED_US] = 0;
     if (drop < 0) {
       bump(row, CTR_PUBLISHED);
       this.onPublished?.();

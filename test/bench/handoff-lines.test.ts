@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handoffLines } from '../../bench/wire.js';
 
-test('stale and slow hand-off lines are read with their stages and GC pauses; other and torn lines are skipped', (t) => {
+test('stale and slow hand-off lines are read with their stages, GC pauses and run-queue wait; other and torn lines are skipped', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kraken-arb-stale-lines-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const msg = 'opportunity stale at the trader: dropped';
@@ -46,10 +46,15 @@ test('stale and slow hand-off lines are read with their stages and GC pauses; ot
         msg: 'slow hand-off to the trader: traded',
         receiptToEvaluatedUs: 22,
         evaluatedToTakenUs: 1_322,
+        evaluatedToPublishedUs: 4,
+        publishedToTakenUs: 1_318,
+        unparkedToTakenUs: 1_290,
         ageUs: 1_344,
         maxAgeUs: 1_500,
         gcPauses: 0,
         gcPausedUs: 0,
+        runQueueWaitUs: 1_250,
+        runQueueWindowUs: 61_000,
       }),
       // Another line that only quotes the text is not one.
       JSON.stringify({ ts: 'x', level: 'info', thread: 'main', msg: 'summary', note: msg }),
@@ -61,7 +66,18 @@ test('stale and slow hand-off lines are read with their stages and GC pauses; ot
   assert.deepEqual(handoffLines(dir), [
     { dropped: true, receiptToEvaluatedUs: 41, evaluatedToTakenUs: 1_630, gcPauses: 1, gcPausedUs: 1_210 },
     { dropped: true, receiptToEvaluatedUs: 30, evaluatedToTakenUs: 1_900 },
-    { dropped: false, receiptToEvaluatedUs: 22, evaluatedToTakenUs: 1_322, gcPauses: 0, gcPausedUs: 0 },
+    {
+      dropped: false,
+      receiptToEvaluatedUs: 22,
+      evaluatedToTakenUs: 1_322,
+      evaluatedToPublishedUs: 4,
+      publishedToTakenUs: 1_318,
+      unparkedToTakenUs: 1_290,
+      gcPauses: 0,
+      gcPausedUs: 0,
+      runQueueWaitUs: 1_250,
+      runQueueWindowUs: 61_000,
+    },
   ]);
   assert.deepEqual(handoffLines(join(dir, 'missing')), []);
 });

@@ -88,7 +88,11 @@ export interface Rig {
 }
 
 /** A listener ready to trade: fresh balances and fees, trading on, every pair tradable and online. */
-export function rig(balancesAtUs = NOW_US, recorder: MetricsRecorder | null = null): Rig {
+export function rig(
+  balancesAtUs = NOW_US,
+  recorder: MetricsRecorder | null = null,
+  nowUs: () => number = () => NOW_US,
+): Rig {
   const shared = createSharedState({
     listeners: 2,
     opportunityFields: OPPORTUNITY_FIELDS,
@@ -103,7 +107,7 @@ export function rig(balancesAtUs = NOW_US, recorder: MetricsRecorder | null = nu
   shared.fees.write(Float64Array.of(0.004, 0.002), NOW_US);
   shared.setTradingEnabled(true);
   shared.setTraderTaking(true);
-  const listener = new Listener(LISTENER, PAIRS, shared, STRATEGY, recorder, () => NOW_US);
+  const listener = new Listener(LISTENER, PAIRS, shared, STRATEGY, recorder, nowUs);
   listener.setFeedOnline(true);
   for (let i = 0; i < PAIRS.pairs.length; i++) listener.setPairOnline(i, true);
   const row = shared.counters.row(LISTENER);

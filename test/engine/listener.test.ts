@@ -61,6 +61,25 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.equal(opp.listener, LISTENER);
   });
 
+  test('stamped as evaluated, then as published after the evaluation; a refused one carries no publish stamp', () => {
+    // Each clock read 10 µs after the last: before the evaluation, after it, then the publish stamp.
+    let reads = 0;
+    const recorder = new MetricsRecorder({ source: LISTENER });
+    const { shared, send, sendDislocation } = rig(NOW_US, recorder, () => NOW_US + 10 * ++reads);
+    const recorded: number[] = [];
+    recorder.opportunity = (payload, offset) => {
+      recorded.push(readOpportunity(payload, offset).publishedUs);
+    };
+    sendDislocation();
+    const got = new Float64Array(OPPORTUNITY_FIELDS);
+    assert.ok(shared.slot.tryTake(got)); // the take marks the trader busy
+    const opp = readOpportunity(got, 0);
+    assert.ok(opp.evalDoneUs > NOW_US, String(opp.evalDoneUs));
+    assert.equal(opp.publishedUs, opp.evalDoneUs + 10, 'the publish stamp is the next clock read');
+    assert.deepEqual(send(ABC_EUR, 94.0, 94.1, TS + 0.001), { ...FOUND, dropTraderBusy: 1 });
+    assert.deepEqual(recorded, [opp.publishedUs, 0], 'the refused one does not carry the last stamp');
+  });
+
   test('balances older than MAX_BALANCE_AGE_US: dropped as balance unavailable, slot stays empty', () => {
     const { shared, sendDislocation } = rig(NOW_US - MAX_BALANCE_AGE_US - 1);
     assert.deepEqual(sendDislocation(), { ...FOUND, dropBalanceUnavailable: 1 });

@@ -2,8 +2,9 @@
  * System: an opportunity fresh at the listener and stale when the trader takes it. The real program,
  * with MAX_LOCAL_AGE_MS at 40 µs (the listener evaluates in ~10–30 µs; the hand-off to the trader
  * thread takes ~50–70 µs), drops it at the trader: the drop is counted in the run summary, and its
- * log line says where the time went, including the trader thread's own GC pauses in the hand-off
- * (src/engine/trade/gc-pauses.ts). That nothing is sent for it is test/engine/trade/trader-stale.test.ts.
+ * log line says where the time went: the hand-off split at the listener's publish stamp, the trader
+ * thread's own GC pauses in it (src/engine/trade/gc-pauses.ts) and its run-queue wait around it
+ * (src/engine/threads/run-queue-wait.ts). That nothing is sent for it is test/engine/trade/trader-stale.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
 
 const STALE_LINE = 'opportunity stale at the trader: dropped';
 
-test('a drop stale at the trader is logged with its stages and GC pauses, and counted in the summary', async (t) => {
+test('a drop stale at the trader is logged with its stages, GC pauses and run-queue wait, and counted in the summary', async (t) => {
   const duration = 14;
   const run = await startSystem(t, {
     args: ['--trade', '--duration', String(duration)],
@@ -43,9 +44,23 @@ test('a drop stale at the trader is logged with its stages and GC pauses, and co
     JSON.stringify(line),
   );
   assert.ok(num('receiptToEvaluatedUs') >= 0 && num('evaluatedToTakenUs') >= 0, JSON.stringify(line));
+  // The hand-off split at the listener's publish stamp: the listener's part, then the trader's.
+  assert.ok(num('evaluatedToPublishedUs') >= 0 && num('publishedToTakenUs') >= 0, JSON.stringify(line));
+  assert.ok(
+    Math.abs(num('evaluatedToPublishedUs') + num('publishedToTakenUs') - num('evaluatedToTakenUs')) < 1,
+    JSON.stringify(line),
+  );
+  // The trader parks in trade mode: how long it had been out of its park when it took.
+  assert.ok(num('unparkedToTakenUs') >= 0, JSON.stringify(line));
   // The GC report: how many of the trader's pauses fell in the hand-off, and how much of it they took.
   assert.ok(num('gcPauses') >= 0 && num('gcPausedUs') >= 0, JSON.stringify(line));
   assert.ok(num('gcPausedUs') <= num('evaluatedToTakenUs'), JSON.stringify(line));
+  // The kernel's run-queue wait of the trader thread, in a window that holds the hand-off.
+  assert.ok(num('runQueueWindowUs') >= num('evaluatedToTakenUs'), JSON.stringify(line));
+  assert.ok(
+    num('runQueueWaitUs') >= 0 && num('runQueueWaitUs') <= num('runQueueWindowUs'),
+    JSON.stringify(line),
+  );
   const exit = await run.waitExit(duration * 1000 + EXIT_DEADLINE_MS);
   const summary = assertCleanExit(run, exit, 'trade');
   const trader = (summary['dropped'] as { trader: Record<string, number> }).trader;

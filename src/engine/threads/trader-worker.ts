@@ -36,6 +36,7 @@ import { DEADLINE_MARGIN_MS, type TradeDeps } from '../trade/trade-runner.js';
 import { epochMicros } from '../../clock/clock.js';
 import { journalFailingAlert, journalRecoveredAlert } from '../../notify/alerts.js';
 import { GcPauseRing, observeGcPauses } from '../trade/gc-pauses.js';
+import { RunQueueWaitSampler } from './run-queue-wait.js';
 
 export interface TraderWorkerData {
   mode: 'evaluate' | 'trade';
@@ -93,6 +94,8 @@ const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 /** This thread's GC pauses, for the stale drop's log line; observed for the thread's life. */
 const gcPauses = new GcPauseRing();
 observeGcPauses(gcPauses);
+/** This thread's run-queue wait, for the same line: whether another thread held the trader's CPU. */
+const runQueueWait = new RunQueueWaitSampler();
 
 let orderEntry: OrderEntry | null = null;
 let journal: JournalWriter | null = null;
@@ -266,6 +269,7 @@ function createTrader(): Trader {
     warmer,
     recorder,
     gcPauses,
+    runQueueWait,
   });
 }
 

@@ -267,9 +267,11 @@ function journalIntent(t: TradeRun, sentBuy: SentOrder): void {
       deadlineMs: order.deadlineMs,
       listener: opp.listener,
       opportunitySeq: opp.seq,
-      // The latency split (bench/wire.ts): listener receipt → evaluated → taken by the trader → sent.
+      // The latency split (bench/wire.ts): listener receipt → evaluated → published to the slot →
+      // taken by the trader → sent.
       triggerRecvUs: opp.triggerRecvUs,
       evalDoneUs: opp.evalDoneUs,
+      publishedUs: opp.publishedUs,
       takenUs: s.takenUs ?? t.d.nowUs(),
       sentUs: sentBuy.sentUs,
     },

@@ -12,6 +12,7 @@ import type { SharedState } from '../shared/shared-state.js';
 import type { AlertEvent } from '../threads/messages.js';
 import type { TradeDeps } from './trade-runner.js';
 import type { GcPauseRing } from './gc-pauses.js';
+import type { RunQueueWaitSampler } from '../threads/run-queue-wait.js';
 
 export interface TraderOptions {
   mode: 'evaluate' | 'trade';
@@ -54,6 +55,11 @@ export interface TraderOptions {
    * hand-off they covered. Absent: the line goes out at once, without it.
    */
   gcPauses?: Pick<GcPauseRing, 'overlap'>;
+  /**
+   * This thread's run-queue wait (run-queue-wait.ts), sampled in idle turns: a hand-off's log line
+   * says how long the thread was runnable but kept off its CPU around it. Absent: not said.
+   */
+  runQueueWait?: Pick<RunQueueWaitSampler, 'sampleIfDue' | 'waitedAround'>;
   /** Records the listener → trader hand-off of every opportunity taken (`trade_message_receive_speed`). */
   recorder: Pick<MetricsRecorder, 'tradeMessageReceive'> | null;
 }

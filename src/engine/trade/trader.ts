@@ -47,7 +47,7 @@ import {
 } from './trade-runner.js';
 import { newTraderCounters, type TraderCounters, type TraderOptions } from './trader-options.js';
 import { GC_ENTRY_DELAY_MS } from './gc-pauses.js';
-import { HANDOFF_LINES } from './handoff-lines.js';
+import { HANDOFF_LINES, handoffStages } from './handoff-lines.js';
 import { riskStopAlert, tradeCrashAlert } from '../../notify/alerts.js';
 
 /** The counters of the refusals checked before a trade (Trader.refusal). */
@@ -98,6 +98,8 @@ export class Trader {
   /** When each kind of log line last went out at info (see infoOncePerSecond). */
   private readonly lastInfoLogMs: Record<LoggedKind, number> = { opportunity: 0, stale: 0, slowHandoff: 0 };
   private lastRehearsalMs = 0;
+  /** When the thread last came out of a park (epoch µs; parking modes only, else 0). */
+  private unparkedUs = 0;
   private rehearsalFailureLogged = false;
   private readonly rehearsalBuf = new Float64Array(OPPORTUNITY_FIELDS);
   /** Settles (never rejects) when the opportunity being handled is done with, trade and pause. */
@@ -163,18 +165,21 @@ export class Trader {
     if (this.o.parkThread) {
       // 'full' also when a publisher had just begun writing (the slot's state moved): the copy of a
       // few doubles is done within the bounded spin, so the opportunity does not wait a loop turn.
-      if (slot.waitForPublishSync(PARK_SLICE_MS) === 'full' && slot.spinTake(this.buf, WRITE_SPINS))
-        return true;
+      const woke = slot.waitForPublishSync(PARK_SLICE_MS);
+      this.unparkedUs = this.o.nowUs();
+      if (woke === 'full' && slot.spinTake(this.buf, WRITE_SPINS)) return true;
       await this.idleTurn();
       return false;
     }
     await slot.waitForPublish(WAIT_SLICE_MS);
+    this.unparkedUs = this.o.nowUs();
     return this.inFlight === null && slot.tryTake(this.buf);
   }
 
   /** Between spin turns or parks: a rehearsal when due, then one event-loop turn (socket, timers). */
   private async idleTurn(): Promise<void> {
     if (performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
+    this.o.runQueueWait?.sampleIfDue(this.o.nowUs());
     await new Promise<void>((r) => setImmediate(r));
   }
 
@@ -186,6 +191,7 @@ export class Trader {
   takeNow(): void {
     if (this.inFlight !== null || this.stopped) return;
     if (!this.o.shared.slot.tryTake(this.buf)) return;
+    this.unparkedUs = 0; // taken in the listener's own call: the thread was never parked for it
     // A failure outside the trade itself is a bug: trading stops until a human looks.
     this.track(this.handle()).catch((err: unknown) => this.stopAfterCrash(err));
   }
@@ -449,31 +455,32 @@ export class Trader {
   /**
    * Where the time of an opportunity went when it was dropped stale, or traded after a hand-off that
    * took more than half the freshness budget (at most one line of each a second at info, all at
-   * debug): its stages tell a slow evaluation from a slow hand-off to this thread, and the GC pauses
-   * of this thread in the hand-off tell a collection from a thread that was not running. The line
-   * comes after any order (a stale drop sends none), so it can wait for the pauses' report
-   * (GC_ENTRY_DELAY_MS).
+   * debug): its stages (handoffStages) tell a slow evaluation from a slow hand-off, and the
+   * publishing listener's part of the hand-off from this thread's; this thread's GC pauses in the
+   * hand-off tell a collection, and its run-queue wait around it a thread runnable but kept off its
+   * CPU. The line comes after any order (a stale
+   * drop sends none), so it can wait for the pauses' report (GC_ENTRY_DELAY_MS).
    */
   private logHandoff(kind: 'stale' | 'slowHandoff', opp: Opportunity, takenUs: number): void {
     const level = this.infoOncePerSecond(kind);
-    const fields = {
-      // Which opportunity: matched to the venue's (or the bench simulator's) schedule by these.
-      buy: this.o.pairs[opp.buyPair]?.wsname ?? opp.buyPair,
-      sell: this.o.pairs[opp.sellPair]?.wsname ?? opp.sellPair,
-      listener: opp.listener,
-      receiptToEvaluatedUs: opp.evalDoneUs - opp.triggerRecvUs,
-      evaluatedToTakenUs: takenUs - opp.evalDoneUs,
-      ageUs: takenUs - opp.triggerRecvUs,
-      maxAgeUs: this.o.maxLocalAgeMs * 1000,
-    };
+    const fields = handoffStages(opp, takenUs, this.unparkedUs, this.o.pairs, this.o.maxLocalAgeMs);
     const msg = HANDOFF_LINES[kind];
     const gc = this.o.gcPauses;
-    if (gc === undefined) {
+    const runQueue = this.o.runQueueWait;
+    if (gc === undefined && runQueue === undefined) {
       this.o.log[level](msg, fields);
       return;
     }
     const from = opp.evalDoneUs;
-    setTimeout(() => this.o.log[level](msg, { ...fields, ...gc.overlap(from, takenUs) }), GC_ENTRY_DELAY_MS);
+    setTimeout(
+      () =>
+        this.o.log[level](msg, {
+          ...fields,
+          ...gc?.overlap(from, takenUs),
+          ...runQueue?.waitedAround(from, this.o.nowUs()),
+        }),
+      GC_ENTRY_DELAY_MS,
+    );
   }
 
   /** 'info' for the first line of a kind in a second, 'debug' for the rest: a burst cannot flood the log. */

@@ -8,6 +8,7 @@ import {
   OPP_BUY_PRICE,
   OPP_DIRECTION,
   OPP_EVAL_DONE_US,
+  OPP_PUBLISHED_US,
   OPP_FEE,
   OPP_SELL_PAIR,
   OPP_SELL_PRICE,
@@ -112,7 +113,8 @@ export async function untilStaleDrop(trader: Trader, deadlineMs: number): Promis
 
 /**
  * A USD→EUR opportunity the listener fixture's account can pay for (buy at 100, sell at 94, volume 1,
- * fee 0.4 %) on the given pairs, received at `triggerRecvUs` (and evaluated at `evalDoneUs`, if given).
+ * fee 0.4 %) on the given pairs, received at `triggerRecvUs` (evaluated at `evalDoneUs` and put in the
+ * slot at `publishedUs`, if given).
  */
 export function tradableOpportunity(o: {
   seq: number;
@@ -120,6 +122,7 @@ export function tradableOpportunity(o: {
   sellPair: number;
   triggerRecvUs: number;
   evalDoneUs?: number;
+  publishedUs?: number;
 }): Float64Array {
   const opp = new Float64Array(OPPORTUNITY_FIELDS);
   opp[OPP_SEQ] = o.seq;
@@ -132,6 +135,7 @@ export function tradableOpportunity(o: {
   opp[OPP_FEE] = 0.004;
   opp[OPP_TRIGGER_RECV_US] = o.triggerRecvUs;
   if (o.evalDoneUs !== undefined) opp[OPP_EVAL_DONE_US] = o.evalDoneUs;
+  if (o.publishedUs !== undefined) opp[OPP_PUBLISHED_US] = o.publishedUs;
   return opp;
 }
 

@@ -1,7 +1,8 @@
 /**
  * An opportunity older than MAX_LOCAL_AGE_MS when the trader takes it is dropped, counted, and
- * logged with where its time went (receipt → evaluated, evaluated → taken, the trader thread's GC
- * pauses in the hand-off), so a slow hand-off can be told from a slow evaluation. Nothing is sent
+ * logged with where its time went (receipt → evaluated, evaluated → taken split at the listener's
+ * publish stamp, the trader thread's GC pauses in the hand-off and its run-queue wait around it), so
+ * a slow hand-off can be told from a slow evaluation, and the listener's part from the trader's. Nothing is sent
  * for it. One traded after a hand-off over half the budget is logged the same way.
  */
 import { test } from 'node:test';
@@ -121,18 +122,27 @@ test('an opportunity traded after a hand-off over half the freshness budget is l
   );
   const { log, logged } = recordingLog();
   const gcPauses = { overlap: () => ({ gcPauses: 0, gcPausedUs: 0 }) };
+  const runQueueAsked: number[] = [];
+  const runQueueWait = {
+    sampleIfDue: () => undefined,
+    waitedAround: (momentUs: number) => {
+      runQueueAsked.push(momentUs);
+      return { runQueueWaitUs: 900, runQueueWindowUs: 40_000 };
+    },
+  };
   const trader = new Trader(
-    traderOptions(r.shared, { deps, log, gcPauses, pairs: PAIRS.pairs, nowUs: () => NOW_US }),
+    traderOptions(r.shared, { deps, log, gcPauses, runQueueWait, pairs: PAIRS.pairs, nowUs: () => NOW_US }),
   );
   const running = trader.run();
   // Received 1,040 µs before the take, evaluated 40 µs after receipt: fresh (MAX_LOCAL_AGE_MS 1.5),
-  // but the hand-off took 1,000 µs of the 1,500.
+  // but the hand-off took 1,000 µs of the 1,500, 990 of them after the listener's publish stamp.
   const opp = tradableOpportunity({
     seq: 1,
     buyPair: 2,
     sellPair: 3,
     triggerRecvUs: NOW_US - 1_040,
     evalDoneUs: NOW_US - 1_000,
+    publishedUs: NOW_US - 990,
   });
   assert.equal(r.shared.slot.tryPublish(opp), PUBLISHED);
   const slow = 'slow hand-off to the trader: traded';
@@ -149,10 +159,21 @@ test('an opportunity traded after a hand-off over half the freshness budget is l
     listener: 0,
     receiptToEvaluatedUs: 40,
     evaluatedToTakenUs: 1_000,
+    evaluatedToPublishedUs: 10,
+    publishedToTakenUs: 990,
+    // The clock is fixed: the trader's wake and its take read the same time.
+    unparkedToTakenUs: 0,
     ageUs: 1_040,
     maxAgeUs: 1_500,
     gcPauses: 0,
     gcPausedUs: 0,
+    runQueueWaitUs: 900,
+    runQueueWindowUs: 40_000,
   });
+  assert.deepEqual(
+    runQueueAsked,
+    [NOW_US - 1_000],
+    'the run-queue wait is asked around the evaluation stamp',
+  );
   assert.ok(!logged.some((l) => l.msg === STALE_LINE), 'logged as stale');
 });
