@@ -1,4 +1,5 @@
 /** The markdown report of one run (bench/results/<timestamp>.md) from its JSON result. */
+import { BURST_MS, PERIOD_MS, type CoPinnedWake } from './co-pinned-wake.js';
 import type { MemoryResult, ThroughputResult } from './load.js';
 import type { MicroResult } from './micro.js';
 import { round } from './lib/stats.js';
@@ -17,6 +18,8 @@ export interface BenchResult {
   wire: WireResult[];
   throughput: ThroughputResult | null;
   memory: MemoryResult | null;
+  /** A parked thread's wake while another thread on its CPU is busy (co-pinned-wake.ts). */
+  wake?: CoPinnedWake[] | null;
   aims: Array<{ aim: string; value: string; met: boolean | null }>;
   errors: string[];
 }
@@ -176,6 +179,7 @@ export function renderMarkdown(r: BenchResult): string {
       );
     }
   }
+  renderWake(r, L);
   if (r.micro !== null) {
     L.push('');
     L.push('## Micro (ns per operation, this process, median of 5 batches / best batch)');
@@ -294,4 +298,20 @@ function renderHandoffLines(r: BenchResult, L: string[]): void {
       L.push(
         `| ${w.name} | ${s.dropped ? 'dropped stale' : 'traded'} | ${us(s.receiptToEvaluatedUs)} | ${us(s.evaluatedToTakenUs)} | ${opt(s.evaluatedToPublishedUs)} | ${opt(s.publishedToTakenUs)} | ${opt(s.unparkedToTakenUs)} | ${s.gcPauses ?? '–'} (${opt(s.gcPausedUs)}) | ${opt(s.runQueueWaitUs)} / ${opt(s.runQueueWindowUs)} |`,
       );
+}
+
+/** Why the fetcher runs under SCHED_IDLE: the trader's wake behind a busy thread on its CPU. */
+function renderWake(r: BenchResult, L: string[]): void {
+  if (r.wake === undefined || r.wake === null) return;
+  L.push('');
+  L.push(
+    `## A parked thread woken while another thread on its CPU is busy (${BURST_MS} ms of work every ${PERIOD_MS} ms; the trader and the fetcher share a CPU)`,
+  );
+  L.push('');
+  L.push('| busy thread | wakes | p50 | p99 | max | wakes during a burst | their p50 | p99 | max |');
+  L.push('|---|---|---|---|---|---|---|---|---|');
+  for (const v of r.wake)
+    L.push(
+      `| ${v.variant} | ${v.wakes} | ${us(v.all.p50)} | ${us(v.all.p99)} | ${us(v.all.max)} | ${v.inBurst.n} | ${us(v.inBurst.p50)} | ${us(v.inBurst.p99)} | ${us(v.inBurst.max)} |`,
+    );
 }

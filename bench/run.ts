@@ -4,6 +4,7 @@
  * peer: never sharing an event loop), and writes bench/results/<timestamp>.json and .md.
  * Timings are reported here, never asserted in tests.
  */
+import { measureCoPinnedWake } from './co-pinned-wake.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ import {
 
 /** The realistic regime's second system run: the trader thread at this SCHED_FIFO priority. */
 const REALISTIC_RT_PRIORITY = 10;
-const SECTIONS = ['realistic', 'micro', 'wire', 'floor', 'peer', 'throughput', 'memory'] as const;
+const SECTIONS = ['realistic', 'micro', 'wake', 'wire', 'floor', 'peer', 'throughput', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out DIR]
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     wire: [],
     throughput: null,
     memory: null,
+    wake: null,
     aims: [],
     errors: [],
   };
@@ -241,6 +243,10 @@ async function main(): Promise<void> {
       ? [10_000, 25_000, 50_000, 100_000]
       : [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000];
     result.throughput = await runThroughput(rates, args.listeners, q ? 2 : 10, runRoot, log);
+  });
+  await section('wake', async () => {
+    log('co-pinned wake: the trader stand-in woken while a busy thread holds its CPU');
+    result.wake = await measureCoPinnedWake(q ? 150 : 600);
   });
   await section('memory', async () => {
     const memoryS = args.memoryS ?? (q ? 30 : 600);

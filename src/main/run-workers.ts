@@ -97,6 +97,8 @@ function fetcherData({ config, shared, universe, plan, rest }: WorkerFacts): Fet
     rest,
     logLevel: logLevel(config),
     cpu: plan.fetcher,
+    // A spinning trader never leaves its CPU idle: an idle-priority fetcher there would starve.
+    yieldToTrader: plan.fetcher !== null && plan.fetcher === plan.trader && !config.spin,
     coinFeePairId:
       (universe.pairs.find((p) => p.base === 'XBT' && p.quote === 'USD') ?? universe.coins[0]?.usd)?.id ?? '',
     stableFeePairId: universe.usdtUsd.id,

@@ -9,35 +9,59 @@ import { startSystem } from './harness.js';
 import { assertBooksAgree, balancesByCode } from './ledger-check.js';
 import { assertCleanExit, EXIT_DEADLINE_MS } from './checks.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { schedPolicyOf } from '../../src/engine/threads/realtime-priority.js';
+import { SCHED_FIFO, SCHED_IDLE, schedPolicyOf } from '../../src/engine/threads/thread-priority.js';
 import { parseCpuList, readCpusAllowed } from '../../src/engine/threads/affinity.js';
 import type { JournalRecord } from '../../src/journal/journal-record.js';
 import type { SystemRun } from './system-run.js';
 
+/** Each thread of process `pid`: its name and scheduling policy. */
+function threadPolicies(
+  pid: number | undefined,
+): Array<{ name: string; policy: number; rtPriority: number }> {
+  const tasks = `/proc/${pid}/task`;
+  return readdirSync(tasks).flatMap((tid) => {
+    try {
+      const p = schedPolicyOf(readFileSync(`${tasks}/${tid}/stat`, 'utf8'));
+      const name = readFileSync(`${tasks}/${tid}/comm`, 'utf8').trim();
+      return p === null ? [] : [{ name, ...p }];
+    } catch {
+      return []; // the thread ended since the listing
+    }
+  });
+}
+
 /**
- * TRADER_RT_PRIORITY=5: the real program's trader thread runs under SCHED_FIFO at 5 where the
- * process may (root, as in CI) and says so — one thread of the process, no other — and elsewhere it
- * says why not and runs on.
+ * The real program's scheduling policies. TRADER_RT_PRIORITY=5: the trader thread runs under
+ * SCHED_FIFO at 5 where the process may (root, as in CI) and says so (one thread of the process, no
+ * other); elsewhere it says why not and runs on. The fetcher, which shares the parked trader's CPU,
+ * runs under SCHED_IDLE (no privilege needed) and says so; no other thread does.
  */
-function assertTraderRealtime(
+function assertThreadPolicies(
   pid: number | undefined,
   logHas: (p: (r: Record<string, unknown>) => boolean) => boolean,
 ): void {
   const said = (msg: string): boolean => logHas((r) => r['msg'] === msg);
+  if (process.platform === 'linux' && readCpusAllowed().length >= 2) {
+    assert.ok(said("fetcher at idle priority (SCHED_IDLE): it yields the trader's CPU at once"));
+    const idle = threadPolicies(pid).filter((t) => t.policy === SCHED_IDLE);
+    assert.deepEqual(
+      idle.map((t) => t.name),
+      ['fetcher'],
+      'threads under SCHED_IDLE',
+    );
+  }
   const set = said('trader thread at real-time priority (SCHED_FIFO)');
   if (process.getuid?.() !== 0) {
     assert.ok(set || said('trader thread: real-time priority not set, it runs at ordinary priority'));
     return;
   }
   assert.ok(set, 'the trader did not report its real-time priority');
-  const tasks = `/proc/${pid}/task`;
-  const realtime = readdirSync(tasks).filter((tid) => {
-    const p = schedPolicyOf(readFileSync(`${tasks}/${tid}/stat`, 'utf8'));
-    return p !== null && p.policy !== 0;
-  });
-  assert.equal(realtime.length, 1, `threads not under ordinary scheduling: ${realtime.join(',')}`);
-  const only = schedPolicyOf(readFileSync(`${tasks}/${realtime[0]}/stat`, 'utf8'));
-  assert.deepEqual(only, { policy: 1, rtPriority: 5 });
+  const realtime = threadPolicies(pid).filter((t) => t.policy === SCHED_FIFO);
+  assert.deepEqual(
+    realtime,
+    [{ name: 'trader', policy: SCHED_FIFO, rtPriority: 5 }],
+    'threads under SCHED_FIFO',
+  );
 }
 
 /**
@@ -176,7 +200,7 @@ describe('system: evaluation and trade modes', () => {
       });
       const before = balancesByCode(run.sim);
       await run.waitReady(2, true);
-      assertTraderRealtime(run.child.pid, run.logHas.bind(run));
+      assertThreadPolicies(run.child.pid, run.logHas.bind(run));
       assertTraderCpuKept(run.child.pid, run);
       const sold: string[] = [];
       // Both directions, so USD and EUR are each spent and received.

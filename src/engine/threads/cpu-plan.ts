@@ -4,8 +4,9 @@
  *
  * Plan (the original system ran 6 listeners round-robin on cores 0–2 and trader + fetchers on
  * core 3: docs/design-decisions.md §1):
- *  - ≥ 3 CPUs: the LAST CPU for the trader and the fetcher (the fetcher wakes every 2 s, so it
- *    barely disturbs the trader); listeners round-robin over all the others.
+ *  - ≥ 3 CPUs: the LAST CPU for the trader and the fetcher (unless the trader spins, the fetcher
+ *    runs there under SCHED_IDLE, so the trader woken for an opportunity preempts a balance poll at
+ *    once: fetcher-worker.ts); listeners round-robin over all the others.
  *  - 2 CPUs: listeners share the first, trader + fetcher the second: a listener burst never
  *    preempts the trader mid-order.
  *  - 0–1 CPU: nothing pinned (one core: pinning only forbids the scheduler nothing).

@@ -3,6 +3,7 @@ import { workerData } from 'node:worker_threads';
 import { attachSharedState, type SharedStateHandle } from '../shared/shared-state.js';
 import { Fetcher } from '../fetcher.js';
 import { pinCurrentThread } from './affinity.js';
+import { setIdlePriority } from './thread-priority.js';
 import {
   alert,
   errorText,
@@ -20,6 +21,11 @@ export interface FetcherWorkerData {
   rest: RestAccess;
   logLevel: LogLevel;
   cpu: number | null;
+  /**
+   * The fetcher shares its CPU with a trader that parks (cpu-plan.ts): it runs under SCHED_IDLE, so
+   * the trader, woken for an opportunity, never waits behind a balance poll's slice.
+   */
+  yieldToTrader: boolean;
   coinFeePairId: string;
   stableFeePairId: string;
   fallbackFees: { coin: number; stable: number };
@@ -33,6 +39,17 @@ const log = workerLogger(data.logLevel, 'fetcher');
 if (data.cpu !== null) {
   const pin = pinCurrentThread(data.cpu, 'fetcher');
   log.debug('pinning', { cpu: data.cpu, ...pin });
+}
+if (data.yieldToTrader) {
+  const idle = setIdlePriority();
+  if (idle.set) log.info("fetcher at idle priority (SCHED_IDLE): it yields the trader's CPU at once");
+  else
+    log.warn(
+      "fetcher: idle priority not set; a balance poll may delay the trader's wake-up by a time slice",
+      {
+        reason: idle.reason,
+      },
+    );
 }
 const shared = attachSharedState(data.shared);
 const hasCredentials = data.rest.apiKey !== null && data.rest.apiSecret !== null;

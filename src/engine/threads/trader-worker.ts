@@ -14,7 +14,7 @@ import { RestOrderLookup } from '../../kraken/exec/rest-order-lookup.js';
 import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-entry.js';
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from './affinity.js';
-import { setRealtimePriority } from './realtime-priority.js';
+import { setRealtimePriority } from './thread-priority.js';
 import { hostListener, type HostedListener, type ListenerWorkerData } from './listener-host.js';
 import {
   alert,

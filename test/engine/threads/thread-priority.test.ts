@@ -1,9 +1,10 @@
 /**
- * The trader's real-time priority (TRADER_RT_PRIORITY): the policy is read from /proc/thread-self/stat
- * (fields 40 and 41, after a command name that may hold spaces and parentheses), bad priorities are
- * refused with a reason, and in a worker thread the kernel really runs it under SCHED_FIFO when the
- * process may (root or CAP_SYS_NICE) — or the reason says it may not — while the calling thread is
- * left as it was.
+ * Thread scheduling policies. The policy is read from /proc/thread-self/stat (fields 40 and 41, after
+ * a command name that may hold spaces and parentheses). The trader's real-time priority
+ * (TRADER_RT_PRIORITY): bad priorities are refused with a reason, and in a worker thread the kernel
+ * really runs it under SCHED_FIFO when the process may (root or CAP_SYS_NICE), or the reason says
+ * it may not. The fetcher's idle priority needs no privilege: the kernel runs the worker under
+ * SCHED_IDLE. Either way the calling thread is left as it was.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +12,10 @@ import type { Worker } from 'node:worker_threads';
 import {
   ownSchedPolicy,
   schedPolicyOf,
+  SCHED_IDLE,
   setRealtimePriority,
   type PriorityResult,
-} from '../../../src/engine/threads/realtime-priority.js';
+} from '../../../src/engine/threads/thread-priority.js';
 import { startFixture, firstMessage } from '../../helpers/start-fixture.js';
 
 const RESULT_DEADLINE_MS = 20_000;
@@ -53,7 +55,7 @@ describe('setRealtimePriority', () => {
     { skip: linux },
     async () => {
       const before = ownSchedPolicy();
-      const w = startFixture('rt-worker', { priority: 3 });
+      const w = startFixture('priority-worker', { priority: 3 });
       workers.push(w);
       const m = await firstMessage<{ result: PriorityResult; after: ReturnType<typeof ownSchedPolicy> }>(
         w,
@@ -71,6 +73,30 @@ describe('setRealtimePriority', () => {
         if (!m.result.set) assert.match(m.result.reason ?? '', /CAP_SYS_NICE/);
         else assert.deepEqual(m.after, { policy: 1, rtPriority: 3 });
       }
+      assert.deepEqual(ownSchedPolicy(), before, 'the calling thread keeps its scheduling');
+    },
+  );
+});
+
+describe('setIdlePriority', () => {
+  const linux = process.platform === 'linux' ? false : 'Linux only';
+  test(
+    'a worker thread gets SCHED_IDLE without privilege; the calling thread keeps its own',
+    { skip: linux },
+    async () => {
+      const before = ownSchedPolicy();
+      const w = startFixture('priority-worker', { idle: true });
+      workers.push(w);
+      const m = await firstMessage<{ result: PriorityResult; after: ReturnType<typeof ownSchedPolicy> }>(
+        w,
+        RESULT_DEADLINE_MS,
+      );
+      assert.deepEqual(m.result, { set: true });
+      assert.deepEqual(
+        m.after,
+        { policy: SCHED_IDLE, rtPriority: 0 },
+        'the kernel runs the worker under SCHED_IDLE',
+      );
       assert.deepEqual(ownSchedPolicy(), before, 'the calling thread keeps its scheduling');
     },
   );
