@@ -98,6 +98,8 @@ export class Trader {
   /** When each kind of log line last went out at info (see infoOncePerSecond). */
   private readonly lastInfoLogMs: Record<LoggedKind, number> = { opportunity: 0, stale: 0, slowHandoff: 0 };
   private lastRehearsalMs = 0;
+  /** Hand-off lines waiting for the GC report; written at once when the trader stops. */
+  private readonly pendingLines = new Set<() => void>();
   /** When the thread last came out of a park (epoch µs; parking modes only, else 0). */
   private unparkedUs = 0;
   private rehearsalFailureLogged = false;
@@ -150,6 +152,9 @@ export class Trader {
       // A clean stop frees the reservation: only a crash leaves one for the recovery to check.
       if (this.reserved !== null) this.o.deps?.journal.append('release', '', { userref: this.reserved });
       this.reserved = null;
+      // A stop within GC_ENTRY_DELAY_MS of a hand-off line must not lose it: written now, with
+      // what the GC report holds so far.
+      for (const write of [...this.pendingLines]) write();
       release();
     }
   }
@@ -472,15 +477,17 @@ export class Trader {
       return;
     }
     const from = opp.evalDoneUs;
-    setTimeout(
-      () =>
-        this.o.log[level](msg, {
-          ...fields,
-          ...gc?.overlap(from, takenUs),
-          ...runQueue?.waitedAround(from, this.o.nowUs()),
-        }),
-      GC_ENTRY_DELAY_MS,
-    );
+    const write = (): void => {
+      this.pendingLines.delete(write);
+      clearTimeout(timer);
+      this.o.log[level](msg, {
+        ...fields,
+        ...gc?.overlap(from, takenUs),
+        ...runQueue?.waitedAround(from, this.o.nowUs()),
+      });
+    };
+    const timer = setTimeout(write, GC_ENTRY_DELAY_MS);
+    this.pendingLines.add(write);
   }
 
   /** 'info' for the first line of a kind in a second, 'debug' for the rest: a burst cannot flood the log. */

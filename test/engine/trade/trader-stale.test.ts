@@ -105,6 +105,29 @@ test("the stale line says how much of the hand-off the trader thread's GC pauses
   assert.equal(to - from, line.fields['evaluatedToTakenUs']);
 });
 
+test("a stop before the GC report's delay is up still writes the stale line, once", async (t) => {
+  // The line's timer is mocked and never fires by itself: only the stop can write the line.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  const { log, logged } = recordingLog();
+  const gcPauses = { overlap: () => ({ gcPauses: 0, gcPausedUs: 0 }) };
+  const trader = new Trader(traderOptions(shared, { deps: countingDeps().deps, log, gcPauses }));
+  const running = trader.run();
+  assert.equal(shared.slot.tryPublish(staleOpportunity()), PUBLISHED);
+  for (let i = 0; i < 100_000 && trader.counters.staleAtTrader === 0; i++)
+    await new Promise((r) => setImmediate(r));
+  assert.equal(trader.counters.staleAtTrader, 1);
+  assert.ok(!logged.some((l) => l.msg === STALE_LINE), 'written before the stop: the timer is not mocked');
+  trader.stop();
+  await running;
+  const lines = logged.filter((l) => l.msg === STALE_LINE);
+  assert.equal(lines.length, 1, `not written by the stop: ${JSON.stringify(logged)}`);
+  assert.equal(lines[0]?.fields['gcPauses'], 0);
+  t.mock.timers.tick(1_000); // the timer it replaced writes nothing more
+  assert.equal(logged.filter((l) => l.msg === STALE_LINE).length, 1, 'written twice');
+});
+
 test('an opportunity traded after a hand-off over half the freshness budget is logged the same way, after its order', async () => {
   const r = rig();
   const orders: string[] = [];
