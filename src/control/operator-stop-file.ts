@@ -77,8 +77,9 @@ export class OperatorStopFile implements OperatorStopStore {
     try {
       unlinkSync(this.path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+      // Already gone, perhaps by an earlier clear whose directory flush failed: flush it now, so
+      // the removal outlasts a power cut either way.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     this.syncDir();
   }

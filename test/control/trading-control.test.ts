@@ -248,3 +248,14 @@ test('a stop whose directory cannot be flushed is saved, and says only a power c
   );
   assert.equal(new OperatorStopFile(dir).load(), null);
 });
+
+test('a clear of a stop already removed still flushes its directory: a retry after a failed flush makes the removal durable', (t) => {
+  const dir = tempDir(t);
+  const flushed: string[] = [];
+  const file = new OperatorStopFile(dir, (d) => flushed.push(d));
+  file.save({ sinceMs: 1, source: 'telegram' });
+  file.clear();
+  file.clear(); // the file is gone: nothing to remove, the directory is flushed again
+  assert.deepEqual(flushed, [dir, dir, dir]);
+  assert.equal(file.load(), null);
+});
