@@ -31,6 +31,8 @@ export interface PrivateSessionOptions {
   maxFrameBytes?: number;
   /** Token refreshes after session errors (session-refresh.ts defaults). */
   sessionRefresh?: { maxInRow?: number; backoff?: BackoffPolicy };
+  /** Retries of a failed token fetch on the same socket (default TOKEN_RETRY_BACKOFF). */
+  tokenRetryBackoff?: BackoffPolicy;
 }
 
 export interface PrivateSessionHandlers<Ack> {

@@ -104,7 +104,7 @@ export abstract class PrivateSessionBase<
       this.channels[ch] = { subscribed: false, expectSeq: -1, snapshotPending: true, resyncing: false };
     const timers = options.timers ?? realClock;
     this.timers = timers;
-    this.tokenRetryBackoff = options.sessionRefresh?.backoff ?? TOKEN_RETRY_BACKOFF;
+    this.tokenRetryBackoff = options.tokenRetryBackoff ?? TOKEN_RETRY_BACKOFF;
     this.refresh = new SessionRefresh(
       timers,
       options.sessionRefresh?.backoff ?? SESSION_REFRESH_BACKOFF,

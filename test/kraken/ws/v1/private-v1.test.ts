@@ -373,7 +373,7 @@ test('a failed token fetch is reported and tried again on the same socket, backe
         return 'tok';
       },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
-      sessionRefresh: { backoff: { baseMs: 40, maxMs: 1_000 } },
+      tokenRetryBackoff: { baseMs: 40, maxMs: 1_000 },
     },
     { onError: (code) => errors.push(code) },
   );
@@ -417,6 +417,7 @@ test('a refresh whose token fetch fails drops the refused token: not ready, no o
       },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
       sessionRefresh: { backoff: { baseMs: 400, maxMs: 400 } },
+      tokenRetryBackoff: { baseMs: 400, maxMs: 400 },
     },
     {},
   );
@@ -447,7 +448,7 @@ test('a token retry due on a socket that dropped meanwhile is not made; the new 
       },
       connection: { reconnect: { initialDelayMs: 1, maxDelayMs: 5 } },
       // The first socket's retry would come 0.5–1 s after its failure: long after the drop is seen.
-      sessionRefresh: { backoff: { baseMs: 1_000, maxMs: 1_000 } },
+      tokenRetryBackoff: { baseMs: 1_000, maxMs: 1_000 },
     },
     {},
   );

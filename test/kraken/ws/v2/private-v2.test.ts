@@ -286,7 +286,7 @@ test('a failed token fetch is reported and tried again on the same socket', asyn
       getToken: () =>
         ++calls === 1 ? Promise.reject(new Error('EAPI:Rate limit exceeded')) : Promise.resolve('tok'),
       connection: fastReconnect,
-      sessionRefresh: { backoff: { baseMs: 1, maxMs: 5 } },
+      tokenRetryBackoff: { baseMs: 1, maxMs: 5 },
     },
     { onError: (c) => codes.push(c) },
   );
