@@ -25,7 +25,7 @@ import {
   CTR_PUBLISHED,
   CTR_UPDATES,
 } from '../../src/engine/shared/shared-counters.js';
-import { EVAL_CODE_COUNT, EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
+import { DROP_STALE_LOCAL, EVAL_CODE_COUNT, EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
 import { OPPORTUNITY_FIELDS } from '../../src/core/opportunity.js';
 import type { ListenerPairs } from '../../src/core/pair-universe.js';
 import {
@@ -76,6 +76,7 @@ const COLUMNS: Record<string, number> = {
   dropBalanceUnavailable: CTR_DROP_BALANCE_UNAVAILABLE,
   dropPairNotOnline: CTR_DROP_PAIR_NOT_ONLINE,
   evalOpportunity: CTR_FIXED_COLUMNS + EVAL_OPPORTUNITY,
+  staleLocal: CTR_FIXED_COLUMNS + DROP_STALE_LOCAL,
 };
 
 export interface Rig {

@@ -80,6 +80,18 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.deepEqual(recorded, [opp.publishedUs, 0], 'the refused one does not carry the last stamp');
   });
 
+  test('fresh when its evaluation began but stale when it ended (the thread held in it): dropped as stale here, the trader never woken', () => {
+    // Every second clock read (the evaluation's end) comes 61 s late: past STRATEGY's 60 s.
+    let reads = 0;
+    const { shared, sendDislocation } = rig(NOW_US, null, () => NOW_US + (++reads % 2 === 0 ? 61e6 : 0));
+    shared.setTraderHasOwnCpu(true); // so that a wake ahead of the publish would be seen
+    let wakes = 0;
+    shared.slot.wakeTaker = () => void wakes++;
+    assert.deepEqual(sendDislocation(), { updates: 1, staleLocal: 1 });
+    assert.equal(shared.slot.tryTake(new Float64Array(OPPORTUNITY_FIELDS)), false);
+    assert.equal(wakes, 0, 'the trader was woken for it');
+  });
+
   test('balances older than MAX_BALANCE_AGE_US: dropped as balance unavailable, slot stays empty', () => {
     const { shared, sendDislocation } = rig(NOW_US - MAX_BALANCE_AGE_US - 1);
     assert.deepEqual(sendDislocation(), { ...FOUND, dropBalanceUnavailable: 1 });
