@@ -174,3 +174,37 @@ test('the busy flag a take sets is cleared once the trader is done with what it 
     assert.equal(shared.isTraderBusy(), false, `${mode}: still busy after handling the opportunity`);
   }
 });
+
+test('woken with nothing published within its spin, the trader does not rehearse before it looks again', async () => {
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  const { deps } = countingDeps();
+  let rehearsals = 0;
+  const park = shared.slot.waitForPublishSync.bind(shared.slot);
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  let parks = 0;
+  let atWake = -1;
+  let atNextPark = -1;
+  // The 20th park ends as a listener's early wake would, 2 ms in (a rehearsal is due by then), with
+  // nothing published: the trader spins, finds nothing, and takes one event-loop turn.
+  shared.slot.waitForPublishSync = (timeoutMs: number) => {
+    parks++;
+    if (parks === 20) {
+      Atomics.wait(nap, 0, 0, 2);
+      atWake = rehearsals;
+      return 'full';
+    }
+    if (parks === 21) atNextPark = rehearsals;
+    return park(timeoutMs);
+  };
+  const trader = new Trader(
+    traderOptions(shared, { deps, parkThread: true, warmer: { rehearse: () => void rehearsals++ } }),
+  );
+  const running = trader.run();
+  for (let i = 0; i < 500 && parks < 22; i++) await new Promise((r) => setTimeout(r, 5));
+  trader.stop();
+  await running;
+  assert.ok(parks >= 22, `parks: ${parks}`);
+  assert.ok(atWake >= 5, `rehearsals before the wake: ${atWake}`);
+  assert.equal(atNextPark, atWake, 'a rehearsal ran between the early wake and the next look at the slot');
+});
