@@ -183,7 +183,10 @@ export class Trader {
     return this.inFlight === null && slot.tryTake(this.buf);
   }
 
-  /** Between spin turns or parks: a rehearsal when due (and allowed), then one event-loop turn (socket, timers). */
+  /**
+   * Between spin turns or parks: a rehearsal when due (and `mayRehearse`), a run-queue sample when
+   * due, then one event-loop turn (socket, timers).
+   */
   private async idleTurn(mayRehearse = true): Promise<void> {
     if (mayRehearse && performance.now() - this.lastRehearsalMs >= REHEARSAL_INTERVAL_MS) this.rehearse();
     this.o.runQueueWait?.sampleIfDue(this.o.nowUs());
@@ -465,8 +468,8 @@ export class Trader {
    * debug): its stages (handoffStages) tell a slow evaluation from a slow hand-off, and the
    * publishing listener's part of the hand-off from this thread's; this thread's GC pauses in the
    * hand-off tell a collection, and its run-queue wait around it a thread runnable but kept off its
-   * CPU. The line comes after any order (a stale
-   * drop sends none), so it can wait for the pauses' report (GC_ENTRY_DELAY_MS).
+   * CPU. The line comes after any order (a stale drop sends none), so it can wait for the pauses'
+   * report (GC_ENTRY_DELAY_MS); a stop writes it at once (run()).
    */
   private logHandoff(kind: 'stale' | 'slowHandoff', opp: Opportunity, takenUs: number): void {
     const level = this.infoOncePerSecond(kind);
