@@ -3,7 +3,16 @@
  * from dist/ (compiled .js next to the compiled test) and under tsx (the .ts source, loaded through
  * tsx's tsImport because Node 20 workers do not inherit tsx's loader hooks for their entry file).
  */
+import { after } from 'node:test';
 import { Worker } from 'node:worker_threads';
+
+/** How long a fixture may take to answer (fixtureResult). */
+const RESULT_DEADLINE_MS = 20_000;
+/** Workers started by fixtureResult in this test file's process, terminated after its tests. */
+const started: Worker[] = [];
+after(async () => {
+  await Promise.all(started.splice(0).map((w) => w.terminate()));
+});
 
 export function startFixture(name: string, workerData: unknown): Worker {
   const underTsx = import.meta.url.endsWith('.ts');
@@ -35,4 +44,14 @@ export function firstMessage<T>(w: Worker, deadlineMs: number): Promise<T> {
       reject(new Error(`worker exited (code ${code}) before reporting`));
     });
   });
+}
+
+/**
+ * Starts fixture `name` and resolves with its first message (firstMessage, RESULT_DEADLINE_MS); the
+ * worker is terminated after the test file's tests.
+ */
+export function fixtureResult<T>(name: string, workerData: unknown): Promise<T> {
+  const w = startFixture(name, workerData);
+  started.push(w);
+  return firstMessage<T>(w, RESULT_DEADLINE_MS);
 }

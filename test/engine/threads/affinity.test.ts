@@ -1,6 +1,5 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Worker } from 'node:worker_threads';
 import { planCpus } from '../../../src/engine/threads/cpu-plan.js';
 import {
   parseCpuList,
@@ -9,13 +8,7 @@ import {
   loadAffinityAddon,
   type PinResult,
 } from '../../../src/engine/threads/affinity.js';
-import { startFixture, firstMessage } from '../../helpers/start-fixture.js';
-
-const RESULT_DEADLINE_MS = 20_000;
-const workers: Worker[] = [];
-after(async () => {
-  await Promise.all(workers.map((w) => w.terminate()));
-});
+import { fixtureResult } from '../../helpers/start-fixture.js';
 
 describe('planCpus (pure)', () => {
   test('seed layout: 4 CPUs, 6 listeners round-robin on 0–2, trader + fetcher on 3', () => {
@@ -64,11 +57,9 @@ describe('pinCurrentThread', () => {
   const targets = readCpusAllowed().includes(1) ? [0, 1] : [0];
   const pinIn = async (methods: Array<'addon' | 'taskset'>, name: string) => {
     const before = readCpusAllowed();
-    const w = startFixture('pin-worker', { cpus: targets, name, methods });
-    workers.push(w);
-    const m = await firstMessage<{ results: PinResult[]; allowedAfter: number[][]; threadName: string }>(
-      w,
-      RESULT_DEADLINE_MS,
+    const m = await fixtureResult<{ results: PinResult[]; allowedAfter: number[][]; threadName: string }>(
+      'pin-worker',
+      { cpus: targets, name, methods },
     );
     assert.deepEqual(readCpusAllowed(), before, 'the main thread keeps its mask');
     return m;

@@ -1,20 +1,13 @@
 // Moves this whole test process's threads (node --test runs each file in a process of its own).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import {
   keepHousekeepingOff,
   readCpusAllowed,
   type PinResult,
 } from '../../../src/engine/threads/affinity.js';
-import { startFixture, firstMessage } from '../../helpers/start-fixture.js';
-
-const RESULT_DEADLINE_MS = 20_000;
-const workers: Worker[] = [];
-after(async () => {
-  await Promise.all(workers.map((w) => w.terminate()));
-});
+import { fixtureResult } from '../../helpers/start-fixture.js';
 
 /** Every thread of this process: its name and the CPUs it may run on. */
 function threads(): Array<{ tid: string; name: string; cpus: string }> {
@@ -62,9 +55,11 @@ test(
       'every thread of the process (main, V8 helpers, libuv) on CPU 0 only',
     );
     // The trader starts after this (it inherits CPU 0) and moves itself to CPU 1.
-    const w = startFixture('pin-worker', { cpus: [1], name: 'trader', methods: ['addon', 'taskset'] });
-    workers.push(w);
-    const m = await firstMessage<{ results: PinResult[]; allowedAfter: number[][] }>(w, RESULT_DEADLINE_MS);
+    const m = await fixtureResult<{ results: PinResult[]; allowedAfter: number[][] }>('pin-worker', {
+      cpus: [1],
+      name: 'trader',
+      methods: ['addon', 'taskset'],
+    });
     assert.equal(m.results[0]?.pinned, true, m.results[0]?.reason);
     assert.deepEqual(m.allowedAfter, [[1]]);
     assert.deepEqual(readCpusAllowed(), [0], 'the main thread stays off the trader CPU');

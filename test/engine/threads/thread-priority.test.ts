@@ -6,9 +6,8 @@
  * it may not. The fetcher's idle priority needs no privilege: the kernel runs the worker under
  * SCHED_IDLE. Either way the calling thread is left as it was.
  */
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Worker } from 'node:worker_threads';
 import {
   ownSchedPolicy,
   schedPolicyOf,
@@ -16,13 +15,7 @@ import {
   setRealtimePriority,
   type PriorityResult,
 } from '../../../src/engine/threads/thread-priority.js';
-import { startFixture, firstMessage } from '../../helpers/start-fixture.js';
-
-const RESULT_DEADLINE_MS = 20_000;
-const workers: Worker[] = [];
-after(async () => {
-  await Promise.all(workers.map((w) => w.terminate()));
-});
+import { fixtureResult } from '../../helpers/start-fixture.js';
 
 // /proc/<pid>/stat of `cat` on the development VM, with the command name swapped for a hostile one.
 const STAT_TAIL =
@@ -40,6 +33,15 @@ describe('schedPolicyOf', () => {
   });
 });
 
+const linux = process.platform === 'linux' ? false : 'Linux only';
+
+/** Runs the priority worker with `data`: its answer, and what the kernel then says of its policy. */
+function inWorker(
+  data: Record<string, unknown>,
+): Promise<{ result: PriorityResult; after: ReturnType<typeof ownSchedPolicy> }> {
+  return fixtureResult('priority-worker', data);
+}
+
 describe('setRealtimePriority', () => {
   test('refuses a priority outside 1 … 99 and says so', () => {
     for (const p of [0, 100, 1.5, Number.NaN]) {
@@ -49,18 +51,12 @@ describe('setRealtimePriority', () => {
     }
   });
 
-  const linux = process.platform === 'linux' ? false : 'Linux only';
   test(
     'a worker thread gets SCHED_FIFO where the process may; otherwise the reason names the privilege',
     { skip: linux },
     async () => {
       const before = ownSchedPolicy();
-      const w = startFixture('priority-worker', { priority: 3 });
-      workers.push(w);
-      const m = await firstMessage<{ result: PriorityResult; after: ReturnType<typeof ownSchedPolicy> }>(
-        w,
-        RESULT_DEADLINE_MS,
-      );
+      const m = await inWorker({ priority: 3 });
       if (process.getuid?.() === 0) {
         assert.deepEqual(m.result, { set: true });
         assert.deepEqual(
@@ -79,18 +75,12 @@ describe('setRealtimePriority', () => {
 });
 
 describe('setIdlePriority', () => {
-  const linux = process.platform === 'linux' ? false : 'Linux only';
   test(
     'a worker thread gets SCHED_IDLE without privilege; the calling thread keeps its own',
     { skip: linux },
     async () => {
       const before = ownSchedPolicy();
-      const w = startFixture('priority-worker', { idle: true });
-      workers.push(w);
-      const m = await firstMessage<{ result: PriorityResult; after: ReturnType<typeof ownSchedPolicy> }>(
-        w,
-        RESULT_DEADLINE_MS,
-      );
+      const m = await inWorker({ idle: true });
       assert.deepEqual(m.result, { set: true });
       assert.deepEqual(
         m.after,
