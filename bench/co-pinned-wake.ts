@@ -117,11 +117,20 @@ async function variant(idle: boolean, wakes: number, cpus: number[]): Promise<Co
     new Worker(url, { workerData: { role, sab, cpu, idle, wakes } satisfies Role & { wakes: number } });
   const stand = [start('parked', last), start('busy', last)];
   const w = start('waker', cpus[0] as number);
-  const { all, inBurst } = await new Promise<{ all: number[]; inBurst: number[] }>((res, rej) => {
+  const answered = new Promise<{ all: number[]; inBurst: number[] }>((res, rej) => {
     w.once('message', res);
     w.once('error', rej);
+    for (const t of stand) t.once('error', rej);
   });
-  await Promise.all([...stand, w].map((t) => new Promise((r) => t.once('exit', r))));
+  let result: { all: number[]; inBurst: number[] };
+  try {
+    result = await answered;
+  } finally {
+    // Whatever failed, the stand-ins stop: a thread left parking would keep the bench alive.
+    Atomics.store(new Int32Array(sab, 0, 4), STOP, 1);
+    await Promise.all([...stand, w].map((t) => t.terminate()));
+  }
+  const { all, inBurst } = result;
   const d = distribution(all);
   const b = distribution(inBurst);
   const r = (x: number): number => Math.round(x);
