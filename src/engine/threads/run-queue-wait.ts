@@ -39,7 +39,6 @@ export class RunQueueWaitSampler {
   private readonly waitedNs = new Float64Array(RING_SIZE);
   private next = 0;
   private size = 0;
-  private lastUs = Number.NEGATIVE_INFINITY;
   /** False once a read failed: the kernel does not say, and nothing is read again. */
   private available = true;
 
@@ -47,13 +46,15 @@ export class RunQueueWaitSampler {
 
   /** Takes a sample when the last is SAMPLE_EVERY_US old (call it from idle time only). */
   sampleIfDue(nowUs: number): void {
-    if (!this.available || nowUs - this.lastUs < SAMPLE_EVERY_US) return;
+    if (!this.available) return;
+    const newest =
+      this.size === 0 ? -Infinity : (this.atUs[(this.next + RING_SIZE - 1) % RING_SIZE] as number);
+    if (nowUs - newest < SAMPLE_EVERY_US) return;
     const ns = this.read();
     if (ns === null) {
       this.available = false;
       return;
     }
-    this.lastUs = nowUs;
     this.atUs[this.next] = nowUs;
     this.waitedNs[this.next] = ns;
     this.next = (this.next + 1) % RING_SIZE;
