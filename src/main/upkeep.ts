@@ -1,6 +1,6 @@
 /**
  * What the main thread keeps doing beside the workers, off the trading path: the pairs' online
- * status, the journal's daily index (INDEX.json: now, hourly, at shutdown) and the free disk space
+ * status, the balances' age, the journal's daily index (INDEX.json: now, hourly, at shutdown) and the free disk space
  * of every directory written to (low on the journal's, in trade mode, stops trading).
  */
 import type { Config } from '../config/config.js';
@@ -13,6 +13,8 @@ import { JOURNAL_INDEX_INTERVAL_MS, updateJournalIndex } from '../journal/journa
 import { requiredDirs } from '../files/required-dirs.js';
 import { startDiskWatch } from './disk-guard.js';
 import { watchPairStatus } from './pair-status-watch.js';
+import { watchBalanceAge } from './balance-age-watch.js';
+import { epochMicros } from '../clock/clock.js';
 
 export interface UpkeepDeps {
   readonly config: Config;
@@ -35,6 +37,13 @@ export function startUpkeep(d: UpkeepDeps): Upkeep {
     { rest: d.rest, pairs: d.pairs, shared, log, alert: (a) => d.notifier.notify(a) },
     config.strategy.pairStatusRefreshMs,
   );
+  // Judged on the listeners' clock, so the alert's "refused from 30 s" is theirs.
+  const stopBalanceWatch = watchBalanceAge({
+    shared,
+    nowUs: epochMicros,
+    log,
+    alert: (a) => d.notifier.notify(a),
+  });
   const indexJournal = (): void => {
     if (config.mode !== 'trade') return;
     try {
@@ -62,6 +71,7 @@ export function startUpkeep(d: UpkeepDeps): Upkeep {
       diskWatch.stop();
       clearInterval(indexTimer);
       stopPairWatch();
+      stopBalanceWatch();
     },
   };
 }

@@ -95,6 +95,19 @@ export function balanceFetchRecoveredAlert(): Alert {
   return { key: 'fetch-balance', severity: 'info', text: 'Balance fetch recovered' };
 }
 
+/** The balances in shared memory are old (the fetcher failing, hung or held off its CPU). */
+export function balancesAgingAlert(ageS: number, refusedFromS: number): Alert {
+  return {
+    key: 'balances-age',
+    severity: 'warning',
+    text: `Balances not refreshed for ${ageS} s: from ${refusedFromS} s every opportunity is refused until fresh ones come`,
+  };
+}
+
+export function balancesFreshAlert(oldForS: number): Alert {
+  return { key: 'balances-age', severity: 'info', text: `Balances fresh again after ${oldForS} s` };
+}
+
 export function feeFetchFailingAlert(error: string): Alert {
   return { key: 'fetch-fees', severity: 'warning', text: `Fee fetch failing: ${error}` };
 }
