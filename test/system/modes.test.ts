@@ -230,6 +230,7 @@ describe('system: evaluation and trade modes', () => {
         ] as const) {
           assert.ok(kinds.includes(k), `trade ${id} lacks ${k}: ${kinds.join(',')}`);
         }
+        assertLatencyStamps(journal.find((r) => r.tradeId === id && r.kind === 'intent'));
       }
       assert.ok((summary['trades'] as { sold: number }).sold >= sold.length);
       assertBooksAgree(journal, run.sim, before, summary, run.dirs.journal);
@@ -248,3 +249,25 @@ describe('system: evaluation and trade modes', () => {
     });
   }
 });
+
+/**
+ * The intent's latency stamps (what bench/wire.ts splits into stages) come from the real program in
+ * order: the listener's receipt, evaluation and publish to the slot, then the trader's take and send.
+ * Within one thread strictly; between the two threads within a few µs (each thread's clock is
+ * its own origin plus its own monotonic reading).
+ */
+function assertLatencyStamps(intent: JournalRecord | undefined): void {
+  const names = ['triggerRecvUs', 'evalDoneUs', 'publishedUs', 'takenUs', 'sentUs'] as const;
+  const v = names.map((n) => intent?.[n]);
+  const text = JSON.stringify(Object.fromEntries(names.map((n, i) => [n, v[i]])));
+  assert.ok(
+    v.every((x) => typeof x === 'number' && x > 1.6e15),
+    `intent stamps missing: ${text}`,
+  );
+  const [recv, evaluated, published, taken, sent] = v as [number, number, number, number, number];
+  assert.ok(recv <= evaluated && evaluated <= published, `listener stamps out of order: ${text}`);
+  assert.ok(taken <= sent, `trader stamps out of order: ${text}`);
+  const CROSS_THREAD_US = 50;
+  assert.ok(published <= taken + CROSS_THREAD_US, `taken before it was published: ${text}`);
+  assert.ok(sent - recv < 1_000_000, `receipt to send took over a second: ${text}`);
+}
