@@ -134,26 +134,13 @@ export interface StaleDrops {
   handoffs: HandoffLine[];
 }
 
-/** The fields of one hand-off log line (Trader's HANDOFF_LINES; µs). */
-export interface HandoffLine {
-  /** Dropped as stale (else traded after a slow hand-off). */
-  dropped: boolean;
-  receiptToEvaluatedUs: number;
-  evaluatedToTakenUs: number;
-  /** The hand-off split at the listener's publish stamp: the listener's part, then the trader's. */
-  evaluatedToPublishedUs?: number;
-  publishedToTakenUs?: number;
-  /** How long the trader had been out of its park when it took (long: busy in an event-loop turn). */
-  unparkedToTakenUs?: number;
-  /** The trader thread's GC pauses in the hand-off (evaluated → taken), and the µs they covered. */
-  gcPauses?: number;
-  gcPausedUs?: number;
-  /** µs the trader thread was runnable but off its CPU, in a window of runQueueWindowUs around it. */
-  runQueueWaitUs?: number;
-  runQueueWindowUs?: number;
-}
-
-/** The optional fields of a hand-off line, copied when the line has them. */
+/**
+ * The fields a hand-off log line may carry beyond its stages (µs), copied when it has them:
+ * - the hand-off split at the listener's publish stamp (the listener's part, then the trader's);
+ * - how long the trader had been out of its park when it took (long: busy in an event-loop turn);
+ * - the trader thread's GC pauses in the hand-off (evaluated → taken), and the µs they covered;
+ * - the µs the trader thread was runnable but off its CPU, in a window of runQueueWindowUs around it.
+ */
 const HANDOFF_OPTIONAL_FIELDS = [
   'evaluatedToPublishedUs',
   'publishedToTakenUs',
@@ -163,6 +150,14 @@ const HANDOFF_OPTIONAL_FIELDS = [
   'runQueueWaitUs',
   'runQueueWindowUs',
 ] as const;
+
+/** The fields of one hand-off log line (Trader's HANDOFF_LINES; µs). */
+export type HandoffLine = {
+  /** Dropped as stale (else traded after a slow hand-off). */
+  dropped: boolean;
+  receiptToEvaluatedUs: number;
+  evaluatedToTakenUs: number;
+} & Partial<Record<(typeof HANDOFF_OPTIONAL_FIELDS)[number], number>>;
 
 /** Fast warm-up dislocations (balances, fees, private socket ready), then `trades` at random gaps. */
 async function measureAtGaps(
