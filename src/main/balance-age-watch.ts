@@ -37,8 +37,8 @@ export class BalanceAgeWatch {
   /** Before the first balances, their age counts from the watch's start. */
   private readonly startUs: number;
   private readonly alertAfterMs: number;
-  /** When the alert went out (epoch µs), while the balances are still old; null otherwise. */
-  private agingSinceUs: number | null = null;
+  /** While alerted: the stamp of the last balances before the gap (or the start); null otherwise. */
+  private gapFromUs: number | null = null;
 
   constructor(private readonly o: BalanceAgeWatchOptions) {
     this.startUs = o.nowUs();
@@ -55,8 +55,8 @@ export class BalanceAgeWatch {
     const since = status === SEQ_READ_OK ? Math.max(lock.updatedAtUs, this.startUs) : this.startUs;
     const ageMs = (nowUs - since) / 1000;
     const tooOld = ageMs >= this.alertAfterMs;
-    if (tooOld && this.agingSinceUs === null) {
-      this.agingSinceUs = nowUs;
+    if (tooOld && this.gapFromUs === null) {
+      this.gapFromUs = since;
       const ageS = Math.floor(ageMs / 1000);
       const stopAtS = MAX_BALANCE_AGE_US / 1e6;
       this.o.log.warn('balances not refreshed', {
@@ -65,11 +65,12 @@ export class BalanceAgeWatch {
         everFetched: status === SEQ_READ_OK,
       });
       this.o.alert(balancesAgingAlert(ageS, stopAtS));
-    } else if (!tooOld && this.agingSinceUs !== null) {
-      const oldForS = Math.round((nowUs - this.agingSinceUs) / 1e6 + this.alertAfterMs / 1000);
-      this.agingSinceUs = null;
-      this.o.log.info('balances fresh again', { oldForS });
-      this.o.alert(balancesFreshAlert(oldForS));
+    } else if (!tooOld && this.gapFromUs !== null) {
+      // The gap itself: from the last balances before it to the first after it.
+      const gapS = Math.round((since - this.gapFromUs) / 1e6);
+      this.gapFromUs = null;
+      this.o.log.info('balances fresh again', { gapS });
+      this.o.alert(balancesFreshAlert(gapS));
     }
   }
 }

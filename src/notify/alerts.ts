@@ -104,8 +104,8 @@ export function balancesAgingAlert(ageS: number, refusedFromS: number): Alert {
   };
 }
 
-export function balancesFreshAlert(oldForS: number): Alert {
-  return { key: 'balances-age', severity: 'info', text: `Balances fresh again after ${oldForS} s` };
+export function balancesFreshAlert(gapS: number): Alert {
+  return { key: 'balances-age', severity: 'info', text: `Balances fresh again, after a gap of ${gapS} s` };
 }
 
 export function feeFetchFailingAlert(error: string): Alert {

@@ -14,7 +14,7 @@ import {
   type RestAccess,
 } from './worker-context.js';
 import type { LogLevel } from '../../log/logger.js';
-import { wallEpochMicros } from '../../clock/clock.js';
+import { epochMicros } from '../../clock/clock.js';
 
 export interface FetcherWorkerData {
   shared: SharedStateHandle;
@@ -64,7 +64,9 @@ const fetcher = new Fetcher({
   notionalBalances: data.notionalBalances,
   balanceIntervalMs: data.balanceIntervalMs,
   feeIntervalMs: data.feeIntervalMs,
-  nowUs: () => Number(wallEpochMicros()),
+  // The listeners' timebase (their receive stamps), which they judge the balances' age on; the wall
+  // clock would put a step of the system time (NTP) into that age.
+  nowUs: epochMicros,
   onFailure: (endpoint, code) => post({ type: 'fetch-failure', endpoint, code }),
 });
 onShutdownMessage(() => {
