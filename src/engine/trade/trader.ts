@@ -172,15 +172,31 @@ export class Trader {
       // few doubles is done within the bounded spin, so the opportunity does not wait a loop turn.
       const woke = slot.waitForPublishSync(PARK_SLICE_MS);
       this.unparkedUs = this.o.nowUs();
-      if (woke === 'full' && slot.spinTake(this.buf, WRITE_SPINS)) return true;
-      // Woken, but the spin did not see the publish (its listener was held: 432 µs in one realistic
-      // run, bench/README.md): it is on its way, so no rehearsal now for the take to wait behind.
+      if (woke === 'full' && this.takeAfterWake(slot)) return true;
+      // Woken, and no publish came within the spin and one more park: an event-loop turn, but no
+      // rehearsal for a publish that may still be on its way to wait behind.
       await this.idleTurn(woke !== 'full');
       return false;
     }
     await slot.waitForPublish(WAIT_SLICE_MS);
     this.unparkedUs = this.o.nowUs();
     return this.inFlight === null && slot.tryTake(this.buf);
+  }
+
+  /**
+   * After a park woke early: a listener wakes the trader as it finds an opportunity, before it stamps
+   * and publishes it, so the publish follows within the bounded spin. When its listener is held
+   * longer (432 µs in one realistic run), the trader parks once more, to be woken by the publish's
+   * own notify, rather than leave for an event-loop turn: in that run the turn took 3.4 ms and the
+   * opportunity went stale (bench/README.md). The event loop then waits at most one more park
+   * slice and spin (~1.2 ms) on the rare wake that no publish follows.
+   */
+  private takeAfterWake(slot: OpportunitySlot): boolean {
+    if (slot.spinTake(this.buf, WRITE_SPINS)) return true;
+    const woke = slot.waitForPublishSync(PARK_SLICE_MS);
+    // Out of this park from now, whatever woke it (a hand-off line reads it).
+    this.unparkedUs = this.o.nowUs();
+    return woke === 'full' && slot.spinTake(this.buf, WRITE_SPINS);
   }
 
   /**

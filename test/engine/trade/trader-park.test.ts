@@ -208,3 +208,48 @@ test('woken with nothing published within its spin, the trader does not rehearse
   assert.ok(atWake >= 5, `rehearsals before the wake: ${atWake}`);
   assert.equal(atNextPark, atWake, 'a rehearsal ran between the early wake and the next look at the slot');
 });
+
+test('woken ahead of a publish its spin missed, the trader parks once more for it instead of taking an event-loop turn', async () => {
+  const shared = tradingSharedState();
+  for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
+  const { deps } = countingDeps();
+  const park = shared.slot.waitForPublishSync.bind(shared.slot);
+  let parks = 0;
+  let turned = false;
+  let turnedBeforeNextPark: boolean | null = null;
+  let parksAtTake = -1;
+  // The 20th park ends as a listener's early wake would, with nothing in the slot yet, and leaves a
+  // callback for the next event-loop turn. The listener's publish lands during the next park.
+  shared.slot.waitForPublishSync = (timeoutMs: number) => {
+    parks++;
+    if (parks === 20) {
+      setImmediate(() => {
+        turned = true;
+      });
+      return 'full';
+    }
+    if (parks === 21) {
+      turnedBeforeNextPark = turned;
+      assert.equal(shared.slot.tryPublish(staleOpportunity()), PUBLISHED);
+    }
+    return park(timeoutMs);
+  };
+  const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
+  const tryTake = shared.slot.tryTake.bind(shared.slot);
+  shared.slot.tryTake = (dst: Float64Array) => {
+    const took = tryTake(dst);
+    if (took && parksAtTake < 0) parksAtTake = parks;
+    return took;
+  };
+  const running = trader.run();
+  await untilStaleDrop(trader, 3_000);
+  trader.stop();
+  await running;
+  assert.equal(trader.counters.staleAtTrader, 1, `not taken: ${JSON.stringify(trader.counters)}`);
+  assert.equal(
+    turnedBeforeNextPark,
+    false,
+    'an event-loop turn ran between the early wake and the next park',
+  );
+  assert.equal(parksAtTake, 21, 'taken out of the park that followed the early wake');
+});
