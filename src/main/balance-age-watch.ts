@@ -29,20 +29,17 @@ export interface BalanceAgeWatchOptions {
     warn(msg: string, f?: Record<string, unknown>): void;
   };
   alert: (a: AlertEvent) => void;
-  alertAfterMs?: number;
 }
 
 export class BalanceAgeWatch {
   private readonly buf = new Float64Array(BALANCE_FIELDS);
   /** Before the first balances, their age counts from the watch's start. */
   private readonly startUs: number;
-  private readonly alertAfterMs: number;
   /** While alerted: the stamp of the last balances before the gap (or the start); null otherwise. */
   private gapFromUs: number | null = null;
 
   constructor(private readonly o: BalanceAgeWatchOptions) {
     this.startUs = o.nowUs();
-    this.alertAfterMs = o.alertAfterMs ?? BALANCE_AGE_ALERT_MS;
   }
 
   /** One look: alerts when the balances grow old, and once more when fresh ones come. */
@@ -54,7 +51,7 @@ export class BalanceAgeWatch {
     const nowUs = this.o.nowUs();
     const since = status === SEQ_READ_OK ? Math.max(lock.updatedAtUs, this.startUs) : this.startUs;
     const ageMs = (nowUs - since) / 1000;
-    const tooOld = ageMs >= this.alertAfterMs;
+    const tooOld = ageMs >= BALANCE_AGE_ALERT_MS;
     if (tooOld && this.gapFromUs === null) {
       this.gapFromUs = since;
       const ageS = Math.floor(ageMs / 1000);

@@ -1,7 +1,8 @@
 /**
  * What the main thread keeps doing beside the workers, off the trading path: the pairs' online
- * status, the balances' age, the journal's daily index (INDEX.json: now, hourly, at shutdown) and the free disk space
- * of every directory written to (low on the journal's, in trade mode, stops trading).
+ * status, the balances' age, the journal's daily index (INDEX.json: now, hourly, at shutdown) and
+ * the free disk space of every directory written to (low on the journal's, in trade mode, stops
+ * trading).
  */
 import type { Config } from '../config/config.js';
 import type { PairInfo } from '../core/pair.js';
