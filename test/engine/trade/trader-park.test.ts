@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { Trader } from '../../../src/engine/trade/trader.js';
 import { OPPORTUNITY_FIELDS } from '../../../src/core/opportunity.js';
-import { PUBLISHED, type OpportunitySlot } from '../../../src/engine/shared/slot.js';
+import { PUBLISHED, type OpportunitySlot, type SlotWaitResult } from '../../../src/engine/shared/slot.js';
 import {
   countingDeps,
   staleOpportunity,
@@ -47,6 +47,17 @@ function recordParks(slot: OpportunitySlot, firstTimeoutMs?: number): Park[] {
     return result;
   };
   return parks;
+}
+
+/**
+ * Scripts the trader's parks on `slot`: `step(n)` runs as park n (from 1) begins; a result it
+ * returns ends that park at once (an early wake), else the park is real. Returns the park count.
+ */
+function scriptParks(slot: OpportunitySlot, step: (n: number) => SlotWaitResult | undefined): () => number {
+  const park = slot.waitForPublishSync.bind(slot);
+  let parks = 0;
+  slot.waitForPublishSync = (timeoutMs: number) => step(++parks) ?? park(timeoutMs);
+  return () => parks;
 }
 
 /** Starts `script` in a worker on the same slot (loaded from this test's compiled tree); stopped with the test. */
@@ -175,70 +186,69 @@ test('the busy flag a take sets is cleared once the trader is done with what it 
   }
 });
 
-test('woken with nothing published within its spin, the trader does not rehearse before it looks again', async () => {
+test('woken with nothing published within its spin or its next park, the trader does not rehearse before it looks again', async () => {
   const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
   const { deps } = countingDeps();
   let rehearsals = 0;
-  const park = shared.slot.waitForPublishSync.bind(shared.slot);
   const nap = new Int32Array(new SharedArrayBuffer(4));
-  let parks = 0;
   let atWake = -1;
-  let atNextPark = -1;
+  let atParkAfterTurn = -1;
   // The 20th park ends as a listener's early wake would, 2 ms in (a rehearsal is due by then), with
-  // nothing published: the trader spins, finds nothing, and takes one event-loop turn.
-  shared.slot.waitForPublishSync = (timeoutMs: number) => {
-    parks++;
-    if (parks === 20) {
+  // nothing published: the trader spins, parks once more (the 21st), finds nothing, and takes one
+  // event-loop turn before the 22nd.
+  const parks = scriptParks(shared.slot, (n) => {
+    if (n === 20) {
       Atomics.wait(nap, 0, 0, 2);
       atWake = rehearsals;
       return 'full';
     }
-    if (parks === 21) atNextPark = rehearsals;
-    return park(timeoutMs);
-  };
+    if (n === 22) atParkAfterTurn = rehearsals;
+    return undefined;
+  });
   const trader = new Trader(
     traderOptions(shared, { deps, parkThread: true, warmer: { rehearse: () => void rehearsals++ } }),
   );
   const running = trader.run();
-  for (let i = 0; i < 500 && parks < 22; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 500 && parks() < 23; i++) await new Promise((r) => setTimeout(r, 5));
   trader.stop();
   await running;
-  assert.ok(parks >= 22, `parks: ${parks}`);
+  assert.ok(parks() >= 23, `parks: ${parks()}`);
   assert.ok(atWake >= 5, `rehearsals before the wake: ${atWake}`);
-  assert.equal(atNextPark, atWake, 'a rehearsal ran between the early wake and the next look at the slot');
+  assert.equal(
+    atParkAfterTurn,
+    atWake,
+    'a rehearsal ran between the early wake and the next look at the slot',
+  );
 });
 
 test('woken ahead of a publish its spin missed, the trader parks once more for it instead of taking an event-loop turn', async () => {
   const shared = tradingSharedState();
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
   const { deps } = countingDeps();
-  const park = shared.slot.waitForPublishSync.bind(shared.slot);
-  let parks = 0;
   let turned = false;
   let turnedBeforeNextPark: boolean | null = null;
   let parksAtTake = -1;
   // The 20th park ends as a listener's early wake would, with nothing in the slot yet, and leaves a
   // callback for the next event-loop turn. The listener's publish lands during the next park.
-  shared.slot.waitForPublishSync = (timeoutMs: number) => {
-    parks++;
-    if (parks === 20) {
+  const parks = scriptParks(shared.slot, (n) => {
+    if (n === 20) {
       setImmediate(() => {
         turned = true;
       });
       return 'full';
     }
-    if (parks === 21) {
+    if (n === 21) {
       turnedBeforeNextPark = turned;
       assert.equal(shared.slot.tryPublish(staleOpportunity()), PUBLISHED);
     }
-    return park(timeoutMs);
-  };
+    return undefined;
+  });
   const trader = new Trader(traderOptions(shared, { deps, parkThread: true }));
   const tryTake = shared.slot.tryTake.bind(shared.slot);
   shared.slot.tryTake = (dst: Float64Array) => {
     const took = tryTake(dst);
-    if (took && parksAtTake < 0) parksAtTake = parks;
+    if (took && parksAtTake < 0) parksAtTake = parks();
     return took;
   };
   const running = trader.run();
