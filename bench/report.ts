@@ -9,15 +9,7 @@ export interface BenchResult {
   startedAt: string;
   quick: boolean;
   durationS: number;
-  machine: {
-    cpus: number;
-    model: string;
-    node: string;
-    loadavg: number[];
-    simulator?: string;
-    /** Whether the bench ran as root: the system's default real-time trader needs it (or CAP_SYS_NICE). */
-    root?: boolean;
-  };
+  machine: { cpus: number; model: string; node: string; loadavg: number[]; simulator?: string };
   settings: Record<string, unknown>;
   micro: MicroResult[] | null;
   /** The headline: dislocations seconds apart, shipped settings (system, then the floor relay). */
@@ -141,7 +133,7 @@ export function renderMarkdown(r: BenchResult): string {
   L.push(`# Benchmark ${r.startedAt}${r.quick ? ' (--quick)' : ''}`);
   L.push('');
   L.push(
-    `Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.${r.machine.simulator === undefined ? '' : ` Simulator in the wire-to-wire runs: ${r.machine.simulator}.`}${r.machine.root === undefined ? '' : r.machine.root ? ' Run as root: the trader thread takes its default SCHED_FIFO priority.' : ' Not run as root: unless the process has CAP_SYS_NICE or an RLIMIT_RTPRIO, every trader ran at ordinary priority.'}`,
+    `Machine: ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, load average at start ${r.machine.loadavg.map((x) => round(x, 2)).join(' / ')}. Run took ${round(r.durationS, 0)} s.${r.machine.simulator === undefined ? '' : ` Simulator in the wire-to-wire runs: ${r.machine.simulator}.`}`,
   );
   L.push('');
   L.push('## Aims');

@@ -198,12 +198,8 @@ async function measureAtGaps(
 
 /** A realistic run's setting besides the shipped ones. */
 export interface RealisticVariant {
-  /**
-   * TRADER_RT_PRIORITY=0: the trader thread at ordinary priority. Without it the row runs the
-   * program's default, SCHED_FIFO at 10, which needs root or CAP_SYS_NICE (else the program says
-   * so and the row measures ordinary scheduling too; the bench's report gives the machine's user).
-   */
-  ordinaryPriority?: boolean;
+  /** TRADER_RT_PRIORITY (the trader thread under SCHED_FIFO; needs root or CAP_SYS_NICE, else the program says so and the row measures ordinary scheduling). */
+  rtPriority?: number;
   /** TRADER_HOSTS_LISTENER=true: the listener runs in the trader's thread (no hand-off between threads). */
   hostedListener?: boolean;
   /** Listener threads (default 1, as issue #13's command; the program's own default is 6). */
@@ -215,12 +211,12 @@ export async function runRealisticSystem(
   log: (l: string) => void,
   v: RealisticVariant = {},
 ): Promise<WireResult & { stale?: StaleDrops }> {
-  const ordinary = v.ordinaryPriority === true;
+  const rt = v.rtPriority ?? 0;
   const hosted = v.hostedListener === true;
   const listeners = v.listeners ?? 1;
   const what = [
     ...(hosted ? ['listener in the trader thread (TRADER_HOSTS_LISTENER)'] : []),
-    ...(ordinary ? ['trader at ordinary priority (TRADER_RT_PRIORITY=0)'] : []),
+    ...(rt > 0 ? [`trader real-time (TRADER_RT_PRIORITY=${rt})`] : []),
   ];
   const name =
     what.length > 0
@@ -230,7 +226,7 @@ export async function runRealisticSystem(
   const sim = await SimChild.start({ updatesPerSecond: s.feedPerSecond }, [], simPlacement().cpus);
   const runDir = join(
     s.runRoot,
-    `wire-realistic${hosted ? '-hosted' : ''}${ordinary ? '-ordinary' : ''}${listeners > 1 ? `-${listeners}` : ''}`,
+    `wire-realistic${hosted ? '-hosted' : ''}${rt > 0 ? '-rt' : ''}${listeners > 1 ? `-${listeners}` : ''}`,
   );
   const nodeArgs = s.cpuProf
     ? ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', join(runDir, 'prof')]
@@ -244,7 +240,7 @@ export async function runRealisticSystem(
     env: {
       POST_TRADE_PAUSE_MS: '500',
       MAX_LOCAL_AGE_MS: '1.5',
-      ...(ordinary ? { TRADER_RT_PRIORITY: '0' } : {}),
+      TRADER_RT_PRIORITY: String(rt),
       TRADER_HOSTS_LISTENER: String(hosted),
     },
   });

@@ -20,7 +20,7 @@ export interface Config {
   readonly drillCrashAfterSend: boolean;
   readonly wsApi: 'v1' | 'v2';
   readonly listeners: number;
-  /** TRADER_RT_PRIORITY: SCHED_FIFO priority of the trader thread (10 unless --spin); 0 = ordinary scheduling. */
+  /** TRADER_RT_PRIORITY: SCHED_FIFO priority of the trader thread; 0 = ordinary scheduling. */
   readonly traderRtPriority: number;
   /** TRADER_HOSTS_LISTENER: listener 0 runs in the trader's thread, not its own. */
   readonly traderHostsListener: boolean;
@@ -178,9 +178,7 @@ export function loadConfig(
   const credentials = krakenCredentials(flags, read, problems);
   if (flags.listeners !== undefined) sources['LISTENERS'] = 'flag --listeners';
   const listeners = flags.listeners ?? read.num('LISTENERS');
-  // The real-time default yields to --spin; only a priority the owner chose conflicts with it.
-  const rtChosen = sources['TRADER_RT_PRIORITY'] !== 'default';
-  problems.push(...flagProblems(flags, listeners, rtChosen ? read.num('TRADER_RT_PRIORITY') : 0));
+  problems.push(...flagProblems(flags, listeners, read.num('TRADER_RT_PRIORITY')));
   if ((read.opt('TELEGRAM_BOT_TOKEN') === null) !== (read.opt('TELEGRAM_CHAT_ID') === null)) {
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID go together: set both or neither');
   }
@@ -259,7 +257,7 @@ function buildConfig(
     drillCrashAfterSend: str('DRILL_CRASH_AFTER_SEND') === 'true',
     wsApi: flags.wsApi ?? 'v1',
     listeners,
-    traderRtPriority: flags.spin ? 0 : num('TRADER_RT_PRIORITY'),
+    traderRtPriority: num('TRADER_RT_PRIORITY'),
     traderHostsListener: str('TRADER_HOSTS_LISTENER') === 'true',
     durationS: flags.durationS ?? null,
     recordFile: flags.recordFile ?? null,

@@ -151,10 +151,10 @@ export const VARIABLES: readonly VariableSpec[] = [
   {
     name: 'TRADER_RT_PRIORITY',
     kind: 'integer',
-    default: '10',
+    default: '0',
     min: 0,
     max: 99,
-    help: 'Linux: run the trader thread under real-time FIFO scheduling at this priority (1 to 99), so it runs as soon as an opportunity wakes it; needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO this high, else the trader runs at ordinary priority and the log says why; 0: ordinary scheduling; --spin runs it at ordinary priority unless this is set',
+    help: 'Linux: run the trader thread under real-time FIFO scheduling at this priority (1 to 99), so it runs as soon as an opportunity wakes it; needs root or CAP_SYS_NICE; 0: ordinary scheduling',
   },
   {
     name: 'TRADER_HOSTS_LISTENER',

@@ -16,7 +16,7 @@ test('evaluation mode needs no credentials and takes the documented defaults', (
   if (!r.ok) return;
   assert.equal(r.config.mode, 'evaluate');
   assert.equal(r.config.listeners, 6);
-  assert.equal(r.config.traderRtPriority, 10, 'the trader under SCHED_FIFO at 10 unless told otherwise');
+  assert.equal(r.config.traderRtPriority, 0, 'ordinary scheduling unless asked');
   assert.equal(r.config.strategy.minRoi, 1.0);
   assert.equal(r.config.strategy.maxLocalAgeMs, 1.5);
   assert.equal(r.config.strategy.fillTimeoutMs, 1000);
@@ -32,24 +32,16 @@ test('trade mode without credentials is a clear error', () => {
   assert.ok(r.problems.some((p) => p.includes('KRAKEN_KEY') && p.includes('--trade')));
 });
 
-test('TRADER_RT_PRIORITY: 10 by default, 0 … 99 taken, and never chosen with --spin, which runs the default at 0', () => {
-  const r = loadConfig(['--sim'], { TRADER_RT_PRIORITY: '20' });
+test('TRADER_RT_PRIORITY: 0 (ordinary scheduling) by default, 1 … 99 taken, and never with --spin', () => {
+  const r = loadConfig(['--sim'], { TRADER_RT_PRIORITY: '10' });
   assert.ok(r.ok);
-  assert.equal(r.config.traderRtPriority, 20);
-  const off = loadConfig(['--sim'], { TRADER_RT_PRIORITY: '0' });
-  assert.ok(off.ok);
-  assert.equal(off.config.traderRtPriority, 0, 'ordinary scheduling when asked');
+  assert.equal(r.config.traderRtPriority, 10);
   const bad = loadConfig(['--sim'], { TRADER_RT_PRIORITY: '100' });
   assert.ok(!bad.ok && bad.problems.some((p) => p.includes('TRADER_RT_PRIORITY')), JSON.stringify(bad));
   const spin = loadConfig(['--sim', '--spin'], { TRADER_RT_PRIORITY: '10' });
   assert.ok(!spin.ok);
   assert.ok(spin.problems.some((p) => p.startsWith('--spin and TRADER_RT_PRIORITY exclude each other')));
-  const spinAlone = loadConfig(['--sim', '--spin'], {});
-  assert.ok(spinAlone.ok, '--spin alone is fine');
-  assert.equal(spinAlone.config.traderRtPriority, 0, 'a spinning trader never runs under SCHED_FIFO');
-  const fromFile = loadConfig(['--sim', '--spin'], {}, { TRADER_RT_PRIORITY: '10' });
-  assert.ok(!fromFile.ok, 'a priority chosen in the .env file conflicts with --spin too');
-  assert.ok(loadConfig(['--sim', '--spin'], { TRADER_RT_PRIORITY: '0' }).ok);
+  assert.ok(loadConfig(['--sim', '--spin'], {}).ok, '--spin alone is fine');
 });
 
 test('every problem is reported at once, by name, and secrets are never echoed', () => {

@@ -31,16 +31,14 @@ function threadPolicies(
 }
 
 /**
- * The real program's scheduling policies. The trader thread runs under SCHED_FIFO at `rtPriority`
- * (TRADER_RT_PRIORITY, 10 by default) where the process may (root, as in CI) and says so (one
- * thread of the process, no other); elsewhere it says why not and runs on. The fetcher, which
- * shares the parked trader's CPU, runs under SCHED_IDLE (no privilege needed) and says so; no other
- * thread does.
+ * The real program's scheduling policies. TRADER_RT_PRIORITY=5: the trader thread runs under
+ * SCHED_FIFO at 5 where the process may (root, as in CI) and says so (one thread of the process, no
+ * other); elsewhere it says why not and runs on. The fetcher, which shares the parked trader's CPU,
+ * runs under SCHED_IDLE (no privilege needed) and says so; no other thread does.
  */
 function assertThreadPolicies(
   pid: number | undefined,
   logHas: (p: (r: Record<string, unknown>) => boolean) => boolean,
-  rtPriority: number,
 ): void {
   const said = (msg: string): boolean => logHas((r) => r['msg'] === msg);
   if (process.platform === 'linux' && readCpusAllowed().length >= 2) {
@@ -61,7 +59,7 @@ function assertThreadPolicies(
   const realtime = threadPolicies(pid).filter((t) => t.policy === SCHED_FIFO);
   assert.deepEqual(
     realtime,
-    [{ name: 'trader', policy: SCHED_FIFO, rtPriority }],
+    [{ name: 'trader', policy: SCHED_FIFO, rtPriority: 5 }],
     'threads under SCHED_FIFO',
   );
 }
@@ -197,13 +195,12 @@ describe('system: evaluation and trade modes', () => {
       const run = await startSystem(t, {
         args: ['--trade', '--duration', String(duration)],
         wsApi,
-        // v2 also runs the first listener in the trader's thread (TRADER_HOSTS_LISTENER), and
-        // chooses the trader's real-time priority; v1 runs with the default (10).
-        env: hosted ? { TRADER_RT_PRIORITY: '5', TRADER_HOSTS_LISTENER: 'true' } : {},
+        // v2 also runs the first listener in the trader's thread (TRADER_HOSTS_LISTENER).
+        env: { TRADER_RT_PRIORITY: '5', TRADER_HOSTS_LISTENER: String(hosted) },
       });
       const before = balancesByCode(run.sim);
       await run.waitReady(2, true);
-      assertThreadPolicies(run.child.pid, run.logHas.bind(run), hosted ? 5 : 10);
+      assertThreadPolicies(run.child.pid, run.logHas.bind(run));
       assertTraderCpuKept(run.child.pid, run);
       const sold: string[] = [];
       // Both directions, so USD and EUR are each spent and received.

@@ -84,9 +84,6 @@ if (data.rtPriority > 0) {
     log.warn('trader thread: real-time priority not set, it runs at ordinary priority', {
       priority: data.rtPriority,
       reason: rt.reason,
-      // Without it a woken trader may wait out another thread's time slice, milliseconds, and
-      // drop the opportunity as stale (README, "The trader thread's scheduling").
-      remedy: `run as root, or grant CAP_SYS_NICE or an RLIMIT_RTPRIO of ${data.rtPriority} (systemd: LimitRTPRIO=${data.rtPriority}); TRADER_RT_PRIORITY=0 chooses ordinary priority`,
     });
 }
 const shared = attachSharedState(data.shared);
