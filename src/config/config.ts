@@ -229,7 +229,7 @@ function flagProblems(flags: Flags, listeners: number, traderRtPriority: number)
   const problems: string[] = [];
   if (flags.spin && traderRtPriority > 0)
     problems.push(
-      '--spin and TRADER_RT_PRIORITY exclude each other: a spinning real-time trader would starve the fetcher and everything else on its CPU',
+      '--spin and TRADER_RT_PRIORITY exclude each other: a spinning real-time trader would starve the fetcher and everything else on its CPU; to spin, set TRADER_RT_PRIORITY=0 or remove it',
     );
   if (flags.demo && !flags.sim) problems.push('--demo needs --sim');
   if (flags.colocated && flags.sim) problems.push('--colocated and --sim exclude each other');

@@ -2,11 +2,13 @@
  * `npm run preflight`: for a user about to go live. Checks, read-only, everything trade mode needs
  * and prints a table: Kraken reachable and its status, clock skew, pairs, the key's permissions
  * (named by Kraken's own errors), a public subscription with its first quotes on v1 and v2, the
- * private subscriptions, balances, fees and the configured risk limits with what they mean.
+ * private subscriptions, balances, fees, whether the trader thread will get its real-time
+ * priority, and the configured risk limits with what they mean.
  * It never sends an order. Exit 0 only if trade mode could start.
  *
  * Takes the program's configuration (.env, environment) and flags (`--ws-api`, `--colocated`).
  */
+import { execFileSync } from 'node:child_process';
 import { loadConfig, type Config } from '../config/config.js';
 import { readEnvFile } from '../config/env-file.js';
 import {
@@ -21,6 +23,8 @@ import { check, formatTable, passed, type CheckResult } from './check.js';
 import { balances, clockSkew, fees, pairs, permissions, reachability } from './rest-checks.js';
 import { privateSubscriptions, publicFeed } from './ws-checks.js';
 import { riskLimits } from './limits.js';
+import { traderScheduling } from './trader-scheduling.js';
+import { ownRealtimeGrant } from '../engine/threads/realtime-grant.js';
 
 const EXIT_PASSED = 0;
 const EXIT_FAILED = 1;
@@ -30,6 +34,15 @@ const HELP = `Usage: npm run preflight -- [--ws-api v1|v2] [--colocated]
 
 Checks, without sending any order, that trade mode could start with this configuration (.env and
 the environment, as for npm start -- --trade). Prints a table of checks; exits 0 only if none failed.`;
+
+function hasChrt(): boolean {
+  try {
+    execFileSync('chrt', ['--version'], { stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function configure(argv: readonly string[]): { config: Config; endpoints: KrakenEndpoints } | CheckResult {
   const envFile = readEnvFile('.env');
@@ -90,6 +103,7 @@ async function run(argv: readonly string[]): Promise<CheckResult[]> {
       'ok',
       `WebSocket ${config.wsApi}; REST ${endpoints.rest}; tier ${config.kraken.tier}`,
     ),
+    traderScheduling(config.traderRtPriority, config.spin, ownRealtimeGrant, hasChrt),
   ];
   const rest = new KrakenRestClient({
     baseUrl: endpoints.rest,

@@ -103,10 +103,21 @@ describe('npm run preflight against the simulator', () => {
       assert.match(row(r.out, 'Fees'), /^OK .*taker 0\.40 %/);
       assert.match(row(r.out, 'MAX_ORDER_VALUE'), /^OK /);
       assert.match(r.out, /the largest buy/);
+      assert.match(row(r.out, 'Trader priority'), /^OK .*ordinary priority \(TRADER_RT_PRIORITY=0\)/);
       assert.match(r.out, /Preflight passed/);
       assert.ok(!r.out.includes(sim.apiSecret), 'the secret was printed');
     });
   }
+
+  test('a real-time trader asked for (TRADER_RT_PRIORITY=10): whether this process may, from its own /proc', async () => {
+    const r = await preflight(sim, { TRADER_RT_PRIORITY: '10' });
+    assert.equal(r.code, 0, r.out);
+    const root = process.getuid?.() === 0;
+    assert.match(
+      row(r.out, 'Trader priority'),
+      root ? /^OK .*SCHED_FIFO at 10 allowed \(CAP_SYS_NICE\)/ : /^(OK|WARN) .*SCHED_FIFO at 10/,
+    );
+  });
 
   test("a bad key: Kraken's EAPI:Invalid key, exit 1", async () => {
     const r = await preflight(sim, { KRAKEN_KEY: 'not-a-key-the-venue-knows' });

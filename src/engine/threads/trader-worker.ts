@@ -84,6 +84,7 @@ if (data.rtPriority > 0) {
     log.warn('trader thread: real-time priority not set, it runs at ordinary priority', {
       priority: data.rtPriority,
       reason: rt.reason,
+      remedy: `run as root, or grant CAP_SYS_NICE or an RLIMIT_RTPRIO of ${data.rtPriority} (systemd: LimitRTPRIO=${data.rtPriority}); npm run preflight checks it`,
     });
 }
 const shared = attachSharedState(data.shared);
