@@ -5,7 +5,7 @@
  * program's process instead). A warning, not a failure: without it the program trades at ordinary
  * priority, as it does by default.
  */
-import type { RealtimeGrant } from '../engine/threads/realtime-grant.js';
+import { realtimeRemedy, type RealtimeGrant } from '../engine/threads/realtime-grant.js';
 import { check, type CheckResult } from './check.js';
 
 const NAME = 'Trader priority';
@@ -26,7 +26,7 @@ export function traderScheduling(
       NAME,
       'warn',
       `SCHED_FIFO at ${priority} not allowed: ${g.why}`,
-      `the trader would run at ordinary priority: run as root, or grant CAP_SYS_NICE or LimitRTPRIO=${priority} (systemd), or set TRADER_RT_PRIORITY=0`,
+      `the trader would run at ordinary priority: ${realtimeRemedy(priority)}, or set TRADER_RT_PRIORITY=0`,
     );
   if (!hasChrt())
     return check(

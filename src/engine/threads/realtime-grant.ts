@@ -27,6 +27,11 @@ export function realtimeGrantOf(status: string, limits: string, priority: number
   return { allowed: false, why: `${caps}; ${limit}` };
 }
 
+/** What to grant for `priority`, said alike by the trader's start-up warning and the preflight. */
+export function realtimeRemedy(priority: number): string {
+  return `run as root, or grant CAP_SYS_NICE or an RLIMIT_RTPRIO of ${priority} (systemd: LimitRTPRIO=${priority})`;
+}
+
 /** This process's grant; never throws. */
 export function ownRealtimeGrant(priority: number): RealtimeGrant {
   if (process.platform !== 'linux')

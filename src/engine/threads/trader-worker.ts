@@ -15,6 +15,7 @@ import type { KrakenOrderEntryOptions } from '../../kraken/exec/session-order-en
 import { MetricsRecorder, TRADER_RECORDER_SOURCE } from '../../metrics/recorder.js';
 import { pinCurrentThread } from './affinity.js';
 import { setRealtimePriority } from './thread-priority.js';
+import { realtimeRemedy } from './realtime-grant.js';
 import { hostListener, type HostedListener, type ListenerWorkerData } from './listener-host.js';
 import {
   alert,
@@ -84,7 +85,7 @@ if (data.rtPriority > 0) {
     log.warn('trader thread: real-time priority not set, it runs at ordinary priority', {
       priority: data.rtPriority,
       reason: rt.reason,
-      remedy: `run as root, or grant CAP_SYS_NICE or an RLIMIT_RTPRIO of ${data.rtPriority} (systemd: LimitRTPRIO=${data.rtPriority}); npm run preflight checks it`,
+      remedy: `${realtimeRemedy(data.rtPriority)}; npm run preflight checks it`,
     });
 }
 const shared = attachSharedState(data.shared);
