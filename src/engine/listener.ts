@@ -19,6 +19,7 @@ import {
   stampOpportunity,
 } from '../core/opportunity.js';
 import { coinOfPairIndex } from '../core/pair-index.js';
+import { OpportunityRehearsal } from '../core/opportunity-rehearsal.js';
 import type { ListenerPairs } from '../core/pair-universe.js';
 import {
   availableAfterSpend,
@@ -58,6 +59,12 @@ export interface ListenerStrategy {
 /** Balances older than this are not trusted for sizing (the fetcher writes every 2 s). */
 export const MAX_BALANCE_AGE_US = 30_000_000;
 
+/**
+ * How often the opportunity branch is rehearsed while updates come (OpportunityRehearsal): as
+ * often as the trader rehearses its side (Trader, REHEARSAL_INTERVAL_MS), for ~1 µs each.
+ */
+const REHEARSAL_INTERVAL_US = 1_000;
+
 /** The counter column of a publish the slot refused, or -1 when it was published. */
 function publishDrop(result: PublishResult): number {
   if (result === PUBLISHED) return -1;
@@ -86,6 +93,11 @@ export class Listener {
   private feeWrites = -1;
   private balancesOk = false;
   private seq = 0;
+  private readonly rehearsal: OpportunityRehearsal;
+  /** Epoch µs after which the next update that finds no opportunity runs the rehearsal. */
+  private nextRehearsalUs = 0;
+  /** Rehearsals run (tests read it). */
+  rehearsals = 0;
   /**
    * Called once an opportunity is in the slot, when this listener runs in the trader's own thread
    * (TRADER_HOSTS_LISTENER): the trader takes it at once, with no thread to wake. Null otherwise.
@@ -109,6 +121,7 @@ export class Listener {
       maxOrderValueUsd: strategy.maxOrderValue,
       maxOrderValueEur: strategy.maxOrderValue,
     });
+    this.rehearsal = new OpportunityRehearsal(this.meta);
     this.row = shared.counters.row(index);
     this.evalColumn0 = shared.counters.evalCodeColumn(0);
   }
@@ -159,7 +172,10 @@ export class Listener {
       }
     }
     bump(row, this.evalColumn0 + r);
-    if (r !== EVAL_OPPORTUNITY) return;
+    if (r !== EVAL_OPPORTUNITY) {
+      if (t1 >= this.nextRehearsalUs) this.rehearse();
+      return;
+    }
     const shared = this.shared;
     const s = this.scratch;
     const refused = this.refusedColumn(s);
@@ -184,6 +200,21 @@ export class Listener {
     // The seed writes every roi > 1 to metrics before the guardrails, so dropped ones too; the copy
     // comes after the hand-off, so the trader does not wait for it.
     if (rec !== null) rec.opportunity(s, 0);
+  }
+
+  /**
+   * The opportunity branch on a scratch market (OpportunityRehearsal), then this class's refusal
+   * checks and stamp on its result, as for a real opportunity: nothing is counted, woken or
+   * published, and the real quotes and opportunity buffer are untouched.
+   */
+  private rehearse(): void {
+    const params = this.params;
+    this.nextRehearsalUs = params.nowUs + REHEARSAL_INTERVAL_US;
+    this.rehearsals++;
+    const r = this.rehearsal;
+    if (r.run(params) !== EVAL_OPPORTUNITY) return;
+    this.refusedColumn(r.out);
+    stampOpportunity(r.out, 0, this.seq, params.nowUs, this.index);
   }
 
   /**

@@ -194,3 +194,35 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.equal(recorder.droppedTotal, 0);
   });
 });
+
+describe('Listener.onSpread: the rehearsal of the opportunity branch', () => {
+  test('an update that finds no opportunity runs it at most once a millisecond: nothing counted, woken or published, the sequence untouched', () => {
+    let now = NOW_US;
+    const { shared, listener, send, sendDislocation } = rig(NOW_US, null, () => now);
+    shared.setTraderHasOwnCpu(true);
+    let wakes = 0;
+    shared.slot.wakeTaker = () => void wakes++;
+    send(0, 1.0, 1.0001);
+    assert.equal(listener.rehearsals, 0, 'a USDT leg is not evaluated, so not rehearsed either');
+    const first = send(2, 99.9, 100.0);
+    assert.equal(listener.rehearsals, 1, 'the first evaluation without an opportunity');
+    assert.deepEqual(send(2, 99.9, 100.0), first, 'the rehearsal moved no counter of its own');
+    assert.equal(listener.rehearsals, 1, 'not again within the millisecond');
+    now += 999;
+    send(2, 99.9, 100.0);
+    assert.equal(listener.rehearsals, 1);
+    now += 1;
+    send(2, 99.9, 100.0);
+    assert.equal(listener.rehearsals, 2, 'again a millisecond after the last');
+    assert.equal(shared.slot.currentState(), SLOT_EMPTY);
+    assert.equal(wakes, 0);
+    assert.deepEqual(sendDislocation(), { ...FOUND, published: 1 });
+    assert.equal(listener.rehearsals, 2, 'a real opportunity is not rehearsed');
+    const got = new Float64Array(OPPORTUNITY_FIELDS);
+    assert.ok(shared.slot.tryTake(got));
+    const opp = readOpportunity(got, 0);
+    assert.equal(opp.seq, 1, 'the first real opportunity, after two rehearsals');
+    assert.equal(opp.buyPair, 2);
+    assert.equal(opp.volume > 0 && opp.volume < 20, true, `sized by the real quotes: ${opp.volume}`);
+  });
+});
