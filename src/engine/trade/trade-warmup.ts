@@ -142,7 +142,7 @@ export class TradePathWarmer {
   rehearse(): void {
     this.orderEntry.answer = 'refuse';
     const w = this.next();
-    if (w !== null) rehearseBuy(w.opp, w.buy, w.sell, this.settings, this.deps);
+    if (w !== null) rehearseBuy(w.opp, w.buy, this.settings, this.deps);
   }
 
   private async run(): Promise<string> {

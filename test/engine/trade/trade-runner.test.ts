@@ -488,7 +488,7 @@ describe('trade runner', () => {
 
   test('rehearseBuy runs the trade up to the buy on the socket and stops: the same order, nothing journaled', async () => {
     const rehearsal = harness([() => Promise.resolve({ status: 'error', errorMessage: 'EWarmup:unused' })]);
-    assert.equal(rehearseBuy(opportunity(), BUY, SELL, rehearsal.settings, rehearsal.deps), true);
+    assert.equal(rehearseBuy(opportunity(), BUY, rehearsal.settings, rehearsal.deps), true);
     assert.deepEqual(rehearsal.records, [], 'no record: the rehearsal ends at the send');
     const real = harness([fills([2, 100]), fills([2, 93])]);
     await real.run();
@@ -499,10 +499,7 @@ describe('trade runner', () => {
     const shape = (o: OrderRequest | undefined) => ({ ...o, userref: 0, deadlineMs: 0 });
     assert.deepEqual(shape(rehearsed), shape(bought));
     const stale = harness([]);
-    assert.equal(
-      rehearseBuy({ ...opportunity(), triggerRecvUs: 0 }, BUY, SELL, stale.settings, stale.deps),
-      false,
-    );
+    assert.equal(rehearseBuy({ ...opportunity(), triggerRecvUs: 0 }, BUY, stale.settings, stale.deps), false);
     assert.equal(stale.orderEntry.orders.length, 0, 'stale: nothing built');
   });
 });
