@@ -182,7 +182,7 @@ export class Listener {
     // A parked trader woken now wakes up while this call stamps and publishes, not after it
     // (measured: bench/README.md). Never for an opportunity refused here, so a stop or a busy
     // trader costs it nothing.
-    if (refused < 0 && shared.traderHasOwnCpu()) shared.slot.wakeTaker();
+    if (refused < 0 && shared.wakeTraderAhead()) shared.slot.wakeTaker();
     bump(row, s[OPP_DIRECTION] === DIR_EUR_TO_USD ? CTR_OPP_EUR_TO_USD : CTR_OPP_USD_TO_EUR);
     stampOpportunity(s, 0, ++this.seq, t1, this.index);
     let drop = refused;

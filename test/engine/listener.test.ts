@@ -84,7 +84,7 @@ describe('Listener.onSpread: the opportunity', () => {
     // Every second clock read (the evaluation's end) comes 61 s late: past STRATEGY's 60 s.
     let reads = 0;
     const { shared, sendDislocation } = rig(NOW_US, null, () => NOW_US + (++reads % 2 === 0 ? 61e6 : 0));
-    shared.setTraderHasOwnCpu(true); // so that a wake ahead of the publish would be seen
+    shared.setWakeTraderAhead(true); // so that a wake ahead of the publish would be seen
     let wakes = 0;
     shared.slot.wakeTaker = () => void wakes++;
     assert.deepEqual(sendDislocation(), { updates: 1, staleLocal: 1 });
@@ -149,9 +149,9 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.deepEqual(slotStates, [SLOT_FULL], 'not for a drop (slot full)');
   });
 
-  test('a trader on a CPU of its own is woken as the opportunity is found, before it is in the slot: once per opportunity, none for other updates', () => {
+  test('a trader to be woken ahead (a CPU of its own, parked) is woken as the opportunity is found, before it is in the slot: once per opportunity, none for other updates', () => {
     const { shared, send, sendDislocation } = rig();
-    shared.setTraderHasOwnCpu(true);
+    shared.setWakeTraderAhead(true);
     const slotStates: number[] = [];
     shared.slot.wakeTaker = () => slotStates.push(shared.slot.currentState());
     send(2, 99.9, 100.0);
@@ -161,14 +161,14 @@ describe('Listener.onSpread: the opportunity', () => {
     assert.equal(shared.slot.currentState(), SLOT_FULL);
   });
 
-  test('no early wake for an opportunity refused before the publish, nor for a trader without a CPU of its own', () => {
+  test('no early wake for an opportunity refused before the publish, nor for a trader not to be woken ahead', () => {
     const { shared, send, sendDislocation } = rig();
     let wakes = 0;
     shared.slot.wakeTaker = () => void wakes++;
     sendDislocation();
     assert.equal(wakes, 0, 'the trader may share this CPU: no wake ahead of the publish');
     assert.ok(shared.slot.tryTake(new Float64Array(OPPORTUNITY_FIELDS)));
-    shared.setTraderHasOwnCpu(true);
+    shared.setWakeTraderAhead(true);
     shared.setTraderBusy(true);
     assert.deepEqual(send(ABC_EUR, 94.0, 94.1, TS + 0.001), { ...FOUND, dropTraderBusy: 1 });
     shared.setTraderBusy(false);
@@ -199,7 +199,7 @@ describe('Listener.onSpread: the rehearsal of the opportunity branch', () => {
   test('an update that finds no opportunity runs it at most once a millisecond: nothing counted, woken or published, the sequence untouched', () => {
     let now = NOW_US;
     const { shared, listener, send, sendDislocation } = rig(NOW_US, null, () => now);
-    shared.setTraderHasOwnCpu(true);
+    shared.setWakeTraderAhead(true);
     let wakes = 0;
     shared.slot.wakeTaker = () => void wakes++;
     send(0, 1.0, 1.0001);

@@ -70,7 +70,7 @@ const FLAG_TRADING_ENABLED = 1;
 const FLAG_SHUTDOWN = 2;
 const FLAG_RISK_STOP_CODE = 3;
 const FLAG_OPERATOR_STOP = 4;
-const FLAG_TRADER_OWN_CPU = 5;
+const FLAG_WAKE_TRADER_AHEAD = 5;
 const FLAG_TRADER_TAKING = 6;
 const FLAG_INTS = 7;
 
@@ -212,16 +212,14 @@ export class SharedState {
   }
 
   /**
-   * The trader thread runs pinned to a CPU that no listener is pinned to (set by the trader thread
-   * when it starts). Only then does a listener wake the parked trader ahead of its publish
-   * (Listener.onSpread): a trader woken onto the listener's own CPU would watch the slot there while
-   * the listener waits to fill it.
+   * Whether a listener wakes the trader as it finds an opportunity, ahead of its publish
+   * (Listener.onSpread). Set by the trader thread when it starts (wakeTraderAheadFor).
    */
-  traderHasOwnCpu(): boolean {
-    return Atomics.load(this.flags, FLAG_TRADER_OWN_CPU) !== 0;
+  wakeTraderAhead(): boolean {
+    return Atomics.load(this.flags, FLAG_WAKE_TRADER_AHEAD) !== 0;
   }
-  setTraderHasOwnCpu(own: boolean): void {
-    Atomics.store(this.flags, FLAG_TRADER_OWN_CPU, own ? 1 : 0);
+  setWakeTraderAhead(on: boolean): void {
+    Atomics.store(this.flags, FLAG_WAKE_TRADER_AHEAD, on ? 1 : 0);
   }
 
   // Trading-enabled: cleared by a risk stop (or at shutdown); listeners stop publishing, trader stops taking.

@@ -3,6 +3,7 @@ import { workerData } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachSharedState, type SharedStateHandle } from '../shared/shared-state.js';
 import { Trader } from '../trade/trader.js';
+import { wakeTraderAheadFor } from '../trade/trader-options.js';
 import { TradePathWarmer } from '../trade/trade-warmup.js';
 import { recoverUnfinishedTrades } from '../trade/recover-trades.js';
 import { OrderTracker } from '../trade/order-tracker.js';
@@ -90,7 +91,7 @@ if (data.rtPriority > 0) {
 }
 const shared = attachSharedState(data.shared);
 // The CPU plan gives the trader a CPU of its own whenever it gives it one (cpu-plan.ts).
-shared.setTraderHasOwnCpu(pin?.pinned === true);
+shared.setWakeTraderAhead(wakeTraderAheadFor(pin?.pinned === true, data.spin));
 const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
 /** This thread's GC pauses, for the stale drop's log line; observed for the thread's life. */

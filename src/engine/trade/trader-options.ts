@@ -93,3 +93,14 @@ export function newTraderCounters(): TraderCounters {
     trades: 0,
   };
 }
+
+/**
+ * Whether listeners should wake the trader ahead of their publish (SharedState.wakeTraderAhead):
+ * only a trader pinned to a CPU of its own that waits on the slot. Woken onto a listener's CPU it
+ * would watch the slot there while the listener waits to fill it; busy-polling (`--spin`) it waits
+ * on nothing, and the notify would only cost the listener before its publish (45 µs p50 measured
+ * there in a realistic run on the 2-vCPU VM, bench/README.md "2026-12-06, second session").
+ */
+export function wakeTraderAheadFor(pinnedToOwnCpu: boolean, spin: boolean): boolean {
+  return pinnedToOwnCpu && !spin;
+}
