@@ -21,8 +21,9 @@ function find(dir, out) {
 }
 
 // Each file is one test to the runner, so the timeout bounds a whole file. A system test file
-// runs its cases one after another against real processes: the longest (orders-in-doubt, seven
-// cases) took 164 s of a 180 s budget in one CI run over v2 and was cut off. A hang still ends.
+// runs its cases one after another against real processes: the longest (orders-in-doubt, eight
+// cases) took 175-178.5 s of a 180 s budget in every CI run of two sessions, and was once cut off
+// in its eighth case. A hang still ends.
 const UNIT_FILE_TIMEOUT_MS = 180_000;
 const SYSTEM_FILE_TIMEOUT_MS = 420_000;
 

@@ -61,7 +61,8 @@ export const MAX_BALANCE_AGE_US = 30_000_000;
 
 /**
  * How often the opportunity branch is rehearsed while updates come (OpportunityRehearsal): as
- * often as the trader rehearses its side (Trader, REHEARSAL_INTERVAL_MS), for ~1 µs each.
+ * often as the trader rehearses its side (Trader, REHEARSAL_INTERVAL_MS). Each costs about one
+ * evaluation that finds an opportunity, warm: 4 µs p50 in the realistic runs of bench/README.md.
  */
 const REHEARSAL_INTERVAL_US = 1_000;
 
