@@ -90,7 +90,8 @@ if (data.rtPriority > 0) {
     });
 }
 const shared = attachSharedState(data.shared);
-// The CPU plan gives the trader a CPU of its own whenever it gives it one (cpu-plan.ts).
+// Pinned means a CPU of its own (the CPU plan never shares the trader's: cpu-plan.ts); listeners
+// wake such a trader ahead of their publish unless it busy-polls (wakeTraderAheadFor).
 shared.setWakeTraderAhead(wakeTraderAheadFor(pin?.pinned === true, data.spin));
 const nowUs = epochMicros;
 const recorder = new MetricsRecorder({ source: TRADER_RECORDER_SOURCE });
