@@ -32,6 +32,7 @@ import {
   balanceFetchFailingAlert,
   balanceFetchRecoveredAlert,
   feeFetchFailingAlert,
+  feeFetchRecoveredAlert,
 } from '../notify/alerts.js';
 
 export const BALANCE_INTERVAL_MS = 2_000;
@@ -189,6 +190,7 @@ export class Fetcher {
         stable !== undefined && Number.isFinite(stable) && stable >= 0 ? stable : coin;
       this.o.shared.fees.write(this.fees, this.o.nowUs());
       this.feeFetches++;
+      if (this.feeFailures >= ALERT_AFTER_FAILURES) this.o.alert(feeFetchRecoveredAlert());
       this.feeFailures = 0;
       this.o.log.info('fees updated', {
         coinTaker: this.fees[FEE_COIN_TAKER],

@@ -7,7 +7,8 @@
  * reported once, not on every check.
  */
 import { statfsSync } from 'node:fs';
-import { diskAlmostFullAlert, diskLowAlert } from '../notify/alerts.js';
+import type { Alert } from '../notify/alert-policy.js';
+import { diskAlmostFullAlert, diskLowAlert, diskSpaceOkAlert } from '../notify/alerts.js';
 
 /**
  * The risk-stop code of a disk-space stop (risk limits use 1–3, an unexpected trade failure 99, an
@@ -97,7 +98,7 @@ export interface DiskWatchDeps {
     error(msg: string, fields?: Record<string, unknown>): void;
     info(msg: string, fields?: Record<string, unknown>): void;
   };
-  readonly alert: (a: { key: string; severity: 'info' | 'warning' | 'critical'; text: string }) => void;
+  readonly alert: (a: Alert) => void;
   readonly intervalMs?: number;
   readonly freeBytes?: (path: string) => number;
 }
@@ -112,6 +113,9 @@ export interface DiskWatch {
 
 /** The main thread's watch: checks now and every interval. */
 export function startDiskWatch(d: DiskWatchDeps): DiskWatch {
+  /** Directories whose level was alerted (warn or stop): their return to 'ok' is alerted too. */
+  const alerted = new Set<string>();
+  let stoppedTrading = false;
   const guard = new DiskGuard({
     dirs: d.dirs,
     warnFreeBytes: d.warnFreeBytes,
@@ -125,13 +129,19 @@ export function startDiskWatch(d: DiskWatchDeps): DiskWatch {
         d.log.warn('free disk space cannot be read', fields);
       } else if (level === 'stop' && dir.stopsTrading) {
         d.riskStop(DISK_SPACE_STOP_CODE);
+        stoppedTrading = true;
+        alerted.add(dir.path);
         d.log.error('disk almost full: trading stopped (evaluation continues)', fields);
         d.alert(diskAlmostFullAlert(dir.setting, where, freeMb));
       } else if (level !== 'ok') {
+        alerted.add(dir.path);
         d.log[level === 'stop' ? 'error' : 'warn']('disk space low', fields);
         d.alert(diskLowAlert(dir.setting, where, freeMb));
       } else {
         d.log.info('disk space back above the warning level', fields);
+        // The stop, like a risk stop, holds for the run (DISK_SPACE_STOP_CODE): the all-clear says so.
+        if (alerted.delete(dir.path))
+          d.alert(diskSpaceOkAlert(dir.setting, where, freeMb, stoppedTrading && dir.stopsTrading));
       }
     },
   });

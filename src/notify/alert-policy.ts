@@ -3,6 +3,10 @@
  * - Dedupe: the first alert of a key goes out at once; repeats of that key within `dedupeWindowMs`
  *   are held and counted, and when the window ends they become ONE message with the count and the
  *   latest text. A reconnect storm is two messages, not two hundred.
+ *   Except an all-clear (`resolves`): when the last message sent under its key was a failure, the
+ *   all-clear goes out at once, so an operator told of a failure is told of its end when it ends, not
+ *   up to a window later as a "repeated" line. Repeats after it are held as before, so a flapping
+ *   feed is still at most three messages a window: the failure, its end, one summary.
  * - Rate limit: at most `maxPerWindow` messages per `rateWindowMs` in all; alerts over the limit are
  *   counted and reported in one summary message when the limit allows again.
  */
@@ -15,6 +19,8 @@ export interface Alert {
   readonly key: string;
   readonly severity: AlertSeverity;
   readonly text: string;
+  /** An all-clear: the failure alerted under the same key is over. */
+  readonly resolves?: boolean;
 }
 
 export interface AlertPolicyOptions {
@@ -33,6 +39,8 @@ interface KeyWindow {
   readonly opensAtMs: number;
   held: number;
   latest: Alert;
+  /** Whether the last message sent under this key was an all-clear. */
+  lastSentResolves: boolean;
 }
 
 export class AlertPolicy {
@@ -56,6 +64,17 @@ export class AlertPolicy {
   offer(alert: Alert, nowMs: number): Alert[] {
     const out = this.due(nowMs);
     const w = this.windows.get(alert.key);
+    if (w !== undefined && alert.resolves === true && !w.lastSentResolves) {
+      // The held repeats were of the failure now over: counted in this message, not summarised later.
+      const n = w.held;
+      w.held = 0;
+      w.latest = alert;
+      w.lastSentResolves = true;
+      const text =
+        n === 0 ? alert.text : `${alert.text}\n(after ${n} more alert${n === 1 ? '' : 's'} of the failure)`;
+      this.emit({ ...alert, text }, nowMs, out);
+      return out;
+    }
     if (w !== undefined) {
       w.held++;
       w.latest = alert;
@@ -63,7 +82,12 @@ export class AlertPolicy {
       return out;
     }
     if (this.windows.size >= maxTrackedKeys) this.closeOldest(out);
-    this.windows.set(alert.key, { opensAtMs: nowMs, held: 0, latest: alert });
+    this.windows.set(alert.key, {
+      opensAtMs: nowMs,
+      held: 0,
+      latest: alert,
+      lastSentResolves: alert.resolves === true,
+    });
     this.emit(alert, nowMs, out);
     return out;
   }

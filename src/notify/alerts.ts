@@ -56,11 +56,26 @@ export function feedDownAlert(listener: number, name: string, status: string): A
 }
 
 export function feedRecoveredAlert(listener: number, name: string, downMs: number): Alert {
-  return { key: `feed-${listener}`, severity: 'info', text: `${name}: feed recovered after ${downMs} ms` };
+  return {
+    key: `feed-${listener}`,
+    severity: 'info',
+    text: `${name}: feed recovered after ${downMs} ms`,
+    resolves: true,
+  };
 }
 
 export function privateSocketClosedAlert(reason: string): Alert {
   return { key: 'private-socket', severity: 'warning', text: `Private socket closed (${reason})` };
+}
+
+/** The private socket open again after a close that was alerted: orders can go out once it has a token. */
+export function privateSocketReopenedAlert(downMs: number): Alert {
+  return {
+    key: 'private-socket',
+    severity: 'info',
+    text: `Private socket open again, after ${downMs} ms`,
+    resolves: true,
+  };
 }
 
 /**
@@ -82,6 +97,7 @@ export function privateTokenRecoveredAlert(failures: number): Alert {
     key: 'private-token',
     severity: 'info',
     text: `Private socket has a token again, after ${failures} failed fetches`,
+    resolves: true,
   };
 }
 
@@ -92,7 +108,7 @@ export function balanceFetchFailingAlert(error: string): Alert {
 }
 
 export function balanceFetchRecoveredAlert(): Alert {
-  return { key: 'fetch-balance', severity: 'info', text: 'Balance fetch recovered' };
+  return { key: 'fetch-balance', severity: 'info', text: 'Balance fetch recovered', resolves: true };
 }
 
 /** The balances in shared memory are old (the fetcher failing, hung or held off its CPU). */
@@ -105,11 +121,20 @@ export function balancesAgingAlert(ageS: number, refusedFromS: number): Alert {
 }
 
 export function balancesFreshAlert(gapS: number): Alert {
-  return { key: 'balances-age', severity: 'info', text: `Balances fresh again, after a gap of ${gapS} s` };
+  return {
+    key: 'balances-age',
+    severity: 'info',
+    text: `Balances fresh again, after a gap of ${gapS} s`,
+    resolves: true,
+  };
 }
 
 export function feeFetchFailingAlert(error: string): Alert {
   return { key: 'fetch-fees', severity: 'warning', text: `Fee fetch failing: ${error}` };
+}
+
+export function feeFetchRecoveredAlert(): Alert {
+  return { key: 'fetch-fees', severity: 'info', text: 'Fee fetch recovered', resolves: true };
 }
 
 // ── Trading ──
@@ -139,7 +164,8 @@ export function orderInDoubtAlert(
   lastError: string,
 ): Alert {
   return {
-    key: 'order-in-doubt',
+    // One key per order: a second order in doubt is its own message, not a "repeated" line.
+    key: `order-in-doubt:${order}`,
     severity: 'critical',
     text: `${leg} order ${order} on ${pair} in doubt for ${seconds} s; trading waits for Kraken${lastError ? `: ${lastError}` : ''}`,
   };
@@ -158,7 +184,7 @@ export function recoveryFailedAlert(interrupted: number, error: string): Alert {
 /** An interrupted trade whose order is still open at Kraken cannot be settled yet. */
 export function recoveryOrderOpenAlert(tradeId: string, txids: readonly string[]): Alert {
   return {
-    key: 'recover',
+    key: `recover:${tradeId}`,
     severity: 'critical',
     text: `Interrupted trade ${tradeId} has an order still open at Kraken: ${txids.join(', ')}`,
   };
@@ -171,7 +197,9 @@ export function recoveredStrandedAlert(
   valueUsd: number,
 ): Alert {
   return {
-    key: 'recover-stranded',
+    // One key per trade: each stranded coin is named in its own message, at once (the operator must
+    // sell each one); under one key a third would only be a count in the second's summary.
+    key: `recover-stranded:${tradeId}`,
     severity: 'critical',
     text: `Interrupted trade ${tradeId}: ${volume} ${asset} bought and not sold (≈ ${valueUsd.toFixed(2)} USD at the decision's bid); sell it yourself`,
   };
@@ -192,6 +220,7 @@ export function journalRecoveredAlert(written: number): Alert {
     key: 'journal-failing',
     severity: 'info',
     text: `Journal writing again (${written} held records written)`,
+    resolves: true,
   };
 }
 
@@ -209,6 +238,21 @@ export function diskLowAlert(setting: string, where: string, freeMb: number): Al
     key: `disk:${setting}`,
     severity: 'warning',
     text: `Disk space low: ${freeMb} MB free for ${where}`,
+  };
+}
+
+/** Free space back above the warning level; `stillStopped` when the disk-space stop it set still holds. */
+export function diskSpaceOkAlert(
+  setting: string,
+  where: string,
+  freeMb: number,
+  stillStopped: boolean,
+): Alert {
+  return {
+    key: `disk:${setting}`,
+    severity: 'info',
+    text: `Disk space back above the warning level: ${freeMb} MB free for ${where}${stillStopped ? '; trading stays stopped for this run (restart with --clear-risk-stop to trade)' : ''}`,
+    resolves: true,
   };
 }
 

@@ -74,3 +74,53 @@ test('a balance fetch with no answer fails at the deadline: logged with the reas
   ]);
   assert.equal(alerts.length, 1, 'the third failure in a row is alerted');
 });
+
+test('fee fetches failing three times in a row are alerted, and so is the first that works again', async () => {
+  // Kraken refuses TradeVolume three times (a not-retryable error: one attempt each), then answers.
+  let calls = 0;
+  const kraken = ((): Promise<Response> => {
+    calls++;
+    const body =
+      calls <= 3
+        ? { error: ['EGeneral:Permission denied'] }
+        : {
+            error: [],
+            result: {
+              currency: 'ZUSD',
+              volume: '0.0000',
+              fees: { XXBTZUSD: { fee: '0.4000', minfee: '0.1000', maxfee: '0.4000', tiervolume: '0.0000' } },
+            },
+          };
+    return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+  }) as typeof fetch;
+  const alerts: AlertEvent[] = [];
+  const fetcher = new Fetcher({
+    shared: createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0, pairs: 4 }),
+    rest: new KrakenRestClient({
+      baseUrl: 'http://127.0.0.1:9',
+      apiKey: 'key',
+      apiSecret: Buffer.from('a secret of some length for signing').toString('base64'),
+      tier: 'pro',
+      fetch: kraken,
+    }),
+    log: { level: 'error', debug() {}, info() {}, warn() {}, error() {} },
+    alert: (a) => alerts.push(a),
+    coinFeePairId: 'XXBTZUSD',
+    stableFeePairId: 'USDTZUSD',
+    fallbackFees: { coin: 0.004, stable: 0.002 },
+    notionalBalances: { USD: 0, EUR: 0 },
+    nowUs: () => Date.now() * 1000,
+  });
+  const results: boolean[] = [];
+  for (let i = 0; i < 5; i++) results.push(await fetcher.fetchFees());
+  assert.deepEqual(results, [false, false, false, true, true]);
+  assert.deepEqual(
+    alerts.map((a) => [a.key, a.severity, a.resolves === true]),
+    [
+      ['fetch-fees', 'warning', false],
+      ['fetch-fees', 'info', true],
+    ],
+  );
+  assert.match(alerts[0]?.text ?? '', /^Fee fetch failing: .*Permission denied/);
+  assert.equal(alerts[1]?.text, 'Fee fetch recovered');
+});

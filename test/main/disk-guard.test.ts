@@ -82,11 +82,40 @@ test("below the stop level on the journal's filesystem: trading stops with the d
   assert.equal(critical.length, 1);
   assert.match(critical[0]?.text ?? '', /trading stopped/);
   assert.ok(logs.includes('error disk almost full: trading stopped (evaluation continues)'));
-  // Space freed: said once; the stop stays (a human clears a risk stop).
+  // Space freed: said once; the stop stays (a human clears a risk stop), and the all-clear says so.
   free.set('/j', 10_000 * MB);
+  w.check();
   w.check();
   assert.ok(logs.includes('info disk space back above the warning level'));
   assert.equal(shared.isTradingEnabled(), false);
+  const ok = alerts.filter((a) => a.severity === 'info');
+  assert.equal(ok.length, 1);
+  assert.equal(
+    ok[0]?.text,
+    'Disk space back above the warning level: 10000 MB free for JOURNAL_DIR /j; trading stays stopped for this run (restart with --clear-risk-stop to trade)',
+  );
+  assert.equal(ok[0]?.key, critical[0]?.key, 'the all-clear ends the stop alert (same key)');
+});
+
+test('a warning that clears gets an all-clear under its key, without any word of a stop', () => {
+  const free = new Map([
+    ['/j', 50_000 * MB],
+    ['/m', 1_000 * MB],
+  ]);
+  const { w, alerts } = watch(free);
+  free.set('/m', 3_000 * MB);
+  w.check();
+  assert.deepEqual(
+    alerts.map((a) => [a.key, a.severity, a.text]),
+    [
+      ['disk:METRICS_DIR', 'warning', 'Disk space low: 1000 MB free for METRICS_DIR /m'],
+      [
+        'disk:METRICS_DIR',
+        'info',
+        'Disk space back above the warning level: 3000 MB free for METRICS_DIR /m',
+      ],
+    ],
+  );
 });
 
 test('the metrics filesystem nearly full only warns; it does not stop trading', () => {

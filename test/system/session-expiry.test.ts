@@ -55,7 +55,7 @@ describe('system: session expiry', () => {
     assertBooksAgree(run.journal(), run.sim, before, summary, run.dirs.journal);
   });
 
-  test('token fetches refused after a reconnect: the socket is kept, Telegram is told at once and again when a token comes, then trading goes on', async (t) => {
+  test('token fetches refused after a reconnect: the socket is kept, Telegram is told at once, and at once again when a token comes, then trading goes on', async (t) => {
     // Closed after the program (t.after runs in order), so its stop alert is not retried into a closed port.
     const bot = await startFakeBotApi(BOT_TOKEN, CHAT);
     const duration = 30;
@@ -100,13 +100,17 @@ describe('system: session expiry', () => {
     } finally {
       run.sim.faults.rateLimited = false;
     }
-    // Kraken answers again: the retry on the same socket gets a token, and that is said too (the log
-    // has it at once; Telegram folds it into the failure's one-minute window).
-    await run.waitFor(
-      () => run.logHas((r) => r['alert'] === 'private-token' && /has a token again/.test(String(r['msg']))),
-      15_000,
-      'the recovery alerted',
-    );
+    // Kraken answers again: the retry on the same socket gets a token, and Telegram is told at once,
+    // within the failure's one-minute dedupe window (an all-clear is not held as a repeat).
+    await run
+      .waitFor(
+        () => sent(/^Private socket has a token again, after \d+ failed fetches$/),
+        15_000,
+        'the recovery on Telegram',
+      )
+      .catch((err: unknown) => {
+        throw new Error(`${String(err)}\nTelegram got: ${texts()}`);
+      });
     assert.equal(await connections(), opened + 1, 'a reconnect while the token was missing');
     const intent = await run.dislocateUntilIntent({ direction: 'usd-to-eur', leg: 'buy' }, 8_000);
     const rec = await run.waitOutcome(intent.tradeId, 8_000);

@@ -13,6 +13,8 @@ export interface AlertEvent {
   key: string;
   severity: AlertSeverity;
   text: string;
+  /** An all-clear: the failure alerted under the same key is over (AlertPolicy sends it at once). */
+  resolves?: boolean;
 }
 
 export type WorkerToMain =

@@ -19,6 +19,7 @@ import type {
 } from '../../engine/trade/order-entry.js';
 import {
   privateSocketClosedAlert,
+  privateSocketReopenedAlert,
   privateTokenFailingAlert,
   privateTokenRecoveredAlert,
 } from '../../notify/alerts.js';
@@ -72,18 +73,23 @@ const MAX_LATE_ACK_REFS = 256;
 export function sessionHandlers(o: KrakenOrderEntryOptions, isClosing: () => boolean): SessionHandlers {
   let attempts = 0;
   let downSinceMs = 0;
+  /** When the alerted close happened (0: none outstanding): the reopen is alerted as its end. */
+  let closedAtMs = 0;
   return {
     onError: (code, message) => o.log.warn('private socket error', { code, message }),
     onOpen: () => {
       o.log.info('private socket open');
       if (attempts > 0) o.onReconnected?.(attempts, Date.now() - downSinceMs);
+      if (closedAtMs > 0) o.alert(privateSocketReopenedAlert(Date.now() - closedAtMs));
       attempts = 0;
       downSinceMs = 0;
+      closedAtMs = 0;
     },
     onClose: (reason) => {
       if (isClosing()) return;
       o.log.warn('private socket closed', { reason });
       o.alert(privateSocketClosedAlert(String(reason)));
+      if (closedAtMs === 0) closedAtMs = Date.now();
       o.onGap();
     },
     onReconnecting: (delayMs, reason, attempt) => {

@@ -219,7 +219,7 @@ test('IOC canceled without fills ⇒ final with zero fills and the reason', asyn
   assert.equal(o?.volExec, 0);
 });
 
-test('snapshot: open orders are tracked, snapshot trades are never fills; gaps and closes call onGap', async (t) => {
+test('snapshot: open orders are tracked, snapshot trades are never fills; gaps and closes call onGap; a reopen is alerted', async (t) => {
   let snapshots = 0;
   const { fake, tracker, gw, gaps, alerts } = await setup(t, undefined, () =>
     // The first snapshot sees the order pending; later ones (after the resync) see it open.
@@ -239,6 +239,11 @@ test('snapshot: open orders are tracked, snapshot trades are never fills; gaps a
   fake.server.sockets[0]?.terminate();
   await waitFor(() => gaps() === 2 && alerts.length === 1, 'close ⇒ onGap + alert');
   assert.equal(alerts[0]?.key, 'private-socket');
+  // The client reconnects: its reopen is the close alert's all-clear, under the same key.
+  await waitFor(() => alerts.length === 2, 'reopen ⇒ all-clear');
+  assert.equal(alerts[1]?.key, 'private-socket');
+  assert.equal(alerts[1]?.resolves, true);
+  assert.match(alerts[1]?.text ?? '', /^Private socket open again, after \d+ ms$/);
   gw.close();
 });
 
