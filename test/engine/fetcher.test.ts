@@ -4,11 +4,22 @@
 // The real transport runs; only the network is replaced (it never answers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Fetcher, FETCH_DEADLINE_MS } from '../../src/engine/fetcher.js';
+import { Fetcher, FETCH_DEADLINE_MS, type FetcherOptions } from '../../src/engine/fetcher.js';
 import { createSharedState } from '../../src/engine/shared/shared-state.js';
 import { KrakenRestClient } from '../../src/kraken/rest.js';
 import type { AlertEvent } from '../../src/engine/threads/messages.js';
 import type { Logger } from '../../src/log/logger.js';
+
+/** The real REST client over `network` in place of the internet. */
+function krakenOver(network: typeof fetch): KrakenRestClient {
+  return new KrakenRestClient({
+    baseUrl: 'http://127.0.0.1:9',
+    apiKey: 'key',
+    apiSecret: Buffer.from('a secret of some length for signing').toString('base64'),
+    tier: 'pro',
+    fetch: network,
+  });
+}
 
 /** The real REST client over a network where Kraken never answers (fetch settles only on abort). */
 function silentKraken(): KrakenRestClient {
@@ -18,12 +29,23 @@ function silentKraken(): KrakenRestClient {
         once: true,
       });
     })) as typeof fetch;
-  return new KrakenRestClient({
-    baseUrl: 'http://127.0.0.1:9',
-    apiKey: 'key',
-    apiSecret: Buffer.from('a secret of some length for signing').toString('base64'),
-    tier: 'pro',
-    fetch: neverAnswers,
+  return krakenOver(neverAnswers);
+}
+
+/** A fetcher on `rest` with the test's log and alert sink (and anything else it overrides). */
+function fetcherOn(
+  rest: KrakenRestClient,
+  o: Pick<FetcherOptions, 'log' | 'alert'> & Partial<FetcherOptions>,
+): Fetcher {
+  return new Fetcher({
+    shared: createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0, pairs: 4 }),
+    rest,
+    coinFeePairId: 'XXBTZUSD',
+    stableFeePairId: 'USDTZUSD',
+    fallbackFees: { coin: 0.004, stable: 0.002 },
+    notionalBalances: { USD: 0, EUR: 0 },
+    nowUs: () => Date.now() * 1000,
+    ...o,
   });
 }
 
@@ -39,16 +61,9 @@ test('a balance fetch with no answer fails at the deadline: logged with the reas
   };
   const alerts: AlertEvent[] = [];
   const failures: string[] = [];
-  const fetcher = new Fetcher({
-    shared: createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0, pairs: 4 }),
-    rest: silentKraken(),
+  const fetcher = fetcherOn(silentKraken(), {
     log,
     alert: (a) => alerts.push(a),
-    coinFeePairId: 'XXBTZUSD',
-    stableFeePairId: 'USDTZUSD',
-    fallbackFees: { coin: 0.004, stable: 0.002 },
-    notionalBalances: { USD: 0, EUR: 0 },
-    nowUs: () => Date.now() * 1000,
     onFailure: (endpoint, code) => failures.push(`${endpoint} ${code}`),
   });
   for (let i = 1; i <= 3; i++) {
@@ -94,22 +109,9 @@ test('fee fetches failing three times in a row are alerted, and so is the first 
     return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
   }) as typeof fetch;
   const alerts: AlertEvent[] = [];
-  const fetcher = new Fetcher({
-    shared: createSharedState({ listeners: 1, opportunityFields: 8, evalCodes: 0, pairs: 4 }),
-    rest: new KrakenRestClient({
-      baseUrl: 'http://127.0.0.1:9',
-      apiKey: 'key',
-      apiSecret: Buffer.from('a secret of some length for signing').toString('base64'),
-      tier: 'pro',
-      fetch: kraken,
-    }),
+  const fetcher = fetcherOn(krakenOver(kraken), {
     log: { level: 'error', debug() {}, info() {}, warn() {}, error() {} },
     alert: (a) => alerts.push(a),
-    coinFeePairId: 'XXBTZUSD',
-    stableFeePairId: 'USDTZUSD',
-    fallbackFees: { coin: 0.004, stable: 0.002 },
-    notionalBalances: { USD: 0, EUR: 0 },
-    nowUs: () => Date.now() * 1000,
   });
   const results: boolean[] = [];
   for (let i = 0; i < 5; i++) results.push(await fetcher.fetchFees());
