@@ -13,7 +13,7 @@
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
-/** Same shape as the engine's AlertEvent, so worker alerts pass straight through. */
+/** Also the workers' alert message (messages.ts AlertEvent), so worker alerts pass straight through. */
 export interface Alert {
   /** Dedupe key, e.g. `socket-failed:listener-2`. */
   readonly key: string;

@@ -3,19 +3,12 @@
  * metric batches, lifecycle); the hot path (opportunities, balances, fees, flags) is shared memory.
  */
 import type { LogRecord } from '../../log/logger.js';
+import type { Alert } from '../../notify/alert-policy.js';
 import type { TradeOutcome } from '../../core/trade-outcome.js';
 import type { SendPathWarmth } from '../trade/order-entry.js';
 
-export type AlertSeverity = 'info' | 'warning' | 'critical';
-
-export interface AlertEvent {
-  /** Dedupe key: the same key within the policy's window is coalesced into one message with a count. */
-  key: string;
-  severity: AlertSeverity;
-  text: string;
-  /** An all-clear: the failure alerted under the same key is over (AlertPolicy sends it at once). */
-  resolves?: boolean;
-}
+/** A worker's alert is the alert policy's own shape (key, severity, text, all-clear flag). */
+export type AlertEvent = Alert;
 
 export type WorkerToMain =
   | { type: 'log'; record: LogRecord }
