@@ -9,7 +9,8 @@
  *
  * Kraken refuses the token fetches themselves (REST rate-limited) just after the private socket
  * reconnects: the fetch is retried on that socket, not through a storm of reconnects; the third
- * failure reaches Telegram at once, the recovery is alerted, and trading resumes.
+ * failure reaches Telegram at once, as does the socket's reopen before it; the recovery is alerted,
+ * and trading resumes.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,6 +93,13 @@ describe('system: session expiry', () => {
         });
       // Not folded into the socket's closed alert, which went out first.
       assert.ok(sent(/^Private socket closed/), `the close was not alerted: ${texts()}`);
+      // The reopen is the close's all-clear, sent at once (within the close's dedupe window) though
+      // the token is still missing: the socket is up, the session is not.
+      await run
+        .waitFor(() => sent(/^Private socket open again, after \d+ ms$/), 5_000, 'the reopen on Telegram')
+        .catch((err: unknown) => {
+          throw new Error(`${String(err)}\nTelegram got: ${texts()}`);
+        });
       assert.equal(
         await connections(),
         opened + 1,
