@@ -192,6 +192,18 @@ export function runMicro(quick: boolean): MicroResult[] {
       evaluate(table, meta, dc, ui, params, t0, opp, 0),
     ),
   );
+  // The same coin quoted for 1,234,567.891 units on both pairs, caps lifted: its grid integer at the
+  // coin's 5 lot decimals (1.2e11) is past the int32 range, which the rounding once boxed
+  // (bench/README.md, 2026-12-06, fourth session).
+  table.update(ui, priceOf(ui) * 0.97, priceOf(ui) * 0.98, nowS, 1_234_567.891, 1_234_567.891, t0);
+  const ei = ui + 1;
+  table.update(ei, table.bid[ei] as number, table.ask[ei] as number, nowS, 1_234_567.891, 1_234_567.891, t0);
+  const uncapped = createEvalParams({ ...params, balanceUsd: 1e12, maxOrderValueUsd: 1e12 });
+  results.push(
+    bench('evaluate both directions (opportunity found, 1,234,567.891 units)', ops, () =>
+      evaluate(table, meta, dc, ui, uncapped, t0, opp, 0),
+    ),
+  );
   fill();
   results.push(
     bench('listener step: scan → store → evaluate', ops, (i) => {

@@ -13,8 +13,15 @@
 
 /** Largest lot/price decimals we accept (Kraken uses ≤ 10). */
 export const MAX_DECIMALS = 15;
-/** Grid integers stay below this so every grid value prints back exactly (see file comment). */
-export const MAX_GRID_INT = 2 ** 50 - 1;
+/**
+ * Grid integers stay below this so every grid value prints back exactly (see file comment). The
+ * functions below read this module-private copy: an exported binding is read by TurboFan as a
+ * boxed number, and `n = MAX_GRID_INT` then made the grid integer a boxed number too: every
+ * floorToDecimals with a grid integer past the int32 range (25.123 at 8 decimals, 2.5e9) allocated
+ * one, and 12.5 (1.25e9) did not (measured, Node 20: 31 scavenges in 2 M calls; none with this copy).
+ */
+const GRID_INT_CAP = 2 ** 50 - 1;
+export const MAX_GRID_INT = GRID_INT_CAP;
 
 /**
  * NaN as a module constant. Returning the global `NaN` from a function TurboFan inlines made the
@@ -42,9 +49,9 @@ export function floorToDecimals(x: number, decimals: number): number {
   if (!(s > 0) || x !== x) return NAN;
   if (!(x > 0)) return 0;
   let n = Math.floor(x * s);
-  if (n > MAX_GRID_INT) n = MAX_GRID_INT;
+  if (n > GRID_INT_CAP) n = GRID_INT_CAP;
   // At most one step off in each direction; each correction uses an exact comparison.
-  if (n < MAX_GRID_INT && (n + 1) / s <= x) n += 1;
+  if (n < GRID_INT_CAP && (n + 1) / s <= x) n += 1;
   if (n > 0 && n / s > x) n -= 1;
   return n / s;
 }
@@ -57,7 +64,7 @@ export function ceilToDecimals(x: number, decimals: number): number {
   let n = Math.ceil(x * s);
   if (n > 0 && (n - 1) / s >= x) n -= 1;
   if (n / s < x) n += 1;
-  return n > MAX_GRID_INT ? NAN : n / s;
+  return n > GRID_INT_CAP ? NAN : n / s;
 }
 
 /** Nearest grid value (ties away from zero in the scaled integer). For values that should already be on the grid. */
@@ -65,7 +72,7 @@ export function roundToDecimals(x: number, decimals: number): number {
   const s = scaleOf(decimals);
   if (!(s > 0) || !Number.isFinite(x)) return NAN;
   const n = Math.round(Math.abs(x) * s);
-  return n > MAX_GRID_INT ? NAN : (x < 0 ? -n : n) / s;
+  return n > GRID_INT_CAP ? NAN : (x < 0 ? -n : n) / s;
 }
 
 /** Thrown by formatDecimal on a value it cannot print exactly. */
@@ -91,7 +98,7 @@ export function formatDecimal(value: number, decimals: number): string {
     );
   if (!Number.isFinite(value)) throw new DecimalFormatError(`not a finite number: ${String(value)}`);
   const n = Math.round(Math.abs(value) * s);
-  if (n > MAX_GRID_INT)
+  if (n > GRID_INT_CAP)
     throw new DecimalFormatError(`magnitude too large to format exactly at ${decimals} decimals`);
   // Build from the integer: exact digits, no toFixed/exponent surprises.
   let digits = String(n);
