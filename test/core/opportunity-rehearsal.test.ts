@@ -5,10 +5,23 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OpportunityRehearsal } from '../../src/core/opportunity-rehearsal.js';
+import {
+  OpportunityRehearsal,
+  SCENARIOS,
+  SCRATCH_LOT_DECIMALS,
+  SCRATCH_PAIR_DECIMALS,
+} from '../../src/core/opportunity-rehearsal.js';
 import { createEvalParams } from '../../src/core/arbitrage.js';
-import { DROP_BELOW_ORDERMIN_BUY, EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
-import { DIR_USD_TO_EUR, readOpportunity } from '../../src/core/opportunity.js';
+import { EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
+import {
+  DIR_EUR_TO_USD,
+  DIR_USD_TO_EUR,
+  LIMIT_ASK_VOLUME,
+  LIMIT_BALANCE,
+  LIMIT_BID_VOLUME,
+  LIMIT_MAX_ORDER_VALUE,
+  readOpportunity,
+} from '../../src/core/opportunity.js';
 import { buildPairMeta } from '../../src/core/pair-meta.js';
 import { NOW_US, pair } from './fixtures.js';
 
@@ -36,8 +49,46 @@ describe('OpportunityRehearsal', () => {
     assert.equal(opp.triggerRecvUs, NOW_US);
     assert.equal(opp.fee, 0.0026);
     assert.ok(opp.roi > 1.02 && opp.roi < 1.03, `roi ${opp.roi}`);
-    // The 100-unit cap at an ask of 100, to the coin's 8 lot decimals: a buy of about one unit.
+    // The 100-unit cap at an ask of 100, to the scratch lot decimals: a buy of about one unit.
     assert.ok(opp.volume > 0.99 && opp.volume <= 1, `volume ${opp.volume}`);
+  });
+
+  test('cycles through both directions, every pair kind as the trigger, each limit binding, and volumes from under one unit to lot counts past 2^31', () => {
+    const live = createEvalParams({ nowUs: NOW_US, takerFee: 0.0026 });
+    const r = new OpportunityRehearsal(META);
+    const seen = { directions: new Set<number>(), limits: new Set<number>(), triggers: new Set<number>() };
+    const volumes: number[] = [];
+    for (let k = 0; k < SCENARIOS.length; k++) {
+      assert.equal(r.run(live), EVAL_OPPORTUNITY, `scenario ${k}`);
+      const opp = readOpportunity(r.out, 0);
+      assert.equal(opp.direction, SCENARIOS[k]?.direction, `scenario ${k}`);
+      // Global indices: USDT/USD 0, the coin's USD pair 40, its EUR pair 41.
+      const [buy, sell] = opp.direction === DIR_USD_TO_EUR ? [40, 41] : [41, 40];
+      assert.deepEqual([opp.buyPair, opp.sellPair], [buy, sell], `scenario ${k}`);
+      assert.ok(opp.roi > 1.02 && opp.roi < 1.09, `scenario ${k}: roi ${opp.roi}`);
+      seen.directions.add(opp.direction);
+      seen.limits.add(opp.limitedBy);
+      seen.triggers.add(opp.triggerPair);
+      volumes.push(opp.volume);
+    }
+    assert.deepEqual([...seen.directions].sort(), [DIR_USD_TO_EUR, DIR_EUR_TO_USD].sort());
+    assert.deepEqual(
+      [...seen.limits].sort(),
+      [LIMIT_BALANCE, LIMIT_MAX_ORDER_VALUE, LIMIT_ASK_VOLUME, LIMIT_BID_VOLUME].sort(),
+    );
+    assert.deepEqual([...seen.triggers].sort(), [0, 40, 41]);
+    // The lot count at the coarser leg's 6 decimals: past the small-integer range, and under one unit.
+    assert.ok(
+      volumes.some((v) => v * 1e6 > 2 ** 31),
+      `volumes ${volumes.join(', ')}`,
+    );
+    assert.ok(
+      volumes.some((v) => v < 1),
+      `volumes ${volumes.join(', ')}`,
+    );
+    // Then the cycle starts again.
+    r.run(live);
+    assert.equal(readOpportunity(r.out, 0).direction, SCENARIOS[0]?.direction);
   });
 
   test('stays an opportunity run after run as the clock moves (the scratch legs restamped each time)', () => {
@@ -57,10 +108,31 @@ describe('OpportunityRehearsal', () => {
     assert.deepEqual(live, before);
   });
 
-  test('a coin whose minimum is above the scratch buy still runs the sizing, and says so', () => {
-    const big = [pair('BIG', 'USD', { ordermin: 50 }), pair('BIG', 'EUR', { ordermin: 50 })];
-    const r = new OpportunityRehearsal(buildPairMeta([...USDT, ...big]));
-    assert.equal(r.run(createEvalParams({ nowUs: NOW_US })), DROP_BELOW_ORDERMIN_BUY);
+  test("the last scenario's ask, bid and volume are where the grid rounding's corrections run", () => {
+    const live = createEvalParams({ nowUs: NOW_US });
+    const r = new OpportunityRehearsal(META);
+    for (let k = 0; k < SCENARIOS.length - 1; k++) r.run(live);
+    assert.equal(r.run(live), EVAL_OPPORTUNITY);
+    const opp = readOpportunity(r.out, 0);
+    const price = 10 ** SCRATCH_PAIR_DECIMALS;
+    const lot = 10 ** SCRATCH_LOT_DECIMALS;
+    // The naive rounding is one step off each time; the rounded values are the quoted ones.
+    assert.equal(Math.ceil(opp.buyPrice * price), 12803);
+    assert.equal(opp.buyPrice, 128.02);
+    assert.equal(Math.floor(opp.sellPrice * price), 12813);
+    assert.equal(opp.sellPrice, 128.14);
+    assert.equal(Math.floor(opp.volume * lot), 2);
+    assert.equal(opp.volume, 3e-8);
+  });
+
+  test("the scratch coin has decimals and minimums of its own: a listener whose first coin's minimum is above every scenario's size still rehearses opportunities on that coin's pairs", () => {
+    const big = [pair('BIG', 'USD', { ordermin: 1e12 }), pair('BIG', 'EUR', { ordermin: 1e12 })];
+    const r = new OpportunityRehearsal(buildPairMeta([...USDT, ...big], [0, 1, 7, 8]));
+    for (let k = 0; k < SCENARIOS.length; k++) {
+      assert.equal(r.run(createEvalParams({ nowUs: NOW_US })), EVAL_OPPORTUNITY, `scenario ${k}`);
+      const opp = readOpportunity(r.out, 0);
+      assert.deepEqual([opp.buyPair, opp.sellPair].sort(), [7, 8], `scenario ${k}`);
+    }
   });
 
   test('a listener without a coin: not usable, and run does nothing', () => {
