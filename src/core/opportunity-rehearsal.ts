@@ -70,6 +70,15 @@ const AT_GRID_EDGES: Quotes = {
   eurAsk: 128.15,
 };
 
+/** TO_EUR a million times dearer: grid integers past the int32 range at 2 decimals (1e10). */
+const TO_EUR_DEAR: Quotes = {
+  direction: DIR_USD_TO_EUR,
+  usdBid: 99_990_000,
+  usdAsk: 100_000_000,
+  eurBid: 95_000_000,
+  eurAsk: 95_010_000,
+};
+
 /** One literal shape for every scenario, so `run` reads them through one hidden class. */
 function scenario(q: Quotes, s: Sizing): RehearsalScenario {
   return {
@@ -89,7 +98,9 @@ function scenario(q: Quotes, s: Sizing): RehearsalScenario {
 /**
  * Both directions; each limit binding (the order-value cap, the buy's ask volume, the sell's bid
  * volume, the balance); the coin's USD pair, its EUR pair and USDT/USD as the updated pair; a lot
- * count past 2^31 (12,345.67890120 at 8 decimals) and volumes under one unit; and, in the last, an
+ * count past 2^31 (12,345.67890120 at 8 decimals) and volumes under one unit; prices whose grid
+ * integers are past it too (TO_EUR_DEAR); a volume under one lot, which the sizing refuses (the
+ * one scenario that ends in a drop, not an opportunity); and, in the last, an
  * ask whose rounding up is corrected down, a bid whose rounding down is corrected up
  * (AT_GRID_EDGES) and a volume whose rounding down is corrected up (3e-8 × 10^8 is just under 3).
  */
@@ -122,6 +133,21 @@ export const SCENARIOS: readonly RehearsalScenario[] = [
     askVolume: 1e6,
     bidVolume: 1e6,
     balance: 987.654321,
+    maxOrderValue: PLENTY,
+  }),
+  scenario(TO_EUR_DEAR, {
+    trigger: 'eur',
+    askVolume: 1e6,
+    bidVolume: 1e6,
+    balance: PLENTY,
+    maxOrderValue: PLENTY,
+  }),
+  // Offered 4e-9 units: under one lot, so the volume rounds to zero and the sizing refuses it.
+  scenario(TO_USD, {
+    trigger: 'eur',
+    askVolume: 4e-9,
+    bidVolume: 1e6,
+    balance: PLENTY,
     maxOrderValue: PLENTY,
   }),
   scenario(AT_GRID_EDGES, {

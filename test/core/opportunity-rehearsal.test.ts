@@ -12,7 +12,7 @@ import {
   SCRATCH_PAIR_DECIMALS,
 } from '../../src/core/opportunity-rehearsal.js';
 import { createEvalParams } from '../../src/core/arbitrage.js';
-import { EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
+import { DROP_ZERO_VOLUME, EVAL_OPPORTUNITY } from '../../src/core/eval-codes.js';
 import {
   DIR_EUR_TO_USD,
   DIR_USD_TO_EUR,
@@ -35,6 +35,9 @@ const ABC = [
 ];
 /** A listener's pairs from global index 40 on: its opportunities name global indices. */
 const META = buildPairMeta([...USDT, ...ABC], [0, 1, 40, 41]);
+/** What each scenario's run returns: an opportunity, but for the one offered less than a lot. */
+const expected = (k: number): number =>
+  (SCENARIOS[k]?.askVolume ?? 0) < 1e-8 ? DROP_ZERO_VOLUME : EVAL_OPPORTUNITY;
 
 describe('OpportunityRehearsal', () => {
   test("runs the branch to a sized USD→EUR opportunity on the first coin, stamped with the caller's clock and fee", () => {
@@ -53,13 +56,16 @@ describe('OpportunityRehearsal', () => {
     assert.ok(opp.volume > 0.99 && opp.volume <= 1, `volume ${opp.volume}`);
   });
 
-  test('cycles through both directions, every pair kind as the trigger, each limit binding, and volumes from under one unit to lot counts past 2^31', () => {
+  test('cycles through both directions, every pair kind as the trigger, each limit binding, volumes from under one lot to lot counts past 2^31, and prices past it', () => {
     const live = createEvalParams({ nowUs: NOW_US, takerFee: 0.0026 });
     const r = new OpportunityRehearsal(META);
     const seen = { directions: new Set<number>(), limits: new Set<number>(), triggers: new Set<number>() };
     const volumes: number[] = [];
+    const prices: number[] = [];
     for (let k = 0; k < SCENARIOS.length; k++) {
-      assert.equal(r.run(live), EVAL_OPPORTUNITY, `scenario ${k}`);
+      const code = r.run(live);
+      assert.equal(code, expected(k), `scenario ${k}`);
+      if (code !== EVAL_OPPORTUNITY) continue;
       const opp = readOpportunity(r.out, 0);
       assert.equal(opp.direction, SCENARIOS[k]?.direction, `scenario ${k}`);
       // Global indices: USDT/USD 0, the coin's USD pair 40, its EUR pair 41.
@@ -70,6 +76,7 @@ describe('OpportunityRehearsal', () => {
       seen.limits.add(opp.limitedBy);
       seen.triggers.add(opp.triggerPair);
       volumes.push(opp.volume);
+      prices.push(opp.buyPrice);
     }
     assert.deepEqual([...seen.directions].sort(), [DIR_USD_TO_EUR, DIR_EUR_TO_USD].sort());
     assert.deepEqual(
@@ -91,12 +98,12 @@ describe('OpportunityRehearsal', () => {
     assert.equal(readOpportunity(r.out, 0).direction, SCENARIOS[0]?.direction);
   });
 
-  test('stays an opportunity run after run as the clock moves (the scratch legs restamped each time)', () => {
+  test('gives the same codes run after run as the clock moves (the scratch legs restamped each time)', () => {
     const live = createEvalParams({ nowUs: NOW_US });
     const r = new OpportunityRehearsal(META);
     for (let k = 0; k < 1000; k++) {
       live.nowUs = NOW_US + k * 1000;
-      assert.equal(r.run(live), EVAL_OPPORTUNITY, `run ${k}`);
+      assert.equal(r.run(live), expected(k % SCENARIOS.length), `run ${k}`);
       assert.equal(readOpportunity(r.out, 0).evalNowUs, live.nowUs);
     }
   });
@@ -129,7 +136,9 @@ describe('OpportunityRehearsal', () => {
     const big = [pair('BIG', 'USD', { ordermin: 1e12 }), pair('BIG', 'EUR', { ordermin: 1e12 })];
     const r = new OpportunityRehearsal(buildPairMeta([...USDT, ...big], [0, 1, 7, 8]));
     for (let k = 0; k < SCENARIOS.length; k++) {
-      assert.equal(r.run(createEvalParams({ nowUs: NOW_US })), EVAL_OPPORTUNITY, `scenario ${k}`);
+      const code = r.run(createEvalParams({ nowUs: NOW_US }));
+      assert.equal(code, expected(k), `scenario ${k}`);
+      if (code !== EVAL_OPPORTUNITY) continue;
       const opp = readOpportunity(r.out, 0);
       assert.deepEqual([opp.buyPair, opp.sellPair].sort(), [7, 8], `scenario ${k}`);
     }
