@@ -12,9 +12,9 @@
  * evaluation. With one USD→EUR scenario on the first coin's own decimals, `--trace-deopt` showed
  * real opportunities deoptimising `writeAndGuard`, `sizeOrder` and `floorToDecimals` (bench/README.md,
  * "2026-12-06, fourth session"). So the scenarios cover both directions, each limit, each kind of
- * updated pair, lot counts past 2^31, and quotes and volumes on which the grid rounding's
- * corrections run; and the scratch coin has decimals of its own (SCRATCH_*), on which those values
- * are known to do so, whatever the listener's first coin is.
+ * updated pair, grid integers past 2^31, a volume the sizing refuses, and quotes and volumes on which
+ * the grid rounding's corrections run; and the scratch coin has decimals of its own (SCRATCH_*), on
+ * which those values are known to do so, whatever the listener's first coin is.
  *
  * Pure and allocation-free: typed-array writes and the real evaluateAt on scratch state. The
  * listener's own quote table, parameters and opportunity buffer are never touched.
@@ -99,10 +99,10 @@ function scenario(q: Quotes, s: Sizing): RehearsalScenario {
  * Both directions; each limit binding (the order-value cap, the buy's ask volume, the sell's bid
  * volume, the balance); the coin's USD pair, its EUR pair and USDT/USD as the updated pair; a lot
  * count past 2^31 (12,345.67890120 at 8 decimals) and volumes under one unit; prices whose grid
- * integers are past it too (TO_EUR_DEAR); a volume under one lot, which the sizing refuses (the
- * one scenario that ends in a drop, not an opportunity); and, in the last, an
- * ask whose rounding up is corrected down, a bid whose rounding down is corrected up
- * (AT_GRID_EDGES) and a volume whose rounding down is corrected up (3e-8 × 10^8 is just under 3).
+ * integers are past it too (TO_EUR_DEAR); a volume under one lot, which the sizing refuses (the one
+ * scenario that ends in a drop, DROP_ZERO_VOLUME); and, last, an ask whose rounding up is corrected
+ * down, a bid whose rounding down is corrected up (AT_GRID_EDGES) and a volume whose rounding down is
+ * corrected up (3e-8 × 10^8 is just under 3).
  */
 export const SCENARIOS: readonly RehearsalScenario[] = [
   scenario(TO_EUR, { trigger: 'usd', askVolume: 1_000, bidVolume: 1_000, balance: 1e6, maxOrderValue: 100 }),
@@ -201,7 +201,8 @@ export class OpportunityRehearsal {
   /**
    * The next scenario's evaluation, as if its pair's update arrived at `live.nowUs`, at
    * `live.takerFee` (the listener's own parameters, read, not passed as doubles: a double argument
-   * to a call V8 does not inline is boxed). Returns the code (EVAL_OPPORTUNITY), or -1 when not usable.
+   * to a call V8 does not inline is boxed). Returns the evaluation's code (EVAL_OPPORTUNITY, or
+   * DROP_ZERO_VOLUME for the scenario offered less than a lot), or -1 when not usable.
    */
   run(live: EvalParams): EvalCode | -1 {
     if (!this.usable) return -1;
