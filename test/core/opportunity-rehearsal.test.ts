@@ -84,15 +84,24 @@ describe('OpportunityRehearsal', () => {
       [LIMIT_BALANCE, LIMIT_MAX_ORDER_VALUE, LIMIT_ASK_VOLUME, LIMIT_BID_VOLUME].sort(),
     );
     assert.deepEqual([...seen.triggers].sort(), [0, 40, 41]);
-    // The lot count at the coarser leg's 6 decimals: past the small-integer range, and under one unit.
+    // Grid integers at the scratch decimals past the int32 range, for a volume and for a price; and
+    // a volume under one unit.
+    const lot = 10 ** SCRATCH_LOT_DECIMALS;
+    const tick = 10 ** SCRATCH_PAIR_DECIMALS;
     assert.ok(
-      volumes.some((v) => v * 1e6 > 2 ** 31),
+      volumes.some((v) => v * lot > 2 ** 31),
       `volumes ${volumes.join(', ')}`,
+    );
+    assert.ok(
+      prices.some((p) => p * tick > 2 ** 31),
+      `prices ${prices.join(', ')}`,
     );
     assert.ok(
       volumes.some((v) => v < 1),
       `volumes ${volumes.join(', ')}`,
     );
+    // And one scenario was refused by the sizing (its code asserted above): offered less than a lot.
+    assert.ok(SCENARIOS.some((_, k) => expected(k) === DROP_ZERO_VOLUME));
     // Then the cycle starts again.
     r.run(live);
     assert.equal(readOpportunity(r.out, 0).direction, SCENARIOS[0]?.direction);
