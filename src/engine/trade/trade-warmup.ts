@@ -79,6 +79,12 @@ const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error
  * so the code from the decision to the socket write stays compiled and in the CPU's caches.
  * Measured on the 2-vCPU VM: code that last ran 20 ms ago takes 3–6× as long as the same code run
  * every millisecond (bench/README.md).
+ *
+ * Known limit, measured (bench/README.md, "2026-12-06, fourth session"): V8 optimises the rehearsed
+ * functions (sendBuy, orderRequest, sendOrder, the entry's toParams…) only inlined into the
+ * rehearsal's own root, so their own bytecode stops running and never becomes hot; a real trade,
+ * entering them from Trader.handle and runTrade, runs them unoptimised. Sharing one pre-send root
+ * between the rehearsal and the real trade is the fix still to make.
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
