@@ -82,9 +82,9 @@ const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error
  *
  * Known limit, measured (bench/README.md, "2026-12-06, fourth session"): V8 optimises the rehearsed
  * functions (sendBuy, orderRequest, sendOrder, the entry's toParams…) only inlined into the
- * rehearsal's own root, so their own bytecode stops running and never becomes hot; a real trade,
- * entering them from Trader.handle and runTrade, runs them unoptimised. Sharing one pre-send root
- * between the rehearsal and the real trade is the fix still to make.
+ * rehearsal's own root, so a real trade, entering them from Trader.handle and runTrade, runs them
+ * unoptimised. A throwaway that had them optimised on their own did not make the real buy faster
+ * (one A/B pair), so this is not shown to be what keeps it slow; what does is still open.
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
