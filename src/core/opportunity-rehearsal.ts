@@ -216,14 +216,12 @@ export class OpportunityRehearsal {
     t.ask[usdI] = sc.usdAsk;
     t.bid[eurI] = sc.eurBid;
     t.ask[eurI] = sc.eurAsk;
+    t.askVol[usdI] = t.askVol[eurI] = sc.askVolume;
+    t.bidVol[usdI] = t.bidVol[eurI] = sc.bidVolume;
     const exchTs = nowUs / 1e6;
     for (let i = 0; i < PAIRS; i++) {
       t.exchTs[i] = exchTs;
       t.recvUs[i] = nowUs;
-      if (i === usdI || i === eurI) {
-        t.askVol[i] = sc.askVolume;
-        t.bidVol[i] = sc.bidVolume;
-      }
     }
     const p = this.params;
     p.nowUs = nowUs;
