@@ -29,6 +29,57 @@ test('public subscribe for spread', () => {
   assert.throws(() => buildPublicSubscribe(1, ['XBT"USD'], 'spread'), KrakenWsBuildError);
 });
 
+test('addOrder leaves out fields that are unset, absent or undefined alike, in one field order', () => {
+  // The order entry's toParams sets every field, undefined when unused (a market sell's price).
+  const sell = buildAddOrder(3, 'T', {
+    ordertype: 'market',
+    type: 'sell',
+    pair: 'ETH/EUR',
+    volume: '0.5',
+    price: undefined,
+    timeinforce: undefined,
+    oflags: 'fciq',
+    userref: -7,
+    deadline: '2026-12-06T14:00:00.000Z',
+  });
+  assert.equal(
+    sell,
+    '{"event":"addOrder","token":"T","reqid":3,"ordertype":"market","type":"sell","pair":"ETH/EUR",' +
+      '"volume":"0.5","oflags":"fciq","userref":"-7","deadline":"2026-12-06T14:00:00.000Z"}',
+  );
+  const all = buildAddOrder(4, 'T', {
+    ordertype: 'stop-loss-limit',
+    type: 'buy',
+    pair: 'XBT/USD',
+    volume: '1',
+    price: '2',
+    price2: '3',
+    timeinforce: 'GTD',
+    oflags: 'post',
+    cl_ord_id: 'c-1',
+    deadline: 'D',
+    starttm: '+5',
+    expiretm: '+10',
+    validate: true,
+  });
+  assert.equal(
+    all,
+    '{"event":"addOrder","token":"T","reqid":4,"ordertype":"stop-loss-limit","type":"buy","pair":"XBT/USD",' +
+      '"volume":"1","price":"2","price2":"3","timeinforce":"GTD","oflags":"post","cl_ord_id":"c-1",' +
+      '"deadline":"D","starttm":"+5","expiretm":"+10","validate":"true"}',
+  );
+  const notValidate = JSON.parse(
+    buildAddOrder(5, 'T', {
+      ordertype: 'market',
+      type: 'sell',
+      pair: 'ETH/EUR',
+      volume: '1',
+      validate: false,
+    }),
+  ) as Record<string, unknown>;
+  assert.equal('validate' in notValidate, false);
+});
+
 test('addOrder carries the caller-formatted strings and documented field names', () => {
   const msg = JSON.parse(
     buildAddOrder(9, 'TOKEN123', {
