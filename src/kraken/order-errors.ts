@@ -10,7 +10,8 @@
 import { AppError, type AppErrorKind } from '../core/app-error.js';
 import type { RetryClass } from './errors.js';
 
-export type OrderNotSentCode = 'NOT_CONNECTED' | 'INVALID_ORDER';
+/** REHEARSAL: a rehearsed order (PrivateSessionBase.addOrder), written to the loopback warmer only. */
+export type OrderNotSentCode = 'NOT_CONNECTED' | 'INVALID_ORDER' | 'REHEARSAL';
 /** WebSocket: why no ack came; REST: KRAKEN_UNKNOWN_OUTCOME. */
 export type OrderOutcomeUnknownCode =
   'ACK_TIMEOUT' | 'DISCONNECTED' | 'CLIENT_CLOSED' | 'KRAKEN_UNKNOWN_OUTCOME';

@@ -158,9 +158,9 @@ async function main(): Promise<void> {
  * left open, take the risk state from the journal, open the order entry.
  */
 async function prepareTrading(): Promise<void> {
-  // The rehearsals build the real order entry's frame (never sent) once it exists.
-  warmer = new TradePathWarmer(data.pairs, nowUs, (order) => orderEntry?.rehearse?.(order));
-  const warmed = await warmer.warmUp();
+  const w = new TradePathWarmer(data.pairs, nowUs);
+  warmer = w;
+  const warmed = await w.warmUp();
   log.info('trade path warmed up (in memory, no orders)', { trades: warmed });
   const tracker = new OrderTracker();
   const writer = openJournal();
@@ -188,7 +188,11 @@ async function prepareTrading(): Promise<void> {
     sleep: (ms) => sleep(ms).then(() => undefined),
     stopping: () => shared.isShutdownRequested() || shutdown.signal.aborted,
     stopSignal: shutdown.signal,
+    // The real buy through the rehearsals' own entry to the send path (trade-warmup.ts).
+    sendBuy: (opp, buy, s, d) => w.sendBuy(opp, buy, s, d),
   };
+  // From now on the rehearsals run through the real order entry, to its loopback warmer.
+  w.useRealPath(deps);
 }
 
 /** The journal; a failing write holds records in memory and stops new trades, and says so. */

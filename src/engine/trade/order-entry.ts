@@ -30,6 +30,12 @@ export interface OrderRequest {
    * (Kraken's `deadline`): what makes an order whose ack was lost decidable.
    */
   deadlineMs: number;
+  /**
+   * Set only by the trader's rehearsal of its buy, between opportunities: an entry that
+   * `rehearsesOrders` builds and writes it with its real code to a loopback socket of its own, never
+   * to the venue, and answers not-sent. The trader gives rehearsals to no other entry.
+   */
+  rehearsal?: boolean;
 }
 
 /** How a placement ended, as far as the sender can tell. */
@@ -58,8 +64,8 @@ export interface OrderEntry {
    * (NaN or an older stamp otherwise): what addOrder does after the write does not delay the order.
    */
   lastWriteUs?(): number;
-  /** Builds the order's frame as addOrder would and sends nothing (keeps the send path hot). */
-  rehearse?(order: OrderRequest): void;
+  /** True when addOrder honours OrderRequest.rehearsal (never sends a rehearsal to the venue). */
+  readonly rehearsesOrders?: boolean;
   /** Rehearsed frames sent on the warm-up socket and read back at its other end (where rehearse sends them). */
   sendPathWarmth?(): SendPathWarmth;
   start(): void;

@@ -103,7 +103,8 @@ export function sendOrder(entry: OrderEntry, order: OrderRequest, nowUs: () => n
   // The socket write's own stamp when it belongs to this call (not older than it), else now: the
   // ack's registration after the write (a promise and a timer, ~20 µs cold) does not delay the order.
   const writtenUs = entry.lastWriteUs?.() ?? Number.NaN;
-  return { order, ack, sentUs: writtenUs >= calledUs ? writtenUs : nowUs() };
+  // `extra` in the literal, set or not: one shape for every leg (see orderRequest in trade-runner.ts).
+  return { order, ack, sentUs: writtenUs >= calledUs ? writtenUs : nowUs(), extra: undefined };
 }
 
 /** Follows a sent order to its end (see the file comment). Never throws for Kraken's or the network's reasons. */

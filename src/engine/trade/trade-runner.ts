@@ -50,7 +50,12 @@ export interface TradeSettings {
    * in-memory warm-up and tests) a fresh userref is drawn.
    */
   buyUserref?: number;
+  /** A rehearsal's settings: its buy goes out marked as one (OrderRequest.rehearsal). */
+  rehearsal?: boolean;
 }
+
+/** The buy from its last guard to the socket (sendBuy below, or the trader's shared entry to it). */
+export type SendBuy = (opp: Opportunity, buy: PairInfo, s: TradeSettings, d: TradeDeps) => SentOrder | null;
 
 export interface TradeResult {
   tradeId: string;
@@ -80,6 +85,11 @@ export interface TradeDeps {
   stopSignal?: AbortSignal;
   /** Wall clock, epoch ms, for deadlines (default Date.now): Kraken compares them with its own. */
   wallMs?: () => number;
+  /**
+   * How runTrade sends the buy (default: sendBuy): the trader's TradePathWarmer.sendBuy, the same
+   * entry its rehearsals run every millisecond, so the real buy enters code V8 keeps optimised.
+   */
+  sendBuy?: SendBuy;
 }
 
 /** After Kraken says the order is over, how long to wait for fills still in flight on the stream. */
@@ -115,7 +125,7 @@ export async function runTrade(
   // The buy leaves before the trade's own set-up (its id, state machine, journal): between the take
   // and the socket only the guard and the order. Measured on the 2-vCPU VM in the realistic regime:
   // the set-up took 39 µs p50 there, cold (bench/README.md, "2026-12-06, second session").
-  const sentBuy = sendBuy(opp, buy, s, d);
+  const sentBuy = (d.sendBuy ?? sendBuy)(opp, buy, s, d);
   const t = new TradeRun(opp, buy, sell, s, d);
   if (sentBuy === null) return t.result('stale');
   // The state machine hears of the send after it: nothing of the order's answer can be read before
@@ -140,7 +150,7 @@ export function rehearseBuy(opp: Opportunity, buy: PairInfo, s: TradeSettings, d
 }
 
 /** The last guard, then the buy built and handed to the socket; null (nothing sent) when stale. */
-function sendBuy(opp: Opportunity, buy: PairInfo, s: TradeSettings, d: TradeDeps): SentOrder | null {
+export function sendBuy(opp: Opportunity, buy: PairInfo, s: TradeSettings, d: TradeDeps): SentOrder | null {
   // The last guard before money moves: the update that opened this opportunity must still be fresh.
   if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return null;
   const buyOrder = orderRequest(
@@ -150,6 +160,7 @@ function sendBuy(opp: Opportunity, buy: PairInfo, s: TradeSettings, d: TradeDeps
     (d.wallMs ?? Date.now)() + s.orderDeadlineMs,
     formatOrderPrice(opp.buyPrice, buy, 'buy'),
     s.buyUserref,
+    s.rehearsal === true,
   );
   // The order leaves first: no file write between the decision and the socket. A crash before the
   // intent is written leaves the order known by its userref, which the trader journaled (durably)
@@ -165,15 +176,21 @@ function orderRequest(
   deadlineMs: number,
   price?: string,
   userref = newUserref(),
+  rehearsal = false,
 ): OrderRequest {
+  // One shape for both legs (a sell's price and time in force undefined), not fields spread in
+  // when present: V8 keeps the maps such additions make only while an object has them, so a full GC
+  // could drop them between trades and the next order's optimised code fail its map check.
   return {
     side: leg,
     ordertype: leg === 'buy' ? 'limit' : 'market',
     pair,
     volume,
-    ...(price !== undefined ? { price, timeinforce: 'IOC' as const } : {}),
+    price,
+    timeinforce: price !== undefined ? 'IOC' : undefined,
     userref,
     deadlineMs,
+    rehearsal,
   };
 }
 

@@ -2,8 +2,9 @@
  * Warms the trade path before the first real opportunity: runs whole trades against an in-memory
  * order entry and journal so V8 has compiled runTrade, the state machine, formatting and journaling
  * before money depends on them (measured on the demo: the first real trade's decision-to-send was
- * ~10 ms cold against ~1 ms for the next ones), and rehearses the path up to the order's frame
- * between opportunities. Nothing here touches a socket or a file.
+ * ~10 ms cold against ~1 ms for the next ones), and rehearses the buy's send path between
+ * opportunities: through the real order entry, marked as a rehearsal, once it exists (it writes
+ * the frame to its loopback warmer, never to the venue); through the in-memory one before.
  */
 import {
   OPPORTUNITY_FIELDS,
@@ -17,7 +18,8 @@ import type { JournalWriter } from '../../journal/journal-writer.js';
 import type { Logger } from '../../log/logger.js';
 import type { OrderAck, OrderEntry, OrderRequest } from './order-entry.js';
 import { OrderTracker } from './order-tracker.js';
-import { rehearseBuy, runTrade, type TradeDeps, type TradeSettings } from './trade-runner.js';
+import type { SentOrder } from './order-leg.js';
+import { rehearseBuy, runTrade, sendBuy, type TradeDeps, type TradeSettings } from './trade-runner.js';
 
 /** Whole trades run at start-up before the first real opportunity. */
 const WARMUP_TRADES = 200;
@@ -34,18 +36,13 @@ const REHEARSAL_REFUSED: Promise<OrderAck> = Promise.resolve({
 class LoopbackOrderEntry implements OrderEntry {
   private n = 0;
   answer: LoopbackAnswer = 'fill';
-  constructor(
-    private readonly tracker: OrderTracker,
-    /** The real order entry's frame builder: run, never sent. */
-    private readonly buildFrame: ((order: OrderRequest) => void) | undefined,
-  ) {}
+  constructor(private readonly tracker: OrderTracker) {}
   isReady(): boolean {
     return true;
   }
   start(): void {}
   close(): void {}
   addOrder(order: OrderRequest): Promise<OrderAck> {
-    this.buildFrame?.(order);
     if (this.answer === 'refuse') return REHEARSAL_REFUSED;
     const txid = `WARMUP-${++this.n}`;
     const volume = Number(order.volume);
@@ -74,18 +71,18 @@ const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error
 
 /**
  * Runs the real trade path against an in-memory order entry, tracker and journal: whole trades at
- * start-up (warmUp: runTrade), and between opportunities a rehearsal (rehearse: rehearseBuy, the
- * trade up to its buy's send, the frame built by the real order entry's builder and never sent),
- * so the code from the decision to the socket write stays compiled and in the CPU's caches.
- * Measured on the 2-vCPU VM: code that last ran 20 ms ago takes 3–6× as long as the same code run
- * every millisecond (bench/README.md).
+ * start-up (warmUp: runTrade). Between opportunities it rehearses the buy's send path (sendBuy with
+ * no opportunity), every millisecond, so the code from the decision to the socket write stays
+ * compiled and in the CPU's caches. Measured on the 2-vCPU VM: code that last ran 20 ms ago takes
+ * 3–6× as long as the same code run every millisecond (bench/README.md).
  *
- * Known limit, measured (bench/README.md, "2026-12-06, fourth session"): V8 optimises the rehearsed
- * functions (sendBuy, orderRequest, sendOrder, the entry's toParams…) only inlined into the
- * rehearsal's own root, so a real trade, entering them from Trader.handle and runTrade, runs them
- * unoptimised. A throwaway that had them optimised on their own made the real buy 0–35 µs faster in
- * four interleaved pairs, against 64–119 µs for no inlining at all: most of the gap is elsewhere,
- * and where is still open.
+ * sendBuy is the one entry for the real buy too (TradeDeps.sendBuy), and once the trader has a
+ * real order entry that rehearses orders (useRealPath), the rehearsal goes through that entry, its
+ * client and the order socket's send code, down to a socket write on its loopback warmer. Why:
+ * V8 optimised the rehearsed functions only inlined into the rehearsal's own root, so a real buy,
+ * entering them elsewhere, ran them unoptimised, and the real-only functions (the entry's addOrder,
+ * the client's, the socket's send) never ran often enough to be optimised at all. Measured in
+ * interleaved realistic runs: taken → order sent ~60 µs less (bench/README.md, fifth session).
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
@@ -105,13 +102,14 @@ export class TradePathWarmer {
     orderDeadlineMs: 3000,
   };
   private readonly deps: TradeDeps;
+  /** The real trade's dependencies, once its order entry rehearses orders (useRealPath). */
+  private real: TradeDeps | null = null;
 
   constructor(
     pairs: readonly PairInfo[],
     private readonly nowUs: () => number,
-    buildFrame?: (order: OrderRequest) => void,
   ) {
-    this.orderEntry = new LoopbackOrderEntry(this.tracker, buildFrame);
+    this.orderEntry = new LoopbackOrderEntry(this.tracker);
     this.trade = warmupTrade(pairs);
     let recordSeq = 0;
     this.journal = {
@@ -143,13 +141,36 @@ export class TradePathWarmer {
   }
 
   /**
-   * One trade up to its buy's frame, which the real builder builds and nothing sends (the loopback
-   * entry refuses it; nobody waits for that answer). Throws what the trade path throws.
+   * From now on, rehearse through the real trade's dependencies, when their order entry honours
+   * OrderRequest.rehearsal (an entry that does not is never given a rehearsal).
    */
-  rehearse(): void {
-    this.orderEntry.answer = 'refuse';
+  useRealPath(real: TradeDeps): void {
+    this.real = real.orderEntry.rehearsesOrders === true ? real : null;
+  }
+
+  /**
+   * The buy's send path, one entry for the real buy and its rehearsal, so that both run the code
+   * the rehearsals keep optimised. With `opp`: the real buy (runTrade's, through TradeDeps.sendBuy),
+   * with its own settings and dependencies. Without: a rehearsal, whose settings `s` must say so
+   * (TradeSettings.rehearsal): the warm-up trade's buy, through the real order entry (useRealPath)
+   * or else the in-memory one, which refuses it (nobody waits for that answer). Throws what the
+   * trade path throws.
+   */
+  sendBuy(
+    opp: Opportunity | null,
+    buy: PairInfo | null,
+    s: TradeSettings,
+    d: TradeDeps | null,
+  ): SentOrder | null {
+    if (opp !== null && buy !== null && d !== null) return sendBuy(opp, buy, s, d);
+    if (s.rehearsal !== true) throw new Error('a rehearsal needs rehearsal settings');
     const w = this.next();
-    if (w !== null) rehearseBuy(w.opp, w.buy, this.settings, this.deps);
+    if (w === null) return null;
+    const real = this.real;
+    if (real !== null) return sendBuy(w.opp, w.buy, s, real);
+    this.orderEntry.answer = 'refuse';
+    rehearseBuy(w.opp, w.buy, this.settings, this.deps);
+    return null;
   }
 
   private async run(): Promise<string> {

@@ -2,6 +2,7 @@
  * What the trader is given (TraderOptions) and what it counts (TraderCounters): the trader's
  * contract with the thread that starts it (threads/trader-worker.ts) and the run summary.
  */
+import type { TradePathWarmer } from './trade-warmup.js';
 import type { PairInfo } from '../../core/pair.js';
 import type { RiskLimits } from '../../core/risk-limits.js';
 import type { TradeOutcome } from '../../core/trade-outcome.js';
@@ -48,8 +49,8 @@ export interface TraderOptions {
    */
   parkThread: boolean;
   nowUs: () => number;
-  /** Rehearses the trade path between opportunities (trade mode); null: never. */
-  warmer: { rehearse(): void } | null;
+  /** Rehearses the buy's send path between opportunities (trade mode); null: never. */
+  warmer: Pick<TradePathWarmer, 'sendBuy'> | null;
   /**
    * This thread's recent GC pauses (gc-pauses.ts): a stale drop's log line says how much of its
    * hand-off they covered. Absent: the line goes out at once, without it.

@@ -245,9 +245,10 @@ export class Trader {
   }
 
   /**
-   * Runs the pre-send checks on a scratch opportunity and one rehearsed trade (TradePathWarmer:
-   * in-memory order entry and journal, the real frame builder, nothing sent or written). Never while a
-   * real trade is handled; a failure is logged once and never stops the trader.
+   * Runs the pre-send checks on a scratch opportunity and one rehearsed buy (TradePathWarmer.sendBuy:
+   * through the real order entry to its loopback warmer once there is one, else in memory; nothing
+   * sent to the venue or written to the journal). Never while a real trade is handled; a failure is
+   * logged once and never stops the trader.
    */
   private rehearse(): void {
     const warmer = this.o.warmer;
@@ -263,9 +264,10 @@ export class Trader {
     buf[OPP_TRIGGER_RECV_US] = this.o.nowUs();
     this.refusal(readOpportunity(buf));
     checkBeforeTrade(this.risk, this.o.risk, Date.now());
-    this.tradeSettings(0);
     try {
-      warmer.rehearse();
+      // The real buy's own entry to its send path (runTrade → TradeDeps.sendBuy), with settings made
+      // as a real trade's: the same code, kept optimised (trade-warmup.ts).
+      warmer.sendBuy(null, null, this.tradeSettings(0, true), null);
     } catch (err) {
       if (!this.rehearsalFailureLogged) {
         this.rehearsalFailureLogged = true;
@@ -302,9 +304,7 @@ export class Trader {
         return;
       }
       this.counters.trades++;
-      const settings = this.tradeSettings(takenUs);
-      settings.buyUserref = this.reserved ?? undefined;
-      settings.onBuySent = this.onBuySent;
+      const settings = this.tradeSettings(takenUs, false);
       let result: TradeResult;
       try {
         result = await runTrade(opp, buy, sell, settings, deps);
@@ -381,7 +381,8 @@ export class Trader {
     this.o.shared.riskStop(99);
   }
 
-  private tradeSettings(takenUs: number): TradeSettings {
+  /** A trade's settings, or a rehearsal's (the same shape: both go through one send path). */
+  private tradeSettings(takenUs: number, rehearsal: boolean): TradeSettings {
     const ok = this.o.shared.fees.read(this.feeBuf) === SEQ_READ_OK;
     return {
       fillTimeoutMs: this.o.fillTimeoutMs,
@@ -390,6 +391,9 @@ export class Trader {
       stableFee: ok ? (this.feeBuf[FEE_STABLE_TAKER] as number) : 0.002,
       orderDeadlineMs: this.o.orderDeadlineMs,
       takenUs,
+      buyUserref: this.reserved ?? undefined,
+      onBuySent: rehearsal ? undefined : this.onBuySent,
+      rehearsal,
     };
   }
 

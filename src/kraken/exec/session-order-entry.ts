@@ -5,6 +5,7 @@
  * the engine's OrderAck (a timeout or a lost socket is `unknown`, never an error), and the acks
  * that come after the trader stopped waiting (handed on by the order's userref).
  */
+import type { WebSocket } from 'ws';
 import type { PrivateSessionHandlers } from '../ws/shared/private-session-types.js';
 import type { AttemptBudget } from '../ws/shared/connection-budget.js';
 import { isOutcomeUnknown, OrderNotSentError } from '../order-errors.js';
@@ -128,17 +129,19 @@ export abstract class SessionOrderEntry<
     readonly ready: boolean;
     start(): void;
     close(): void;
-    rehearseAddOrder(params: Params): string;
-    addOrder(params: Params): Promise<Result>;
+    rehearsalSocket: () => WebSocket | null;
+    addOrder(params: Params, rehearsal: boolean): Promise<Result>;
     readonly lastOrderWriteUs: number;
   },
 > implements OrderEntry {
   protected abstract readonly client: Client;
+  /** addOrder honours OrderRequest.rehearsal (order-entry.ts). */
+  readonly rehearsesOrders = true;
   /** Set by close(): the socket's own close is then expected, not an incident. */
   protected closing = false;
   /** Request id → userref of orders whose ack timed out or was cut off: a late ack is theirs. */
   private readonly awaitingLateAck = new Map<number, number>();
-  /** Sends each rehearsed frame to a loopback socket of our own, so the real send is not cold. */
+  /** Where rehearsed orders' frames are written: a loopback socket of our own, never Kraken's. */
   readonly sendWarmer = new SendPathWarmer((reason) =>
     this.o.log.warn('send-path warmer switched off (orders unaffected)', { reason }),
   );
@@ -147,15 +150,20 @@ export abstract class SessionOrderEntry<
 
   /** The order in the client's own parameters (the API version's field names). */
   protected abstract toParams(order: OrderRequest): Params;
-  protected send(params: Params): Promise<Result> {
-    return this.client.addOrder(params);
+  protected send(params: Params, rehearsal: boolean): Promise<Result> {
+    return this.client.addOrder(params, rehearsal);
   }
   /** Kraken's answer in the engine's terms, with its request id. */
   protected abstract toAck(result: Result): KrakenAck & { reqId: number };
 
+  /**
+   * Places `order`; a rehearsal (`order.rehearsal`) is built and written by the same code to the
+   * send-path warmer's loopback socket instead, and answers not-sent (private-session.ts).
+   */
   async addOrder(order: OrderRequest): Promise<OrderAck> {
     try {
-      const { reqId: _reqId, ...ack } = this.toAck(await this.send(this.toParams(order)));
+      const answer = await this.send(this.toParams(order), order.rehearsal === true);
+      const { reqId: _reqId, ...ack } = this.toAck(answer);
       return ack;
     } catch (err) {
       if (err instanceof OrderNotSentError) return { status: 'not-sent', reason: err.message };
@@ -191,11 +199,6 @@ export abstract class SessionOrderEntry<
     return typeof result === 'object' && result !== null && !('cancelled' in result);
   }
 
-  /** The order's frame built as addOrder would (placeholder token), then sent to the loopback warmer. */
-  rehearse(order: OrderRequest): void {
-    this.sendWarmer.send(this.client.rehearseAddOrder(this.toParams(order)));
-  }
-
   lastWriteUs(): number {
     return this.client.lastOrderWriteUs;
   }
@@ -209,6 +212,7 @@ export abstract class SessionOrderEntry<
   }
 
   start(): void {
+    this.client.rehearsalSocket = () => this.sendWarmer.socketForFrame();
     this.client.start();
     this.sendWarmer.start();
   }

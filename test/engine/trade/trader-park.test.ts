@@ -89,7 +89,7 @@ test('a parked trader parks in 1 ms slices, rehearses between them and keeps its
   let rehearsals = 0;
   const parks = recordParks(shared.slot);
   const trader = new Trader(
-    traderOptions(shared, { deps, parkThread: true, warmer: { rehearse: () => void rehearsals++ } }),
+    traderOptions(shared, { deps, parkThread: true, warmer: { sendBuy: () => (rehearsals++, null) } }),
   );
   const running = trader.run();
   let ticks = 0;
@@ -207,7 +207,7 @@ test('woken with nothing published within its spin or its next park, the trader 
     return undefined;
   });
   const trader = new Trader(
-    traderOptions(shared, { deps, parkThread: true, warmer: { rehearse: () => void rehearsals++ } }),
+    traderOptions(shared, { deps, parkThread: true, warmer: { sendBuy: () => (rehearsals++, null) } }),
   );
   const running = trader.run();
   for (let i = 0; i < 500 && parks() < 23; i++) await new Promise((r) => setTimeout(r, 5));

@@ -13,12 +13,15 @@ test('rehearsals run the pre-send checks (the order entry is asked if ready) and
   for (let p = 0; p < 4; p++) shared.setPairTradable(p, true);
   const { deps, counts, journaled } = countingDeps();
   let rehearsals = 0;
+  const given: string[] = [];
   const trader = new Trader(
     traderOptions(shared, {
       deps,
       warmer: {
-        rehearse: () => {
+        sendBuy: (opp, buy, s, d) => {
           rehearsals++;
+          given.push(`${opp} ${buy} ${d} ${s.rehearsal}`);
+          return null;
         },
       },
     }),
@@ -29,6 +32,8 @@ test('rehearsals run the pre-send checks (the order entry is asked if ready) and
   trader.stop();
   await running;
   assert.ok(rehearsals >= 10, `rehearsals ran (${rehearsals})`);
+  // The warmer's own opportunity, with settings that mark its buy as a rehearsal (trade-warmup.ts).
+  assert.deepEqual(new Set(given), new Set(['null null null true']));
   assert.ok(
     counts.readyAsked >= 10,
     `the checks ran in the rehearsals (${counts.readyAsked} readiness asks)`,

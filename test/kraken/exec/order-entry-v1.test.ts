@@ -5,7 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { WebSocketServer } from 'ws';
 import { KrakenOrderEntryV1 } from '../../../src/kraken/exec/order-entry-v1.js';
+import type { OrderRequest } from '../../../src/engine/trade/order-entry.js';
+import { REHEARSAL_TOKEN } from '../../../src/kraken/ws/shared/private-session.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { Logger } from '../../../src/log/logger.js';
 import type { AlertEvent } from '../../../src/engine/threads/messages.js';
@@ -117,24 +120,59 @@ test('a fill of an order that said fcib: its fee is in the coin, valued at the f
   assert.equal(f?.fee, 0.000016 * 1967.68);
 });
 
-test('a rehearsal sends the frame to the loopback warmer, never to Kraken, and carries no token', async (t) => {
+test('a rehearsed order goes to the loopback warmer only: no token, no request id, nothing registered or stamped', async (t) => {
   const { gw, sent } = await setup(t);
   await waitFor(() => gw.sendWarmer.active, 'warmer open');
-  const order = {
-    side: 'buy' as const,
-    ordertype: 'limit' as const,
+  const atWarmer: string[] = [];
+  const warmerServer = (gw.sendWarmer as unknown as { server: WebSocketServer }).server;
+  for (const c of warmerServer.clients) c.on('message', (d: Buffer) => atWarmer.push(d.toString()));
+  const client = (gw as unknown as { client: { requests: { adds: { size: number } } } }).client;
+  const order: OrderRequest = {
+    side: 'buy',
+    ordertype: 'limit',
     pair: testPair('XBT/USD'),
     volume: '0.1',
     price: '60000.00',
-    timeinforce: 'IOC' as const,
+    timeinforce: 'IOC',
     userref: 7,
     deadlineMs: Date.now() + 5_000,
   };
-  const before = sent.length;
-  for (let i = 0; i < 5; i++) gw.rehearse(order);
-  await waitFor(() => gw.sendWarmer.received === 5, 'five rehearsed frames at the loopback server');
+  const adds = (): string[] => sent.filter((x) => x.includes('"addOrder"'));
+  // A real order first: its request id, its write stamp and its pending ack.
+  void gw.addOrder(order);
+  await waitFor(() => adds().length === 1, 'the real order at Kraken');
+  const firstReqid = (JSON.parse(adds()[0] as string) as { reqid: number }).reqid;
+  const stamp = gw.lastWriteUs();
+  assert.ok(Number.isFinite(stamp));
+  assert.equal(client.requests.adds.size, 1);
+
+  for (let i = 0; i < 5; i++) {
+    const ack = await gw.addOrder({ ...order, rehearsal: true });
+    assert.equal(ack.status, 'not-sent');
+    assert.match(ack.status === 'not-sent' ? ack.reason : '', /rehearsal/);
+  }
+  await waitFor(() => atWarmer.length === 5, 'five rehearsed frames at the loopback server');
   assert.equal(gw.sendWarmer.sent, 5);
-  assert.equal(sent.length, before, 'nothing reached the (fake) Kraken socket');
+  for (const f of atWarmer) {
+    const m = JSON.parse(f) as { token: string; reqid: number; userref: string };
+    assert.equal(m.token, REHEARSAL_TOKEN);
+    assert.equal(m.reqid, 0);
+    assert.equal(m.userref, '7', 'the order as built, only the token and request id stand-ins');
+    assert.ok(!f.includes('"tok"'), 'the session token never reaches the warmer');
+  }
+  assert.equal(adds().length, 1, 'nothing more reached the (fake) Kraken socket');
+  assert.equal(client.requests.adds.size, 1, 'no rehearsal is waiting for an ack');
+  assert.equal(gw.lastWriteUs(), stamp, "the last real order's write stamp stands");
+
+  // The next real order: Kraken's socket, the real token, the next request id; not the warmer.
+  void gw.addOrder({ ...order, userref: 8 });
+  await waitFor(() => adds().length === 2, 'the second real order at Kraken');
+  const second = JSON.parse(adds()[1] as string) as { token: string; reqid: number };
+  assert.equal(second.token, 'tok');
+  assert.equal(second.reqid, firstReqid + 1);
+  assert.ok(gw.lastWriteUs() > stamp);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(atWarmer.length, 5, 'the real order did not go to the warmer');
   gw.close();
   assert.equal(gw.sendWarmer.active, false, 'closed with the order entry');
 });

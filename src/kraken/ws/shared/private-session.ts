@@ -13,6 +13,7 @@
  * Outcomes: Kraken's ack decides ok/error; a timeout or a dropped socket before the ack rejects
  * with OrderOutcomeUnknownError (reconcile over REST); nothing sent rejects with OrderNotSentError.
  */
+import type { WebSocket } from 'ws';
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
 import { SESSION_ERROR_RE } from './error-text.js';
 import { OrderNotSentError } from '../../order-errors.js';
@@ -50,6 +51,12 @@ export const TOKEN_RETRY_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 120_000 
 /** Stands in for the session token when an order frame is only rehearsed (never sent). */
 export const REHEARSAL_TOKEN = 'rehearsal-not-a-token';
 
+/** A rehearsed order's answer: one settled rejection serves them all (nobody needs its stack). */
+const REHEARSAL_NOT_SENT: Promise<never> = Promise.reject(
+  new OrderNotSentError('REHEARSAL', 'rehearsal: written to the loopback warmer only'),
+);
+REHEARSAL_NOT_SENT.catch(() => undefined);
+
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 
 export abstract class PrivateSessionBase<
@@ -69,6 +76,11 @@ export abstract class PrivateSessionBase<
    * delay the order.
    */
   lastOrderWriteUs = Number.NaN;
+  /**
+   * Where a rehearsed order's frame is written (addOrder): the send-path warmer's loopback socket
+   * (session-order-entry.ts sets it), or null (then it is built and not written).
+   */
+  rehearsalSocket: () => WebSocket | null = () => null;
   protected readonly handlers: Handlers;
   protected readonly maxFrameBytes: number;
   protected readonly requests: OrderRequests<AddResult, CancelResult>;
@@ -164,13 +176,23 @@ export abstract class PrivateSessionBase<
    * Send an order. Resolves with Kraken's ack (ok, or error). Rejects with OrderNotSentError when
    * nothing was sent (invalid order, socket not open, no token), OrderOutcomeUnknownError on
    * timeout or socket drop.
+   *
+   * `rehearsal`: the trader's rehearsal of its buy, between opportunities. The frame is built as a
+   * real one's, with the placeholder token and request id 0 (no real request id is used), and
+   * written by the same code to the rehearsal socket, never to Kraken's; nothing is registered or
+   * stamped, and it rejects with OrderNotSentError REHEARSAL. The real order runs the code the
+   * rehearsals keep optimised (bench/README.md, fifth session).
    */
-  addOrder(params: AddParams): Promise<AddResult> {
+  addOrder(params: AddParams, rehearsal = false): Promise<AddResult> {
     const v = this.version;
-    this.lastOrderWriteUs = Number.NaN; // the stamp is this call's or none
+    if (!rehearsal) this.lastOrderWriteUs = Number.NaN; // the stamp is this call's or none
     // `build` throws ⇒ INVALID_ORDER, nothing sent.
-    const msg = this.prepareRequest((reqId, token) => v.buildAdd(reqId, token, params));
+    const msg = this.prepareRequest((reqId, token) => v.buildAdd(reqId, token, params), rehearsal);
     if (typeof msg !== 'string') return Promise.reject(msg);
+    if (rehearsal) {
+      this.connection.send(msg, this.rehearsalSocket());
+      return REHEARSAL_NOT_SENT;
+    }
     const reqId = this.reqId;
     // Sent first, then registered (its promise, its ack timer, its name): the ack is read on a later
     // turn of the event loop, never within this call, so nothing is missed and the order leaves sooner.
@@ -178,15 +200,6 @@ export abstract class PrivateSessionBase<
     this.lastOrderWriteUs = this.timers.nowMs() * 1000;
     this.stats.ordersSent++;
     return this.requests.addOrder(reqId, v.describeAdd(params));
-  }
-
-  /**
-   * Builds the order frame exactly as addOrder would (same validation and serialisation), with a
-   * placeholder token, and sends nothing on this socket: the trader runs it between opportunities
-   * so the order path is hot when one comes (trade-warmup.ts). Returns the frame (no secret in it).
-   */
-  rehearseAddOrder(params: AddParams): string {
-    return this.version.buildAdd(0, REHEARSAL_TOKEN, params);
   }
 
   /** Cancel orders by id: resolves after one ok ack per id, or with the first error. */
@@ -311,11 +324,15 @@ export abstract class PrivateSessionBase<
     this.refreshOnSessionError(error);
   }
 
-  private prepareRequest(build: (reqId: number, token: string) => string): string | OrderNotSentError {
+  /** The request's frame, or why nothing may be sent. A rehearsal's: request id 0, the placeholder token. */
+  private prepareRequest(
+    build: (reqId: number, token: string) => string,
+    rehearsal = false,
+  ): string | OrderNotSentError {
     if (this.token === null || !this.connection.isOpen())
       return new OrderNotSentError('NOT_CONNECTED', 'private socket not connected or no token');
     try {
-      return build(++this.reqId, this.token);
+      return rehearsal ? build(0, REHEARSAL_TOKEN) : build(++this.reqId, this.token);
     } catch (err) {
       return new OrderNotSentError('INVALID_ORDER', (err as Error).message);
     }

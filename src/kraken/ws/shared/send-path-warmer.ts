@@ -1,8 +1,9 @@
 /**
  * Keeps the order socket's send path warm between opportunities: every rehearsal (about once a
  * millisecond, trade mode) the rehearsed order frame — built with a placeholder token, never a
- * secret — goes through the same `ws` client code and socket write to a WebSocket server of our own
- * on 127.0.0.1, in this thread. Nothing reaches Kraken.
+ * secret — is written by the order socket's own send code (connection.ts) to this warmer's client
+ * socket, connected to a WebSocket server of our own on 127.0.0.1, in this thread. Nothing reaches
+ * Kraken.
  *
  * Why: after seconds without a send, one `ws.send` of an order frame took 250–1,900 µs (p50
  * ≈ 400 µs) on the 2-vCPU VM, against ≈ 30 µs when the thread had sent anything a millisecond
@@ -65,12 +66,12 @@ export class SendPathWarmer {
     });
   }
 
-  /** Sends `frame` on the loopback socket when it is open; never throws. */
-  send(frame: string): void {
+  /** The loopback client socket to write one rehearsed frame to (counted as sent), or null when not open. */
+  socketForFrame(): WebSocket | null {
     const client = this.client;
-    if (client === null || client.readyState !== WebSocket.OPEN) return;
-    client.send(frame);
+    if (client === null || client.readyState !== WebSocket.OPEN) return null;
     this.sent++;
+    return client;
   }
 
   get active(): boolean {

@@ -9,21 +9,21 @@ import { WebSocket } from 'ws';
 import { SendPathWarmer } from '../../../../src/kraken/ws/shared/send-path-warmer.js';
 import { waitFor } from '../helpers.js';
 
-test('frames sent while open arrive at the loopback server; none are sent before it opens', async (t) => {
+test('frames written to its socket while open arrive at the loopback server; no socket before it opens', async (t) => {
   const w = new SendPathWarmer();
   t.after(() => w.close());
-  w.send('{"too":"early"}');
-  assert.equal(w.sent, 0, 'not open yet: nothing sent, nothing thrown');
+  assert.equal(w.socketForFrame(), null);
+  assert.equal(w.sent, 0, 'not open yet: nothing counted');
   w.start();
   w.start(); // idempotent
   await waitFor(() => w.active, 'open');
-  for (let i = 0; i < 20; i++) w.send(`{"event":"addOrder","n":${i}}`);
+  for (let i = 0; i < 20; i++) w.socketForFrame()?.send(`{"event":"addOrder","n":${i}}`);
   await waitFor(() => w.received === 20, 'all 20 received');
   assert.equal(w.sent, 20);
   w.close();
   assert.equal(w.active, false);
-  w.send('{"after":"close"}');
-  assert.equal(w.sent, 20, 'closed: nothing sent');
+  assert.equal(w.socketForFrame(), null, 'closed: no socket');
+  assert.equal(w.sent, 20, 'closed: nothing counted');
 });
 
 test('a foreign client on the loopback port is cut off and cannot feed the counts', async (t) => {
@@ -53,7 +53,7 @@ test('a failure switches it off with one reason, and sending then does nothing',
   for (const s of server.clients) s.terminate();
   await waitFor(() => reasons.length === 1, 'switched off');
   assert.match(reasons[0] as string, /closed/);
-  w.send('{"x":1}');
+  assert.equal(w.socketForFrame(), null);
   assert.equal(w.active, false);
   assert.equal(reasons.length, 1);
 });

@@ -463,7 +463,7 @@ test('a token retry due on a socket that dropped meanwhile is not made; the new 
   assert.equal(calls, 2);
 });
 
-test('rehearseAddOrder builds the frame with the same checks as addOrder and sends nothing', async (t) => {
+test('a rehearsed addOrder is built with the same checks and sent nowhere without a rehearsal socket', async (t) => {
   const received: Msg[] = [];
   const server = await authServer({
     onAddOrder: (ws, m) => {
@@ -483,12 +483,14 @@ test('rehearseAddOrder builds the frame with the same checks as addOrder and sen
   t.after(() => c.close());
   c.start();
   await waitFor(() => c.ready, 'ready');
-  const real = JSON.stringify({ event: 'addOrder', ...ORDER });
-  assert.ok(
-    c.rehearseAddOrder(ORDER).length > real.length,
-    'the whole frame (with token and reqid) was built',
+  await assert.rejects(
+    c.addOrder(ORDER, true),
+    (e: unknown) => e instanceof OrderNotSentError && e.code === 'REHEARSAL',
   );
-  assert.throws(() => c.rehearseAddOrder({ ...ORDER, volume: '-1' }), /volume/);
+  await assert.rejects(
+    c.addOrder({ ...ORDER, volume: '-1' }, true),
+    (e: unknown) => e instanceof OrderNotSentError && e.code === 'INVALID_ORDER' && /volume/.test(e.message),
+  );
   assert.equal(c.stats.ordersSent, 0);
   const ack = await c.addOrder(ORDER);
   assert.equal(ack.status, 'ok');

@@ -374,10 +374,16 @@ test('invalid order parameters are refused before sending', async (t) => {
   assert.equal(fake.messages().filter((m) => m.method === 'add_order').length, 0);
 });
 
-test('rehearseAddOrder builds the add_order frame with the same checks and sends nothing', async (t) => {
+test('a rehearsed add_order is built with the same checks and sent nowhere without a rehearsal socket', async (t) => {
   const { fake, client } = await readyClient(t);
-  assert.ok(client.rehearseAddOrder(ORDER).length > JSON.stringify(ORDER).length);
-  assert.throws(() => client.rehearseAddOrder({ ...ORDER, order_qty: '-1' }));
+  await assert.rejects(
+    client.addOrder(ORDER, true),
+    (e: unknown) => e instanceof OrderNotSentError && e.code === 'REHEARSAL',
+  );
+  await assert.rejects(
+    client.addOrder({ ...ORDER, order_qty: '-1' }, true),
+    (e: unknown) => e instanceof OrderNotSentError && e.code === 'INVALID_ORDER',
+  );
   assert.equal(client.stats.ordersSent, 0);
   assert.equal(fake.messages().filter((m) => m.method === 'add_order').length, 0);
 });
