@@ -82,7 +82,7 @@ const silent: Logger = { level: 'error', debug() {}, info() {}, warn() {}, error
  * V8 optimised the rehearsed functions only inlined into the rehearsal's own root, so a real buy,
  * entering them elsewhere, ran them unoptimised, and the real-only functions (the entry's addOrder,
  * the client's, the socket's send) never ran often enough to be optimised at all. Measured in
- * interleaved realistic runs: taken → order sent ~60 µs less (bench/README.md, fifth session).
+ * interleaved realistic runs: taken → order sent 71–115 µs less (bench/README.md, fifth session).
  */
 export class TradePathWarmer {
   private readonly tracker = new OrderTracker();
