@@ -190,7 +190,8 @@ export abstract class PrivateSessionBase<
     const msg = this.prepareRequest((reqId, token) => v.buildAdd(reqId, token, params), rehearsal);
     if (typeof msg !== 'string') return Promise.reject(msg);
     if (rehearsal) {
-      this.connection.send(msg, this.rehearsalSocket());
+      // Null, never undefined, when there is no rehearsal socket: send's default is Kraken's socket.
+      this.connection.send(msg, this.rehearsalSocket() ?? null);
       return REHEARSAL_NOT_SENT;
     }
     const reqId = this.reqId;
