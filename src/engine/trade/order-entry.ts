@@ -66,7 +66,7 @@ export interface OrderEntry {
   lastWriteUs?(): number;
   /** True when addOrder honours OrderRequest.rehearsal (never sends a rehearsal to the venue). */
   readonly rehearsesOrders?: boolean;
-  /** Rehearsed frames sent on the warm-up socket and read back at its other end (where rehearse sends them). */
+  /** Rehearsed frames written to the warm-up socket and read back at its other end (see rehearsesOrders). */
   sendPathWarmth?(): SendPathWarmth;
   start(): void;
   close(): void;
