@@ -140,16 +140,12 @@ export async function runTrade(
 }
 
 /**
- * A trade from the decision to the socket and no further: what the trader rehearses between
- * opportunities (trade-warmup.ts), so the code a real buy runs before its send stays compiled and
- * cached, without the ack and close handling whose garbage would make the idle trader scavenge
- * more often. False when the opportunity was no longer fresh (nothing built).
+ * The last guard, then the buy built and handed to the socket; null (nothing sent) when stale. The
+ * one function from the decision to the socket: runTrade sends with it, and the trader's rehearsal
+ * between opportunities (trade-warmup.ts) stops at it, so the code a real buy runs before its send
+ * stays compiled and cached, without the ack and close handling whose garbage would make the idle
+ * trader scavenge more often.
  */
-export function rehearseBuy(opp: Opportunity, buy: PairInfo, s: TradeSettings, d: TradeDeps): boolean {
-  return sendBuy(opp, buy, s, d) !== null;
-}
-
-/** The last guard, then the buy built and handed to the socket; null (nothing sent) when stale. */
 export function sendBuy(opp: Opportunity, buy: PairInfo, s: TradeSettings, d: TradeDeps): SentOrder | null {
   // The last guard before money moves: the update that opened this opportunity must still be fresh.
   if (!isFresh(opp.triggerRecvUs, d.nowUs(), s.maxLocalAgeUs)) return null;

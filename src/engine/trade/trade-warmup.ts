@@ -19,7 +19,7 @@ import type { Logger } from '../../log/logger.js';
 import type { OrderAck, OrderEntry, OrderRequest } from './order-entry.js';
 import { OrderTracker } from './order-tracker.js';
 import type { SentOrder } from './order-leg.js';
-import { rehearseBuy, runTrade, sendBuy, type TradeDeps, type TradeSettings } from './trade-runner.js';
+import { runTrade, sendBuy, type TradeDeps, type TradeSettings } from './trade-runner.js';
 
 /** Whole trades run at start-up before the first real opportunity. */
 const WARMUP_TRADES = 200;
@@ -169,7 +169,7 @@ export class TradePathWarmer {
     const real = this.real;
     if (real !== null) return sendBuy(w.opp, w.buy, s, real);
     this.orderEntry.answer = 'refuse';
-    rehearseBuy(w.opp, w.buy, this.settings, this.deps);
+    sendBuy(w.opp, w.buy, this.settings, this.deps);
     return null;
   }
 

@@ -5,8 +5,7 @@
  * the engine's OrderAck (a timeout or a lost socket is `unknown`, never an error), and the acks
  * that come after the trader stopped waiting (handed on by the order's userref).
  */
-import type { WebSocket } from 'ws';
-import type { PrivateSessionHandlers } from '../ws/shared/private-session-types.js';
+import type { PrivateSessionHandlers, RehearsalTarget } from '../ws/shared/private-session-types.js';
 import type { AttemptBudget } from '../ws/shared/connection-budget.js';
 import { isOutcomeUnknown, OrderNotSentError } from '../order-errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -129,7 +128,7 @@ export abstract class SessionOrderEntry<
     readonly ready: boolean;
     start(): void;
     close(): void;
-    rehearsalSocket: () => WebSocket | null;
+    rehearsalTarget: RehearsalTarget | null;
     addOrder(params: Params, rehearsal: boolean): Promise<Result>;
     readonly lastOrderWriteUs: number;
   },
@@ -212,7 +211,7 @@ export abstract class SessionOrderEntry<
   }
 
   start(): void {
-    this.client.rehearsalSocket = () => this.sendWarmer.socketForFrame();
+    this.client.rehearsalTarget = this.sendWarmer;
     this.client.start();
     this.sendWarmer.start();
   }

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rehearseBuy, runTrade, type TradeDeps } from '../../../src/engine/trade/trade-runner.js';
+import { runTrade, sendBuy, type TradeDeps } from '../../../src/engine/trade/trade-runner.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { OrderAck, OrderEntry, OrderRequest } from '../../../src/engine/trade/order-entry.js';
 import { RestOrderLookup } from '../../../src/kraken/exec/rest-order-lookup.js';
@@ -486,9 +486,9 @@ describe('trade runner', () => {
     assert.equal(h.orderEntry.orders.length, 0);
   });
 
-  test('rehearseBuy runs the trade up to the buy on the socket and stops: the same order, nothing journaled', async () => {
+  test('sendBuy runs the trade up to the buy on the socket and stops: the same order, nothing journaled', async () => {
     const rehearsal = harness([() => Promise.resolve({ status: 'error', errorMessage: 'EWarmup:unused' })]);
-    assert.equal(rehearseBuy(opportunity(), BUY, rehearsal.settings, rehearsal.deps), true);
+    assert.notEqual(sendBuy(opportunity(), BUY, rehearsal.settings, rehearsal.deps), null);
     assert.deepEqual(rehearsal.records, [], 'no record: the rehearsal ends at the send');
     const real = harness([fills([2, 100]), fills([2, 93])]);
     await real.run();
@@ -499,7 +499,7 @@ describe('trade runner', () => {
     const shape = (o: OrderRequest | undefined) => ({ ...o, userref: 0, deadlineMs: 0 });
     assert.deepEqual(shape(rehearsed), shape(bought));
     const stale = harness([]);
-    assert.equal(rehearseBuy({ ...opportunity(), triggerRecvUs: 0 }, BUY, stale.settings, stale.deps), false);
+    assert.equal(sendBuy({ ...opportunity(), triggerRecvUs: 0 }, BUY, stale.settings, stale.deps), null);
     assert.equal(stale.orderEntry.orders.length, 0, 'stale: nothing built');
   });
 });

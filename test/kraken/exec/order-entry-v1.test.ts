@@ -5,16 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WebSocketServer } from 'ws';
+import { WebSocket, type WebSocketServer } from 'ws';
 import { KrakenOrderEntryV1 } from '../../../src/kraken/exec/order-entry-v1.js';
 import type { OrderRequest } from '../../../src/engine/trade/order-entry.js';
 import { REHEARSAL_TOKEN } from '../../../src/kraken/ws/shared/private-session.js';
+import type { RehearsalTarget } from '../../../src/kraken/ws/shared/private-session-types.js';
 import { OrderTracker } from '../../../src/engine/trade/order-tracker.js';
 import type { Logger } from '../../../src/log/logger.js';
 import type { AlertEvent } from '../../../src/engine/threads/messages.js';
 import { corpus, value } from '../../helpers/corpus.js';
 import { testPair } from '../../helpers/test-pair.js';
-import { waitFor } from '../ws/helpers.js';
+import { deadUrl, waitFor } from '../ws/helpers.js';
 import { startFakePrivateV1 } from '../ws/v1/fake-private-v1.js';
 
 const quiet: Logger = {
@@ -175,6 +176,60 @@ test('a rehearsed order goes to the loopback warmer only: no token, no request i
   assert.equal(atWarmer.length, 5, 'the real order did not go to the warmer');
   gw.close();
   assert.equal(gw.sendWarmer.active, false, 'closed with the order entry');
+});
+
+test('a rehearsal is counted as sent only once its frame was written, and writes nothing while the order socket is down', async (t) => {
+  const fake = await startFakePrivateV1();
+  t.after(() => fake.server.close());
+  const gw = new KrakenOrderEntryV1({
+    url: fake.server.url,
+    getToken: async () => 'tok',
+    ackTimeoutMs: 2_000,
+    events: new OrderTracker(),
+    log: quiet,
+    alert: () => undefined,
+    onGap: () => undefined,
+  });
+  t.after(() => gw.close());
+  gw.start();
+  await waitFor(() => gw.isReady() && gw.sendWarmer.active, 'ready, warmer open');
+  const atWarmer: string[] = [];
+  const warmerServer = (gw.sendWarmer as unknown as { server: WebSocketServer }).server;
+  for (const c of warmerServer.clients) c.on('message', (d: Buffer) => atWarmer.push(d.toString()));
+  const rehearsal: OrderRequest = {
+    side: 'buy',
+    ordertype: 'limit',
+    pair: testPair('XBT/USD'),
+    volume: '0.1',
+    price: '60000.00',
+    timeinforce: 'IOC',
+    userref: 7,
+    deadlineMs: Date.now() + 5_000,
+    rehearsal: true,
+  };
+  assert.equal((await gw.addOrder(rehearsal)).status, 'not-sent');
+  await waitFor(() => atWarmer.length === 1, 'the rehearsal at the warmer');
+  assert.equal(gw.sendWarmer.sent, 1);
+
+  // A target that hands out a socket the frame cannot be written to: handed out is not written.
+  const client = (gw as unknown as { client: { rehearsalTarget: RehearsalTarget | null } }).client;
+  const notOpen = new WebSocket(await deadUrl());
+  notOpen.on('error', () => undefined);
+  notOpen.terminate();
+  let written = 0;
+  client.rehearsalTarget = { socketForFrame: () => notOpen, frameWritten: () => written++ };
+  assert.equal((await gw.addOrder(rehearsal)).status, 'not-sent');
+  assert.equal(written, 0, 'not written, not counted');
+  client.rehearsalTarget = gw.sendWarmer;
+
+  // Kraken's end goes away (and stays away): the order socket is down, the warmer is not.
+  await fake.server.close();
+  await waitFor(() => !gw.isReady(), 'the order socket down');
+  assert.equal(gw.sendWarmer.active, true);
+  for (let i = 0; i < 3; i++) assert.equal((await gw.addOrder(rehearsal)).status, 'not-sent');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(atWarmer.length, 1, 'nothing more written');
+  assert.equal(gw.sendWarmer.sent, 1, 'nothing more counted as sent');
 });
 
 test('a token that cannot be fetched keeps the socket, is alerted once at the third failure in a row, and its return is alerted', async (t) => {

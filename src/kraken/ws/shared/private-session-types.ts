@@ -2,6 +2,7 @@
  * The contract between the private-session base (private-session.ts) and its v1 / v2 clients:
  * options, handlers, stats and the version description each client supplies.
  */
+import type { WebSocket } from 'ws';
 import type { BackoffPolicy } from '../../backoff.js';
 import type { DisconnectReason, WsConnectionOptions } from './connection.js';
 import type { CancelResultOf } from './order-requests.js';
@@ -18,6 +19,17 @@ export type PrivateSessionErrorCode =
   | 'CONNECTION_ERROR';
 
 export type GapReason = 'sequence' | 'malformed';
+
+/**
+ * Where a rehearsed order's frame is written: a socket of our own, never Kraken's
+ * (send-path-warmer.ts). The client writes with the order socket's own send code, then says so.
+ */
+export interface RehearsalTarget {
+  /** The socket to write one rehearsed frame to, or null when it is not open. */
+  socketForFrame(): WebSocket | null;
+  /** One frame was written to that socket. */
+  frameWritten(): void;
+}
 
 export interface PrivateSessionOptions {
   url: string;

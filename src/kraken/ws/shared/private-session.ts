@@ -13,7 +13,6 @@
  * Outcomes: Kraken's ack decides ok/error; a timeout or a dropped socket before the ack rejects
  * with OrderOutcomeUnknownError (reconcile over REST); nothing sent rejects with OrderNotSentError.
  */
-import type { WebSocket } from 'ws';
 import { WsConnection, type DisconnectReason, type WsConnectionOptions } from './connection.js';
 import { SESSION_ERROR_RE } from './error-text.js';
 import { OrderNotSentError } from '../../order-errors.js';
@@ -26,6 +25,7 @@ import type {
   PrivateSessionOptions,
   PrivateSessionStats,
   PrivateSessionVersion,
+  RehearsalTarget,
 } from './private-session-types.js';
 import { SESSION_REFRESH_BACKOFF, SessionRefresh } from './session-refresh.js';
 import { realClock, type Clock, type TimerHandle } from '../../../clock/clock.js';
@@ -77,10 +77,10 @@ export abstract class PrivateSessionBase<
    */
   lastOrderWriteUs = Number.NaN;
   /**
-   * Where a rehearsed order's frame is written (addOrder): the send-path warmer's loopback socket
+   * Where a rehearsed order's frame is written (addOrder): the send-path warmer
    * (session-order-entry.ts sets it), or null (then it is built and not written).
    */
-  rehearsalSocket: () => WebSocket | null = () => null;
+  rehearsalTarget: RehearsalTarget | null = null;
   protected readonly handlers: Handlers;
   protected readonly maxFrameBytes: number;
   protected readonly requests: OrderRequests<AddResult, CancelResult>;
@@ -190,8 +190,10 @@ export abstract class PrivateSessionBase<
     const msg = this.prepareRequest((reqId, token) => v.buildAdd(reqId, token, params), rehearsal);
     if (typeof msg !== 'string') return Promise.reject(msg);
     if (rehearsal) {
+      const target = this.rehearsalTarget;
       // Null, never undefined, when there is no rehearsal socket: send's default is Kraken's socket.
-      this.connection.send(msg, this.rehearsalSocket() ?? null);
+      if (target !== null && this.connection.send(msg, target.socketForFrame() ?? null))
+        target.frameWritten();
       return REHEARSAL_NOT_SENT;
     }
     const reqId = this.reqId;

@@ -23,7 +23,7 @@ export class SendPathWarmer {
   private server: WebSocketServer | null = null;
   private client: WebSocket | null = null;
   private off = false;
-  /** Frames sent and received (the received count proves the loop works; tests read both). */
+  /** Frames written to it and received (the received count proves the loop works; tests read both). */
   sent = 0;
   received = 0;
 
@@ -66,12 +66,15 @@ export class SendPathWarmer {
     });
   }
 
-  /** The loopback client socket to write one rehearsed frame to (counted as sent), or null when not open. */
+  /** The loopback client socket to write one rehearsed frame to, or null when not open. */
   socketForFrame(): WebSocket | null {
     const client = this.client;
-    if (client === null || client.readyState !== WebSocket.OPEN) return null;
+    return client !== null && client.readyState === WebSocket.OPEN ? client : null;
+  }
+
+  /** The writer wrote one frame to socketForFrame's socket (counted as sent). */
+  frameWritten(): void {
     this.sent++;
-    return client;
   }
 
   get active(): boolean {

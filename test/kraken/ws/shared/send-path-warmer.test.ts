@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import { SendPathWarmer } from '../../../../src/kraken/ws/shared/send-path-warmer.js';
 import { waitFor } from '../helpers.js';
 
-test('frames written to its socket while open arrive at the loopback server; no socket before it opens', async (t) => {
+test('frames written to its socket while open arrive at the loopback server and are counted as written; no socket before it opens', async (t) => {
   const w = new SendPathWarmer();
   t.after(() => w.close());
   assert.equal(w.socketForFrame(), null);
@@ -17,9 +17,14 @@ test('frames written to its socket while open arrive at the loopback server; no 
   w.start();
   w.start(); // idempotent
   await waitFor(() => w.active, 'open');
-  for (let i = 0; i < 20; i++) w.socketForFrame()?.send(`{"event":"addOrder","n":${i}}`);
+  for (let i = 0; i < 20; i++) {
+    w.socketForFrame()?.send(`{"event":"addOrder","n":${i}}`);
+    w.frameWritten();
+  }
   await waitFor(() => w.received === 20, 'all 20 received');
   assert.equal(w.sent, 20);
+  assert.notEqual(w.socketForFrame(), null);
+  assert.equal(w.sent, 20, 'a socket handed out is not a frame written: not counted');
   w.close();
   assert.equal(w.active, false);
   assert.equal(w.socketForFrame(), null, 'closed: no socket');
