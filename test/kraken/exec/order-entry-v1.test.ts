@@ -53,7 +53,29 @@ async function setup(t: { after(fn: () => unknown): void }) {
   t.after(() => gw.close());
   gw.start();
   await waitFor(() => gw.isReady(), 'ready');
-  return { gw, tracker, sent: fake.sent, push: fake.push };
+  return { gw, tracker, sent: fake.sent, push: fake.push, server: fake.server };
+}
+
+/** Every frame the order entry's send-path warmer receives at its loopback server, from now on. */
+function framesAtWarmer(gw: KrakenOrderEntryV1): string[] {
+  const frames: string[] = [];
+  const warmerServer = (gw.sendWarmer as unknown as { server: WebSocketServer }).server;
+  for (const c of warmerServer.clients) c.on('message', (d: Buffer) => frames.push(d.toString()));
+  return frames;
+}
+
+/** A LIMIT IOC buy of XBT/USD. */
+function xbtBuy(userref: number): OrderRequest {
+  return {
+    side: 'buy',
+    ordertype: 'limit',
+    pair: testPair('XBT/USD'),
+    volume: '0.1',
+    price: '60000.00',
+    timeinforce: 'IOC',
+    userref,
+    deadlineMs: Date.now() + 5_000,
+  };
 }
 
 /**
@@ -124,20 +146,9 @@ test('a fill of an order that said fcib: its fee is in the coin, valued at the f
 test('a rehearsed order goes to the loopback warmer only: no token, no request id, nothing registered or stamped', async (t) => {
   const { gw, sent } = await setup(t);
   await waitFor(() => gw.sendWarmer.active, 'warmer open');
-  const atWarmer: string[] = [];
-  const warmerServer = (gw.sendWarmer as unknown as { server: WebSocketServer }).server;
-  for (const c of warmerServer.clients) c.on('message', (d: Buffer) => atWarmer.push(d.toString()));
+  const atWarmer = framesAtWarmer(gw);
   const client = (gw as unknown as { client: { requests: { adds: { size: number } } } }).client;
-  const order: OrderRequest = {
-    side: 'buy',
-    ordertype: 'limit',
-    pair: testPair('XBT/USD'),
-    volume: '0.1',
-    price: '60000.00',
-    timeinforce: 'IOC',
-    userref: 7,
-    deadlineMs: Date.now() + 5_000,
-  };
+  const order = xbtBuy(7);
   const adds = (): string[] => sent.filter((x) => x.includes('"addOrder"'));
   // A real order first: its request id, its write stamp and its pending ack.
   void gw.addOrder(order);
@@ -179,34 +190,10 @@ test('a rehearsed order goes to the loopback warmer only: no token, no request i
 });
 
 test('a rehearsal is counted as sent only once its frame was written, and writes nothing while the order socket is down', async (t) => {
-  const fake = await startFakePrivateV1();
-  t.after(() => fake.server.close());
-  const gw = new KrakenOrderEntryV1({
-    url: fake.server.url,
-    getToken: async () => 'tok',
-    ackTimeoutMs: 2_000,
-    events: new OrderTracker(),
-    log: quiet,
-    alert: () => undefined,
-    onGap: () => undefined,
-  });
-  t.after(() => gw.close());
-  gw.start();
-  await waitFor(() => gw.isReady() && gw.sendWarmer.active, 'ready, warmer open');
-  const atWarmer: string[] = [];
-  const warmerServer = (gw.sendWarmer as unknown as { server: WebSocketServer }).server;
-  for (const c of warmerServer.clients) c.on('message', (d: Buffer) => atWarmer.push(d.toString()));
-  const rehearsal: OrderRequest = {
-    side: 'buy',
-    ordertype: 'limit',
-    pair: testPair('XBT/USD'),
-    volume: '0.1',
-    price: '60000.00',
-    timeinforce: 'IOC',
-    userref: 7,
-    deadlineMs: Date.now() + 5_000,
-    rehearsal: true,
-  };
+  const { gw, server } = await setup(t);
+  await waitFor(() => gw.sendWarmer.active, 'warmer open');
+  const atWarmer = framesAtWarmer(gw);
+  const rehearsal: OrderRequest = { ...xbtBuy(7), rehearsal: true };
   assert.equal((await gw.addOrder(rehearsal)).status, 'not-sent');
   await waitFor(() => atWarmer.length === 1, 'the rehearsal at the warmer');
   assert.equal(gw.sendWarmer.sent, 1);
@@ -223,7 +210,7 @@ test('a rehearsal is counted as sent only once its frame was written, and writes
   client.rehearsalTarget = gw.sendWarmer;
 
   // Kraken's end goes away (and stays away): the order socket is down, the warmer is not.
-  await fake.server.close();
+  await server.close();
   await waitFor(() => !gw.isReady(), 'the order socket down');
   assert.equal(gw.sendWarmer.active, true);
   for (let i = 0; i < 3; i++) assert.equal((await gw.addOrder(rehearsal)).status, 'not-sent');
